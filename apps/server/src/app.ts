@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { HealthzResponse, ServerInfo } from '@l4lab/protocol';
+import type { Cluster } from '@l4lab/cluster';
+import type { ConnectionStats } from '@l4lab/dataplane';
+import type { Kubelet } from '@l4lab/runtime';
+import type { TrafficManager } from '@l4lab/traffic';
+import type { EventHub } from './eventHub.ts';
+import { sendError } from './httpError.ts';
+import type { Logger } from './logger.ts';
+import { requireSameOrigin } from './origin.ts';
+import { applyRoutes } from './routes/applyRoutes.ts';
+import { objectRoutes } from './routes/objectRoutes.ts';
+import { scenarioRoutes } from './routes/scenarioRoutes.ts';
+import { trafficRoutes } from './routes/trafficRoutes.ts';
+
+export interface AppDeps {
+  info: ServerInfo;
+  cluster: Cluster;
+  kubelet: Kubelet;
+  traffic: TrafficManager;
+  hub: EventHub;
+  stats: ConnectionStats;
+  logger: Logger;
+  webDist: string;
+  scenariosDir: string;
+  scenario: string;
+}
+
+/** The Express app: l4lab's API under /api, the dashboard everywhere else. */
+export function createApp(d: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const api = express.Router();
+  api.use(requireSameOrigin);
+  api.get('/healthz', (_req, res) => {
+    const body: HealthzResponse = {
+      ok: true,
+      version: d.info.version,
+      runtime: d.info.runtime,
+      dataplane: d.info.dataplane,
+    };
+    res.json(body);
+  });
+  api.get('/info', (_req, res) => void res.json(d.info));
+  api.use(applyRoutes(d.cluster));
+  api.use(objectRoutes(d.cluster, d.kubelet));
+  api.use(trafficRoutes(d.traffic, d.hub, d.stats));
+  api.use(scenarioRoutes(d.scenariosDir, d.scenario));
+  api.use((req, res) =>
+    sendError(res, 404, 'L4_E_NOT_FOUND', `no such API call: ${req.method} /api${req.path}`),
+  );
+  app.use('/api', api);
+
+  const index = join(d.webDist, 'index.html');
+  app.use(
+    express.static(d.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }),
+  );
+  app.get('/{*path}', function dashboard(_req, res) {
+    if (existsSync(index)) return res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
+    res
+      .status(503)
+      .type('text/plain')
+      .send(
+        'The dashboard is not built: run `npm run build:web` (or `npm start`, which builds it).\n',
+      );
+  });
+
+  app.use(function onError(err: unknown, req: Request, res: Response, _next: NextFunction) {
+    const status = (err as { status?: number }).status ?? 500;
+    if (status >= 500) d.logger.error({ err: String(err), path: req.path }, 'request failed');
+    sendError(
+      res,
+      status,
+      status === 400 ? 'L4_E_BAD_REQUEST' : 'L4_E_INTERNAL',
+      err instanceof Error ? err.message : String(err),
+    );
+  });
+  return app;
+}
+
+function noCacheForIndex(res: Response, path: string): void {
+  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+}

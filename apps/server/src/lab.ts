@@ -1,0 +1,161 @@
+import { createServer, type Server } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { PROTOCOL_VERSION, type ServerInfo, type TrafficStatus } from '@l4lab/protocol';
+import { Cluster, DEFAULT_ADDRESS_PLAN, PortMapper, realClock } from '@l4lab/cluster';
+import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
+import { Kubelet, chooseRuntime, detectAddressMode } from '@l4lab/runtime';
+import { TrafficManager } from '@l4lab/traffic';
+import { createApp } from './app.ts';
+import type { LabConfig } from './config.ts';
+import { EventHub } from './eventHub.ts';
+import type { Logger } from './logger.ts';
+import { resolveServiceName } from './nameResolver.ts';
+import { lockWorkspace } from './workspaceLock.ts';
+import { WsHub } from './wsHub.ts';
+
+export const VERSION = '0.1.0';
+
+export interface Lab {
+  url: string;
+  info: ServerInfo;
+  /** What the orphan clean-up removed at start. */
+  removedAtStart: string[];
+  cluster: Cluster;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  readonly code = 'L4_E_PORT_IN_USE';
+}
+
+/** Builds the whole lab (API server + controllers, kubelet, kube-proxy, traffic) and serves it. */
+export async function startLab(config: LabConfig, logger: Logger): Promise<Lab> {
+  await mkdir(config.workspace, { recursive: true });
+  const unlock = await lockWorkspace(config.workspace);
+  try {
+    return await build(config, logger, unlock);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+}
+
+async function build(config: LabConfig, logger: Logger, unlock: () => Promise<void>): Promise<Lab> {
+  const address = await detectAddressMode();
+  const mapper = new PortMapper(address.mode);
+  const { runtime, reason } = chooseRuntime(config.runtime, {
+    workspace: config.workspace,
+    mapper,
+  });
+  const removedAtStart = await runtime.cleanupOrphans();
+  for (const r of removedAtStart)
+    logger.warn({ removed: r }, 'removed a leftover of an earlier run');
+
+  const cluster = new Cluster({
+    clock: realClock,
+    plan: { ...DEFAULT_ADDRESS_PLAN, nodeCount: config.nodes },
+  });
+  const stats = new ConnectionStats();
+  const hub = new EventHub(stats);
+  const proxier = new UserspaceProxier({
+    cluster,
+    mapper,
+    clock: realClock,
+    logger,
+    onEvent: (e) => hub.record(e),
+  });
+  const kubelet = new Kubelet({
+    cluster,
+    runtime,
+    mapper,
+    logger,
+    backoffScale: config.backoffScale,
+  });
+  const info: ServerInfo = {
+    version: VERSION,
+    runtime: runtime.name,
+    runtimeReason: reason,
+    dataplane: config.dataplane,
+    proxyMode: config.proxyMode,
+    addressMode: address.mode,
+  };
+  // The WebSocket hub needs the HTTP server, which needs the app, which needs traffic: bind late.
+  let onTrafficUpdate: (generators: TrafficStatus[]) => void = () => {};
+  const traffic = new TrafficManager({
+    resolve: (name, ns) => resolveServiceName(cluster, name, ns),
+    mapper,
+    onUpdate: (generators) => onTrafficUpdate(generators),
+  });
+  const app = createApp({
+    info,
+    cluster,
+    kubelet,
+    traffic,
+    hub,
+    stats,
+    logger,
+    webDist: config.webDist,
+    scenariosDir: config.scenariosDir,
+    scenario: config.scenario,
+  });
+  const server = createServer(app);
+  const wsHub = new WsHub({
+    server,
+    logger,
+    resourceVersion: () => cluster.store.resourceVersion,
+    hello: () => ({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info }),
+    snapshot: () => ({
+      type: 'cluster_snapshot',
+      resourceVersion: cluster.store.resourceVersion,
+      objects: cluster.store.all(),
+      mappings: mapper.list(),
+      traffic: traffic.list(),
+    }),
+  });
+  onTrafficUpdate = (generators) => wsHub.broadcast({ type: 'traffic_status', generators });
+  const unwatch = cluster.watch((e) => wsHub.objectChanged(e));
+  const unmap = mapper.onChange((mappings) => wsHub.broadcast({ type: 'port_mappings', mappings }));
+  hub.start((msg) => wsHub.broadcast(msg));
+  proxier.start();
+  kubelet.start();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `port ${config.port} on ${config.host} is in use: stop the other server or pass --port`,
+            )
+          : err,
+      ),
+    );
+    server.listen(config.port, config.host, () => resolve());
+  }).catch(async (err) => {
+    await kubelet.stopAll(0);
+    await proxier.shutdown(true);
+    hub.stop();
+    wsHub.close();
+    throw err;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      traffic.stopAll();
+      hub.stop();
+      unwatch();
+      unmap();
+      wsHub.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await proxier.shutdown(true);
+      await kubelet.stopAll(2000);
+      await unlock();
+    })());
+
+  return { url: `http://${host}:${port}`, info, removedAtStart, cluster, server, stop };
+}

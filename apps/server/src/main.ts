@@ -1,0 +1,60 @@
+#!/usr/bin/env -S npx tsx
+import { ConfigError, USAGE, parseConfig } from './config.ts';
+import { startLab } from './lab.ts';
+import { createLogger } from './logger.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.argv.slice(2));
+  } catch (err) {
+    console.error(`l4lab: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    process.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
+  }
+  if (config === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const logger = createLogger(config.logLevel);
+  let lab;
+  try {
+    lab = await startLab(config, logger);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    console.error(
+      `l4lab: ${code ? `${code}: ` : ''}${err instanceof Error ? err.message : String(err)}`,
+    );
+    process.exit(1);
+  }
+  const { info } = lab;
+  for (const r of lab.removedAtStart) console.log(`cleaned up: ${r}`);
+  console.log(`runtime: ${info.runtime} (${info.runtimeReason})`);
+  console.log(
+    `dataplane: ${info.dataplane}, proxy mode ${info.proxyMode}; addresses: ${info.addressMode}`,
+  );
+  console.log(`l4lab ready: ${lab.url}`);
+
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) {
+      console.error('l4lab: second signal, exiting now');
+      process.exit(130);
+    }
+    console.log(`\n${signal}: stopping pods and listeners...`);
+    lab.stop().then(
+      () => {
+        console.log('l4lab stopped.');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`l4lab: shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+}
+
+void main();

@@ -1,0 +1,51 @@
+import express, { type Router } from 'express';
+import { trafficRequestSchema } from '@l4lab/protocol';
+import { TargetError, type TrafficManager } from '@l4lab/traffic';
+import type { ConnectionStats } from '@l4lab/dataplane';
+import type { EventHub } from '../eventHub.ts';
+import { sendError } from '../httpError.ts';
+
+/** Traffic generators, recent connections and per-endpoint counters. */
+export function trafficRoutes(
+  traffic: TrafficManager,
+  hub: EventHub,
+  stats: ConnectionStats,
+): Router {
+  const r = express.Router();
+  r.post('/traffic', express.json({ limit: '64kb' }), function startTraffic(req, res) {
+    const parsed = trafficRequestSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const msg = parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ');
+      return sendError(res, 422, 'L4_E_BAD_TRAFFIC', msg);
+    }
+    try {
+      const status = traffic.start(parsed.data);
+      res.status(201).json({ id: status.id, status });
+    } catch (err) {
+      if (err instanceof TargetError) return sendError(res, 422, err.code, err.message);
+      throw err;
+    }
+  });
+  r.get('/traffic', (_req, res) => void res.json({ items: traffic.list() }));
+  r.delete('/traffic/:id', function stopTraffic(req, res) {
+    const s = traffic.stop(req.params.id);
+    if (!s)
+      return sendError(
+        res,
+        404,
+        'L4_E_NOT_FOUND',
+        `traffic generator "${req.params.id}" not found`,
+      );
+    res.json({ stopped: s });
+  });
+  r.get('/connections', function connections(req, res) {
+    const limit = Number(req.query.limit ?? 100);
+    if (!Number.isInteger(limit) || limit < 0)
+      return sendError(res, 400, 'L4_E_BAD_LIMIT', 'limit must be a whole number');
+    res.json({ items: hub.recent(limit) });
+  });
+  r.get('/stats', (_req, res) => void res.json({ items: stats.snapshot() }));
+  return r;
+}

@@ -1,0 +1,38 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export class WorkspaceBusyError extends Error {
+  readonly code = 'L4_E_WORKSPACE_BUSY';
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One server per workspace: its pods' pid files live there, and a second server's orphan clean-up
+ * would kill the first one's pods. Returns the release function.
+ */
+export async function lockWorkspace(dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'server.pid');
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+  if (pid > 0 && pid !== process.pid && alive(pid)) {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmd === '' || /l4lab|server\/src\/main|tsx|node/.test(cmd)) {
+      throw new WorkspaceBusyError(
+        `another l4lab (pid ${pid}) is using the workspace ${dir}: stop it, or pass --workspace DIR`,
+      );
+    }
+  }
+  await writeFile(file, String(process.pid));
+  return async () => {
+    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (owner === process.pid) await rm(file, { force: true });
+  };
+}

@@ -1,0 +1,99 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { ServerMessage, WatchEvent } from '@l4lab/protocol';
+import type { Logger } from './logger.ts';
+import { isSameOrigin } from './origin.ts';
+
+export interface WsHubOptions {
+  server: Server;
+  logger: Logger;
+  hello: () => Extract<ServerMessage, { type: 'hello' }>;
+  snapshot: () => Extract<ServerMessage, { type: 'cluster_snapshot' }>;
+  resourceVersion: () => string;
+}
+
+/**
+ * The `/ws` endpoint: each browser gets `hello`, then a `cluster_snapshot`, then deltas. Object
+ * changes are coalesced into one `object_changes` frame per 50 ms.
+ */
+export class WsHub {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  readonly #o: WsHubOptions;
+  #changes: WatchEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #alive = new WeakSet<WebSocket>();
+
+  constructor(opts: WsHubOptions) {
+    this.#o = opts;
+    opts.server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#wss.on('connection', (ws) => this.#onConnection(ws));
+    this.#timer = setInterval(() => this.#flushChanges(), 50);
+    this.#heartbeat = setInterval(() => this.#ping(), 15_000);
+  }
+
+  get clients(): number {
+    return this.#wss.clients.size;
+  }
+
+  objectChanged(e: WatchEvent): void {
+    this.#changes.push(e);
+  }
+
+  broadcast(msg: ServerMessage): void {
+    if (this.#wss.clients.size === 0) return;
+    const data = JSON.stringify(msg);
+    for (const ws of this.#wss.clients) {
+      // A browser that cannot keep up gets no more frames until it drains (bounded memory).
+      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 4 * 1024 * 1024) ws.send(data);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    clearInterval(this.#heartbeat);
+    for (const ws of this.#wss.clients) ws.terminate();
+    this.#wss.close();
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== '/ws') {
+      socket.destroy();
+      return;
+    }
+    if (!isSameOrigin(req.headers.origin, req.headers.host)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit('connection', ws, req));
+  }
+
+  #onConnection(ws: WebSocket): void {
+    this.#alive.add(ws);
+    ws.on('error', (err) => this.#o.logger.debug({ err: String(err) }, 'websocket error'));
+    ws.on('pong', () => this.#alive.add(ws));
+    ws.send(JSON.stringify(this.#o.hello()));
+    ws.send(JSON.stringify(this.#o.snapshot()));
+  }
+
+  #flushChanges(): void {
+    if (this.#changes.length === 0) return;
+    const changes = this.#changes;
+    this.#changes = [];
+    this.broadcast({ type: 'object_changes', resourceVersion: this.#o.resourceVersion(), changes });
+  }
+
+  #ping(): void {
+    for (const ws of this.#wss.clients) {
+      if (!this.#alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.#alive.delete(ws);
+      ws.ping();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { parseServerMessage, type ServerMessage } from '@l4lab/protocol';
+import type { LinkState } from '../store/uiSlice.ts';
+
+export interface SocketHandlers {
+  onMessage(msg: ServerMessage): void;
+  onLink(link: LinkState): void;
+}
+
+export interface SocketConnection {
+  destroy(): void;
+}
+
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 5000;
+
+/** The server's `/ws` on this page's host, reconnecting with exponential back-off. */
+export function connectSocket(handlers: SocketHandlers, url = socketUrl()): SocketConnection {
+  let socket: WebSocket | undefined;
+  let retryMs = FIRST_RETRY_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let destroyed = false;
+
+  function open() {
+    handlers.onLink('connecting');
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.addEventListener('open', function onOpen() {
+      retryMs = FIRST_RETRY_MS;
+      handlers.onLink('online');
+    });
+    ws.addEventListener('message', function onMessage(e: MessageEvent<unknown>) {
+      if (typeof e.data !== 'string') return;
+      const msg = parseServerMessage(e.data);
+      if (msg) handlers.onMessage(msg);
+    });
+    ws.addEventListener('close', function onClose() {
+      if (destroyed || socket !== ws) return;
+      handlers.onLink('offline');
+      timer = setTimeout(open, retryMs);
+      retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+    });
+    // A failed socket also fires `close`, which schedules the retry.
+    ws.addEventListener('error', function onError() {});
+  }
+
+  open();
+  return {
+    destroy() {
+      destroyed = true;
+      clearTimeout(timer);
+      socket?.close();
+    },
+  };
+}
+
+function socketUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/ws`;
+}

@@ -1,0 +1,92 @@
+import type {
+  ApplyResult,
+  ManifestError,
+  ResourceName,
+  ScenarioList,
+  TrafficRequestInput,
+} from '@l4lab/protocol';
+import {
+  applyResultsOf,
+  errorMessageOf,
+  idOf,
+  manifestErrorsOf,
+  scenarioListOf,
+  warningsOf,
+} from './guards.ts';
+
+// l4lab's REST calls (same origin). Each returns a result value; only a broken network throws.
+
+async function bodyOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function failure(res: Response, body: unknown): string {
+  return errorMessageOf(body) ?? (typeof body === 'string' && body ? body : `HTTP ${res.status}`);
+}
+
+export async function fetchScenarios(): Promise<ScenarioList | undefined> {
+  const res = await fetch('/api/scenarios');
+  return res.ok ? scenarioListOf(await bodyOf(res)) : undefined;
+}
+
+export type ApplyOutcome =
+  | { ok: true; results: ApplyResult[]; warnings: ManifestError[] }
+  | { ok: false; errors: ManifestError[]; message: string };
+
+export async function applyManifests(yaml: string): Promise<ApplyOutcome> {
+  const res = await fetch('/api/apply', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/yaml' },
+    body: yaml,
+  });
+  const body = await bodyOf(res);
+  if (res.ok) {
+    return { ok: true, results: applyResultsOf(body) ?? [], warnings: warningsOf(body) };
+  }
+  const errors = manifestErrorsOf(body) ?? [];
+  const count = errors.length;
+  const message =
+    res.status === 400 || res.status === 422
+      ? `${count} ${count === 1 ? 'error' : 'errors'}: nothing applied`
+      : failure(res, body);
+  return { ok: false, errors, message };
+}
+
+export type CallOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export async function deleteObject(
+  resource: ResourceName,
+  namespace: string,
+  name: string,
+): Promise<CallOutcome<null>> {
+  const path = [resource, namespace, name].map(encodeURIComponent).join('/');
+  const res = await fetch(`/api/objects/${path}`, { method: 'DELETE' });
+  return res.ok
+    ? { ok: true, value: null }
+    : { ok: false, message: failure(res, await bodyOf(res)) };
+}
+
+export async function startTraffic(request: TrafficRequestInput): Promise<CallOutcome<string>> {
+  const res = await fetch('/api/traffic', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  const body = await bodyOf(res);
+  const id = idOf(body);
+  if (res.ok && id !== undefined) return { ok: true, value: id };
+  return { ok: false, message: failure(res, body) };
+}
+
+export async function stopTraffic(id: string): Promise<CallOutcome<null>> {
+  const res = await fetch(`/api/traffic/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  return res.ok
+    ? { ok: true, value: null }
+    : { ok: false, message: failure(res, await bodyOf(res)) };
+}

@@ -1,0 +1,66 @@
+import * as monaco from 'monaco-editor/editor';
+import 'monaco-editor/features/register.all';
+import 'monaco-editor/languages/definitions/yaml/register';
+import { configureMonacoYaml } from 'monaco-yaml';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import YamlWorker from './yaml.worker.ts?worker';
+import { kubernetesSchema } from './kubernetesSchema.ts';
+
+type WorkerOptions = monaco.editor.IInternalWebWorkerOptions;
+
+/** The options monaco-yaml 5.5.1 still passes (monaco < 0.55; monaco-yaml#272). */
+interface LegacyWorkerOptions {
+  moduleId: string;
+  label?: string;
+  createData?: unknown;
+  host?: WorkerOptions['host'];
+  keepIdleModels?: boolean;
+}
+
+function getWorker(moduleId: string, label: string): Worker {
+  return label === 'yaml' ? new YamlWorker() : new EditorWorker();
+}
+
+/** monaco >= 0.55 wants `{ worker }`: build the worker the old way and hand it over. */
+function createWebWorker<T extends object>(
+  opts: WorkerOptions | LegacyWorkerOptions,
+): monaco.editor.MonacoWebWorker<T> {
+  if ('worker' in opts) return monaco.editor.createWebWorker<T>(opts);
+  const worker = getWorker(opts.moduleId, opts.label ?? opts.moduleId);
+  // monaco-worker-manager's worker initialises on its first message and reads createData from the next.
+  worker.postMessage('ignore');
+  worker.postMessage(opts.createData);
+  return monaco.editor.createWebWorker<T>({
+    worker,
+    host: opts.host,
+    keepIdleModels: opts.keepIdleModels,
+  });
+}
+
+let ready = false;
+
+/** Configures Monaco once: bundled workers (no CDN), YAML language, Kubernetes completions. */
+export function setupMonaco(): typeof monaco {
+  if (ready) return monaco;
+  ready = true;
+  self.MonacoEnvironment = { getWorker };
+  configureMonacoYaml(
+    { ...monaco, editor: { ...monaco.editor, createWebWorker } },
+    {
+      enableSchemaRequest: false,
+      validate: false,
+      hover: true,
+      completion: true,
+      format: { enable: false },
+      isKubernetes: true,
+      schemas: [
+        {
+          fileMatch: ['**/*.yaml'],
+          uri: 'l4lab://schemas/kubernetes.json',
+          schema: kubernetesSchema,
+        },
+      ],
+    },
+  );
+  return monaco;
+}

@@ -1,0 +1,101 @@
+import type { KubeObject, Pod, PortMapping, Service } from '@l4lab/protocol';
+
+/** `kubectl get pods` STATUS: Terminating, a waiting reason, ContainerCreating, or the phase. */
+export function podStatus(pod: Pod): string {
+  if (pod.metadata.deletionTimestamp) return 'Terminating';
+  const container = pod.status?.containerStatuses?.[0];
+  const waiting = container?.state?.waiting?.reason;
+  if (waiting) return waiting;
+  const terminated = container?.state?.terminated?.reason;
+  if (terminated && pod.status?.phase === 'Running') return terminated;
+  const phase = pod.status?.phase ?? 'Pending';
+  if (phase === 'Pending' && pod.spec.nodeName) return 'ContainerCreating';
+  return phase;
+}
+
+export function podIsReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** `1/1`: ready containers / containers. */
+export function podReadyColumn(pod: Pod): string {
+  const total = pod.spec.containers.length;
+  const statuses = pod.status?.containerStatuses ?? [];
+  const ready = statuses.filter((c) => c.ready).length;
+  return `${ready}/${total}`;
+}
+
+export function podRestarts(pod: Pod): number {
+  return pod.status?.containerStatuses?.[0]?.restartCount ?? 0;
+}
+
+/** The colour class of a pod in the graph and tables. */
+export type PodHealth = 'ready' | 'unready' | 'pending' | 'terminating' | 'failed';
+
+export function podHealth(pod: Pod): PodHealth {
+  if (pod.metadata.deletionTimestamp) return 'terminating';
+  const phase = pod.status?.phase ?? 'Pending';
+  if (phase === 'Failed' || phase === 'Unknown') return 'failed';
+  if (phase === 'Pending') return 'pending';
+  return podIsReady(pod) ? 'ready' : 'unready';
+}
+
+/** kubectl's resource name for a kind: `deployment.apps`, `service`, `endpointslice.discovery.k8s.io`. */
+export function resourceName(kind: string, apiVersion?: string): string {
+  const groups: Record<string, string> = {
+    Deployment: 'apps',
+    ReplicaSet: 'apps',
+    StatefulSet: 'apps',
+    DaemonSet: 'apps',
+    EndpointSlice: 'discovery.k8s.io',
+    Ingress: 'networking.k8s.io',
+    NetworkPolicy: 'networking.k8s.io',
+    Job: 'batch',
+    CronJob: 'batch',
+  };
+  const group = groups[kind] ?? (apiVersion?.includes('/') ? apiVersion.split('/')[0] : undefined);
+  return group ? `${kind.toLowerCase()}.${group}` : kind.toLowerCase();
+}
+
+export function serviceType(svc: Service): string {
+  return svc.spec.type ?? 'ClusterIP';
+}
+
+export function clusterIP(svc: Service): string {
+  if (svc.spec.type === 'ExternalName') return '<none>';
+  return svc.spec.clusterIP ?? '<pending>';
+}
+
+export function externalIP(svc: Service): string {
+  const ips = [
+    ...(svc.status?.loadBalancer?.ingress?.map((i) => i.ip) ?? []),
+    ...(svc.spec.externalIPs ?? []),
+  ];
+  if (ips.length > 0) return ips.join(',');
+  if (svc.spec.type === 'ExternalName') return svc.spec.externalName ?? '<none>';
+  if (svc.spec.type === 'LoadBalancer') return '<pending>';
+  return '<none>';
+}
+
+/** `kubectl get svc` PORT(S): `80/TCP`, `80:30080/TCP`. */
+export function servicePorts(svc: Service): string {
+  const ports = svc.spec.ports ?? [];
+  if (ports.length === 0) return '<none>';
+  return ports
+    .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+    .join(',');
+}
+
+/** The host address a virtual ip:port is mapped to (mapped address mode), as `80 -> 127.0.0.1:41080`. */
+export function mappingText(
+  mappings: readonly PortMapping[],
+  ip: string | undefined,
+  port: number,
+): string | undefined {
+  const m = mappings.find((x) => x.ip === ip && x.port === port);
+  return m ? `${port} -> ${m.hostIp}:${m.hostPort}` : undefined;
+}
+
+export function displayKey(o: KubeObject): string {
+  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+}

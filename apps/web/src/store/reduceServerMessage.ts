@@ -1,0 +1,69 @@
+import { PROTOCOL_VERSION, type ServerMessage, type TrafficStatus } from '@l4lab/protocol';
+import type { AppState } from './createAppStore.ts';
+import { mirrorOf, withObject } from './clusterMirror.ts';
+import { attempts, counterKey, RATE_WINDOW_MS, RECENT_EVENTS } from './trafficSlice.ts';
+
+function generatorMap(list: readonly TrafficStatus[]) {
+  return new Map(list.map((g) => [g.id, g]));
+}
+
+/** What a server message changes in the store (pure: the caller passes the time). */
+export function reduceServerMessage(
+  s: AppState,
+  msg: ServerMessage,
+  now: number,
+): Partial<AppState> {
+  switch (msg.type) {
+    case 'hello':
+      return {
+        server: msg.server,
+        protocolVersionMismatch: msg.protocolVersion !== PROTOCOL_VERSION,
+      };
+    case 'cluster_snapshot':
+      return {
+        cluster: mirrorOf(msg.objects),
+        resourceVersion: msg.resourceVersion,
+        mappings: msg.mappings,
+        generators: generatorMap(msg.traffic),
+      };
+    case 'object_changes': {
+      let cluster = s.cluster;
+      for (const change of msg.changes) {
+        cluster = withObject(cluster, change.object, change.type === 'DELETED');
+      }
+      return { cluster, resourceVersion: msg.resourceVersion };
+    }
+    case 'connection_events': {
+      const counters = new Map(s.counters);
+      for (const c of msg.counters) counters.set(counterKey(c), c);
+      let total = 0;
+      for (const c of counters.values()) total += attempts(c);
+      const rateSamples = [
+        ...s.rateSamples.filter((r) => now - r.t <= RATE_WINDOW_MS + 500),
+        { t: now, total },
+      ];
+      const update: Partial<AppState> = {
+        counters,
+        rateSamples,
+        sampledTotal: s.sampledTotal + msg.sampled,
+      };
+      if (msg.events.length > 0) {
+        const merged = s.recent.concat(msg.events);
+        update.recent = merged.length > RECENT_EVENTS ? merged.slice(-RECENT_EVENTS) : merged;
+        update.lastBatch = { seq: s.lastBatch.seq + 1, events: msg.events };
+      }
+      return update;
+    }
+    case 'traffic_status': {
+      const generators = new Map(s.generators);
+      for (const g of msg.generators) generators.set(g.id, g);
+      return { generators };
+    }
+    case 'port_mappings':
+      return { mappings: msg.mappings };
+    default: {
+      const unknownMessage: never = msg;
+      return unknownMessage;
+    }
+  }
+}

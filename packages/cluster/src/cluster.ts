@@ -1,0 +1,338 @@
+import type {
+  ApplyResult,
+  KubeKind,
+  KubeObject,
+  Namespace,
+  Node,
+  Pod,
+  PodStatus,
+  Service,
+  WatchEvent,
+} from '@l4lab/protocol';
+import { CLUSTER_SCOPED } from '@l4lab/protocol';
+import { type AddressPlan, DEFAULT_ADDRESS_PLAN, nodeAddresses } from './addressPlan.ts';
+import { ClusterIPAllocator, NodePortAllocator, PodIPAllocator } from './allocators.ts';
+import { type ApplyError, planApply } from './apply.ts';
+import { type Clock, realClock } from './clock.ts';
+import { DeploymentController } from './controllers/deploymentController.ts';
+import { EndpointSliceController } from './controllers/endpointSliceController.ts';
+import { ReplicaSetController } from './controllers/replicaSetController.ts';
+import { Scheduler } from './controllers/scheduler.ts';
+import type { Controller, ControllerContext } from './controllers/types.ts';
+import { ObjectStore, type WatchListener } from './store.ts';
+
+export interface ClusterOptions {
+  clock?: Clock;
+  random?: () => number;
+  plan?: AddressPlan;
+}
+
+export type ApplyOutcome =
+  { ok: true; results: ApplyResult[] } | { ok: false; errors: ApplyError[] };
+
+/**
+ * The API server and the controller manager: an object store, the allocators, and the controllers
+ * (Deployment -> ReplicaSet -> Pod, scheduler, EndpointSlice), reconciling after every write.
+ * It never opens a socket or starts a process: the kubelet (runtime) and kube-proxy (dataplane)
+ * watch it and report back through `updatePodStatus` and friends.
+ */
+export class Cluster {
+  readonly store = new ObjectStore();
+  readonly clock: Clock;
+  readonly plan: AddressPlan;
+  readonly #random: () => number;
+  readonly #clusterIPs: ClusterIPAllocator;
+  readonly #nodePorts: NodePortAllocator;
+  readonly #podIPs = new Map<string, PodIPAllocator>();
+  readonly #controllers: Controller[];
+  readonly #queue = new Map<string, Set<string>>();
+  #draining = false;
+
+  constructor(opts: ClusterOptions = {}) {
+    this.clock = opts.clock ?? realClock;
+    this.#random = opts.random ?? Math.random;
+    this.plan = opts.plan ?? DEFAULT_ADDRESS_PLAN;
+    this.#clusterIPs = new ClusterIPAllocator(this.plan.serviceCIDR, this.#random);
+    this.#clusterIPs.allocate(this.plan.dnsServiceIP); // reserved for kube-dns
+    this.#nodePorts = new NodePortAllocator(30000, 32767, this.#random);
+    const ctx: ControllerContext = {
+      store: this.store,
+      clock: this.clock,
+      random: this.#random,
+      newUid: () => this.#newUid(),
+      nowIso: () => this.nowIso(),
+      deletePod: (ns, name, grace) => this.deletePod(ns, name, grace),
+      deleteObject: (o) => this.#deleteObject(o),
+    };
+    this.#controllers = [
+      new DeploymentController(ctx),
+      new ReplicaSetController(ctx),
+      new Scheduler(ctx),
+      new EndpointSliceController(ctx),
+    ];
+    this.store.watch((e) => this.#onEvent(e));
+    for (const ns of ['default', 'kube-system']) this.#createNamespace(ns);
+    for (const n of nodeAddresses(this.plan)) {
+      this.#podIPs.set(n.name, new PodIPAllocator(n.podCIDR));
+      this.store.put<Node>({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name: n.name,
+          uid: this.#newUid(),
+          creationTimestamp: this.nowIso(),
+          labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' },
+        },
+        spec: { podCIDR: n.podCIDR },
+        status: {
+          addresses: [
+            { type: 'InternalIP', address: n.ip },
+            { type: 'Hostname', address: n.name },
+          ],
+          conditions: [{ type: 'Ready', status: 'True' }],
+        },
+      });
+    }
+  }
+
+  nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  watch(listener: WatchListener): () => void {
+    return this.store.watch(listener);
+  }
+
+  list<K extends KubeKind>(kind: K, namespace?: string) {
+    return this.store.list(kind, namespace);
+  }
+
+  /** Applies a set of validated, defaulted objects all-or-nothing, like `kubectl apply` would see. */
+  apply(objects: KubeObject[]): ApplyOutcome {
+    const { writes, errors } = planApply(this.store, objects, (ip) => this.#clusterIPErrorFor(ip));
+    if (errors.length > 0) return { ok: false, errors };
+    const results: ApplyResult[] = [];
+    for (const w of writes) {
+      const o = w.object;
+      results.push({
+        kind: o.kind,
+        ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+        name: o.metadata.name,
+        action: w.action,
+      });
+      if (w.action === 'unchanged') continue;
+      this.store.put(w.existing ? this.#merge(w.existing, o) : this.#prepareNew(o));
+    }
+    return { ok: true, results };
+  }
+
+  /** Deletes an object (pods gracefully; owners cascade to what they own). */
+  delete(kind: KubeKind, namespace: string | undefined, name: string): KubeObject | undefined {
+    const ns = CLUSTER_SCOPED.has(kind) ? undefined : namespace;
+    const o = this.store.get(kind, ns, name);
+    if (!o) return undefined;
+    this.#deleteObject(o);
+    return o;
+  }
+
+  /** Graceful pod deletion: Terminating now, gone when the kubelet stops it or the grace period ends. */
+  deletePod(namespace: string, name: string, gracePeriodSeconds?: number): void {
+    const pod = this.store.get('Pod', namespace, name);
+    if (!pod || pod.metadata.deletionTimestamp) return;
+    const grace = gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    if (!pod.spec.nodeName || grace === 0) {
+      this.removePod(namespace, name);
+      return;
+    }
+    this.store.put<Pod>({
+      ...pod,
+      metadata: {
+        ...pod.metadata,
+        deletionTimestamp: new Date(this.clock.now() + grace * 1000).toISOString(),
+        deletionGracePeriodSeconds: grace,
+      },
+    });
+    const uid = pod.metadata.uid;
+    this.clock.setTimeout(() => {
+      if (this.store.get('Pod', namespace, name)?.metadata.uid === uid)
+        this.removePod(namespace, name);
+    }, grace * 1000);
+  }
+
+  /** The kubelet reports that a terminating pod has stopped: the object goes, its IP is freed. */
+  removePod(namespace: string, name: string): void {
+    const pod = this.store.get('Pod', namespace, name);
+    if (!pod) return;
+    if (pod.status?.podIP && pod.spec.nodeName)
+      this.#podIPs.get(pod.spec.nodeName)?.release(pod.status.podIP);
+    this.store.remove('Pod', namespace, name);
+  }
+
+  /** The CNI step of the kubelet: a pod IP from the node's pod CIDR. */
+  allocatePodIP(nodeName: string): string {
+    const a = this.#podIPs.get(nodeName);
+    if (!a) throw new Error(`node "${nodeName}" not found`);
+    return a.allocateNext();
+  }
+
+  /** The kubelet's status update; ignored for a pod that no longer exists or changed identity. */
+  updatePodStatus(
+    namespace: string,
+    name: string,
+    uid: string | undefined,
+    status: PodStatus,
+  ): void {
+    const pod = this.store.get('Pod', namespace, name);
+    if (!pod || pod.metadata.uid !== uid) return;
+    if (JSON.stringify(pod.status) === JSON.stringify(status)) return;
+    this.store.put<Pod>({ ...pod, status });
+  }
+
+  nodeIP(nodeName: string): string | undefined {
+    return this.store
+      .get('Node', undefined, nodeName)
+      ?.status.addresses.find((a) => a.type === 'InternalIP')?.address;
+  }
+
+  #clusterIPErrorFor(ip: string): boolean {
+    return !this.#clusterIPs.contains(ip) || this.#clusterIPs.isAllocated(ip);
+  }
+
+  #prepareNew(o: KubeObject): KubeObject {
+    const copy = structuredClone(o);
+    copy.metadata.uid = this.#newUid();
+    copy.metadata.creationTimestamp = this.nowIso();
+    if (copy.kind === 'Deployment' || copy.kind === 'Service') copy.metadata.generation = 1;
+    if (copy.kind === 'Service') this.#allocateServiceAddresses(copy);
+    if (copy.kind === 'Namespace') copy.status = { phase: 'Active' };
+    return copy;
+  }
+
+  #merge(existing: KubeObject, next: KubeObject): KubeObject {
+    const merged = structuredClone(next) as KubeObject;
+    merged.metadata = {
+      ...merged.metadata,
+      uid: existing.metadata.uid,
+      creationTimestamp: existing.metadata.creationTimestamp,
+      generation: (existing.metadata.generation ?? 1) + 1,
+    };
+    if (merged.kind === 'Service' && existing.kind === 'Service') {
+      merged.spec.clusterIP = existing.spec.clusterIP;
+      merged.spec.clusterIPs = existing.spec.clusterIPs;
+      this.#allocateServiceAddresses(merged, existing);
+      merged.status = existing.status;
+    }
+    if ('status' in existing && merged.kind !== 'Service') {
+      (merged as { status?: unknown }).status = existing.status;
+    }
+    return merged;
+  }
+
+  #allocateServiceAddresses(svc: Service, previous?: Service): void {
+    const type = svc.spec.type ?? 'ClusterIP';
+    if (!previous && type !== 'ExternalName') {
+      if (svc.spec.clusterIP === 'None') svc.spec.clusterIPs = ['None'];
+      else if (svc.spec.clusterIP) {
+        this.#clusterIPs.allocate(svc.spec.clusterIP);
+        svc.spec.clusterIPs = [svc.spec.clusterIP];
+      } else {
+        svc.spec.clusterIP = this.#clusterIPs.allocateNext();
+        svc.spec.clusterIPs = [svc.spec.clusterIP];
+      }
+    }
+    const previousPorts = new Map(
+      (previous?.spec.ports ?? []).map((p) => [`${p.protocol}/${p.port}`, p.nodePort]),
+    );
+    for (const p of svc.spec.ports ?? []) {
+      if (type !== 'NodePort' && type !== 'LoadBalancer') {
+        delete p.nodePort;
+        continue;
+      }
+      const kept = previousPorts.get(`${p.protocol}/${p.port}`);
+      if (p.nodePort === undefined && kept !== undefined) p.nodePort = kept;
+      else if (p.nodePort === undefined) p.nodePort = this.#nodePorts.allocateNext();
+      else if (p.nodePort !== kept) this.#nodePorts.allocate(p.nodePort);
+    }
+    // Node ports the Service no longer uses (port changed or removed, type changed) go back.
+    const inUse = new Set((svc.spec.ports ?? []).map((p) => p.nodePort));
+    for (const p of previous?.spec.ports ?? []) {
+      if (p.nodePort !== undefined && !inUse.has(p.nodePort)) this.#nodePorts.release(p.nodePort);
+    }
+    svc.status ??= { loadBalancer: {} };
+  }
+
+  #releaseService(svc: Service): void {
+    const ip = svc.spec.clusterIP;
+    if (ip && ip !== 'None') this.#clusterIPs.release(ip);
+    for (const p of svc.spec.ports ?? []) if (p.nodePort) this.#nodePorts.release(p.nodePort);
+  }
+
+  #createNamespace(name: string): void {
+    this.store.put<Namespace>({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        uid: this.#newUid(),
+        creationTimestamp: this.nowIso(),
+        labels: { 'kubernetes.io/metadata.name': name },
+      },
+      status: { phase: 'Active' },
+    });
+  }
+
+  #deleteObject(o: KubeObject): void {
+    if (o.kind === 'Pod') {
+      this.deletePod(o.metadata.namespace ?? 'default', o.metadata.name);
+      return;
+    }
+    if (o.kind === 'Namespace') {
+      for (const child of this.store.all()) {
+        if (child.metadata.namespace === o.metadata.name) this.#deleteObject(child);
+      }
+    }
+    const removed = this.store.remove(o.kind, o.metadata.namespace, o.metadata.name);
+    if (!removed) return;
+    if (removed.kind === 'Service') this.#releaseService(removed);
+    // The garbage collector: dependents whose controller owner is gone are deleted too.
+    for (const child of this.store.all()) {
+      if ((child.metadata.ownerReferences ?? []).some((r) => r.uid === removed.metadata.uid)) {
+        this.#deleteObject(child);
+      }
+    }
+  }
+
+  #onEvent(event: WatchEvent): void {
+    for (const c of this.#controllers) {
+      const keys = c.keysFor(event);
+      if (keys.length === 0) continue;
+      let q = this.#queue.get(c.name);
+      if (!q) this.#queue.set(c.name, (q = new Set()));
+      for (const k of keys) q.add(k);
+    }
+    if (!this.#draining) this.#drain();
+  }
+
+  #drain(): void {
+    this.#draining = true;
+    try {
+      for (let rounds = 0; rounds < 10_000; rounds++) {
+        const next = this.#controllers.find((c) => (this.#queue.get(c.name)?.size ?? 0) > 0);
+        if (!next) return;
+        const q = this.#queue.get(next.name)!;
+        const key = q.values().next().value as string;
+        q.delete(key);
+        next.reconcile(key);
+      }
+      throw new Error('controllers did not settle after 10000 reconciles');
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #newUid(): string {
+    const hex = (n: number) =>
+      Array.from({ length: n }, () => Math.floor(this.#random() * 16).toString(16)).join('');
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Pod, WatchEvent } from '@l4lab/protocol';
+import type { Controller, ControllerContext } from './types.ts';
+import { splitKey } from './types.ts';
+import { isPodActive } from '../podStatus.ts';
+
+/** kube-scheduler, reduced to its spreading: a pending pod goes to the Ready node with the fewest pods. */
+export class Scheduler implements Controller {
+  readonly name = 'scheduler';
+  readonly #ctx: ControllerContext;
+
+  constructor(ctx: ControllerContext) {
+    this.#ctx = ctx;
+  }
+
+  keysFor(event: WatchEvent): string[] {
+    if (event.type === 'DELETED' || event.object.kind !== 'Pod') return [];
+    const pod = event.object as Pod;
+    return pod.spec.nodeName ? [] : [`${pod.metadata.namespace}/${pod.metadata.name}`];
+  }
+
+  reconcile(key: string): void {
+    const { store } = this.#ctx;
+    const [ns, name] = splitKey(key);
+    const pod = store.get('Pod', ns, name);
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    const nodes = store
+      .list('Node')
+      .filter((n) => n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'));
+    if (nodes.length === 0) return; // stays Pending, like a real cluster with no schedulable node
+    const load = new Map(nodes.map((n) => [n.metadata.name, 0]));
+    for (const p of store.list('Pod')) {
+      if (p.spec.nodeName && isPodActive(p) && load.has(p.spec.nodeName)) {
+        load.set(p.spec.nodeName, load.get(p.spec.nodeName)! + 1);
+      }
+    }
+    const least = Math.min(...load.values());
+    const candidates = nodes.filter((n) => load.get(n.metadata.name) === least);
+    const node = candidates[Math.floor(this.#ctx.random() * candidates.length)]!;
+    store.put({
+      ...pod,
+      spec: { ...pod.spec, nodeName: node.metadata.name },
+      status: {
+        ...pod.status,
+        phase: 'Pending',
+        conditions: [
+          { type: 'PodScheduled', status: 'True', lastTransitionTime: this.#ctx.nowIso() },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,14 @@
+export * from './clock.ts';
+export * from './ipv4.ts';
+export * from './allocators.ts';
+export * from './addressPlan.ts';
+export * from './portMapper.ts';
+export * from './store.ts';
+export * from './selectors.ts';
+export * from './names.ts';
+export * from './podStatus.ts';
+export * from './changeTracker.ts';
+export * from './boundedFrequencyRunner.ts';
+export { planApply, type ApplyError, type PlannedWrite } from './apply.ts';
+export { Cluster, type ClusterOptions, type ApplyOutcome } from './cluster.ts';
+export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';

@@ -1,0 +1,79 @@
+import type { KubeKind, KubeObject, WatchEvent } from '@l4lab/protocol';
+
+export type ObjectOf<K extends KubeKind> = Extract<KubeObject, { kind: K }>;
+export type WatchListener = (event: WatchEvent) => void;
+
+function keyOf(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+/**
+ * The API server's storage: objects by kind, namespace and name; a cluster-wide resourceVersion
+ * bumped on every write; watchers told of every change. Objects handed out are never mutated:
+ * writers replace them (structuredClone on the way in).
+ */
+export class ObjectStore {
+  readonly #objects = new Map<string, KubeObject>();
+  readonly #listeners = new Set<WatchListener>();
+  #resourceVersion = 0;
+
+  get resourceVersion(): string {
+    return String(this.#resourceVersion);
+  }
+
+  get<K extends KubeKind>(
+    kind: K,
+    namespace: string | undefined,
+    name: string,
+  ): ObjectOf<K> | undefined {
+    return this.#objects.get(keyOf(kind, namespace, name)) as ObjectOf<K> | undefined;
+  }
+
+  list<K extends KubeKind>(kind: K, namespace?: string): ObjectOf<K>[] {
+    const out: ObjectOf<K>[] = [];
+    for (const o of this.#objects.values()) {
+      if (o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace)) {
+        out.push(o as ObjectOf<K>);
+      }
+    }
+    return out.sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
+        `${b.metadata.namespace}/${b.metadata.name}`,
+      ),
+    );
+  }
+
+  all(): KubeObject[] {
+    return [...this.#objects.values()];
+  }
+
+  /** Writes (creates or replaces) an object, stamping resourceVersion. Returns the stored copy. */
+  put<T extends KubeObject>(object: T): T {
+    const key = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
+    const existed = this.#objects.has(key);
+    const stored = structuredClone(object);
+    stored.metadata.resourceVersion = String(++this.#resourceVersion);
+    this.#objects.set(key, stored);
+    this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object: stored });
+    return stored;
+  }
+
+  remove(kind: KubeKind, namespace: string | undefined, name: string): KubeObject | undefined {
+    const key = keyOf(kind, namespace, name);
+    const old = this.#objects.get(key);
+    if (!old) return undefined;
+    this.#objects.delete(key);
+    ++this.#resourceVersion;
+    this.#emit({ type: 'DELETED', object: old });
+    return old;
+  }
+
+  watch(listener: WatchListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: WatchEvent): void {
+    for (const l of this.#listeners) l(event);
+  }
+}

@@ -1,0 +1,39 @@
+import type { EndpointInfo } from './types.ts';
+
+/**
+ * kube-proxy's choice of usable endpoints: the Ready ones; when none is ready, the ones still
+ * Serving while Terminating; sorted by "IP:port" as pkg/proxy/endpointslicecache.go does.
+ */
+export function eligibleEndpoints(all: EndpointInfo[]): EndpointInfo[] {
+  const ready = all.filter((e) => e.ready);
+  const chosen = ready.length > 0 ? ready : all.filter((e) => e.serving && e.terminating);
+  return chosen.sort((a, b) => compareEndpoint(a, b));
+}
+
+function compareEndpoint(a: EndpointInfo, b: EndpointInfo): number {
+  const x = `${a.ip}:${a.port}`;
+  const y = `${b.ip}:${b.port}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export interface Pick {
+  endpoint: EndpointInfo;
+  reason: string;
+}
+
+/**
+ * iptables / nftables mode: uniform random per connection. (The iptables chain matches rule i of N
+ * with probability 1/(N-i), which is exactly a uniform choice.)
+ */
+export function pickRandom(
+  eligible: EndpointInfo[],
+  random: () => number = Math.random,
+): Pick | undefined {
+  if (eligible.length === 0) return undefined;
+  const i = Math.min(eligible.length - 1, Math.floor(random() * eligible.length));
+  const servingOnly = !eligible[i]!.ready;
+  return {
+    endpoint: eligible[i]!,
+    reason: `random ${i + 1} of ${eligible.length}${servingOnly ? ' (terminating, still serving)' : ''}`,
+  };
+}

@@ -1,0 +1,58 @@
+import type { ConnectionEvent, EndpointCounters } from '@l4lab/protocol';
+
+/** Per Service port, per endpoint counters, fed by every connection event (open and close). */
+export class ConnectionStats {
+  readonly #rows = new Map<string, EndpointCounters>();
+
+  record(e: ConnectionEvent): void {
+    const service = `${e.service.namespace}/${e.service.name}:${e.service.port}`;
+    const endpoint = e.endpoint ? `${e.endpoint.namespace}/${e.endpoint.pod}` : '';
+    const key = `${service}|${endpoint}`;
+    let row = this.#rows.get(key);
+    if (!row) {
+      row = {
+        service,
+        endpoint,
+        connections: 0,
+        active: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+        refused: 0,
+        dropped: 0,
+        reset: 0,
+      };
+      this.#rows.set(key, row);
+    }
+    switch (e.outcome) {
+      case 'open':
+        row.connections++;
+        row.active++;
+        return;
+      case 'refused':
+        row.refused++;
+        return;
+      case 'dropped':
+      case 'timeout':
+        row.dropped++;
+        return;
+      case 'reset':
+      case 'ok':
+        if (e.outcome === 'reset') row.reset++;
+        if (e.endpoint) row.active = Math.max(0, row.active - 1);
+        row.bytesIn += e.bytesIn;
+        row.bytesOut += e.bytesOut;
+        return;
+    }
+  }
+
+  /** A copy of every row, ordered by service then endpoint. */
+  snapshot(): EndpointCounters[] {
+    return [...this.#rows.values()]
+      .map((r) => ({ ...r }))
+      .sort((a, b) => a.service.localeCompare(b.service) || a.endpoint.localeCompare(b.endpoint));
+  }
+
+  reset(): void {
+    this.#rows.clear();
+  }
+}

@@ -1,0 +1,46 @@
+import type { ConnectionEvent } from '@l4lab/protocol';
+
+/** `namespace/name:portName` (portName '' for an unnamed port), as kube-proxy's ServicePortName. */
+export type ServicePortName = string;
+
+export function servicePortName(namespace: string, name: string, port: string): ServicePortName {
+  return `${namespace}/${name}:${port}`;
+}
+
+/** One Service port as the data plane needs it (kube-proxy's ServicePort). */
+export interface ServicePortInfo {
+  name: ServicePortName;
+  namespace: string;
+  service: string;
+  /** The ServicePort's name, or its number when unnamed (for events). */
+  portName: string | number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  clusterIP: string;
+  port: number;
+  nodePort?: number;
+  /** l4lab.dev/proxy-mode annotation, when set. */
+  proxyMode?: string;
+}
+
+/** One endpoint of a Service port (kube-proxy's Endpoint). */
+export interface EndpointInfo {
+  ip: string;
+  port: number;
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  nodeName: string;
+  pod: string;
+  namespace: string;
+}
+
+/** What every data plane backend implements (userspace first, nftables later). */
+export interface Provider {
+  readonly name: string;
+  /** Applies pending Service / EndpointSlice changes (kube-proxy's syncProxyRules). */
+  syncProxyRules(): Promise<void> | void;
+  /** Closes every listener; established connections are left to finish unless `force`. */
+  shutdown(force?: boolean): Promise<void>;
+}
+
+export type ConnectionEventSink = (event: ConnectionEvent) => void;

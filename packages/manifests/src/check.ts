@@ -1,0 +1,99 @@
+// What `kubectl apply -f` reports for a text, before anything is applied: syntax errors, objects
+// without apiVersion/kind, kinds l4lab does not serve, validation errors (each placed on its line),
+// and unknown-field warnings. Objects come back defaulted, in document order.
+import type { ManifestError } from '@l4lab/protocol';
+import { isRecord } from './decode.ts';
+import { formatFieldError } from './fieldError.ts';
+import { parseManifests } from './parse.ts';
+import type { CheckedObject, CheckResult, ParsedDocument } from './types.ts';
+import { inspectObject } from './validate.ts';
+
+interface Sink {
+  objects: CheckedObject[];
+  errors: ManifestError[];
+  warnings: ManifestError[];
+}
+
+export function checkManifests(text: string): CheckResult {
+  const parsed = parseManifests(text);
+  const sink: Sink = { objects: [], errors: [...parsed.errors], warnings: [] };
+  for (const doc of parsed.documents) checkValue(doc.value, '', doc, sink);
+  return sink;
+}
+
+/** `items[0]` + `spec.ports` -> `items[0].spec.ports`. */
+function joinPath(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (!path) return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+function problem(
+  doc: ParsedDocument,
+  path: string,
+  message: string,
+  code: string,
+  severity: ManifestError['severity'] = 'error',
+): ManifestError {
+  return { message, path, ...doc.positionOf(path), document: doc.index, severity, code };
+}
+
+function checkValue(value: unknown, prefix: string, doc: ParsedDocument, sink: Sink): void {
+  if (!isRecord(value)) {
+    const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    sink.errors.push(
+      problem(
+        doc,
+        prefix,
+        `not a Kubernetes object: expected a mapping with apiVersion, kind and metadata, got ${what}`,
+        'L4_E_INVALID',
+      ),
+    );
+    return;
+  }
+  const { apiVersion, kind } = value;
+  let ok = true;
+  for (const [field, v] of [
+    ['apiVersion', apiVersion],
+    ['kind', kind],
+  ] as const) {
+    if (typeof v === 'string' && v) continue;
+    ok = false;
+    const message =
+      v === undefined || v === null || v === '' ? `${field} not set` : `${field} must be a string`;
+    sink.errors.push(problem(doc, joinPath(prefix, field), message, 'L4_E_INVALID'));
+  }
+  if (!ok || typeof apiVersion !== 'string' || typeof kind !== 'string') return;
+
+  if (kind.endsWith('List') && Array.isArray(value.items)) {
+    value.items.forEach((item, i) => checkValue(item, joinPath(prefix, `items[${i}]`), doc, sink));
+    return;
+  }
+
+  const inspection = inspectObject(value, apiVersion, kind);
+  const kindProblem = inspection.kindProblem;
+  if (kindProblem) {
+    const path = joinPath(prefix, kindProblem.error.path);
+    sink.errors.push(problem(doc, path, kindProblem.message, kindProblem.code));
+    return;
+  }
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  for (const e of inspection.errors) {
+    const message = `The ${kind} ${JSON.stringify(name)} is invalid: ${formatFieldError(e)}`;
+    sink.errors.push(problem(doc, joinPath(prefix, e.path), message, 'L4_E_INVALID'));
+  }
+  for (const path of inspection.unknownFields) {
+    const message = `unknown field ${JSON.stringify(path)}`;
+    sink.warnings.push(
+      problem(doc, joinPath(prefix, path), message, 'L4_W_UNKNOWN_FIELD', 'warning'),
+    );
+  }
+  if (inspection.object) {
+    sink.objects.push({
+      object: inspection.object,
+      document: doc.index,
+      ...doc.positionOf(prefix),
+    });
+  }
+}

@@ -1,0 +1,15 @@
+// @l4lab/manifests: what kubectl and the API server's validation do with a YAML text.
+// Runs in the browser (the editor's markers) and in the server (POST /api/apply) with the same results.
+//
+// API (stable; the web app and the server code against it):
+//   parseManifests(text)   -> { documents, errors }       multi-document YAML -> plain objects with positions
+//   checkManifests(text)   -> { objects, errors, warnings } parse + validate + default; objects are ready to apply
+//   validateObject(obj)    -> FieldError[]                 Kubernetes validation of one object (no positions)
+//   applyDefaults(obj)     -> KubeObject                   Kubernetes defaulting (type ClusterIP, protocol TCP, ...)
+//   formatFieldError(e)    -> string                       `<path>: <Type>: <value>: <detail>`
+export * from './types.ts';
+export { parseManifests } from './parse.ts';
+export { checkManifests } from './check.ts';
+export { validateObject } from './validate.ts';
+export { applyDefaults } from './defaults.ts';
+export { formatFieldError } from './fieldError.ts';

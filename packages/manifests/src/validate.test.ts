@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { formatFieldError } from './fieldError.ts';
+import { resolveKind, validateObject } from './validate.ts';
+
+const messages = (o: unknown): string[] => validateObject(o).map(formatFieldError);
+
+const service = (
+  spec: Record<string, unknown>,
+  metadata: Record<string, unknown> = { name: 'web' },
+) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata,
+  spec,
+});
+
+describe('validateObject: kinds', () => {
+  it('requires apiVersion and kind', () => {
+    expect(messages({ metadata: { name: 'x' } })).toEqual([
+      'apiVersion: Required value',
+      'kind: Required value',
+    ]);
+  });
+
+  it('says which kinds l4lab serves', () => {
+    expect(messages({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 'x' } })).toEqual([
+      'kind: Unsupported value: "Foo": l4lab does not serve this kind; supported values: ' +
+        '"Deployment", "Namespace", "Pod", "Service"',
+    ]);
+    expect(resolveKind('v1', 'ConfigMap')?.message).toBe(
+      'no matches for kind "ConfigMap" in version "v1": l4lab does not serve this kind; it serves ' +
+        'Deployment (apps/v1), Namespace (v1), Pod (v1), Service (v1)',
+    );
+  });
+
+  it('rejects a served kind in the wrong apiVersion', () => {
+    expect(messages({ apiVersion: 'extensions/v1beta1', kind: 'Deployment' })).toEqual([
+      'apiVersion: Unsupported value: "extensions/v1beta1": supported values: "apps/v1"',
+    ]);
+    expect(resolveKind('v1', 'Deployment')?.message).toBe(
+      'no matches for kind "Deployment" in version "v1": l4lab serves Deployment in "apps/v1"',
+    );
+  });
+
+  it('forbids the controller-managed kinds', () => {
+    for (const [apiVersion, kind] of [
+      ['discovery.k8s.io/v1', 'EndpointSlice'],
+      ['apps/v1', 'ReplicaSet'],
+      ['v1', 'Node'],
+    ] as const) {
+      const [first] = messages({ apiVersion, kind, metadata: { name: 'x' } });
+      expect(first).toMatch(/^kind: Forbidden: /);
+      expect(resolveKind(apiVersion, kind)?.code).toBe('L4_E_READ_ONLY_KIND');
+    }
+  });
+});
+
+describe('validateObject: decoding like the API server', () => {
+  it('reports a string where a number belongs', () => {
+    expect(messages(service({ ports: [{ port: '80' }] }))).toEqual([
+      'spec.ports[0].port: Invalid value: "80": cannot unmarshal string into Go struct field ' +
+        'ServicePort.spec.ports.port of type int32',
+    ]);
+  });
+
+  it('reports numbers where strings belong, and wrong shapes', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', labels: { version: 1.5 } },
+      spec: {
+        replicas: 1.5,
+        selector: 'app=web',
+        template: { spec: { containers: { name: 'x' } } },
+      },
+    };
+    expect(messages(deployment)).toEqual([
+      'metadata.labels: Invalid value: 1.5: cannot unmarshal number into Go struct field ' +
+        'ObjectMeta.metadata.labels of type string',
+      'spec.replicas: Invalid value: 1.5: cannot unmarshal number 1.5 into Go struct field ' +
+        'DeploymentSpec.spec.replicas of type int32',
+      'spec.selector: Invalid value: "app=web": cannot unmarshal string into Go struct field ' +
+        'DeploymentSpec.spec.selector of type v1.LabelSelector',
+      'spec.template.spec.containers: Invalid value: {"name":"x"}: cannot unmarshal object into Go ' +
+        'struct field PodSpec.spec.template.spec.containers of type []v1.Container',
+    ]);
+  });
+
+  it('reports env values that are not strings and booleans that are strings', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: {
+        hostNetwork: 'true',
+        containers: [{ name: 'c', image: 'busybox', env: [{ name: 'PORT', value: 8080 }] }],
+      },
+    };
+    expect(messages(pod)).toEqual([
+      'spec.hostNetwork: Invalid value: "true": cannot unmarshal string into Go struct field ' +
+        'PodSpec.spec.hostNetwork of type bool',
+      'spec.containers[0].env[0].value: Invalid value: 8080: cannot unmarshal number into Go struct ' +
+        'field EnvVar.spec.containers.env.value of type string',
+    ]);
+  });
+
+  it('accepts int-or-string targetPorts and treats null as unset', () => {
+    expect(messages(service({ ports: [{ port: 80, targetPort: 'http' }], type: null }))).toEqual(
+      [],
+    );
+    expect(messages(service({ ports: [{ port: 80, targetPort: true }] }))).toEqual([
+      'spec.ports[0].targetPort: Invalid value: true: cannot unmarshal bool into Go struct field ' +
+        'ServicePort.spec.ports.targetPort of type int32',
+    ]);
+  });
+
+  it('does not report unknown fields as errors', () => {
+    expect(messages(service({ ports: [{ port: 80, nmae: 'x' }], foo: 1 }))).toEqual([]);
+  });
+});
+
+describe('validateObject: Pod and Namespace', () => {
+  it('validates a Pod', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'client', namespace: 'Team' },
+      spec: { restartPolicy: 'Sometimes', containers: [{ name: 'c', image: 'busybox' }] },
+    };
+    const out = messages(pod);
+    expect(out[0]).toMatch(
+      /^metadata\.namespace: Invalid value: "Team": a lowercase RFC 1123 label/,
+    );
+    expect(out[1]).toBe(
+      'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
+    );
+    const ok = {
+      ...pod,
+      metadata: { name: 'client' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    };
+    expect(messages(ok)).toEqual([]);
+  });
+
+  it('validates a Namespace name as a DNS-1123 label', () => {
+    expect(messages({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } })).toEqual(
+      [],
+    );
+    expect(messages({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } })).toEqual(
+      ['metadata.name: Invalid value: "team.a": must not contain dots'],
+    );
+    expect(messages({ apiVersion: 'v1', kind: 'Namespace', metadata: {} })).toEqual([
+      'metadata.name: Required value: name or generateName is required',
+    ]);
+  });
+});

@@ -1,0 +1,165 @@
+// Deployment validation (pkg/apis/apps/validation ValidateDeployment) on a defaulted Deployment.
+import { child, forbidden, GoLiteral, invalid, notSupported, required } from './fieldError.ts';
+import { goIntOrString, goLabelSelector, goStringMap } from './goLiteral.ts';
+import { isDNS1123Subdomain, isValidPercent } from './names.ts';
+import type { FieldError } from './types.ts';
+import {
+  selectorIsEmpty,
+  selectorMatches,
+  selectorParses,
+  validateAnnotations,
+  validateLabels,
+  validateLabelSelector,
+  validateNonnegative,
+  validateObjectMeta,
+} from './validateMeta.ts';
+import type { MetaShape, SelectorShape } from './validateMeta.ts';
+import { validatePodSpec } from './validatePod.ts';
+import type { PodSpecShape } from './validatePod.ts';
+
+const STRATEGIES = ['Recreate', 'RollingUpdate'];
+
+export interface DeploymentShape {
+  metadata?: MetaShape;
+  spec?: {
+    replicas?: number;
+    selector?: SelectorShape;
+    template?: { metadata?: MetaShape; spec?: PodSpecShape };
+    strategy?: {
+      type?: string;
+      rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string };
+    };
+    minReadySeconds?: number;
+    revisionHistoryLimit?: number;
+    progressDeadlineSeconds?: number;
+  };
+}
+
+export function validateDeployment(d: DeploymentShape): FieldError[] {
+  const errs = validateObjectMeta(d.metadata ?? {}, true, isDNS1123Subdomain);
+  const spec = d.spec ?? {};
+  errs.push(...validateNonnegative(spec.replicas ?? 0, 'spec.replicas'));
+
+  const selector = spec.selector;
+  if (selector === undefined) {
+    errs.push(required('spec.selector'));
+  } else {
+    errs.push(...validateLabelSelector(selector, 'spec.selector'));
+    if (selectorIsEmpty(selector)) {
+      errs.push(
+        invalid(
+          'spec.selector',
+          goLabelSelector(selector),
+          'empty selector is invalid for deployment',
+        ),
+      );
+    }
+  }
+
+  const template = spec.template ?? {};
+  const templateLabels = template.metadata?.labels;
+  if (selector !== undefined && !selectorParses(selector)) {
+    errs.push(invalid('spec.selector', goLabelSelector(selector), 'invalid label selector'));
+  } else {
+    if (
+      selector !== undefined &&
+      !selectorIsEmpty(selector) &&
+      !selectorMatches(selector, templateLabels)
+    ) {
+      errs.push(
+        invalid(
+          'spec.template.metadata.labels',
+          new GoLiteral(goStringMap(templateLabels)),
+          '`selector` does not match template `labels`',
+        ),
+      );
+    }
+    errs.push(...validateLabels(templateLabels, 'spec.template.metadata.labels'));
+    errs.push(
+      ...validateAnnotations(template.metadata?.annotations, 'spec.template.metadata.annotations'),
+    );
+    errs.push(...validatePodSpec(template.spec ?? {}, 'spec.template.spec', true));
+  }
+
+  errs.push(...validateStrategy(spec.strategy ?? {}));
+  errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
+  errs.push(...validateNonnegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
+  const deadline = spec.progressDeadlineSeconds;
+  if (deadline !== undefined) {
+    errs.push(...validateNonnegative(deadline, 'spec.progressDeadlineSeconds'));
+    if (deadline <= (spec.minReadySeconds ?? 0)) {
+      errs.push(
+        invalid('spec.progressDeadlineSeconds', deadline, 'must be greater than minReadySeconds'),
+      );
+    }
+  }
+  return errs;
+}
+
+function validateStrategy(
+  strategy: NonNullable<NonNullable<DeploymentShape['spec']>['strategy']>,
+): FieldError[] {
+  const path = 'spec.strategy';
+  const type = strategy.type ?? '';
+  if (type === 'Recreate') {
+    return strategy.rollingUpdate
+      ? [
+          forbidden(
+            child(path, 'rollingUpdate'),
+            "may not be specified when strategy `type` is 'Recreate'",
+          ),
+        ]
+      : [];
+  }
+  if (type !== 'RollingUpdate') {
+    // Kubernetes reports the whole strategy struct at `spec.strategy`; the type alone is clearer.
+    return [notSupported(child(path, 'type'), type, STRATEGIES)];
+  }
+  const ru = strategy.rollingUpdate;
+  const ruPath = child(path, 'rollingUpdate');
+  if (!ru) return [required(ruPath, 'this should be defaulted and never be nil')];
+  const maxUnavailable = ru.maxUnavailable ?? 0;
+  const maxSurge = ru.maxSurge ?? 0;
+  const errs = [
+    ...validatePositiveIntOrPercent(maxUnavailable, child(ruPath, 'maxUnavailable')),
+    ...validatePositiveIntOrPercent(maxSurge, child(ruPath, 'maxSurge')),
+  ];
+  if (intOrPercentValue(maxUnavailable) === 0 && intOrPercentValue(maxSurge) === 0) {
+    errs.push(
+      invalid(
+        child(ruPath, 'maxUnavailable'),
+        goIntOrString(maxUnavailable),
+        'may not be 0 when `maxSurge` is 0',
+      ),
+    );
+  }
+  const percent = percentValue(maxUnavailable);
+  if (percent !== undefined && percent > 100) {
+    errs.push(
+      invalid(
+        child(ruPath, 'maxUnavailable'),
+        goIntOrString(maxUnavailable),
+        'must not be greater than 100%',
+      ),
+    );
+  }
+  return errs;
+}
+
+function validatePositiveIntOrPercent(v: number | string, path: string): FieldError[] {
+  if (typeof v === 'string')
+    return isValidPercent(v).map((msg) => invalid(path, goIntOrString(v), msg));
+  return validateNonnegative(v, path);
+}
+
+function percentValue(v: number | string): number | undefined {
+  if (typeof v !== 'string' || isValidPercent(v).length > 0) return undefined;
+  return Number(v.slice(0, -1));
+}
+
+function intOrPercentValue(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const percent = percentValue(v);
+  if (percent !== undefined) return percent;
+  return /^[-+]?\d+$/.test(v) ? Number(v) : 0;
+}

@@ -1,0 +1,215 @@
+// Kubernetes object shapes as l4lab's API serves them (a subset of the real API's fields).
+// Field names are Kubernetes' own; every object the API returns has `apiVersion`, `kind`, `metadata`.
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  generateName?: string;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  imagePullPolicy?: string;
+  command?: string[];
+  args?: string[];
+  ports?: ContainerPort[];
+}
+
+export interface PodSpec {
+  containers: Container[];
+  nodeName?: string;
+  terminationGracePeriodSeconds?: number;
+}
+
+export interface PodTemplateSpec {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: PodSpec;
+}
+
+export interface PodCondition {
+  type: 'Ready' | 'PodScheduled' | 'Initialized' | 'ContainersReady';
+  status: 'True' | 'False' | 'Unknown';
+  lastTransitionTime?: string;
+  reason?: string;
+}
+
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  started?: boolean;
+  state?: {
+    waiting?: { reason: string; message?: string };
+    running?: { startedAt: string };
+    terminated?: { reason: string; exitCode: number };
+  };
+}
+
+export interface PodStatus {
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  hostIP?: string;
+  startTime?: string;
+  conditions?: PodCondition[];
+  containerStatuses?: ContainerStatus[];
+}
+
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status?: PodStatus;
+}
+
+export interface DeploymentSpec {
+  replicas?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  strategy?: {
+    type?: 'RollingUpdate' | 'Recreate';
+    rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+  };
+}
+
+export interface Deployment {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec: DeploymentSpec;
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+  };
+}
+
+export interface ReplicaSet {
+  apiVersion: 'apps/v1';
+  kind: 'ReplicaSet';
+  metadata: ObjectMeta;
+  spec: { replicas: number; selector: LabelSelector; template: PodTemplateSpec };
+  status?: { replicas: number; readyReplicas?: number; availableReplicas?: number };
+}
+
+export interface ServicePort {
+  name?: string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port: number;
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+export interface ServiceSpec {
+  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  selector?: Record<string, string>;
+  ports?: ServicePort[];
+  clusterIP?: string;
+  clusterIPs?: string[];
+  externalName?: string;
+  sessionAffinity?: 'None' | 'ClientIP';
+  sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
+  externalTrafficPolicy?: 'Cluster' | 'Local';
+  internalTrafficPolicy?: 'Cluster' | 'Local';
+  publishNotReadyAddresses?: boolean;
+  externalIPs?: string[];
+}
+
+export interface Service {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: ObjectMeta;
+  spec: ServiceSpec;
+  status?: { loadBalancer?: { ingress?: { ip: string }[] } };
+}
+
+export interface Endpoint {
+  addresses: string[];
+  conditions: { ready: boolean; serving: boolean; terminating: boolean };
+  nodeName?: string;
+  targetRef?: { kind: 'Pod'; namespace: string; name: string; uid: string };
+}
+
+export interface EndpointSlice {
+  apiVersion: 'discovery.k8s.io/v1';
+  kind: 'EndpointSlice';
+  metadata: ObjectMeta;
+  addressType: 'IPv4';
+  endpoints: Endpoint[];
+  ports: { name: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+}
+
+export interface Namespace {
+  apiVersion: 'v1';
+  kind: 'Namespace';
+  metadata: ObjectMeta;
+  status?: { phase: 'Active' | 'Terminating' };
+}
+
+export interface Node {
+  apiVersion: 'v1';
+  kind: 'Node';
+  metadata: ObjectMeta;
+  spec: { podCIDR: string };
+  status: {
+    addresses: { type: 'InternalIP' | 'Hostname'; address: string }[];
+    conditions: { type: 'Ready'; status: 'True' | 'False' | 'Unknown' }[];
+  };
+}
+
+export type KubeObject = Pod | Deployment | ReplicaSet | Service | EndpointSlice | Namespace | Node;
+
+export type KubeKind = KubeObject['kind'];
+
+/** Plural lowercase resource names, as in `/api/objects/{kind}` and `kubectl get`. */
+export const RESOURCES = {
+  pods: 'Pod',
+  deployments: 'Deployment',
+  replicasets: 'ReplicaSet',
+  services: 'Service',
+  endpointslices: 'EndpointSlice',
+  namespaces: 'Namespace',
+  nodes: 'Node',
+} as const satisfies Record<string, KubeKind>;
+
+export type ResourceName = keyof typeof RESOURCES;
+
+export const CLUSTER_SCOPED: ReadonlySet<KubeKind> = new Set(['Namespace', 'Node']);
+
+/** `namespace/name` (or `name` for cluster-scoped kinds). */
+export function objectKey(o: { metadata: { namespace?: string; name: string } }): string {
+  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+}

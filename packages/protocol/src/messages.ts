@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { KubeObject } from './kube.ts';
+import { connectionEventSchema, endpointCountersSchema } from './events.ts';
+
+/** Bumped on any incompatible change of the WebSocket messages. */
+export const PROTOCOL_VERSION = 1;
+
+const kubeObjectSchema = z.custom<KubeObject>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { kind?: unknown }).kind === 'string' &&
+    typeof (v as { metadata?: { name?: unknown } }).metadata?.name === 'string',
+  { message: 'not a Kubernetes object' },
+);
+
+export const serverInfoSchema = z.object({
+  version: z.string(),
+  runtime: z.string(),
+  runtimeReason: z.string(),
+  dataplane: z.string(),
+  proxyMode: z.string(),
+  /** "native": every address is real (127.x.y.z:port); "mapped": 127.0.0.1 with mapped ports. */
+  addressMode: z.enum(['native', 'mapped']),
+});
+export type ServerInfo = z.infer<typeof serverInfoSchema>;
+
+/** A virtual address reachable on the host at another address (mapped mode only). */
+export const portMappingSchema = z.object({
+  ip: z.string(),
+  port: z.number(),
+  protocol: z.enum(['TCP', 'UDP']),
+  hostIp: z.string(),
+  hostPort: z.number(),
+});
+export type PortMapping = z.infer<typeof portMappingSchema>;
+
+export const trafficStatusSchema = z.object({
+  id: z.string(),
+  target: z.string(),
+  resolved: z.string(),
+  from: z.string(),
+  protocol: z.enum(['http', 'tcp', 'udp']),
+  rate: z.number(),
+  state: z.enum(['running', 'stopped', 'finished']),
+  startedAt: z.number(),
+  sent: z.number(),
+  ok: z.number(),
+  errors: z.number(),
+  byPod: z.record(z.string(), z.number()),
+  latencyMs: z.object({ p50: z.number(), p90: z.number(), p99: z.number() }),
+  lastError: z.string().optional(),
+});
+export type TrafficStatus = z.infer<typeof trafficStatusSchema>;
+
+export const watchEventSchema = z.object({
+  type: z.enum(['ADDED', 'MODIFIED', 'DELETED']),
+  object: kubeObjectSchema,
+});
+export type WatchEvent = z.infer<typeof watchEventSchema>;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), protocolVersion: z.number(), server: serverInfoSchema }),
+  z.object({
+    type: z.literal('cluster_snapshot'),
+    resourceVersion: z.string(),
+    objects: z.array(kubeObjectSchema),
+    mappings: z.array(portMappingSchema),
+    traffic: z.array(trafficStatusSchema),
+  }),
+  z.object({
+    type: z.literal('object_changes'),
+    resourceVersion: z.string(),
+    changes: z.array(watchEventSchema),
+  }),
+  z.object({
+    type: z.literal('connection_events'),
+    /** Individual events, up to a cap per frame. */
+    events: z.array(connectionEventSchema),
+    /** Events that happened in this frame but were not sent individually (counted below). */
+    sampled: z.number(),
+    counters: z.array(endpointCountersSchema),
+  }),
+  z.object({ type: z.literal('traffic_status'), generators: z.array(trafficStatusSchema) }),
+  z.object({ type: z.literal('port_mappings'), mappings: z.array(portMappingSchema) }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type ServerMessageType = ServerMessage['type'];
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping'), t: z.number() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** Parses a frame from the server; returns undefined (never throws) when it is not a known message. */
+export function parseServerMessage(data: string): ServerMessage | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const r = serverMessageSchema.safeParse(json);
+  return r.success ? r.data : undefined;
+}
+
+export function parseClientMessage(data: string): ClientMessage | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const r = clientMessageSchema.safeParse(json);
+  return r.success ? r.data : undefined;
+}

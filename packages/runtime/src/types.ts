@@ -1,0 +1,48 @@
+import type { Container } from '@l4lab/protocol';
+
+/** What the kubelet hands a container runtime to start one pod. */
+export interface PodSandbox {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** The pod IP (virtual; the runtime asks the PortMapper where it really listens). */
+  ip: string;
+  node: string;
+  containers: Container[];
+}
+
+export interface PodExit {
+  code: number | null;
+  signal: string | null;
+  /** The last line the process wrote to stderr, when it failed. */
+  message?: string;
+}
+
+/** A running pod as the runtime sees it. */
+export interface PodHandle {
+  /** Process id when the pod is a process of this host. */
+  readonly pid?: number;
+  /** Resolves with the exit code (or signal) when the pod's main process ends for any reason. */
+  readonly exited: Promise<PodExit>;
+  /** Graceful stop (SIGQUIT for nginx), then SIGKILL after graceMs. Resolves when it is gone. */
+  stop(graceMs: number): Promise<void>;
+  /** Kills the pod's process at once, as a crash would (`POST /api/pods/.../kill`). */
+  kill(): void;
+  /** Recent access-log lines, newest last. */
+  logs(): Promise<string[]>;
+}
+
+/** A container runtime: `nginx` (real nginx processes), `builtin` (in-process servers), later `docker`. */
+export interface ContainerRuntime {
+  readonly name: 'nginx' | 'builtin' | 'docker';
+  start(sandbox: PodSandbox): Promise<PodHandle>;
+  /** Removes what an earlier server left behind (a crash, a kill -9); returns what it removed. */
+  cleanupOrphans(): Promise<string[]>;
+}
+
+/** Images that run a real web server; everything else (busybox, ...) is an idle pod. */
+export function isNginxImage(image: string): boolean {
+  const repo = image.split('@')[0]!.split(':')[0]!;
+  const last = repo.split('/').pop() ?? repo;
+  return last === 'nginx' || last.startsWith('nginx-') || last === 'nginx-unprivileged';
+}
