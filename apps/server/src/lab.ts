@@ -23,6 +23,8 @@ export interface Lab {
   removedAtStart: string[];
   cluster: Cluster;
   server: Server;
+  /** Where a virtual address really listens on this host (itself in native mode). */
+  resolveHost(ip: string, port: number): { host: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -157,5 +159,17 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       await unlock();
     })());
 
-  return { url: `http://${host}:${port}`, info, removedAtStart, cluster, server, stop };
+  const resolveHost = (ip: string, p: number) => {
+    const a = mapper.resolve(ip, p, 'TCP');
+    return { host: a.ip, port: a.port };
+  };
+  return {
+    url: `http://${host}:${port}`,
+    info,
+    removedAtStart,
+    cluster,
+    server,
+    resolveHost,
+    stop,
+  };
 }

@@ -283,3 +283,14 @@ status:
     });
   });
 });
+
+describe('checkManifests ordering', () => {
+  it('lists errors by document, syntax errors included', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\nfoo: bar: baz\n';
+    const { errors } = checkManifests(text);
+    expect(errors.map((e) => [e.document, e.code])).toEqual([
+      [0, 'L4_E_INVALID'],
+      [1, 'L4_E_YAML_SYNTAX'],
+    ]);
+  });
+});

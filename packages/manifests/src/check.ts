@@ -18,6 +18,8 @@ export function checkManifests(text: string): CheckResult {
   const parsed = parseManifests(text);
   const sink: Sink = { objects: [], errors: [...parsed.errors], warnings: [] };
   for (const doc of parsed.documents) checkValue(doc.value, '', doc, sink);
+  // Syntax errors first came from the parser; keep each document's problems together (stable sort).
+  sink.errors.sort((a, b) => a.document - b.document);
   return sink;
 }
 

@@ -27,11 +27,10 @@ function defaultObject(o: Obj): void {
   const metadata = ensure(o, 'metadata');
   if (CLUSTER_SCOPED.has(kind as KubeKind)) delete metadata.namespace;
   else if (!metadata.namespace) metadata.namespace = DEFAULT_NAMESPACE;
-  const spec = o.spec;
-  if (!isRecord(spec)) return;
-  if (kind === 'Service') defaultService(spec);
-  if (kind === 'Pod') defaultPodSpec(spec);
-  if (kind === 'Deployment') defaultDeployment(spec);
+  // In Go `spec` is a struct, never nil: an object without one is defaulted like an empty spec.
+  if (kind === 'Service') defaultService(ensure(o, 'spec'));
+  if (kind === 'Pod') defaultPodSpec(ensure(o, 'spec'));
+  if (kind === 'Deployment') defaultDeployment(ensure(o, 'spec'));
 }
 
 /** ClusterIP, NodePort, LoadBalancer with externalIPs: reachable from outside the cluster. */

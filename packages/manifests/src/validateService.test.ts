@@ -39,6 +39,12 @@ describe('Service validation', () => {
     ]);
   });
 
+  it('defaults a missing spec before validating it, as Go does', () => {
+    expect(messages({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' } })).toEqual([
+      'spec.ports: Required value',
+    ]);
+  });
+
   it('requires ports, except for headless and ExternalName Services', () => {
     expect(messages(makeService((s) => delete s.spec.ports))).toEqual([
       'spec.ports: Required value',

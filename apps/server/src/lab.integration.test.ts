@@ -1,0 +1,217 @@
+// The whole lab against real nginx (or the built-in servers when nginx is absent), over real
+// loopback sockets. Addresses used: pods 127.244.0.0/16, services 127.96.0.0/16, clients
+// 127.30.0.1-4 (native mode, Linux as root); 127.0.0.1 mapped ports elsewhere.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplyErrorResponse, ApplyResponse, Pod, Service } from '@l4lab/protocol';
+import type { LabConfig } from './config.ts';
+import { startLab, type Lab } from './lab.ts';
+import { createLogger } from './logger.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+let lab: Lab;
+let workspace: string;
+
+async function api<T>(method: string, path: string, body?: string, type = 'application/yaml') {
+  const res = await fetch(`${lab.url}${path}`, {
+    method,
+    ...(body !== undefined ? { body, headers: { 'Content-Type': type } } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function readyPods(prefix: string) {
+  return async () => {
+    const { body } = await api<{ items: Pod[] }>('GET', '/api/objects/pods');
+    const pods = body.items.filter(
+      (p) =>
+        p.metadata.name.startsWith(prefix) &&
+        !p.metadata.deletionTimestamp &&
+        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+    return pods;
+  };
+}
+
+/** One HTTP GET on a new connection; resolves with the X-Pod-Name that answered. */
+function getPod(host: string, port: number, localAddress?: string): Promise<string> {
+  return new Promise((resolvePod, reject) => {
+    const req = request(
+      { host, port, path: '/', agent: false, ...(localAddress ? { localAddress } : {}) },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolvePod(String(res.headers['x-pod-name'])));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'l4lab-it-'));
+  const config: LabConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    runtime: 'auto',
+    dataplane: 'userspace',
+    proxyMode: 'iptables',
+    workspace,
+    scenario: join(ROOT, 'scenarios/01-clusterip.yaml'),
+    expose: false,
+    nodes: 3,
+    backoffScale: 0.1,
+    webDist: join(ROOT, 'apps/web/dist'),
+    scenariosDir: join(ROOT, 'scenarios'),
+    logLevel: 'silent',
+  };
+  lab = await startLab(config, createLogger('silent'));
+});
+
+afterAll(async () => {
+  await lab?.stop();
+  await rm(workspace, { recursive: true, force: true });
+});
+
+describe('seed 01 (ClusterIP) through the HTTP API', () => {
+  const seed = () => readFile(join(ROOT, 'scenarios/01-clusterip.yaml'), 'utf8');
+
+  it('applies, then reports unchanged on a second apply', async () => {
+    const first = await api<ApplyResponse>('POST', '/api/apply', await seed());
+    expect(first.status).toBe(200);
+    expect(first.body.results.map((r) => `${r.kind}/${r.name} ${r.action}`)).toEqual([
+      'Deployment/my-nginx created',
+      'Service/my-nginx created',
+    ]);
+    const again = await api<ApplyResponse>('POST', '/api/apply', await seed());
+    expect(again.body.results.map((r) => r.action)).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('runs two ready pods with their own IPs and a ClusterIP in 127.96.0.0/16', async () => {
+    const pods = await waitFor('2 ready pods', async () => {
+      const p = await readyPods('my-nginx-')();
+      return p.length === 2 ? p : undefined;
+    });
+    for (const p of pods) {
+      expect(p.metadata.name).toMatch(/^my-nginx-[a-z0-9]{6,10}-[a-z0-9]{5}$/);
+      expect(p.status?.podIP).toMatch(/^127\.244\.\d+\.\d+$/);
+      expect(p.status?.hostIP).toMatch(/^127\.18\.0\.\d+$/);
+    }
+    expect(new Set(pods.map((p) => p.status?.podIP)).size).toBe(2);
+    const { body } = await api<{ items: Service[] }>('GET', '/api/objects/services');
+    expect(body.items[0]?.spec.clusterIP).toMatch(/^127\.96\.\d+\.\d+$/);
+  });
+
+  it('spreads 300 new connections uniformly over the 2 pods', async () => {
+    const { body } = await api<{ items: Service[] }>('GET', '/api/objects/services');
+    const ip = body.items[0]!.spec.clusterIP!;
+    const info = lab.info;
+    const target = info.addressMode === 'native' ? { host: ip, port: 80 } : lab.resolveHost(ip, 80);
+    await waitFor(
+      'endpoints programmed',
+      async () => (await getPod(target.host, target.port).catch(() => '')) || undefined,
+    );
+    const counts = new Map<string, number>();
+    for (let batch = 0; batch < 30; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          getPod(
+            target.host,
+            target.port,
+            info.addressMode === 'native' ? `127.30.0.${(i % 4) + 1}` : undefined,
+          ),
+        ),
+      );
+      for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(2);
+    // Binomial(300, 1/2): mean 150, sd 8.66. A correct uniform choice lands in 150 +/- 44 (5.08 sd)
+    // with probability > 1 - 4e-7: this fails less than once in a million runs.
+    for (const n of counts.values()) {
+      expect(n).toBeGreaterThanOrEqual(106);
+      expect(n).toBeLessThanOrEqual(194);
+    }
+    const conns = await api<{
+      items: { outcome: string; reason: string; endpoint?: { pod: string } }[];
+    }>('GET', '/api/connections?limit=50');
+    const closed = conns.body.items.filter((e) => e.outcome === 'ok');
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed[0]!.reason).toMatch(/^random [12] of 2$/);
+  });
+
+  it('rejects a syntax error with its line, and an invalid object with 422, applying nothing', async () => {
+    const before = (await readyPods('my-nginx-')()).map((p) => p.metadata.name).sort();
+    const bad = (await seed()).replace('replicas: 2', 'replicas: -1');
+    const invalid = await api<ApplyErrorResponse>('POST', '/api/apply', bad);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors[0]).toMatchObject({
+      path: 'spec.replicas',
+      line: 10,
+      message:
+        'The Deployment "my-nginx" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    });
+    const syntax = await api<ApplyErrorResponse>(
+      'POST',
+      '/api/apply',
+      'apiVersion: v1\nkind: Service\nfoo: bar: baz\n',
+    );
+    expect(syntax.status).toBe(400);
+    expect(syntax.body.errors[0]).toMatchObject({ line: 3, code: 'L4_E_YAML_SYNTAX' });
+    const after = (await readyPods('my-nginx-')()).map((p) => p.metadata.name).sort();
+    expect(after).toEqual(before);
+  });
+
+  it('replaces a deleted pod with a new name and a new IP', async () => {
+    const [victim] = await readyPods('my-nginx-')();
+    const del = await api('DELETE', `/api/objects/pods/default/${victim!.metadata.name}`);
+    expect(del.status).toBe(200);
+    const pods = await waitFor('a replacement', async () => {
+      const p = await readyPods('my-nginx-')();
+      return p.length === 2 && !p.some((x) => x.metadata.name === victim!.metadata.name)
+        ? p
+        : undefined;
+    });
+    const fresh = pods.find(
+      (p) => p.metadata.creationTimestamp! > victim!.metadata.creationTimestamp!,
+    )!;
+    expect(fresh.status?.podIP).not.toBe(victim!.status?.podIP);
+  });
+
+  it('refuses connections to a Service without endpoints and says why', async () => {
+    const yaml =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: empty\nspec:\n  selector:\n    app: none\n  ports:\n  - port: 8080\n';
+    expect((await api('POST', '/api/apply', yaml)).status).toBe(200);
+    const { body } = await api<Service>('GET', '/api/objects/services/default/empty');
+    const ip = body.spec.clusterIP!;
+    const target =
+      lab.info.addressMode === 'native' ? { host: ip, port: 8080 } : lab.resolveHost(ip, 8080);
+    const err = await waitFor('a refused connection', () =>
+      getPod(target.host, target.port).then(
+        () => undefined,
+        (e: NodeJS.ErrnoException) => e.code,
+      ),
+    );
+    expect(['ECONNRESET', 'ECONNREFUSED']).toContain(err);
+    const conns = await api<{ items: { outcome: string; reason: string }[] }>(
+      'GET',
+      '/api/connections?limit=5',
+    );
+    expect(conns.body.items.at(-1)).toMatchObject({
+      outcome: 'refused',
+      reason: 'default/empty:8080 has no endpoints',
+    });
+  });
+});

@@ -1,0 +1,108 @@
+// The server as a user runs it (a child process), stopped with Ctrl+C (SIGINT): every pod it
+// started must be gone. Uses port 0-free port on 127.0.0.1 and a temporary workspace.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+let child: ChildProcess | undefined;
+let workspace: string | undefined;
+
+afterEach(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (workspace) await rm(workspace, { recursive: true, force: true });
+});
+
+function startServer(ws: string): Promise<{ url: string; out: () => string }> {
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'apps/server/src/main.ts', '--port', '0', '--workspace', ws],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    child!.stdout!.on('data', () => {
+      const m = /l4lab ready: (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl({ url: m[1]!, out: () => out });
+      }
+    });
+    child!.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function podPids(ws: string): Promise<number[]> {
+  const dirs = await readdir(join(ws, 'pods')).catch(() => []);
+  const pids: number[] = [];
+  for (const d of dirs) {
+    const pid = Number(
+      (await readFile(join(ws, 'pods', d, 'l4lab.pid'), 'utf8').catch(() => '')).trim(),
+    );
+    if (pid > 0) pids.push(pid);
+  }
+  return pids;
+}
+
+describe('l4lab server process', () => {
+  it('prints its runtime and URL, and SIGINT stops every pod it started', async () => {
+    workspace = await mkdtemp(join(tmpdir(), 'l4lab-main-'));
+    const { url, out } = await startServer(workspace);
+    expect(out()).toMatch(/runtime: (nginx|builtin)/);
+    // CI installs nginx: there, the pods must be real nginx processes.
+    if (process.env.CI) expect(out()).toContain('runtime: nginx');
+    const seed = await readFile(join(ROOT, 'scenarios/01-clusterip.yaml'), 'utf8');
+    const res = await fetch(`${url}/api/apply`, {
+      method: 'POST',
+      body: seed,
+      headers: { 'Content-Type': 'application/yaml' },
+    });
+    expect(res.status).toBe(200);
+    let pids: number[] = [];
+    const end = Date.now() + 15_000;
+    while (pids.length < 2 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      pids = await podPids(workspace);
+    }
+    if (!out().includes('runtime: nginx')) return; // builtin pods live inside the server process
+    expect(pids).toHaveLength(2);
+    expect(pids.every(alive)).toBe(true);
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child!.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out()).toContain('l4lab stopped.');
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('refuses cross-origin browsers on mutating calls', async () => {
+    workspace = await mkdtemp(join(tmpdir(), 'l4lab-main-'));
+    const { url } = await startServer(workspace);
+    const res = await fetch(`${url}/api/apply`, {
+      method: 'POST',
+      body: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n',
+      headers: { 'Content-Type': 'application/yaml', Origin: 'http://evil.example' },
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'L4_E_CROSS_ORIGIN',
+    );
+    child!.kill('SIGTERM');
+  });
+});
