@@ -114,6 +114,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       objects: cluster.store.all(),
       mappings: mapper.list(),
       traffic: traffic.list(),
+      counters: stats.snapshot(),
     }),
   });
   onTrafficUpdate = (generators) => wsHub.broadcast({ type: 'traffic_status', generators });

@@ -3,7 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
 import { BUFFER_KEY } from './hooks/useScenarios.ts';
 import { appStore } from './store/appStore.ts';
-import './styles.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/editor.css';
+import './styles/graph.css';
+import './styles/panels.css';
 
 function storedBuffer(): string {
   try {

@@ -67,6 +67,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     objects: z.array(kubeObjectSchema),
     mappings: z.array(portMappingSchema),
     traffic: z.array(trafficStatusSchema),
+    /** Cumulative counters per Service port per endpoint, as in `connection_events`. */
+    counters: z.array(endpointCountersSchema),
   }),
   z.object({
     type: z.literal('object_changes'),

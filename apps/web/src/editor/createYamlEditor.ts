@@ -44,6 +44,11 @@ export function createYamlEditor(container: HTMLElement, options: YamlEditorOpti
     ariaLabel: 'Kubernetes manifests (YAML)',
   });
   const subscription = model.onDidChangeContent(() => options.onChange(model.getValue()));
+  // When the panel resizes while the user types, keep the cursor in view.
+  const layoutSubscription = editor.onDidLayoutChange(() => {
+    const pos = editor.getPosition();
+    if (pos && editor.hasTextFocus()) editor.revealPositionInCenterIfOutsideViewport(pos);
+  });
 
   function markerOf(p: ManifestError) {
     const line = Math.min(Math.max(1, p.line), model.getLineCount());
@@ -81,6 +86,7 @@ export function createYamlEditor(container: HTMLElement, options: YamlEditorOpti
     },
     destroy() {
       subscription.dispose();
+      layoutSubscription.dispose();
       editor.dispose();
       model.dispose();
     },

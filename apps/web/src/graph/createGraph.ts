@@ -3,10 +3,9 @@ import type { ConnectionEvent } from '@l4lab/protocol';
 import type { GraphModel } from './graphModel.ts';
 import { layoutGraph, type GraphLayout } from './layout.ts';
 import { createParticles, type ViewTransform } from './particles.ts';
+import { drawClientEdges, drawEdges } from './drawEdges.ts';
 import {
-  drawClientEdges,
   drawClients,
-  drawEdges,
   drawLanes,
   drawNodes,
   drawPods,
@@ -84,11 +83,29 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     .zoom<SVGSVGElement, unknown>()
     .scaleExtent([0.4, 3])
     .on('zoom', (e: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
+      // A zoom or pan by the user stops the automatic fit (double-click brings it back).
+      if (e.sourceEvent) userMoved = true;
       transform = { x: e.transform.x, y: e.transform.y, k: e.transform.k };
       viewport.attr('transform', e.transform.toString());
       schedule();
     });
-  svg.call(zoom).on('dblclick.zoom', null);
+  svg.call(zoom).on('dblclick.zoom', () => {
+    userMoved = false;
+    fit();
+  });
+  let userMoved = false;
+
+  /** Scales the whole graph into the panel (never above 1:1), unless the user moved it. */
+  function fit() {
+    if (!layout || userMoved) return;
+    const { width, height } = container.getBoundingClientRect();
+    if (width === 0 || height === 0) return;
+    const k = Math.max(0.4, Math.min(1, width / layout.width, height / layout.height));
+    const current = d3.zoomTransform(svgEl);
+    if (Math.abs(current.k - k) < 0.01 && Math.abs(current.x) < 1 && Math.abs(current.y) < 1)
+      return;
+    svg.call(zoom.transform, d3.zoomIdentity.scale(k));
+  }
 
   function tick(now: number) {
     frame = 0;
@@ -120,6 +137,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     drawPods(layers.pods, layout, draw);
     const nothing = props.model.services.length === 0 && props.model.nodes.length === 0;
     empty.style('display', nothing ? 'inline' : 'none');
+    fit();
     schedule();
   }
 

@@ -103,7 +103,7 @@ export function layoutGraph(model: GraphModel, width: number): GraphLayout {
   const ids = <T extends { id: string }>(list: Placed<T>[]) =>
     new Map<string, Box>(list.map((p) => [p.item.id, p]));
   return {
-    width,
+    width: Math.max(width, nodesX + nodeW + 16),
     height,
     lanes: { clients: clientsX, services: servicesX, nodes: nodesX },
     clients,

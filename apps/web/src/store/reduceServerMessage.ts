@@ -25,6 +25,8 @@ export function reduceServerMessage(
         resourceVersion: msg.resourceVersion,
         mappings: msg.mappings,
         generators: generatorMap(msg.traffic),
+        counters: new Map(msg.counters.map((c) => [counterKey(c), c])),
+        rateSamples: [],
       };
     case 'object_changes': {
       let cluster = s.cluster;

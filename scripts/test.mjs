@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm test`: every stage in CI order (format -> lint -> typecheck -> unit -> integration -> e2e),
+// stopping at the first failure, then one summary line: "tests: N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const out = mkdtempSync(join(tmpdir(), 'l4lab-test-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+function run(name, cmd, args, env = {}) {
+  console.log(`\n== ${name}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+function addVitest(file) {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    totals.passed += j.numPassedTests ?? 0;
+    totals.failed += j.numFailedTests ?? 0;
+    totals.skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+  } catch {
+    totals.failed += 1; // no report: the stage did not run its tests
+  }
+}
+
+function addPlaywright(file) {
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
+    totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
+    totals.failed += s.unexpected ?? 0;
+    totals.skipped += s.skipped ?? 0;
+  } catch {
+    totals.failed += 1;
+  }
+}
+
+function finish(ok) {
+  rmSync(out, { recursive: true, force: true });
+  console.log(
+    `\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`,
+  );
+  process.exit(ok && totals.failed === 0 ? 0 : 1);
+}
+
+const vitest = (project) => {
+  const file = join(out, `${project}.json`);
+  const ok = run(project, 'npx', [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+  ]);
+  addVitest(file);
+  return ok;
+};
+
+const stages = [
+  () => run('format', 'npx', ['prettier', '--check', '.']),
+  () => run('lint', 'npx', ['eslint', '.', '--max-warnings=0']),
+  () => run('typecheck', 'npx', ['tsc', '--build']),
+  () => vitest('unit'),
+  () => vitest('integration'),
+  () => run('build web', 'npm', ['run', '-s', 'build:web']),
+  () => {
+    const file = join(out, 'e2e.json');
+    const ok = run('e2e', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+      L4LAB_E2E_JSON: '1',
+    });
+    addPlaywright(file);
+    return ok;
+  },
+];
+
+for (const stage of stages) {
+  if (!stage()) finish(false);
+}
+finish(true);
