@@ -8,6 +8,9 @@ import { defineConfig, devices } from '@playwright/test';
 const PORT = Number(process.env.L4LAB_E2E_PORT ?? 7171);
 const workspace = mkdtempSync(join(tmpdir(), 'l4lab-e2e-'));
 const root = resolve(import.meta.dirname, '..');
+// Test ranges (pods 127.150-199.0.0/16, services 127.100-149.0.0/16), away from a running lab's.
+const r = Math.floor(Math.random() * 50);
+const ranges = `--pod-cidr 127.${150 + r}.0.0/16 --service-cidr 127.${100 + r}.0.0/16 --node-ip 127.19.${r}.2`;
 
 export default defineConfig({
   testDir: '.',
@@ -45,7 +48,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node --import tsx apps/server/src/main.ts --port ${PORT} --workspace ${workspace} --log-level warn`,
+    command: `node --import tsx apps/server/src/main.ts --port ${PORT} --workspace ${workspace} ${ranges} --log-level warn`,
     cwd: root,
     url: `http://127.0.0.1:${PORT}/api/healthz`,
     reuseExistingServer: false,

@@ -12,6 +12,10 @@ export interface LabConfig {
   scenario: string;
   expose: boolean;
   nodes: number;
+  /** Address ranges (`--pod-cidr`, `--service-cidr`, `--node-ip`); defaults in ARCHITECTURE.md. */
+  podCIDR: string;
+  serviceCIDR: string;
+  nodeIP: string;
   /** Multiplies CrashLoopBackOff delays (--fast-backoff: 0.1). */
   backoffScale: number;
   /** Where the built dashboard is (apps/web/dist). */
@@ -33,6 +37,9 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
   --workspace .l4lab       where pods' configs, logs and pid files live
   --scenario FILE          YAML preloaded in the editor (default: scenarios/01-clusterip.yaml)
   --nodes 3                number of virtual nodes (node-1..N at 127.18.0.2...)
+  --node-ip 127.18.0.2     address of node-1 (node-2 is the next one, ...)
+  --pod-cidr 127.244.0.0/16      pod addresses, a /24 per node
+  --service-cidr 127.96.0.0/16   ClusterIPs (the .0.10 address is kube-dns')
   --fast-backoff           CrashLoopBackOff 10x faster, for demos
   --log-level info         trace | debug | info | warn | error
   --help                   this text
@@ -59,6 +66,9 @@ export function parseConfig(
       scenario: { type: 'string' },
       expose: { type: 'boolean' },
       nodes: { type: 'string' },
+      'node-ip': { type: 'string' },
+      'pod-cidr': { type: 'string' },
+      'service-cidr': { type: 'string' },
       'fast-backoff': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -103,6 +113,9 @@ export function parseConfig(
     scenario: resolve(get('scenario', resolve(ROOT, 'scenarios/01-clusterip.yaml'))),
     expose: flag('expose'),
     nodes,
+    nodeIP: get('node-ip', '127.18.0.2'),
+    podCIDR: get('pod-cidr', '127.244.0.0/16'),
+    serviceCIDR: get('service-cidr', '127.96.0.0/16'),
     backoffScale: flag('fast-backoff') ? 0.1 : 1,
     webDist: resolve(ROOT, 'apps/web/dist'),
     scenariosDir: resolve(ROOT, 'scenarios'),

@@ -1,6 +1,7 @@
 // The whole lab against real nginx (or the built-in servers when nginx is absent), over real
-// loopback sockets. Addresses used: pods 127.244.0.0/16, services 127.96.0.0/16, clients
-// 127.30.0.1-4 (native mode, Linux as root); 127.0.0.1 mapped ports elsewhere.
+// loopback sockets. Addresses: random test ranges (testRanges.ts: pods 127.150-199.0.0/16,
+// services 127.100-149.0.0/16), clients 127.30.0.1-4 (native mode, Linux as root); 127.0.0.1
+// with mapped ports elsewhere.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,9 @@ import type { ApplyErrorResponse, ApplyResponse, Pod, Service } from '@l4lab/pro
 import type { LabConfig } from './config.ts';
 import { startLab, type Lab } from './lab.ts';
 import { createLogger } from './logger.ts';
+import { testRanges } from './testRanges.ts';
+
+const ranges = testRanges();
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 let lab: Lab;
@@ -73,6 +77,9 @@ beforeAll(async () => {
     scenario: join(ROOT, 'scenarios/01-clusterip.yaml'),
     expose: false,
     nodes: 3,
+    podCIDR: ranges.podCIDR,
+    serviceCIDR: ranges.serviceCIDR,
+    nodeIP: ranges.nodeIP,
     backoffScale: 0.1,
     webDist: join(ROOT, 'apps/web/dist'),
     scenariosDir: join(ROOT, 'scenarios'),
@@ -100,19 +107,24 @@ describe('seed 01 (ClusterIP) through the HTTP API', () => {
     expect(again.body.results.map((r) => r.action)).toEqual(['unchanged', 'unchanged']);
   });
 
-  it('runs two ready pods with their own IPs and a ClusterIP in 127.96.0.0/16', async () => {
+  it('runs two ready pods with their own IPs and a ClusterIP in the service range', async () => {
     const pods = await waitFor('2 ready pods', async () => {
       const p = await readyPods('my-nginx-')();
       return p.length === 2 ? p : undefined;
     });
     for (const p of pods) {
       expect(p.metadata.name).toMatch(/^my-nginx-[a-z0-9]{6,10}-[a-z0-9]{5}$/);
-      expect(p.status?.podIP).toMatch(/^127\.244\.\d+\.\d+$/);
-      expect(p.status?.hostIP).toMatch(/^127\.18\.0\.\d+$/);
+      expect(
+        p.status?.podIP?.startsWith(ranges.podCIDR.split('.').slice(0, 2).join('.') + '.'),
+      ).toBe(true);
+      expect(
+        p.status?.hostIP?.startsWith(ranges.nodeIP.split('.').slice(0, 3).join('.') + '.'),
+      ).toBe(true);
     }
     expect(new Set(pods.map((p) => p.status?.podIP)).size).toBe(2);
     const { body } = await api<{ items: Service[] }>('GET', '/api/objects/services');
-    expect(body.items[0]?.spec.clusterIP).toMatch(/^127\.96\.\d+\.\d+$/);
+    const svcPrefix = ranges.serviceCIDR.split('.').slice(0, 2).join('.') + '.';
+    expect(body.items[0]?.spec.clusterIP?.startsWith(svcPrefix)).toBe(true);
   });
 
   it('spreads 300 new connections uniformly over the 2 pods', async () => {

@@ -2,7 +2,16 @@ import { createServer, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { PROTOCOL_VERSION, type ServerInfo, type TrafficStatus } from '@l4lab/protocol';
-import { Cluster, DEFAULT_ADDRESS_PLAN, PortMapper, realClock } from '@l4lab/cluster';
+import {
+  type AddressPlan,
+  Cluster,
+  DEFAULT_ADDRESS_PLAN,
+  PortMapper,
+  intToIp,
+  nodeAddresses,
+  parseCidr,
+  realClock,
+} from '@l4lab/cluster';
 import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
 import { Kubelet, chooseRuntime, detectAddressMode } from '@l4lab/runtime';
 import { TrafficManager } from '@l4lab/traffic';
@@ -26,6 +35,21 @@ export interface Lab {
   /** Where a virtual address really listens on this host (itself in native mode). */
   resolveHost(ip: string, port: number): { host: string; port: number };
   stop(): Promise<void>;
+}
+
+/** The address plan from the flags, checked (a bad range is a clear error, not a crash later). */
+export function addressPlan(config: LabConfig): AddressPlan {
+  const service = parseCidr(config.serviceCIDR);
+  const plan: AddressPlan = {
+    ...DEFAULT_ADDRESS_PLAN,
+    nodeCount: config.nodes,
+    nodeBase: config.nodeIP,
+    podCIDR: config.podCIDR,
+    serviceCIDR: config.serviceCIDR,
+    dnsServiceIP: intToIp(service.base + 10),
+  };
+  nodeAddresses(plan); // throws on a pod CIDR smaller than /16
+  return plan;
 }
 
 export class PortInUseError extends Error {

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testRanges } from './testRanges.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 let child: ChildProcess | undefined;
@@ -16,14 +17,11 @@ afterEach(async () => {
 });
 
 function startServer(ws: string): Promise<{ url: string; out: () => string }> {
-  child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'apps/server/src/main.ts', '--port', '0', '--workspace', ws],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = ['--import', 'tsx', 'apps/server/src/main.ts', '--port', '0', '--workspace', ws];
+  child = spawn(process.execPath, [...args, ...testRanges().flags], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
