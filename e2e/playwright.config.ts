@@ -10,7 +10,7 @@ const workspace = mkdtempSync(join(tmpdir(), 'l4lab-e2e-'));
 const root = resolve(import.meta.dirname, '..');
 // Test ranges (pods 127.150-199.0.0/16, services 127.100-149.0.0/16), away from a running lab's.
 const r = Math.floor(Math.random() * 50);
-const ranges = `--pod-cidr 127.${150 + r}.0.0/16 --service-cidr 127.${100 + r}.0.0/16 --node-ip 127.19.${r}.2`;
+const ranges = `--pod-cidr 127.${150 + r}.0.0/16 --service-cidr 127.${100 + r}.0.0/16 --node-ip 127.19.${r}.2 --lb-pool 127.201.${r}.0/24`;
 
 export default defineConfig({
   testDir: '.',

@@ -5,13 +5,17 @@ import type { HealthzResponse, ServerInfo } from '@l4lab/protocol';
 import type { Cluster } from '@l4lab/cluster';
 import type { ConnectionStats } from '@l4lab/dataplane';
 import type { Kubelet } from '@l4lab/runtime';
-import type { TrafficManager } from '@l4lab/traffic';
+import type { PodExecutor, TrafficManager } from '@l4lab/traffic';
 import type { EventHub } from './eventHub.ts';
 import { sendError } from './httpError.ts';
 import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import { applyRoutes } from './routes/applyRoutes.ts';
+import { execRoutes } from './routes/execRoutes.ts';
+import { kubectlRoutes } from './routes/kubectlRoutes.ts';
+import { nodeRoutes } from './routes/nodeRoutes.ts';
 import { objectRoutes } from './routes/objectRoutes.ts';
+import { podRoutes } from './routes/podRoutes.ts';
 import { scenarioRoutes } from './routes/scenarioRoutes.ts';
 import { trafficRoutes } from './routes/trafficRoutes.ts';
 
@@ -19,7 +23,11 @@ export interface AppDeps {
   info: ServerInfo;
   cluster: Cluster;
   kubelet: Kubelet;
+  /** How long a stopped node keeps its pods before they are evicted (ms). */
+  podEvictionTimeoutMs: number;
   traffic: TrafficManager;
+  /** Runs `exec` in pods (l4lab's built-in shell; a runtime may bring its own). */
+  executor: PodExecutor;
   hub: EventHub;
   stats: ConnectionStats;
   logger: Logger;
@@ -46,8 +54,12 @@ export function createApp(d: AppDeps): Express {
   });
   api.get('/info', (_req, res) => void res.json(d.info));
   api.use(applyRoutes(d.cluster));
-  api.use(objectRoutes(d.cluster, d.kubelet));
+  api.use(kubectlRoutes(d.cluster));
+  api.use(objectRoutes(d.cluster));
+  api.use(podRoutes(d.cluster, d.kubelet));
+  api.use(nodeRoutes(d.cluster, d.kubelet, d.podEvictionTimeoutMs));
   api.use(trafficRoutes(d.traffic, d.hub, d.stats));
+  api.use(execRoutes(d.cluster, d.executor));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
   api.use((req, res) =>
     sendError(res, 404, 'L4_E_NOT_FOUND', `no such API call: ${req.method} /api${req.path}`),

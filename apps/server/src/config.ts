@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { RuntimeChoice } from '@l4lab/runtime';
+import { PROXY_MODES, parseProxyMode } from '@l4lab/dataplane';
 
 export interface LabConfig {
   port: number;
   host: string;
   runtime: RuntimeChoice;
   dataplane: 'userspace';
-  proxyMode: 'iptables';
+  /** iptables | ipvs[:rr|wrr|lc|wlc|sh|dh|sed|nq] | maglev */
+  proxyMode: string;
   workspace: string;
   scenario: string;
   expose: boolean;
@@ -16,8 +18,11 @@ export interface LabConfig {
   podCIDR: string;
   serviceCIDR: string;
   nodeIP: string;
+  loadBalancerPool: string;
   /** Multiplies CrashLoopBackOff delays (--fast-backoff: 0.1). */
   backoffScale: number;
+  /** How long pods stay on a stopped (NotReady) node before eviction, ms (--pod-eviction-timeout; default 10 s). */
+  podEvictionTimeoutMs?: number;
   /** Where the built dashboard is (apps/web/dist). */
   webDist: string;
   /** Where the seed scenarios are (scenarios/). */
@@ -31,16 +36,23 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
 
   --port 7070              HTTP port of the dashboard and API
   --host 127.0.0.1         address to serve on
-  --runtime auto           pod runtime: auto | nginx | builtin (auto: nginx if installed, else builtin)
+  --runtime auto           pod runtime: auto | docker | nginx | builtin (auto: docker if an engine
+                           answers and has nginx:latest, else nginx if installed, else builtin)
   --dataplane userspace    kube-proxy backend
-  --proxy-mode iptables    endpoint choice: iptables (uniform random per connection)
+  --proxy-mode iptables    endpoint choice: iptables (uniform random per connection), ipvs (= ipvs:rr),
+                           ipvs:rr|wrr|lc|wlc|sh|dh|sed|nq, maglev (Cilium-style consistent hashing);
+                           a Service overrides it with the annotation l4lab.dev/proxy-mode
+  --expose                 also serve NodePorts and LoadBalancer ports on this machine's interfaces
   --workspace .l4lab       where pods' configs, logs and pid files live
   --scenario FILE          YAML preloaded in the editor (default: scenarios/01-clusterip.yaml)
   --nodes 3                number of virtual nodes (node-1..N at 127.18.0.2...)
   --node-ip 127.18.0.2     address of node-1 (node-2 is the next one, ...)
   --pod-cidr 127.244.0.0/16      pod addresses, a /24 per node
   --service-cidr 127.96.0.0/16   ClusterIPs (the .0.10 address is kube-dns')
+  --lb-pool 127.200.0.0/24       LoadBalancer external IPs
   --fast-backoff           CrashLoopBackOff 10x faster, for demos
+  --pod-eviction-timeout 10  seconds a stopped node keeps its pods before they are evicted and
+                           recreated elsewhere (Kubernetes: 300)
   --log-level info         trace | debug | info | warn | error
   --help                   this text
 `;
@@ -69,7 +81,9 @@ export function parseConfig(
       'node-ip': { type: 'string' },
       'pod-cidr': { type: 'string' },
       'service-cidr': { type: 'string' },
+      'lb-pool': { type: 'string' },
       'fast-backoff': { type: 'boolean' },
+      'pod-eviction-timeout': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -98,8 +112,12 @@ export function parseConfig(
   if (dataplane !== 'userspace')
     throw new ConfigError(`--dataplane ${dataplane}: only "userspace" exists yet`);
   const proxyMode = get('proxy-mode', 'iptables');
-  if (proxyMode !== 'iptables')
-    throw new ConfigError(`--proxy-mode ${proxyMode}: only "iptables" exists yet`);
+  if (!parseProxyMode(proxyMode)) {
+    throw new ConfigError(`--proxy-mode ${proxyMode}: expected one of ${PROXY_MODES.join(', ')}`);
+  }
+  const eviction = Number(get('pod-eviction-timeout', '10'));
+  if (!Number.isFinite(eviction) || eviction < 0 || eviction > 3600)
+    throw new ConfigError(`--pod-eviction-timeout ${eviction}: expected 0..3600 seconds`);
   const nodes = Number(get('nodes', '3'));
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 50)
     throw new ConfigError(`--nodes ${nodes}: expected 1..50`);
@@ -108,7 +126,7 @@ export function parseConfig(
     host: get('host', '127.0.0.1'),
     runtime: runtime as RuntimeChoice,
     dataplane: 'userspace',
-    proxyMode: 'iptables',
+    proxyMode: parseProxyMode(proxyMode)!.name,
     workspace: resolve(get('workspace', resolve(ROOT, '.l4lab'))),
     scenario: resolve(get('scenario', resolve(ROOT, 'scenarios/01-clusterip.yaml'))),
     expose: flag('expose'),
@@ -116,7 +134,9 @@ export function parseConfig(
     nodeIP: get('node-ip', '127.18.0.2'),
     podCIDR: get('pod-cidr', '127.244.0.0/16'),
     serviceCIDR: get('service-cidr', '127.96.0.0/16'),
+    loadBalancerPool: get('lb-pool', '127.200.0.0/24'),
     backoffScale: flag('fast-backoff') ? 0.1 : 1,
+    podEvictionTimeoutMs: eviction * 1000,
     webDist: resolve(ROOT, 'apps/web/dist'),
     scenariosDir: resolve(ROOT, 'scenarios'),
     logLevel: get('log-level', 'info'),

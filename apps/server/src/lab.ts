@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { PROTOCOL_VERSION, type ServerInfo, type TrafficStatus } from '@l4lab/protocol';
 import {
   type AddressPlan,
   Cluster,
   DEFAULT_ADDRESS_PLAN,
+  DEFAULT_POD_EVICTION_TIMEOUT_MS,
   PortMapper,
   intToIp,
   nodeAddresses,
@@ -14,12 +16,13 @@ import {
 } from '@l4lab/cluster';
 import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
 import { Kubelet, chooseRuntime, detectAddressMode } from '@l4lab/runtime';
-import { TrafficManager } from '@l4lab/traffic';
+import { BuiltinExecutor, TrafficManager } from '@l4lab/traffic';
+import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
 import type { Logger } from './logger.ts';
-import { resolveServiceName } from './nameResolver.ts';
+import { clusterDnsTransports, installClusterDns } from './nameResolver.ts';
 import { lockWorkspace } from './workspaceLock.ts';
 import { WsHub } from './wsHub.ts';
 
@@ -37,6 +40,14 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
+/** This machine's own IPv4 addresses (not loopback), for `--expose`. */
+function hostAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a!.address);
+}
+
 /** The address plan from the flags, checked (a bad range is a clear error, not a crash later). */
 export function addressPlan(config: LabConfig): AddressPlan {
   const service = parseCidr(config.serviceCIDR);
@@ -46,6 +57,7 @@ export function addressPlan(config: LabConfig): AddressPlan {
     nodeBase: config.nodeIP,
     podCIDR: config.podCIDR,
     serviceCIDR: config.serviceCIDR,
+    loadBalancerPool: config.loadBalancerPool,
     dnsServiceIP: intToIp(service.base + 10),
   };
   nodeAddresses(plan); // throws on a pod CIDR smaller than /16
@@ -71,7 +83,7 @@ export async function startLab(config: LabConfig, logger: Logger): Promise<Lab> 
 async function build(config: LabConfig, logger: Logger, unlock: () => Promise<void>): Promise<Lab> {
   const address = await detectAddressMode();
   const mapper = new PortMapper(address.mode);
-  const { runtime, reason } = chooseRuntime(config.runtime, {
+  const { runtime, reason } = await chooseRuntime(config.runtime, {
     workspace: config.workspace,
     mapper,
   });
@@ -79,9 +91,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   for (const r of removedAtStart)
     logger.warn({ removed: r }, 'removed a leftover of an earlier run');
 
+  const evictionMs = config.podEvictionTimeoutMs ?? DEFAULT_POD_EVICTION_TIMEOUT_MS;
   const cluster = new Cluster({
     clock: realClock,
-    plan: { ...DEFAULT_ADDRESS_PLAN, nodeCount: config.nodes },
+    plan: addressPlan(config),
+    podEvictionTimeoutMs: evictionMs,
   });
   const stats = new ConnectionStats();
   const hub = new EventHub(stats);
@@ -90,11 +104,15 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     mapper,
     clock: realClock,
     logger,
+    proxyMode: config.proxyMode,
+    exposeIPs: config.expose ? hostAddresses() : [],
     onEvent: (e) => hub.record(e),
   });
+  // CoreDNS: the coredns pods serve DNS from this index of the cluster (one for all replicas).
+  const dnsIndex = ClusterDnsIndex.watch(cluster);
   const kubelet = new Kubelet({
     cluster,
-    runtime,
+    runtime: withCoreDNS(runtime, { view: dnsIndex, mapper }),
     mapper,
     logger,
     backoffScale: config.backoffScale,
@@ -109,16 +127,21 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   };
   // The WebSocket hub needs the HTTP server, which needs the app, which needs traffic: bind late.
   let onTrafficUpdate: (generators: TrafficStatus[]) => void = () => {};
+  const dns = clusterDnsTransports(mapper);
   const traffic = new TrafficManager({
-    resolve: (name, ns) => resolveServiceName(cluster, name, ns),
+    cluster,
     mapper,
+    dns,
     onUpdate: (generators) => onTrafficUpdate(generators),
   });
+  const executor = new BuiltinExecutor({ cluster, mapper, dns });
   const app = createApp({
     info,
     cluster,
     kubelet,
+    podEvictionTimeoutMs: evictionMs,
     traffic,
+    executor,
     hub,
     stats,
     logger,
@@ -145,6 +168,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const unwatch = cluster.watch((e) => wsHub.objectChanged(e));
   const unmap = mapper.onChange((mappings) => wsHub.broadcast({ type: 'port_mappings', mappings }));
   hub.start((msg) => wsHub.broadcast(msg));
+  for (const problem of installClusterDns(cluster))
+    logger.warn({ problem }, 'cluster DNS add-on not installed');
   proxier.start();
   kubelet.start();
 
@@ -181,6 +206,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       await new Promise<void>((r) => server.close(() => r()));
       await proxier.shutdown(true);
       await kubelet.stopAll(2000);
+      dnsIndex.stop();
+      await runtime.close?.();
       await unlock();
     })());
 

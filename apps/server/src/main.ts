@@ -1,9 +1,18 @@
 #!/usr/bin/env -S npx tsx
 import { ConfigError, USAGE, parseConfig } from './config.ts';
+import { imageCommand } from './imageCommand.ts';
 import { startLab } from './lab.ts';
 import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'image') {
+    const code = await imageCommand(
+      process.argv.slice(3),
+      (line) => console.log(line),
+      (line) => console.error(line),
+    );
+    process.exit(code);
+  }
   let config;
   try {
     config = parseConfig(process.argv.slice(2));

@@ -259,7 +259,12 @@ describe('planApply', () => {
     const store = new ObjectStore();
     store.put(makeNamespace('default'));
     const rv = store.resourceVersion;
-    const { writes, errors } = planApply(store, [makeService(undefined, 'a')], () => false);
+    const { writes, errors } = planApply(store, [makeService(undefined, 'a')], {
+      serviceCIDR: '127.96.0.0/16',
+      nodePortRange: { first: 30000, last: 32767 },
+      clusterIPInRange: () => true,
+      clusterIPAllocated: () => false,
+    });
     expect(errors).toEqual([]);
     expect(writes.map((w) => [w.action, w.object.metadata.namespace])).toEqual([
       ['created', 'default'],

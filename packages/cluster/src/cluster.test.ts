@@ -296,57 +296,6 @@ describe('Cluster.apply: seed 01 (Deployment my-nginx + Service my-nginx)', () =
     expect(replicaSets(cluster)[0]?.status).toMatchObject({ replicas: 5, readyReplicas: 5 });
   });
 
-  it('a template change makes a new ReplicaSet and scales the old one to 0', () => {
-    const { cluster, clock, deployment, service } = seed01();
-    runKubelet(cluster);
-    const oldHash = podTemplateHash(deployment.spec.template);
-    const changed = makeDeployment(
-      'default',
-      'my-nginx',
-      (d) => (d.spec.template.spec.containers[0]!.image = 'nginx:1.27'),
-    );
-    const newHash = podTemplateHash(changed.spec.template);
-    expect(newHash).not.toBe(oldHash);
-    expect(applyOk(cluster, [changed, service])).toEqual([
-      'Deployment/my-nginx configured',
-      'Service/my-nginx unchanged',
-    ]);
-
-    const byName = new Map(replicaSets(cluster).map((rs) => [rs.metadata.name, rs]));
-    expect([...byName.keys()].sort()).toEqual(
-      [`my-nginx-${newHash}`, `my-nginx-${oldHash}`].sort(),
-    );
-    expect(byName.get(`my-nginx-${oldHash}`)?.spec.replicas).toBe(0);
-    expect(byName.get(`my-nginx-${newHash}`)?.spec.replicas).toBe(2);
-    expect(
-      byName.get(`my-nginx-${newHash}`)?.metadata.annotations?.[
-        'deployment.kubernetes.io/revision'
-      ],
-    ).toBe('2');
-    const active = activePods(cluster);
-    expect(active).toHaveLength(2);
-    expect(active.every((p) => p.metadata.labels?.['pod-template-hash'] === newHash)).toBe(true);
-    expect(active.every((p) => p.spec.containers[0]?.image === 'nginx:1.27')).toBe(true);
-
-    runKubelet(cluster);
-    clock.advance(30_000);
-    const remaining = podsOf(cluster, 'default', 'my-nginx');
-    expect(remaining.map((p) => p.metadata.labels?.['pod-template-hash'])).toEqual([
-      newHash,
-      newHash,
-    ]);
-    expect(
-      endpoints(slicesFor(cluster, 'default', 'my-nginx')[0])
-        .map((e) => e.pod)
-        .sort(),
-    ).toEqual(remaining.map((p) => p.metadata.name).sort());
-    expect(cluster.store.get('Deployment', 'default', 'my-nginx')?.status).toMatchObject({
-      replicas: 2,
-      updatedReplicas: 2,
-      readyReplicas: 2,
-    });
-  });
-
   it('deleting the Deployment cascades to its ReplicaSets and pods', () => {
     const { cluster, clock } = seed01();
     runKubelet(cluster);

@@ -16,15 +16,22 @@ import { type ApplyError, planApply } from './apply.ts';
 import { type Clock, realClock } from './clock.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
 import { EndpointSliceController } from './controllers/endpointSliceController.ts';
+import { LoadBalancerController } from './controllers/loadBalancerController.ts';
 import { ReplicaSetController } from './controllers/replicaSetController.ts';
+import { NodeLifecycleController } from './controllers/nodeLifecycleController.ts';
 import { Scheduler } from './controllers/scheduler.ts';
 import type { Controller, ControllerContext } from './controllers/types.ts';
 import { ObjectStore, type WatchListener } from './store.ts';
+
+/** kube-apiserver's default --service-node-port-range. */
+const NODE_PORT_RANGE = { first: 30000, last: 32767 };
 
 export interface ClusterOptions {
   clock?: Clock;
   random?: () => number;
   plan?: AddressPlan;
+  /** How long pods stay on a node that is not Ready before eviction (default 10 s). */
+  podEvictionTimeoutMs?: number;
 }
 
 export type ApplyOutcome =
@@ -54,7 +61,11 @@ export class Cluster {
     this.plan = opts.plan ?? DEFAULT_ADDRESS_PLAN;
     this.#clusterIPs = new ClusterIPAllocator(this.plan.serviceCIDR, this.#random);
     this.#clusterIPs.allocate(this.plan.dnsServiceIP); // reserved for kube-dns
-    this.#nodePorts = new NodePortAllocator(30000, 32767, this.#random);
+    this.#nodePorts = new NodePortAllocator(
+      NODE_PORT_RANGE.first,
+      NODE_PORT_RANGE.last,
+      this.#random,
+    );
     const ctx: ControllerContext = {
       store: this.store,
       clock: this.clock,
@@ -63,12 +74,15 @@ export class Cluster {
       nowIso: () => this.nowIso(),
       deletePod: (ns, name, grace) => this.deletePod(ns, name, grace),
       deleteObject: (o) => this.#deleteObject(o),
+      enqueue: (controller, key) => this.#enqueue(controller, [key]),
     };
     this.#controllers = [
       new DeploymentController(ctx),
       new ReplicaSetController(ctx),
       new Scheduler(ctx),
       new EndpointSliceController(ctx),
+      new LoadBalancerController(ctx, this.plan.loadBalancerPool),
+      new NodeLifecycleController(ctx, opts.podEvictionTimeoutMs),
     ];
     this.store.watch((e) => this.#onEvent(e));
     for (const ns of ['default', 'kube-system']) this.#createNamespace(ns);
@@ -109,7 +123,12 @@ export class Cluster {
 
   /** Applies a set of validated, defaulted objects all-or-nothing, like `kubectl apply` would see. */
   apply(objects: KubeObject[]): ApplyOutcome {
-    const { writes, errors } = planApply(this.store, objects, (ip) => this.#clusterIPErrorFor(ip));
+    const { writes, errors } = planApply(this.store, objects, {
+      serviceCIDR: this.plan.serviceCIDR,
+      nodePortRange: NODE_PORT_RANGE,
+      clusterIPInRange: (ip) => this.#clusterIPs.contains(ip),
+      clusterIPAllocated: (ip) => this.#clusterIPs.isAllocated(ip),
+    });
     if (errors.length > 0) return { ok: false, errors };
     const results: ApplyResult[] = [];
     for (const w of writes) {
@@ -188,14 +207,34 @@ export class Cluster {
     this.store.put<Pod>({ ...pod, status });
   }
 
+  /**
+   * The node's kubelet reports (or stops reporting) status: Ready True, or Unknown as the node
+   * lifecycle controller sets it when a kubelet goes silent.
+   */
+  setNodeReady(nodeName: string, ready: boolean): void {
+    const node = this.store.get('Node', undefined, nodeName);
+    if (!node) throw new Error(`nodes "${nodeName}" not found`);
+    const status = ready ? 'True' : 'Unknown';
+    if (node.status.conditions.some((c) => c.type === 'Ready' && c.status === status)) return;
+    const now = this.nowIso();
+    const why = ready
+      ? { reason: 'KubeletReady', message: 'kubelet is posting ready status' }
+      : { reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
+    this.store.put<Node>({
+      ...node,
+      status: {
+        ...node.status,
+        conditions: [
+          { type: 'Ready', status, ...why, lastHeartbeatTime: now, lastTransitionTime: now },
+        ],
+      },
+    });
+  }
+
   nodeIP(nodeName: string): string | undefined {
     return this.store
       .get('Node', undefined, nodeName)
       ?.status.addresses.find((a) => a.type === 'InternalIP')?.address;
-  }
-
-  #clusterIPErrorFor(ip: string): boolean {
-    return !this.#clusterIPs.contains(ip) || this.#clusterIPs.isAllocated(ip);
   }
 
   #prepareNew(o: KubeObject): KubeObject {
@@ -216,9 +255,14 @@ export class Cluster {
       creationTimestamp: existing.metadata.creationTimestamp,
       generation: (existing.metadata.generation ?? 1) + 1,
     };
+    if (merged.kind === 'Pod' && existing.kind === 'Pod' && existing.spec.nodeName) {
+      merged.spec.nodeName = existing.spec.nodeName; // bound by the scheduler
+    }
     if (merged.kind === 'Service' && existing.kind === 'Service') {
-      merged.spec.clusterIP = existing.spec.clusterIP;
-      merged.spec.clusterIPs = existing.spec.clusterIPs;
+      if (existing.spec.clusterIP && (merged.spec.type ?? 'ClusterIP') !== 'ExternalName') {
+        merged.spec.clusterIP = existing.spec.clusterIP;
+        merged.spec.clusterIPs = existing.spec.clusterIPs;
+      }
       this.#allocateServiceAddresses(merged, existing);
       merged.status = existing.status;
     }
@@ -230,7 +274,13 @@ export class Cluster {
 
   #allocateServiceAddresses(svc: Service, previous?: Service): void {
     const type = svc.spec.type ?? 'ClusterIP';
-    if (!previous && type !== 'ExternalName') {
+    const previousIP = previous?.spec.clusterIP;
+    if (type === 'ExternalName') {
+      // Becoming ExternalName drops the cluster IP (the registry's dropTypeDependentFields).
+      if (previousIP && previousIP !== 'None') this.#clusterIPs.release(previousIP);
+      delete svc.spec.clusterIP;
+      delete svc.spec.clusterIPs;
+    } else if (!previousIP) {
       if (svc.spec.clusterIP === 'None') svc.spec.clusterIPs = ['None'];
       else if (svc.spec.clusterIP) {
         this.#clusterIPs.allocate(svc.spec.clusterIP);
@@ -249,10 +299,29 @@ export class Cluster {
         continue;
       }
       const kept = previousPorts.get(`${p.protocol}/${p.port}`);
+      // allocateLoadBalancerNodePorts: false leaves a LoadBalancer without node ports (unless set).
+      const wantsNodePort = type === 'NodePort' || svc.spec.allocateLoadBalancerNodePorts !== false;
       if (p.nodePort === undefined && kept !== undefined) p.nodePort = kept;
-      else if (p.nodePort === undefined) p.nodePort = this.#nodePorts.allocateNext();
-      else if (p.nodePort !== kept) this.#nodePorts.allocate(p.nodePort);
+      else if (p.nodePort === undefined && wantsNodePort)
+        p.nodePort = this.#nodePorts.allocateNext();
+      else if (p.nodePort !== undefined && p.nodePort !== kept)
+        this.#nodePorts.allocate(p.nodePort);
     }
+    // healthCheckNodePort: LoadBalancer + externalTrafficPolicy Local only; allocated, then kept.
+    const previousHC = previous?.spec.healthCheckNodePort;
+    if (type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local') {
+      if (svc.spec.healthCheckNodePort === undefined && previousHC !== undefined) {
+        svc.spec.healthCheckNodePort = previousHC;
+      } else if (svc.spec.healthCheckNodePort === undefined) {
+        svc.spec.healthCheckNodePort = this.#nodePorts.allocateNext();
+      } else if (svc.spec.healthCheckNodePort !== previousHC) {
+        this.#nodePorts.allocate(svc.spec.healthCheckNodePort);
+      }
+    } else {
+      delete svc.spec.healthCheckNodePort;
+    }
+    if (previousHC !== undefined && previousHC !== svc.spec.healthCheckNodePort)
+      this.#nodePorts.release(previousHC);
     // Node ports the Service no longer uses (port changed or removed, type changed) go back.
     const inUse = new Set((svc.spec.ports ?? []).map((p) => p.nodePort));
     for (const p of previous?.spec.ports ?? []) {
@@ -265,6 +334,7 @@ export class Cluster {
     const ip = svc.spec.clusterIP;
     if (ip && ip !== 'None') this.#clusterIPs.release(ip);
     for (const p of svc.spec.ports ?? []) if (p.nodePort) this.#nodePorts.release(p.nodePort);
+    if (svc.spec.healthCheckNodePort) this.#nodePorts.release(svc.spec.healthCheckNodePort);
   }
 
   #createNamespace(name: string): void {
@@ -303,14 +373,17 @@ export class Cluster {
   }
 
   #onEvent(event: WatchEvent): void {
-    for (const c of this.#controllers) {
-      const keys = c.keysFor(event);
-      if (keys.length === 0) continue;
-      let q = this.#queue.get(c.name);
-      if (!q) this.#queue.set(c.name, (q = new Set()));
+    for (const c of this.#controllers) this.#enqueue(c.name, c.keysFor(event), false);
+    if (!this.#draining) this.#drain();
+  }
+
+  #enqueue(controller: string, keys: string[], drain = true): void {
+    if (keys.length > 0) {
+      let q = this.#queue.get(controller);
+      if (!q) this.#queue.set(controller, (q = new Set()));
       for (const k of keys) q.add(k);
     }
-    if (!this.#draining) this.#drain();
+    if (drain && !this.#draining) this.#drain();
   }
 
   #drain(): void {

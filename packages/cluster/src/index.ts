@@ -12,3 +12,8 @@ export * from './boundedFrequencyRunner.ts';
 export { planApply, type ApplyError, type PlannedWrite } from './apply.ts';
 export { Cluster, type ClusterOptions, type ApplyOutcome } from './cluster.ts';
 export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';
+export {
+  DEFAULT_POD_EVICTION_TIMEOUT_MS,
+  isNodeReady,
+} from './controllers/nodeLifecycleController.ts';
+export { runKubectl, type KubectlResult, type KubectlSource } from './kubectl/kubectl.ts';

@@ -16,6 +16,8 @@ export class ObjectStore {
   readonly #objects = new Map<string, KubeObject>();
   readonly #listeners = new Set<WatchListener>();
   #resourceVersion = 0;
+  readonly #pending: WatchEvent[] = [];
+  #delivering = false;
 
   get resourceVersion(): string {
     return String(this.#resourceVersion);
@@ -73,7 +75,21 @@ export class ObjectStore {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Delivers events in resourceVersion order to every watcher. A watcher that writes while it is
+   * being told (a controller) queues its events behind the current one, so no watcher ever sees
+   * a newer state before an older one.
+   */
   #emit(event: WatchEvent): void {
-    for (const l of this.#listeners) l(event);
+    this.#pending.push(event);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let e = this.#pending.shift(); e; e = this.#pending.shift()) {
+        for (const l of this.#listeners) l(e);
+      }
+    } finally {
+      this.#delivering = false;
+    }
   }
 }

@@ -1,6 +1,17 @@
 export * from './types.ts';
 export { eligibleEndpoints, pickRandom, type Pick } from './endpointSelection.ts';
-export { servicePorts, endpointsFromSlices, PROXY_MODE_ANNOTATION } from './serviceState.ts';
+export { EndpointChooser, type ChooseRequest, type Choice } from './endpointChooser.ts';
+export { parseProxyMode, PROXY_MODES, IPVS_SCHEDULERS, type ProxyMode } from './proxyMode.ts';
+export { maglevTable, maglevHash, MAGLEV_TABLE_SIZE } from './maglev.ts';
+export { route, type Route } from './trafficPolicy.ts';
+export { desiredFrontends, type FrontendSpec } from './frontends.ts';
+export {
+  servicePorts,
+  endpointsFromSlices,
+  nodeInfo,
+  PROXY_MODE_ANNOTATION,
+} from './serviceState.ts';
+export { healthCheckBody } from './healthCheck.ts';
 export { ConnectionStats } from './stats.ts';
 export {
   UserspaceProxier,

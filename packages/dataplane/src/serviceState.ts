@@ -1,27 +1,72 @@
-import type { EndpointSlice, Service } from '@l4lab/protocol';
-import { SERVICE_NAME_LABEL } from '@l4lab/cluster';
-import type { EndpointInfo, ServicePortInfo, ServicePortName } from './types.ts';
+import type { EndpointSlice, Node, Service } from '@l4lab/protocol';
+import { SERVICE_NAME_LABEL, ipToInt, parseCidr } from '@l4lab/cluster';
+import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
 import { servicePortName } from './types.ts';
 
 export const PROXY_MODE_ANNOTATION = 'l4lab.dev/proxy-mode';
 
+function sourceRanges(cidrs: string[] | undefined): ServicePortInfo['loadBalancerSourceRanges'] {
+  const out: ServicePortInfo['loadBalancerSourceRanges'] = [];
+  for (const text of cidrs ?? []) {
+    const [ip, bits] = text.trim().split('/');
+    const b = Number(bits ?? 32);
+    if (!ip || !Number.isInteger(b) || b < 0 || b > 32) continue;
+    const mask = b === 0 ? 0 : (~0 << (32 - b)) >>> 0;
+    try {
+      out.push({ base: (ipToInt(ip) & mask) >>> 0, mask, text: text.trim() });
+    } catch {
+      // validation rejects malformed ranges; a stale one is ignored here
+    }
+  }
+  return out;
+}
+
 /** The Service ports kube-proxy programs: none for ExternalName or headless Services. */
 export function servicePorts(svc: Service): ServicePortInfo[] {
   const ip = svc.spec.clusterIP;
-  if (svc.spec.type === 'ExternalName' || !ip || ip === 'None') return [];
+  const type = svc.spec.type ?? 'ClusterIP';
+  if (type === 'ExternalName' || !ip || ip === 'None') return [];
   const ns = svc.metadata.namespace ?? 'default';
   const mode = svc.metadata.annotations?.[PROXY_MODE_ANNOTATION];
+  const affinity =
+    svc.spec.sessionAffinity === 'ClientIP'
+      ? (svc.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800)
+      : 0;
+  const lbIPs =
+    type === 'LoadBalancer'
+      ? (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter(Boolean)
+      : [];
+  const ranges = type === 'LoadBalancer' ? sourceRanges(svc.spec.loadBalancerSourceRanges) : [];
   return (svc.spec.ports ?? []).map((p) => ({
     name: servicePortName(ns, svc.metadata.name, p.name ?? ''),
     namespace: ns,
     service: svc.metadata.name,
     portName: p.name || p.port,
     protocol: p.protocol ?? 'TCP',
+    type,
     clusterIP: ip,
     port: p.port,
-    ...(p.nodePort ? { nodePort: p.nodePort } : {}),
+    ...(p.nodePort && type !== 'ClusterIP' ? { nodePort: p.nodePort } : {}),
+    externalIPs: svc.spec.externalIPs ?? [],
+    loadBalancerIPs: lbIPs,
+    loadBalancerSourceRanges: ranges,
+    affinityTimeoutSeconds: affinity,
+    externalTrafficPolicy: svc.spec.externalTrafficPolicy ?? 'Cluster',
+    internalTrafficPolicy: svc.spec.internalTrafficPolicy ?? 'Cluster',
+    ...(svc.spec.healthCheckNodePort ? { healthCheckNodePort: svc.spec.healthCheckNodePort } : {}),
     ...(mode ? { proxyMode: mode } : {}),
   }));
+}
+
+export function nodeInfo(node: Node): NodeInfo {
+  const ip = node.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '';
+  const cidr = parseCidr(node.spec.podCIDR);
+  return {
+    name: node.metadata.name,
+    ip,
+    podCIDR: { base: cidr.base, size: cidr.size },
+    ready: node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+  };
 }
 
 /**

@@ -1,115 +1,142 @@
 import { connect, type Socket } from 'node:net';
 import type { ConnectionEvent } from '@l4lab/protocol';
-import type { Clock, PortMapper } from '@l4lab/cluster';
-import type { Pick } from './endpointSelection.ts';
-import type { ServicePortInfo } from './types.ts';
+import type { EndpointInfo, ServicePortName } from './types.ts';
 
-export interface ProxiedConnection {
-  client: Socket;
-  svc: ServicePortInfo;
-  frontend: ConnectionEvent['frontend'];
-  mode: string;
-  pick: Pick;
-  id: string;
-  startedAt: number;
+/** What a proxied TCP connection reports to its owner (the proxier). */
+export interface TcpProxyOwner {
+  now(): number;
+  emit(e: ConnectionEvent): void;
+  closed(spn: ServicePortName, ep: EndpointInfo, sockets: Socket[]): void;
 }
 
-export function clientAddress(s: Socket): { ip: string; port: number } {
-  const ip = (s.remoteAddress ?? '').replace(/^::ffff:/, '');
-  return { ip, port: s.remotePort ?? 0 };
-}
-
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.');
-}
+const FLOW = Symbol('l4lab.flow');
+type FlowSocket = Socket & { [FLOW]?: TcpFlow };
 
 /**
- * Forwards one accepted client connection to the chosen endpoint, both ways, with back-pressure
- * (pipe) and half-close (allowHalfOpen on both sides). The pair lives and dies together. Emits the
- * `open` event now and the final one (ok / reset) when both sides have closed.
+ * One proxied TCP connection: client <-> endpoint, bytes forwarded by hand with back-pressure
+ * (write() false -> pause the other side, resume on drain), half-close (allowHalfOpen: a FIN is
+ * passed on with end()), and the pair destroyed together on any error. No closures per
+ * connection: the handlers are module functions that find their flow through the socket.
  */
-export function proxyTcp(
-  c: ProxiedConnection,
-  deps: {
-    clock: Clock;
-    mapper: PortMapper;
-    emit: (e: ConnectionEvent) => void;
-    track: (s: Socket) => () => void;
-  },
-): void {
-  const { client, pick } = c;
-  const ep = pick.endpoint;
-  const from = clientAddress(client);
-  const base: ConnectionEvent = {
-    id: c.id,
-    startedAt: c.startedAt,
-    protocol: 'TCP',
-    client: from,
-    frontend: c.frontend,
-    service: { namespace: c.svc.namespace, name: c.svc.service, port: c.svc.portName },
-    endpoint: { pod: ep.pod, namespace: ep.namespace, ip: ep.ip, port: ep.port, node: ep.nodeName },
-    mode: c.mode,
-    reason: pick.reason,
-    bytesIn: 0,
-    bytesOut: 0,
-    outcome: 'open',
-  };
-  deps.emit(base);
+export class TcpFlow {
+  readonly client: Socket;
+  readonly upstream: Socket;
+  readonly event: ConnectionEvent;
+  readonly spn: ServicePortName;
+  readonly ep: EndpointInfo;
+  readonly owner: TcpProxyOwner;
+  connected = false;
+  failure: string | undefined;
+  closedSides = 0;
 
-  const target = deps.mapper.resolve(ep.ip, ep.port, 'TCP');
-  // Native mode: leave from the client's own address, so the pod sees the real client IP
-  // (kube-proxy does not SNAT ClusterIP traffic).
-  const localAddress = deps.mapper.mode === 'native' && isLoopback(from.ip) ? from.ip : undefined;
-  const upstream = connect({
-    host: target.ip,
-    port: target.port,
-    allowHalfOpen: true,
-    ...(localAddress ? { localAddress } : {}),
-  });
-  const untrackUp = deps.track(upstream);
-  let connected = false;
-  let failure: string | undefined;
-  let closed = 0;
+  constructor(
+    owner: TcpProxyOwner,
+    client: Socket,
+    event: ConnectionEvent,
+    spn: ServicePortName,
+    ep: EndpointInfo,
+    target: { ip: string; port: number; localAddress?: string },
+  ) {
+    this.owner = owner;
+    this.client = client;
+    this.event = event;
+    this.spn = spn;
+    this.ep = ep;
+    const upstream = connect({
+      host: target.ip,
+      port: target.port,
+      allowHalfOpen: true,
+      noDelay: true,
+      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+    });
+    this.upstream = upstream;
+    (client as FlowSocket)[FLOW] = this;
+    (upstream as FlowSocket)[FLOW] = this;
+    client.setNoDelay(true);
+    client.on('data', onClientData);
+    client.on('end', onClientEnd);
+    client.on('error', onClientError);
+    client.on('drain', onClientDrain);
+    client.on('close', onClose);
+    upstream.setTimeout(5000, onConnectTimeout);
+    upstream.once('connect', onUpstreamConnect);
+    upstream.on('data', onUpstreamData);
+    upstream.on('end', onUpstreamEnd);
+    upstream.on('error', onUpstreamError);
+    upstream.on('drain', onUpstreamDrain);
+    upstream.on('close', onClose);
+    owner.emit(event);
+  }
 
-  upstream.setTimeout(5000, function onConnectTimeout() {
-    if (!connected) {
-      failure = `timed out connecting to ${ep.ip}:${ep.port}`;
-      upstream.destroy();
-      client.resetAndDestroy();
-    }
-  });
-  upstream.once('connect', function onUpstreamConnect() {
-    connected = true;
-    upstream.setTimeout(0);
-  });
-  upstream.on('error', function onUpstreamError(err: NodeJS.ErrnoException) {
-    failure ??= connected
-      ? `backend ${ep.ip}:${ep.port} ${err.code ?? err.message}`
-      : `${err.code ?? err.message} connecting to ${ep.ip}:${ep.port}: client connection reset`;
-    if (!client.destroyed) client.resetAndDestroy();
-  });
-  client.on('error', function onClientError(err: NodeJS.ErrnoException) {
-    failure ??= `client ${err.code ?? err.message}`;
-    if (!upstream.destroyed) upstream.destroy();
-  });
-  client.pipe(upstream);
-  upstream.pipe(client);
-
-  const onClose = (hadError: boolean, other: Socket) => {
-    if (hadError && !other.destroyed) other.destroy();
-    if (++closed < 2) return;
-    untrackUp();
-    const endedAt = deps.clock.now();
-    deps.emit({
-      ...base,
+  finish(): void {
+    const { client, event } = this;
+    const endedAt = this.owner.now();
+    this.owner.closed(this.spn, this.ep, [client, this.upstream]);
+    this.owner.emit({
+      ...event,
       endedAt,
-      durationMs: endedAt - c.startedAt,
+      durationMs: endedAt - event.startedAt,
       bytesIn: client.bytesRead,
       bytesOut: client.bytesWritten,
-      outcome: failure ? 'reset' : 'ok',
-      reason: failure ? `${pick.reason}; ${failure}` : pick.reason,
+      outcome: this.failure ? 'reset' : 'ok',
+      reason: this.failure ? `${event.reason}; ${this.failure}` : event.reason,
     });
-  };
-  client.once('close', (hadError) => onClose(hadError, upstream));
-  upstream.once('close', (hadError) => onClose(hadError, client));
+  }
+}
+
+function flowOf(s: Socket): TcpFlow {
+  return (s as FlowSocket)[FLOW]!;
+}
+
+function onClientData(this: Socket, chunk: Buffer): void {
+  const f = flowOf(this);
+  if (!f.upstream.write(chunk)) this.pause();
+}
+function onUpstreamData(this: Socket, chunk: Buffer): void {
+  const f = flowOf(this);
+  if (!f.client.write(chunk)) this.pause();
+}
+function onClientDrain(this: Socket): void {
+  flowOf(this).upstream.resume();
+}
+function onUpstreamDrain(this: Socket): void {
+  flowOf(this).client.resume();
+}
+function onClientEnd(this: Socket): void {
+  const f = flowOf(this);
+  if (!f.upstream.destroyed) f.upstream.end();
+}
+function onUpstreamEnd(this: Socket): void {
+  const f = flowOf(this);
+  if (!f.client.destroyed) f.client.end();
+}
+function onUpstreamConnect(this: Socket): void {
+  const f = flowOf(this);
+  f.connected = true;
+  this.setTimeout(0);
+}
+function onConnectTimeout(this: Socket): void {
+  const f = flowOf(this);
+  if (f.connected) return;
+  f.failure ??= `timed out connecting to ${f.ep.ip}:${f.ep.port}`;
+  this.destroy();
+  f.client.resetAndDestroy();
+}
+function onUpstreamError(this: Socket, err: NodeJS.ErrnoException): void {
+  const f = flowOf(this);
+  f.failure ??= f.connected
+    ? `backend ${f.ep.ip}:${f.ep.port} ${err.code ?? err.message}`
+    : `${err.code ?? err.message} connecting to ${f.ep.ip}:${f.ep.port}: client connection reset`;
+  if (!f.client.destroyed) f.client.resetAndDestroy();
+}
+function onClientError(this: Socket, err: NodeJS.ErrnoException): void {
+  const f = flowOf(this);
+  f.failure ??= `client ${err.code ?? err.message}`;
+  if (!f.upstream.destroyed) f.upstream.destroy();
+}
+function onClose(this: Socket, hadError: boolean): void {
+  const f = flowOf(this);
+  const other = this === f.client ? f.upstream : f.client;
+  if (hadError && !other.destroyed) other.destroy();
+  if (++f.closedSides === 2) f.finish();
 }

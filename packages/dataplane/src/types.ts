@@ -15,11 +15,31 @@ export interface ServicePortInfo {
   /** The ServicePort's name, or its number when unnamed (for events). */
   portName: string | number;
   protocol: 'TCP' | 'UDP' | 'SCTP';
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   clusterIP: string;
   port: number;
   nodePort?: number;
+  externalIPs: string[];
+  /** status.loadBalancer.ingress IPs. */
+  loadBalancerIPs: string[];
+  /** Parsed loadBalancerSourceRanges ([] = everyone). */
+  loadBalancerSourceRanges: { base: number; mask: number; text: string }[];
+  /** ClientIP affinity timeout in seconds, or 0 for sessionAffinity None. */
+  affinityTimeoutSeconds: number;
+  externalTrafficPolicy: 'Cluster' | 'Local';
+  internalTrafficPolicy: 'Cluster' | 'Local';
+  healthCheckNodePort?: number;
   /** l4lab.dev/proxy-mode annotation, when set. */
   proxyMode?: string;
+}
+
+/** A virtual node as kube-proxy on it knows itself. */
+export interface NodeInfo {
+  name: string;
+  ip: string;
+  /** Pod CIDR as [base, size] (to tell which node a pod client lives on). */
+  podCIDR: { base: number; size: number };
+  ready: boolean;
 }
 
 /** One endpoint of a Service port (kube-proxy's Endpoint). */

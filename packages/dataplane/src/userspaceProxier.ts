@@ -1,23 +1,32 @@
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ConnectionEvent, EndpointSlice, Service, WatchEvent } from '@l4lab/protocol';
+import type { ConnectionEvent, EndpointSlice, Pod, Service, WatchEvent } from '@l4lab/protocol';
 import { objectKey } from '@l4lab/protocol';
 import {
   BoundedFrequencyRunner,
   ChangeTracker,
+  ipToInt,
   type Clock,
   type Cluster,
   type PortMapper,
 } from '@l4lab/cluster';
-import { eligibleEndpoints, pickRandom } from './endpointSelection.ts';
-import { endpointsFromSlices, servicePorts } from './serviceState.ts';
-import { clientAddress, proxyTcp } from './tcpProxy.ts';
+import { EndpointChooser } from './endpointChooser.ts';
+import { desiredFrontends, type FrontendSpec } from './frontends.ts';
+import { listenHealthCheck } from './healthCheck.ts';
+import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
+import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
+import { TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
+import { route } from './trafficPolicy.ts';
 import type {
   ConnectionEventSink,
   EndpointInfo,
+  NodeInfo,
   Provider,
   ServicePortInfo,
   ServicePortName,
 } from './types.ts';
+import { UdpFlow, type UdpFlowOwner } from './udpProxy.ts';
 
 export interface ProxierLogger {
   info(obj: object, msg: string): void;
@@ -30,42 +39,59 @@ export interface UserspaceProxierOptions {
   clock: Clock;
   onEvent: ConnectionEventSink;
   logger: ProxierLogger;
+  /** Cluster default mode (`--proxy-mode`): iptables, ipvs[:sched], maglev. */
+  proxyMode?: string;
   random?: () => number;
+  /** Host interface addresses NodePorts and LB ports are also served on (`--expose`). */
+  exposeIPs?: string[];
   /** kube-proxy's --iptables-min-sync-period (l4lab: 50 ms, so the graph follows at once). */
   minSyncPeriodMs?: number;
   /** kube-proxy's --iptables-sync-period. */
   syncPeriodMs?: number;
+  /** UDP conntrack timeout (30 s, nf_conntrack_udp_timeout). */
+  udpIdleTimeoutMs?: number;
+  /** How long a dropped TCP connection is held before it is closed (the client usually gives up first). */
+  dropHoldMs?: number;
 }
 
-interface Frontend {
-  key: string;
-  ip: string;
-  port: number;
-  spn: ServicePortName;
-  server: Server;
+type Listener =
+  | { spec: FrontendSpec; tcp: Server; udp?: undefined; flows?: undefined }
+  | { spec: FrontendSpec; udp: UdpSocket; tcp?: undefined; flows: Map<string, UdpFlow> };
+
+interface Decision {
+  event: ConnectionEvent;
+  endpoint?: EndpointInfo;
+  localAddress?: string;
 }
 
 /**
- * l4lab's kube-proxy, userspace backend: a real TCP listener on every ClusterIP:port, each new
- * connection sent to an endpoint chosen like the iptables mode (uniform random over the ready
- * endpoints), one ConnectionEvent when it opens and one when it closes. Cluster state arrives only
+ * l4lab's kube-proxy, userspace backend: real TCP and UDP listeners on every Service frontend
+ * (ClusterIP, NodePort on every node, LoadBalancer IPs, externalIPs), each new connection or flow
+ * sent to an endpoint chosen like the Service's proxy mode, with session affinity and traffic
+ * policies, one ConnectionEvent when it opens and one when it ends. Cluster state arrives only
  * through the Service / EndpointSlice change trackers and a bounded-frequency sync.
  */
-export class UserspaceProxier implements Provider {
+export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly name = 'userspace';
-  readonly mode = 'iptables';
+  readonly defaultMode: ProxyMode;
+  readonly udpIdleTimeoutMs: number;
   readonly #o: UserspaceProxierOptions;
   readonly #random: () => number;
+  readonly #chooser: EndpointChooser;
   readonly #serviceChanges = new ChangeTracker<Service>();
   readonly #sliceChanges = new ChangeTracker<EndpointSlice>();
   readonly #slices = new Map<string, Map<string, EndpointSlice>>(); // "ns/service" -> slices
   readonly #servicePorts = new Map<string, ServicePortInfo[]>(); // "ns/service" -> ports
   #serviceMap = new Map<ServicePortName, ServicePortInfo>();
   #endpointsMap = new Map<ServicePortName, EndpointInfo[]>();
-  readonly #frontends = new Map<string, Frontend>();
+  #nodes: NodeInfo[] = [];
+  readonly #podsByIP = new Map<string, { name: string; node: string }>();
+  readonly #listeners = new Map<string, Listener>();
+  readonly #healthChecks = new Map<string, HttpServer>();
   readonly #sockets = new Set<Socket>();
   readonly #runner: BoundedFrequencyRunner;
   #syncing: Promise<void> = Promise.resolve();
+  #nodesChanged = true;
   #seq = 0;
   #unwatch: (() => void) | undefined;
   #stopped = false;
@@ -73,6 +99,11 @@ export class UserspaceProxier implements Provider {
   constructor(opts: UserspaceProxierOptions) {
     this.#o = opts;
     this.#random = opts.random ?? Math.random;
+    this.#chooser = new EndpointChooser(this.#random, () => opts.clock.now());
+    const mode = parseProxyMode(opts.proxyMode ?? 'iptables');
+    if (!mode) throw new Error(`unknown proxy mode "${opts.proxyMode}"`);
+    this.defaultMode = mode;
+    this.udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 30_000;
     this.#runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
       fn: () => void this.syncProxyRules(),
@@ -83,11 +114,25 @@ export class UserspaceProxier implements Provider {
     });
   }
 
+  get mode(): string {
+    return this.defaultMode.name;
+  }
+
   start(): void {
     // An informer's cache: the previous state of each object, for the change trackers.
     const seen = new Map<string, Service | EndpointSlice>();
     const onEvent = (e: WatchEvent) => {
       const o = e.object;
+      if (o.kind === 'Node') {
+        this.#nodes = this.#o.cluster.list('Node').map(nodeInfo);
+        this.#nodesChanged = true;
+        this.#runner.run();
+        return;
+      }
+      if (o.kind === 'Pod') {
+        this.#indexPod(o, e.type === 'DELETED');
+        return;
+      }
       if (o.kind !== 'Service' && o.kind !== 'EndpointSlice') return;
       const key = `${o.kind}/${objectKey(o)}`;
       const previous = seen.get(key);
@@ -107,6 +152,8 @@ export class UserspaceProxier implements Provider {
       if (pending) this.#runner.run();
     };
     this.#unwatch = this.#o.cluster.watch(onEvent);
+    this.#nodes = this.#o.cluster.list('Node').map(nodeInfo);
+    for (const p of this.#o.cluster.list('Pod')) this.#indexPod(p, false);
     for (const o of [
       ...this.#o.cluster.list('Service'),
       ...this.#o.cluster.list('EndpointSlice'),
@@ -117,7 +164,7 @@ export class UserspaceProxier implements Provider {
     this.#runner.run();
   }
 
-  /** Ports and endpoints as last synced (for the API and tests). */
+  /** Ports, endpoints and frontends as last synced (for the API and tests). */
   state(): {
     services: ServicePortInfo[];
     endpoints: Map<ServicePortName, EndpointInfo[]>;
@@ -126,13 +173,41 @@ export class UserspaceProxier implements Provider {
     return {
       services: [...this.#serviceMap.values()],
       endpoints: this.#endpointsMap,
-      listening: [...this.#frontends.keys()],
+      listening: [...this.#listeners.keys()],
     };
   }
 
   syncProxyRules(): Promise<void> {
     this.#syncing = this.#syncing.then(() => this.#sync());
     return this.#syncing;
+  }
+
+  // ---- TcpProxyOwner / UdpFlowOwner
+  now(): number {
+    return this.#o.clock.now();
+  }
+
+  emit(e: ConnectionEvent): void {
+    this.#o.onEvent(e);
+  }
+
+  closed(spn: ServicePortName, ep: EndpointInfo, sockets?: Socket[]): void {
+    this.#chooser.closed(spn, ep);
+    if (sockets) for (const s of sockets) this.#sockets.delete(s);
+  }
+
+  #indexPod(p: Pod, deleted: boolean): void {
+    const ip = p.status?.podIP;
+    if (!ip) return;
+    if (deleted) {
+      if (this.#podsByIP.get(ip)?.name === `${p.metadata.namespace}/${p.metadata.name}`)
+        this.#podsByIP.delete(ip);
+    } else {
+      this.#podsByIP.set(ip, {
+        name: `${p.metadata.namespace}/${p.metadata.name}`,
+        node: p.spec.nodeName ?? '',
+      });
+    }
   }
 
   async #sync(): Promise<void> {
@@ -153,137 +228,353 @@ export class UserspaceProxier implements Provider {
       if (m.size) this.#slices.set(svcKey, m);
       else this.#slices.delete(svcKey);
     }
-    if (touched.size === 0 && this.#frontends.size === this.#desiredFrontends().size) return;
-    const serviceMap = new Map<ServicePortName, ServicePortInfo>();
-    for (const ports of this.#servicePorts.values())
-      for (const p of ports) serviceMap.set(p.name, p);
-    const endpointsMap = new Map(this.#endpointsMap);
-    for (const key of touched) {
-      for (const k of endpointsMap.keys()) if (k.startsWith(`${key}:`)) endpointsMap.delete(k);
-      const [ns, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-      for (const [k, v] of endpointsFromSlices(ns, name, this.#slices.get(key)?.values() ?? []))
-        endpointsMap.set(k, v);
+    if (touched.size > 0) {
+      const serviceMap = new Map<ServicePortName, ServicePortInfo>();
+      for (const ports of this.#servicePorts.values())
+        for (const p of ports) serviceMap.set(p.name, p);
+      const endpointsMap = new Map(this.#endpointsMap);
+      for (const key of touched) {
+        for (const k of endpointsMap.keys()) if (k.startsWith(`${key}:`)) endpointsMap.delete(k);
+        const i = key.indexOf('/');
+        const eps = endpointsFromSlices(
+          key.slice(0, i),
+          key.slice(i + 1),
+          this.#slices.get(key)?.values() ?? [],
+        );
+        for (const [k, v] of eps) endpointsMap.set(k, v);
+      }
+      this.#serviceMap = serviceMap;
+      this.#endpointsMap = endpointsMap;
+      this.#chooser.prune(new Set(serviceMap.keys()));
+      this.#flushStaleUdpFlows();
     }
-    this.#serviceMap = serviceMap;
-    this.#endpointsMap = endpointsMap;
-    await this.#reconcileFrontends();
+    const nodesChanged = this.#nodesChanged;
+    this.#nodesChanged = false;
+    const want = desiredFrontends(this.#serviceMap.values(), this.#nodes, this.#o.exposeIPs ?? []);
+    if (touched.size > 0 || nodesChanged || want.size !== this.#listeners.size) {
+      await this.#reconcileListeners(want);
+      await this.#reconcileHealthChecks();
+    }
   }
 
-  #desiredFrontends(): Map<string, ServicePortInfo> {
-    const want = new Map<string, ServicePortInfo>();
-    for (const p of this.#serviceMap.values()) {
-      if (p.protocol !== 'TCP') continue; // UDP and SCTP frontends: not in this backend yet
-      want.set(`TCP/${p.clusterIP}:${p.port}`, p);
+  /** conntrack -D for UDP: flows whose endpoint is no longer an endpoint of its Service port. */
+  #flushStaleUdpFlows(): void {
+    for (const l of this.#listeners.values()) {
+      if (!l.flows) continue;
+      for (const f of [...l.flows.values()]) {
+        const eps = this.#endpointsMap.get(f.spn) ?? [];
+        if (!eps.some((e) => e.ip === f.ep.ip && e.port === f.ep.port && (e.ready || e.serving))) {
+          f.end('endpoint removed: stale UDP flow flushed');
+        }
+      }
     }
-    return want;
   }
 
-  async #reconcileFrontends(): Promise<void> {
-    const want = this.#desiredFrontends();
-    for (const [key, f] of this.#frontends) {
-      if (want.get(key)?.name === f.spn) continue;
-      this.#frontends.delete(key);
-      f.server.close();
-      this.#o.mapper.delete(f.ip, f.port, 'TCP');
+  async #reconcileListeners(want: Map<string, FrontendSpec>): Promise<void> {
+    for (const [key, l] of this.#listeners) {
+      const w = want.get(key);
+      if (w && w.spn === l.spec.spn && w.kind === l.spec.kind) {
+        l.spec.node = w.node; // node names may move (externalIPs)
+        continue;
+      }
+      this.#listeners.delete(key);
+      this.#closeListener(l);
     }
-    for (const [key, p] of want) {
-      if (this.#frontends.has(key)) continue;
+    for (const [key, spec] of want) {
+      if (this.#listeners.has(key)) continue;
       try {
-        const server = await this.#listen(p);
+        const l = await this.#listen(spec);
         if (this.#stopped) {
-          server.close();
+          this.#closeListener(l);
           return;
         }
-        this.#frontends.set(key, { key, ip: p.clusterIP, port: p.port, spn: p.name, server });
+        this.#listeners.set(key, l);
       } catch (err) {
         this.#o.logger.warn(
           { frontend: key, err: String(err) },
           'cannot listen on Service frontend; will retry',
         );
-        this.#o.clock.setTimeout(() => this.#runner.run(), 1000);
+        this.#o.clock.setTimeout(() => {
+          this.#nodesChanged = true;
+          this.#runner.run();
+        }, 1000);
       }
     }
   }
 
-  #listen(p: ServicePortInfo): Promise<Server> {
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) =>
-      this.#onConnection(socket, p.name, p.clusterIP, p.port),
-    );
-    server.on('error', (err) =>
-      this.#o.logger.warn({ err: String(err) }, 'frontend listener error'),
-    );
-    const mapped = this.#o.mapper.mode === 'mapped';
+  #closeListener(l: Listener): void {
+    if (l.tcp) l.tcp.close();
+    else {
+      for (const f of [...l.flows.values()]) f.end('Service frontend removed');
+      l.udp.close();
+    }
+    if (!l.spec.exposed) this.#o.mapper.delete(l.spec.ip, l.spec.port, l.spec.protocol);
+  }
+
+  async #reconcileHealthChecks(): Promise<void> {
+    const want = new Map<string, { node: NodeInfo; spn: ServicePortName; port: number }>();
+    for (const svc of this.#serviceMap.values()) {
+      if (!svc.healthCheckNodePort) continue;
+      for (const node of this.#nodes) {
+        want.set(`${node.ip}:${svc.healthCheckNodePort}`, {
+          node,
+          spn: svc.name,
+          port: svc.healthCheckNodePort,
+        });
+      }
+    }
+    for (const [key, srv] of this.#healthChecks) {
+      if (!want.has(key)) {
+        srv.close();
+        this.#healthChecks.delete(key);
+      }
+    }
+    for (const [key, w] of want) {
+      if (this.#healthChecks.has(key)) continue;
+      const host = this.#o.mapper.mode === 'mapped' ? '127.0.0.1' : w.node.ip;
+      try {
+        const srv = await listenHealthCheck(
+          host,
+          this.#o.mapper.mode === 'mapped' ? 0 : w.port,
+          w.node,
+          () => {
+            const svc = [...this.#serviceMap.values()].find(
+              (s) => s.healthCheckNodePort === w.port,
+            );
+            return svc ? { svc, endpoints: this.#endpointsMap.get(svc.name) ?? [] } : undefined;
+          },
+        );
+        this.#healthChecks.set(key, srv);
+      } catch (err) {
+        this.#o.logger.warn(
+          { healthCheck: key, err: String(err) },
+          'cannot listen on healthCheckNodePort',
+        );
+      }
+    }
+  }
+
+  #listen(spec: FrontendSpec): Promise<Listener> {
+    const mapped = this.#o.mapper.mode === 'mapped' && !spec.exposed;
+    const host = mapped ? '127.0.0.1' : spec.ip;
+    const port = mapped ? 0 : spec.port;
+    const register = (hostPort: number) => {
+      if (mapped)
+        this.#o.mapper.set({
+          ip: spec.ip,
+          port: spec.port,
+          protocol: spec.protocol,
+          hostIp: '127.0.0.1',
+          hostPort,
+        });
+    };
+    if (spec.protocol === 'UDP') {
+      const sock = createSocket({ type: 'udp4' });
+      const l: Listener = { spec, udp: sock, flows: new Map() };
+      sock.on('message', (msg, rinfo) => this.#onDatagram(l, msg, rinfo));
+      return new Promise((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind({ address: host, port, exclusive: true }, () => {
+          sock.off('error', reject);
+          sock.on('error', (err) =>
+            this.#o.logger.warn({ err: String(err) }, 'UDP frontend error'),
+          );
+          register(sock.address().port);
+          resolve(l);
+        });
+      });
+    }
+    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    const l: Listener = { spec, tcp: server };
+    server.on('connection', (socket) => this.#onConnection(l, socket));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(
-        { host: mapped ? '127.0.0.1' : p.clusterIP, port: mapped ? 0 : p.port, exclusive: true },
-        () => {
-          server.off('error', reject);
-          if (mapped) {
-            const a = server.address();
-            const hostPort = typeof a === 'object' && a ? a.port : 0;
-            this.#o.mapper.set({
-              ip: p.clusterIP,
-              port: p.port,
-              protocol: 'TCP',
-              hostIp: '127.0.0.1',
-              hostPort,
-            });
-          }
-          resolve(server);
-        },
-      );
+      server.listen({ host, port, exclusive: true, backlog: 4096 }, () => {
+        server.off('error', reject);
+        server.on('error', (err) =>
+          this.#o.logger.warn({ err: String(err) }, 'frontend listener error'),
+        );
+        const a = server.address();
+        register(typeof a === 'object' && a ? a.port : 0);
+        resolve(l);
+      });
     });
   }
 
-  #onConnection(client: Socket, spn: ServicePortName, ip: string, port: number): void {
-    const untrack = this.#track(client);
-    client.once('close', untrack);
-    client.on('error', () => {}); // replaced by the proxy's handler; never let an error escape
-    const svc = this.#serviceMap.get(spn);
+  /** The routing decision for a new connection or flow, as an `open` (or final) event. */
+  #decide(spec: FrontendSpec, clientIP: string, clientPort: number): Decision {
     const startedAt = this.#o.clock.now();
-    const id = `${startedAt.toString(36)}-${(++this.#seq).toString(36)}`;
-    if (!svc) {
-      client.resetAndDestroy();
-      return;
-    }
-    const frontend: ConnectionEvent['frontend'] = { kind: 'ClusterIP', ip, port };
-    const pick = pickRandom(eligibleEndpoints(this.#endpointsMap.get(spn) ?? []), this.#random);
-    if (!pick) {
-      // kube-proxy REJECTs: the client sees "connection refused" (here: a reset, at once).
-      const at = this.#o.clock.now();
-      this.#o.onEvent({
-        id,
-        startedAt,
-        endedAt: at,
-        durationMs: at - startedAt,
-        protocol: 'TCP',
-        client: clientAddress(client),
-        frontend,
-        service: { namespace: svc.namespace, name: svc.service, port: svc.portName },
-        mode: this.mode,
-        reason: `${svc.namespace}/${svc.service}:${svc.portName} has no endpoints`,
-        bytesIn: 0,
-        bytesOut: 0,
-        outcome: 'refused',
-      });
-      client.resetAndDestroy();
-      return;
-    }
-    proxyTcp(
-      { client, svc, frontend, mode: this.mode, pick, id, startedAt },
-      {
-        clock: this.#o.clock,
-        mapper: this.#o.mapper,
-        emit: this.#o.onEvent,
-        track: (s) => this.#track(s),
+    const svc = this.#serviceMap.get(spec.spn);
+    const pod = this.#podsByIP.get(clientIP);
+    const mode = (svc?.proxyMode && parseProxyMode(svc.proxyMode)) || this.defaultMode;
+    const event: ConnectionEvent = {
+      id: `${startedAt.toString(36)}-${(++this.#seq).toString(36)}`,
+      startedAt,
+      protocol: spec.protocol,
+      client: { ip: clientIP, port: clientPort, ...(pod ? { pod: pod.name } : {}) },
+      frontend: {
+        kind: spec.kind,
+        ip: spec.ip,
+        port: spec.port,
+        ...(spec.node ? { node: spec.node } : {}),
       },
-    );
+      service: svc
+        ? { namespace: svc.namespace, name: svc.service, port: svc.portName }
+        : { namespace: '', name: '', port: spec.port },
+      mode: mode.name,
+      reason: '',
+      bytesIn: 0,
+      bytesOut: 0,
+      outcome: 'open',
+    };
+    const final = (outcome: 'refused' | 'dropped', reason: string): Decision => {
+      event.outcome = outcome;
+      event.reason = reason;
+      event.endedAt = startedAt;
+      event.durationMs = 0;
+      return { event };
+    };
+    if (!svc) return final('refused', `no Service behind ${spec.ip}:${spec.port}`);
+    const endpoints = this.#endpointsMap.get(svc.name) ?? [];
+    let node = spec.node ? this.#nodes.find((n) => n.name === spec.node) : undefined;
+    const hops: string[] = [];
+    if (spec.kind === 'LoadBalancer') {
+      if (svc.loadBalancerSourceRanges.length > 0) {
+        const c = safeIpToInt(clientIP);
+        if (
+          c === undefined ||
+          !svc.loadBalancerSourceRanges.some((r) => (c & r.mask) >>> 0 === r.base)
+        ) {
+          const ranges = svc.loadBalancerSourceRanges.map((r) => r.text).join(', ');
+          return final(
+            'dropped',
+            `client ${clientIP} not in loadBalancerSourceRanges (${ranges}): dropped`,
+          );
+        }
+      }
+      node = this.#pickLoadBalancerNode(svc, endpoints);
+      if (!node) {
+        return final(
+          endpoints.length === 0 ? 'refused' : 'dropped',
+          endpoints.length === 0
+            ? `${svc.namespace}/${svc.service}:${svc.portName} has no endpoints`
+            : 'load balancer: no node passes the health check (externalTrafficPolicy Local): dropped',
+        );
+      }
+      event.frontend.node = node.name;
+      hops.push(`LB -> ${node.name}`);
+    } else if (spec.exposed && node) {
+      hops.push(`host interface -> ${node.name}`);
+    }
+    const r = route({ svc, endpoints, frontend: spec.kind, node, clientNode: pod?.node });
+    if (r.action !== 'forward')
+      return final(r.action === 'reject' ? 'refused' : 'dropped', [...hops, r.reason].join('; '));
+    const choice = this.#chooser.choose({
+      spn: svc.name,
+      mode,
+      eligible: r.eligible,
+      clientIP,
+      clientPort,
+      frontendIP: spec.ip,
+      frontendPort: spec.port,
+      protocol: spec.protocol,
+      affinityTimeoutSeconds: svc.affinityTimeoutSeconds,
+    })!;
+    const ep = choice.endpoint;
+    this.#chooser.opened(svc.name, ep);
+    event.endpoint = {
+      pod: ep.pod,
+      namespace: ep.namespace,
+      ip: ep.ip,
+      port: ep.port,
+      node: ep.nodeName,
+    };
+    event.reason = [...hops, choice.reason, r.policy].filter(Boolean).join('; ');
+    if (r.snatIP) event.client.snatIP = r.snatIP;
+    // Native addresses: leave from the SNAT address (the node) or the client's own address, so the
+    // pod sees what it would see in a cluster.
+    const source = r.snatIP ?? clientIP;
+    const localAddress =
+      this.#o.mapper.mode === 'native' && source.startsWith('127.') ? source : undefined;
+    return { event, endpoint: ep, ...(localAddress ? { localAddress } : {}) };
   }
 
-  #track(s: Socket): () => void {
-    this.#sockets.add(s);
-    return () => this.#sockets.delete(s);
+  /** A cloud LB in front of the NodePorts: any Ready node, or (Local) one that passes the health check. */
+  #pickLoadBalancerNode(svc: ServicePortInfo, endpoints: EndpointInfo[]): NodeInfo | undefined {
+    let nodes = this.#nodes.filter((n) => n.ready);
+    if (svc.externalTrafficPolicy === 'Local') {
+      nodes = nodes.filter((n) =>
+        endpoints.some((e) => e.nodeName === n.name && (e.ready || (e.serving && e.terminating))),
+      );
+    }
+    if (nodes.length === 0) return undefined;
+    return nodes[Math.floor(this.#random() * nodes.length)];
+  }
+
+  #onConnection(l: Listener, client: Socket): void {
+    this.#sockets.add(client);
+    const d = this.#decide(
+      l.spec,
+      (client.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      client.remotePort ?? 0,
+    );
+    if (!d.endpoint) {
+      this.emit(d.event);
+      if (d.event.outcome === 'refused') {
+        // kube-proxy REJECTs: the client sees the connection refused (here: reset at once).
+        client.on('error', ignore);
+        client.resetAndDestroy();
+        this.#sockets.delete(client);
+      } else {
+        // DROP: never answered; the client times out (held here, then closed).
+        client.on('error', ignore);
+        client.pause();
+        const t = setTimeout(destroySocket, this.#o.dropHoldMs ?? 60_000, client);
+        client.once('close', () => {
+          clearTimeout(t);
+          this.#sockets.delete(client);
+        });
+      }
+      return;
+    }
+    const target = this.#o.mapper.resolve(d.endpoint.ip, d.endpoint.port, 'TCP');
+    const flow = new TcpFlow(this, client, d.event, l.spec.spn, d.endpoint, {
+      ...target,
+      ...(d.localAddress ? { localAddress: d.localAddress } : {}),
+    });
+    this.#sockets.add(flow.upstream);
+  }
+
+  #onDatagram(l: Listener, msg: Buffer, rinfo: RemoteInfo): void {
+    if (!l.flows) return;
+    const key = `${rinfo.address}:${rinfo.port}`;
+    const existing = l.flows.get(key);
+    if (existing && !existing.ended) {
+      existing.fromClient(msg);
+      return;
+    }
+    const d = this.#decide(l.spec, rinfo.address, rinfo.port);
+    if (!d.endpoint) {
+      this.emit(d.event); // REJECT / DROP: the datagram is discarded
+      return;
+    }
+    const target = this.#o.mapper.resolve(d.endpoint.ip, d.endpoint.port, 'UDP');
+    const flows = l.flows;
+    const flow = new UdpFlow({
+      key,
+      owner: this,
+      frontend: l.udp,
+      client: rinfo,
+      event: d.event,
+      spn: l.spec.spn,
+      ep: d.endpoint,
+      target: { ...target, ...(d.localAddress ? { localAddress: d.localAddress } : {}) },
+      onEnd: (f) => {
+        if (flows.get(f.key) === f) flows.delete(f.key);
+      },
+    });
+    flows.set(key, flow);
+    flow.fromClient(msg);
   }
 
   async shutdown(force = true): Promise<void> {
@@ -291,11 +582,33 @@ export class UserspaceProxier implements Provider {
     this.#unwatch?.();
     this.#runner.stop();
     await this.#syncing.catch(() => {});
-    const closing = [...this.#frontends.values()].map(
-      (f) => new Promise<void>((r) => f.server.close(() => r())),
-    );
-    this.#frontends.clear();
+    const closing: Promise<void>[] = [];
+    for (const l of this.#listeners.values()) {
+      if (l.tcp) closing.push(new Promise<void>((r) => l.tcp.close(() => r())));
+      else {
+        for (const f of [...l.flows.values()]) f.end('kube-proxy stopped');
+        closing.push(new Promise<void>((r) => l.udp.close(() => r())));
+      }
+    }
+    for (const srv of this.#healthChecks.values())
+      closing.push(new Promise<void>((r) => srv.close(() => r())));
+    this.#listeners.clear();
+    this.#healthChecks.clear();
     if (force) for (const s of this.#sockets) s.destroy();
     await Promise.all(closing);
+  }
+}
+
+function ignore(): void {}
+
+function destroySocket(s: Socket): void {
+  s.destroy();
+}
+
+function safeIpToInt(ip: string): number | undefined {
+  try {
+    return ipToInt(ip);
+  } catch {
+    return undefined;
   }
 }

@@ -48,7 +48,8 @@ function checkValue(value: unknown, prefix: string, doc: ParsedDocument, sink: S
         doc,
         prefix,
         `not a Kubernetes object: expected a mapping with apiVersion, kind and metadata, got ${what}`,
-        'L4_E_INVALID',
+        // The whole document is the problem: its path is '' (the document itself).
+        'L4_E_NOT_AN_OBJECT',
       ),
     );
     return;
@@ -87,9 +88,9 @@ function checkValue(value: unknown, prefix: string, doc: ParsedDocument, sink: S
   }
   for (const path of inspection.unknownFields) {
     const message = `unknown field ${JSON.stringify(path)}`;
-    sink.warnings.push(
-      problem(doc, joinPath(prefix, path), message, 'L4_W_UNKNOWN_FIELD', 'warning'),
-    );
+    // A top-level key that is the empty string still gets a path that says so.
+    const fieldPath = joinPath(prefix, path) || '""';
+    sink.warnings.push(problem(doc, fieldPath, message, 'L4_W_UNKNOWN_FIELD', 'warning'));
   }
   if (inspection.object) {
     sink.objects.push({

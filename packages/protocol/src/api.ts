@@ -31,20 +31,96 @@ export interface ApplyErrorResponse {
   errors: ManifestError[];
 }
 
+/** Most requests (or datagrams) per second one generator sends. */
+export const MAX_TRAFFIC_RATE = 500;
+/** Most requests one generator sends in all. */
+export const MAX_TRAFFIC_COUNT = 100_000;
+
 export const trafficRequestSchema = z.object({
   target: z.string().min(1),
-  from: z.string().default('external'),
+  /** "external" (clients 127.30.0.1..N) or "pod:<namespace>/<name>" (from the pod's own IP). */
+  from: z
+    .string()
+    .regex(
+      /^(external|pod:[a-z0-9-]+\/[a-z0-9.-]+)$/,
+      'expected "external" or "pod:<namespace>/<name>"',
+    )
+    .default('external'),
   protocol: z.enum(['http', 'tcp', 'udp']).default('http'),
   /** New connections (or requests) per second. */
-  rate: z.number().positive().max(500).default(20),
+  rate: z
+    .number()
+    .positive()
+    .max(MAX_TRAFFIC_RATE, `rate is limited to ${MAX_TRAFFIC_RATE} per second`)
+    .default(20),
   /** Seconds; 0 = until stopped (bounded by the server's maximum). */
-  duration: z.number().min(0).max(3600).default(0),
+  duration: z.number().min(0).max(3600, 'duration is limited to 3600 s').default(0),
+  /** Stop after this many requests (at most MAX_TRAFFIC_COUNT). */
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TRAFFIC_COUNT, `count is limited to ${MAX_TRAFFIC_COUNT} requests`)
+    .optional(),
+  /** Most requests in flight at once (default 64). */
+  concurrency: z.number().int().min(1).max(256, 'concurrency is limited to 256').optional(),
   keepAlive: z.boolean().default(false),
+  /** With keepAlive: requests carried by one connection before it is closed (default: no limit). */
+  requestsPerConnection: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000, 'requestsPerConnection is limited to 10000')
+    .optional(),
   /** Number of distinct external client addresses (127.30.0.1..N). */
   clients: z.number().int().min(1).max(32).default(4),
 });
 export type TrafficRequest = z.infer<typeof trafficRequestSchema>;
 export type TrafficRequestInput = z.input<typeof trafficRequestSchema>;
+
+/** `POST /api/pods/{ns}/{name}/exec` */
+export const execRequestSchema = z.object({
+  command: z.string().min(1).max(4096, 'command is limited to 4096 characters'),
+});
+export type ExecRequest = z.infer<typeof execRequestSchema>;
+
+/** One step of an exec the UI can show: a DNS query, a name from /etc/hosts, a connection. */
+export type ExecTraceEntry =
+  | {
+      kind: 'dns';
+      /** The name queried (after the search path) and the record type. */
+      name: string;
+      type: string;
+      /** The nameserver as the pod sees it (`127.96.0.10:53`), and from which address. */
+      server: string;
+      from: string;
+      transport: 'udp' | 'tcp';
+      rcode: string;
+      /** `CNAME nginx-svc.nginx-ns.svc.cluster.local`, `A 127.96.0.15` */
+      answers: string[];
+      /** What failed before (`udp: ECONNREFUSED`), when it fell back to TCP. */
+      attempts?: string[];
+    }
+  | { kind: 'hosts'; name: string; address: string }
+  | {
+      kind: 'connect';
+      protocol: 'TCP' | 'UDP';
+      host: string;
+      /** `ip:port` as the pod sees them. */
+      from: string;
+      to: string;
+      outcome: 'ok' | 'refused' | 'timeout' | 'error';
+    };
+
+export interface ExecResponse {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  trace: ExecTraceEntry[];
+  /** Output beyond the limit was dropped, or the command ran out of time. */
+  truncated?: boolean;
+  timedOut?: boolean;
+}
 
 export interface HealthzResponse {
   ok: true;

@@ -8,7 +8,14 @@ export const connectionEventSchema = z.object({
   startedAt: z.number(),
   endedAt: z.number().optional(),
   protocol: z.enum(['TCP', 'UDP']),
-  client: z.object({ ip: z.string(), port: z.number(), pod: z.string().optional() }),
+  client: z.object({
+    ip: z.string(),
+    port: z.number(),
+    /** "ns/name" when a pod connected. */
+    pod: z.string().optional(),
+    /** The address the endpoint saw instead of the client's (SNAT to the node, externalTrafficPolicy Cluster). */
+    snatIP: z.string().optional(),
+  }),
   frontend: z.object({
     kind: z.enum(FRONTEND_KINDS),
     ip: z.string(),

@@ -42,6 +42,19 @@ export interface Container {
   command?: string[];
   args?: string[];
   ports?: ContainerPort[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+}
+
+/** A container probe (the handlers l4lab runs: tcpSocket and httpGet). */
+export interface Probe {
+  tcpSocket?: { port?: number | string };
+  httpGet?: { port?: number | string; path?: string };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+  successThreshold?: number;
 }
 
 export interface PodSpec {
@@ -71,7 +84,7 @@ export interface ContainerStatus {
   state?: {
     waiting?: { reason: string; message?: string };
     running?: { startedAt: string };
-    terminated?: { reason: string; exitCode: number };
+    terminated?: { reason: string; exitCode: number; message?: string };
   };
 }
 
@@ -83,6 +96,9 @@ export interface PodStatus {
   startTime?: string;
   conditions?: PodCondition[];
   containerStatuses?: ContainerStatus[];
+  /** Why the pod is in this state (`NodeLost`, ...), and a human-readable message. */
+  reason?: string;
+  message?: string;
 }
 
 export interface Pod {
@@ -101,6 +117,20 @@ export interface DeploymentSpec {
     type?: 'RollingUpdate' | 'Recreate';
     rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
   };
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+  progressDeadlineSeconds?: number;
+  paused?: boolean;
+}
+
+/** A Deployment's `Available` / `Progressing` condition (apps/v1 DeploymentCondition). */
+export interface DeploymentCondition {
+  type: 'Available' | 'Progressing' | 'ReplicaFailure';
+  status: 'True' | 'False' | 'Unknown';
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
 }
 
 export interface Deployment {
@@ -114,6 +144,8 @@ export interface Deployment {
     updatedReplicas?: number;
     readyReplicas?: number;
     availableReplicas?: number;
+    unavailableReplicas?: number;
+    conditions?: DeploymentCondition[];
   };
 }
 
@@ -121,8 +153,19 @@ export interface ReplicaSet {
   apiVersion: 'apps/v1';
   kind: 'ReplicaSet';
   metadata: ObjectMeta;
-  spec: { replicas: number; selector: LabelSelector; template: PodTemplateSpec };
-  status?: { replicas: number; readyReplicas?: number; availableReplicas?: number };
+  spec: {
+    replicas: number;
+    minReadySeconds?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+  };
+  status?: {
+    replicas: number;
+    fullyLabeledReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    observedGeneration?: number;
+  };
 }
 
 export interface ServicePort {
@@ -146,6 +189,10 @@ export interface ServiceSpec {
   internalTrafficPolicy?: 'Cluster' | 'Local';
   publishNotReadyAddresses?: boolean;
   externalIPs?: string[];
+  loadBalancerIP?: string;
+  loadBalancerSourceRanges?: string[];
+  allocateLoadBalancerNodePorts?: boolean;
+  healthCheckNodePort?: number;
 }
 
 export interface Service {
@@ -153,7 +200,7 @@ export interface Service {
   kind: 'Service';
   metadata: ObjectMeta;
   spec: ServiceSpec;
-  status?: { loadBalancer?: { ingress?: { ip: string }[] } };
+  status?: { loadBalancer?: { ingress?: { ip: string; ipMode?: 'VIP' | 'Proxy' }[] } };
 }
 
 export interface Endpoint {
@@ -186,7 +233,14 @@ export interface Node {
   spec: { podCIDR: string };
   status: {
     addresses: { type: 'InternalIP' | 'Hostname'; address: string }[];
-    conditions: { type: 'Ready'; status: 'True' | 'False' | 'Unknown' }[];
+    conditions: {
+      type: 'Ready';
+      status: 'True' | 'False' | 'Unknown';
+      reason?: string;
+      message?: string;
+      lastHeartbeatTime?: string;
+      lastTransitionTime?: string;
+    }[];
   };
 }
 

@@ -50,6 +50,10 @@ export const trafficStatusSchema = z.object({
   byPod: z.record(z.string(), z.number()),
   latencyMs: z.object({ p50: z.number(), p90: z.number(), p99: z.number() }),
   lastError: z.string().optional(),
+  /** Connections opened (with keep-alive, fewer than requests). */
+  connections: z.number().optional(),
+  /** The address the requests leave from (a pod's IP), when from a pod. */
+  source: z.string().optional(),
 });
 export type TrafficStatus = z.infer<typeof trafficStatusSchema>;
 

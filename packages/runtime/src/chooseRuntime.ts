@@ -1,5 +1,7 @@
 import type { PortMapper } from '@l4lab/cluster';
 import { BuiltinRuntime } from './builtinRuntime.ts';
+import { NGINX_IMAGE, detectDocker } from './docker/detect.ts';
+import { DockerRuntime, IMAGE_BUILD_HINT } from './docker/dockerRuntime.ts';
 import { NginxRuntime, findNginx } from './nginxRuntime.ts';
 import type { ContainerRuntime } from './types.ts';
 
@@ -10,26 +12,43 @@ export class RuntimeUnavailableError extends Error {
 }
 
 /**
- * `--runtime auto`: docker when an engine answers and the image is there (not built yet: see the
- * README), else nginx when it is installed, else the built-in servers. Says why.
+ * `--runtime auto`: docker when an engine answers (DOCKER_HOST or /var/run/docker.sock) and
+ * nginx:latest is there, else nginx when it is installed, else the built-in servers. Says why.
  */
-export function chooseRuntime(
+export async function chooseRuntime(
   choice: RuntimeChoice,
-  opts: { workspace: string; mapper: PortMapper },
-): { runtime: ContainerRuntime; reason: string } {
-  if (choice === 'docker') {
-    throw new RuntimeUnavailableError(
-      'the docker runtime is not available in this version of l4lab yet; use --runtime nginx or builtin',
-    );
+  opts: { workspace: string; mapper: PortMapper; env?: NodeJS.ProcessEnv },
+): Promise<{ runtime: ContainerRuntime; reason: string }> {
+  const { workspace, mapper } = opts;
+  let whyNotDocker = '';
+  if (choice === 'docker' || choice === 'auto') {
+    const d = await detectDocker(opts.env);
+    if (d.engine && (d.hasNginxImage || choice === 'docker')) {
+      const missing = d.hasNginxImage
+        ? ''
+        : `; ${NGINX_IMAGE} is missing, so nginx pods show ErrImagePull: ${IMAGE_BUILD_HINT}`;
+      return {
+        runtime: new DockerRuntime({ engine: d.engine, workspace, mapper }),
+        reason: `${choice === 'docker' ? '--runtime docker' : 'a Docker engine answers'} (${d.version})${missing}`,
+      };
+    }
+    if (choice === 'docker') {
+      throw new RuntimeUnavailableError(
+        `--runtime docker: ${d.engine ? '' : d.reason}; start Docker (or set DOCKER_HOST=unix:///path/docker.sock) or use --runtime nginx`,
+      );
+    }
+    whyNotDocker = d.engine
+      ? `${d.version} answers but has no ${NGINX_IMAGE} image (${IMAGE_BUILD_HINT})`
+      : d.reason;
   }
   const nginx = choice === 'builtin' ? undefined : findNginx();
   if (nginx) {
     return {
-      runtime: new NginxRuntime({ binary: nginx, ...opts }),
+      runtime: new NginxRuntime({ binary: nginx, workspace, mapper }),
       reason:
         choice === 'nginx'
           ? `--runtime nginx (${nginx})`
-          : `nginx found at ${nginx} (docker runtime not built yet)`,
+          : `nginx found at ${nginx} (not docker: ${whyNotDocker})`,
     };
   }
   if (choice === 'nginx') {
@@ -38,10 +57,10 @@ export function chooseRuntime(
     );
   }
   return {
-    runtime: new BuiltinRuntime(opts),
+    runtime: new BuiltinRuntime({ mapper }),
     reason:
       choice === 'builtin'
         ? '--runtime builtin'
-        : 'no nginx on PATH: in-process servers answer like nginx pods',
+        : `no nginx on PATH and not docker (${whyNotDocker}): in-process servers answer like nginx pods`,
   };
 }

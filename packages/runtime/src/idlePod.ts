@@ -5,7 +5,7 @@ import type { PodExit, PodHandle } from './types.ts';
  * A pod whose image l4lab does not run (busybox, ...): it has an IP and can be exec'd into with
  * l4lab's built-in tools, but no process (its `command` runs only in the docker runtime).
  */
-export function idlePod(): PodHandle {
+export function idlePod(note?: string): PodHandle {
   let release!: (r: PodExit) => void;
   const exited = new Promise<PodExit>((r) => (release = r));
   return {
@@ -17,6 +17,7 @@ export function idlePod(): PodHandle {
       release({ code: 137, signal: 'SIGKILL' });
     },
     logs: async () => [],
+    ...(note ? { note } : {}),
   };
 }
 

@@ -1,13 +1,25 @@
-import type { ContainerStatus, Pod, PodStatus, WatchEvent } from '@l4lab/protocol';
-import type { Cluster, PortMapper } from '@l4lab/cluster';
+import type { ContainerStatus, Pod, WatchEvent } from '@l4lab/protocol';
+import {
+  type Clock,
+  type Cluster,
+  type PortMapper,
+  type TimerHandle,
+  realClock,
+} from '@l4lab/cluster';
+import { RestartBackoff } from './backoff.ts';
+import { buildPodStatus } from './podStatusBuilder.ts';
 import { httpProbe, tcpProbe } from './probe.ts';
+import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.ts';
 import type { ContainerRuntime, PodHandle } from './types.ts';
-import { isNginxImage } from './types.ts';
+import { ContainerStartError } from './types.ts';
 
 export interface KubeletLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
+
+/** Runs one probe against a real address: true on success. */
+export type Prober = (spec: ProbeSpec, host: string, port: number) => Promise<boolean>;
 
 export interface KubeletOptions {
   cluster: Cluster;
@@ -18,44 +30,56 @@ export interface KubeletOptions {
   defaultProbePeriodMs?: number;
   /** Multiplies the CrashLoopBackOff delays (10 s doubling to 5 min); 0.1 for demos. */
   backoffScale?: number;
+  clock?: Clock;
+  prober?: Prober;
 }
 
-interface ProbeSpec {
-  kind: 'tcp' | 'http';
-  port: number;
-  path: string;
-  periodMs: number;
-  initialDelayMs: number;
-  failureThreshold: number;
-}
+const realProber: Prober = (spec, host, port) =>
+  spec.kind === 'http'
+    ? httpProbe(host, port, spec.path, spec.timeoutMs)
+    : tcpProbe(host, port, spec.timeoutMs);
 
 interface PodWorker {
   pod: Pod;
   ip: string;
   hostIP: string;
   handle: PodHandle | undefined;
+  runningSince: number;
+  everStarted: boolean;
   restartCount: number;
+  backoff: RestartBackoff;
+  pullBackoff: RestartBackoff;
   ready: boolean;
-  failures: number;
+  forcedUnready: boolean;
   state: ContainerStatus['state'];
-  startedAt: string;
-  probeTimer: NodeJS.Timeout | undefined;
-  restartTimer: NodeJS.Timeout | undefined;
+  message: string | undefined;
+  startTime: string;
+  timers: Set<TimerHandle>;
   terminating: boolean;
   removed: boolean;
+  /** The pod's node is stopped: no container, no status updates (a dead kubelet posts nothing). */
+  nodeStopped: boolean;
 }
 
 /**
  * The kubelet of every virtual node: starts the pods the scheduler bound, gives them an IP, probes
- * readiness for real, restarts crashed containers with back-off, and stops pods being deleted.
+ * readiness and liveness for real, restarts crashed containers with back-off, stops pods being
+ * deleted, and stops (and later restarts) every pod of a node that is stopped.
  */
 export class Kubelet {
   readonly #o: Required<KubeletOptions>;
   readonly #workers = new Map<string, PodWorker>();
+  readonly #stoppedNodes = new Set<string>();
   #unwatch: (() => void) | undefined;
 
   constructor(opts: KubeletOptions) {
-    this.#o = { defaultProbePeriodMs: 1000, backoffScale: 1, ...opts };
+    this.#o = {
+      defaultProbePeriodMs: 1000,
+      backoffScale: 1,
+      clock: realClock,
+      prober: realProber,
+      ...opts,
+    };
   }
 
   start(): void {
@@ -63,21 +87,83 @@ export class Kubelet {
     for (const pod of this.#o.cluster.list('Pod')) this.#onEvent({ type: 'ADDED', object: pod });
   }
 
+  #find(namespace: string, name: string): PodWorker | undefined {
+    for (const w of this.#workers.values()) {
+      if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === name) return w;
+    }
+    return undefined;
+  }
+
   /** Kills a pod's container as a crash would; the kubelet then restarts it. */
   killPod(namespace: string, name: string): boolean {
-    const w = [...this.#workers.values()].find(
-      (x) => x.pod.metadata.namespace === namespace && x.pod.metadata.name === name,
-    );
+    const w = this.#find(namespace, name);
     if (!w?.handle) return false;
     w.handle.kill();
     return true;
   }
 
-  handleOf(namespace: string, name: string): PodHandle | undefined {
-    for (const w of this.#workers.values()) {
-      if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === name) return w.handle;
+  /** Toggles a failing readiness probe (`POST /api/pods/.../unready`); returns the new setting. */
+  toggleUnready(namespace: string, name: string): boolean | undefined {
+    const w = this.#find(namespace, name);
+    if (!w) return undefined;
+    w.forcedUnready = !w.forcedUnready;
+    if (w.forcedUnready && w.ready) {
+      w.ready = false;
+      this.#writeStatus(w);
     }
-    return undefined;
+    return w.forcedUnready;
+  }
+
+  handleOf(namespace: string, name: string): PodHandle | undefined {
+    return this.#find(namespace, name)?.handle;
+  }
+
+  /** Handles of every running pod (for `bench:pods`' RSS figures). */
+  handles(): PodHandle[] {
+    return [...this.#workers.values()].flatMap((w) => (w.handle ? [w.handle] : []));
+  }
+
+  /**
+   * The node goes down: its pods' containers die at once (no grace: the machine is off) and the
+   * node stops posting status, so its Ready condition becomes Unknown; the node lifecycle
+   * controller then marks its pods NotReady and evicts them after the eviction timeout.
+   */
+  async stopNode(node: string): Promise<number> {
+    this.#stoppedNodes.add(node);
+    const workers = [...this.#workers.values()].filter((w) => w.pod.spec.nodeName === node);
+    await Promise.all(
+      workers.map(async (w) => {
+        w.nodeStopped = true;
+        this.#cancelTimers(w);
+        const h = w.handle;
+        w.handle = undefined;
+        w.ready = false;
+        if (h) {
+          h.kill();
+          await h.exited;
+        }
+      }),
+    );
+    this.#o.cluster.setNodeReady(node, false);
+    return workers.length;
+  }
+
+  /** The node is back: Ready again, and the pods still bound to it start again (a reboot). */
+  startNode(node: string): number {
+    this.#stoppedNodes.delete(node);
+    this.#o.cluster.setNodeReady(node, true);
+    let n = 0;
+    for (const w of this.#workers.values()) {
+      if (w.pod.spec.nodeName !== node || !w.nodeStopped || w.removed) continue;
+      w.nodeStopped = false;
+      n++;
+      if (w.everStarted) w.restartCount++;
+      w.state = { waiting: { reason: 'ContainerCreating' } };
+      this.#writeStatus(w);
+      void this.#runContainer(w);
+    }
+    for (const pod of this.#o.cluster.list('Pod')) this.#onEvent({ type: 'ADDED', object: pod });
+    return n;
   }
 
   /** Stops every pod (server shutdown). */
@@ -99,44 +185,53 @@ export class Kubelet {
       }
       return;
     }
-    if (!pod.spec.nodeName) return;
+    const node = pod.spec.nodeName;
+    if (!node) return;
     if (!w) {
-      if (pod.metadata.deletionTimestamp) return;
-      void this.#startWorker(pod);
+      if (pod.metadata.deletionTimestamp || this.#stoppedNodes.has(node)) return;
+      void this.#startWorker(pod, node);
       return;
     }
     w.pod = pod;
-    if (pod.metadata.deletionTimestamp && !w.terminating) void this.#terminate(w);
+    if (pod.metadata.deletionTimestamp && !w.terminating && !w.nodeStopped) void this.#terminate(w);
   }
 
-  async #startWorker(pod: Pod): Promise<void> {
+  async #startWorker(pod: Pod, node: string): Promise<void> {
     const { cluster } = this.#o;
-    const node = pod.spec.nodeName!;
-    const ip = cluster.allocatePodIP(node);
     const w: PodWorker = {
       pod,
-      ip,
+      ip: cluster.allocatePodIP(node),
       hostIP: cluster.nodeIP(node) ?? '',
       handle: undefined,
+      runningSince: 0,
+      everStarted: false,
       restartCount: 0,
+      backoff: new RestartBackoff(this.#o.backoffScale),
+      pullBackoff: new RestartBackoff(this.#o.backoffScale),
       ready: false,
-      failures: 0,
+      forcedUnready: false,
       state: { waiting: { reason: 'ContainerCreating' } },
-      startedAt: cluster.nowIso(),
-      probeTimer: undefined,
-      restartTimer: undefined,
+      message: undefined,
+      startTime: cluster.nowIso(),
+      timers: new Set(),
       terminating: false,
       removed: false,
+      nodeStopped: false,
     };
     this.#workers.set(pod.metadata.uid ?? '', w);
     this.#writeStatus(w);
     await this.#runContainer(w);
   }
 
+  #gone(w: PodWorker): boolean {
+    return w.terminating || w.removed || w.nodeStopped;
+  }
+
   async #runContainer(w: PodWorker): Promise<void> {
     const { pod } = w;
+    let handle: PodHandle;
     try {
-      w.handle = await this.#o.runtime.start({
+      handle = await this.#o.runtime.start({
         namespace: pod.metadata.namespace ?? 'default',
         name: pod.metadata.name,
         uid: pod.metadata.uid ?? '',
@@ -145,115 +240,136 @@ export class Kubelet {
         containers: pod.spec.containers,
       });
     } catch (err) {
-      this.#o.logger.warn({ pod: pod.metadata.name, err: String(err) }, 'container start failed');
-      w.state = { waiting: { reason: 'RunContainerError', message: String(err) } };
-      this.#writeStatus(w);
-      this.#scheduleRestart(w);
+      if (this.#gone(w)) return;
+      this.#startFailed(w, err);
       return;
     }
-    if (w.terminating || w.removed) {
-      await w.handle.stop(0);
+    if (this.#gone(w)) {
+      await handle.stop(0);
       return;
     }
-    const handle = w.handle;
+    w.handle = handle;
+    w.pullBackoff.reset();
+    w.everStarted = true;
+    w.runningSince = this.#o.clock.now();
     w.state = { running: { startedAt: this.#o.cluster.nowIso() } };
-    w.failures = 0;
+    w.message = handle.note;
     this.#writeStatus(w);
     this.#startProbes(w);
     void handle.exited.then((exit) => {
-      if (w.handle !== handle || w.terminating || w.removed) return;
-      this.#stopProbes(w);
-      w.handle = undefined;
-      w.ready = false;
-      w.restartCount++;
+      if (w.handle !== handle || this.#gone(w)) return;
       const code = exit.code ?? 137;
-      w.state = { terminated: { reason: code === 0 ? 'Completed' : 'Error', exitCode: code } };
       this.#o.logger.info({ pod: pod.metadata.name, exit }, 'container exited; restarting');
-      this.#writeStatus(w);
-      this.#scheduleRestart(w);
+      this.#containerEnded(w, code === 0 ? 'Completed' : 'Error', code, exit.message);
     });
   }
 
-  #scheduleRestart(w: PodWorker): void {
-    // Kubernetes' back-off: immediate at first, then 10 s doubling up to 5 min.
-    const n = w.restartCount;
-    const delay = n <= 1 ? 0 : Math.min(10_000 * 2 ** (n - 2), 300_000) * this.#o.backoffScale;
+  #startFailed(w: PodWorker, err: unknown): void {
+    const reason = err instanceof ContainerStartError ? err.reason : 'RunContainerError';
+    const message = err instanceof Error ? err.message : String(err);
+    this.#o.logger.warn({ pod: w.pod.metadata.name, reason, message }, 'container start failed');
+    const pull = reason === 'ErrImagePull';
+    const delay = pull ? w.pullBackoff.nextPull() : w.backoff.next(0);
+    w.state = { waiting: { reason, message } };
+    this.#writeStatus(w);
+    // Kubernetes shows the error, then the back-off (ImagePullBackOff / CrashLoopBackOff) while waiting.
+    this.#after(w, Math.min(delay, 1000), () => {
+      if (delay <= 1000) return void this.#runContainer(w);
+      w.state = {
+        waiting: {
+          reason: pull ? 'ImagePullBackOff' : 'CrashLoopBackOff',
+          message: pull
+            ? `Back-off pulling image "${w.pod.spec.containers[0]?.image}": ${message}`
+            : message,
+        },
+      };
+      this.#writeStatus(w);
+      this.#after(w, delay - 1000, () => void this.#runContainer(w));
+    });
+  }
+
+  /** The container is gone (crash, kill, failed liveness): count a restart, back off, start again. */
+  #containerEnded(w: PodWorker, reason: string, exitCode: number, message?: string): void {
+    this.#cancelTimers(w);
+    w.handle = undefined;
+    w.ready = false;
+    w.restartCount++;
+    w.state = { terminated: { reason, exitCode, ...(message ? { message } : {}) } };
+    this.#writeStatus(w);
+    const delay = w.backoff.next(this.#o.clock.now() - w.runningSince);
     if (delay > 0) {
       w.state = {
         waiting: {
           reason: 'CrashLoopBackOff',
-          message: `back-off ${Math.round(delay / 1000)}s restarting failed container`,
+          message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${w.pod.spec.containers[0]?.name} pod=${w.pod.metadata.name}`,
         },
       };
       this.#writeStatus(w);
     }
-    w.restartTimer = setTimeout(() => {
-      w.restartTimer = undefined;
-      if (!w.terminating && !w.removed) void this.#runContainer(w);
-    }, delay);
+    this.#after(w, delay, () => void this.#runContainer(w));
   }
 
-  #probeSpec(w: PodWorker): ProbeSpec | undefined {
-    const c = w.pod.spec.containers.find((x) => isNginxImage(x.image));
-    if (!c) return undefined;
-    const rp = (c as { readinessProbe?: RawProbe }).readinessProbe;
-    const firstPort = c.ports?.find((p) => (p.protocol ?? 'TCP') === 'TCP')?.containerPort ?? 80;
-    if (rp) {
-      const portOf = (p: number | string | undefined) =>
-        typeof p === 'number'
-          ? p
-          : (c.ports?.find((x) => x.name === p)?.containerPort ?? firstPort);
-      return {
-        kind: rp.httpGet ? 'http' : 'tcp',
-        port: portOf(rp.httpGet?.port ?? rp.tcpSocket?.port),
-        path: rp.httpGet?.path ?? '/',
-        periodMs: (rp.periodSeconds ?? 10) * 1000,
-        initialDelayMs: (rp.initialDelaySeconds ?? 0) * 1000,
-        failureThreshold: rp.failureThreshold ?? 3,
-      };
-    }
-    const tcpPorts = (c.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
-    if (c.ports?.length && tcpPorts.length === 0) return undefined; // UDP only: ready once started
-    return {
-      kind: 'tcp',
-      port: firstPort,
-      path: '/',
-      periodMs: this.#o.defaultProbePeriodMs,
-      initialDelayMs: 0,
-      failureThreshold: 1,
-    };
+  #after(w: PodWorker, ms: number, fn: () => void): void {
+    const t = this.#o.clock.setTimeout(() => {
+      w.timers.delete(t);
+      if (!this.#gone(w)) fn();
+    }, ms);
+    w.timers.add(t);
+  }
+
+  #cancelTimers(w: PodWorker): void {
+    for (const t of w.timers) t.cancel();
+    w.timers.clear();
   }
 
   #startProbes(w: PodWorker): void {
-    const spec = this.#probeSpec(w);
-    if (!spec) {
-      w.ready = true;
-      this.#writeStatus(w);
-      return;
-    }
-    const run = async () => {
-      w.probeTimer = undefined;
-      if (!w.handle || w.terminating) return;
+    const handle = w.handle;
+    const readiness = readinessProbeOf(w.pod.spec.containers, this.#o.defaultProbePeriodMs);
+    const liveness = livenessProbeOf(w.pod.spec.containers);
+    const probe = (spec: ProbeSpec) => {
       const addr = this.#o.mapper.resolve(w.ip, spec.port, 'TCP');
-      const ok =
-        spec.kind === 'http'
-          ? await httpProbe(addr.ip, addr.port, spec.path)
-          : await tcpProbe(addr.ip, addr.port);
-      if (!w.handle || w.terminating) return;
-      w.failures = ok ? 0 : w.failures + 1;
-      const ready = ok ? true : w.failures >= spec.failureThreshold ? false : w.ready;
+      return this.#o.prober(spec, addr.ip, addr.port);
+    };
+    let successes = 0;
+    let failures = 0;
+    let wasReady = false;
+    const readinessRound = async () => {
+      const ok = !w.forcedUnready && (readiness ? await probe(readiness) : true);
+      if (w.handle !== handle || this.#gone(w)) return;
+      successes = ok ? successes + 1 : 0;
+      failures = ok ? 0 : failures + 1;
+      const threshold = readiness ?? { successThreshold: 1, failureThreshold: 1 };
+      let ready = w.ready;
+      if (ok && successes >= threshold.successThreshold) ready = true;
+      if (!ok && failures >= threshold.failureThreshold) ready = false;
       if (ready !== w.ready) {
         w.ready = ready;
         this.#writeStatus(w);
       }
-      w.probeTimer = setTimeout(run, ready ? spec.periodMs : Math.min(spec.periodMs, 250));
+      wasReady ||= ready;
+      // Until it is first Ready, probe every 250 ms at most, so a pod is Ready soon after it listens.
+      const period = readiness?.periodMs ?? this.#o.defaultProbePeriodMs;
+      this.#after(w, wasReady ? period : Math.min(period, 250), readinessRound);
     };
-    w.probeTimer = setTimeout(run, spec.initialDelayMs);
-  }
-
-  #stopProbes(w: PodWorker): void {
-    if (w.probeTimer) clearTimeout(w.probeTimer);
-    w.probeTimer = undefined;
+    this.#after(w, readiness?.initialDelayMs ?? 0, () => void readinessRound());
+    if (!liveness) return;
+    let livenessFailures = 0;
+    const livenessRound = async () => {
+      const ok = await probe(liveness);
+      if (w.handle !== handle || this.#gone(w)) return;
+      livenessFailures = ok ? 0 : livenessFailures + 1;
+      if (livenessFailures < liveness.failureThreshold) {
+        this.#after(w, liveness.periodMs, livenessRound);
+        return;
+      }
+      this.#o.logger.info({ pod: w.pod.metadata.name }, 'liveness probe failed; restarting');
+      w.handle = undefined; // the exit handler must not count this restart twice
+      this.#cancelTimers(w);
+      await handle!.stop((w.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000);
+      if (this.#gone(w)) return;
+      this.#containerEnded(w, 'Error', 137, 'Container failed liveness probe, will be restarted');
+    };
+    this.#after(w, liveness.initialDelayMs, () => void livenessRound());
   }
 
   async #terminate(w: PodWorker): Promise<void> {
@@ -266,8 +382,7 @@ export class Kubelet {
 
   async #stopWorker(w: PodWorker, graceMs: number): Promise<void> {
     w.terminating = true;
-    this.#stopProbes(w);
-    if (w.restartTimer) clearTimeout(w.restartTimer);
+    this.#cancelTimers(w);
     const h = w.handle;
     w.handle = undefined;
     if (h) await h.stop(graceMs);
@@ -280,35 +395,9 @@ export class Kubelet {
   }
 
   #writeStatus(w: PodWorker): void {
-    if (w.removed) return;
+    if (w.removed || w.nodeStopped) return;
     const { pod } = w;
-    const running = w.state?.running !== undefined;
-    const now = this.#o.cluster.nowIso();
-    const status: PodStatus = {
-      phase: running || w.restartCount > 0 ? 'Running' : 'Pending',
-      podIP: w.ip,
-      podIPs: [{ ip: w.ip }],
-      hostIP: w.hostIP,
-      startTime: w.startedAt,
-      conditions: [
-        { type: 'PodScheduled', status: 'True' },
-        { type: 'Initialized', status: 'True' },
-        { type: 'ContainersReady', status: w.ready ? 'True' : 'False' },
-        { type: 'Ready', status: w.ready ? 'True' : 'False', lastTransitionTime: now },
-      ],
-      containerStatuses: pod.spec.containers.map((x) => ({
-        name: x.name,
-        image: x.image,
-        ready: w.ready,
-        restartCount: w.restartCount,
-        started: running,
-        ...(w.state ? { state: w.state } : {}),
-      })),
-    };
-    const prevReady = pod.status?.conditions?.find((x) => x.type === 'Ready');
-    if (prevReady && prevReady.status === (w.ready ? 'True' : 'False')) {
-      status.conditions![3]!.lastTransitionTime = prevReady.lastTransitionTime ?? now;
-    }
+    const status = buildPodStatus(pod, w, this.#o.cluster.nowIso());
     this.#o.cluster.updatePodStatus(
       pod.metadata.namespace ?? 'default',
       pod.metadata.name,
@@ -316,12 +405,4 @@ export class Kubelet {
       status,
     );
   }
-}
-
-interface RawProbe {
-  tcpSocket?: { port?: number | string };
-  httpGet?: { port?: number | string; path?: string };
-  periodSeconds?: number;
-  initialDelaySeconds?: number;
-  failureThreshold?: number;
 }

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PortMapper } from '@l4lab/cluster';
-import { bindAddressFor } from './hostAddress.ts';
 import { podPage } from './page.ts';
-import { killPid, processAlive, processCommandLine } from './processes.ts';
+import { cleanupContainersIfEngine } from './docker/detect.ts';
+import { cleanupPodDirs, podDir } from './orphans.ts';
+import { rssOf } from './processes.ts';
 import { idlePod, tailFile } from './idlePod.ts';
+import { nginxConfig, podListens } from './nginxConfig.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from './types.ts';
 import { isNginxImage } from './types.ts';
-
-const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 
 export function findNginx(): string | undefined {
   const dirs = (process.env.PATH ?? '')
@@ -23,39 +23,26 @@ export function findNginx(): string | undefined {
   return undefined;
 }
 
-interface Listen {
-  ip: string;
-  port: number;
-  udp: boolean;
-}
-
 /** One nginx process per pod: `daemon off`, its own prefix, config, pid file and logs. */
 export class NginxRuntime implements ContainerRuntime {
   readonly name = 'nginx' as const;
   readonly #binary: string;
+  readonly #workspace: string;
   readonly #podsDir: string;
   readonly #mapper: PortMapper;
 
   constructor(opts: { binary: string; workspace: string; mapper: PortMapper }) {
     this.#binary = opts.binary;
+    this.#workspace = opts.workspace;
     this.#podsDir = join(opts.workspace, 'pods');
     this.#mapper = opts.mapper;
   }
 
   async start(pod: PodSandbox): Promise<PodHandle> {
-    const prefix = join(this.#podsDir, `${pod.namespace}_${pod.name}_${pod.uid.slice(0, 8)}`);
+    const prefix = podDir(this.#podsDir, pod);
     const web = pod.containers.find((c) => isNginxImage(c.image));
     if (!web) return idlePod();
-    const listens: Listen[] = [];
-    for (const c of pod.containers) {
-      if (!isNginxImage(c.image)) continue;
-      const ports = c.ports?.length ? c.ports : [{ containerPort: 80, protocol: 'TCP' as const }];
-      for (const p of ports) {
-        const udp = p.protocol === 'UDP';
-        const a = await bindAddressFor(this.#mapper, pod.ip, p.containerPort, udp ? 'UDP' : 'TCP');
-        listens.push({ ...a, udp });
-      }
-    }
+    const listens = await podListens(this.#mapper, pod);
     await mkdir(join(prefix, 'html'), { recursive: true });
     await mkdir(join(prefix, 'tmp'), { recursive: true });
     await writeFile(join(prefix, 'html', 'index.html'), podPage(pod));
@@ -90,68 +77,16 @@ export class NginxRuntime implements ContainerRuntime {
         child.kill('SIGKILL');
       },
       logs: () => tailFile(join(prefix, 'access.log'), 200),
+      rss: async () => (pid ? rssOf(pid) : undefined),
     };
   }
 
-  /** Kills nginx processes a previous server left (their pid files are in the workspace). */
+  /**
+   * Kills nginx processes a previous server left (their pid files are in the workspace), and the
+   * containers of an earlier docker-runtime run of this workspace when an engine answers.
+   */
   async cleanupOrphans(): Promise<string[]> {
-    const removed: string[] = [];
-    let entries: string[] = [];
-    try {
-      entries = await readdir(this.#podsDir);
-    } catch {
-      return removed;
-    }
-    for (const e of entries) {
-      const prefix = join(this.#podsDir, e);
-      for (const file of ['l4lab.pid', 'nginx.pid']) {
-        const pid = Number((await readFile(join(prefix, file), 'utf8').catch(() => '')).trim());
-        if (pid > 0 && processAlive(pid) && (await processCommandLine(pid)).includes(prefix)) {
-          await killPid(pid);
-          removed.push(`nginx pid ${pid} (${e})`);
-        }
-      }
-      await rm(prefix, { recursive: true, force: true });
-    }
-    return removed;
+    const containers = await cleanupContainersIfEngine(this.#workspace);
+    return [...containers, ...(await cleanupPodDirs(this.#podsDir))];
   }
-}
-
-function nginxConfig(prefix: string, pod: PodSandbox, listens: Listen[]): string {
-  const tcp = listens.filter((l) => !l.udp);
-  const udp = listens.filter((l) => l.udp);
-  const p = (f: string) => join(prefix, f);
-  const lines = [
-    ...(udp.length && existsSync(STREAM_MODULE) ? [`load_module ${STREAM_MODULE};`] : []),
-    'daemon off;',
-    'master_process off;',
-    'worker_processes 1;',
-    `pid ${p('nginx.pid')};`,
-    `error_log ${p('error.log')} warn;`,
-    'events { worker_connections 1024; }',
-    'http {',
-    `  access_log ${p('access.log')};`,
-    `  client_body_temp_path ${p('tmp/client')};`,
-    `  proxy_temp_path ${p('tmp/proxy')};`,
-    `  fastcgi_temp_path ${p('tmp/fastcgi')};`,
-    `  uwsgi_temp_path ${p('tmp/uwsgi')};`,
-    `  scgi_temp_path ${p('tmp/scgi')};`,
-    '  default_type text/html;',
-    '  server_tokens on;',
-    '  server {',
-    ...tcp.map((l) => `    listen ${l.ip}:${l.port};`),
-    `    add_header X-Pod-Name ${pod.name} always;`,
-    `    add_header X-Pod-Namespace ${pod.namespace} always;`,
-    `    add_header X-Pod-IP ${pod.ip} always;`,
-    `    add_header X-Node-Name ${pod.node} always;`,
-    `    location / { root ${p('html')}; index index.html; }`,
-    '  }',
-    '}',
-  ];
-  if (udp.length && existsSync(STREAM_MODULE)) {
-    lines.push('stream {', '  server {');
-    for (const l of udp) lines.push(`    listen ${l.ip}:${l.port} udp;`);
-    lines.push(`    return "${pod.namespace}/${pod.name}\\n";`, '  }', '}');
-  }
-  return lines.join('\n') + '\n';
 }

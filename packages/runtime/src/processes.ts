@@ -27,3 +27,14 @@ export async function killPid(pid: number): Promise<void> {
   }
   for (let i = 0; i < 40 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
 }
+
+/** Resident set size of a process in bytes (VmRSS in /proc/<pid>/status), when Linux tells. */
+export async function rssOf(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -30,14 +30,32 @@ export interface PodHandle {
   kill(): void;
   /** Recent access-log lines, newest last. */
   logs(): Promise<string[]>;
+  /** Something the user should know about this pod (shown as the pod's status message). */
+  readonly note?: string;
+  /** Resident memory of the pod's processes in bytes, when the runtime can tell. */
+  rss?(): Promise<number | undefined>;
 }
 
-/** A container runtime: `nginx` (real nginx processes), `builtin` (in-process servers), later `docker`. */
+/**
+ * A container that could not start, with the kubelet's waiting reason (`ErrImagePull`,
+ * `CreateContainerError`, ...) and a message that says what to do.
+ */
+export class ContainerStartError extends Error {
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/** A container runtime: `docker` (containers), `nginx` (real nginx processes), `builtin` (in-process servers). */
 export interface ContainerRuntime {
   readonly name: 'nginx' | 'builtin' | 'docker';
   start(sandbox: PodSandbox): Promise<PodHandle>;
   /** Removes what an earlier server left behind (a crash, a kill -9); returns what it removed. */
   cleanupOrphans(): Promise<string[]>;
+  /** Releases what the runtime itself holds (connections), after every pod has stopped. */
+  close?(): Promise<void>;
 }
 
 /** Images that run a real web server; everything else (busybox, ...) is an idle pod. */

@@ -1,7 +1,8 @@
-import { Agent, request } from 'node:http';
-import { connect } from 'node:net';
-import type { TrafficRequest, TrafficStatus } from '@l4lab/protocol';
+import { Agent } from 'node:http';
+import type { Socket } from 'node:net';
+import { MAX_TRAFFIC_COUNT, type TrafficRequest, type TrafficStatus } from '@l4lab/protocol';
 import { LatencyWindow } from './latency.ts';
+import { type Done, httpOnce, tcpOnce, udpOnce } from './requests.ts';
 
 export interface GeneratorTarget {
   /** The virtual address to reach (e.g. the ClusterIP) and where it really listens on this host. */
@@ -17,22 +18,24 @@ export interface GeneratorOptions {
   id: string;
   spec: TrafficRequest;
   target: GeneratorTarget;
-  /** Source addresses to connect from (external clients: 127.30.0.1..N); [] = the OS's choice. */
+  /** Source addresses to connect from (external clients 127.30.0.1..N, or the pod's IP); [] = the OS's choice. */
   sources: string[];
+  /** The pod the requests come from (`ns/name`), shown in the status. */
+  sourcePod?: string;
   now?: () => number;
-  /** Most requests in flight at once; beyond it a tick's requests are skipped and counted. */
-  maxInFlight?: number;
   onUpdate?: (status: TrafficStatus) => void;
 }
 
 /** Most requests one generator makes, whatever its rate and duration. */
-export const MAX_REQUESTS = 100_000;
+export const MAX_REQUESTS = MAX_TRAFFIC_COUNT;
 /** Longest a generator without a duration runs (s). */
 export const MAX_DURATION_S = 3600;
+/** Requests in flight at once unless the request says `concurrency`. */
+const DEFAULT_CONCURRENCY = 64;
 
 /**
- * A load generator: `rate` new connections (or keep-alive requests) per second from a set of
- * client addresses, counting which pod answered (X-Pod-Name), errors and latency.
+ * A load generator: `rate` new connections (or keep-alive requests, or UDP datagrams) per second
+ * from a set of client addresses, counting which pod answered (X-Pod-Name), errors and latency.
  */
 export class TrafficGenerator {
   readonly id: string;
@@ -40,12 +43,15 @@ export class TrafficGenerator {
   readonly #now: () => number;
   readonly #latency = new LatencyWindow();
   readonly #agents: Agent[];
+  readonly #agentRequests: number[];
+  readonly #sockets = new WeakSet<Socket>();
   readonly #byPod: Record<string, number> = {};
   #state: TrafficStatus['state'] = 'running';
   #startedAt = 0;
   #sent = 0;
   #ok = 0;
   #errors = 0;
+  #connections = 0;
   #inFlight = 0;
   #lastError: string | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -56,7 +62,9 @@ export class TrafficGenerator {
     this.#o = opts;
     this.#now = opts.now ?? Date.now;
     const n = Math.max(1, opts.sources.length);
+    // keep-alive: one connection per client address at a time, reused request after request
     this.#agents = Array.from({ length: n }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+    this.#agentRequests = this.#agents.map(() => 0);
   }
 
   start(): void {
@@ -94,14 +102,23 @@ export class TrafficGenerator {
       errors: this.#errors,
       byPod: { ...this.#byPod },
       latencyMs: this.#latency.percentiles(),
+      connections: this.#connections,
+      ...(this.#o.sourcePod && this.#o.sources[0] ? { source: this.#o.sources[0] } : {}),
       ...(this.#lastError ? { lastError: this.#lastError } : {}),
     };
+  }
+
+  /** How many requests this generator sends in all (count, rate x duration, the maximum). */
+  get limit(): number {
+    const { spec } = this.#o;
+    const byDuration = spec.duration > 0 ? Math.ceil(spec.rate * spec.duration) : Infinity;
+    return Math.min(MAX_REQUESTS, spec.count ?? Infinity, byDuration);
   }
 
   #tick(): void {
     const { spec } = this.#o;
     const elapsed = (this.#now() - this.#startedAt) / 1000;
-    const limit = Math.min(MAX_REQUESTS, spec.duration > 0 ? spec.rate * spec.duration : Infinity);
+    const limit = this.limit;
     const maxDuration = spec.duration > 0 ? spec.duration : MAX_DURATION_S;
     if (this.#sent >= limit || elapsed >= maxDuration) {
       if (this.#inFlight === 0 || elapsed >= maxDuration + 5) this.stop('finished');
@@ -110,81 +127,55 @@ export class TrafficGenerator {
     const due = Math.min(Math.floor(elapsed * spec.rate) + 1, limit) - this.#sent;
     for (let i = 0; i < due; i++) {
       const n = this.#sent++;
-      if (this.#inFlight >= (this.#o.maxInFlight ?? 256)) {
+      if (this.#inFlight >= (spec.concurrency ?? DEFAULT_CONCURRENCY)) {
         this.#fail('too many requests in flight; skipped');
         continue;
       }
       this.#inFlight++;
       const started = performance.now();
-      const done = (pod: string | undefined, err?: string) => {
+      this.#send(n, (pod, err) => {
         this.#inFlight--;
         if (err !== undefined) return this.#fail(err);
         this.#ok++;
         this.#latency.add(performance.now() - started);
         const key = pod ?? '(unknown)';
         this.#byPod[key] = (this.#byPod[key] ?? 0) + 1;
-      };
-      if (spec.protocol === 'tcp') this.#tcpOnce(n, done);
-      else this.#httpOnce(n, done);
+      });
     }
+  }
+
+  #send(n: number, done: Done): void {
+    const { spec, target, sources } = this.#o;
+    const localAddress = sources.length ? sources[n % sources.length] : undefined;
+    if (spec.protocol === 'tcp') {
+      this.#connections++;
+      return tcpOnce(target, localAddress, done);
+    }
+    if (spec.protocol === 'udp') {
+      this.#connections++;
+      return udpOnce(target, localAddress, done);
+    }
+    const slot = n % this.#agents.length;
+    const perConnection = spec.requestsPerConnection ?? 0;
+    const k = ++this.#agentRequests[slot]!;
+    httpOnce(
+      target,
+      localAddress,
+      spec.keepAlive ? this.#agents[slot]! : false,
+      {
+        close: spec.keepAlive && perConnection > 0 && k % perConnection === 0,
+        onSocket: (s) => {
+          if (this.#sockets.has(s)) return;
+          this.#sockets.add(s);
+          this.#connections++;
+        },
+      },
+      done,
+    );
   }
 
   #fail(err: string): void {
     this.#errors++;
     this.#lastError = err;
-  }
-
-  #source(n: number): string | undefined {
-    const s = this.#o.sources;
-    return s.length ? s[n % s.length] : undefined;
-  }
-
-  #httpOnce(n: number, done: (pod: string | undefined, err?: string) => void): void {
-    const { target, spec } = this.#o;
-    const localAddress = this.#source(n);
-    const req = request(
-      {
-        host: target.hostIp,
-        port: target.hostPort,
-        path: '/',
-        headers: { Host: target.name, 'User-Agent': 'l4lab-traffic/1' },
-        agent: spec.keepAlive ? this.#agents[n % this.#agents.length] : false,
-        timeout: 5000,
-        ...(localAddress ? { localAddress } : {}),
-      },
-      (res) => {
-        res.resume();
-        res.once('end', () => done(res.headers['x-pod-name'] as string | undefined));
-        res.once('error', (e: NodeJS.ErrnoException) => done(undefined, e.code ?? e.message));
-      },
-    );
-    req.once('timeout', () =>
-      req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-    );
-    req.once('error', (e: NodeJS.ErrnoException) => done(undefined, e.code ?? e.message));
-    req.end();
-  }
-
-  #tcpOnce(n: number, done: (pod: string | undefined, err?: string) => void): void {
-    const { target } = this.#o;
-    const localAddress = this.#source(n);
-    const s = connect({
-      host: target.hostIp,
-      port: target.hostPort,
-      ...(localAddress ? { localAddress } : {}),
-    });
-    let settled = false;
-    let reply = '';
-    const finish = (err?: string) => {
-      if (settled) return;
-      settled = true;
-      s.destroy();
-      done(/x-pod-name:\s*(\S+)/i.exec(reply)?.[1], err);
-    };
-    s.setTimeout(5000, () => finish('ETIMEDOUT'));
-    s.once('connect', () => s.end(`HEAD / HTTP/1.0\r\nHost: ${target.name}\r\n\r\n`));
-    s.on('data', (d: Buffer) => void (reply += d.toString('latin1')));
-    s.once('end', () => finish());
-    s.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
   }
 }

@@ -6,9 +6,12 @@ export interface Target {
 
 export class TargetError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The HTTP status the API answers with (422 unless the source or target does not exist). */
+  readonly status: number;
+  constructor(code: string, message: string, status = 422) {
     super(message);
     this.code = code;
+    this.status = status;
   }
 }
 

@@ -1,60 +1,59 @@
-import type { TrafficRequest, TrafficStatus } from '@l4lab/protocol';
-import type { PortMapper } from '@l4lab/cluster';
-import { TrafficGenerator } from './generator.ts';
+import type { Pod, TrafficRequest, TrafficStatus } from '@l4lab/protocol';
+import type { Cluster, PortMapper } from '@l4lab/cluster';
+import { type DnsTransportFactory, podNetwork } from './exec/builtinExecutor.ts';
+import { hostsFile, podResolvConf, resolveName } from './exec/resolveName.ts';
+import { MAX_REQUESTS, TrafficGenerator } from './generator.ts';
 import { TargetError, isIPv4, parseTarget } from './target.ts';
 
-/** Resolves a cluster name (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`) to an IP, as a pod would. */
-export type NameResolver = (name: string, namespace: string) => string | undefined;
-
 export const MAX_GENERATORS = 8;
+
+export interface TrafficManagerOptions {
+  cluster: Cluster;
+  mapper: PortMapper;
+  /** Real DNS queries to the cluster's nameserver (names are resolved like the source would). */
+  dns: DnsTransportFactory;
+  onUpdate?: (all: TrafficStatus[]) => void;
+}
+
+/** Where requests leave from: external client addresses, or one pod's own IP. */
+interface Source {
+  addresses: string[];
+  namespace: string;
+  pod?: Pod;
+  /** What resolves names: the host (external) or the pod (its IP, its search path). */
+  localAddress: string | undefined;
+}
 
 /** Runs the traffic generators: at most MAX_GENERATORS at once, each bounded in count and time. */
 export class TrafficManager {
   readonly #generators = new Map<string, TrafficGenerator>();
-  readonly #resolve: NameResolver;
-  readonly #mapper: PortMapper;
-  readonly #onUpdate: (all: TrafficStatus[]) => void;
+  readonly #o: TrafficManagerOptions;
   #seq = 0;
 
-  constructor(opts: {
-    resolve: NameResolver;
-    mapper: PortMapper;
-    onUpdate?: (all: TrafficStatus[]) => void;
-  }) {
-    this.#resolve = opts.resolve;
-    this.#mapper = opts.mapper;
-    this.#onUpdate = opts.onUpdate ?? (() => {});
+  constructor(opts: TrafficManagerOptions) {
+    this.#o = opts;
   }
 
-  start(spec: TrafficRequest): TrafficStatus {
+  async start(spec: TrafficRequest): Promise<TrafficStatus> {
     if ([...this.#generators.values()].filter((g) => g.running).length >= MAX_GENERATORS) {
       throw new TargetError(
         'L4_E_TOO_MANY_GENERATORS',
         `at most ${MAX_GENERATORS} generators run at once: stop one first`,
       );
     }
-    if (spec.protocol === 'udp') {
+    if (spec.count === undefined && spec.duration > 0 && spec.rate * spec.duration > MAX_REQUESTS) {
       throw new TargetError(
-        'L4_E_UNSUPPORTED',
-        'UDP traffic is not available yet: use "http" or "tcp"',
+        'L4_E_LIMIT',
+        `rate x duration = ${Math.ceil(spec.rate * spec.duration)} requests: a generator sends at most ${MAX_REQUESTS}; lower the rate or the duration, or set count`,
       );
     }
-    if (spec.from !== 'external') {
-      throw new TargetError(
-        'L4_E_UNSUPPORTED',
-        `from "${spec.from}": only "external" clients are available yet`,
-      );
+    if (spec.requestsPerConnection !== undefined && !spec.keepAlive) {
+      throw new TargetError('L4_E_BAD_TRAFFIC', 'requestsPerConnection needs keepAlive: true');
     }
+    const source = this.#source(spec);
     const t = parseTarget(spec.target);
-    const ip = isIPv4(t.host) ? t.host : this.#resolve(t.host, 'default');
-    if (!ip) {
-      throw new TargetError(
-        'L4_E_NXDOMAIN',
-        `${t.host}: no such host (no Service of that name has a cluster IP)`,
-      );
-    }
-    const host = this.#mapper.resolve(ip, t.port, 'TCP');
-    const native = this.#mapper.mode === 'native';
+    const ip = isIPv4(t.host) ? t.host : await this.#resolve(t.host, source);
+    const host = this.#o.mapper.resolve(ip, t.port, spec.protocol === 'udp' ? 'UDP' : 'TCP');
     const id = `gen-${++this.#seq}`;
     // Keep finished generators' results, but not forever.
     for (const [k, g] of this.#generators)
@@ -63,13 +62,68 @@ export class TrafficManager {
       id,
       spec,
       target: { ip, port: t.port, hostIp: host.ip, hostPort: host.port, name: t.host },
-      sources: native ? Array.from({ length: spec.clients }, (_, i) => `127.30.0.${i + 1}`) : [],
-      onUpdate: () => this.#onUpdate(this.list()),
+      sources: source.addresses,
+      ...(source.pod ? { sourcePod: `${source.namespace}/${source.pod.metadata.name}` } : {}),
+      onUpdate: () => this.#o.onUpdate?.(this.list()),
     });
     this.#generators.set(id, g);
     g.start();
-    this.#onUpdate(this.list());
+    this.#o.onUpdate?.(this.list());
     return g.status();
+  }
+
+  #source(spec: TrafficRequest): Source {
+    const native = this.#o.mapper.mode === 'native';
+    if (spec.from === 'external') {
+      return {
+        addresses: native
+          ? Array.from({ length: spec.clients }, (_, i) => `127.30.0.${i + 1}`)
+          : [],
+        namespace: 'default',
+        localAddress: undefined,
+      };
+    }
+    const [namespace, name] = spec.from.slice('pod:'.length).split('/') as [string, string];
+    const pod = this.#o.cluster.store.get('Pod', namespace, name);
+    if (!pod)
+      throw new TargetError(
+        'L4_E_NOT_FOUND',
+        `pods "${name}" not found in namespace "${namespace}"`,
+        404,
+      );
+    const ip = pod.status?.podIP;
+    if (!ip || pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp) {
+      throw new TargetError(
+        'L4_E_NOT_RUNNING',
+        `pod ${namespace}/${name} is not running: it has no IP to send from`,
+        409,
+      );
+    }
+    const { localAddress } = podNetwork(this.#o.mapper, ip);
+    return { addresses: localAddress ? [localAddress] : [], namespace, pod, localAddress };
+  }
+
+  async #resolve(name: string, source: Source): Promise<string> {
+    const nameserver = this.#o.cluster.plan.dnsServiceIP;
+    const dns = this.#o.dns({
+      server: nameserver,
+      ...(source.localAddress ? { localAddress: source.localAddress } : {}),
+    });
+    const ip = source.pod?.status?.podIP;
+    const r = await resolveName(name, {
+      conf: podResolvConf(source.namespace, nameserver),
+      dns,
+      hosts: source.pod && ip ? hostsFile(ip, source.pod.metadata.name) : '',
+      from: source.localAddress ?? 'the host',
+    });
+    const address = r.addresses[0];
+    if (!address) {
+      throw new TargetError(
+        'L4_E_NXDOMAIN',
+        `${name}: no such host (cluster DNS at ${nameserver}: ${r.error ?? 'no address'})`,
+      );
+    }
+    return address;
   }
 
   stop(id: string): TrafficStatus | undefined {

@@ -1,7 +1,6 @@
 import express, { type Router } from 'express';
 import { CLUSTER_SCOPED, RESOURCES, type ResourceName } from '@l4lab/protocol';
 import type { Cluster } from '@l4lab/cluster';
-import type { Kubelet } from '@l4lab/runtime';
 import { sendError } from '../httpError.ts';
 
 function kindOf(resource: string) {
@@ -11,8 +10,8 @@ function kindOf(resource: string) {
 const unknownKind = (resource: string) =>
   `the server doesn't have a resource type "${resource}" (known: ${Object.keys(RESOURCES).join(', ')})`;
 
-/** GET / DELETE /api/objects/..., and pod faults (kill). */
-export function objectRoutes(cluster: Cluster, kubelet: Kubelet): Router {
+/** GET / DELETE /api/objects/... */
+export function objectRoutes(cluster: Cluster): Router {
   const r = express.Router();
 
   r.get('/objects/:kind', function listObjects(req, res) {
@@ -65,32 +64,5 @@ export function objectRoutes(cluster: Cluster, kubelet: Kubelet): Router {
     remove(req.params.kind, undefined, req.params.name, res),
   );
 
-  r.post('/pods/:namespace/:name/kill', function killPod(req, res) {
-    const { namespace, name } = req.params;
-    if (!cluster.store.get('Pod', namespace, name)) {
-      return sendError(res, 404, 'L4_E_NOT_FOUND', `pods "${name}" not found`);
-    }
-    if (!kubelet.killPod(namespace, name)) {
-      return sendError(
-        res,
-        409,
-        'L4_E_NOT_RUNNING',
-        `pod ${namespace}/${name} has no running container to kill`,
-      );
-    }
-    res.json({ killed: { namespace, name } });
-  });
-
-  r.get('/pods/:namespace/:name/logs', async function podLogs(req, res) {
-    const h = kubelet.handleOf(req.params.namespace, req.params.name);
-    if (!h)
-      return sendError(
-        res,
-        404,
-        'L4_E_NOT_RUNNING',
-        `pod ${req.params.namespace}/${req.params.name} is not running`,
-      );
-    res.json({ lines: await h.logs() });
-  });
   return r;
 }

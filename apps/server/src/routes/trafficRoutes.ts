@@ -12,7 +12,7 @@ export function trafficRoutes(
   stats: ConnectionStats,
 ): Router {
   const r = express.Router();
-  r.post('/traffic', express.json({ limit: '64kb' }), function startTraffic(req, res) {
+  r.post('/traffic', express.json({ limit: '64kb' }), async function startTraffic(req, res) {
     const parsed = trafficRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       const msg = parsed.error.issues
@@ -21,10 +21,10 @@ export function trafficRoutes(
       return sendError(res, 422, 'L4_E_BAD_TRAFFIC', msg);
     }
     try {
-      const status = traffic.start(parsed.data);
+      const status = await traffic.start(parsed.data);
       res.status(201).json({ id: status.id, status });
     } catch (err) {
-      if (err instanceof TargetError) return sendError(res, 422, err.code, err.message);
+      if (err instanceof TargetError) return sendError(res, err.status, err.code, err.message);
       throw err;
     }
   });

@@ -1,5 +1,6 @@
 import type {
   ApplyResult,
+  ExecResponse,
   ManifestError,
   ResourceName,
   ScenarioList,
@@ -89,4 +90,41 @@ export async function stopTraffic(id: string): Promise<CallOutcome<null>> {
   return res.ok
     ? { ok: true, value: null }
     : { ok: false, message: failure(res, await bodyOf(res)) };
+}
+
+function execResponseOf(body: unknown): ExecResponse | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  if (typeof b.stdout !== 'string' || typeof b.stderr !== 'string') return undefined;
+  if (typeof b.exitCode !== 'number' || !Array.isArray(b.trace)) return undefined;
+  return {
+    stdout: b.stdout,
+    stderr: b.stderr,
+    exitCode: b.exitCode,
+    trace: b.trace.filter(
+      (e): e is ExecResponse['trace'][number] =>
+        typeof e === 'object' && e !== null && typeof (e as { kind?: unknown }).kind === 'string',
+    ),
+    ...(b.truncated === true ? { truncated: true } : {}),
+    ...(b.timedOut === true ? { timedOut: true } : {}),
+  };
+}
+
+/** `POST /api/pods/{ns}/{name}/exec`: the command runs in the pod with l4lab's built-in tools. */
+export async function execInPod(
+  namespace: string,
+  name: string,
+  command: string,
+  signal?: AbortSignal,
+): Promise<CallOutcome<ExecResponse>> {
+  const path = [namespace, name].map(encodeURIComponent).join('/');
+  const res = await fetch(`/api/pods/${path}/exec`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ command }),
+    ...(signal ? { signal } : {}),
+  });
+  const body = await bodyOf(res);
+  const value = res.ok ? execResponseOf(body) : undefined;
+  return value ? { ok: true, value } : { ok: false, message: failure(res, body) };
 }

@@ -7,6 +7,7 @@ import { EditorPane } from './EditorPane.tsx';
 import { GraphView } from './GraphView.tsx';
 import { Header } from './Header.tsx';
 import { ResourcesPanel } from './ResourcesPanel.tsx';
+import { TerminalPane } from './TerminalPane.tsx';
 import { TrafficControl } from './TrafficControl.tsx';
 
 export function App() {
@@ -24,7 +25,10 @@ export function App() {
           <TrafficControl />
           <Distribution />
         </aside>
-        <ResourcesPanel />
+        <div className="resources-area">
+          <ResourcesPanel />
+          <TerminalPane />
+        </div>
       </main>
     </div>
   );

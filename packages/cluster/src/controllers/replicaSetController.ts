@@ -43,11 +43,27 @@ export class ReplicaSetController implements Controller {
       for (const p of victims.slice(0, -diff)) this.#ctx.deletePod(ns, p.metadata.name);
     }
     const after = store.list('Pod', ns).filter((p) => ownedBy(p, rs) && isPodActive(p));
+    const minReady = (rs.spec.minReadySeconds ?? 0) * 1000;
+    const now = this.#ctx.clock.now();
+    let nextCheck = Infinity;
+    const isAvailable = (p: Pod) => {
+      if (!isPodReady(p)) return false;
+      const since = readySince(p);
+      if (minReady === 0 || since === undefined || now - since >= minReady) return true;
+      nextCheck = Math.min(nextCheck, since + minReady - now);
+      return false;
+    };
     const status = {
       replicas: after.length,
+      fullyLabeledReplicas: after.length,
       readyReplicas: after.filter(isPodReady).length,
-      availableReplicas: after.filter(isPodReady).length,
+      availableReplicas: after.filter(isAvailable).length,
+      observedGeneration: rs.metadata.generation ?? 1,
     };
+    // minReadySeconds: look again when the next ready pod has been ready long enough.
+    if (nextCheck !== Infinity) {
+      this.#ctx.clock.setTimeout(() => this.#ctx.enqueue(this.name, key), nextCheck);
+    }
     const fresh = store.get('ReplicaSet', ns, name);
     if (fresh && JSON.stringify(fresh.status) !== JSON.stringify(status)) {
       store.put({ ...fresh, status });
@@ -77,4 +93,11 @@ export class ReplicaSetController implements Controller {
       status: { phase: 'Pending', conditions: [] },
     });
   }
+}
+
+/** When the pod's Ready condition last became True (ms), if the kubelet said. */
+function readySince(p: Pod): number | undefined {
+  const c = (p.status?.conditions ?? []).find((x) => x.type === 'Ready');
+  const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
+  return Number.isNaN(t) ? undefined : t;
 }

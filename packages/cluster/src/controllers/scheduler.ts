@@ -13,6 +13,13 @@ export class Scheduler implements Controller {
   }
 
   keysFor(event: WatchEvent): string[] {
+    // A node that becomes Ready may take the pods left Pending while no node could.
+    if (event.object.kind === 'Node' && event.type !== 'DELETED') {
+      return this.#ctx.store
+        .list('Pod')
+        .filter((p) => !p.spec.nodeName)
+        .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    }
     if (event.type === 'DELETED' || event.object.kind !== 'Pod') return [];
     const pod = event.object as Pod;
     return pod.spec.nodeName ? [] : [`${pod.metadata.namespace}/${pod.metadata.name}`];

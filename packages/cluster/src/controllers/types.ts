@@ -13,6 +13,8 @@ export interface ControllerContext {
   deletePod(namespace: string, name: string, gracePeriodSeconds?: number): void;
   /** Deletes an object and, through ownerReferences, what it owns. */
   deleteObject(object: KubeObject): void;
+  /** Queues a key for a controller (by its name), e.g. from a timer, and runs the queue. */
+  enqueue(controller: string, key: string): void;
 }
 
 /** A level-triggered controller: told which keys to look at, it makes the world match the spec. */

@@ -1,0 +1,322 @@
+// kube-proxy behaviours end to end: real nginx pods (or the built-in servers without nginx), real
+// TCP and UDP on loopback, random test ranges (testRanges.ts), clients 127.30.0.1-8.
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionEvent, Service } from '@l4lab/protocol';
+import { getPod, startTestLab, waitFor, type TestLab } from './testLab.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+let t: TestLab;
+const native = () => t.lab.info.addressMode === 'native';
+const client = (i: number) => (native() ? `127.30.0.${i}` : undefined);
+
+function deployment(name: string, replicas: number, extraPorts = '', spread = ''): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:${spread}
+      containers:
+      - name: web
+        image: nginx
+        ports:
+        - containerPort: 80${extraPorts}
+`;
+}
+
+async function service(name: string): Promise<Service> {
+  return (await t.api<Service>('GET', `/api/objects/services/default/${name}`)).body;
+}
+
+async function events(limit = 2000): Promise<ConnectionEvent[]> {
+  return (await t.api<{ items: ConnectionEvent[] }>('GET', `/api/connections?limit=${limit}`)).body
+    .items;
+}
+
+async function ready(prefix: string, n: number) {
+  return waitFor(`${n} ready ${prefix} pods`, async () => {
+    const p = await t.readyPods(prefix);
+    return p.length === n ? p : undefined;
+  });
+}
+
+/** Answers per pod for `count` new connections to ip:port (10 at a time), from clients 1..clients. */
+async function spread(
+  ip: string,
+  port: number,
+  count: number,
+  clients = 4,
+): Promise<Map<string, number>> {
+  const target = t.target(ip, port);
+  await waitFor(
+    'the frontend',
+    async () => (await getPod(target.host, target.port).catch(() => '')) || undefined,
+  );
+  const counts = new Map<string, number>();
+  for (let done = 0; done < count; done += 10) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(10, count - done) }, (_, i) =>
+        getPod(target.host, target.port, client(((done + i) % clients) + 1)),
+      ),
+    );
+    for (const pod of batch) counts.set(pod, (counts.get(pod) ?? 0) + 1);
+  }
+  return counts;
+}
+
+beforeAll(async () => {
+  t = await startTestLab();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('ClusterIP, iptables mode', () => {
+  it('spreads 600 connections uniformly over 3 pods (chi-square)', async () => {
+    await t.apply(
+      deployment('uni', 3) +
+        '---\n' +
+        'apiVersion: v1\nkind: Service\nmetadata: {name: uni}\nspec:\n  selector: {app: uni}\n  ports: [{port: 80}]\n',
+    );
+    await ready('uni-', 3);
+    const counts = await spread((await service('uni')).spec.clusterIP!, 80, 600);
+    expect(counts.size).toBe(3);
+    const expected = 200;
+    const chi2 = [...counts.values()].reduce((s, n) => s + (n - expected) ** 2 / expected, 0);
+    // df = 2: P(chi2 > 27.63) = 1e-6 for a uniform choice; a correct implementation fails less
+    // than once in a million runs.
+    expect(chi2).toBeLessThan(27.63);
+  });
+
+  it('refuses at once when a Service has no endpoints', async () => {
+    await t.apply(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: nobody}\nspec:\n  selector: {app: typo}\n  ports: [{port: 8080}]\n',
+    );
+    const target = t.target((await service('nobody')).spec.clusterIP!, 8080);
+    await waitFor('the listener', () =>
+      getPod(target.host, target.port).then(
+        () => undefined,
+        (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? true : undefined),
+      ),
+    );
+    const times: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const t0 = performance.now();
+      const code = await getPod(target.host, target.port).then(
+        () => 'answered',
+        (e: NodeJS.ErrnoException) => e.code,
+      );
+      times.push(performance.now() - t0);
+      expect(code).toBe('ECONNRESET');
+    }
+    times.sort((a, b) => a - b);
+    expect(times[10]!).toBeLessThan(50); // the median refusal: REJECT, not a timeout
+    const last = (await events(5)).at(-1)!;
+    expect(last).toMatchObject({
+      outcome: 'refused',
+      reason: 'default/nobody:8080 has no endpoints',
+    });
+  });
+});
+
+describe('IPVS round robin and ClientIP affinity', () => {
+  it('rr (annotation l4lab.dev/proxy-mode: ipvs:rr) is exactly balanced', async () => {
+    await t.apply(
+      deployment('rr', 3) +
+        '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: rr\n  annotations: {l4lab.dev/proxy-mode: "ipvs:rr"}\nspec:\n  selector: {app: rr}\n  ports: [{port: 80}]\n',
+    );
+    await ready('rr-', 3);
+    const ip = (await service('rr')).spec.clusterIP!;
+    const target = t.target(ip, 80);
+    await waitFor('3 endpoints', async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 3; i++) seen.add(await getPod(target.host, target.port));
+      return seen.size === 3 ? true : undefined;
+    });
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 30; i++) {
+      const pod = await getPod(target.host, target.port);
+      counts.set(pod, (counts.get(pod) ?? 0) + 1);
+    }
+    expect([...counts.values()]).toEqual([10, 10, 10]);
+    expect((await events(1)).at(-1)!.mode).toBe('ipvs:rr');
+  });
+
+  it('sessionAffinity ClientIP keeps each client on one pod', async () => {
+    await t.apply(
+      deployment('sticky', 3) +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: sticky}\nspec:\n  selector: {app: sticky}\n  sessionAffinity: ClientIP\n  ports: [{port: 80}]\n',
+    );
+    await ready('sticky-', 3);
+    if (!native()) return; // distinct client addresses need 127/8 routing
+    const target = t.target((await service('sticky')).spec.clusterIP!, 80);
+    const perClient = new Map<string, Set<string>>();
+    for (let round = 0; round < 8; round++) {
+      for (let c = 1; c <= 8; c++) {
+        const pod = await getPod(target.host, target.port, client(c));
+        const set = perClient.get(`c${c}`) ?? new Set<string>();
+        set.add(pod);
+        perClient.set(`c${c}`, set);
+      }
+    }
+    for (const pods of perClient.values()) expect(pods.size).toBe(1);
+    const reasons = (await events(64))
+      .filter((e) => e.service.name === 'sticky' && e.outcome === 'ok')
+      .map((e) => e.reason);
+    expect(reasons.some((r) => /^affinity hit \(ClientIP, [\d,]+ s left\)$/.test(r))).toBe(true);
+  });
+});
+
+describe('NodePort and LoadBalancer', () => {
+  it('seed 02: every node answers on 30380', async () => {
+    await t.apply(await readFile(join(ROOT, 'scenarios/02-nodeport.yaml'), 'utf8'));
+    await ready('my-nginx-nodeport-', 2);
+    const { body } = await t.api<{
+      items: { status: { addresses: { type: string; address: string }[] } }[];
+    }>('GET', '/api/objects/nodes');
+    const nodeIPs = body.items.map(
+      (n) => n.status.addresses.find((a) => a.type === 'InternalIP')!.address,
+    );
+    expect(nodeIPs).toHaveLength(3);
+    for (const ip of nodeIPs) {
+      const target = t.target(ip, 30380);
+      const pod = await waitFor(
+        `NodePort on ${ip}`,
+        async () => (await getPod(target.host, target.port).catch(() => '')) || undefined,
+      );
+      expect(pod).toMatch(/^my-nginx-nodeport-/);
+    }
+    const np = (await events(20)).filter((e) => e.frontend.kind === 'NodePort');
+    // Each node was entered, and the source was SNATed to it (externalTrafficPolicy Cluster).
+    for (const [i, ip] of nodeIPs.entries()) {
+      expect(np.some((e) => e.frontend.node === `node-${i + 1}` && e.client.snatIP === ip)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('seed 04: the Service gets an EXTERNAL-IP from the pool that answers, LB -> node -> pod', async () => {
+    await t.apply(await readFile(join(ROOT, 'scenarios/04-loadbalancer.yaml'), 'utf8'));
+    await ready('my-nginx-lb-', 3);
+    const svc = await waitFor('an ingress IP', async () => {
+      const s = await service('my-nginx-lb');
+      return s.status?.loadBalancer?.ingress?.[0]?.ip ? s : undefined;
+    });
+    const ip = svc.status!.loadBalancer!.ingress![0]!.ip;
+    expect(ip.startsWith(t.config.loadBalancerPool.split('.').slice(0, 3).join('.') + '.')).toBe(
+      true,
+    );
+    const counts = await spread(ip, 80, 30);
+    for (const pod of counts.keys()) expect(pod).toMatch(/^my-nginx-lb-/);
+    const lb = (await events(5)).filter((e) => e.frontend.kind === 'LoadBalancer').at(-1)!;
+    expect(lb.reason).toMatch(/^LB -> node-[123]; random \d of 3; SNAT to node-[123]/);
+  });
+
+  it('externalTrafficPolicy Local keeps node locality, drops where no pod runs, and health-checks', async () => {
+    await t.apply(
+      deployment('local', 1) +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: local}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector: {app: local}\n  ports: [{port: 80, nodePort: 30999}]\n',
+    );
+    const [pod] = await ready('local-', 1);
+    const svc = await service('local');
+    expect(svc.spec.healthCheckNodePort).toBeGreaterThanOrEqual(30000);
+    const { body } = await t.api<{
+      items: {
+        metadata: { name: string };
+        status: { addresses: { type: string; address: string }[] };
+      }[];
+    }>('GET', '/api/objects/nodes');
+    for (const n of body.items) {
+      const ip = n.status.addresses.find((a) => a.type === 'InternalIP')!.address;
+      const local = n.metadata.name === pod!.spec.nodeName;
+      const hc = t.target(ip, svc.spec.healthCheckNodePort!);
+      const res = await waitFor('the health check', () =>
+        fetch(`http://${hc.host}:${hc.port}/`).catch(() => undefined),
+      );
+      expect(res.status).toBe(local ? 200 : 503);
+      expect(await res.json()).toEqual({
+        service: { namespace: 'default', name: 'local' },
+        localEndpoints: local ? 1 : 0,
+        serviceProxyHealthy: true,
+      });
+      const target = t.target(ip, 30999);
+      if (local) {
+        expect(await getPod(target.host, target.port, client(5))).toBe(pod!.metadata.name);
+      } else {
+        // DROP: the connection is accepted by nobody's rule; no answer comes, the client times out.
+        const outcome = await getPod(target.host, target.port, client(5), 700).then(
+          () => 'answered',
+          (e: NodeJS.ErrnoException) => e.code,
+        );
+        expect(outcome).toBe('ETIMEDOUT');
+      }
+    }
+    const dropped = (await events(20)).filter(
+      (e) => e.service.name === 'local' && e.outcome === 'dropped',
+    );
+    expect(dropped.at(-1)!.reason).toMatch(
+      /^externalTrafficPolicy Local: no local endpoints on node-\d: dropped$/,
+    );
+    const kept = (await events(20))
+      .filter((e) => e.service.name === 'local' && e.outcome === 'ok')
+      .at(-1)!;
+    expect(kept.client.snatIP).toBeUndefined();
+    if (native()) expect(kept.client.ip).toBe('127.30.0.5');
+  });
+});
+
+describe('UDP', () => {
+  it('forwards datagrams both ways to nginx pods answering on a UDP containerPort', async () => {
+    await t.apply(
+      deployment('udp', 2, '\n        - containerPort: 5353\n          protocol: UDP') +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: udp}\nspec:\n  selector: {app: udp}\n  ports:\n  - {name: http, port: 80}\n  - {name: echo, port: 53, targetPort: 5353, protocol: UDP}\n',
+    );
+    const pods = await ready('udp-', 2);
+    const target = t.target((await service('udp')).spec.clusterIP!, 53);
+    const ask = () =>
+      new Promise<string>((resolveAnswer, reject) => {
+        const s = createSocket('udp4');
+        const timer = setTimeout(() => {
+          s.close();
+          reject(new Error('no answer'));
+        }, 1000);
+        s.on('message', (m) => {
+          clearTimeout(timer);
+          s.close();
+          resolveAnswer(m.toString().trim());
+        });
+        s.send('hello', target.port, target.host);
+      });
+    const answer = await waitFor('a UDP answer', () => ask().catch(() => undefined));
+    expect(pods.map((p) => `default/${p.metadata.name}`)).toContain(answer);
+    const udp = (await events(20)).filter((e) => e.protocol === 'UDP' && e.service.name === 'udp');
+    expect(udp.at(-1)).toMatchObject({ outcome: 'open', service: { port: 'echo' } });
+  });
+});
+
+describe('TCP details', () => {
+  it('half-close: a request written then shut down still gets its whole answer', async () => {
+    const ip = (await service('uni')).spec.clusterIP!;
+    const target = t.target(ip, 80);
+    const reply = await new Promise<string>((resolveReply, reject) => {
+      let got = '';
+      const s = connect({ host: target.host, port: target.port, allowHalfOpen: true });
+      s.on('data', (d) => (got += d));
+      s.on('end', () => resolveReply(got));
+      s.on('error', reject);
+      s.on('connect', () => s.end('GET / HTTP/1.0\r\nHost: uni\r\n\r\n'));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(reply).toContain('Welcome to nginx!');
+  });
+});

@@ -1,0 +1,27 @@
+import express, { type Router } from 'express';
+import { runKubectl, type Cluster } from '@l4lab/cluster';
+import { sendError } from '../httpError.ts';
+
+/**
+ * GET /api/kubectl?args=get+pods+-o+wide: kubectl's text view of the cluster (get, describe), as
+ * `{"stdout","stderr","exitCode"}` like an exec. A failing command is still a 200: its exit code and
+ * stderr say what kubectl would.
+ */
+export function kubectlRoutes(cluster: Cluster): Router {
+  const r = express.Router();
+  r.get('/kubectl', function kubectl(req, res) {
+    const raw = req.query.args;
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      return sendError(
+        res,
+        400,
+        'L4_E_BAD_REQUEST',
+        'args is required, e.g. ?args=get+pods+-o+wide',
+      );
+    }
+    const args = raw.trim().split(/\s+/);
+    if (args[0] === 'kubectl') args.shift();
+    res.json(runKubectl(cluster.store, args, cluster.clock.now()));
+  });
+  return r;
+}

@@ -1,0 +1,180 @@
+// The checks of an apply that need the cluster's state, with the API server's messages: allocations
+// (nodePort range and owner, clusterIP range and owner) and immutable fields (clusterIP, Deployment
+// selector, Pod spec).
+import type { Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
+import { stableStringify } from './names.ts';
+
+/** A stateful error found while planning an apply (the object's own validation ran before). */
+export interface ApplyError {
+  /** Index of the object in the request. */
+  index: number;
+  /** Field path, `''` for the whole object. */
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** What the allocators allow, as the API server's registry sees it. */
+export interface ApplyLimits {
+  serviceCIDR: string;
+  nodePortRange: { first: number; last: number };
+  /** The address is inside the service CIDR. */
+  clusterIPInRange(ip: string): boolean;
+  /** The address is held by a Service (or reserved, like kube-dns's). */
+  clusterIPAllocated(ip: string): boolean;
+}
+
+export const invalidPrefix = (o: KubeObject) => `The ${o.kind} "${o.metadata.name}" is invalid`;
+
+const hasNodePorts = (s: Service) => s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer';
+
+/** ExternalName Services have no cluster IP; every other type has one (or `None`). */
+export const needsClusterIP = (s: Service) => (s.spec.type ?? 'ClusterIP') !== 'ExternalName';
+
+/**
+ * Node ports: in the range, and not held by another Service. `owners` maps port -> `ns/name`, from
+ * the store and from Services planned earlier in the request; it is updated, releasing the ports this
+ * Service gives up (so one request may move a port from one Service to another, in that order).
+ */
+export function nodePortErrors(
+  index: number,
+  svc: Service,
+  previous: Service | undefined,
+  owners: Map<number, string>,
+  limits: ApplyLimits,
+): ApplyError[] {
+  const self = `${svc.metadata.namespace}/${svc.metadata.name}`;
+  const wanted = new Set(hasNodePorts(svc) ? (svc.spec.ports ?? []).map((p) => p.nodePort) : []);
+  for (const p of previous?.spec.ports ?? []) {
+    const kept = (svc.spec.ports ?? []).some(
+      (q) => q.nodePort === undefined && q.port === p.port && q.protocol === p.protocol,
+    );
+    if (p.nodePort !== undefined && !wanted.has(p.nodePort) && !(kept && hasNodePorts(svc))) {
+      if (owners.get(p.nodePort) === self) owners.delete(p.nodePort);
+    }
+  }
+  if (!hasNodePorts(svc)) return [];
+  const errors: ApplyError[] = [];
+  const { first, last } = limits.nodePortRange;
+  (svc.spec.ports ?? []).forEach((p, i) => {
+    if (p.nodePort === undefined) return;
+    const path = `spec.ports[${i}].nodePort`;
+    const fail = (code: string, detail: string) =>
+      errors.push({
+        index,
+        path,
+        code,
+        message: `${invalidPrefix(svc)}: ${path}: Invalid value: ${p.nodePort}: ${detail}`,
+      });
+    if (p.nodePort < first || p.nodePort > last) {
+      fail(
+        'L4_E_PORT_RANGE',
+        `provided port is not in the valid range. The range of valid ports is ${first}-${last}`,
+      );
+      return;
+    }
+    const owner = owners.get(p.nodePort);
+    if (owner !== undefined && owner !== self) {
+      fail('L4_E_PORT_ALLOCATED', 'provided port is already allocated');
+    } else owners.set(p.nodePort, self);
+  });
+  return errors;
+}
+
+/** A clusterIP the user asks for on a Service that gets a new allocation. */
+export function clusterIPErrors(
+  index: number,
+  svc: Service,
+  taken: (ip: string) => boolean,
+  limits: ApplyLimits,
+): ApplyError[] {
+  const ip = svc.spec.clusterIP;
+  if (!ip || ip === 'None' || !needsClusterIP(svc)) return [];
+  const fail = (code: string, detail: string): ApplyError[] => [
+    {
+      index,
+      path: 'spec.clusterIPs',
+      code,
+      message: `${invalidPrefix(svc)}: spec.clusterIPs: Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: ${detail}`,
+    },
+  ];
+  if (!limits.clusterIPInRange(ip)) {
+    return fail(
+      'L4_E_IP_RANGE',
+      `the provided IP (${ip}) is not in the valid range. The IPs of the service CIDR are ${limits.serviceCIDR}`,
+    );
+  }
+  return taken(ip) ? fail('L4_E_IP_ALLOCATED', 'provided IP is already allocated') : [];
+}
+
+const POD_MUTABLE =
+  'pod updates may not change fields other than `spec.containers[*].image`,' +
+  '`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` ' +
+  '(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` ' +
+  '(allow it to be set to 1 if it was previously negative)';
+
+/** A pod spec without what an update may change (images, deadlines, tolerations). */
+function podSpecSkeleton(p: Pod, keepNodeName: boolean): string {
+  const spec = structuredClone(p.spec) as Pod['spec'] & Record<string, unknown>;
+  for (const c of [
+    ...spec.containers,
+    ...((spec.initContainers as Pod['spec']['containers']) ?? []),
+  ])
+    c.image = '';
+  delete spec.activeDeadlineSeconds;
+  delete spec.tolerations;
+  delete spec.terminationGracePeriodSeconds;
+  if (!keepNodeName) delete spec.nodeName;
+  return stableStringify(spec);
+}
+
+export function immutabilityErrors(
+  index: number,
+  next: KubeObject,
+  prev: KubeObject,
+): ApplyError[] {
+  const errors: ApplyError[] = [];
+  const push = (path: string, detail: string) =>
+    errors.push({
+      index,
+      path,
+      code: 'L4_E_IMMUTABLE',
+      message: `${invalidPrefix(next)}: ${path}: ${detail}`,
+    });
+  if (next.kind === 'Service' && prev.kind === 'Service') {
+    const want = next.spec.clusterIP;
+    const had = prev.spec.clusterIP;
+    if (needsClusterIP(next) && needsClusterIP(prev) && want && had && want !== had) {
+      push('spec.clusterIPs[0]', `Invalid value: []string{"${want}"}: may not change once set`);
+    }
+  }
+  if (next.kind === 'Deployment' && prev.kind === 'Deployment') {
+    if (stableStringify(next.spec.selector) !== stableStringify(prev.spec.selector)) {
+      push('spec.selector', `Invalid value: ${formatSelectorValue(next)}: field is immutable`);
+    }
+  }
+  if (next.kind === 'Pod' && prev.kind === 'Pod') {
+    const keep = next.spec.nodeName !== undefined;
+    if (podSpecSkeleton(next, keep) !== podSpecSkeleton(prev, keep)) {
+      push('spec', `Forbidden: ${POD_MUTABLE}`);
+    }
+  }
+  return errors;
+}
+
+function formatSelectorValue(d: Deployment): string {
+  const ml = Object.entries(d.spec.selector.matchLabels ?? {})
+    .map(([k, v]) => `"${k}":"${v}"`)
+    .join(', ');
+  const me = d.spec.selector.matchExpressions;
+  const exprs =
+    me && me.length > 0
+      ? `[]v1.LabelSelectorRequirement{${me
+          .map(
+            (e) =>
+              `v1.LabelSelectorRequirement{Key:"${e.key}", Operator:"${e.operator}", Values:[]string{${(e.values ?? []).map((v) => `"${v}"`).join(', ')}}}`,
+          )
+          .join(', ')}}`
+      : '[]v1.LabelSelectorRequirement(nil)';
+  return `v1.LabelSelector{MatchLabels:map[string]string{${ml}}, MatchExpressions:${exprs}}`;
+}

@@ -1,0 +1,206 @@
+// `kubectl describe` for pods, services and deployments (pkg/describe/describe.go), the fields l4lab
+// has, laid out with describe's tabwriter. l4lab records no Events, so no Events section is printed.
+import type { Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
+import { podTemplateHash } from '../names.ts';
+import { podStatusText } from '../podStatus.ts';
+import type { KubectlSource } from './kubectl.ts';
+import { formatLabelSelector, formatLabels } from './printers.ts';
+import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter.ts';
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Go's time.RFC1123Z in UTC: `Mon, 02 Jan 2006 15:04:05 +0000`. */
+export function rfc1123z(iso: string | undefined): string {
+  if (!iso) return '<unset>';
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+/** `Labels:\tk=v` then one `\tk=v` line per further label (printLabelsMultiline). */
+function multiline(indent: string, title: string, values: string[]): string[] {
+  if (values.length === 0) return [`${indent}${title}:\t<none>`];
+  return [`${indent}${title}:\t${values[0]}`, ...values.slice(1).map((v) => `${indent}\t${v}`)];
+}
+
+const labelLines = (o: Record<string, string> | undefined, sep: string) =>
+  Object.keys(o ?? {})
+    .sort()
+    .map((k) => `${k}${sep}${o![k]}`);
+
+function metaLines(o: KubeObject): string[] {
+  return [
+    ...multiline('', 'Labels', labelLines(o.metadata.labels, '=')),
+    ...multiline('', 'Annotations', labelLines(o.metadata.annotations, ': ')),
+  ];
+}
+
+export function describeObject(o: KubeObject, source: KubectlSource): string {
+  let lines: string[];
+  if (o.kind === 'Pod') lines = describePod(o);
+  else if (o.kind === 'Service') lines = describeService(o, source);
+  else if (o.kind === 'Deployment') lines = describeDeployment(o, source);
+  else {
+    lines = [
+      `Name:\t${o.metadata.name}`,
+      ...(o.metadata.namespace ? [`Namespace:\t${o.metadata.namespace}`] : []),
+      ...metaLines(o),
+      `CreationTimestamp:\t${rfc1123z(o.metadata.creationTimestamp)}`,
+    ];
+  }
+  return tabwrite(`${lines.join('\n')}\n`, DESCRIBE_TABWRITER);
+}
+
+function containerLines(indent: string, pod: Pod['spec'], statuses?: Pod['status']): string[] {
+  const out: string[] = [];
+  for (const c of pod.containers) {
+    const st = statuses?.containerStatuses?.find((s) => s.name === c.name);
+    out.push(`${indent}${c.name}:`);
+    const i = `${indent}  `;
+    out.push(`${i}Image:\t${c.image}`);
+    const ports = (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`);
+    out.push(`${i}Port:\t${ports.length ? ports.join(', ') : '<none>'}`);
+    out.push(
+      `${i}Host Port:\t${ports.length ? ports.map((p) => `0/${p.split('/')[1]}`).join(', ') : '<none>'}`,
+    );
+    if (c.command) out.push(`${i}Command:`, ...c.command.map((x) => `${i}  ${x}`));
+    if (st) {
+      const state = st.state?.running
+        ? ['Running', `${i}  Started:\t${rfc1123z(st.state.running.startedAt)}`]
+        : st.state?.waiting
+          ? ['Waiting', `${i}  Reason:\t${st.state.waiting.reason}`]
+          : st.state?.terminated
+            ? ['Terminated', `${i}  Reason:\t${st.state.terminated.reason}`]
+            : ['Waiting'];
+      out.push(`${i}State:\t${state[0]}`, ...state.slice(1));
+      out.push(`${i}Ready:\t${st.ready ? 'True' : 'False'}`);
+      out.push(`${i}Restart Count:\t${st.restartCount}`);
+    }
+    out.push(`${i}Environment:\t<none>`, `${i}Mounts:\t<none>`);
+  }
+  return out;
+}
+
+function describePod(p: Pod): string[] {
+  const owner = p.metadata.ownerReferences?.find((r) => r.controller);
+  const hostIP = p.status?.hostIP;
+  const ip = p.status?.podIP;
+  return [
+    `Name:\t${p.metadata.name}`,
+    `Namespace:\t${p.metadata.namespace}`,
+    `Priority:\t0`,
+    `Service Account:\tdefault`,
+    `Node:\t${p.spec.nodeName ? `${p.spec.nodeName}${hostIP ? `/${hostIP}` : ''}` : '<none>'}`,
+    `Start Time:\t${rfc1123z(p.status?.startTime ?? p.metadata.creationTimestamp)}`,
+    ...metaLines(p),
+    `Status:\t${podStatusText(p)}`,
+    ...(p.metadata.deletionTimestamp
+      ? [`Termination Grace Period:\t${p.metadata.deletionGracePeriodSeconds ?? 30}s`]
+      : []),
+    `IP:\t${ip ?? ''}`,
+    `IPs:${ip ? '' : '\t<none>'}`,
+    ...(ip ? [`  IP:\t${ip}`] : []),
+    ...(owner ? [`Controlled By:\t${owner.kind}/${owner.name}`] : []),
+    'Containers:',
+    ...containerLines('  ', p.spec, p.status),
+    'Conditions:',
+    '  Type\tStatus',
+    ...(p.status?.conditions ?? []).map((c) => `  ${c.type} \t${c.status} `),
+    `QoS Class:\tBestEffort`,
+    `Node-Selectors:\t<none>`,
+  ];
+}
+
+function describeService(s: Service, source: KubectlSource): string[] {
+  const type = s.spec.type ?? 'ClusterIP';
+  const slices = source
+    .list('EndpointSlice', s.metadata.namespace)
+    .filter((x) => x.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name);
+  const lines = [
+    `Name:\t${s.metadata.name}`,
+    `Namespace:\t${s.metadata.namespace}`,
+    ...metaLines(s),
+    `Selector:\t${formatLabels(s.spec.selector)}`,
+    `Type:\t${type}`,
+  ];
+  if (type === 'ExternalName') {
+    lines.push(`External Name:\t${s.spec.externalName ?? ''}`);
+  } else {
+    lines.push('IP Family Policy:\tSingleStack', 'IP Families:\tIPv4');
+    lines.push(`IP:\t${s.spec.clusterIP ?? ''}`, `IPs:\t${(s.spec.clusterIPs ?? []).join(',')}`);
+  }
+  if (s.spec.externalIPs?.length) lines.push(`External IPs:\t${s.spec.externalIPs.join(',')}`);
+  const ingress = s.status?.loadBalancer?.ingress ?? [];
+  if (ingress.length) lines.push(`LoadBalancer Ingress:\t${ingress.map((i) => i.ip).join(', ')}`);
+  for (const p of s.spec.ports ?? []) {
+    const name = p.name ? p.name : '<unset>';
+    const proto = p.protocol ?? 'TCP';
+    lines.push(`Port:\t${name}\t${p.port}/${proto}`);
+    const target = p.targetPort ?? p.port;
+    lines.push(`TargetPort:\t${target}/${proto}`);
+    if (p.nodePort) lines.push(`NodePort:\t${name}\t${p.nodePort}/${proto}`);
+    if (type !== 'ExternalName' && s.spec.selector) {
+      const eps: string[] = [];
+      for (const slice of slices) {
+        const sp = slice.ports.find((x) => x.name === (p.name ?? ''));
+        if (!sp) continue;
+        for (const e of slice.endpoints)
+          if (e.conditions.ready) eps.push(`${e.addresses[0]}:${sp.port}`);
+      }
+      const shown = eps.slice(0, 3).join(',');
+      lines.push(`Endpoints:\t${eps.length > 3 ? `${shown} + ${eps.length - 3} more...` : shown}`);
+    }
+  }
+  lines.push(`Session Affinity:\t${s.spec.sessionAffinity ?? 'None'}`);
+  const timeout = s.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  if (s.spec.sessionAffinity === 'ClientIP' && timeout) {
+    lines.push(`Session Affinity Timeout:\t${timeout}s`);
+  }
+  if (type === 'NodePort' || type === 'LoadBalancer') {
+    lines.push(`External Traffic Policy:\t${s.spec.externalTrafficPolicy ?? 'Cluster'}`);
+  }
+  if (type !== 'ExternalName') {
+    lines.push(`Internal Traffic Policy:\t${s.spec.internalTrafficPolicy ?? 'Cluster'}`);
+  }
+  return lines;
+}
+
+function describeDeployment(d: Deployment, source: KubectlSource): string[] {
+  const st = d.status ?? {};
+  const strategy = d.spec.strategy?.type ?? 'RollingUpdate';
+  const ru = d.spec.strategy?.rollingUpdate;
+  const rss = source
+    .list('ReplicaSet', d.metadata.namespace)
+    .filter((rs) => rs.metadata.ownerReferences?.some((r) => r.uid === d.metadata.uid));
+  const hash = podTemplateHash(d.spec.template);
+  const newest = rss.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+  const rsText = (rs: (typeof rss)[number]) =>
+    `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas} replicas created)`;
+  const olds = rss.filter((rs) => rs !== newest && rs.spec.replicas > 0);
+  return [
+    `Name:\t${d.metadata.name}`,
+    `Namespace:\t${d.metadata.namespace}`,
+    `CreationTimestamp:\t${rfc1123z(d.metadata.creationTimestamp)}`,
+    ...metaLines(d),
+    `Selector:\t${formatLabelSelector(d.spec.selector)}`,
+    `Replicas:\t${d.spec.replicas ?? 1} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable`,
+    `StrategyType:\t${strategy}`,
+    `MinReadySeconds:\t${d.spec.minReadySeconds ?? 0}`,
+    ...(strategy === 'RollingUpdate'
+      ? [
+          `RollingUpdateStrategy:\t${ru?.maxUnavailable ?? '25%'} max unavailable, ${ru?.maxSurge ?? '25%'} max surge`,
+        ]
+      : []),
+    'Pod Template:',
+    ...multiline('  ', 'Labels', labelLines(d.spec.template.metadata?.labels, '=')),
+    '  Containers:',
+    ...containerLines('   ', d.spec.template.spec),
+    'Conditions:',
+    '  Type\tStatus\tReason',
+    '  ----\t------\t------',
+    ...(st.conditions ?? []).map((c) => `  ${c.type} \t${c.status}\t${c.reason ?? ''}`),
+    `OldReplicaSets:\t${olds.length ? olds.map(rsText).join(', ') : '<none>'}`,
+    `NewReplicaSet:\t${newest ? rsText(newest) : '<none>'}`,
+  ];
+}

@@ -1,0 +1,245 @@
+// kubectl's text, checked against the shapes real kubectl prints. Objects are fixed (no random
+// names) so the expected tables are exact. Test addresses: pods 127.244.i.0/24, services 127.96/16.
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '@l4lab/protocol';
+import { ObjectStore } from '../store.ts';
+import { makeDeployment, makeService, newTestCluster, runKubelet } from '../testBuilders.ts';
+import { humanDuration } from './duration.ts';
+import { runKubectl } from './kubectl.ts';
+import { GET_TABWRITER, tabwrite } from './tabwriter.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+function storeWith(objects: KubeObject[]): ObjectStore {
+  const store = new ObjectStore();
+  for (const o of objects) store.put(o);
+  return store;
+}
+
+const nginxPod = (name: string, ip: string, node: string, ready: boolean): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default', creationTimestamp: at(0), labels: { run: 'my-nginx' } },
+  spec: { containers: [{ name: 'my-nginx', image: 'nginx' }], nodeName: node },
+  status: {
+    phase: 'Running',
+    podIP: ip,
+    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+    containerStatuses: [
+      {
+        name: 'my-nginx',
+        image: 'nginx',
+        ready,
+        restartCount: ready ? 0 : 3,
+        state: { running: { startedAt: at(0) } },
+      },
+    ],
+  },
+});
+
+const services: KubeObject[] = [
+  makeService('default', 'my-nginx', (s) => {
+    s.metadata.creationTimestamp = at(0);
+    s.spec.clusterIP = '127.96.12.34';
+  }),
+  makeService('default', 'my-nginx-nodeport', (s) => {
+    s.metadata.creationTimestamp = at(-3600 * 4);
+    s.spec.type = 'NodePort';
+    s.spec.clusterIP = '127.96.200.7';
+    s.spec.ports = [{ port: 80, protocol: 'TCP', targetPort: 80, nodePort: 30380 }];
+    s.spec.selector = { run: 'my-nginx-nodeport' };
+  }),
+  makeService('default', 'client-svc', (s) => {
+    s.metadata.creationTimestamp = at(-86400 * 3);
+    s.spec = {
+      type: 'ExternalName',
+      externalName: 'nginx-svc.nginx-ns.svc.cluster.local',
+      ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+    };
+  }),
+  makeService('default', 'my-nginx-lb', (s) => {
+    s.metadata.creationTimestamp = at(-123);
+    s.spec.type = 'LoadBalancer';
+    s.spec.clusterIP = '127.96.3.3';
+    s.spec.ports = [{ port: 80, protocol: 'TCP', targetPort: 80, nodePort: 31000 }];
+  }),
+];
+
+describe('humanDuration (kubectl AGE)', () => {
+  it('prints 5s, 2m3s, 4h, 3d like duration.HumanDuration', () => {
+    expect(humanDuration(5_000)).toBe('5s');
+    expect(humanDuration(119_000)).toBe('119s');
+    expect(humanDuration(123_000)).toBe('2m3s');
+    expect(humanDuration(600_000)).toBe('10m');
+    expect(humanDuration(4 * 3600_000)).toBe('4h');
+    expect(humanDuration(4 * 3600_000 + 5 * 60_000)).toBe('4h5m');
+    expect(humanDuration(30 * 3600_000)).toBe('30h');
+    expect(humanDuration(72 * 3600_000)).toBe('3d');
+    expect(humanDuration(75 * 3600_000)).toBe('3d3h');
+    expect(humanDuration(-5_000)).toBe('<invalid>');
+  });
+});
+
+describe('tabwriter', () => {
+  it('pads every column but the last to its widest cell + 3, at least 6', () => {
+    expect(tabwrite('A\tBB\tC\nlonger\tx\tlast\n', GET_TABWRITER)).toBe(
+      'A        BB    C\nlonger   x     last\n',
+    );
+  });
+});
+
+describe('kubectl get', () => {
+  it('get svc: kubectl columns, ExternalName and LoadBalancer cells', () => {
+    const out = runKubectl(storeWith(services), ['get', 'svc'], T0);
+    expect(out.stdout).toBe(
+      [
+        'NAME                TYPE           CLUSTER-IP     EXTERNAL-IP                            PORT(S)        AGE',
+        'client-svc          ExternalName   <none>         nginx-svc.nginx-ns.svc.cluster.local   80/TCP         3d',
+        'my-nginx            ClusterIP      127.96.12.34   <none>                                 80/TCP         0s',
+        'my-nginx-lb         LoadBalancer   127.96.3.3     <pending>                              80:31000/TCP   2m3s',
+        'my-nginx-nodeport   NodePort       127.96.200.7   <none>                                 80:30380/TCP   4h',
+        '',
+      ].join('\n'),
+    );
+    expect(out).toMatchObject({ stderr: '', exitCode: 0 });
+  });
+
+  it('get svc -o wide adds SELECTOR; get svc NAME prints one row', () => {
+    const wide = runKubectl(storeWith(services), ['get', 'svc', 'my-nginx', '-o', 'wide'], T0);
+    expect(wide.stdout).toBe(
+      'NAME       TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE   SELECTOR\n' +
+        'my-nginx   ClusterIP   127.96.12.34   <none>        80/TCP    0s    run=my-nginx\n',
+    );
+  });
+
+  it('get pods -o wide: READY, STATUS, RESTARTS, IP, NODE', () => {
+    const store = storeWith([
+      nginxPod('my-nginx-7c5ddbdf54-2xtbq', '127.244.1.2', 'node-1', true),
+      nginxPod('my-nginx-7c5ddbdf54-h8ckl', '127.244.2.2', 'node-2', false),
+    ]);
+    expect(runKubectl(store, ['get', 'pods', '-o', 'wide'], T0 + 5_000).stdout).toBe(
+      [
+        'NAME                        READY   STATUS    RESTARTS   AGE   IP            NODE     NOMINATED NODE   READINESS GATES',
+        'my-nginx-7c5ddbdf54-2xtbq   1/1     Running   0          5s    127.244.1.2   node-1   <none>           <none>',
+        'my-nginx-7c5ddbdf54-h8ckl   0/1     Running   3          5s    127.244.2.2   node-2   <none>           <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('get endpoints: ready ip:port, at most 3 then "+ N more..."', () => {
+    const { cluster, clock } = newTestCluster(5);
+    cluster.apply([
+      makeDeployment('default', 'web', (d) => (d.spec.replicas = 5)),
+      makeService('default', 'web'),
+    ]);
+    runKubelet(cluster);
+    clock.advance(7_000);
+    const out = runKubectl(cluster.store, ['get', 'endpoints'], clock.now());
+    expect(out.stdout).toMatch(
+      /^NAME {3}ENDPOINTS {50}AGE\nweb {4}(127\.244\.\d\.\d+:80,){2}127\.244\.\d\.\d+:80 \+ 2 more\.\.\. {3}7s\n$/,
+    );
+  });
+
+  it('prints "No resources found" and NotFound like kubectl', () => {
+    const store = storeWith(services);
+    expect(runKubectl(store, ['get', 'pods'], T0)).toEqual({
+      stdout: '',
+      stderr: 'No resources found in default namespace.\n',
+      exitCode: 0,
+    });
+    expect(runKubectl(store, ['get', 'pods', '-n', 'nginx-ns'], T0).stderr).toBe(
+      'No resources found in nginx-ns namespace.\n',
+    );
+    expect(runKubectl(store, ['get', 'pods', 'x'], T0)).toEqual({
+      stdout: '',
+      stderr: 'Error from server (NotFound): pods "x" not found\n',
+      exitCode: 1,
+    });
+    expect(runKubectl(store, ['get', 'foo'], T0)).toMatchObject({
+      stderr: 'error: the server doesn\'t have a resource type "foo"\n',
+      exitCode: 1,
+    });
+  });
+
+  it('-A adds NAMESPACE; -l filters by label', () => {
+    const { cluster } = newTestCluster(2);
+    const out = runKubectl(cluster.store, ['get', 'ns'], cluster.clock.now());
+    expect(out.stdout).toBe(
+      'NAME          STATUS   AGE\ndefault       Active   0s\nkube-system   Active   0s\n',
+    );
+    const svc = runKubectl(storeWith(services), ['get', 'svc', '-A', '-l', 'run=my-nginx'], T0);
+    expect(svc.stdout.split('\n')[0]).toBe(
+      'NAMESPACE   NAME       TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE',
+    );
+    expect(svc.stdout.split('\n')).toHaveLength(3);
+  });
+
+  it('get deploy -o wide, get rs, get nodes -o wide, get all on a running seed 01', () => {
+    const { cluster, clock } = newTestCluster(3);
+    cluster.apply([makeDeployment('default', 'my-nginx'), makeService('default', 'my-nginx')]);
+    runKubelet(cluster);
+    clock.advance(65_000);
+    const run = (...args: string[]) => runKubectl(cluster.store, args, clock.now()).stdout;
+    expect(run('get', 'deploy', '-o', 'wide')).toBe(
+      'NAME       READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES   SELECTOR\n' +
+        'my-nginx   2/2     2            2           65s   my-nginx     nginx    run=my-nginx\n',
+    );
+    expect(run('get', 'rs')).toMatch(
+      /^NAME +DESIRED {3}CURRENT {3}READY {3}AGE\nmy-nginx-\w+ {3}2 {9}2 {9}2 {7}65s\n$/,
+    );
+    expect(run('get', 'nodes', '-o', 'wide').split('\n')[0]).toBe(
+      'NAME     STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE    KERNEL-VERSION   CONTAINER-RUNTIME',
+    );
+    const all = run('get', 'all');
+    expect(all).toContain('\n\nNAME               TYPE        CLUSTER-IP');
+    expect(all).toMatch(/^NAME +READY {3}STATUS {4}RESTARTS {3}AGE\npod\/my-nginx-/);
+    expect(all).toContain('deployment.apps/my-nginx   2/2     2            2           65s');
+  });
+});
+
+describe('kubectl describe', () => {
+  it("describe svc lays fields out with describe's tabwriter", () => {
+    const { cluster } = newTestCluster(4);
+    cluster.apply([makeService('default', 'my-nginx', (s) => (s.spec.clusterIP = '127.96.0.20'))]);
+    const out = runKubectl(cluster.store, ['describe', 'svc', 'my-nginx'], cluster.clock.now());
+    expect(out.stdout).toBe(
+      [
+        'Name:                     my-nginx',
+        'Namespace:                default',
+        'Labels:                   run=my-nginx',
+        'Annotations:              <none>',
+        'Selector:                 run=my-nginx',
+        'Type:                     ClusterIP',
+        'IP Family Policy:         SingleStack',
+        'IP Families:              IPv4',
+        'IP:                       127.96.0.20',
+        'IPs:                      127.96.0.20',
+        'Port:                     <unset>  80/TCP',
+        'TargetPort:               80/TCP',
+        'Endpoints:                ',
+        'Session Affinity:         None',
+        'Internal Traffic Policy:  Cluster',
+        '',
+      ].join('\n'),
+    );
+    expect(runKubectl(cluster.store, ['describe', 'pod', 'nope'], 0)).toMatchObject({
+      stderr: 'Error from server (NotFound): pods "nope" not found\n',
+      exitCode: 1,
+    });
+  });
+
+  it('describe deploy shows replicas, strategy, conditions and ReplicaSets', () => {
+    const { cluster } = newTestCluster(4);
+    cluster.apply([makeDeployment('default', 'my-nginx')]);
+    runKubelet(cluster);
+    const out = runKubectl(cluster.store, ['describe', 'deploy', 'my-nginx'], 0).stdout;
+    expect(out).toContain(
+      'Replicas:               2 desired | 2 updated | 2 total | 2 available | 0 unavailable\n',
+    );
+    expect(out).toContain('RollingUpdateStrategy:  25% max unavailable, 25% max surge\n');
+    expect(out).toMatch(/ {2}Available {6}True {4}MinimumReplicasAvailable\n/);
+    expect(out).toMatch(/NewReplicaSet: {3}my-nginx-\w+ \(2\/2 replicas created\)\n/);
+  });
+});

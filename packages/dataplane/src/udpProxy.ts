@@ -1,0 +1,144 @@
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import type { ConnectionEvent } from '@l4lab/protocol';
+import type { EndpointInfo, ServicePortName } from './types.ts';
+
+export interface UdpFlowOwner {
+  now(): number;
+  emit(e: ConnectionEvent): void;
+  closed(spn: ServicePortName, ep: EndpointInfo): void;
+  /** Conntrack's UDP timeout: a flow with no datagram for this long ends (30 s, like nf_conntrack). */
+  readonly udpIdleTimeoutMs: number;
+}
+
+const FLOW = Symbol('l4lab.udpflow');
+type FlowSocket = UdpSocket & { [FLOW]?: UdpFlow };
+
+/**
+ * One UDP flow (client ip:port -> frontend): datagrams go to the chosen endpoint from a socket of
+ * its own (bound to the client's or the node's address), replies come back from the frontend's
+ * socket, so the client sees them from the address it sent to. Ends after an idle timeout, or
+ * when flushed because its endpoint went away.
+ */
+export class UdpFlow {
+  readonly key: string;
+  readonly frontend: UdpSocket;
+  readonly upstream: UdpSocket;
+  readonly client: RemoteInfo;
+  readonly event: ConnectionEvent;
+  readonly spn: ServicePortName;
+  readonly ep: EndpointInfo;
+  readonly owner: UdpFlowOwner;
+  readonly #onEnd: (f: UdpFlow) => void;
+  bytesIn = 0;
+  bytesOut = 0;
+  lastSeen: number;
+  timer: NodeJS.Timeout | undefined;
+  ended = false;
+  #queue: Buffer[] | undefined = [];
+
+  constructor(opts: {
+    key: string;
+    owner: UdpFlowOwner;
+    frontend: UdpSocket;
+    client: RemoteInfo;
+    event: ConnectionEvent;
+    spn: ServicePortName;
+    ep: EndpointInfo;
+    target: { ip: string; port: number; localAddress?: string };
+    onEnd: (f: UdpFlow) => void;
+  }) {
+    this.key = opts.key;
+    this.owner = opts.owner;
+    this.frontend = opts.frontend;
+    this.client = opts.client;
+    this.event = opts.event;
+    this.spn = opts.spn;
+    this.ep = opts.ep;
+    this.#onEnd = opts.onEnd;
+    this.lastSeen = opts.owner.now();
+    const up = createSocket('udp4') as FlowSocket;
+    up[FLOW] = this;
+    this.upstream = up;
+    up.on('message', onUpstreamMessage);
+    up.on('error', onUpstreamError);
+    up.bind({ address: opts.target.localAddress ?? '0.0.0.0', port: 0 }, () => {
+      up.connect(opts.target.port, opts.target.ip, () => {
+        const q = this.#queue ?? [];
+        this.#queue = undefined;
+        for (const b of q) this.#sendUp(b);
+      });
+    });
+    this.owner.emit(this.event);
+    this.#arm();
+  }
+
+  /** A datagram from the client. */
+  fromClient(msg: Buffer): void {
+    this.bytesIn += msg.length;
+    this.lastSeen = this.owner.now();
+    if (this.#queue) this.#queue.push(msg);
+    else this.#sendUp(msg);
+  }
+
+  #sendUp(msg: Buffer): void {
+    if (this.ended) return;
+    this.upstream.send(msg, (err) => {
+      if (err)
+        this.end(
+          `backend ${this.ep.ip}:${this.ep.port} ${(err as NodeJS.ErrnoException).code ?? err.message}`,
+        );
+    });
+  }
+
+  #arm(): void {
+    this.timer = setTimeout(onIdleTimer, this.owner.udpIdleTimeoutMs, this);
+  }
+
+  end(failure?: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    try {
+      this.upstream.close();
+    } catch {
+      // already closed
+    }
+    this.owner.closed(this.spn, this.ep);
+    const endedAt = this.owner.now();
+    this.owner.emit({
+      ...this.event,
+      endedAt,
+      durationMs: endedAt - this.event.startedAt,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      outcome: failure ? 'reset' : 'ok',
+      reason: failure ? `${this.event.reason}; ${failure}` : this.event.reason,
+    });
+    this.#onEnd(this);
+  }
+
+  rearm(): void {
+    clearTimeout(this.timer);
+    const idle = this.owner.now() - this.lastSeen;
+    const left = this.owner.udpIdleTimeoutMs - idle;
+    if (left <= 0) this.end();
+    else this.timer = setTimeout(onIdleTimer, left, this);
+  }
+}
+
+function onIdleTimer(f: UdpFlow): void {
+  f.rearm();
+}
+
+function onUpstreamMessage(this: FlowSocket, msg: Buffer): void {
+  const f = this[FLOW]!;
+  if (f.ended) return;
+  f.bytesOut += msg.length;
+  f.lastSeen = f.owner.now();
+  f.frontend.send(msg, f.client.port, f.client.address);
+}
+
+function onUpstreamError(this: FlowSocket, err: NodeJS.ErrnoException): void {
+  const f = this[FLOW]!;
+  f.end(`backend ${f.ep.ip}:${f.ep.port} ${err.code ?? err.message}`);
+}

@@ -1,0 +1,158 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Container } from '@l4lab/protocol';
+import type { PortMapper } from '@l4lab/cluster';
+import { idlePod, tailFile } from '../idlePod.ts';
+import { nginxConfig, podListens } from '../nginxConfig.ts';
+import { cleanupPodDirs, podDir } from '../orphans.ts';
+import { podPage } from '../page.ts';
+import { rssOf } from '../processes.ts';
+import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '../types.ts';
+import { ContainerStartError, isNginxImage } from '../types.ts';
+import { type DockerEngine, normalizeImage } from './dockerEngine.ts';
+import { removeLabelledContainers } from './labels.ts';
+
+/** Where a pod's directory (config, page, logs) appears inside its nginx container. */
+const POD_MOUNT = '/l4lab-pod';
+
+export const IMAGE_BUILD_HINT =
+  "run `l4lab image build` (npm run image:build) to build nginx:latest from this host's nginx";
+
+/**
+ * Pods as Docker containers on the host network: an nginx image serves a generated config listening
+ * on the pod's own address (so the address plan holds), other images run their `command` when the
+ * image is present. Every container carries l4lab's labels, so clean-up finds exactly ours.
+ */
+export class DockerRuntime implements ContainerRuntime {
+  readonly name = 'docker' as const;
+  readonly #engine: DockerEngine;
+  readonly #workspace: string;
+  readonly #podsDir: string;
+  readonly #mapper: PortMapper;
+  #seq = 0;
+
+  constructor(opts: { engine: DockerEngine; workspace: string; mapper: PortMapper }) {
+    this.#engine = opts.engine;
+    this.#workspace = opts.workspace;
+    this.#podsDir = join(opts.workspace, 'pods');
+    this.#mapper = opts.mapper;
+  }
+
+  async start(pod: PodSandbox): Promise<PodHandle> {
+    const web = pod.containers.find((c) => isNginxImage(c.image));
+    const others = pod.containers.filter((c) => !isNginxImage(c.image));
+    if (web && !(await this.#engine.imageExists(web.image))) {
+      throw new ContainerStartError(
+        'ErrImagePull',
+        `Failed to pull image "${web.image}": not present locally and l4lab cannot pull (no registry); ${IMAGE_BUILD_HINT}` +
+          (normalizeImage(web.image) === 'nginx:latest'
+            ? ''
+            : `, then \`docker tag nginx:latest ${web.image}\``),
+      );
+    }
+    const runnable: Container[] = [];
+    const missing: string[] = [];
+    for (const c of others) {
+      if (await this.#engine.imageExists(c.image)) runnable.push(c);
+      else missing.push(c.image);
+    }
+    const note = missing.length
+      ? `image ${missing.map((i) => `"${i}"`).join(', ')} not present locally and cannot be pulled (no registry): ` +
+        "its command does not run; the pod idles (exec uses l4lab's built-in tools)"
+      : undefined;
+    const dir = podDir(this.#podsDir, pod);
+    const ids: string[] = [];
+    try {
+      if (web) ids.push(await this.#createNginx(pod, web, dir));
+      for (const c of runnable) ids.push(await this.#createCommand(pod, c));
+    } catch (err) {
+      await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
+      throw new ContainerStartError('CreateContainerError', String(err));
+    }
+    if (ids.length === 0) return idlePod(note);
+    try {
+      for (const id of ids) await this.#engine.startContainer(id);
+    } catch (err) {
+      await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
+      throw new ContainerStartError('RunContainerError', String(err));
+    }
+    return this.#handle(ids, web ? join(dir, 'access.log') : undefined, note);
+  }
+
+  async #createNginx(pod: PodSandbox, c: Container, dir: string): Promise<string> {
+    const listens = await podListens(this.#mapper, pod);
+    await mkdir(join(dir, 'html'), { recursive: true });
+    await mkdir(join(dir, 'tmp'), { recursive: true });
+    await writeFile(join(dir, 'html', 'index.html'), podPage(pod));
+    await writeFile(join(dir, 'nginx.conf'), nginxConfig(POD_MOUNT, pod, listens));
+    return this.#engine.createContainer(this.#containerName(pod, c), {
+      Image: c.image,
+      Entrypoint: ['nginx'],
+      Cmd: ['-p', POD_MOUNT, '-c', `${POD_MOUNT}/nginx.conf`, '-e', `${POD_MOUNT}/error.log`],
+      Labels: this.#labels(pod, c),
+      StopSignal: 'SIGQUIT', // nginx's graceful shutdown, like the official image
+      HostConfig: { NetworkMode: 'host', Binds: [`${dir}:${POD_MOUNT}`] },
+    });
+  }
+
+  async #createCommand(pod: PodSandbox, c: Container): Promise<string> {
+    return this.#engine.createContainer(this.#containerName(pod, c), {
+      Image: c.image,
+      ...(c.command ? { Entrypoint: c.command } : {}),
+      ...(c.args ? { Cmd: c.args } : {}),
+      Labels: this.#labels(pod, c),
+      HostConfig: { NetworkMode: 'host' },
+    });
+  }
+
+  async #handle(ids: string[], accessLog: string | undefined, note?: string): Promise<PodHandle> {
+    const engine = this.#engine;
+    const main = ids[0]!;
+    const info = await engine.inspectContainer(main).catch(() => undefined);
+    const pid = info?.State.Pid || undefined;
+    const exited: Promise<PodExit> = engine.waitContainer(main).then(
+      async (code) => {
+        const message = code === 0 ? undefined : (await engine.logs(main, 1).catch(() => []))[0];
+        await Promise.all(ids.map((id) => engine.removeContainer(id).catch(() => {})));
+        return { code, signal: code === 137 ? 'SIGKILL' : null, ...(message ? { message } : {}) };
+      },
+      (err: unknown) => ({ code: 255, signal: null, message: String(err) }),
+    );
+    return {
+      ...(pid ? { pid } : {}),
+      exited,
+      async stop(graceMs: number) {
+        const seconds = Math.ceil(graceMs / 1000);
+        await Promise.all(ids.map((id) => engine.stopContainer(id, seconds).catch(() => {})));
+        await exited;
+      },
+      kill() {
+        void engine.killContainer(main, 'SIGKILL').catch(() => {});
+      },
+      logs: () => (accessLog ? tailFile(accessLog, 200) : engine.logs(main, 200)),
+      rss: async () => (pid ? rssOf(pid) : undefined),
+      ...(note ? { note } : {}),
+    };
+  }
+
+  #containerName(pod: PodSandbox, c: Container): string {
+    return `l4lab-${pod.namespace}-${pod.name}-${c.name}-${pod.uid.slice(0, 8)}-${++this.#seq}`;
+  }
+
+  #labels(pod: PodSandbox, c: Container): Record<string, string> {
+    return {
+      l4lab: '1',
+      'l4lab.pod': `${pod.namespace}/${pod.name}`,
+      'l4lab.uid': pod.uid,
+      'l4lab.container': c.name,
+      'l4lab.node': pod.node,
+      'l4lab.workspace': this.#workspace,
+    };
+  }
+
+  /** Containers an earlier server of this workspace left (by label), and its pod directories. */
+  async cleanupOrphans(): Promise<string[]> {
+    const removed = await removeLabelledContainers(this.#engine, this.#workspace);
+    return [...removed, ...(await cleanupPodDirs(this.#podsDir))];
+  }
+}

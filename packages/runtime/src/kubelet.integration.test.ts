@@ -1,0 +1,127 @@
+// The kubelet with every runtime this machine has (builtin; nginx when installed; docker when an
+// engine answers with nginx:latest, and always in CI): real processes / containers, real probes on
+// loopback. Addresses: a random pod /16 in 127.150-199.0.0 (testRuntimes.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment, EndpointSlice, Pod, Service } from '@l4lab/protocol';
+import { isPodReady } from '@l4lab/cluster';
+import { type TestNode, availableRuntimes, startTestKubelet, waitFor } from './testRuntimes.ts';
+import { processAlive } from './processes.ts';
+
+const runtimes = await availableRuntimes();
+
+function deployment(name: string, replicas: number): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }],
+        },
+      },
+    },
+  };
+}
+
+function service(name: string): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { selector: { app: name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] },
+  };
+}
+
+const podsOf = (t: TestNode, app: string): Pod[] =>
+  t.cluster.list('Pod', 'default').filter((p) => p.metadata.labels?.app === app);
+
+const readyEndpoints = (t: TestNode, svc: string) =>
+  t.cluster
+    .list('EndpointSlice', 'default')
+    .filter((s: EndpointSlice) => s.metadata.labels?.['kubernetes.io/service-name'] === svc)
+    .flatMap((s) => s.endpoints)
+    .filter((e) => e.conditions?.ready);
+
+async function allReady(t: TestNode, app: string, n: number): Promise<Pod[]> {
+  return waitFor(`${n} ready ${app} pods`, () => {
+    const pods = podsOf(t, app).filter((p) => !p.metadata.deletionTimestamp);
+    return pods.length === n && pods.every(isPodReady) ? pods : undefined;
+  });
+}
+
+async function get(t: TestNode, pod: Pod): Promise<string | null> {
+  const a = t.mapper.resolve(pod.status!.podIP!, 80, 'TCP');
+  const res = await fetch(`http://${a.ip}:${a.port}/`);
+  await res.arrayBuffer();
+  return res.headers.get('x-pod-name');
+}
+
+describe.each(runtimes)('kubelet with the %s runtime', (name) => {
+  let t: TestNode;
+  beforeAll(async () => {
+    t = await startTestKubelet(name, { podEvictionTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('restarts a killed pod: endpoint not ready, then back, restartCount 1', async () => {
+    t.cluster.apply([deployment('kill', 2), service('kill')]);
+    const [victim] = await allReady(t, 'kill', 2);
+    expect(await get(t, victim!)).toBe(victim!.metadata.name);
+    const pid = t.kubelet.handleOf('default', victim!.metadata.name)?.pid;
+    // Every ready-endpoint count the EndpointSlice controller publishes (the restart may be quick).
+    const counts: number[] = [];
+    const unwatch = t.cluster.watch((e) => {
+      if (e.object.kind === 'EndpointSlice') counts.push(readyEndpoints(t, 'kill').length);
+    });
+    expect(t.kubelet.killPod('default', victim!.metadata.name)).toBe(true);
+    const back = await waitFor('the pod restarted and Ready', () => {
+      const p = t.cluster.store.get('Pod', 'default', victim!.metadata.name);
+      return p && isPodReady(p) && p.status?.containerStatuses?.[0]?.restartCount === 1
+        ? p
+        : undefined;
+    });
+    expect(back.status?.podIP).toBe(victim!.status?.podIP);
+    await waitFor('both endpoints ready', () =>
+      readyEndpoints(t, 'kill').length === 2 ? true : undefined,
+    );
+    unwatch();
+    // Not ready as soon as the container exited (no probe needed), then back.
+    expect(counts.indexOf(1)).toBeGreaterThanOrEqual(0);
+    expect(counts.lastIndexOf(2)).toBeGreaterThan(counts.indexOf(1));
+    expect(await get(t, back)).toBe(victim!.metadata.name);
+    if (pid) expect(processAlive(pid)).toBe(false);
+  });
+
+  it('starts 20 pods at once, all Ready and serving', async () => {
+    t.cluster.apply([deployment('many', 20)]);
+    const pods = await allReady(t, 'many', 20);
+    const names = await Promise.all(pods.map((p) => get(t, p)));
+    expect(names.sort()).toEqual(pods.map((p) => p.metadata.name).sort());
+    t.cluster.delete('Deployment', 'default', 'many');
+    await waitFor('the pods gone', () => (podsOf(t, 'many').length === 0 ? true : undefined));
+  });
+
+  it('stops a node: its pods NotReady, then evicted and running on other nodes', async () => {
+    t.cluster.apply([deployment('node', 3), service('node')]);
+    const pods = await allReady(t, 'node', 3);
+    const node = pods[0]!.spec.nodeName!;
+    const onNode = pods.filter((p) => p.spec.nodeName === node).map((p) => p.metadata.name);
+    await t.kubelet.stopNode(node);
+    for (const n of onNode) {
+      expect(isPodReady(t.cluster.store.get('Pod', 'default', n)!)).toBe(false);
+    }
+    expect(readyEndpoints(t, 'node')).toHaveLength(3 - onNode.length);
+    const after = await allReady(t, 'node', 3);
+    expect(after.some((p) => onNode.includes(p.metadata.name))).toBe(false);
+    expect(after.every((p) => p.spec.nodeName !== node)).toBe(true);
+    t.kubelet.startNode(node);
+    expect(t.cluster.store.get('Node', undefined, node)?.status.conditions[0]?.status).toBe('True');
+  });
+});

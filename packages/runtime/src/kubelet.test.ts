@@ -1,0 +1,211 @@
+// The kubelet's lifecycle on a FakeClock with a fake runtime and a fake prober (no processes, no
+// sockets). Addresses: the default plan (pods 127.244.<node>.x), never contacted.
+import { describe, expect, it } from 'vitest';
+import type { Container, Pod } from '@l4lab/protocol';
+import { Cluster, FakeClock, PortMapper } from '@l4lab/cluster';
+import { RestartBackoff } from './backoff.ts';
+import { Kubelet } from './kubelet.ts';
+import type { ContainerRuntime, PodExit, PodHandle } from './types.ts';
+import { ContainerStartError } from './types.ts';
+
+class FakeRuntime implements ContainerRuntime {
+  readonly name = 'builtin' as const;
+  starts = 0;
+  failWith: ContainerStartError | undefined;
+  readonly exits: ((e: PodExit) => void)[] = [];
+  async start(): Promise<PodHandle> {
+    this.starts++;
+    if (this.failWith) throw this.failWith;
+    let exit!: (e: PodExit) => void;
+    const exited = new Promise<PodExit>((r) => (exit = r));
+    this.exits.push(exit);
+    return {
+      exited,
+      stop: async () => exit({ code: 0, signal: null }),
+      kill: () => exit({ code: 137, signal: 'SIGKILL' }),
+      logs: async () => [],
+    };
+  }
+  crash(): void {
+    this.exits.at(-1)!({ code: 1, signal: null });
+  }
+  async cleanupOrphans(): Promise<string[]> {
+    return [];
+  }
+}
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+
+function setup(container: Partial<Container> = {}, probeOk: () => boolean = () => true) {
+  const clock = new FakeClock();
+  const cluster = new Cluster({ clock });
+  const runtime = new FakeRuntime();
+  const kubelet = new Kubelet({
+    cluster,
+    runtime,
+    mapper: new PortMapper('native'),
+    logger: { info: () => {}, warn: () => {} },
+    clock,
+    prober: async () => probeOk(),
+  });
+  kubelet.start();
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      terminationGracePeriodSeconds: 30,
+      containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], ...container }],
+    },
+  };
+  expect(cluster.apply([pod]).ok).toBe(true);
+  const get = () => cluster.store.get('Pod', 'default', 'web')!;
+  const ready = () => get().status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  const cs = () => get().status!.containerStatuses![0]!;
+  const tick = async (ms: number) => {
+    await flush();
+    clock.advance(ms);
+    await flush();
+  };
+  return { clock, cluster, runtime, kubelet, get, ready, cs, tick };
+}
+
+describe('Kubelet', () => {
+  it('goes Pending (ContainerCreating) -> Running -> Ready with its conditions', async () => {
+    const t = setup();
+    expect(t.get().status?.phase).toBe('Pending');
+    expect(t.cs().state?.waiting?.reason).toBe('ContainerCreating');
+    await flush();
+    expect(t.get().status?.phase).toBe('Running');
+    expect(t.ready()).toBe('False');
+    await t.tick(0);
+    expect(t.ready()).toBe('True');
+    expect(t.get().status?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual([
+      'PodScheduled=True',
+      'Initialized=True',
+      'ContainersReady=True',
+      'Ready=True',
+    ]);
+    expect(t.get().status?.podIP).toMatch(/^127\.244\.\d\.\d+$/);
+  });
+
+  it('restarts a crash at once, then backs off (CrashLoopBackOff, 10 s, 20 s)', async () => {
+    const t = setup();
+    await t.tick(0);
+    t.runtime.crash();
+    await t.tick(0);
+    expect(t.runtime.starts).toBe(2);
+    expect(t.cs().restartCount).toBe(1);
+    t.runtime.crash();
+    await flush();
+    expect(t.cs().restartCount).toBe(2);
+    expect(t.cs().state?.waiting?.reason).toBe('CrashLoopBackOff');
+    expect(t.ready()).toBe('False');
+    await t.tick(9_999);
+    expect(t.runtime.starts).toBe(2);
+    await t.tick(1);
+    expect(t.runtime.starts).toBe(3);
+    expect(t.cs().state?.running).toBeDefined();
+    t.runtime.crash();
+    await flush();
+    await t.tick(19_999);
+    expect(t.runtime.starts).toBe(3);
+    await t.tick(1);
+    expect(t.runtime.starts).toBe(4);
+  });
+
+  it('restarts a container whose livenessProbe fails failureThreshold times', async () => {
+    let healthy = true;
+    const t = setup(
+      { livenessProbe: { tcpSocket: { port: 80 }, periodSeconds: 5, failureThreshold: 2 } },
+      () => healthy,
+    );
+    await t.tick(0);
+    healthy = false;
+    await t.tick(5_000);
+    expect(t.runtime.starts).toBe(1);
+    await t.tick(5_000);
+    await t.tick(0); // the first restart is immediate (no back-off yet)
+    expect(t.runtime.starts).toBe(2);
+    expect(t.cs().restartCount).toBe(1);
+  });
+
+  it('follows readinessProbe initialDelaySeconds, periodSeconds and the thresholds', async () => {
+    let ok = true;
+    const probe = {
+      httpGet: { path: '/healthz', port: 80 },
+      initialDelaySeconds: 3,
+      periodSeconds: 5,
+      failureThreshold: 2,
+      successThreshold: 2,
+    };
+    const t = setup({ readinessProbe: probe }, () => ok);
+    await t.tick(2_999);
+    expect(t.ready()).toBe('False');
+    await t.tick(1); // first success: not enough (successThreshold 2); next probes every 250 ms
+    expect(t.ready()).toBe('False');
+    await t.tick(250);
+    expect(t.ready()).toBe('True');
+    ok = false;
+    await t.tick(5_000);
+    expect(t.ready()).toBe('True'); // one failure of two
+    await t.tick(5_000);
+    expect(t.ready()).toBe('False');
+  });
+
+  it('toggles a failing readiness (the unready fault) and back', async () => {
+    const t = setup();
+    await t.tick(0);
+    expect(t.kubelet.toggleUnready('default', 'web')).toBe(true);
+    expect(t.ready()).toBe('False');
+    await t.tick(5_000);
+    expect(t.ready()).toBe('False');
+    expect(t.kubelet.toggleUnready('default', 'web')).toBe(false);
+    await t.tick(1_000);
+    expect(t.ready()).toBe('True');
+  });
+
+  it('shows ErrImagePull, then ImagePullBackOff, and keeps trying', async () => {
+    const t = setup();
+    await t.tick(0);
+    t.runtime.failWith = new ContainerStartError('ErrImagePull', 'no registry');
+    t.runtime.crash(); // the running container ends; the next start fails to pull
+    await t.tick(0);
+    expect(t.cs().state?.waiting?.reason).toBe('ErrImagePull');
+    await t.tick(1_000);
+    expect(t.cs().state?.waiting?.reason).toBe('ImagePullBackOff');
+    const starts = t.runtime.starts;
+    t.runtime.failWith = undefined;
+    await t.tick(10_000);
+    expect(t.runtime.starts).toBe(starts + 1);
+    expect(t.cs().state?.running).toBeDefined();
+  });
+
+  it('kills the pods of a stopped node and starts them again when it is back', async () => {
+    const t = setup();
+    await t.tick(0);
+    const node = t.get().spec.nodeName!;
+    await t.kubelet.stopNode(node);
+    expect(t.cluster.store.get('Node', undefined, node)?.status.conditions[0]?.status).toBe(
+      'Unknown',
+    );
+    expect(t.ready()).toBe('False');
+    t.kubelet.startNode(node);
+    await t.tick(0);
+    expect(t.runtime.starts).toBe(2);
+    expect(t.cs().restartCount).toBe(1);
+    expect(t.ready()).toBe('True');
+  });
+});
+
+describe('RestartBackoff', () => {
+  it('is 0, 10 s, 20 s ... 5 min, scaled, and resets after 10 minutes of running', () => {
+    const b = new RestartBackoff(1);
+    const delays = Array.from({ length: 8 }, () => b.next(1_000));
+    expect(delays).toEqual([0, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    expect(b.next(600_000)).toBe(0);
+    expect(new RestartBackoff(0.1).next(0) + new RestartBackoff(0.1).nextPull()).toBe(1_000);
+  });
+});

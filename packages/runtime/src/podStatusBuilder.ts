@@ -1,0 +1,65 @@
+import type { ContainerStatus, Pod, PodCondition, PodStatus } from '@l4lab/protocol';
+
+/** What the kubelet knows about one pod, from which it writes `status`. */
+export interface PodState {
+  ip: string;
+  hostIP: string;
+  startTime: string;
+  /** True once a container of this pod has started (the phase never goes back to Pending). */
+  everStarted: boolean;
+  ready: boolean;
+  restartCount: number;
+  state: ContainerStatus['state'];
+  message?: string;
+}
+
+const CONDITIONS: PodCondition['type'][] = [
+  'PodScheduled',
+  'Initialized',
+  'ContainersReady',
+  'Ready',
+];
+
+/**
+ * The pod's status as the kubelet reports it: phase Pending until a container starts, Running
+ * after (a crashed container keeps the pod Running, in CrashLoopBackOff); the four conditions, each
+ * keeping its lastTransitionTime until its status changes.
+ */
+export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
+  const running = s.state?.running !== undefined;
+  const previous = new Map((pod.status?.conditions ?? []).map((c) => [c.type, c]));
+  const want: Record<PodCondition['type'], boolean> = {
+    PodScheduled: true,
+    Initialized: true,
+    ContainersReady: s.ready,
+    Ready: s.ready,
+  };
+  const conditions = CONDITIONS.map((type): PodCondition => {
+    const status = want[type] ? 'True' : 'False';
+    const prev = previous.get(type);
+    const since = prev?.status === status ? (prev.lastTransitionTime ?? now) : now;
+    return {
+      type,
+      status,
+      lastTransitionTime: since,
+      ...(!want[type] ? { reason: 'ContainersNotReady' } : {}),
+    };
+  });
+  return {
+    phase: s.everStarted ? 'Running' : 'Pending',
+    podIP: s.ip,
+    podIPs: [{ ip: s.ip }],
+    hostIP: s.hostIP,
+    startTime: s.startTime,
+    conditions,
+    containerStatuses: pod.spec.containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      ready: s.ready,
+      restartCount: s.restartCount,
+      started: running,
+      ...(s.state ? { state: s.state } : {}),
+    })),
+    ...(s.message ? { message: s.message } : {}),
+  };
+}

@@ -1,0 +1,149 @@
+import type { Command } from '../types.ts';
+import { readFile } from './util.ts';
+
+/** Longest `sleep` (s): an exec is bounded anyway; this keeps one command from using it all. */
+export const MAX_SLEEP_S = 10;
+
+export const echo: Command = async (args, _pod, io) => {
+  let newline = true;
+  let escapes = false;
+  let i = 0;
+  for (; i < args.length && /^-[neE]+$/.test(args[i]!); i++) {
+    if (args[i]!.includes('n')) newline = false;
+    if (args[i]!.includes('e')) escapes = true;
+  }
+  let text = args.slice(i).join(' ');
+  if (escapes) text = text.replaceAll('\\n', '\n').replaceAll('\\t', '\t').replaceAll('\\\\', '\\');
+  io.out(text + (newline ? '\n' : ''));
+  return 0;
+};
+
+export const env: Command = async (args, pod, io) => {
+  if (args.length > 0) {
+    io.err(`env: can't execute '${args[0]}': No such file or directory\n`);
+    return 127;
+  }
+  for (const [k, v] of Object.entries(pod.env)) io.out(`${k}=${v}\n`);
+  return 0;
+};
+
+export const printenv: Command = async (args, pod, io) => {
+  if (args.length === 0) return env(args, pod, io);
+  let code = 0;
+  for (const a of args) {
+    const v = pod.env[a];
+    if (v === undefined) code = 1;
+    else io.out(`${v}\n`);
+  }
+  return code;
+};
+
+export const hostname: Command = async (args, pod, io) => {
+  if (args[0] === '-i') io.out(`${pod.ip}\n`);
+  else io.out(`${pod.hostname}\n`);
+  return 0;
+};
+
+export const cat: Command = async (args, pod, io) => {
+  if (args.length === 0 || (args.length === 1 && args[0] === '-')) {
+    io.out(io.stdin);
+    return 0;
+  }
+  let code = 0;
+  for (const f of args) {
+    const text = f === '-' ? io.stdin : readFile(pod, f);
+    if (text === undefined) {
+      io.err(`cat: can't open '${f}': No such file or directory\n`);
+      code = 1;
+    } else io.out(text);
+  }
+  return code;
+};
+
+export const head: Command = async (args, pod, io) => {
+  let lines = 10;
+  let bytes: number | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^-(n|c)(\d*)$/.exec(a) ?? /^-(\d+)$/.exec(a);
+    if (!m) {
+      if (a.startsWith('-')) {
+        io.err(`head: invalid option -- '${a.slice(1, 2)}'\n`);
+        return 1;
+      }
+      files.push(a);
+      continue;
+    }
+    const v = Number(m[2] === undefined ? m[1] : m[2] || args[++i]);
+    if (!Number.isInteger(v) || v < 0) {
+      io.err(`head: invalid number '${args[i]}'\n`);
+      return 1;
+    }
+    if (m[1] === 'c') bytes = v;
+    else lines = v;
+  }
+  const text = files.length ? files.map((f) => readFile(pod, f) ?? '').join('') : io.stdin;
+  if (bytes !== undefined) io.out(text.slice(0, bytes));
+  else
+    io.out(
+      text
+        .split(/(?<=\n)/)
+        .slice(0, lines)
+        .join(''),
+    );
+  return 0;
+};
+
+export const grep: Command = async (args, pod, io) => {
+  const flags = new Set<string>();
+  const rest: string[] = [];
+  for (const a of args) {
+    if (/^-[ivcqE]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
+    else rest.push(a);
+  }
+  const [pattern, ...files] = rest;
+  if (pattern === undefined) {
+    io.err('Usage: grep [-ivcqE] PATTERN [FILE]...\n');
+    return 2;
+  }
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, flags.has('i') ? 'i' : '');
+  } catch {
+    io.err(`grep: bad regex '${pattern}'\n`);
+    return 2;
+  }
+  const text = files.length ? files.map((f) => readFile(pod, f) ?? '').join('') : io.stdin;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const hits = lines.filter((l) => re.test(l) !== flags.has('v'));
+  if (flags.has('c')) io.out(`${hits.length}\n`);
+  else if (!flags.has('q')) for (const l of hits) io.out(`${l}\n`);
+  return hits.length > 0 ? 0 : 1;
+};
+
+export const sleep: Command = async (args, _pod, io) => {
+  const s = Number(args[0]);
+  if (args.length !== 1 || !Number.isFinite(s) || s < 0) {
+    io.err(`sleep: invalid number '${args[0] ?? ''}'\n`);
+    return 1;
+  }
+  if (s > MAX_SLEEP_S) {
+    io.err(`sleep: at most ${MAX_SLEEP_S} seconds in l4lab's built-in shell\n`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(done, s * 1000); // the exec's deadline aborts it
+    io.signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      io.signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+  return io.signal.aborted ? 130 : 0;
+};
+
+export const trueCmd: Command = async () => 0;
+export const falseCmd: Command = async () => 1;

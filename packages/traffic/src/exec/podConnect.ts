@@ -1,0 +1,168 @@
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { ExecTraceEntry } from '@l4lab/protocol';
+import { hostsFile, resolveName, type Resolution } from './resolveName.ts';
+import type { CommandIO, PodContext } from './types.ts';
+
+/** Resolves a host name from the pod (trace entries go to the exec's trace). */
+export async function podResolve(
+  name: string,
+  pod: PodContext,
+  io: CommandIO,
+): Promise<Resolution> {
+  const r = await resolveName(
+    name,
+    {
+      conf: pod,
+      dns: pod.dns,
+      hosts: hostsFile(pod.ip, pod.hostname),
+      from: pod.net.localAddress ?? pod.ip,
+    },
+    io.signal,
+  );
+  for (const t of r.trace) io.trace(t);
+  return r;
+}
+
+export type ConnectOutcome = Extract<ExecTraceEntry, { kind: 'connect' }>['outcome'];
+
+export function outcomeOf(err: NodeJS.ErrnoException): ConnectOutcome {
+  if (err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET') return 'refused';
+  if (err.code === 'ETIMEDOUT') return 'timeout';
+  return 'error';
+}
+
+/** libc's strerror for the codes the tools print. */
+export function strerror(err: NodeJS.ErrnoException): string {
+  const m: Record<string, string> = {
+    ECONNREFUSED: 'Connection refused',
+    ECONNRESET: 'Connection reset by peer',
+    ETIMEDOUT: 'Connection timed out',
+    EHOSTUNREACH: 'No route to host',
+    ENETUNREACH: 'Network is unreachable',
+    EADDRNOTAVAIL: 'Address not available',
+  };
+  return m[err.code ?? ''] ?? err.message;
+}
+
+/** A TCP connection from the pod's own address to ip:port (the virtual address; routed here). */
+export function podSocket(pod: PodContext, ip: string, port: number): Socket {
+  const to = pod.net.route(ip, port, 'TCP');
+  return connect({
+    host: to.ip,
+    port: to.port,
+    ...(pod.net.localAddress ? { localAddress: pod.net.localAddress } : {}),
+  });
+}
+
+/** Records the connection's outcome in the trace once it connects or fails. */
+export function traceConnection(
+  s: Socket,
+  host: string,
+  ip: string,
+  port: number,
+  pod: PodContext,
+  io: CommandIO,
+): void {
+  const entry = (outcome: ConnectOutcome) =>
+    io.trace({
+      kind: 'connect',
+      protocol: 'TCP',
+      host,
+      from: `${pod.net.localAddress ?? s.localAddress ?? pod.ip}:${s.localPort ?? 0}`,
+      to: `${ip}:${port}`,
+      outcome,
+    });
+  const onConnect = () => {
+    s.off('error', onError);
+    entry('ok');
+  };
+  const onError = (e: NodeJS.ErrnoException) => {
+    s.off('connect', onConnect);
+    entry(outcomeOf(e));
+  };
+  s.once('connect', onConnect);
+  s.once('error', onError);
+}
+
+export interface HttpAnswer {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  /** Raw header lines, as received. */
+  headers: [string, string][];
+  body: Buffer;
+  /** The connection's local address (the pod's IP and port in native mode). */
+  local: { ip: string; port: number };
+}
+
+/** One HTTP/1.1 request on a new connection from the pod; the body is cut at `maxBody` bytes. */
+export function podHttp(
+  pod: PodContext,
+  io: CommandIO,
+  o: {
+    host: string;
+    ip: string;
+    port: number;
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    timeoutMs: number;
+    maxBody: number;
+  },
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const to = pod.net.route(o.ip, o.port, 'TCP');
+    const req = request({
+      host: to.ip,
+      port: to.port,
+      method: o.method,
+      path: o.path,
+      headers: o.headers,
+      setHost: false,
+      agent: false,
+      signal: io.signal,
+      ...(pod.net.localAddress ? { localAddress: pod.net.localAddress } : {}),
+    });
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+      o.timeoutMs,
+    );
+    const local = { ip: pod.net.localAddress ?? pod.ip, port: 0 };
+    req.once('socket', (s: Socket) => {
+      traceConnection(s, o.host, o.ip, o.port, pod, io);
+      s.once('connect', () => (local.port = s.localPort ?? 0));
+    });
+    req.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size < o.maxBody) chunks.push(c.subarray(0, o.maxBody - size));
+        size += c.length;
+      });
+      res.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      res.once('end', () => {
+        clearTimeout(timer);
+        const raw = res.rawHeaders;
+        const headers: [string, string][] = [];
+        for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          httpVersion: res.httpVersion,
+          headers,
+          body: Buffer.concat(chunks),
+          local,
+        });
+      });
+    });
+    req.end();
+  });
+}

@@ -1,0 +1,134 @@
+// The built-in shell with a fake pod (no sockets: the nameserver is an in-memory fake).
+// Addresses: pod 127.244.1.9, kube-dns 127.96.0.10, Services 127.96.0.0/16.
+import { describe, expect, it } from 'vitest';
+import { podResolvConf } from './resolveName.ts';
+import { runShell } from './shell.ts';
+import type { PodContext } from './types.ts';
+
+function pod(): PodContext {
+  return {
+    namespace: 'default',
+    name: 'client-abc',
+    ip: '127.244.1.9',
+    hostname: 'client-abc',
+    ...podResolvConf('default', '127.96.0.10'),
+    env: { HOSTNAME: 'client-abc', MY_NGINX_SERVICE_HOST: '127.96.0.12' },
+    dns: {
+      server: '127.96.0.10',
+      async query(name) {
+        if (name === 'alias.default.svc.cluster.local')
+          return {
+            rcode: 'NOERROR',
+            transport: 'udp',
+            attempts: [],
+            answers: [
+              { name, type: 'CNAME', ttl: 5, data: 'web.web.svc.cluster.local' },
+              { name: 'web.web.svc.cluster.local', type: 'A', ttl: 5, data: '127.96.0.13' },
+            ],
+          };
+        return { rcode: 'NXDOMAIN', transport: 'udp', attempts: [], answers: [] };
+      },
+    },
+    net: { route: (ip, port) => ({ ip, port }), localAddress: '127.244.1.9' },
+    files: new Map(),
+  };
+}
+
+const run = (line: string, p = pod(), opts = {}) => runShell(line, p, opts);
+
+describe('runShell', () => {
+  it('runs lists with && || ; and keeps $?', async () => {
+    expect((await run('false && echo no || echo yes; echo $?')).stdout).toBe('yes\n0\n');
+    expect((await run('false; echo $?')).stdout).toBe('1\n');
+  });
+
+  it('answers like busybox for an unknown command', async () => {
+    expect(await run('ls -l')).toMatchObject({
+      stdout: '',
+      stderr: 'sh: ls: not found\n',
+      exitCode: 127,
+    });
+    expect(await run('/bin/foo')).toMatchObject({ exitCode: 127, stderr: 'sh: foo: not found\n' });
+  });
+
+  it('pipes output into head and grep', async () => {
+    expect((await run('cat /etc/resolv.conf | head -n 1')).stdout).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local\n',
+    );
+    expect((await run('env | grep SERVICE_HOST')).stdout).toBe(
+      'MY_NGINX_SERVICE_HOST=127.96.0.12\n',
+    );
+  });
+
+  it('shows the kubelet-managed files and the hostname', async () => {
+    expect((await run('cat /etc/resolv.conf')).stdout).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 127.96.0.10\noptions ndots:5\n',
+    );
+    expect((await run('cat /etc/hosts')).stdout).toContain('127.244.1.9\tclient-abc\n');
+    expect((await run('hostname; echo $HOSTNAME')).stdout).toBe('client-abc\nclient-abc\n');
+    expect(await run('cat /nope')).toMatchObject({
+      exitCode: 1,
+      stderr: "cat: can't open '/nope': No such file or directory\n",
+    });
+  });
+
+  it('redirects to /dev/null, to files in the pod and between streams', async () => {
+    const p = pod();
+    expect((await run('echo hi > /tmp/x; echo more >> /tmp/x; cat /tmp/x', p)).stdout).toBe(
+      'hi\nmore\n',
+    );
+    expect(await run('foo 2>&1', p)).toMatchObject({ stdout: 'sh: foo: not found\n', stderr: '' });
+    expect(await run('foo 2>/dev/null', p)).toMatchObject({
+      stdout: '',
+      stderr: '',
+      exitCode: 127,
+    });
+    expect((await run('echo x > /etc/hosts', p)).stderr).toBe(
+      "sh: can't create /etc/hosts: Read-only file system\n",
+    );
+  });
+
+  it('runs sh -c, variables and exit', async () => {
+    expect((await run(`sh -c 'X=1; echo "x=$X"'`)).stdout).toBe('x=1\n');
+    expect(await run('echo a; exit 3; echo b')).toMatchObject({ stdout: 'a\n', exitCode: 3 });
+  });
+
+  it('prints nslookup like busybox, CNAME as canonical name', async () => {
+    const r = await run('nslookup alias');
+    expect(r.stdout).toBe(
+      'Server:\t\t127.96.0.10\nAddress:\t127.96.0.10:53\n\n' +
+        'alias.default.svc.cluster.local\tcanonical name = web.web.svc.cluster.local\n' +
+        'Name:\tweb.web.svc.cluster.local\nAddress: 127.96.0.13\n\n',
+    );
+    expect(r.trace[0]).toMatchObject({
+      kind: 'dns',
+      name: 'alias.default.svc.cluster.local',
+      from: '127.244.1.9',
+    });
+    const nx = await run('nslookup nope');
+    expect(nx.exitCode).toBe(1);
+    expect(nx.stdout).toContain("** server can't find nope: NXDOMAIN\n");
+  });
+
+  it('reports syntax errors with exit code 2', async () => {
+    expect(await run('echo "a')).toMatchObject({
+      exitCode: 2,
+      stderr: 'sh: syntax error: unterminated quoted string\n',
+    });
+  });
+
+  it('is bounded in output and in time', async () => {
+    const big = await run('echo 0123456789abcdef', pod(), { maxOutputBytes: 8 });
+    expect(big).toMatchObject({ stdout: '01234567', truncated: true });
+    const slow = await run('sleep 5; echo never', pod(), { timeoutMs: 20 });
+    expect(slow).toMatchObject({ stdout: '', exitCode: 124, timedOut: true });
+    expect((await run('sleep 60')).stderr).toMatch(/at most 10 seconds/);
+  });
+
+  it('a cancelled exec stops', async () => {
+    const ac = new AbortController();
+    const r = run('sleep 5; echo never', pod(), { signal: ac.signal });
+    ac.abort();
+    expect(await r).toMatchObject({ stdout: '', exitCode: 130 });
+  });
+});

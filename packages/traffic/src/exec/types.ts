@@ -1,0 +1,79 @@
+import type { ExecResponse, ExecTraceEntry, Pod } from '@l4lab/protocol';
+
+/** One answer record of a DNS reply, data as text. */
+export interface DnsAnswerRecord {
+  name: string;
+  type: string;
+  ttl: number;
+  data: string;
+}
+
+/** A stub resolver's transport to the cluster's nameserver (`@l4lab/dns`'s DnsClient is one). */
+export interface DnsTransport {
+  /** The nameserver's address as the pod sees it (the kube-dns ClusterIP). */
+  readonly server: string;
+  query(
+    name: string,
+    type: string,
+    signal?: AbortSignal,
+  ): Promise<{
+    rcode: string;
+    answers: DnsAnswerRecord[];
+    transport: 'udp' | 'tcp';
+    attempts: string[];
+  }>;
+}
+
+/** How a pod reaches the network: from its own IP, through l4lab's address plan. */
+export interface PodNetwork {
+  /** Where a virtual address really listens on this host (itself in native mode). */
+  route(ip: string, port: number, protocol: 'TCP' | 'UDP'): { ip: string; port: number };
+  /** The source address of the pod's connections (its IP in native mode; none when mapped). */
+  localAddress: string | undefined;
+}
+
+/** What the built-in tools see of the pod they run in. */
+export interface PodContext {
+  namespace: string;
+  name: string;
+  ip: string;
+  hostname: string;
+  /** /etc/resolv.conf */
+  nameserver: string;
+  searches: string[];
+  ndots: number;
+  env: Record<string, string>;
+  dns: DnsTransport;
+  /** A transport to another nameserver (`nslookup name 127.96.0.10`). */
+  dnsAt?: (server: string) => DnsTransport;
+  net: PodNetwork;
+  /** The pod's writable files (wget's downloads), kept in memory, bounded. */
+  files: Map<string, string>;
+}
+
+/** The streams and limits of one running command. */
+export interface CommandIO {
+  stdin: string;
+  out(s: string): void;
+  err(s: string): void;
+  trace(e: ExecTraceEntry): void;
+  signal: AbortSignal;
+  /** Milliseconds left before the exec's deadline. */
+  remainingMs(): number;
+}
+
+export type Command = (args: string[], pod: PodContext, io: CommandIO) => Promise<number>;
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  maxOutputBytes?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a command line in a pod. The built-in shell is the first implementation; a runtime with real
+ * containers (docker) can provide its own (`docker exec`) for pods whose image has a shell.
+ */
+export interface PodExecutor {
+  exec(pod: Pod, command: string, opts?: ExecOptions): Promise<ExecResponse>;
+}
