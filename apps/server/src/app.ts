@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HealthzResponse, ServerInfo } from '@l4lab/protocol';
-import type { Cluster } from '@l4lab/cluster';
-import type { ConnectionStats } from '@l4lab/dataplane';
+import type { Cluster, PortMapper } from '@l4lab/cluster';
+import type { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
 import type { Kubelet } from '@l4lab/runtime';
 import type { PodExecutor, TrafficManager } from '@l4lab/traffic';
 import type { EventHub } from './eventHub.ts';
@@ -11,12 +11,14 @@ import { sendError } from './httpError.ts';
 import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import { applyRoutes } from './routes/applyRoutes.ts';
+import { frontendRoutes } from './routes/frontendRoutes.ts';
 import { execRoutes } from './routes/execRoutes.ts';
 import { kubectlRoutes } from './routes/kubectlRoutes.ts';
 import { nodeRoutes } from './routes/nodeRoutes.ts';
 import { objectRoutes } from './routes/objectRoutes.ts';
 import { podRoutes } from './routes/podRoutes.ts';
 import { scenarioRoutes } from './routes/scenarioRoutes.ts';
+import { serviceRoutes } from './routes/serviceRoutes.ts';
 import { trafficRoutes } from './routes/trafficRoutes.ts';
 
 export interface AppDeps {
@@ -30,6 +32,9 @@ export interface AppDeps {
   executor: PodExecutor;
   hub: EventHub;
   stats: ConnectionStats;
+  /** kube-proxy and the address mapping, for GET /api/frontends. */
+  proxier: UserspaceProxier;
+  mapper: PortMapper;
   logger: Logger;
   webDist: string;
   scenariosDir: string;
@@ -61,6 +66,8 @@ export function createApp(d: AppDeps): Express {
   api.use(trafficRoutes(d.traffic, d.hub, d.stats));
   api.use(execRoutes(d.cluster, d.executor));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
+  api.use(serviceRoutes(d.cluster));
+  api.use(frontendRoutes(d.cluster, d.proxier, d.mapper));
   api.use((req, res) =>
     sendError(res, 404, 'L4_E_NOT_FOUND', `no such API call: ${req.method} /api${req.path}`),
   );

@@ -275,6 +275,99 @@ describe('NodePort and LoadBalancer', () => {
   });
 });
 
+describe('more kube-proxy rules', () => {
+  it('loadBalancerSourceRanges lets listed clients in and drops the others', async () => {
+    if (!native()) return; // distinct client addresses need 127/8 routing
+    await t.apply(
+      deployment('ranged', 1) +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: ranged}\nspec:\n  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  loadBalancerSourceRanges: [127.30.0.1/32]\n  selector: {app: ranged}\n  ports: [{port: 80}]\n',
+    );
+    await ready('ranged-', 1);
+    const svc = await waitFor('an ingress IP', async () => {
+      const s = await service('ranged');
+      return s.status?.loadBalancer?.ingress?.[0]?.ip ? s : undefined;
+    });
+    expect(svc.spec.ports![0]!.nodePort).toBeUndefined(); // allocateLoadBalancerNodePorts: false
+    const ip = svc.status!.loadBalancer!.ingress![0]!.ip;
+    await waitFor(
+      'the LB frontend',
+      async () => (await getPod(ip, 80, client(1)).catch(() => '')) || undefined,
+    );
+    const denied = await getPod(ip, 80, client(2), 700).then(
+      () => 'answered',
+      (e: NodeJS.ErrnoException) => e.code,
+    );
+    expect(denied).toBe('ETIMEDOUT');
+    const drop = (await events(10))
+      .filter((e) => e.service.name === 'ranged' && e.outcome === 'dropped')
+      .at(-1);
+    expect(drop?.reason).toBe(
+      'client 127.30.0.2 not in loadBalancerSourceRanges (127.30.0.1/32): dropped',
+    );
+  });
+
+  it('externalIPs are captured like LB IPs; headless and ExternalName say they have no listener', async () => {
+    await t.apply(
+      deployment('extip', 1) +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: extip}\nspec:\n  externalIPs: [' +
+        t.config.loadBalancerPool.replace(/\.0\/24$/, '.250') +
+        ']\n  selector: {app: extip}\n  ports: [{port: 8081, targetPort: 80}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: headless}\nspec:\n  clusterIP: None\n  selector: {app: extip}\n  ports: [{port: 80}]\n',
+    );
+    await ready('extip-', 1);
+    const ext = t.config.loadBalancerPool.replace(/\.0\/24$/, '.250');
+    const target = t.target(ext, 8081);
+    const pod = await waitFor(
+      'the externalIP',
+      async () => (await getPod(target.host, target.port).catch(() => '')) || undefined,
+    );
+    expect(pod).toMatch(/^extip-/);
+    const { body } = await t.api<{
+      items: { service: string; kind: string; ip: string }[];
+      notes: { service: string; note: string }[];
+    }>('GET', '/api/frontends');
+    expect(body.items).toContainEqual(
+      expect.objectContaining({ service: 'default/extip', kind: 'ExternalIP', ip: ext }),
+    );
+    expect(body.items.some((f) => f.service === 'default/headless')).toBe(false);
+    expect(body.notes).toContainEqual({
+      service: 'default/headless',
+      note: 'headless: DNS only (one A record per ready pod), no listener',
+    });
+  });
+
+  it('internalTrafficPolicy Local: a pod reaches only endpoints on its own node', async () => {
+    await t.apply(
+      deployment('itp', 3) +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: itp}\nspec:\n  internalTrafficPolicy: Local\n  selector: {app: itp}\n  ports: [{port: 80}]\n',
+    );
+    const pods = await ready('itp-', 3);
+    if (!native()) return; // the source address of an exec is the pod's own only in native mode
+    const ip = (await service('itp')).spec.clusterIP!;
+    // (a client outside the cluster would be dropped here: wait on kube-proxy's own list instead)
+    await waitFor('the frontend', async () => {
+      const f = await t.api<{ items: { ip: string }[] }>('GET', '/api/frontends');
+      return f.body.items.some((x) => x.ip === ip) ? true : undefined;
+    });
+    for (const from of pods) {
+      const r = await t.api<{ stdout: string; exitCode: number }>(
+        'POST',
+        `/api/pods/default/${from.metadata.name}/exec`,
+        JSON.stringify({ command: `wget -q -O - http://${ip}/` }),
+        'application/json',
+      );
+      expect(r.body.exitCode).toBe(0);
+      const served = /Served by pod <b>default\/([^<]+)<\/b>/.exec(r.body.stdout)?.[1];
+      const servedPod = pods.find((p) => p.metadata.name === served)!;
+      expect(servedPod.spec.nodeName).toBe(from.spec.nodeName);
+    }
+    const last = (await events(10))
+      .filter((e) => e.service.name === 'itp' && e.outcome === 'ok')
+      .at(-1)!;
+    expect(last.client.pod).toMatch(/^default\/itp-/);
+    expect(last.reason).toMatch(/internalTrafficPolicy Local \(node-\d\)$/);
+  });
+});
+
 describe('UDP', () => {
   it('forwards datagrams both ways to nginx pods answering on a UDP containerPort', async () => {
     await t.apply(
@@ -301,6 +394,17 @@ describe('UDP', () => {
     expect(pods.map((p) => `default/${p.metadata.name}`)).toContain(answer);
     const udp = (await events(20)).filter((e) => e.protocol === 'UDP' && e.service.name === 'udp');
     expect(udp.at(-1)).toMatchObject({ outcome: 'open', service: { port: 'echo' } });
+    // Removing the endpoint flushes the stale flow (conntrack -D), with its bytes.
+    const served = udp.at(-1)!.endpoint!.pod;
+    await t.api('DELETE', `/api/objects/pods/default/${served}`);
+    const flushed = await waitFor('the flushed flow', async () =>
+      (await events(50)).find(
+        (e) => e.protocol === 'UDP' && e.endpoint?.pod === served && e.outcome !== 'open',
+      ),
+    );
+    expect(flushed.reason).toMatch(/endpoint removed: stale UDP flow flushed$/);
+    expect(flushed.bytesIn).toBeGreaterThan(0);
+    expect(flushed.bytesOut).toBeGreaterThan(0);
   });
 });
 

@@ -144,6 +144,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     executor,
     hub,
     stats,
+    proxier,
+    mapper,
     logger,
     webDist: config.webDist,
     scenariosDir: config.scenariosDir,

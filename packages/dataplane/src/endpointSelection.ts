@@ -7,7 +7,7 @@ import type { EndpointInfo } from './types.ts';
 export function eligibleEndpoints(all: EndpointInfo[]): EndpointInfo[] {
   const ready = all.filter((e) => e.ready);
   const chosen = ready.length > 0 ? ready : all.filter((e) => e.serving && e.terminating);
-  return chosen.sort((a, b) => compareEndpoint(a, b));
+  return chosen.sort(compareEndpoint);
 }
 
 function compareEndpoint(a: EndpointInfo, b: EndpointInfo): number {
@@ -36,4 +36,33 @@ export function pickRandom(
     endpoint: eligible[i]!,
     reason: `random ${i + 1} of ${eligible.length}${servingOnly ? ' (terminating, still serving)' : ''}`,
   };
+}
+
+export interface CategorizedEndpoints {
+  /** Eligible endpoints cluster-wide. */
+  cluster: EndpointInfo[];
+  /** Eligible endpoints on one node (computed once per node). */
+  local(node: string): EndpointInfo[];
+}
+
+const categorized = new WeakMap<readonly EndpointInfo[], CategorizedEndpoints>();
+
+/**
+ * kube-proxy's CategorizeEndpoints, memoized per endpoints list: the lists are replaced (never
+ * mutated) at each sync, so a connection costs a lookup, not a filter and a sort.
+ */
+export function categorizeEndpoints(all: EndpointInfo[]): CategorizedEndpoints {
+  let c = categorized.get(all);
+  if (c) return c;
+  const byNode = new Map<string, EndpointInfo[]>();
+  c = {
+    cluster: eligibleEndpoints(all),
+    local(node) {
+      let l = byNode.get(node);
+      if (!l) byNode.set(node, (l = eligibleEndpoints(all.filter((e) => e.nodeName === node))));
+      return l;
+    },
+  };
+  categorized.set(all, c);
+  return c;
 }

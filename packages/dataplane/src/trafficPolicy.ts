@@ -1,5 +1,5 @@
 import type { FrontendKind } from '@l4lab/protocol';
-import { eligibleEndpoints } from './endpointSelection.ts';
+import { categorizeEndpoints } from './endpointSelection.ts';
 import type { EndpointInfo, NodeInfo, ServicePortInfo } from './types.ts';
 
 export type Route =
@@ -24,7 +24,8 @@ export interface RouteRequest {
  */
 export function route(r: RouteRequest): Route {
   const { svc } = r;
-  const cluster = eligibleEndpoints(r.endpoints);
+  const sets = categorizeEndpoints(r.endpoints);
+  const cluster = sets.cluster;
   if (cluster.length === 0) {
     return {
       action: 'reject',
@@ -34,7 +35,7 @@ export function route(r: RouteRequest): Route {
   const external = r.frontend !== 'ClusterIP';
   if (external && svc.externalTrafficPolicy === 'Local') {
     const node = r.node?.name ?? '';
-    const local = eligibleEndpoints(r.endpoints.filter((e) => e.nodeName === node));
+    const local = sets.local(node);
     if (local.length === 0) {
       return {
         action: 'drop',
@@ -49,7 +50,7 @@ export function route(r: RouteRequest): Route {
   }
   if (!external && svc.internalTrafficPolicy === 'Local') {
     const node = r.clientNode;
-    const local = node ? eligibleEndpoints(r.endpoints.filter((e) => e.nodeName === node)) : [];
+    const local = node ? sets.local(node) : [];
     if (local.length === 0) {
       return {
         action: 'drop',

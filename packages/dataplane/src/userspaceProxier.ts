@@ -177,6 +177,11 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     };
   }
 
+  /** Every frontend listening now (virtual address, kind, node, Service port). */
+  frontends(): FrontendSpec[] {
+    return [...this.#listeners.values()].map((l) => ({ ...l.spec }));
+  }
+
   syncProxyRules(): Promise<void> {
     this.#syncing = this.#syncing.then(() => this.#sync());
     return this.#syncing;

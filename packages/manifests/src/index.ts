@@ -7,9 +7,11 @@
 //   validateObject(obj)    -> FieldError[]                 Kubernetes validation of one object (no positions)
 //   applyDefaults(obj)     -> KubeObject                   Kubernetes defaulting (type ClusterIP, protocol TCP, ...)
 //   formatFieldError(e)    -> string                       `<path>: <Type>: <value>: <detail>`
+//   kubernetesJsonSchema() -> JsonSchema                   the editor's schema, from the validator's field lists
 export * from './types.ts';
 export { parseManifests } from './parse.ts';
 export { checkManifests } from './check.ts';
 export { validateObject } from './validate.ts';
 export { applyDefaults } from './defaults.ts';
 export { formatFieldError } from './fieldError.ts';
+export { kubernetesJsonSchema, type JsonSchema } from './jsonSchema.ts';

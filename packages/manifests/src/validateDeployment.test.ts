@@ -43,7 +43,10 @@ describe('Deployment validation', () => {
 
   it('requires a selector that matches the template labels', () => {
     const noSelector = makeDeployment((d) => Reflect.deleteProperty(d.spec, 'selector'));
-    expect(messages(noSelector)).toEqual(['spec.selector: Required value']);
+    expect(messages(noSelector)).toEqual([
+      'spec.selector: Required value',
+      'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web", "tier":"front"}: `selector` does not match template `labels`',
+    ]);
     const mismatch = makeDeployment((d) => (d.spec.selector = { matchLabels: { app: 'api' } }));
     expect(messages(mismatch)).toEqual([
       'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web", "tier":"front"}: ' +

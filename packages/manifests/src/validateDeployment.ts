@@ -61,10 +61,10 @@ export function validateDeployment(d: DeploymentShape): FieldError[] {
   if (selector !== undefined && !selectorParses(selector)) {
     errs.push(invalid('spec.selector', goLabelSelector(selector), 'invalid label selector'));
   } else {
+    // A missing selector is labels.Nothing(): it matches no template, so both errors show.
     if (
-      selector !== undefined &&
-      !selectorIsEmpty(selector) &&
-      !selectorMatches(selector, templateLabels)
+      selector === undefined ||
+      (!selectorIsEmpty(selector) && !selectorMatches(selector, templateLabels))
     ) {
       errs.push(
         invalid(

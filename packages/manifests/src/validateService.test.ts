@@ -257,7 +257,7 @@ describe('Service validation', () => {
     ]);
     const loopback = makeService((s) => (s.spec.externalIPs = ['127.0.0.1']));
     expect(messages(loopback)).toEqual([
-      'spec.externalIPs[0]: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
+      'spec.externalIPs[0]: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128); in l4lab, use another 127.x.y.z address',
     ]);
     const ranges = makeService((s) => loose(s.spec, { loadBalancerSourceRanges: ['10.0.0.0/8'] }));
     expect(messages(ranges)).toEqual([

@@ -64,13 +64,20 @@ export function validateServiceIPs(spec: ServiceIPsShape): FieldError[] {
 
 function validateNonSpecialIP(ip: string, path: string): FieldError[] {
   const v4 = isIPv4(ip);
-  const first = v4 ? Number(ip.split('.')[0]) : -1;
   const lower = ip.toLowerCase();
   const errs: FieldError[] = [];
   if (ip === '0.0.0.0' || /^[0:]+$/.test(ip))
     errs.push(invalid(path, ip, `may not be unspecified (${ip})`));
-  if (first === 127 || (!v4 && /^[0:]*:0*1$/.test(ip))) {
-    errs.push(invalid(path, ip, 'may not be in the loopback range (127.0.0.0/8, ::1/128)'));
+  // Kubernetes refuses the whole loopback range here. Every l4lab address is a loopback address,
+  // so l4lab deviates: only the host's own 127.0.0.1 (and ::1) are refused (README: deviations).
+  if (ip === '127.0.0.1' || (!v4 && /^[0:]*:0*1$/.test(ip))) {
+    errs.push(
+      invalid(
+        path,
+        ip,
+        'may not be in the loopback range (127.0.0.0/8, ::1/128); in l4lab, use another 127.x.y.z address',
+      ),
+    );
   }
   if (ip.startsWith('169.254.') || /^fe[89ab][0-9a-f]:/.test(lower)) {
     errs.push(invalid(path, ip, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)'));

@@ -1,43 +1,46 @@
-import type { Endpoint, EndpointSlice, Pod, Service, WatchEvent } from '@l4lab/protocol';
+import type { EndpointSlice, Service, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
 import { randomSuffix } from '../names.ts';
 import { serviceSelects } from '../selectors.ts';
-import { isPodReady, isPodTerminating } from '../podStatus.ts';
+import { isPodReady } from '../podStatus.ts';
+import {
+  MAX_ENDPOINTS_PER_SLICE,
+  desiredGroups,
+  sliceLabels,
+  slicePrefix,
+} from './endpointSlicePlan.ts';
+import type { SliceContent } from './endpointSliceReconciler.ts';
+import { planSlices } from './endpointSliceReconciler.ts';
+
+export { MAX_ENDPOINTS_PER_SLICE, resolveTargetPort } from './endpointSlicePlan.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
-/** Resolves a Service port's targetPort for one pod: a number as is, a name via containerPorts. */
-export function resolveTargetPort(
-  pod: Pod,
-  targetPort: number | string,
-  protocol: string,
-): number | undefined {
-  if (typeof targetPort === 'number') return targetPort;
-  for (const c of pod.spec.containers) {
-    for (const p of c.ports ?? []) {
-      if (p.name === targetPort && (p.protocol ?? 'TCP') === protocol) return p.containerPort;
-    }
-  }
-  return undefined;
-}
-
 /**
- * The EndpointSlice controller: for each Service with a selector, one slice listing the matching
- * pods that have an IP, with ready / serving / terminating conditions.
+ * The EndpointSlice controller: for each Service with a selector, slices listing the matching pods
+ * that have an IP, with ready / serving / terminating conditions; one group of slices per distinct
+ * set of resolved ports (named targetPorts are resolved per pod), at most 100 endpoints a slice.
  */
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice';
   readonly #ctx: ControllerContext;
+  readonly #maxEndpointsPerSlice: number;
 
-  constructor(ctx: ControllerContext) {
+  constructor(ctx: ControllerContext, maxEndpointsPerSlice = MAX_ENDPOINTS_PER_SLICE) {
     this.#ctx = ctx;
+    this.#maxEndpointsPerSlice = maxEndpointsPerSlice;
   }
 
   keysFor(event: WatchEvent): string[] {
     const o = event.object;
     if (o.kind === 'Service') return [`${o.metadata.namespace}/${o.metadata.name}`];
+    if (o.kind === 'EndpointSlice') {
+      const svc = o.metadata.labels?.[SERVICE_NAME_LABEL];
+      return svc && event.type === 'DELETED' ? [`${o.metadata.namespace}/${svc}`] : [];
+    }
     if (o.kind === 'Pod') {
       return this.#ctx.store
         .list('Service', o.metadata.namespace)
@@ -50,96 +53,73 @@ export class EndpointSliceController implements Controller {
     const { store } = this.#ctx;
     const [ns, name] = splitKey(key);
     const svc = store.get('Service', ns, name);
-    const existing = store
+    const managed = store
       .list('EndpointSlice', ns)
-      .filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === name);
+      .filter(
+        (s) =>
+          s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
+          s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+      );
     if (!svc || !svc.spec.selector || svc.spec.type === 'ExternalName') {
-      for (const s of existing) store.remove('EndpointSlice', ns, s.metadata.name);
+      for (const s of managed) store.remove('EndpointSlice', ns, s.metadata.name);
       return;
     }
-    const desired = this.#desiredSlice(
-      svc,
-      existing.find((s) => ownedBy(s, svc)),
+    // Slices of an earlier Service of the same name are garbage, never reused.
+    const owned = managed.filter((s) => ownedBy(s, svc));
+    for (const s of managed)
+      if (!ownedBy(s, svc)) store.remove('EndpointSlice', ns, s.metadata.name);
+
+    const pods = store
+      .list('Pod', ns)
+      .filter((p) => serviceSelects(svc.spec.selector, p.metadata.labels));
+    const plan = planSlices(
+      owned,
+      desiredGroups(svc, pods, isPodReady),
+      this.#maxEndpointsPerSlice,
     );
-    for (const s of existing) {
-      if (s.metadata.name !== desired.metadata.name)
-        store.remove('EndpointSlice', ns, s.metadata.name);
+    const labels = sliceLabels(svc, MANAGED_BY);
+    const byName = new Map(owned.map((s) => [s.metadata.name, s]));
+    for (const content of plan.create) store.put(this.#slice(svc, undefined, content, labels));
+    for (const u of plan.update) store.put(this.#slice(svc, byName.get(u.name), u.content, labels));
+    for (const s of plan.unchanged) {
+      if (JSON.stringify(s.metadata.labels) !== JSON.stringify(labels)) {
+        store.put(this.#slice(svc, s, s, labels));
+      }
     }
-    const current = existing.find((s) => s.metadata.name === desired.metadata.name);
-    if (
-      !current ||
-      JSON.stringify([current.endpoints, current.ports]) !==
-        JSON.stringify([desired.endpoints, desired.ports])
-    ) {
-      store.put(desired);
+    for (const s of plan.delete) store.remove('EndpointSlice', ns, s.metadata.name);
+  }
+
+  #newName(svc: Service): string {
+    const ns = svc.metadata.namespace;
+    for (;;) {
+      const name = `${slicePrefix(svc.metadata.name)}${randomSuffix(5, this.#ctx.random)}`;
+      if (!this.#ctx.store.get('EndpointSlice', ns, name)) return name;
     }
   }
 
-  #desiredSlice(svc: Service, current: EndpointSlice | undefined): EndpointSlice {
-    const ns = svc.metadata.namespace ?? 'default';
-    const pods = this.#ctx.store
-      .list('Pod', ns)
-      .filter(
-        (p) =>
-          serviceSelects(svc.spec.selector, p.metadata.labels) &&
-          p.status?.podIP &&
-          p.status.phase !== 'Succeeded' &&
-          p.status.phase !== 'Failed',
-      );
-    const ports = (svc.spec.ports ?? []).map((sp) => {
-      const protocol = sp.protocol ?? 'TCP';
-      const target = sp.targetPort ?? sp.port;
-      const resolved = pods
-        .map((p) => resolveTargetPort(p, target, protocol))
-        .find((x) => x !== undefined);
-      return {
-        name: sp.name ?? '',
-        port: resolved ?? (typeof target === 'number' ? target : 0),
-        protocol,
-      };
-    });
-    const endpoints: Endpoint[] = pods
-      .map((p) => {
-        const serving = isPodReady(p);
-        const terminating = isPodTerminating(p);
-        return {
-          addresses: [p.status!.podIP!],
-          conditions: {
-            ready: svc.spec.publishNotReadyAddresses === true || (serving && !terminating),
-            serving,
-            terminating,
-          },
-          ...(p.spec.nodeName ? { nodeName: p.spec.nodeName } : {}),
-          targetRef: {
-            kind: 'Pod' as const,
-            namespace: ns,
-            name: p.metadata.name,
-            uid: p.metadata.uid ?? '',
-          },
-        };
-      })
-      .sort((a, b) => a.addresses[0]!.localeCompare(b.addresses[0]!, 'en', { numeric: true }));
-    const name =
-      current?.metadata.name ?? `${svc.metadata.name}-${randomSuffix(5, this.#ctx.random)}`;
+  #slice(
+    svc: Service,
+    current: EndpointSlice | undefined,
+    content: SliceContent,
+    labels: Record<string, string>,
+  ): EndpointSlice {
     return {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: {
-        name,
-        namespace: ns,
-        uid: current?.metadata.uid ?? this.#ctx.newUid(),
-        creationTimestamp: current?.metadata.creationTimestamp ?? this.#ctx.nowIso(),
-        generateName: `${svc.metadata.name}-`,
-        labels: {
-          ...(svc.metadata.labels ?? {}),
-          [SERVICE_NAME_LABEL]: svc.metadata.name,
-          'endpointslice.kubernetes.io/managed-by': MANAGED_BY,
-        },
+        ...(current?.metadata ?? {
+          uid: this.#ctx.newUid(),
+          creationTimestamp: this.#ctx.nowIso(),
+        }),
+        name: current?.metadata.name ?? this.#newName(svc),
+        namespace: svc.metadata.namespace ?? 'default',
+        generateName: slicePrefix(svc.metadata.name),
+        labels,
         ownerReferences: [controllerRef(svc)],
       },
       addressType: 'IPv4',
-      endpoints,
-      ports,
+      endpoints: content.endpoints,
+      ports: content.ports,
     };
   }
 }

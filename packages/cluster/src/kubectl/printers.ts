@@ -114,10 +114,13 @@ export const servicePrinter: Printer<Service> = {
 
 /** printers.go formatEndpoints over the Service's slices: ready `ip:port`, at most 3, then `+ N more...`. */
 function formatEndpoints(s: Service, c: PrintContext): string {
+  // A slice without ports lists pods that serve none of a ported Service's ports: not endpoints.
+  const portless = (s.spec.ports ?? []).length === 0;
   const slices = c.slices.filter(
     (x) =>
       x.metadata.namespace === s.metadata.namespace &&
-      x.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name,
+      x.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name &&
+      (portless || x.ports.length > 0),
   );
   if (slices.every((x) => x.endpoints.length === 0)) return '<none>';
   const list: string[] = [];
