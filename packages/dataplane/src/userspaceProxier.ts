@@ -499,8 +499,11 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     // Native addresses: leave from the SNAT address (the node) or the client's own address, so the
     // pod sees what it would see in a cluster.
     const source = r.snatIP ?? clientIP;
+    // (127.0.0.1 is what the kernel picks anyway: no bind() needed on the hot path)
     const localAddress =
-      this.#o.mapper.mode === 'native' && source.startsWith('127.') ? source : undefined;
+      this.#o.mapper.mode === 'native' && source.startsWith('127.') && source !== '127.0.0.1'
+        ? source
+        : undefined;
     return { event, endpoint: ep, ...(localAddress ? { localAddress } : {}) };
   }
 
