@@ -19,6 +19,8 @@ export interface LabConfig {
   serviceCIDR: string;
   nodeIP: string;
   loadBalancerPool: string;
+  /** `auto` (native when 127/8 routes and port 80 binds), or forced `native` / `mapped`. */
+  addresses?: 'auto' | 'native' | 'mapped';
   /** Multiplies CrashLoopBackOff delays (--fast-backoff: 0.1). */
   backoffScale: number;
   /** How long pods stay on a stopped (NotReady) node before eviction, ms (--pod-eviction-timeout; default 10 s). */
@@ -50,6 +52,8 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
   --pod-cidr 127.244.0.0/16      pod addresses, a /24 per node
   --service-cidr 127.96.0.0/16   ClusterIPs (the .0.10 address is kube-dns')
   --lb-pool 127.200.0.0/24       LoadBalancer external IPs
+  --addresses auto         native (every address real) | mapped (127.0.0.1 + mapped ports, as on
+                           macOS or without root) | auto
   --fast-backoff           CrashLoopBackOff 10x faster, for demos
   --pod-eviction-timeout 10  seconds a stopped node keeps its pods before they are evicted and
                            recreated elsewhere (Kubernetes: 300)
@@ -82,6 +86,7 @@ export function parseConfig(
       'pod-cidr': { type: 'string' },
       'service-cidr': { type: 'string' },
       'lb-pool': { type: 'string' },
+      addresses: { type: 'string' },
       'fast-backoff': { type: 'boolean' },
       'pod-eviction-timeout': { type: 'string' },
       'log-level': { type: 'string' },
@@ -135,10 +140,16 @@ export function parseConfig(
     podCIDR: get('pod-cidr', '127.244.0.0/16'),
     serviceCIDR: get('service-cidr', '127.96.0.0/16'),
     loadBalancerPool: get('lb-pool', '127.200.0.0/24'),
+    addresses: addressesFlag(get('addresses', 'auto')),
     backoffScale: flag('fast-backoff') ? 0.1 : 1,
     podEvictionTimeoutMs: eviction * 1000,
     webDist: resolve(ROOT, 'apps/web/dist'),
     scenariosDir: resolve(ROOT, 'scenarios'),
     logLevel: get('log-level', 'info'),
   };
+}
+
+function addressesFlag(v: string): 'auto' | 'native' | 'mapped' {
+  if (v === 'auto' || v === 'native' || v === 'mapped') return v;
+  throw new ConfigError(`--addresses ${v}: expected auto, native or mapped`);
 }

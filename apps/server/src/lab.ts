@@ -81,7 +81,10 @@ export async function startLab(config: LabConfig, logger: Logger): Promise<Lab> 
 }
 
 async function build(config: LabConfig, logger: Logger, unlock: () => Promise<void>): Promise<Lab> {
-  const address = await detectAddressMode();
+  const address =
+    config.addresses === 'native' || config.addresses === 'mapped'
+      ? { mode: config.addresses, reason: `--addresses ${config.addresses}` }
+      : await detectAddressMode();
   const mapper = new PortMapper(address.mode);
   const { runtime, reason } = await chooseRuntime(config.runtime, {
     workspace: config.workspace,

@@ -32,12 +32,12 @@ export class ConnectionStats {
         row.refused++;
         return;
       case 'dropped':
-      case 'timeout':
         row.dropped++;
         return;
+      case 'timeout': // the endpoint never answered the connect: the client was reset
       case 'reset':
       case 'ok':
-        if (e.outcome === 'reset') row.reset++;
+        if (e.outcome !== 'ok') row.reset++;
         if (e.endpoint) row.active = Math.max(0, row.active - 1);
         row.bytesIn += e.bytesIn;
         row.bytesOut += e.bytesOut;

@@ -27,6 +27,8 @@ export class TcpFlow {
   readonly owner: TcpProxyOwner;
   connected = false;
   failure: string | undefined;
+  /** The endpoint never answered the connect (5 s): outcome `timeout` rather than `reset`. */
+  timedOut = false;
   closedSides = 0;
 
   constructor(
@@ -78,7 +80,7 @@ export class TcpFlow {
       durationMs: endedAt - event.startedAt,
       bytesIn: client.bytesRead,
       bytesOut: client.bytesWritten,
-      outcome: this.failure ? 'reset' : 'ok',
+      outcome: this.timedOut ? 'timeout' : this.failure ? 'reset' : 'ok',
       reason: this.failure ? `${event.reason}; ${this.failure}` : event.reason,
     });
   }
@@ -119,6 +121,7 @@ function onConnectTimeout(this: Socket): void {
   const f = flowOf(this);
   if (f.connected) return;
   f.failure ??= `timed out connecting to ${f.ep.ip}:${f.ep.port}`;
+  f.timedOut = true;
   this.destroy();
   f.client.resetAndDestroy();
 }
