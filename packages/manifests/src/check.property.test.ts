@@ -4,6 +4,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
+// Thousands of generated manifests: seconds of work, more under load.
+const PROPERTY_TIMEOUT_MS = 60_000;
 import { parseAllDocuments, stringify } from 'yaml';
 import { checkManifests } from './check.ts';
 
@@ -80,53 +83,61 @@ function checkInvariants(text: string): void {
 }
 
 describe('checkManifests over mutated seeds', () => {
-  it('structural mutations: never throws, every problem has a message, path and position', () => {
-    fc.assert(
-      fc.property(
-        fc.nat({ max: SEED_OBJECTS.length - 1 }),
-        fc.array(mutation, { minLength: 1, maxLength: 4 }),
-        (seed, ms) => {
-          const docs = mutate(SEED_OBJECTS[seed]!, ms);
-          checkInvariants(docs.map((d) => stringify(d)).join('---\n'));
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('text mutations (garbage inserted, lines deleted or duplicated): never throws', () => {
-    fc.assert(
-      fc.property(
-        fc.nat({ max: SEEDS.length - 1 }),
-        fc.array(
-          fc.record({
-            op: fc.constantFrom('insert', 'deleteLine', 'dupLine'),
-            at: fc.nat(),
-            text: fc.oneof(
-              fc.string({ maxLength: 6 }),
-              fc.constantFrom(':', '- ', '\t', '"', '{', '---\n', '&a ', '*a'),
-            ),
-          }),
-          { minLength: 1, maxLength: 3 },
+  it(
+    'structural mutations: never throws, every problem has a message, path and position',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.nat({ max: SEED_OBJECTS.length - 1 }),
+          fc.array(mutation, { minLength: 1, maxLength: 4 }),
+          (seed, ms) => {
+            const docs = mutate(SEED_OBJECTS[seed]!, ms);
+            checkInvariants(docs.map((d) => stringify(d)).join('---\n'));
+          },
         ),
-        (seed, ops) => {
-          let text = SEEDS[seed]!;
-          for (const o of ops) {
-            const lines = text.split('\n');
-            const i = o.at % lines.length;
-            if (o.op === 'insert') {
-              const pos = o.at % (text.length + 1);
-              text = text.slice(0, pos) + o.text + text.slice(pos);
-              continue;
+        { numRuns: 2000 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'text mutations (garbage inserted, lines deleted or duplicated): never throws',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.nat({ max: SEEDS.length - 1 }),
+          fc.array(
+            fc.record({
+              op: fc.constantFrom('insert', 'deleteLine', 'dupLine'),
+              at: fc.nat(),
+              text: fc.oneof(
+                fc.string({ maxLength: 6 }),
+                fc.constantFrom(':', '- ', '\t', '"', '{', '---\n', '&a ', '*a'),
+              ),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+          (seed, ops) => {
+            let text = SEEDS[seed]!;
+            for (const o of ops) {
+              const lines = text.split('\n');
+              const i = o.at % lines.length;
+              if (o.op === 'insert') {
+                const pos = o.at % (text.length + 1);
+                text = text.slice(0, pos) + o.text + text.slice(pos);
+                continue;
+              }
+              if (o.op === 'deleteLine') lines.splice(i, 1);
+              else lines.splice(i, 0, lines[i]!);
+              text = lines.join('\n');
             }
-            if (o.op === 'deleteLine') lines.splice(i, 1);
-            else lines.splice(i, 0, lines[i]!);
-            text = lines.join('\n');
-          }
-          checkInvariants(text);
-        },
-      ),
-      { numRuns: 1000 },
-    );
-  });
+            checkInvariants(text);
+          },
+        ),
+        { numRuns: 1000 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -27,8 +27,15 @@ spec:
 describe('checkManifests', () => {
   const seeds = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
 
-  it('finds the four seed scenarios', () => {
-    expect(seeds).toHaveLength(4);
+  it('finds the four seed scenarios (and the advanced ones beside them)', () => {
+    expect(seeds).toEqual(
+      expect.arrayContaining([
+        '01-clusterip.yaml',
+        '02-nodeport.yaml',
+        '03-externalname.yaml',
+        '04-loadbalancer.yaml',
+      ]),
+    );
   });
 
   it.each(seeds)('checks scenarios/%s with no errors and no warnings', (file) => {

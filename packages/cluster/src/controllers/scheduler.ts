@@ -3,7 +3,11 @@ import type { Controller, ControllerContext } from './types.ts';
 import { splitKey } from './types.ts';
 import { isPodActive } from '../podStatus.ts';
 
-/** kube-scheduler, reduced to its spreading: a pending pod goes to the Ready node with the fewest pods. */
+/**
+ * kube-scheduler, reduced to its spreading: a pending pod goes to the Ready node with the fewest
+ * pods of the same owner (the default topology spread of a ReplicaSet's pods over nodes), then
+ * the fewest pods in all; ties are broken at random.
+ */
 export class Scheduler implements Controller {
   readonly name = 'scheduler';
   readonly #ctx: ControllerContext;
@@ -34,14 +38,20 @@ export class Scheduler implements Controller {
       .list('Node')
       .filter((n) => n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'));
     if (nodes.length === 0) return; // stays Pending, like a real cluster with no schedulable node
+    const owner = pod.metadata.ownerReferences?.find((r) => r.controller)?.uid;
+    const siblings = new Map(nodes.map((n) => [n.metadata.name, 0]));
     const load = new Map(nodes.map((n) => [n.metadata.name, 0]));
     for (const p of store.list('Pod')) {
-      if (p.spec.nodeName && isPodActive(p) && load.has(p.spec.nodeName)) {
-        load.set(p.spec.nodeName, load.get(p.spec.nodeName)! + 1);
+      const n = p.spec.nodeName;
+      if (!n || !isPodActive(p) || !load.has(n)) continue;
+      load.set(n, load.get(n)! + 1);
+      if (owner && p.metadata.ownerReferences?.some((r) => r.uid === owner)) {
+        siblings.set(n, siblings.get(n)! + 1);
       }
     }
-    const least = Math.min(...load.values());
-    const candidates = nodes.filter((n) => load.get(n.metadata.name) === least);
+    const score = (name: string) => siblings.get(name)! * 1_000_000 + load.get(name)!;
+    const best = Math.min(...nodes.map((n) => score(n.metadata.name)));
+    const candidates = nodes.filter((n) => score(n.metadata.name) === best);
     const node = candidates[Math.floor(this.#ctx.random() * candidates.length)]!;
     store.put({
       ...pod,
