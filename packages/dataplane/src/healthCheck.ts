@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { EndpointInfo, NodeInfo, ServicePortInfo } from './types.ts';
+import type { PortMapper } from '@l4lab/cluster';
+import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
 
 /**
  * kube-proxy's service health server: on healthCheckNodePort of every node, 200 when the node has
@@ -46,4 +47,81 @@ export function listenHealthCheck(
       resolve(srv);
     });
   });
+}
+
+/** One health server per node per healthCheckNodePort, following the Services (kube-proxy's healthcheck package). */
+export class HealthCheckServers {
+  readonly #servers = new Map<string, Server>();
+  /** The state as of the last sync: the servers answer from it, not from what they started with. */
+  #services: ReadonlyMap<ServicePortName, ServicePortInfo> = new Map();
+  #endpoints: ReadonlyMap<ServicePortName, EndpointInfo[]> = new Map();
+  readonly #mapper: PortMapper;
+  readonly #logger: { warn(obj: object, msg: string): void };
+
+  constructor(mapper: PortMapper, logger: { warn(obj: object, msg: string): void }) {
+    this.#mapper = mapper;
+    this.#logger = logger;
+  }
+
+  async reconcile(
+    services: ReadonlyMap<ServicePortName, ServicePortInfo>,
+    endpoints: ReadonlyMap<ServicePortName, EndpointInfo[]>,
+    nodes: readonly NodeInfo[],
+  ): Promise<void> {
+    this.#services = services;
+    this.#endpoints = endpoints;
+    const want = new Map<string, { node: NodeInfo; port: number }>();
+    for (const svc of services.values()) {
+      if (!svc.healthCheckNodePort) continue;
+      for (const node of nodes)
+        want.set(`${node.ip}:${svc.healthCheckNodePort}`, { node, port: svc.healthCheckNodePort });
+    }
+    for (const [key, srv] of this.#servers) {
+      if (want.has(key)) continue;
+      srv.close();
+      this.#servers.delete(key);
+      const [ip, port] = key.split(':');
+      this.#mapper.delete(ip!, Number(port), 'TCP');
+    }
+    const mapped = this.#mapper.mode === 'mapped';
+    for (const [key, w] of want) {
+      if (this.#servers.has(key)) continue;
+      const lookup = () => {
+        const svc = [...this.#services.values()].find((s) => s.healthCheckNodePort === w.port);
+        return svc ? { svc, endpoints: this.#endpoints.get(svc.name) ?? [] } : undefined;
+      };
+      try {
+        const srv = await listenHealthCheck(
+          mapped ? '127.0.0.1' : w.node.ip,
+          mapped ? 0 : w.port,
+          w.node,
+          lookup,
+        );
+        this.#servers.set(key, srv);
+        const a = srv.address();
+        if (mapped && typeof a === 'object' && a) {
+          this.#mapper.set({
+            ip: w.node.ip,
+            port: w.port,
+            protocol: 'TCP',
+            hostIp: '127.0.0.1',
+            hostPort: a.port,
+          });
+        }
+      } catch (err) {
+        this.#logger.warn(
+          { healthCheck: key, err: String(err) },
+          'cannot listen on healthCheckNodePort',
+        );
+      }
+    }
+  }
+
+  closeAll(): Promise<void> {
+    const all = [...this.#servers.values()].map(
+      (srv) => new Promise<void>((r) => srv.close(() => r())),
+    );
+    this.#servers.clear();
+    return Promise.all(all).then(() => undefined);
+  }
 }

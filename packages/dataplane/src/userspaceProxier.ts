@@ -1,23 +1,21 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
-import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ConnectionEvent, EndpointSlice, Pod, Service, WatchEvent } from '@l4lab/protocol';
 import { objectKey } from '@l4lab/protocol';
 import {
   BoundedFrequencyRunner,
   ChangeTracker,
-  ipToInt,
   type Clock,
   type Cluster,
   type PortMapper,
 } from '@l4lab/cluster';
+import { ConnectionRouter, type RoutingState } from './connectionRouter.ts';
 import { EndpointChooser } from './endpointChooser.ts';
 import { desiredFrontends, type FrontendSpec } from './frontends.ts';
-import { listenHealthCheck } from './healthCheck.ts';
+import { HealthCheckServers } from './healthCheck.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import { TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
-import { route } from './trafficPolicy.ts';
 import type {
   ConnectionEventSink,
   EndpointInfo,
@@ -58,12 +56,6 @@ type Listener =
   | { spec: FrontendSpec; tcp: Server; udp?: undefined; flows?: undefined }
   | { spec: FrontendSpec; udp: UdpSocket; tcp?: undefined; flows: Map<string, UdpFlow> };
 
-interface Decision {
-  event: ConnectionEvent;
-  endpoint?: EndpointInfo;
-  localAddress?: string;
-}
-
 /**
  * l4lab's kube-proxy, userspace backend: real TCP and UDP listeners on every Service frontend
  * (ClusterIP, NodePort on every node, LoadBalancer IPs, externalIPs), each new connection or flow
@@ -87,12 +79,12 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   #nodes: NodeInfo[] = [];
   readonly #podsByIP = new Map<string, { name: string; node: string }>();
   readonly #listeners = new Map<string, Listener>();
-  readonly #healthChecks = new Map<string, HttpServer>();
+  readonly #healthChecks: HealthCheckServers;
   readonly #sockets = new Set<Socket>();
   readonly #runner: BoundedFrequencyRunner;
   #syncing: Promise<void> = Promise.resolve();
   #nodesChanged = true;
-  #seq = 0;
+  readonly #router: ConnectionRouter;
   #unwatch: (() => void) | undefined;
   #stopped = false;
 
@@ -103,6 +95,14 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     const mode = parseProxyMode(opts.proxyMode ?? 'iptables');
     if (!mode) throw new Error(`unknown proxy mode "${opts.proxyMode}"`);
     this.defaultMode = mode;
+    this.#healthChecks = new HealthCheckServers(opts.mapper, opts.logger);
+    this.#router = new ConnectionRouter({
+      chooser: this.#chooser,
+      defaultMode: mode,
+      clock: opts.clock,
+      random: this.#random,
+      mapperMode: opts.mapper.mode,
+    });
     this.udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 30_000;
     this.#runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
@@ -199,6 +199,15 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   closed(spn: ServicePortName, ep: EndpointInfo, sockets?: Socket[]): void {
     this.#chooser.closed(spn, ep);
     if (sockets) for (const s of sockets) this.#sockets.delete(s);
+  }
+
+  #routingState(): RoutingState {
+    return {
+      serviceMap: this.#serviceMap,
+      endpointsMap: this.#endpointsMap,
+      nodes: this.#nodes,
+      podsByIP: this.#podsByIP,
+    };
   }
 
   #indexPod(p: Pod, deleted: boolean): void {
@@ -316,47 +325,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     if (!l.spec.exposed) this.#o.mapper.delete(l.spec.ip, l.spec.port, l.spec.protocol);
   }
 
-  async #reconcileHealthChecks(): Promise<void> {
-    const want = new Map<string, { node: NodeInfo; spn: ServicePortName; port: number }>();
-    for (const svc of this.#serviceMap.values()) {
-      if (!svc.healthCheckNodePort) continue;
-      for (const node of this.#nodes) {
-        want.set(`${node.ip}:${svc.healthCheckNodePort}`, {
-          node,
-          spn: svc.name,
-          port: svc.healthCheckNodePort,
-        });
-      }
-    }
-    for (const [key, srv] of this.#healthChecks) {
-      if (!want.has(key)) {
-        srv.close();
-        this.#healthChecks.delete(key);
-      }
-    }
-    for (const [key, w] of want) {
-      if (this.#healthChecks.has(key)) continue;
-      const host = this.#o.mapper.mode === 'mapped' ? '127.0.0.1' : w.node.ip;
-      try {
-        const srv = await listenHealthCheck(
-          host,
-          this.#o.mapper.mode === 'mapped' ? 0 : w.port,
-          w.node,
-          () => {
-            const svc = [...this.#serviceMap.values()].find(
-              (s) => s.healthCheckNodePort === w.port,
-            );
-            return svc ? { svc, endpoints: this.#endpointsMap.get(svc.name) ?? [] } : undefined;
-          },
-        );
-        this.#healthChecks.set(key, srv);
-      } catch (err) {
-        this.#o.logger.warn(
-          { healthCheck: key, err: String(err) },
-          'cannot listen on healthCheckNodePort',
-        );
-      }
-    }
+  #reconcileHealthChecks(): Promise<void> {
+    return this.#healthChecks.reconcile(this.#serviceMap, this.#endpointsMap, this.#nodes);
   }
 
   #listen(spec: FrontendSpec): Promise<Listener> {
@@ -406,122 +376,10 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     });
   }
 
-  /** The routing decision for a new connection or flow, as an `open` (or final) event. */
-  #decide(spec: FrontendSpec, clientIP: string, clientPort: number): Decision {
-    const startedAt = this.#o.clock.now();
-    const svc = this.#serviceMap.get(spec.spn);
-    const pod = this.#podsByIP.get(clientIP);
-    const mode = (svc?.proxyMode && parseProxyMode(svc.proxyMode)) || this.defaultMode;
-    const event: ConnectionEvent = {
-      id: `${startedAt.toString(36)}-${(++this.#seq).toString(36)}`,
-      startedAt,
-      protocol: spec.protocol,
-      client: { ip: clientIP, port: clientPort, ...(pod ? { pod: pod.name } : {}) },
-      frontend: {
-        kind: spec.kind,
-        ip: spec.ip,
-        port: spec.port,
-        ...(spec.node ? { node: spec.node } : {}),
-      },
-      service: svc
-        ? { namespace: svc.namespace, name: svc.service, port: svc.portName }
-        : { namespace: '', name: '', port: spec.port },
-      mode: mode.name,
-      reason: '',
-      bytesIn: 0,
-      bytesOut: 0,
-      outcome: 'open',
-    };
-    const final = (outcome: 'refused' | 'dropped', reason: string): Decision => {
-      event.outcome = outcome;
-      event.reason = reason;
-      event.endedAt = startedAt;
-      event.durationMs = 0;
-      return { event };
-    };
-    if (!svc) return final('refused', `no Service behind ${spec.ip}:${spec.port}`);
-    const endpoints = this.#endpointsMap.get(svc.name) ?? [];
-    let node = spec.node ? this.#nodes.find((n) => n.name === spec.node) : undefined;
-    const hops: string[] = [];
-    if (spec.kind === 'LoadBalancer') {
-      if (svc.loadBalancerSourceRanges.length > 0) {
-        const c = safeIpToInt(clientIP);
-        if (
-          c === undefined ||
-          !svc.loadBalancerSourceRanges.some((r) => (c & r.mask) >>> 0 === r.base)
-        ) {
-          const ranges = svc.loadBalancerSourceRanges.map((r) => r.text).join(', ');
-          return final(
-            'dropped',
-            `client ${clientIP} not in loadBalancerSourceRanges (${ranges}): dropped`,
-          );
-        }
-      }
-      node = this.#pickLoadBalancerNode(svc, endpoints);
-      if (!node) {
-        return final(
-          endpoints.length === 0 ? 'refused' : 'dropped',
-          endpoints.length === 0
-            ? `${svc.namespace}/${svc.service}:${svc.portName} has no endpoints`
-            : 'load balancer: no node passes the health check (externalTrafficPolicy Local): dropped',
-        );
-      }
-      event.frontend.node = node.name;
-      hops.push(`LB -> ${node.name}`);
-    } else if (spec.exposed && node) {
-      hops.push(`host interface -> ${node.name}`);
-    }
-    const r = route({ svc, endpoints, frontend: spec.kind, node, clientNode: pod?.node });
-    if (r.action !== 'forward')
-      return final(r.action === 'reject' ? 'refused' : 'dropped', [...hops, r.reason].join('; '));
-    const choice = this.#chooser.choose({
-      spn: svc.name,
-      mode,
-      eligible: r.eligible,
-      clientIP,
-      clientPort,
-      frontendIP: spec.ip,
-      frontendPort: spec.port,
-      protocol: spec.protocol,
-      affinityTimeoutSeconds: svc.affinityTimeoutSeconds,
-    })!;
-    const ep = choice.endpoint;
-    this.#chooser.opened(svc.name, ep);
-    event.endpoint = {
-      pod: ep.pod,
-      namespace: ep.namespace,
-      ip: ep.ip,
-      port: ep.port,
-      node: ep.nodeName,
-    };
-    event.reason = [...hops, choice.reason, r.policy].filter(Boolean).join('; ');
-    if (r.snatIP) event.client.snatIP = r.snatIP;
-    // Native addresses: leave from the SNAT address (the node) or the client's own address, so the
-    // pod sees what it would see in a cluster.
-    const source = r.snatIP ?? clientIP;
-    // (127.0.0.1 is what the kernel picks anyway: no bind() needed on the hot path)
-    const localAddress =
-      this.#o.mapper.mode === 'native' && source.startsWith('127.') && source !== '127.0.0.1'
-        ? source
-        : undefined;
-    return { event, endpoint: ep, ...(localAddress ? { localAddress } : {}) };
-  }
-
-  /** A cloud LB in front of the NodePorts: any Ready node, or (Local) one that passes the health check. */
-  #pickLoadBalancerNode(svc: ServicePortInfo, endpoints: EndpointInfo[]): NodeInfo | undefined {
-    let nodes = this.#nodes.filter((n) => n.ready);
-    if (svc.externalTrafficPolicy === 'Local') {
-      nodes = nodes.filter((n) =>
-        endpoints.some((e) => e.nodeName === n.name && (e.ready || (e.serving && e.terminating))),
-      );
-    }
-    if (nodes.length === 0) return undefined;
-    return nodes[Math.floor(this.#random() * nodes.length)];
-  }
-
   #onConnection(l: Listener, client: Socket): void {
     this.#sockets.add(client);
-    const d = this.#decide(
+    const d = this.#router.decide(
+      this.#routingState(),
       l.spec,
       (client.remoteAddress ?? '').replace(/^::ffff:/, ''),
       client.remotePort ?? 0,
@@ -561,7 +419,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       existing.fromClient(msg);
       return;
     }
-    const d = this.#decide(l.spec, rinfo.address, rinfo.port);
+    const d = this.#router.decide(this.#routingState(), l.spec, rinfo.address, rinfo.port);
     if (!d.endpoint) {
       this.emit(d.event); // REJECT / DROP: the datagram is discarded
       return;
@@ -598,10 +456,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
         closing.push(new Promise<void>((r) => l.udp.close(() => r())));
       }
     }
-    for (const srv of this.#healthChecks.values())
-      closing.push(new Promise<void>((r) => srv.close(() => r())));
+    closing.push(this.#healthChecks.closeAll());
     this.#listeners.clear();
-    this.#healthChecks.clear();
     if (force) for (const s of this.#sockets) s.destroy();
     await Promise.all(closing);
   }
@@ -611,12 +467,4 @@ function ignore(): void {}
 
 function destroySocket(s: Socket): void {
   s.destroy();
-}
-
-function safeIpToInt(ip: string): number | undefined {
-  try {
-    return ipToInt(ip);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,0 +1,176 @@
+import type { ConnectionEvent } from '@l4lab/protocol';
+import { ipToInt, type AddressMode, type Clock } from '@l4lab/cluster';
+import type { EndpointChooser } from './endpointChooser.ts';
+import type { FrontendSpec } from './frontends.ts';
+import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
+import { route } from './trafficPolicy.ts';
+import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
+
+/** What kube-proxy knows when a connection arrives (as of the last sync). */
+export interface RoutingState {
+  serviceMap: ReadonlyMap<ServicePortName, ServicePortInfo>;
+  endpointsMap: ReadonlyMap<ServicePortName, EndpointInfo[]>;
+  nodes: readonly NodeInfo[];
+  podsByIP: ReadonlyMap<string, { name: string; node: string }>;
+}
+
+/** The routing decision as an event (`open`, or final `refused` / `dropped`) and where to go. */
+export interface Decision {
+  event: ConnectionEvent;
+  endpoint?: EndpointInfo;
+  /** Source address for the connection to the endpoint (client IP kept, or the node's for SNAT). */
+  localAddress?: string;
+}
+
+/**
+ * kube-proxy's rules for one new connection or flow: the Service behind the frontend, the
+ * LoadBalancer's node, loadBalancerSourceRanges, traffic policies, REJECT / DROP, then the proxy
+ * mode's endpoint choice; every step is written into the event's reason.
+ */
+export class ConnectionRouter {
+  readonly #chooser: EndpointChooser;
+  readonly #defaultMode: ProxyMode;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #mapperMode: AddressMode;
+  #seq = 0;
+
+  constructor(opts: {
+    chooser: EndpointChooser;
+    defaultMode: ProxyMode;
+    clock: Clock;
+    random: () => number;
+    mapperMode: AddressMode;
+  }) {
+    this.#chooser = opts.chooser;
+    this.#defaultMode = opts.defaultMode;
+    this.#clock = opts.clock;
+    this.#random = opts.random;
+    this.#mapperMode = opts.mapperMode;
+  }
+
+  /** The routing decision for a new connection or flow, as an `open` (or final) event. */
+  decide(st: RoutingState, spec: FrontendSpec, clientIP: string, clientPort: number): Decision {
+    const startedAt = this.#clock.now();
+    const svc = st.serviceMap.get(spec.spn);
+    const pod = st.podsByIP.get(clientIP);
+    const mode = (svc?.proxyMode && parseProxyMode(svc.proxyMode)) || this.#defaultMode;
+    const event: ConnectionEvent = {
+      id: `${startedAt.toString(36)}-${(++this.#seq).toString(36)}`,
+      startedAt,
+      protocol: spec.protocol,
+      client: { ip: clientIP, port: clientPort, ...(pod ? { pod: pod.name } : {}) },
+      frontend: {
+        kind: spec.kind,
+        ip: spec.ip,
+        port: spec.port,
+        ...(spec.node ? { node: spec.node } : {}),
+      },
+      service: svc
+        ? { namespace: svc.namespace, name: svc.service, port: svc.portName }
+        : { namespace: '', name: '', port: spec.port },
+      mode: mode.name,
+      reason: '',
+      bytesIn: 0,
+      bytesOut: 0,
+      outcome: 'open',
+    };
+    const final = (outcome: 'refused' | 'dropped', reason: string): Decision => {
+      event.outcome = outcome;
+      event.reason = reason;
+      event.endedAt = startedAt;
+      event.durationMs = 0;
+      return { event };
+    };
+    if (!svc) return final('refused', `no Service behind ${spec.ip}:${spec.port}`);
+    const endpoints = st.endpointsMap.get(svc.name) ?? [];
+    let node = spec.node ? st.nodes.find((n) => n.name === spec.node) : undefined;
+    const hops: string[] = [];
+    if (spec.kind === 'LoadBalancer') {
+      if (svc.loadBalancerSourceRanges.length > 0) {
+        const c = safeIpToInt(clientIP);
+        if (
+          c === undefined ||
+          !svc.loadBalancerSourceRanges.some((r) => (c & r.mask) >>> 0 === r.base)
+        ) {
+          const ranges = svc.loadBalancerSourceRanges.map((r) => r.text).join(', ');
+          return final(
+            'dropped',
+            `client ${clientIP} not in loadBalancerSourceRanges (${ranges}): dropped`,
+          );
+        }
+      }
+      node = this.#pickLoadBalancerNode(st, svc, endpoints);
+      if (!node) {
+        return final(
+          endpoints.length === 0 ? 'refused' : 'dropped',
+          endpoints.length === 0
+            ? `${svc.namespace}/${svc.service}:${svc.portName} has no endpoints`
+            : 'load balancer: no node passes the health check (externalTrafficPolicy Local): dropped',
+        );
+      }
+      event.frontend.node = node.name;
+      hops.push(`LB -> ${node.name}`);
+    } else if (spec.exposed && node) {
+      hops.push(`host interface -> ${node.name}`);
+    }
+    const r = route({ svc, endpoints, frontend: spec.kind, node, clientNode: pod?.node });
+    if (r.action !== 'forward')
+      return final(r.action === 'reject' ? 'refused' : 'dropped', [...hops, r.reason].join('; '));
+    const choice = this.#chooser.choose({
+      spn: svc.name,
+      mode,
+      eligible: r.eligible,
+      clientIP,
+      clientPort,
+      frontendIP: spec.ip,
+      frontendPort: spec.port,
+      protocol: spec.protocol,
+      affinityTimeoutSeconds: svc.affinityTimeoutSeconds,
+    })!;
+    const ep = choice.endpoint;
+    this.#chooser.opened(svc.name, ep);
+    event.endpoint = {
+      pod: ep.pod,
+      namespace: ep.namespace,
+      ip: ep.ip,
+      port: ep.port,
+      node: ep.nodeName,
+    };
+    event.reason = [...hops, choice.reason, r.policy].filter(Boolean).join('; ');
+    if (r.snatIP) event.client.snatIP = r.snatIP;
+    // Native addresses: leave from the SNAT address (the node) or the client's own address, so the
+    // pod sees what it would see in a cluster.
+    const source = r.snatIP ?? clientIP;
+    // (127.0.0.1 is what the kernel picks anyway: no bind() needed on the hot path)
+    const localAddress =
+      this.#mapperMode === 'native' && source.startsWith('127.') && source !== '127.0.0.1'
+        ? source
+        : undefined;
+    return { event, endpoint: ep, ...(localAddress ? { localAddress } : {}) };
+  }
+
+  /** A cloud LB in front of the NodePorts: any Ready node, or (Local) one that passes the health check. */
+  #pickLoadBalancerNode(
+    st: RoutingState,
+    svc: ServicePortInfo,
+    endpoints: EndpointInfo[],
+  ): NodeInfo | undefined {
+    let nodes = st.nodes.filter((n) => n.ready);
+    if (svc.externalTrafficPolicy === 'Local') {
+      nodes = nodes.filter((n) =>
+        endpoints.some((e) => e.nodeName === n.name && (e.ready || (e.serving && e.terminating))),
+      );
+    }
+    if (nodes.length === 0) return undefined;
+    return nodes[Math.floor(this.#random() * nodes.length)];
+  }
+}
+
+function safeIpToInt(ip: string): number | undefined {
+  try {
+    return ipToInt(ip);
+  } catch {
+    return undefined;
+  }
+}
