@@ -1,23 +1,20 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
-import { BUFFER_KEY } from './hooks/useScenarios.ts';
+import { readItem, readTabs, THEME_KEY } from './persist/storage.ts';
 import { appStore } from './store/appStore.ts';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/editor.css';
 import './styles/graph.css';
 import './styles/panels.css';
+import './styles/overlays.css';
+import './styles/light.css';
+import './styles/presenter.css';
 
-function storedBuffer(): string {
-  try {
-    return localStorage.getItem(BUFFER_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-appStore.getState().setBuffer(storedBuffer());
+const stored = readTabs();
+if (stored) appStore.getState().restoreTabs(stored.tabs, stored.active);
+if (readItem(THEME_KEY) === 'light') appStore.getState().setTheme('light');
 
 const root = document.getElementById('root');
 if (root) {

@@ -1,35 +1,47 @@
+import { useEffect } from 'react';
+import { useLiveApply } from '../hooks/useLiveApply.ts';
 import { useManifestCheck } from '../hooks/useManifestCheck.ts';
 import { usePersistedBuffer } from '../hooks/usePersistedBuffer.ts';
 import { useScenarios } from '../hooks/useScenarios.ts';
 import { useServerConnection } from '../hooks/useServerConnection.ts';
+import { useShortcuts } from '../hooks/useShortcuts.ts';
+import { useAppStore } from '../hooks/useAppStore.ts';
+import type { AppState } from '../store/createAppStore.ts';
 import { Distribution } from './Distribution.tsx';
+import { Dock } from './Dock.tsx';
 import { EditorPane } from './EditorPane.tsx';
 import { GraphView } from './GraphView.tsx';
 import { Header } from './Header.tsx';
-import { ResourcesPanel } from './ResourcesPanel.tsx';
-import { TerminalPane } from './TerminalPane.tsx';
+import { Overlays } from './Overlays.tsx';
 import { TrafficControl } from './TrafficControl.tsx';
+
+const selectLook = (s: AppState) => ({ presenter: s.presenter, theme: s.theme });
 
 export function App() {
   useServerConnection();
   useScenarios();
   usePersistedBuffer();
   useManifestCheck();
+  useLiveApply();
+  useShortcuts();
+  const { presenter, theme } = useAppStore(selectLook);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.classList.toggle('presenter', presenter);
+  }, [theme, presenter]);
   return (
     <div className="app">
       <Header />
       <main className="layout">
-        <EditorPane />
+        {!presenter && <EditorPane />}
         <GraphView />
         <aside className="side">
           <TrafficControl />
           <Distribution />
         </aside>
-        <div className="resources-area">
-          <ResourcesPanel />
-          <TerminalPane />
-        </div>
+        <Dock />
       </main>
+      <Overlays />
     </div>
   );
 }

@@ -37,12 +37,16 @@ function Generator({ g }: { g: TrafficStatus }) {
       <div className="generator-stats">
         <span>
           {g.rate}/s {g.protocol}
+          {g.from !== 'external' ? ` from ${g.from.replace(/^pod:/, '')}` : ''}
         </span>
         <span>sent {g.sent}</span>
+        {g.connections !== undefined && g.connections !== g.sent && (
+          <span>conns {g.connections}</span>
+        )}
         <span className="ok">ok {g.ok}</span>
         <span className={g.errors > 0 ? 'bad' : undefined}>errors {g.errors}</span>
         <span>
-          p50 {ms(g.latencyMs.p50)} · p99 {ms(g.latencyMs.p99)}
+          p50 {ms(g.latencyMs.p50)} · p90 {ms(g.latencyMs.p90)} · p99 {ms(g.latencyMs.p99)}
         </span>
       </div>
       {byPod.length > 0 && (

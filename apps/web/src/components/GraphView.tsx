@@ -1,71 +1,100 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { createGraph, type Graph } from '../graph/createGraph.ts';
+import { graphActions } from '../graph/graphActions.ts';
 import { buildGraphModel } from '../graph/graphModel.ts';
-import { OUTCOME_COLOURS } from '../graph/particles.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
+import { mirrorAt } from '../store/trafficSlice.ts';
+import { DetailsDrawer } from './DetailsDrawer.tsx';
+import { GraphLegend } from './GraphLegend.tsx';
+import { GraphToolbar } from './GraphToolbar.tsx';
 
 const selectGraphInput = (s: AppState) => ({
   cluster: s.cluster,
-  counters: s.counters,
-  recent: s.recent,
+  history: s.history,
   mappings: s.mappings,
   mapped: s.server?.addressMode === 'mapped',
+  defaultMode: s.server?.proxyMode ?? 'iptables',
   selection: s.selection,
+  showSystem: s.showSystem,
+  rewindAt: s.rewindAt,
 });
 
-const LEGEND = [
-  ['open', 'open'],
-  ['ok', 'ok'],
-  ['refused', 'refused'],
-  ['dropped', 'dropped'],
-  ['reset', 'reset'],
-] as const;
+/** The model at the moment shown: now (rates refreshed twice a second) or the rewind cursor. */
+function useGraphModel() {
+  const input = useAppStore(selectGraphInput);
+  const tick = useNow(500);
+  const { cluster, history, mappings, mapped, defaultMode, showSystem, rewindAt } = input;
+  const model = useMemo(() => {
+    const { counters, counterSamples, recent } = appStore.getState();
+    const past = rewindAt !== undefined;
+    const now = past ? rewindAt : tick;
+    return buildGraphModel({
+      cluster: past ? (mirrorAt(history, rewindAt) ?? cluster) : cluster,
+      counters: past ? undefined : counters,
+      countersBefore: past ? undefined : counterSamples[0],
+      recent,
+      mappings,
+      mapped,
+      showSystem,
+      now,
+      past,
+      defaultMode,
+    });
+  }, [cluster, history, mappings, mapped, defaultMode, showSystem, rewindAt, tick]);
+  return { model, selection: input.selection, rewindAt };
+}
 
 export function GraphView() {
-  const { selection, ...input } = useAppStore(selectGraphInput);
-  const now = useNow(2000);
-  const { cluster, counters, recent, mappings, mapped } = input;
-  const model = useMemo(
-    () => buildGraphModel({ cluster, counters, recent, mappings, mapped, now }),
-    [cluster, counters, recent, mappings, mapped, now],
-  );
+  const { model, selection, rewindAt } = useGraphModel();
   const hostRef = useRef<HTMLDivElement>(null);
   const graphRef = useRef<Graph | null>(null);
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const graph = createGraph(host, { onSelect: (key) => appStore.getState().select(key) });
+    const graph = createGraph(host, {
+      onSelect: (key) => {
+        const { select, selection: current } = appStore.getState();
+        select(current === key ? undefined : key);
+      },
+    });
     graphRef.current = graph;
+    graphActions.attach(graph);
     const unsubscribe = appStore.subscribe((s, prev) => {
-      if (s.lastBatch !== prev.lastBatch) graph.animate(s.lastBatch.events);
+      if (s.lastBatch !== prev.lastBatch && s.rewindAt === undefined) {
+        graph.animate(s.lastBatch.events);
+      }
     });
     return () => {
       unsubscribe();
       graph.destroy();
       graphRef.current = null;
+      graphActions.attach(null);
     };
   }, []);
 
+  // Twice a second the model is rebuilt; when nothing in it changed, D3 is left alone.
+  const drawn = useRef('');
   useEffect(() => {
-    graphRef.current?.update({ model, selection });
-  }, [model, selection]);
+    const rewind =
+      rewindAt === undefined ? undefined : { events: appStore.getState().recent, t: rewindAt };
+    const signature = `${selection}|${rewindAt}|${JSON.stringify(model)}`;
+    if (signature === drawn.current && !rewind) return;
+    drawn.current = signature;
+    graphRef.current?.update({ model, selection, rewind });
+  }, [model, selection, rewindAt]);
 
   return (
     <section className="panel graph-panel" aria-label="Live graph">
-      <div className="graph-host" ref={hostRef} />
-      <ul className="legend" aria-label="Connection outcomes">
-        {LEGEND.map(([outcome, label]) => (
-          <li key={outcome}>
-            <span className="legend-dot" style={{ background: OUTCOME_COLOURS[outcome] }} />
-            {label}
-          </li>
-        ))}
-        <li className="legend-hint">scroll to zoom · drag to pan</li>
-      </ul>
+      <GraphToolbar graph={graphRef} />
+      <div className="graph-body">
+        <div className="graph-host" ref={hostRef} data-testid="graph" />
+        <DetailsDrawer />
+      </div>
+      <GraphLegend past={rewindAt !== undefined} />
     </section>
   );
 }

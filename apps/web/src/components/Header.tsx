@@ -1,6 +1,7 @@
 import type { ServerInfo } from '@l4lab/protocol';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { selectConnectionRate, selectHeader } from '../store/selectors.ts';
+import { HeaderButtons } from './HeaderButtons.tsx';
 
 /** `userspace · iptables (random)`, `userspace · ipvs (rr)`. */
 function dataplaneText(server: ServerInfo): string {
@@ -18,11 +19,12 @@ function dataplaneText(server: ServerInfo): string {
 
 const selectRate = (s: Parameters<typeof selectConnectionRate>[0]) => ({
   rate: selectConnectionRate(s),
+  sampled: s.sampledTotal,
 });
 
 export function Header() {
   const { server, link, protocolVersionMismatch } = useAppStore(selectHeader);
-  const { rate } = useAppStore(selectRate);
+  const { rate, sampled } = useAppStore(selectRate);
   return (
     <header className="app-header">
       <h1>l4lab</h1>
@@ -48,12 +50,21 @@ export function Header() {
           </b>{' '}
           conn/s
         </span>
+        {sampled > 0 && (
+          <span
+            className="fact muted"
+            title="Beyond 200 connections per 50 ms frame the server counts connections instead of sending each one: those are in the counters and rates, not drawn as dots"
+          >
+            {sampled} counted, not drawn
+          </span>
+        )}
       </div>
       {protocolVersionMismatch && (
         <span className="badge warn" role="status">
           server speaks another protocol version: reload the page
         </span>
       )}
+      <HeaderButtons />
       <span className={`link link-${link}`} role="status" aria-label="server link">
         <span className="link-dot" aria-hidden="true" />
         <span data-testid="link-state">{link}</span>

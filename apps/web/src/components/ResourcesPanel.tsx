@@ -1,19 +1,68 @@
+import { useEffect, useState } from 'react';
+import { kubectl } from '../api/actions.ts';
+import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
-import { PodsTable } from './PodsTable.tsx';
-import { ServicesTable } from './ServicesTable.tsx';
+import type { AppState } from '../store/createAppStore.ts';
 
-export function ResourcesPanel() {
-  const now = useNow(1000);
+const COMMANDS = ['get pods -o wide', 'get svc', 'get endpoints', 'get deploy -o wide'] as const;
+
+const selectRefresh = (s: AppState) => ({ rv: s.resourceVersion, showSystem: s.showSystem });
+
+/** Drops kube-system rows from an `-A` table (the header stays). */
+function withoutSystem(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !l.startsWith('kube-system '))
+    .join('\n');
+}
+
+function Table({
+  command,
+  rv,
+  tick,
+  showSystem,
+}: {
+  command: string;
+  rv: string;
+  tick: number;
+  showSystem: boolean;
+}) {
+  const [out, setOut] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  useEffect(() => {
+    const ac = new AbortController();
+    const timer = setTimeout(() => {
+      void kubectl(`${command} -A`, ac.signal).then((r) => {
+        if (ac.signal.aborted) return;
+        if (!r.ok) return setOut({ ok: false, text: r.message });
+        const text = r.value.stdout || r.value.stderr;
+        setOut({ ok: r.value.exitCode === 0, text: showSystem ? text : withoutSystem(text) });
+      });
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      ac.abort();
+    };
+  }, [command, rv, tick, showSystem]);
   return (
-    <section className="panel resources" data-testid="resources" aria-label="Resources">
-      <h2>
-        <code>kubectl get pods -o wide</code>
-      </h2>
-      <PodsTable now={now} />
-      <h2>
-        <code>kubectl get svc</code>
-      </h2>
-      <ServicesTable now={now} />
-    </section>
+    <div className="kubectl-table" aria-label={`kubectl ${command}`}>
+      <h3>
+        <code>kubectl {command} -A</code>
+        {!showSystem && <span className="muted small"> (kube-system hidden)</span>}
+      </h3>
+      <pre className={out && !out.ok ? 'bad' : undefined}>{out?.text ?? 'Loading…'}</pre>
+    </div>
+  );
+}
+
+/** kubectl's own tables (from the server's kubectl view), refreshed on every cluster change. */
+export function ResourcesPanel() {
+  const { rv, showSystem } = useAppStore(selectRefresh);
+  const tick = useNow(5000);
+  return (
+    <div className="resources" data-testid="resources" aria-label="Resources">
+      {COMMANDS.map((c) => (
+        <Table key={c} command={c} rv={rv} tick={tick} showSystem={showSystem} />
+      ))}
+    </div>
   );
 }

@@ -5,7 +5,17 @@ import '../terminal/terminal.css';
 import { execInPod } from '../api/http.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { selectPods } from '../store/selectors.ts';
+import { appStore } from '../store/appStore.ts';
 import { type RunCommand, createTerminal } from '../terminal/createTerminal.ts';
+import { runKubectl } from '../terminal/kubectlConsole.ts';
+
+/** The choice that turns the terminal into l4lab's kubectl console. */
+export const KUBECTL = 'kubectl';
+const KUBECTL_PROPS = {
+  prompt: '$ kubectl ',
+  banner:
+    "\x1b[2m# l4lab's kubectl console (this lab's API; type help). Pick a pod above for its shell.\x1b[0m\r\n",
+};
 
 const keyOf = (p: Pod) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 
@@ -40,7 +50,22 @@ export function TerminalPane() {
   const terminal = useRef<ReturnType<typeof createTerminal> | undefined>(undefined);
   const keys = useMemo(() => pods.filter((p) => p.status?.podIP).map(keyOf), [pods]);
   const pod = chosen ?? defaultPod(pods);
-  const props = useMemo(() => ({ pod, run: run(pod ?? '') }), [pod]);
+  const props = useMemo(
+    () =>
+      pod === KUBECTL ? { pod, run: runKubectl, ...KUBECTL_PROPS } : { pod, run: run(pod ?? '') },
+    [pod],
+  );
+
+  // "Exec" in a pod's details drawer opens the terminal on that pod.
+  useEffect(
+    () =>
+      appStore.subscribe((s, prev) => {
+        if (s.terminalTarget === prev.terminalTarget) return;
+        setChosen(s.terminalTarget.target);
+        setOpen(true);
+      }),
+    [],
+  );
   const latest = useRef(props);
 
   // First keep the latest props (the terminal created below starts with them), then create.
@@ -67,15 +92,17 @@ export function TerminalPane() {
     >
       <header>
         <h2>
-          <code>kubectl exec -it</code>
+          <code>{pod === KUBECTL ? 'kubectl' : 'kubectl exec -it'}</code>
         </h2>
         <select
           aria-label="Pod to exec into"
           value={pod ?? ''}
           onChange={(e) => setChosen(e.target.value || undefined)}
         >
-          {keys.length === 0 && <option value="">no running pod</option>}
-          {pod && !keys.includes(pod) && <option value={pod}>{pod} (gone)</option>}
+          <option value={KUBECTL}>kubectl console</option>
+          {pod && pod !== KUBECTL && !keys.includes(pod) && (
+            <option value={pod}>{pod} (gone)</option>
+          )}
           {keys.map((k) => (
             <option key={k} value={k}>
               {k}

@@ -1,55 +1,53 @@
 import { useState, type FormEvent } from 'react';
 import { startTraffic } from '../api/http.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
-import { selectServices } from '../store/selectors.ts';
-import type { AppState } from '../store/createAppStore.ts';
 import { GeneratorList } from './GeneratorList.tsx';
+import { parseTarget, selectSources, selectTargets } from './trafficTargets.ts';
 
 const OTHER = '__other__';
+type Protocol = 'http' | 'tcp' | 'udp';
 
-const selectTargets = (s: AppState): string[] =>
-  selectServices(s).flatMap((svc) =>
-    svc.spec.type === 'ExternalName'
-      ? []
-      : (svc.spec.ports ?? []).map(
-          (p) =>
-            `${svc.metadata.name}.${svc.metadata.namespace ?? 'default'}.svc.cluster.local:${p.port}`,
-        ),
-  );
+const num = (set: (n: number) => void) => (e: { target: { value: string } }) =>
+  set(Number(e.target.value));
 
 export function TrafficControl() {
-  const targets = useAppStore(selectTargets);
+  const targetTexts = useAppStore(selectTargets);
+  const targets = targetTexts.map(parseTarget);
+  const sources = useAppStore(selectSources);
   const [chosen, setChosen] = useState('');
   const [custom, setCustom] = useState('');
+  const [from, setFrom] = useState('external');
   const [rate, setRate] = useState(20);
   const [clients, setClients] = useState(4);
+  const [duration, setDuration] = useState(0);
   const [keepAlive, setKeepAlive] = useState(false);
-  const [protocol, setProtocol] = useState<'http' | 'tcp' | 'udp'>('http');
+  const [perConnection, setPerConnection] = useState(0);
+  const [protocol, setProtocol] = useState<Protocol>('http');
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
+  const values = targets.map((t) => t.value);
   const selected =
-    chosen === '' || (chosen !== OTHER && !targets.includes(chosen))
-      ? (targets[0] ?? OTHER)
-      : chosen;
+    chosen === '' || (chosen !== OTHER && !values.includes(chosen)) ? (values[0] ?? OTHER) : chosen;
   const target = selected === OTHER ? custom.trim() : selected;
+  const source = from === 'external' || sources.includes(from) ? from : 'external';
 
   async function start(e: FormEvent) {
     e.preventDefault();
-    if (!target) {
-      setError('Choose a Service or type an address like 127.96.0.12:80.');
-      return;
-    }
+    if (!target) return setError('Choose a Service or type an address like 127.96.0.12:80.');
     setBusy(true);
     setError(undefined);
     try {
       const result = await startTraffic({
         target,
-        from: 'external',
+        from: source,
         protocol,
         rate,
-        duration: 0,
-        keepAlive,
+        duration,
+        keepAlive: protocol === 'http' && keepAlive,
+        ...(protocol === 'http' && keepAlive && perConnection > 0
+          ? { requestsPerConnection: perConnection }
+          : {}),
         clients,
       });
       if (!result.ok) setError(result.message);
@@ -68,8 +66,8 @@ export function TrafficControl() {
           Target
           <select value={selected} onChange={(e) => setChosen(e.target.value)}>
             {targets.map((t) => (
-              <option key={t} value={t}>
-                {t}
+              <option key={t.value} value={t.value}>
+                {t.label}
               </option>
             ))}
             <option value={OTHER}>other address…</option>
@@ -86,16 +84,21 @@ export function TrafficControl() {
             />
           </label>
         )}
+        <label>
+          From
+          <select value={source} onChange={(e) => setFrom(e.target.value)}>
+            <option value="external">external clients (127.30.0.x)</option>
+            {sources.map((s) => (
+              <option key={s} value={s}>
+                {s.replace(/^pod:/, 'pod ')}
+              </option>
+            ))}
+          </select>
+        </label>
         <div className="row">
           <label>
-            Rate (conn/s)
-            <input
-              type="number"
-              min={1}
-              max={500}
-              value={rate}
-              onChange={(e) => setRate(Number(e.target.value))}
-            />
+            Rate /s
+            <input type="number" min={1} max={500} value={rate} onChange={num(setRate)} />
           </label>
           <label>
             Clients
@@ -104,34 +107,54 @@ export function TrafficControl() {
               min={1}
               max={32}
               value={clients}
-              onChange={(e) => setClients(Number(e.target.value))}
+              disabled={source !== 'external'}
+              onChange={num(setClients)}
             />
           </label>
           <label>
+            Seconds
+            <input
+              type="number"
+              min={0}
+              max={3600}
+              value={duration}
+              title="0 = until stopped"
+              onChange={num(setDuration)}
+            />
+          </label>
+        </div>
+        <div className="row">
+          <label>
             Protocol
-            <select
-              value={protocol}
-              onChange={(e) =>
-                setProtocol(
-                  e.target.value === 'tcp' ? 'tcp' : e.target.value === 'udp' ? 'udp' : 'http',
-                )
-              }
-            >
+            <select value={protocol} onChange={(e) => setProtocol(e.target.value as Protocol)}>
               <option value="http">http</option>
               <option value="tcp">tcp</option>
               <option value="udp">udp</option>
             </select>
           </label>
-        </div>
-        <div className="row">
           <label className="check">
             <input
               type="checkbox"
-              checked={keepAlive}
+              checked={keepAlive && protocol === 'http'}
+              disabled={protocol !== 'http'}
               onChange={(e) => setKeepAlive(e.target.checked)}
             />
             Keep-alive
           </label>
+          {keepAlive && protocol === 'http' && (
+            <label className="inline">
+              requests/conn
+              <input
+                type="number"
+                min={0}
+                max={10000}
+                value={perConnection}
+                title="0 = no limit"
+                onChange={num(setPerConnection)}
+              />
+            </label>
+          )}
+          <span className="spacer" />
           <button type="submit" className="primary" disabled={busy}>
             Start traffic
           </button>

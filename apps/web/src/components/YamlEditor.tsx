@@ -9,11 +9,13 @@ const selectEditorProps = (s: AppState) => ({
   serverProblems: s.serverProblems,
   reveal: s.reveal,
   bufferLoad: s.bufferLoad,
+  theme: s.theme,
 });
 
 /** Monaco, created once; problems become markers, reveal requests move the cursor. */
 export function YamlEditor() {
-  const { clientProblems, serverProblems, reveal, bufferLoad } = useAppStore(selectEditorProps);
+  const { clientProblems, serverProblems, reveal, bufferLoad, theme } =
+    useAppStore(selectEditorProps);
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Editor | null>(null);
 
@@ -30,8 +32,8 @@ export function YamlEditor() {
   }, []);
 
   useEffect(() => {
-    editorRef.current?.update({ problems: [...clientProblems, ...serverProblems] });
-  }, [clientProblems, serverProblems]);
+    editorRef.current?.update({ problems: [...clientProblems, ...serverProblems], theme });
+  }, [clientProblems, serverProblems, theme]);
 
   useEffect(() => {
     if (bufferLoad.seq > 0) editorRef.current?.setValue(bufferLoad.text);

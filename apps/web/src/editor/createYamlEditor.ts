@@ -8,6 +8,7 @@ export interface YamlEditorOptions {
 
 export interface YamlEditorProps {
   problems: readonly ManifestError[];
+  theme: 'dark' | 'light';
 }
 
 export interface YamlEditor {
@@ -68,8 +69,9 @@ export function createYamlEditor(container: HTMLElement, options: YamlEditorOpti
   }
 
   return {
-    update({ problems }) {
+    update({ problems, theme }) {
       monaco.editor.setModelMarkers(model, MARKER_OWNER, problems.map(markerOf));
+      monaco.editor.setTheme(theme === 'light' ? 'vs' : 'vs-dark');
     },
     setValue(value) {
       if (value !== model.getValue()) {

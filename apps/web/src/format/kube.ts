@@ -30,12 +30,14 @@ export function podRestarts(pod: Pod): number {
 }
 
 /** The colour class of a pod in the graph and tables. */
-export type PodHealth = 'ready' | 'unready' | 'pending' | 'terminating' | 'failed';
+export type PodHealth = 'ready' | 'unready' | 'pending' | 'terminating' | 'crashloop' | 'failed';
 
 export function podHealth(pod: Pod): PodHealth {
   if (pod.metadata.deletionTimestamp) return 'terminating';
   const phase = pod.status?.phase ?? 'Pending';
   if (phase === 'Failed' || phase === 'Unknown') return 'failed';
+  const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+  if (waiting === 'CrashLoopBackOff' || waiting === 'Error') return 'crashloop';
   if (phase === 'Pending') return 'pending';
   return podIsReady(pod) ? 'ready' : 'unready';
 }

@@ -3,19 +3,23 @@ import type { ConnectionEvent } from '@l4lab/protocol';
 import type { GraphModel } from './graphModel.ts';
 import { layoutGraph, type GraphLayout } from './layout.ts';
 import { createParticles, type ViewTransform } from './particles.ts';
-import { drawClientEdges, drawEdges } from './drawEdges.ts';
+import { drawEdges } from './drawEdges.ts';
 import {
   drawClients,
+  drawFrontends,
   drawLanes,
   drawNodes,
   drawPods,
   drawServices,
   type GraphLayers,
 } from './drawGraph.ts';
+import { createEdgeCard } from './edgeCard.ts';
 
 export interface GraphProps {
   model: GraphModel;
   selection: string | undefined;
+  /** When set, dots show where the connections of `events` were at server time `t`. */
+  rewind: { events: readonly ConnectionEvent[]; t: number } | undefined;
 }
 
 export interface GraphOptions {
@@ -26,6 +30,11 @@ export interface Graph {
   update(props: GraphProps): void;
   /** Starts one dot per connection (events of a connection already in flight only recolour it). */
   animate(events: readonly ConnectionEvent[]): void;
+  /** Fits the whole graph in view again. */
+  fit(): void;
+  zoomBy(factor: number): void;
+  svg(): SVGSVGElement;
+  canvas(): HTMLCanvasElement;
   destroy(): void;
 }
 
@@ -43,6 +52,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
   container.append(svgEl, canvas);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('The browser has no 2D canvas: the graph cannot draw connections.');
+  const card = createEdgeCard(container);
 
   const svg = d3.select(svgEl);
   const stripes = svg
@@ -53,16 +63,16 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     .attr('height', 8)
     .attr('patternUnits', 'userSpaceOnUse')
     .attr('patternTransform', 'rotate(45)');
-  stripes.append('rect').attr('width', 8).attr('height', 8).attr('fill', '#1a1f2b');
-  stripes.append('rect').attr('width', 3).attr('height', 8).attr('fill', '#313a4f');
+  stripes.append('rect').attr('class', 'stripe-a').attr('width', 8).attr('height', 8);
+  stripes.append('rect').attr('class', 'stripe-b').attr('width', 3).attr('height', 8);
   const viewport = svg.append('g').attr('class', 'viewport');
   const layer = (name: string) => viewport.append('g').attr('class', name);
   const layers: GraphLayers = {
     lanes: layer('lanes'),
-    clientEdges: layer('client-edges'),
     edges: layer('edges'),
     nodes: layer('nodes'),
     clients: layer('clients'),
+    frontends: layer('frontends'),
     services: layer('services'),
     pods: layer('pods'),
   };
@@ -78,12 +88,13 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
   let props: GraphProps | undefined;
   let layout: GraphLayout | undefined;
   let frame = 0;
+  let userMoved = false;
 
   const zoom = d3
     .zoom<SVGSVGElement, unknown>()
-    .scaleExtent([0.4, 3])
+    .scaleExtent([0.2, 4])
     .on('zoom', (e: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
-      // A zoom or pan by the user stops the automatic fit (double-click brings it back).
+      // A zoom or pan by the user stops the automatic fit (double-click or F brings it back).
       if (e.sourceEvent) userMoved = true;
       transform = { x: e.transform.x, y: e.transform.y, k: e.transform.k };
       viewport.attr('transform', e.transform.toString());
@@ -93,23 +104,25 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     userMoved = false;
     fit();
   });
-  let userMoved = false;
 
-  /** Scales the whole graph into the panel (never above 1:1), unless the user moved it. */
+  /** Scales the whole graph into the panel (never above 1.4:1), unless the user moved it. */
   function fit() {
     if (!layout || userMoved) return;
     const { width, height } = container.getBoundingClientRect();
     if (width === 0 || height === 0) return;
-    const k = Math.max(0.4, Math.min(1, width / layout.width, height / layout.height));
+    const k = Math.max(0.2, Math.min(1.4, width / layout.width, height / layout.height));
+    const x = Math.max(0, (width - layout.width * k) / 2);
     const current = d3.zoomTransform(svgEl);
-    if (Math.abs(current.k - k) < 0.01 && Math.abs(current.x) < 1 && Math.abs(current.y) < 1)
+    if (Math.abs(current.k - k) < 0.01 && Math.abs(current.x - x) < 1 && Math.abs(current.y) < 1)
       return;
-    svg.call(zoom.transform, d3.zoomIdentity.scale(k));
+    svg.call(zoom.transform, d3.zoomIdentity.translate(x, 0).scale(k));
   }
 
   function tick(now: number) {
     frame = 0;
-    if (particles.draw(layout, transform, now)) schedule();
+    if (props?.rewind && layout)
+      particles.drawAt(layout, transform, props.rewind.events, props.rewind.t);
+    else if (particles.draw(layout, transform, now)) schedule();
   }
   function schedule() {
     if (frame === 0) frame = requestAnimationFrame(tick);
@@ -125,14 +138,15 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
 
   function render() {
     if (!props) return;
-    const width = container.getBoundingClientRect().width || 900;
-    layout = layoutGraph(props.model, width);
+    const { width, height } = container.getBoundingClientRect();
+    layout = layoutGraph(props.model, width || 900, height || 600);
     const draw = { selection: props.selection, onSelect: options.onSelect };
+    svgEl.classList.toggle('past', props.model.past);
     drawLanes(layers.lanes, layout);
-    drawClientEdges(layers.clientEdges, layout, props.model.clientEdges);
-    drawEdges(layers.edges, layout, props.model.edges);
-    drawNodes(layers.nodes, layout);
-    drawClients(layers.clients, layout);
+    drawEdges(layers.edges, layout, props.model.edges, card);
+    drawNodes(layers.nodes, layout, draw);
+    drawClients(layers.clients, layout, draw);
+    drawFrontends(layers.frontends, layout, draw);
     drawServices(layers.services, layout, draw);
     drawPods(layers.pods, layout, draw);
     const nothing = props.model.services.length === 0 && props.model.nodes.length === 0;
@@ -153,10 +167,20 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
       particles.add(events);
       schedule();
     },
+    fit() {
+      userMoved = false;
+      fit();
+    },
+    zoomBy(factor) {
+      svg.transition().duration(200).call(zoom.scaleBy, factor);
+    },
+    svg: () => svgEl,
+    canvas: () => canvas,
     destroy() {
       observer.disconnect();
       cancelAnimationFrame(frame);
       particles.clear();
+      card.destroy();
       svg.on('.zoom', null);
       svgEl.remove();
       canvas.remove();

@@ -1,12 +1,25 @@
 import type * as d3 from 'd3';
-import type { GraphEdge } from './graphModel.ts';
+import type { TrafficEdge } from './graphTraffic.ts';
 import type { Box, GraphLayout } from './layout.ts';
 
-// Service -> pod edges (one per EndpointSlice endpoint) and client -> Service edges.
+// Every link of the graph: drawn line (width by current rate) + a wide invisible hit line for hover.
 
 type Layer = d3.Selection<SVGGElement, unknown, null, undefined>;
 
-function curve(a: Box, b: Box): string {
+export interface EdgeHover {
+  show(edge: TrafficEdge, x: number, y: number): void;
+  hide(): void;
+}
+
+function curve(a: Box, b: Box, style: TrafficEdge['style']): string {
+  if (style === 'alias' || (style === 'lb' && a.x === b.x)) {
+    // Same lane: a loop on the left side.
+    const x = a.x;
+    const y1 = a.y + a.h / 2;
+    const y2 = b.y + b.h / 2;
+    const bend = x - 30 - Math.min(60, Math.abs(y2 - y1) / 4);
+    return `M${x},${y1} C${bend},${y1} ${bend},${y2} ${x},${y2}`;
+  }
   const x1 = a.x + a.w;
   const y1 = a.y + a.h / 2;
   const x2 = b.x;
@@ -15,34 +28,40 @@ function curve(a: Box, b: Box): string {
   return `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
 }
 
-export function drawEdges(layer: Layer, layout: GraphLayout, edges: GraphEdge[]) {
-  const drawn = edges.flatMap((e) => {
-    const from = layout.byId.service.get(e.service);
-    const to = layout.byId.pod.get(e.pod);
-    return from && to ? [{ edge: e, d: curve(from, to) }] : [];
-  });
-  layer
-    .selectAll<SVGPathElement, (typeof drawn)[number]>('path')
-    .data(drawn, (x) => x.edge.id)
-    .join('path')
-    .attr('class', (x) => `edge ${x.edge.ready ? 'ready' : 'unready'}`)
-    .attr('d', (x) => x.d);
+export function edgeWidth(rate: number): number {
+  return rate <= 0 ? 1.5 : Math.min(12, 2 + 1.6 * Math.sqrt(rate));
 }
 
-export function drawClientEdges(
+export function drawEdges(
   layer: Layer,
   layout: GraphLayout,
-  edges: { id: string; client: string; service: string }[],
+  edges: TrafficEdge[],
+  hover: EdgeHover,
 ) {
   const drawn = edges.flatMap((e) => {
-    const from = layout.byId.client.get(e.client);
-    const to = layout.byId.service.get(e.service);
-    return from && to ? [{ id: e.id, d: curve(from, to) }] : [];
+    const from = layout.byId[e.fromLane].get(e.from);
+    const to = layout.byId[e.toLane].get(e.to);
+    return from && to ? [{ edge: e, d: curve(from, to, e.style) }] : [];
   });
-  layer
-    .selectAll<SVGPathElement, (typeof drawn)[number]>('path')
-    .data(drawn, (x) => x.id)
-    .join('path')
-    .attr('class', 'edge client-edge')
-    .attr('d', (x) => x.d);
+  const groups = layer
+    .selectAll<SVGGElement, (typeof drawn)[number]>('g.edge')
+    .data(drawn, (x) => x.edge.id)
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'edge');
+      g.append('path').attr('class', 'edge-line');
+      g.append('path').attr('class', 'edge-hit');
+      return g;
+    })
+    .attr('data-id', (x) => x.edge.id)
+    .attr('data-rate', (x) => x.edge.rate.toFixed(2));
+  groups
+    .select('path.edge-line')
+    .attr('class', (x) => `edge-line ${x.edge.style}${x.edge.rate > 0 ? ' busy' : ''}`)
+    .attr('d', (x) => x.d)
+    .attr('stroke-width', (x) => edgeWidth(x.edge.rate));
+  groups
+    .select('path.edge-hit')
+    .attr('d', (x) => x.d)
+    .on('mousemove', (e: MouseEvent, x) => hover.show(x.edge, e.clientX, e.clientY))
+    .on('mouseleave', () => hover.hide());
 }

@@ -1,66 +1,35 @@
 import * as d3 from 'd3';
-import type { GraphClient, GraphNode, GraphPod, GraphService } from './graphModel.ts';
+import type { GraphClient, GraphFrontend, GraphNode, GraphService } from './graphModel.ts';
 import type { GraphLayout, Placed } from './layout.ts';
+import {
+  clickable,
+  enterAt,
+  exitFade,
+  fit,
+  place,
+  sized,
+  type DrawOptions,
+  type Groups,
+  type Layer,
+} from './drawBoxes.ts';
 
-// D3 data joins for the SVG part of the graph. Keys are object ids, so the layout stays stable
-// and only what moved is animated.
-
-type Layer = d3.Selection<SVGGElement, unknown, null, undefined>;
+export { drawPods } from './drawPods.ts';
+export type { DrawOptions, Layer };
 
 export interface GraphLayers {
   lanes: Layer;
-  clientEdges: Layer;
   edges: Layer;
-  clients: Layer;
-  services: Layer;
   nodes: Layer;
+  clients: Layer;
+  frontends: Layer;
+  services: Layer;
   pods: Layer;
-}
-
-export interface DrawOptions {
-  selection: string | undefined;
-  onSelect(key: string): void;
-}
-
-const MOVE_MS = 450;
-
-/** Moves a group to its box: slides when the position changed, stays put otherwise. */
-function place<T>(sel: d3.Selection<SVGGElement, Placed<T>, SVGGElement, unknown>) {
-  sel.each(function move(d) {
-    const target = `translate(${d.x},${d.y})`;
-    const g = d3.select(this);
-    if (g.attr('data-at') === target) return;
-    g.attr('data-at', target);
-    g.transition('move').duration(MOVE_MS).attr('transform', target);
-  });
-}
-
-function enterAt<T>(sel: d3.Selection<SVGGElement, Placed<T>, SVGGElement, unknown>, dx: number) {
-  return sel
-    .attr('transform', (d) => `translate(${d.x + dx},${d.y})`)
-    .attr('data-at', (d) => `translate(${d.x},${d.y})`)
-    .style('opacity', 0)
-    .call((g) => g.transition('fade').duration(MOVE_MS).style('opacity', 1))
-    .call((g) =>
-      g
-        .transition('move')
-        .duration(MOVE_MS)
-        .attr('transform', (d) => `translate(${d.x},${d.y})`),
-    );
-}
-
-function exitFade<T>(sel: d3.Selection<SVGGElement, Placed<T>, SVGGElement, unknown>) {
-  sel.attr('aria-hidden', 'true').attr('aria-label', null);
-  sel.transition('fade').duration(MOVE_MS).style('opacity', 0).remove();
-}
-
-function rect<T>(g: d3.Selection<SVGGElement, Placed<T>, SVGGElement, unknown>, cls: string) {
-  g.append('rect').attr('class', cls).attr('rx', 8);
 }
 
 export function drawLanes(layer: Layer, layout: GraphLayout) {
   const lanes = [
-    { id: 'clients', x: layout.lanes.clients, text: 'External clients' },
+    { id: 'clients', x: layout.lanes.clients, text: 'Clients' },
+    { id: 'frontends', x: layout.lanes.frontends, text: 'Frontends' },
     { id: 'services', x: layout.lanes.services, text: 'Services' },
     { id: 'nodes', x: layout.lanes.nodes, text: 'Nodes · pods' },
   ];
@@ -70,153 +39,111 @@ export function drawLanes(layer: Layer, layout: GraphLayout) {
     .join('text')
     .attr('class', 'lane-title')
     .attr('x', (d) => d.x)
-    .attr('y', 22)
+    .attr('y', 26)
     .text((d) => d.text);
 }
 
-export function drawClients(layer: Layer, layout: GraphLayout) {
-  layer
-    .selectAll<SVGGElement, Placed<GraphClient>>('g.client')
-    .data(layout.clients, (d) => d.item.id)
+function join<T>(layer: Layer, cls: string, data: Placed<T>[], key: (d: Placed<T>) => string) {
+  return layer
+    .selectAll<SVGGElement, Placed<T>>(`g.${cls}`)
+    .data(data, key)
     .join(
-      (enter) =>
-        enter
-          .append('g')
-          .attr('class', 'client')
-          .attr('role', 'group')
-          .call((g) => rect(g, 'client-box'))
-          .call((g) => g.append('text').attr('class', 'client-ip').attr('x', 12).attr('y', 22))
-          .call((g) => enterAt(g, -30)),
+      (enter) => {
+        const g = enter.append('g').attr('class', cls).attr('role', 'button');
+        g.append('rect').attr('class', `${cls}-box`).attr('rx', 8);
+        return enterAt(g, cls === 'client' ? -30 : 0);
+      },
       (update) => update,
-      (exit) => exitFade(exit),
-    )
-    .attr('aria-label', (d) => `client ${d.item.ip}`)
+      (exit) => {
+        exitFade(exit);
+        return exit;
+      },
+    );
+}
+
+function text<T>(g: Groups<T>, cls: string, x: number, y: number) {
+  g.selectAll(`text.${cls}`).data([0]).join('text').attr('class', cls).attr('x', x).attr('y', y);
+  return g.select<SVGTextElement>(`text.${cls}`);
+}
+
+export function drawClients(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
+  const g = join<GraphClient>(layer, 'client', layout.clients, (d) => d.item.id);
+  g.attr('aria-label', (d) => `client ${d.item.label}`)
+    .classed('pod-client', (d) => d.item.pod !== undefined)
     .call(place)
-    .call((g) =>
-      g
-        .select('rect')
-        .attr('width', (d) => d.w)
-        .attr('height', (d) => d.h),
-    )
-    .call((g) => g.select('.client-ip').text((d) => d.item.ip));
+    .call(sized)
+    .call((s) =>
+      clickable(s, (d) => (d.item.pod ? `Pod/${d.item.pod}` : `Client/${d.item.ip}`), opts),
+    );
+  text(g, 'client-ip', 10, 22).text((d) =>
+    fit(d.item.pod ? d.item.pod.split('/')[1]! : d.item.ip, 17),
+  );
+}
+
+export function drawFrontends(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
+  const g = join<GraphFrontend>(layer, 'frontend', layout.frontends, (d) => d.item.id);
+  g.attr('aria-label', (d) => `frontend ${d.item.kind} ${d.item.label}`)
+    .attr('data-kind', (d) => d.item.kind)
+    .call(place)
+    .call(sized)
+    .call((s) => clickable(s, (d) => `Service/${d.item.service}`, opts));
+  text(g, 'kind', 10, 20).text((d) =>
+    d.item.kind === 'LoadBalancer'
+      ? 'LB'
+      : d.item.kind === 'ExternalIP'
+        ? 'EXT'
+        : d.item.kind === 'NodePort'
+          ? 'NP'
+          : 'CIP',
+  );
+  text(g, 'addr', 44, 20).text((d) => fit(d.item.label.replace(/^(LB|ext) /, ''), 20));
 }
 
 export function drawServices(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
-  layer
-    .selectAll<SVGGElement, Placed<GraphService>>('g.service')
-    .data(layout.services, (d) => d.item.id)
-    .join(
-      (enter) =>
-        enter
-          .append('g')
-          .attr('class', 'service')
-          .attr('role', 'group')
-          .call((g) => rect(g, 'service-box'))
-          .call((g) => g.append('text').attr('class', 'title').attr('x', 14).attr('y', 24))
-          .call((g) => g.append('text').attr('class', 'sub').attr('x', 14).attr('y', 46))
-          .call((g) => g.append('g').attr('class', 'ports'))
-          .call((g) => enterAt(g, 0)),
-      (update) => update,
-      (exit) => exitFade(exit),
-    )
-    .attr('aria-label', (d) => `service ${d.item.id}`)
-    .classed('selected', (d) => opts.selection === `Service/${d.item.id}`)
-    .on('click', (_e, d) => opts.onSelect(`Service/${d.item.id}`))
+  const g = join<GraphService>(layer, 'service', layout.services, (d) => d.item.id);
+  g.attr('aria-label', (d) => `service ${d.item.id}`)
+    .classed('dns-only', (d) => d.item.dnsOnly)
     .call(place)
-    .call((g) =>
-      g
-        .select('rect')
-        .attr('width', (d) => d.w)
-        .attr('height', (d) => d.h),
-    )
-    .call((g) => g.select('.title').text((d) => d.item.name))
-    .call((g) => g.select('.sub').text((d) => `${d.item.type} · ${d.item.clusterIP}`))
-    .each(function ports(d) {
-      d3.select(this)
-        .select('g.ports')
-        .selectAll('text')
-        .data(d.item.ports)
-        .join('text')
-        .attr('class', 'port')
-        .attr('x', 14)
-        .attr('y', (_p, i) => 68 + i * 20)
-        .text((p) => p);
-    });
+    .call(sized)
+    .call((s) => clickable(s, (d) => `Service/${d.item.id}`, opts));
+  text(g, 'title', 14, 26).text((d) => fit(d.item.name, 19));
+  text(g, 'ns', 0, 26)
+    .attr('x', (d) => d.w - 12)
+    .text((d) => d.item.namespace);
+  text(g, 'sub', 14, 48).text((d) => fit(d.item.detail, 29));
+  g.each(function lines(d) {
+    const rows = [
+      ...d.item.ports.map((p) => ({ cls: 'port', t: p })),
+      ...d.item.notes.map((n) => ({ cls: 'note', t: n })),
+      ...(d.item.mode
+        ? [
+            {
+              cls: 'mode',
+              t: `mode ${d.item.mode}${d.item.modeFromAnnotation ? ' (annotation)' : ''}`,
+            },
+          ]
+        : []),
+    ];
+    d3.select(this)
+      .selectAll<SVGTextElement, { cls: string; t: string }>('text.line')
+      .data(rows)
+      .join('text')
+      .attr('class', (r) => `line ${r.cls}`)
+      .attr('x', 14)
+      .attr('y', (_r, i) => 70 + i * 19)
+      .text((r) => fit(r.t, 29));
+  });
 }
 
-export function drawNodes(layer: Layer, layout: GraphLayout) {
-  layer
-    .selectAll<SVGGElement, Placed<GraphNode>>('g.node')
-    .data(layout.nodes, (d) => d.item.name)
-    .join(
-      (enter) =>
-        enter
-          .append('g')
-          .attr('class', 'node')
-          .attr('role', 'group')
-          .call((g) => rect(g, 'node-box'))
-          .call((g) => g.append('text').attr('class', 'title').attr('x', 12).attr('y', 22))
-          .call((g) => g.append('text').attr('class', 'node-ip').attr('y', 22)),
-      (update) => update,
-      (exit) => exitFade(exit),
-    )
-    .attr('aria-label', (d) => `node ${d.item.name}`)
+export function drawNodes(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
+  const g = join<GraphNode>(layer, 'node', layout.nodes, (d) => d.item.name);
+  g.attr('aria-label', (d) => `node ${d.item.name}`)
+    .classed('down', (d) => !d.item.ready)
     .call(place)
-    .call((g) =>
-      g
-        .select('rect')
-        .attr('width', (d) => d.w)
-        .attr('height', (d) => d.h),
-    )
-    .call((g) => g.select('.title').text((d) => d.item.name))
-    .call((g) =>
-      g
-        .select('.node-ip')
-        .attr('x', (d) => d.w - 12)
-        .text((d) => d.item.ip),
-    );
-}
-
-export function drawPods(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
-  layer
-    .selectAll<SVGGElement, Placed<GraphPod>>('g.pod')
-    .data(layout.pods, (d) => d.item.id)
-    .join(
-      (enter) =>
-        enter
-          .append('g')
-          .attr('role', 'group')
-          .call((g) => rect(g, 'pod-box'))
-          .call((g) =>
-            g.append('circle').attr('class', 'dot').attr('cx', 16).attr('cy', 21).attr('r', 6),
-          )
-          .call((g) => g.append('text').attr('class', 'title').attr('x', 30).attr('y', 26))
-          .call((g) => g.append('text').attr('class', 'sub').attr('x', 30).attr('y', 46))
-          .call((g) => g.append('text').attr('class', 'status').attr('x', 30).attr('y', 65))
-          .call((g) => g.append('text').attr('class', 'count').attr('y', 46))
-          .call((g) => enterAt(g, 40)),
-      (update) => update,
-      (exit) => exitFade(exit),
-    )
-    .attr('class', (d) => `pod ${d.item.health}`)
-    .classed('selected', (d) => opts.selection === `Pod/${d.item.id}`)
-    .attr('aria-label', (d) => `pod ${d.item.id}`)
-    .attr('data-connections', (d) => d.item.connections)
-    .on('click', (_e, d) => opts.onSelect(`Pod/${d.item.id}`))
-    .call(place)
-    .call((g) =>
-      g
-        .select('rect')
-        .attr('width', (d) => d.w)
-        .attr('height', (d) => d.h),
-    )
-    .call((g) => g.select('.title').text((d) => d.item.name))
-    .call((g) => g.select('.sub').text((d) => d.item.ip || 'no IP yet'))
-    .call((g) => g.select('.status').text((d) => d.item.status))
-    .call((g) =>
-      g
-        .select('.count')
-        .attr('x', (d) => d.w - 12)
-        .text((d) => `${d.item.connections} conn`),
-    );
+    .call(sized)
+    .call((s) => clickable(s, (d) => `Node/${d.item.name}`, opts));
+  text(g, 'title', 12, 24).text((d) => (d.item.ready ? d.item.name : `${d.item.name} · NotReady`));
+  text(g, 'node-ip', 0, 24)
+    .attr('x', (d) => d.w - 12)
+    .text((d) => d.item.ip);
 }

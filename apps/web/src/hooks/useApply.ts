@@ -3,31 +3,35 @@ import { applyManifests } from '../api/http.ts';
 import { resourceName } from '../format/kube.ts';
 import { appStore } from '../store/appStore.ts';
 
-/** Sends the editor's text to `POST /api/apply` and records the outcome in the store. */
+/** `deployment.apps/my-nginx created` lines, like kubectl apply prints. */
+export function applyLines(results: { kind: string; name: string; action: string }[]): string[] {
+  return results.map((r) => `${resourceName(r.kind)}/${r.name} ${r.action}`);
+}
+
+/** Sends `text` to `POST /api/apply` and records the outcome in the store. */
+export async function applyText(text: string): Promise<boolean> {
+  const { setApply, setServerProblems } = appStore.getState();
+  setApply({ state: 'applying' });
+  try {
+    const outcome = await applyManifests(text);
+    if (outcome.ok) {
+      setServerProblems(outcome.warnings);
+      setApply({ state: 'applied', lines: applyLines(outcome.results), at: Date.now() });
+      return true;
+    }
+    setServerProblems(outcome.errors);
+    setApply({ state: 'failed', message: outcome.message, at: Date.now() });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    setApply({ state: 'failed', message: `Cannot reach the server: ${message}`, at: Date.now() });
+  }
+  return false;
+}
+
+/** Applies the active tab (Apply button, Ctrl/Cmd+S). */
 export function useApply(): () => void {
   return useCallback(() => {
-    const { buffer, apply, setApply, setServerProblems } = appStore.getState();
-    if (apply.state === 'applying') return;
-    setApply({ state: 'applying' });
-    applyManifests(buffer).then(
-      (outcome) => {
-        if (outcome.ok) {
-          setServerProblems(outcome.warnings);
-          const lines = outcome.results.map((r) => `${resourceName(r.kind)}/${r.name} ${r.action}`);
-          setApply({ state: 'applied', lines, at: Date.now() });
-        } else {
-          setServerProblems(outcome.errors);
-          setApply({ state: 'failed', message: outcome.message, at: Date.now() });
-        }
-      },
-      (e: unknown) => {
-        const message = e instanceof Error ? e.message : String(e);
-        setApply({
-          state: 'failed',
-          message: `Cannot reach the server: ${message}`,
-          at: Date.now(),
-        });
-      },
-    );
+    const { buffer, apply } = appStore.getState();
+    if (apply.state !== 'applying') void applyText(buffer);
   }, []);
 }

@@ -1,18 +1,14 @@
 import { useEffect } from 'react';
+import { THEME_KEY, writeItem, writeTabs } from '../persist/storage.ts';
 import { appStore } from '../store/appStore.ts';
-import { BUFFER_KEY } from './useScenarios.ts';
 
-/** Keeps the editor's text in localStorage so it survives a reload. */
+/** Keeps the editor's tabs and the theme in localStorage so they survive a reload. */
 export function usePersistedBuffer(): void {
   useEffect(
     () =>
       appStore.subscribe((s, prev) => {
-        if (s.buffer === prev.buffer) return;
-        try {
-          localStorage.setItem(BUFFER_KEY, s.buffer);
-        } catch {
-          // Storage full or disabled: the buffer just does not survive a reload.
-        }
+        if (s.tabs !== prev.tabs || s.activeTab !== prev.activeTab) writeTabs(s.tabs, s.activeTab);
+        if (s.theme !== prev.theme) writeItem(THEME_KEY, s.theme);
       }),
     [],
   );

@@ -1,8 +1,7 @@
 import { useEffect } from 'react';
 import { fetchScenarios } from '../api/http.ts';
+import { readTabs } from '../persist/storage.ts';
 import { appStore } from '../store/appStore.ts';
-
-export const BUFFER_KEY = 'l4lab.editor.buffer';
 
 /** Loads the scenario list; an empty editor (first visit) gets the default scenario. */
 export function useScenarios(): void {
@@ -15,8 +14,8 @@ export function useScenarios(): void {
           const { setScenarios, loadText, buffer } = appStore.getState();
           setScenarios(list);
           const first = list.items.find((s) => s.id === list.default) ?? list.items[0];
-          if (first && buffer.trim() === '' && localStorage.getItem(BUFFER_KEY) === null) {
-            loadText(first.yaml);
+          if (first && buffer.trim() === '' && readTabs() === undefined) {
+            loadText(first.yaml, `${first.id}.yaml`);
           }
         },
         () => {

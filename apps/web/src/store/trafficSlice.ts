@@ -1,16 +1,32 @@
 import type { ConnectionEvent, EndpointCounters, TrafficStatus } from '@l4lab/protocol';
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from './createAppStore.ts';
+import type { ClusterMirror } from './clusterMirror.ts';
 
 /** How many individual events the browser keeps (a ring: oldest dropped first). */
-export const RECENT_EVENTS = 2000;
+export const RECENT_EVENTS = 12_000;
 /** How long counter samples are kept for the connection rate. */
 export const RATE_WINDOW_MS = 2000;
+/** How far back the graph and the log can be rewound. */
+export const REWIND_MS = 60_000;
+/** Counter samples for per-edge rates: one every SAMPLE_MS at most, RATE_WINDOW_MS + 1 s kept. */
+export const SAMPLE_MS = 400;
 
 export interface RateSample {
   t: number;
   /** Cumulative connection attempts over all Service ports at time t. */
   total: number;
+}
+
+/** The cluster as it was from `t` on (mirrors are immutable, so this is a list of references). */
+export interface MirrorAt {
+  t: number;
+  cluster: ClusterMirror;
+}
+
+export interface CounterSample {
+  t: number;
+  counters: ReadonlyMap<string, EndpointCounters>;
 }
 
 export interface TrafficSlice {
@@ -23,6 +39,9 @@ export interface TrafficSlice {
   /** Events the server counted but did not send individually, since this page loaded. */
   sampledTotal: number;
   rateSamples: readonly RateSample[];
+  counterSamples: readonly CounterSample[];
+  /** The cluster over the last REWIND_MS, oldest first. */
+  history: readonly MirrorAt[];
   generators: ReadonlyMap<string, TrafficStatus>;
 }
 
@@ -32,6 +51,8 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
   counters: new Map(),
   sampledTotal: 0,
   rateSamples: [],
+  counterSamples: [],
+  history: [],
   generators: new Map(),
 });
 
@@ -42,4 +63,28 @@ export function counterKey(c: Pick<EndpointCounters, 'service' | 'endpoint'>): s
 /** Connection attempts a counter stands for: connections to an endpoint, refusals/drops without one. */
 export function attempts(c: EndpointCounters): number {
   return c.endpoint === '' ? c.refused + c.dropped : c.connections;
+}
+
+/** Appends a mirror to the history: coalesced within 250 ms, bounded to REWIND_MS (+ one base). */
+export function withHistory(
+  history: readonly MirrorAt[],
+  cluster: ClusterMirror,
+  now: number,
+): MirrorAt[] {
+  const last = history.at(-1);
+  const kept = last && now - last.t < 250 ? history.slice(0, -1) : history.slice();
+  kept.push({ t: now, cluster });
+  let drop = 0;
+  while (drop < kept.length - 1 && now - kept[drop + 1]!.t > REWIND_MS + 5000) drop++;
+  return drop > 0 ? kept.slice(drop) : kept;
+}
+
+/** The cluster as it was at `t` (the first known state when `t` is older). */
+export function mirrorAt(history: readonly MirrorAt[], t: number): ClusterMirror | undefined {
+  let found: MirrorAt | undefined = history[0];
+  for (const h of history) {
+    if (h.t <= t) found = h;
+    else break;
+  }
+  return found?.cluster;
 }

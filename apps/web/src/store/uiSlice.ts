@@ -3,6 +3,8 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from './createAppStore.ts';
 
 export type LinkState = 'online' | 'offline' | 'connecting';
+export type Theme = 'dark' | 'light';
+export type Overlay = 'shortcuts' | 'tour' | 'diff' | undefined;
 
 export type ApplyStatus =
   | { state: 'idle' }
@@ -10,9 +12,17 @@ export type ApplyStatus =
   | { state: 'applied'; lines: string[]; at: number }
   | { state: 'failed'; message: string; at: number };
 
+/** Live mode: what happened to the last edit. */
+export type LiveStatus =
+  | { state: 'off' }
+  | { state: 'waiting' }
+  | { state: 'applied'; at: number; summary: string }
+  | { state: 'invalid'; at: number }
+  | { state: 'failed'; at: number; message: string };
+
 export interface UiSlice {
   link: LinkState;
-  /** Selected object, `Kind/namespace/name`. */
+  /** Selected object, `Kind/namespace/name` (opens the details drawer). */
   selection: string | undefined;
   /** Problems found in the browser as the user types (`checkManifests`). */
   clientProblems: readonly ManifestError[];
@@ -21,21 +31,35 @@ export interface UiSlice {
   apply: ApplyStatus;
   /** A request to move the editor's cursor; `seq` makes repeated clicks on one problem count. */
   reveal: { seq: number; line: number; column: number };
-  /** The editor's text, as the user typed it. */
-  buffer: string;
-  /** A text to load into the editor (scenario reset); `seq` increases with every load. */
-  bufferLoad: { seq: number; text: string };
   scenarios: ScenarioList | undefined;
+  /** Show kube-system (kube-dns, coredns) in the graph and the traffic targets. */
+  showSystem: boolean;
+  presenter: boolean;
+  theme: Theme;
+  overlay: Overlay;
+  live: boolean;
+  liveStatus: LiveStatus;
+  /** A request to open the terminal on a pod (`ns/name`) or the kubectl console. */
+  terminalTarget: { seq: number; target: string };
+  /** The time the graph and log show (ms since epoch), or undefined for live. */
+  rewindAt: number | undefined;
+  logPaused: boolean;
   setLink(link: LinkState): void;
   select(selection: string | undefined): void;
   setClientProblems(problems: readonly ManifestError[]): void;
   setServerProblems(problems: readonly ManifestError[]): void;
   setApply(apply: ApplyStatus): void;
   revealPosition(line: number, column: number): void;
-  /** The user edited the text: stale server problems go away. */
-  setBuffer(text: string): void;
-  loadText(text: string): void;
   setScenarios(scenarios: ScenarioList): void;
+  setShowSystem(show: boolean): void;
+  setPresenter(on: boolean): void;
+  setTheme(theme: Theme): void;
+  setOverlay(overlay: Overlay): void;
+  setLive(on: boolean): void;
+  setLiveStatus(status: LiveStatus): void;
+  openTerminal(target: string): void;
+  setRewind(at: number | undefined): void;
+  setLogPaused(paused: boolean): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
@@ -45,9 +69,16 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   serverProblems: [],
   apply: { state: 'idle' },
   reveal: { seq: 0, line: 1, column: 1 },
-  buffer: '',
-  bufferLoad: { seq: 0, text: '' },
   scenarios: undefined,
+  showSystem: false,
+  presenter: false,
+  theme: 'dark',
+  overlay: undefined,
+  live: false,
+  liveStatus: { state: 'off' },
+  terminalTarget: { seq: 0, target: '' },
+  rewindAt: undefined,
+  logPaused: false,
   setLink: (link) => set({ link }),
   select: (selection) => set({ selection }),
   setClientProblems: (clientProblems) => set({ clientProblems }),
@@ -55,12 +86,15 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setApply: (apply) => set({ apply }),
   revealPosition: (line, column) =>
     set((s) => ({ reveal: { seq: s.reveal.seq + 1, line, column } })),
-  setBuffer: (text) => set((s) => (text === s.buffer ? {} : { buffer: text, serverProblems: [] })),
-  loadText: (text) =>
-    set((s) => ({
-      buffer: text,
-      serverProblems: [],
-      bufferLoad: { seq: s.bufferLoad.seq + 1, text },
-    })),
   setScenarios: (scenarios) => set({ scenarios }),
+  setShowSystem: (showSystem) => set({ showSystem }),
+  setPresenter: (presenter) => set({ presenter }),
+  setTheme: (theme) => set({ theme }),
+  setOverlay: (overlay) => set({ overlay }),
+  setLive: (live) => set({ live, liveStatus: live ? { state: 'waiting' } : { state: 'off' } }),
+  setLiveStatus: (liveStatus) => set({ liveStatus }),
+  openTerminal: (target) =>
+    set((s) => ({ terminalTarget: { seq: s.terminalTarget.seq + 1, target } })),
+  setRewind: (rewindAt) => set({ rewindAt }),
+  setLogPaused: (logPaused) => set({ logPaused }),
 });

@@ -12,6 +12,9 @@ export interface TerminalProps {
   /** `namespace/name` of the pod the commands run in, or undefined when none is chosen. */
   pod: string | undefined;
   run: RunCommand;
+  /** Another prompt and first line (the kubectl console); default: a pod's shell. */
+  prompt?: string;
+  banner?: string;
 }
 
 const PROMPT = '/ # ';
@@ -58,14 +61,15 @@ export function createTerminal(el: HTMLElement, initial: TerminalProps) {
 
   const prompt = () => {
     line = '';
-    term.write(props.pod ? PROMPT : `${DIM}(choose a pod)${RESET} `);
+    term.write(props.pod ? (props.prompt ?? PROMPT) : `${DIM}(choose a pod)${RESET} `);
   };
   const banner = () => {
-    term.write(
-      props.pod
+    const banner =
+      props.banner ??
+      (props.pod
         ? `${DIM}# kubectl exec -it -n ${props.pod.replace('/', ' ')} -- sh   (l4lab's built-in tools: type help)${RESET}\r\n`
-        : '',
-    );
+        : '');
+    term.write(banner);
     prompt();
   };
   const replaceLine = (next: string) => {

@@ -1,0 +1,60 @@
+import { useEffect } from 'react';
+import { useAppStore } from '../hooks/useAppStore.ts';
+import { appStore } from '../store/appStore.ts';
+import type { AppState } from '../store/createAppStore.ts';
+import { NodeActions, PodActions, ServiceActions } from './DrawerActions.tsx';
+import { DrawerCounters } from './DrawerCounters.tsx';
+import { ObjectText } from './ObjectText.tsx';
+
+const selectSelection = (s: AppState) => ({ selection: s.selection });
+
+/** `Pod/ns/name` -> its parts (`Node/name` and `Client/ip` have no namespace). */
+export function parseSelection(key: string) {
+  const [kind = '', ...rest] = key.split('/');
+  if (rest.length >= 2) return { kind, namespace: rest[0]!, name: rest.slice(1).join('/') };
+  return { kind, namespace: undefined, name: rest[0] ?? '' };
+}
+
+/** Details of the selected box: what it is, its counters, its actions, kubectl describe / YAML. */
+export function DetailsDrawer() {
+  const { selection } = useAppStore(selectSelection);
+  useEffect(() => {
+    if (!selection) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') appStore.getState().select(undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selection]);
+  if (!selection) return null;
+  const { kind, namespace, name } = parseSelection(selection);
+  return (
+    <aside className="drawer" aria-label={`details ${kind} ${name}`} data-testid="drawer">
+      <header>
+        <span className="kind">{kind}</span>
+        <h3 title={namespace ? `${namespace}/${name}` : name}>{name}</h3>
+        {namespace && <span className="muted">{namespace}</span>}
+        <button
+          type="button"
+          className="close"
+          aria-label="Close details"
+          onClick={() => appStore.getState().select(undefined)}
+        >
+          ×
+        </button>
+      </header>
+      {kind === 'Pod' && namespace && <PodActions namespace={namespace} name={name} />}
+      {kind === 'Node' && <NodeActions name={name} />}
+      {kind === 'Service' && namespace && <ServiceActions namespace={namespace} name={name} />}
+      <DrawerCounters kind={kind} namespace={namespace} name={name} />
+      {kind === 'Client' ? (
+        <p className="muted">
+          An external client address of the traffic generator (or your own curl). It is not a
+          Kubernetes object.
+        </p>
+      ) : (
+        <ObjectText kind={kind} namespace={namespace} name={name} />
+      )}
+    </aside>
+  );
+}

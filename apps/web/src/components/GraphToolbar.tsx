@@ -1,0 +1,88 @@
+import { useState, type RefObject } from 'react';
+import type { Graph } from '../graph/createGraph.ts';
+import { exportPng, exportSvg } from '../graph/exportGraph.ts';
+import { useAppStore } from '../hooks/useAppStore.ts';
+import { useNow } from '../hooks/useNow.ts';
+import { appStore } from '../store/appStore.ts';
+import type { AppState } from '../store/createAppStore.ts';
+
+const selectToolbar = (s: AppState) => ({ showSystem: s.showSystem, rewindAt: s.rewindAt });
+
+function background(): string {
+  return getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#121826';
+}
+
+/** Above the graph: rewind banner, kube-system toggle, zoom, fit, export. */
+export function GraphToolbar({ graph }: { graph: RefObject<Graph | null> }) {
+  const { showSystem, rewindAt } = useAppStore(selectToolbar);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const now = useNow(500);
+  const png = () => {
+    const g = graph.current;
+    if (!g) return;
+    setError(undefined);
+    exportPng(g.svg(), g.canvas(), background()).catch((e: unknown) =>
+      setError(`PNG export failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
+  return (
+    <div className="graph-toolbar">
+      <h2>Live graph</h2>
+      {rewindAt !== undefined && (
+        <span className="rewound" role="status">
+          rewound to {new Date(rewindAt).toLocaleTimeString()} (
+          {((rewindAt - now) / 1000).toFixed(1)} s)
+          <button type="button" onClick={() => appStore.getState().setRewind(undefined)}>
+            Back to live
+          </button>
+        </span>
+      )}
+      <span className="spacer" />
+      {error && (
+        <span className="bad small" role="alert">
+          {error}
+        </span>
+      )}
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={showSystem}
+          onChange={(e) => appStore.getState().setShowSystem(e.target.checked)}
+        />
+        kube-system
+      </label>
+      <button
+        type="button"
+        title="Zoom out (-)"
+        aria-label="Zoom out"
+        onClick={() => graph.current?.zoomBy(1 / 1.25)}
+      >
+        −
+      </button>
+      <button
+        type="button"
+        title="Zoom in (+)"
+        aria-label="Zoom in"
+        onClick={() => graph.current?.zoomBy(1.25)}
+      >
+        +
+      </button>
+      <button type="button" title="Fit the graph (F)" onClick={() => graph.current?.fit()}>
+        Fit
+      </button>
+      <button type="button" title="Export the graph as PNG" onClick={png}>
+        PNG
+      </button>
+      <button
+        type="button"
+        title="Export the graph as SVG"
+        onClick={() => {
+          const g = graph.current;
+          if (g) exportSvg(g.svg(), background());
+        }}
+      >
+        SVG
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import * as d3 from 'd3';
+import type { Placed } from './layout.ts';
+
+// Shared pieces of the D3 joins: keyed groups that slide to their place, fade in and fade out.
+
+export type Layer = d3.Selection<SVGGElement, unknown, null, undefined>;
+export type Groups<T> = d3.Selection<SVGGElement, Placed<T>, SVGGElement, unknown>;
+
+export interface DrawOptions {
+  selection: string | undefined;
+  onSelect(key: string): void;
+}
+
+export const MOVE_MS = 450;
+
+/** Moves a group to its box: slides when the position changed, stays put otherwise. */
+export function place<T>(sel: Groups<T>) {
+  sel.each(function move(d) {
+    const target = `translate(${d.x},${d.y})`;
+    const g = d3.select(this);
+    if (g.attr('data-at') === target) return;
+    g.attr('data-at', target);
+    g.transition('move').duration(MOVE_MS).attr('transform', target);
+  });
+}
+
+export function enterAt<T>(sel: Groups<T>, dx: number) {
+  return sel
+    .attr('transform', (d) => `translate(${d.x + dx},${d.y})`)
+    .attr('data-at', (d) => `translate(${d.x},${d.y})`)
+    .style('opacity', 0)
+    .call((g) => g.transition('fade').duration(MOVE_MS).style('opacity', 1))
+    .call((g) =>
+      g
+        .transition('move')
+        .duration(MOVE_MS)
+        .attr('transform', (d) => `translate(${d.x},${d.y})`),
+    );
+}
+
+export function exitFade<T>(sel: Groups<T>) {
+  sel.attr('aria-hidden', 'true').attr('aria-label', null);
+  sel.transition('fade').duration(MOVE_MS).style('opacity', 0).remove();
+}
+
+export function sized<T>(g: Groups<T>) {
+  g.select('rect')
+    .attr('width', (d) => d.w)
+    .attr('height', (d) => d.h);
+}
+
+/** Keeps text inside `max` characters, cutting in the middle (pod names differ at the end). */
+export function fit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = Math.ceil((max - 1) * 0.6);
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(-tail)}`;
+}
+
+/** A keyboard-reachable, clickable group (Enter / Space select it like a click). */
+export function clickable<T>(g: Groups<T>, key: (d: Placed<T>) => string, opts: DrawOptions) {
+  g.attr('tabindex', 0)
+    .classed('selected', (d) => opts.selection === key(d))
+    .on('click', (_e, d) => opts.onSelect(key(d)))
+    .on('keydown', (e: KeyboardEvent, d) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        opts.onSelect(key(d));
+      }
+    });
+}

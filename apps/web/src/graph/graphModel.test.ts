@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionEvent, KubeObject, Service } from '@l4lab/protocol';
+import { mirrorOf } from '../store/clusterMirror.ts';
+import { buildGraphModel, type GraphInput } from './graphModel.ts';
+
+// Addresses: nodes 127.19.0.2-4, services 127.100.0.0/16, LB pool 127.201.0.0/24 (test ranges).
+
+const node = (n: number): KubeObject =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: `node-${n}` },
+    status: {
+      addresses: [{ type: 'InternalIP', address: `127.19.0.${n + 1}` }],
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  }) as KubeObject;
+
+function service(
+  name: string,
+  spec: Service['spec'],
+  ns = 'default',
+  status?: Service['status'],
+): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns },
+    spec,
+    ...(status ? { status } : {}),
+  };
+}
+
+function input(objects: KubeObject[], recent: ConnectionEvent[] = []): GraphInput {
+  return {
+    cluster: mirrorOf(objects),
+    counters: new Map(),
+    countersBefore: undefined,
+    recent,
+    mappings: [],
+    mapped: false,
+    showSystem: false,
+    now: 10_000,
+    past: false,
+    defaultMode: 'iptables',
+  };
+}
+
+describe('buildGraphModel', () => {
+  const lb = service(
+    'web',
+    { type: 'LoadBalancer', clusterIP: '127.100.0.5', ports: [{ port: 80, nodePort: 30080 }] },
+    'default',
+    { loadBalancer: { ingress: [{ ip: '127.201.0.1' }] } },
+  );
+
+  it('gives a LoadBalancer Service its ClusterIP, a NodePort per node, its LB IP, and the LB -> node hops', () => {
+    const m = buildGraphModel(input([node(1), node(2), node(3), lb]));
+    expect(m.frontends.map((f) => f.label)).toEqual([
+      '127.100.0.5:80',
+      'node-1 :30080',
+      'node-2 :30080',
+      'node-3 :30080',
+      'LB 127.201.0.1:80',
+    ]);
+    expect(m.edges.filter((e) => e.style === 'lb')).toHaveLength(3);
+  });
+
+  it('draws ExternalName as a DNS alias and headless as DNS only, without frontends', () => {
+    const m = buildGraphModel(
+      input([
+        service('alias', { type: 'ExternalName', externalName: 'db.data.svc.cluster.local' }),
+        service('db', { clusterIP: 'None', ports: [{ port: 5432 }] }, 'data'),
+      ]),
+    );
+    expect(m.frontends).toEqual([]);
+    expect(m.services.every((s) => s.dnsOnly)).toBe(true);
+    expect(m.edges.find((e) => e.style === 'alias')).toMatchObject({
+      from: 'default/alias',
+      to: 'data/db',
+    });
+  });
+
+  it('hides kube-system unless asked', () => {
+    const dns = service(
+      'kube-dns',
+      { clusterIP: '127.100.0.10', ports: [{ port: 53 }] },
+      'kube-system',
+    );
+    expect(buildGraphModel(input([dns])).services).toEqual([]);
+    expect(buildGraphModel({ ...input([dns]), showSystem: true }).services).toHaveLength(1);
+  });
+
+  it('links a client to the frontend its connection entered through, with a rate', () => {
+    const e = {
+      id: 'c1',
+      startedAt: 9_500,
+      protocol: 'TCP',
+      client: { ip: '127.30.0.1', port: 40000 },
+      frontend: { kind: 'LoadBalancer', ip: '127.201.0.1', port: 80, node: 'node-2' },
+      service: { namespace: 'default', name: 'web', port: 80 },
+      mode: 'iptables',
+      reason: 'LB -> node-2; random 1 of 1',
+      bytesIn: 0,
+      bytesOut: 0,
+      outcome: 'open',
+    } satisfies ConnectionEvent;
+    const m = buildGraphModel(input([node(1), node(2), node(3), lb], [e]));
+    expect(m.clients.map((c) => c.ip)).toEqual(['127.30.0.1']);
+    const link = m.edges.find((x) => x.fromLane === 'client');
+    expect(link).toMatchObject({ to: 'default/web|LoadBalancer|127.201.0.1' });
+    expect(link?.rate).toBeCloseTo(0.5, 6);
+  });
+});

@@ -1,0 +1,72 @@
+import type { Pod } from '@l4lab/protocol';
+import { podHealth, podRestarts, podStatus, type PodHealth } from '../format/kube.ts';
+import type { ClusterMirror } from '../store/clusterMirror.ts';
+
+export interface GraphPod {
+  id: string;
+  namespace: string;
+  name: string;
+  ip: string;
+  node: string;
+  health: PodHealth;
+  status: string;
+  restarts: number;
+  /** Connections per second it received lately (filled in by the traffic part). */
+  rate: number;
+  /** Connections it received in all (counters; 0 when rewound). */
+  connections: number;
+}
+
+export interface GraphNode {
+  name: string;
+  ip: string;
+  ready: boolean;
+  pods: GraphPod[];
+}
+
+export const UNSCHEDULED = '(unscheduled)';
+
+export function podId(p: Pod): string {
+  return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+}
+
+/** Nodes in name order, each with its pods in creation order (new pods join at the end). */
+export function buildNodes(cluster: ClusterMirror, visible: (ns: string) => boolean): GraphNode[] {
+  const nodes = new Map<string, GraphNode>();
+  const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
+  for (const n of [...cluster.nodes.values()].sort((a, b) =>
+    byName(a.metadata.name, b.metadata.name),
+  )) {
+    const ip = n.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '';
+    const ready = n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    nodes.set(n.metadata.name, { name: n.metadata.name, ip, ready: ready ?? false, pods: [] });
+  }
+  const pods = [...cluster.pods.values()].filter((p) => visible(p.metadata.namespace ?? 'default'));
+  // Creation order keeps everyone in place when a pod comes or goes (a new one slides in last).
+  pods.sort(
+    (a, b) =>
+      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
+      a.metadata.name.localeCompare(b.metadata.name),
+  );
+  for (const pod of pods) {
+    const nodeName = pod.spec.nodeName ?? UNSCHEDULED;
+    let node = nodes.get(nodeName);
+    if (!node) {
+      node = { name: nodeName, ip: '', ready: false, pods: [] };
+      nodes.set(nodeName, node);
+    }
+    node.pods.push({
+      id: podId(pod),
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name,
+      ip: pod.status?.podIP ?? '',
+      node: nodeName,
+      health: podHealth(pod),
+      status: podStatus(pod),
+      restarts: podRestarts(pod),
+      rate: 0,
+      connections: 0,
+    });
+  }
+  return [...nodes.values()];
+}

@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { LabPage } from './fixtures/LabPage.ts';
+
+test('reload keeps the editor tabs and their text', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.openScenario('02-nodeport');
+  await lab.typeAtEnd('\n# kept across reloads');
+  await page.reload();
+  await expect(lab.linkState).toHaveText('online');
+  await expect(page.getByRole('tab', { name: '02-nodeport.yaml' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  // Monaco renders the lines in view: go to the end first.
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await expect(page.locator('.monaco-editor').first()).toContainText('kept across reloads');
+  await page.getByRole('tab', { name: '01-clusterip.yaml' }).click();
+  await expect(page.locator('.monaco-editor').first()).toContainText('name: my-nginx');
+});
+
+test('the page makes no request outside its own origin', async ({ page, baseURL }) => {
+  const origin = new URL(baseURL ?? '').origin;
+  const outside: string[] = [];
+  await page.context().route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) {
+      return route.continue();
+    }
+    outside.push(url);
+    return route.abort('blockedbyclient');
+  });
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) {
+      outside.push(url);
+    }
+  });
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.typeAtEnd('\n');
+  await lab.dockTab('Terminal');
+  await lab.dockTab('Connections');
+  await page.locator('g.service').first().click();
+  await expect(lab.drawer).toContainText(/Name:|kubectl describe/);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(1000);
+  expect(outside).toEqual([]);
+});
+
+test('live mode: replicas 2 -> 5 makes three pods appear, an invalid edit applies nothing', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.openScenario('01-clusterip');
+  await page.getByRole('button', { name: 'Reset tab' }).click();
+  await lab.applyAndExpect(/deployment\.apps\/my-nginx/);
+  await expect(lab.pods('default/my-nginx-')).toHaveCount(2);
+  await page.getByRole('checkbox', { name: 'Live', exact: true }).check();
+  await page.locator('.monaco-editor').getByText('replicas: 2').click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('5');
+  await expect(lab.pods('default/my-nginx-')).toHaveCount(5, { timeout: 20_000 });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('-1');
+  await expect(page.getByTestId('live-status')).toContainText('invalid edit');
+  await page.waitForTimeout(1500);
+  await expect(lab.pods('default/my-nginx-')).toHaveCount(5);
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('2');
+  await expect(lab.pods('default/my-nginx-')).toHaveCount(2, { timeout: 30_000 });
+  await page.getByRole('checkbox', { name: 'Live', exact: true }).uncheck();
+});
