@@ -60,6 +60,11 @@ test('live mode: replicas 2 -> 5 makes three pods appear, an invalid edit applie
   await page.getByRole('button', { name: 'Reset tab' }).click();
   await lab.applyAndExpect(/deployment\.apps\/my-nginx/);
   await expect(lab.pods('default/my-nginx-')).toHaveCount(2);
+  // Live mode streams over the WebSocket: no POST /api/apply from here on.
+  const posts: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/apply')) posts.push(r.url());
+  });
   await page.getByRole('checkbox', { name: 'Live', exact: true }).check();
   await page.locator('.monaco-editor').getByText('replicas: 2').click();
   await page.keyboard.press('End');
@@ -76,4 +81,5 @@ test('live mode: replicas 2 -> 5 makes three pods appear, an invalid edit applie
   await page.keyboard.type('2');
   await expect(lab.pods('default/my-nginx-')).toHaveCount(2, { timeout: 30_000 });
   await page.getByRole('checkbox', { name: 'Live', exact: true }).uncheck();
+  expect(posts).toEqual([]);
 });

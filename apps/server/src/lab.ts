@@ -19,6 +19,7 @@ import { Kubelet, chooseRuntime, detectAddressMode } from '@l4lab/runtime';
 import { BuiltinExecutor, TrafficManager } from '@l4lab/traffic';
 import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
+import { applyYaml } from './applyYaml.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
 import type { Logger } from './logger.ts';
@@ -159,6 +160,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     server,
     logger,
     resourceVersion: () => cluster.store.resourceVersion,
+    apply: (yaml) => applyYaml(cluster, yaml),
     hello: () => ({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info }),
     snapshot: () => ({
       type: 'cluster_snapshot',

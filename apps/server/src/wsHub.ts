@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ServerMessage, WatchEvent } from '@l4lab/protocol';
+import { parseClientMessage, type ServerMessage, type WatchEvent } from '@l4lab/protocol';
 import type { Logger } from './logger.ts';
 import { isSameOrigin } from './origin.ts';
 
@@ -11,6 +11,8 @@ export interface WsHubOptions {
   hello: () => Extract<ServerMessage, { type: 'hello' }>;
   snapshot: () => Extract<ServerMessage, { type: 'cluster_snapshot' }>;
   resourceVersion: () => string;
+  /** Live mode: a client's `apply` (answered to that client only, as `apply_result`). */
+  apply: (yaml: string) => { status: number; body: object };
 }
 
 /**
@@ -75,6 +77,19 @@ export class WsHub {
     this.#alive.add(ws);
     ws.on('error', (err) => this.#o.logger.debug({ err: String(err) }, 'websocket error'));
     ws.on('pong', () => this.#alive.add(ws));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const msg = parseClientMessage(String(data));
+      if (msg?.type !== 'apply') return;
+      const answer = this.#o.apply(msg.yaml);
+      const reply: ServerMessage = {
+        type: 'apply_result',
+        id: msg.id,
+        status: answer.status,
+        ...answer.body,
+      };
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(reply));
+    });
     ws.send(JSON.stringify(this.#o.hello()));
     ws.send(JSON.stringify(this.#o.snapshot()));
   }

@@ -14,6 +14,23 @@ const kubeObjectSchema = z.custom<KubeObject>(
   { message: 'not a Kubernetes object' },
 );
 
+const manifestErrorSchema = z.object({
+  message: z.string(),
+  path: z.string(),
+  line: z.number(),
+  column: z.number(),
+  document: z.number(),
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+});
+
+const applyResultSchema = z.object({
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+  action: z.enum(['created', 'configured', 'unchanged']),
+});
+
 export const serverInfoSchema = z.object({
   version: z.string(),
   runtime: z.string(),
@@ -89,12 +106,23 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('traffic_status'), generators: z.array(trafficStatusSchema) }),
   z.object({ type: z.literal('port_mappings'), mappings: z.array(portMappingSchema) }),
+  /** The answer to a client's `apply` (same status and body as POST /api/apply). */
+  z.object({
+    type: z.literal('apply_result'),
+    id: z.string(),
+    status: z.number(),
+    results: z.array(applyResultSchema).optional(),
+    warnings: z.array(manifestErrorSchema).optional(),
+    errors: z.array(manifestErrorSchema).optional(),
+  }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), t: z.number() }),
+  /** Live mode: the editor streams a valid text; the server applies it like POST /api/apply. */
+  z.object({ type: z.literal('apply'), id: z.string().max(64), yaml: z.string().max(1_000_000) }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 

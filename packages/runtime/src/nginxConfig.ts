@@ -54,14 +54,19 @@ export function nginxConfig(prefix: string, pod: PodSandbox, listens: Listen[]):
     `  scgi_temp_path ${p('tmp/scgi')};`,
     '  default_type text/html;',
     '  server_tokens on;',
-    '  server {',
-    ...tcp.map((l) => `    listen ${l.ip}:${l.port};`),
-    `    add_header X-Pod-Name ${pod.name} always;`,
-    `    add_header X-Pod-Namespace ${pod.namespace} always;`,
-    `    add_header X-Pod-IP ${pod.ip} always;`,
-    `    add_header X-Node-Name ${pod.node} always;`,
-    `    location / { root ${p('html')}; index index.html; }`,
-    '  }',
+    // No TCP port, no http server: an empty `server {}` would listen on *:80.
+    ...(tcp.length > 0
+      ? [
+          '  server {',
+          ...tcp.map((l) => `    listen ${l.ip}:${l.port};`),
+          `    add_header X-Pod-Name ${pod.name} always;`,
+          `    add_header X-Pod-Namespace ${pod.namespace} always;`,
+          `    add_header X-Pod-IP ${pod.ip} always;`,
+          `    add_header X-Node-Name ${pod.node} always;`,
+          `    location / { root ${p('html')}; index index.html; }`,
+          '  }',
+        ]
+      : []),
     '}',
   ];
   if (stream) {

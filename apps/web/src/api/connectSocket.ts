@@ -1,4 +1,4 @@
-import { parseServerMessage, type ServerMessage } from '@l4lab/protocol';
+import { parseServerMessage, type ClientMessage, type ServerMessage } from '@l4lab/protocol';
 import type { LinkState } from '../store/uiSlice.ts';
 
 export interface SocketHandlers {
@@ -7,6 +7,8 @@ export interface SocketHandlers {
 }
 
 export interface SocketConnection {
+  /** Sends a message when the socket is open; false when it is not. */
+  send(msg: ClientMessage): boolean;
   destroy(): void;
 }
 
@@ -45,6 +47,11 @@ export function connectSocket(handlers: SocketHandlers, url = socketUrl()): Sock
 
   open();
   return {
+    send(msg) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(msg));
+      return true;
+    },
     destroy() {
       destroyed = true;
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { applyManifests } from '../api/http.ts';
+import { applyOverSocket } from '../api/liveApply.ts';
 import { resourceName } from '../format/kube.ts';
 import { appStore } from '../store/appStore.ts';
 
@@ -8,12 +9,16 @@ export function applyLines(results: { kind: string; name: string; action: string
   return results.map((r) => `${resourceName(r.kind)}/${r.name} ${r.action}`);
 }
 
-/** Sends `text` to `POST /api/apply` and records the outcome in the store. */
-export async function applyText(text: string): Promise<boolean> {
+/**
+ * Applies `text` and records the outcome in the store: through `POST /api/apply`, or (live mode)
+ * over the WebSocket when it is open.
+ */
+export async function applyText(text: string, via: 'http' | 'socket' = 'http'): Promise<boolean> {
   const { setApply, setServerProblems } = appStore.getState();
   setApply({ state: 'applying' });
   try {
-    const outcome = await applyManifests(text);
+    const live = via === 'socket' ? applyOverSocket(text) : undefined;
+    const outcome = await (live ?? applyManifests(text));
     if (outcome.ok) {
       setServerProblems(outcome.warnings);
       setApply({ state: 'applied', lines: applyLines(outcome.results), at: Date.now() });

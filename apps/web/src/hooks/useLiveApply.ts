@@ -6,8 +6,9 @@ import { applyText } from './useApply.ts';
 export const LIVE_IDLE_MS = 600;
 
 /**
- * Live mode: ~600 ms after the last edit, a text that parses and validates is applied; an invalid
- * one never is (its markers show why), and the last good state keeps running.
+ * Live mode: ~600 ms after the last edit, a text that parses and validates is streamed to the
+ * server over the WebSocket and applied; an invalid one never is (its markers show why), and the
+ * last good state keeps running.
  */
 export function useLiveApply(): void {
   useEffect(() => {
@@ -25,7 +26,7 @@ export function useLiveApply(): void {
           return;
         }
         lastApplied = buffer;
-        void applyText(buffer).then((ok) => {
+        void applyText(buffer, 'socket').then((ok) => {
           const s = appStore.getState();
           if (!s.live) return;
           if (ok && s.apply.state === 'applied') {

@@ -92,6 +92,8 @@ export function reduceServerMessage(
     }
     case 'port_mappings':
       return { mappings: msg.mappings };
+    case 'apply_result':
+      return {}; // settled by api/liveApply.ts (live mode)
     default: {
       const unknownMessage: never = msg;
       return unknownMessage;

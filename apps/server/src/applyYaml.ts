@@ -1,0 +1,56 @@
+import type { ApplyErrorResponse, ApplyResponse, ManifestError } from '@l4lab/protocol';
+import { checkManifests, parseManifests } from '@l4lab/manifests';
+import type { Cluster } from '@l4lab/cluster';
+
+export type ApplyAnswer =
+  { status: 200; body: ApplyResponse } | { status: 400 | 422; body: ApplyErrorResponse };
+
+/**
+ * `kubectl apply -f` of a multi-document text: checked like the API server does (400 for a YAML
+ * syntax error, 422 for invalid objects, with their lines), then applied all or nothing.
+ * Shared by POST /api/apply and the WebSocket's live mode.
+ */
+export function applyYaml(cluster: Cluster, text: string): ApplyAnswer {
+  const checked = checkManifests(text);
+  if (checked.errors.length > 0) {
+    const syntax = checked.errors.some((e) => e.code === 'L4_E_YAML_SYNTAX');
+    return { status: syntax ? 400 : 422, body: { errors: checked.errors } };
+  }
+  if (checked.objects.length === 0) {
+    const empty: ManifestError = {
+      message: 'error: no objects passed to apply',
+      path: '',
+      line: 1,
+      column: 1,
+      document: 0,
+      severity: 'error',
+      code: 'L4_E_EMPTY',
+    };
+    return { status: 422, body: { errors: [empty] } };
+  }
+  const outcome = cluster.apply(checked.objects.map((o) => o.object));
+  if (!outcome.ok) {
+    const docs = parseManifests(text).documents;
+    const errors: ManifestError[] = outcome.errors.map((e) => {
+      const obj = checked.objects[e.index]!;
+      const pos = docs.find((d) => d.index === obj.document)?.positionOf(e.path) ?? obj;
+      return {
+        message: e.message,
+        path: e.path,
+        line: pos.line,
+        column: pos.column,
+        document: obj.document,
+        severity: 'error',
+        code: e.code,
+      };
+    });
+    return { status: 422, body: { errors } };
+  }
+  return {
+    status: 200,
+    body: {
+      results: outcome.results,
+      ...(checked.warnings.length ? { warnings: checked.warnings } : {}),
+    },
+  };
+}

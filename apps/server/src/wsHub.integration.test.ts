@@ -1,0 +1,77 @@
+// The WebSocket: hello, snapshot, and live mode's `apply` answered by `apply_result`.
+// Random test ranges (testRanges.ts); the socket on the lab's own loopback port.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ServerMessage } from '@l4lab/protocol';
+import { parseServerMessage } from '@l4lab/protocol';
+import { startTestLab, type TestLab } from './testLab.ts';
+
+let t: TestLab;
+beforeAll(async () => {
+  t = await startTestLab();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+function open(): Promise<{ ws: WebSocket; next: (type: string) => Promise<ServerMessage> }> {
+  const ws = new WebSocket(`${t.lab.url.replace('http', 'ws')}/ws`);
+  const seen: ServerMessage[] = [];
+  const waiters: { type: string; resolve: (m: ServerMessage) => void }[] = [];
+  ws.on('message', (data) => {
+    const msg = parseServerMessage(String(data));
+    if (!msg) return;
+    const w = waiters.findIndex((x) => x.type === msg.type);
+    if (w >= 0) waiters.splice(w, 1)[0]!.resolve(msg);
+    else seen.push(msg);
+  });
+  const next = (type: string) =>
+    new Promise<ServerMessage>((resolve) => {
+      const i = seen.findIndex((m) => m.type === type);
+      if (i >= 0) resolve(seen.splice(i, 1)[0]!);
+      else waiters.push({ type, resolve });
+    });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, next }));
+    ws.once('error', reject);
+  });
+}
+
+describe('/ws', () => {
+  it('says hello, sends a snapshot, and applies what live mode streams', async () => {
+    const { ws, next } = await open();
+    const hello = await next('hello');
+    expect(hello).toMatchObject({ type: 'hello', protocolVersion: 1 });
+    const snap = await next('cluster_snapshot');
+    expect(snap.type === 'cluster_snapshot' && snap.objects.some((o) => o.kind === 'Node')).toBe(
+      true,
+    );
+
+    ws.send(
+      JSON.stringify({
+        type: 'apply',
+        id: 'a1',
+        yaml: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: live\n',
+      }),
+    );
+    expect(await next('apply_result')).toEqual({
+      type: 'apply_result',
+      id: 'a1',
+      status: 200,
+      results: [{ kind: 'Namespace', name: 'live', action: 'created' }],
+    });
+    ws.send(
+      JSON.stringify({
+        type: 'apply',
+        id: 'a2',
+        yaml: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec: {}\n',
+      }),
+    );
+    const bad = await next('apply_result');
+    expect(bad).toMatchObject({ id: 'a2', status: 422 });
+    expect(bad.type === 'apply_result' && bad.errors?.[0]?.message).toBe(
+      'The Service "x" is invalid: spec.ports: Required value',
+    );
+    ws.close();
+  });
+});
