@@ -29,8 +29,10 @@ function typing(e: KeyboardEvent): boolean {
 export function useShortcuts(): void {
   useEffect(() => {
     const params = new URLSearchParams(location.search);
+    // ?tour=1 shows the tour whatever happened before (demos, tests); ?tour=0 never.
     const skipTour =
-      params.get('tour') === '0' || navigator.webdriver || readItem(TOUR_KEY) === '1';
+      params.get('tour') !== '1' &&
+      (params.get('tour') === '0' || navigator.webdriver || readItem(TOUR_KEY) === '1');
     if (!skipTour) appStore.getState().setOverlay('tour');
     function onKey(e: KeyboardEvent) {
       if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) return;
