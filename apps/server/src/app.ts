@@ -10,6 +10,7 @@ import type { EventHub } from './eventHub.ts';
 import { sendError } from './httpError.ts';
 import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
+import type { AccessToken } from './accessToken.ts';
 import { applyRoutes } from './routes/applyRoutes.ts';
 import { frontendRoutes } from './routes/frontendRoutes.ts';
 import { execRoutes } from './routes/execRoutes.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   proxier: UserspaceProxier;
   mapper: PortMapper;
   logger: Logger;
+  /** The access token required when the lab listens beyond loopback. */
+  access: AccessToken;
   webDist: string;
   scenariosDir: string;
   scenario: string;
@@ -48,6 +51,7 @@ export function createApp(d: AppDeps): Express {
   app.set('etag', false);
   const api = express.Router();
   api.use(requireSameOrigin);
+  api.use(d.access.require);
   api.get('/healthz', (_req, res) => {
     const body: HealthzResponse = {
       ok: true,
@@ -72,6 +76,7 @@ export function createApp(d: AppDeps): Express {
     sendError(res, 404, 'L4_E_NOT_FOUND', `no such API call: ${req.method} /api${req.path}`),
   );
   app.use('/api', api);
+  app.use(d.access.remember);
 
   const index = join(d.webDist, 'index.html');
   app.use(

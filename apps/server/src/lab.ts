@@ -20,6 +20,7 @@ import { BuiltinExecutor, TrafficManager } from '@l4lab/traffic';
 import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
 import { applyYaml } from './applyYaml.ts';
+import { AccessToken } from './accessToken.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +32,8 @@ export const VERSION = '0.1.0';
 
 export interface Lab {
   url: string;
+  /** The access token, when the lab listens beyond loopback (`--host 0.0.0.0`). */
+  token?: string;
   info: ServerInfo;
   /** What the orphan clean-up removed at start. */
   removedAtStart: string[];
@@ -139,7 +142,9 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     onUpdate: (generators) => onTrafficUpdate(generators),
   });
   const executor = new BuiltinExecutor({ cluster, mapper, dns });
+  const access = new AccessToken(config.host);
   const app = createApp({
+    access,
     info,
     cluster,
     kubelet,
@@ -161,6 +166,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     logger,
     resourceVersion: () => cluster.store.resourceVersion,
     apply: (yaml) => applyYaml(cluster, yaml),
+    allows: (req) => access.allows(req),
     hello: () => ({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info }),
     snapshot: () => ({
       type: 'cluster_snapshot',
@@ -224,6 +230,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   };
   return {
     url: `http://${host}:${port}`,
+    ...(access.token ? { token: access.token } : {}),
     info,
     removedAtStart,
     cluster,

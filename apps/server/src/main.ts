@@ -42,6 +42,10 @@ async function main(): Promise<void> {
     `dataplane: ${info.dataplane}, proxy mode ${info.proxyMode}; addresses: ${info.addressMode}`,
   );
   console.log(`l4lab ready: ${lab.url}`);
+  if (lab.token) {
+    console.log(`access token: ${lab.token} (listening beyond loopback: API calls need it)`);
+    console.log(`open: ${lab.url}/?token=${lab.token}`);
+  }
 
   let signals = 0;
   const shutdown = (signal: string) => {

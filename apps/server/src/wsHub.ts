@@ -13,6 +13,8 @@ export interface WsHubOptions {
   resourceVersion: () => string;
   /** Live mode: a client's `apply` (answered to that client only, as `apply_result`). */
   apply: (yaml: string) => { status: number; body: object };
+  /** Whether an upgrade request carries the access token (beyond loopback). */
+  allows: (req: IncomingMessage) => boolean;
 }
 
 /**
@@ -64,6 +66,10 @@ export class WsHub {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== '/ws') {
       socket.destroy();
+      return;
+    }
+    if (!this.#o.allows(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
     if (!isSameOrigin(req.headers.origin, req.headers.host)) {
