@@ -3,7 +3,7 @@ import { checkManifests, parseManifests } from '@l4lab/manifests';
 import type { Cluster } from '@l4lab/cluster';
 
 export type ApplyAnswer =
-  { status: 200; body: ApplyResponse } | { status: 400 | 422; body: ApplyErrorResponse };
+  { status: 200; body: ApplyResponse } | { status: 400 | 422 | 500; body: ApplyErrorResponse };
 
 /**
  * `kubectl apply -f` of a multi-document text: checked like the API server does (400 for a YAML
@@ -28,7 +28,24 @@ export function applyYaml(cluster: Cluster, text: string): ApplyAnswer {
     };
     return { status: 422, body: { errors: [empty] } };
   }
-  const outcome = cluster.apply(checked.objects.map((o) => o.object));
+  let outcome: ReturnType<Cluster['apply']>;
+  try {
+    outcome = cluster.apply(checked.objects.map((o) => o.object));
+  } catch (err) {
+    // An allocator out of addresses: the API server's 500 (live mode must not crash the server).
+    const text = err instanceof Error ? err.message : String(err);
+    const m = /^(L4_E_[A-Z_]+): (.*)$/s.exec(text);
+    const internal: ManifestError = {
+      message: `Internal error occurred: ${m ? m[2] : text}`,
+      path: '',
+      line: 1,
+      column: 1,
+      document: 0,
+      severity: 'error',
+      code: m ? m[1]! : 'L4_E_INTERNAL',
+    };
+    return { status: 500, body: { errors: [internal] } };
+  }
   if (!outcome.ok) {
     const docs = parseManifests(text).documents;
     const errors: ManifestError[] = outcome.errors.map((e) => {

@@ -133,6 +133,19 @@ describe('seed 01 (ClusterIP) through the HTTP API', () => {
     expect(fresh.status?.podIP).not.toBe(victim!.status?.podIP);
   });
 
+  it('refuses to delete the default namespace, keeping what is in it', async () => {
+    const del = await api<{ error: { code: string; message: string } }>(
+      'DELETE',
+      '/api/objects/namespaces/default',
+    );
+    expect(del.status).toBe(403);
+    expect(del.body.error).toEqual({
+      code: 'L4_E_FORBIDDEN',
+      message: 'namespaces "default" is forbidden: this namespace may not be deleted',
+    });
+    expect((await readyPods('my-nginx-')()).length).toBe(2);
+  });
+
   it('refuses connections to a Service without endpoints and says why', async () => {
     const yaml =
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: empty\nspec:\n  selector:\n    app: none\n  ports:\n  - port: 8080\n';

@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import type { ServerMessage } from '@l4lab/protocol';
 import { parseServerMessage } from '@l4lab/protocol';
 import { startTestLab, type TestLab } from './testLab.ts';
+import { testRanges } from './testRanges.ts';
 
 let t: TestLab;
 beforeAll(async () => {
@@ -14,8 +15,10 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function open(): Promise<{ ws: WebSocket; next: (type: string) => Promise<ServerMessage> }> {
-  const ws = new WebSocket(`${t.lab.url.replace('http', 'ws')}/ws`);
+function open(
+  url = t.lab.url,
+): Promise<{ ws: WebSocket; next: (type: string) => Promise<ServerMessage> }> {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`);
   const seen: ServerMessage[] = [];
   const waiters: { type: string; resolve: (m: ServerMessage) => void }[] = [];
   ws.on('message', (data) => {
@@ -73,5 +76,33 @@ describe('/ws', () => {
       'The Service "x" is invalid: spec.ports: Required value',
     );
     ws.close();
+  });
+});
+
+describe('/ws apply when the cluster cannot allocate', () => {
+  it('answers an error instead of crashing the server', async () => {
+    // A service CIDR of 16 addresses (inside this run's random /16): 13 free ClusterIPs after
+    // kube-dns's, so a 14th Service finds the range full.
+    const serviceCIDR = testRanges().serviceCIDR.replace('/16', '/28');
+    const small = await startTestLab({ serviceCIDR, runtime: 'builtin' });
+    try {
+      const { ws, next } = await open(small.lab.url);
+      const yaml = Array.from(
+        { length: 14 },
+        (_, i) =>
+          `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  ports:\n  - port: 80\n`,
+      ).join('---\n');
+      ws.send(JSON.stringify({ type: 'apply', id: 'full', yaml }));
+      const answer = await next('apply_result');
+      expect(answer).toMatchObject({ id: 'full', status: 500 });
+      expect(answer.type === 'apply_result' && answer.errors?.[0]?.message).toMatch(
+        /^Internal error occurred: no free address in /,
+      );
+      const healthz = await small.api<{ ok: boolean }>('GET', '/api/healthz');
+      expect(healthz.body.ok).toBe(true);
+      ws.close();
+    } finally {
+      await small.stop();
+    }
   });
 });

@@ -242,6 +242,41 @@ describe('NodePort Services', () => {
     expect(cluster.list('Service').map((s) => s.metadata.name)).toEqual(['np']);
   });
 
+  it('treats a healthCheckNodePort as an allocated node port, both ways', () => {
+    const { cluster } = newTestCluster();
+    const localLB = (name: string, hc?: number) =>
+      makeService('default', name, (s) => {
+        s.spec.type = 'LoadBalancer';
+        s.spec.externalTrafficPolicy = 'Local';
+        if (hc !== undefined) s.spec.healthCheckNodePort = hc;
+      });
+    applyOk(cluster, [localLB('lb')]);
+    const hc = cluster.store.get('Service', 'default', 'lb')!.spec.healthCheckNodePort!;
+    expect(applyErrors(cluster, [nodePortService('default', 'b', hc)])).toEqual([
+      {
+        index: 0,
+        path: 'spec.ports[0].nodePort',
+        code: 'L4_E_PORT_ALLOCATED',
+        message: `The Service "b" is invalid: spec.ports[0].nodePort: Invalid value: ${hc}: provided port is already allocated`,
+      },
+    ]);
+    applyOk(cluster, [nodePortService('default', 'np', 30380)]);
+    expect(applyErrors(cluster, [localLB('lb2', 30380)])).toEqual([
+      {
+        index: 0,
+        path: 'spec.healthCheckNodePort',
+        code: 'L4_E_PORT_ALLOCATED',
+        message:
+          'The Service "lb2" is invalid: spec.healthCheckNodePort: Invalid value: 30380: provided port is already allocated',
+      },
+    ]);
+    expect(applyErrors(cluster, [localLB('lb3', 8080)]).map((e) => e.code)).toEqual([
+      'L4_E_PORT_RANGE',
+    ]);
+    // Re-applying keeps its own port without complaint.
+    expect(applyOk(cluster, [localLB('lb', hc)])).toEqual(['Service/lb unchanged']);
+  });
+
   it('changing the type to ClusterIP drops and frees the nodePort', () => {
     const { cluster } = newTestCluster();
     applyOk(cluster, [nodePortService('default', 'np', 30380)]);

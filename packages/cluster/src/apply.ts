@@ -79,6 +79,8 @@ export function planApply(
       if (p.nodePort !== undefined)
         nodePortOwners.set(p.nodePort, `${s.metadata.namespace}/${s.metadata.name}`);
     }
+    if (s.spec.healthCheckNodePort !== undefined)
+      nodePortOwners.set(s.spec.healthCheckNodePort, `${s.metadata.namespace}/${s.metadata.name}`);
   }
   objects.forEach((raw, index) => {
     const ns = CLUSTER_SCOPED.has(raw.kind) ? undefined : (raw.metadata.namespace ?? 'default');

@@ -53,31 +53,40 @@ export function nodePortErrors(
       if (owners.get(p.nodePort) === self) owners.delete(p.nodePort);
     }
   }
+  // healthCheckNodePort comes from the same allocator: kept when unset, released otherwise.
+  const hc = svc.spec.healthCheckNodePort;
+  const hasHC = svc.spec.type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local';
+  const prevHC = previous?.spec.healthCheckNodePort;
+  if (prevHC !== undefined && !(hasHC && (hc === undefined || hc === prevHC))) {
+    if (owners.get(prevHC) === self) owners.delete(prevHC);
+  }
   if (!hasNodePorts(svc)) return [];
   const errors: ApplyError[] = [];
   const { first, last } = limits.nodePortRange;
-  (svc.spec.ports ?? []).forEach((p, i) => {
-    if (p.nodePort === undefined) return;
-    const path = `spec.ports[${i}].nodePort`;
+  const claim = (port: number, path: string) => {
     const fail = (code: string, detail: string) =>
       errors.push({
         index,
         path,
         code,
-        message: `${invalidPrefix(svc)}: ${path}: Invalid value: ${p.nodePort}: ${detail}`,
+        message: `${invalidPrefix(svc)}: ${path}: Invalid value: ${port}: ${detail}`,
       });
-    if (p.nodePort < first || p.nodePort > last) {
+    if (port < first || port > last) {
       fail(
         'L4_E_PORT_RANGE',
         `provided port is not in the valid range. The range of valid ports is ${first}-${last}`,
       );
       return;
     }
-    const owner = owners.get(p.nodePort);
+    const owner = owners.get(port);
     if (owner !== undefined && owner !== self) {
       fail('L4_E_PORT_ALLOCATED', 'provided port is already allocated');
-    } else owners.set(p.nodePort, self);
+    } else owners.set(port, self);
+  };
+  (svc.spec.ports ?? []).forEach((p, i) => {
+    if (p.nodePort !== undefined) claim(p.nodePort, `spec.ports[${i}].nodePort`);
   });
+  if (hasHC && hc !== undefined) claim(hc, 'spec.healthCheckNodePort');
   return errors;
 }
 

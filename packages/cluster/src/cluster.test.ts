@@ -3,7 +3,7 @@
 // seeded LCG, the kubelet a fake (testBuilders.ts).
 import { describe, it, expect } from 'vitest';
 import type { EndpointSlice, KubeObject } from '@l4lab/protocol';
-import type { Cluster } from './cluster.ts';
+import { type Cluster, deletionForbidden } from './cluster.ts';
 import { ipToInt } from './ipv4.ts';
 import { podTemplateHash } from './names.ts';
 import {
@@ -405,5 +405,20 @@ describe('Cluster basics', () => {
     expect(slicesFor(cluster, 'default', 'web')[0]?.ports).toEqual([
       { name: 'web', port: 8080, protocol: 'TCP' },
     ]);
+  });
+});
+
+describe('Cluster.delete of an immortal namespace', () => {
+  it('is forbidden, like the NamespaceLifecycle admission plugin, and deletes nothing', () => {
+    const { cluster } = seed01();
+    for (const ns of ['default', 'kube-system']) {
+      expect(deletionForbidden('Namespace', ns)).toBe(
+        `namespaces "${ns}" is forbidden: this namespace may not be deleted`,
+      );
+      expect(cluster.delete('Namespace', undefined, ns)).toBeUndefined();
+    }
+    expect(cluster.store.get('Namespace', undefined, 'default')).toBeDefined();
+    expect(cluster.store.get('Service', 'default', 'my-nginx')).toBeDefined();
+    expect(deletionForbidden('Namespace', 'team-a')).toBeUndefined();
   });
 });

@@ -34,6 +34,16 @@ export interface ClusterOptions {
   podEvictionTimeoutMs?: number;
 }
 
+/** The NamespaceLifecycle admission plugin's immortal namespaces. */
+const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
+/** The API server's refusal to delete this object, if it refuses (else undefined). */
+export function deletionForbidden(kind: KubeKind, name: string): string | undefined {
+  return kind === 'Namespace' && IMMORTAL_NAMESPACES.has(name)
+    ? `namespaces "${name}" is forbidden: this namespace may not be deleted`
+    : undefined;
+}
+
 export type ApplyOutcome =
   { ok: true; results: ApplyResult[] } | { ok: false; errors: ApplyError[] };
 
@@ -149,7 +159,7 @@ export class Cluster {
   delete(kind: KubeKind, namespace: string | undefined, name: string): KubeObject | undefined {
     const ns = CLUSTER_SCOPED.has(kind) ? undefined : namespace;
     const o = this.store.get(kind, ns, name);
-    if (!o) return undefined;
+    if (!o || deletionForbidden(kind, name)) return undefined;
     this.#deleteObject(o);
     return o;
   }

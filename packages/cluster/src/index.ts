@@ -10,7 +10,7 @@ export * from './podStatus.ts';
 export * from './changeTracker.ts';
 export * from './boundedFrequencyRunner.ts';
 export { planApply, type ApplyError, type PlannedWrite } from './apply.ts';
-export { Cluster, type ClusterOptions, type ApplyOutcome } from './cluster.ts';
+export { Cluster, deletionForbidden, type ClusterOptions, type ApplyOutcome } from './cluster.ts';
 export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';
 export {
   DEFAULT_POD_EVICTION_TIMEOUT_MS,

@@ -198,6 +198,73 @@ describe('Kubelet', () => {
     expect(t.cs().restartCount).toBe(1);
     expect(t.ready()).toBe('True');
   });
+
+  it('leaves a pod bound to a node that does not exist Pending, without throwing', async () => {
+    const t = setup();
+    const stray: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'stray', namespace: 'default' },
+      spec: { nodeName: 'node-9', containers: [{ name: 'c', image: 'nginx' }] },
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      expect(t.cluster.apply([stray]).ok).toBe(true);
+      await t.tick(0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(t.cluster.store.get('Pod', 'default', 'stray')?.status?.podIP).toBeUndefined();
+    expect(t.runtime.starts).toBe(1); // only the pod on a real node
+  });
+
+  it('stopAll waits for a container still starting, and stops it', async () => {
+    const clock = new FakeClock();
+    const cluster = new Cluster({ clock });
+    let release!: () => void;
+    const started = new Promise<void>((r) => (release = r));
+    let stopped = false;
+    const runtime: ContainerRuntime = {
+      name: 'builtin',
+      async start(): Promise<PodHandle> {
+        await started;
+        return {
+          exited: new Promise<PodExit>(() => {}),
+          stop: async () => void (stopped = true),
+          kill: () => {},
+          logs: async () => [],
+        };
+      },
+      cleanupOrphans: async () => [],
+    };
+    const kubelet = new Kubelet({
+      cluster,
+      runtime,
+      mapper: new PortMapper('native'),
+      logger: { info: () => {}, warn: () => {} },
+      clock,
+      prober: async () => true,
+    });
+    kubelet.start();
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'slow', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'nginx' }] },
+    };
+    expect(cluster.apply([pod]).ok).toBe(true);
+    await flush();
+    let done = false;
+    const stopping = kubelet.stopAll(0).then(() => void (done = true));
+    await flush();
+    expect(done).toBe(false); // the container is not started yet: stopAll must wait for it
+    release();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
 });
 
 describe('RestartBackoff', () => {

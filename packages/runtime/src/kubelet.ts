@@ -70,6 +70,8 @@ export class Kubelet {
   readonly #o: Required<KubeletOptions>;
   readonly #workers = new Map<string, PodWorker>();
   readonly #stoppedNodes = new Set<string>();
+  /** Containers being started: stopAll waits for them, so none starts after the server stopped. */
+  readonly #starting = new Set<Promise<void>>();
   #unwatch: (() => void) | undefined;
 
   constructor(opts: KubeletOptions) {
@@ -170,6 +172,7 @@ export class Kubelet {
   async stopAll(graceMs = 2000): Promise<void> {
     this.#unwatch?.();
     await Promise.all([...this.#workers.values()].map((w) => this.#stopWorker(w, graceMs)));
+    await Promise.all(this.#starting);
     this.#workers.clear();
   }
 
@@ -198,9 +201,17 @@ export class Kubelet {
 
   async #startWorker(pod: Pod, node: string): Promise<void> {
     const { cluster } = this.#o;
+    let ip: string;
+    try {
+      ip = cluster.allocatePodIP(node);
+    } catch (err) {
+      // A node l4lab does not run (a hand-set nodeName), or a full pod CIDR: the pod stays Pending.
+      this.#o.logger.warn({ pod: pod.metadata.name, node, err: String(err) }, 'cannot start pod');
+      return;
+    }
     const w: PodWorker = {
       pod,
-      ip: cluster.allocatePodIP(node),
+      ip,
       hostIP: cluster.nodeIP(node) ?? '',
       handle: undefined,
       runningSince: 0,
@@ -227,7 +238,13 @@ export class Kubelet {
     return w.terminating || w.removed || w.nodeStopped;
   }
 
-  async #runContainer(w: PodWorker): Promise<void> {
+  #runContainer(w: PodWorker): Promise<void> {
+    const run = this.#startContainer(w).finally(() => this.#starting.delete(run));
+    this.#starting.add(run);
+    return run;
+  }
+
+  async #startContainer(w: PodWorker): Promise<void> {
     const { pod } = w;
     let handle: PodHandle;
     try {

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { CLUSTER_SCOPED, RESOURCES, type ResourceName } from '@l4lab/protocol';
-import type { Cluster } from '@l4lab/cluster';
+import { type Cluster, deletionForbidden } from '@l4lab/cluster';
 import { sendError } from '../httpError.ts';
 
 function kindOf(resource: string) {
@@ -54,6 +54,8 @@ export function objectRoutes(cluster: Cluster): Router {
     const g = getOne(resource, ns, name);
     if ('error' in g) return sendError(res, 404, 'L4_E_UNKNOWN_KIND', g.error!);
     if (!g.object) return sendError(res, 404, 'L4_E_NOT_FOUND', `${resource} "${name}" not found`);
+    const forbidden = deletionForbidden(g.kind, name);
+    if (forbidden) return sendError(res, 403, 'L4_E_FORBIDDEN', forbidden);
     cluster.delete(g.kind, g.ns, name);
     res.json({ deleted: { kind: g.kind, ...(g.ns ? { namespace: g.ns } : {}), name } });
   };
