@@ -23,9 +23,13 @@ export class AccessToken {
     this.token = isLoopbackHost(host) ? undefined : token;
   }
 
-  /** Whether a request carries the token (always true without one). */
+  /**
+   * Whether a request may use the API: with a token, it must carry it; without one (loopback), its
+   * Host must be a loopback name, so a web page on a domain re-pointed at 127.0.0.1 (DNS
+   * rebinding) cannot drive the lab.
+   */
   allows(req: IncomingMessage): boolean {
-    if (!this.token) return true;
+    if (!this.token) return isLoopbackHostHeader(req.headers.host);
     const header = req.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     const cookie = (req.headers.cookie ?? '')
@@ -55,6 +59,13 @@ export class AccessToken {
     }
     next();
   };
+}
+
+/** `localhost`, `127.x.y.z` or `[::1]`, with or without a port. */
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (!host) return true; // HTTP/1.0 clients without Host
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
 function same(a: string, b: string): boolean {

@@ -33,7 +33,8 @@ export class EventHub {
   }
 
   recent(limit: number): ConnectionEvent[] {
-    return this.#recent.slice(-Math.max(0, Math.min(limit, RECENT_EVENTS)));
+    const n = Math.max(0, Math.min(limit, RECENT_EVENTS));
+    return n === 0 ? [] : this.#recent.slice(-n);
   }
 
   start(broadcast: (msg: ServerMessage) => void, periodMs = 50): void {

@@ -307,3 +307,20 @@ describe('planApply', () => {
     expect(store.resourceVersion).toBe(rv);
   });
 });
+
+describe('the pod budget', () => {
+  it('refuses a Deployment that would make more pods than l4lab runs, and applies nothing', () => {
+    const { cluster } = newTestCluster();
+    const d = makeDeployment('default', 'huge', (x) => {
+      x.spec.replicas = 3000;
+    });
+    const out = cluster.apply([d]);
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.errors[0]).toMatchObject({ path: 'spec.replicas', code: 'L4_E_TOO_MANY_PODS' });
+    expect(out.errors[0]!.message).toBe(
+      'The Deployment "huge" is invalid: spec.replicas: Invalid value: 3000: l4lab runs at most 500 pods in all (every pod is a real process or container); this would make 3000',
+    );
+    expect(cluster.list('Deployment')).toEqual([]);
+  });
+});
