@@ -38,6 +38,10 @@ test('killing a pod from its drawer: it leaves rotation, restarts and serves aga
   await expect
     .poll(async () => Number(await target.getAttribute('data-connections')), { timeout: 20_000 })
     .toBeGreaterThan(before + 2);
+  // The drawer lists the pod's own recent connections, with their routing reason.
+  const recent = lab.drawer.getByRole('region', { name: 'recent connections' });
+  await expect(recent.locator('li.outcome-ok').first()).toContainText(/my-nginx-/);
+  await expect(recent.locator('li').first()).toContainText(/random [12] of 2/);
   await lab.stopAllTraffic();
 });
 

@@ -4,6 +4,7 @@ import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 import { NodeActions, PodActions, ServiceActions } from './DrawerActions.tsx';
 import { DrawerCounters } from './DrawerCounters.tsx';
+import { DrawerEvents } from './DrawerEvents.tsx';
 import { ObjectText } from './ObjectText.tsx';
 
 const selectSelection = (s: AppState) => ({ selection: s.selection });
@@ -47,6 +48,7 @@ export function DetailsDrawer() {
       {kind === 'Node' && <NodeActions name={name} />}
       {kind === 'Service' && namespace && <ServiceActions namespace={namespace} name={name} />}
       <DrawerCounters kind={kind} namespace={namespace} name={name} />
+      <DrawerEvents kind={kind} namespace={namespace} name={name} />
       {kind === 'Client' ? (
         <p className="muted">
           An external client address of the traffic generator (or your own curl). It is not a
