@@ -103,6 +103,17 @@ describe('EndpointChooser', () => {
     expect(dh.size).toBe(1);
   });
 
+  it('says when the pick is a terminating endpoint still serving', () => {
+    const c = new EndpointChooser(
+      () => 0,
+      () => 0,
+    );
+    const term = { ...ep(9), ready: false, serving: true, terminating: true };
+    expect(c.choose(request('iptables', [term]))!.reason).toBe(
+      'random 1 of 1 (terminating, still serving)',
+    );
+  });
+
   it('iptables: maps the random draw onto the list', () => {
     const c = new EndpointChooser(
       () => 0.5,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eligibleEndpoints, pickRandom } from './endpointSelection.ts';
+import { eligibleEndpoints } from './endpointSelection.ts';
 import type { EndpointInfo } from './types.ts';
 
 // Test addresses: pods 127.244.1.0/24.
@@ -41,23 +41,5 @@ describe('eligibleEndpoints', () => {
 
   it('is empty when nothing serves', () => {
     expect(eligibleEndpoints([ep('127.244.1.2', { ready: false, serving: false })])).toEqual([]);
-  });
-});
-
-describe('pickRandom (iptables mode)', () => {
-  it('maps the random draw uniformly onto the endpoints and explains the pick', () => {
-    const eps = [ep('127.244.1.2'), ep('127.244.1.3'), ep('127.244.1.4')];
-    expect(pickRandom(eps, () => 0)?.reason).toBe('random 1 of 3');
-    expect(pickRandom(eps, () => 0.5)?.endpoint.ip).toBe('127.244.1.3');
-    expect(pickRandom(eps, () => 0.999999)?.reason).toBe('random 3 of 3');
-  });
-
-  it('says when the pick is a terminating endpoint', () => {
-    const eps = [ep('127.244.1.2', { ready: false, serving: true, terminating: true })];
-    expect(pickRandom(eps)?.reason).toBe('random 1 of 1 (terminating, still serving)');
-  });
-
-  it('returns nothing without endpoints', () => {
-    expect(pickRandom([])).toBeUndefined();
   });
 });

@@ -16,28 +16,6 @@ function compareEndpoint(a: EndpointInfo, b: EndpointInfo): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export interface Pick {
-  endpoint: EndpointInfo;
-  reason: string;
-}
-
-/**
- * iptables / nftables mode: uniform random per connection. (The iptables chain matches rule i of N
- * with probability 1/(N-i), which is exactly a uniform choice.)
- */
-export function pickRandom(
-  eligible: EndpointInfo[],
-  random: () => number = Math.random,
-): Pick | undefined {
-  if (eligible.length === 0) return undefined;
-  const i = Math.min(eligible.length - 1, Math.floor(random() * eligible.length));
-  const servingOnly = !eligible[i]!.ready;
-  return {
-    endpoint: eligible[i]!,
-    reason: `random ${i + 1} of ${eligible.length}${servingOnly ? ' (terminating, still serving)' : ''}`,
-  };
-}
-
 export interface CategorizedEndpoints {
   /** Eligible endpoints cluster-wide. */
   cluster: EndpointInfo[];

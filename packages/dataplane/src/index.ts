@@ -1,5 +1,5 @@
 export * from './types.ts';
-export { eligibleEndpoints, pickRandom, type Pick } from './endpointSelection.ts';
+export { eligibleEndpoints, categorizeEndpoints } from './endpointSelection.ts';
 export { EndpointChooser, type ChooseRequest, type Choice } from './endpointChooser.ts';
 export { parseProxyMode, PROXY_MODES, IPVS_SCHEDULERS, type ProxyMode } from './proxyMode.ts';
 export { maglevTable, maglevHash, MAGLEV_TABLE_SIZE } from './maglev.ts';
