@@ -3,6 +3,7 @@ import { ipToInt, type AddressMode, type Clock } from '@l4lab/cluster';
 import type { EndpointChooser } from './endpointChooser.ts';
 import type { FrontendSpec } from './frontends.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
+import { localReadyCount } from './healthCheck.ts';
 import { route } from './trafficPolicy.ts';
 import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
 
@@ -158,9 +159,8 @@ export class ConnectionRouter {
   ): NodeInfo | undefined {
     let nodes = st.nodes.filter((n) => n.ready);
     if (svc.externalTrafficPolicy === 'Local') {
-      nodes = nodes.filter((n) =>
-        endpoints.some((e) => e.nodeName === n.name && (e.ready || (e.serving && e.terminating))),
-      );
+      // The same rule as the health check (localReadyCount): the LB sends only to nodes answering 200.
+      nodes = nodes.filter((n) => localReadyCount(endpoints, n.name) > 0);
     }
     if (nodes.length === 0) return undefined;
     return nodes[Math.floor(this.#random() * nodes.length)];
