@@ -44,7 +44,9 @@ export class EventHub {
         type: 'connection_events',
         events: this.#pending,
         sampled: this.#sampled,
-        counters: this.#stats.snapshot(),
+        // Only the rows this frame changed: a frame's size follows the activity, not the history
+        // (the browser merges rows by key; the snapshot carries all of them).
+        counters: this.#stats.takeChanged(),
       });
       this.#pending = [];
       this.#sampled = 0;

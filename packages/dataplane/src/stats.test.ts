@@ -61,3 +61,18 @@ describe('ConnectionStats', () => {
     expect(s.snapshot()[0]).toMatchObject({ connections: 1, active: 0, reset: 1 });
   });
 });
+
+describe('ConnectionStats.takeChanged', () => {
+  it('returns only the rows changed since the last call', () => {
+    const s = new ConnectionStats();
+    s.record(event('open', 'a'));
+    s.record(event('open', 'b'));
+    expect(s.takeChanged().map((r) => r.endpoint)).toEqual(['default/a', 'default/b']);
+    expect(s.takeChanged()).toEqual([]);
+    s.record(event('ok', 'b', 3));
+    expect(s.takeChanged()).toEqual([
+      expect.objectContaining({ endpoint: 'default/b', bytesIn: 3 }),
+    ]);
+    expect(s.snapshot()).toHaveLength(2);
+  });
+});

@@ -3,6 +3,8 @@ import type { ConnectionEvent, EndpointCounters } from '@l4lab/protocol';
 /** Per Service port, per endpoint counters, fed by every connection event (open and close). */
 export class ConnectionStats {
   readonly #rows = new Map<string, EndpointCounters>();
+  /** Rows changed since the last takeChanged(). */
+  #changed = new Set<EndpointCounters>();
 
   record(e: ConnectionEvent): void {
     const service = `${e.service.namespace}/${e.service.name}:${e.service.port}`;
@@ -23,6 +25,7 @@ export class ConnectionStats {
       };
       this.#rows.set(key, row);
     }
+    this.#changed.add(row);
     switch (e.outcome) {
       case 'open':
         row.connections++;
@@ -45,6 +48,13 @@ export class ConnectionStats {
     }
   }
 
+  /** Copies of the rows changed since the last call (what a frame must carry), then forgets them. */
+  takeChanged(): EndpointCounters[] {
+    const out = [...this.#changed].map((r) => ({ ...r }));
+    this.#changed = new Set();
+    return out;
+  }
+
   /** A copy of every row, ordered by service then endpoint. */
   snapshot(): EndpointCounters[] {
     return [...this.#rows.values()]
@@ -54,5 +64,6 @@ export class ConnectionStats {
 
   reset(): void {
     this.#rows.clear();
+    this.#changed.clear();
   }
 }

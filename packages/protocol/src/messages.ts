@@ -102,6 +102,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     events: z.array(connectionEventSchema),
     /** Events that happened in this frame but were not sent individually (counted below). */
     sampled: z.number(),
+    /** The counter rows that changed in this frame (cumulative values; merge by service+endpoint). */
     counters: z.array(endpointCountersSchema),
   }),
   z.object({ type: z.literal('traffic_status'), generators: z.array(trafficStatusSchema) }),
