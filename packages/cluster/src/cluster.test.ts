@@ -422,3 +422,14 @@ describe('Cluster.delete of an immortal namespace', () => {
     expect(deletionForbidden('Namespace', 'team-a')).toBeUndefined();
   });
 });
+
+describe('Cluster.delete of a Node', () => {
+  it("is forbidden: the nodes are l4lab's fixed virtual machines (stop one instead)", () => {
+    const { cluster } = seed01();
+    expect(deletionForbidden('Node', 'node-1')).toBe(
+      'nodes "node-1" is forbidden: l4lab\'s nodes cannot be deleted; stop one with POST /api/nodes/node-1/stop',
+    );
+    expect(cluster.delete('Node', undefined, 'node-1')).toBeUndefined();
+    expect(cluster.list('Node')).toHaveLength(3);
+  });
+});

@@ -39,9 +39,14 @@ const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-syste
 
 /** The API server's refusal to delete this object, if it refuses (else undefined). */
 export function deletionForbidden(kind: KubeKind, name: string): string | undefined {
-  return kind === 'Namespace' && IMMORTAL_NAMESPACES.has(name)
-    ? `namespaces "${name}" is forbidden: this namespace may not be deleted`
-    : undefined;
+  if (kind === 'Namespace' && IMMORTAL_NAMESPACES.has(name)) {
+    return `namespaces "${name}" is forbidden: this namespace may not be deleted`;
+  }
+  if (kind === 'Node') {
+    // l4lab's nodes are its fixed virtual machines (their addresses are the NodePorts' and pods').
+    return `nodes "${name}" is forbidden: l4lab's nodes cannot be deleted; stop one with POST /api/nodes/${name}/stop`;
+  }
+  return undefined;
 }
 
 export type ApplyOutcome =

@@ -419,6 +419,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       existing.fromClient(msg);
       return;
     }
+    // Like a full conntrack table: no new flow beyond the limit (the datagram is lost).
+    if (l.flows.size >= MAX_UDP_FLOWS) return;
     const d = this.#router.decide(this.#routingState(), l.spec, rinfo.address, rinfo.port);
     if (!d.endpoint) {
       this.emit(d.event); // REJECT / DROP: the datagram is discarded
@@ -462,6 +464,9 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     await Promise.all(closing);
   }
 }
+
+/** UDP flows tracked per frontend at most (each holds a socket and a timer). */
+export const MAX_UDP_FLOWS = 4096;
 
 function ignore(): void {}
 
