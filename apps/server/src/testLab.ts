@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from '@l4lab/protocol';
+import { waitFor as pollUntil } from '@l4lab/cluster/testing';
 import type { LabConfig } from './config.ts';
 import { startLab, type Lab } from './lab.ts';
 import { createLogger } from './logger.ts';
@@ -66,18 +67,13 @@ export async function startTestLab(over: Partial<LabConfig> = {}): Promise<TestL
   };
 }
 
-export async function waitFor<T>(
+/** Polls until a value comes (100 ms steps, 15 s at most). */
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined>,
   ms = 15_000,
 ): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return pollUntil(what, fn, ms, 100);
 }
 
 /** One HTTP GET on a new connection; resolves with the X-Pod-Name that answered. */

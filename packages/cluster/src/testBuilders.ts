@@ -143,3 +143,61 @@ export function slicesFor(cluster: Cluster, ns: string, service: string): Endpoi
 export function podsOf(cluster: Cluster, ns: string, prefix: string): Pod[] {
   return cluster.list('Pod', ns).filter((p) => p.metadata.name.startsWith(`${prefix}-`));
 }
+
+/**
+ * A Deployment of `replicas` nginx pods on containerPort 80, labelled `<label>=<name>`, for tests
+ * and benchmarks that run real pods.
+ */
+export function nginxDeployment(
+  name: string,
+  replicas: number,
+  opts: { label?: string; container?: string; portName?: string; graceSeconds?: number } = {},
+): Deployment {
+  const labels = { [opts.label ?? 'app']: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          ...(opts.graceSeconds !== undefined
+            ? { terminationGracePeriodSeconds: opts.graceSeconds }
+            : {}),
+          containers: [
+            {
+              name: opts.container ?? name,
+              image: 'nginx',
+              ports: [
+                {
+                  ...(opts.portName ? { name: opts.portName } : {}),
+                  containerPort: 80,
+                  protocol: 'TCP',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Polls `fn` every `stepMs` until it returns a value; throws after `ms` (every wait is bounded). */
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | Promise<T | undefined>,
+  ms = 15_000,
+  stepMs = 50,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

@@ -125,6 +125,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       const o = e.object;
       if (o.kind === 'Node') {
         this.#nodes = this.#o.cluster.list('Node').map(nodeInfo);
+        this.#routing = undefined;
         this.#nodesChanged = true;
         this.#runner.run();
         return;
@@ -201,13 +202,16 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     if (sockets) for (const s of sockets) this.#sockets.delete(s);
   }
 
+  /** What the router reads per connection: rebuilt when a part is replaced, not per connection. */
+  #routing: RoutingState | undefined;
+
   #routingState(): RoutingState {
-    return {
+    return (this.#routing ??= {
       serviceMap: this.#serviceMap,
       endpointsMap: this.#endpointsMap,
       nodes: this.#nodes,
       podsByIP: this.#podsByIP,
-    };
+    });
   }
 
   #indexPod(p: Pod, deleted: boolean): void {
@@ -259,6 +263,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       }
       this.#serviceMap = serviceMap;
       this.#endpointsMap = endpointsMap;
+      this.#routing = undefined;
       this.#chooser.prune(new Set(serviceMap.keys()));
       this.#flushStaleUdpFlows();
     }

@@ -1,6 +1,7 @@
 // Real DNS queries over UDP and TCP against a DnsServer answering from a real Cluster (fake clock,
 // fake kubelet: pods get IPs from the default plan, nothing else binds them).
 // The server listens on a random 127.53.x.y:10053 (UDP and TCP), so parallel runs never collide.
+import { nginxDeployment } from '@l4lab/cluster/testing';
 import { Resolver } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, Service } from '@l4lab/protocol';
@@ -17,23 +18,7 @@ const server = new DnsServer({ view: index });
 const resolver = new Resolver({ timeout: 2000, tries: 1 });
 
 function deployment(name: string, replicas: number): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            { name, image: 'nginx', ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }] },
-          ],
-        },
-      },
-    },
-  };
+  return nginxDeployment(name, replicas, { portName: 'http' });
 }
 
 function service(name: string, spec: Partial<Service['spec']>): Service {

@@ -2,6 +2,7 @@
 // cost. Seed 01 (Deployment my-nginx x2 + Service) -> both endpoints ready; 50 pods -> all Ready;
 // RSS per pod (VmRSS of each pod's process). Prints figures; asserts nothing (not a test).
 // Addresses: random test ranges (pods 127.150-199.0.0/16), like the integration tests.
+import { nginxDeployment } from '@l4lab/cluster/testing';
 import type { Deployment, Service } from '@l4lab/protocol';
 import { isPodReady } from '@l4lab/cluster';
 import {
@@ -12,22 +13,7 @@ import {
 } from '../src/testRuntimes.ts';
 
 function deployment(name: string, replicas: number): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { run: name } },
-      template: {
-        metadata: { labels: { run: name } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name, image: 'nginx', ports: [{ containerPort: 80, protocol: 'TCP' }] }],
-        },
-      },
-    },
-  };
+  return nginxDeployment(name, replicas, { label: 'run', graceSeconds: 1 });
 }
 
 const seedService: Service = {

@@ -1,6 +1,7 @@
 // The kubelet with every runtime this machine has (builtin; nginx when installed; docker when an
 // engine answers with nginx:latest, and always in CI): real processes / containers, real probes on
 // loopback. Addresses: a random pod /16 in 127.150-199.0.0 (testRuntimes.ts).
+import { nginxDeployment } from '@l4lab/cluster/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, EndpointSlice, Pod, Service } from '@l4lab/protocol';
 import { isPodReady } from '@l4lab/cluster';
@@ -10,22 +11,7 @@ import { processAlive } from './processes.ts';
 const runtimes = await availableRuntimes();
 
 function deployment(name: string, replicas: number): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }],
-        },
-      },
-    },
-  };
+  return nginxDeployment(name, replicas, { container: 'web', graceSeconds: 1 });
 }
 
 function service(name: string): Service {

@@ -1,6 +1,7 @@
 // Test helpers (not exported from index.ts): which runtimes exist on this machine, and a cluster +
 // kubelet on a random pod /16 in 127.150-199.0.0 (like apps/server's testRanges), services in
 // 127.100-149.0.0/16, nodes at 127.19.<r>.2-4.
+import { waitFor as pollUntil } from '@l4lab/cluster/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,17 +94,11 @@ export async function startTestKubelet(
   };
 }
 
-/** Polls `fn` every 25 ms until it returns a value (bounded: throws after `ms`). */
-export async function waitFor<T>(
+/** Polls until a value comes (25 ms steps, 20 s at most). */
+export function waitFor<T>(
   what: string,
   fn: () => T | undefined | Promise<T | undefined>,
   ms = 20_000,
 ): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return pollUntil(what, fn, ms, 25);
 }
