@@ -1,145 +1,232 @@
-import { connect, type Socket } from 'node:net';
 import type { ConnectionEvent } from '@l4lab/protocol';
+import {
+  libuv,
+  uvErrorName,
+  type ConnectReq,
+  type Libuv,
+  type ShutdownReq,
+  type TcpHandle,
+  type WriteReq,
+} from './libuvTcp.ts';
 import type { EndpointInfo, ServicePortName } from './types.ts';
 
 /** What a proxied TCP connection reports to its owner (the proxier). */
 export interface TcpProxyOwner {
   now(): number;
   emit(e: ConnectionEvent): void;
-  closed(spn: ServicePortName, ep: EndpointInfo, sockets: Socket[]): void;
+  closed(flow: TcpFlow): void;
 }
 
-const FLOW = Symbol('l4lab.flow');
-type FlowSocket = Socket & { [FLOW]?: TcpFlow };
+/** A connect that has not completed in this long fails the connection (outcome `timeout`). */
+export const CONNECT_TIMEOUT_MS = 5000;
+
+type FlowHandle = TcpHandle & { flow?: TcpFlow };
+
+let uv: Libuv | undefined;
 
 /**
- * One proxied TCP connection: client <-> endpoint, bytes forwarded by hand with back-pressure
- * (write() false -> pause the other side, resume on drain), half-close (allowHalfOpen: a FIN is
- * passed on with end()), and the pair destroyed together on any error. No closures per
- * connection: the handlers are module functions that find their flow through the socket.
+ * One proxied TCP connection, client <-> endpoint, on libuv handles (libuvTcp.ts):
+ * - the client is read only once the endpoint has accepted (its bytes wait in the kernel);
+ * - back-pressure: a write that cannot complete at once stops reading its source until it does;
+ * - half-close: an end of stream on one side is a shutdown (FIN) on the other, after the pending
+ *   writes; the pair closes when both directions have ended;
+ * - any error closes the pair together (a backend failure resets the client).
+ * No closures per connection: module functions find their flow through the handle.
  */
 export class TcpFlow {
-  readonly client: Socket;
-  readonly upstream: Socket;
+  readonly client: FlowHandle;
+  readonly upstream: FlowHandle;
   readonly event: ConnectionEvent;
   readonly spn: ServicePortName;
   readonly ep: EndpointInfo;
   readonly owner: TcpProxyOwner;
+  bytesIn = 0;
+  bytesOut = 0;
   connected = false;
+  closed = false;
+  clientEnded = false;
+  upstreamEnded = false;
+  shutdowns = 0;
+  /** Writes not yet completed, to the endpoint and to the client. */
+  pendingUp = 0;
+  pendingDown = 0;
+  connectStartedAt = 0;
   failure: string | undefined;
-  /** The endpoint never answered the connect (5 s): outcome `timeout` rather than `reset`. */
+  /** The endpoint never answered the connect: outcome `timeout` rather than `reset`. */
   timedOut = false;
-  closedSides = 0;
 
   constructor(
     owner: TcpProxyOwner,
-    client: Socket,
+    client: TcpHandle,
     event: ConnectionEvent,
     spn: ServicePortName,
     ep: EndpointInfo,
-    target: { ip: string; port: number; localAddress?: string },
   ) {
+    uv ??= libuv();
     this.owner = owner;
     this.client = client;
     this.event = event;
     this.spn = spn;
     this.ep = ep;
-    const upstream = connect({
-      host: target.ip,
-      port: target.port,
-      allowHalfOpen: true,
-      noDelay: true,
-      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
-    });
-    this.upstream = upstream;
-    (client as FlowSocket)[FLOW] = this;
-    (upstream as FlowSocket)[FLOW] = this;
-    client.setNoDelay(true);
-    client.on('data', onClientData);
-    client.on('end', onClientEnd);
-    client.on('error', onClientError);
-    client.on('drain', onClientDrain);
-    client.on('close', onClose);
-    upstream.setTimeout(5000, onConnectTimeout);
-    upstream.once('connect', onUpstreamConnect);
-    upstream.on('data', onUpstreamData);
-    upstream.on('end', onUpstreamEnd);
-    upstream.on('error', onUpstreamError);
-    upstream.on('drain', onUpstreamDrain);
-    upstream.on('close', onClose);
-    owner.emit(event);
+    this.upstream = uv.newSocket();
+    this.client.flow = this;
+    this.upstream.flow = this;
+    this.client.onread = onRead;
+    this.upstream.onread = onRead;
   }
 
-  finish(): void {
-    const { client, event } = this;
+  /** Emits the `open` event and connects to the endpoint (from `localAddress` when given). */
+  start(target: { ip: string; port: number; localAddress?: string }): void {
+    this.owner.emit(this.event);
+    this.client.setNoDelay(true);
+    this.upstream.setNoDelay(true);
+    let err = target.localAddress ? this.upstream.bind(target.localAddress, 0) : 0;
+    if (err === 0) {
+      const req = uv!.newConnectReq();
+      req.oncomplete = onConnect;
+      err = this.upstream.connect(req, target.ip, target.port);
+    }
+    if (err !== 0) {
+      this.failure = `${uvErrorName(err)} connecting to ${this.ep.ip}:${this.ep.port}: client connection reset`;
+      this.close(true);
+      return;
+    }
+    this.connectStartedAt = Date.now();
+    watchConnect(this);
+  }
+
+  /** Closes both sides (the client with a RST when `resetClient`) and emits the final event. */
+  close(resetClient: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.connected) connecting.delete(this);
+    if (!resetClient || this.client.reset() !== 0) this.client.close();
+    this.upstream.close();
+    this.owner.closed(this);
+    const { event } = this;
     const endedAt = this.owner.now();
-    this.owner.closed(this.spn, this.ep, [client, this.upstream]);
     this.owner.emit({
       ...event,
       endedAt,
       durationMs: endedAt - event.startedAt,
-      bytesIn: client.bytesRead,
-      bytesOut: client.bytesWritten,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
       outcome: this.timedOut ? 'timeout' : this.failure ? 'reset' : 'ok',
       reason: this.failure ? `${event.reason}; ${this.failure}` : event.reason,
     });
   }
+
+  /** A read or write error on `h`: a backend failure resets the client. */
+  fail(h: TcpHandle, what: string, status: number): void {
+    const fromClient = h === this.client;
+    this.failure ??= fromClient
+      ? `client ${what} ${uvErrorName(status)}`
+      : `backend ${this.ep.ip}:${this.ep.port} ${what} ${uvErrorName(status)}`;
+    this.close(!fromClient);
+  }
 }
 
-function flowOf(s: Socket): TcpFlow {
-  return (s as FlowSocket)[FLOW]!;
-}
-
-function onClientData(this: Socket, chunk: Buffer): void {
-  const f = flowOf(this);
-  if (!f.upstream.write(chunk)) this.pause();
-}
-function onUpstreamData(this: Socket, chunk: Buffer): void {
-  const f = flowOf(this);
-  if (!f.client.write(chunk)) this.pause();
-}
-function onClientDrain(this: Socket): void {
-  flowOf(this).upstream.resume();
-}
-function onUpstreamDrain(this: Socket): void {
-  flowOf(this).client.resume();
-}
-function onClientEnd(this: Socket): void {
-  const f = flowOf(this);
-  if (!f.upstream.destroyed) f.upstream.end();
-}
-function onUpstreamEnd(this: Socket): void {
-  const f = flowOf(this);
-  if (!f.client.destroyed) f.client.end();
-}
-function onUpstreamConnect(this: Socket): void {
-  const f = flowOf(this);
+function onConnect(this: ConnectReq, status: number, handle: TcpHandle): void {
+  const f = (handle as FlowHandle).flow!;
+  if (f.closed) return;
+  connecting.delete(f);
+  if (status < 0) {
+    f.failure ??= `${uvErrorName(status)} connecting to ${f.ep.ip}:${f.ep.port}: client connection reset`;
+    f.close(true);
+    return;
+  }
   f.connected = true;
-  this.setTimeout(0);
+  f.client.readStart();
+  f.upstream.readStart();
 }
-function onConnectTimeout(this: Socket): void {
-  const f = flowOf(this);
-  if (f.connected) return;
-  f.failure ??= `timed out connecting to ${f.ep.ip}:${f.ep.port}`;
-  f.timedOut = true;
-  this.destroy();
-  f.client.resetAndDestroy();
+
+function onRead(this: FlowHandle, ab: ArrayBuffer | undefined): void {
+  const u = uv!;
+  const n = u.streamState[u.kReadBytesOrError]!;
+  const f = this.flow!;
+  if (f.closed) return;
+  const fromClient = this === f.client;
+  const to = fromClient ? f.upstream : f.client;
+  if (n > 0) {
+    if (fromClient) f.bytesIn += n;
+    else f.bytesOut += n;
+    const buf = new Uint8Array(ab!, u.streamState[u.kArrayBufferOffset]!, n);
+    const req = u.newWriteReq();
+    req.oncomplete = onWritten;
+    req.buffer = buf;
+    const err = to.writeBuffer(req, buf);
+    if (err !== 0) f.fail(to, 'write', err);
+    else if (u.streamState[u.kLastWriteWasAsync]) {
+      this.readStop(); // back-pressure: until the bytes are out
+      if (fromClient) f.pendingUp++;
+      else f.pendingDown++;
+    }
+    return;
+  }
+  if (n === 0) return;
+  if (n !== u.UV_EOF) {
+    f.fail(this, 'read', n);
+    return;
+  }
+  // End of stream: pass the FIN on once the pending writes are out.
+  this.readStop();
+  if (fromClient) f.clientEnded = true;
+  else f.upstreamEnded = true;
+  if (f.clientEnded && f.upstreamEnded && f.pendingUp === 0 && f.pendingDown === 0) {
+    // Both directions are done and every byte is in the kernel: close() sends the last FIN
+    // (and ends a shutdown still in progress), one round trip sooner.
+    f.close(false);
+    return;
+  }
+  const req = u.newShutdownReq();
+  req.oncomplete = onShutdown;
+  const err = to.shutdown(req);
+  if (err !== 0) f.fail(to, 'shutdown', err);
 }
-function onUpstreamError(this: Socket, err: NodeJS.ErrnoException): void {
-  const f = flowOf(this);
-  f.failure ??= f.connected
-    ? `backend ${f.ep.ip}:${f.ep.port} ${err.code ?? err.message}`
-    : `${err.code ?? err.message} connecting to ${f.ep.ip}:${f.ep.port}: client connection reset`;
-  if (!f.client.destroyed) f.client.resetAndDestroy();
+
+function onWritten(this: WriteReq, status: number, handle: TcpHandle): void {
+  const f = (handle as FlowHandle).flow!;
+  this.buffer = undefined;
+  if (f.closed) return;
+  if (handle === f.upstream) f.pendingUp--;
+  else f.pendingDown--;
+  if (status < 0) {
+    f.fail(handle, 'write', status);
+    return;
+  }
+  // The bytes are out: read their source again (unless it has ended).
+  if (handle === f.upstream) {
+    if (!f.clientEnded) f.client.readStart();
+  } else if (!f.upstreamEnded) f.upstream.readStart();
 }
-function onClientError(this: Socket, err: NodeJS.ErrnoException): void {
-  const f = flowOf(this);
-  f.failure ??= `client ${err.code ?? err.message}`;
-  if (!f.upstream.destroyed) f.upstream.destroy();
+
+function onShutdown(this: ShutdownReq, status: number, handle: TcpHandle): void {
+  const f = (handle as FlowHandle).flow!;
+  if (f.closed) return;
+  if (status < 0) f.fail(handle, 'shutdown', status);
+  else if (++f.shutdowns === 2) f.close(false);
 }
-function onClose(this: Socket, hadError: boolean): void {
-  const f = flowOf(this);
-  const other = this === f.client ? f.upstream : f.client;
-  if (hadError && !other.destroyed) other.destroy();
-  if (++f.closedSides === 2) f.finish();
+
+// Connects in progress, oldest first; one timer checks them while there are any.
+const connecting = new Set<TcpFlow>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function watchConnect(f: TcpFlow): void {
+  connecting.add(f);
+  sweeper ??= setInterval(sweepConnects, 500).unref();
+}
+
+function sweepConnects(): void {
+  const now = Date.now();
+  for (const f of connecting) {
+    if (now - f.connectStartedAt < CONNECT_TIMEOUT_MS) break;
+    connecting.delete(f);
+    f.timedOut = true;
+    f.failure ??= `timed out connecting to ${f.ep.ip}:${f.ep.port}`;
+    f.close(true);
+  }
+  if (connecting.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }

@@ -5,7 +5,7 @@ import type { EndpointInfo, ServicePortName } from './types.ts';
 export interface UdpFlowOwner {
   now(): number;
   emit(e: ConnectionEvent): void;
-  closed(spn: ServicePortName, ep: EndpointInfo): void;
+  closed(flow: UdpFlow): void;
   /** Conntrack's UDP timeout: a flow with no datagram for this long ends (30 s, like nf_conntrack). */
   readonly udpIdleTimeoutMs: number;
 }
@@ -103,7 +103,7 @@ export class UdpFlow {
     } catch {
       // already closed
     }
-    this.owner.closed(this.spn, this.ep);
+    this.owner.closed(this);
     const endedAt = this.owner.now();
     this.owner.emit({
       ...this.event,

@@ -1,5 +1,4 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, type Server, type Socket } from 'node:net';
 import type { ConnectionEvent, EndpointSlice, Pod, Service, WatchEvent } from '@l4lab/protocol';
 import { objectKey } from '@l4lab/protocol';
 import {
@@ -13,6 +12,7 @@ import { ConnectionRouter, type RoutingState } from './connectionRouter.ts';
 import { EndpointChooser } from './endpointChooser.ts';
 import { desiredFrontends, type FrontendSpec } from './frontends.ts';
 import { HealthCheckServers } from './healthCheck.ts';
+import { listenTcp, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import { TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
@@ -53,7 +53,7 @@ export interface UserspaceProxierOptions {
 }
 
 type Listener =
-  | { spec: FrontendSpec; tcp: Server; udp?: undefined; flows?: undefined }
+  | { spec: FrontendSpec; tcp: TcpHandle; udp?: undefined; flows?: undefined }
   | { spec: FrontendSpec; udp: UdpSocket; tcp?: undefined; flows: Map<string, UdpFlow> };
 
 /**
@@ -80,7 +80,9 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly #podsByIP = new Map<string, { name: string; node: string }>();
   readonly #listeners = new Map<string, Listener>();
   readonly #healthChecks: HealthCheckServers;
-  readonly #sockets = new Set<Socket>();
+  readonly #flows = new Set<TcpFlow>();
+  /** Dropped connections, held unanswered until dropHoldMs. */
+  readonly #held = new Map<TcpHandle, NodeJS.Timeout>();
   readonly #runner: BoundedFrequencyRunner;
   #syncing: Promise<void> = Promise.resolve();
   #nodesChanged = true;
@@ -197,9 +199,9 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.#o.onEvent(e);
   }
 
-  closed(spn: ServicePortName, ep: EndpointInfo, sockets?: Socket[]): void {
-    this.#chooser.closed(spn, ep);
-    if (sockets) for (const s of sockets) this.#sockets.delete(s);
+  closed(flow: TcpFlow | UdpFlow): void {
+    this.#chooser.closed(flow.spn, flow.ep);
+    if (flow instanceof TcpFlow) this.#flows.delete(flow);
   }
 
   /** What the router reads per connection: rebuilt when a part is replaced, not per connection. */
@@ -322,8 +324,10 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   }
 
   #closeListener(l: Listener): void {
-    if (l.tcp) l.tcp.close();
-    else {
+    if (l.tcp) {
+      l.tcp.onconnection = null;
+      l.tcp.close();
+    } else {
       for (const f of [...l.flows.values()]) f.end('Service frontend removed');
       l.udp.close();
     }
@@ -364,56 +368,46 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
         });
       });
     }
-    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    const { server, port: bound } = listenTcp(host, port, 4096);
     const l: Listener = { spec, tcp: server };
-    server.on('connection', (socket) => this.#onConnection(l, socket));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true, backlog: 4096 }, () => {
-        server.off('error', reject);
-        server.on('error', (err) =>
-          this.#o.logger.warn({ err: String(err) }, 'frontend listener error'),
-        );
-        const a = server.address();
-        register(typeof a === 'object' && a ? a.port : 0);
-        resolve(l);
-      });
-    });
+    const onConnection = (status: number, client: TcpHandle | undefined) => {
+      if (status === 0 && client) this.#onConnection(l, client);
+      else this.#o.logger.warn({ frontend: spec.key, status }, 'accept failed');
+    };
+    server.onconnection = onConnection;
+    register(bound);
+    return Promise.resolve(l);
   }
 
-  #onConnection(l: Listener, client: Socket): void {
-    this.#sockets.add(client);
-    const d = this.#router.decide(
-      this.#routingState(),
-      l.spec,
-      (client.remoteAddress ?? '').replace(/^::ffff:/, ''),
-      client.remotePort ?? 0,
-    );
+  #onConnection(l: Listener, client: TcpHandle): void {
+    const peer: { address?: string; port?: number } = {};
+    client.getpeername(peer);
+    const d = this.#router.decide(this.#routingState(), l.spec, peer.address ?? '', peer.port ?? 0);
     if (!d.endpoint) {
       this.emit(d.event);
       if (d.event.outcome === 'refused') {
         // kube-proxy REJECTs: the client sees the connection refused (here: reset at once).
-        client.on('error', ignore);
-        client.resetAndDestroy();
-        this.#sockets.delete(client);
+        if (client.reset() !== 0) client.close();
       } else {
-        // DROP: never answered; the client times out (held here, then closed).
-        client.on('error', ignore);
-        client.pause();
-        const t = setTimeout(destroySocket, this.#o.dropHoldMs ?? 60_000, client);
-        client.once('close', () => {
-          clearTimeout(t);
-          this.#sockets.delete(client);
-        });
+        // DROP: never answered (nothing read, nothing sent); the client times out. Held here,
+        // then closed.
+        const t = setTimeout(() => this.#release(client), this.#o.dropHoldMs ?? 60_000);
+        this.#held.set(client, t);
       }
       return;
     }
     const target = this.#o.mapper.resolve(d.endpoint.ip, d.endpoint.port, 'TCP');
-    const flow = new TcpFlow(this, client, d.event, l.spec.spn, d.endpoint, {
-      ...target,
-      ...(d.localAddress ? { localAddress: d.localAddress } : {}),
-    });
-    this.#sockets.add(flow.upstream);
+    const flow = new TcpFlow(this, client, d.event, l.spec.spn, d.endpoint);
+    this.#flows.add(flow);
+    flow.start({ ...target, ...(d.localAddress ? { localAddress: d.localAddress } : {}) });
+  }
+
+  #release(held: TcpHandle): void {
+    const t = this.#held.get(held);
+    if (!t) return;
+    clearTimeout(t);
+    this.#held.delete(held);
+    held.close();
   }
 
   #onDatagram(l: Listener, msg: Buffer, rinfo: RemoteInfo): void {
@@ -457,24 +451,23 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     await this.#syncing.catch(() => {});
     const closing: Promise<void>[] = [];
     for (const l of this.#listeners.values()) {
-      if (l.tcp) closing.push(new Promise<void>((r) => l.tcp.close(() => r())));
-      else {
+      if (l.tcp) {
+        l.tcp.onconnection = null;
+        closing.push(new Promise<void>((r) => l.tcp.close(() => r())));
+      } else {
         for (const f of [...l.flows.values()]) f.end('kube-proxy stopped');
         closing.push(new Promise<void>((r) => l.udp.close(() => r())));
       }
     }
     closing.push(this.#healthChecks.closeAll());
     this.#listeners.clear();
-    if (force) for (const s of this.#sockets) s.destroy();
+    if (force) {
+      for (const f of [...this.#flows]) f.close(false);
+      for (const h of [...this.#held.keys()]) this.#release(h);
+    }
     await Promise.all(closing);
   }
 }
 
 /** UDP flows tracked per frontend at most (each holds a socket and a timer). */
 export const MAX_UDP_FLOWS = 4096;
-
-function ignore(): void {}
-
-function destroySocket(s: Socket): void {
-  s.destroy();
-}
