@@ -36,6 +36,7 @@ export default tseslint.config(
       '**/dist/**',
       '.tsbuild/**',
       '.l4lab/**',
+      '.tmp/**',
       'test-results/**',
       'playwright-report/**',
     ],

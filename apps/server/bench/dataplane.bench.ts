@@ -231,7 +231,9 @@ async function main(): Promise<void> {
     );
     const best = new Map<string, Record<Metric, number>>();
     for (const t of targets) best.set(t.name, { newConn: 0, keepAlive: 0, bulk: 0 });
-    for (const m of METRICS) {
+    // BENCH_METRICS=newConn,keepAlive,bulk picks some (all by default).
+    const only = process.env.BENCH_METRICS?.split(',');
+    for (const m of METRICS.filter((x) => !only || only.includes(x.key))) {
       console.log(`\n${m.label}`);
       for (const t of targets) {
         t.before?.();

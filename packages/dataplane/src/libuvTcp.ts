@@ -43,6 +43,8 @@ export interface TcpHandle {
   /** Close with SO_LINGER 0: the peer gets a RST. */
   reset(cb?: () => void): number;
   setNoDelay(on: boolean): number;
+  /** Read into this buffer from now on (no allocation per read); `onread` gets no ArrayBuffer. */
+  useUserBuffer(buf: Uint8Array): void;
   getsockname(out: SockAddr): number;
   getpeername(out: SockAddr): number;
 }
@@ -107,6 +109,7 @@ export function libuv(): Libuv {
     stream.streamBaseState instanceof Int32Array ? '' : 'stream_wrap.streamBaseState',
     typeof uv.UV_EOF === 'number' ? '' : 'uv.UV_EOF',
     typeof tcp.TCP?.prototype.reset === 'function' ? '' : 'TCP.prototype.reset',
+    typeof tcp.TCP?.prototype.useUserBuffer === 'function' ? '' : 'TCP.prototype.useUserBuffer',
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new Error(

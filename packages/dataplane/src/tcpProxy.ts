@@ -15,12 +15,26 @@ export interface TcpProxyOwner {
   now(): number;
   emit(e: ConnectionEvent): void;
   closed(flow: TcpFlow): void;
+  /** A connect to the endpoint not completed in this long fails the connection (`timeout`). */
+  readonly connectTimeoutMs: number;
 }
 
-/** A connect that has not completed in this long fails the connection (outcome `timeout`). */
-export const CONNECT_TIMEOUT_MS = 5000;
+type FlowHandle = TcpHandle & { flow?: TcpFlow; readBuffer?: Buffer };
 
-type FlowHandle = TcpHandle & { flow?: TcpFlow };
+/** Each side reads into a buffer of its own, from a pool (like HAProxy's buffers; Node's read size). */
+export const READ_BUFFER_SIZE = 64 * 1024;
+const POOL_MAX = 256;
+const pool: Buffer[] = [];
+
+function takeBuffer(): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
+}
+
+/** Close callback: the handle's buffer goes back to the pool (libuv is done with it). */
+function onHandleClosed(this: FlowHandle): void {
+  if (this.readBuffer && pool.length < POOL_MAX) pool.push(this.readBuffer);
+  this.readBuffer = undefined;
+}
 
 let uv: Libuv | undefined;
 
@@ -50,7 +64,7 @@ export class TcpFlow {
   /** Writes not yet completed, to the endpoint and to the client. */
   pendingUp = 0;
   pendingDown = 0;
-  connectStartedAt = 0;
+  connectDeadline = 0;
   failure: string | undefined;
   /** The endpoint never answered the connect: outcome `timeout` rather than `reset`. */
   timedOut = false;
@@ -91,7 +105,7 @@ export class TcpFlow {
       this.close(true);
       return;
     }
-    this.connectStartedAt = Date.now();
+    this.connectDeadline = Date.now() + this.owner.connectTimeoutMs;
     watchConnect(this);
   }
 
@@ -100,8 +114,8 @@ export class TcpFlow {
     if (this.closed) return;
     this.closed = true;
     if (!this.connected) connecting.delete(this);
-    if (!resetClient || this.client.reset() !== 0) this.client.close();
-    this.upstream.close();
+    if (!resetClient || this.client.reset(onHandleClosed) !== 0) this.client.close(onHandleClosed);
+    this.upstream.close(onHandleClosed);
     this.owner.closed(this);
     const { event } = this;
     const endedAt = this.owner.now();
@@ -136,11 +150,15 @@ function onConnect(this: ConnectReq, status: number, handle: TcpHandle): void {
     return;
   }
   f.connected = true;
+  f.client.readBuffer = takeBuffer();
+  f.client.useUserBuffer(f.client.readBuffer);
+  f.upstream.readBuffer = takeBuffer();
+  f.upstream.useUserBuffer(f.upstream.readBuffer);
   f.client.readStart();
   f.upstream.readStart();
 }
 
-function onRead(this: FlowHandle, ab: ArrayBuffer | undefined): void {
+function onRead(this: FlowHandle): void {
   const u = uv!;
   const n = u.streamState[u.kReadBytesOrError]!;
   const f = this.flow!;
@@ -150,13 +168,17 @@ function onRead(this: FlowHandle, ab: ArrayBuffer | undefined): void {
   if (n > 0) {
     if (fromClient) f.bytesIn += n;
     else f.bytesOut += n;
-    const buf = new Uint8Array(ab!, u.streamState[u.kArrayBufferOffset]!, n);
-    const req = u.newWriteReq();
-    req.oncomplete = onWritten;
+    // The bytes are in this side's own buffer; it is not read into again before they are out
+    // (a pending write stops reading, below).
+    const buf = this.readBuffer!.subarray(0, n);
+    // A write that completes at once never touches its request object (Node's StreamBase tries
+    // the write first), so one spare serves every such write; a pending write keeps its own.
+    const req = (spareWrite ??= newWriteReq(u));
     req.buffer = buf;
     const err = to.writeBuffer(req, buf);
     if (err !== 0) f.fail(to, 'write', err);
     else if (u.streamState[u.kLastWriteWasAsync]) {
+      spareWrite = undefined;
       this.readStop(); // back-pressure: until the bytes are out
       if (fromClient) f.pendingUp++;
       else f.pendingDown++;
@@ -184,6 +206,14 @@ function onRead(this: FlowHandle, ab: ArrayBuffer | undefined): void {
   if (err !== 0) f.fail(to, 'shutdown', err);
 }
 
+let spareWrite: WriteReq | undefined;
+
+function newWriteReq(u: Libuv): WriteReq {
+  const req = u.newWriteReq();
+  req.oncomplete = onWritten;
+  return req;
+}
+
 function onWritten(this: WriteReq, status: number, handle: TcpHandle): void {
   const f = (handle as FlowHandle).flow!;
   this.buffer = undefined;
@@ -207,19 +237,19 @@ function onShutdown(this: ShutdownReq, status: number, handle: TcpHandle): void 
   else if (++f.shutdowns === 2) f.close(false);
 }
 
-// Connects in progress, oldest first; one timer checks them while there are any.
+// Connects in progress; one timer checks them while there are any.
 const connecting = new Set<TcpFlow>();
 let sweeper: NodeJS.Timeout | undefined;
 
 function watchConnect(f: TcpFlow): void {
   connecting.add(f);
-  sweeper ??= setInterval(sweepConnects, 500).unref();
+  sweeper ??= setInterval(sweepConnects, 250).unref();
 }
 
 function sweepConnects(): void {
   const now = Date.now();
   for (const f of connecting) {
-    if (now - f.connectStartedAt < CONNECT_TIMEOUT_MS) break;
+    if (now < f.connectDeadline) continue;
     connecting.delete(f);
     f.timedOut = true;
     f.failure ??= `timed out connecting to ${f.ep.ip}:${f.ep.port}`;

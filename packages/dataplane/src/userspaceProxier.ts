@@ -50,6 +50,8 @@ export interface UserspaceProxierOptions {
   udpIdleTimeoutMs?: number;
   /** How long a dropped TCP connection is held before it is closed (the client usually gives up first). */
   dropHoldMs?: number;
+  /** How long a connect to an endpoint may take before the client is reset (5 s). */
+  connectTimeoutMs?: number;
 }
 
 type Listener =
@@ -67,6 +69,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly name = 'userspace';
   readonly defaultMode: ProxyMode;
   readonly udpIdleTimeoutMs: number;
+  readonly connectTimeoutMs: number;
   readonly #o: UserspaceProxierOptions;
   readonly #random: () => number;
   readonly #chooser: EndpointChooser;
@@ -106,6 +109,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       mapperMode: opts.mapper.mode,
     });
     this.udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 30_000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
     this.#runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
       fn: () => void this.syncProxyRules(),
