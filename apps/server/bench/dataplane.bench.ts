@@ -6,7 +6,7 @@
 // "Events on" is the server's own pipeline: every event into the EventHub (counters, recent
 // events), and a connection_events frame JSON-encoded every 50 ms as if a browser were watching.
 // The targets take turns within each round, so a slow moment of the machine hits them alike; each
-// figure is the best of BENCH_ROUNDS rounds (noise here only ever slows a run down).
+// figure is the median of BENCH_ROUNDS rounds (the runs are printed too).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
@@ -18,8 +18,8 @@ import { Cluster, DEFAULT_ADDRESS_PLAN, PortMapper, realClock } from '@l4lab/clu
 import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
 import { EventHub } from '../src/eventHub.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NGINX = { ip: '127.77.0.2', port: 8080 };
 const HAPROXY = { ip: '127.79.0.1', port: 8080 };
 const children: ChildProcess[] = [];
@@ -174,6 +174,12 @@ async function wrk(
   return { rps, mbps: t ? unit(t[1]!, t[2]!) : 0 };
 }
 
+function medianOf(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 interface Target {
   name: string;
   ip: string;
@@ -227,10 +233,10 @@ async function main(): Promise<void> {
         : []),
     ];
     console.log(
-      `wrk, 1 thread, ${SECONDS} s per run, best of ${ROUNDS} rounds; the targets take turns in each round`,
+      `wrk, 1 thread, ${SECONDS} s per run, median of ${ROUNDS} rounds; the targets take turns in each round`,
     );
-    const best = new Map<string, Record<Metric, number>>();
-    for (const t of targets) best.set(t.name, { newConn: 0, keepAlive: 0, bulk: 0 });
+    const median = new Map<string, Record<Metric, number>>();
+    for (const t of targets) median.set(t.name, { newConn: 0, keepAlive: 0, bulk: 0 });
     // BENCH_METRICS=newConn,keepAlive,bulk picks some (all by default).
     const only = process.env.BENCH_METRICS?.split(',');
     for (const m of METRICS.filter((x) => !only || only.includes(x.key))) {
@@ -248,22 +254,20 @@ async function main(): Promise<void> {
       }
       for (const t of targets) {
         const v = runs.get(t.name)!;
-        best.get(t.name)![m.key] = Math.max(...v);
+        median.get(t.name)![m.key] = medianOf(v);
         console.log(
-          `  ${t.name.padEnd(28)} best ${Math.max(...v)
-            .toFixed(0)
-            .padStart(7)}   runs ${v.map((x) => x.toFixed(0)).join(' / ')}`,
+          `  ${t.name.padEnd(28)} median ${medianOf(v).toFixed(0).padStart(7)}   runs ${v.map((x) => x.toFixed(0)).join(' / ')}`,
         );
       }
     }
-    const row = (name: string) => best.get(name)!;
+    const row = (name: string) => median.get(name)!;
     const on = row('l4lab, events on');
     const off = row('l4lab, events off');
     const direct = row('nginx direct');
     const ha = haproxy ? row('haproxy mode tcp, 1 thread') : undefined;
     const r = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
     console.log(
-      `\n  ${'best of each'.padEnd(28)} ${'new conn/s'.padStart(10)} ${'keep-alive/s'.padStart(12)} ${'bulk MB/s'.padStart(9)}`,
+      `\n  ${'median of each'.padEnd(28)} ${'new conn/s'.padStart(10)} ${'keep-alive/s'.padStart(12)} ${'bulk MB/s'.padStart(9)}`,
     );
     for (const t of targets) {
       const b = row(t.name);

@@ -67,23 +67,14 @@ export class ConnectionRouter {
         port: spec.port,
         ...(spec.node ? { node: spec.node } : {}),
       },
-      service: svc
-        ? { namespace: svc.namespace, name: svc.service, port: svc.portName }
-        : { namespace: '', name: '', port: spec.port },
+      service: svc ? eventService(svc) : { namespace: '', name: '', port: spec.port },
       mode: mode.name,
       reason: '',
       bytesIn: 0,
       bytesOut: 0,
       outcome: 'open',
     };
-    const final = (outcome: 'refused' | 'dropped', reason: string): Decision => {
-      event.outcome = outcome;
-      event.reason = reason;
-      event.endedAt = startedAt;
-      event.durationMs = 0;
-      return { event };
-    };
-    if (!svc) return final('refused', `no Service behind ${spec.ip}:${spec.port}`);
+    if (!svc) return final(event, 'refused', `no Service behind ${spec.ip}:${spec.port}`);
     const endpoints = st.endpointsMap.get(svc.name) ?? [];
     let node = spec.node ? st.nodes.find((n) => n.name === spec.node) : undefined;
     const hops: string[] = [];
@@ -96,6 +87,7 @@ export class ConnectionRouter {
         ) {
           const ranges = svc.loadBalancerSourceRanges.map((r) => r.text).join(', ');
           return final(
+            event,
             'dropped',
             `client ${clientIP} not in loadBalancerSourceRanges (${ranges}): dropped`,
           );
@@ -104,6 +96,7 @@ export class ConnectionRouter {
       node = this.#pickLoadBalancerNode(st, svc, endpoints);
       if (!node) {
         return final(
+          event,
           endpoints.length === 0 ? 'refused' : 'dropped',
           endpoints.length === 0
             ? `${svc.namespace}/${svc.service}:${svc.portName} has no endpoints`
@@ -117,7 +110,11 @@ export class ConnectionRouter {
     }
     const r = route({ svc, endpoints, frontend: spec.kind, node, clientNode: pod?.node });
     if (r.action !== 'forward')
-      return final(r.action === 'reject' ? 'refused' : 'dropped', [...hops, r.reason].join('; '));
+      return final(
+        event,
+        r.action === 'reject' ? 'refused' : 'dropped',
+        [...hops, r.reason].join('; '),
+      );
     const choice = this.#chooser.choose({
       spn: svc.name,
       mode,
@@ -131,14 +128,12 @@ export class ConnectionRouter {
     })!;
     const ep = choice.endpoint;
     this.#chooser.opened(svc.name, ep);
-    event.endpoint = {
-      pod: ep.pod,
-      namespace: ep.namespace,
-      ip: ep.ip,
-      port: ep.port,
-      node: ep.nodeName,
-    };
-    event.reason = [...hops, choice.reason, r.policy].filter(Boolean).join('; ');
+    event.endpoint = eventEndpoint(ep);
+    event.reason = hops.length
+      ? [...hops, choice.reason, r.policy].filter(Boolean).join('; ')
+      : r.policy
+        ? `${choice.reason}; ${r.policy}`
+        : choice.reason;
     if (r.snatIP) event.client.snatIP = r.snatIP;
     // Native addresses: leave from the SNAT address (the node) or the client's own address, so the
     // pod sees what it would see in a cluster.
@@ -165,6 +160,45 @@ export class ConnectionRouter {
     if (nodes.length === 0) return undefined;
     return nodes[Math.floor(this.#random() * nodes.length)];
   }
+}
+
+// The event's `service` and `endpoint` parts are the same (frozen) object for every connection
+// to a Service port or endpoint as of a sync: fewer objects per connection, and a key its
+// consumers (ConnectionStats) can remember.
+const services = new WeakMap<ServicePortInfo, ConnectionEvent['service']>();
+const endpoints = new WeakMap<EndpointInfo, NonNullable<ConnectionEvent['endpoint']>>();
+
+function eventService(svc: ServicePortInfo): ConnectionEvent['service'] {
+  let s = services.get(svc);
+  if (!s) {
+    s = Object.freeze({ namespace: svc.namespace, name: svc.service, port: svc.portName });
+    services.set(svc, s);
+  }
+  return s;
+}
+
+function eventEndpoint(ep: EndpointInfo): NonNullable<ConnectionEvent['endpoint']> {
+  let e = endpoints.get(ep);
+  if (!e) {
+    e = Object.freeze({
+      pod: ep.pod,
+      namespace: ep.namespace,
+      ip: ep.ip,
+      port: ep.port,
+      node: ep.nodeName,
+    });
+    endpoints.set(ep, e);
+  }
+  return e;
+}
+
+/** A connection that ends at its decision: refused (REJECT) or dropped (DROP). */
+function final(event: ConnectionEvent, outcome: 'refused' | 'dropped', reason: string): Decision {
+  event.outcome = outcome;
+  event.reason = reason;
+  event.endedAt = event.startedAt;
+  event.durationMs = 0;
+  return { event };
 }
 
 function safeIpToInt(ip: string): number | undefined {

@@ -107,14 +107,9 @@ export class EndpointChooser {
   #pick(r: ChooseRequest): Choice {
     const eps = r.eligible;
     const n = eps.length;
-    const terminatingNote = eps.every((e) => !e.ready) ? ' (terminating, still serving)' : '';
-    const at = (i: number, what: string): Choice => ({
-      endpoint: eps[i]!,
-      reason: `${what} ${i + 1} of ${n}${terminatingNote}`,
-    });
     const mode = r.mode;
     if (mode.kind === 'iptables')
-      return at(Math.min(n - 1, Math.floor(this.#random() * n)), 'random');
+      return pickAt(eps, Math.min(n - 1, Math.floor(this.#random() * n)), 'random');
     if (mode.kind === 'maglev') {
       const sig = eps.map(epKey).join(',');
       let m = this.#maglev.get(r.spn);
@@ -122,14 +117,15 @@ export class EndpointChooser {
         this.#maglev.set(r.spn, (m = { sig, table: maglevTable(eps.map(epKey)) }));
       const tuple = `${r.protocol}|${r.clientIP}|${r.clientPort}|${r.frontendIP}|${r.frontendPort}`;
       const slot = maglevHash(tuple) % MAGLEV_TABLE_SIZE;
-      return at(m.table[slot]!, `maglev slot ${slot} ->`);
+      return pickAt(eps, m.table[slot]!, `maglev slot ${slot} ->`);
     }
     switch (mode.scheduler) {
       case 'rr':
       case 'wrr': {
         const i = (this.#rr.get(r.spn) ?? -1) + 1;
         this.#rr.set(r.spn, i % n);
-        return at(
+        return pickAt(
+          eps,
           i % n,
           mode.scheduler === 'rr' ? 'round robin' : 'weighted round robin (weights 1)',
         );
@@ -141,7 +137,7 @@ export class EndpointChooser {
         const active = eps.map((e) => this.#active0(r.spn, e));
         if (mode.scheduler === 'nq') {
           const idle = active.indexOf(0);
-          if (idle >= 0) return at(idle, 'never queue: idle server');
+          if (idle >= 0) return pickAt(eps, idle, 'never queue: idle server');
         }
         const min = Math.min(...active);
         const i = active.indexOf(min);
@@ -151,14 +147,24 @@ export class EndpointChooser {
           sed: 'shortest expected delay',
           nq: 'never queue: shortest expected delay',
         }[mode.scheduler];
-        return at(i, `${label} (${min} active):`);
+        return pickAt(eps, i, `${label} (${min} active):`);
       }
       case 'sh':
-        return at(ipvsHashBucket(r.clientIP) % n, `source hash of ${r.clientIP} ->`);
+        return pickAt(eps, ipvsHashBucket(r.clientIP) % n, `source hash of ${r.clientIP} ->`);
       case 'dh':
-        return at(ipvsHashBucket(r.frontendIP) % n, `destination hash of ${r.frontendIP} ->`);
+        return pickAt(
+          eps,
+          ipvsHashBucket(r.frontendIP) % n,
+          `destination hash of ${r.frontendIP} ->`,
+        );
     }
   }
+}
+
+/** The i-th eligible endpoint, and why. (Eligible endpoints are all ready, or all terminating.) */
+function pickAt(eps: EndpointInfo[], i: number, what: string): Choice {
+  const note = eps[0]!.ready ? '' : ' (terminating, still serving)';
+  return { endpoint: eps[i]!, reason: `${what} ${i + 1} of ${eps.length}${note}` };
 }
 
 export { eligibleEndpoints };

@@ -145,7 +145,7 @@ export function uvError(syscall: string, status: number, ip: string, port: numbe
 
 /**
  * A listening TCP handle on ip:port (port 0: any free port), like `net.Server.listen` with
- * `exclusive: true`. Returns the handle and the port bound.
+ * `exclusive: true` and `noDelay: true`. Returns the handle and the port bound.
  */
 export function listenTcp(
   ip: string,
@@ -154,6 +154,8 @@ export function listenTcp(
 ): { server: TcpHandle; port: number } {
   const server = libuv().newServer();
   let err = server.bind(ip, port);
+  // Accepted sockets inherit TCP_NODELAY from the listener (Linux): one syscall fewer each.
+  if (err === 0) err = server.setNoDelay(true);
   if (err === 0) err = server.listen(backlog);
   if (err !== 0) {
     server.close();

@@ -1,12 +1,21 @@
 import type { ConnectionEvent, EndpointCounters } from '@l4lab/protocol';
 
+const NO_ENDPOINT = {};
+
 /** Per Service port, per endpoint counters, fed by every connection event (open and close). */
 export class ConnectionStats {
   readonly #rows = new Map<string, EndpointCounters>();
   /** Rows changed since the last takeChanged(). */
   #changed = new Set<EndpointCounters>();
 
-  record(e: ConnectionEvent): void {
+  /** Rows by the events' own `service` and `endpoint` objects (the router reuses them). */
+  #byObject = new WeakMap<object, WeakMap<object, EndpointCounters>>();
+
+  #row(e: ConnectionEvent): EndpointCounters {
+    const epObject = e.endpoint ?? NO_ENDPOINT;
+    let inner = this.#byObject.get(e.service);
+    const cached = inner?.get(epObject);
+    if (cached) return cached;
     const service = `${e.service.namespace}/${e.service.name}:${e.service.port}`;
     const endpoint = e.endpoint ? `${e.endpoint.namespace}/${e.endpoint.pod}` : '';
     const key = `${service}|${endpoint}`;
@@ -25,6 +34,13 @@ export class ConnectionStats {
       };
       this.#rows.set(key, row);
     }
+    if (!inner) this.#byObject.set(e.service, (inner = new WeakMap()));
+    inner.set(epObject, row);
+    return row;
+  }
+
+  record(e: ConnectionEvent): void {
+    const row = this.#row(e);
     this.#changed.add(row);
     switch (e.outcome) {
       case 'open':
@@ -64,6 +80,7 @@ export class ConnectionStats {
 
   reset(): void {
     this.#rows.clear();
+    this.#byObject = new WeakMap();
     this.#changed.clear();
   }
 }

@@ -30,10 +30,9 @@ function takeBuffer(): Buffer {
   return pool.pop() ?? Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
 }
 
-/** Close callback: the handle's buffer goes back to the pool (libuv is done with it). */
-function onHandleClosed(this: FlowHandle): void {
-  if (this.readBuffer && pool.length < POOL_MAX) pool.push(this.readBuffer);
-  this.readBuffer = undefined;
+function release(h: FlowHandle): void {
+  if (h.readBuffer && pool.length < POOL_MAX) pool.push(h.readBuffer);
+  h.readBuffer = undefined;
 }
 
 let uv: Libuv | undefined;
@@ -92,8 +91,7 @@ export class TcpFlow {
   /** Emits the `open` event and connects to the endpoint (from `localAddress` when given). */
   start(target: { ip: string; port: number; localAddress?: string }): void {
     this.owner.emit(this.event);
-    this.client.setNoDelay(true);
-    this.upstream.setNoDelay(true);
+    this.upstream.setNoDelay(true); // (the client has it from its listener: listenTcp)
     let err = target.localAddress ? this.upstream.bind(target.localAddress, 0) : 0;
     if (err === 0) {
       const req = uv!.newConnectReq();
@@ -114,8 +112,12 @@ export class TcpFlow {
     if (this.closed) return;
     this.closed = true;
     if (!this.connected) connecting.delete(this);
-    if (!resetClient || this.client.reset(onHandleClosed) !== 0) this.client.close(onHandleClosed);
-    this.upstream.close(onHandleClosed);
+    if (!resetClient || this.client.reset() !== 0) this.client.close();
+    this.upstream.close();
+    // Once closed, libuv reads into neither buffer nor writes from them (pending writes are
+    // cancelled, not sent): both can serve the next connection.
+    release(this.client);
+    release(this.upstream);
     this.owner.closed(this);
     const { event } = this;
     const endedAt = this.owner.now();
@@ -190,8 +192,7 @@ function onRead(this: FlowHandle): void {
     f.fail(this, 'read', n);
     return;
   }
-  // End of stream: pass the FIN on once the pending writes are out.
-  this.readStop();
+  // End of stream (libuv has stopped reading): pass the FIN on once the pending writes are out.
   if (fromClient) f.clientEnded = true;
   else f.upstreamEnded = true;
   if (f.clientEnded && f.upstreamEnded && f.pendingUp === 0 && f.pendingDown === 0) {
