@@ -56,22 +56,22 @@ export class ConnectionRouter {
     const svc = st.serviceMap.get(spec.spn);
     const pod = st.podsByIP.get(clientIP);
     const mode = (svc?.proxyMode && parseProxyMode(svc.proxyMode)) || this.#defaultMode;
+    // Every field in one order, optional ones included (undefined is left out of the JSON): one
+    // object shape for every event, so the code handling them stays monomorphic.
     const event: ConnectionEvent = {
       id: `${startedAt.toString(36)}-${(++this.#seq).toString(36)}`,
       startedAt,
+      endedAt: undefined,
       protocol: spec.protocol,
-      client: { ip: clientIP, port: clientPort, ...(pod ? { pod: pod.name } : {}) },
-      frontend: {
-        kind: spec.kind,
-        ip: spec.ip,
-        port: spec.port,
-        ...(spec.node ? { node: spec.node } : {}),
-      },
+      client: { ip: clientIP, port: clientPort, pod: pod?.name, snatIP: undefined },
+      frontend: { kind: spec.kind, ip: spec.ip, port: spec.port, node: spec.node },
       service: svc ? eventService(svc) : { namespace: '', name: '', port: spec.port },
+      endpoint: undefined,
       mode: mode.name,
       reason: '',
       bytesIn: 0,
       bytesOut: 0,
+      durationMs: undefined,
       outcome: 'open',
     };
     if (!svc) return final(event, 'refused', `no Service behind ${spec.ip}:${spec.port}`);
@@ -190,6 +190,36 @@ function eventEndpoint(ep: EndpointInfo): NonNullable<ConnectionEvent['endpoint'
     endpoints.set(ep, e);
   }
   return e;
+}
+
+/**
+ * The event's final form, when its connection or flow ends: a new object (the `open` one may still
+ * be queued for the browsers), fields in the same order as `decide` makes them.
+ */
+export function endedEvent(
+  e: ConnectionEvent,
+  outcome: ConnectionEvent['outcome'],
+  reason: string,
+  endedAt: number,
+  bytesIn: number,
+  bytesOut: number,
+): ConnectionEvent {
+  return {
+    id: e.id,
+    startedAt: e.startedAt,
+    endedAt,
+    protocol: e.protocol,
+    client: e.client,
+    frontend: e.frontend,
+    service: e.service,
+    endpoint: e.endpoint,
+    mode: e.mode,
+    reason,
+    bytesIn,
+    bytesOut,
+    durationMs: endedAt - e.startedAt,
+    outcome,
+  };
 }
 
 /** A connection that ends at its decision: refused (REJECT) or dropped (DROP). */

@@ -8,6 +8,7 @@ import {
   type TcpHandle,
   type WriteReq,
 } from './libuvTcp.ts';
+import { endedEvent } from './connectionRouter.ts';
 import type { EndpointInfo, ServicePortName } from './types.ts';
 
 /** What a proxied TCP connection reports to its owner (the proxier). */
@@ -19,7 +20,8 @@ export interface TcpProxyOwner {
   readonly connectTimeoutMs: number;
 }
 
-type FlowHandle = TcpHandle & { flow?: TcpFlow; readBuffer?: Buffer };
+/** Handles carry only `flow` and `onread`, set once in that order (one shape for all of them). */
+type FlowHandle = TcpHandle & { flow?: TcpFlow };
 
 /** Each side reads into a buffer of its own, from a pool (like HAProxy's buffers; Node's read size). */
 export const READ_BUFFER_SIZE = 64 * 1024;
@@ -30,9 +32,8 @@ function takeBuffer(): Buffer {
   return pool.pop() ?? Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
 }
 
-function release(h: FlowHandle): void {
-  if (h.readBuffer && pool.length < POOL_MAX) pool.push(h.readBuffer);
-  h.readBuffer = undefined;
+function release(buf: Buffer | undefined): void {
+  if (buf && pool.length < POOL_MAX) pool.push(buf);
 }
 
 let uv: Libuv | undefined;
@@ -67,6 +68,11 @@ export class TcpFlow {
   failure: string | undefined;
   /** The endpoint never answered the connect: outcome `timeout` rather than `reset`. */
   timedOut = false;
+  /** What each side reads into (from the pool once connected), and the last view of it written. */
+  clientBuffer: Buffer | undefined = undefined;
+  upstreamBuffer: Buffer | undefined = undefined;
+  clientView: Buffer | undefined = undefined;
+  upstreamView: Buffer | undefined = undefined;
 
   constructor(
     owner: TcpProxyOwner,
@@ -83,8 +89,8 @@ export class TcpFlow {
     this.ep = ep;
     this.upstream = uv.newSocket();
     this.client.flow = this;
-    this.upstream.flow = this;
     this.client.onread = onRead;
+    this.upstream.flow = this;
     this.upstream.onread = onRead;
   }
 
@@ -116,20 +122,22 @@ export class TcpFlow {
     this.upstream.close();
     // Once closed, libuv reads into neither buffer nor writes from them (pending writes are
     // cancelled, not sent): both can serve the next connection.
-    release(this.client);
-    release(this.upstream);
+    release(this.clientBuffer);
+    release(this.upstreamBuffer);
+    this.clientBuffer = this.upstreamBuffer = this.clientView = this.upstreamView = undefined;
     this.owner.closed(this);
     const { event } = this;
     const endedAt = this.owner.now();
-    this.owner.emit({
-      ...event,
-      endedAt,
-      durationMs: endedAt - event.startedAt,
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-      outcome: this.timedOut ? 'timeout' : this.failure ? 'reset' : 'ok',
-      reason: this.failure ? `${event.reason}; ${this.failure}` : event.reason,
-    });
+    this.owner.emit(
+      endedEvent(
+        event,
+        this.timedOut ? 'timeout' : this.failure ? 'reset' : 'ok',
+        this.failure ? `${event.reason}; ${this.failure}` : event.reason,
+        endedAt,
+        this.bytesIn,
+        this.bytesOut,
+      ),
+    );
   }
 
   /** A read or write error on `h`: a backend failure resets the client. */
@@ -152,10 +160,8 @@ function onConnect(this: ConnectReq, status: number, handle: TcpHandle): void {
     return;
   }
   f.connected = true;
-  f.client.readBuffer = takeBuffer();
-  f.client.useUserBuffer(f.client.readBuffer);
-  f.upstream.readBuffer = takeBuffer();
-  f.upstream.useUserBuffer(f.upstream.readBuffer);
+  f.client.useUserBuffer((f.clientBuffer = takeBuffer()));
+  f.upstream.useUserBuffer((f.upstreamBuffer = takeBuffer()));
   f.client.readStart();
   f.upstream.readStart();
 }
@@ -168,11 +174,19 @@ function onRead(this: FlowHandle): void {
   const fromClient = this === f.client;
   const to = fromClient ? f.upstream : f.client;
   if (n > 0) {
-    if (fromClient) f.bytesIn += n;
-    else f.bytesOut += n;
     // The bytes are in this side's own buffer; it is not read into again before they are out
-    // (a pending write stops reading, below).
-    const buf = this.readBuffer!.subarray(0, n);
+    // (a pending write stops reading, below). Request / response traffic repeats its sizes:
+    // the last view is reused when it fits.
+    let buf: Buffer | undefined;
+    if (fromClient) {
+      f.bytesIn += n;
+      buf = f.clientView;
+      if (buf?.length !== n) f.clientView = buf = f.clientBuffer!.subarray(0, n);
+    } else {
+      f.bytesOut += n;
+      buf = f.upstreamView;
+      if (buf?.length !== n) f.upstreamView = buf = f.upstreamBuffer!.subarray(0, n);
+    }
     // A write that completes at once never touches its request object (Node's StreamBase tries
     // the write first), so one spare serves every such write; a pending write keeps its own.
     const req = (spareWrite ??= newWriteReq(u));

@@ -1,5 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import type { ConnectionEvent } from '@l4lab/protocol';
+import { endedEvent } from './connectionRouter.ts';
 import type { EndpointInfo, ServicePortName } from './types.ts';
 
 export interface UdpFlowOwner {
@@ -105,15 +106,16 @@ export class UdpFlow {
     }
     this.owner.closed(this);
     const endedAt = this.owner.now();
-    this.owner.emit({
-      ...this.event,
-      endedAt,
-      durationMs: endedAt - this.event.startedAt,
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-      outcome: failure ? 'reset' : 'ok',
-      reason: failure ? `${this.event.reason}; ${failure}` : this.event.reason,
-    });
+    this.owner.emit(
+      endedEvent(
+        this.event,
+        failure ? 'reset' : 'ok',
+        failure ? `${this.event.reason}; ${failure}` : this.event.reason,
+        endedAt,
+        this.bytesIn,
+        this.bytesOut,
+      ),
+    );
     this.#onEnd(this);
   }
 
