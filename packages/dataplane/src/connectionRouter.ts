@@ -35,6 +35,8 @@ export class ConnectionRouter {
   readonly #random: () => number;
   readonly #mapperMode: AddressMode;
   #seq = 0;
+  #idAt = -1;
+  #idAtText = '';
 
   constructor(opts: {
     chooser: EndpointChooser;
@@ -59,7 +61,7 @@ export class ConnectionRouter {
     // Every field in one order, optional ones included (undefined is left out of the JSON): one
     // object shape for every event, so the code handling them stays monomorphic.
     const event: ConnectionEvent = {
-      id: `${startedAt.toString(36)}-${(++this.#seq).toString(36)}`,
+      id: `${this.#idPrefix(startedAt)}-${(++this.#seq).toString(36)}`,
       startedAt,
       endedAt: undefined,
       protocol: spec.protocol,
@@ -144,6 +146,15 @@ export class ConnectionRouter {
         ? source
         : undefined;
     return { event, endpoint: ep, ...(localAddress ? { localAddress } : {}) };
+  }
+
+  /** Event ids start with the millisecond in base 36 (one conversion per millisecond). */
+  #idPrefix(at: number): string {
+    if (at !== this.#idAt) {
+      this.#idAt = at;
+      this.#idAtText = at.toString(36);
+    }
+    return this.#idAtText;
   }
 
   /** A cloud LB in front of the NodePorts: any Ready node, or (Local) one that passes the health check. */

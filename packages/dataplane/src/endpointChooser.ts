@@ -25,6 +25,17 @@ export interface Choice {
 
 const epKey = (e: EndpointInfo) => `${e.ip}:${e.port}`;
 
+// "spn|ip:port", made once per endpoint object (its hash is then cached with the string).
+const activeKeys = new WeakMap<EndpointInfo, { spn: ServicePortName; key: string }>();
+function activeKey(spn: ServicePortName, ep: EndpointInfo): string {
+  let k = activeKeys.get(ep);
+  if (k?.spn !== spn) {
+    k = { spn, key: `${spn}|${epKey(ep)}` };
+    activeKeys.set(ep, k);
+  }
+  return k.key;
+}
+
 /** IPVS's source / destination hashing: a 256-bucket table, buckets dealt to servers in turn. */
 function ipvsHashBucket(ip: string): number {
   return Math.imul(ipToInt(ip), 2654435761) >>> 24;
@@ -79,12 +90,12 @@ export class EndpointChooser {
 
   /** The dataplane reports opens and closes, for the least-connection schedulers. */
   opened(spn: ServicePortName, ep: EndpointInfo): void {
-    const k = `${spn}|${epKey(ep)}`;
+    const k = activeKey(spn, ep);
     this.#active.set(k, (this.#active.get(k) ?? 0) + 1);
   }
 
   closed(spn: ServicePortName, ep: EndpointInfo): void {
-    const k = `${spn}|${epKey(ep)}`;
+    const k = activeKey(spn, ep);
     const n = (this.#active.get(k) ?? 1) - 1;
     if (n <= 0) this.#active.delete(k);
     else this.#active.set(k, n);
@@ -101,7 +112,7 @@ export class EndpointChooser {
   }
 
   #active0(spn: ServicePortName, e: EndpointInfo): number {
-    return this.#active.get(`${spn}|${epKey(e)}`) ?? 0;
+    return this.#active.get(activeKey(spn, e)) ?? 0;
   }
 
   #pick(r: ChooseRequest): Choice {
