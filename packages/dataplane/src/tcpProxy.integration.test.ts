@@ -9,9 +9,10 @@ import { connect, createServer, type Server, type ServerOpts, type Socket } from
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '@l4lab/protocol';
+import { realClock } from '@l4lab/cluster';
 import { waitFor } from '@l4lab/cluster/testing';
 import { listenTcp, type SockAddr, type TcpHandle } from './libuvTcp.ts';
-import { TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
+import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
 import type { EndpointInfo } from './types.ts';
 
 const PORT = 8080;
@@ -25,7 +26,10 @@ const backendIP = (n: number) => `127.231.1.${n}`;
 class FakeOwner implements TcpProxyOwner {
   readonly events: ConnectionEvent[] = [];
   readonly closedFlows: TcpFlow[] = [];
-  constructor(readonly connectTimeoutMs = 5000) {}
+  readonly connects: ConnectTimeouts;
+  constructor(connectTimeoutMs = 5000) {
+    this.connects = new ConnectTimeouts(realClock, connectTimeoutMs);
+  }
   now(): number {
     return Date.now();
   }

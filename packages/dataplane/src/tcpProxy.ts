@@ -8,6 +8,7 @@ import {
   type TcpHandle,
   type WriteReq,
 } from './libuvTcp.ts';
+import type { Clock, TimerHandle } from '@l4lab/cluster';
 import { endedEvent } from './connectionRouter.ts';
 import type { EndpointInfo, ServicePortName } from './types.ts';
 
@@ -16,8 +17,8 @@ export interface TcpProxyOwner {
   now(): number;
   emit(e: ConnectionEvent): void;
   closed(flow: TcpFlow): void;
-  /** A connect to the endpoint not completed in this long fails the connection (`timeout`). */
-  readonly connectTimeoutMs: number;
+  /** Connects in progress, failed (`timeout`) when the endpoint does not answer in time. */
+  readonly connects: ConnectTimeouts;
 }
 
 /** Handles carry only `flow` and `onread`, set once in that order (one shape for all of them). */
@@ -64,7 +65,6 @@ export class TcpFlow {
   /** Writes not yet completed, to the endpoint and to the client. */
   pendingUp = 0;
   pendingDown = 0;
-  connectDeadline = 0;
   failure: string | undefined;
   /** The endpoint never answered the connect: outcome `timeout` rather than `reset`. */
   timedOut = false;
@@ -109,15 +109,14 @@ export class TcpFlow {
       this.close(true);
       return;
     }
-    this.connectDeadline = Date.now() + this.owner.connectTimeoutMs;
-    watchConnect(this);
+    this.owner.connects.add(this);
   }
 
   /** Closes both sides (the client with a RST when `resetClient`) and emits the final event. */
   close(resetClient: boolean): void {
     if (this.closed) return;
     this.closed = true;
-    if (!this.connected) connecting.delete(this);
+    if (!this.connected) this.owner.connects.delete(this);
     if (!resetClient || this.client.reset() !== 0) this.client.close();
     this.upstream.close();
     // Once closed, libuv reads into neither buffer nor writes from them (pending writes are
@@ -153,7 +152,7 @@ export class TcpFlow {
 function onConnect(this: ConnectReq, status: number, handle: TcpHandle): void {
   const f = (handle as FlowHandle).flow!;
   if (f.closed) return;
-  connecting.delete(f);
+  f.owner.connects.delete(f);
   if (status < 0) {
     f.failure ??= `${uvErrorName(status)} connecting to ${f.ep.ip}:${f.ep.port}: client connection reset`;
     f.close(true);
@@ -252,26 +251,46 @@ function onShutdown(this: ShutdownReq, status: number, handle: TcpHandle): void 
   else if (++f.shutdowns === 2) f.close(false);
 }
 
-// Connects in progress; one timer checks them while there are any.
-const connecting = new Set<TcpFlow>();
-let sweeper: NodeJS.Timeout | undefined;
+/**
+ * Connects in progress, on the owner's clock: one timer while there are any, checking them every
+ * 250 ms against the time their connection arrived (the event's startedAt).
+ */
+export class ConnectTimeouts {
+  readonly #clock: Clock;
+  readonly timeoutMs: number;
+  readonly #pending = new Set<TcpFlow>();
+  #timer: TimerHandle | undefined;
 
-function watchConnect(f: TcpFlow): void {
-  connecting.add(f);
-  sweeper ??= setInterval(sweepConnects, 250).unref();
-}
+  constructor(clock: Clock, timeoutMs: number) {
+    this.#clock = clock;
+    this.timeoutMs = timeoutMs;
+  }
 
-function sweepConnects(): void {
-  const now = Date.now();
-  for (const f of connecting) {
-    if (now < f.connectDeadline) continue;
-    connecting.delete(f);
-    f.timedOut = true;
-    f.failure ??= `timed out connecting to ${f.ep.ip}:${f.ep.port}`;
-    f.close(true);
+  add(f: TcpFlow): void {
+    this.#pending.add(f);
+    this.#timer ??= this.#clock.setTimeout(this.#sweep, 250);
   }
-  if (connecting.size === 0 && sweeper) {
-    clearInterval(sweeper);
-    sweeper = undefined;
+
+  delete(f: TcpFlow): void {
+    this.#pending.delete(f);
   }
+
+  /** No more checks (the owner is shutting down and closes its flows itself). */
+  stop(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  readonly #sweep = (): void => {
+    this.#timer = undefined;
+    const now = this.#clock.now();
+    for (const f of this.#pending) {
+      if (now - f.event.startedAt < this.timeoutMs) continue;
+      this.#pending.delete(f);
+      f.timedOut = true;
+      f.failure ??= `timed out connecting to ${f.ep.ip}:${f.ep.port}`;
+      f.close(true);
+    }
+    if (this.#pending.size > 0) this.#timer = this.#clock.setTimeout(this.#sweep, 250);
+  };
 }

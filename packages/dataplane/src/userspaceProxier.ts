@@ -7,6 +7,7 @@ import {
   type Clock,
   type Cluster,
   type PortMapper,
+  type TimerHandle,
 } from '@l4lab/cluster';
 import { ConnectionRouter, type RoutingState } from './connectionRouter.ts';
 import { EndpointChooser } from './endpointChooser.ts';
@@ -15,7 +16,7 @@ import { HealthCheckServers } from './healthCheck.ts';
 import { listenTcp, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
-import { TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
+import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
 import type {
   ConnectionEventSink,
   EndpointInfo,
@@ -69,7 +70,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly name = 'userspace';
   readonly defaultMode: ProxyMode;
   readonly udpIdleTimeoutMs: number;
-  readonly connectTimeoutMs: number;
+  readonly connects: ConnectTimeouts;
   readonly #o: UserspaceProxierOptions;
   readonly #random: () => number;
   readonly #chooser: EndpointChooser;
@@ -85,7 +86,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly #healthChecks: HealthCheckServers;
   readonly #flows = new Set<TcpFlow>();
   /** Dropped connections, held unanswered until dropHoldMs. */
-  readonly #held = new Map<TcpHandle, NodeJS.Timeout>();
+  readonly #held = new Map<TcpHandle, TimerHandle>();
   readonly #runner: BoundedFrequencyRunner;
   #syncing: Promise<void> = Promise.resolve();
   #nodesChanged = true;
@@ -109,7 +110,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       mapperMode: opts.mapper.mode,
     });
     this.udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 30_000;
-    this.connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+    this.connects = new ConnectTimeouts(opts.clock, opts.connectTimeoutMs ?? 5000);
     this.#runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
       fn: () => void this.syncProxyRules(),
@@ -395,7 +396,10 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       } else {
         // DROP: never answered (nothing read, nothing sent); the client times out. Held here,
         // then closed.
-        const t = setTimeout(() => this.#release(client), this.#o.dropHoldMs ?? 60_000);
+        const t = this.#o.clock.setTimeout(
+          () => this.#release(client),
+          this.#o.dropHoldMs ?? 60_000,
+        );
         this.#held.set(client, t);
       }
       return;
@@ -409,7 +413,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   #release(held: TcpHandle): void {
     const t = this.#held.get(held);
     if (!t) return;
-    clearTimeout(t);
+    t.cancel();
     this.#held.delete(held);
     held.close();
   }
@@ -466,6 +470,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     closing.push(this.#healthChecks.closeAll());
     this.#listeners.clear();
     if (force) {
+      this.connects.stop();
       for (const f of [...this.#flows]) f.close(false);
       for (const h of [...this.#held.keys()]) this.#release(h);
     }
