@@ -13,7 +13,7 @@ import { ConnectionRouter, type RoutingState } from './connectionRouter.ts';
 import { EndpointChooser } from './endpointChooser.ts';
 import { desiredFrontends, type FrontendSpec } from './frontends.ts';
 import { HealthCheckServers } from './healthCheck.ts';
-import { listenTcp, type TcpHandle } from './libuvTcp.ts';
+import { libuv, listenTcp, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
@@ -95,6 +95,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   #stopped = false;
 
   constructor(opts: UserspaceProxierOptions) {
+    libuv(); // the TCP path's bindings: checked now, so a missing one stops the start, not a frontend
     this.#o = opts;
     this.#random = opts.random ?? Math.random;
     this.#chooser = new EndpointChooser(this.#random, () => opts.clock.now());
