@@ -237,6 +237,7 @@ async function main(): Promise<void> {
     );
     const median = new Map<string, Record<Metric, number>>();
     for (const t of targets) median.set(t.name, { newConn: 0, keepAlive: 0, bulk: 0 });
+    const allRuns = new Map<Metric, Map<string, number[]>>();
     // BENCH_METRICS=newConn,keepAlive,bulk picks some (all by default).
     const only = process.env.BENCH_METRICS?.split(',');
     for (const m of METRICS.filter((x) => !only || only.includes(x.key))) {
@@ -246,6 +247,7 @@ async function main(): Promise<void> {
         await wrk(`http://${t.ip}:${t.port}/`, 8, ['-H', 'Connection: close']); // warm-up
       }
       const runs = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+      allRuns.set(m.key, runs);
       for (let r = 0; r < ROUNDS; r++) {
         for (const t of targets) {
           t.before?.();
@@ -261,11 +263,6 @@ async function main(): Promise<void> {
       }
     }
     const row = (name: string) => median.get(name)!;
-    const on = row('l4lab, events on');
-    const off = row('l4lab, events off');
-    const direct = row('nginx direct');
-    const ha = haproxy ? row('haproxy mode tcp, 1 thread') : undefined;
-    const r = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
     console.log(
       `\n  ${'median of each'.padEnd(28)} ${'new conn/s'.padStart(10)} ${'keep-alive/s'.padStart(12)} ${'bulk MB/s'.padStart(9)}`,
     );
@@ -275,18 +272,29 @@ async function main(): Promise<void> {
         `  ${t.name.padEnd(28)} ${b.newConn.toFixed(0).padStart(10)} ${b.keepAlive.toFixed(0).padStart(12)} ${b.bulk.toFixed(0).padStart(9)}`,
       );
     }
-    console.log('\nratios');
-    console.log(
-      `  l4lab/direct:            new ${r(on.newConn, direct.newConn)}x  keep-alive ${r(on.keepAlive, direct.keepAlive)}x  bulk ${r(on.bulk, direct.bulk)}x`,
-    );
-    if (ha)
-      console.log(
-        `  l4lab/haproxy:           new ${r(on.newConn, ha.newConn)}x  keep-alive ${r(on.keepAlive, ha.keepAlive)}x  bulk ${r(on.bulk, ha.bulk)}x   (targets >= 0.6 / 0.9 / 0.9)`,
-      );
+    // Two views of the same runs: the ratio of the medians, and the median of the per-round
+    // ratios (paired: within a round the two targets ran back to back, under the same load).
+    const ratioOfMedians = (a: string, b: string, k: Metric) =>
+      row(b)[k] > 0 ? row(a)[k] / row(b)[k] : NaN;
+    const pairedRatio = (a: string, b: string, k: Metric) => {
+      const x = allRuns.get(k)?.get(a);
+      const y = allRuns.get(k)?.get(b);
+      return x && y ? medianOf(x.map((v, i) => v / y[i]!)) : NaN;
+    };
+    const line = (label: string, a: string, b: string, target: string) => {
+      const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : 'n/a');
+      const parts = (fn: typeof pairedRatio) =>
+        `new ${f(fn(a, b, 'newConn'))}  keep-alive ${f(fn(a, b, 'keepAlive'))}  bulk ${f(fn(a, b, 'bulk'))}`;
+      console.log(`  ${label.padEnd(24)} paired  ${parts(pairedRatio)}   ${target}`);
+      console.log(`  ${''.padEnd(24)} medians ${parts(ratioOfMedians)}`);
+    };
+    const ON = 'l4lab, events on';
+    console.log('\nratios (paired: median of per-round ratios; medians: ratio of the medians)');
+    line('l4lab / direct', ON, 'nginx direct', '');
+    if (haproxy)
+      line('l4lab / haproxy', ON, 'haproxy mode tcp, 1 thread', '(targets >= 0.6 / 0.9 / 0.9)');
     else console.log('  haproxy not installed (apt-get install -y haproxy): no comparison');
-    console.log(
-      `  events on/off:           new ${r(on.newConn, off.newConn)}x  keep-alive ${r(on.keepAlive, off.keepAlive)}x  bulk ${r(on.bulk, off.bulk)}x   (target >= 0.95)`,
-    );
+    line('events on / off', ON, 'l4lab, events off', '(target >= 0.95)');
   } finally {
     hub?.stop();
     await proxier?.shutdown(true);
