@@ -28,8 +28,8 @@ export interface SockAddr {
 
 /** A libuv TCP handle (`TCPWrap`). Methods return 0 or a negative libuv error code. */
 export interface TcpHandle {
-  /** Reads: called with the bytes' ArrayBuffer; the count is in `streamBaseState`. */
-  onread: ((this: TcpHandle, buf: ArrayBuffer | undefined) => void) | null;
+  /** Reads (into the user buffer): the count, or an error, is in `streamBaseState`. */
+  onread: ((this: TcpHandle) => void) | null;
   /** Listening handles: a new connection (status 0) or an accept error. */
   onconnection: ((this: TcpHandle, status: number, client: TcpHandle | undefined) => void) | null;
   bind(ip: string, port: number): number;
@@ -72,7 +72,6 @@ export interface Libuv {
   /** After `onread`: bytes read (> 0), or a libuv error (`UV_EOF` at end of stream). */
   readonly streamState: Int32Array;
   readonly kReadBytesOrError: number;
-  readonly kArrayBufferOffset: number;
   /** After `writeBuffer`: 1 when the bytes could not all be written at once (completion pending). */
   readonly kLastWriteWasAsync: number;
   readonly UV_EOF: number;
@@ -88,7 +87,6 @@ interface StreamWrapBinding {
   ShutdownWrap: new () => ShutdownReq;
   streamBaseState: Int32Array;
   kReadBytesOrError: number;
-  kArrayBufferOffset: number;
   kLastWriteWasAsync: number;
 }
 
@@ -126,7 +124,6 @@ export function libuv(): Libuv {
     newShutdownReq: () => new s.ShutdownWrap(),
     streamState: s.streamBaseState,
     kReadBytesOrError: s.kReadBytesOrError,
-    kArrayBufferOffset: s.kArrayBufferOffset,
     kLastWriteWasAsync: s.kLastWriteWasAsync,
     UV_EOF: uv.UV_EOF!,
   };
@@ -134,7 +131,7 @@ export function libuv(): Libuv {
 }
 
 /** An Error like net's own (`listen EADDRINUSE: address already in use 127.96.0.1:80`). */
-export function uvError(syscall: string, status: number, ip: string, port: number): Error {
+function uvError(syscall: string, status: number, ip: string, port: number): Error {
   const code = uvErrorName(status);
   const err = new Error(`${syscall} ${code} ${ip}:${port}`) as NodeJS.ErrnoException;
   err.code = code;

@@ -25,7 +25,7 @@ export interface TcpProxyOwner {
 type FlowHandle = TcpHandle & { flow?: TcpFlow };
 
 /** Each side reads into a buffer of its own, from a pool (like HAProxy's buffers; Node's read size). */
-export const READ_BUFFER_SIZE = 64 * 1024;
+const READ_BUFFER_SIZE = 64 * 1024;
 const POOL_MAX = 256;
 const pool: Buffer[] = [];
 

@@ -13,7 +13,7 @@ import { ConnectionRouter, type RoutingState } from './connectionRouter.ts';
 import { EndpointChooser } from './endpointChooser.ts';
 import { desiredFrontends, type FrontendSpec } from './frontends.ts';
 import { HealthCheckServers } from './healthCheck.ts';
-import { libuv, listenTcp, type TcpHandle } from './libuvTcp.ts';
+import { libuv, listenTcp, type SockAddr, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
@@ -386,7 +386,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   }
 
   #onConnection(l: Listener, client: TcpHandle): void {
-    const peer: { address?: string; port?: number } = {};
+    const peer: SockAddr = {};
     client.getpeername(peer);
     const d = this.#router.decide(this.#routingState(), l.spec, peer.address ?? '', peer.port ?? 0);
     if (!d.endpoint) {
