@@ -9,7 +9,7 @@
 // figure is the median of BENCH_ROUNDS rounds (the runs are printed too).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,9 +65,10 @@ server { listen ${NGINX.ip}:${NGINX.port} backlog=4096; location / { root ${dir}
   await waitPort(NGINX.ip, NGINX.port);
 }
 
-async function startHaproxy(dir: string): Promise<boolean> {
+/** HAProxy's pid, or undefined when it is not installed. */
+async function startHaproxy(dir: string): Promise<number | undefined> {
   const haproxy = which('haproxy');
-  if (!haproxy) return false;
+  if (!haproxy) return undefined;
   await writeFile(
     join(dir, 'haproxy.cfg'),
     `global
@@ -85,13 +86,12 @@ backend b
   server s1 ${NGINX.ip}:${NGINX.port}
 `,
   );
-  children.push(
-    spawn(haproxy, ['-f', join(dir, 'haproxy.cfg'), '-db'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    }),
-  );
+  const child = spawn(haproxy, ['-f', join(dir, 'haproxy.cfg'), '-db'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(child);
   await waitPort(HAPROXY.ip, HAPROXY.port);
-  return true;
+  return child.pid;
 }
 
 /** A ClusterIP Service in front of the bench nginx (a selector-less Service + its EndpointSlice). */
@@ -163,15 +163,28 @@ async function wrk(
   url: string,
   conns: number,
   extra: string[] = [],
-): Promise<{ rps: number; mbps: number }> {
+): Promise<{ rps: number; mbps: number; requests: number }> {
   const args = ['-t1', `-c${conns}`, `-d${SECONDS}s`, ...extra, url];
   const { stdout: out } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const t = /Transfer\/sec:\s+([\d.]+)(GB|MB|KB|B)/.exec(out);
   const errors = /Socket errors: (.*)/.exec(out)?.[1];
   if (errors) console.log(`    (wrk ${url}: socket errors ${errors})`);
   if (rps === 0) console.log(out);
-  return { rps, mbps: t ? unit(t[1]!, t[2]!) : 0 };
+  return { rps, mbps: t ? unit(t[1]!, t[2]!) : 0, requests };
+}
+
+/** CPU seconds (user + system) used so far by this process (the l4lab proxier runs in it). */
+function ownCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** CPU seconds (user + system) used so far by another process, from /proc (clock ticks of 10 ms). */
+function procCpu(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 function medianOf(v: number[]): number {
@@ -186,23 +199,35 @@ interface Target {
   port: number;
   /** Before each of its runs (l4lab: events on or off). */
   before?: () => void;
+  /** The proxy's CPU seconds so far, for CPU per request (proxies only). */
+  cpu?: () => number;
 }
 type Metric = 'newConn' | 'keepAlive' | 'bulk';
-const METRICS: { key: Metric; label: string; run: (base: string) => Promise<number> }[] = [
+type Run = { value: number; requests: number };
+const METRICS: { key: Metric; label: string; run: (base: string) => Promise<Run> }[] = [
   {
     key: 'newConn',
     label: 'new connections/s (32 conns, Connection: close)',
-    run: async (base) => (await wrk(`${base}/`, 32, ['-H', 'Connection: close'])).rps,
+    run: async (base) => {
+      const r = await wrk(`${base}/`, 32, ['-H', 'Connection: close']);
+      return { value: r.rps, requests: r.requests };
+    },
   },
   {
     key: 'keepAlive',
     label: 'keep-alive requests/s (32 conns)',
-    run: async (base) => (await wrk(`${base}/`, 32)).rps,
+    run: async (base) => {
+      const r = await wrk(`${base}/`, 32);
+      return { value: r.rps, requests: r.requests };
+    },
   },
   {
     key: 'bulk',
     label: 'bulk MB/s (4 conns, 8 MiB file)',
-    run: async (base) => (await wrk(`${base}/bulk.bin`, 4)).mbps,
+    run: async (base) => {
+      const r = await wrk(`${base}/bulk.bin`, 4);
+      return { value: r.mbps, requests: r.requests };
+    },
   },
 ];
 
@@ -219,25 +244,50 @@ async function main(): Promise<void> {
   let hub: EventHub | undefined;
   try {
     await startNginx(dir);
-    const haproxy = await startHaproxy(dir);
+    const haproxyPid = await startHaproxy(dir);
     const sink = { on: true };
     const started = await startProxier(sink);
     proxier = started.proxier;
     hub = started.hub;
     const targets: Target[] = [
       { name: 'nginx direct', ip: NGINX.ip, port: NGINX.port },
-      { name: 'l4lab, events on', ip: started.ip, port: 8080, before: () => (sink.on = true) },
-      { name: 'l4lab, events off', ip: started.ip, port: 8080, before: () => (sink.on = false) },
-      ...(haproxy
-        ? [{ name: 'haproxy mode tcp, 1 thread', ip: HAPROXY.ip, port: HAPROXY.port }]
+      {
+        name: 'l4lab, events on',
+        ip: started.ip,
+        port: 8080,
+        before: () => (sink.on = true),
+        cpu: ownCpu,
+      },
+      {
+        name: 'l4lab, events off',
+        ip: started.ip,
+        port: 8080,
+        before: () => (sink.on = false),
+        cpu: ownCpu,
+      },
+      ...(haproxyPid
+        ? [
+            {
+              name: 'haproxy mode tcp, 1 thread',
+              ip: HAPROXY.ip,
+              port: HAPROXY.port,
+              cpu: () => procCpu(haproxyPid),
+            },
+          ]
         : []),
     ];
+    const haproxy = haproxyPid !== undefined;
     console.log(
       `wrk, 1 thread, ${SECONDS} s per run, median of ${ROUNDS} rounds; the targets take turns in each round`,
+    );
+    console.log(
+      `(the order of the turns is reversed every other round; "cpu" is the proxy's own CPU time, user + system, per request)`,
     );
     const median = new Map<string, Record<Metric, number>>();
     for (const t of targets) median.set(t.name, { newConn: 0, keepAlive: 0, bulk: 0 });
     const allRuns = new Map<Metric, Map<string, number[]>>();
+    /** Median CPU µs per request (or per connection), by metric and target. */
+    const cpuPerOp = new Map<Metric, Map<string, number>>();
     // BENCH_METRICS=newConn,keepAlive,bulk picks some (all by default).
     const only = process.env.BENCH_METRICS?.split(',');
     for (const m of METRICS.filter((x) => !only || only.includes(x.key))) {
@@ -247,18 +297,30 @@ async function main(): Promise<void> {
         await wrk(`http://${t.ip}:${t.port}/`, 8, ['-H', 'Connection: close']); // warm-up
       }
       const runs = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+      const cpuRuns = new Map<string, number[]>(targets.map((t) => [t.name, []]));
       allRuns.set(m.key, runs);
       for (let r = 0; r < ROUNDS; r++) {
-        for (const t of targets) {
+        // ABBA: whoever ran last in one round runs first in the next, so neither the order nor
+        // what the previous run left behind (a busy cache, GC work) favours one target.
+        for (const t of r % 2 ? [...targets].reverse() : targets) {
           t.before?.();
-          runs.get(t.name)!.push(await m.run(`http://${t.ip}:${t.port}`));
+          const cpu0 = t.cpu?.();
+          const run = await m.run(`http://${t.ip}:${t.port}`);
+          runs.get(t.name)!.push(run.value);
+          if (t.cpu && run.requests > 0)
+            cpuRuns.get(t.name)!.push(((t.cpu() - cpu0!) * 1e6) / run.requests);
         }
       }
+      const cpuMedians = new Map<string, number>();
+      cpuPerOp.set(m.key, cpuMedians);
       for (const t of targets) {
         const v = runs.get(t.name)!;
         median.get(t.name)![m.key] = medianOf(v);
+        const c = cpuRuns.get(t.name)!;
+        if (c.length) cpuMedians.set(t.name, medianOf(c));
+        const cpu = c.length ? `  cpu ${medianOf(c).toFixed(1).padStart(5)} µs/req` : '';
         console.log(
-          `  ${t.name.padEnd(28)} median ${medianOf(v).toFixed(0).padStart(7)}   runs ${v.map((x) => x.toFixed(0)).join(' / ')}`,
+          `  ${t.name.padEnd(28)} median ${medianOf(v).toFixed(0).padStart(7)}${cpu}   runs ${v.map((x) => x.toFixed(0)).join(' / ')}`,
         );
       }
     }
@@ -295,6 +357,20 @@ async function main(): Promise<void> {
       line('l4lab / haproxy', ON, 'haproxy mode tcp, 1 thread', '(targets >= 0.6 / 0.9 / 0.9)');
     else console.log('  haproxy not installed (apt-get install -y haproxy): no comparison');
     line('events on / off', ON, 'l4lab, events off', '(target >= 0.95)');
+    // CPU per request is steadier than throughput on a shared machine: the proxy's own work,
+    // whatever the scheduler did to the others.
+    const cpuRatio = (a: string, b: string, k: Metric) => {
+      const x = cpuPerOp.get(k)?.get(a);
+      const y = cpuPerOp.get(k)?.get(b);
+      return x && y ? `${(x / y).toFixed(2)}x` : 'n/a';
+    };
+    const cpuLine = (label: string, a: string, b: string) =>
+      console.log(
+        `  ${label.padEnd(24)} cpu     new ${cpuRatio(a, b, 'newConn')}  keep-alive ${cpuRatio(a, b, 'keepAlive')}  bulk ${cpuRatio(a, b, 'bulk')}`,
+      );
+    console.log('\nCPU per request, proxy process (lower is better; medians)');
+    if (haproxy) cpuLine('l4lab / haproxy', ON, 'haproxy mode tcp, 1 thread');
+    cpuLine('events on / off', ON, 'l4lab, events off');
   } finally {
     hub?.stop();
     await proxier?.shutdown(true);
