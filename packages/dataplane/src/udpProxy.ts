@@ -1,9 +1,12 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import type { ConnectionEvent } from '@l4lab/protocol';
+import type { Clock, TimerHandle } from '@l4lab/cluster';
 import { endedEvent } from './connectionRouter.ts';
 import type { EndpointInfo, ServicePortName } from './types.ts';
 
 export interface UdpFlowOwner {
+  /** The idle timers run on it (and `now` is its time). */
+  readonly clock: Clock;
   now(): number;
   emit(e: ConnectionEvent): void;
   closed(flow: UdpFlow): void;
@@ -33,7 +36,7 @@ export class UdpFlow {
   bytesIn = 0;
   bytesOut = 0;
   lastSeen: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerHandle | undefined;
   ended = false;
   #queue: Buffer[] | undefined = [];
 
@@ -92,13 +95,23 @@ export class UdpFlow {
   }
 
   #arm(): void {
-    this.timer = setTimeout(onIdleTimer, this.owner.udpIdleTimeoutMs, this);
+    this.timer = this.owner.clock.setTimeout(this.#onIdle, this.owner.udpIdleTimeoutMs);
   }
+
+  /** Conntrack's timeout counts from the last datagram either way: ends or waits for the rest. */
+  readonly #onIdle = (): void => {
+    this.timer = undefined;
+    if (this.ended) return;
+    const left = this.owner.udpIdleTimeoutMs - (this.owner.now() - this.lastSeen);
+    if (left <= 0) this.end();
+    else this.timer = this.owner.clock.setTimeout(this.#onIdle, left);
+  };
 
   end(failure?: string): void {
     if (this.ended) return;
     this.ended = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
+    this.timer = undefined;
     try {
       this.upstream.close();
     } catch {
@@ -118,18 +131,6 @@ export class UdpFlow {
     );
     this.#onEnd(this);
   }
-
-  rearm(): void {
-    clearTimeout(this.timer);
-    const idle = this.owner.now() - this.lastSeen;
-    const left = this.owner.udpIdleTimeoutMs - idle;
-    if (left <= 0) this.end();
-    else this.timer = setTimeout(onIdleTimer, left, this);
-  }
-}
-
-function onIdleTimer(f: UdpFlow): void {
-  f.rearm();
 }
 
 function onUpstreamMessage(this: FlowSocket, msg: Buffer): void {

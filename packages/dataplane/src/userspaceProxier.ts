@@ -49,6 +49,8 @@ export interface UserspaceProxierOptions {
   syncPeriodMs?: number;
   /** UDP conntrack timeout (30 s, nf_conntrack_udp_timeout). */
   udpIdleTimeoutMs?: number;
+  /** UDP flows tracked per frontend at most, like a conntrack table's size (MAX_UDP_FLOWS). */
+  maxUdpFlows?: number;
   /** How long a dropped TCP connection is held before it is closed (the client usually gives up first). */
   dropHoldMs?: number;
   /** How long a connect to an endpoint may take before the client is reset (5 s). */
@@ -57,7 +59,14 @@ export interface UserspaceProxierOptions {
 
 type Listener =
   | { spec: FrontendSpec; tcp: TcpHandle; udp?: undefined; flows?: undefined }
-  | { spec: FrontendSpec; udp: UdpSocket; tcp?: undefined; flows: Map<string, UdpFlow> };
+  | {
+      spec: FrontendSpec;
+      udp: UdpSocket;
+      tcp?: undefined;
+      flows: Map<string, UdpFlow>;
+      /** The flow table was full at the last new flow (warned once until it is not). */
+      full?: boolean;
+    };
 
 /**
  * l4lab's kube-proxy, userspace backend: real TCP and UDP listeners on every Service frontend
@@ -71,6 +80,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly defaultMode: ProxyMode;
   readonly udpIdleTimeoutMs: number;
   readonly connects: ConnectTimeouts;
+  readonly clock: Clock;
   readonly #o: UserspaceProxierOptions;
   readonly #random: () => number;
   readonly #chooser: EndpointChooser;
@@ -97,6 +107,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   constructor(opts: UserspaceProxierOptions) {
     libuv(); // the TCP path's bindings: checked now, so a missing one stops the start, not a frontend
     this.#o = opts;
+    this.clock = opts.clock;
     this.#random = opts.random ?? Math.random;
     this.#chooser = new EndpointChooser(this.#random, () => opts.clock.now());
     const mode = parseProxyMode(opts.proxyMode ?? 'iptables');
@@ -428,7 +439,16 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       return;
     }
     // Like a full conntrack table: no new flow beyond the limit (the datagram is lost).
-    if (l.flows.size >= MAX_UDP_FLOWS) return;
+    if (l.flows.size >= (this.#o.maxUdpFlows ?? MAX_UDP_FLOWS)) {
+      if (!l.full)
+        this.#o.logger.warn(
+          { frontend: `${l.spec.ip}:${l.spec.port}/UDP`, flows: l.flows.size },
+          'UDP flow table full, dropping datagrams of new flows (nf_conntrack: table full, dropping packet)',
+        );
+      l.full = true;
+      return;
+    }
+    l.full = false;
     const d = this.#router.decide(this.#routingState(), l.spec, rinfo.address, rinfo.port);
     if (!d.endpoint) {
       this.emit(d.event); // REJECT / DROP: the datagram is discarded
