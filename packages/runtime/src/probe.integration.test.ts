@@ -1,0 +1,75 @@
+// Probes against real loopback servers on 127.236.0.1 (no other test uses it).
+import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { httpProbe, tcpProbe } from './probe.ts';
+
+const IP = '127.236.0.1';
+const servers: Server[] = [];
+
+function listen(srv: Server, port: number): Promise<void> {
+  servers.push(srv);
+  return new Promise((r) => srv.listen(port, IP, () => r()));
+}
+
+/** Keeps the event loop busy, as a slow sync or a loaded machine does. */
+function busy(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+describe('probes', () => {
+  it('tcp: a listening port passes, a closed one fails at once', async () => {
+    await listen(
+      createServer((s) => s.destroy()),
+      8080,
+    );
+    expect(await tcpProbe(IP, 8080, 1000)).toBe(true);
+    const t0 = Date.now();
+    expect(await tcpProbe(IP, 8081, 1000)).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(500);
+  });
+
+  it('tcp: a handshake that completed while the event loop was busy past the timeout passes', async () => {
+    await listen(
+      createServer((s) => s.destroy()),
+      8082,
+    );
+    const result = tcpProbe(IP, 8082, 50);
+    // The connect is under way; the loop is blocked beyond the timeout, in the check phase, so the
+    // next turn starts with the due timer and only then polls the finished handshake.
+    setImmediate(() => busy(300));
+    expect(await result).toBe(true);
+  });
+
+  it('http: 2xx/3xx pass, 4xx/5xx fail, an answer after the timeout fails', async () => {
+    const srv = createHttpServer((req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.end('late'), 400);
+      else {
+        res.statusCode = Number(req.url!.slice(1));
+        res.end();
+      }
+    });
+    servers.push(srv as unknown as Server);
+    await new Promise<void>((r) => srv.listen(8083, IP, r));
+    expect(await httpProbe(IP, 8083, '/200')).toBe(true);
+    expect(await httpProbe(IP, 8083, '/302')).toBe(true);
+    expect(await httpProbe(IP, 8083, '/404')).toBe(false);
+    expect(await httpProbe(IP, 8083, '/503')).toBe(false);
+    expect(await httpProbe(IP, 8083, '/slow', 100)).toBe(false);
+  });
+
+  it('http: a response that arrived while the event loop was busy past the timeout passes', async () => {
+    const srv = createHttpServer((_req, res) => res.end('ok'));
+    servers.push(srv as unknown as Server);
+    await new Promise<void>((r) => srv.listen(8084, IP, r));
+    // Both ends live in this process: busy after the request is out and served, before the
+    // client has read the response.
+    srv.once('request', (_req, res) => res.once('finish', () => setImmediate(() => busy(300))));
+    expect(await httpProbe(IP, 8084, '/', 100)).toBe(true);
+  });
+});
