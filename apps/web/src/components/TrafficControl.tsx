@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { startTraffic } from '../api/http.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { GeneratorList } from './GeneratorList.tsx';
-import { parseTarget, selectSources, selectTargets } from './trafficTargets.ts';
+import { parseTarget, selectSources, selectTargets, targetKey } from './trafficTargets.ts';
 
 const OTHER = '__other__';
 type Protocol = 'http' | 'tcp' | 'udp';
@@ -26,10 +26,20 @@ export function TrafficControl() {
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
-  const values = targets.map((t) => t.value);
+  const keys = targets.map(targetKey);
   const selected =
-    chosen === '' || (chosen !== OTHER && !values.includes(chosen)) ? (values[0] ?? OTHER) : chosen;
-  const target = selected === OTHER ? custom.trim() : selected;
+    chosen === '' || (chosen !== OTHER && !keys.includes(chosen)) ? (keys[0] ?? OTHER) : chosen;
+  const chosenTarget = targets.find((t) => targetKey(t) === selected);
+  const target = chosenTarget ? chosenTarget.value : custom.trim();
+  // A Service port's protocol decides: udp for a UDP port, http or tcp for a TCP one. Only a typed
+  // address leaves all three open.
+  const portProtocol = chosenTarget?.protocol;
+  const effective: Protocol =
+    portProtocol === 'UDP'
+      ? 'udp'
+      : portProtocol === 'TCP' && protocol === 'udp'
+        ? 'http'
+        : protocol;
   const source = from === 'external' || sources.includes(from) ? from : 'external';
 
   async function start(e: FormEvent) {
@@ -41,11 +51,11 @@ export function TrafficControl() {
       const result = await startTraffic({
         target,
         from: source,
-        protocol,
+        protocol: effective,
         rate,
         duration,
-        keepAlive: protocol === 'http' && keepAlive,
-        ...(protocol === 'http' && keepAlive && perConnection > 0
+        keepAlive: effective === 'http' && keepAlive,
+        ...(effective === 'http' && keepAlive && perConnection > 0
           ? { requestsPerConnection: perConnection }
           : {}),
         clients,
@@ -66,7 +76,7 @@ export function TrafficControl() {
           Target
           <select value={selected} onChange={(e) => setChosen(e.target.value)}>
             {targets.map((t) => (
-              <option key={t.value} value={t.value}>
+              <option key={targetKey(t)} value={targetKey(t)}>
                 {t.label}
               </option>
             ))}
@@ -126,22 +136,32 @@ export function TrafficControl() {
         <div className="row">
           <label>
             Protocol
-            <select value={protocol} onChange={(e) => setProtocol(e.target.value as Protocol)}>
-              <option value="http">http</option>
-              <option value="tcp">tcp</option>
-              <option value="udp">udp</option>
+            <select
+              value={effective}
+              title={portProtocol ? `the Service port is ${portProtocol}` : undefined}
+              onChange={(e) => setProtocol(e.target.value as Protocol)}
+            >
+              <option value="http" disabled={portProtocol === 'UDP'}>
+                http
+              </option>
+              <option value="tcp" disabled={portProtocol === 'UDP'}>
+                tcp
+              </option>
+              <option value="udp" disabled={portProtocol === 'TCP'}>
+                udp
+              </option>
             </select>
           </label>
           <label className="check">
             <input
               type="checkbox"
-              checked={keepAlive && protocol === 'http'}
-              disabled={protocol !== 'http'}
+              checked={keepAlive && effective === 'http'}
+              disabled={effective !== 'http'}
               onChange={(e) => setKeepAlive(e.target.checked)}
             />
             Keep-alive
           </label>
-          {keepAlive && protocol === 'http' && (
+          {keepAlive && effective === 'http' && (
             <label className="inline">
               requests/conn
               <input
