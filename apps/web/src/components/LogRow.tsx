@@ -1,4 +1,5 @@
 import type { ConnectionEvent } from '@l4lab/protocol';
+import { frontendBadge } from '../format/kube.ts';
 
 export const ROW_H = 26;
 
@@ -15,8 +16,10 @@ export function LogRow({ event: e, top }: { event: ConnectionEvent; top: number 
       <span title={e.client.snatIP ? `SNAT to ${e.client.snatIP}` : undefined}>
         {e.client.pod ?? `${e.client.ip}:${e.client.port}`}
       </span>
-      <span>
-        {e.frontend.kind} {e.frontend.ip}:{e.frontend.port}
+      <span
+        title={`${e.frontend.kind} ${e.frontend.ip}:${e.frontend.port}${e.frontend.node ? ` on ${e.frontend.node}` : ''}`}
+      >
+        {frontendBadge(e.frontend.kind)} {e.frontend.ip}:{e.frontend.port}
       </span>
       <span title={`${e.service.namespace}/${e.service.name}`}>
         {e.service.name}:{e.service.port} → {pod}

@@ -101,3 +101,11 @@ export function mappingText(
 export function displayKey(o: KubeObject): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
+
+/** A frontend kind as the graph's badge: CIP, NP, LB, EXT. */
+export function frontendBadge(kind: string): string {
+  if (kind === 'LoadBalancer') return 'LB';
+  if (kind === 'ExternalIP') return 'EXT';
+  if (kind === 'NodePort') return 'NP';
+  return 'CIP';
+}

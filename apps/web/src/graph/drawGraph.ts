@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import type { GraphClient, GraphFrontend, GraphNode, GraphService } from './graphModel.ts';
 import type { GraphLayout, Placed } from './layout.ts';
+import { frontendBadge } from '../format/kube.ts';
 import {
   clickable,
   enterAt,
@@ -87,15 +88,7 @@ export function drawFrontends(layer: Layer, layout: GraphLayout, opts: DrawOptio
     .call(place)
     .call(sized)
     .call((s) => clickable(s, (d) => `Service/${d.item.service}`, opts));
-  text(g, 'kind', 10, 20).text((d) =>
-    d.item.kind === 'LoadBalancer'
-      ? 'LB'
-      : d.item.kind === 'ExternalIP'
-        ? 'EXT'
-        : d.item.kind === 'NodePort'
-          ? 'NP'
-          : 'CIP',
-  );
+  text(g, 'kind', 10, 20).text((d) => frontendBadge(d.item.kind));
   text(g, 'addr', 44, 20).text((d) => fit(d.item.label.replace(/^(LB|ext) /, ''), 20));
 }
 
