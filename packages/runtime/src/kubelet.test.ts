@@ -196,6 +196,11 @@ describe('Kubelet', () => {
     await t.tick(0);
     expect(t.runtime.starts).toBe(2);
     expect(t.cs().restartCount).toBe(1);
+    // A restarted container is probed at the next period (1 s by default), not at once.
+    expect(t.ready()).toBe('False');
+    await t.tick(999);
+    expect(t.ready()).toBe('False');
+    await t.tick(1);
     expect(t.ready()).toBe('True');
   });
 

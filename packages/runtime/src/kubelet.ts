@@ -368,7 +368,12 @@ export class Kubelet {
       const period = readiness?.periodMs ?? this.#o.defaultProbePeriodMs;
       this.#after(w, wasReady ? period : Math.min(period, 250), readinessRound);
     };
-    this.#after(w, readiness?.initialDelayMs ?? 0, () => void readinessRound());
+    // A restarted container is probed at the next period, as the kubelet's prober worker does (its
+    // result starts as Failure on a new container ID): a killed pod stays out of rotation that long.
+    const firstProbeMs =
+      readiness?.initialDelayMs ||
+      (w.restartCount > 0 ? (readiness?.periodMs ?? this.#o.defaultProbePeriodMs) : 0);
+    this.#after(w, firstProbeMs, () => void readinessRound());
     if (!liveness) return;
     let livenessFailures = 0;
     const livenessRound = async () => {

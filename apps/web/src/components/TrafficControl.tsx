@@ -7,6 +7,15 @@ import { parseTarget, selectSources, selectTargets, targetKey } from './trafficT
 const OTHER = '__other__';
 type Protocol = 'http' | 'tcp' | 'udp';
 
+/** The first Service an apply created or changed (`service/web created`): the natural next target. */
+function appliedService(lines: string[]): string | undefined {
+  for (const l of lines) {
+    const m = /^service\/(\S+) (created|configured)$/.exec(l);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
 const num = (set: (n: number) => void) => (e: { target: { value: string } }) =>
   set(Number(e.target.value));
 
@@ -14,7 +23,10 @@ export function TrafficControl() {
   const targetTexts = useAppStore(selectTargets);
   const targets = targetTexts.map(parseTarget);
   const sources = useAppStore(selectSources);
+  const apply = useAppStore((s) => s.apply);
   const [chosen, setChosen] = useState('');
+  /** When the target was last chosen by hand: a later apply of a Service makes that Service the target. */
+  const [chosenAt, setChosenAt] = useState(0);
   const [custom, setCustom] = useState('');
   const [from, setFrom] = useState('external');
   const [rate, setRate] = useState(20);
@@ -27,8 +39,17 @@ export function TrafficControl() {
   const [busy, setBusy] = useState(false);
 
   const keys = targets.map(targetKey);
-  const selected =
-    chosen === '' || (chosen !== OTHER && !keys.includes(chosen)) ? (keys[0] ?? OTHER) : chosen;
+  const applied =
+    apply.state === 'applied' && apply.at > chosenAt ? appliedService(apply.lines) : undefined;
+  // (found once its watch event is in, which may come after the apply's answer)
+  const appliedTarget = applied
+    ? targets.find((t) => t.value.startsWith(`${applied}.`))
+    : undefined;
+  const selected = appliedTarget
+    ? targetKey(appliedTarget)
+    : chosen === '' || (chosen !== OTHER && !keys.includes(chosen))
+      ? (keys[0] ?? OTHER)
+      : chosen;
   const chosenTarget = targets.find((t) => targetKey(t) === selected);
   const target = chosenTarget ? chosenTarget.value : custom.trim();
   // A Service port's protocol decides: udp for a UDP port, http or tcp for a TCP one. Only a typed
@@ -74,7 +95,13 @@ export function TrafficControl() {
       <form onSubmit={start} className="traffic-form">
         <label>
           Target
-          <select value={selected} onChange={(e) => setChosen(e.target.value)}>
+          <select
+            value={selected}
+            onChange={(e) => {
+              setChosen(e.target.value);
+              setChosenAt(Date.now());
+            }}
+          >
             {targets.map((t) => (
               <option key={targetKey(t)} value={targetKey(t)}>
                 {t.label}
