@@ -13,8 +13,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionEvent, EndpointSlice, Service } from '@l4lab/protocol';
+import type { ConnectionEvent } from '@l4lab/protocol';
 import { Cluster, DEFAULT_ADDRESS_PLAN, PortMapper, realClock } from '@l4lab/cluster';
+import { addStaticService } from '@l4lab/cluster/testing';
 import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
 import { EventHub } from '../src/eventHub.ts';
 
@@ -129,36 +130,13 @@ async function startProxier(sink: {
       if (sink.on) hub.record(e);
     },
   });
-  const svc: Service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'bench', namespace: 'default' },
-    spec: { type: 'ClusterIP', ports: [{ port: 8080, targetPort: 8080, protocol: 'TCP' }] },
-  };
-  const out = cluster.apply([svc]);
-  if (!out.ok) throw new Error(JSON.stringify(out.errors));
-  const slice: EndpointSlice = {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: 'bench-1',
-      namespace: 'default',
-      labels: { 'kubernetes.io/service-name': 'bench' },
-    },
-    addressType: 'IPv4',
-    endpoints: [
-      {
-        addresses: [NGINX.ip],
-        conditions: { ready: true, serving: true, terminating: false },
-        nodeName: 'node-1',
-        targetRef: { kind: 'Pod', namespace: 'default', name: 'nginx', uid: 'x' },
-      },
-    ],
-    ports: [{ name: '', port: NGINX.port, protocol: 'TCP' }],
-  };
-  cluster.store.put(slice);
+  const ip = addStaticService(cluster, {
+    name: 'bench',
+    port: 8080,
+    protocol: 'TCP',
+    endpoint: { ...NGINX, node: 'node-1', pod: 'nginx' },
+  });
   proxier.start();
-  const ip = cluster.store.get('Service', 'default', 'bench')!.spec.clusterIP!;
   await waitPort(ip, 8080);
   return { proxier, hub, ip };
 }

@@ -79,6 +79,51 @@ export function makeService(
   return s;
 }
 
+/**
+ * A selector-less Service in front of one backend l4lab did not start (a test server, the bench's
+ * nginx), with the EndpointSlice a user would write for it. Applies both; returns the ClusterIP.
+ */
+export function addStaticService(
+  cluster: Cluster,
+  o: {
+    name: string;
+    namespace?: string;
+    port: number;
+    protocol: 'TCP' | 'UDP';
+    endpoint: { ip: string; port: number; node: string; pod: string };
+  },
+): string {
+  const namespace = o.namespace ?? 'default';
+  const svc: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: o.name, namespace },
+    spec: {
+      type: 'ClusterIP',
+      ports: [{ port: o.port, targetPort: o.endpoint.port, protocol: o.protocol }],
+    },
+  };
+  const out = cluster.apply([svc]);
+  if (!out.ok) throw new Error(JSON.stringify(out.errors));
+  const slice: EndpointSlice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${o.name}-1`, namespace, labels: { [SERVICE_NAME_LABEL]: o.name } },
+    addressType: 'IPv4',
+    endpoints: [
+      {
+        addresses: [o.endpoint.ip],
+        conditions: { ready: true, serving: true, terminating: false },
+        nodeName: o.endpoint.node,
+        targetRef: { kind: 'Pod', namespace, name: o.endpoint.pod, uid: `${o.endpoint.pod}-uid` },
+      },
+    ],
+    ports: [{ name: '', port: o.endpoint.port, protocol: o.protocol }],
+  };
+  cluster.store.put(slice);
+  return cluster.store.get('Service', namespace, o.name)!.spec.clusterIP!;
+}
+
 export function newTestCluster(seed = 1): { cluster: Cluster; clock: FakeClock } {
   const clock = new FakeClock();
   const cluster = new Cluster({ clock, random: seededRandom(seed) });

@@ -3,9 +3,9 @@
 // 127.232.1.1:5353 (a Node UDP echo server), nodes from 127.234.0.2, clients 127.235.0.1.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionEvent, EndpointSlice, Service } from '@l4lab/protocol';
+import type { ConnectionEvent } from '@l4lab/protocol';
 import { Cluster, DEFAULT_ADDRESS_PLAN, FakeClock, PortMapper } from '@l4lab/cluster';
-import { waitFor } from '@l4lab/cluster/testing';
+import { addStaticService, waitFor } from '@l4lab/cluster/testing';
 import { UserspaceProxier } from './userspaceProxier.ts';
 
 const ENDPOINT = { ip: '127.232.1.1', port: 5353 };
@@ -71,35 +71,12 @@ async function startProxier(maxUdpFlows?: number): Promise<void> {
     udpIdleTimeoutMs: IDLE_MS,
     ...(maxUdpFlows ? { maxUdpFlows } : {}),
   });
-  const svc: Service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'dns', namespace: 'default' },
-    spec: { type: 'ClusterIP', ports: [{ port: 53, targetPort: 5353, protocol: 'UDP' }] },
-  };
-  const out = cluster.apply([svc]);
-  if (!out.ok) throw new Error(JSON.stringify(out.errors));
-  const slice: EndpointSlice = {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: 'dns-1',
-      namespace: 'default',
-      labels: { 'kubernetes.io/service-name': 'dns' },
-    },
-    addressType: 'IPv4',
-    endpoints: [
-      {
-        addresses: [ENDPOINT.ip],
-        conditions: { ready: true, serving: true, terminating: false },
-        nodeName: 'node-1',
-        targetRef: { kind: 'Pod', namespace: 'default', name: 'echo', uid: 'u1' },
-      },
-    ],
-    ports: [{ name: '', port: ENDPOINT.port, protocol: 'UDP' }],
-  };
-  cluster.store.put(slice);
-  serviceIP = cluster.store.get('Service', 'default', 'dns')!.spec.clusterIP!;
+  serviceIP = addStaticService(cluster, {
+    name: 'dns',
+    port: 53,
+    protocol: 'UDP',
+    endpoint: { ...ENDPOINT, node: 'node-1', pod: 'echo' },
+  });
   proxier.start();
   clock.advance(100); // the sync runner's first run
   await waitFor(
