@@ -350,6 +350,7 @@ export class Kubelet {
     let successes = 0;
     let failures = 0;
     let wasReady = false;
+    const period = readiness?.periodMs ?? this.#o.defaultProbePeriodMs;
     const readinessRound = async () => {
       const ok = !w.forcedUnready && (readiness ? await probe(readiness) : true);
       if (w.handle !== handle || this.#gone(w)) return;
@@ -365,14 +366,11 @@ export class Kubelet {
       }
       wasReady ||= ready;
       // Until it is first Ready, probe every 250 ms at most, so a pod is Ready soon after it listens.
-      const period = readiness?.periodMs ?? this.#o.defaultProbePeriodMs;
       this.#after(w, wasReady ? period : Math.min(period, 250), readinessRound);
     };
     // A restarted container is probed at the next period, as the kubelet's prober worker does (its
     // result starts as Failure on a new container ID): a killed pod stays out of rotation that long.
-    const firstProbeMs =
-      readiness?.initialDelayMs ||
-      (w.restartCount > 0 ? (readiness?.periodMs ?? this.#o.defaultProbePeriodMs) : 0);
+    const firstProbeMs = readiness?.initialDelayMs || (w.restartCount > 0 ? period : 0);
     this.#after(w, firstProbeMs, () => void readinessRound());
     if (!liveness) return;
     let livenessFailures = 0;

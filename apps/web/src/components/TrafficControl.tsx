@@ -5,7 +5,8 @@ import { GeneratorList } from './GeneratorList.tsx';
 import { parseTarget, selectSources, selectTargets, targetKey } from './trafficTargets.ts';
 
 const OTHER = '__other__';
-type Protocol = 'http' | 'tcp' | 'udp';
+const PROTOCOLS = ['http', 'tcp', 'udp'] as const;
+type Protocol = (typeof PROTOCOLS)[number];
 
 /** The first Service an apply created or changed (`service/web created`): the natural next target. */
 function appliedService(lines: string[]): string | undefined {
@@ -168,15 +169,17 @@ export function TrafficControl() {
               title={portProtocol ? `the Service port is ${portProtocol}` : undefined}
               onChange={(e) => setProtocol(e.target.value as Protocol)}
             >
-              <option value="http" disabled={portProtocol === 'UDP'}>
-                http
-              </option>
-              <option value="tcp" disabled={portProtocol === 'UDP'}>
-                tcp
-              </option>
-              <option value="udp" disabled={portProtocol === 'TCP'}>
-                udp
-              </option>
+              {PROTOCOLS.map((p) => (
+                <option
+                  key={p}
+                  value={p}
+                  disabled={
+                    portProtocol !== undefined && portProtocol !== (p === 'udp' ? 'UDP' : 'TCP')
+                  }
+                >
+                  {p}
+                </option>
+              ))}
             </select>
           </label>
           <label className="check">
