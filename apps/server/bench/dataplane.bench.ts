@@ -3,7 +3,8 @@
 // `mode tcp` (when installed). Load from wrk (apt-get install wrk). Loopback only (127.75-79.x),
 // every run bounded in time. Prints ratios; asserts nothing.
 //
-// "Events on" is the server's own pipeline: every event into the EventHub (counters, recent
+// l4lab runs as the server runs it: streams (bulk) are handed to its relay processes, whose CPU
+// counts as the proxy's. "Events on" is the server's own pipeline: every event into the EventHub (counters, recent
 // events), and a connection_events frame JSON-encoded every 50 ms as if a browser were watching.
 // The targets take turns within each round, so a slow moment of the machine hits them alike; each
 // figure is the median of BENCH_ROUNDS rounds (the runs are printed too).
@@ -22,8 +23,9 @@ import { EventHub } from '../src/eventHub.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
- * HAProxy twice: with one thread, like l4lab's one event loop, and as installed (no `nbthread`:
- * one thread per CPU). The issue's targets do not say which; both are printed.
+ * HAProxy twice: with one thread, like the proxier's one accept-and-route loop, and as installed
+ * (no `nbthread`: one thread per CPU, as l4lab's relay processes for streams). The issue's targets
+ * do not say which; both are printed.
  */
 const HAPROXIES = [
   { name: 'haproxy mode tcp, 1 thread', ip: '127.79.0.1', port: 8080, threads: 1 },
@@ -151,8 +153,9 @@ async function wrk(
   url: string,
   conns: number,
   extra: string[] = [],
+  seconds = SECONDS,
 ): Promise<{ rps: number; mbps: number; requests: number }> {
-  const args = ['-t1', `-c${conns}`, `-d${SECONDS}s`, ...extra, url];
+  const args = ['-t1', `-c${conns}`, `-d${seconds}s`, ...extra, url];
   const { stdout: out } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
@@ -167,6 +170,19 @@ async function wrk(
 function ownCpu(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+/** The proxier's CPU: this process and its relay processes (streams are handed to them). */
+function proxierCpu(proxier: UserspaceProxier): number {
+  let cpu = ownCpu();
+  for (const pid of proxier.relays().pids) {
+    try {
+      cpu += procCpu(pid);
+    } catch {
+      // exited: its CPU is gone from /proc
+    }
+  }
+  return cpu;
 }
 
 /** CPU seconds (user + system) used so far by another process, from /proc (clock ticks of 10 ms). */
@@ -192,28 +208,32 @@ interface Target {
 }
 type Metric = 'newConn' | 'keepAlive' | 'bulk';
 type Run = { value: number; requests: number };
-const METRICS: { key: Metric; label: string; run: (base: string) => Promise<Run> }[] = [
+const METRICS: {
+  key: Metric;
+  label: string;
+  run: (base: string, seconds?: number) => Promise<Run>;
+}[] = [
   {
     key: 'newConn',
     label: 'new connections/s (32 conns, Connection: close)',
-    run: async (base) => {
-      const r = await wrk(`${base}/`, 32, ['-H', 'Connection: close']);
+    run: async (base, seconds) => {
+      const r = await wrk(`${base}/`, 32, ['-H', 'Connection: close'], seconds);
       return { value: r.rps, requests: r.requests };
     },
   },
   {
     key: 'keepAlive',
     label: 'keep-alive requests/s (32 conns)',
-    run: async (base) => {
-      const r = await wrk(`${base}/`, 32);
+    run: async (base, seconds) => {
+      const r = await wrk(`${base}/`, 32, [], seconds);
       return { value: r.rps, requests: r.requests };
     },
   },
   {
     key: 'bulk',
     label: 'bulk MB/s (4 conns, 8 MiB file)',
-    run: async (base) => {
-      const r = await wrk(`${base}/bulk.bin`, 4);
+    run: async (base, seconds) => {
+      const r = await wrk(`${base}/bulk.bin`, 4, [], seconds);
       return { value: r.mbps, requests: r.requests };
     },
   },
@@ -248,14 +268,14 @@ async function main(): Promise<void> {
         ip: started.ip,
         port: 8080,
         before: () => (sink.on = true),
-        cpu: ownCpu,
+        cpu: () => proxierCpu(started.proxier),
       },
       {
         name: 'l4lab, events off',
         ip: started.ip,
         port: 8080,
         before: () => (sink.on = false),
-        cpu: ownCpu,
+        cpu: () => proxierCpu(started.proxier),
       },
       ...haproxies,
     ];
@@ -276,7 +296,7 @@ async function main(): Promise<void> {
       console.log(`\n${m.label}`);
       for (const t of targets) {
         t.before?.();
-        await wrk(`http://${t.ip}:${t.port}/`, 8, ['-H', 'Connection: close']); // warm-up
+        await m.run(`http://${t.ip}:${t.port}`, 1); // warm-up (l4lab: its relays start on the bulk one)
       }
       const runs = new Map<string, number[]>(targets.map((t) => [t.name, []]));
       const cpuRuns = new Map<string, number[]>(targets.map((t) => [t.name, []]));

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { RuntimeChoice } from '@l4lab/runtime';
-import { PROXY_MODES, parseProxyMode } from '@l4lab/dataplane';
+import { PROXY_MODES, defaultRelayProcesses, parseProxyMode } from '@l4lab/dataplane';
 
 export interface LabConfig {
   port: number;
@@ -10,6 +10,8 @@ export interface LabConfig {
   dataplane: 'userspace';
   /** iptables | ipvs[:rr|wrr|lc|wlc|sh|dh|sed|nq] | maglev */
   proxyMode: string;
+  /** Processes that connections which stream are handed to (--relay-processes; 0: none). */
+  relayProcesses?: number;
   workspace: string;
   scenario: string;
   expose: boolean;
@@ -44,6 +46,8 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
   --proxy-mode iptables    endpoint choice: iptables (uniform random per connection), ipvs (= ipvs:rr),
                            ipvs:rr|wrr|lc|wlc|sh|dh|sed|nq, maglev (Cilium-style consistent hashing);
                            a Service overrides it with the annotation l4lab.dev/proxy-mode
+  --relay-processes N      processes a connection that streams (a download, an upload) is handed to,
+                           so bulk traffic uses every CPU (default: one per CPU, at most 4; 0: none)
   --expose                 also serve NodePorts and LoadBalancer ports on this machine's interfaces
   --workspace .l4lab       where pods' configs, logs and pid files live
   --scenario FILE          YAML preloaded in the editor (default: scenarios/01-clusterip.yaml)
@@ -78,6 +82,7 @@ export function parseConfig(
       runtime: { type: 'string' },
       dataplane: { type: 'string' },
       'proxy-mode': { type: 'string' },
+      'relay-processes': { type: 'string' },
       workspace: { type: 'string' },
       scenario: { type: 'string' },
       expose: { type: 'boolean' },
@@ -120,6 +125,9 @@ export function parseConfig(
   if (!parseProxyMode(proxyMode)) {
     throw new ConfigError(`--proxy-mode ${proxyMode}: expected one of ${PROXY_MODES.join(', ')}`);
   }
+  const relays = Number(get('relay-processes', String(defaultRelayProcesses())));
+  if (!Number.isInteger(relays) || relays < 0 || relays > 16)
+    throw new ConfigError(`--relay-processes ${get('relay-processes', '')}: expected 0..16`);
   const eviction = Number(get('pod-eviction-timeout', '10'));
   if (!Number.isFinite(eviction) || eviction < 0 || eviction > 3600)
     throw new ConfigError(`--pod-eviction-timeout ${eviction}: expected 0..3600 seconds`);
@@ -132,6 +140,7 @@ export function parseConfig(
     runtime: runtime as RuntimeChoice,
     dataplane: 'userspace',
     proxyMode: parseProxyMode(proxyMode)!.name,
+    relayProcesses: relays,
     workspace: resolve(get('workspace', resolve(ROOT, '.l4lab'))),
     scenario: resolve(get('scenario', resolve(ROOT, 'scenarios/01-clusterip.yaml'))),
     expose: flag('expose'),

@@ -112,6 +112,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     clock: realClock,
     logger,
     proxyMode: config.proxyMode,
+    ...(config.relayProcesses !== undefined ? { relayProcesses: config.relayProcesses } : {}),
     exposeIPs: config.expose ? hostAddresses() : [],
     onEvent: (e) => hub.record(e),
   });

@@ -13,6 +13,7 @@ export {
 } from './serviceState.ts';
 export { healthCheckBody } from './healthCheck.ts';
 export { ConnectionStats } from './stats.ts';
+export { defaultRelayProcesses, RelayPool } from './relay.ts';
 export {
   UserspaceProxier,
   type UserspaceProxierOptions,

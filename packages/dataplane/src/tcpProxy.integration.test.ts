@@ -1,4 +1,6 @@
-// TcpFlow over real TCP on loopback, driven by a fake owner (no proxier, no mocks). Addresses, all in
+// TcpFlow over real TCP on loopback, driven by a fake owner (no proxier, no mocks), twice: on this
+// process's loop, then with a relay process (relay.ts) that connections which stream are handed
+// to, as the proxier does. Addresses, all in
 // 127.231.0.0/16 (no other test uses it), port 8080 everywhere; case n uses frontend n, backend n:
 //   frontends 127.231.0.1-7  raw libuv listeners, as the proxier's
 //   backends  127.231.1.1-7  Node TCP servers; nothing listens on .6; .7 never accepts
@@ -7,11 +9,12 @@
 import { createHash } from 'node:crypto';
 import { connect, createServer, type Server, type ServerOpts, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '@l4lab/protocol';
 import { realClock } from '@l4lab/cluster';
 import { waitFor } from '@l4lab/cluster/testing';
 import { listenTcp, type SockAddr, type TcpHandle } from './libuvTcp.ts';
+import { RelayPool } from './relay.ts';
 import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
 import type { EndpointInfo } from './types.ts';
 
@@ -39,6 +42,10 @@ class FakeOwner implements TcpProxyOwner {
   closed(flow: TcpFlow): void {
     this.closedFlows.push(flow);
   }
+  /** As the proxier: a streaming flow goes to a relay process, in the relayed cases. */
+  streaming(flow: TcpFlow): void {
+    relays?.adopt(flow);
+  }
   /** The event that ends the connection. */
   finalEvent(ms = 5000): Promise<ConnectionEvent> {
     return waitFor('the final event', () => this.events.find((e) => e.outcome !== 'open'), ms, 5);
@@ -63,6 +70,10 @@ class ByteLog {
     return Buffer.concat(this.#chunks).toString();
   }
 }
+
+/** The relay processes of the relayed cases (undefined: every flow stays on this loop). */
+let relays: RelayPool | undefined;
+const relayLog: { msg: string; obj: object }[] = [];
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
@@ -263,7 +274,29 @@ class Pump {
   };
 }
 
-describe('TcpFlow over real TCP', () => {
+describe('TcpFlow over real TCP, on this loop', () => {
+  flowCases(false);
+});
+
+describe('TcpFlow over real TCP, streams handed to a relay process', () => {
+  beforeAll(async () => {
+    relays = new RelayPool(1, {
+      info: (obj, msg) => relayLog.push({ obj, msg }),
+      warn: (obj, msg) => relayLog.push({ obj, msg }),
+    });
+    await relays.prestart();
+  }, 20_000);
+  afterAll(async () => {
+    await relays?.stop(true);
+    relays = undefined;
+  });
+
+  flowCases(true);
+  relayCases();
+});
+
+/** The cases both ways. `relaying`: the streaming ones must have moved to the relay. */
+function flowCases(relaying: boolean): void {
   it('passes a half-close on: the backend replies after the client FIN, the client reads it all', async () => {
     const owner = new FakeOwner();
     const request = 'GET /a\r\n'.repeat(2000);
@@ -323,6 +356,7 @@ describe('TcpFlow over real TCP', () => {
     expect(c.received.digest()).toBe(p.sent.digest()); // every byte, in order
     expect(await owner.finalEvent()).toMatchObject({ outcome: 'ok', bytesIn: 0, bytesOut: TOTAL });
     await expectClosedOnce(owner, started);
+    expect(started[0]!.moved).toBe(relaying);
   });
 
   it('stops reading the client while the backend does not read (back-pressure, client -> backend)', async () => {
@@ -350,6 +384,7 @@ describe('TcpFlow over real TCP', () => {
     expect(atBackend.digest()).toBe(p.sent.digest());
     expect(await owner.finalEvent()).toMatchObject({ outcome: 'ok', bytesIn: TOTAL, bytesOut: 0 });
     await expectClosedOnce(owner, started);
+    expect(started[0]!.moved).toBe(relaying);
   });
 
   it('resets the client when the backend resets mid-stream, and says which backend', async () => {
@@ -447,7 +482,7 @@ describe('TcpFlow over real TCP', () => {
     expect(done.durationMs).toBeLessThan(2000);
     await expectClosedOnce(owner, started);
   });
-});
+}
 
 /** A listener on ip:PORT (backlog 1) in a worker thread that never accepts. */
 async function neverAccepting(ip: string): Promise<void> {
@@ -470,4 +505,121 @@ async function neverAccepting(ip: string): Promise<void> {
     new Promise((r) => worker.once('message', r)),
   );
   if (said !== 'listening') throw new Error(`never-accepting listener: ${String(said)}`);
+}
+
+/** What the backend sends first in the relay cases: enough full reads to hand the flow off. */
+const PREFIX = Buffer.alloc(1024 * 1024, 'p');
+
+/** A client of frontend n that has read PREFIX, its flow handed to the relay. */
+async function handedOff(n: number, owner: FakeOwner, opts: { allowHalfOpen?: boolean } = {}) {
+  const started = frontend(n, owner);
+  const c = await connectClient(n, { ...opts, keep: false });
+  await waitFor(
+    'the prefix',
+    () => (c.received.bytes === PREFIX.length ? true : undefined),
+    5000,
+    5,
+  );
+  expect(started[0]!.moved).toBe(true);
+  return { c, started };
+}
+
+/** Cases only a relay has: a half-close after the hand-off, a backend reset there, its death, stop. */
+function relayCases(): void {
+  it('passes a half-close on after the hand-off, and counts the bytes of both processes', async () => {
+    const owner = new FakeOwner();
+    const request = 'GET /a\r\n'.repeat(2000);
+    const reply = Buffer.from(Array.from({ length: 300_000 }, (_, i) => 97 + (i % 26)));
+    let requestAtEnd = '';
+    await backend(1, { allowHalfOpen: true }, (s) => {
+      s.write(PREFIX);
+      const got = new ByteLog();
+      s.on('data', (d: Buffer) => got.add(d));
+      s.on('end', function onRequestEnd() {
+        requestAtEnd = got.text();
+        s.end(reply);
+      });
+    });
+    const { c, started } = await handedOff(1, owner, { allowHalfOpen: true });
+    c.socket.end(request);
+    expect(await within('the client to close', 5000, c.closed)).toBeUndefined();
+
+    expect(requestAtEnd).toBe(request);
+    expect(c.ended).toBe(true);
+    expect(c.received.bytes).toBe(PREFIX.length + reply.length);
+    expect(await owner.finalEvent()).toMatchObject({
+      outcome: 'ok',
+      reason: REASON,
+      bytesIn: request.length,
+      bytesOut: PREFIX.length + reply.length,
+    });
+    await expectClosedOnce(owner, started);
+  });
+
+  it('resets the client when the backend resets after the hand-off, and says which backend', async () => {
+    const owner = new FakeOwner();
+    let backendSocket: Socket | undefined;
+    await backend(2, {}, (s) => {
+      backendSocket = s;
+      s.write(PREFIX);
+    });
+    const { c, started } = await handedOff(2, owner);
+    backendSocket!.resetAndDestroy();
+
+    expect(await within('the client to close', 5000, c.closed)).toMatchObject({
+      code: 'ECONNRESET',
+    });
+    expect(await owner.finalEvent()).toMatchObject({
+      outcome: 'reset',
+      bytesOut: PREFIX.length,
+      reason: `${REASON}; backend ${backendIP(2)}:${PORT} read ECONNRESET`,
+    });
+    await expectClosedOnce(owner, started);
+  });
+
+  it('ends the connections of a relay process that dies, says so, and starts another', async () => {
+    const owner = new FakeOwner();
+    await backend(3, {}, (s) => s.write(PREFIX));
+    const { c, started } = await handedOff(3, owner);
+    const [pid] = relays!.pids;
+    process.kill(pid!, 'SIGKILL');
+
+    await within('the client to close', 5000, c.closed); // its sockets closed with the process
+    const done = await owner.finalEvent();
+    expect(done).toMatchObject({
+      outcome: 'reset',
+      reason: `${REASON}; relay process exited (SIGKILL): connection closed`,
+    });
+    // The bytes it moved died with it: the event has those counted before the hand-off.
+    expect(done.bytesOut).toBeGreaterThan(0);
+    expect(done.bytesOut).toBeLessThan(PREFIX.length);
+    await expectClosedOnce(owner, started);
+    expect(relayLog).toContainEqual({
+      msg: 'relay process exited (SIGKILL)',
+      obj: { pid, connections: 1 },
+    });
+    expect(relays!.pids).toEqual([]);
+    await relays!.prestart();
+    expect(relays!.pids).toHaveLength(1);
+    expect(relays!.pids[0]).not.toBe(pid);
+  });
+
+  it('stop: relays close their connections, report their bytes, and exit', async () => {
+    const owner = new FakeOwner();
+    await backend(4, {}, (s) => s.write(PREFIX));
+    const { c, started } = await handedOff(4, owner);
+    const [pid] = relays!.pids;
+    await relays!.stop(true);
+
+    expect(await within('the client to close', 5000, c.closed)).toBeUndefined();
+    expect(c.ended).toBe(true); // a FIN: kube-proxy stopping closes, it does not reset
+    expect(await owner.finalEvent()).toMatchObject({
+      outcome: 'ok',
+      bytesIn: 0,
+      bytesOut: PREFIX.length,
+    });
+    await expectClosedOnce(owner, started);
+    expect(() => process.kill(pid!, 0)).toThrow(/ESRCH/);
+    expect(relays!.relayed).toBe(0);
+  });
 }

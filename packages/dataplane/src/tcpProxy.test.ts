@@ -6,7 +6,7 @@ import { ConnectTimeouts, type TcpFlow } from './tcpProxy.ts';
 function connectingFlow(startedAt: number) {
   const f = {
     event: { startedAt },
-    ep: { ip: '127.244.1.2', port: 80 },
+    backend: '127.244.1.2:80',
     timedOut: false,
     failure: undefined as string | undefined,
     resets: 0,

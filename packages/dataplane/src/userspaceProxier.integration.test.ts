@@ -6,7 +6,11 @@ import type { ConnectionEvent, Deployment, Pod, Service } from '@l4lab/protocol'
 import { Cluster, PortMapper, realClock } from '@l4lab/cluster';
 import { UserspaceProxier } from './userspaceProxier.ts';
 
-const silent = { info() {}, warn() {} };
+let logs: string[];
+const logger = {
+  info: (_: object, msg: string) => logs.push(msg),
+  warn: (_: object, msg: string) => logs.push(msg),
+};
 let cluster: Cluster;
 let proxier: UserspaceProxier;
 let events: ConnectionEvent[];
@@ -101,11 +105,13 @@ async function until(what: string, fn: () => boolean, ms = 5000): Promise<void> 
 beforeEach(() => {
   cluster = new Cluster({ clock: realClock });
   events = [];
+  logs = [];
   proxier = new UserspaceProxier({
     cluster,
     mapper: new PortMapper('native'),
     clock: realClock,
-    logger: silent,
+    logger,
+    relayProcesses: 1,
     onEvent: (e) => events.push(e),
   });
   proxier.start();
@@ -197,5 +203,57 @@ describe('UserspaceProxier over real TCP', () => {
     cluster.delete('Service', 'default', 'echo');
     await until('no listener', () => proxier.state().listening.length === 0);
     await expect(talk(svc.spec.clusterIP!, ['x'])).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('hands a download to a relay process, which reports its end; shutdown stops the relay', async () => {
+    const svc = apply(1);
+    const [pod] = runPods();
+    // A backend that streams until told to finish (at most 2 GiB).
+    const chunk = Buffer.alloc(256 * 1024, 'd');
+    let sent = 0;
+    let finish = false;
+    const srv = createServer((s) => {
+      s.on('error', () => {});
+      const pump = (): void => {
+        while (!finish && sent < 2 ** 31) {
+          sent += chunk.length;
+          if (!s.write(chunk)) {
+            s.once('drain', pump);
+            return;
+          }
+        }
+        s.end();
+      };
+      pump();
+    });
+    servers.push(srv);
+    await new Promise<void>((r) => srv.listen(8080, pod!.status!.podIP!, r));
+    await until(
+      'endpoint',
+      () => (proxier.state().endpoints.get('default/echo:')?.length ?? 0) === 1,
+    );
+
+    const c = connect({ host: svc.spec.clusterIP!, port: 8080 });
+    let got = 0;
+    c.on('data', (d: Buffer) => (got += d.length));
+    const closed = new Promise<void>((r) => c.on('close', () => r()));
+    // The first full read starts the relay (the flow streams on here meanwhile), a later one moves it.
+    await until('the relay to start', () => logs.includes('relay process started'), 10_000);
+    await until('the hand-off', () => proxier.relays().connections === 1);
+    const [pid] = proxier.relays().pids;
+    finish = true;
+    await closed;
+
+    await until('the final event', () => events.some((e) => e.outcome === 'ok'));
+    expect(events.find((e) => e.outcome === 'ok')).toMatchObject({
+      endpoint: { pod: pod!.metadata.name },
+      bytesIn: 0,
+      bytesOut: sent,
+    });
+    expect(got).toBe(sent);
+    expect(proxier.relays().connections).toBe(0);
+    await proxier.shutdown(true);
+    expect(proxier.relays().pids).toEqual([]);
+    expect(() => process.kill(pid!, 0)).toThrow(/ESRCH/);
   });
 });

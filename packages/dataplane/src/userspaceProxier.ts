@@ -15,6 +15,7 @@ import { desiredFrontends, type FrontendSpec } from './frontends.ts';
 import { HealthCheckServers } from './healthCheck.ts';
 import { libuv, listenTcp, type SockAddr, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
+import { defaultRelayProcesses, RelayPool } from './relay.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
 import type {
@@ -55,6 +56,11 @@ export interface UserspaceProxierOptions {
   dropHoldMs?: number;
   /** How long a connect to an endpoint may take before the client is reset (5 s). */
   connectTimeoutMs?: number;
+  /**
+   * Relay processes that connections which stream are handed to (relay.ts): one per CPU, at most
+   * 4, by default; 0 keeps every connection on the proxier's own event loop.
+   */
+  relayProcesses?: number;
 }
 
 type Listener =
@@ -95,6 +101,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly #listeners = new Map<string, Listener>();
   readonly #healthChecks: HealthCheckServers;
   readonly #flows = new Set<TcpFlow>();
+  readonly #relays: RelayPool;
   /** Dropped connections, held unanswered until dropHoldMs. */
   readonly #held = new Map<TcpHandle, TimerHandle>();
   readonly #runner: BoundedFrequencyRunner;
@@ -123,6 +130,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     });
     this.udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 30_000;
     this.connects = new ConnectTimeouts(opts.clock, opts.connectTimeoutMs ?? 5000);
+    this.#relays = new RelayPool(opts.relayProcesses ?? defaultRelayProcesses(), opts.logger);
     this.#runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
       fn: () => void this.syncProxyRules(),
@@ -214,6 +222,15 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
 
   emit(e: ConnectionEvent): void {
     this.#o.onEvent(e);
+  }
+
+  streaming(flow: TcpFlow): void {
+    this.#relays.adopt(flow);
+  }
+
+  /** Relay processes running, and the connections they are moving now. */
+  relays(): { pids: number[]; connections: number } {
+    return { pids: this.#relays.pids, connections: this.#relays.relayed };
   }
 
   closed(flow: TcpFlow | UdpFlow): void {
@@ -492,9 +509,10 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.#listeners.clear();
     if (force) {
       this.connects.stop();
+      await this.#relays.stop(true); // their connections' final events first, with their bytes
       for (const f of [...this.#flows]) f.close(false);
       for (const h of [...this.#held.keys()]) this.#release(h);
-    }
+    } else void this.#relays.stop(false);
     await Promise.all(closing);
   }
 }

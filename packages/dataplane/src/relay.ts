@@ -1,0 +1,224 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TcpFlow } from './tcpProxy.ts';
+
+/** kube-proxy -> relay. A hand-off is two messages, one socket each (IPC passes one per message). */
+export type RelayRequest =
+  | { t: 'client'; id: number; backend: string; bytesIn: number; bytesOut: number }
+  | { t: 'upstream'; id: number }
+  /** Close every connection, report them, then `stopped`. */
+  | { t: 'stop' }
+  /** Take no more; `stopped` once the last connection has closed. */
+  | { t: 'drain' };
+
+/** relay -> kube-proxy. */
+export type RelayReport =
+  | { t: 'ready' }
+  | { t: 'end'; id: number; bytesIn: number; bytesOut: number; failure?: string }
+  | { t: 'stopped' };
+
+/** One relay per CPU, at most 4 (the proxier's own loop keeps the rest). */
+export function defaultRelayProcesses(): number {
+  return Math.min(4, availableParallelism());
+}
+
+/** How long a relay may take to close its connections when asked to stop. */
+const STOP_TIMEOUT_MS = 2000;
+
+const RELAY_ENTRY = fileURLToPath(new URL('./relayProcess.ts', import.meta.url));
+/** tsx's loader, for the relay's TypeScript entry (as `npm start` runs the server). */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+interface Relay {
+  child: ChildProcess;
+  ready: boolean;
+  /** Connections handed to it (by hand-off id), until it reports their end. */
+  flows: Map<number, TcpFlow>;
+  /** Resolves when it says it is ready (or has exited before). */
+  started: Promise<void>;
+  markStarted: () => void;
+  exited: Promise<void>;
+}
+
+interface RelayLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Relay processes for connections that stream. The proxier's one event loop accepts, chooses,
+ * connects and relays every connection; one whose read fills a whole buffer (a download, an
+ * upload) is handed, both sockets and its byte counts, to the least busy relay process, which
+ * moves its bytes from then on on its own loop and reports its end. Bulk transfers then use every
+ * CPU, and never slow the proxier's accepts, choices or the dashboard. Routing state (rr, lc,
+ * affinity) stays in the proxier: a relay only moves bytes.
+ *
+ * Relays start on first need, up to `size`. A relay that dies takes its connections with it: their
+ * events end `reset` with the reason.
+ */
+export class RelayPool {
+  readonly size: number;
+  readonly #logger: RelayLogger;
+  readonly #relays: Relay[] = [];
+  #nextId = 1;
+  #stopping = false;
+
+  constructor(size: number, logger: RelayLogger) {
+    this.size = size;
+    this.#logger = logger;
+  }
+
+  /** Connections handed to a relay and not yet ended. */
+  get relayed(): number {
+    let n = 0;
+    for (const r of this.#relays) n += r.flows.size;
+    return n;
+  }
+
+  /** Relay processes running (pids). */
+  get pids(): number[] {
+    return this.#relays.map((r) => r.child.pid ?? 0);
+  }
+
+  /**
+   * A flow that streams, with nothing in flight: handed to the relay with the fewest connections.
+   * While a relay is starting and the others are busy, it stays here (the next full read asks again).
+   */
+  adopt(f: TcpFlow): void {
+    if (this.#stopping || this.size <= 0) return;
+    let best: Relay | undefined;
+    let starting = false;
+    for (const r of this.#relays) {
+      if (!r.ready) starting = true;
+      else if (!best || r.flows.size < best.flows.size) best = r;
+    }
+    if ((!best || best.flows.size > 0) && this.#relays.length < this.size) {
+      this.#start();
+      starting = true;
+    }
+    if (!best || (starting && best.flows.size > 0)) return;
+    this.#handOff(best, f);
+  }
+
+  /** Starts every relay now (rather than on first need); resolves once all are ready. */
+  async prestart(): Promise<void> {
+    while (this.#relays.length < this.size) this.#start();
+    await Promise.all(this.#relays.map((r) => r.started));
+  }
+
+  #handOff(r: Relay, f: TcpFlow): void {
+    const id = this.#nextId++;
+    f.pause();
+    r.flows.set(id, f);
+    let sent = 0;
+    // Once both sockets are in the relay's hands, this process closes its copies. A failed send
+    // means the relay is going: its exit ends the flow (and closes the sockets still here).
+    const onSent = (err: Error | null) => {
+      if (!err && ++sent === 2 && !f.closed) f.detach();
+    };
+    const { child } = r;
+    child.send(
+      {
+        t: 'client',
+        id,
+        backend: f.backend,
+        bytesIn: f.bytesIn,
+        bytesOut: f.bytesOut,
+      } satisfies RelayRequest,
+      f.client as never,
+      onSent,
+    );
+    child.send({ t: 'upstream', id } satisfies RelayRequest, f.upstream as never, onSent);
+  }
+
+  #start(): void {
+    const child = fork(RELAY_ENTRY, [], {
+      execArgv: ['--import', TSX_LOADER],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    let exitedResolve!: () => void;
+    let startedResolve!: () => void;
+    const r: Relay = {
+      child,
+      ready: false,
+      flows: new Map(),
+      started: new Promise<void>((resolve) => (startedResolve = resolve)),
+      markStarted: () => startedResolve(),
+      exited: new Promise<void>((resolve) => (exitedResolve = resolve)),
+    };
+    this.#relays.push(r);
+    child.on('message', (m: RelayReport) => this.#onReport(r, m));
+    child.on('error', (err) => this.#logger.warn({ err: String(err) }, 'relay process error'));
+    child.on('exit', (code, signal) => {
+      const at = this.#relays.indexOf(r);
+      if (at >= 0) this.#relays.splice(at, 1);
+      const why = `relay process exited (${signal ?? `code ${code}`})`;
+      if (!this.#stopping) this.#logger.warn({ pid: child.pid, connections: r.flows.size }, why);
+      for (const f of r.flows.values())
+        this.#finish(f, f.bytesIn, f.bytesOut, `${why}: connection closed`);
+      r.flows.clear();
+      startedResolve();
+      exitedResolve();
+    });
+    // Relays do not keep the proxier's process alive on their own.
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  #onReport(r: Relay, m: RelayReport): void {
+    switch (m.t) {
+      case 'ready':
+        r.ready = true;
+        r.markStarted();
+        this.#logger.info({ pid: r.child.pid }, 'relay process started');
+        return;
+      case 'end': {
+        const f = r.flows.get(m.id);
+        if (!f) return;
+        r.flows.delete(m.id);
+        this.#finish(f, m.bytesIn, m.bytesOut, m.failure);
+        return;
+      }
+      case 'stopped':
+        // Every end is reported (they came before): let it go; it exits when the channel closes.
+        if (r.child.connected) r.child.disconnect();
+        return;
+    }
+  }
+
+  /** The flow's end as the relay saw it: its final event, from this process. */
+  #finish(f: TcpFlow, bytesIn: number, bytesOut: number, failure: string | undefined): void {
+    if (f.closed) return;
+    f.bytesIn = bytesIn;
+    f.bytesOut = bytesOut;
+    if (failure) f.failure ??= failure;
+    f.close(false);
+  }
+
+  /**
+   * force: every relay closes its connections and reports them, then exits (killed after
+   * STOP_TIMEOUT_MS). Otherwise they take no more and exit when their connections have closed.
+   */
+  async stop(force: boolean): Promise<void> {
+    this.#stopping = true;
+    const relays = [...this.#relays];
+    for (const r of relays) {
+      if (!r.ready || !r.child.connected) {
+        r.child.kill('SIGKILL'); // starting: it holds no connection yet
+        continue;
+      }
+      r.child.send({ t: force ? 'stop' : 'drain' } satisfies RelayRequest);
+    }
+    if (!force) return;
+    await Promise.all(
+      relays.map(async (r) => {
+        const t = setTimeout(() => r.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await r.exited;
+        clearTimeout(t);
+      }),
+    );
+  }
+}
