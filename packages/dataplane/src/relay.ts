@@ -26,6 +26,8 @@ export function defaultRelayProcesses(): number {
 
 /** How long a relay may take to close its connections when asked to stop. */
 const STOP_TIMEOUT_MS = 2000;
+/** After a relay that died before it was ready, no new one for this long (streams stay here). */
+export const RELAY_RETRY_MS = 30_000;
 
 const RELAY_ENTRY = fileURLToPath(new URL('./relayProcess.ts', import.meta.url));
 /** tsx's loader, for the relay's TypeScript entry (as `npm start` runs the server). */
@@ -64,10 +66,15 @@ export class RelayPool {
   readonly #relays: Relay[] = [];
   #nextId = 1;
   #stopping = false;
+  /** No relay starts before this time (Date.now()): the last one failed to start. */
+  #noStartBefore = 0;
+  readonly #entry: string;
 
-  constructor(size: number, logger: RelayLogger) {
+  /** `entry`: the relay's module (relayProcess.ts; tests give a failing one). */
+  constructor(size: number, logger: RelayLogger, entry = RELAY_ENTRY) {
     this.size = size;
     this.#logger = logger;
+    this.#entry = entry;
   }
 
   /** Connections handed to a relay and not yet ended. */
@@ -94,7 +101,11 @@ export class RelayPool {
       if (!r.ready) starting = true;
       else if (!best || r.flows.size < best.flows.size) best = r;
     }
-    if ((!best || best.flows.size > 0) && this.#relays.length < this.size) {
+    if (
+      (!best || best.flows.size > 0) &&
+      this.#relays.length < this.size &&
+      Date.now() >= this.#noStartBefore
+    ) {
       this.#start();
       starting = true;
     }
@@ -134,7 +145,7 @@ export class RelayPool {
   }
 
   #start(): void {
-    const child = fork(RELAY_ENTRY, [], {
+    const child = fork(this.#entry, [], {
       execArgv: ['--import', TSX_LOADER],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
@@ -156,7 +167,15 @@ export class RelayPool {
       const at = this.#relays.indexOf(r);
       if (at >= 0) this.#relays.splice(at, 1);
       const why = `relay process exited (${signal ?? `code ${code}`})`;
-      if (!this.#stopping) this.#logger.warn({ pid: child.pid, connections: r.flows.size }, why);
+      if (!r.ready && !this.#stopping) {
+        // It never ran: a broken install, not a crash. Streams stay in the proxier for a while.
+        this.#noStartBefore = Date.now() + RELAY_RETRY_MS;
+        this.#logger.warn(
+          { pid: child.pid, retryInSeconds: RELAY_RETRY_MS / 1000 },
+          `${why} before it was ready: streams stay in the proxier`,
+        );
+      } else if (!this.#stopping)
+        this.#logger.warn({ pid: child.pid, connections: r.flows.size }, why);
       for (const f of r.flows.values())
         this.#finish(f, f.bytesIn, f.bytesOut, `${why}: connection closed`);
       r.flows.clear();
