@@ -355,13 +355,17 @@ describe('more kube-proxy rules', () => {
       return f.body.items.some((x) => x.ip === ip) ? true : undefined;
     });
     for (const from of pods) {
-      const r = await t.api<{ stdout: string; exitCode: number }>(
-        'POST',
-        `/api/pods/default/${from.metadata.name}/exec`,
-        JSON.stringify({ command: `wget -q -O - http://${ip}/` }),
-        'application/json',
-      );
-      expect(r.body.exitCode).toBe(0);
+      // Until kube-proxy has synced this node's endpoint, Local drops the connection (the client
+      // times out): ask again, with a short timeout, until it answers; then it must be local.
+      const r = await waitFor(`an answer to ${from.metadata.name}`, async () => {
+        const x = await t.api<{ stdout: string; exitCode: number }>(
+          'POST',
+          `/api/pods/default/${from.metadata.name}/exec`,
+          JSON.stringify({ command: `wget -q -T 2 -O - http://${ip}/` }),
+          'application/json',
+        );
+        return x.body.exitCode === 0 ? x : undefined;
+      });
       const served = /Served by pod <b>default\/([^<]+)<\/b>/.exec(r.body.stdout)?.[1];
       const servedPod = pods.find((p) => p.metadata.name === served)!;
       expect(servedPod.spec.nodeName).toBe(from.spec.nodeName);

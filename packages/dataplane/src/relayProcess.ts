@@ -105,6 +105,18 @@ process.on('message', (m: RelayRequest, handle?: TcpHandle) => {
     }
     case 'stop':
       for (const p of [...pipes.values()]) p.close(false);
+      for (const [id, half] of halves) {
+        clearTimeout(half.timer);
+        half.client.close();
+        report({
+          t: 'end',
+          id,
+          bytesIn: half.bytesIn,
+          bytesOut: half.bytesOut,
+          failure: 'kube-proxy stopped during the relay hand-off',
+        });
+      }
+      halves.clear();
       report({ t: 'stopped' });
       return;
     case 'drain':
