@@ -22,15 +22,15 @@ it('a relay that exits before it is ready: warned once, and no new one for a whi
   await writeFile(entry, 'process.exit(3);\n');
   const logs: { obj: object; msg: string }[] = [];
   const log = (obj: object, msg: string) => void logs.push({ obj, msg });
-  pool = new RelayPool(2, { info: log, warn: log }, entry);
+  pool = new RelayPool(2, { info: log, warn: log }, { entry, native: false });
   // Never handed off (no relay is ready): adopt() does not touch it.
   const stream = {} as TcpFlow;
 
-  pool.adopt(stream);
+  pool.adopt(stream, true);
   const [pid] = pool.pids;
   expect(pid).toBeGreaterThan(0);
   await waitFor('the relay to exit', () => (pool!.pids.length === 0 ? true : undefined), 10_000);
-  for (let i = 0; i < 5; i++) pool.adopt(stream);
+  for (let i = 0; i < 5; i++) pool.adopt(stream, true);
 
   expect(pool.pids).toEqual([]); // no fork per full read
   expect(logs).toEqual([

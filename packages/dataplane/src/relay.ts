@@ -1,7 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { TcpFlow } from './tcpProxy.ts';
 
 /** kube-proxy -> relay. A hand-off is two messages, one socket each (IPC passes one per message). */
@@ -30,8 +35,46 @@ const STOP_TIMEOUT_MS = 2000;
 export const RELAY_RETRY_MS = 30_000;
 
 const RELAY_ENTRY = fileURLToPath(new URL('./relayProcess.ts', import.meta.url));
+const NATIVE_SOURCE = fileURLToPath(new URL('../native/relay.c', import.meta.url));
+const NATIVE_BUILD_DIR = fileURLToPath(new URL('../native/.build/', import.meta.url));
 /** tsx's loader, for the relay's TypeScript entry (as `npm start` runs the server). */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * The native relay (native/relay.c), built once per version of its source with the system's C
+ * compiler (`cc -O2`, or $CC) into native/.build/. Undefined when it cannot be built (no compiler,
+ * not Linux): relays then run on Node (relayProcess.ts).
+ */
+export function nativeRelay(): Promise<{ path?: string; error?: string }> {
+  return (nativeBuild ??= buildNative());
+}
+let nativeBuild: Promise<{ path?: string; error?: string }> | undefined;
+
+async function buildNative(): Promise<{ path?: string; error?: string }> {
+  if (process.platform !== 'linux') return { error: `epoll is Linux's (${process.platform})` };
+  try {
+    const hash = createHash('sha256')
+      .update(await readFile(NATIVE_SOURCE))
+      .digest('hex')
+      .slice(0, 16);
+    const path = join(NATIVE_BUILD_DIR, `relay-${hash}`);
+    if (existsSync(path)) return { path };
+    await mkdir(NATIVE_BUILD_DIR, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      await promisify(execFile)(process.env.CC ?? 'cc', ['-O2', '-o', tmp, NATIVE_SOURCE]);
+      await rename(tmp, path); // atomic: another process building it at the same time is fine
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return { path };
+  } catch (err) {
+    return { error: String((err as Error).message).split('\n')[0] };
+  }
+}
+
+/** A connection hands off after this many reads, when the relays are native (it lives long). */
+export const LONG_LIVED_READS = 16;
 
 interface Relay {
   child: ChildProcess;
@@ -44,20 +87,32 @@ interface Relay {
   exited: Promise<void>;
 }
 
+export interface RelayPoolOptions {
+  /** The Node relay's module (relayProcess.ts; tests give a failing one). */
+  entry?: string;
+  /** false: Node relays only, even where the native one builds. */
+  native?: boolean;
+}
+
+/** What became of a flow offered to the relays. */
+export type HandOff = 'moved' | 'later' | 'never';
+
 interface RelayLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
 /**
- * Relay processes for connections that stream. The proxier's one event loop accepts, chooses,
- * connects and relays every connection; one whose read fills a whole buffer (a download, an
- * upload) is handed, both sockets and its byte counts, to the least busy relay process, which
- * moves its bytes from then on on its own loop and reports its end. Bulk transfers then use every
- * CPU, and never slow the proxier's accepts, choices or the dashboard. Routing state (rr, lc,
- * affinity) stays in the proxier: a relay only moves bytes.
+ * Relay processes for connections that stream or live long. The proxier's one event loop accepts,
+ * chooses, connects and relays every connection. One whose read fills a whole buffer (a download,
+ * an upload), or, with native relays, one that has carried LONG_LIVED_READS reads (keep-alive), is
+ * handed, both sockets and its byte counts, to the least busy relay process, which moves its bytes
+ * from then on and reports its end. Bulk transfers then use every CPU and never slow the proxier's
+ * accepts, choices or the dashboard; long-lived connections cost a C loop's CPU, not Node's.
+ * Routing state (rr, lc, affinity) stays in the proxier: a relay only moves bytes.
  *
- * Relays start on first need, up to `size`. A relay that dies takes its connections with it: their
+ * Relays start on first need, up to `size`: native ones (native/relay.c) where a C compiler built
+ * it, else Node ones (relayProcess.ts). A relay that dies takes its connections with it: their
  * events end `reset` with the reason.
  */
 export class RelayPool {
@@ -68,13 +123,34 @@ export class RelayPool {
   #stopping = false;
   /** No relay starts before this time (Date.now()): the last one failed to start. */
   #noStartBefore = 0;
-  readonly #entry: string;
+  readonly #opts: RelayPoolOptions;
+  /** Native or Node relays: known once the native build has been tried. */
+  #kind: 'native' | 'node' | undefined;
+  #nativePath: string | undefined;
+  #building: Promise<void> | undefined;
 
-  /** `entry`: the relay's module (relayProcess.ts; tests give a failing one). */
-  constructor(size: number, logger: RelayLogger, entry = RELAY_ENTRY) {
+  constructor(size: number, logger: RelayLogger, opts: RelayPoolOptions = {}) {
     this.size = size;
     this.#logger = logger;
-    this.#entry = entry;
+    this.#opts = opts;
+    if (opts.native === false) this.#kind = 'node';
+  }
+
+  /** What the relays run on: `native` (relay.c), `node` (relayProcess.ts), or not known yet. */
+  get kind(): 'native' | 'node' | undefined {
+    return this.#kind;
+  }
+
+  /** Tries the native build once (in the background); true once the kind is known. */
+  #settled(): boolean {
+    if (this.#kind) return true;
+    this.#building ??= nativeRelay().then(({ path, error }) => {
+      this.#nativePath = path;
+      this.#kind = path ? 'native' : 'node';
+      if (!path)
+        this.#logger.info({ error }, 'native relay unavailable: relay processes run on Node');
+    });
+    return false;
   }
 
   /** Connections handed to a relay and not yet ended. */
@@ -90,11 +166,15 @@ export class RelayPool {
   }
 
   /**
-   * A flow that streams, with nothing in flight: handed to the relay with the fewest connections.
-   * While a relay is starting and the others are busy, it stays here (the next full read asks again).
+   * A flow with nothing in flight that streams (`full`: a read filled its buffer) or lives long:
+   * handed to the relay with the fewest connections. Long-lived ones go only to native relays (a
+   * Node relay would cost what this loop costs). While a relay is starting and the others are
+   * busy, the flow stays here and is asked about again (`later`).
    */
-  adopt(f: TcpFlow): void {
-    if (this.#stopping || this.size <= 0) return;
+  adopt(f: TcpFlow, full: boolean): HandOff {
+    if (this.#stopping || this.size <= 0) return 'never';
+    if (!this.#settled()) return 'later';
+    if (!full && this.#kind !== 'native') return 'never';
     let best: Relay | undefined;
     let starting = false;
     for (const r of this.#relays) {
@@ -109,12 +189,14 @@ export class RelayPool {
       this.#start();
       starting = true;
     }
-    if (!best || (starting && best.flows.size > 0)) return;
+    if (!best || (starting && best.flows.size > 0)) return 'later';
     this.#handOff(best, f);
+    return 'moved';
   }
 
   /** Starts every relay now (rather than on first need); resolves once all are ready. */
   async prestart(): Promise<void> {
+    if (!this.#settled()) await this.#building;
     while (this.#relays.length < this.size) this.#start();
     await Promise.all(this.#relays.map((r) => r.started));
   }
@@ -145,11 +227,15 @@ export class RelayPool {
   }
 
   #start(): void {
-    const child = fork(this.#entry, [], {
-      execArgv: ['--import', TSX_LOADER],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
+    const stdio = ['ignore', 'inherit', 'inherit', 'ipc'] as const;
+    const child =
+      this.#kind === 'native'
+        ? spawn(this.#nativePath!, [], { stdio: [...stdio], serialization: 'json' })
+        : fork(this.#opts.entry ?? RELAY_ENTRY, [], {
+            execArgv: ['--import', TSX_LOADER],
+            stdio: [...stdio],
+            serialization: 'json',
+          });
     let exitedResolve!: () => void;
     let startedResolve!: () => void;
     const r: Relay = {
@@ -192,7 +278,7 @@ export class RelayPool {
       case 'ready':
         r.ready = true;
         r.markStarted();
-        this.#logger.info({ pid: r.child.pid }, 'relay process started');
+        this.#logger.info({ pid: r.child.pid, kind: this.#kind }, 'relay process started');
         return;
       case 'end': {
         const f = r.flows.get(m.id);

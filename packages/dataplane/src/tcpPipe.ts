@@ -53,6 +53,9 @@ export abstract class TcpPipe {
   pendingUp = 0;
   pendingDown = 0;
   failure: string | undefined;
+  /** Reads so far, and at how many the pipe is offered to a relay (it lives long): relay.ts. */
+  reads = 0;
+  handOffAt = Infinity;
   /** What each side reads into (from the pool once connected), and the last view of it written. */
   clientBuffer: Buffer | undefined = undefined;
   upstreamBuffer: Buffer | undefined = undefined;
@@ -150,10 +153,13 @@ export abstract class TcpPipe {
   protected abstract ended(): void;
 
   /**
-   * A read just filled a whole buffer and was written at once, and nothing is in flight (the
-   * connection streams): the pipe may be handed elsewhere (`pause`, then `detach`).
+   * Nothing is in flight, and a read just filled a whole buffer (`full`: the connection streams)
+   * or the pipe has done `handOffAt` reads (it lives long): it may be handed elsewhere (`pause`,
+   * then `detach`).
    */
-  streaming(): void {}
+  streaming(_full: boolean): void {
+    this.handOffAt = Infinity;
+  }
 }
 
 function onRead(this: FlowHandle): void {
@@ -188,7 +194,8 @@ function onRead(this: FlowHandle): void {
       this.readStop(); // back-pressure: until the bytes are out
       if (fromClient) f.pendingUp++;
       else f.pendingDown++;
-    } else if (n === READ_BUFFER_SIZE && f.movable) f.streaming();
+    } else if ((n === READ_BUFFER_SIZE || ++f.reads >= f.handOffAt) && f.movable)
+      f.streaming(n === READ_BUFFER_SIZE);
     return;
   }
   if (n === 0) return;

@@ -14,7 +14,7 @@ import type { ConnectionEvent } from '@l4lab/protocol';
 import { realClock } from '@l4lab/cluster';
 import { waitFor } from '@l4lab/cluster/testing';
 import { listenTcp, type SockAddr, type TcpHandle } from './libuvTcp.ts';
-import { RelayPool } from './relay.ts';
+import { LONG_LIVED_READS, RelayPool, type HandOff } from './relay.ts';
 import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
 import type { EndpointInfo } from './types.ts';
 
@@ -42,9 +42,9 @@ class FakeOwner implements TcpProxyOwner {
   closed(flow: TcpFlow): void {
     this.closedFlows.push(flow);
   }
-  /** As the proxier: a streaming flow goes to a relay process, in the relayed cases. */
-  streaming(flow: TcpFlow): void {
-    relays?.adopt(flow);
+  /** As the proxier: a flow that streams or lives long goes to a relay, in the relayed cases. */
+  streaming(flow: TcpFlow, full: boolean): HandOff {
+    return relays?.adopt(flow, full) ?? 'never';
   }
   /** The event that ends the connection. */
   finalEvent(ms = 5000): Promise<ConnectionEvent> {
@@ -278,13 +278,21 @@ describe('TcpFlow over real TCP, on this loop', () => {
   flowCases(false);
 });
 
-describe('TcpFlow over real TCP, streams handed to a relay process', () => {
+describe.each([
+  ['native', true],
+  ['Node', false],
+])('TcpFlow over real TCP, handed to a %s relay process', (kind, native) => {
   beforeAll(async () => {
-    relays = new RelayPool(1, {
-      info: (obj, msg) => relayLog.push({ obj, msg }),
-      warn: (obj, msg) => relayLog.push({ obj, msg }),
-    });
+    relays = new RelayPool(
+      1,
+      {
+        info: (obj, msg) => relayLog.push({ obj, msg }),
+        warn: (obj, msg) => relayLog.push({ obj, msg }),
+      },
+      { native },
+    );
     await relays.prestart();
+    expect(relays.kind).toBe(native ? 'native' : 'node'); // CI has a C compiler
   }, 20_000);
   afterAll(async () => {
     await relays?.stop(true);
@@ -292,7 +300,7 @@ describe('TcpFlow over real TCP, streams handed to a relay process', () => {
   });
 
   flowCases(true);
-  relayCases();
+  relayCases(kind === 'native');
 });
 
 /** The cases both ways. `relaying`: the streaming ones must have moved to the relay. */
@@ -524,8 +532,46 @@ async function handedOff(n: number, owner: FakeOwner, opts: { allowHalfOpen?: bo
   return { c, started };
 }
 
-/** Cases only a relay has: a half-close after the hand-off, a backend reset there, its death, stop. */
-function relayCases(): void {
+/**
+ * Cases only a relay has: a long-lived connection (native relays take it), a half-close after the
+ * hand-off, a backend reset there, its death, stop.
+ */
+function relayCases(native: boolean): void {
+  it(`${native ? 'hands' : 'keeps'} a long-lived connection after ${LONG_LIVED_READS} reads`, async () => {
+    const owner = new FakeOwner();
+    await backend(5, { allowHalfOpen: true }, (s) => {
+      s.on('data', (d: Buffer) => s.write(`echo:${d}`));
+      s.on('end', () => s.end());
+    });
+    const started = frontend(5, owner);
+    const c = await connectClient(5, { allowHalfOpen: true });
+    let sent = 0;
+    let expected = 0;
+    for (let i = 0; i < 2 * LONG_LIVED_READS; i++) {
+      const request = `ping ${i}`;
+      c.socket.write(request);
+      sent += request.length;
+      expected += `echo:${request}`.length;
+      await waitFor(
+        `answer ${i}`,
+        () => (c.received.bytes === expected ? true : undefined),
+        5000,
+        2,
+      );
+    }
+    expect(started[0]!.moved).toBe(native);
+    c.socket.end();
+    expect(await within('the client to close', 5000, c.closed)).toBeUndefined();
+
+    expect(c.ended).toBe(true);
+    expect(await owner.finalEvent()).toMatchObject({
+      outcome: 'ok',
+      bytesIn: sent,
+      bytesOut: expected,
+    });
+    await expectClosedOnce(owner, started);
+  });
+
   it('passes a half-close on after the hand-off, and counts the bytes of both processes', async () => {
     const owner = new FakeOwner();
     const request = 'GET /a\r\n'.repeat(2000);

@@ -2,6 +2,7 @@ import type { ConnectionEvent } from '@l4lab/protocol';
 import { libuv, uvErrorName, type ConnectReq, type TcpHandle } from './libuvTcp.ts';
 import type { Clock, TimerHandle } from '@l4lab/cluster';
 import { endedEvent } from './connectionRouter.ts';
+import { LONG_LIVED_READS, type HandOff } from './relay.ts';
 import { TcpPipe, type FlowHandle } from './tcpPipe.ts';
 import type { EndpointInfo, ServicePortName } from './types.ts';
 
@@ -12,8 +13,11 @@ export interface TcpProxyOwner {
   closed(flow: TcpFlow): void;
   /** Connects in progress, failed (`timeout`) when the endpoint does not answer in time. */
   readonly connects: ConnectTimeouts;
-  /** A connection that streams (a read filled its buffer): the owner may move it (relay.ts). */
-  streaming?(flow: TcpFlow): void;
+  /**
+   * A connection that streams (`full`: a read filled its buffer) or lives long: the owner may move
+   * it to a relay (relay.ts).
+   */
+  streaming?(flow: TcpFlow, full: boolean): HandOff;
 }
 
 /**
@@ -28,6 +32,7 @@ export class TcpFlow extends TcpPipe {
   readonly owner: TcpProxyOwner;
   /** The endpoint never answered the connect: outcome `timeout` rather than `reset`. */
   timedOut = false;
+  override handOffAt = LONG_LIVED_READS;
 
   constructor(
     owner: TcpProxyOwner,
@@ -61,8 +66,10 @@ export class TcpFlow extends TcpPipe {
     this.owner.connects.add(this);
   }
 
-  override streaming(): void {
-    this.owner.streaming?.(this);
+  override streaming(full: boolean): void {
+    // A long-lived connection nobody takes is not offered again (a stream is: it is cheap then).
+    if ((this.owner.streaming?.(this, full) ?? 'never') === 'never' && !full)
+      this.handOffAt = Infinity;
   }
 
   /** Emits the final event. */

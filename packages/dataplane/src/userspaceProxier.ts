@@ -15,7 +15,7 @@ import { desiredFrontends, type FrontendSpec } from './frontends.ts';
 import { HealthCheckServers } from './healthCheck.ts';
 import { libuv, listenTcp, type SockAddr, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
-import { defaultRelayProcesses, RelayPool } from './relay.ts';
+import { defaultRelayProcesses, RelayPool, type HandOff } from './relay.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
 import type {
@@ -224,8 +224,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.#o.onEvent(e);
   }
 
-  streaming(flow: TcpFlow): void {
-    this.#relays.adopt(flow);
+  streaming(flow: TcpFlow, full: boolean): HandOff {
+    return this.#relays.adopt(flow, full);
   }
 
   /** Relay processes running, and the connections they are moving now. */
