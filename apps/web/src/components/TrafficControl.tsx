@@ -161,7 +161,7 @@ export function TrafficControl() {
             />
           </label>
         </div>
-        <div className="row">
+        <div className="row wrap">
           <label>
             Protocol
             <select
