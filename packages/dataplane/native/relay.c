@@ -68,6 +68,10 @@ static struct conn *live, *dead;
 static struct half *halves;
 static long conns;
 static int draining;
+static int stopped_said;
+
+/** Says `stopped` (once: a stop after a drain must not say it twice). */
+static void say_stopped(void);
 
 static void write_all(const char *s, size_t n) {
   while (n > 0) {
@@ -87,6 +91,19 @@ static void write_all(const char *s, size_t n) {
 }
 
 static void say(const char *s) { write_all(s, strlen(s)); }
+
+static void say_stopped(void) {
+  if (stopped_said) return;
+  stopped_said = 1;
+  say("{\"t\":\"stopped\"}\n");
+}
+
+/** Seconds on a clock that never steps (hand-off timeouts). */
+static time_t now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec;
+}
 
 static const char *err_name(int err) {
   const char *n = strerrorname_np(err);
@@ -149,7 +166,7 @@ static void close_conn(struct conn *c, const char *failure, int reset_client) {
   dead = c;
   conns--;
   report_end(c->id, c->bytes_in, c->bytes_out, failure);
-  if (draining && conns == 0) say("{\"t\":\"stopped\"}\n");
+  if (draining && conns == 0) say_stopped();
 }
 
 /** An error on side s: a failure of the endpoint resets the client. */
@@ -165,7 +182,7 @@ static void fail(struct conn *c, int s, const char *what, int err) {
 /** Side s has ended and all its bytes are out: FIN to the other side; both done: close. */
 static void pass_eof(struct conn *c, int s) {
   if (!c->d[s].shut) {
-    if (shutdown(c->e[1 - s].fd, SHUT_WR) < 0 && errno != ENOTCONN) {
+    if (shutdown(c->e[1 - s].fd, SHUT_WR) < 0) {
       fail(c, 1 - s, "shutdown", errno);
       return;
     }
@@ -292,7 +309,7 @@ static void on_line(char *line, int fd) {
     json_str(line, "backend", h->backend, sizeof h->backend);
     h->bytes_in = json_num(line, "bytesIn");
     h->bytes_out = json_num(line, "bytesOut");
-    h->at = time(NULL);
+    h->at = now_s();
     h->next = halves;
     halves = h;
   } else if (strcmp(t, "upstream") == 0) {
@@ -323,10 +340,10 @@ static void on_line(char *line, int fd) {
       report_end(h->id, h->bytes_in, h->bytes_out, "kube-proxy stopped during the relay hand-off");
       free(h);
     }
-    say("{\"t\":\"stopped\"}\n");
+    say_stopped();
   } else if (strcmp(t, "drain") == 0) {
     draining = 1;
-    if (conns == 0) say("{\"t\":\"stopped\"}\n");
+    if (conns == 0) say_stopped();
   }
 }
 
@@ -379,7 +396,7 @@ static void read_channel(void) {
 }
 
 static void expire_halves(void) {
-  time_t now = time(NULL);
+  time_t now = now_s();
   for (struct half **p = &halves; *p;) {
     struct half *h = *p;
     if (now - h->at < HANDOFF_TIMEOUT_S) {

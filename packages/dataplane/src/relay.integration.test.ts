@@ -1,5 +1,6 @@
-// RelayPool's start-up failure path, with a relay module that exits at once (a broken install).
-// The hand-offs themselves are in tcpProxy.integration.test.ts; no sockets here.
+// RelayPool's start-up failure paths: a relay module that exits at once, a native relay that cannot
+// be spawned (a broken install). The hand-offs themselves are in tcpProxy.integration.test.ts; no
+// sockets here.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,4 +40,25 @@ it('a relay that exits before it is ready: warned once, and no new one for a whi
       obj: { pid, retryInSeconds: RELAY_RETRY_MS / 1000 },
     },
   ]);
+});
+
+it('a native relay that cannot be spawned: Node relays from then on, and stop() still returns', async () => {
+  const logs: { obj: object; msg: string }[] = [];
+  const log = (obj: object, msg: string) => void logs.push({ obj, msg });
+  pool = new RelayPool(1, { info: log, warn: log }, { nativeBinary: '/nonexistent/l4lab-relay' });
+  expect(pool.kind).toBe('native');
+
+  expect(pool.adopt({} as TcpFlow, false)).toBe('later'); // starting
+  await waitFor('the fall-back', () => (pool!.kind === 'node' ? true : undefined), 10_000);
+  expect(logs[0]).toEqual({
+    msg: 'relay process did not start (spawn /nonexistent/l4lab-relay ENOENT) before it was ready: relay processes run on Node',
+    obj: { pid: undefined },
+  });
+  expect(pool.pids).toEqual([]);
+  // Long-lived connections are not Node relays' job; streams are.
+  expect(pool.adopt({} as TcpFlow, false)).toBe('never');
+  await pool.prestart();
+  expect(pool.pids).toHaveLength(1);
+  await pool.stop(true);
+  expect(pool.pids).toEqual([]);
 });

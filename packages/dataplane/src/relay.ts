@@ -54,6 +54,7 @@ async function buildNative(): Promise<{ path?: string; error?: string }> {
   if (process.platform !== 'linux') return { error: `epoll is Linux's (${process.platform})` };
   try {
     const hash = createHash('sha256')
+      .update(`${process.platform}-${process.arch}\n`)
       .update(await readFile(NATIVE_SOURCE))
       .digest('hex')
       .slice(0, 16);
@@ -92,6 +93,8 @@ export interface RelayPoolOptions {
   entry?: string;
   /** false: Node relays only, even where the native one builds. */
   native?: boolean;
+  /** A native relay built elsewhere, used instead of building one. */
+  nativeBinary?: string;
 }
 
 /** What became of a flow offered to the relays. */
@@ -134,6 +137,10 @@ export class RelayPool {
     this.#logger = logger;
     this.#opts = opts;
     if (opts.native === false) this.#kind = 'node';
+    else if (opts.nativeBinary) {
+      this.#kind = 'native';
+      this.#nativePath = opts.nativeBinary;
+    }
   }
 
   /** What the relays run on: `native` (relay.c), `node` (relayProcess.ts), or not known yet. */
@@ -206,10 +213,15 @@ export class RelayPool {
     f.pause();
     r.flows.set(id, f);
     let sent = 0;
-    // Once both sockets are in the relay's hands, this process closes its copies. A failed send
-    // means the relay is going: its exit ends the flow (and closes the sockets still here).
+    // Once both sockets are in the relay's hands, this process closes its copies. A send that
+    // fails ends the flow here (a relay that got only the client socket drops it after 5 s).
     const onSent = (err: Error | null) => {
-      if (!err && ++sent === 2 && !f.closed) f.detach();
+      if (f.closed || r.flows.get(id) !== f) return;
+      if (err) {
+        r.flows.delete(id);
+        f.failure ??= `relay hand-off failed (${err.message}): client connection reset`;
+        f.close(true);
+      } else if (++sent === 2) f.detach();
     };
     const { child } = r;
     child.send(
@@ -228,14 +240,20 @@ export class RelayPool {
 
   #start(): void {
     const stdio = ['ignore', 'inherit', 'inherit', 'ipc'] as const;
-    const child =
-      this.#kind === 'native'
+    const native = this.#kind === 'native';
+    let child: ChildProcess;
+    try {
+      child = native
         ? spawn(this.#nativePath!, [], { stdio: [...stdio], serialization: 'json' })
         : fork(this.#opts.entry ?? RELAY_ENTRY, [], {
             execArgv: ['--import', TSX_LOADER],
             stdio: [...stdio],
             serialization: 'json',
           });
+    } catch (err) {
+      this.#failedStart(native, String(err));
+      return;
+    }
     let exitedResolve!: () => void;
     let startedResolve!: () => void;
     const r: Relay = {
@@ -247,30 +265,50 @@ export class RelayPool {
       exited: new Promise<void>((resolve) => (exitedResolve = resolve)),
     };
     this.#relays.push(r);
-    child.on('message', (m: RelayReport) => this.#onReport(r, m));
-    child.on('error', (err) => this.#logger.warn({ err: String(err) }, 'relay process error'));
-    child.on('exit', (code, signal) => {
+    let gone = false;
+    /** It has exited, or never started (spawn failed: Node says 'error', never 'exit'). */
+    const onGone = (why: string) => {
+      if (gone) return;
+      gone = true;
       const at = this.#relays.indexOf(r);
       if (at >= 0) this.#relays.splice(at, 1);
-      const why = `relay process exited (${signal ?? `code ${code}`})`;
-      if (!r.ready && !this.#stopping) {
-        // It never ran: a broken install, not a crash. Streams stay in the proxier for a while.
-        this.#noStartBefore = Date.now() + RELAY_RETRY_MS;
-        this.#logger.warn(
-          { pid: child.pid, retryInSeconds: RELAY_RETRY_MS / 1000 },
-          `${why} before it was ready: streams stay in the proxier`,
-        );
-      } else if (!this.#stopping)
+      if (!r.ready && !this.#stopping) this.#failedStart(native, why, child.pid);
+      else if (!this.#stopping)
         this.#logger.warn({ pid: child.pid, connections: r.flows.size }, why);
       for (const f of r.flows.values())
         this.#finish(f, f.bytesIn, f.bytesOut, `${why}: connection closed`);
       r.flows.clear();
       startedResolve();
       exitedResolve();
+    };
+    child.on('message', (m: RelayReport) => this.#onReport(r, m));
+    child.on('error', (err) => {
+      if (child.pid === undefined) onGone(`relay process did not start (${err.message})`);
+      else this.#logger.warn({ err: String(err) }, 'relay process error');
     });
+    child.on('exit', (code, signal) =>
+      onGone(`relay process exited (${signal ?? `code ${code}`})`),
+    );
     // Relays do not keep the proxier's process alive on their own.
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  /**
+   * A relay died before it was ready: a broken install, not a crash. A native one: Node relays from
+   * now on. A Node one: streams stay in the proxier for RELAY_RETRY_MS.
+   */
+  #failedStart(native: boolean, why: string, pid?: number): void {
+    if (native) {
+      this.#kind = 'node';
+      this.#logger.warn({ pid }, `${why} before it was ready: relay processes run on Node`);
+      return;
+    }
+    this.#noStartBefore = Date.now() + RELAY_RETRY_MS;
+    this.#logger.warn(
+      { pid, retryInSeconds: RELAY_RETRY_MS / 1000 },
+      `${why} before it was ready: streams stay in the proxier`,
+    );
   }
 
   #onReport(r: Relay, m: RelayReport): void {
