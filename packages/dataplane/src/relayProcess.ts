@@ -32,96 +32,95 @@ class RelayedPipe extends TcpPipe {
       bytesOut: this.bytesOut,
       ...(this.failure ? { failure: this.failure } : {}),
     });
-    if (draining && pipes.size === 0) report({ t: 'stopped' });
+    if (draining && pipes.size === 0) sayStopped();
   }
 }
 
 const pipes = new Map<number, RelayedPipe>();
-/** Hand-offs whose client socket came, waiting for the endpoint's. */
-const halves = new Map<
-  number,
-  { client: TcpHandle; backend: string; bytesIn: number; bytesOut: number; timer: NodeJS.Timeout }
->();
+
+/** A hand-off whose client socket came, waiting for the endpoint's. */
+interface Half {
+  id: number;
+  client: TcpHandle;
+  backend: string;
+  bytesIn: number;
+  bytesOut: number;
+  timer: NodeJS.Timeout;
+}
+const halves = new Map<number, Half>();
+const LOST_ENDPOINT = 'relay hand-off lost the endpoint socket: client connection reset';
+
+/** Ends a hand-off that will not complete: its client socket closed (`reset`: with a RST). */
+function dropHalf(h: Half, failure: string, reset: boolean): void {
+  clearTimeout(h.timer);
+  halves.delete(h.id);
+  if (!reset || h.client.reset() !== 0) h.client.close();
+  report({ t: 'end', id: h.id, bytesIn: h.bytesIn, bytesOut: h.bytesOut, failure });
+}
+
 let draining = false;
+let stoppedSaid = false;
+
+/** Says `stopped`, once (a stop after a drain must not say it twice). */
+function sayStopped(): void {
+  if (stoppedSaid) return;
+  stoppedSaid = true;
+  report({ t: 'stopped' });
+}
 
 process.on('message', (m: RelayRequest, handle?: TcpHandle) => {
   switch (m.t) {
     case 'client': {
       if (!handle) {
+        const { id, bytesIn, bytesOut } = m;
         report({
           t: 'end',
-          id: m.id,
-          bytesIn: m.bytesIn,
-          bytesOut: m.bytesOut,
+          id,
+          bytesIn,
+          bytesOut,
           failure: 'relay hand-off lost the client socket',
         });
         return;
       }
-      const timer = setTimeout(() => {
-        halves.delete(m.id);
-        if (handle.reset() !== 0) handle.close();
-        report({
-          t: 'end',
-          id: m.id,
-          bytesIn: m.bytesIn,
-          bytesOut: m.bytesOut,
-          failure: 'relay hand-off lost the endpoint socket: client connection reset',
-        });
-      }, HANDOFF_TIMEOUT_MS);
-      halves.set(m.id, {
+      const h: Half = {
+        id: m.id,
         client: handle,
         backend: m.backend,
         bytesIn: m.bytesIn,
         bytesOut: m.bytesOut,
-        timer,
-      });
+        timer: setTimeout(() => dropHalf(h, LOST_ENDPOINT, true), HANDOFF_TIMEOUT_MS),
+      };
+      halves.set(m.id, h);
       return;
     }
     case 'upstream': {
-      const half = halves.get(m.id);
-      if (!half) {
+      const h = halves.get(m.id);
+      if (!h) {
         handle?.close();
         return;
       }
-      halves.delete(m.id);
-      clearTimeout(half.timer);
       if (!handle) {
-        if (half.client.reset() !== 0) half.client.close();
-        report({
-          t: 'end',
-          id: m.id,
-          bytesIn: half.bytesIn,
-          bytesOut: half.bytesOut,
-          failure: 'relay hand-off lost the endpoint socket: client connection reset',
-        });
+        dropHalf(h, LOST_ENDPOINT, true);
         return;
       }
-      const p = new RelayedPipe(m.id, half.client, handle, half.backend);
-      p.bytesIn = half.bytesIn;
-      p.bytesOut = half.bytesOut;
+      clearTimeout(h.timer);
+      halves.delete(m.id);
+      const p = new RelayedPipe(m.id, h.client, handle, h.backend);
+      p.bytesIn = h.bytesIn;
+      p.bytesOut = h.bytesOut;
       pipes.set(m.id, p);
       p.beginReading();
       return;
     }
     case 'stop':
       for (const p of [...pipes.values()]) p.close(false);
-      for (const [id, half] of halves) {
-        clearTimeout(half.timer);
-        half.client.close();
-        report({
-          t: 'end',
-          id,
-          bytesIn: half.bytesIn,
-          bytesOut: half.bytesOut,
-          failure: 'kube-proxy stopped during the relay hand-off',
-        });
-      }
-      halves.clear();
-      report({ t: 'stopped' });
+      for (const h of [...halves.values()])
+        dropHalf(h, 'kube-proxy stopped during the relay hand-off', false);
+      sayStopped();
       return;
     case 'drain':
       draining = true;
-      if (pipes.size === 0) report({ t: 'stopped' });
+      if (pipes.size === 0) sayStopped();
       return;
   }
 });
