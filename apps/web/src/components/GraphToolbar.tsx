@@ -1,4 +1,4 @@
-import { useState, type RefObject } from 'react';
+import { useMemo, useState, type RefObject } from 'react';
 import type { Graph } from '../graph/createGraph.ts';
 import { exportPng, exportSvg } from '../graph/exportGraph.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
@@ -6,15 +6,30 @@ import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 
-const selectToolbar = (s: AppState) => ({ showSystem: s.showSystem, rewindAt: s.rewindAt });
+const selectToolbar = (s: AppState) => ({
+  showSystem: s.showSystem,
+  rewindAt: s.rewindAt,
+  focus: s.graphFocus,
+  services: s.cluster.services,
+});
 
 function background(): string {
   return getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#121826';
 }
 
-/** Above the graph: rewind banner, kube-system toggle, zoom, fit, export. */
+/** Above the graph: rewind banner, Service focus, kube-system toggle, zoom, fit, export. */
 export function GraphToolbar({ graph }: { graph: RefObject<Graph | null> }) {
-  const { showSystem, rewindAt } = useAppStore(selectToolbar);
+  const { showSystem, rewindAt, focus, services } = useAppStore(selectToolbar);
+  // The Services the graph can show alone (`ns/name`); a focus on one that is gone shows all.
+  const ids = useMemo(
+    () =>
+      [...services.values()]
+        .map((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`)
+        .filter((id) => showSystem || !id.startsWith('kube-system/'))
+        .sort(),
+    [services, showSystem],
+  );
+  const focused = focus && ids.includes(focus) ? focus : '';
   const [error, setError] = useState<string | undefined>(undefined);
   const now = useNow(500);
   const png = () => {
@@ -42,6 +57,24 @@ export function GraphToolbar({ graph }: { graph: RefObject<Graph | null> }) {
         <span className="bad small" role="alert">
           {error}
         </span>
+      )}
+      {(ids.length > 1 || focused) && (
+        <select
+          aria-label="Show Service"
+          title="Show one Service alone, with its frontends, clients and pods"
+          value={focused}
+          onChange={(e) => {
+            appStore.getState().setGraphFocus(e.target.value || undefined);
+            graph.current?.fit();
+          }}
+        >
+          <option value="">all Services</option>
+          {ids.map((id) => (
+            <option key={id} value={id}>
+              {id}
+            </option>
+          ))}
+        </select>
       )}
       <label className="check">
         <input

@@ -19,6 +19,7 @@ const selectGraphInput = (s: AppState) => ({
   defaultMode: s.server?.proxyMode ?? 'iptables',
   selection: s.selection,
   showSystem: s.showSystem,
+  graphFocus: s.graphFocus,
   rewindAt: s.rewindAt,
 });
 
@@ -26,7 +27,8 @@ const selectGraphInput = (s: AppState) => ({
 function useGraphModel() {
   const input = useAppStore(selectGraphInput);
   const tick = useNow(500);
-  const { cluster, history, mappings, mapped, defaultMode, showSystem, rewindAt } = input;
+  const { cluster, history, mappings, mapped, defaultMode, showSystem, graphFocus, rewindAt } =
+    input;
   const model = useMemo(() => {
     const { counters, counterSamples, recent } = appStore.getState();
     const past = rewindAt !== undefined;
@@ -39,11 +41,12 @@ function useGraphModel() {
       mappings,
       mapped,
       showSystem,
+      focus: graphFocus,
       now,
       past,
       defaultMode,
     });
-  }, [cluster, history, mappings, mapped, defaultMode, showSystem, rewindAt, tick]);
+  }, [cluster, history, mappings, mapped, defaultMode, showSystem, graphFocus, rewindAt, tick]);
   return { model, selection: input.selection, rewindAt };
 }
 

@@ -111,4 +111,63 @@ describe('buildGraphModel', () => {
     expect(link).toMatchObject({ to: 'default/web|LoadBalancer|127.201.0.1' });
     expect(link?.rate).toBeCloseTo(0.5, 6);
   });
+
+  it('shows one Service alone: its frontends, and only the pods behind it, on every node', () => {
+    const pod = (name: string, app: string, n: number): KubeObject =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'default', labels: { app } },
+        spec: { nodeName: `node-${n}`, containers: [{ name: 'c', image: 'nginx' }] },
+        status: { phase: 'Running', podIP: `127.245.${n}.2` },
+      }) as KubeObject;
+    const objects = [
+      node(1),
+      node(2),
+      lb,
+      service('db', { clusterIP: '127.100.0.6', selector: { app: 'db' }, ports: [{ port: 5432 }] }),
+      { ...service('web-mirror', { clusterIP: '127.100.0.7', ports: [{ port: 80 }] }) },
+      pod('web-1', 'web', 1),
+      pod('db-1', 'db', 2),
+      {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: 'web-mirror-abc',
+          namespace: 'default',
+          labels: { 'kubernetes.io/service-name': 'web-mirror' },
+        },
+        addressType: 'IPv4',
+        endpoints: [
+          {
+            addresses: ['127.245.1.2'],
+            conditions: { ready: true },
+            targetRef: { kind: 'Pod', namespace: 'default', name: 'web-1' },
+          },
+        ],
+      } as unknown as KubeObject,
+    ];
+    const pods = (m: ReturnType<typeof buildGraphModel>) =>
+      m.nodes.flatMap((n) => n.pods.map((p) => p.name));
+
+    const all = buildGraphModel(input(objects));
+    expect(all.services.map((x) => x.id)).toEqual([
+      'default/db',
+      'default/web',
+      'default/web-mirror',
+    ]);
+    expect(pods(all)).toEqual(['web-1', 'db-1']);
+
+    const db = buildGraphModel({ ...input(objects), focus: 'default/db' });
+    expect(db.services.map((x) => x.id)).toEqual(['default/db']);
+    expect(db.frontends.map((f) => f.label)).toEqual(['127.100.0.6:5432']);
+    expect(db.nodes.map((n) => n.name)).toEqual(['node-1', 'node-2']); // every node, for locality
+    expect(pods(db)).toEqual(['db-1']); // by its selector
+
+    // A Service without a selector: the pods of its EndpointSlices.
+    const mirror = buildGraphModel({ ...input(objects), focus: 'default/web-mirror' });
+    expect(pods(mirror)).toEqual(['web-1']);
+    // A focus on a Service that is gone shows everything.
+    expect(buildGraphModel({ ...input(objects), focus: 'default/gone' }).services).toHaveLength(3);
+  });
 });

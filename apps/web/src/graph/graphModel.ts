@@ -1,6 +1,7 @@
 import type { ConnectionEvent, EndpointCounters, PortMapping } from '@l4lab/protocol';
+import type { Pod } from '@l4lab/protocol';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
-import { buildNodes, type GraphNode } from './graphNodes.ts';
+import { buildNodes, podId, type GraphNode } from './graphNodes.ts';
 import { buildServices, type GraphFrontend, type GraphService } from './graphServices.ts';
 import { buildTraffic, type GraphClient, type TrafficEdge } from './graphTraffic.ts';
 
@@ -29,6 +30,11 @@ export interface GraphInput {
   mappings: readonly PortMapping[];
   mapped: boolean;
   showSystem: boolean;
+  /**
+   * A Service (`ns/name`) shown alone: its frontends, its clients, and only the pods behind it
+   * (its selector's and its EndpointSlices'). Ignored when there is no such Service.
+   */
+  focus?: string | undefined;
   /** The moment shown (now, or the rewind cursor). */
   now: number;
   past: boolean;
@@ -39,8 +45,13 @@ export const SYSTEM_NAMESPACE = 'kube-system';
 
 export function buildGraphModel(input: GraphInput): GraphModel {
   const visible = (ns: string) => input.showSystem || ns !== SYSTEM_NAMESPACE;
-  const { services, frontends, staticEdges } = buildServices(input, visible);
-  const nodes = buildNodes(input.cluster, visible);
+  const focus = focusOf(input.cluster, input.focus, visible);
+  const { services, frontends, staticEdges } = buildServices(
+    input,
+    visible,
+    focus && ((id) => id === focus.id),
+  );
+  const nodes = buildNodes(input.cluster, visible, focus?.backs);
   const traffic = buildTraffic(input, visible, services, frontends, nodes, staticEdges);
   return {
     clients: traffic.clients,
@@ -49,5 +60,36 @@ export function buildGraphModel(input: GraphInput): GraphModel {
     nodes,
     edges: traffic.edges,
     past: input.past,
+  };
+}
+
+/** The focused Service, if it exists and is shown, and which pods back it. */
+function focusOf(
+  cluster: ClusterMirror,
+  focus: string | undefined,
+  visible: (ns: string) => boolean,
+): { id: string; backs: (p: Pod) => boolean } | undefined {
+  if (!focus) return undefined;
+  const [ns = '', name = ''] = focus.split('/');
+  const svc = [...cluster.services.values()].find(
+    (s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name,
+  );
+  if (!svc || !visible(ns)) return undefined;
+  const inSlices = new Set<string>();
+  for (const slice of cluster.endpointSlices.values()) {
+    if (slice.metadata.labels?.['kubernetes.io/service-name'] !== name) continue;
+    if ((slice.metadata.namespace ?? 'default') !== ns) continue;
+    for (const ep of slice.endpoints)
+      if (ep.targetRef?.kind === 'Pod')
+        inSlices.add(`${ep.targetRef.namespace ?? ns}/${ep.targetRef.name}`);
+  }
+  const selector = Object.entries(svc.spec.selector ?? {});
+  return {
+    id: focus,
+    backs: (p) =>
+      inSlices.has(podId(p)) ||
+      (selector.length > 0 &&
+        (p.metadata.namespace ?? 'default') === ns &&
+        selector.every(([k, v]) => p.metadata.labels?.[k] === v)),
   };
 }

@@ -31,7 +31,12 @@ export function podId(p: Pod): string {
 }
 
 /** Nodes in name order, each with its pods in creation order (new pods join at the end). */
-export function buildNodes(cluster: ClusterMirror, visible: (ns: string) => boolean): GraphNode[] {
+export function buildNodes(
+  cluster: ClusterMirror,
+  visible: (ns: string) => boolean,
+  /** Only these pods (every node is still drawn); all when omitted. */
+  keep?: (p: Pod) => boolean,
+): GraphNode[] {
   const nodes = new Map<string, GraphNode>();
   const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
   for (const n of [...cluster.nodes.values()].sort((a, b) =>
@@ -41,7 +46,9 @@ export function buildNodes(cluster: ClusterMirror, visible: (ns: string) => bool
     const ready = n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
     nodes.set(n.metadata.name, { name: n.metadata.name, ip, ready: ready ?? false, pods: [] });
   }
-  const pods = [...cluster.pods.values()].filter((p) => visible(p.metadata.namespace ?? 'default'));
+  const pods = [...cluster.pods.values()].filter(
+    (p) => visible(p.metadata.namespace ?? 'default') && (!keep || keep(p)),
+  );
   // Creation order keeps everyone in place when a pod comes or goes (a new one slides in last).
   pods.sort(
     (a, b) =>

@@ -166,6 +166,8 @@ export function buildServices(
     defaultMode: string;
   },
   visible: (ns: string) => boolean,
+  /** Only these Services (by `ns/name`); all when omitted. */
+  keep?: (id: string) => boolean,
 ) {
   const { cluster } = input;
   const nodes = [...cluster.nodes.values()]
@@ -176,7 +178,7 @@ export function buildServices(
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   const ctx: Ctx = { nodes, mappings: input.mappings, mapped: input.mapped };
   const list = [...cluster.services.values()]
-    .filter((s) => visible(s.metadata.namespace ?? 'default'))
+    .filter((s) => visible(s.metadata.namespace ?? 'default') && (!keep || keep(serviceId(s))))
     .sort((a, b) => serviceId(a).localeCompare(serviceId(b)));
   const ids = new Set(list.map(serviceId));
   const services = list.map((s) => describe(s, input.defaultMode));

@@ -34,6 +34,8 @@ export interface UiSlice {
   scenarios: ScenarioList | undefined;
   /** Show kube-system (kube-dns, coredns) in the graph and the traffic targets. */
   showSystem: boolean;
+  /** The Service (`ns/name`) the graph shows alone, with its frontends and pods; undefined: all. */
+  graphFocus: string | undefined;
   presenter: boolean;
   theme: Theme;
   overlay: Overlay;
@@ -52,6 +54,7 @@ export interface UiSlice {
   revealPosition(line: number, column: number): void;
   setScenarios(scenarios: ScenarioList): void;
   setShowSystem(show: boolean): void;
+  setGraphFocus(service: string | undefined): void;
   setPresenter(on: boolean): void;
   setTheme(theme: Theme): void;
   setOverlay(overlay: Overlay): void;
@@ -71,6 +74,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   reveal: { seq: 0, line: 1, column: 1 },
   scenarios: undefined,
   showSystem: false,
+  graphFocus: undefined,
   presenter: false,
   theme: 'dark',
   overlay: undefined,
@@ -88,6 +92,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
     set((s) => ({ reveal: { seq: s.reveal.seq + 1, line, column } })),
   setScenarios: (scenarios) => set({ scenarios }),
   setShowSystem: (showSystem) => set({ showSystem }),
+  setGraphFocus: (graphFocus) => set({ graphFocus }),
   setPresenter: (presenter) => set({ presenter }),
   setTheme: (theme) => set({ theme }),
   setOverlay: (overlay) => set({ overlay }),
