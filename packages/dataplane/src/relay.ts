@@ -254,15 +254,15 @@ export class RelayPool {
       this.#failedStart(native, String(err));
       return;
     }
-    let exitedResolve!: () => void;
-    let startedResolve!: () => void;
+    let markStarted!: () => void;
+    let markExited!: () => void;
     const r: Relay = {
       child,
       ready: false,
       flows: new Map(),
-      started: new Promise<void>((resolve) => (startedResolve = resolve)),
-      markStarted: () => startedResolve(),
-      exited: new Promise<void>((resolve) => (exitedResolve = resolve)),
+      started: new Promise<void>((resolve) => (markStarted = resolve)),
+      markStarted: () => markStarted(),
+      exited: new Promise<void>((resolve) => (markExited = resolve)),
     };
     this.#relays.push(r);
     let gone = false;
@@ -278,8 +278,8 @@ export class RelayPool {
       for (const f of r.flows.values())
         this.#finish(f, f.bytesIn, f.bytesOut, `${why}: connection closed`);
       r.flows.clear();
-      startedResolve();
-      exitedResolve();
+      markStarted();
+      markExited();
     };
     child.on('message', (m: RelayReport) => this.#onReport(r, m));
     child.on('error', (err) => {
