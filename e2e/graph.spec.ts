@@ -20,7 +20,7 @@ test('the graph shows one Service alone when asked: its frontends and only its p
   await expect(lab.pods('default/my-nginx-')).toHaveCount(0);
   await expect(lab.pods('default/api-')).toHaveCount(3);
 
-  await show.selectOption('');
+  await show.selectOption('*');
   await expect(lab.pods('default/my-nginx-')).toHaveCount(2);
   expect(await page.locator('g.service').count()).toBeGreaterThanOrEqual(2);
 });

@@ -152,7 +152,8 @@ export function parseConfig(
     addresses: addressesFlag(get('addresses', 'auto')),
     backoffScale: flag('fast-backoff') ? 0.1 : 1,
     podEvictionTimeoutMs: eviction * 1000,
-    webDist: resolve(ROOT, 'apps/web/dist'),
+    // Development aid (CONTRIBUTING): a dashboard built elsewhere (`vite build --outDir DIR`).
+    webDist: resolve(env.L4LAB_WEB_DIST ?? resolve(ROOT, 'apps/web/dist')),
     scenariosDir: resolve(ROOT, 'scenarios'),
     logLevel: get('log-level', 'info'),
   };

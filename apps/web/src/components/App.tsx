@@ -13,9 +13,14 @@ import { EditorPane } from './EditorPane.tsx';
 import { GraphView } from './GraphView.tsx';
 import { Header } from './Header.tsx';
 import { Overlays } from './Overlays.tsx';
+import { RecentReasons } from './RecentReasons.tsx';
 import { TrafficControl } from './TrafficControl.tsx';
 
-const selectLook = (s: AppState) => ({ presenter: s.presenter, theme: s.theme });
+const selectLook = (s: AppState) => ({
+  presenter: s.presenter,
+  theme: s.theme,
+  running: [...s.generators.values()].filter((g) => g.state === 'running').length,
+});
 
 export function App() {
   useServerConnection();
@@ -24,7 +29,7 @@ export function App() {
   useManifestCheck();
   useLiveApply();
   useShortcuts();
-  const { presenter, theme } = useAppStore(selectLook);
+  const { presenter, theme, running } = useAppStore(selectLook);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     document.documentElement.classList.toggle('presenter', presenter);
@@ -35,11 +40,23 @@ export function App() {
       <main className="layout">
         {!presenter && <EditorPane />}
         <GraphView />
-        <aside className="side">
-          <TrafficControl />
-          <Distribution />
-        </aside>
-        <Dock />
+        {presenter ? (
+          // A projection: the graph, the split and the latest reasons; the controls fold away.
+          <aside className="side">
+            <Distribution />
+            <RecentReasons />
+            <details className="panel traffic-folded">
+              <summary>Traffic · {running} running</summary>
+              <TrafficControl />
+            </details>
+          </aside>
+        ) : (
+          <aside className="side">
+            <TrafficControl />
+            <Distribution />
+          </aside>
+        )}
+        {!presenter && <Dock />}
       </main>
       <Overlays />
     </div>

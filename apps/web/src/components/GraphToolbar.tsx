@@ -5,6 +5,7 @@ import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
+import { ALL_SERVICES } from './graphFocus.ts';
 
 const selectToolbar = (s: AppState) => ({
   showSystem: s.showSystem,
@@ -18,7 +19,17 @@ function background(): string {
 }
 
 /** Above the graph: rewind banner, Service focus, kube-system toggle, zoom, fit, export. */
-export function GraphToolbar({ graph }: { graph: RefObject<Graph | null> }) {
+export function GraphToolbar({
+  graph,
+  focus: auto,
+  alone,
+}: {
+  graph: RefObject<Graph | null>;
+  /** The Service in focus (chosen, or found from traffic and applies). */
+  focus: string | undefined;
+  /** Whether "auto" shows it alone (every Service does not fit at a readable size). */
+  alone: boolean;
+}) {
   const { showSystem, rewindAt, focus, services } = useAppStore(selectToolbar);
   // The Services the graph can show alone (`ns/name`); a focus on one that is gone shows all.
   const ids = useMemo(
@@ -29,7 +40,7 @@ export function GraphToolbar({ graph }: { graph: RefObject<Graph | null> }) {
         .sort(),
     [services, showSystem],
   );
-  const focused = focus && ids.includes(focus) ? focus : '';
+  const focused = focus === ALL_SERVICES || (focus && ids.includes(focus)) ? focus : '';
   const [error, setError] = useState<string | undefined>(undefined);
   const now = useNow(500);
   const png = () => {
@@ -61,14 +72,15 @@ export function GraphToolbar({ graph }: { graph: RefObject<Graph | null> }) {
       {(ids.length > 1 || focused) && (
         <select
           aria-label="Show Service"
-          title="Show one Service alone, with its frontends, clients and pods"
+          title="auto: every Service while they fit at a readable size, else the one with traffic (or applied last) alone"
           value={focused}
           onChange={(e) => {
             appStore.getState().setGraphFocus(e.target.value || undefined);
             graph.current?.fit();
           }}
         >
-          <option value="">all Services</option>
+          <option value="">{auto && alone ? `auto: ${auto} alone` : 'auto: all Services'}</option>
+          <option value={ALL_SERVICES}>all Services</option>
           {ids.map((id) => (
             <option key={id} value={id}>
               {id}

@@ -1,14 +1,20 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { createGraph, type Graph } from '../graph/createGraph.ts';
 import { graphActions } from '../graph/graphActions.ts';
+import { autoFocus } from '../graph/autoFocus.ts';
 import { buildGraphModel } from '../graph/graphModel.ts';
+import { fitsReadably } from '../graph/layout.ts';
+import { MIN_SCREEN_FONT, SMALLEST_FONT } from '../graph/textSize.ts';
+import { useElementSize } from '../hooks/useElementSize.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
+import type { ClusterMirror } from '../store/clusterMirror.ts';
 import { mirrorAt } from '../store/trafficSlice.ts';
 import { DetailsDrawer } from './DetailsDrawer.tsx';
 import { GraphLegend } from './GraphLegend.tsx';
+import { ALL_SERVICES } from './graphFocus.ts';
 import { GraphToolbar } from './GraphToolbar.tsx';
 
 const selectGraphInput = (s: AppState) => ({
@@ -21,38 +27,95 @@ const selectGraphInput = (s: AppState) => ({
   showSystem: s.showSystem,
   graphFocus: s.graphFocus,
   rewindAt: s.rewindAt,
+  presenter: s.presenter,
+  applied: s.apply.state === 'applied' ? s.apply.lines : EMPTY,
 });
 
-/** The model at the moment shown: now (rates refreshed twice a second) or the rewind cursor. */
-function useGraphModel() {
+const EMPTY: string[] = [];
+
+/** Service ids, oldest first (the last one was created last). */
+function byCreation(cluster: ClusterMirror, shown: readonly { id: string }[]): string[] {
+  const created = new Map<string, string>();
+  for (const s of cluster.services.values())
+    created.set(
+      `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`,
+      s.metadata.creationTimestamp ?? '',
+    );
+  return shown
+    .map((s) => s.id)
+    .sort(
+      (a, b) => (created.get(a) ?? '').localeCompare(created.get(b) ?? '') || a.localeCompare(b),
+    );
+}
+const selectSelection = (s: AppState) => ({ selection: s.selection, rewindAt: s.rewindAt });
+
+/**
+ * The model at the moment shown (now, rates refreshed twice a second, or the rewind cursor), and
+ * the Service in focus. "auto" shows every Service when they fit at a readable size, else the
+ * Service whose traffic runs (or the last applied) alone; "all" always shows every Service.
+ */
+function useGraphModel(size: { width: number; height: number }) {
   const input = useAppStore(selectGraphInput);
   const tick = useNow(500);
   const { cluster, history, mappings, mapped, defaultMode, showSystem, graphFocus, rewindAt } =
     input;
-  const model = useMemo(() => {
+  const minScreenFont = input.presenter ? MIN_SCREEN_FONT.presenter : MIN_SCREEN_FONT.normal;
+  return useMemo(() => {
     const { counters, counterSamples, recent } = appStore.getState();
     const past = rewindAt !== undefined;
     const now = past ? rewindAt : tick;
-    return buildGraphModel({
-      cluster: past ? (mirrorAt(history, rewindAt) ?? cluster) : cluster,
-      counters: past ? undefined : counters,
-      countersBefore: past ? undefined : counterSamples[0],
-      recent,
-      mappings,
-      mapped,
-      showSystem,
-      focus: graphFocus,
-      now,
-      past,
-      defaultMode,
-    });
-  }, [cluster, history, mappings, mapped, defaultMode, showSystem, graphFocus, rewindAt, tick]);
-  return { model, selection: input.selection, rewindAt };
+    const build = (focus: string | undefined) =>
+      buildGraphModel({
+        cluster: past ? (mirrorAt(history, rewindAt) ?? cluster) : cluster,
+        counters: past ? undefined : counters,
+        countersBefore: past ? undefined : counterSamples[0],
+        recent,
+        mappings,
+        mapped,
+        showSystem,
+        focus,
+        now,
+        past,
+        defaultMode,
+      });
+    const explicit = graphFocus === ALL_SERVICES ? undefined : graphFocus;
+    const all = build(explicit);
+    const focus =
+      explicit ?? autoFocus(recent, now, byCreation(cluster, all.services), input.applied);
+    const alone =
+      graphFocus === undefined &&
+      focus !== undefined &&
+      size.width > 0 &&
+      !fitsReadably(all, {
+        width: size.width,
+        height: size.height,
+        minScale: minScreenFont / SMALLEST_FONT,
+        maxScale: 4,
+        focus,
+      });
+    return { model: alone ? build(focus) : all, focus, alone, minScreenFont };
+  }, [
+    cluster,
+    history,
+    mappings,
+    mapped,
+    defaultMode,
+    showSystem,
+    graphFocus,
+    rewindAt,
+    tick,
+    input.applied,
+    size.width,
+    size.height,
+    minScreenFont,
+  ]);
 }
 
 export function GraphView() {
-  const { model, selection, rewindAt } = useGraphModel();
   const hostRef = useRef<HTMLDivElement>(null);
+  const size = useElementSize(hostRef);
+  const { model, focus, alone, minScreenFont } = useGraphModel(size);
+  const { selection, rewindAt } = useAppStore(selectSelection);
   const graphRef = useRef<Graph | null>(null);
 
   useEffect(() => {
@@ -84,15 +147,15 @@ export function GraphView() {
   useEffect(() => {
     const rewind =
       rewindAt === undefined ? undefined : { events: appStore.getState().recent, t: rewindAt };
-    const signature = `${selection}|${rewindAt}|${JSON.stringify(model)}`;
+    const signature = `${selection}|${rewindAt}|${minScreenFont}|${focus}|${JSON.stringify(model)}`;
     if (signature === drawn.current && !rewind) return;
     drawn.current = signature;
-    graphRef.current?.update({ model, selection, rewind });
-  }, [model, selection, rewindAt]);
+    graphRef.current?.update({ model, selection, rewind, minScreenFont, focus });
+  }, [model, selection, rewindAt, minScreenFont, focus]);
 
   return (
     <section className="panel graph-panel" aria-label="Live graph">
-      <GraphToolbar graph={graphRef} />
+      <GraphToolbar graph={graphRef} focus={focus} alone={alone} />
       <div className="graph-body">
         <div className="graph-host" ref={hostRef} data-testid="graph" />
         <DetailsDrawer />

@@ -7,6 +7,7 @@ import { drawEdges } from './drawEdges.ts';
 import {
   drawClients,
   drawFrontends,
+  drawGroups,
   drawLanes,
   drawNodes,
   drawPods,
@@ -14,12 +15,17 @@ import {
   type GraphLayers,
 } from './drawGraph.ts';
 import { createEdgeCard } from './edgeCard.ts';
+import { canvasMeasure, SMALLEST_FONT, type Measure } from './textSize.ts';
 
 export interface GraphProps {
   model: GraphModel;
   selection: string | undefined;
   /** When set, dots show where the connections of `events` were at server time `t`. */
   rewind: { events: readonly ConnectionEvent[]; t: number } | undefined;
+  /** No graph text is drawn smaller than this on screen (px): detail goes first. */
+  minScreenFont: number;
+  /** The Service kept whole when detail must go. */
+  focus: string | undefined;
 }
 
 export interface GraphOptions {
@@ -74,6 +80,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     clients: layer('clients'),
     frontends: layer('frontends'),
     services: layer('services'),
+    groups: layer('groups'),
     pods: layer('pods'),
   };
   const empty = svg
@@ -94,10 +101,11 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     .zoom<SVGSVGElement, unknown>()
     .scaleExtent([0.2, 4])
     .on('zoom', (e: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
-      // A zoom or pan by the user stops the automatic fit (double-click or F brings it back).
+      // A zoom or pan by the user keeps its place until Fit (double-click, F or the button).
       if (e.sourceEvent) userMoved = true;
       transform = { x: e.transform.x, y: e.transform.y, k: e.transform.k };
       viewport.attr('transform', e.transform.toString());
+      svgEl.dataset.scale = e.transform.k.toFixed(3);
       schedule();
     });
   svg.call(zoom).on('dblclick.zoom', () => {
@@ -105,17 +113,18 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     fit();
   });
 
-  /** Scales the whole graph into the panel (never above 1.4:1), unless the user moved it. */
+  /**
+   * The layout is made for the panel at its scale (it fills the panel); fitting applies that
+   * scale. When even the least detail overflows at the readable minimum, the top left shows and
+   * the rest is a pan away.
+   */
   function fit() {
     if (!layout || userMoved) return;
-    const { width, height } = container.getBoundingClientRect();
-    if (width === 0 || height === 0) return;
-    const k = Math.max(0.2, Math.min(1.4, width / layout.width, height / layout.height));
-    const x = Math.max(0, (width - layout.width * k) / 2);
+    const k = layout.scale;
     const current = d3.zoomTransform(svgEl);
-    if (Math.abs(current.k - k) < 0.01 && Math.abs(current.x - x) < 1 && Math.abs(current.y) < 1)
+    if (Math.abs(current.k - k) < 0.001 && Math.abs(current.x) < 1 && Math.abs(current.y) < 1)
       return;
-    svg.call(zoom.transform, d3.zoomIdentity.translate(x, 0).scale(k));
+    svg.call(zoom.transform, d3.zoomIdentity.scale(k));
   }
 
   function tick(now: number) {
@@ -136,10 +145,34 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     render();
   }
 
+  let measure: Measure | undefined;
   function render() {
     if (!props) return;
     const { width, height } = container.getBoundingClientRect();
-    layout = layoutGraph(props.model, width || 900, height || 600);
+    if (!measure) {
+      const css = getComputedStyle(document.documentElement);
+      measure = canvasMeasure({
+        sans: css.getPropertyValue('--sans').trim() || 'sans-serif',
+        mono: css.getPropertyValue('--mono').trim() || 'monospace',
+      });
+    }
+    const minScale = props.minScreenFont / SMALLEST_FONT;
+    const selected = props.selection?.startsWith('Service/')
+      ? props.selection.slice('Service/'.length)
+      : undefined;
+    layout = layoutGraph(props.model, {
+      width: width || 900,
+      height: height || 600,
+      minScale,
+      maxScale: Math.max(minScale * 1.6, 2),
+      focus: props.focus,
+      unfolded: new Set(selected ? [selected] : []),
+      measure,
+    });
+    // Never smaller than readable: zooming out stops at the scale of the smallest text's minimum.
+    zoom.scaleExtent([minScale, Math.max(4, minScale * 3)]);
+    svgEl.dataset.detail = layout.detail;
+    svgEl.dataset.minScale = minScale.toFixed(3);
     const draw = { selection: props.selection, onSelect: options.onSelect };
     svgEl.classList.toggle('past', props.model.past);
     drawLanes(layers.lanes, layout);
@@ -148,6 +181,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     drawClients(layers.clients, layout, draw);
     drawFrontends(layers.frontends, layout, draw);
     drawServices(layers.services, layout, draw);
+    drawGroups(layers.groups, layout);
     drawPods(layers.pods, layout, draw);
     const nothing = props.model.services.length === 0 && props.model.nodes.length === 0;
     empty.style('display', nothing ? 'inline' : 'none');
@@ -172,6 +206,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
       fit();
     },
     zoomBy(factor) {
+      userMoved = true;
       svg.transition().duration(200).call(zoom.scaleBy, factor);
     },
     svg: () => svgEl,

@@ -1,10 +1,12 @@
 import * as d3 from 'd3';
-import type { Placed } from './layout.ts';
+import type { Box, Placed } from './layout.ts';
 
 // Shared pieces of the D3 joins: keyed groups that slide to their place, fade in and fade out.
 
 export type Layer = d3.Selection<SVGGElement, unknown, null, undefined>;
 export type Groups<T> = d3.Selection<SVGGElement, Placed<T>, SVGGElement, unknown>;
+/** Groups of any placed datum (a box with more to it). */
+type Boxes<D extends Box> = d3.Selection<SVGGElement, D, SVGGElement, unknown>;
 
 export interface DrawOptions {
   selection: string | undefined;
@@ -14,7 +16,7 @@ export interface DrawOptions {
 export const MOVE_MS = 450;
 
 /** Moves a group to its box: slides when the position changed, stays put otherwise. */
-export function place<T>(sel: Groups<T>) {
+export function place<D extends Box>(sel: Boxes<D>) {
   sel.each(function move(d) {
     const target = `translate(${d.x},${d.y})`;
     const g = d3.select(this);
@@ -24,7 +26,7 @@ export function place<T>(sel: Groups<T>) {
   });
 }
 
-export function enterAt<T>(sel: Groups<T>, dx: number) {
+export function enterAt<D extends Box>(sel: Boxes<D>, dx: number) {
   return sel
     .attr('transform', (d) => `translate(${d.x + dx},${d.y})`)
     .attr('data-at', (d) => `translate(${d.x},${d.y})`)
@@ -38,26 +40,19 @@ export function enterAt<T>(sel: Groups<T>, dx: number) {
     );
 }
 
-export function exitFade<T>(sel: Groups<T>) {
+export function exitFade<D extends Box>(sel: Boxes<D>) {
   sel.attr('aria-hidden', 'true').attr('aria-label', null);
   sel.transition('fade').duration(MOVE_MS).style('opacity', 0).remove();
 }
 
-export function sized<T>(g: Groups<T>) {
+export function sized<D extends Box>(g: Boxes<D>) {
   g.select('rect')
     .attr('width', (d) => d.w)
     .attr('height', (d) => d.h);
 }
 
-/** Keeps text inside `max` characters, cutting in the middle (pod names differ at the end). */
-export function fit(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const tail = Math.ceil((max - 1) * 0.6);
-  return `${text.slice(0, max - 1 - tail)}…${text.slice(-tail)}`;
-}
-
 /** A keyboard-reachable, clickable group (Enter / Space select it like a click). */
-export function clickable<T>(g: Groups<T>, key: (d: Placed<T>) => string, opts: DrawOptions) {
+export function clickable<D extends Box>(g: Boxes<D>, key: (d: D) => string, opts: DrawOptions) {
   g.attr('tabindex', 0)
     .classed('selected', (d) => opts.selection === key(d))
     .on('click', (_e, d) => opts.onSelect(key(d)))

@@ -2,11 +2,12 @@ import * as d3 from 'd3';
 import type { GraphClient, GraphFrontend, GraphNode, GraphService } from './graphModel.ts';
 import type { GraphLayout, Placed } from './layout.ts';
 import { frontendBadge } from '../format/kube.ts';
+import { frontText, nodeTitle, serviceLines } from './layoutDetail.ts';
+import { keepEnd } from './textSize.ts';
 import {
   clickable,
   enterAt,
   exitFade,
-  fit,
   place,
   sized,
   type DrawOptions,
@@ -14,7 +15,7 @@ import {
   type Layer,
 } from './drawBoxes.ts';
 
-export { drawPods } from './drawPods.ts';
+export { drawGroups, drawPods } from './drawPods.ts';
 export type { DrawOptions, Layer };
 
 export interface GraphLayers {
@@ -24,12 +25,15 @@ export interface GraphLayers {
   clients: Layer;
   frontends: Layer;
   services: Layer;
+  groups: Layer;
   pods: Layer;
 }
 
 export function drawLanes(layer: Layer, layout: GraphLayout) {
   const lanes = [
-    { id: 'clients', x: layout.lanes.clients, text: 'Clients' },
+    ...(layout.clients.length > 0
+      ? [{ id: 'clients', x: layout.lanes.clients, text: 'Clients' }]
+      : []),
     { id: 'frontends', x: layout.lanes.frontends, text: 'Frontends' },
     { id: 'services', x: layout.lanes.services, text: 'Services' },
     { id: 'nodes', x: layout.lanes.nodes, text: 'Nodes · pods' },
@@ -40,7 +44,7 @@ export function drawLanes(layer: Layer, layout: GraphLayout) {
     .join('text')
     .attr('class', 'lane-title')
     .attr('x', (d) => d.x)
-    .attr('y', 26)
+    .attr('y', 22)
     .text((d) => d.text);
 }
 
@@ -77,7 +81,7 @@ export function drawClients(layer: Layer, layout: GraphLayout, opts: DrawOptions
       clickable(s, (d) => (d.item.pod ? `Pod/${d.item.pod}` : `Client/${d.item.ip}`), opts),
     );
   text(g, 'client-ip', 10, 22).text((d) =>
-    fit(d.item.pod ? d.item.pod.split('/')[1]! : d.item.ip, 17),
+    d.item.pod ? keepEnd(d.item.pod.split('/')[1]!, 22) : d.item.label,
   );
 }
 
@@ -89,42 +93,32 @@ export function drawFrontends(layer: Layer, layout: GraphLayout, opts: DrawOptio
     .call(sized)
     .call((s) => clickable(s, (d) => `Service/${d.item.service}`, opts));
   text(g, 'kind', 10, 20).text((d) => frontendBadge(d.item.kind));
-  text(g, 'addr', 44, 20).text((d) => fit(d.item.label.replace(/^(LB|ext) /, ''), 20));
+  text(g, 'addr', 44, 20).text((d) => frontText(d.item));
 }
 
 export function drawServices(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
   const g = join<GraphService>(layer, 'service', layout.services, (d) => d.item.id);
   g.attr('aria-label', (d) => `service ${d.item.id}`)
     .classed('dns-only', (d) => d.item.dnsOnly)
+    .classed('folded', (d) => (d as (typeof layout.services)[number]).folded)
     .call(place)
     .call(sized)
     .call((s) => clickable(s, (d) => `Service/${d.item.id}`, opts));
-  text(g, 'title', 14, 26).text((d) => fit(d.item.name, 19));
-  text(g, 'ns', 0, 26)
+  text(g, 'title', 14, 27).text((d) => d.item.name);
+  text(g, 'ns', 0, 27)
     .attr('x', (d) => d.w - 12)
     .text((d) => d.item.namespace);
-  text(g, 'sub', 14, 48).text((d) => fit(d.item.detail, 29));
+  text(g, 'sub', 14, 48).text((d) => d.item.detail);
   g.each(function lines(d) {
-    const rows = [
-      ...d.item.ports.map((p) => ({ cls: 'port', t: p })),
-      ...d.item.notes.map((n) => ({ cls: 'note', t: n })),
-      ...(d.item.mode
-        ? [
-            {
-              cls: 'mode',
-              t: `mode ${d.item.mode}${d.item.modeFromAnnotation ? ' (annotation)' : ''}`,
-            },
-          ]
-        : []),
-    ];
+    const folded = (d as (typeof layout.services)[number]).folded;
     d3.select(this)
       .selectAll<SVGTextElement, { cls: string; t: string }>('text.line')
-      .data(rows)
+      .data(folded ? [] : serviceLines(d.item))
       .join('text')
       .attr('class', (r) => `line ${r.cls}`)
       .attr('x', 14)
       .attr('y', (_r, i) => 70 + i * 19)
-      .text((r) => fit(r.t, 29));
+      .text((r) => r.t);
   });
 }
 
@@ -135,8 +129,8 @@ export function drawNodes(layer: Layer, layout: GraphLayout, opts: DrawOptions) 
     .call(place)
     .call(sized)
     .call((s) => clickable(s, (d) => `Node/${d.item.name}`, opts));
-  text(g, 'title', 12, 24).text((d) => (d.item.ready ? d.item.name : `${d.item.name} · NotReady`));
-  text(g, 'node-ip', 0, 24)
+  text(g, 'title', 12, 26).text((d) => nodeTitle(d.item));
+  text(g, 'node-ip', 0, 26)
     .attr('x', (d) => d.w - 12)
     .text((d) => d.item.ip);
 }

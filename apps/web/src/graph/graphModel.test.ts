@@ -108,7 +108,7 @@ describe('buildGraphModel', () => {
     const m = buildGraphModel(input([node(1), node(2), node(3), lb], [e]));
     expect(m.clients.map((c) => c.ip)).toEqual(['127.30.0.1']);
     const link = m.edges.find((x) => x.fromLane === 'client');
-    expect(link).toMatchObject({ to: 'default/web|LoadBalancer|127.201.0.1' });
+    expect(link).toMatchObject({ to: 'default/web|LoadBalancer|127.201.0.1|80' });
     expect(link?.rate).toBeCloseTo(0.5, 6);
   });
 
@@ -169,5 +169,36 @@ describe('buildGraphModel', () => {
     expect(pods(mirror)).toEqual(['web-1']);
     // A focus on a Service that is gone shows everything.
     expect(buildGraphModel({ ...input(objects), focus: 'default/gone' }).services).toHaveLength(3);
+  });
+});
+
+describe('picks', () => {
+  it('a Service box lists the endpoint its latest connections got: round robin shows its turns', () => {
+    const svc = service('rr', { clusterIP: '127.100.0.7', ports: [{ port: 80 }] });
+    const events = [1, 2, 3, 1, 2, 3].map(
+      (n, i) =>
+        ({
+          id: `c${i}`,
+          startedAt: 9_000 + i * 10,
+          protocol: 'TCP',
+          client: { ip: '127.30.0.1', port: 40000 + i },
+          frontend: { kind: 'ClusterIP', ip: '127.100.0.7', port: 80 },
+          service: { namespace: 'default', name: 'rr', port: 80 },
+          endpoint: {
+            pod: `default/rr-${n}`,
+            namespace: 'default',
+            ip: '127.150.1.2',
+            port: 80,
+            node: 'node-1',
+          },
+          mode: 'ipvs:rr',
+          reason: `round robin ${n} of 3`,
+          bytesIn: 0,
+          bytesOut: 0,
+          outcome: 'open',
+        }) as ConnectionEvent,
+    );
+    const m = buildGraphModel(input([node(1), svc], events));
+    expect(m.services[0]?.picks).toEqual([1, 2, 3, 1, 2, 3]);
   });
 });

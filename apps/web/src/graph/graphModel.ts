@@ -17,6 +17,8 @@ export interface GraphModel {
   nodes: GraphNode[];
   /** Every drawn link, typed by the lanes it joins. */
   edges: TrafficEdge[];
+  /** `hopKey(LB frontend, node)` -> that node's NodePort frontend for the same Service port. */
+  hops: ReadonlyMap<string, string>;
   /** True when the graph shows a past moment (rewind). */
   past: boolean;
 }
@@ -46,7 +48,7 @@ export const SYSTEM_NAMESPACE = 'kube-system';
 export function buildGraphModel(input: GraphInput): GraphModel {
   const visible = (ns: string) => input.showSystem || ns !== SYSTEM_NAMESPACE;
   const focus = focusOf(input.cluster, input.focus, visible);
-  const { services, frontends, staticEdges } = buildServices(
+  const { services, frontends, staticEdges, hops } = buildServices(
     input,
     visible,
     focus && ((id) => id === focus.id),
@@ -59,6 +61,7 @@ export function buildGraphModel(input: GraphInput): GraphModel {
     services,
     nodes,
     edges: traffic.edges,
+    hops,
     past: input.past,
   };
 }

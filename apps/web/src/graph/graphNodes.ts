@@ -6,6 +6,8 @@ export interface GraphPod {
   id: string;
   namespace: string;
   name: string;
+  /** The controller that made it (`my-nginx-58bbb84dfd`, a ReplicaSet), or '' for a bare pod. */
+  owner: string;
   ip: string;
   node: string;
   health: PodHealth;
@@ -66,6 +68,7 @@ export function buildNodes(
       id: podId(pod),
       namespace: pod.metadata.namespace ?? 'default',
       name: pod.metadata.name,
+      owner: pod.metadata.ownerReferences?.find((o) => o.controller !== false)?.name ?? '',
       ip: pod.status?.podIP ?? '',
       node: nodeName,
       health: podHealth(pod),

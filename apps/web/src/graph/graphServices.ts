@@ -1,18 +1,25 @@
-import type { PortMapping, Service } from '@l4lab/protocol';
+import type { PortMapping, Service, ServicePort } from '@l4lab/protocol';
 import { mappingText, serviceType } from '../format/kube.ts';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
 import type { TrafficEdge } from './graphTraffic.ts';
 
 export type FrontendKind = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalIP';
 
-/** One address a Service listens on: its ClusterIP, a node's NodePort, an LB IP, an externalIP. */
+/**
+ * One address and port a Service listens on: its ClusterIP, a node's NodePort, an LB IP, an
+ * externalIP. A Service with two ports has two of each (scenario 08: one box per port).
+ */
 export interface GraphFrontend {
   id: string;
   kind: FrontendKind;
   service: string;
-  /** `127.96.0.12:80`, `node-1 127.18.0.2:30380` */
+  /** `127.96.0.12:80`, `node-1 :30380`, `LB 127.200.0.1:80`; the port's name after it. */
   label: string;
   node?: string;
+  /** The port it listens on (the nodePort for a NodePort). */
+  port: number;
+  /** The Service port it stands for (`spec.ports[].port`). */
+  servicePort: number;
 }
 
 export interface GraphService {
@@ -29,18 +36,32 @@ export interface GraphService {
   dnsOnly: boolean;
   /** Extra facts: `sessionAffinity: ClientIP`, `externalTrafficPolicy: Local`. */
   notes: string[];
+  /**
+   * The endpoint each of its latest connections got (`2` of `2 of 3`), oldest first: round robin
+   * shows its turns, random and hashing do not (scenario 12).
+   */
+  picks: number[];
 }
 
 export const PROXY_MODE_ANNOTATION = 'l4lab.dev/proxy-mode';
 
 export const serviceId = (s: Service) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
 
-/** The frontend id an event arrived on (see `frontendsOf`). */
-export function frontendId(service: string, kind: FrontendKind, ip: string, node?: string) {
-  if (kind === 'ClusterIP') return `${service}|ClusterIP`;
-  if (kind === 'NodePort') return `${service}|NodePort|${node ?? ip}`;
-  return `${service}|${kind}|${ip}`;
+/** The frontend id an event arrived on (see `frontendsOf`): one per address and listening port. */
+export function frontendId(
+  service: string,
+  kind: FrontendKind,
+  ip: string,
+  port: number,
+  node?: string,
+) {
+  if (kind === 'ClusterIP') return `${service}|ClusterIP|${port}`;
+  if (kind === 'NodePort') return `${service}|NodePort|${node ?? ip}|${port}`;
+  return `${service}|${kind}|${ip}|${port}`;
 }
+
+/** The key of the NodePort a LoadBalancer connection hops through (see `GraphModel.hops`). */
+export const hopKey = (lbFrontend: string, node: string) => `${lbFrontend}@${node}`;
 
 interface Ctx {
   nodes: { name: string; ip: string }[];
@@ -48,9 +69,8 @@ interface Ctx {
   mapped: boolean;
 }
 
-function at(ctx: Ctx, ip: string, ports: number[]): string {
-  const shown = ports.map((p) => (ctx.mapped ? (mappingText(ctx.mappings, ip, p) ?? p) : p));
-  return `${ip}:${shown.join(',')}`;
+function shown(ctx: Ctx, ip: string, port: number): string | number {
+  return ctx.mapped ? (mappingText(ctx.mappings, ip, port) ?? port) : port;
 }
 
 function frontendsOf(svc: Service, id: string, ctx: Ctx): GraphFrontend[] {
@@ -58,58 +78,62 @@ function frontendsOf(svc: Service, id: string, ctx: Ctx): GraphFrontend[] {
   const ports = svc.spec.ports ?? [];
   const ip = svc.spec.clusterIP;
   if (type === 'ExternalName' || !ip || ip === 'None') return [];
-  const list: GraphFrontend[] = [
-    {
-      id: frontendId(id, 'ClusterIP', ip),
+  // With two ports or more, each box says which port it is (`:80 http`, `:8080 metrics`).
+  const named = (p: ServicePort) => (ports.length > 1 && p.name ? ` ${p.name}` : '');
+  const list: GraphFrontend[] = [];
+  for (const p of ports) {
+    list.push({
+      id: frontendId(id, 'ClusterIP', ip, p.port),
       kind: 'ClusterIP',
       service: id,
-      label: at(
-        ctx,
-        ip,
-        ports.map((p) => p.port),
-      ),
-    },
-  ];
-  const nodePorts = ports.flatMap((p) => (p.nodePort ? [p.nodePort] : []));
-  if ((type === 'NodePort' || type === 'LoadBalancer') && nodePorts.length > 0) {
+      label: `${ip}:${shown(ctx, ip, p.port)}${named(p)}`,
+      port: p.port,
+      servicePort: p.port,
+    });
+  }
+  if (type === 'NodePort' || type === 'LoadBalancer') {
     for (const n of ctx.nodes) {
+      for (const p of ports) {
+        if (!p.nodePort) continue;
+        list.push({
+          id: frontendId(id, 'NodePort', n.ip, p.nodePort, n.name),
+          kind: 'NodePort',
+          service: id,
+          node: n.name,
+          label: `${n.name} :${shown(ctx, n.ip, p.nodePort)}${named(p)}`,
+          port: p.nodePort,
+          servicePort: p.port,
+        });
+      }
+    }
+  }
+  const external = [
+    ...(svc.status?.loadBalancer?.ingress ?? []).flatMap((ing) =>
+      ing.ip ? [{ kind: 'LoadBalancer' as const, ip: ing.ip, tag: 'LB ' }] : [],
+    ),
+    ...(svc.spec.externalIPs ?? []).map((eip) => ({
+      kind: 'ExternalIP' as const,
+      ip: eip,
+      tag: 'ext ',
+    })),
+  ];
+  for (const x of external) {
+    for (const p of ports) {
       list.push({
-        id: frontendId(id, 'NodePort', n.ip, n.name),
-        kind: 'NodePort',
+        id: frontendId(id, x.kind, x.ip, p.port),
+        kind: x.kind,
         service: id,
-        node: n.name,
-        label: `${n.name} :${nodePorts
-          .map((p) => (ctx.mapped ? (mappingText(ctx.mappings, n.ip, p) ?? p) : p))
-          .join(',')}`,
+        label: `${x.tag}${x.ip}:${shown(ctx, x.ip, p.port)}${named(p)}`,
+        port: p.port,
+        servicePort: p.port,
       });
     }
   }
-  for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
-    list.push({
-      id: frontendId(id, 'LoadBalancer', ing.ip),
-      kind: 'LoadBalancer',
-      service: id,
-      label: `LB ${at(
-        ctx,
-        ing.ip,
-        ports.map((p) => p.port),
-      )}`,
-    });
-  }
-  for (const eip of svc.spec.externalIPs ?? []) {
-    list.push({
-      id: frontendId(id, 'ExternalIP', eip),
-      kind: 'ExternalIP',
-      service: id,
-      label: `ext ${at(
-        ctx,
-        eip,
-        ports.map((p) => p.port),
-      )}`,
-    });
-  }
   return list;
 }
+
+const lbIps = (svc: Service) =>
+  (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])).join(', ');
 
 function describe(svc: Service, defaultMode: string): GraphService {
   const id = serviceId(svc);
@@ -122,6 +146,8 @@ function describe(svc: Service, defaultMode: string): GraphService {
   if (svc.spec.externalTrafficPolicy === 'Local') notes.push('externalTrafficPolicy: Local');
   if (svc.spec.internalTrafficPolicy === 'Local') notes.push('internalTrafficPolicy: Local');
   if (!dnsOnly && !svc.spec.selector) notes.push('no selector: manual endpoints');
+  // A LoadBalancer's box leads with its external IP; its ClusterIP is still there, inside.
+  if (type === 'LoadBalancer') notes.unshift(`clusterIP ${svc.spec.clusterIP ?? '<pending>'}`);
   return {
     id,
     namespace: svc.metadata.namespace ?? 'default',
@@ -132,12 +158,15 @@ function describe(svc: Service, defaultMode: string): GraphService {
         ? 'ExternalName · DNS only'
         : headless
           ? 'headless · DNS only, no proxy'
-          : `${type} ${svc.spec.clusterIP ?? '<pending>'}`,
+          : type === 'LoadBalancer'
+            ? `LoadBalancer ${lbIps(svc) || '<pending>'}`
+            : `${type} ${svc.spec.clusterIP ?? '<pending>'}`,
     ports: (svc.spec.ports ?? []).map(
       (p) =>
         `${p.name ? `${p.name} ` : ''}${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'} → ${p.targetPort ?? p.port}`,
     ),
     mode: dnsOnly ? '' : (annotated ?? defaultMode),
+    picks: [],
     modeFromAnnotation: annotated !== undefined,
     dnsOnly,
     notes:
@@ -194,11 +223,15 @@ export function buildServices(
   }
   const frontends = list.flatMap((s) => frontendsOf(s, serviceId(s), ctx));
   const staticEdges: TrafficEdge[] = [];
+  const hops = new Map<string, string>();
   for (const f of frontends) {
     staticEdges.push(edge(`${f.id}->svc`, 'frontend', f.id, 'service', f.service));
     if (f.kind === 'LoadBalancer') {
-      for (const n of frontends.filter((x) => x.service === f.service && x.kind === 'NodePort')) {
+      for (const n of frontends) {
+        if (n.service !== f.service || n.kind !== 'NodePort' || n.servicePort !== f.servicePort)
+          continue;
         staticEdges.push(edge(`${f.id}->${n.id}`, 'frontend', f.id, 'frontend', n.id, 'lb'));
+        if (n.node) hops.set(hopKey(f.id, n.node), n.id);
       }
     }
   }
@@ -233,7 +266,7 @@ export function buildServices(
       );
     }
   }
-  return { services, frontends, staticEdges };
+  return { services, frontends, staticEdges, hops };
 }
 
 function edge(

@@ -27,6 +27,10 @@ export interface GraphClient {
   label: string;
 }
 
+/** A Service box shows the endpoints its latest PICKS connections got, within PICKS_MS. */
+const PICKS = 12;
+const PICKS_MS = 10_000;
+
 /** Clients drop out of the graph this long after their last connection. */
 export const CLIENT_TTL_MS = 20_000;
 
@@ -41,7 +45,7 @@ export function podOf(e: ConnectionEvent): string | undefined {
 
 /** The frontend a connection entered through (for LoadBalancer: the LB IP, before the node hop). */
 export const entryOf = (e: ConnectionEvent) =>
-  frontendId(serviceOf(e), e.frontend.kind, e.frontend.ip, e.frontend.node);
+  frontendId(serviceOf(e), e.frontend.kind, e.frontend.ip, e.frontend.port, e.frontend.node);
 
 export const clientOf = (e: ConnectionEvent) => e.client.pod ?? e.client.ip;
 
@@ -109,6 +113,19 @@ export function buildTraffic(
       bad.set(entry, b);
     }
   }
+  // The endpoint each Service's latest connections got, from their reasons (`round robin 2 of 3`).
+  const picks = new Map<string, number[]>();
+  for (let i = input.recent.length - 1; i >= 0; i--) {
+    const e = input.recent[i]!;
+    if (e.startedAt > input.now) continue;
+    if (input.now - e.startedAt > PICKS_MS) break;
+    if (e.outcome !== 'open' || !e.endpoint) continue;
+    const list = picks.get(serviceOf(e)) ?? [];
+    const m = / (\d+) of \d+/.exec(e.reason);
+    if (m && list.length < PICKS) list.unshift(Number(m[1]));
+    picks.set(serviceOf(e), list);
+  }
+  for (const s of services) s.picks = picks.get(s.id) ?? [];
   const fromCounters = counterRates(input);
   let counted = 0;
   if (fromCounters) for (const r of fromCounters.values()) counted += r;

@@ -7,8 +7,12 @@ import type {
   GraphService,
 } from './graphModel.ts';
 import type { Lane } from './graphTraffic.ts';
+import { arrange, type Detail } from './layoutDetail.ts';
+import { FONT, estimateWidth, type Measure } from './textSize.ts';
 
 // Positions of everything, left to right: clients -> frontends -> Services -> nodes with pods.
+// The layout is sized for the canvas it is shown in: it picks the most detail that still fits at
+// a readable scale (semantic zoom), then spreads the lanes over the whole canvas.
 
 export interface Box {
   x: number;
@@ -21,134 +25,150 @@ export interface Placed<T> extends Box {
   item: T;
 }
 
+/** A pod drawn as one row of its owner's group (compact detail). */
+export interface PlacedPod extends Placed<GraphPod> {
+  compact: boolean;
+  /** What the box says: the whole name, or what distinguishes it (`68hvk`, `…84dfd-68hvk`). */
+  label: string;
+}
+
+/** The pods of one owner (ReplicaSet) on one node, under one header (compact detail). */
+export interface PodGroup {
+  id: string;
+  owner: string;
+  node: string;
+  pods: GraphPod[];
+}
+
 export interface GraphLayout {
   width: number;
   height: number;
+  /** The scale that shows all of it (at least the readable minimum; it may then overflow). */
+  scale: number;
+  detail: Detail['name'];
   lanes: { clients: number; frontends: number; services: number; nodes: number };
   clients: Placed<GraphClient>[];
   frontends: Placed<GraphFrontend>[];
-  services: Placed<GraphService>[];
+  services: (Placed<GraphService> & { folded: boolean })[];
   nodes: Placed<GraphNode>[];
-  pods: Placed<GraphPod>[];
+  groups: Placed<PodGroup>[];
+  pods: PlacedPod[];
+  /** Every id an event or edge may name -> the box drawn for it (merged boxes answer for many). */
   byId: Record<Lane, Map<string, Box>>;
+  hops: ReadonlyMap<string, string>;
 }
 
-const TOP = 48;
-const LANE_GAP = 52;
-const CLIENT_W = 140;
-const CLIENT_H = 34;
-const FRONT_W = 196;
-const FRONT_H = 30;
-const FRONT_GAP = 8;
-const SERVICE_W = 244;
-const GROUP_GAP = 26;
-const POD_W = 220;
-const POD_H = 70;
-const POD_GAP = 8;
-const NODE_HEADER = 36;
-const NODE_PAD = 10;
-const NODE_GAP = 18;
-
-export function serviceHeight(s: GraphService): number {
-  return 64 + 19 * (s.ports.length + s.notes.length) + (s.mode ? 19 : 0);
+export interface LayoutOptions {
+  width: number;
+  height: number;
+  /** Below this scale the smallest text is unreadable: detail goes first. */
+  minScale: number;
+  maxScale: number;
+  /** The Service kept whole when detail must go (its traffic runs, or it was applied last). */
+  focus?: string | undefined;
+  /** Services the user unfolded by a click. */
+  unfolded?: ReadonlySet<string>;
+  measure?: Measure;
 }
 
-function extent(boxes: Box[]): number {
-  return boxes.reduce((m, b) => Math.max(m, b.y + b.h), TOP);
-}
+export const TOP = 36;
+const MARGIN = 10;
+const MAX_EXTRA_GAP = 220;
 
-function shiftDown<T extends Box>(boxes: T[], by: number): T[] {
-  return by > 0 ? boxes.map((b) => ({ ...b, y: b.y + by })) : boxes;
-}
-
-function placeNodes(model: GraphModel, x: number, cols: number) {
-  const nodeW = cols * POD_W + (cols - 1) * POD_GAP + 2 * NODE_PAD;
-  const nodes: Placed<GraphNode>[] = [];
-  const pods: Placed<GraphPod>[] = [];
-  let y = TOP;
-  for (const n of model.nodes) {
-    const rows = Math.max(1, Math.ceil(n.pods.length / cols));
-    const h = NODE_HEADER + NODE_PAD + rows * (POD_H + POD_GAP) - POD_GAP + NODE_PAD;
-    nodes.push({ item: n, x, y, w: nodeW, h });
-    n.pods.forEach((item, i) => {
-      pods.push({
-        item,
-        x: x + NODE_PAD + (i % cols) * (POD_W + POD_GAP),
-        y: y + NODE_HEADER + NODE_PAD + Math.floor(i / cols) * (POD_H + POD_GAP),
-        w: POD_W,
-        h: POD_H,
-      });
-    });
-    y += h + NODE_GAP;
+/** Lays the model out at the most detail that fits the canvas at `minScale`, then fills it. */
+export function layoutGraph(model: GraphModel, opts: LayoutOptions): GraphLayout {
+  const measure = opts.measure ?? estimateWidth;
+  const width = Math.max(200, opts.width);
+  const height = Math.max(150, opts.height);
+  let chosen: ReturnType<typeof arrange> | undefined;
+  let fitK = 0;
+  for (const detail of DETAILS) {
+    const a = arrange(model, detail, { ...opts, measure, width, height });
+    const k = Math.min(width / a.width, height / a.height);
+    chosen = a;
+    fitK = k;
+    if (k >= opts.minScale) break;
   }
-  return { nodes, pods, nodeW };
+  const a = chosen!;
+  const scale = Math.min(opts.maxScale, Math.max(opts.minScale, fitK));
+  return spread(a, width / scale, height / scale, scale);
 }
 
-function placeServices(model: GraphModel, fx: number, sx: number) {
-  const frontends: Placed<GraphFrontend>[] = [];
-  const services: Placed<GraphService>[] = [];
-  let y = TOP;
-  for (const s of model.services) {
-    const own = model.frontends.filter((f) => f.service === s.id);
-    const fh = own.length * (FRONT_H + FRONT_GAP) - FRONT_GAP;
-    const sh = serviceHeight(s);
-    const h = Math.max(sh, fh);
-    services.push({ item: s, x: sx, y: y + (h - sh) / 2, w: SERVICE_W, h: sh });
-    own.forEach((item, i) => {
-      const fy = y + (h - fh) / 2 + i * (FRONT_H + FRONT_GAP);
-      frontends.push({ item, x: fx, y: fy, w: FRONT_W, h: FRONT_H });
-    });
-    y += h + GROUP_GAP;
-  }
-  return { frontends, services };
+/** Whether the model fits the canvas at a readable scale at some level of detail. */
+export function fitsReadably(model: GraphModel, opts: LayoutOptions): boolean {
+  const measure = opts.measure ?? estimateWidth;
+  return DETAILS.some((detail) => {
+    const a = arrange(model, detail, { ...opts, measure });
+    return Math.min(opts.width / a.width, opts.height / a.height) >= opts.minScale;
+  });
 }
 
-/** Lays the model out, picking the pod columns per node that fit `width` x `height` best. */
-export function layoutGraph(model: GraphModel, width: number, height: number): GraphLayout {
-  const clientsX = 16;
-  const frontX = clientsX + CLIENT_W + LANE_GAP;
-  const serviceX = frontX + FRONT_W + LANE_GAP;
-  const nodesX = serviceX + SERVICE_W + LANE_GAP;
-  const { frontends, services } = placeServices(model, frontX, serviceX);
-  const left = extent([...frontends, ...services]);
-  let best: ReturnType<typeof placeNodes> | undefined;
-  let bestK = -1;
-  for (const cols of [1, 2, 3, 4]) {
-    const placed = placeNodes(model, nodesX, cols);
-    const w = nodesX + placed.nodeW + 16;
-    const h = Math.max(left, extent(placed.nodes)) + 16;
-    const k = Math.min(width / w, height / h);
-    if (k > bestK + 0.02) {
-      best = placed;
-      bestK = k;
-    }
-    const most = Math.max(0, ...model.nodes.map((n) => n.pods.length));
-    if (cols >= most) break;
+const DETAILS: Detail[] = [
+  { name: 'full', compactPods: false, fold: false, merge: false },
+  { name: 'compact', compactPods: true, fold: false, merge: false },
+  { name: 'folded', compactPods: true, fold: true, merge: false },
+  { name: 'merged', compactPods: true, fold: true, merge: true },
+];
+
+type Arranged = ReturnType<typeof arrange>;
+
+/** Moves the lanes apart and centres each lane, so the drawing covers the canvas. */
+function spread(a: Arranged, worldW: number, worldH: number, scale: number): GraphLayout {
+  const extraW = Math.max(0, worldW - a.width);
+  const gapExtra = Math.min(MAX_EXTRA_GAP, extraW / 3);
+  const left = Math.max(0, (extraW - 3 * gapExtra) / 2);
+  const lanes = {
+    clients: a.lanes.clients + left,
+    frontends: a.lanes.frontends + left + gapExtra,
+    services: a.lanes.services + left + 2 * gapExtra,
+    nodes: a.lanes.nodes + left + 3 * gapExtra,
+  };
+  const h = Math.max(a.height, worldH);
+  const dy = (laneH: number) => Math.max(0, (h - MARGIN - laneH) / 2 - TOP / 2);
+  const move = <T extends Box>(list: T[], dx: number, by: number): T[] =>
+    list.map((b) => ({ ...b, x: b.x + dx, y: b.y + by }));
+  const clients = move(a.clients, left, dy(a.extent.clients));
+  const middle = dy(a.extent.services);
+  const frontends = move(a.frontends, left + gapExtra, middle);
+  const services = move(a.services, left + 2 * gapExtra, middle);
+  const nodeDy = dy(a.extent.nodes);
+  const nodes = move(a.nodes, left + 3 * gapExtra, nodeDy);
+  const groups = move(a.groups, left + 3 * gapExtra, nodeDy);
+  const pods = move(a.pods, left + 3 * gapExtra, nodeDy);
+  const byId: GraphLayout['byId'] = {
+    client: new Map(),
+    frontend: new Map(),
+    service: new Map(),
+    pod: new Map(),
+  };
+  for (const c of clients) byId.client.set(c.item.id, c);
+  for (const [id, to] of a.clientAlias)
+    byId.client.set(
+      id,
+      clients.find((c) => c.item.id === to)!,
+    );
+  for (const f of frontends) byId.frontend.set(f.item.id, f);
+  for (const [id, to] of a.frontendAlias) {
+    const box = frontends.find((f) => f.item.id === to);
+    if (box) byId.frontend.set(id, box);
   }
-  const { nodes, pods, nodeW } = best ?? placeNodes(model, nodesX, 1);
-  const content = Math.max(left, extent(nodes));
-  let clients = model.clients.map((item, i) => ({
-    item,
-    x: clientsX,
-    y: TOP + i * (CLIENT_H + 10),
-    w: CLIENT_W,
-    h: CLIENT_H,
-  }));
-  clients = shiftDown(clients, (content - extent(clients)) / 2);
-  const shift = (content - left) / 2;
-  const fr = shiftDown(frontends, shift);
-  const sv = shiftDown(services, shift);
-  const ids = <T extends { id: string }>(list: Placed<T>[]) =>
-    new Map<string, Box>(list.map((p) => [p.item.id, p]));
+  for (const s of services) byId.service.set(s.item.id, s);
+  for (const p of pods) byId.pod.set(p.item.id, p);
   return {
-    width: nodesX + nodeW + 16,
-    height: Math.max(content, extent(clients)) + 16,
-    lanes: { clients: clientsX, frontends: frontX, services: serviceX, nodes: nodesX },
+    width: Math.max(a.width, worldW),
+    height: h,
+    scale,
+    detail: a.detail,
+    lanes,
     clients,
-    frontends: fr,
-    services: sv,
+    frontends,
+    services,
     nodes,
+    groups,
     pods,
-    byId: { client: ids(clients), frontend: ids(fr), service: ids(sv), pod: ids(pods) },
+    byId,
+    hops: a.hops,
   };
 }
+
+export { FONT };

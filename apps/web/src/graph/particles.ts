@@ -1,5 +1,5 @@
 import type { ConnectionEvent, ConnectionOutcome } from '@l4lab/protocol';
-import { frontendId } from './graphServices.ts';
+import { hopKey } from './graphServices.ts';
 import { clientOf, entryOf, podOf, serviceOf } from './graphTraffic.ts';
 import type { Box, GraphLayout } from './layout.ts';
 import { pointAlong, type Point } from './pointAlong.ts';
@@ -67,7 +67,7 @@ function particleOf(e: ConnectionEvent, start: number): Particle {
     entry: entryOf(e),
     hop:
       e.frontend.kind === 'LoadBalancer' && e.frontend.node
-        ? frontendId(svc, 'NodePort', '', e.frontend.node)
+        ? hopKey(entryOf(e), e.frontend.node)
         : undefined,
     service: svc,
     pod: podOf(e),
@@ -88,7 +88,8 @@ function route(p: Particle, layout: GraphLayout): Point[] | undefined {
   const points = [from, left(entry)];
   if (p.outcome === 'dropped' || p.outcome === 'timeout') return points;
   points.push(right(entry));
-  const hop = p.hop ? layout.byId.frontend.get(p.hop) : undefined;
+  const hopId = p.hop ? layout.hops.get(p.hop) : undefined;
+  const hop = hopId ? layout.byId.frontend.get(hopId) : undefined;
   if (hop) points.push({ x: hop.x - 12, y: hop.y + hop.h / 2 }, right(hop));
   points.push(left(service));
   // Refused at the Service: no endpoint to send it to, back it goes.
@@ -114,7 +115,7 @@ function paint(
   for (const box of [
     layout.byId.service.get(p.service),
     layout.byId.frontend.get(p.entry),
-    p.hop ? layout.byId.frontend.get(p.hop) : undefined,
+    p.hop ? layout.byId.frontend.get(layout.hops.get(p.hop) ?? '') : undefined,
   ]) {
     if (box && x > box.x + 4 && x < box.x + box.w - 4 && y > box.y && y < box.y + box.h)
       return true;

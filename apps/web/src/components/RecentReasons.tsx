@@ -1,0 +1,52 @@
+import type { ConnectionEvent } from '@l4lab/protocol';
+import { useNow } from '../hooks/useNow.ts';
+import { appStore } from '../store/appStore.ts';
+
+/** How many of the latest connections the projector shows. */
+const SHOWN = 5;
+
+/** The latest finished (or refused) connections, newest first: one of each client and Service. */
+function latest(recent: readonly ConnectionEvent[]): ConnectionEvent[] {
+  const out: ConnectionEvent[] = [];
+  for (let i = recent.length - 1; i >= 0 && out.length < SHOWN; i--) {
+    const e = recent[i]!;
+    if (e.outcome === 'open') continue;
+    out.push(e);
+  }
+  return out;
+}
+
+const podName = (e: ConnectionEvent) => e.endpoint?.pod.split('/').pop() ?? '';
+
+/** Presenter mode: why the last few connections went where they went, in large type. */
+export function RecentReasons() {
+  useNow(1000);
+  const events = latest(appStore.getState().recent);
+  return (
+    <section className="panel recent-reasons" aria-label="Latest connections">
+      <h2>Why it went there</h2>
+      {events.length === 0 ? (
+        <p className="muted">No connections yet: start traffic, or curl a Service.</p>
+      ) : (
+        <ol>
+          {events.map((e) => (
+            <li key={e.id} className={`outcome-${e.outcome}`}>
+              <span className="route">
+                {e.service.name}:{e.service.port}
+                {e.endpoint ? (
+                  <>
+                    {' → '}
+                    <b title={e.endpoint.pod}>{podName(e)}</b>
+                  </>
+                ) : (
+                  <b className={`outcome ${e.outcome}`}> {e.outcome}</b>
+                )}
+              </span>
+              <span className="reason">{e.reason}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import type { ConnectionEvent } from '@l4lab/protocol';
+import { serviceOf } from './graphTraffic.ts';
+
+/** How far back traffic decides which Service is in focus. */
+export const FOCUS_WINDOW_MS = 5000;
+
+/**
+ * The Service the graph keeps whole when it must lose detail: the one with the most connections
+ * in the last few seconds, else the one the last apply created or changed, else the newest
+ * (`services` come newest last).
+ */
+export function autoFocus(
+  recent: readonly ConnectionEvent[],
+  now: number,
+  services: readonly string[],
+  appliedLines: readonly string[],
+): string | undefined {
+  const known = new Set(services);
+  const count = new Map<string, number>();
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const e = recent[i]!;
+    if (now - e.startedAt > FOCUS_WINDOW_MS) break;
+    const id = serviceOf(e);
+    if (known.has(id)) count.set(id, (count.get(id) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  for (const [id, n] of count) if (!best || n > count.get(best)!) best = id;
+  if (best) return best;
+  for (const line of appliedLines) {
+    const m = /^service\/(\S+) (created|configured|unchanged)$/.exec(line);
+    const name = m?.[1];
+    if (!name) continue;
+    const id = known.has(`default/${name}`)
+      ? `default/${name}`
+      : services.find((s) => s.endsWith(`/${name}`));
+    if (id) return id;
+  }
+  return services.at(-1);
+}

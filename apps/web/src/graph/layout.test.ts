@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, Pod, Service } from '@l4lab/protocol';
+import { mirrorOf } from '../store/clusterMirror.ts';
+import { buildGraphModel, type GraphInput } from './graphModel.ts';
+import { fitsReadably, layoutGraph } from './layout.ts';
+import { keepEnd, podSuffix, SMALLEST_FONT } from './textSize.ts';
+
+// Addresses: nodes 127.19.0.2-4, pods 127.150.0.0/16, services 127.100.0.0/16 (test ranges).
+
+const node = (n: number): KubeObject =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: `node-${n}` },
+    status: {
+      addresses: [{ type: 'InternalIP', address: `127.19.0.${n + 1}` }],
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  }) as KubeObject;
+
+function service(name: string, spec: Service['spec']): Service {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec };
+}
+
+function pod(owner: string, suffix: string, n: number): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${owner}-${suffix}`,
+      namespace: 'default',
+      labels: { app: owner.replace(/-[a-z0-9]+$/, '') },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: owner, controller: true },
+      ],
+      creationTimestamp: `2026-12-01T00:00:0${n}Z`,
+    },
+    spec: { nodeName: `node-${(n % 3) + 1}`, containers: [{ name: 'nginx', image: 'nginx' }] },
+    status: { phase: 'Running', podIP: `127.150.${(n % 3) + 1}.${n + 2}` },
+  } as Pod;
+}
+
+function input(objects: KubeObject[]): GraphInput {
+  return {
+    cluster: mirrorOf(objects),
+    counters: new Map(),
+    countersBefore: undefined,
+    recent: [],
+    mappings: [],
+    mapped: false,
+    showSystem: false,
+    now: 10_000,
+    past: false,
+    defaultMode: 'iptables',
+  };
+}
+
+/** `count` Services of 3 pods each, each with a NodePort. */
+function lab(count: number): KubeObject[] {
+  const objects: KubeObject[] = [node(1), node(2), node(3)];
+  for (let i = 0; i < count; i++) {
+    const name = `web-${i}`;
+    objects.push(
+      service(name, {
+        type: 'NodePort',
+        clusterIP: `127.100.0.${i + 2}`,
+        selector: { app: name },
+        ports: [{ port: 80, nodePort: 30000 + i }],
+      }),
+    );
+    for (let p = 0; p < 3; p++) objects.push(pod(`${name}-58bbb84dfd`, `x${i}p${p}`, p));
+  }
+  return objects;
+}
+
+const normal = { width: 1000, height: 560, minScale: 11 / SMALLEST_FONT, maxScale: 2 };
+
+describe('layoutGraph', () => {
+  it('shows one Service in full detail and fills the canvas with it', () => {
+    const l = layoutGraph(buildGraphModel(input(lab(1))), normal);
+    expect(l.detail).toBe('full');
+    expect(l.scale).toBeGreaterThanOrEqual(normal.minScale);
+    // The world is as large as the canvas at that scale: nothing is left empty beside it.
+    expect(l.width * l.scale).toBeCloseTo(normal.width, 0);
+    expect(l.height * l.scale).toBeCloseTo(normal.height, 0);
+    expect(l.pods.every((p) => !p.compact)).toBe(true);
+  });
+
+  it('loses detail, never size, as Services are added: compact pods, then folded Services', () => {
+    const details: string[] = [];
+    for (const n of [1, 3, 6, 12]) {
+      const l = layoutGraph(buildGraphModel(input(lab(n))), { ...normal, focus: 'default/web-0' });
+      expect(l.scale).toBeGreaterThanOrEqual(normal.minScale);
+      details.push(l.detail);
+    }
+    expect(details[0]).toBe('full');
+    expect(details.at(-1)).not.toBe('full');
+    const folded = layoutGraph(buildGraphModel(input(lab(12))), {
+      ...normal,
+      focus: 'default/web-0',
+    });
+    // The focus stays whole; a folded Service answers for its frontends with one box.
+    expect(folded.services.find((s) => s.item.id === 'default/web-0')?.folded).toBe(false);
+    if (folded.detail === 'folded' || folded.detail === 'merged') {
+      const other = folded.services.find((s) => s.item.id === 'default/web-5')!;
+      expect(other.folded).toBe(true);
+      const a = folded.byId.frontend.get('default/web-5|ClusterIP|80');
+      const b = folded.byId.frontend.get('default/web-5|NodePort|node-2|30005');
+      expect(a).toBeDefined();
+      expect(a).toBe(b);
+    }
+    expect(fitsReadably(buildGraphModel(input(lab(40))), normal)).toBe(false);
+    expect(fitsReadably(buildGraphModel(input(lab(1))), normal)).toBe(true);
+  });
+
+  it('groups compact pods by owner per node, each row naming what tells it apart', () => {
+    const l = layoutGraph(buildGraphModel(input(lab(6))), { ...normal, focus: 'default/web-0' });
+    const rows = l.pods.filter((p) => p.compact);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.label).toBe(podSuffix(r.item.name, r.item.owner));
+    for (const g of l.groups) expect(new Set(g.item.pods.map((p) => p.owner)).size).toBe(1);
+  });
+});
+
+describe('names', () => {
+  it('keep their end (hash and suffix), where pods differ', () => {
+    expect(keepEnd('my-nginx-nodeport-749fbcdbbd-fwxbq', 20)).toBe('…rt-749fbcdbbd-fwxbq');
+    expect(keepEnd('my-nginx-nodeport-749fbcdbbd-fwxbq', 20).endsWith('749fbcdbbd-fwxbq')).toBe(
+      true,
+    );
+    expect(keepEnd('short', 20)).toBe('short');
+    expect(podSuffix('my-nginx-58bbb84dfd-68hvk', 'my-nginx-58bbb84dfd')).toBe('68hvk');
+    expect(podSuffix('standalone', '')).toBe('standalone');
+  });
+});
+
+describe('frontends', () => {
+  it('one per port, named by the port (scenario 08), and a LoadBalancer box leads with its external IP', () => {
+    const multi = service('multi', {
+      clusterIP: '127.100.0.8',
+      ports: [
+        { name: 'http', port: 80 },
+        { name: 'metrics', port: 8080 },
+      ],
+    });
+    const lb: Service = {
+      ...service('lb', {
+        type: 'LoadBalancer',
+        clusterIP: '127.100.0.9',
+        ports: [{ port: 80, nodePort: 30080 }],
+      }),
+      status: { loadBalancer: { ingress: [{ ip: '127.201.0.1' }] } },
+    };
+    const m = buildGraphModel(input([node(1), multi, lb]));
+    expect(m.frontends.filter((f) => f.service === 'default/multi').map((f) => f.label)).toEqual([
+      '127.100.0.8:80 http',
+      '127.100.0.8:8080 metrics',
+    ]);
+    const box = m.services.find((s) => s.id === 'default/lb')!;
+    expect(box.detail).toBe('LoadBalancer 127.201.0.1');
+    expect(box.notes).toContain('clusterIP 127.100.0.9');
+  });
+});

@@ -1,0 +1,371 @@
+import type {
+  GraphClient,
+  GraphFrontend,
+  GraphModel,
+  GraphNode,
+  GraphPod,
+  GraphService,
+} from './graphModel.ts';
+import type { Box, Placed, PlacedPod, PodGroup } from './layout.ts';
+import { FONT, keepEnd, podSuffix, type Measure } from './textSize.ts';
+import { frontendBadge } from '../format/kube.ts';
+
+// One arrangement of the graph at one level of detail, at its natural size (no stretching).
+
+export interface Detail {
+  name: 'full' | 'compact' | 'folded' | 'merged';
+  /** Pods as one row each under their owner's header, instead of a card each. */
+  compactPods: boolean;
+  /** Services other than the focus as a title only, their frontends merged into one box. */
+  fold: boolean;
+  /** NodePorts of one port merged across nodes; many clients merged into one box. */
+  merge: boolean;
+}
+
+interface Opts {
+  width: number;
+  height: number;
+  focus?: string | undefined;
+  unfolded?: ReadonlySet<string> | undefined;
+  measure: Measure;
+}
+
+const TOP = 36;
+const MARGIN = 10;
+const GAP = 28;
+const CLIENT_H = 34;
+const CLIENT_GAP = 10;
+const FRONT_H = 30;
+const FRONT_GAP = 8;
+const GROUP_GAP = 22;
+const POD_H = 72;
+const POD_GAP = 8;
+const ROW_H = 26;
+const GROUP_HEAD = 24;
+const NODE_HEAD = 40;
+const NODE_PAD = 8;
+const NODE_GAP = 16;
+const LINE = 19;
+// Rates change twice a second: boxes are sized for a wide one, so they do not twitch.
+const RATE_SAMPLE = '00.0 conn/s · 00000 in all';
+const ROW_RATE_SAMPLE = '00.0/s · 00000';
+/** Longest owner name over a compact group; longer ones keep their end (the hash). */
+export const OWNER_MAX = 24;
+/** Longest pod name shown whole; longer ones keep their end. */
+const POD_NAME_MAX = 34;
+
+export function serviceHeight(s: GraphService, folded: boolean): number {
+  if (folded) return 58;
+  return 64 + LINE * serviceLines(s).length;
+}
+
+export function serviceLines(s: GraphService): { cls: string; t: string }[] {
+  return [
+    ...s.ports.map((t) => ({ cls: 'port', t })),
+    ...s.notes.map((t) => ({ cls: 'note', t })),
+    ...(s.picks.length > 1 ? [{ cls: 'picks', t: `picks ${s.picks.join(' ')}` }] : []),
+    ...(s.mode
+      ? [{ cls: 'mode', t: `mode ${s.mode}${s.modeFromAnnotation ? ' (annotation)' : ''}` }]
+      : []),
+  ];
+}
+
+export const rateText = (r: number) => (r < 10 ? r.toFixed(1) : Math.round(r).toString());
+
+export function podLines(p: GraphPod): { sub: string; rate: string } {
+  const sub = `${p.ip || 'no IP'} · ${p.status}${p.restarts > 0 ? ` · ↻${p.restarts}` : ''}`;
+  const rate =
+    p.connections === 0 && p.rate === 0
+      ? 'no connections yet'
+      : `${rateText(p.rate)} conn/s · ${p.connections} in all`;
+  return { sub, rate };
+}
+
+/** A compact row's right-hand text. */
+export const podRowRate = (p: GraphPod) =>
+  p.health !== 'ready' ? p.status : `${rateText(p.rate)}/s · ${p.connections}`;
+
+function mergeFrontends(
+  list: GraphFrontend[],
+  key: (f: GraphFrontend) => string,
+  label: (g: GraphFrontend[]) => string,
+) {
+  const groups = new Map<string, GraphFrontend[]>();
+  for (const f of list) {
+    const k = key(f);
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  const merged: GraphFrontend[] = [];
+  const alias = new Map<string, string>();
+  for (const [k, g] of groups) {
+    if (g.length === 1) {
+      merged.push(g[0]!);
+      continue;
+    }
+    const id = `${k}|merged`;
+    merged.push({ ...g[0]!, id, label: label(g) });
+    for (const f of g) alias.set(f.id, id);
+  }
+  return { merged, alias };
+}
+
+export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
+  const m = opts.measure;
+  const frontendAlias = new Map<string, string>();
+  const clientAlias = new Map<string, string>();
+  const foldedIds = new Set<string>();
+  if (detail.fold) {
+    for (const s of model.services) {
+      if (s.id !== opts.focus && !opts.unfolded?.has(s.id)) foldedIds.add(s.id);
+    }
+  }
+  // Frontends: folded Services get one box for all their addresses; merged NodePorts one per port.
+  let frontends = model.frontends;
+  if (detail.fold) {
+    const r = mergeFrontends(
+      frontends,
+      (f) => (foldedIds.has(f.service) ? `${f.service}|all` : f.id),
+      (g) => [...new Set(g.map((f) => frontendBadge(f.kind)))].join(' · '),
+    );
+    frontends = r.merged;
+    for (const [a, b] of r.alias) frontendAlias.set(a, b);
+  }
+  if (detail.merge) {
+    const r = mergeFrontends(
+      frontends,
+      (f) => (f.kind === 'NodePort' ? `${f.service}|NodePort|*|${f.servicePort}` : f.id),
+      (g) => `${g.length} nodes :${g[0]!.port}`,
+    );
+    frontends = r.merged;
+    for (const [a, b] of r.alias) frontendAlias.set(a, b);
+    for (const [a, b] of frontendAlias) frontendAlias.set(a, r.alias.get(b) ?? b);
+    // The Service's box says its ClusterIP: its frontend box needs only the port.
+    frontends = frontends.map((f) =>
+      f.kind === 'ClusterIP' && !f.id.endsWith('|merged')
+        ? { ...f, label: f.label.replace(/^[^:]+/, '') }
+        : f,
+    );
+  }
+  let clients = model.clients;
+  if (detail.merge && clients.length > 4) {
+    const id = 'clients|merged';
+    const ext = clients.filter((c) => !c.pod).length;
+    const label = `${clients.length} clients${ext ? ` (${ext} external)` : ''}`;
+    for (const c of clients) clientAlias.set(c.id, id);
+    clients = [{ id, ip: '', pod: undefined, label }];
+  }
+
+  // Lane widths from the text they hold.
+  const clientText = (c: GraphClient) => (c.pod ? keepEnd(c.pod.split('/')[1]!, 22) : c.label);
+  // No clients yet: no lane for them (its room goes to the rest).
+  const clientW =
+    clients.length === 0
+      ? 0
+      : Math.max(110, ...clients.map((c) => m(clientText(c), FONT.client, 'mono') + 22));
+  const frontW = Math.max(
+    110,
+    ...frontends.map((f) => 44 + m(frontText(f), FONT.text, 'mono') + 14),
+  );
+  const serviceW = Math.max(
+    180,
+    ...model.services.map((s) => {
+      const head = m(s.name, FONT.title, 'bold') + 16 + m(s.namespace, FONT.badge, 'sans');
+      const lines = foldedIds.has(s.id)
+        ? []
+        : serviceLines(s).map((l) => m(l.t, FONT.text, 'mono'));
+      return 28 + Math.max(head, m(s.detail, FONT.text, 'mono'), ...lines);
+    }),
+  );
+  const fullPodW = Math.max(
+    180,
+    ...model.nodes.flatMap((n) =>
+      n.pods.map((p) => {
+        const l = podLines(p);
+        return (
+          32 +
+          Math.max(
+            m(keepEnd(p.name, POD_NAME_MAX), FONT.podTitle, 'bold'),
+            m(l.sub, FONT.text, 'mono'),
+            m(l.rate.length > RATE_SAMPLE.length ? l.rate : RATE_SAMPLE, FONT.text, 'mono'),
+          ) +
+          12
+        );
+      }),
+    ),
+  );
+  const rowW = Math.max(
+    170,
+    ...model.nodes.flatMap((n) =>
+      n.pods.map(
+        (p) =>
+          28 +
+          m(podSuffix(p.name, p.owner), FONT.text, 'sans') +
+          18 +
+          m(p.health === 'ready' ? ROW_RATE_SAMPLE : podRowRate(p), FONT.text, 'mono') +
+          10,
+      ),
+    ),
+    ...model.nodes.flatMap((n) =>
+      n.pods.map((p) => m(`${keepEnd(p.owner || 'pods', OWNER_MAX)} ×99`, FONT.text, 'sans') + 20),
+    ),
+  );
+
+  const clientsX = MARGIN;
+  const frontX = clientsX + (clientW > 0 ? clientW + GAP : 0);
+  const serviceX = frontX + frontW + GAP;
+  const nodesX = serviceX + serviceW + GAP;
+
+  // Middle lanes: each Service with its frontends beside it.
+  const placedFronts: Placed<GraphFrontend>[] = [];
+  const services: (Placed<GraphService> & { folded: boolean })[] = [];
+  let y = TOP;
+  for (const s of model.services) {
+    const folded = foldedIds.has(s.id);
+    const own = frontends.filter((f) => f.service === s.id);
+    const fh = own.length * (FRONT_H + FRONT_GAP) - FRONT_GAP;
+    const sh = serviceHeight(s, folded);
+    const h = Math.max(sh, fh);
+    services.push({ item: s, x: serviceX, y: y + (h - sh) / 2, w: serviceW, h: sh, folded });
+    own.forEach((item, i) => {
+      const fy = y + (h - fh) / 2 + i * (FRONT_H + FRONT_GAP);
+      placedFronts.push({ item, x: frontX, y: fy, w: frontW, h: FRONT_H });
+    });
+    y += h + GROUP_GAP;
+  }
+  const middle = y - GROUP_GAP;
+
+  // Nodes: the pod columns per node that fit the canvas' shape best.
+  let best: ReturnType<typeof placeNodes> | undefined;
+  let bestK = -1;
+  const most = Math.max(1, ...model.nodes.map((n) => n.pods.length));
+  for (const cols of [1, 2, 3, 4]) {
+    const placed = placeNodes(model.nodes, nodesX, cols, detail.compactPods, {
+      fullPodW,
+      rowW,
+      nodeTitleW: (n) => m(nodeTitle(n), FONT.title, 'bold') + 20 + m(n.ip, FONT.text, 'mono'),
+    });
+    const w = nodesX + placed.width + MARGIN;
+    const h = Math.max(middle, placed.bottom) + MARGIN;
+    const k = Math.min(opts.width / w, opts.height / h);
+    if (k > bestK + 0.02) {
+      best = placed;
+      bestK = k;
+    }
+    if (cols >= most) break;
+  }
+  const nodes = best!;
+
+  const clientsPlaced = clients.map((item, i) => ({
+    item,
+    x: clientsX,
+    y: TOP + i * (CLIENT_H + CLIENT_GAP),
+    w: clientW,
+    h: CLIENT_H,
+  }));
+  const clientsBottom = TOP + clients.length * (CLIENT_H + CLIENT_GAP) - CLIENT_GAP;
+  const height = Math.max(middle, nodes.bottom, clientsBottom) + MARGIN;
+  return {
+    detail: detail.name,
+    width: nodesX + nodes.width + MARGIN,
+    height,
+    lanes: { clients: clientsX, frontends: frontX, services: serviceX, nodes: nodesX },
+    extent: {
+      clients: clientsBottom - TOP,
+      services: middle - TOP,
+      nodes: nodes.bottom - TOP,
+    },
+    clients: clientsPlaced,
+    frontends: placedFronts,
+    services,
+    nodes: nodes.nodes,
+    groups: nodes.groups,
+    pods: nodes.pods,
+    clientAlias,
+    frontendAlias,
+    hops: model.hops,
+  };
+}
+
+/** A frontend box's address text (after its kind badge). */
+export const frontText = (f: GraphFrontend) => f.label.replace(/^(LB|ext) /, '');
+
+export const nodeTitle = (n: GraphNode) => (n.ready ? n.name : `${n.name} · NotReady`);
+
+interface NodeSizes {
+  fullPodW: number;
+  rowW: number;
+  nodeTitleW(n: GraphNode): number;
+}
+
+/** The owner groups of one node's pods, in the order their first pod came. */
+function groupsOf(n: GraphNode): PodGroup[] {
+  const byOwner = new Map<string, PodGroup>();
+  for (const p of n.pods) {
+    const key = p.owner || `pod:${p.id}`;
+    let g = byOwner.get(key);
+    if (!g) {
+      g = { id: `${n.name}|${key}`, owner: p.owner, node: n.name, pods: [] };
+      byOwner.set(key, g);
+    }
+    g.pods.push(p);
+  }
+  return [...byOwner.values()];
+}
+
+function placeNodes(list: GraphNode[], x: number, cols: number, compact: boolean, s: NodeSizes) {
+  const cellW = compact ? s.rowW : s.fullPodW;
+  const inner = cols * cellW + (cols - 1) * POD_GAP;
+  const width = Math.max(inner + 2 * NODE_PAD, ...list.map((n) => s.nodeTitleW(n) + 24));
+  const nodes: Placed<GraphNode>[] = [];
+  const groups: Placed<PodGroup>[] = [];
+  const pods: PlacedPod[] = [];
+  let y = TOP;
+  for (const n of list) {
+    const top = y + NODE_HEAD;
+    let h: number;
+    if (!compact) {
+      const rows = Math.max(1, Math.ceil(n.pods.length / cols));
+      n.pods.forEach((item, i) => {
+        pods.push({
+          item,
+          compact: false,
+          label: keepEnd(item.name, POD_NAME_MAX),
+          x: x + NODE_PAD + (i % cols) * (cellW + POD_GAP),
+          y: top + Math.floor(i / cols) * (POD_H + POD_GAP),
+          w: cellW,
+          h: POD_H,
+        });
+      });
+      h = NODE_HEAD + rows * (POD_H + POD_GAP) - POD_GAP + NODE_PAD;
+    } else {
+      // Groups flow into `cols` columns, each column as tall as it needs.
+      const colY = Array.from({ length: cols }, () => top);
+      for (const g of groupsOf(n)) {
+        const c = colY.indexOf(Math.min(...colY));
+        const gx = x + NODE_PAD + c * (cellW + POD_GAP);
+        const gh = GROUP_HEAD + g.pods.length * ROW_H + 4;
+        groups.push({ item: g, x: gx, y: colY[c]!, w: cellW, h: gh });
+        g.pods.forEach((item, i) => {
+          pods.push({
+            item,
+            compact: true,
+            label: podSuffix(item.name, item.owner),
+            x: gx + 4,
+            y: colY[c]! + GROUP_HEAD + i * ROW_H,
+            w: cellW - 8,
+            h: ROW_H - 3,
+          });
+        });
+        colY[c] = colY[c]! + gh + POD_GAP;
+      }
+      const bottom = Math.max(...colY) - POD_GAP;
+      h = Math.max(NODE_HEAD + 20, bottom - y + NODE_PAD);
+    }
+    if (n.pods.length === 0) h = NODE_HEAD + 20;
+    nodes.push({ item: n, x, y, w: width, h });
+    y += h + NODE_GAP;
+  }
+  return { nodes, groups, pods, width, bottom: y - NODE_GAP };
+}
+
+export type { Box };

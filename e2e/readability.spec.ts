@@ -1,0 +1,167 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { LabPage } from './fixtures/LabPage.ts';
+
+// The graph as a room sees it: every label's on-screen size (font size x the zoom it is drawn
+// at), at 1600x1000 and in presenter mode at 1280x720, with the seeds and with every scenario.
+
+const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
+const scenario = (file: string) => readFileSync(join(SCENARIOS, file), 'utf8');
+
+async function apply(page: Page, files: string[]) {
+  for (const f of files) {
+    const r = await page.request.post('/api/apply', {
+      data: scenario(f),
+      headers: { 'Content-Type': 'application/yaml' },
+    });
+    expect(r.status(), `${f}: ${await r.text()}`).toBe(200);
+  }
+}
+
+/** The smallest on-screen size of any graph label, and which one it is. */
+async function smallestLabel(page: Page) {
+  return page.evaluate(() => {
+    let min = { px: Infinity, text: '' };
+    let count = 0;
+    for (const t of Array.from(document.querySelectorAll<SVGTextElement>('.viewport text'))) {
+      if (!t.textContent || t.closest('[aria-hidden="true"]')) continue;
+      if (getComputedStyle(t).display === 'none') continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 1);
+      count++;
+      if (px < min.px) min = { px, text: t.textContent };
+    }
+    return { ...min, count };
+  });
+}
+
+/** The share of the graph's canvas that its drawn content covers. */
+async function coverage(page: Page) {
+  return page.evaluate(() => {
+    const host = document.querySelector('[data-testid="graph"]')!.getBoundingClientRect();
+    const drawn = document.querySelector('.viewport')!.getBoundingClientRect();
+    const w = Math.max(0, Math.min(host.right, drawn.right) - Math.max(host.left, drawn.left));
+    const h = Math.max(0, Math.min(host.bottom, drawn.bottom) - Math.max(host.top, drawn.top));
+    return (w * h) / (host.width * host.height);
+  });
+}
+
+async function settle(page: Page) {
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
+  // Boxes slide into place in 450 ms.
+  await page.waitForTimeout(900);
+}
+
+async function expectReadable(page: Page, minPx: number, views: string[]) {
+  const show = page.getByRole('combobox', { name: 'Show Service' });
+  for (const view of views) {
+    await show.selectOption(view);
+    await settle(page);
+    const small = await smallestLabel(page);
+    expect(small.count, `labels drawn (${view || 'auto'})`).toBeGreaterThan(5);
+    expect(small.px, `"${small.text}" in view ${view || 'auto'}`).toBeGreaterThanOrEqual(
+      minPx - 0.01,
+    );
+  }
+  await show.selectOption('');
+  await settle(page);
+  expect(await coverage(page)).toBeGreaterThan(0.6);
+}
+
+const SEEDS = [
+  '01-clusterip.yaml',
+  '02-nodeport.yaml',
+  '03-externalname.yaml',
+  '04-loadbalancer.yaml',
+];
+
+test('seeds 01-04 together: no graph label under 11 px at 1600x1000, none under 18 px presenting at 1280x720', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await apply(page, SEEDS);
+  await expect(lab.service('default/my-nginx-lb')).toBeVisible();
+  await expectReadable(page, 11, ['', '*', 'default/my-nginx']);
+
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.keyboard.press('p');
+  await expect(page.locator('html.presenter')).toHaveCount(1);
+  await expectReadable(page, 18, ['', '*', 'default/my-nginx-lb']);
+  await page.keyboard.press('p');
+});
+
+test('every scenario applied: labels stay readable, detail goes instead', async ({ page }) => {
+  test.setTimeout(120_000);
+  const lab = new LabPage(page);
+  await lab.open();
+  const all = readdirSync(SCENARIOS).filter((f) => /^\d\d-.*\.yaml$/.test(f));
+  expect(all.length).toBeGreaterThanOrEqual(12);
+  await apply(page, all);
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
+  await expect(page.locator('g.service')).not.toHaveCount(0);
+  await expectReadable(page, 11, ['*', '']);
+  // With every Service at once, detail went rather than size.
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
+  await settle(page);
+  await expect(page.locator('svg.graph-svg')).not.toHaveAttribute('data-detail', 'full');
+
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.keyboard.press('p');
+  await expectReadable(page, 18, ['*', '']);
+  await page.keyboard.press('p');
+});
+
+test('zoom stays where the user puts it until Fit', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await apply(page, ['01-clusterip.yaml']);
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('default/my-nginx');
+  await expect(lab.pods('default/my-nginx-')).toHaveCount(2);
+  await settle(page);
+  const svg = page.locator('svg.graph-svg');
+  const fitted = Number(await svg.getAttribute('data-scale'));
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await page.waitForTimeout(400);
+  const zoomed = Number(await svg.getAttribute('data-scale'));
+  expect(zoomed).toBeGreaterThan(fitted * 1.2);
+  // The model is redrawn twice a second: the zoom must survive several redraws.
+  await page.waitForTimeout(2500);
+  expect(Number(await svg.getAttribute('data-scale'))).toBeCloseTo(zoomed, 3);
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
+  await expect
+    .poll(async () => Number(await svg.getAttribute('data-scale')))
+    .toBeCloseTo(fitted, 3);
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('');
+});
+
+test('pod names keep what tells them apart, and details open over the graph without shrinking it', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await apply(page, ['01-clusterip.yaml', '02-nodeport.yaml']);
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
+  await expect(lab.pods('default/my-nginx-nodeport-')).toHaveCount(2);
+  // Every drawn pod label is the end of its name (hash and suffix), never its middle cut out.
+  const labels = await page.locator('g.pod').evaluateAll((els) =>
+    els.map((e) => ({
+      id: e.getAttribute('aria-label')!.replace(/^pod [^/]+\//, ''),
+      shown: e.querySelector('text.title')!.textContent!,
+    })),
+  );
+  for (const { id, shown } of labels) {
+    expect(id.endsWith(shown.replace(/^…/, ''))).toBe(true);
+  }
+  const host = page.getByTestId('graph');
+  const before = await host.boundingBox();
+  await lab.pods('default/my-nginx-nodeport-').first().click();
+  await expect(lab.drawer).toBeVisible();
+  expect(await host.boundingBox()).toEqual(before);
+  // The pods stay in view beside the open details.
+  const drawer = (await lab.drawer.boundingBox())!;
+  const pod = (await lab.pods('default/my-nginx-nodeport-').first().boundingBox())!;
+  expect(pod.x).toBeGreaterThan(drawer.x + drawer.width - 1);
+  await page.keyboard.press('Escape');
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('');
+});
