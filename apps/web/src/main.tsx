@@ -5,6 +5,7 @@ import { readItem, readTabs, THEME_KEY } from './persist/storage.ts';
 import { appStore } from './store/appStore.ts';
 import './styles/base.css';
 import './styles/layout.css';
+import './styles/dock.css';
 import './styles/editor.css';
 import './styles/graph.css';
 import './styles/panels.css';

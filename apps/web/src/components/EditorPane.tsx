@@ -5,6 +5,7 @@ import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 import { ApplySummary } from './ApplySummary.tsx';
 import { DeleteButton } from './DeleteButton.tsx';
+import { EditorSplitter } from './EditorSplitter.tsx';
 import { EditorTabs } from './EditorTabs.tsx';
 import { LiveToggle } from './LiveToggle.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
@@ -40,6 +41,7 @@ export function EditorPane() {
       </div>
       <ApplySummary />
       <ProblemsList />
+      <EditorSplitter />
     </section>
   );
 }

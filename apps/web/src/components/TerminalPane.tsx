@@ -2,67 +2,44 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Pod } from '@l4lab/protocol';
 import '@xterm/xterm/css/xterm.css';
 import '../terminal/terminal.css';
-import { execInPod } from '../api/http.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { selectPods } from '../store/selectors.ts';
 import { appStore } from '../store/appStore.ts';
-import { type RunCommand, createTerminal } from '../terminal/createTerminal.ts';
-import { runKubectl } from '../terminal/kubectlConsole.ts';
+import { createTerminal, type TerminalProps } from '../terminal/createTerminal.ts';
+import { CONSOLE_PROMPT, runKubectl } from '../terminal/kubectlConsole.ts';
+import { KUBECTL_CONSOLE, podShell } from '../terminal/podShell.ts';
 
-/** The choice that turns the terminal into l4lab's kubectl console. */
-export const KUBECTL = 'kubectl';
-const KUBECTL_PROPS = {
-  prompt: '$ kubectl ',
-  banner:
-    "\x1b[2m# l4lab's kubectl console (this lab's API; type help). Pick a pod above for its shell.\x1b[0m\r\n",
-};
+const CONSOLE_BANNER =
+  "\x1b[2m# kubectl console (this lab's API; type help). A pod's shell: kubectl exec -it <pod> -- sh\x1b[0m\r\n";
 
 const keyOf = (p: Pod) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 
-const run =
-  (pod: string): RunCommand =>
-  async (command, signal) => {
-    const [ns, name] = pod.split('/') as [string, string];
-    try {
-      return await execInPod(ns, name, command, signal);
-    } catch (err) {
-      return { ok: false, message: signal.aborted ? 'cancelled' : String(err) };
-    }
-  };
-
-/** A pod to start in: the first client-like (not nginx, not kube-system) running pod. */
-function defaultPod(pods: Pod[]): string | undefined {
-  const running = pods.filter((p) => p.status?.podIP && !p.metadata.deletionTimestamp);
-  const client = running.find(
-    (p) =>
-      p.metadata.namespace !== 'kube-system' &&
-      !p.spec.containers.some((c) => /(^|\/)nginx([:@-]|$)/.test(c.image)),
-  );
-  return client ? keyOf(client) : running[0] && keyOf(running[0]);
-}
-
-/** `kubectl exec -it <pod> -- sh`: a terminal running l4lab's built-in tools as the chosen pod. */
+/**
+ * The terminal: the kubectl console by default (the user's machine, as in the tutorials), or a
+ * pod's shell (`kubectl exec -it <pod> -- sh`) when a pod is chosen here, from a pod's details
+ * (Exec), or with `kubectl exec -it`.
+ */
 export function TerminalPane() {
   const pods = useAppStore(selectPods);
-  const [open, setOpen] = useState(true);
-  const [chosen, setChosen] = useState<string | undefined>(undefined);
+  const [target, setTarget] = useState<string>(KUBECTL_CONSOLE);
   const host = useRef<HTMLDivElement>(null);
   const terminal = useRef<ReturnType<typeof createTerminal> | undefined>(undefined);
   const keys = useMemo(() => pods.filter((p) => p.status?.podIP).map(keyOf), [pods]);
-  const pod = chosen ?? defaultPod(pods);
-  const props = useMemo(
+  const isConsole = target === KUBECTL_CONSOLE;
+  const props = useMemo<TerminalProps>(
     () =>
-      pod === KUBECTL ? { pod, run: runKubectl, ...KUBECTL_PROPS } : { pod, run: run(pod ?? '') },
-    [pod],
+      isConsole
+        ? { pod: target, run: runKubectl, prompt: CONSOLE_PROMPT, banner: CONSOLE_BANNER }
+        : { pod: target, run: podShell(target) },
+    [isConsole, target],
   );
 
-  // "Exec" in a pod's details drawer opens the terminal on that pod.
+  // "Exec" in a pod's details drawer, `kubectl exec -it`, and `exit` choose what the terminal runs.
   useEffect(
     () =>
       appStore.subscribe((s, prev) => {
-        if (s.terminalTarget === prev.terminalTarget) return;
-        setChosen(s.terminalTarget.target);
-        setOpen(true);
+        if (s.terminalTarget !== prev.terminalTarget)
+          setTarget(s.terminalTarget.target || KUBECTL_CONSOLE);
       }),
     [],
   );
@@ -75,52 +52,49 @@ export function TerminalPane() {
   }, [props]);
 
   useEffect(() => {
-    if (!open || !host.current) return;
+    if (!host.current) return;
     const t = createTerminal(host.current, latest.current);
     terminal.current = t;
     return () => {
       t.destroy();
       terminal.current = undefined;
     };
-  }, [open]);
+  }, []);
+
+  // A new target (not the first one): the keyboard goes to the terminal, to type there.
+  const shown = useRef(target);
+  useEffect(() => {
+    if (shown.current === target) return;
+    shown.current = target;
+    terminal.current?.focus();
+  }, [target]);
 
   return (
-    <section
-      className={`panel terminal-pane${open ? ' open' : ''}`}
-      aria-label="Terminal"
-      data-testid="terminal"
-    >
+    <section className="terminal-pane" aria-label="Terminal" data-testid="terminal">
       <header>
         <h2>
-          <code>{pod === KUBECTL ? 'kubectl' : 'kubectl exec -it'}</code>
+          <code>{isConsole ? '$ kubectl' : `kubectl exec -it ${target.split('/')[1]} -- sh`}</code>
         </h2>
         <select
           aria-label="Pod to exec into"
-          value={pod ?? ''}
-          onChange={(e) => setChosen(e.target.value || undefined)}
+          value={target}
+          onChange={(e) => setTarget(e.target.value || KUBECTL_CONSOLE)}
         >
-          <option value={KUBECTL}>kubectl console</option>
-          {pod && pod !== KUBECTL && !keys.includes(pod) && (
-            <option value={pod}>{pod} (gone)</option>
-          )}
+          <option value={KUBECTL_CONSOLE}>kubectl console</option>
+          {!isConsole && !keys.includes(target) && <option value={target}>{target} (gone)</option>}
           {keys.map((k) => (
             <option key={k} value={k}>
               {k}
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
-          {open ? 'Hide' : 'Terminal'}
-        </button>
       </header>
-      {open && (
-        <div
-          className="terminal-host"
-          ref={host}
-          onClick={() => terminal.current?.focus()}
-          aria-label={`Terminal in ${pod ?? 'no pod'}`}
-        />
-      )}
+      <div
+        className="terminal-host"
+        ref={host}
+        onClick={() => terminal.current?.focus()}
+        aria-label={isConsole ? 'Terminal: kubectl console' : `Terminal in ${target}`}
+      />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import type { ExecResponse, ExecTraceEntry } from '@l4lab/protocol';
+import { LineEditor } from './lineEditor.ts';
 
 /** What the terminal runs a command with (the exec API); resolves with the result or an error. */
 export type RunCommand = (
@@ -21,7 +22,6 @@ const PROMPT = '/ # ';
 const DIM = '\x1b[2m';
 const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
-const HISTORY_MAX = 200;
 
 /** `\n` -> `\r\n` for the terminal. */
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
@@ -38,8 +38,9 @@ export function traceLine(e: ExecTraceEntry): string {
 }
 
 /**
- * An xterm.js terminal that reads a command line (history with up/down, Ctrl+C, Ctrl+L), runs it in
- * the chosen pod through `run`, and prints stdout, stderr (red) and the trace (dim).
+ * An xterm.js terminal that reads a command line (LineEditor: history with up/down, Ctrl+C, Ctrl+L),
+ * runs it through `run` (a pod's shell, or the kubectl console), and prints stdout, stderr (red)
+ * and the trace (dim). It refits to its element whenever that element's size changes.
  */
 export function createTerminal(el: HTMLElement, initial: TerminalProps) {
   let props = initial;
@@ -54,28 +55,20 @@ export function createTerminal(el: HTMLElement, initial: TerminalProps) {
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(el);
-  const history: string[] = [];
-  let historyAt = 0;
-  let line = '';
+  const editor = new LineEditor();
   let running: AbortController | undefined;
 
   const prompt = () => {
-    line = '';
     term.write(props.pod ? (props.prompt ?? PROMPT) : `${DIM}(choose a pod)${RESET} `);
   };
   const banner = () => {
     const banner =
       props.banner ??
       (props.pod
-        ? `${DIM}# kubectl exec -it -n ${props.pod.replace('/', ' ')} -- sh   (l4lab's built-in tools: type help)${RESET}\r\n`
+        ? `${DIM}# kubectl exec -it -n ${props.pod.replace('/', ' ')} -- sh   (l4lab's built-in tools: type help; exit returns to the console)${RESET}\r\n`
         : '');
     term.write(banner);
     prompt();
-  };
-  const replaceLine = (next: string) => {
-    term.write('\b \b'.repeat(line.length));
-    line = next;
-    term.write(next);
   };
 
   const execute = async (command: string) => {
@@ -96,48 +89,36 @@ export function createTerminal(el: HTMLElement, initial: TerminalProps) {
   };
 
   const onKey = (data: string) => {
-    if (data === '\x03') {
+    if (running && data !== '\x03') return;
+    const input = editor.input(data);
+    if (input.interrupt) {
       // Ctrl+C: stop waiting for the running command (the request is cancelled), or drop the line
       running?.abort();
       running = undefined;
-      term.write('^C\r\n');
-      prompt();
-      return;
     }
-    if (running) return;
-    if (data === '\x0c') {
+    if (input.clear) return term.clear();
+    term.write(input.echo);
+    if (input.interrupt) return prompt();
+    if (!input.echo.endsWith('\n')) return;
+    if (!input.submit || !props.pod) return prompt();
+    if (input.submit === 'clear') {
       term.clear();
-      return;
+      return prompt();
     }
-    if (data === '\r') {
-      term.write('\r\n');
-      const command = line.trim();
-      if (!command || !props.pod) return prompt();
-      if (history.at(-1) !== command) history.push(command);
-      if (history.length > HISTORY_MAX) history.shift();
-      historyAt = history.length;
-      void execute(command);
-      return;
-    }
-    if (data === '\x7f' || data === '\b') {
-      if (line.length > 0) replaceLine(line.slice(0, -1));
-      return;
-    }
-    if (data === '\x1b[A' || data === '\x1b[B') {
-      historyAt = Math.max(0, Math.min(history.length, historyAt + (data === '\x1b[A' ? -1 : 1)));
-      replaceLine(history[historyAt] ?? '');
-      return;
-    }
-    if (data.startsWith('\x1b')) return; // other escape sequences: left/right are not supported
-    // Typed or pasted text: the first line only, without control characters.
-    const text = [...data.split(/\r|\n/)[0]!].filter((c) => c >= ' ').join('');
-    line += text;
-    term.write(text);
+    void execute(input.submit);
   };
   const sub = term.onData(onKey);
-  const resize = new ResizeObserver(() => fit.fit());
+  // Fit only a visible element (a hidden dock tab measures 0 x 0), once per frame.
+  let frame = 0;
+  const refit = () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => {
+      if (el.clientWidth > 0 && el.clientHeight > 0) fit.fit();
+    });
+  };
+  const resize = new ResizeObserver(refit);
   resize.observe(el);
-  fit.fit();
+  refit();
   banner();
 
   return {
@@ -147,6 +128,7 @@ export function createTerminal(el: HTMLElement, initial: TerminalProps) {
       if (!podChanged) return;
       running?.abort();
       running = undefined;
+      editor.line = '';
       term.write('\r\n');
       banner();
     },
@@ -155,6 +137,7 @@ export function createTerminal(el: HTMLElement, initial: TerminalProps) {
     },
     destroy() {
       running?.abort();
+      cancelAnimationFrame(frame);
       resize.disconnect();
       sub.dispose();
       term.dispose();

@@ -1,14 +1,20 @@
 import { checkManifests } from '@l4lab/manifests';
 import type { ExecResponse } from '@l4lab/protocol';
 import { deleteAny, getObject, kubectl } from '../api/actions.ts';
-import { applyManifests, execInPod } from '../api/http.ts';
+import { applyManifests } from '../api/http.ts';
 import { resourceName } from '../format/kube.ts';
 import { appStore } from '../store/appStore.ts';
 import { explain } from './explain.ts';
-import { namespaceFlag, shellWords } from './shellWords.ts';
+import { kubectlExec } from './kubectlExec.ts';
+import { ShellSyntaxError, namespaceFlag, parseCommandList } from './shellWords.ts';
+import { TEXT_TOOLS } from './textTools.ts';
 import type { RunCommand } from './createTerminal.ts';
 
 // `kubectl` in the terminal, backed by l4lab's own API only (no binary of the host is ever run).
+// The console stands for the user's machine: kubectl runs here, wget and nslookup run in pods.
+
+/** The console's prompt: the user types `kubectl get pods` (or `get pods`) after it. */
+export const CONSOLE_PROMPT = '$ ';
 
 const HELP = `l4lab's kubectl console (served by this lab's API, not a kubectl binary):
   kubectl get <resource> [name] [-o wide] [-n ns | -A]      kubectl describe <resource> <name> [-n ns]
@@ -17,7 +23,24 @@ const HELP = `l4lab's kubectl console (served by this lab's API, not a kubectl b
   kubectl scale deployment/<name> --replicas=N [-n ns]
   kubectl explain <resource>[.field...]      (e.g. svc.spec.sessionAffinity)
   kubectl exec <pod> [-n ns] -- <command>    (l4lab's built-in tools: wget, curl, nslookup, nc)
+  kubectl exec -it <pod> -- sh               (that pod's shell in this terminal; exit comes back)
+Output can be piped into grep, head, tail and wc; commands joined with ;, && and ||.
 `;
+
+/** Tools that live in the pods' images, not on the machine kubectl runs from. */
+const POD_TOOLS = new Set([
+  'wget',
+  'curl',
+  'nslookup',
+  'nc',
+  'ping',
+  'dig',
+  'host',
+  'telnet',
+  'printenv',
+  'env',
+  'hostname',
+]);
 
 const PLURAL: Record<string, string> = {
   po: 'pods',
@@ -140,70 +163,84 @@ async function scale(words: string[], ns: string | undefined): Promise<ExecRespo
     : out('', `error: ${r.ok ? '' : r.message}\n`);
 }
 
-async function exec(
-  words: string[],
-  ns: string | undefined,
-  signal: AbortSignal,
-): Promise<ExecResponse> {
+/** One `kubectl ...`: its words without the leading `kubectl`. */
+async function kubectlCommand(words: string[], signal: AbortSignal): Promise<ExecResponse> {
+  // `exec pod -- head -n 1` keeps its own `-n`: flags are read before `--` only.
   const dash = words.indexOf('--');
-  const pod = words.filter((w) => w !== '-it' && w !== '-i' && w !== '-t')[0];
-  if (dash < 0 || !pod || pod === '--')
-    return out('', 'error: usage: kubectl exec <pod> [-n ns] -- <command>\n');
-  const r = await execInPod(
-    ns ?? 'default',
-    pod.replace(/^pods?\//, ''),
-    words.slice(dash + 1).join(' '),
-    signal,
-  );
-  return r.ok ? r.value : out('', `Error from server (NotFound): ${r.message}\n`);
+  const { rest, namespace, all } = namespaceFlag(dash < 0 ? words : words.slice(0, dash));
+  const [verb, ...args] = rest;
+  const nsArgs = all ? ' -A' : namespace ? ` -n ${namespace}` : '';
+  switch (verb) {
+    case undefined:
+    case 'help':
+    case '--help':
+      return out(HELP);
+    case 'get':
+    case 'describe': {
+      const r = await kubectl(`${verb} ${args.join(' ')}${nsArgs}`, signal);
+      return r.ok ? { ...r.value, trace: [] } : out('', `error: ${r.message}\n`);
+    }
+    case 'apply':
+      return args[0] === '-f' ? apply(args[1]) : out('', 'error: must specify -f <tab>\n');
+    case 'delete':
+      return remove(args, namespace);
+    case 'scale':
+      return scale(args, namespace);
+    case 'explain':
+      return args[0]
+        ? { ...explain(args[0]), trace: [] }
+        : out('', 'error: You must specify the type of resource to explain.\n');
+    case 'exec':
+      return kubectlExec(dash < 0 ? args : [...args, ...words.slice(dash)], namespace, signal);
+    default:
+      return out(
+        '',
+        `error: unknown command "${verb}" for "kubectl" (this console knows get, describe, apply, delete, scale, explain, exec; type help)\n`,
+      );
+  }
 }
 
+/** One command of a pipeline: kubectl (with or without the word), or a text filter. */
+async function runCommand(argv: string[], stdin: string, signal: AbortSignal) {
+  const [name = '', ...args] = argv;
+  const tool = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
+  if (tool) return { ...tool(args, stdin), trace: [] };
+  if (name === 'kubectl' || name === 'k') return kubectlCommand(args, signal);
+  if (POD_TOOLS.has(name)) {
+    return out(
+      '',
+      `sh: ${name}: not found (${name} runs inside a pod: choose a pod in the terminal, or kubectl exec <pod> -- ${name} ...)\n`,
+      127,
+    );
+  }
+  return kubectlCommand(argv, signal); // `get pods` is `kubectl get pods`
+}
+
+/**
+ * The console: a command line of kubectl commands, piped into grep / head / tail / wc and joined
+ * with `;`, `&&` and `||`, read with a shell's quoting.
+ */
 export const runKubectl: RunCommand = async (line, signal) => {
   try {
-    const all = shellWords(line);
-    if (all[0] === 'kubectl' || all[0] === 'k') all.shift();
-    const { rest, namespace, all: allNs } = namespaceFlag(all);
-    const [verb, ...args] = rest;
-    const nsArgs = allNs ? ' -A' : namespace ? ` -n ${namespace}` : '';
-    switch (verb) {
-      case undefined:
-      case 'help':
-      case '--help':
-        return { ok: true, value: out(HELP) };
-      case 'get':
-      case 'describe': {
-        const r = await kubectl(`${verb} ${args.join(' ')}${nsArgs}`, signal);
-        return r.ok ? { ok: true, value: { ...r.value, trace: [] } } : r;
+    const items = parseCommandList(line);
+    const result: ExecResponse = { stdout: '', stderr: '', exitCode: 0, trace: [] };
+    for (const { op, pipeline } of items) {
+      if (signal.aborted) break;
+      if ((op === '&&' && result.exitCode !== 0) || (op === '||' && result.exitCode === 0))
+        continue;
+      let stdin = '';
+      for (const [i, argv] of pipeline.entries()) {
+        const r = await runCommand(argv, stdin, signal);
+        result.stderr += r.stderr;
+        result.trace.push(...r.trace);
+        result.exitCode = r.exitCode;
+        if (i === pipeline.length - 1) result.stdout += r.stdout;
+        else stdin = r.stdout;
       }
-      case 'apply':
-        return {
-          ok: true,
-          value:
-            args[0] === '-f' ? await apply(args[1]) : out('', 'error: must specify -f <tab>\n'),
-        };
-      case 'delete':
-        return { ok: true, value: await remove(args, namespace) };
-      case 'scale':
-        return { ok: true, value: await scale(args, namespace) };
-      case 'explain':
-        return {
-          ok: true,
-          value: args[0]
-            ? { ...explain(args[0]), trace: [] }
-            : out('', 'error: You must specify the type of resource to explain.\n'),
-        };
-      case 'exec':
-        return { ok: true, value: await exec(args, namespace, signal) };
-      default:
-        return {
-          ok: true,
-          value: out(
-            '',
-            `error: unknown command "${verb}" for "kubectl" (this console knows get, describe, apply, delete, scale, explain, exec; type help)\n`,
-          ),
-        };
     }
+    return { ok: true, value: result };
   } catch (e) {
+    if (e instanceof ShellSyntaxError) return { ok: true, value: out('', `sh: ${e.message}\n`, 2) };
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
 };

@@ -88,6 +88,22 @@ describe('runShell', () => {
     );
   });
 
+  it('counts with wc like busybox: one count bare, several in columns, files by name', async () => {
+    const p = pod();
+    expect((await run('cat /etc/resolv.conf | wc -l', p)).stdout).toBe('3\n');
+    expect((await run('echo a b c | wc -w', p)).stdout).toBe('3\n');
+    expect((await run('echo hello | wc -c', p)).stdout).toBe('6\n');
+    expect((await run('echo hello | wc', p)).stdout).toBe('        1         1         6\n');
+    await run('echo one > /tmp/a; echo two three > /tmp/b', p);
+    expect((await run('wc -l /tmp/a /tmp/b', p)).stdout).toBe('1 /tmp/a\n1 /tmp/b\n2 total\n');
+    expect(await run('wc -z', p)).toMatchObject({ exitCode: 1 });
+  });
+
+  it('keeps a quoted sh -c line whole: its pipes and && run inside', async () => {
+    expect((await run(`sh -c "env | grep SERVICE_HOST | wc -l"`)).stdout).toBe('1\n');
+    expect((await run(`sh -c 'hostname && echo "a | b"' | grep -c 'a | b'`)).stdout).toBe('1\n');
+  });
+
   it('runs sh -c, variables and exit', async () => {
     expect((await run(`sh -c 'X=1; echo "x=$X"'`)).stdout).toBe('x=1\n');
     expect(await run('echo a; exit 3; echo b')).toMatchObject({ stdout: 'a\n', exitCode: 3 });

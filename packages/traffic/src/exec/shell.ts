@@ -10,6 +10,7 @@ import {
   printenv,
   sleep,
   trueCmd,
+  wc,
 } from './commands/basic.ts';
 import { curl } from './commands/curl.ts';
 import { nc } from './commands/nc.ts';
@@ -44,6 +45,7 @@ export const COMMANDS: Record<string, Command> = {
   cat,
   head,
   grep,
+  wc,
   sleep,
   true: trueCmd,
   false: falseCmd,

@@ -123,6 +123,50 @@ export const grep: Command = async (args, pod, io) => {
   return hits.length > 0 ? 0 : 1;
 };
 
+/** busybox wc: one count alone is printed bare (`3`), several in `%9u` columns; files by name. */
+export const wc: Command = async (args, pod, io) => {
+  const wanted = new Set<string>();
+  const files: string[] = [];
+  for (const a of args) {
+    if (/^-[lwcm]+$/.test(a)) for (const c of a.slice(1)) wanted.add(c === 'm' ? 'c' : c);
+    else if (a.startsWith('-') && a !== '-') {
+      io.err(`wc: invalid option -- '${a[1]}'\nUsage: wc [-cmlwL] [FILE]...\n`);
+      return 1;
+    } else files.push(a);
+  }
+  if (wanted.size === 0) for (const c of 'lwc') wanted.add(c);
+  const countsOf = (text: string): Record<string, number> => ({
+    l: (text.match(/\n/g) ?? []).length,
+    w: text.split(/\s+/).filter(Boolean).length,
+    c: Buffer.byteLength(text),
+  });
+  const line = (counts: Record<string, number>, name: string) => {
+    const shown = [...'lwc'].filter((c) => wanted.has(c)).map((c) => counts[c]!);
+    const cols =
+      shown.length === 1 ? String(shown[0]) : shown.map((n) => String(n).padStart(9)).join(' ');
+    return `${cols}${name ? ` ${name}` : ''}\n`;
+  };
+  if (files.length === 0) {
+    io.out(line(countsOf(io.stdin), ''));
+    return 0;
+  }
+  let code = 0;
+  const total: Record<string, number> = { l: 0, w: 0, c: 0 };
+  for (const f of files) {
+    const text = f === '-' ? io.stdin : readFile(pod, f);
+    if (text === undefined) {
+      io.err(`wc: can't open '${f}': No such file or directory\n`);
+      code = 1;
+      continue;
+    }
+    const counts = countsOf(text);
+    for (const k of 'lwc') total[k]! += counts[k]!;
+    io.out(line(counts, f));
+  }
+  if (files.length > 1) io.out(line(total, 'total'));
+  return code;
+};
+
 export const sleep: Command = async (args, _pod, io) => {
   const s = Number(args[0]);
   if (args.length !== 1 || !Number.isFinite(s) || s < 0) {

@@ -1,0 +1,93 @@
+import type { ExecResponse, Pod } from '@l4lab/protocol';
+import { execInPod } from '../api/http.ts';
+import { appStore } from '../store/appStore.ts';
+import { selectPods } from '../store/selectors.ts';
+import { namespaceFlag, shellQuote } from './shellWords.ts';
+
+// `kubectl exec [-it] <pod> [-n ns] -- <command...>` in the console.
+
+export interface ExecArgs {
+  pod: string;
+  namespace: string | undefined;
+  /** The container's argv, as kubectl passes it (one word per argument, quotes already removed). */
+  command: string[];
+  interactive: boolean;
+}
+
+const USAGE = 'error: usage: kubectl exec [-it] <pod> [-n ns] -- <command>\n';
+const SHELLS = new Set(['sh', '/bin/sh', 'ash', '/bin/ash']);
+
+/** kubectl's flags before `--`, the pod, and the command after it. */
+export function parseExecArgs(words: string[]): ExecArgs | { error: string } {
+  const dash = words.indexOf('--');
+  const before = dash < 0 ? words : words.slice(0, dash);
+  const { rest, namespace } = namespaceFlag(before);
+  let interactive = false;
+  const operands: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i]!;
+    if (/^-[it]+$/.test(w)) interactive ||= w.includes('i');
+    else if (w === '--stdin' || w === '-i=true') interactive = true;
+    else if (w === '-c' || w === '--container') i++;
+    else if (w === '--tty' || w === '-q' || w === '--quiet' || w.startsWith('--container='))
+      continue;
+    else if (w.startsWith('-')) return { error: `error: unknown shorthand flag: '${w}'\n` };
+    else operands.push(w);
+  }
+  const pod = operands[0]?.replace(/^pods?\//, '');
+  if (!pod) return { error: USAGE };
+  if (dash < 0 || operands.length > 1) {
+    return {
+      error:
+        'error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n',
+    };
+  }
+  const command = words.slice(dash + 1);
+  if (command.length === 0)
+    return { error: 'error: you must specify at least one command for the container\n' };
+  return { pod, namespace, command, interactive };
+}
+
+/** `deploy/my-nginx`: the Deployment's first running pod, as kubectl picks one. */
+function podOf(target: string, namespace: string): string | undefined {
+  const m = /^(deploy|deployment|deployments|rs|replicaset|replicasets)(?:\.apps)?\/(.+)$/.exec(
+    target,
+  );
+  if (!m) return target;
+  const running = (p: Pod) =>
+    (p.metadata.namespace ?? 'default') === namespace &&
+    !!p.status?.podIP &&
+    !p.metadata.deletionTimestamp &&
+    p.metadata.name.startsWith(`${m[2]}-`);
+  return selectPods(appStore.getState()).find(running)?.metadata.name;
+}
+
+const out = (stdout: string, stderr = '', exitCode = stderr ? 1 : 0): ExecResponse => ({
+  stdout,
+  stderr,
+  exitCode,
+  trace: [],
+});
+
+/**
+ * Runs the command in the pod. `kubectl exec -it <pod> -- sh` opens that pod's shell in the
+ * terminal, as the real one starts an interactive shell.
+ */
+export async function kubectlExec(
+  words: string[],
+  defaultNamespace: string | undefined,
+  signal: AbortSignal,
+): Promise<ExecResponse> {
+  const a = parseExecArgs(words);
+  if ('error' in a) return out('', a.error);
+  const ns = a.namespace ?? defaultNamespace ?? 'default';
+  const pod = podOf(a.pod, ns);
+  if (!pod) return out('', `Error from server (NotFound): ${a.pod} has no running pod\n`);
+  if (a.command.length === 1 && SHELLS.has(a.command[0]!)) {
+    if (!a.interactive) return out(''); // no stdin: the shell reads nothing and exits
+    appStore.getState().openTerminal(`${ns}/${pod}`);
+    return out('');
+  }
+  const r = await execInPod(ns, pod, a.command.map(shellQuote).join(' '), signal);
+  return r.ok ? r.value : out('', `Error from server (NotFound): ${r.message}\n`);
+}

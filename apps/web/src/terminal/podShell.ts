@@ -1,0 +1,38 @@
+import { execInPod } from '../api/http.ts';
+import { appStore } from '../store/appStore.ts';
+import type { RunCommand } from './createTerminal.ts';
+
+// `kubectl exec -it <pod> -- sh`: command lines run in the pod by the server's built-in shell
+// (busybox ash's grammar: quotes, pipes, &&, ||, ;), which is where the quoting is kept.
+
+/** The terminal's choice for the kubectl console (any other choice is a pod, `namespace/name`). */
+export const KUBECTL_CONSOLE = 'kubectl';
+
+/**
+ * A pod has no kubectl, as on a real cluster: `sh: kubectl: not found`, plus where kubectl runs.
+ */
+export function withKubectlHint(stderr: string): string {
+  return stderr.replace(
+    /^sh: (kubectl|k): not found$/m,
+    '$& (kubectl runs from your machine, not inside the pod: type exit, or choose "kubectl console" in the terminal)',
+  );
+}
+
+/** Runs command lines in `namespace/name`; `exit` leaves the pod's shell for the console. */
+export function podShell(pod: string): RunCommand {
+  const [ns = 'default', name = ''] = pod.split('/');
+  return async (command, signal) => {
+    if (/^exit(\s+\d+)?$/.test(command.trim())) {
+      appStore.getState().openTerminal(KUBECTL_CONSOLE);
+      return { ok: true, value: { stdout: '', stderr: '', exitCode: 0, trace: [] } };
+    }
+    try {
+      const r = await execInPod(ns, name, command, signal);
+      return r.ok
+        ? { ok: true, value: { ...r.value, stderr: withKubectlHint(r.value.stderr) } }
+        : r;
+    } catch (err) {
+      return { ok: false, message: signal.aborted ? 'cancelled' : String(err) };
+    }
+  };
+}
