@@ -12,6 +12,7 @@ import './styles/panels.css';
 import './styles/overlays.css';
 import './styles/light.css';
 import './styles/presenter.css';
+import './styles/distribution.css';
 
 const stored = readTabs();
 if (stored) appStore.getState().restoreTabs(stored.tabs, stored.active);

@@ -1,10 +1,14 @@
 import { useMemo, useState } from 'react';
 import { useAppStore } from '../hooks/useAppStore.ts';
+import { resetCounts, setCountMode, useCountWindow } from '../hooks/useCountWindow.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
+import { snapshotOf, WINDOW_MS, windowStart, type WindowMode } from '../stats/countWindow.ts';
 import { distributions, type ServiceDistribution } from '../stats/distribution.ts';
 import { DistributionBars } from './DistributionBars.tsx';
+import { DistributionVerdict } from './DistributionVerdict.tsx';
+import { seconds } from '../format/duration.ts';
 
 const selectInput = (s: AppState) => ({
   cluster: s.cluster,
@@ -12,82 +16,117 @@ const selectInput = (s: AppState) => ({
   defaultMode: s.server?.proxyMode ?? 'iptables',
 });
 
-function Verdict({ d, by }: { d: ServiceDistribution; by: 'connections' | 'requests' }) {
-  const test = by === 'connections' ? d.connTest : d.reqTest;
-  if (!test) return <p className="verdict muted">Not enough endpoints or counts to test.</p>;
-  const p = test.pValue;
-  const balanced = p >= 0.01;
-  return (
-    <p className={`verdict ${balanced ? 'ok' : 'warn'}`} data-testid="verdict">
-      χ² = {test.statistic.toFixed(1)} (df {test.degreesOfFreedom}), p ={' '}
-      {p < 0.0001 ? p.toExponential(1) : p.toFixed(3)}:{' '}
-      {balanced ? 'consistent with a uniform split' : 'not uniform'}
-      {' (threshold p < 0.01)'}
-      {d.notUniform && <span className="muted"> · expected: {d.notUniform}</span>}
-    </p>
-  );
-}
+type Unit = 'connections' | 'requests';
 
-function ServiceCard({ d }: { d: ServiceDistribution }) {
-  const [by, setBy] = useState<'connections' | 'requests'>('connections');
-  const rows = by === 'connections' ? d.connections : d.requests;
-  const total = rows.reduce((n, r) => n + r.count, 0);
-  const requests = d.requests.reduce((n, r) => n + r.count, 0);
+function ServiceCard({ d, now }: { d: ServiceDistribution; now: number }) {
+  const [unit, setUnit] = useState<Unit>('connections');
+  const split = unit === 'requests' ? d.requests : d.connections;
+  const requests = d.requests?.total ?? 0;
   return (
-    <div className="dist-service" aria-label={`distribution ${d.service}`}>
-      <h3>
-        <span>{d.service}</span>
+    <div className="dist-service" role="group" aria-label={`distribution ${d.service}`}>
+      <h3 className="dist-head">
+        <span className="dist-name">{d.service}</span>
         <span className="seg" role="group" aria-label="count">
-          {(['connections', 'requests'] as const).map((b) => (
-            <button key={b} type="button" aria-pressed={by === b} onClick={() => setBy(b)}>
-              {b}
+          {(['connections', 'requests'] as const).map((u) => (
+            <button key={u} type="button" aria-pressed={unit === u} onClick={() => setUnit(u)}>
+              {u}
             </button>
           ))}
         </span>
       </h3>
-      {by === 'requests' && d.requests.length === 0 ? (
-        <p className="muted small">
-          No generator of this page's lab sends requests to this Service.
-        </p>
+      {split ? (
+        <>
+          <DistributionBars rows={split.rows} total={split.total} />
+          {d.refused > 0 && unit === 'connections' && (
+            <p className="dist-refused">{d.refused} refused or dropped (no endpoint)</p>
+          )}
+          <DistributionVerdict split={split} unit={unit} now={now} expected={d.notUniform} />
+        </>
       ) : (
-        <DistributionBars rows={rows} total={total} />
+        <p className="dist-note">
+          No traffic generator of this page sends requests to this Service.
+        </p>
       )}
-      {d.refused > 0 && by === 'connections' && (
-        <p className="bad small">{d.refused} refused or dropped (no endpoint)</p>
-      )}
-      <Verdict d={d} by={by} />
       {d.keepAlive && (
-        <p className="note small">
-          keep-alive: {requests} requests over {d.requestConnections} connections. kube-proxy
-          balances connections, so requests follow whichever pod their connection landed on.
+        <p className="dist-keepalive">
+          keep-alive: {requests} requests over{' '}
+          {d.requestConnections > 0
+            ? `${d.requestConnections} connections`
+            : 'connections opened earlier'}
+          . kube-proxy balances connections; requests follow the pod their connection landed on.
         </p>
       )}
     </div>
   );
 }
 
-/** Per Service: how its connections (and the generators' requests) spread over its endpoints. */
+function WindowControls({
+  mode,
+  span,
+}: {
+  mode: WindowMode;
+  /** How long the counts cover (ms). */
+  span: number;
+}) {
+  const note =
+    mode === 'reset'
+      ? `${seconds(span)} since reset`
+      : span < WINDOW_MS - 1000
+        ? `${seconds(span)} so far (the page opened then)`
+        : '';
+  return (
+    <div className="dist-window">
+      <span className="seg" role="group" aria-label="window">
+        <button
+          type="button"
+          aria-pressed={mode === 'window'}
+          onClick={() => setCountMode('window')}
+        >
+          last {WINDOW_MS / 1000} s
+        </button>
+        <button type="button" aria-pressed={mode === 'reset'} onClick={() => setCountMode('reset')}>
+          since reset
+        </button>
+      </span>
+      <button type="button" className="dist-reset" onClick={resetCounts}>
+        Reset
+      </button>
+      <span className="dist-span" data-testid="dist-span">
+        {note}
+      </span>
+    </div>
+  );
+}
+
+/** Per Service that exists now: how its connections (and requests) spread over its pods. */
 export function Distribution() {
   const { cluster, showSystem, defaultMode } = useAppStore(selectInput);
   const tick = useNow(1000);
-  const list = useMemo(() => {
-    const { counters, generators } = appStore.getState();
-    return distributions(
+  const { countWindow, mode } = useCountWindow();
+  const { list, span } = useMemo(() => {
+    const now = snapshotOf(appStore.getState(), tick);
+    const start = windowStart(countWindow, mode, tick) ?? now;
+    const list = distributions({
       cluster,
-      counters.values(),
-      generators.values(),
+      now,
+      start,
+      readySince: (service) => countWindow.readySets.get(service)?.since,
       defaultMode,
-      (ns) => showSystem || ns !== 'kube-system',
-    );
-    // `tick` re-reads the counters once a second.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cluster, showSystem, defaultMode, tick]);
+      visible: (ns) => showSystem || ns !== 'kube-system',
+    });
+    return { list, span: Math.min(tick - start.t, mode === 'window' ? WINDOW_MS : Infinity) };
+  }, [cluster, showSystem, defaultMode, tick, countWindow, mode]);
   return (
     <section className="panel distribution" data-testid="distribution" aria-label="Distribution">
       <h2>Distribution</h2>
-      {list.length === 0 && <p className="muted">No connections yet.</p>}
+      <WindowControls mode={mode} span={span} />
+      {list.length === 0 && (
+        <p className="dist-note">
+          No connections {mode === 'window' ? `in the last ${WINDOW_MS / 1000} s` : 'since reset'}.
+        </p>
+      )}
       {list.map((d) => (
-        <ServiceCard key={d.service} d={d} />
+        <ServiceCard key={d.service} d={d} now={tick} />
       ))}
     </section>
   );

@@ -64,3 +64,60 @@ export function chiSquareUniform(counts: readonly number[]): ChiSquare | undefin
   const degreesOfFreedom = counts.length - 1;
   return { statistic, degreesOfFreedom, pValue: gammaQ(degreesOfFreedom / 2, statistic / 2) };
 }
+
+/** Pearson's test needs at least this many expected per endpoint (Cochran's rule). */
+export const MIN_EXPECTED = 5;
+/** A split is called not uniform below this p-value. */
+export const ALPHA = 0.01;
+
+/**
+ * An upper bound on the chance that, of `k` endpoints drawn uniformly `n` times, some endpoint
+ * gets nothing: k·(1 − 1/k)^n (the union bound). A second test beside χ², exact for small counts.
+ */
+export function zeroCountP(k: number, n: number): number {
+  if (k < 2) return 1;
+  return Math.min(1, k * (1 - 1 / k) ** n);
+}
+
+/** The fewest draws after which an endpoint still at 0 is not chance (zeroCountP < alpha). */
+export function drawsToRuleOutZero(k: number, alpha = ALPHA): number {
+  if (k < 2) return 0;
+  return Math.floor(Math.log(alpha / k) / Math.log(1 - 1 / k)) + 1;
+}
+
+export type UniformVerdict =
+  /** Fewer than 2 endpoints: there is no split to test. */
+  | { kind: 'no-split'; endpoints: number }
+  /** Fewer than MIN_EXPECTED per endpoint expected: χ² would not be valid yet. */
+  | { kind: 'too-few'; total: number; more: number }
+  /** p < alpha by χ², or an endpoint got 0 where chance would not leave one empty. */
+  | { kind: 'not-uniform'; test: ChiSquare | undefined; zeroP: number | undefined }
+  /** Enough counts and χ² does not reject, but an endpoint has 0: wait for `more` before calling it. */
+  | { kind: 'undecided'; test: ChiSquare; zeroP: number; more: number }
+  /** χ² finds no evidence against a uniform split (which is not proof of one). */
+  | { kind: 'no-evidence'; test: ChiSquare };
+
+/**
+ * Is this split of counts over endpoints consistent with each endpoint being equally likely?
+ * Pearson's χ² once every endpoint expects at least MIN_EXPECTED; an endpoint at 0 is never
+ * passed: it is either not chance (zeroCountP < alpha) or the verdict waits.
+ */
+export function uniformVerdict(counts: readonly number[], alpha = ALPHA): UniformVerdict {
+  const k = counts.length;
+  if (k < 2) return { kind: 'no-split', endpoints: k };
+  const total = counts.reduce((a, b) => a + b, 0);
+  const hasZero = counts.some((c) => c === 0);
+  const zeroP = hasZero ? zeroCountP(k, total) : undefined;
+  const needed = MIN_EXPECTED * k;
+  if (total < needed) {
+    if (zeroP !== undefined && zeroP < alpha)
+      return { kind: 'not-uniform', test: undefined, zeroP };
+    return { kind: 'too-few', total, more: needed - total };
+  }
+  const test = chiSquareUniform(counts)!;
+  if (test.pValue < alpha || (zeroP !== undefined && zeroP < alpha))
+    return { kind: 'not-uniform', test, zeroP };
+  if (zeroP !== undefined)
+    return { kind: 'undecided', test, zeroP, more: drawsToRuleOutZero(k, alpha) - total };
+  return { kind: 'no-evidence', test };
+}
