@@ -9,13 +9,34 @@ import { LabPage } from './fixtures/LabPage.ts';
 const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
 const scenario = (file: string) => readFileSync(join(SCENARIOS, file), 'utf8');
 
-async function apply(page: Page, files: string[]) {
+interface Applied {
+  kind: string;
+  namespace?: string;
+  name: string;
+  action: string;
+}
+
+/** Applies scenario files; answers what they created (to be deleted after, see `remove`). */
+async function apply(page: Page, files: string[]): Promise<Applied[]> {
+  const created: Applied[] = [];
   for (const f of files) {
     const r = await page.request.post('/api/apply', {
       data: scenario(f),
       headers: { 'Content-Type': 'application/yaml' },
     });
     expect(r.status(), `${f}: ${await r.text()}`).toBe(200);
+    const { results } = (await r.json()) as { results: Applied[] };
+    created.push(...results.filter((x) => x.action === 'created'));
+  }
+  return created;
+}
+
+/** Deletes what `apply` created, namespaced objects first, so later tests find the lab as it was. */
+async function remove(page: Page, created: Applied[]) {
+  const order = [...created].sort((a, b) => Number(!a.namespace) - Number(!b.namespace));
+  for (const o of order) {
+    const path = o.namespace ? `${o.namespace}/${o.name}` : o.name;
+    await page.request.delete(`/api/objects/${o.kind.toLowerCase()}s/${path}`);
   }
 }
 
@@ -97,19 +118,23 @@ test('every scenario applied: labels stay readable, detail goes instead', async 
   await lab.open();
   const all = readdirSync(SCENARIOS).filter((f) => /^\d\d-.*\.yaml$/.test(f));
   expect(all.length).toBeGreaterThanOrEqual(12);
-  await apply(page, all);
-  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
-  await expect(page.locator('g.service')).not.toHaveCount(0);
-  await expectReadable(page, 11, ['*', '']);
-  // With every Service at once, detail went rather than size.
-  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
-  await settle(page);
-  await expect(page.locator('svg.graph-svg')).not.toHaveAttribute('data-detail', 'full');
+  const created = await apply(page, all);
+  try {
+    await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
+    await expect(page.locator('g.service')).not.toHaveCount(0);
+    await expectReadable(page, 11, ['*', '']);
+    // With every Service at once, detail went rather than size.
+    await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
+    await settle(page);
+    await expect(page.locator('svg.graph-svg')).not.toHaveAttribute('data-detail', 'full');
 
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await page.keyboard.press('p');
-  await expectReadable(page, 18, ['*', '']);
-  await page.keyboard.press('p');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.keyboard.press('p');
+    await expectReadable(page, 18, ['*', '']);
+    await page.keyboard.press('p');
+  } finally {
+    await remove(page, created);
+  }
 });
 
 test('zoom stays where the user puts it until Fit', async ({ page }) => {

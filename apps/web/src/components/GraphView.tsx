@@ -2,6 +2,11 @@ import { useEffect, useMemo, useRef } from 'react';
 import { createGraph, type Graph } from '../graph/createGraph.ts';
 import { graphActions } from '../graph/graphActions.ts';
 import { autoFocus } from '../graph/autoFocus.ts';
+import {
+  requestRates,
+  withGeneratorSample,
+  type GeneratorSample,
+} from '../graph/generatorRates.ts';
 import { buildGraphModel } from '../graph/graphModel.ts';
 import { fitsReadably } from '../graph/layout.ts';
 import { MIN_SCREEN_FONT, SMALLEST_FONT } from '../graph/textSize.ts';
@@ -29,9 +34,12 @@ const selectGraphInput = (s: AppState) => ({
   rewindAt: s.rewindAt,
   presenter: s.presenter,
   applied: s.apply.state === 'applied' ? s.apply.lines : EMPTY,
+  appliedAt: s.apply.state === 'applied' ? s.apply.at : 0,
 });
 
 const EMPTY: string[] = [];
+/** The generators' answers as the graph was rebuilt (one graph on the page). */
+const sampled: { history: GeneratorSample[] } = { history: [] };
 
 /** Service ids, oldest first (the last one was created last). */
 function byCreation(cluster: ClusterMirror, shown: readonly { id: string }[]): string[] {
@@ -61,8 +69,9 @@ function useGraphModel(size: { width: number; height: number }) {
     input;
   const minScreenFont = input.presenter ? MIN_SCREEN_FONT.presenter : MIN_SCREEN_FONT.normal;
   return useMemo(() => {
-    const { counters, counterSamples, recent } = appStore.getState();
+    const { counters, counterSamples, recent, generators } = appStore.getState();
     const past = rewindAt !== undefined;
+    const requests = past ? undefined : requestRates(sampled.history, tick);
     const now = past ? rewindAt : tick;
     const build = (focus: string | undefined) =>
       buildGraphModel({
@@ -70,6 +79,8 @@ function useGraphModel(size: { width: number; height: number }) {
         counters: past ? undefined : counters,
         countersBefore: past ? undefined : counterSamples[0],
         recent,
+        generators: past ? undefined : [...generators.values()],
+        requestRates: requests,
         mappings,
         mapped,
         showSystem,
@@ -81,7 +92,8 @@ function useGraphModel(size: { width: number; height: number }) {
     const explicit = graphFocus === ALL_SERVICES ? undefined : graphFocus;
     const all = build(explicit);
     const focus =
-      explicit ?? autoFocus(recent, now, byCreation(cluster, all.services), input.applied);
+      explicit ??
+      autoFocus(recent, now, byCreation(cluster, all.services), input.applied, input.appliedAt);
     const alone =
       graphFocus === undefined &&
       focus !== undefined &&
@@ -105,6 +117,7 @@ function useGraphModel(size: { width: number; height: number }) {
     rewindAt,
     tick,
     input.applied,
+    input.appliedAt,
     size.width,
     size.height,
     minScreenFont,
@@ -130,6 +143,8 @@ export function GraphView() {
     graphRef.current = graph;
     graphActions.attach(graph);
     const unsubscribe = appStore.subscribe((s, prev) => {
+      if (s.generators !== prev.generators)
+        sampled.history = withGeneratorSample(sampled.history, Date.now(), s.generators.values());
       if (s.lastBatch !== prev.lastBatch && s.rewindAt === undefined) {
         graph.animate(s.lastBatch.events);
       }

@@ -41,7 +41,9 @@ export function drawEdges(
   const drawn = edges.flatMap((e) => {
     const from = layout.byId[e.fromLane].get(e.from);
     const to = layout.byId[e.toLane].get(e.to);
-    return from && to ? [{ edge: e, d: curve(from, to, e.style) }] : [];
+    return from && to
+      ? [{ edge: e, d: curve(from, to, e.style), end: { x: to.x, y: to.y + to.h / 2 } }]
+      : [];
   });
   const groups = layer
     .selectAll<SVGGElement, (typeof drawn)[number]>('g.edge')
@@ -59,6 +61,14 @@ export function drawEdges(
     .attr('class', (x) => `edge-line ${x.edge.style}${x.edge.rate > 0 ? ' busy' : ''}`)
     .attr('d', (x) => x.d)
     .attr('stroke-width', (x) => edgeWidth(x.edge.rate));
+  groups
+    .selectAll<SVGTextElement, (typeof drawn)[number]>('text.edge-label')
+    .data((x) => (x.edge.label ? [x] : []))
+    .join('text')
+    .attr('class', 'edge-label')
+    .attr('x', (x) => x.end.x - 8)
+    .attr('y', (x) => x.end.y - 7)
+    .text((x) => x.edge.label ?? '');
   groups
     .select('path.edge-hit')
     .attr('d', (x) => x.d)

@@ -1,8 +1,20 @@
-import type { ConnectionEvent, EndpointCounters, PortMapping } from '@l4lab/protocol';
+import type {
+  ConnectionEvent,
+  EndpointCounters,
+  PortMapping,
+  TrafficStatus,
+} from '@l4lab/protocol';
 import type { Pod } from '@l4lab/protocol';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
 import { buildNodes, podId, type GraphNode } from './graphNodes.ts';
-import { buildServices, type GraphFrontend, type GraphService } from './graphServices.ts';
+import {
+  aliasTarget,
+  buildServices,
+  serviceId,
+  type GraphFrontend,
+  type GraphService,
+} from './graphServices.ts';
+import { addRequests } from './graphRequests.ts';
 import { buildTraffic, type GraphClient, type TrafficEdge } from './graphTraffic.ts';
 
 // What the graph shows, as plain data (D3 draws it; nothing here touches the DOM).
@@ -29,6 +41,9 @@ export interface GraphInput {
   counters: ReadonlyMap<string, EndpointCounters> | undefined;
   countersBefore: { t: number; counters: ReadonlyMap<string, EndpointCounters> } | undefined;
   recent: readonly ConnectionEvent[];
+  /** The traffic generators, and their answers per second per pod (see generatorRates.ts). */
+  generators?: readonly TrafficStatus[] | undefined;
+  requestRates?: ReadonlyMap<string, ReadonlyMap<string, number>> | undefined;
   mappings: readonly PortMapping[];
   mapped: boolean;
   showSystem: boolean;
@@ -51,16 +66,17 @@ export function buildGraphModel(input: GraphInput): GraphModel {
   const { services, frontends, staticEdges, hops } = buildServices(
     input,
     visible,
-    focus && ((id) => id === focus.id),
+    focus && ((id) => focus.ids.has(id)),
   );
   const nodes = buildNodes(input.cluster, visible, focus?.backs);
   const traffic = buildTraffic(input, visible, services, frontends, nodes, staticEdges);
+  const requests = addRequests(input, services, nodes, traffic.edges);
   return {
-    clients: traffic.clients,
+    clients: [...traffic.clients, ...requests.clients],
     frontends,
     services,
     nodes,
-    edges: traffic.edges,
+    edges: requests.edges,
     hops,
     past: input.past,
   };
@@ -71,7 +87,7 @@ function focusOf(
   cluster: ClusterMirror,
   focus: string | undefined,
   visible: (ns: string) => boolean,
-): { id: string; backs: (p: Pod) => boolean } | undefined {
+): { id: string; ids: ReadonlySet<string>; backs: (p: Pod) => boolean } | undefined {
   if (!focus) return undefined;
   const [ns = '', name = ''] = focus.split('/');
   const svc = [...cluster.services.values()].find(
@@ -87,9 +103,17 @@ function focusOf(
         inSlices.add(`${ep.targetRef.namespace ?? ns}/${ep.targetRef.name}`);
   }
   const selector = Object.entries(svc.spec.selector ?? {});
+  // An ExternalName's focus takes in the Service it names: the alias is its whole point.
+  const alias =
+    svc.spec.type === 'ExternalName'
+      ? aliasTarget(svc.spec.externalName, new Set([...cluster.services.values()].map(serviceId)))
+      : undefined;
+  const aliased = alias ? focusOf(cluster, alias, visible) : undefined;
   return {
     id: focus,
+    ids: new Set([focus, ...(alias ? [alias] : [])]),
     backs: (p) =>
+      aliased?.backs(p) === true ||
       inSlices.has(podId(p)) ||
       (selector.length > 0 &&
         (p.metadata.namespace ?? 'default') === ns &&

@@ -17,6 +17,10 @@ export interface GraphPod {
   rate: number;
   /** Connections it received in all (counters; 0 when rewound). */
   connections: number;
+  /** Requests per second the generators got answered by it (keep-alive: more than connections). */
+  requestRate: number;
+  /** Connections to it open now (counters). */
+  open: number;
 }
 
 export interface GraphNode {
@@ -76,6 +80,8 @@ export function buildNodes(
       restarts: podRestarts(pod),
       rate: 0,
       connections: 0,
+      requestRate: 0,
+      open: 0,
     });
   }
   return [...nodes.values()];

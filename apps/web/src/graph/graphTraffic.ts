@@ -11,8 +11,13 @@ export interface TrafficEdge {
   from: string;
   toLane: Lane;
   to: string;
-  /** plain; lb (LB -> node hop); alias (ExternalName CNAME); endpoint / unready (Service -> pod). */
-  style: 'plain' | 'lb' | 'alias' | 'endpoint' | 'unready';
+  /**
+   * plain; lb (LB -> node hop); alias (ExternalName CNAME); endpoint / unready (Service -> pod);
+   * direct (client -> pod through DNS alone: a headless Service).
+   */
+  style: 'plain' | 'lb' | 'alias' | 'endpoint' | 'unready' | 'direct';
+  /** Text drawn beside the line, at its pod end. */
+  label?: string;
   /** Connections per second lately. */
   rate: number;
   /** Lines of the hover card. */

@@ -7,6 +7,7 @@ import type {
   GraphService,
 } from './graphModel.ts';
 import type { Box, Placed, PlacedPod, PodGroup } from './layout.ts';
+import { reachedDirectly, ridesKeepAlive } from './graphRequests.ts';
 import { FONT, keepEnd, podSuffix, type Measure } from './textSize.ts';
 import { frontendBadge } from '../format/kube.ts';
 
@@ -74,16 +75,23 @@ export const rateText = (r: number) => (r < 10 ? r.toFixed(1) : Math.round(r).to
 
 export function podLines(p: GraphPod): { sub: string; rate: string } {
   const sub = `${p.ip || 'no IP'} · ${p.status}${p.restarts > 0 ? ` · ↻${p.restarts}` : ''}`;
-  const rate =
-    p.connections === 0 && p.rate === 0
-      ? 'no connections yet'
-      : `${rateText(p.rate)} conn/s · ${p.connections} in all`;
+  const rate = ridesKeepAlive(p)
+    ? `${rateText(p.requestRate)} req/s over ${p.open} conn`
+    : reachedDirectly(p)
+      ? `${rateText(p.requestRate)} req/s · no proxy`
+      : p.connections === 0 && p.rate === 0
+        ? 'no connections yet'
+        : `${rateText(p.rate)} conn/s · ${p.connections} in all`;
   return { sub, rate };
 }
 
 /** A compact row's right-hand text. */
 export const podRowRate = (p: GraphPod) =>
-  p.health !== 'ready' ? p.status : `${rateText(p.rate)}/s · ${p.connections}`;
+  p.health !== 'ready'
+    ? p.status
+    : ridesKeepAlive(p) || reachedDirectly(p)
+      ? `${rateText(p.requestRate)} req/s`
+      : `${rateText(p.rate)}/s · ${p.connections}`;
 
 function mergeFrontends(
   list: GraphFrontend[],
