@@ -132,6 +132,15 @@ export class TrafficManager {
     return g?.status();
   }
 
+  /** Forgets a generator that no longer runs (its results go with it); a running one stays. */
+  forget(id: string): TrafficStatus | undefined {
+    const g = this.#generators.get(id);
+    if (!g || g.running) return undefined;
+    this.#generators.delete(id);
+    this.#o.onUpdate?.(this.list());
+    return g.status();
+  }
+
   list(): TrafficStatus[] {
     return [...this.#generators.values()].map((g) => g.status());
   }

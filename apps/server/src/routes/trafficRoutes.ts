@@ -29,7 +29,11 @@ export function trafficRoutes(
     }
   });
   r.get('/traffic', (_req, res) => void res.json({ items: traffic.list() }));
-  r.delete('/traffic/:id', function stopTraffic(req, res) {
+  // DELETE stops a running generator (its results stay listed); a stopped or finished one is
+  // forgotten (left out of GET /api/traffic, traffic_status and the next snapshot).
+  r.delete('/traffic/:id', function deleteTraffic(req, res) {
+    const removed = traffic.forget(req.params.id);
+    if (removed) return res.json({ removed });
     const s = traffic.stop(req.params.id);
     if (!s)
       return sendError(

@@ -1,6 +1,12 @@
 import type { ServerInfo } from '@l4lab/protocol';
 import { useAppStore } from '../hooks/useAppStore.ts';
-import { selectConnectionRate, selectHeader } from '../store/selectors.ts';
+import { useNow } from '../hooks/useNow.ts';
+import {
+  connectionRate,
+  keepAliveRequestRate,
+  selectHeader,
+  selectRates,
+} from '../store/selectors.ts';
 import { HeaderButtons } from './HeaderButtons.tsx';
 
 /** `userspace · iptables (random)`, `userspace · ipvs (rr)`. */
@@ -17,14 +23,46 @@ function dataplaneText(server: ServerInfo): string {
   return `${server.dataplane} · ${how}`;
 }
 
-const selectRate = (s: Parameters<typeof selectConnectionRate>[0]) => ({
-  rate: selectConnectionRate(s),
-  sampled: s.sampledTotal,
-});
+const perSecond = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
+
+/** `20 conn/s`, and `· 50 req/s` while keep-alive generators run (re-drawn by the clock). */
+function Rates() {
+  const { rateSamples, generators, sampled } = useAppStore(selectRates);
+  // No frame comes when nothing happens: the clock moves the rate's window on.
+  const now = useNow(250);
+  const rate = connectionRate(rateSamples, now);
+  const requests = keepAliveRequestRate(generators.values());
+  return (
+    <>
+      <span className="fact">
+        <b className="rate" data-testid="conn-rate">
+          {perSecond(rate)}
+        </b>{' '}
+        conn/s
+        {requests !== undefined && (
+          <span title="HTTP requests per second the running generators send: with keep-alive, many ride on one connection">
+            {' · '}
+            <b className="rate" data-testid="request-rate">
+              {perSecond(requests)}
+            </b>{' '}
+            req/s
+          </span>
+        )}
+      </span>
+      {sampled > 0 && (
+        <span
+          className="fact muted"
+          title="Beyond 200 connections per 50 ms frame the server counts connections instead of sending each one: those are in the counters and rates, not drawn as dots"
+        >
+          {sampled} counted, not drawn
+        </span>
+      )}
+    </>
+  );
+}
 
 export function Header() {
   const { server, link, protocolVersionMismatch } = useAppStore(selectHeader);
-  const { rate, sampled } = useAppStore(selectRate);
   return (
     <header className="app-header">
       <h1>l4lab</h1>
@@ -44,20 +82,7 @@ export function Header() {
             )}
           </>
         )}
-        <span className="fact">
-          <b className="rate" data-testid="conn-rate">
-            {rate < 10 ? rate.toFixed(1) : Math.round(rate)}
-          </b>{' '}
-          conn/s
-        </span>
-        {sampled > 0 && (
-          <span
-            className="fact muted"
-            title="Beyond 200 connections per 50 ms frame the server counts connections instead of sending each one: those are in the counters and rates, not drawn as dots"
-          >
-            {sampled} counted, not drawn
-          </span>
-        )}
+        <Rates />
       </div>
       {protocolVersionMismatch && (
         <span className="badge warn" role="status">

@@ -2,19 +2,31 @@ import { useState, type FormEvent } from 'react';
 import { startTraffic } from '../api/http.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { GeneratorList } from './GeneratorList.tsx';
-import { parseTarget, selectSources, selectTargets, targetKey } from './trafficTargets.ts';
+import {
+  defaultTarget,
+  parseTarget,
+  selectSources,
+  selectTargets,
+  targetKey,
+} from './trafficTargets.ts';
+import '../styles/traffic.css';
 
 const OTHER = '__other__';
 const PROTOCOLS = ['http', 'tcp', 'udp'] as const;
 type Protocol = (typeof PROTOCOLS)[number];
 
-/** The first Service an apply created or changed (`service/web created`): the natural next target. */
-function appliedService(lines: string[]): string | undefined {
-  for (const l of lines) {
-    const m = /^service\/(\S+) (created|configured)$/.exec(l);
-    if (m) return m[1];
-  }
-  return undefined;
+/**
+ * The Services an apply created or changed (`service/web created`), then those it left unchanged
+ * (the same scenario applied again): the first one traffic can go to is the natural next target.
+ */
+function appliedServices(lines: string[]): string[] {
+  const services = lines.flatMap((l) => {
+    const m = /^service\/(\S+) (created|configured|unchanged)$/.exec(l);
+    return m ? [{ name: m[1]!, changed: m[2] !== 'unchanged' }] : [];
+  });
+  return [...services.filter((x) => x.changed), ...services.filter((x) => !x.changed)].map(
+    (x) => x.name,
+  );
 }
 
 const num = (set: (n: number) => void) => (e: { target: { value: string } }) =>
@@ -36,20 +48,24 @@ export function TrafficControl() {
   const [keepAlive, setKeepAlive] = useState(false);
   const [perConnection, setPerConnection] = useState(0);
   const [protocol, setProtocol] = useState<Protocol>('http');
-  const [error, setError] = useState<string | undefined>(undefined);
+  /** What went wrong, and for which target: a hint about another target (or none) is stale. */
+  const [error, setError] = useState<{ message: string; target: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
   const keys = targets.map(targetKey);
-  const applied =
-    apply.state === 'applied' && apply.at > chosenAt ? appliedService(apply.lines) : undefined;
-  // (found once its watch event is in, which may come after the apply's answer)
-  const appliedTarget = applied
-    ? targets.find((t) => t.value.startsWith(`${applied}.`))
-    : undefined;
+  const applied = apply.state === 'applied' && apply.at > chosenAt ? apply.lines : [];
+  // (found once its watch event is in, which may come after the apply's answer; an ExternalName
+  // Service has none)
+  const appliedTarget = appliedServices(applied)
+    .map((name) => defaultTarget(targets, name))
+    .find((t) => t !== undefined);
+  const fallback = defaultTarget(targets);
   const selected = appliedTarget
     ? targetKey(appliedTarget)
     : chosen === '' || (chosen !== OTHER && !keys.includes(chosen))
-      ? (keys[0] ?? OTHER)
+      ? fallback
+        ? targetKey(fallback)
+        : OTHER
       : chosen;
   const chosenTarget = targets.find((t) => targetKey(t) === selected);
   const target = chosenTarget ? chosenTarget.value : custom.trim();
@@ -63,10 +79,17 @@ export function TrafficControl() {
         ? 'http'
         : protocol;
   const source = from === 'external' || sources.includes(from) ? from : 'external';
+  // Another target (the first Service applied, another choice): the hint or error is gone for good.
+  if (error && error.target !== target) setError(undefined);
 
   async function start(e: FormEvent) {
     e.preventDefault();
-    if (!target) return setError('Choose a Service or type an address like 127.96.0.12:80.');
+    if (!target) {
+      return setError({
+        message: 'Apply a Service, or type an address like 127.96.0.12:80.',
+        target,
+      });
+    }
     setBusy(true);
     setError(undefined);
     try {
@@ -82,9 +105,10 @@ export function TrafficControl() {
           : {}),
         clients,
       });
-      if (!result.ok) setError(result.message);
+      if (!result.ok) setError({ message: result.message, target });
     } catch (err) {
-      setError(`Cannot reach the server: ${err instanceof Error ? err.message : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      setError({ message: `Cannot reach the server: ${message}`, target });
     } finally {
       setBusy(false);
     }
@@ -111,6 +135,12 @@ export function TrafficControl() {
             <option value={OTHER}>other address…</option>
           </select>
         </label>
+        {chosenTarget && (
+          // the whole address, where a long option is cut by the select's width
+          <p className="target-address" data-testid="target-address">
+            {chosenTarget.value}
+          </p>
+        )}
         {selected === OTHER && (
           <label>
             Address
@@ -211,7 +241,7 @@ export function TrafficControl() {
         </div>
         {error && (
           <p className="bad" role="alert">
-            {error}
+            {error.message}
           </p>
         )}
       </form>

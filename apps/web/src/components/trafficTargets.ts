@@ -1,24 +1,66 @@
+import type { TrafficStatus } from '@l4lab/protocol';
 import type { AppState } from '../store/createAppStore.ts';
 import { selectServices } from '../store/selectors.ts';
+
+/** How an address reaches its Service: its DNS name (the ClusterIP), a node's NodePort, ... */
+export type TargetKind = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'externalIP';
 
 export interface Target {
   /** What the generator is given: a DNS name or an address, with the port. */
   value: string;
+  /** Says which address it is: `web.default:80 (http) · ClusterIP`, `web NodePort node-1 127.18.0.2:30380`. */
   label: string;
   /** The Service port's protocol: a port number can be both TCP and UDP (kube-dns' 53). */
   protocol: 'TCP' | 'UDP';
+  /** The Service, `namespace/name`. */
+  service: string;
+  kind: TargetKind;
+  /** The address the Service's type is about: node-1's NodePort, the LoadBalancer IP, the DNS name. */
+  preferred: boolean;
 }
 
 /** The option's key: the address and the protocol. */
 export const targetKey = (t: Target): string => `${t.value}/${t.protocol}`;
 
-/** `value\tlabel\tprotocol` strings (plain strings keep the selector's shallow comparison stable). */
+const KINDS: readonly TargetKind[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'externalIP'];
+
+/** Tab-separated strings (plain strings keep the selector's shallow comparison stable). */
 export const selectTargets = (s: AppState): string[] =>
-  targetsOf(s).map((t) => `${t.value}\t${t.label}\t${t.protocol}`);
+  targetsOf(s).map((t) =>
+    [t.value, t.label, t.protocol, t.service, t.kind, t.preferred ? 'preferred' : ''].join('\t'),
+  );
 
 export function parseTarget(text: string): Target {
-  const [value = '', label = value, protocol] = text.split('\t');
-  return { value, label, protocol: protocol === 'UDP' ? 'UDP' : 'TCP' };
+  const [value = '', label = value, protocol, service = '', kind, preferred] = text.split('\t');
+  return {
+    value,
+    label,
+    protocol: protocol === 'UDP' ? 'UDP' : 'TCP',
+    service,
+    kind: KINDS.find((k) => k === kind) ?? 'ClusterIP',
+    preferred: preferred === 'preferred',
+  };
+}
+
+/**
+ * The target to offer: of the Service named `service` (as an apply prints it), or of the first
+ * Service. Its type decides: NodePort -> node-1:nodePort, LoadBalancer -> its external IP:port
+ * (once assigned), otherwise its DNS name.
+ */
+export function defaultTarget(targets: readonly Target[], service?: string): Target | undefined {
+  const first =
+    service === undefined ? targets[0] : targets.find((t) => t.service.endsWith(`/${service}`));
+  if (!first) return undefined;
+  return targets.find((t) => t.service === first.service && t.preferred) ?? first;
+}
+
+/** A generator's name on its card: the label of its target (port and port name included). */
+export function generatorName(
+  g: Pick<TrafficStatus, 'target' | 'protocol'>,
+  targets: readonly Target[],
+): string {
+  const protocol = g.protocol === 'udp' ? 'UDP' : 'TCP';
+  return targets.find((t) => t.value === g.target && t.protocol === protocol)?.label ?? g.target;
 }
 
 /** Every address of every visible Service: DNS name (ClusterIP), NodePorts, LB IPs, externalIPs. */
@@ -33,38 +75,57 @@ function targetsOf(s: AppState): Target[] {
     const ns = svc.metadata.namespace ?? 'default';
     if (svc.spec.type === 'ExternalName' || (!s.showSystem && ns === 'kube-system')) return [];
     const name = svc.metadata.name;
+    const service = `${ns}/${name}`;
+    const type = svc.spec.type ?? 'ClusterIP';
     return (svc.spec.ports ?? []).flatMap((p) => {
       const protocol = (p.protocol ?? 'TCP') === 'UDP' ? 'UDP' : 'TCP';
-      const proto = protocol === 'UDP' ? ' UDP' : '';
+      // `:80 UDP (dns)`: the port, its protocol when not TCP, its name when it has one
+      const port = (n: number) =>
+        `:${n}${protocol === 'UDP' ? ' UDP' : ''}${p.name ? ` (${p.name})` : ''}`;
+      const at = (kind: TargetKind, value: string, label: string, preferred: boolean): Target => ({
+        value,
+        label,
+        protocol,
+        service,
+        kind,
+        preferred,
+      });
+      const headless = svc.spec.clusterIP === 'None';
       const list: Target[] = [
-        {
-          value: `${name}.${ns}.svc.cluster.local:${p.port}`,
-          label: `${name}.${ns}:${p.port}${proto}${svc.spec.clusterIP === 'None' ? ' (headless)' : ''}`,
-          protocol,
-        },
+        at(
+          'ClusterIP',
+          `${name}.${ns}.svc.cluster.local:${p.port}`,
+          `${name}.${ns}${port(p.port)} · ${headless ? 'headless' : 'ClusterIP'}`,
+          type !== 'NodePort' && type !== 'LoadBalancer',
+        ),
       ];
-      if (p.nodePort) {
-        for (const n of nodes) {
-          list.push({
-            value: `${n.ip}:${p.nodePort}`,
-            label: `${name} NodePort ${n.name} ${n.ip}:${p.nodePort}${proto}`,
-            protocol,
-          });
-        }
+      const nodePort = p.nodePort;
+      if (nodePort) {
+        nodes.forEach((n, i) =>
+          list.push(
+            at(
+              'NodePort',
+              `${n.ip}:${nodePort}`,
+              `${name} NodePort ${n.name} ${n.ip}${port(nodePort)}`,
+              type === 'NodePort' && i === 0,
+            ),
+          ),
+        );
       }
-      for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
-        list.push({
-          value: `${ing.ip}:${p.port}`,
-          label: `${name} LoadBalancer ${ing.ip}:${p.port}${proto}`,
-          protocol,
-        });
-      }
+      (svc.status?.loadBalancer?.ingress ?? []).forEach((ing, i) =>
+        list.push(
+          at(
+            'LoadBalancer',
+            `${ing.ip}:${p.port}`,
+            `${name} LoadBalancer ${ing.ip}${port(p.port)}`,
+            type === 'LoadBalancer' && i === 0,
+          ),
+        ),
+      );
       for (const ip of svc.spec.externalIPs ?? []) {
-        list.push({
-          value: `${ip}:${p.port}`,
-          label: `${name} externalIP ${ip}:${p.port}${proto}`,
-          protocol,
-        });
+        list.push(
+          at('externalIP', `${ip}:${p.port}`, `${name} externalIP ${ip}${port(p.port)}`, false),
+        );
       }
       return list;
     });

@@ -85,11 +85,9 @@ export function reduceServerMessage(
     }
     case 'connection_events':
       return connectionFrame(s, msg, now);
-    case 'traffic_status': {
-      const generators = new Map(s.generators);
-      for (const g of msg.generators) generators.set(g.id, g);
-      return { generators };
-    }
+    case 'traffic_status':
+      // the server's whole list: a generator it forgot (DELETE of a stopped one) leaves it
+      return { generators: generatorMap(msg.generators) };
     case 'port_mappings':
       return { mappings: msg.mappings };
     case 'apply_result':
