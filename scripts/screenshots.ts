@@ -1,5 +1,6 @@
 // `npm run screenshots`: starts a lab, applies the seed scenarios, runs traffic and writes the
-// README's screenshots into docs/ (Chromium at 1600x1000, the dashboard as a user sees it).
+// README's screenshots into docs/ (Chromium at 1600x1000, the dashboard as a user sees it; the
+// presenter at 1280x720, a projector's size).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -48,7 +49,10 @@ try {
   await traffic(lab, `${lab.nodeIPs[1]}:30380`, 20);
   const lbIP = lab.lbPool.replace(/0\/24$/, '1');
   await traffic(lab, `${lbIP}:80`, 30);
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
   await shot(page, 'screenshot-nodeport-lb.png');
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('');
 
   // 3. ExternalName + the terminal: wget through the alias from the client pod.
   await openTab(page, '03-externalname');
@@ -63,11 +67,12 @@ try {
   await page.locator('.xterm-rows').getByText('Served by pod').waitFor();
   await shot(page, 'screenshot-externalname-terminal.png');
 
-  // 4. Presenter mode, the Service's details open.
+  // 4. Presenter mode on a 1280x720 projector: the LoadBalancer Service with its traffic.
   await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByRole('button', { name: 'Present' }).click();
-  await page.getByRole('tab', { name: 'Connections', exact: true }).click();
-  await page.locator('[aria-label="service default/my-nginx-lb"]').click();
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('default/my-nginx-lb');
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
   await shot(page, 'screenshot-presenter.png');
 } finally {
   await browser.close();

@@ -111,6 +111,8 @@ try {
   console.log(`   WebSocket: ${(bytesPerSecond / 1024).toFixed(1)} KiB/s received`);
 
   await lab.post('/api/apply', manyServices(), 'application/yaml');
+  // Every Service at once (auto would show the focus alone: they cannot all be readable).
+  await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
   await page.locator('g.pod').nth(200).waitFor({ timeout: 120_000 });
   await pause(2000);
   const box = await page.getByTestId('graph').boundingBox();

@@ -202,3 +202,28 @@ describe('picks', () => {
     expect(m.services[0]?.picks).toEqual([1, 2, 3, 1, 2, 3]);
   });
 });
+
+describe('focus', () => {
+  const pod = (name: string, labels: Record<string, string>) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default', labels },
+      spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'nginx' }] },
+      status: { phase: 'Running', podIP: '127.150.1.9' },
+    }) as KubeObject;
+
+  it('shows the Service alone with its pods and the pods no Service is in front of (clients)', () => {
+    const objects = [
+      node(1),
+      service('web', { clusterIP: '127.100.0.3', selector: { app: 'web' }, ports: [{ port: 80 }] }),
+      service('api', { clusterIP: '127.100.0.4', selector: { app: 'api' }, ports: [{ port: 80 }] }),
+      pod('web-1', { app: 'web' }),
+      pod('api-1', { app: 'api' }),
+      pod('client-1', { app: 'client' }),
+    ];
+    const m = buildGraphModel({ ...input(objects), focus: 'default/web' });
+    expect(m.services.map((s) => s.id)).toEqual(['default/web']);
+    expect(m.nodes.flatMap((n) => n.pods.map((p) => p.name)).sort()).toEqual(['client-1', 'web-1']);
+  });
+});

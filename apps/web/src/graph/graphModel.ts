@@ -117,6 +117,27 @@ function focusOf(
       inSlices.has(podId(p)) ||
       (selector.length > 0 &&
         (p.metadata.namespace ?? 'default') === ns &&
-        selector.every(([k, v]) => p.metadata.labels?.[k] === v)),
+        selector.every(([k, v]) => p.metadata.labels?.[k] === v)) ||
+      // Pods behind no Service at all are clients (seed 03's `client`): they stay in view.
+      !backedByAny(cluster, p),
   };
+}
+
+/** Whether any Service selects the pod or lists it in an EndpointSlice. */
+function backedByAny(cluster: ClusterMirror, p: Pod): boolean {
+  const ns = p.metadata.namespace ?? 'default';
+  for (const svc of cluster.services.values()) {
+    if ((svc.metadata.namespace ?? 'default') !== ns) continue;
+    const sel = Object.entries(svc.spec.selector ?? {});
+    if (sel.length > 0 && sel.every(([k, v]) => p.metadata.labels?.[k] === v)) return true;
+  }
+  for (const slice of cluster.endpointSlices.values()) {
+    if (
+      slice.endpoints.some(
+        (e) => e.targetRef?.kind === 'Pod' && e.targetRef.name === p.metadata.name,
+      )
+    )
+      return true;
+  }
+  return false;
 }
