@@ -98,9 +98,12 @@ function WindowControls({
   );
 }
 
+const selectFocus = (s: AppState) => s.focusShown;
+
 /** Per Service that exists now: how its connections (and requests) spread over its pods. */
 export function Distribution() {
   const { cluster, showSystem, defaultMode } = useAppStore(selectInput);
+  const focus = useAppStore(selectFocus);
   const tick = useNow(1000);
   const { countWindow, mode } = useCountWindow();
   const { list, span } = useMemo(() => {
@@ -125,9 +128,12 @@ export function Distribution() {
           No connections {mode === 'window' ? `in the last ${WINDOW_MS / 1000} s` : 'since reset'}.
         </p>
       )}
-      {list.map((d) => (
-        <ServiceCard key={d.service} d={d} now={tick} />
-      ))}
+      {/* The Service in focus on the graph first: on a projector, it may be the only one seen. */}
+      {[...list.filter((d) => d.service === focus), ...list.filter((d) => d.service !== focus)].map(
+        (d) => (
+          <ServiceCard key={d.service} d={d} now={tick} />
+        ),
+      )}
     </section>
   );
 }

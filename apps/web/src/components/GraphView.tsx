@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { createGraph, type Graph } from '../graph/createGraph.ts';
 import { graphActions } from '../graph/graphActions.ts';
-import { autoFocus } from '../graph/autoFocus.ts';
 import {
   requestRates,
   withGeneratorSample,
@@ -10,12 +9,12 @@ import {
 import { buildGraphModel } from '../graph/graphModel.ts';
 import { fitsReadably } from '../graph/layout.ts';
 import { MIN_SCREEN_FONT, SMALLEST_FONT } from '../graph/textSize.ts';
+import { useAutoFocus } from '../hooks/useAutoFocus.ts';
 import { useElementSize } from '../hooks/useElementSize.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
-import type { ClusterMirror } from '../store/clusterMirror.ts';
 import { mirrorAt } from '../store/trafficSlice.ts';
 import { DetailsDrawer } from './DetailsDrawer.tsx';
 import { GraphLegend } from './GraphLegend.tsx';
@@ -33,28 +32,11 @@ const selectGraphInput = (s: AppState) => ({
   graphFocus: s.graphFocus,
   rewindAt: s.rewindAt,
   presenter: s.presenter,
-  applied: s.apply.state === 'applied' ? s.apply.lines : EMPTY,
-  appliedAt: s.apply.state === 'applied' ? s.apply.at : 0,
 });
 
-const EMPTY: string[] = [];
 /** The generators' answers as the graph was rebuilt (one graph on the page). */
 const sampled: { history: GeneratorSample[] } = { history: [] };
 
-/** Service ids, oldest first (the last one was created last). */
-function byCreation(cluster: ClusterMirror, shown: readonly { id: string }[]): string[] {
-  const created = new Map<string, string>();
-  for (const s of cluster.services.values())
-    created.set(
-      `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`,
-      s.metadata.creationTimestamp ?? '',
-    );
-  return shown
-    .map((s) => s.id)
-    .sort(
-      (a, b) => (created.get(a) ?? '').localeCompare(created.get(b) ?? '') || a.localeCompare(b),
-    );
-}
 const selectSelection = (s: AppState) => ({ selection: s.selection, rewindAt: s.rewindAt });
 
 /**
@@ -68,6 +50,7 @@ function useGraphModel(size: { width: number; height: number }) {
   const { cluster, history, mappings, mapped, defaultMode, showSystem, graphFocus, rewindAt } =
     input;
   const minScreenFont = input.presenter ? MIN_SCREEN_FONT.presenter : MIN_SCREEN_FONT.normal;
+  const auto = useAutoFocus(showSystem);
   return useMemo(() => {
     const { counters, counterSamples, recent, generators } = appStore.getState();
     const past = rewindAt !== undefined;
@@ -91,9 +74,7 @@ function useGraphModel(size: { width: number; height: number }) {
       });
     const explicit = graphFocus === ALL_SERVICES ? undefined : graphFocus;
     const all = build(explicit);
-    const focus =
-      explicit ??
-      autoFocus(recent, now, byCreation(cluster, all.services), input.applied, input.appliedAt);
+    const focus = explicit ?? (auto && all.services.some((x) => x.id === auto) ? auto : undefined);
     const alone =
       graphFocus === undefined &&
       focus !== undefined &&
@@ -116,8 +97,7 @@ function useGraphModel(size: { width: number; height: number }) {
     graphFocus,
     rewindAt,
     tick,
-    input.applied,
-    input.appliedAt,
+    auto,
     size.width,
     size.height,
     minScreenFont,
@@ -156,6 +136,10 @@ export function GraphView() {
       graphActions.attach(null);
     };
   }, []);
+
+  useEffect(() => {
+    if (appStore.getState().focusShown !== focus) appStore.getState().setFocusShown(focus);
+  }, [focus]);
 
   // Twice a second the model is rebuilt; when nothing in it changed, D3 is left alone.
   const drawn = useRef('');

@@ -21,4 +21,12 @@ describe('autoFocus', () => {
     expect(autoFocus([], 70_500, services, [], 0)).toBe('default/mine');
     expect(autoFocus([], 70_500, ['default/old'], [], 0)).toBe('default/old');
   });
+
+  it('keeps the focus in place while its traffic is not clearly below another Service', () => {
+    const mix = [event('busy', 9_000), event('busy', 9_100), event('old', 9_200)];
+    expect(autoFocus([...mix, event('old', 9_300)], 10_000, services, [], 0, 'default/old')).toBe(
+      'default/old',
+    );
+    expect(autoFocus(mix, 10_000, services, [], 0, 'default/old')).toBe('default/busy');
+  });
 });

@@ -18,6 +18,8 @@ export function autoFocus(
   services: readonly string[],
   appliedLines: readonly string[],
   appliedAt = 0,
+  /** The focus until now: it stays while its traffic is not clearly below another's. */
+  previous?: string,
 ): string | undefined {
   const known = new Set(services);
   const applied = appliedService(appliedLines, known, services);
@@ -31,6 +33,8 @@ export function autoFocus(
   }
   let best: string | undefined;
   for (const [id, n] of count) if (!best || n > count.get(best)!) best = id;
+  const kept = previous ? (count.get(previous) ?? 0) : 0;
+  if (previous && best && kept > 0 && kept * 1.5 >= count.get(best)!) return previous;
   return best ?? applied ?? services.at(-1);
 }
 

@@ -129,8 +129,8 @@ export function drawNodes(layer: Layer, layout: GraphLayout, opts: DrawOptions) 
     .call(place)
     .call(sized)
     .call((s) => clickable(s, (d) => `Node/${d.item.name}`, opts));
-  text(g, 'title', 12, 26).text((d) => nodeTitle(d.item));
-  text(g, 'node-ip', 0, 26)
+  text(g, 'title', 12, 24).text((d) => nodeTitle(d.item));
+  text(g, 'node-ip', 0, 24)
     .attr('x', (d) => d.w - 12)
     .text((d) => d.item.ip);
 }

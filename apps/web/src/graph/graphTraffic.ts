@@ -33,7 +33,7 @@ export interface GraphClient {
 }
 
 /** A Service box shows the endpoints its latest PICKS connections got, within PICKS_MS. */
-const PICKS = 12;
+const PICKS = 9;
 const PICKS_MS = 10_000;
 
 /** Clients drop out of the graph this long after their last connection. */

@@ -117,8 +117,16 @@ describe('layoutGraph', () => {
     const l = layoutGraph(buildGraphModel(input(lab(6))), { ...normal, focus: 'default/web-0' });
     const rows = l.pods.filter((p) => p.compact);
     expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) expect(r.label).toBe(podSuffix(r.item.name, r.item.owner));
-    for (const g of l.groups) expect(new Set(g.item.pods.map((p) => p.owner)).size).toBe(1);
+    for (const r of rows) {
+      const grouped = l.groups.some((g) => g.item.pods.some((p) => p.id === r.item.id));
+      // Under its owner's header: the suffix; alone: its name, keeping the end.
+      if (grouped) expect(r.label).toBe(podSuffix(r.item.name, r.item.owner));
+      else expect(r.item.name.endsWith(r.label.replace(/^…/, ''))).toBe(true);
+    }
+    for (const g of l.groups) {
+      expect(g.item.pods.length).toBeGreaterThan(1);
+      expect(new Set(g.item.pods.map((p) => p.owner)).size).toBe(1);
+    }
   });
 });
 

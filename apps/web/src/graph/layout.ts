@@ -94,10 +94,13 @@ export function layoutGraph(model: GraphModel, opts: LayoutOptions): GraphLayout
   return spread(a, width / scale, height / scale, scale);
 }
 
-/** Whether the model fits the canvas at a readable scale at some level of detail. */
+/**
+ * Whether the model fits the canvas at a readable scale with the focus still whole: at most
+ * `folded` detail (merging the focus' own NodePorts is for a Service shown alone).
+ */
 export function fitsReadably(model: GraphModel, opts: LayoutOptions): boolean {
   const measure = opts.measure ?? estimateWidth;
-  return DETAILS.some((detail) => {
+  return DETAILS.filter((d) => !d.merge).some((detail) => {
     const a = arrange(model, detail, { ...opts, measure });
     return Math.min(opts.width / a.width, opts.height / a.height) >= opts.minScale;
   });

@@ -43,13 +43,16 @@ const POD_H = 72;
 const POD_GAP = 8;
 const ROW_H = 26;
 const GROUP_HEAD = 24;
-const NODE_HEAD = 40;
+const NODE_HEAD = 34;
 const NODE_PAD = 8;
-const NODE_GAP = 16;
+const NODE_GAP = 10;
 const LINE = 19;
 // Rates change twice a second: boxes are sized for a wide one, so they do not twitch.
 const RATE_SAMPLE = '00.0 conn/s · 00000 in all';
-const ROW_RATE_SAMPLE = '00.0/s · 00000';
+const ROW_RATE_SAMPLE = '00.0/s';
+const ROW_REQ_SAMPLE = '00.0 req/s';
+/** A pod alone of its owner on its node is one row, no header: its name keeps its end. */
+const SINGLE_MAX = 18;
 /** Longest owner name over a compact group; longer ones keep their end (the hash). */
 export const OWNER_MAX = 24;
 /** Longest pod name shown whole; longer ones keep their end. */
@@ -91,7 +94,7 @@ export const podRowRate = (p: GraphPod) =>
     ? p.status
     : ridesKeepAlive(p) || reachedDirectly(p)
       ? `${rateText(p.requestRate)} req/s`
-      : `${rateText(p.rate)}/s · ${p.connections}`;
+      : `${rateText(p.rate)}/s`;
 
 function mergeFrontends(
   list: GraphFrontend[],
@@ -201,20 +204,31 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
       }),
     ),
   );
+  const label = rowLabels(model.nodes);
   const rowW = Math.max(
-    170,
+    150,
     ...model.nodes.flatMap((n) =>
       n.pods.map(
         (p) =>
           28 +
-          m(podSuffix(p.name, p.owner), FONT.text, 'sans') +
+          m(label(p), FONT.text, 'sans') +
           18 +
-          m(p.health === 'ready' ? ROW_RATE_SAMPLE : podRowRate(p), FONT.text, 'mono') +
+          m(
+            p.health !== 'ready'
+              ? podRowRate(p)
+              : ridesKeepAlive(p) || reachedDirectly(p)
+                ? ROW_REQ_SAMPLE
+                : ROW_RATE_SAMPLE,
+            FONT.text,
+            'mono',
+          ) +
           10,
       ),
     ),
     ...model.nodes.flatMap((n) =>
-      n.pods.map((p) => m(`${keepEnd(p.owner || 'pods', OWNER_MAX)} ×99`, FONT.text, 'sans') + 20),
+      groupsOf(n)
+        .filter((g) => g.pods.length > 1)
+        .map((g) => m(`${keepEnd(g.owner, OWNER_MAX)} ×99`, FONT.text, 'sans') + 20),
     ),
   );
 
@@ -250,6 +264,7 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
     const placed = placeNodes(model.nodes, nodesX, cols, detail.compactPods, {
       fullPodW,
       rowW,
+      label,
       nodeTitleW: (n) => m(nodeTitle(n), FONT.title, 'bold') + 20 + m(n.ip, FONT.text, 'mono'),
     });
     const w = nodesX + placed.width + MARGIN;
@@ -302,7 +317,16 @@ export const nodeTitle = (n: GraphNode) => (n.ready ? n.name : `${n.name} · Not
 interface NodeSizes {
   fullPodW: number;
   rowW: number;
+  label(p: GraphPod): string;
   nodeTitleW(n: GraphNode): number;
+}
+
+/** What each compact row says: the suffix under its owner's header, or the end of a lone name. */
+function rowLabels(nodes: GraphNode[]): (p: GraphPod) => string {
+  const alone = new Set<string>();
+  for (const n of nodes)
+    for (const g of groupsOf(n)) if (g.pods.length === 1) alone.add(g.pods[0]!.id);
+  return (p) => (alone.has(p.id) ? keepEnd(p.name, SINGLE_MAX) : podSuffix(p.name, p.owner));
 }
 
 /** The owner groups of one node's pods, in the order their first pod came. */
@@ -351,16 +375,18 @@ function placeNodes(list: GraphNode[], x: number, cols: number, compact: boolean
       for (const g of groupsOf(n)) {
         const c = colY.indexOf(Math.min(...colY));
         const gx = x + NODE_PAD + c * (cellW + POD_GAP);
-        const gh = GROUP_HEAD + g.pods.length * ROW_H + 4;
-        groups.push({ item: g, x: gx, y: colY[c]!, w: cellW, h: gh });
+        // A header only over two pods or more of one owner: a lone pod is its own row.
+        const head = g.pods.length > 1 ? GROUP_HEAD : 0;
+        const gh = head + g.pods.length * ROW_H + (head ? 4 : 0);
+        if (head) groups.push({ item: g, x: gx, y: colY[c]!, w: cellW, h: gh });
         g.pods.forEach((item, i) => {
           pods.push({
             item,
             compact: true,
-            label: podSuffix(item.name, item.owner),
-            x: gx + 4,
-            y: colY[c]! + GROUP_HEAD + i * ROW_H,
-            w: cellW - 8,
+            label: s.label(item),
+            x: head ? gx + 4 : gx,
+            y: colY[c]! + head + i * ROW_H,
+            w: head ? cellW - 8 : cellW,
             h: ROW_H - 3,
           });
         });

@@ -34,8 +34,10 @@ export interface UiSlice {
   scenarios: ScenarioList | undefined;
   /** Show kube-system (kube-dns, coredns) in the graph and the traffic targets. */
   showSystem: boolean;
-  /** The Service (`ns/name`) the graph shows alone, with its frontends and pods; undefined: all. */
+  /** The Service (`ns/name`) the graph shows alone, with its frontends and pods; undefined: auto. */
   graphFocus: string | undefined;
+  /** The Service in focus on the graph now (chosen, or auto): panels put it first. */
+  focusShown: string | undefined;
   presenter: boolean;
   theme: Theme;
   overlay: Overlay;
@@ -55,6 +57,7 @@ export interface UiSlice {
   setScenarios(scenarios: ScenarioList): void;
   setShowSystem(show: boolean): void;
   setGraphFocus(service: string | undefined): void;
+  setFocusShown(service: string | undefined): void;
   setPresenter(on: boolean): void;
   setTheme(theme: Theme): void;
   setOverlay(overlay: Overlay): void;
@@ -75,6 +78,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   scenarios: undefined,
   showSystem: false,
   graphFocus: undefined,
+  focusShown: undefined,
   presenter: false,
   theme: 'dark',
   overlay: undefined,
@@ -93,6 +97,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setScenarios: (scenarios) => set({ scenarios }),
   setShowSystem: (showSystem) => set({ showSystem }),
   setGraphFocus: (graphFocus) => set({ graphFocus }),
+  setFocusShown: (focusShown) => set({ focusShown }),
   setPresenter: (presenter) => set({ presenter }),
   setTheme: (theme) => set({ theme }),
   setOverlay: (overlay) => set({ overlay }),
