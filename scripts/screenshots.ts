@@ -68,7 +68,7 @@ try {
   await shot(page, 'screenshot-externalname-terminal.png');
 
   // 4. Presenter mode on a 1280x720 projector: the LoadBalancer Service with its traffic.
-  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Close details' }).click();
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByRole('button', { name: 'Present' }).click();
   await page.getByRole('combobox', { name: 'Show Service' }).selectOption('default/my-nginx-lb');

@@ -40,6 +40,19 @@ export function enterAt<D extends Box>(sel: Boxes<D>, dx: number) {
     );
 }
 
+/**
+ * An element whose data came back while it was fading out (a Service shown alone, then all again)
+ * is kept: its fade-out is interrupted before it could remove it, and it is shown again.
+ */
+export function revive<D extends Box>(sel: Boxes<D>) {
+  sel
+    .filter('[aria-hidden="true"]')
+    .interrupt('fade')
+    .attr('aria-hidden', null)
+    .style('opacity', 1);
+  return sel;
+}
+
 export function exitFade<D extends Box>(sel: Boxes<D>) {
   sel.attr('aria-hidden', 'true').attr('aria-label', null);
   sel.transition('fade').duration(MOVE_MS).style('opacity', 0).remove();

@@ -8,6 +8,7 @@ import {
   clickable,
   enterAt,
   exitFade,
+  revive,
   place,
   sized,
   type DrawOptions,
@@ -58,7 +59,7 @@ function join<T>(layer: Layer, cls: string, data: Placed<T>[], key: (d: Placed<T
         g.append('rect').attr('class', `${cls}-box`).attr('rx', 8);
         return enterAt(g, cls === 'client' ? -30 : 0);
       },
-      (update) => update,
+      (update) => revive(update),
       (exit) => {
         exitFade(exit);
         return exit;

@@ -2,7 +2,15 @@ import * as d3 from 'd3';
 import type { GraphLayout, PlacedPod, Placed, PodGroup } from './layout.ts';
 import { OWNER_MAX, podLines, podRowRate } from './layoutDetail.ts';
 import { keepEnd } from './textSize.ts';
-import { clickable, enterAt, exitFade, place, type DrawOptions, type Layer } from './drawBoxes.ts';
+import {
+  clickable,
+  enterAt,
+  exitFade,
+  place,
+  revive,
+  type DrawOptions,
+  type Layer,
+} from './drawBoxes.ts';
 
 // Pods: a card each (full detail), or one row each under their owner's header (compact detail),
 // with a bar for the pod's share of its group's current rate.
@@ -22,7 +30,7 @@ export function drawPods(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
         g.append('text').attr('class', 'rate');
         return enterAt(g, 40);
       },
-      (update) => update,
+      (update) => revive(update),
       (exit) => {
         exitFade(exit);
         return exit;
@@ -102,7 +110,7 @@ export function drawGroups(layer: Layer, layout: GraphLayout) {
         e.append('text').attr('class', 'owner').attr('x', 8).attr('y', 17);
         return enterAt(e, 40);
       },
-      (update) => update,
+      (update) => revive(update),
       (exit) => {
         exitFade(exit);
         return exit;
