@@ -69,7 +69,7 @@ export function GraphToolbar({
           {error}
         </span>
       )}
-      {(ids.length > 1 || focused) && (
+      {(ids.length > 0 || focused) && (
         <select
           aria-label="Show Service"
           title="auto: every Service while they fit at a readable size, else the one with traffic (or applied last) alone"
