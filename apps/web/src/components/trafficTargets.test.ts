@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject, Service, ServicePort } from '@l4lab/protocol';
+import type { Service, ServicePort } from '@l4lab/protocol';
 import { createAppStore } from '../store/createAppStore.ts';
+import { makeNode as node } from '../testing/builders.ts';
 import {
   defaultTarget,
   generatorName,
@@ -10,17 +11,6 @@ import {
 } from './trafficTargets.ts';
 
 // Addresses: nodes 127.19.0.2-4, services 127.100.0.0/16, LB pool 127.201.0.0/24 (test ranges).
-
-const node = (n: number): KubeObject =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name: `node-${n}` },
-    status: {
-      addresses: [{ type: 'InternalIP', address: `127.19.0.${n + 1}` }],
-      conditions: [{ type: 'Ready', status: 'True' }],
-    },
-  }) as KubeObject;
 
 function makeService(
   name: string,

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TrafficStatus } from '@l4lab/protocol';
+import { makeGenerator } from '../testing/builders.ts';
 import { requestRates, withGeneratorSample } from './generatorRates.ts';
 
-const gen = (byPod: Record<string, number>): TrafficStatus => ({
-  id: 'g1',
-  target: 'api.default.svc.cluster.local:80',
-  resolved: '127.100.0.4:80',
-  from: 'external',
-  protocol: 'http',
-  rate: 50,
-  state: 'running',
-  startedAt: 0,
-  sent: 0,
-  ok: 0,
-  errors: 0,
-  byPod,
-  latencyMs: { p50: 1, p90: 2, p99: 3 },
-});
+const gen = (byPod: Record<string, number>) => makeGenerator({ byPod });
 
 describe('requestRates', () => {
   it('answers per second per pod over the window, falling to 0 when no status comes', () => {

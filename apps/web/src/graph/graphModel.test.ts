@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionEvent, KubeObject, Service } from '@l4lab/protocol';
+import type { ConnectionEvent, KubeObject } from '@l4lab/protocol';
 import { mirrorOf } from '../store/clusterMirror.ts';
+import { makeNode as node, makeService as service } from '../testing/builders.ts';
 import { buildGraphModel, type GraphInput } from './graphModel.ts';
 
 // Addresses: nodes 127.19.0.2-4, services 127.100.0.0/16, LB pool 127.201.0.0/24 (test ranges).
-
-const node = (n: number): KubeObject =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name: `node-${n}` },
-    status: {
-      addresses: [{ type: 'InternalIP', address: `127.19.0.${n + 1}` }],
-      conditions: [{ type: 'Ready', status: 'True' }],
-    },
-  }) as KubeObject;
-
-function service(
-  name: string,
-  spec: Service['spec'],
-  ns = 'default',
-  status?: Service['status'],
-): Service {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: ns },
-    spec,
-    ...(status ? { status } : {}),
-  };
-}
 
 function input(objects: KubeObject[], recent: ConnectionEvent[] = []): GraphInput {
   return {

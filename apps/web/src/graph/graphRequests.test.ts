@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TrafficStatus } from '@l4lab/protocol';
 import type { GraphNode, GraphPod } from './graphNodes.ts';
 import type { GraphService } from './graphServices.ts';
+import { makeGenerator } from '../testing/builders.ts';
 import { addRequests } from './graphRequests.ts';
+
+const generator = (target: string) => makeGenerator({ target });
 
 // Addresses: pods 127.150.1.0/24 (test ranges).
 
@@ -34,22 +36,6 @@ const svc = (name: string, type: string): GraphService => ({
   dnsOnly: type === 'headless',
   notes: [],
   picks: [],
-});
-
-const generator = (target: string): TrafficStatus => ({
-  id: 'g1',
-  target,
-  resolved: '',
-  from: 'external',
-  protocol: 'http',
-  rate: 50,
-  state: 'running',
-  startedAt: 0,
-  sent: 0,
-  ok: 0,
-  errors: 0,
-  byPod: {},
-  latencyMs: { p50: 1, p90: 2, p99: 3 },
 });
 
 describe('addRequests', () => {

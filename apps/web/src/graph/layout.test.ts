@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, Pod, Service } from '@l4lab/protocol';
 import { mirrorOf } from '../store/clusterMirror.ts';
+import { makeNode as node, makeService as service } from '../testing/builders.ts';
 import { buildGraphModel, type GraphInput } from './graphModel.ts';
 import { fitsReadably, layoutGraph } from './layout.ts';
 import { keepEnd, podSuffix, SMALLEST_FONT } from './textSize.ts';
 
 // Addresses: nodes 127.19.0.2-4, pods 127.150.0.0/16, services 127.100.0.0/16 (test ranges).
-
-const node = (n: number): KubeObject =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name: `node-${n}` },
-    status: {
-      addresses: [{ type: 'InternalIP', address: `127.19.0.${n + 1}` }],
-      conditions: [{ type: 'Ready', status: 'True' }],
-    },
-  }) as KubeObject;
-
-function service(name: string, spec: Service['spec']): Service {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec };
-}
 
 function pod(owner: string, suffix: string, n: number): Pod {
   return {
