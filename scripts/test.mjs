@@ -29,8 +29,9 @@ function addVitest(file) {
 function addPlaywright(file) {
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
-    totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
-    totals.failed += s.unexpected ?? 0;
+    // A test that passed only on a retry is flaky: it fails the run (retries are off anyway).
+    totals.passed += s.expected ?? 0;
+    totals.failed += (s.unexpected ?? 0) + (s.flaky ?? 0);
     totals.skipped += s.skipped ?? 0;
   } catch {
     totals.failed += 1;

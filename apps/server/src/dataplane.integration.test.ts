@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionEvent, Service } from '@l4lab/protocol';
 import { getPod, startTestLab, waitFor, type TestLab } from './testLab.ts';
+import { runOnlyIf } from './testSkip.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 let t: TestLab;
@@ -152,13 +153,13 @@ describe('IPVS round robin and ClientIP affinity', () => {
     expect((await events(1)).at(-1)!.mode).toBe('ipvs:rr');
   });
 
-  it('sessionAffinity ClientIP keeps each client on one pod', async () => {
+  it('sessionAffinity ClientIP keeps each client on one pod', async (ctx) => {
     await t.apply(
       deployment('sticky', 3) +
         '---\napiVersion: v1\nkind: Service\nmetadata: {name: sticky}\nspec:\n  selector: {app: sticky}\n  sessionAffinity: ClientIP\n  ports: [{port: 80}]\n',
     );
     await ready('sticky-', 3);
-    if (!native()) return; // distinct client addresses need 127/8 routing
+    runOnlyIf(ctx, native(), 'distinct client addresses need 127/8 routing (mapped mode)');
     const target = t.target((await service('sticky')).spec.clusterIP!, 80);
     const perClient = new Map<string, Set<string>>();
     for (let round = 0; round < 8; round++) {
@@ -282,8 +283,8 @@ describe('NodePort and LoadBalancer', () => {
 });
 
 describe('more kube-proxy rules', () => {
-  it('loadBalancerSourceRanges lets listed clients in and drops the others', async () => {
-    if (!native()) return; // distinct client addresses need 127/8 routing
+  it('loadBalancerSourceRanges lets listed clients in and drops the others', async (ctx) => {
+    runOnlyIf(ctx, native(), 'distinct client addresses need 127/8 routing (mapped mode)');
     await t.apply(
       deployment('ranged', 1) +
         '---\napiVersion: v1\nkind: Service\nmetadata: {name: ranged}\nspec:\n  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  loadBalancerSourceRanges: [127.30.0.1/32]\n  selector: {app: ranged}\n  ports: [{port: 80}]\n',
@@ -341,13 +342,13 @@ describe('more kube-proxy rules', () => {
     });
   });
 
-  it('internalTrafficPolicy Local: a pod reaches only endpoints on its own node', async () => {
+  it('internalTrafficPolicy Local: a pod reaches only endpoints on its own node', async (ctx) => {
     await t.apply(
       deployment('itp', 3) +
         '---\napiVersion: v1\nkind: Service\nmetadata: {name: itp}\nspec:\n  internalTrafficPolicy: Local\n  selector: {app: itp}\n  ports: [{port: 80}]\n',
     );
     const pods = await ready('itp-', 3);
-    if (!native()) return; // the source address of an exec is the pod's own only in native mode
+    runOnlyIf(ctx, native(), 'an exec leaves from the pod IP only in native mode');
     const ip = (await service('itp')).spec.clusterIP!;
     // (a client outside the cluster would be dropped here: wait on kube-proxy's own list instead)
     await waitFor('the frontend', async () => {

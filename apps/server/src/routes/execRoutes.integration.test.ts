@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionEvent, ExecResponse, Pod, Service, TrafficStatus } from '@l4lab/protocol';
 import { startTestLab, waitFor, type TestLab } from '../testLab.ts';
+import { runOnlyIf } from '../testSkip.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 let t: TestLab;
@@ -61,8 +62,8 @@ describe('cluster DNS', () => {
     ]);
   });
 
-  it('answers a query to the kube-dns address from this host (dig @<dns IP>)', async () => {
-    if (!native) return; // mapped mode: port 53 is not bound as such (the UI shows the mapping)
+  it('answers a query to the kube-dns address from this host (dig @<dns IP>)', async (ctx) => {
+    runOnlyIf(ctx, native, 'mapped mode: port 53 is not bound as such (the UI shows the mapping)');
     const r = new Resolver({ timeout: 2000, tries: 2 });
     r.setServers([t.lab.cluster.plan.dnsServiceIP]);
     expect(await r.resolve4('nginx-svc.nginx-ns.svc.cluster.local')).toEqual([
