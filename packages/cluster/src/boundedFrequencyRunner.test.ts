@@ -127,4 +127,32 @@ describe('BoundedFrequencyRunner', () => {
     expect(runs).toEqual([]);
     expect(clock.pendingTimers()).toBe(0);
   });
+
+  it('retries an asynchronous run whose promise rejects, as it retries one that throws', async () => {
+    const clock = new FakeClock(0);
+    const runs: number[] = [];
+    const errors: unknown[] = [];
+    let fail = true;
+    const runner = new BoundedFrequencyRunner({
+      name: 'async',
+      clock,
+      minInterval: 1_000,
+      maxInterval: 60_000,
+      retryInterval: 5_000,
+      onError: (e) => errors.push(e),
+      fn: () => {
+        runs.push(clock.now());
+        return fail ? Promise.reject(new Error('listen EADDRINUSE')) : Promise.resolve();
+      },
+    });
+    runner.run();
+    clock.advance(0);
+    await Promise.resolve();
+    expect(errors).toHaveLength(1);
+    fail = false;
+    clock.advance(5_000);
+    expect(runs).toEqual([0, 5_000]);
+    await Promise.resolve();
+    expect(errors).toHaveLength(1);
+  });
 });

@@ -3,10 +3,11 @@ import type { Clock, TimerHandle } from './clock.ts';
 /**
  * k8s.io/kubernetes/pkg/util/async.BoundedFrequencyRunner: runs `fn` when asked, but never more
  * often than `minInterval`, at least every `maxInterval`, and again after `retryInterval` when it
- * throws. Requests that arrive while it must wait are folded into one run.
+ * throws or the promise it returns rejects. Requests that arrive while it must wait are folded into
+ * one run.
  */
 export class BoundedFrequencyRunner {
-  readonly #fn: () => void;
+  readonly #fn: () => void | Promise<void>;
   readonly #clock: Clock;
   readonly #minInterval: number;
   readonly #maxInterval: number;
@@ -19,7 +20,7 @@ export class BoundedFrequencyRunner {
 
   constructor(opts: {
     name: string;
-    fn: () => void;
+    fn: () => void | Promise<void>;
     clock: Clock;
     minInterval: number;
     maxInterval: number;
@@ -64,13 +65,20 @@ export class BoundedFrequencyRunner {
     this.#timer = undefined;
     this.#timerAt = Infinity;
     this.#lastRun = this.#clock.now();
-    let next = this.#maxInterval;
+    let result: void | Promise<void>;
     try {
-      this.#fn();
+      result = this.#fn();
     } catch (err) {
-      this.#onError(err);
-      next = this.#retryInterval;
+      this.#failed(err);
+      return;
     }
-    this.#schedule(next);
+    this.#schedule(this.#maxInterval);
+    // An asynchronous run that fails is retried like one that throws (sooner than maxInterval).
+    if (result instanceof Promise) result.catch((err: unknown) => this.#failed(err));
+  }
+
+  #failed(err: unknown): void {
+    this.#onError(err);
+    this.#schedule(this.#retryInterval);
   }
 }

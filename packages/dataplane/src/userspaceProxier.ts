@@ -27,6 +27,7 @@ import type {
   ServicePortName,
 } from './types.ts';
 import { UdpFlow, type UdpFlowOwner } from './udpProxy.ts';
+import { serialRuns } from './serialRuns.ts';
 
 export interface ProxierLogger {
   info(obj: object, msg: string): void;
@@ -105,7 +106,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   /** Dropped connections, held unanswered until dropHoldMs. */
   readonly #held = new Map<TcpHandle, TimerHandle>();
   readonly #runner: BoundedFrequencyRunner;
-  #syncing: Promise<void> = Promise.resolve();
+  /** One sync at a time; a failed one is retried by the runner and does not block the next. */
+  readonly #syncs = serialRuns(() => this.#sync());
   #nodesChanged = true;
   readonly #router: ConnectionRouter;
   #unwatch: (() => void) | undefined;
@@ -133,7 +135,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.#relays = new RelayPool(opts.relayProcesses ?? defaultRelayProcesses(), opts.logger);
     this.#runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
-      fn: () => void this.syncProxyRules(),
+      fn: () => this.syncProxyRules(),
       clock: opts.clock,
       minInterval: opts.minSyncPeriodMs ?? 50,
       maxInterval: opts.syncPeriodMs ?? 30_000,
@@ -211,8 +213,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   }
 
   syncProxyRules(): Promise<void> {
-    this.#syncing = this.#syncing.then(() => this.#sync());
-    return this.#syncing;
+    return this.#syncs.run();
   }
 
   // ---- TcpProxyOwner / UdpFlowOwner
@@ -494,7 +495,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.#stopped = true;
     this.#unwatch?.();
     this.#runner.stop();
-    await this.#syncing.catch(() => {});
+    await this.#syncs.idle();
     const closing: Promise<void>[] = [];
     for (const l of this.#listeners.values()) {
       if (l.tcp) {
