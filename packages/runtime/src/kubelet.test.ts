@@ -32,6 +32,10 @@ class FakeRuntime implements ContainerRuntime {
   async cleanupOrphans(): Promise<string[]> {
     return [];
   }
+  readonly removed: string[] = [];
+  async remove(pod: { namespace: string; name: string }): Promise<void> {
+    this.removed.push(`${pod.namespace}/${pod.name}`);
+  }
 }
 
 const flush = async () => {
@@ -89,6 +93,19 @@ describe('Kubelet', () => {
       'Ready=True',
     ]);
     expect(t.get().status?.podIP).toMatch(/^127\.244\.\d\.\d+$/);
+  });
+
+  it('has the runtime delete what it kept for a pod once the pod is gone (not at a restart)', async () => {
+    const t = setup();
+    await t.tick(0);
+    t.runtime.crash();
+    await t.tick(0);
+    expect(t.runtime.removed).toEqual([]);
+    t.cluster.delete('Pod', 'default', 'web');
+    await t.tick(30_000);
+    await t.tick(0);
+    expect(t.cluster.store.get('Pod', 'default', 'web')).toBeUndefined();
+    expect(t.runtime.removed).toEqual(['default/web']);
   });
 
   it('restarts a crash at once, then backs off (CrashLoopBackOff, 10 s, 20 s)', async () => {

@@ -184,7 +184,16 @@ export class Kubelet {
     if (e.type === 'DELETED') {
       if (w) {
         w.removed = true;
-        void this.#stopWorker(w, 0).then(() => this.#workers.delete(uid));
+        void this.#stopWorker(w, 0).then(() => {
+          this.#workers.delete(uid);
+          // Gone for good: its directory goes too (configs and logs would pile up otherwise).
+          const { namespace = 'default', name } = pod.metadata;
+          return this.#o.runtime
+            .remove?.({ namespace, name, uid })
+            .catch((err: unknown) =>
+              this.#o.logger.warn({ pod: name, err: String(err) }, 'cannot remove pod directory'),
+            );
+        });
       }
       return;
     }

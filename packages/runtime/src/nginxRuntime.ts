@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { PortMapper } from '@l4lab/cluster';
 import { podPage } from './page.ts';
 import { cleanupContainersIfEngine } from './docker/detect.ts';
-import { cleanupPodDirs, podDir } from './orphans.ts';
+import { cleanupPodDirs, podDir, removePodDir } from './orphans.ts';
 import { rssOf } from './processes.ts';
 import { idlePod, tailFile } from './idlePod.ts';
 import { nginxConfig, podListens } from './nginxConfig.ts';
@@ -79,6 +79,10 @@ export class NginxRuntime implements ContainerRuntime {
       logs: () => tailFile(join(prefix, 'access.log'), 200),
       rss: async () => (pid ? rssOf(pid) : undefined),
     };
+  }
+
+  remove(pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>): Promise<void> {
+    return removePodDir(this.#podsDir, pod);
   }
 
   /**

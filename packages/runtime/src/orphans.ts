@@ -4,7 +4,10 @@ import { killPid, processAlive, processCommandLine } from './processes.ts';
 import type { PodSandbox } from './types.ts';
 
 /** The pod's own directory under <workspace>/pods (config, page, logs, pid files). */
-export function podDir(podsDir: string, pod: PodSandbox): string {
+export function podDir(
+  podsDir: string,
+  pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>,
+): string {
   return join(podsDir, `${pod.namespace}_${pod.name}_${pod.uid.slice(0, 8)}`);
 }
 
@@ -33,4 +36,12 @@ export async function cleanupPodDirs(podsDir: string): Promise<string[]> {
     await rm(prefix, { recursive: true, force: true });
   }
   return removed;
+}
+
+/** Deletes a pod's directory (config, page, logs) once the pod is gone for good. */
+export async function removePodDir(
+  podsDir: string,
+  pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>,
+): Promise<void> {
+  await rm(podDir(podsDir, pod), { recursive: true, force: true });
 }

@@ -54,6 +54,8 @@ export interface ContainerRuntime {
   start(sandbox: PodSandbox): Promise<PodHandle>;
   /** Removes what an earlier server left behind (a crash, a kill -9); returns what it removed. */
   cleanupOrphans(): Promise<string[]>;
+  /** Deletes what it kept for a pod that is gone for good (its directory in the workspace). */
+  remove?(pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>): Promise<void>;
   /** Releases what the runtime itself holds (connections), after every pod has stopped. */
   close?(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import type { Container } from '@l4lab/protocol';
 import type { PortMapper } from '@l4lab/cluster';
 import { idlePod, tailFile } from '../idlePod.ts';
 import { nginxConfig, podListens } from '../nginxConfig.ts';
-import { cleanupPodDirs, podDir } from '../orphans.ts';
+import { cleanupPodDirs, podDir, removePodDir } from '../orphans.ts';
 import { podPage } from '../page.ts';
 import { rssOf } from '../processes.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '../types.ts';
@@ -148,6 +148,10 @@ export class DockerRuntime implements ContainerRuntime {
       'l4lab.node': pod.node,
       'l4lab.workspace': this.#workspace,
     };
+  }
+
+  remove(pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>): Promise<void> {
+    return removePodDir(this.#podsDir, pod);
   }
 
   /** Containers an earlier server of this workspace left (by label), and its pod directories. */
