@@ -16,6 +16,28 @@ describe('AccessToken', () => {
     expect(a.allows(req({ host: 'rebind.example:7070' }))).toBe(false);
   });
 
+  it('says a refused Host is the problem on a loopback lab (no token to talk about)', () => {
+    const a = new AccessToken('127.0.0.1');
+    const sent: { status?: number; body?: { error: { code: string; message: string } } } = {};
+    const res = {
+      status(n: number) {
+        sent.status = n;
+        return this;
+      },
+      json(b: { error: { code: string; message: string } }) {
+        sent.body = b;
+        return this;
+      },
+    };
+    let passed = false;
+    a.require(req({ host: 'rebind.example:7070' }) as never, res as never, () => (passed = true));
+    expect(passed).toBe(false);
+    expect(sent.status).toBe(403);
+    expect(sent.body?.error.code).toBe('L4_E_HOST');
+    expect(sent.body?.error.message).toContain('"rebind.example:7070"');
+    expect(sent.body?.error.message).not.toContain('token');
+  });
+
   it('beyond loopback, accepts only the token (bearer, cookie or query)', () => {
     const a = new AccessToken('0.0.0.0', 'secret-token');
     expect(a.allows(req({ host: '192.0.2.1:7070' }))).toBe(false);

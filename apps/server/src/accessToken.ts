@@ -43,6 +43,15 @@ export class AccessToken {
   /** Express middleware for /api. */
   readonly require = (req: Request, res: Response, next: NextFunction): void => {
     if (this.allows(req)) return next();
+    if (!this.token) {
+      // A loopback lab has no token: what it refused is the Host (DNS rebinding), so say that.
+      return sendError(
+        res,
+        403,
+        'L4_E_HOST',
+        `this lab answers requests addressed to this machine only (Host 127.0.0.1 or localhost), not to ${JSON.stringify(req.headers.host ?? '')}`,
+      );
+    }
     sendError(
       res,
       401,

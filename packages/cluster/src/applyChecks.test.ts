@@ -80,6 +80,18 @@ describe('apply: node ports', () => {
 });
 
 describe('apply: cluster IPs', () => {
+  it("answers an IPv6 or malformed clusterIP with the API server's 422, not an internal error", () => {
+    const { cluster } = newTestCluster();
+    const v6 = apply(cluster, [makeService('default', 'v6', (x) => (x.spec.clusterIP = '::1'))]);
+    expect(v6).toEqual([
+      'The Service "v6" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster',
+    ]);
+    const bad = apply(cluster, [makeService('default', 'b', (x) => (x.spec.clusterIP = '1.2.3'))]);
+    expect(bad).toEqual([
+      'The Service "b" is invalid: spec.clusterIPs[0]: Invalid value: "1.2.3": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    ]);
+  });
+
   it('rejects a clusterIP outside the service CIDR with the allocator message', () => {
     const { cluster } = newTestCluster();
     const s = makeService('default', 'a', (x) => (x.spec.clusterIP = '10.0.0.1'));

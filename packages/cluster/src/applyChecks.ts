@@ -107,6 +107,23 @@ export function clusterIPErrors(
       message: `${invalidPrefix(svc)}: spec.clusterIPs: Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: ${detail}`,
     },
   ];
+  if (!isIPv4(ip)) {
+    // The API server infers the family from the address: IPv6 is not configured here.
+    const [path, message] = ip.includes(':')
+      ? ['spec.ipFamilies[0]', 'Invalid value: "IPv6": not configured on this cluster']
+      : [
+          'spec.clusterIPs[0]',
+          `Invalid value: "${ip}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`,
+        ];
+    return [
+      {
+        index,
+        path: 'spec.clusterIP',
+        code: 'L4_E_INVALID',
+        message: `${invalidPrefix(svc)}: ${path}: ${message}`,
+      },
+    ];
+  }
   if (!limits.clusterIPInRange(ip)) {
     return fail(
       'L4_E_IP_RANGE',
@@ -186,4 +203,10 @@ function formatSelectorValue(d: Deployment): string {
           .join(', ')}}`
       : '[]v1.LabelSelectorRequirement(nil)';
   return `v1.LabelSelector{MatchLabels:map[string]string{${ml}}, MatchExpressions:${exprs}}`;
+}
+
+/** A dotted IPv4 address (four numbers 0-255). */
+function isIPv4(ip: string): boolean {
+  const parts = ip.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }

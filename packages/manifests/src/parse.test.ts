@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseManifests, parsePath } from './parse.ts';
 
 const SERVICE = `# a comment
@@ -15,6 +15,19 @@ spec:
 `;
 
 describe('parseManifests', () => {
+  it('keeps the YAML library quiet: user input never prints warnings on the server', () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const log = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      parseManifests('? [a, b]\n: 1\n---\nx: !!foo bar\n');
+      expect(warn).not.toHaveBeenCalled();
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
+  });
+
   it('parses one document into a plain object with its start position', () => {
     const { documents, errors } = parseManifests(SERVICE);
     expect(errors).toEqual([]);

@@ -27,7 +27,15 @@ function kubectlTags(tags: Tags): Tags {
 
 export function parseManifests(text: string): ParseResult {
   const lineCounter = new LineCounter();
-  const options: Options = { lineCounter, version: '1.1', customTags: kubectlTags, merge: true };
+  // logLevel 'error': the library's own warnings (collection keys, ...) never reach the server's
+  // stderr; what matters to the user is reported below, with its line.
+  const options: Options = {
+    lineCounter,
+    version: '1.1',
+    customTags: kubectlTags,
+    merge: true,
+    logLevel: 'error',
+  };
   const parsed = parseAllDocuments(text, options);
   const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   const documents: ParsedDocument[] = [];

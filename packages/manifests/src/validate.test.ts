@@ -33,6 +33,15 @@ describe('validateObject: kinds', () => {
     );
   });
 
+  it('takes a kind named like an object property (constructor, __proto__) as an unknown kind', () => {
+    for (const kind of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(resolveKind('v1', kind)?.message).toBe(
+        `no matches for kind "${kind}" in version "v1": l4lab does not serve this kind; it serves ` +
+          'Deployment (apps/v1), Namespace (v1), Pod (v1), Service (v1)',
+      );
+    }
+  });
+
   it('rejects a served kind in the wrong apiVersion', () => {
     expect(messages({ apiVersion: 'extensions/v1beta1', kind: 'Deployment' })).toEqual([
       'apiVersion: Unsupported value: "extensions/v1beta1": supported values: "apps/v1"',

@@ -55,9 +55,14 @@ export interface KindProblem {
   code: string;
 }
 
+/** A table's own entry: `constructor` or `__proto__` is a kind like any other, not a property. */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** Why l4lab cannot take an object of this apiVersion and kind, or undefined when it can. */
 export function resolveKind(apiVersion: string, kind: string): KindProblem | undefined {
-  const served = SERVED_KINDS[kind];
+  const served = own(SERVED_KINDS, kind);
   const servedList = Object.entries(SERVED_KINDS)
     .map(([k, v]) => `${k} (${v})`)
     .join(', ');
@@ -70,7 +75,7 @@ export function resolveKind(apiVersion: string, kind: string): KindProblem | und
       code: 'L4_E_UNSUPPORTED_KIND',
     };
   }
-  const readOnly = READ_ONLY_KINDS[kind];
+  const readOnly = own(READ_ONLY_KINDS, kind);
   if (readOnly !== undefined) {
     return {
       error: forbidden('kind', readOnly),
@@ -105,7 +110,7 @@ export function inspectObject(
 ): Inspection {
   const kindProblem = resolveKind(apiVersion, kind);
   const schema = KIND_SCHEMAS[kind];
-  const validator = VALIDATORS[kind];
+  const validator = own(VALIDATORS, kind);
   if (kindProblem || !schema || !validator) {
     return { errors: kindProblem ? [kindProblem.error] : [], unknownFields: [], kindProblem };
   }

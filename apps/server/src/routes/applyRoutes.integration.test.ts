@@ -1,0 +1,34 @@
+// POST /api/apply refusals in the answer shape of any refused apply. Addresses: testRanges.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplyErrorResponse } from '@l4lab/protocol';
+import { startTestLab, type TestLab } from '../testLab.ts';
+
+let t: TestLab;
+beforeAll(async () => {
+  t = await startTestLab({ runtime: 'builtin' });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('POST /api/apply', () => {
+  it('answers a body over the limit with 413 and errors[] naming the limit', async () => {
+    const big = `# ${'x'.repeat(1_100_000)}\n`;
+    const r = await t.api<ApplyErrorResponse>('POST', '/api/apply', big, 'application/yaml');
+    expect(r.status).toBe(413);
+    expect(r.body.errors).toHaveLength(1);
+    expect(r.body.errors[0]).toMatchObject({ code: 'L4_E_TOO_LARGE', line: 1, document: 0 });
+    expect(r.body.errors[0]!.message).toMatch(/at most 1mb/);
+  });
+
+  it('answers an IPv6 clusterIP with 422, not an internal error', async () => {
+    const yaml =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: v6}\nspec:\n  clusterIP: "::1"\n  ports: [{port: 80}]\n';
+    const r = await t.api<ApplyErrorResponse>('POST', '/api/apply', yaml, 'application/yaml');
+    expect(r.status).toBe(422);
+    expect(r.body.errors[0]!.message).toBe(
+      'The Service "v6" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster',
+    );
+    expect(r.body.errors[0]!.line).toBe(5);
+  });
+});
