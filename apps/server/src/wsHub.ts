@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { parseClientMessage, type ServerMessage, type WatchEvent } from '@l4lab/protocol';
+import { deliver } from './deliver.ts';
 import type { Logger } from './logger.ts';
 import { isSameOrigin } from './origin.ts';
 
@@ -49,8 +50,12 @@ export class WsHub {
     if (this.#wss.clients.size === 0) return;
     const data = JSON.stringify(msg);
     for (const ws of this.#wss.clients) {
-      // A browser that cannot keep up gets no more frames until it drains (bounded memory).
-      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 4 * 1024 * 1024) ws.send(data);
+      if (ws.readyState === WebSocket.OPEN && !deliver(ws, data)) {
+        this.#o.logger.info(
+          { buffered: ws.bufferedAmount },
+          'viewer too slow: disconnected (it reconnects and gets a snapshot)',
+        );
+      }
     }
   }
 
