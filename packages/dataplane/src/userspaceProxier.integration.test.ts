@@ -42,7 +42,7 @@ function runPods(ready: (pod: Pod) => boolean = () => true): Pod[] {
   return cluster.list('Pod');
 }
 
-function apply(replicas: number): Service {
+function apply(replicas: number, clusterIP?: string): Service {
   const d: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -62,6 +62,7 @@ function apply(replicas: number): Service {
     metadata: { name: 'echo', namespace: 'default' },
     spec: {
       type: 'ClusterIP',
+      ...(clusterIP ? { clusterIP } : {}),
       selector: { app: 'echo' },
       ports: [{ port: 8080, targetPort: 8080, protocol: 'TCP' }],
     },
@@ -195,6 +196,18 @@ describe('UserspaceProxier over real TCP', () => {
     expect(events.find((e) => e.outcome === 'reset')!.reason).toMatch(
       /^random 1 of 1; ECONNREFUSED connecting to 127\.244\./,
     );
+  });
+
+  it('backs off a frontend it cannot bind: one warning, no retry per sync, binds once free', async () => {
+    // Something else holds the ClusterIP's port.
+    const squatter = await echoServer('127.96.0.77', 'squatter');
+    apply(1, '127.96.0.77');
+    for (let i = 0; i < 20; i++) await proxier.syncProxyRules();
+    expect(logs.filter((m) => m.startsWith('cannot listen'))).toHaveLength(1);
+    expect(proxier.state().listening).toEqual([]);
+    await new Promise((r) => squatter.close(r));
+    servers.splice(servers.indexOf(squatter), 1);
+    await until('listener after the port is free', () => proxier.state().listening.length === 1);
   });
 
   it('stops listening when the Service is deleted', async () => {

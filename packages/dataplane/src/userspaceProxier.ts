@@ -29,6 +29,10 @@ import type {
 import { UdpFlow, type UdpFlowOwner } from './udpProxy.ts';
 import { serialRuns } from './serialRuns.ts';
 
+/** A frontend that cannot bind is tried again after 1 s, doubling up to a minute (per frontend). */
+const BIND_RETRY_MS = 1000;
+const BIND_RETRY_MAX_MS = 60_000;
+
 export interface ProxierLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -106,6 +110,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   /** Dropped connections, held unanswered until dropHoldMs. */
   readonly #held = new Map<TcpHandle, TimerHandle>();
   readonly #runner: BoundedFrequencyRunner;
+  /** Frontends that could not bind: how often they failed, and when to try again. */
+  readonly #bindRetry = new Map<string, { attempts: number; at: number }>();
   /** One sync at a time; a failed one is retried by the runner and does not block the next. */
   readonly #syncs = serialRuns(() => this.#sync());
   #nodesChanged = true;
@@ -336,8 +342,12 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       this.#listeners.delete(key);
       this.#closeListener(l);
     }
+    for (const key of this.#bindRetry.keys()) if (!want.has(key)) this.#bindRetry.delete(key);
     for (const [key, spec] of want) {
       if (this.#listeners.has(key)) continue;
+      const retry = this.#bindRetry.get(key);
+      // A frontend that could not bind waits for its back-off, whatever else makes syncs run.
+      if (retry && this.#o.clock.now() < retry.at) continue;
       try {
         const l = await this.#listen(spec);
         if (this.#stopped) {
@@ -345,15 +355,22 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
           return;
         }
         this.#listeners.set(key, l);
+        if (retry) this.#o.logger.info({ frontend: key }, 'Service frontend listening at last');
+        this.#bindRetry.delete(key);
       } catch (err) {
-        this.#o.logger.warn(
-          { frontend: key, err: String(err) },
-          'cannot listen on Service frontend; will retry',
-        );
+        const attempts = (retry?.attempts ?? 0) + 1;
+        const delay = Math.min(BIND_RETRY_MAX_MS, BIND_RETRY_MS * 2 ** (attempts - 1));
+        this.#bindRetry.set(key, { attempts, at: this.#o.clock.now() + delay });
+        if (attempts === 1) {
+          this.#o.logger.warn(
+            { frontend: key, err: String(err) },
+            `cannot listen on Service frontend; retrying every ${BIND_RETRY_MS / 1000} s, doubling up to ${BIND_RETRY_MAX_MS / 1000} s`,
+          );
+        }
         this.#o.clock.setTimeout(() => {
           this.#nodesChanged = true;
           this.#runner.run();
-        }, 1000);
+        }, delay);
       }
     }
   }
