@@ -108,6 +108,32 @@ describe('l4lab server process', () => {
     expect(pids.filter(alive)).toEqual([]);
   });
 
+  it('kill -9 of the server takes its nginx pods with it (nothing serves on after it)', async (ctx) => {
+    runOnlyIf(ctx, hasNginx(), 'nginx is not installed (apt-get install nginx-light)');
+    runOnlyIf(ctx, process.platform === 'linux', 'a parent-death signal is Linux only');
+    workspace = await mkdtemp(join(tmpdir(), 'l4lab-main-'));
+    const { url } = await startServer(workspace, ['--runtime', 'nginx']);
+    const seed = await readFile(join(ROOT, 'scenarios/01-clusterip.yaml'), 'utf8');
+    const res = await fetch(`${url}/api/apply`, {
+      method: 'POST',
+      body: seed,
+      headers: { 'Content-Type': 'application/yaml' },
+    });
+    expect(res.status).toBe(200);
+    let pids: number[] = [];
+    for (const end = Date.now() + 15_000; pids.length < 2 && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 100));
+      pids = await podPids(workspace);
+    }
+    expect(pids).toHaveLength(2);
+    const exited = new Promise((r) => child!.once('exit', r));
+    child!.kill('SIGKILL');
+    await exited;
+    for (const end = Date.now() + 5_000; pids.some(alive) && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
   it('refuses cross-origin browsers on mutating calls', async () => {
     workspace = await mkdtemp(join(tmpdir(), 'l4lab-main-'));
     const { url } = await startServer(workspace);

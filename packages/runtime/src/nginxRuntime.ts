@@ -47,11 +47,15 @@ export class NginxRuntime implements ContainerRuntime {
     await mkdir(join(prefix, 'tmp'), { recursive: true });
     await writeFile(join(prefix, 'html', 'index.html'), podPage(pod));
     await writeFile(join(prefix, 'nginx.conf'), nginxConfig(prefix, pod, listens));
-    const child = spawn(
-      this.#binary,
-      ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const [command, args] = diesWithServer(this.#binary, [
+      '-p',
+      prefix,
+      '-c',
+      join(prefix, 'nginx.conf'),
+      '-e',
+      join(prefix, 'error.log'),
+    ]);
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-2000)));
     const exited = new Promise<PodExit>((resolve) => {
@@ -93,4 +97,17 @@ export class NginxRuntime implements ContainerRuntime {
     const containers = await cleanupContainersIfEngine(this.#workspace);
     return [...containers, ...(await cleanupPodDirs(this.#podsDir))];
   }
+}
+
+/** util-linux's setpriv: it sets the parent-death signal, then execs (same pid, same process). */
+const SETPRIV = '/usr/bin/setpriv';
+const hasSetpriv = process.platform === 'linux' && existsSync(SETPRIV);
+
+/**
+ * The command that runs `binary` so that it is killed when the server dies, even by kill -9
+ * (PR_SET_PDEATHSIG; nginx runs with `master_process off`, one process). Without setpriv, the
+ * next start removes what is left (cleanupOrphans).
+ */
+export function diesWithServer(binary: string, args: string[]): [string, string[]] {
+  return hasSetpriv ? [SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args]] : [binary, args];
 }
