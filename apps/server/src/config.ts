@@ -15,6 +15,8 @@ export interface LabConfig {
   workspace: string;
   scenario: string;
   expose: boolean;
+  /** Let exec tools and generators reach this machine's own addresses, not only the cluster's. */
+  allowHostTargets: boolean;
   nodes: number;
   /** Address ranges (`--pod-cidr`, `--service-cidr`, `--node-ip`); defaults in ARCHITECTURE.md. */
   podCIDR: string;
@@ -49,6 +51,7 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
   --relay-processes N      processes a connection that streams (a download, an upload) is handed to,
                            so bulk traffic uses every CPU (default: one per CPU, at most 4; 0: none)
   --expose                 also serve NodePorts and LoadBalancer ports on this machine's interfaces
+  --allow-host-targets     let exec tools and traffic reach this machine's own services too
   --workspace .l4lab       where pods' configs, logs and pid files live
   --scenario FILE          YAML preloaded in the editor (default: scenarios/01-clusterip.yaml)
   --nodes 3                number of virtual nodes (node-1..N at 127.18.0.2...)
@@ -86,6 +89,7 @@ export function parseConfig(
       workspace: { type: 'string' },
       scenario: { type: 'string' },
       expose: { type: 'boolean' },
+      'allow-host-targets': { type: 'boolean' },
       nodes: { type: 'string' },
       'node-ip': { type: 'string' },
       'pod-cidr': { type: 'string' },
@@ -144,6 +148,7 @@ export function parseConfig(
     workspace: resolve(get('workspace', resolve(ROOT, '.l4lab'))),
     scenario: resolve(get('scenario', resolve(ROOT, 'scenarios/01-clusterip.yaml'))),
     expose: flag('expose'),
+    allowHostTargets: flag('allow-host-targets'),
     nodes,
     nodeIP: get('node-ip', '127.18.0.2'),
     podCIDR: get('pod-cidr', '127.244.0.0/16'),

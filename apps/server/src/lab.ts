@@ -141,8 +141,14 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     mapper,
     dns,
     onUpdate: (generators) => onTrafficUpdate(generators),
+    allowHostTargets: config.allowHostTargets,
   });
-  const executor = new BuiltinExecutor({ cluster, mapper, dns });
+  const executor = new BuiltinExecutor({
+    cluster,
+    mapper,
+    dns,
+    allowHostTargets: config.allowHostTargets,
+  });
   const access = new AccessToken(config.host);
   const app = createApp({
     access,

@@ -50,6 +50,7 @@ export function testLabConfig(workspace: string, over: Partial<LabConfig> = {}):
     workspace,
     scenario: join(root, 'scenarios/01-clusterip.yaml'),
     expose: false,
+    allowHostTargets: false,
     nodes: 3,
     podCIDR: r.podCIDR,
     serviceCIDR: r.serviceCIDR,

@@ -11,17 +11,31 @@ const noDns: DnsTransportFactory = () => {
   throw new Error('no DNS in this test: targets are addresses');
 };
 
-function manager() {
+function manager(allowHostTargets = true) {
   const updates: TrafficStatus[][] = [];
   const traffic = new TrafficManager({
     cluster: newTestCluster().cluster,
     mapper: new PortMapper('native'),
     dns: noDns,
     onUpdate: (all) => updates.push(all),
+    allowHostTargets,
   });
   const start = () => traffic.start(trafficRequestSchema.parse({ target: '127.0.0.1:9', rate: 1 }));
   return { traffic, updates, start };
 }
+
+describe('TrafficManager.start', () => {
+  it("refuses a target outside the cluster (this machine's own services) unless allowed", async () => {
+    const { traffic } = manager(false);
+    await expect(
+      traffic.start(trafficRequestSchema.parse({ target: '127.0.0.5:7395', rate: 1 })),
+    ).rejects.toMatchObject({
+      code: 'L4_E_HOST_TARGET',
+      message: expect.stringContaining('--allow-host-targets'),
+    });
+    expect(traffic.list()).toEqual([]);
+  });
+});
 
 describe('TrafficManager.forget', () => {
   it('forgets a stopped generator and says so to the listeners', async () => {

@@ -4,6 +4,7 @@ import { type DnsTransportFactory, podNetwork } from './exec/builtinExecutor.ts'
 import { hostsFile, podResolvConf, resolveName } from './exec/resolveName.ts';
 import { MAX_REQUESTS, TrafficGenerator } from './generator.ts';
 import { TargetError, isIPv4, parseTarget } from './target.ts';
+import { HOST_TARGET_HINT, isClusterAddress } from './clusterAddress.ts';
 
 export const MAX_GENERATORS = 8;
 
@@ -13,6 +14,8 @@ export interface TrafficManagerOptions {
   /** Real DNS queries to the cluster's nameserver (names are resolved like the source would). */
   dns: DnsTransportFactory;
   onUpdate?: (all: TrafficStatus[]) => void;
+  /** Let generators reach this machine's own addresses too (a trusted instructor's lab). */
+  allowHostTargets?: boolean;
 }
 
 /** Where requests leave from: external client addresses, or one pod's own IP. */
@@ -53,6 +56,12 @@ export class TrafficManager {
     const source = this.#source(spec);
     const t = parseTarget(spec.target);
     const ip = isIPv4(t.host) ? t.host : await this.#resolve(t.host, source);
+    if (!this.#o.allowHostTargets && !isClusterAddress(this.#o.cluster, ip)) {
+      throw new TargetError(
+        'L4_E_HOST_TARGET',
+        `target ${spec.target}: ${ip} is ${HOST_TARGET_HINT}`,
+      );
+    }
     const host = this.#o.mapper.resolve(ip, t.port, spec.protocol === 'udp' ? 'UDP' : 'TCP');
     const id = `gen-${++this.#seq}`;
     // Keep finished generators' results, but not forever.

@@ -18,6 +18,7 @@ const traffic = new TrafficManager({
   dns: () => {
     throw new Error('no DNS in this test: targets are addresses');
   },
+  allowHostTargets: true, // 127.0.0.1:9, never sent to: stopped before the first tick
 });
 const stats = new ConnectionStats();
 let server: Server;

@@ -1,5 +1,6 @@
 import type { ExecResponse, Pod } from '@l4lab/protocol';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
+import { isClusterAddress } from '../clusterAddress.ts';
 import { podEnvironment } from './podEnv.ts';
 import { podResolvConf } from './resolveName.ts';
 import { runShell } from './shell.ts';
@@ -19,11 +20,24 @@ export class ExecError extends Error {
 }
 
 /** How a pod at `ip` reaches the network: from its own address in native mode. */
-export function podNetwork(mapper: PortMapper, ip: string): PodNetwork {
+export function podNetwork(
+  mapper: PortMapper,
+  ip: string,
+  reaches: (ip: string) => boolean = () => true,
+): PodNetwork {
   return {
     route: (to, port, protocol) => mapper.resolve(to, port, protocol),
     localAddress: mapper.mode === 'native' ? ip : undefined,
+    reaches,
   };
+}
+
+export interface ExecutorOptions {
+  cluster: Cluster;
+  mapper: PortMapper;
+  dns: DnsTransportFactory;
+  /** Let pods reach this machine's own addresses too (a trusted instructor's lab). */
+  allowHostTargets?: boolean;
 }
 
 /** Most pods whose in-memory files are kept (the oldest are forgotten first). */
@@ -34,10 +48,10 @@ const MAX_POD_FILESYSTEMS = 64;
  * search path. Used for every pod of the nginx and builtin runtimes (their pods have no shell).
  */
 export class BuiltinExecutor implements PodExecutor {
-  readonly #o: { cluster: Cluster; mapper: PortMapper; dns: DnsTransportFactory };
+  readonly #o: ExecutorOptions;
   readonly #files = new Map<string, Map<string, string>>();
 
-  constructor(opts: { cluster: Cluster; mapper: PortMapper; dns: DnsTransportFactory }) {
+  constructor(opts: ExecutorOptions) {
     this.#o = opts;
   }
 
@@ -54,7 +68,11 @@ export class BuiltinExecutor implements PodExecutor {
       );
     }
     const { cluster, mapper } = this.#o;
-    const net = podNetwork(mapper, ip);
+    const net = podNetwork(
+      mapper,
+      ip,
+      (to) => this.#o.allowHostTargets === true || isClusterAddress(cluster, to),
+    );
     const nameserver = cluster.plan.dnsServiceIP;
     const dnsAt = (server: string) =>
       this.#o.dns({ server, ...(net.localAddress ? { localAddress: net.localAddress } : {}) });

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import type { ExecTraceEntry } from '@l4lab/protocol';
+import { HOST_TARGET_HINT } from '../clusterAddress.ts';
 import { hostsFile, resolveName, type Resolution } from './resolveName.ts';
 import type { CommandIO, PodContext } from './types.ts';
 
@@ -32,8 +33,20 @@ export function outcomeOf(err: NodeJS.ErrnoException): ConnectOutcome {
   return 'error';
 }
 
+/**
+ * A connection to an address outside the cluster, refused as the pod's own loopback would refuse
+ * it (nothing listens there), saying why.
+ */
+export function hostTargetRefused(ip: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`Connection refused (${ip}: ${HOST_TARGET_HINT})`), {
+    code: 'ECONNREFUSED',
+    hostTarget: true,
+  });
+}
+
 /** libc's strerror for the codes the tools print. */
 export function strerror(err: NodeJS.ErrnoException): string {
+  if ((err as { hostTarget?: boolean }).hostTarget) return err.message;
   const m: Record<string, string> = {
     ECONNREFUSED: 'Connection refused',
     ECONNRESET: 'Connection reset by peer',
@@ -47,6 +60,11 @@ export function strerror(err: NodeJS.ErrnoException): string {
 
 /** A TCP connection from the pod's own address to ip:port (the virtual address; routed here). */
 export function podSocket(pod: PodContext, ip: string, port: number): Socket {
+  if (!pod.net.reaches(ip)) {
+    const s = new Socket();
+    process.nextTick(() => s.destroy(hostTargetRefused(ip)));
+    return s;
+  }
   const to = pod.net.route(ip, port, 'TCP');
   return connect({
     host: to.ip,
@@ -112,6 +130,10 @@ export function podHttp(
   },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
+    if (!pod.net.reaches(o.ip)) {
+      reject(hostTargetRefused(o.ip));
+      return;
+    }
     const to = pod.net.route(o.ip, o.port, 'TCP');
     const req = request({
       host: to.ip,

@@ -29,12 +29,25 @@ function pod(): PodContext {
         return { rcode: 'NXDOMAIN', transport: 'udp', attempts: [], answers: [] };
       },
     },
-    net: { route: (ip, port) => ({ ip, port }), localAddress: '127.244.1.9' },
+    net: { route: (ip, port) => ({ ip, port }), localAddress: '127.244.1.9', reaches: () => true },
     files: new Map(),
   };
 }
 
 const run = (line: string, p = pod(), opts = {}) => runShell(line, p, opts);
+
+describe('runShell: what a pod can reach', () => {
+  it("refuses this machine's own services like a pod's loopback would, and says why", async () => {
+    const p = pod();
+    p.net = { ...p.net, reaches: (ip) => ip.startsWith('127.244.') || ip.startsWith('127.96.') };
+    const r = await run('wget -q -O - http://127.0.0.5:7395/; nc -z 127.0.0.1 7070; echo $?', p);
+    expect(r.stderr).toContain(
+      "wget: can't connect to remote host (127.0.0.5): Connection refused",
+    );
+    expect(r.stderr).toContain('--allow-host-targets');
+    expect(r.stdout).toBe('1\n');
+  });
+});
 
 describe('runShell', () => {
   it('runs lists with && || ; and keeps $?', async () => {

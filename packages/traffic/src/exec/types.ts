@@ -30,6 +30,8 @@ export interface PodNetwork {
   route(ip: string, port: number, protocol: 'TCP' | 'UDP'): { ip: string; port: number };
   /** The source address of the pod's connections (its IP in native mode; none when mapped). */
   localAddress: string | undefined;
+  /** Whether the pod may reach `ip` (cluster addresses; any with --allow-host-targets). */
+  reaches(ip: string): boolean;
 }
 
 /** What the built-in tools see of the pod they run in. */

@@ -1,6 +1,12 @@
 import { createSocket } from 'node:dgram';
 import { getopt, hasOpt, optValue } from '../getopt.ts';
-import { podResolve, podSocket, strerror, traceConnection } from '../podConnect.ts';
+import {
+  hostTargetRefused,
+  podResolve,
+  podSocket,
+  strerror,
+  traceConnection,
+} from '../podConnect.ts';
 import type { Command, CommandIO, PodContext } from '../types.ts';
 
 const USAGE = `BusyBox v1.36.1 (l4lab built-in) multi-call binary.
@@ -86,6 +92,11 @@ function tcp(pod: PodContext, io: CommandIO, t: Target): Promise<number> {
 
 function udp(pod: PodContext, io: CommandIO, t: Target): Promise<number> {
   return new Promise((resolve) => {
+    if (!pod.net.reaches(t.ip)) {
+      io.err(`nc: ${t.ip} (${t.ip}:${t.port}): ${strerror(hostTargetRefused(t.ip))}\n`);
+      resolve(1);
+      return;
+    }
     const to = pod.net.route(t.ip, t.port, 'UDP');
     const s = createSocket('udp4');
     let code = 0;
