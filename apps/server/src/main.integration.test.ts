@@ -73,6 +73,24 @@ async function podPids(ws: string): Promise<number[]> {
   return pids;
 }
 
+/** Applies seed 01 and answers the pids of its two nginx pods once both run. */
+async function seedPods(url: string, ws: string): Promise<number[]> {
+  const seed = await readFile(join(ROOT, 'scenarios/01-clusterip.yaml'), 'utf8');
+  const res = await fetch(`${url}/api/apply`, {
+    method: 'POST',
+    body: seed,
+    headers: { 'Content-Type': 'application/yaml' },
+  });
+  expect(res.status).toBe(200);
+  let pids: number[] = [];
+  for (const end = Date.now() + 15_000; pids.length < 2 && Date.now() < end;) {
+    await new Promise((r) => setTimeout(r, 100));
+    pids = await podPids(ws);
+  }
+  expect(pids).toHaveLength(2);
+  return pids;
+}
+
 /** nginx as the runtime finds it (PATH, or Debian's /usr/sbin). */
 function hasNginx(): boolean {
   const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin'];
@@ -86,20 +104,7 @@ describe('l4lab server process', () => {
     workspace = await mkdtemp(join(tmpdir(), 'l4lab-main-'));
     const { url, out } = await startServer(workspace, ['--runtime', 'nginx']);
     expect(out()).toMatch(/runtime: nginx/);
-    const seed = await readFile(join(ROOT, 'scenarios/01-clusterip.yaml'), 'utf8');
-    const res = await fetch(`${url}/api/apply`, {
-      method: 'POST',
-      body: seed,
-      headers: { 'Content-Type': 'application/yaml' },
-    });
-    expect(res.status).toBe(200);
-    let pids: number[] = [];
-    const end = Date.now() + 15_000;
-    while (pids.length < 2 && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 100));
-      pids = await podPids(workspace);
-    }
-    expect(pids).toHaveLength(2);
+    const pids = await seedPods(url, workspace);
     expect(pids.every(alive)).toBe(true);
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     child!.kill('SIGINT');
@@ -113,19 +118,7 @@ describe('l4lab server process', () => {
     runOnlyIf(ctx, process.platform === 'linux', 'a parent-death signal is Linux only');
     workspace = await mkdtemp(join(tmpdir(), 'l4lab-main-'));
     const { url } = await startServer(workspace, ['--runtime', 'nginx']);
-    const seed = await readFile(join(ROOT, 'scenarios/01-clusterip.yaml'), 'utf8');
-    const res = await fetch(`${url}/api/apply`, {
-      method: 'POST',
-      body: seed,
-      headers: { 'Content-Type': 'application/yaml' },
-    });
-    expect(res.status).toBe(200);
-    let pids: number[] = [];
-    for (const end = Date.now() + 15_000; pids.length < 2 && Date.now() < end;) {
-      await new Promise((r) => setTimeout(r, 100));
-      pids = await podPids(workspace);
-    }
-    expect(pids).toHaveLength(2);
+    const pids = await seedPods(url, workspace);
     const exited = new Promise((r) => child!.once('exit', r));
     child!.kill('SIGKILL');
     await exited;
