@@ -14,6 +14,7 @@ import {
 } from 'yaml';
 import type { Document, Node, ParseOptions, DocumentOptions, SchemaOptions, Tags } from 'yaml';
 import type { ParsedDocument, ParseResult } from './types.ts';
+import { structureProblems, YAML_LIMITS } from './yamlLimits.ts';
 
 type Options = ParseOptions & DocumentOptions & SchemaOptions;
 
@@ -35,6 +36,8 @@ export function parseManifests(text: string): ParseResult {
     customTags: kubectlTags,
     merge: true,
     logLevel: 'error',
+    // Duplicate keys are found by structureProblems, in linear time (the library's check is not).
+    uniqueKeys: false,
   };
   const parsed = parseAllDocuments(text, options);
   const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
@@ -45,7 +48,32 @@ export function parseManifests(text: string): ParseResult {
     return { line, column: col };
   };
 
+  if (docs.length > YAML_LIMITS.documents) {
+    const doc = docs[YAML_LIMITS.documents]!;
+    errors.push({
+      message: `too many documents: one apply takes at most ${YAML_LIMITS.documents}`,
+      path: '',
+      ...pos(doc.range[0]),
+      document: YAML_LIMITS.documents,
+      severity: 'error',
+      code: 'L4_E_LIMIT',
+    });
+    return { documents, errors };
+  }
   docs.forEach((doc, index) => {
+    if (doc.errors.length === 0) {
+      for (const p of structureProblems(doc)) {
+        errors.push({
+          message: p.message,
+          path: '',
+          ...pos(p.offset),
+          document: index,
+          severity: 'error',
+          code: p.code,
+        });
+      }
+      if (errors.some((e) => e.document === index)) return;
+    }
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         errors.push({
