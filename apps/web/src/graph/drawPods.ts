@@ -16,6 +16,8 @@ import {
 // with a bar for the pod's share of its group's current rate.
 
 export function drawPods(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
+  const groupOf = new Map<string, PodGroup>();
+  for (const g of layout.groups) for (const p of g.item.pods) groupOf.set(p.id, g.item);
   layer
     .selectAll<SVGGElement, PlacedPod>('g.pod')
     .data(layout.pods, (d) => d.item.id)
@@ -51,7 +53,7 @@ export function drawPods(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
         .attr('rx', d.compact ? 5 : 8);
       g.select('title').remove();
       g.append('title').text(`${d.item.id} · ${d.item.ip || 'no IP'} · ${d.item.status}`);
-      if (d.compact) drawRow(g, d, layout);
+      if (d.compact) drawRow(g, d, groupOf.get(d.item.id));
       else drawCard(g, d);
     });
 }
@@ -72,10 +74,9 @@ function drawCard(g: Sel, d: PlacedPod) {
     .text(lines.rate);
 }
 
-function drawRow(g: Sel, d: PlacedPod, layout: GraphLayout) {
+function drawRow(g: Sel, d: PlacedPod, group: PodGroup | undefined) {
   // The bar: this pod's share of its owner group's current rate on this node.
-  const group = layout.groups.find((x) => x.item.pods.some((p) => p.id === d.item.id));
-  const total = group ? group.item.pods.reduce((s, p) => s + p.rate, 0) : 0;
+  const total = group ? group.pods.reduce((s, p) => s + p.rate, 0) : 0;
   const share = total > 0 ? d.item.rate / total : 0;
   g.select('rect.share')
     .attr('x', 0)

@@ -36,9 +36,15 @@ export function addRequests(
   edges: TrafficEdge[],
 ): { clients: GraphClient[]; edges: TrafficEdge[] } {
   const pods = new Map<string, GraphPod>();
-  for (const n of nodes) for (const p of n.pods) if (!pods.has(p.name)) pods.set(p.name, p);
+  const byId = new Map<string, GraphPod>();
+  for (const n of nodes) {
+    for (const p of n.pods) {
+      if (!pods.has(p.name)) pods.set(p.name, p);
+      byId.set(p.id, p);
+    }
+  }
   for (const c of input.counters?.values() ?? []) {
-    const pod = nodes.flatMap((n) => n.pods).find((p) => p.id === c.endpoint);
+    const pod = byId.get(c.endpoint);
     if (pod) pod.open += c.active;
   }
   const headless = new Set(services.filter((s) => s.type === 'headless').map((s) => s.id));
@@ -77,7 +83,7 @@ export function addRequests(
   }
   const labelled = edges.map((e) => {
     if (e.toLane !== 'pod' || e.style !== 'endpoint') return e;
-    const pod = nodes.flatMap((n) => n.pods).find((p) => p.id === e.to);
+    const pod = byId.get(e.to);
     if (!pod || !ridesKeepAlive(pod)) return e;
     const label = `${fmt(pod.requestRate)} req/s over ${pod.open} conn`;
     return { ...e, label, tip: [...e.tip, `${label}: kept-alive connections carry the requests`] };
