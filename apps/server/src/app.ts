@@ -12,6 +12,7 @@ import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import type { AccessToken } from './accessToken.ts';
 import { applyRoutes } from './routes/applyRoutes.ts';
+import type { ManifestChecker } from './manifestChecker.ts';
 import { frontendRoutes } from './routes/frontendRoutes.ts';
 import { execRoutes } from './routes/execRoutes.ts';
 import { kubectlRoutes } from './routes/kubectlRoutes.ts';
@@ -25,6 +26,8 @@ import { trafficRoutes } from './routes/trafficRoutes.ts';
 export interface AppDeps {
   info: ServerInfo;
   cluster: Cluster;
+  /** Parses and validates applied manifests off the event loop. */
+  checker: ManifestChecker;
   kubelet: Kubelet;
   /** How long a stopped node keeps its pods before they are evicted (ms). */
   podEvictionTimeoutMs: number;
@@ -62,7 +65,7 @@ export function createApp(d: AppDeps): Express {
     res.json(body);
   });
   api.get('/info', (_req, res) => void res.json(d.info));
-  api.use(applyRoutes(d.cluster));
+  api.use(applyRoutes(d.cluster, d.checker));
   api.use(kubectlRoutes(d.cluster));
   api.use(objectRoutes(d.cluster));
   api.use(podRoutes(d.cluster, d.kubelet));

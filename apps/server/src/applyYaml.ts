@@ -1,17 +1,30 @@
 import type { ApplyErrorResponse, ApplyResponse, ManifestError } from '@l4lab/protocol';
-import { checkManifests, parseManifests } from '@l4lab/manifests';
+import type { CheckResult } from '@l4lab/manifests';
 import type { Cluster } from '@l4lab/cluster';
+import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
 
 export type ApplyAnswer =
-  { status: 200; body: ApplyResponse } | { status: 400 | 422 | 500; body: ApplyErrorResponse };
+  | { status: 200; body: ApplyResponse }
+  | { status: 400 | 422 | 429 | 500; body: ApplyErrorResponse };
 
 /**
  * `kubectl apply -f` of a multi-document text: checked like the API server does (400 for a YAML
  * syntax error, 422 for invalid objects, with their lines), then applied all or nothing.
- * Shared by POST /api/apply and the WebSocket's live mode.
+ * Parsing and validation run in the checker's worker; only the apply itself (planning against the
+ * store and writing) runs on the event loop. Shared by POST /api/apply and the WebSocket's live mode.
  */
-export function applyYaml(cluster: Cluster, text: string): ApplyAnswer {
-  const checked = checkManifests(text);
+export async function applyYaml(
+  cluster: Cluster,
+  checker: ManifestChecker,
+  text: string,
+): Promise<ApplyAnswer> {
+  let checked: CheckResult;
+  try {
+    checked = await checker.check(text);
+  } catch (err) {
+    if (err instanceof CheckRefused) return { status: err.status, body: { errors: [err.error] } };
+    throw err;
+  }
   if (checked.errors.length > 0) {
     const syntax = checked.errors.some((e) => e.code === 'L4_E_YAML_SYNTAX');
     return { status: syntax ? 400 : 422, body: { errors: checked.errors } };
@@ -47,10 +60,14 @@ export function applyYaml(cluster: Cluster, text: string): ApplyAnswer {
     return { status: 500, body: { errors: [internal] } };
   }
   if (!outcome.ok) {
-    const docs = parseManifests(text).documents;
-    const errors: ManifestError[] = outcome.errors.map((e) => {
+    const fields = outcome.errors.map((e) => ({
+      document: checked.objects[e.index]!.document,
+      path: e.path,
+    }));
+    const positions = await checker.locate(text, fields).catch(() => []);
+    const errors: ManifestError[] = outcome.errors.map((e, i) => {
       const obj = checked.objects[e.index]!;
-      const pos = docs.find((d) => d.index === obj.document)?.positionOf(e.path) ?? obj;
+      const pos = positions[i] ?? obj;
       return {
         message: e.message,
         path: e.path,

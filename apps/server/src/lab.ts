@@ -20,6 +20,7 @@ import { BuiltinExecutor, TrafficManager } from '@l4lab/traffic';
 import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
 import { applyYaml } from './applyYaml.ts';
+import { ManifestChecker } from './manifestChecker.ts';
 import { AccessToken } from './accessToken.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
@@ -150,10 +151,13 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     allowHostTargets: config.allowHostTargets,
   });
   const access = new AccessToken(config.host);
+  const checker = new ManifestChecker();
+  checker.warm();
   const app = createApp({
     access,
     info,
     cluster,
+    checker,
     kubelet,
     podEvictionTimeoutMs: evictionMs,
     traffic,
@@ -172,7 +176,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     server,
     logger,
     resourceVersion: () => cluster.store.resourceVersion,
-    apply: (yaml) => applyYaml(cluster, yaml),
+    apply: (yaml) => applyYaml(cluster, checker, yaml),
     allows: (req) => access.allows(req),
     hello: () => ({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info }),
     snapshot: () => ({
@@ -209,6 +213,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     await proxier.shutdown(true);
     hub.stop();
     wsHub.close();
+    await checker.close();
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
@@ -227,6 +232,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       await proxier.shutdown(true);
       await kubelet.stopAll(2000);
       dnsIndex.stop();
+      await checker.close();
       await runtime.close?.();
       await unlock();
     })());

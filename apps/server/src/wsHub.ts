@@ -13,7 +13,7 @@ export interface WsHubOptions {
   snapshot: () => Extract<ServerMessage, { type: 'cluster_snapshot' }>;
   resourceVersion: () => string;
   /** Live mode: a client's `apply` (answered to that client only, as `apply_result`). */
-  apply: (yaml: string) => { status: number; body: object };
+  apply: (yaml: string) => Promise<{ status: number; body: object }>;
   /** Whether an upgrade request carries the access token (beyond loopback). */
   allows: (req: IncomingMessage) => boolean;
 }
@@ -92,14 +92,18 @@ export class WsHub {
       if (isBinary) return;
       const msg = parseClientMessage(String(data));
       if (msg?.type !== 'apply') return;
-      const answer = this.#o.apply(msg.yaml);
-      const reply: ServerMessage = {
-        type: 'apply_result',
-        id: msg.id,
-        status: answer.status,
-        ...answer.body,
-      };
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(reply));
+      void this.#o.apply(msg.yaml).then(
+        (answer) => {
+          const reply: ServerMessage = {
+            type: 'apply_result',
+            id: msg.id,
+            status: answer.status,
+            ...answer.body,
+          };
+          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(reply));
+        },
+        (err: unknown) => this.#o.logger.error({ err: String(err) }, 'live apply failed'),
+      );
     });
     ws.send(JSON.stringify(this.#o.hello()));
     ws.send(JSON.stringify(this.#o.snapshot()));

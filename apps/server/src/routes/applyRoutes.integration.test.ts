@@ -21,6 +21,30 @@ describe('POST /api/apply', () => {
     expect(r.body.errors[0]!.message).toMatch(/at most 1mb/);
   });
 
+  it('keeps answering the API while a costly manifest is checked (off the event loop)', async () => {
+    // ~900 KB of maps at the keys-per-map limit: over a second to parse here. Parsed on the event
+    // loop, it held every request behind it; in the checker's worker it holds none.
+    const docs = Array.from({ length: 45 }, (_, d) => {
+      const keys = Array.from({ length: 1900 }, (_, k) => `  k${k}: v\n`).join('');
+      return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${d}\ndata:\n${keys}`;
+    });
+    let costlyAnswered = false;
+    const costly = t.api<ApplyErrorResponse>('POST', '/api/apply', docs.join('---\n')).then((r) => {
+      costlyAnswered = true;
+      return r;
+    });
+    const answeredMeanwhile: boolean[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await t.api<unknown>('GET', '/api/objects/namespaces');
+      expect(r.status).toBe(200);
+      answeredMeanwhile.push(!costlyAnswered);
+    }
+    const r = await costly;
+    expect(answeredMeanwhile.filter((before) => !before)).toEqual([]);
+    expect(r.status).toBe(422);
+    expect(r.body.errors[0]!.line).toBeGreaterThanOrEqual(1);
+  });
+
   it('answers an IPv6 clusterIP with 422, not an internal error', async () => {
     const yaml =
       'apiVersion: v1\nkind: Service\nmetadata: {name: v6}\nspec:\n  clusterIP: "::1"\n  ports: [{port: 80}]\n';

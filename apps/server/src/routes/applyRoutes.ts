@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { ApplyErrorResponse } from '@l4lab/protocol';
 import type { Cluster } from '@l4lab/cluster';
 import { applyYaml } from '../applyYaml.ts';
+import type { ManifestChecker } from '../manifestChecker.ts';
 
 const YAML_TYPES = [
   'application/yaml',
@@ -12,14 +13,17 @@ const YAML_TYPES = [
 ];
 
 /** POST /api/apply: multi-document YAML in, created / configured / unchanged out; all or nothing. */
-export function applyRoutes(cluster: Cluster): Router {
+export function applyRoutes(cluster: Cluster, checker: ManifestChecker): Router {
   const r = express.Router();
   r.post(
     '/apply',
     express.text({ type: YAML_TYPES, limit: APPLY_LIMIT }),
-    function apply(req, res) {
-      const answer = applyYaml(cluster, typeof req.body === 'string' ? req.body : '');
-      res.status(answer.status).json(answer.body);
+    function apply(req, res, next) {
+      const text = typeof req.body === 'string' ? req.body : '';
+      applyYaml(cluster, checker, text).then(
+        (answer) => res.status(answer.status).json(answer.body),
+        next,
+      );
     },
   );
   // A body over the limit: the same `errors[]` answer as any refused apply, naming the limit.
