@@ -11,7 +11,9 @@ import { sendError } from './httpError.ts';
 import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import type { AccessToken } from './accessToken.ts';
+import type { EditorTabsStore } from './persist/editorTabs.ts';
 import { applyRoutes } from './routes/applyRoutes.ts';
+import { editorTabsRoutes } from './routes/editorTabsRoutes.ts';
 import type { ManifestChecker } from './manifestChecker.ts';
 import { frontendRoutes } from './routes/frontendRoutes.ts';
 import { execRoutes } from './routes/execRoutes.ts';
@@ -45,6 +47,8 @@ export interface AppDeps {
   webDist: string;
   scenariosDir: string;
   scenario: string;
+  /** The editor's tabs kept in the workspace. */
+  editorTabs: EditorTabsStore;
 }
 
 /** The Express app: l4lab's API under /api, the dashboard everywhere else. */
@@ -65,7 +69,7 @@ export function createApp(d: AppDeps): Express {
     res.json(body);
   });
   api.get('/info', (_req, res) => void res.json(d.info));
-  api.use(applyRoutes(d.cluster, d.checker));
+  api.use(applyRoutes(d.cluster, d.checker, () => d.proxier.syncProxyRules()));
   api.use(kubectlRoutes(d.cluster));
   api.use(objectRoutes(d.cluster));
   api.use(podRoutes(d.cluster, d.kubelet));
@@ -73,6 +77,7 @@ export function createApp(d: AppDeps): Express {
   api.use(trafficRoutes(d.traffic, d.hub, d.stats));
   api.use(execRoutes(d.cluster, d.executor));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
+  api.use(editorTabsRoutes(d.editorTabs));
   api.use(serviceRoutes(d.cluster));
   api.use(frontendRoutes(d.cluster, d.proxier, d.mapper));
   api.use((req, res) =>

@@ -1,11 +1,12 @@
 import type { ApplyErrorResponse, ApplyResponse, ManifestError } from '@l4lab/protocol';
+import { FRONTENDS_LISTENING } from '@l4lab/protocol';
 import type { CheckResult } from '@l4lab/manifests';
 import type { Cluster } from '@l4lab/cluster';
 import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
 
 export type ApplyAnswer =
   | { status: 200; body: ApplyResponse }
-  | { status: 400 | 422 | 429 | 500; body: ApplyErrorResponse };
+  | { status: 400 | 403 | 422 | 429 | 500; body: ApplyErrorResponse };
 
 /**
  * `kubectl apply -f` of a multi-document text: checked like the API server does (400 for a YAML
@@ -17,6 +18,8 @@ export async function applyYaml(
   cluster: Cluster,
   checker: ManifestChecker,
   text: string,
+  /** Lets kube-proxy program what was applied (its frontends), so the answer can warn of failures. */
+  settle?: () => Promise<void>,
 ): Promise<ApplyAnswer> {
   let checked: CheckResult;
   try {
@@ -78,13 +81,54 @@ export async function applyYaml(
         code: e.code,
       };
     });
-    return { status: 422, body: { errors } };
+    // Over the lab's quota is Forbidden (403), as a ResourceQuota's refusal; anything else 422.
+    const quota = errors.every((e) => e.code === 'L4_E_QUOTA');
+    return { status: quota ? 403 : 422, body: { errors } };
   }
+  const warnings = [...checked.warnings, ...(await frontendWarnings(cluster, checked, settle))];
   return {
     status: 200,
     body: {
       results: outcome.results,
-      ...(checked.warnings.length ? { warnings: checked.warnings } : {}),
+      ...(warnings.length ? { warnings } : {}),
     },
   };
 }
+
+/**
+ * A Service just applied whose frontend kube-proxy could not open (its address held by a host
+ * process, no descriptors left): said in the apply's answer, as the API server's warnings are,
+ * and not only later on the Service. kube-proxy gets a bounded moment to try.
+ */
+async function frontendWarnings(
+  cluster: Cluster,
+  checked: CheckResult,
+  settle: (() => Promise<void>) | undefined,
+): Promise<ManifestError[]> {
+  const services = checked.objects.filter((o) => o.object.kind === 'Service');
+  if (!settle || services.length === 0) return [];
+  await Promise.race([
+    settle().catch(() => undefined),
+    new Promise((r) => setTimeout(r, SETTLE_MS).unref()),
+  ]);
+  const out: ManifestError[] = [];
+  for (const o of services) {
+    const { namespace = 'default', name } = o.object.metadata;
+    const svc = cluster.store.get('Service', namespace, name);
+    const c = svc?.status?.conditions?.find((x) => x.type === FRONTENDS_LISTENING);
+    if (c?.status !== 'False') continue;
+    out.push({
+      message: `Service "${name}": ${c.message}`,
+      path: 'spec.ports',
+      line: o.line,
+      column: o.column,
+      document: o.document,
+      severity: 'warning',
+      code: 'L4_W_FRONTEND',
+    });
+  }
+  return out;
+}
+
+/** The longest an apply waits for kube-proxy to open a Service's frontends. */
+const SETTLE_MS = 500;

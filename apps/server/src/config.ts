@@ -13,6 +13,8 @@ export interface LabConfig {
   /** Processes that connections which stream are handed to (--relay-processes; 0: none). */
   relayProcesses?: number;
   workspace: string;
+  /** Forget the cluster and editor tabs saved in the workspace (--fresh). */
+  fresh?: boolean;
   scenario: string;
   expose: boolean;
   /** Let exec tools and generators reach this machine's own addresses, not only the cluster's. */
@@ -52,7 +54,9 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
                            so bulk traffic uses every CPU (default: one per CPU, at most 4; 0: none)
   --expose                 also serve NodePorts and LoadBalancer ports on this machine's interfaces
   --allow-host-targets     let exec tools and traffic reach this machine's own services too
-  --workspace .l4lab       where pods' configs, logs and pid files live
+  --workspace .l4lab       where pods' configs, logs and pid files live, and the saved cluster
+                           and editor tabs (state/), restored at the next start
+  --fresh                  start with an empty cluster: forget the saved cluster and editor tabs
   --scenario FILE          YAML preloaded in the editor (default: scenarios/01-clusterip.yaml)
   --nodes 3                number of virtual nodes (node-1..N at 127.18.0.2...)
   --node-ip 127.18.0.2     address of node-1 (node-2 is the next one, ...)
@@ -87,6 +91,7 @@ export function parseConfig(
       'proxy-mode': { type: 'string' },
       'relay-processes': { type: 'string' },
       workspace: { type: 'string' },
+      fresh: { type: 'boolean' },
       scenario: { type: 'string' },
       expose: { type: 'boolean' },
       'allow-host-targets': { type: 'boolean' },
@@ -146,6 +151,7 @@ export function parseConfig(
     proxyMode: parseProxyMode(proxyMode)!.name,
     relayProcesses: relays,
     workspace: resolve(get('workspace', resolve(ROOT, '.l4lab'))),
+    fresh: flag('fresh'),
     scenario: resolve(get('scenario', resolve(ROOT, 'scenarios/01-clusterip.yaml'))),
     expose: flag('expose'),
     allowHostTargets: flag('allow-host-targets'),

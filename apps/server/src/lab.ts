@@ -25,6 +25,7 @@ import { AccessToken } from './accessToken.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
 import type { Logger } from './logger.ts';
+import { type StateNote, openWorkspaceState } from './persist/workspaceState.ts';
 import { clusterDnsTransports, installClusterDns } from './nameResolver.ts';
 import { lockWorkspace } from './workspaceLock.ts';
 import { WsHub } from './wsHub.ts';
@@ -38,7 +39,11 @@ export interface Lab {
   info: ServerInfo;
   /** What the orphan clean-up removed at start. */
   removedAtStart: string[];
+  /** What came back from the workspace's saved state, and what was set aside. */
+  stateAtStart: StateNote[];
   cluster: Cluster;
+  /** kube-proxy: what it has programmed lags the API by a sync (tests wait for it, not for Ready). */
+  proxier: UserspaceProxier;
   server: Server;
   /** Where a virtual address really listens on this host (itself in native mode). */
   resolveHost(ip: string, port: number): { host: string; port: number };
@@ -105,6 +110,13 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     plan: addressPlan(config),
     podEvictionTimeoutMs: evictionMs,
   });
+  // Before any controller output reaches the kubelet or kube-proxy: restored pods start like new.
+  const state = await openWorkspaceState({
+    cluster,
+    workspace: config.workspace,
+    fresh: config.fresh ?? false,
+    logger,
+  });
   const stats = new ConnectionStats();
   const hub = new EventHub(stats);
   const proxier = new UserspaceProxier({
@@ -170,13 +182,14 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     webDist: config.webDist,
     scenariosDir: config.scenariosDir,
     scenario: config.scenario,
+    editorTabs: state.editorTabs,
   });
   const server = createServer(app);
   const wsHub = new WsHub({
     server,
     logger,
     resourceVersion: () => cluster.store.resourceVersion,
-    apply: (yaml) => applyYaml(cluster, checker, yaml),
+    apply: (yaml) => applyYaml(cluster, checker, yaml, () => proxier.syncProxyRules()),
     allows: (req) => access.allows(req),
     hello: () => ({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info }),
     snapshot: () => ({
@@ -209,6 +222,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     );
     server.listen(config.port, config.host, () => resolve());
   }).catch(async (err) => {
+    await state.close();
     await kubelet.stopAll(0);
     await proxier.shutdown(true);
     hub.stop();
@@ -222,6 +236,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await state.close(); // the state as it ran, before pods and listeners stop
       traffic.stopAll();
       hub.stop();
       unwatch();
@@ -246,7 +261,9 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     ...(access.token ? { token: access.token } : {}),
     info,
     removedAtStart,
+    stateAtStart: state.notes,
     cluster,
+    proxier,
     server,
     resolveHost,
     stop,

@@ -37,6 +37,10 @@ async function main(): Promise<void> {
   }
   const { info } = lab;
   for (const r of lab.removedAtStart) console.log(`cleaned up: ${r}`);
+  for (const note of lab.stateAtStart) {
+    if (note.level === 'warn') console.error(`l4lab: warning: ${note.text}`);
+    else console.log(`state: ${note.text}`);
+  }
   console.log(`runtime: ${info.runtime} (${info.runtimeReason})`);
   console.log(
     `dataplane: ${info.dataplane}, proxy mode ${info.proxyMode}; addresses: ${info.addressMode}`,

@@ -1,10 +1,11 @@
-// The WebSocket: hello, snapshot, and live mode's `apply` answered by `apply_result`.
+// The WebSocket: hello, snapshot, live mode's `apply` answered by `apply_result`, and
+// `object_changes` frames that chain by resourceVersion from each viewer's snapshot.
 // Random test ranges (testRanges.ts); the socket on the lab's own loopback port.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '@l4lab/protocol';
 import { parseServerMessage } from '@l4lab/protocol';
-import { startTestLab, type TestLab } from './testLab.ts';
+import { startTestLab, waitFor, type TestLab } from './testLab.ts';
 import { testRanges } from './testRanges.ts';
 
 let t: TestLab;
@@ -103,6 +104,65 @@ describe('/ws apply when the cluster cannot allocate', () => {
       ws.close();
     } finally {
       await small.stop();
+    }
+  });
+});
+
+/** Every message a viewer gets, in order. */
+async function record(url = t.lab.url): Promise<{ ws: WebSocket; messages: ServerMessage[] }> {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`);
+  const messages: ServerMessage[] = [];
+  ws.on('message', (data) => {
+    const msg = parseServerMessage(String(data));
+    if (msg) messages.push(msg);
+  });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { ws, messages };
+}
+
+/** The resourceVersion a viewer's mirror is at: its snapshot's, or its last frame's. */
+function mirrorResourceVersion(messages: ServerMessage[]): string | undefined {
+  const last = messages.findLast(
+    (m) => m.type === 'cluster_snapshot' || m.type === 'object_changes',
+  );
+  return last?.type === 'cluster_snapshot' || last?.type === 'object_changes'
+    ? last.resourceVersion
+    : undefined;
+}
+
+describe('/ws object_changes', () => {
+  it("chain by resourceVersion from each viewer's snapshot: no gap, no overlap", async () => {
+    const viewers = [await record()];
+    for (let i = 0; i < 3; i++) {
+      // A change, and at once a new viewer: it connects while the change still waits for its
+      // frame, so its snapshot and that frame must meet at one resourceVersion.
+      const yaml = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: chain-${i}\n`;
+      viewers[0]!.ws.send(JSON.stringify({ type: 'apply', id: `chain-${i}`, yaml }));
+      viewers.push(await record());
+    }
+    await t.apply('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: chain-last\n');
+    await waitFor(
+      "every viewer at the cluster's resourceVersion",
+      async () =>
+        viewers.every(
+          (v) => mirrorResourceVersion(v.messages) === t.lab.cluster.store.resourceVersion,
+        ) || undefined,
+    );
+
+    for (const { ws, messages } of viewers) {
+      const snapshot = messages.find((m) => m.type === 'cluster_snapshot');
+      const frames = messages.filter((m) => m.type === 'object_changes');
+      expect(messages.indexOf(snapshot!)).toBeLessThan(messages.indexOf(frames[0]!));
+      let at = snapshot!.resourceVersion;
+      for (const frame of frames) {
+        expect(frame.fromResourceVersion).toBe(at);
+        at = frame.resourceVersion;
+      }
+      expect(at).toBe(t.lab.cluster.store.resourceVersion);
+      ws.close();
     }
   });
 });

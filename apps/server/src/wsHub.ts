@@ -20,18 +20,23 @@ export interface WsHubOptions {
 
 /**
  * The `/ws` endpoint: each browser gets `hello`, then a `cluster_snapshot`, then deltas. Object
- * changes are coalesced into one `object_changes` frame per 50 ms.
+ * changes are coalesced into one `object_changes` frame per 50 ms. Frames chain by resourceVersion
+ * (each starts where the previous one, or the viewer's snapshot, ended), so a viewer can tell
+ * when it missed one and resync instead of keeping a wrong cluster.
  */
 export class WsHub {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   readonly #o: WsHubOptions;
   #changes: WatchEvent[] = [];
+  /** Where the last `object_changes` frame ended: the next one starts from it. */
+  #sentResourceVersion: string;
   #timer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   readonly #alive = new WeakSet<WebSocket>();
 
   constructor(opts: WsHubOptions) {
     this.#o = opts;
+    this.#sentResourceVersion = opts.resourceVersion();
     opts.server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
     this.#wss.on('connection', (ws) => this.#onConnection(ws));
     this.#timer = setInterval(() => this.#flushChanges(), 50);
@@ -47,9 +52,15 @@ export class WsHub {
   }
 
   broadcast(msg: ServerMessage): void {
+    this.#broadcast(msg, undefined);
+  }
+
+  /** Sends to every viewer but `except` (one that has not had its snapshot yet). */
+  #broadcast(msg: ServerMessage, except: WebSocket | undefined): void {
     if (this.#wss.clients.size === 0) return;
     const data = JSON.stringify(msg);
     for (const ws of this.#wss.clients) {
+      if (ws === except) continue;
       if (ws.readyState === WebSocket.OPEN && !deliver(ws, data)) {
         this.#o.logger.info(
           { buffered: ws.bufferedAmount },
@@ -105,15 +116,30 @@ export class WsHub {
         (err: unknown) => this.#o.logger.error({ err: String(err) }, 'live apply failed'),
       );
     });
+    // The others get what changed since the last frame first, so that this viewer's snapshot
+    // and its first frame meet at one resourceVersion: no gap, no overlap.
+    this.#flushChanges(ws);
     ws.send(JSON.stringify(this.#o.hello()));
     ws.send(JSON.stringify(this.#o.snapshot()));
   }
 
-  #flushChanges(): void {
-    if (this.#changes.length === 0) return;
-    const changes = this.#changes;
+  /**
+   * Sends the changes since the last frame, from the resourceVersion that frame ended at. A
+   * resourceVersion that moved with no change told here still gets its (empty) frame, so the
+   * chain never breaks.
+   */
+  #flushChanges(newcomer?: WebSocket): void {
+    const resourceVersion = this.#o.resourceVersion();
+    if (this.#changes.length === 0 && resourceVersion === this.#sentResourceVersion) return;
+    const frame: ServerMessage = {
+      type: 'object_changes',
+      fromResourceVersion: this.#sentResourceVersion,
+      resourceVersion,
+      changes: this.#changes,
+    };
     this.#changes = [];
-    this.broadcast({ type: 'object_changes', resourceVersion: this.#o.resourceVersion(), changes });
+    this.#sentResourceVersion = resourceVersion;
+    this.#broadcast(frame, newcomer);
   }
 
   #ping(): void {

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
+import { adoptServerTabs } from './persist/serverTabs.ts';
 import { readItem, readTabs, THEME_KEY } from './persist/storage.ts';
 import { appStore } from './store/appStore.ts';
 import './styles/base.css';
@@ -16,6 +17,7 @@ import './styles/distribution.css';
 
 const stored = readTabs();
 if (stored) appStore.getState().restoreTabs(stored.tabs, stored.active);
+else adoptServerTabs();
 if (readItem(THEME_KEY) === 'light') appStore.getState().setTheme('light');
 
 const root = document.getElementById('root');

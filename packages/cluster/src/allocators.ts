@@ -77,6 +77,18 @@ export class PodIPAllocator {
     this.#last = this.cidr.base + 1; // .1 is the node's gateway in a real cluster
   }
 
+  contains(ip: string): boolean {
+    return cidrContains(this.cidr, ip);
+  }
+
+  /** Reserves a specific address (a pod restored with the IP it had). Returns false when taken. */
+  allocate(ip: string): boolean {
+    const n = ipToInt(ip);
+    if (this.#used.has(n)) return false;
+    this.#used.add(n);
+    return true;
+  }
+
   allocateNext(): string {
     const first = this.cidr.base + 2;
     const count = this.cidr.size - 3;

@@ -308,19 +308,86 @@ describe('planApply', () => {
   });
 });
 
-describe('the pod budget', () => {
+describe("the lab's quota (l4lab-limits)", () => {
   it('refuses a Deployment that would make more pods than l4lab runs, and applies nothing', () => {
     const { cluster } = newTestCluster();
     const d = makeDeployment('default', 'huge', (x) => {
       x.spec.replicas = 3000;
     });
-    const out = cluster.apply([d]);
-    expect(out.ok).toBe(false);
-    if (out.ok) return;
-    expect(out.errors[0]).toMatchObject({ path: 'spec.replicas', code: 'L4_E_TOO_MANY_PODS' });
-    expect(out.errors[0]!.message).toBe(
-      'The Deployment "huge" is invalid: spec.replicas: Invalid value: 3000: l4lab runs at most 500 pods in all (every pod is a real process or container); this would make 3000',
-    );
+    const errors = applyErrors(cluster, [d]);
+    expect(errors).toEqual([
+      {
+        index: 0,
+        path: 'spec.replicas',
+        code: 'L4_E_QUOTA',
+        message:
+          'deployments.apps "huge" is forbidden: exceeded quota: l4lab-limits, requested: pods=3000, used: pods=0, limited: pods=500',
+      },
+    ]);
     expect(cluster.list('Deployment')).toEqual([]);
+  });
+
+  it('counts what a request asks on top of what runs, and lets a request that lowers it through', () => {
+    // planApply on a bare store: the quota counts what Deployments ask, not pods already made.
+    const store = new ObjectStore();
+    store.put(makeNamespace('default'));
+    const sized = (name: string, replicas: number) =>
+      makeDeployment('default', name, (x) => {
+        x.spec.replicas = replicas;
+      });
+    store.put(sized('a', 300));
+    store.put(sized('b', 150));
+    const limits = {
+      serviceCIDR: '127.96.0.0/16',
+      nodePortRange: { first: 30000, last: 32767 },
+      clusterIPInRange: () => true,
+      clusterIPAllocated: () => false,
+    };
+    const over = planApply(store, [sized('a', 280), sized('c', 71)], limits).errors;
+    expect(over.map((e) => [e.index, e.message])).toEqual([
+      [
+        1,
+        'deployments.apps "c" is forbidden: exceeded quota: l4lab-limits, requested: pods=71, used: pods=430, limited: pods=500',
+      ],
+    ]);
+    expect(planApply(store, [sized('a', 280), sized('c', 70)], limits).errors).toEqual([]);
+  });
+
+  it('refuses Services past the number of listening frontends a lab keeps (ports x nodes)', () => {
+    const { cluster } = newTestCluster();
+    const nodes = cluster.list('Node').length;
+    const wide = (name: string) =>
+      makeService('default', name, (s) => {
+        s.spec.type = 'NodePort';
+        s.spec.ports = Array.from({ length: 100 }, (_, i) => ({
+          name: `p${i}`,
+          port: 1000 + i,
+          protocol: 'TCP' as const,
+          targetPort: 80,
+        }));
+      });
+    const perService = 100 * (1 + nodes);
+    const fit = Math.floor(2000 / perService);
+    applyOk(
+      cluster,
+      Array.from({ length: fit }, (_, i) => wide(`w${i}`)),
+    );
+    const errors = applyErrors(cluster, [wide('one-too-many')]);
+    expect(errors[0]).toMatchObject({ index: 0, path: 'spec.ports', code: 'L4_E_QUOTA' });
+    expect(errors[0]!.message).toBe(
+      `services "one-too-many" is forbidden: exceeded quota: l4lab-limits, requested: frontends=${perService}, used: frontends=${fit * perService}, limited: frontends=2000`,
+    );
+  });
+
+  it('refuses Services past the number a lab serves', () => {
+    const { cluster } = newTestCluster();
+    applyOk(
+      cluster,
+      Array.from({ length: 200 }, (_, i) => makeService('default', `s${i}`)),
+    );
+    expect(applyErrors(cluster, [makeService('default', 's200')])[0]!.message).toBe(
+      'services "s200" is forbidden: exceeded quota: l4lab-limits, requested: services=1, used: services=200, limited: services=200',
+    );
+    applyOk(cluster, [makeService('default', 's0')]);
   });
 });

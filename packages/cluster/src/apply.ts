@@ -1,7 +1,8 @@
-import type { ApplyResult, Deployment, KubeObject, Service } from '@l4lab/protocol';
+import type { ApplyResult, KubeObject, Service } from '@l4lab/protocol';
 import { CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { ObjectStore } from './store.ts';
 import { stableStringify } from './names.ts';
+import { quotaErrors } from './labQuota.ts';
 import {
   type ApplyError,
   type ApplyLimits,
@@ -144,39 +145,6 @@ export function planApply(
       writes.push({ index, object, existing: undefined, action: 'created' });
     }
   });
-  errors.push(...podBudgetErrors(store, writes));
+  if (errors.length === 0) errors.push(...quotaErrors(store, writes));
   return { writes, errors };
-}
-
-/** Every pod is a real process or container on this laptop: l4lab runs at most this many. */
-export const MAX_PODS = 500;
-
-/** The pods the cluster would run after these writes, against MAX_PODS (said on the first culprit). */
-function podBudgetErrors(store: ObjectStore, writes: PlannedWrite[]): ApplyError[] {
-  const replicas = new Map<string, number>();
-  for (const d of store.list('Deployment'))
-    replicas.set(`D/${d.metadata.namespace}/${d.metadata.name}`, d.spec.replicas ?? 1);
-  let bare = store.list('Pod').filter((p) => !p.metadata.ownerReferences?.length).length;
-  let culprit: PlannedWrite | undefined;
-  for (const w of writes) {
-    const o = w.object;
-    if (o.kind === 'Deployment') {
-      const n = o.spec.replicas ?? 1;
-      const before = replicas.get(`D/${o.metadata.namespace}/${o.metadata.name}`) ?? 0;
-      replicas.set(`D/${o.metadata.namespace}/${o.metadata.name}`, n);
-      if (n > before && (!culprit || n > ((culprit.object as Deployment).spec?.replicas ?? 0)))
-        culprit = w;
-    } else if (o.kind === 'Pod' && !w.existing) bare++;
-  }
-  const total = [...replicas.values()].reduce((a, b) => a + b, 0) + bare;
-  if (total <= MAX_PODS) return [];
-  const d = culprit?.object as Deployment | undefined;
-  return [
-    {
-      index: culprit?.index ?? writes.at(-1)?.index ?? 0,
-      path: d ? 'spec.replicas' : 'metadata.name',
-      code: 'L4_E_TOO_MANY_PODS',
-      message: `${d ? `The Deployment "${d.metadata.name}" is invalid: spec.replicas: Invalid value: ${d.spec.replicas}: ` : ''}l4lab runs at most ${MAX_PODS} pods in all (every pod is a real process or container); this would make ${total}`,
-    },
-  ];
 }

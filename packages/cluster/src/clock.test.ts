@@ -51,4 +51,18 @@ describe('FakeClock', () => {
     clock.advance(10);
     expect(fired).toEqual(['now']);
   });
+
+  it('stalls like a blocked event loop: time moves, timers run late at the next advance', () => {
+    const clock = new FakeClock(0);
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.now()), 10);
+    clock.setTimeout(() => fired.push(clock.now()), 30);
+    clock.stall(25);
+    expect(fired).toEqual([]);
+    expect(clock.now()).toBe(25);
+    clock.advance(0);
+    expect(fired).toEqual([25]);
+    clock.advance(5);
+    expect(fired).toEqual([25, 30]);
+  });
 });

@@ -60,10 +60,19 @@ export class FakeClock implements Clock {
         .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!due) break;
       this.#timers = this.#timers.filter((t) => t !== due);
-      this.#now = due.at;
+      // A timer overdue after a stall fires late, at the current time (time never runs backwards).
+      this.#now = Math.max(this.#now, due.at);
       due.fn();
     }
     this.#now = end;
+  }
+
+  /**
+   * Moves time forward by `ms` without running any timer, as a blocked event loop (a slow sync, a
+   * busy CPU) does; the next `advance` runs the overdue timers late, at the time it then is.
+   */
+  stall(ms: number): void {
+    this.#now += ms;
   }
 
   pendingTimers(): number {

@@ -7,6 +7,7 @@ import type {
   Pod,
   PodStatus,
   Service,
+  ServiceCondition,
   WatchEvent,
 } from '@l4lab/protocol';
 import { CLUSTER_SCOPED } from '@l4lab/protocol';
@@ -21,6 +22,7 @@ import { ReplicaSetController } from './controllers/replicaSetController.ts';
 import { NodeLifecycleController } from './controllers/nodeLifecycleController.ts';
 import { Scheduler } from './controllers/scheduler.ts';
 import type { Controller, ControllerContext } from './controllers/types.ts';
+import { type ClusterSnapshot, restartedPod } from './snapshot.ts';
 import { ObjectStore, type WatchListener } from './store.ts';
 
 /** kube-apiserver's default --service-node-port-range. */
@@ -66,6 +68,8 @@ export class Cluster {
   readonly #clusterIPs: ClusterIPAllocator;
   readonly #nodePorts: NodePortAllocator;
   readonly #podIPs = new Map<string, PodIPAllocator>();
+  /** Restored pods' IPs by pod uid, reserved until the kubelet starts the pod again. */
+  readonly #keptPodIPs = new Map<string, string>();
   readonly #controllers: Controller[];
   readonly #queue = new Map<string, Set<string>>();
   #draining = false;
@@ -160,6 +164,72 @@ export class Cluster {
     return { ok: true, results };
   }
 
+  /**
+   * Puts back what an earlier run saved (checked by `checkClusterSnapshot`), before the kubelet
+   * and kube-proxy start: Services keep their ClusterIPs and node ports, pods their names, nodes
+   * and IPs (each starts again, as after a node reboot). Returns what could not be kept as it was.
+   */
+  restore(snapshot: ClusterSnapshot): string[] {
+    const problems: string[] = [];
+    const objects: KubeObject[] = [];
+    for (const saved of snapshot.objects) {
+      const o = saved.kind === 'Pod' ? restartedPod(saved) : saved;
+      if (!o) continue;
+      if (o.kind === 'Service') problems.push(...this.#reserveServiceAddresses(o));
+      if (o.kind === 'Pod' && !this.#reservePodIP(o)) {
+        // Without its old address the pod gets a new one from the kubelet, like any new pod.
+        delete o.status?.podIP;
+        delete o.status?.podIPs;
+      }
+      objects.push(o);
+    }
+    this.store.restore(objects, snapshot.resourceVersion);
+    return problems;
+  }
+
+  /**
+   * Sets a Service's condition of this type (kube-proxy's word on its frontends), or clears it with
+   * undefined. Writes only when something changed; the transition time moves only with the status.
+   */
+  setServiceCondition(
+    namespace: string,
+    name: string,
+    type: string,
+    next: Pick<ServiceCondition, 'status' | 'reason' | 'message'> | undefined,
+  ): void {
+    const svc = this.store.get('Service', namespace, name);
+    if (!svc) return;
+    const all = svc.status?.conditions ?? [];
+    const current = all.find((c) => c.type === type);
+    if (!next && !current) return;
+    if (
+      next &&
+      current?.status === next.status &&
+      current.reason === next.reason &&
+      current.message === next.message
+    )
+      return;
+    const others = all.filter((c) => c.type !== type);
+    const conditions: ServiceCondition[] = next
+      ? [
+          ...others,
+          {
+            type,
+            ...next,
+            lastTransitionTime:
+              current && current.status === next.status
+                ? current.lastTransitionTime
+                : this.nowIso(),
+          },
+        ]
+      : others;
+    const { conditions: _old, ...rest } = svc.status ?? {};
+    this.store.put<Service>({
+      ...svc,
+      status: { ...rest, ...(conditions.length ? { conditions } : {}) },
+    });
+  }
+
   /** Deletes an object (pods gracefully; owners cascade to what they own). */
   delete(kind: KubeKind, namespace: string | undefined, name: string): KubeObject | undefined {
     const ns = CLUSTER_SCOPED.has(kind) ? undefined : namespace;
@@ -199,14 +269,21 @@ export class Cluster {
     if (!pod) return;
     if (pod.status?.podIP && pod.spec.nodeName)
       this.#podIPs.get(pod.spec.nodeName)?.release(pod.status.podIP);
+    this.#keptPodIPs.delete(pod.metadata.uid ?? '');
     this.store.remove('Pod', namespace, name);
   }
 
-  /** The CNI step of the kubelet: a pod IP from the node's pod CIDR. */
-  allocatePodIP(nodeName: string): string {
+  /**
+   * The CNI step of the kubelet: a pod IP from the node's pod CIDR, or, for a pod restored from
+   * an earlier run (`podUid`), the IP it had then.
+   */
+  allocatePodIP(nodeName: string, podUid?: string): string {
     const a = this.#podIPs.get(nodeName);
     if (!a) throw new Error(`node "${nodeName}" not found`);
-    return a.allocateNext();
+    const kept = podUid === undefined ? undefined : this.#keptPodIPs.get(podUid);
+    if (kept === undefined) return a.allocateNext();
+    this.#keptPodIPs.delete(podUid!);
+    return kept;
   }
 
   /** The kubelet's status update; ignored for a pod that no longer exists or changed identity. */
@@ -343,6 +420,31 @@ export class Cluster {
       if (p.nodePort !== undefined && !inUse.has(p.nodePort)) this.#nodePorts.release(p.nodePort);
     }
     svc.status ??= { loadBalancer: {} };
+  }
+
+  /** A restored Service's addresses are taken again, so no other Service is given them. */
+  #reserveServiceAddresses(svc: Service): string[] {
+    const problems: string[] = [];
+    const name = `services "${svc.metadata.namespace}/${svc.metadata.name}"`;
+    const ip = svc.spec.clusterIP;
+    const isDns = ip === this.plan.dnsServiceIP && svc.metadata.name === 'kube-dns';
+    if (ip && ip !== 'None' && !isDns && !this.#clusterIPs.allocate(ip))
+      problems.push(`${name}: clusterIP ${ip} is held twice`);
+    const ports = (svc.spec.ports ?? []).map((p) => p.nodePort);
+    for (const port of [...ports, svc.spec.healthCheckNodePort]) {
+      if (port !== undefined && !this.#nodePorts.allocate(port))
+        problems.push(`${name}: nodePort ${port} is held twice`);
+    }
+    return problems;
+  }
+
+  /** The pod gets its IP back when the kubelet starts it again (`allocatePodIP`). */
+  #reservePodIP(pod: Pod): boolean {
+    const { podIP } = pod.status ?? {};
+    const a = pod.spec.nodeName ? this.#podIPs.get(pod.spec.nodeName) : undefined;
+    if (!podIP || !pod.metadata.uid || !a?.contains(podIP) || !a.allocate(podIP)) return false;
+    this.#keptPodIPs.set(pod.metadata.uid, podIP);
+    return true;
   }
 
   #releaseService(svc: Service): void {

@@ -4,6 +4,7 @@ export * from './allocators.ts';
 export * from './addressPlan.ts';
 export * from './portMapper.ts';
 export * from './store.ts';
+export * from './snapshot.ts';
 export * from './selectors.ts';
 export * from './names.ts';
 export * from './podStatus.ts';

@@ -70,6 +70,25 @@ export class ObjectStore {
     return old;
   }
 
+  /**
+   * Puts back objects an earlier run saved, each with its own resourceVersion, and continues the
+   * counter after `resourceVersion`. Watchers are told once every object is in, so a controller
+   * never acts on half a cluster (a Deployment seen before its ReplicaSet would get a new one).
+   */
+  restore(objects: readonly KubeObject[], resourceVersion: string): void {
+    const events: WatchEvent[] = [];
+    let newest = Number(resourceVersion) || 0;
+    for (const object of objects) {
+      const key = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
+      const stored = structuredClone(object);
+      events.push({ type: this.#objects.has(key) ? 'MODIFIED' : 'ADDED', object: stored });
+      this.#objects.set(key, stored);
+      newest = Math.max(newest, Number(stored.metadata.resourceVersion) || 0);
+    }
+    this.#resourceVersion = Math.max(this.#resourceVersion, newest);
+    this.#emit(...events);
+  }
+
   watch(listener: WatchListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -80,8 +99,8 @@ export class ObjectStore {
    * being told (a controller) queues its events behind the current one, so no watcher ever sees
    * a newer state before an older one.
    */
-  #emit(event: WatchEvent): void {
-    this.#pending.push(event);
+  #emit(...events: WatchEvent[]): void {
+    this.#pending.push(...events);
     if (this.#delivering) return;
     this.#delivering = true;
     try {

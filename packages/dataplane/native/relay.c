@@ -1,11 +1,14 @@
-// l4lab's native relay: the job of relayProcess.ts (see relay.ts), in C, for connections that
-// live long. kube-proxy (the Node server) keeps accepting, choosing and connecting; it hands a
-// connection's two sockets here, over the IPC channel Node's child_process opened on fd 3
-// (newline-delimited JSON, sockets as SCM_RIGHTS, each acknowledged with NODE_HANDLE_ACK), and this
-// loop moves their bytes like TcpPipe does: back-pressure, half-close, a backend failure resets
-// the client. It reports each end ({"t":"end",...}) and exits when the channel closes.
+// l4lab's native relay: the job of relayProcess.ts (see relay.ts; the messages are in
+// relayProtocol.ts), in C, for connections that live long. kube-proxy (the Node server) keeps
+// accepting, choosing and connecting; it hands a connection's two sockets here, over the IPC
+// channel Node's child_process opened on fd 3 (newline-delimited JSON, sockets as SCM_RIGHTS, each
+// acknowledged with NODE_HANDLE_ACK), and this loop moves their bytes like TcpPipe does:
+// back-pressure, half-close, a backend failure resets the client. It reports each end
+// ({"t":"end",...}) and exits when the channel closes. A socket it is not meant to keep (a probe's,
+// one with a message it does not know, one of a truncated set) is closed at once.
 //
-// Built on first use by relay.ts (cc -O2), cached by the source's hash. Linux only (epoll).
+// Built on first use by nativeRelay.ts (cc -O2 -Wall -Wextra -Werror: a warning is a relay not
+// used), cached by the source's hash. Linux only (epoll).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -296,7 +299,18 @@ static void on_line(char *line, int fd) {
   char t[16] = "";
   json_str(line, "t", t, sizeof t);
   long id = (long)json_num(line, "id");
-  if (strcmp(t, "client") == 0) {
+  int had_socket = fd >= 0;
+  if (had_socket && strcmp(t, "client") != 0 && strcmp(t, "upstream") != 0) {
+    /* a socket with a message that keeps none (a probe, a type this relay does not know):
+       closed now, never held open for good */
+    close(fd);
+    fd = -1;
+  }
+  if (strcmp(t, "probe") == 0) {
+    /* kube-proxy checks that sockets reach this relay before it hands it connections */
+    say(had_socket ? "{\"t\":\"probe\",\"socket\":true}\n"
+                   : "{\"t\":\"probe\",\"socket\":false}\n");
+  } else if (strcmp(t, "client") == 0) {
     if (fd < 0) {
       report_end(id, json_num(line, "bytesIn"), json_num(line, "bytesOut"),
                  "relay hand-off lost the client socket");
@@ -353,6 +367,39 @@ static size_t fdq_head, fdq_tail;
 static char chbuf[1 << 16];
 static size_t chlen;
 
+static void queue_socket(int fd) {
+  if (fdq_tail - fdq_head == sizeof fdq / sizeof fdq[0]) exit(1);
+  fdq[fdq_tail++ % (sizeof fdq / sizeof fdq[0])] = fd;
+}
+
+/** Queues the sockets a message carried. Truncated control data (MSG_CTRUNC: more sockets than
+    fit, which Node never sends: it passes one a message) is not used in part: every socket that
+    did arrive is closed, the message's hand-off gets none (-1) and fails saying so, and the
+    relay says why on stderr. */
+static void queue_sockets(struct msghdr *m) {
+  int truncated = (m->msg_flags & MSG_CTRUNC) != 0;
+  size_t closed = 0;
+  for (struct cmsghdr *h = CMSG_FIRSTHDR(m); h; h = CMSG_NXTHDR(m, h)) {
+    if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) continue;
+    size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    int *fds = (int *)CMSG_DATA(h);
+    for (size_t i = 0; i < k; i++) {
+      if (!truncated) {
+        queue_socket(fds[i]);
+      } else {
+        close(fds[i]);
+        closed++;
+      }
+    }
+  }
+  if (!truncated) return;
+  queue_socket(-1);
+  fprintf(stderr,
+          "l4lab relay: a message's sockets were truncated (MSG_CTRUNC): closed the %zu that "
+          "arrived; its hand-off fails\n",
+          closed);
+}
+
 static void read_channel(void) {
   for (;;) {
     union {
@@ -366,15 +413,7 @@ static void read_channel(void) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return;
     if (n <= 0) exit(0); /* the channel closed: kube-proxy has gone, or let this relay go */
-    for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
-      if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) continue;
-      size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      int *fds = (int *)CMSG_DATA(h);
-      for (size_t i = 0; i < k; i++) {
-        if (fdq_tail - fdq_head == sizeof fdq / sizeof fdq[0]) exit(1);
-        fdq[fdq_tail++ % (sizeof fdq / sizeof fdq[0])] = fds[i];
-      }
-    }
+    queue_sockets(&m);
     chlen += (size_t)n;
     char *p = chbuf;
     char *nl;

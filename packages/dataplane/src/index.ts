@@ -14,6 +14,7 @@ export {
 export { healthCheckBody } from './healthCheck.ts';
 export { ConnectionStats } from './stats.ts';
 export { defaultRelayProcesses, RelayPool } from './relay.ts';
+export { FdReserve, openFilesLimit, type FdReserveOptions } from './fdReserve.ts';
 export {
   UserspaceProxier,
   type UserspaceProxierOptions,

@@ -1,4 +1,5 @@
 import { getSystemErrorName } from 'node:util';
+import { netTcp } from './netTcp.ts';
 
 /**
  * Node's own libuv TCP handles: the layer `net.Socket` is built on (lib/net.js), used directly on
@@ -7,8 +8,8 @@ import { getSystemErrorName } from 'node:util';
  * with `npm run bench:dataplane`: about 1.7x the new connections per second of `net`.
  *
  * The bindings are Node internals reached through `process.binding` (allow-listed for these
- * modules in Node 20-24). `libuv()` checks them once and says what is missing if a future Node
- * changes them, rather than failing on the first connection.
+ * modules in Node 20-24). `libuv()` checks them once; where a Node lacks or changed them it gives
+ * the same shape over `net.Socket` (netTcp.ts) and says what is missing, and the proxier warns.
  */
 
 /** What a status or read result below zero means (`ECONNREFUSED`, `ECONNRESET`, ...). */
@@ -63,12 +64,18 @@ export interface ShutdownReq {
   oncomplete: (this: ShutdownReq, status: number, handle: TcpHandle) => void;
 }
 
+/** The data plane's TCP: libuv's handles, or the same shape over `net.Socket` (netTcp.ts). */
 export interface Libuv {
+  /** `libuv`: Node's bindings; `net`: the fallback, slower, whose sockets cannot go to relays. */
+  readonly kind: 'libuv' | 'net';
+  /** The bindings this Node lacks (why the fallback is used); empty with `libuv`. */
+  readonly missing: string[];
   newSocket(): TcpHandle;
-  newServer(): TcpHandle;
   newConnectReq(): ConnectReq;
   newWriteReq(): WriteReq;
   newShutdownReq(): ShutdownReq;
+  /** A listening handle on ip:port (port 0: any free port) and the port bound: see listenTcp. */
+  listen(ip: string, port: number, backlog: number): Promise<{ server: TcpHandle; port: number }>;
   /** After `onread`: bytes read (> 0), or a libuv error (`UV_EOF` at end of stream). */
   readonly streamState: Int32Array;
   readonly kReadBytesOrError: number;
@@ -90,18 +97,34 @@ interface StreamWrapBinding {
   kLastWriteWasAsync: number;
 }
 
-let cached: Libuv | undefined;
+interface Bindings {
+  TCP: new (type: number) => TcpHandle;
+  constants: { SOCKET: number; SERVER: number };
+}
 
-/** The handle constructors, checked on first use. Throws with what is missing. */
+/** Reaches a binding by name: `process.binding` (a test gives one that lacks them). */
+export type BindingLoader = (name: string) => unknown;
+
+let selected: Libuv | undefined;
+let bindings: Bindings | undefined;
+
+/** The data plane's TCP, chosen on first use: Node's libuv handles, else netTcp.ts's fallback. */
 export function libuv(): Libuv {
-  if (cached) return cached;
-  const binding = (process as unknown as { binding(name: string): unknown }).binding;
-  const tcp = binding('tcp_wrap') as Partial<TcpWrapBinding>;
-  const stream = binding('stream_wrap') as Partial<StreamWrapBinding>;
-  const uv = binding('uv') as { UV_EOF?: number };
+  return (selected ??= selectTcp(processBinding));
+}
+
+/**
+ * Chooses the data plane's TCP with `load` (tests: a Node that lacks the bindings) and returns
+ * it; `libuv()` gives it from then on, in this process.
+ */
+export function selectTcp(load: BindingLoader): Libuv {
+  const tcp = tryLoad(load, 'tcp_wrap') as Partial<TcpWrapBinding>;
+  const stream = tryLoad(load, 'stream_wrap') as Partial<StreamWrapBinding>;
+  const uv = tryLoad(load, 'uv') as { UV_EOF?: number };
   const missing = [
     typeof tcp.TCP === 'function' ? '' : 'tcp_wrap.TCP',
     typeof tcp.TCPConnectWrap === 'function' ? '' : 'tcp_wrap.TCPConnectWrap',
+    typeof tcp.constants?.SOCKET === 'number' ? '' : 'tcp_wrap.constants',
     typeof stream.WriteWrap === 'function' ? '' : 'stream_wrap.WriteWrap',
     typeof stream.ShutdownWrap === 'function' ? '' : 'stream_wrap.ShutdownWrap',
     stream.streamBaseState instanceof Int32Array ? '' : 'stream_wrap.streamBaseState',
@@ -110,24 +133,39 @@ export function libuv(): Libuv {
     typeof tcp.TCP?.prototype.useUserBuffer === 'function' ? '' : 'TCP.prototype.useUserBuffer',
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new Error(
-      `this Node.js (${process.version}) lacks libuv bindings l4lab's data plane uses: ${missing.join(', ')}`,
-    );
+    bindings = undefined;
+    return (selected = netTcp(missing));
   }
   const { TCP, TCPConnectWrap, constants } = tcp as TcpWrapBinding;
   const s = stream as StreamWrapBinding;
-  cached = {
+  bindings = { TCP, constants };
+  return (selected = {
+    kind: 'libuv',
+    missing: [],
     newSocket: () => new TCP(constants.SOCKET),
-    newServer: () => new TCP(constants.SERVER),
     newConnectReq: () => new TCPConnectWrap(),
     newWriteReq: () => new s.WriteWrap(),
     newShutdownReq: () => new s.ShutdownWrap(),
+    listen: async (ip, port, backlog) => listenTcp(ip, port, backlog),
     streamState: s.streamBaseState,
     kReadBytesOrError: s.kReadBytesOrError,
     kLastWriteWasAsync: s.kLastWriteWasAsync,
     UV_EOF: uv.UV_EOF!,
-  };
-  return cached;
+  });
+}
+
+function processBinding(name: string): unknown {
+  return (process as unknown as { binding(name: string): unknown }).binding(name);
+}
+
+/** A binding, or nothing when this Node refuses it (`process.binding` gone, a module removed). */
+function tryLoad(load: BindingLoader, name: string): object {
+  try {
+    const b = load(name);
+    return typeof b === 'object' && b !== null ? b : {};
+  } catch {
+    return {};
+  }
 }
 
 /** An Error like net's own (`listen EADDRINUSE: address already in use 127.96.0.1:80`). */
@@ -149,7 +187,10 @@ export function listenTcp(
   port: number,
   backlog: number,
 ): { server: TcpHandle; port: number } {
-  const server = libuv().newServer();
+  if (libuv().kind !== 'libuv' || !bindings) {
+    throw new Error(`listenTcp needs Node's libuv bindings (${libuv().missing.join(', ')})`);
+  }
+  const server = new bindings.TCP(bindings.constants.SERVER);
   let err = server.bind(ip, port);
   // Accepted sockets inherit TCP_NODELAY from the listener (Linux): one syscall fewer each.
   if (err === 0) err = server.setNoDelay(true);

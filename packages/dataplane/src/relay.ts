@@ -1,28 +1,11 @@
-import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { libuv } from './libuvTcp.ts';
+import { nativeRelay } from './nativeRelay.ts';
+import type { RelayReport, RelayRequest } from './relayProtocol.ts';
 import type { TcpFlow } from './tcpProxy.ts';
-
-/** kube-proxy -> relay. A hand-off is two messages, one socket each (IPC passes one per message). */
-export type RelayRequest =
-  | { t: 'client'; id: number; backend: string; bytesIn: number; bytesOut: number }
-  | { t: 'upstream'; id: number }
-  /** Close every connection, report them, then `stopped`. */
-  | { t: 'stop' }
-  /** Take no more; `stopped` once the last connection has closed. */
-  | { t: 'drain' };
-
-/** relay -> kube-proxy. */
-export type RelayReport =
-  | { t: 'ready' }
-  | { t: 'end'; id: number; bytesIn: number; bytesOut: number; failure?: string }
-  | { t: 'stopped' };
 
 /** One relay per CPU, at most 4 (the proxier's own loop keeps the rest). */
 export function defaultRelayProcesses(): number {
@@ -34,52 +17,24 @@ const STOP_TIMEOUT_MS = 2000;
 /** After a relay that died before it was ready, no new one for this long (streams stay here). */
 export const RELAY_RETRY_MS = 30_000;
 
+/** How long a relay may take to say it is ready and answer the socket probe. */
+const START_TIMEOUT_MS = 15_000;
+
 const RELAY_ENTRY = fileURLToPath(new URL('./relayProcess.ts', import.meta.url));
-const NATIVE_SOURCE = fileURLToPath(new URL('../native/relay.c', import.meta.url));
-const NATIVE_BUILD_DIR = fileURLToPath(new URL('../native/.build/', import.meta.url));
 /** tsx's loader, for the relay's TypeScript entry (as `npm start` runs the server). */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-/**
- * The native relay (native/relay.c), built once per version of its source with the system's C
- * compiler (`cc -O2`, or $CC) into native/.build/. Undefined when it cannot be built (no compiler,
- * not Linux): relays then run on Node (relayProcess.ts).
- */
-export function nativeRelay(): Promise<{ path?: string; error?: string }> {
-  return (nativeBuild ??= buildNative());
-}
-let nativeBuild: Promise<{ path?: string; error?: string }> | undefined;
-
-async function buildNative(): Promise<{ path?: string; error?: string }> {
-  if (process.platform !== 'linux') return { error: `epoll is Linux's (${process.platform})` };
-  try {
-    const hash = createHash('sha256')
-      .update(`${process.platform}-${process.arch}\n`)
-      .update(await readFile(NATIVE_SOURCE))
-      .digest('hex')
-      .slice(0, 16);
-    const path = join(NATIVE_BUILD_DIR, `relay-${hash}`);
-    if (existsSync(path)) return { path };
-    await mkdir(NATIVE_BUILD_DIR, { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      await promisify(execFile)(process.env.CC ?? 'cc', ['-O2', '-o', tmp, NATIVE_SOURCE]);
-      await rename(tmp, path); // atomic: another process building it at the same time is fine
-    } finally {
-      await rm(tmp, { force: true });
-    }
-    return { path };
-  } catch (err) {
-    return { error: String((err as Error).message).split('\n')[0] };
-  }
-}
 
 /** A connection hands off after this many reads, when the relays are native (it lives long). */
 export const LONG_LIVED_READS = 16;
 
 interface Relay {
   child: ChildProcess;
+  native: boolean;
+  /** It said it is ready and a probe socket reached it: it may be handed connections. */
   ready: boolean;
+  /** Found unusable before it was ready (already said, and it is being killed). */
+  failed: boolean;
+  startTimer: NodeJS.Timeout;
   /** Connections handed to it (by hand-off id), until it reports their end. */
   flows: Map<number, TcpFlow>;
   /** Resolves when it says it is ready (or has exited before). */
@@ -100,6 +55,9 @@ export interface RelayPoolOptions {
 /** What became of a flow offered to the relays. */
 export type HandOff = 'moved' | 'later' | 'never';
 
+/** What relays run on: relay.c, relayProcess.ts, or nothing (no hand-offs on this Node). */
+export type RelayKind = 'native' | 'node' | 'none';
+
 interface RelayLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -117,6 +75,12 @@ interface RelayLogger {
  * Relays start on first need, up to `size`: native ones (native/relay.c) where a C compiler built
  * it, else Node ones (relayProcess.ts). A relay that dies takes its connections with it: their
  * events end `reset` with the reason.
+ *
+ * Hand-offs rest on Node internals: raw libuv handles (libuvTcp.ts) sent through child_process's
+ * private handle-passing messages (NODE_HANDLE, which relay.c speaks too). So each relay must take
+ * a probe socket before it is handed a connection; where it cannot, the pool says so once, at warn,
+ * with what is lost, and falls back: native -> Node relays -> none (every connection stays on the
+ * proxier's loop). Without libuv's handles (netTcp.ts) there are no relays at all.
  */
 export class RelayPool {
   readonly size: number;
@@ -127,8 +91,8 @@ export class RelayPool {
   /** No relay starts before this time (Date.now()): the last one failed to start. */
   #noStartBefore = 0;
   readonly #opts: RelayPoolOptions;
-  /** Native or Node relays: known once the native build has been tried. */
-  #kind: 'native' | 'node' | undefined;
+  /** Native, Node or no relays: known once the native build has been tried. */
+  #kind: RelayKind | undefined;
   #nativePath: string | undefined;
   #building: Promise<void> | undefined;
 
@@ -136,16 +100,25 @@ export class RelayPool {
     this.size = size;
     this.#logger = logger;
     this.#opts = opts;
-    if (opts.native === false) this.#kind = 'node';
+    if (size <= 0 || libuv().kind !== 'libuv') this.#kind = 'none';
+    else if (opts.native === false) this.#kind = 'node';
     else if (opts.nativeBinary) {
       this.#kind = 'native';
       this.#nativePath = opts.nativeBinary;
     }
   }
 
-  /** What the relays run on: `native` (relay.c), `node` (relayProcess.ts), or not known yet. */
-  get kind(): 'native' | 'node' | undefined {
+  /**
+   * What the relays run on: `native` (relay.c), `node` (relayProcess.ts), `none` (this Node cannot
+   * hand sockets to them), or not known yet.
+   */
+  get kind(): RelayKind | undefined {
     return this.#kind;
+  }
+
+  /** At start: builds the native relay now (in the background), so a failure is said at once. */
+  check(): void {
+    this.#settled();
   }
 
   /** Tries the native build once (in the background); true once the kind is known. */
@@ -155,7 +128,10 @@ export class RelayPool {
       this.#nativePath = path;
       this.#kind = path ? 'native' : 'node';
       if (!path)
-        this.#logger.info({ error }, 'native relay unavailable: relay processes run on Node');
+        this.#logger.warn(
+          { error },
+          "native relay unavailable: long-lived connections stay on kube-proxy's event loop, and streams go to Node relay processes",
+        );
     });
     return false;
   }
@@ -179,7 +155,7 @@ export class RelayPool {
    * busy, the flow stays here and is asked about again (`later`).
    */
   adopt(f: TcpFlow, full: boolean): HandOff {
-    if (this.#stopping || this.size <= 0) return 'never';
+    if (this.#stopping || this.#kind === 'none') return 'never';
     if (!this.#settled()) return 'later';
     if (!full && this.#kind !== 'native') return 'never';
     let best: Relay | undefined;
@@ -204,6 +180,7 @@ export class RelayPool {
   /** Starts every relay now (rather than on first need); resolves once all are ready. */
   async prestart(): Promise<void> {
     if (!this.#settled()) await this.#building;
+    if (this.#kind === 'none') return;
     while (this.#relays.length < this.size) this.#start();
     await Promise.all(this.#relays.map((r) => r.started));
   }
@@ -258,7 +235,13 @@ export class RelayPool {
     let markExited!: () => void;
     const r: Relay = {
       child,
+      native,
       ready: false,
+      failed: false,
+      startTimer: setTimeout(
+        () => this.#unusable(r, `relay process did not answer in ${START_TIMEOUT_MS / 1000} s`),
+        START_TIMEOUT_MS,
+      ),
       flows: new Map(),
       started: new Promise<void>((resolve) => (markStarted = resolve)),
       markStarted: () => markStarted(),
@@ -270,11 +253,13 @@ export class RelayPool {
     const onGone = (why: string) => {
       if (gone) return;
       gone = true;
+      clearTimeout(r.startTimer);
       const at = this.#relays.indexOf(r);
       if (at >= 0) this.#relays.splice(at, 1);
-      if (!r.ready && !this.#stopping) this.#failedStart(native, why, child.pid);
-      else if (!this.#stopping)
-        this.#logger.warn({ pid: child.pid, connections: r.flows.size }, why);
+      if (this.#stopping || r.failed) {
+        // asked to go, or found unusable (said then)
+      } else if (!r.ready) this.#failedStart(native, why, child.pid);
+      else this.#logger.warn({ pid: child.pid, connections: r.flows.size }, why);
       for (const f of r.flows.values())
         this.#finish(f, f.bytesIn, f.bytesOut, `${why}: connection closed`);
       r.flows.clear();
@@ -290,18 +275,28 @@ export class RelayPool {
       onGone(`relay process exited (${signal ?? `code ${code}`})`),
     );
     // Relays do not keep the proxier's process alive on their own.
+    r.startTimer.unref();
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
   }
 
   /**
    * A relay died before it was ready: a broken install, not a crash. A native one: Node relays from
-   * now on. A Node one: streams stay in the proxier for RELAY_RETRY_MS.
+   * now on. A Node one: streams stay in the proxier for RELAY_RETRY_MS, or for good when this Node
+   * cannot hand it sockets (`noSockets`).
    */
-  #failedStart(native: boolean, why: string, pid?: number): void {
+  #failedStart(native: boolean, why: string, pid?: number, noSockets = false): void {
     if (native) {
       this.#kind = 'node';
       this.#logger.warn({ pid }, `${why} before it was ready: relay processes run on Node`);
+      return;
+    }
+    if (noSockets) {
+      this.#kind = 'none';
+      this.#logger.warn(
+        { pid, node: process.version },
+        `${why}: no relay processes, every connection stays on kube-proxy's event loop`,
+      );
       return;
     }
     this.#noStartBefore = Date.now() + RELAY_RETRY_MS;
@@ -311,12 +306,53 @@ export class RelayPool {
     );
   }
 
+  /**
+   * Sends a started relay a probe socket (one with a descriptor of its own, bound, never
+   * connected), as a hand-off sends one; it is ready once it says the socket came.
+   */
+  #probe(r: Relay): void {
+    const socket = libuv().newSocket();
+    if (socket.bind('127.0.0.1', 0) !== 0) {
+      socket.close();
+      this.#ready(r); // no socket to probe with here: the hand-offs will tell
+      return;
+    }
+    r.child.send({ t: 'probe' } satisfies RelayRequest, socket as never, (err: Error | null) => {
+      socket.close();
+      if (err) this.#unusable(r, `relay process could not be sent a socket (${err.message})`, true);
+    });
+  }
+
+  #ready(r: Relay): void {
+    if (r.ready || r.failed) return;
+    clearTimeout(r.startTimer);
+    r.ready = true;
+    r.markStarted();
+    this.#logger.info({ pid: r.child.pid, kind: this.#kind }, 'relay process started');
+  }
+
+  /** A relay that cannot take connections: said once (what is lost), killed, not used. */
+  #unusable(r: Relay, why: string, noSockets = false): void {
+    if (r.ready || r.failed) return;
+    r.failed = true;
+    clearTimeout(r.startTimer);
+    this.#failedStart(r.native, why, r.child.pid, noSockets);
+    r.child.kill('SIGKILL');
+  }
+
   #onReport(r: Relay, m: RelayReport): void {
     switch (m.t) {
       case 'ready':
-        r.ready = true;
-        r.markStarted();
-        this.#logger.info({ pid: r.child.pid, kind: this.#kind }, 'relay process started');
+        this.#probe(r);
+        return;
+      case 'probe':
+        if (m.socket) this.#ready(r);
+        else
+          this.#unusable(
+            r,
+            "relay process received no socket with the probe (Node's handle passing has changed)",
+            true,
+          );
         return;
       case 'end': {
         const f = r.flows.get(m.id);

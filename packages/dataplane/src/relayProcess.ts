@@ -4,7 +4,7 @@
 // connection has closed); kube-proxy then lets it go, and it exits when the channel closes.
 import type { TcpHandle } from './libuvTcp.ts';
 import { TcpPipe } from './tcpPipe.ts';
-import type { RelayReport, RelayRequest } from './relay.ts';
+import type { RelayReport, RelayRequest } from './relayProtocol.ts';
 
 /** How long the second socket of a hand-off may take to arrive. */
 const HANDOFF_TIMEOUT_MS = 5000;
@@ -122,6 +122,13 @@ process.on('message', (m: RelayRequest, handle?: TcpHandle) => {
       draining = true;
       if (pipes.size === 0) sayStopped();
       return;
+    case 'probe':
+      // kube-proxy checks that sockets reach this process before it hands it connections
+      handle?.close(); // first: once the answer is out, the socket is gone
+      report({ t: 'probe', socket: handle !== undefined });
+      return;
+    default:
+      handle?.close(); // a socket with a message this relay does not know: never held open
   }
 });
 

@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionEvent, Deployment, Pod, Service } from '@l4lab/protocol';
 import { Cluster, PortMapper, realClock } from '@l4lab/cluster';
+import { FdReserve } from './fdReserve.ts';
 import { UserspaceProxier } from './userspaceProxier.ts';
 
 let logs: string[];
@@ -14,6 +15,7 @@ const logger = {
 let cluster: Cluster;
 let proxier: UserspaceProxier;
 let events: ConnectionEvent[];
+let mapper: PortMapper;
 const servers: Server[] = [];
 
 function echoServer(ip: string, name: string): Promise<Server> {
@@ -76,10 +78,11 @@ function talk(
   ip: string,
   lines: string[],
   endAfter = true,
+  port = 8080,
 ): Promise<{ socket: Socket; received: () => string; closed: Promise<string> }> {
   return new Promise((resolve, reject) => {
     let got = '';
-    const s = connect({ host: ip, port: 8080, allowHalfOpen: true });
+    const s = connect({ host: ip, port, allowHalfOpen: true });
     const closed = new Promise<string>((r, rej) => {
       s.on('close', () => r(got));
       s.on('error', (e) => rej(e));
@@ -107,9 +110,10 @@ beforeEach(() => {
   cluster = new Cluster({ clock: realClock });
   events = [];
   logs = [];
+  mapper = new PortMapper('native');
   proxier = new UserspaceProxier({
     cluster,
-    mapper: new PortMapper('native'),
+    mapper,
     clock: realClock,
     logger,
     relayProcesses: 1,
@@ -198,16 +202,76 @@ describe('UserspaceProxier over real TCP', () => {
     );
   });
 
-  it('backs off a frontend it cannot bind: one warning, no retry per sync, binds once free', async () => {
-    // Something else holds the ClusterIP's port.
+  it('serves a frontend whose address another process holds at a mapped port, says so on the Service, and moves back once free', async () => {
+    // Something else on this host holds the ClusterIP's port (as a process on 0.0.0.0:port would).
     const squatter = await echoServer('127.96.0.77', 'squatter');
     apply(1, '127.96.0.77');
+    const [pod] = runPods();
+    await echoServer(pod!.status!.podIP!, 'pod');
+    for (let i = 0; i < 20; i++) await proxier.syncProxyRules();
+    expect(logs.filter((m) => m.startsWith('Service frontend address held'))).toHaveLength(1);
+    expect(proxier.state().listening).toEqual(['TCP/127.96.0.77:8080']);
+    const mapped = mapper.resolve('127.96.0.77', 8080, 'TCP');
+    expect(mapped.ip).toBe('127.0.0.1');
+    const condition = () =>
+      cluster.store
+        .get('Service', 'default', 'echo')
+        ?.status?.conditions?.find((c) => c.type === 'FrontendsListening');
+    expect(condition()).toMatchObject({ status: 'False', reason: 'AddressInUse' });
+    expect(condition()!.message).toBe(
+      `ClusterIP 127.96.0.77:8080/TCP: address already in use by another process on this host (from this host, that process answers there); l4lab's own clients reach this port at 127.0.0.1:${mapped.port} until the address is free`,
+    );
+    // The lab's clients reach the pod through the mapped port.
+    await until(
+      'endpoint',
+      () => (proxier.state().endpoints.get('default/echo:')?.length ?? 0) === 1,
+    );
+    const c = await talk(mapped.ip, ['hi'], true, mapped.port);
+    expect(await c.closed).toMatch(/^pod:hi/);
+    // Once the address is free, the frontend moves back to it and the condition goes.
+    await new Promise((r) => squatter.close(r));
+    servers.splice(servers.indexOf(squatter), 1);
+    await until('back at its address', () => mapper.resolve('127.96.0.77', 8080).port === 8080);
+    await until('condition cleared', () => condition() === undefined);
+    expect(proxier.state().listening).toEqual(['TCP/127.96.0.77:8080']);
+  });
+
+  it('backs off a frontend it cannot open: one warning, one condition, no retry per sync', async () => {
+    await proxier.shutdown(true);
+    let open = 1_000_000;
+    proxier = new UserspaceProxier({
+      cluster,
+      mapper,
+      clock: realClock,
+      logger,
+      relayProcesses: 0,
+      onEvent: (e) => events.push(e),
+      fds: new FdReserve({ limit: 1000, reserve: 100, count: () => open, recountMs: 0 }),
+    });
+    proxier.start();
+    apply(1);
     for (let i = 0; i < 20; i++) await proxier.syncProxyRules();
     expect(logs.filter((m) => m.startsWith('cannot listen'))).toHaveLength(1);
     expect(proxier.state().listening).toEqual([]);
-    await new Promise((r) => squatter.close(r));
-    servers.splice(servers.indexOf(squatter), 1);
-    await until('listener after the port is free', () => proxier.state().listening.length === 1);
+    const svc = cluster.store.get('Service', 'default', 'echo')!;
+    expect(svc.status?.conditions).toEqual([
+      expect.objectContaining({
+        type: 'FrontendsListening',
+        status: 'False',
+        reason: 'TooManyOpenFiles',
+        message: `ClusterIP ${svc.spec.clusterIP}:8080/TCP: too many open files: 1000000 of 1000 file descriptors open, the last 100 kept for the lab's API; retrying every 1 s, doubling up to 60 s`,
+      }),
+    ]);
+    open = 10;
+    await until(
+      'listener once descriptors are free',
+      () => proxier.state().listening.length === 1,
+      5000,
+    );
+    await until(
+      'condition cleared',
+      () => !cluster.store.get('Service', 'default', 'echo')?.status?.conditions,
+    );
   });
 
   it('stops listening when the Service is deleted', async () => {

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import type { ConnectionEvent, EndpointSlice, Pod, Service, WatchEvent } from '@l4lab/protocol';
-import { objectKey } from '@l4lab/protocol';
+import { FRONTENDS_LISTENING, objectKey } from '@l4lab/protocol';
 import {
   BoundedFrequencyRunner,
   ChangeTracker,
@@ -11,9 +11,10 @@ import {
 } from '@l4lab/cluster';
 import { ConnectionRouter, type RoutingState } from './connectionRouter.ts';
 import { EndpointChooser } from './endpointChooser.ts';
+import { FdReserve } from './fdReserve.ts';
 import { desiredFrontends, type FrontendSpec } from './frontends.ts';
 import { HealthCheckServers } from './healthCheck.ts';
-import { libuv, listenTcp, type SockAddr, type TcpHandle } from './libuvTcp.ts';
+import { libuv, type SockAddr, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
 import { defaultRelayProcesses, RelayPool, type HandOff } from './relay.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
@@ -32,6 +33,26 @@ import { serialRuns } from './serialRuns.ts';
 /** A frontend that cannot bind is tried again after 1 s, doubling up to a minute (per frontend). */
 const BIND_RETRY_MS = 1000;
 const BIND_RETRY_MAX_MS = 60_000;
+
+/** `ClusterIP 127.96.0.12:80/TCP` */
+function describeFrontend(f: FrontendSpec): string {
+  return `${f.kind} ${f.ip}:${f.port}/${f.protocol}`;
+}
+
+function problemReason(err: unknown): FrontendProblem['reason'] {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'AddressInUse';
+  if (code === 'EMFILE' || code === 'ENFILE') return 'TooManyOpenFiles';
+  return 'ListenFailed';
+}
+
+function errorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'address already in use by another process on this host';
+  if (code === 'EADDRNOTAVAIL') return 'address not available on this host';
+  if (code === 'EACCES') return 'permission denied (ports under 1024 need root)';
+  return err instanceof Error ? err.message : String(err);
+}
 
 export interface ProxierLogger {
   info(obj: object, msg: string): void;
@@ -66,18 +87,48 @@ export interface UserspaceProxierOptions {
    * 4, by default; 0 keeps every connection on the proxier's own event loop.
    */
   relayProcesses?: number;
+  /** The file descriptors kept for the lab's API (frontends, connections and flows stop first). */
+  fds?: FdReserve;
+}
+
+/** Why a frontend is not listening where it should, as said on its Service's condition. */
+interface FrontendProblem {
+  spn: ServicePortName;
+  reason: 'AddressInUse' | 'TooManyOpenFiles' | 'ListenFailed';
+  message: string;
 }
 
 type Listener =
-  | { spec: FrontendSpec; tcp: TcpHandle; udp?: undefined; flows?: undefined }
   | {
       spec: FrontendSpec;
+      tcp: TcpHandle;
+      udp?: undefined;
+      flows?: undefined;
+      /** Served at a mapped 127.0.0.1 port: its own address is held by a process of this host. */
+      fallback?: boolean;
+    }
+  | {
+      spec: FrontendSpec;
+      fallback?: boolean;
       udp: UdpSocket;
       tcp?: undefined;
       flows: Map<string, UdpFlow>;
       /** The flow table was full at the last new flow (warned once until it is not). */
       full?: boolean;
     };
+
+/**
+ * The TCP path's Node internals (libuvTcp.ts), checked once at start: without them Services are
+ * still proxied, through net.Socket (netTcp.ts), and the start says so with what is lost.
+ */
+function warnWithoutTcpBindings(logger: ProxierLogger): void {
+  const tcp = libuv();
+  if (tcp.kind === 'libuv') return;
+  logger.warn(
+    { node: process.version, missing: tcp.missing },
+    "this Node.js lacks the libuv TCP bindings kube-proxy's data path uses: Services are proxied through net.Socket (about 1.7x fewer new connections per second) and no connection goes to a relay process",
+  );
+}
 
 /**
  * l4lab's kube-proxy, userspace backend: real TCP and UDP listeners on every Service frontend
@@ -112,6 +163,13 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly #runner: BoundedFrequencyRunner;
   /** Frontends that could not bind: how often they failed, and when to try again. */
   readonly #bindRetry = new Map<string, { attempts: number; at: number }>();
+  /** Frontends not listening at their address, by frontend key; said on their Service. */
+  readonly #problems = new Map<string, FrontendProblem>();
+  /** Services whose FrontendsListening condition this proxier set ("ns/name"). */
+  readonly #conditioned = new Set<string>();
+  readonly #fds: FdReserve;
+  /** When a connection was last refused for want of descriptors (warned once a minute). */
+  #fdsShortAt = -Infinity;
   /** One sync at a time; a failed one is retried by the runner and does not block the next. */
   readonly #syncs = serialRuns(() => this.#sync());
   #nodesChanged = true;
@@ -120,8 +178,9 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   #stopped = false;
 
   constructor(opts: UserspaceProxierOptions) {
-    libuv(); // the TCP path's bindings: checked now, so a missing one stops the start, not a frontend
+    warnWithoutTcpBindings(opts.logger);
     this.#o = opts;
+    this.#fds = opts.fds ?? new FdReserve();
     this.clock = opts.clock;
     this.#random = opts.random ?? Math.random;
     this.#chooser = new EndpointChooser(this.#random, () => opts.clock.now());
@@ -154,6 +213,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   }
 
   start(): void {
+    this.#relays.check(); // the native relay's build, now: a failure is said at start
     // An informer's cache: the previous state of each object, for the change trackers.
     const seen = new Map<string, Service | EndpointSlice>();
     const onEvent = (e: WatchEvent) => {
@@ -343,35 +403,131 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       this.#closeListener(l);
     }
     for (const key of this.#bindRetry.keys()) if (!want.has(key)) this.#bindRetry.delete(key);
+    for (const key of this.#problems.keys()) if (!want.has(key)) this.#problems.delete(key);
     for (const [key, spec] of want) {
-      if (this.#listeners.has(key)) continue;
+      const current = this.#listeners.get(key);
+      if (current && !current.fallback) continue;
       const retry = this.#bindRetry.get(key);
       // A frontend that could not bind waits for its back-off, whatever else makes syncs run.
       if (retry && this.#o.clock.now() < retry.at) continue;
+      if (current) {
+        await this.#returnHome(current, retry);
+        continue;
+      }
       try {
-        const l = await this.#listen(spec);
+        const l = await this.#listenOrMap(spec);
         if (this.#stopped) {
           this.#closeListener(l);
           return;
         }
         this.#listeners.set(key, l);
-        if (retry) this.#o.logger.info({ frontend: key }, 'Service frontend listening at last');
-        this.#bindRetry.delete(key);
+        if (l.fallback) this.#backOff(key, undefined);
+        else {
+          if (retry) this.#o.logger.info({ frontend: key }, 'Service frontend listening at last');
+          this.#bindRetry.delete(key);
+        }
       } catch (err) {
-        const attempts = (retry?.attempts ?? 0) + 1;
-        const delay = Math.min(BIND_RETRY_MAX_MS, BIND_RETRY_MS * 2 ** (attempts - 1));
-        this.#bindRetry.set(key, { attempts, at: this.#o.clock.now() + delay });
-        if (attempts === 1) {
+        this.#problems.set(key, {
+          spn: spec.spn,
+          reason: problemReason(err),
+          message: `${describeFrontend(spec)}: ${errorText(err)}; retrying every ${BIND_RETRY_MS / 1000} s, doubling up to ${BIND_RETRY_MAX_MS / 1000} s`,
+        });
+        if (this.#backOff(key, retry) === 1) {
           this.#o.logger.warn(
             { frontend: key, err: String(err) },
             `cannot listen on Service frontend; retrying every ${BIND_RETRY_MS / 1000} s, doubling up to ${BIND_RETRY_MAX_MS / 1000} s`,
           );
         }
-        this.#o.clock.setTimeout(() => {
-          this.#nodesChanged = true;
-          this.#runner.run();
-        }, delay);
       }
+    }
+    this.#sayProblems();
+  }
+
+  /** The next try of a frontend, 1 s after the first failure, doubling up to 60 s. Returns the attempt. */
+  #backOff(key: string, retry: { attempts: number } | undefined): number {
+    const attempts = (retry?.attempts ?? 0) + 1;
+    const delay = Math.min(BIND_RETRY_MAX_MS, BIND_RETRY_MS * 2 ** (attempts - 1));
+    this.#bindRetry.set(key, { attempts, at: this.#o.clock.now() + delay });
+    this.#o.clock.setTimeout(() => {
+      this.#nodesChanged = true;
+      this.#runner.run();
+    }, delay);
+    return attempts;
+  }
+
+  /** A frontend served at a mapped port tries its own address again; it moves back once free. */
+  async #returnHome(mappedHere: Listener, retry: { attempts: number } | undefined): Promise<void> {
+    const spec = mappedHere.spec;
+    let home: Listener;
+    try {
+      home = await this.#listen(spec);
+    } catch {
+      this.#backOff(spec.key, retry);
+      return;
+    }
+    if (this.#stopped) {
+      this.#closeListener(home);
+      return;
+    }
+    this.#closeListener(mappedHere); // drops the mapping: the address is the frontend's again
+    this.#listeners.set(spec.key, home);
+    this.#bindRetry.delete(spec.key);
+    this.#problems.delete(spec.key);
+    this.#o.logger.info({ frontend: spec.key }, 'Service frontend listening at its address again');
+  }
+
+  /**
+   * Listens on the frontend's address; if a process of this host holds it (often on 0.0.0.0),
+   * listens at a mapped 127.0.0.1 port instead, so the lab's own clients (traffic, exec, DNS
+   * answers) still reach the Service, says so on the Service, and tries the address again later.
+   */
+  async #listenOrMap(spec: FrontendSpec): Promise<Listener> {
+    this.#problems.delete(spec.key);
+    if (!this.#fds.take(1))
+      throw Object.assign(new Error(this.#fds.describe()), { code: 'EMFILE' });
+    try {
+      return await this.#listen(spec);
+    } catch (err) {
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!inUse || this.#o.mapper.mode !== 'native' || spec.exposed) throw err;
+      const l = await this.#listen(spec, true);
+      l.fallback = true;
+      const host = this.#o.mapper.resolve(spec.ip, spec.port, spec.protocol);
+      this.#problems.set(spec.key, {
+        spn: spec.spn,
+        reason: 'AddressInUse',
+        message: `${describeFrontend(spec)}: address already in use by another process on this host (from this host, that process answers there); l4lab's own clients reach this port at ${host.ip}:${host.port} until the address is free`,
+      });
+      this.#o.logger.warn(
+        { frontend: spec.key, hostPort: host.port },
+        'Service frontend address held by another process of this host; serving it at a mapped port until it is free',
+      );
+      return l;
+    }
+  }
+
+  /** One FrontendsListening condition per Service with a problem; cleared once there is none. */
+  #sayProblems(): void {
+    const byService = new Map<string, FrontendProblem[]>();
+    for (const p of this.#problems.values()) {
+      const svc = p.spn.slice(0, p.spn.lastIndexOf(':'));
+      byService.set(svc, [...(byService.get(svc) ?? []), p]);
+    }
+    for (const svc of new Set([...this.#conditioned, ...byService.keys()])) {
+      const [namespace, name] = svc.split('/') as [string, string];
+      const problems = byService.get(svc);
+      this.#o.cluster.setServiceCondition(
+        namespace,
+        name,
+        FRONTENDS_LISTENING,
+        problems && {
+          status: 'False',
+          reason: problems[0]!.reason,
+          message: problems.map((p) => p.message).join('; '),
+        },
+      );
+      if (problems) this.#conditioned.add(svc);
+      else this.#conditioned.delete(svc);
     }
   }
 
@@ -390,8 +546,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     return this.#healthChecks.reconcile(this.#serviceMap, this.#endpointsMap, this.#nodes);
   }
 
-  #listen(spec: FrontendSpec): Promise<Listener> {
-    const mapped = this.#o.mapper.mode === 'mapped' && !spec.exposed;
+  #listen(spec: FrontendSpec, mappedHere = false): Promise<Listener> {
+    const mapped = (this.#o.mapper.mode === 'mapped' || mappedHere) && !spec.exposed;
     const host = mapped ? '127.0.0.1' : spec.ip;
     const port = mapped ? 0 : spec.port;
     const register = (hostPort: number) => {
@@ -420,18 +576,27 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
         });
       });
     }
-    const { server, port: bound } = listenTcp(host, port, 4096);
-    const l: Listener = { spec, tcp: server };
-    const onConnection = (status: number, client: TcpHandle | undefined) => {
-      if (status === 0 && client) this.#onConnection(l, client);
-      else this.#o.logger.warn({ frontend: spec.key, status }, 'accept failed');
-    };
-    server.onconnection = onConnection;
-    register(bound);
-    return Promise.resolve(l);
+    return libuv()
+      .listen(host, port, 4096)
+      .then(({ server, port: bound }) => {
+        const l: Listener = { spec, tcp: server };
+        const onConnection = (status: number, client: TcpHandle | undefined) => {
+          if (status === 0 && client) this.#onConnection(l, client);
+          else this.#o.logger.warn({ frontend: spec.key, status }, 'accept failed');
+        };
+        server.onconnection = onConnection;
+        register(bound);
+        return l;
+      });
   }
 
   #onConnection(l: Listener, client: TcpHandle): void {
+    // The upstream socket needs a descriptor: none left beyond the API's reserve, reset at once.
+    if (!this.#fds.take(1)) {
+      this.#fdsShort(l.spec);
+      if (client.reset() !== 0) client.close();
+      return;
+    }
     const peer: SockAddr = {};
     client.getpeername(peer);
     const d = this.#router.decide(this.#routingState(), l.spec, peer.address ?? '', peer.port ?? 0);
@@ -442,7 +607,11 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
         if (client.reset() !== 0) client.close();
       } else {
         // DROP: never answered (nothing read, nothing sent); the client times out. Held here,
-        // then closed.
+        // then closed; at once when holding it would eat into the API's descriptors.
+        if (!this.#fds.take(1)) {
+          client.close();
+          return;
+        }
         const t = this.#o.clock.setTimeout(
           () => this.#release(client),
           this.#o.dropHoldMs ?? 60_000,
@@ -455,6 +624,16 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     const flow = new TcpFlow(this, client, d.event, l.spec.spn, d.endpoint);
     this.#flows.add(flow);
     flow.start({ ...target, ...(d.localAddress ? { localAddress: d.localAddress } : {}) });
+  }
+
+  #fdsShort(spec: FrontendSpec): void {
+    const now = this.#o.clock.now();
+    if (now - this.#fdsShortAt < 60_000) return;
+    this.#fdsShortAt = now;
+    this.#o.logger.warn(
+      { frontend: spec.key },
+      `refusing new connections: ${this.#fds.describe()}`,
+    );
   }
 
   #release(held: TcpHandle): void {
@@ -484,6 +663,10 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       return;
     }
     l.full = false;
+    if (!this.#fds.take(1)) {
+      this.#fdsShort(l.spec);
+      return;
+    }
     const d = this.#router.decide(this.#routingState(), l.spec, rinfo.address, rinfo.port);
     if (!d.endpoint) {
       this.emit(d.event); // REJECT / DROP: the datagram is discarded

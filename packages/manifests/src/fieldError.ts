@@ -25,6 +25,11 @@ export function invalid(path: string, value: unknown, detail: string): FieldErro
   return { type: 'Invalid value', path, value, detail };
 }
 
+/** `spec.ports: Too many: 101: must have at most 100 items` */
+export function tooMany(path: string, actual: number, max: number): FieldError {
+  return { type: 'Too many', path, value: actual, detail: `must have at most ${max} items` };
+}
+
 export function duplicate(path: string, value: unknown): FieldError {
   return { type: 'Duplicate value', path, value };
 }

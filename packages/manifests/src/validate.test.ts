@@ -163,3 +163,38 @@ describe('validateObject: Pod and Namespace', () => {
     ]);
   });
 });
+
+describe("validateObject: the lab's limits", () => {
+  it('refuses a Service with more ports than a lab serves, once, not per port', () => {
+    const ports = Array.from({ length: 10_000 }, (_, i) => ({
+      name: `p${i}`,
+      port: i + 1,
+      protocol: 'TCP',
+      targetPort: i + 1,
+    }));
+    expect(messages(service({ type: 'ClusterIP', ports }))).toEqual([
+      'spec.ports: Too many: 10000: must have at most 100 items',
+    ]);
+    expect(messages(service({ type: 'ClusterIP', ports: ports.slice(0, 100) }))).toEqual([]);
+  });
+
+  it('refuses more replicas than a lab runs for one Deployment', () => {
+    const deployment = (replicas: number) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'nginx', image: 'nginx' }] },
+        },
+      },
+    });
+    expect(messages(deployment(51))).toEqual([
+      'spec.replicas: Invalid value: 51: must be less than or equal to 50 (the most replicas l4lab runs for one Deployment)',
+    ]);
+    expect(messages(deployment(50))).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 // Deployment validation (pkg/apis/apps/validation ValidateDeployment) on a defaulted Deployment.
+import { LAB_LIMITS } from '@l4lab/protocol';
 import { child, forbidden, GoLiteral, invalid, notSupported, required } from './fieldError.ts';
 import { goIntOrString, goLabelSelector, goStringMap } from './goLiteral.ts';
 import { isDNS1123Subdomain, isValidPercent } from './names.ts';
@@ -39,6 +40,15 @@ export function validateDeployment(d: DeploymentShape): FieldError[] {
   const errs = validateObjectMeta(d.metadata ?? {}, true, isDNS1123Subdomain);
   const spec = d.spec ?? {};
   errs.push(...validateNonnegative(spec.replicas ?? 0, 'spec.replicas'));
+  if ((spec.replicas ?? 0) > LAB_LIMITS.replicasPerDeployment) {
+    errs.push(
+      invalid(
+        'spec.replicas',
+        spec.replicas,
+        `must be less than or equal to ${LAB_LIMITS.replicasPerDeployment} (the most replicas l4lab runs for one Deployment)`,
+      ),
+    );
+  }
 
   const selector = spec.selector;
   if (selector === undefined) {

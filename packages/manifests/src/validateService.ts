@@ -1,5 +1,6 @@
 // Service validation (pkg/apis/core/validation ValidateService) on a defaulted Service, plus the
 // NodePort range check the API server's allocator makes (l4lab's range is fixed: 30000-32767).
+import { LAB_LIMITS } from '@l4lab/protocol';
 import { externallyAccessible } from './defaults.ts';
 import {
   child,
@@ -9,6 +10,7 @@ import {
   invalid,
   notSupported,
   required,
+  tooMany,
 } from './fieldError.ts';
 import { goServicePortKey } from './goLiteral.ts';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isValidPortNum } from './names.ts';
@@ -86,6 +88,12 @@ export function validateService(svc: ServiceShape): FieldError[] {
   }
   if (type === 'ExternalName') errs.push(...validateExternalName(spec));
 
+  if (ports.length > LAB_LIMITS.portsPerService) {
+    // Each port is a listening frontend (several for a NodePort): the lab's file descriptors are
+    // shared by every Service. One error, not one per port.
+    errs.push(tooMany('spec.ports', ports.length, LAB_LIMITS.portsPerService));
+    return errs;
+  }
   const names = new Set<string>();
   ports.forEach((p, i) =>
     errs.push(...validateServicePort(p, ports.length > 1, names, index('spec.ports', i))),

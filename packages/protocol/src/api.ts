@@ -1,19 +1,22 @@
 import { z } from 'zod';
 
 /** One problem found in a manifest, with its place in the submitted text. */
-export interface ManifestError {
-  message: string;
+export const manifestErrorSchema = z.object({
+  message: z.string(),
   /** Field path like `spec.ports[0].nodePort`, empty for syntax errors. */
-  path: string;
+  path: z.string(),
   /** 1-based line and column in the submitted text. */
-  line: number;
-  column: number;
+  line: z.number(),
+  column: z.number(),
   /** 0-based index of the YAML document. */
-  document: number;
-  severity: 'error' | 'warning';
+  document: z.number(),
+  severity: z.enum(['error', 'warning']),
   /** Stable code, e.g. `L4_E_YAML_SYNTAX`, `L4_E_INVALID`. */
-  code: string;
-}
+  code: z.string(),
+});
+
+/** The type follows from the schema, so the shape checked on the wire is the one the code uses. */
+export type ManifestError = z.infer<typeof manifestErrorSchema>;
 
 export interface ApplyResult {
   kind: string;

@@ -84,7 +84,8 @@ export interface ContainerStatus {
   state?: {
     waiting?: { reason: string; message?: string };
     running?: { startedAt: string };
-    terminated?: { reason: string; exitCode: number; message?: string };
+    /** `signal` is the signal that ended the container, when one did (kubectl prints `Signal:9`). */
+    terminated?: { reason: string; exitCode: number; signal?: number; message?: string };
   };
 }
 
@@ -195,12 +196,28 @@ export interface ServiceSpec {
   healthCheckNodePort?: number;
 }
 
+/** A Service condition (metav1.Condition). */
+export interface ServiceCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+/** The condition l4lab's kube-proxy keeps on a Service while one of its frontends cannot listen. */
+export const FRONTENDS_LISTENING = 'FrontendsListening';
+
 export interface Service {
   apiVersion: 'v1';
   kind: 'Service';
   metadata: ObjectMeta;
   spec: ServiceSpec;
-  status?: { loadBalancer?: { ingress?: { ip: string; ipMode?: 'VIP' | 'Proxy' }[] } };
+  status?: {
+    loadBalancer?: { ingress?: { ip: string; ipMode?: 'VIP' | 'Proxy' }[] };
+    /** metav1.Condition: l4lab's kube-proxy says here when a frontend cannot listen. */
+    conditions?: ServiceCondition[];
+  };
 }
 
 export interface Endpoint {

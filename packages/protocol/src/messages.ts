@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { KubeObject } from './kube.ts';
+import { manifestErrorSchema } from './api.ts';
 import { connectionEventSchema, endpointCountersSchema } from './events.ts';
 
 /** Bumped on any incompatible change of the WebSocket messages. */
@@ -13,16 +14,6 @@ const kubeObjectSchema = z.custom<KubeObject>(
     typeof (v as { metadata?: { name?: unknown } }).metadata?.name === 'string',
   { message: 'not a Kubernetes object' },
 );
-
-const manifestErrorSchema = z.object({
-  message: z.string(),
-  path: z.string(),
-  line: z.number(),
-  column: z.number(),
-  document: z.number(),
-  severity: z.enum(['error', 'warning']),
-  code: z.string(),
-});
 
 const applyResultSchema = z.object({
   kind: z.string(),
@@ -93,6 +84,14 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('object_changes'),
+    /**
+     * The resourceVersion this frame starts from: the previous frame's `resourceVersion`, or the
+     * snapshot's for a viewer's first frame. A viewer whose mirror is at another resourceVersion
+     * missed changes and must not apply the frame: it resyncs from a fresh snapshot instead.
+     * Optional so that a frame without it (an older server) is still read, as before.
+     */
+    fromResourceVersion: z.string().optional(),
+    /** The cluster's resourceVersion once this frame's changes are applied. */
     resourceVersion: z.string(),
     changes: z.array(watchEventSchema),
   }),

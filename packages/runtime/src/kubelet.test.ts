@@ -172,6 +172,34 @@ describe('Kubelet', () => {
     expect(t.ready()).toBe('False');
   });
 
+  it('keeps a pod without readinessProbe Ready through two failed implicit probes (failureThreshold 3)', async () => {
+    let ok = true;
+    const t = setup({}, () => ok);
+    await t.tick(0);
+    expect(t.ready()).toBe('True');
+    ok = false; // one slow answer on a busy machine, then another
+    await t.tick(1_000);
+    await t.tick(1_000);
+    expect(t.ready()).toBe('True');
+    ok = true;
+    await t.tick(1_000);
+    ok = false; // the count starts again after a success
+    await t.tick(1_000);
+    await t.tick(1_000);
+    expect(t.ready()).toBe('True');
+    await t.tick(1_000);
+    expect(t.ready()).toBe('False');
+  });
+
+  it('takes a killed container out at once, without waiting for the probe', async () => {
+    const t = setup();
+    await t.tick(0);
+    expect(t.ready()).toBe('True');
+    t.runtime.crash();
+    await flush();
+    expect(t.ready()).toBe('False');
+  });
+
   it('toggles a failing readiness (the unready fault) and back', async () => {
     const t = setup();
     await t.tick(0);

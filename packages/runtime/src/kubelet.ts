@@ -212,7 +212,8 @@ export class Kubelet {
     const { cluster } = this.#o;
     let ip: string;
     try {
-      ip = cluster.allocatePodIP(node);
+      // A pod restored from an earlier run of the lab gets the IP it had then.
+      ip = cluster.allocatePodIP(node, pod.metadata.uid);
     } catch (err) {
       // A node l4lab does not run (a hand-set nodeName), or a full pod CIDR: the pod stays Pending.
       this.#o.logger.warn({ pod: pod.metadata.name, node, err: String(err) }, 'cannot start pod');

@@ -72,4 +72,15 @@ describe('probes', () => {
     srv.once('request', (_req, res) => res.once('finish', () => setImmediate(() => busy(300))));
     expect(await httpProbe(IP, 8084, '/', 100)).toBe(true);
   });
+
+  it('http: a pod that answers once the blocked event loop runs again passes', async () => {
+    const srv = createHttpServer((_req, res) => res.end('ok'));
+    servers.push(srv as unknown as Server);
+    await new Promise<void>((r) => srv.listen(8085, IP, r));
+    // Blocked past the whole timeout before the request is even sent: connect, send and read each
+    // need the loop, so one more poll is not enough; the blocked time must not count.
+    const result = httpProbe(IP, 8085, '/', 200);
+    busy(400);
+    expect(await result).toBe(true);
+  });
 });

@@ -1,11 +1,38 @@
 import { connect } from 'node:net';
 import { request } from 'node:http';
+import { type Clock, type TimerHandle, realClock } from '@l4lab/cluster';
+
+/** A probe's deadline moves in this many steps: a blocked loop costs it one step at most. */
+const TIMEOUT_STEPS = 10;
+
+/**
+ * A probe's timeout that counts only the time the event loop could run the probe. The server's
+ * one loop also carries every proxied connection, so it is sometimes blocked (a slow sync, a busy
+ * CPU on a shared CI machine); a plain timer would count that time too and fail a pod whose answer
+ * sat unread in the socket (an httpGet needs the loop three times: connect, send, read). So the
+ * deadline moves in tenths of the timeout, and a step whose timer fired late counts for its own
+ * length, not for the time the loop was blocked. `expire` runs once timeoutMs has been counted.
+ */
+export function probeTimeout(clock: Clock, timeoutMs: number, expire: () => void): TimerHandle {
+  const stepMs = Math.max(1, Math.ceil(timeoutMs / TIMEOUT_STEPS));
+  let counted = 0;
+  let timer: TimerHandle;
+  const step = () => {
+    const ms = Math.max(1, Math.min(stepMs, timeoutMs - counted));
+    timer = clock.setTimeout(function timeoutStep() {
+      counted += ms;
+      if (counted >= timeoutMs) expire();
+      else step();
+    }, ms);
+  };
+  step();
+  return { cancel: () => timer.cancel() };
+}
 
 /**
  * One probe's result, settled once: by its I/O (`done`), or by the timeout, which is declared only
- * after the event loop has looked at the I/O once more. When the loop was busy (a slow sync, a
- * loaded CI machine), an answer that arrived in time is waiting in the poll phase, and the timers
- * phase would otherwise run first and fail a healthy pod. `close` releases the probe's socket.
+ * after the event loop has looked at the I/O once more (an answer that came in while the last step
+ * waited is read first). `close` releases the probe's socket.
  */
 function probeResult(
   timeoutMs: number,
@@ -16,11 +43,11 @@ function probeResult(
   const done = (ok: boolean) => {
     if (settled) return;
     settled = true;
-    clearTimeout(timer);
+    deadline.cancel();
     close();
     resolve(ok);
   };
-  const timer = setTimeout(() => void setImmediate(() => done(false)), timeoutMs);
+  const deadline = probeTimeout(realClock, timeoutMs, () => void setImmediate(() => done(false)));
   return done;
 }
 

@@ -40,8 +40,10 @@ function firstTcpPort(c: Container): number {
 
 /**
  * The readiness probe: the manifest's `readinessProbe`, else l4lab's implicit TCP connect to the
- * first TCP port every `defaultPeriodMs` (so a killed nginx leaves the endpoints within one period);
- * undefined when nothing serves TCP (idle and UDP-only pods are ready once started).
+ * first TCP port every `defaultPeriodMs` (a pod is Ready once its nginx listens, not before);
+ * undefined when nothing serves TCP (idle and UDP-only pods are ready once started). The implicit
+ * probe keeps Kubernetes' failureThreshold of 3: one slow answer on a busy machine must not take a
+ * serving pod out of rotation, and a killed nginx needs no probe (it leaves when its process exits).
  */
 export function readinessProbeOf(
   containers: Container[],
@@ -60,7 +62,7 @@ export function readinessProbeOf(
     initialDelayMs: 0,
     periodMs: defaultPeriodMs,
     timeoutMs: Math.min(1000, defaultPeriodMs),
-    failureThreshold: 1,
+    failureThreshold: 3,
     successThreshold: 1,
   };
 }

@@ -89,6 +89,7 @@ export async function startTestKubelet(
     async stop() {
       await kubelet.stopAll(0);
       await runtime.cleanupOrphans();
+      await runtime.close?.();
       await rm(workspace, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 // POST /api/apply refusals in the answer shape of any refused apply. Addresses: testRanges.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplyErrorResponse } from '@l4lab/protocol';
+import { createServer } from 'node:net';
+import type { ApplyErrorResponse, ApplyResponse } from '@l4lab/protocol';
 import { startTestLab, type TestLab } from '../testLab.ts';
 
 let t: TestLab;
@@ -43,6 +44,64 @@ describe('POST /api/apply', () => {
     expect(answeredMeanwhile.filter((before) => !before)).toEqual([]);
     expect(r.status).toBe(422);
     expect(r.body.errors[0]!.line).toBeGreaterThanOrEqual(1);
+  });
+
+  it('warns in its answer when a Service port is held by a process of this host, and serves it anyway', async () => {
+    // A process of this host on the Service's address and port (as one on 0.0.0.0:port would be).
+    const ip = t.config.serviceCIDR.replace(/\.0\.0\/16$/, '.0.77');
+    const squatter = createServer((s) => s.end('squatter\n'));
+    await new Promise<void>((r) => squatter.listen(8077, ip, r));
+    try {
+      const yaml = `apiVersion: v1\nkind: Service\nmetadata: {name: held}\nspec:\n  clusterIP: ${ip}\n  ports: [{port: 8077, name: a}, {port: 8078, name: b}]\n`;
+      const r = await t.api<ApplyResponse>('POST', '/api/apply', yaml, 'application/yaml');
+      expect(r.status).toBe(200);
+      expect(r.body.results).toEqual([
+        { kind: 'Service', namespace: 'default', name: 'held', action: 'created' },
+      ]);
+      expect(r.body.warnings).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          code: 'L4_W_FRONTEND',
+          line: 1,
+          message: expect.stringMatching(
+            new RegExp(
+              `^Service "held": ClusterIP ${ip.replaceAll('.', '\\.')}:8077/TCP: address already in use by another process on this host .*l4lab's own clients reach this port at 127\\.0\\.0\\.1:\\d+ until the address is free$`,
+            ),
+          ),
+        }),
+      ]);
+      // The Service's other port listens at its own address.
+      const frontends = await t.api<{ items: { port: number; hostPort?: number }[] }>(
+        'GET',
+        '/api/frontends',
+      );
+      const held = frontends.body.items.filter((f) => f.port === 8077 || f.port === 8078);
+      expect(held.map((f) => [f.port, f.hostPort !== undefined])).toEqual([
+        [8077, true],
+        [8078, false],
+      ]);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+  });
+
+  it('answers a body it cannot decode in errors[] too, saying why', async () => {
+    for (const [headers, status] of [
+      [{ 'Content-Type': 'application/yaml; charset=klingon' }, 415],
+      [{ 'Content-Type': 'application/yaml', 'Content-Encoding': 'br-nope' }, 415],
+    ] as const) {
+      const res = await fetch(`${t.lab.url}/api/apply`, {
+        method: 'POST',
+        headers,
+        body: 'kind: Namespace\n',
+      });
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as ApplyErrorResponse;
+      expect(body.errors).toEqual([
+        expect.objectContaining({ code: 'L4_E_UNREADABLE', line: 1, document: 0 }),
+      ]);
+      expect(body.errors[0]!.message).toMatch(/^the request body could not be read: /);
+    }
   });
 
   it('answers an IPv6 clusterIP with 422, not an internal error', async () => {

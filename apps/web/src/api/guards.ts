@@ -1,4 +1,10 @@
-import type { ApplyResult, ManifestError, Scenario, ScenarioList } from '@l4lab/protocol';
+import {
+  manifestErrorSchema,
+  type ApplyResult,
+  type ManifestError,
+  type Scenario,
+  type ScenarioList,
+} from '@l4lab/protocol';
 
 // Runtime checks of the REST answers (the WebSocket frames go through protocol's parseServerMessage).
 
@@ -6,22 +12,45 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function isManifestError(v: unknown): v is ManifestError {
-  return isRecord(v) && typeof v.message === 'string';
+/**
+ * What an error reads as when the server (or a proxy in front of it) left a field out or sent it
+ * malformed: positions default to 1, so the editor can still put a marker on the text.
+ */
+const MANIFEST_ERROR_DEFAULTS: Omit<ManifestError, 'message'> = {
+  path: '',
+  line: 1,
+  column: 1,
+  document: 0,
+  severity: 'error',
+  code: '',
+};
+
+/** Each field as protocol's schema reads it, or its default; undefined without a message. */
+function manifestErrorOf(v: unknown): ManifestError | undefined {
+  if (!isRecord(v) || typeof v.message !== 'string') return undefined;
+  const field = <K extends keyof typeof MANIFEST_ERROR_DEFAULTS>(key: K) => {
+    const parsed = manifestErrorSchema.shape[key].safeParse(v[key]);
+    return (parsed.success ? parsed.data : MANIFEST_ERROR_DEFAULTS[key]) as ManifestError[K];
+  };
+  const position = (key: 'line' | 'column') => {
+    const n = field(key);
+    return n > 0 ? n : 1;
+  };
+  return {
+    message: v.message,
+    path: field('path'),
+    line: position('line'),
+    column: position('column'),
+    document: field('document'),
+    severity: field('severity'),
+    code: field('code'),
+  };
 }
 
-/** `{ errors: ManifestError[] }`; positions default to 1 when the server left them out. */
+/** `{ errors: ManifestError[] }`, each entry read by `manifestErrorOf`. */
 export function manifestErrorsOf(body: unknown): ManifestError[] | undefined {
   if (!isRecord(body) || !Array.isArray(body.errors)) return undefined;
-  return body.errors.filter(isManifestError).map((e) => ({
-    message: e.message,
-    path: typeof e.path === 'string' ? e.path : '',
-    line: typeof e.line === 'number' && e.line > 0 ? e.line : 1,
-    column: typeof e.column === 'number' && e.column > 0 ? e.column : 1,
-    document: typeof e.document === 'number' ? e.document : 0,
-    severity: e.severity === 'warning' ? 'warning' : 'error',
-    code: typeof e.code === 'string' ? e.code : '',
-  }));
+  return body.errors.flatMap((e) => manifestErrorOf(e) ?? []);
 }
 
 function isApplyResult(v: unknown): v is ApplyResult {

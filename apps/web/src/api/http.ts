@@ -52,8 +52,9 @@ export async function applyManifests(yaml: string): Promise<ApplyOutcome> {
   }
   const errors = manifestErrorsOf(body) ?? [];
   const count = errors.length;
+  // Every refusal of an apply (400, 403 quota, 413, 422, 429) carries errors[] with their lines.
   const message =
-    res.status === 400 || res.status === 422
+    count > 0
       ? `${count} ${count === 1 ? 'error' : 'errors'}: nothing applied`
       : failure(res, body);
   return { ok: false, errors, message };

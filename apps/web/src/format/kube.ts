@@ -1,21 +1,12 @@
-import type { KubeObject, Pod, PortMapping, Service } from '@l4lab/protocol';
-
-/** `kubectl get pods` STATUS: Terminating, a waiting reason, ContainerCreating, or the phase. */
-export function podStatus(pod: Pod): string {
-  if (pod.metadata.deletionTimestamp) return 'Terminating';
-  const container = pod.status?.containerStatuses?.[0];
-  const waiting = container?.state?.waiting?.reason;
-  if (waiting) return waiting;
-  const terminated = container?.state?.terminated?.reason;
-  if (terminated && pod.status?.phase === 'Running') return terminated;
-  const phase = pod.status?.phase ?? 'Pending';
-  if (phase === 'Pending' && pod.spec.nodeName) return 'ContainerCreating';
-  return phase;
-}
-
-export function podIsReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
+import {
+  isPodReady,
+  qualifiedSingular,
+  resourceTypeOfKind,
+  type KubeObject,
+  type Pod,
+  type PortMapping,
+  type Service,
+} from '@l4lab/protocol';
 
 /** `1/1`: ready containers / containers. */
 export function podReadyColumn(pod: Pod): string {
@@ -39,24 +30,13 @@ export function podHealth(pod: Pod): PodHealth {
   const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
   if (waiting === 'CrashLoopBackOff' || waiting === 'Error') return 'crashloop';
   if (phase === 'Pending') return 'pending';
-  return podIsReady(pod) ? 'ready' : 'unready';
+  return isPodReady(pod) ? 'ready' : 'unready';
 }
 
 /** kubectl's resource name for a kind: `deployment.apps`, `service`, `endpointslice.discovery.k8s.io`. */
-export function resourceName(kind: string, apiVersion?: string): string {
-  const groups: Record<string, string> = {
-    Deployment: 'apps',
-    ReplicaSet: 'apps',
-    StatefulSet: 'apps',
-    DaemonSet: 'apps',
-    EndpointSlice: 'discovery.k8s.io',
-    Ingress: 'networking.k8s.io',
-    NetworkPolicy: 'networking.k8s.io',
-    Job: 'batch',
-    CronJob: 'batch',
-  };
-  const group = groups[kind] ?? (apiVersion?.includes('/') ? apiVersion.split('/')[0] : undefined);
-  return group ? `${kind.toLowerCase()}.${group}` : kind.toLowerCase();
+export function resourceName(kind: string): string {
+  const t = resourceTypeOfKind(kind);
+  return t ? qualifiedSingular(t) : kind.toLowerCase();
 }
 
 export function serviceType(svc: Service): string {

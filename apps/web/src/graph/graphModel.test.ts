@@ -56,6 +56,23 @@ describe('buildGraphModel', () => {
     });
   });
 
+  it("says on a Service's box when kube-proxy cannot listen on one of its frontends", () => {
+    const held = service('web', { clusterIP: '127.100.0.7', ports: [{ port: 80 }] }, 'default', {
+      conditions: [
+        {
+          type: 'FrontendsListening',
+          status: 'False',
+          reason: 'AddressInUse',
+          message:
+            'ClusterIP 127.100.0.7:80/TCP: address already in use by another process on this host; NodePort 127.19.0.2:30080/TCP: address already in use by another process on this host',
+          lastTransitionTime: '2026-12-05T00:00:00Z',
+        },
+      ],
+    });
+    const m = buildGraphModel(input([node(1), held]));
+    expect(m.services[0]!.notes).toContain('⚠ 127.100.0.7:80 +1 held by a host process');
+  });
+
   it('hides kube-system unless asked', () => {
     const dns = service(
       'kube-dns',

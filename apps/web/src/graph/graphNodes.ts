@@ -1,5 +1,5 @@
-import type { Pod } from '@l4lab/protocol';
-import { podHealth, podRestarts, podStatus, type PodHealth } from '../format/kube.ts';
+import { podStatusText, type Pod } from '@l4lab/protocol';
+import { podHealth, podRestarts, type PodHealth } from '../format/kube.ts';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
 
 export interface GraphPod {
@@ -76,7 +76,7 @@ export function buildNodes(
       ip: pod.status?.podIP ?? '',
       node: nodeName,
       health: podHealth(pod),
-      status: podStatus(pod),
+      status: podStatusText(pod),
       restarts: podRestarts(pod),
       rate: 0,
       connections: 0,

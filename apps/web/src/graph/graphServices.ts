@@ -1,4 +1,5 @@
-import type { PortMapping, Service, ServicePort } from '@l4lab/protocol';
+import type { PortMapping, Service, ServiceCondition, ServicePort } from '@l4lab/protocol';
+import { FRONTENDS_LISTENING } from '@l4lab/protocol';
 import { mappingText, serviceType } from '../format/kube.ts';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
 import type { TrafficEdge } from './graphTraffic.ts';
@@ -148,6 +149,8 @@ function describe(svc: Service, defaultMode: string): GraphService {
   if (!dnsOnly && !svc.spec.selector) notes.push('no selector: manual endpoints');
   // A LoadBalancer's box leads with its external IP; its ClusterIP is still there, inside.
   if (type === 'LoadBalancer') notes.unshift(`clusterIP ${svc.spec.clusterIP ?? '<pending>'}`);
+  const listening = svc.status?.conditions?.find((c) => c.type === FRONTENDS_LISTENING);
+  if (listening?.status === 'False') notes.unshift(listeningNote(listening));
   return {
     id,
     namespace: svc.metadata.namespace ?? 'default',
@@ -177,6 +180,20 @@ function describe(svc: Service, defaultMode: string): GraphService {
           ]
         : notes,
   };
+}
+
+/**
+ * kube-proxy's word when frontends cannot listen, short enough for the box: `⚠ 127.96.0.7:80 held
+ * by a host process`, `⚠ not listening: too many open files` (the whole message is in details).
+ */
+export function listeningNote(c: Pick<ServiceCondition, 'reason' | 'message'>): string {
+  const addresses = [
+    ...c.message.matchAll(/(?:ClusterIP|NodePort|LoadBalancer|ExternalIP) (\S+?)\/(?:TCP|UDP)/g),
+  ].map((m) => m[1]!);
+  const where = addresses.length > 1 ? `${addresses[0]} +${addresses.length - 1}` : addresses[0];
+  if (c.reason === 'AddressInUse') return `⚠ ${where ?? 'a frontend'} held by a host process`;
+  if (c.reason === 'TooManyOpenFiles') return '⚠ not listening: too many open files';
+  return `⚠ not listening: ${where ?? 'a frontend'}`;
 }
 
 /** `x.ns.svc.cluster.local` (or `x.ns`) -> `ns/x`, when it names a Service of this cluster. */

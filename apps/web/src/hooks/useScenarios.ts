@@ -1,20 +1,23 @@
 import { useEffect } from 'react';
 import { fetchScenarios } from '../api/http.ts';
+import { loadServerTabs } from '../persist/serverTabs.ts';
 import { readTabs } from '../persist/storage.ts';
 import { appStore } from '../store/appStore.ts';
 
-/** Loads the scenario list; an empty editor (first visit) gets the default scenario. */
+/** Loads the scenario list; an empty editor (first visit, nothing saved) gets the default scenario. */
 export function useScenarios(): void {
   useEffect(() => {
     let cancelled = false;
     function load(attempt: number) {
       fetchScenarios().then(
-        (list) => {
+        async (list) => {
           if (cancelled || !list) return;
-          const { setScenarios, loadText, buffer } = appStore.getState();
-          setScenarios(list);
+          appStore.getState().setScenarios(list);
           const first = list.items.find((s) => s.id === list.default) ?? list.items[0];
-          if (first && buffer.trim() === '' && readTabs() === undefined) {
+          // A first visit gets the default scenario, unless the workspace kept tabs (adopted).
+          const firstVisit = readTabs() === undefined && !(await loadServerTabs());
+          const { loadText, buffer } = appStore.getState();
+          if (!cancelled && first && firstVisit && buffer.trim() === '') {
             loadText(first.yaml, `${first.id}.yaml`);
           }
         },

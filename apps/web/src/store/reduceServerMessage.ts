@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type ServerMessage, type TrafficStatus } from '@l4lab/protocol';
 import type { AppState } from './createAppStore.ts';
 import { mirrorOf, withObject } from './clusterMirror.ts';
+import { continuesMirror } from './resourceVersionChain.ts';
 import {
   attempts,
   counterKey,
@@ -73,6 +74,8 @@ export function reduceServerMessage(
       };
     }
     case 'object_changes': {
+      // A gapped frame is never applied: the connection resyncs from a snapshot instead.
+      if (!continuesMirror(s.resourceVersion, msg)) return {};
       let cluster = s.cluster;
       for (const change of msg.changes) {
         cluster = withObject(cluster, change.object, change.type === 'DELETED');

@@ -1,27 +1,5 @@
 import { kubernetesJsonSchema, type JsonSchema } from '@l4lab/manifests';
-
-const ALIASES: Record<string, string> = {
-  po: 'Pod',
-  pod: 'Pod',
-  pods: 'Pod',
-  svc: 'Service',
-  service: 'Service',
-  services: 'Service',
-  deploy: 'Deployment',
-  deployment: 'Deployment',
-  deployments: 'Deployment',
-  rs: 'ReplicaSet',
-  replicaset: 'ReplicaSet',
-  replicasets: 'ReplicaSet',
-  ns: 'Namespace',
-  namespace: 'Namespace',
-  namespaces: 'Namespace',
-  endpointslice: 'EndpointSlice',
-  endpointslices: 'EndpointSlice',
-  no: 'Node',
-  node: 'Node',
-  nodes: 'Node',
-};
+import { resourceTypeOf } from '@l4lab/protocol';
 
 let schema: JsonSchema | undefined;
 
@@ -52,7 +30,7 @@ function wrap(text: string, indent: string): string {
 export function explain(path: string): { stdout: string; stderr: string; exitCode: number } {
   schema ??= kubernetesJsonSchema();
   const [resource = '', ...fields] = path.split('.');
-  const kind = ALIASES[resource.toLowerCase()];
+  const kind = resourceTypeOf(resource)?.kind;
   let node = schema.oneOf?.find((k) => k.title === kind);
   if (!node || !kind) {
     return {

@@ -20,6 +20,8 @@ function fakeServer() {
     calls.push({ url: decodeURIComponent(url), body });
     if (url.startsWith('/api/kubectl'))
       return Response.json({ stdout: PODS, stderr: '', exitCode: 0 });
+    if (init?.method === 'DELETE' && url.startsWith('/api/objects/'))
+      return Response.json({ deleted: {} });
     if (url.endsWith('/exec')) {
       const env = 'KUBERNETES_SERVICE_HOST=127.96.0.1\nMY_NGINX_SERVICE_HOST=127.96.0.12\nHOME=/\n';
       return Response.json({ stdout: env, stderr: '', exitCode: 0, trace: [] });
@@ -86,6 +88,22 @@ describe('the kubectl console', () => {
     expect((await run('kubectl get pods | grep nothing && echo no; get pods | wc -l')).stdout).toBe(
       '3\n',
     );
+  });
+
+  it("deletes a type by any of kubectl's names and says what it deleted as kubectl does", async () => {
+    expect((await run('kubectl delete deploy my-nginx')).stdout).toBe(
+      'deployment.apps "my-nginx" deleted\n',
+    );
+    expect((await run('kubectl delete po/client -n web')).stdout).toBe('pod "client" deleted\n');
+    expect((await run('kubectl delete ns web')).stdout).toBe('namespace "web" deleted\n');
+    await run('kubectl delete no node-3');
+    expect(calls.map((c) => c.url)).toEqual([
+      '/api/objects/deployments/default/my-nginx',
+      '/api/objects/pods/web/client',
+      '/api/objects/namespaces/web',
+      '/api/objects/nodes/node-3',
+    ]);
+    expect((await run('kubectl delete ep my-nginx')).stderr).toMatch(/^error: usage/);
   });
 
   it('says where pod tools run, and reports syntax errors like a shell', async () => {

@@ -1,5 +1,13 @@
 import { checkManifests } from '@l4lab/manifests';
-import type { ExecResponse } from '@l4lab/protocol';
+import {
+  CLUSTER_SCOPED,
+  RESOURCES,
+  qualifiedSingular,
+  resourceTypeOf,
+  resourceTypeOfKind,
+  type ExecResponse,
+  type ResourceType,
+} from '@l4lab/protocol';
 import { deleteAny, getObject, kubectl } from '../api/actions.ts';
 import { applyManifests } from '../api/http.ts';
 import { resourceName } from '../format/kube.ts';
@@ -42,23 +50,17 @@ const POD_TOOLS = new Set([
   'hostname',
 ]);
 
-const PLURAL: Record<string, string> = {
-  po: 'pods',
-  pod: 'pods',
-  pods: 'pods',
-  svc: 'services',
-  service: 'services',
-  services: 'services',
-  deploy: 'deployments',
-  deployment: 'deployments',
-  deployments: 'deployments',
-  rs: 'replicasets',
-  replicaset: 'replicasets',
-  replicasets: 'replicasets',
-  ns: 'namespaces',
-  namespace: 'namespaces',
-  namespaces: 'namespaces',
-};
+/** The type `kubectl delete` and `scale` mean, when l4lab's /api/objects serves it. */
+function servedType(name: string): ResourceType | undefined {
+  const t = resourceTypeOf(name);
+  return t && Object.hasOwn(RESOURCES, t.plural) ? t : undefined;
+}
+
+const clusterScoped: ReadonlySet<string> = CLUSTER_SCOPED;
+
+/** Where an object of this type lives: cluster-scoped kinds have no namespace. */
+const namespaceFor = (t: ResourceType, ns: string | undefined) =>
+  clusterScoped.has(t.kind) ? undefined : (ns ?? 'default');
 
 const out = (stdout: string, stderr = '', exitCode = stderr ? 1 : 0): ExecResponse => ({
   stdout,
@@ -100,24 +102,20 @@ async function remove(words: string[], ns: string | undefined): Promise<ExecResp
     let stdout = '';
     let stderr = '';
     for (const { object: o } of [...checked.objects].reverse()) {
-      const plural = PLURAL[o.kind.toLowerCase()];
-      if (!plural) continue;
-      const r = await deleteAny(
-        plural,
-        o.kind === 'Namespace' ? undefined : (o.metadata.namespace ?? 'default'),
-        o.metadata.name,
-      );
-      if (r.ok) stdout += `${resourceName(o.kind)} "${o.metadata.name}" deleted\n`;
+      const t = resourceTypeOfKind(o.kind);
+      if (!t || !servedType(t.plural)) continue;
+      const r = await deleteAny(t.plural, namespaceFor(t, o.metadata.namespace), o.metadata.name);
+      if (r.ok) stdout += `${qualifiedSingular(t)} "${o.metadata.name}" deleted\n`;
       else stderr += `Error from server (NotFound): ${r.message}\n`;
     }
     return out(stdout, stderr);
   }
   const [res = '', name] = words[0]?.includes('/') ? words[0].split('/') : words;
-  const plural = PLURAL[res.toLowerCase()];
-  if (!plural || !name) return out('', 'error: usage: kubectl delete <resource> <name> [-n ns]\n');
-  const r = await deleteAny(plural, plural === 'namespaces' ? undefined : (ns ?? 'default'), name);
+  const t = servedType(res);
+  if (!t || !name) return out('', 'error: usage: kubectl delete <resource> <name> [-n ns]\n');
+  const r = await deleteAny(t.plural, namespaceFor(t, ns), name);
   return r.ok
-    ? out(`${plural.replace(/s$/, '')} "${name}" deleted\n`)
+    ? out(`${qualifiedSingular(t)} "${name}" deleted\n`)
     : out('', `Error from server (NotFound): ${r.message}\n`);
 }
 
@@ -132,7 +130,7 @@ async function scale(words: string[], ns: string | undefined): Promise<ExecRespo
   }
   const [res = '', name] = target[0]?.includes('/') ? target[0].split('/') : target;
   if (
-    PLURAL[res.toLowerCase()] !== 'deployments' ||
+    resourceTypeOf(res)?.kind !== 'Deployment' ||
     !name ||
     !Number.isInteger(replicas) ||
     replicas < 0

@@ -33,7 +33,8 @@ export class LoadBalancerController implements Controller {
     if (!svc) return;
     const current = svc.status?.loadBalancer?.ingress ?? [];
     if (svc.spec.type !== 'LoadBalancer') {
-      if (current.length > 0) store.put<Service>({ ...svc, status: { loadBalancer: {} } });
+      if (current.length > 0)
+        store.put<Service>({ ...svc, status: { ...svc.status, loadBalancer: {} } });
       return;
     }
     const pool = parseCidr(this.#pool);
@@ -51,6 +52,9 @@ export class LoadBalancerController implements Controller {
       if (!used.has(intToIp(n))) ip = intToIp(n);
     }
     if (!ip || ipToInt(ip) === ipToInt(have ?? '0.0.0.0')) return; // pool exhausted: stays <pending>
-    store.put<Service>({ ...svc, status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } });
+    store.put<Service>({
+      ...svc,
+      status: { ...svc.status, loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } },
+    });
   }
 }

@@ -1,8 +1,10 @@
 // `kubectl describe` for pods, services and deployments (pkg/describe/describe.go), the fields l4lab
-// has, laid out with describe's tabwriter. l4lab records no Events, so no Events section is printed.
+// has, laid out with describe's tabwriter. l4lab records no Event objects; a Service's Events section
+// shows kube-proxy's warning while one of its frontends cannot listen (its FrontendsListening condition).
 import type { Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
+import { FRONTENDS_LISTENING, podStatusText } from '@l4lab/protocol';
+import { age } from './duration.ts';
 import { podTemplateHash } from '../names.ts';
-import { podStatusText } from '../podStatus.ts';
 import type { KubectlSource } from './kubectl.ts';
 import { formatLabelSelector, formatLabels } from './printers.ts';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter.ts';
@@ -36,10 +38,10 @@ function metaLines(o: KubeObject): string[] {
   ];
 }
 
-export function describeObject(o: KubeObject, source: KubectlSource): string {
+export function describeObject(o: KubeObject, source: KubectlSource, now: number): string {
   let lines: string[];
   if (o.kind === 'Pod') lines = describePod(o);
-  else if (o.kind === 'Service') lines = describeService(o, source);
+  else if (o.kind === 'Service') lines = [...describeService(o, source), ...serviceEvents(o, now)];
   else if (o.kind === 'Deployment') lines = describeDeployment(o, source);
   else {
     lines = [
@@ -164,6 +166,18 @@ function describeService(s: Service, source: KubectlSource): string[] {
     lines.push(`Internal Traffic Policy:\t${s.spec.internalTrafficPolicy ?? 'Cluster'}`);
   }
   return lines;
+}
+
+/** kube-proxy's warning while a frontend of the Service cannot listen, as describe's Events. */
+function serviceEvents(s: Service, now: number): string[] {
+  const c = s.status?.conditions?.find((x) => x.type === FRONTENDS_LISTENING);
+  if (!c || c.status !== 'False') return ['Events:\t<none>'];
+  return [
+    'Events:',
+    '  Type\tReason\tAge\tFrom\tMessage',
+    '  ----\t------\t----\t----\t-------',
+    `  Warning\t${c.reason}\t${age(c.lastTransitionTime, now)}\tkube-proxy\t${c.message}`,
+  ];
 }
 
 function describeDeployment(d: Deployment, source: KubectlSource): string[] {

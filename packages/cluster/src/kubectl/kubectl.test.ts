@@ -163,6 +163,20 @@ describe('kubectl get', () => {
     });
   });
 
+  it("takes kubectl's names for a type, and only those (Endpoints is its own singular)", () => {
+    const store = storeWith(services);
+    expect(runKubectl(store, ['get', 'deployment.apps', 'web'], T0).stderr).toBe(
+      'Error from server (NotFound): deployments.apps "web" not found\n',
+    );
+    expect(runKubectl(store, ['get', 'ep,svc', 'web'], T0).stderr).toBe(
+      'Error from server (NotFound): endpoints "web" not found\n' +
+        'Error from server (NotFound): services "web" not found\n',
+    );
+    expect(runKubectl(store, ['get', 'endpoint'], T0).stderr).toBe(
+      'error: the server doesn\'t have a resource type "endpoint"\n',
+    );
+  });
+
   it('-A adds NAMESPACE; -l filters by label', () => {
     const { cluster } = newTestCluster(2);
     const out = runKubectl(cluster.store, ['get', 'ns'], cluster.clock.now());
@@ -221,6 +235,7 @@ describe('kubectl describe', () => {
         'Endpoints:                ',
         'Session Affinity:         None',
         'Internal Traffic Policy:  Cluster',
+        'Events:                   <none>',
         '',
       ].join('\n'),
     );
@@ -228,6 +243,29 @@ describe('kubectl describe', () => {
       stderr: 'Error from server (NotFound): pods "nope" not found\n',
       exitCode: 1,
     });
+  });
+
+  it("describe svc shows kube-proxy's warning while a frontend cannot listen", () => {
+    const { cluster } = newTestCluster(4);
+    cluster.apply([makeService('default', 'my-nginx', (s) => (s.spec.clusterIP = '127.96.0.20'))]);
+    cluster.setServiceCondition('default', 'my-nginx', 'FrontendsListening', {
+      status: 'False',
+      reason: 'AddressInUse',
+      message:
+        'ClusterIP 127.96.0.20:80/TCP: address already in use by another process on this host',
+    });
+    const out = runKubectl(
+      cluster.store,
+      ['describe', 'svc', 'my-nginx'],
+      cluster.clock.now() + 12_000,
+    );
+    expect(out.stdout.split('\n').slice(-5)).toEqual([
+      'Events:',
+      '  Type     Reason        Age   From        Message',
+      '  ----     ------        ----  ----        -------',
+      '  Warning  AddressInUse  12s   kube-proxy  ClusterIP 127.96.0.20:80/TCP: address already in use by another process on this host',
+      '',
+    ]);
   });
 
   it('describe deploy shows replicas, strategy, conditions and ReplicaSets', () => {

@@ -1,7 +1,12 @@
 // `kubectl get` and `kubectl describe` over the cluster's objects: pure functions of the objects and
 // the time, printing what kubectl prints (columns, spacing, AGE, messages).
-import type { KubeKind, KubeObject } from '@l4lab/protocol';
-import { CLUSTER_SCOPED } from '@l4lab/protocol';
+import type { KubeKind, KubeObject, ResourceType } from '@l4lab/protocol';
+import {
+  CLUSTER_SCOPED,
+  qualifiedPlural,
+  qualifiedSingular,
+  resourceTypeOf,
+} from '@l4lab/protocol';
 import type { ObjectOf } from '../store.ts';
 import { describeObject } from './describe.ts';
 import {
@@ -31,7 +36,7 @@ export interface KubectlResult {
 }
 
 interface Resource {
-  /** The API resource name kubectl prints in messages (`pods`, `services`, ...). */
+  /** The API resource name kubectl prints in messages (`pods`, `deployments.apps`, ...). */
   plural: string;
   kind: KubeKind;
   /** `kubectl get all` prefixes names with this (`pod/`, `deployment.apps/`). */
@@ -41,40 +46,34 @@ interface Resource {
   endpoints?: boolean;
 }
 
-const r = <K extends KubeKind>(
-  plural: string,
-  kind: K,
-  prefix: string,
-  printer: Printer<ObjectOf<K>>,
-  endpoints = false,
-): Resource => ({ plural, kind, prefix, printer: printer as unknown as Printer, endpoints });
+/** A printer of the objects of a kind (the kind checks the printer at compile time). */
+const printing = <K extends KubeKind>(kind: K, printer: Printer<ObjectOf<K>>) => ({
+  kind,
+  printer: printer as unknown as Printer,
+});
 
-const RESOURCES: Record<string, Resource> = {};
-for (const [names, res] of [
-  [['pods', 'pod', 'po'], r('pods', 'Pod', 'pod', podPrinter)],
-  [['services', 'service', 'svc'], r('services', 'Service', 'service', servicePrinter)],
-  [['endpoints', 'endpoint', 'ep'], r('endpoints', 'Service', 'endpoints', endpointsPrinter, true)],
-  [
-    ['endpointslices', 'endpointslice', 'endpointslices.discovery.k8s.io'],
-    r(
-      'endpointslices.discovery.k8s.io',
-      'EndpointSlice',
-      'endpointslice.discovery.k8s.io',
-      endpointSlicePrinter,
-    ),
-  ],
-  [
-    ['deployments', 'deployment', 'deploy', 'deployments.apps'],
-    r('deployments.apps', 'Deployment', 'deployment.apps', deploymentPrinter),
-  ],
-  [
-    ['replicasets', 'replicaset', 'rs', 'replicasets.apps'],
-    r('replicasets.apps', 'ReplicaSet', 'replicaset.apps', replicaSetPrinter),
-  ],
-  [['nodes', 'node', 'no'], r('nodes', 'Node', 'node', nodePrinter)],
-  [['namespaces', 'namespace', 'ns'], r('namespaces', 'Namespace', 'namespace', namespacePrinter)],
-] as const) {
-  for (const n of names) RESOURCES[n] = res;
+/** The printer of each type, by the kind protocol's table names (`Endpoints` shows Services). */
+const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer }> = {
+  Pod: printing('Pod', podPrinter),
+  Service: printing('Service', servicePrinter),
+  Endpoints: printing('Service', endpointsPrinter),
+  EndpointSlice: printing('EndpointSlice', endpointSlicePrinter),
+  Deployment: printing('Deployment', deploymentPrinter),
+  ReplicaSet: printing('ReplicaSet', replicaSetPrinter),
+  Node: printing('Node', nodePrinter),
+  Namespace: printing('Namespace', namespacePrinter),
+};
+
+/** The type the user typed (`po`, `svc`, `deployments.apps`), with its printer; undefined if none. */
+function resourceOf(name: string): Resource | undefined {
+  const t = resourceTypeOf(name);
+  if (!t) return undefined;
+  return {
+    plural: qualifiedPlural(t),
+    prefix: qualifiedSingular(t),
+    ...PRINTERS[t.kind],
+    endpoints: t.kind === 'Endpoints',
+  };
 }
 
 /** `kubectl get all`: the kinds it lists, in its order. */
@@ -130,7 +129,7 @@ export function runKubectl(source: KubectlSource, args: string[], now: number): 
   }
   if (typeof flags === 'string') return fail(`${flags}\n`);
   if (verb === 'get') return get(source, flags, now);
-  if (verb === 'describe') return describe(source, flags);
+  if (verb === 'describe') return describe(source, flags, now);
   if (verb === undefined) return fail('error: a command is required: get or describe\n');
   return fail(`error: unknown command "${verb}" for "kubectl" (l4lab runs get and describe)\n`);
 }
@@ -165,7 +164,7 @@ function get(source: KubectlSource, f: Flags, now: number): KubectlResult {
   const kinds = type === 'all' ? ALL : type.split(',');
   const resources: Resource[] = [];
   for (const k of kinds) {
-    const res = RESOURCES[k.toLowerCase()];
+    const res = resourceOf(k);
     if (!res) return fail(`error: the server doesn't have a resource type "${k}"\n`);
     resources.push(res);
   }
@@ -210,13 +209,13 @@ function table(res: Resource, items: KubeObject[], f: Flags, c: PrintContext, pr
   return tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER);
 }
 
-function describe(source: KubectlSource, f: Flags): KubectlResult {
+function describe(source: KubectlSource, f: Flags, now: number): KubectlResult {
   const [type, ...names] = f.positional;
   if (!type)
     return fail(
       'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n',
     );
-  const res = RESOURCES[type.toLowerCase()];
+  const res = resourceOf(type);
   if (!res || res.endpoints)
     return fail(`error: the server doesn't have a resource type "${type}"\n`);
   const items = objectsOf(source, res, f);
@@ -230,6 +229,6 @@ function describe(source: KubectlSource, f: Flags): KubectlResult {
   if (names.length === 0 && chosen.length === 0) {
     return { stdout: '', stderr: notFoundMessage(f, CLUSTER_SCOPED.has(res.kind)), exitCode: 0 };
   }
-  const stdout = chosen.map((o) => describeObject(o, source)).join('\n\n');
+  const stdout = chosen.map((o) => describeObject(o, source, now)).join('\n\n');
   return { stdout, stderr, exitCode: stderr ? 1 : 0 };
 }

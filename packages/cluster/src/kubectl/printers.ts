@@ -10,7 +10,7 @@ import type {
   ReplicaSet,
   Service,
 } from '@l4lab/protocol';
-import { podStatusText } from '../podStatus.ts';
+import { podStatusText } from '@l4lab/protocol';
 import { age } from './duration.ts';
 
 export interface PrintContext {

@@ -1,11 +1,12 @@
 // The docker runtime against the engine of DOCKER_HOST (required in CI; skipped elsewhere when no
-// engine with nginx:latest answers): labels, offline image errors, idle pods. Pod addresses in
+// engine with nginx:latest answers): labels, offline image errors, idle pods, the reaper's life. Pod addresses in
 // 127.150-199.0.0/16 (random), never contacted here except by the engine's own listeners.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PortMapper } from '@l4lab/cluster';
+import { processAlive } from '../processes.ts';
 import { availableRuntimes } from '../testRuntimes.ts';
 import { ContainerStartError } from '../types.ts';
 import { detectDocker } from './detect.ts';
@@ -25,6 +26,16 @@ const sandbox = (name: string, image: string) => ({
   node: 'node-1',
   containers: [{ name: 'c', image, command: ['sleep', '3600'] }],
 });
+
+/** The container reaper a runtime of this workspace started, by its command line. */
+async function reaperOf(ws: string): Promise<number | undefined> {
+  for (const e of await readdir('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const cmd = await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes('reaperProcess.mjs\0') && cmd.includes(`\0${ws}\0`)) return Number(e);
+  }
+  return undefined;
+}
 
 describe.runIf(hasDocker)('DockerRuntime', async () => {
   const d = await detectDocker();
@@ -59,9 +70,26 @@ describe.runIf(hasDocker)('DockerRuntime', async () => {
     const mine = await d.engine!.listContainers(['l4lab=1', `l4lab.workspace=${workspace}`]);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.Labels['l4lab.pod']).toBe('default/web');
+    expect(mine[0]!.Labels['l4lab.instance']).toMatch(/^[0-9a-f-]{36}$/);
     const removed = await rt.cleanupOrphans();
     expect(removed.filter((r) => r.startsWith('container '))).toHaveLength(1);
     expect(await h.exited).toMatchObject({ code: 137 });
     expect(await d.engine!.listContainers([`l4lab.workspace=${workspace}`])).toEqual([]);
+    await rt.close();
+  });
+
+  it('starts a reaper with its first container; an orderly close lets it go at once', async () => {
+    const rt = runtime();
+    const h = await rt.start({
+      ...sandbox('reaped', 'nginx'),
+      containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }],
+    });
+    const reaper = await reaperOf(workspace);
+    expect(reaper).toBeGreaterThan(0);
+    await h.stop(0);
+    const started = Date.now();
+    await rt.close();
+    expect(Date.now() - started).toBeLessThan(1000); // `release`: no removal round to wait for
+    expect(processAlive(reaper!)).toBe(false);
   });
 });

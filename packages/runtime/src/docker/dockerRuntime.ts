@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container } from '@l4lab/protocol';
@@ -9,6 +10,7 @@ import { podPage } from '../page.ts';
 import { rssOf } from '../processes.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '../types.ts';
 import { ContainerStartError, isNginxImage } from '../types.ts';
+import { ContainerReaper } from './containerReaper.ts';
 import { type DockerEngine, normalizeImage } from './dockerEngine.ts';
 import { removeLabelledContainers } from './labels.ts';
 
@@ -21,7 +23,8 @@ export const IMAGE_BUILD_HINT =
 /**
  * Pods as Docker containers on the host network: an nginx image serves a generated config listening
  * on the pod's own address (so the address plan holds), other images run their `command` when the
- * image is present. Every container carries l4lab's labels, so clean-up finds exactly ours.
+ * image is present. Every container carries l4lab's labels, so clean-up finds exactly ours, and
+ * dies with the server (ContainerReaper), kill -9 included.
  */
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker' as const;
@@ -29,6 +32,9 @@ export class DockerRuntime implements ContainerRuntime {
   readonly #workspace: string;
   readonly #podsDir: string;
   readonly #mapper: PortMapper;
+  /** This server run: its containers' label, so that its reaper removes only them. */
+  readonly #instance = randomUUID();
+  readonly #reaper: ContainerReaper;
   #seq = 0;
 
   constructor(opts: { engine: DockerEngine; workspace: string; mapper: PortMapper }) {
@@ -36,6 +42,11 @@ export class DockerRuntime implements ContainerRuntime {
     this.#workspace = opts.workspace;
     this.#podsDir = join(opts.workspace, 'pods');
     this.#mapper = opts.mapper;
+    this.#reaper = new ContainerReaper({
+      engineSocket: opts.engine.socketPath,
+      workspace: opts.workspace,
+      instance: this.#instance,
+    });
   }
 
   async start(pod: PodSandbox): Promise<PodHandle> {
@@ -62,6 +73,7 @@ export class DockerRuntime implements ContainerRuntime {
       : undefined;
     const dir = podDir(this.#podsDir, pod);
     const ids: string[] = [];
+    if (web || runnable.length > 0) this.#reaper.ensureRunning();
     try {
       if (web) ids.push(await this.#createNginx(pod, web, dir));
       for (const c of runnable) ids.push(await this.#createCommand(pod, c));
@@ -147,11 +159,17 @@ export class DockerRuntime implements ContainerRuntime {
       'l4lab.container': c.name,
       'l4lab.node': pod.node,
       'l4lab.workspace': this.#workspace,
+      'l4lab.instance': this.#instance,
     };
   }
 
   remove(pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>): Promise<void> {
     return removePodDir(this.#podsDir, pod);
+  }
+
+  /** Every pod has stopped (an orderly stop): the reaper has nothing left to remove. */
+  close(): Promise<void> {
+    return this.#reaper.release();
   }
 
   /** Containers an earlier server of this workspace left (by label), and its pod directories. */

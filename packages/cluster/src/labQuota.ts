@@ -1,0 +1,102 @@
+// The lab's own quota: every pod is a real process or container and every Service frontend a
+// listening socket on this laptop, so their totals are bounded (LAB_LIMITS), and an apply past one
+// is refused as a ResourceQuota refuses it: `exceeded quota: l4lab-limits, requested: ..., used:
+// ..., limited: ...`, on the first object that goes over, with nothing applied.
+import { LAB_LIMITS, LAB_QUOTA_NAME, type KubeObject, type Service } from '@l4lab/protocol';
+import type { ApplyError } from './applyChecks.ts';
+
+/** The planned writes of an apply, in request order (apply.ts's PlannedWrite). */
+interface QuotaWrite {
+  index: number;
+  object: KubeObject;
+}
+
+interface QuotaStore {
+  list(kind: 'Deployment' | 'Pod' | 'Service' | 'Node'): KubeObject[];
+}
+
+type Resource = 'pods' | 'services' | 'frontends';
+
+const LIMITED: Record<Resource, number> = {
+  pods: LAB_LIMITS.pods,
+  services: LAB_LIMITS.services,
+  frontends: LAB_LIMITS.frontends,
+};
+
+/** `deployments.apps`, `services`, `pods`: how the API server names a resource in errors. */
+const RESOURCE_OF: Record<string, string> = {
+  Deployment: 'deployments.apps',
+  Service: 'services',
+  Pod: 'pods',
+};
+
+const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * Listening sockets a Service takes: per port, its ClusterIP, a NodePort on every node, its
+ * LoadBalancer address, its external IPs. Headless and ExternalName Services take none.
+ */
+export function frontendCount(svc: Service, nodes: number): number {
+  if (svc.spec.type === 'ExternalName' || svc.spec.clusterIP === 'None') return 0;
+  const perPort =
+    1 +
+    (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer' ? nodes : 0) +
+    (svc.spec.type === 'LoadBalancer' ? 1 : 0) +
+    (svc.spec.externalIPs?.length ?? 0);
+  return (svc.spec.ports ?? []).filter((p) => p.protocol !== 'SCTP').length * perPort;
+}
+
+/** What an object asks of each limited resource. */
+function demands(o: KubeObject, nodes: number): [Resource, number, string][] {
+  if (o.kind === 'Deployment') return [['pods', o.spec.replicas ?? 1, 'spec.replicas']];
+  if (o.kind === 'Pod' && !o.metadata.ownerReferences?.length)
+    return [['pods', 1, 'metadata.name']];
+  if (o.kind === 'Service') {
+    return [
+      ['services', 1, 'metadata.name'],
+      ['frontends', frontendCount(o, nodes), 'spec.ports'],
+    ];
+  }
+  return [];
+}
+
+export function quotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): ApplyError[] {
+  const nodes = store.list('Node').length;
+  const held: Record<Resource, Map<string, number>> = {
+    pods: new Map(),
+    services: new Map(),
+    frontends: new Map(),
+  };
+  for (const kind of ['Deployment', 'Pod', 'Service'] as const) {
+    for (const o of store.list(kind))
+      for (const [r, n] of demands(o, nodes)) held[r].set(keyOf(o), n);
+  }
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const used: Record<Resource, number> = {
+    pods: sum(held.pods),
+    services: sum(held.services),
+    frontends: sum(held.frontends),
+  };
+  const total = { ...used };
+  for (const w of writes) {
+    const o = w.object;
+    for (const [r, n, path] of demands(o, nodes)) {
+      const requested = n - (held[r].get(keyOf(o)) ?? 0);
+      held[r].set(keyOf(o), n);
+      total[r] += requested;
+      if (requested <= 0 || total[r] <= LIMITED[r]) continue;
+      const what = `${RESOURCE_OF[o.kind] ?? o.kind.toLowerCase()} "${o.metadata.name}"`;
+      return [
+        {
+          index: w.index,
+          path,
+          code: 'L4_E_QUOTA',
+          message:
+            `${what} is forbidden: exceeded quota: ${LAB_QUOTA_NAME}, requested: ${r}=${requested}, ` +
+            `used: ${r}=${total[r] - requested}, limited: ${r}=${LIMITED[r]}`,
+        },
+      ];
+    }
+  }
+  return [];
+}
