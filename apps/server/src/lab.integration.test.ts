@@ -2,7 +2,7 @@
 // loopback sockets. Addresses: random test ranges (testRanges.ts: pods 127.150-199.0.0/16,
 // services 127.100-149.0.0/16), clients 127.30.0.1-4 (native mode, Linux as root); 127.0.0.1
 // with mapped ports elsewhere.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyErrorResponse, ApplyResponse, Service } from '@l4lab/protocol';
@@ -131,6 +131,11 @@ describe('seed 01 (ClusterIP) through the HTTP API', () => {
       (p) => p.metadata.creationTimestamp! > victim!.metadata.creationTimestamp!,
     )!;
     expect(fresh.status?.podIP).not.toBe(victim!.status?.podIP);
+    // Gone for good: its directory in the workspace goes too (nothing piles up).
+    await waitFor("the deleted pod's directory removed", async () => {
+      const dirs = await readdir(join(t.config.workspace, 'pods')).catch(() => []);
+      return dirs.some((d) => d.includes(`_${victim!.metadata.name}_`)) ? undefined : true;
+    });
   });
 
   it('refuses to delete the default namespace, keeping what is in it', async () => {

@@ -269,7 +269,8 @@ export class RelayPool {
     child.on('message', (m: RelayReport) => this.#onReport(r, m));
     child.on('error', (err) => {
       if (child.pid === undefined) onGone(`relay process did not start (${err.message})`);
-      else this.#logger.warn({ err: String(err) }, 'relay process error');
+      // Writing to a relay that is going (EPIPE while the pool stops) is part of its end.
+      else if (!this.#stopping) this.#logger.warn({ err: String(err) }, 'relay process error');
     });
     child.on('exit', (code, signal) =>
       onGone(`relay process exited (${signal ?? `code ${code}`})`),

@@ -46,6 +46,11 @@ export class CoreDnsRuntime implements ContainerRuntime {
     return this.#startCoreDns(sandbox);
   }
 
+  /** A pod gone for good: its directory goes (the DNS servers keep none). */
+  async remove(pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>): Promise<void> {
+    await this.#inner.remove?.(pod);
+  }
+
   cleanupOrphans(): Promise<string[]> {
     return this.#inner.cleanupOrphans(); // the DNS servers live in this process
   }
