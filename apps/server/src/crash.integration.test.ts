@@ -4,13 +4,14 @@
 // each runtime with processes outside the server: nginx (skipped visibly where it is not
 // installed) and docker (skipped visibly without an engine that has nginx:latest; required in CI
 // and with L4LAB_REQUIRE_DOCKER=1). Addresses: testRanges.ts; port 0.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import { DockerEngine, detectDocker, findNginx } from '@l4lab/runtime';
 import { testRanges } from './testRanges.ts';
+import { nginxOf, startServerProcess } from './testServerProcess.ts';
 import { runOnlyIf } from './testSkip.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -43,41 +44,7 @@ afterEach(async () => {
 });
 
 function startServer(ws: string, runtime: string, flags: string[]) {
-  const args = ['--import', 'tsx', 'apps/server/src/main.ts', '--port', '0', '--workspace', ws];
-  const child = spawn(process.execPath, [...args, '--runtime', runtime, ...flags], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const ready = new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    child.stdout!.on('data', () => {
-      const m = /l4lab ready: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  return { child, ready, exited, out: () => out };
-}
-
-/** nginx processes whose command line names this workspace. */
-async function nginxOf(ws: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const e of await readdir('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    const cmd = await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.startsWith('nginx') || cmd.includes('/nginx\0')) {
-      if (cmd.includes(ws)) pids.push(Number(e));
-    }
-  }
-  return pids;
+  return startServerProcess(ws, ['--runtime', runtime, ...flags], children);
 }
 
 async function containersOf(ws: string): Promise<string[]> {

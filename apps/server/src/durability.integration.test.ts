@@ -3,21 +3,21 @@
 // the same workspace: the same objects come back with the same ClusterIP, nodePort, pod names and
 // pod IPs, the pods are Ready again, and no process of the first run is left. A damaged state file
 // is set aside and the lab starts empty. Addresses: random test ranges (testRanges.ts); port 0.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deployment, Pod, Service } from '@l4lab/protocol';
 import { findNginx, processAlive } from '@l4lab/runtime';
 import { startLab, type Lab } from './lab.ts';
+import { nginxOf, startServerProcess } from './testServerProcess.ts';
 import { createLogger } from './logger.ts';
 import { stateFiles } from './persist/workspaceState.ts';
 import { getPod, waitFor } from './testLab.ts';
 import { testLabConfig, testRanges } from './testRanges.ts';
 import { runOnlyIf } from './testSkip.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const NGINX_MISSING = 'nginx is not installed (apt-get install nginx-light)';
 
 // No nodePort and no clusterIP given: both are allocated, so only a restore can give them back.
@@ -108,17 +108,6 @@ async function running(pid: number): Promise<boolean> {
   return state !== '' && state !== 'Z';
 }
 
-async function nginxOf(ws: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const e of await readdir('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    const cmd = await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '');
-    if ((cmd.startsWith('nginx') || cmd.includes('/nginx\0')) && cmd.includes(ws))
-      pids.push(Number(e));
-  }
-  return pids;
-}
-
 /** nginx processes of the workspace: master and worker of each pod, so count pods by master. */
 const nginxPods = async (ws: string) => {
   const masters = [];
@@ -130,28 +119,7 @@ const nginxPods = async (ws: string) => {
 };
 
 function startServer(ws: string, flags: string[]) {
-  const args = ['--import', 'tsx', 'apps/server/src/main.ts', '--port', '0', '--workspace', ws];
-  const child = spawn(process.execPath, [...args, ...flags], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const ready = new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    child.stdout!.on('data', () => {
-      const m = /l4lab ready: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  return { child, ready, exited, out: () => out };
+  return startServerProcess(ws, flags, children);
 }
 
 describe('a restart on the same workspace', () => {

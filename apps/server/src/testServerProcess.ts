@@ -1,0 +1,56 @@
+// Test helpers for l4lab servers run as child processes (kill -9, restarts on one workspace).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** The URL once it says `l4lab ready`; rejects if it exits first or takes over 20 s. */
+  ready: Promise<string>;
+  exited: Promise<number | null>;
+  out: () => string;
+}
+
+/** `node main.ts --port 0 --workspace ws ...flags`; the child is added to `children` to stop. */
+export function startServerProcess(
+  ws: string,
+  flags: string[],
+  children: ChildProcess[],
+): ServerProcess {
+  const args = ['--import', 'tsx', 'apps/server/src/main.ts', '--port', '0', '--workspace', ws];
+  const child = spawn(process.execPath, [...args, ...flags], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const ready = new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    child.stdout!.on('data', () => {
+      const m = /l4lab ready: (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]!);
+      }
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return { child, ready, exited, out: () => out };
+}
+
+/** nginx processes whose command line names this workspace. */
+export async function nginxOf(ws: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const e of await readdir('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const cmd = await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '');
+    if ((cmd.startsWith('nginx') || cmd.includes('/nginx\0')) && cmd.includes(ws))
+      pids.push(Number(e));
+  }
+  return pids;
+}
