@@ -1,5 +1,6 @@
 // A lab listening beyond loopback (`--host 0.0.0.0`) needs its token. Reached here through
 // 127.0.0.1 only; random test ranges (testRanges.ts).
+import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestLab, type TestLab } from './testLab.ts';
@@ -34,6 +35,20 @@ describe('access token beyond loopback', () => {
     expect(
       (await fetch(`${base}/api/healthz`, { headers: { Authorization: 'Bearer wrong' } })).status,
     ).toBe(401);
+  });
+
+  it('guards the Kubernetes API the same way, answering a Status, and writes the token in the kubeconfig', async () => {
+    const anonymous = await fetch(`${base}/api/v1/pods`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized' });
+    const bearer = await fetch(`${base}/api/v1/pods`, {
+      headers: { Authorization: `Bearer ${t.lab.token}` },
+    });
+    expect(bearer.status).toBe(200);
+    const kubeconfig = await readFile(t.lab.kubeconfig, 'utf8');
+    expect(kubeconfig).toContain(`token: "${t.lab.token}"`);
+    expect(kubeconfig).toMatch(/server: "http:\/\/127\.0\.0\.1:\d+"/);
+    expect((await stat(t.lab.kubeconfig)).mode & 0o777).toBe(0o600);
   });
 
   it('refuses the WebSocket without the token', async () => {

@@ -12,6 +12,7 @@ import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import type { AccessToken } from './accessToken.ts';
 import type { EditorTabsStore } from './persist/editorTabs.ts';
+import { kubernetesApi } from '@l4lab/apiserver';
 import { applyRoutes } from './routes/applyRoutes.ts';
 import { editorTabsRoutes } from './routes/editorTabsRoutes.ts';
 import type { ManifestChecker } from './manifestChecker.ts';
@@ -82,6 +83,16 @@ export function createApp(d: AppDeps): Express {
   api.use(frontendRoutes(d.cluster, d.proxier, d.mapper));
   api.use((req, res) =>
     sendError(res, 404, 'L4_E_NOT_FOUND', `no such API call: ${req.method} /api${req.path}`),
+  );
+  // The Kubernetes API (`/version`, `/api`, `/api/v1/...`, `/apis/...`) before the dashboard's
+  // `/api/<call>`: neither shadows the other (the dashboard's calls never start with /api/v1).
+  app.use(
+    kubernetesApi({
+      store: d.cluster.store,
+      now: () => d.cluster.clock.now(),
+      version: d.info.version,
+      authorize: (req) => d.access.allows(req),
+    }),
   );
   app.use('/api', api);
   app.use(d.access.remember);

@@ -21,6 +21,7 @@ import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
 import { applyYaml } from './applyYaml.ts';
 import { ManifestChecker } from './manifestChecker.ts';
+import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
 import { AccessToken } from './accessToken.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
@@ -45,6 +46,8 @@ export interface Lab {
   /** kube-proxy: what it has programmed lags the API by a sync (tests wait for it, not for Ready). */
   proxier: UserspaceProxier;
   server: Server;
+  /** `<workspace>/kubeconfig`: `export KUBECONFIG=` it and the real kubectl drives this lab. */
+  kubeconfig: string;
   /** Where a virtual address really listens on this host (itself in native mode). */
   resolveHost(ip: string, port: number): { host: string; port: number };
   stop(): Promise<void>;
@@ -232,6 +235,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const kubeconfig = await writeKubeconfig(
+    config.workspace,
+    clientServerUrl(config.host, port),
+    access.token,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -265,6 +273,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     cluster,
     proxier,
     server,
+    kubeconfig,
     resolveHost,
     stop,
   };

@@ -1,4 +1,5 @@
 #!/usr/bin/env -S npx tsx
+import { KUBERNETES_MINOR } from '@l4lab/apiserver';
 import { ConfigError, USAGE, parseConfig } from './config.ts';
 import { imageCommand } from './imageCommand.ts';
 import { startLab } from './lab.ts';
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
     `dataplane: ${info.dataplane}, proxy mode ${info.proxyMode}; addresses: ${info.addressMode}`,
   );
   console.log(`l4lab ready: ${lab.url}`);
+  console.log(
+    `kubectl: export KUBECONFIG=${lab.kubeconfig}   (Kubernetes v1.${KUBERNETES_MINOR}: get, describe)`,
+  );
   if (lab.token) {
     console.log(`access token: ${lab.token} (listening beyond loopback: API calls need it)`);
     console.log(`open: ${lab.url}/?token=${lab.token}`);

@@ -17,4 +17,11 @@ export {
   DEFAULT_POD_EVICTION_TIMEOUT_MS,
   isNodeReady,
 } from './controllers/nodeLifecycleController.ts';
-export { runKubectl, type KubectlResult, type KubectlSource } from './kubectl/kubectl.ts';
+export {
+  runKubectl,
+  printerOfType,
+  type KubectlResult,
+  type KubectlSource,
+} from './kubectl/kubectl.ts';
+export type { Printer, PrintContext } from './kubectl/printers.ts';
+export { parseSelector, matchesSelector, type Requirement } from './kubectl/labelSelector.ts';

@@ -13,12 +13,12 @@ function isTempOf(file: string, entry: string): boolean {
  * sees either the old content or the new one, never a mix: write a temp file in the same directory,
  * fsync it, rename it over the file, fsync the directory.
  */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string, mode = 0o644): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(file)}.${process.pid}.${++tempSeq}.tmp`);
   try {
-    const fh = await open(temp, 'w', 0o644);
+    const fh = await open(temp, 'w', mode);
     try {
       await fh.writeFile(data, 'utf8');
       await fh.sync();

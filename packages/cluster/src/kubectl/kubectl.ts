@@ -64,6 +64,11 @@ const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer 
   Namespace: printing('Namespace', namespacePrinter),
 };
 
+/** The printer of a resource type and the kind whose objects it prints (Endpoints: Services). */
+export function printerOfType(t: ResourceType): { kind: KubeKind; printer: Printer } {
+  return PRINTERS[t.kind];
+}
+
 /** The type the user typed (`po`, `svc`, `deployments.apps`), with its printer; undefined if none. */
 function resourceOf(name: string): Resource | undefined {
   const t = resourceTypeOf(name);

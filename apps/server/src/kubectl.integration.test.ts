@@ -1,0 +1,144 @@
+// The real kubectl (the one on PATH; /usr/bin/kubectl here picks the release of the server's minor)
+// against a lab: the tutorial's reads, verbatim. Addresses: random test ranges (testRanges.ts).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import type { Pod, Service } from '@l4lab/protocol';
+import { startTestLab, waitFor, type TestLab } from './testLab.ts';
+import { runOnlyIf } from './testSkip.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const hasKubectl = (process.env.PATH ?? '')
+  .split(delimiter)
+  .some((dir) => existsSync(join(dir, 'kubectl')));
+const NO_KUBECTL = 'kubectl is not on PATH';
+
+let t: TestLab;
+let home: string;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'l4lab-kubectl-home-'));
+  t = await startTestLab({ runtime: 'builtin' });
+  await t.apply(await readFile(join(ROOT, 'scenarios/01-clusterip.yaml'), 'utf8'));
+  await waitFor('two ready pods', async () =>
+    (await t.readyPods('my-nginx-')).length === 2 ? true : undefined,
+  );
+});
+
+afterAll(async () => {
+  await t?.stop();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+/** Runs kubectl with the lab's kubeconfig (and a HOME of its own, for the discovery cache). */
+function kubectl(
+  ctx: TestContext,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  runOnlyIf(ctx, hasKubectl, NO_KUBECTL);
+  return new Promise((done) => {
+    execFile(
+      'kubectl',
+      args,
+      { env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ stdout, stderr, code });
+      },
+    );
+  });
+}
+
+const pods = async () =>
+  (await t.api<{ items: Pod[] }>('GET', '/api/objects/pods?namespace=default')).body.items;
+const service = async () =>
+  (await t.api<{ items: Service[] }>('GET', '/api/objects/services?namespace=default')).body
+    .items[0]!;
+
+describe('the real kubectl against the lab', () => {
+  it('sees a v1.32 server (so the dispatcher runs kubectl 1.32)', async (ctx) => {
+    const r = await kubectl(ctx, 'version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Server Version: v1\.32\.0\+l4lab\./m);
+  });
+
+  it('kubectl get pods -l run=my-nginx -o wide: the columns of a cluster, each pod its IP and node', async (ctx) => {
+    const r = await kubectl(ctx, 'get', 'pods', '-l', 'run=my-nginx', '-o', 'wide');
+    expect(r.stderr).toBe('');
+    const [header, ...rows] = r.stdout.trimEnd().split('\n');
+    expect(header!.split(/\s{2,}/)).toEqual([
+      'NAME',
+      'READY',
+      'STATUS',
+      'RESTARTS',
+      'AGE',
+      'IP',
+      'NODE',
+      'NOMINATED NODE',
+      'READINESS GATES',
+    ]);
+    const expected = (await pods())
+      .map((p) => [p.metadata.name, '1/1', 'Running', '0', p.status!.podIP, p.spec.nodeName])
+      .sort();
+    const seen = rows
+      .map((row) => row.split(/\s+/))
+      .map(([name, ready, status, restarts, , ip, node]) => [
+        name,
+        ready,
+        status,
+        restarts,
+        ip,
+        node,
+      ])
+      .sort();
+    expect(seen).toEqual(expected);
+  });
+
+  it('kubectl get svc and endpoints, and describe svc with its endpoints', async (ctx) => {
+    const svc = await service();
+    const ips = (await pods()).map((p) => `${p.status!.podIP}:80`).sort();
+    const get = await kubectl(ctx, 'get', 'svc', '-l', 'run=my-nginx');
+    expect(get.stdout).toMatch(
+      new RegExp(
+        `^my-nginx\\s+ClusterIP\\s+${svc.spec.clusterIP!.replaceAll('.', '\\.')}\\s+<none>\\s+80/TCP\\s+`,
+        'm',
+      ),
+    );
+    const ep = await kubectl(ctx, 'get', 'endpoints', 'my-nginx');
+    expect(ep.stdout.split('\n')[1]!.split(/\s+/)[1]!.split(',').sort()).toEqual(ips);
+    const describe = await kubectl(ctx, 'describe', 'svc', 'my-nginx');
+    expect(describe.code).toBe(0);
+    expect(describe.stdout).toMatch(/^Selector:\s+run=my-nginx$/m);
+    expect(describe.stdout).toMatch(
+      new RegExp(`^IP:\\s+${svc.spec.clusterIP!.replaceAll('.', '\\.')}$`, 'm'),
+    );
+    expect(
+      describe.stdout
+        .match(/^Endpoints:\s+(\S+)$/m)![1]!
+        .split(',')
+        .sort(),
+    ).toEqual(ips);
+  });
+
+  it('kubectl get pods -A lists every namespace, CoreDNS in kube-system too', async (ctx) => {
+    const r = await kubectl(ctx, 'get', 'pods', '-A');
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(r.stdout).toMatch(/^kube-system\s+coredns-\S+\s+1\/1\s+Running/m);
+    expect(r.stdout.match(/^default\s+my-nginx-/gm)).toHaveLength(2);
+  });
+
+  it('answers what it does not have as a cluster does, never with the dashboard page', async (ctx) => {
+    const missing = await kubectl(ctx, 'get', 'pod', 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+    const raw = await kubectl(ctx, 'get', '--raw', '/apis/nope.example.com/v1');
+    expect(raw.code).toBe(1);
+    expect(raw.stderr).toMatch(/the server could not find the requested resource/);
+    const status = await fetch(`${t.lab.url}/apis/nope.example.com/v1/things`);
+    expect(status.status).toBe(404);
+    expect(await status.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+  });
+});

@@ -1,0 +1,125 @@
+// The API's reads without HTTP: discovery, LIST filtering, derived Endpoints, Tables.
+import { describe, expect, it } from 'vitest';
+import { printerOfType } from '@l4lab/cluster';
+import { makeDeployment, makeService, newTestCluster, runKubelet } from '@l4lab/cluster/testing';
+import { apiGroupList, apiResourceList, versionInfo } from './discovery.ts';
+import { isKubernetesPath } from './kubernetesApi.ts';
+import { endpointsOf, getObject, listObjects, SelectorError } from './objects.ts';
+import { resourceAt } from './resources.ts';
+import { toTable, wantsTable } from './table.ts';
+
+function seeded() {
+  const { cluster } = newTestCluster(3);
+  cluster.apply([makeDeployment('default', 'my-nginx'), makeService('default', 'my-nginx')]);
+  runKubelet(cluster);
+  return cluster;
+}
+
+describe('discovery', () => {
+  it('says v1.32 with l4lab in the build metadata, and lists the groups and resources served', () => {
+    expect(versionInfo('0.1.0')).toMatchObject({
+      major: '1',
+      minor: '32',
+      gitVersion: 'v1.32.0+l4lab.0.1.0',
+    });
+    expect(apiGroupList().groups.map((g) => g.preferredVersion.groupVersion)).toEqual([
+      'apps/v1',
+      'discovery.k8s.io/v1',
+      'events.k8s.io/v1',
+    ]);
+    const core = apiResourceList('', 'v1')!;
+    expect(core.resources.find((r) => r.name === 'services')).toEqual({
+      name: 'services',
+      singularName: 'service',
+      namespaced: true,
+      kind: 'Service',
+      verbs: ['get', 'list'],
+      shortNames: ['svc'],
+      categories: ['all'],
+    });
+    expect(core.resources.find((r) => r.name === 'nodes')?.namespaced).toBe(false);
+    expect(apiResourceList('batch', 'v1')).toBeUndefined();
+  });
+
+  it('owns only the Kubernetes paths on the shared port', () => {
+    for (const p of ['/version', '/api', '/api/v1', '/api/v1/pods', '/apis', '/apis/apps/v1'])
+      expect(isKubernetesPath(p)).toBe(true);
+    for (const p of ['/api/apply', '/api/objects/pods', '/api/healthz', '/', '/assets/x.js'])
+      expect(isKubernetesPath(p)).toBe(false);
+  });
+});
+
+describe('reads', () => {
+  it('lists with a label selector and a field selector, and refuses a selector it cannot parse', () => {
+    const cluster = seeded();
+    const pods = resourceAt('', 'v1', 'pods')!;
+    const all = listObjects(cluster.store, pods, { namespace: 'default' });
+    expect(all.items).toHaveLength(2);
+    const name = all.items[0]!.metadata.name;
+    expect(
+      listObjects(cluster.store, pods, {
+        labelSelector: 'run=my-nginx',
+        fieldSelector: `metadata.name=${name}`,
+      }).items.map((p) => p.metadata.name),
+    ).toEqual([name]);
+    expect(
+      listObjects(cluster.store, pods, { labelSelector: 'run!=my-nginx' }).items.filter(
+        (p) => p.metadata.namespace === 'default',
+      ),
+    ).toEqual([]);
+    expect(() => listObjects(cluster.store, pods, { fieldSelector: 'nonsense' })).toThrow(
+      SelectorError,
+    );
+  });
+
+  it('derives v1 Endpoints from the Service’s EndpointSlices', () => {
+    const cluster = seeded();
+    const svc = cluster.store.get('Service', 'default', 'my-nginx')!;
+    const ep = endpointsOf(cluster.store, svc);
+    const ips = cluster
+      .list('Pod', 'default')
+      .map((p) => p.status!.podIP)
+      .sort();
+    expect(ep).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'my-nginx' },
+    });
+    const subsets = ep.subsets as { addresses: { ip: string }[]; ports: unknown[] }[];
+    expect(subsets.flatMap((s) => s.addresses.map((a) => a.ip)).sort()).toEqual(ips);
+    expect(subsets[0]!.ports).toEqual([{ port: 80, protocol: 'TCP' }]);
+    const endpoints = resourceAt('', 'v1', 'endpoints')!;
+    expect(getObject(cluster.store, endpoints, 'default', 'my-nginx')?.item).toEqual(ep);
+    expect(getObject(cluster.store, endpoints, 'default', 'nope')).toBeUndefined();
+  });
+
+  it('prints a Table with the printers’ columns (wide ones at priority 1) and each row’s metadata', () => {
+    const cluster = seeded();
+    const pods = resourceAt('', 'v1', 'pods')!;
+    const { items, printed } = listObjects(cluster.store, pods, { namespace: 'default' });
+    const table = toTable(printerOfType(pods.type!).printer, printed, items, {
+      now: cluster.clock.now(),
+      slices: [],
+      resourceVersion: cluster.store.resourceVersion,
+    });
+    expect(table.columnDefinitions.map((c) => [c.name, c.priority])).toEqual([
+      ['Name', 0],
+      ['Ready', 0],
+      ['Status', 0],
+      ['Restarts', 0],
+      ['Age', 0],
+      ['IP', 1],
+      ['Node', 1],
+      ['Nominated Node', 1],
+      ['Readiness Gates', 1],
+    ]);
+    expect(table.rows[0]!.cells.slice(0, 3)).toEqual([items[0]!.metadata.name, '1/1', 'Running']);
+    expect(table.rows[0]!.object.metadata.namespace).toBe('default');
+    expect(
+      wantsTable(
+        'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',
+      ),
+    ).toBe(true);
+    expect(wantsTable('application/json')).toBe(false);
+  });
+});

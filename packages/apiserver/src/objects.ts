@@ -1,0 +1,147 @@
+// What the API reads: stored objects by resource, and the two it derives (Endpoints from a
+// Service's EndpointSlices; Events, of which l4lab records none yet), filtered like the API server
+// filters a LIST (namespace, labelSelector, fieldSelector).
+import type { KubeObject, ObjectMeta, Service } from '@l4lab/protocol';
+import {
+  matchesSelector,
+  parseSelector,
+  SERVICE_NAME_LABEL,
+  type ObjectStore,
+} from '@l4lab/cluster';
+import type { ApiResource } from './resources.ts';
+
+/** A Kubernetes object as the API returns it: apiVersion, kind, metadata, and the rest. */
+export type ApiObject = { apiVersion: string; kind: string; metadata: ObjectMeta } & Record<
+  string,
+  unknown
+>;
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** A selector the API server would refuse (400 BadRequest), with its words. */
+export class SelectorError extends Error {}
+
+export function listObjects(
+  store: ObjectStore,
+  r: ApiResource,
+  o: ListOptions,
+): { items: ApiObject[]; printed: KubeObject[] } {
+  const labels = o.labelSelector ? parseLabels(o.labelSelector) : undefined;
+  const fields = o.fieldSelector ? parseFields(o.fieldSelector) : undefined;
+  const items: ApiObject[] = [];
+  const printed: KubeObject[] = [];
+  for (const obj of printedObjects(store, r, o.namespace)) {
+    const item = apiObjectOf(store, r, obj);
+    if (labels && !matchesSelector(labels, item.metadata.labels ?? {})) continue;
+    if (fields && !fields.every((f) => fieldMatches(item, f))) continue;
+    items.push(item);
+    printed.push(obj);
+  }
+  return { items, printed };
+}
+
+export function getObject(
+  store: ObjectStore,
+  r: ApiResource,
+  namespace: string | undefined,
+  name: string,
+): { item: ApiObject; printed: KubeObject } | undefined {
+  const found = printedObjects(store, r, namespace).find((o) => o.metadata.name === name);
+  return found && { item: apiObjectOf(store, r, found), printed: found };
+}
+
+function apiObjectOf(store: ObjectStore, r: ApiResource, o: KubeObject): ApiObject {
+  return r.kind === 'Endpoints' ? endpointsOf(store, o as Service) : (o as unknown as ApiObject);
+}
+
+/** The stored objects a resource shows (Endpoints: the Services that have a selector). */
+function printedObjects(store: ObjectStore, r: ApiResource, namespace?: string): KubeObject[] {
+  if (!r.type) return []; // Events: none recorded yet
+  if (r.kind === 'Endpoints') {
+    return store
+      .list('Service', namespace)
+      .filter((s) => s.spec.selector && s.spec.type !== 'ExternalName');
+  }
+  const kind = r.kind as KubeObject['kind'];
+  return store.list(kind, r.namespaced ? namespace : undefined);
+}
+
+/** v1 Endpoints of a Service, from its EndpointSlices (what the endpoints controller would write). */
+export function endpointsOf(store: ObjectStore, svc: Service): ApiObject {
+  const ns = svc.metadata.namespace ?? 'default';
+  const slices = store
+    .list('EndpointSlice', ns)
+    .filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name);
+  const subsets = slices
+    .map((slice) => {
+      const ready = slice.endpoints.filter((e) => e.conditions.ready);
+      const notReady = slice.endpoints.filter((e) => !e.conditions.ready);
+      const address = (e: (typeof slice.endpoints)[number]) => ({
+        ip: e.addresses[0]!,
+        ...(e.nodeName ? { nodeName: e.nodeName } : {}),
+        ...(e.targetRef ? { targetRef: e.targetRef } : {}),
+      });
+      return {
+        ...(ready.length ? { addresses: ready.map(address) } : {}),
+        ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}),
+        ports: slice.ports.map(({ name, port, protocol }) => ({
+          ...(name ? { name } : {}),
+          port,
+          protocol,
+        })),
+      };
+    })
+    .filter((s) => s.addresses || s.notReadyAddresses);
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: svc.metadata.name,
+      namespace: ns,
+      ...(svc.metadata.labels ? { labels: svc.metadata.labels } : {}),
+      ...(svc.metadata.creationTimestamp
+        ? { creationTimestamp: svc.metadata.creationTimestamp }
+        : {}),
+    },
+    ...(subsets.length ? { subsets } : {}),
+  };
+}
+
+function parseLabels(text: string) {
+  try {
+    return parseSelector(text);
+  } catch (err) {
+    throw new SelectorError(
+      `unable to parse requirement: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+interface FieldRequirement {
+  path: string;
+  value: string;
+  equal: boolean;
+}
+
+/** `metadata.name=x,spec.nodeName!=node-1` (fields.ParseSelector: =, ==, !=). */
+function parseFields(text: string): FieldRequirement[] {
+  return text
+    .split(',')
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(part.trim());
+      if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${part}'`);
+      return { path: m[1]!, value: m[3]!, equal: m[2] !== '!=' };
+    });
+}
+
+function fieldMatches(o: ApiObject, f: FieldRequirement): boolean {
+  let v: unknown = o;
+  for (const key of f.path.split('.')) v = (v as Record<string, unknown> | undefined)?.[key];
+  const s = v === undefined || v === null ? '' : String(v);
+  return (s === f.value) === f.equal;
+}

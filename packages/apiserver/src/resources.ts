@@ -1,0 +1,74 @@
+// The API resources l4lab serves, per group-version, as discovery lists them (`kubectl
+// api-resources`): built on protocol's one table of resource types, plus Events.
+import { RESOURCE_TYPES, type ResourceType } from '@l4lab/protocol';
+
+export interface ApiResource {
+  type: ResourceType | undefined;
+  group: string;
+  version: string;
+  /** `pods`, `events` */
+  name: string;
+  singularName: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames: readonly string[];
+  verbs: readonly string[];
+  categories?: readonly string[];
+}
+
+/** Reads only, in this first step: what `kubectl get` and `describe` need. */
+const READ = ['get', 'list'] as const;
+
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace']);
+/** `kubectl get all` lists these (the `all` category). */
+const ALL = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet']);
+
+const VERSION_OF_GROUP: Record<string, string> = {
+  '': 'v1',
+  apps: 'v1',
+  'discovery.k8s.io': 'v1',
+  'events.k8s.io': 'v1',
+};
+
+export const API_RESOURCES: readonly ApiResource[] = [
+  ...RESOURCE_TYPES.map((t): ApiResource => ({
+    type: t,
+    group: t.group,
+    version: VERSION_OF_GROUP[t.group] ?? 'v1',
+    name: t.plural,
+    singularName: t.singular,
+    kind: t.kind,
+    namespaced: !CLUSTER_SCOPED.has(t.kind),
+    shortNames: t.shortNames,
+    verbs: READ,
+    ...(ALL.has(t.kind) ? { categories: ['all'] } : {}),
+  })),
+  // Events: l4lab records none yet; the lists are empty, and describe's Events section says so.
+  ...['', 'events.k8s.io'].map((group): ApiResource => ({
+    type: undefined,
+    group,
+    version: 'v1',
+    name: 'events',
+    singularName: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: group ? [] : ['ev'],
+    verbs: READ,
+  })),
+];
+
+/** The group-versions served: `v1`, `apps/v1`, ... (core first, as the API server lists them). */
+export const GROUP_VERSIONS: readonly { group: string; version: string }[] = Object.entries(
+  VERSION_OF_GROUP,
+).map(([group, version]) => ({ group, version }));
+
+export function resourcesOf(group: string, version: string): ApiResource[] {
+  return API_RESOURCES.filter((r) => r.group === group && r.version === version);
+}
+
+export function resourceAt(group: string, version: string, name: string): ApiResource | undefined {
+  return API_RESOURCES.find((r) => r.group === group && r.version === version && r.name === name);
+}
+
+export const groupVersion = (group: string, version: string) =>
+  group ? `${group}/${version}` : version;

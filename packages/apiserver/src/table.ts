@@ -1,0 +1,52 @@
+// Server-side printing: a meta.k8s.io/v1 Table, what kubectl asks for (`Accept: ...;as=Table`) and
+// prints as is. The columns are the printers the dashboard's kubectl view uses (one set of printers).
+import type { EndpointSlice, KubeObject } from '@l4lab/protocol';
+import type { Printer } from '@l4lab/cluster';
+import type { ApiObject } from './objects.ts';
+
+/** `Accept: application/json;as=Table;v=v1;g=meta.k8s.io, ...`: the client wants a Table. */
+export function wantsTable(accept: string | undefined): boolean {
+  return (accept ?? '')
+    .split(',')
+    .some((part) => /;\s*as=Table\b/.test(part) && /;\s*g=meta\.k8s\.io\b/.test(part));
+}
+
+/** `NOMINATED NODE` -> `Nominated Node` (the API's column names; kubectl prints them upper case). */
+function columnName(header: string): string {
+  return header
+    .toLowerCase()
+    .replace(/(^|[\s-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase())
+    .replace(/\bIp\b/g, 'IP'); // `Cluster-IP`, `External-IP`, `IP`, as Kubernetes names them
+}
+
+export function toTable(
+  printer: Printer,
+  printed: readonly KubeObject[],
+  items: readonly ApiObject[],
+  context: { now: number; slices: readonly EndpointSlice[]; resourceVersion: string },
+) {
+  const column = (name: string, priority: number) => ({
+    name: columnName(name),
+    type: 'string',
+    format: name === 'NAME' ? 'name' : '',
+    description: '',
+    priority,
+  });
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion: context.resourceVersion },
+    columnDefinitions: [
+      ...printer.headers.map((h) => column(h, 0)),
+      ...printer.wide.map((h) => column(h, 1)),
+    ],
+    rows: printed.map((o, i) => ({
+      cells: [...printer.row(o, context), ...printer.wideRow(o, context)],
+      object: {
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: items[i]!.metadata,
+      },
+    })),
+  };
+}
