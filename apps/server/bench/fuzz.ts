@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FuzzCase } from '../src/fuzz/cases.ts';
+import { MAX_ANSWER_MS } from '../src/fuzz/checks.ts';
 import { reportLines, reproduce, timeLine } from '../src/fuzz/formatReport.ts';
 import { loadSeeds } from '../src/fuzz/manifests.ts';
 import { newSeed } from '../src/fuzz/random.ts';
@@ -71,6 +72,7 @@ try {
       first,
       count,
       seeds,
+      maxAnswerMs: MAX_ANSWER_MS,
       onCase: (c) => {
         current = c;
         if (only !== undefined) describeCase(c);

@@ -14,6 +14,7 @@ import type { AccessToken } from './accessToken.ts';
 import type { EditorTabsStore } from './persist/editorTabs.ts';
 import { kubernetesApi } from '@l4lab/apiserver';
 import { applyRoutes } from './routes/applyRoutes.ts';
+import { labWriter } from './kubernetesWriter.ts';
 import { editorTabsRoutes } from './routes/editorTabsRoutes.ts';
 import type { ManifestChecker } from './manifestChecker.ts';
 import { frontendRoutes } from './routes/frontendRoutes.ts';
@@ -92,6 +93,7 @@ export function createApp(d: AppDeps): Express {
       now: () => d.cluster.clock.now(),
       version: d.info.version,
       authorize: (req) => d.access.allows(req),
+      writer: labWriter(d.cluster, d.checker),
     }),
   );
   app.use('/api', api);

@@ -157,9 +157,11 @@ describe('a restart on the same workspace', () => {
     expect(after.service.nodePort).toBeGreaterThanOrEqual(30000);
     // The restored NodePort serves from the restored pods.
     const a = second.resolveHost(config.nodeIP, after.service.nodePort!);
-    expect(after.pods.map((p) => p.split(' ')[0]!.split('/')[1])).toContain(
-      await getPod(a.host, a.port),
+    // kube-proxy programs the restored endpoints a sync after the pods are Ready: wait for it.
+    const served = await waitFor('the restored NodePort serving', () =>
+      getPod(a.host, a.port).catch(() => undefined),
     );
+    expect(after.pods.map((p) => p.split(' ')[0]!.split('/')[1])).toContain(served);
     expect((await call(second.url, 'GET', '/api/editor-tabs')).body).toEqual(TABS);
     expect(await nginxPods(workspace)).toHaveLength(2);
     labs.splice(0);

@@ -2,7 +2,7 @@
 // against a lab: the tutorial's reads, verbatim. Addresses: random test ranges (testRanges.ts).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
@@ -128,6 +128,81 @@ describe('the real kubectl against the lab', () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(r.stdout).toMatch(/^kube-system\s+coredns-\S+\s+1\/1\s+Running/m);
     expect(r.stdout.match(/^default\s+my-nginx-/gm)).toHaveLength(2);
+  });
+
+  it('kubectl apply -f: created, unchanged, then configured for an edited file; errors as a cluster words them', async (ctx) => {
+    const dir = await mkdtemp(join(tmpdir(), 'l4lab-kubectl-files-'));
+    try {
+      const file = join(dir, 'web.yaml');
+      const web = (replicas: number, port = 8080) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: ${port}\n    targetPort: 80\n`;
+      await writeFile(file, web(1));
+      expect((await kubectl(ctx, 'apply', '-f', file)).stdout).toBe(
+        'deployment.apps/web created\nservice/web created\n',
+      );
+      expect((await kubectl(ctx, 'apply', '-f', file)).stdout).toBe(
+        'deployment.apps/web unchanged\nservice/web unchanged\n',
+      );
+      await writeFile(file, web(2));
+      expect((await kubectl(ctx, 'apply', '-f', file)).stdout).toBe(
+        'deployment.apps/web configured\nservice/web unchanged\n',
+      );
+      await waitFor('two web pods', async () =>
+        (await t.readyPods('web-')).length === 2 ? true : undefined,
+      );
+      await writeFile(file, web(2, 99999));
+      const bad = await kubectl(ctx, 'apply', '-f', file);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(
+        'The Service "web" is invalid: spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive',
+      );
+      expect((await kubectl(ctx, 'scale', 'deployment', 'web', '--replicas=3')).stdout).toBe(
+        'deployment.apps/web scaled\n',
+      );
+      await waitFor('three web pods', async () =>
+        (await t.readyPods('web-')).length === 3 ? true : undefined,
+      );
+      expect((await kubectl(ctx, 'delete', '-f', file)).stdout).toBe(
+        'deployment.apps "web" deleted\nservice "web" deleted\n',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('kubectl create ns, delete pod (a new pod, a new IP) seen by get -w', async (ctx) => {
+    expect((await kubectl(ctx, 'create', 'ns', 'nginx-ns')).stdout).toBe(
+      'namespace/nginx-ns created\n',
+    );
+    expect((await kubectl(ctx, 'get', 'pods', '-n', 'nginx-ns')).stderr).toBe(
+      'No resources found in nginx-ns namespace.\n',
+    );
+    const [victim] = await pods();
+    const watching = kubectl(
+      ctx,
+      'get',
+      'pods',
+      '-l',
+      'run=my-nginx',
+      '-w',
+      '--request-timeout=5s',
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const del = await kubectl(ctx, 'delete', 'pod', victim!.metadata.name);
+    expect(del.stdout).toBe(`pod "${victim!.metadata.name}" deleted\n`);
+    const fresh = await waitFor('a replacement', async () => {
+      const p = await t.readyPods('my-nginx-');
+      return p.length === 2 && !p.some((x) => x.metadata.name === victim!.metadata.name)
+        ? p.find((x) => x.metadata.creationTimestamp! > victim!.metadata.creationTimestamp!)
+        : undefined;
+    });
+    expect(fresh!.status?.podIP).not.toBe(victim!.status?.podIP);
+    const seen = (await watching).stdout;
+    expect(seen).toMatch(new RegExp(`^${victim!.metadata.name}\\s+\\S+\\s+Terminating`, 'm'));
+    expect(seen).toMatch(new RegExp(`^${fresh!.metadata.name}\\s+1/1\\s+Running`, 'm'));
+    expect((await kubectl(ctx, 'delete', 'ns', 'default')).stderr).toBe(
+      'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted\n',
+    );
   });
 
   it('answers what it does not have as a cluster does, never with the dashboard page', async (ctx) => {

@@ -33,7 +33,7 @@ describe('discovery', () => {
       singularName: 'service',
       namespaced: true,
       kind: 'Service',
-      verbs: ['get', 'list'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['svc'],
       categories: ['all'],
     });

@@ -1,16 +1,23 @@
 // The Kubernetes API on l4lab's own port, beside the dashboard's `/api/<call>`: `/version`, `/api`,
 // `/api/v1/...`, `/apis/...`. The dashboard's calls never start with `/api/v1`, so neither shadows
 // the other; every unknown Kubernetes path answers a `Status` 404, never the dashboard's page.
-// This first step serves discovery, GET and LIST (Tables included); writes, watch, exec and
-// OpenAPI answer a Status that says they are not served yet.
-import express, { type Request, type Response, type Router } from 'express';
+// Served: discovery, GET and LIST (Tables included), create, replace, patch (JSON, merge, strategic;
+// server-side apply as a replace of the user's fields), delete, a Deployment's scale, and the
+// OpenAPI v3 documents kubectl reads to leave validation to the server. Watch, exec, logs and
+// Events answer a Status that says they are not served yet.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ObjectStore } from '@l4lab/cluster';
+import type { KubeObject } from '@l4lab/protocol';
 import { printerOfType } from '@l4lab/cluster';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
-import { getObject, listObjects, SelectorError } from './objects.ts';
+import { openApiDocument, openApiIndex } from './openapi.ts';
+import { decodeProtobuf, ProtobufError } from './protobuf.ts';
+import { create, patch, remove, replace, scale, type Writer } from './writes.ts';
+import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
 import { failure, notFound, pathNotFound, type Status } from './status.ts';
 import { toTable, wantsTable } from './table.ts';
+import { serveWatch, WatchCache } from './watch.ts';
 
 export interface KubernetesApiOptions {
   store: ObjectStore;
@@ -19,6 +26,54 @@ export interface KubernetesApiOptions {
   version: string;
   /** Whether a request may use the API (the lab's token rule); 401 otherwise. */
   authorize: (req: Request) => boolean;
+  /** The lab's admission path for writes. */
+  writer: Writer;
+}
+
+const jsonBody = express.json({
+  type: ['application/json', 'application/*+json'],
+  limit: '1mb',
+  strict: false,
+});
+const protobufBody = express.raw({ type: 'application/vnd.kubernetes.protobuf', limit: '1mb' });
+const yamlBody = express.text({
+  type: ['application/apply-patch+yaml', 'application/yaml'],
+  limit: '1mb',
+});
+
+/** Reads a write's body (JSON, the patch types, server-side apply's YAML) before serving it. */
+function withBody(req: Request, res: Response, then: () => void): void {
+  const next: NextFunction = (err?: unknown) => {
+    if (err) {
+      const e = err as { status?: number; message?: string };
+      const code = e.status === 413 ? 413 : 400;
+      return send(
+        res,
+        failure(
+          code,
+          code === 413 ? 'RequestEntityTooLarge' : 'BadRequest',
+          e.message ?? 'bad body',
+        ),
+      );
+    }
+    then();
+  };
+  const protobuf: NextFunction = (err?: unknown) => {
+    if (err) return next(err);
+    if (!Buffer.isBuffer(req.body)) return next();
+    try {
+      req.body = decodeProtobuf(req.body);
+    } catch (e) {
+      if (!(e instanceof ProtobufError)) throw e;
+      return send(res, failure(415, 'UnsupportedMediaType', e.message));
+    }
+    next();
+  };
+  jsonBody(req, res, (err?: unknown) =>
+    err
+      ? next(err)
+      : yamlBody(req, res, (e?: unknown) => (e ? next(e) : protobufBody(req, res, protobuf))),
+  );
 }
 
 /** Paths the Kubernetes API owns on this port. */
@@ -38,27 +93,49 @@ export function isKubernetesPath(path: string): boolean {
 
 export function kubernetesApi(o: KubernetesApiOptions): Router {
   const r = express.Router();
+  const cache = new WatchCache(o.store);
   r.use(function kubernetes(req, res, next) {
     if (!isKubernetesPath(req.path)) return next();
     if (!o.authorize(req)) {
       return send(res, failure(401, 'Unauthorized', 'Unauthorized'));
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(res, notServedYet(req.method));
-    }
-    serve(o, req, res);
+    withBody(req, res, () => {
+      serve(o, cache, req, res).catch((err: unknown) =>
+        send(res, failure(500, 'InternalError', err instanceof Error ? err.message : String(err))),
+      );
+    });
   });
   return r;
 }
 
-function serve(o: KubernetesApiOptions, req: Request, res: Response): void {
+/** The verb a request asks of a resource (what discovery's `verbs` allow). */
+function verbOf(method: string, named: boolean, watch: boolean): string {
+  if (method === 'GET' || method === 'HEAD') return watch ? 'watch' : named ? 'get' : 'list';
+  if (method === 'POST') return 'create';
+  if (method === 'PUT') return 'update';
+  if (method === 'PATCH') return 'patch';
+  if (method === 'DELETE') return named ? 'delete' : 'deletecollection';
+  return method.toLowerCase();
+}
+
+async function serve(
+  o: KubernetesApiOptions,
+  cache: WatchCache,
+  req: Request,
+  res: Response,
+): Promise<void> {
   const path = req.path.replace(/\/+$/, '') || '/';
+  const reading = req.method === 'GET' || req.method === 'HEAD';
+  if (!reading && !/^\/apis?\//.test(path)) return send(res, methodNotAllowed());
   if (path === '/version') return void res.json(versionInfo(o.version));
   if (path === '/api') return void res.json(apiVersions(req.headers.host ?? ''));
   if (path === '/apis') return void res.json(apiGroupList());
-  if (path.startsWith('/openapi')) {
-    return send(res, failure(404, 'NotFound', 'OpenAPI is not served by l4lab yet', {}));
+  if (path === '/openapi/v3') return void res.json(openApiIndex());
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = openApiDocument(path.slice('/openapi/v3/'.length));
+    return doc ? void res.json(doc) : send(res, pathNotFound());
   }
+  if (path.startsWith('/openapi')) return send(res, pathNotFound());
   const parts = path.split('/').filter(Boolean);
   // /api/v1/... or /apis/<group>/<version>/...
   const [group, version, rest] =
@@ -66,20 +143,58 @@ function serve(o: KubernetesApiOptions, req: Request, res: Response): void {
       ? ['', parts[1] ?? '', parts.slice(2)]
       : [parts[1] ?? '', parts[2] ?? '', parts.slice(3)];
   if (rest.length === 0) {
-    const list = version ? apiResourceList(group, version) : undefined;
+    const list = version && reading ? apiResourceList(group, version) : undefined;
     return list ? void res.json(list) : send(res, pathNotFound());
   }
   const at = locate(rest);
   const resource = at && resourceAt(group, version, at.plural);
-  if (!at || !resource || at.subresource || (at.namespace !== undefined && !resource.namespaced)) {
+  if (!at || !resource || (at.namespace !== undefined && !resource.namespaced)) {
     return send(res, pathNotFound());
   }
-  if (isTruthy(req.query.watch)) return send(res, notServedYet('WATCH'));
-  if (at.name !== undefined) {
-    if (resource.namespaced && at.namespace === undefined) return send(res, pathNotFound());
-    return getOne(o, req, res, resource, at.namespace, at.name);
+  const ns = at.namespace;
+  const c = { store: o.store, writer: o.writer };
+  if (at.subresource !== undefined) {
+    if (at.subresource === 'scale' && resource.kind === 'Deployment' && ns !== undefined)
+      return scale(c, req, res, { r: resource, namespace: ns, name: at.name! });
+    return send(res, pathNotFound());
   }
-  return list(o, req, res, resource, at.namespace);
+  const watch = isTruthy(req.query.watch);
+  const verb = verbOf(req.method, at.name !== undefined, watch);
+  if (!resource.verbs.includes(verb)) {
+    return send(res, notServedYet(verb, resource));
+  }
+  if (watch) {
+    if (resource.namespaced && ns === undefined && at.name !== undefined)
+      return send(res, pathNotFound());
+    const table = wantsTable(req.headers.accept) && resource.type;
+    return serveWatch(
+      {
+        store: o.store,
+        cache,
+        ...(table
+          ? { toRow: (obj: KubeObject, item: ApiObject) => tableOf(o, resource, [obj], [item]) }
+          : {}),
+      },
+      req,
+      res,
+      resource,
+      ns,
+      at.name,
+    );
+  }
+  if (at.name === undefined) {
+    if (req.method === 'POST') {
+      if (resource.namespaced && ns === undefined) return send(res, pathNotFound());
+      return create(c, req, res, resource, ns);
+    }
+    return list(o, req, res, resource, ns);
+  }
+  if (resource.namespaced && ns === undefined) return send(res, pathNotFound());
+  const t = { r: resource, namespace: ns, name: at.name };
+  if (req.method === 'PUT') return replace(c, req, res, t);
+  if (req.method === 'PATCH') return patch(c, req, res, t);
+  if (req.method === 'DELETE') return remove(c, req, res, t);
+  return getOne(o, req, res, resource, ns, at.name);
 }
 
 /** `pods`, `pods/x`, `namespaces/ns/pods`, `namespaces/ns/pods/x`, `.../x/status`. */
@@ -116,7 +231,7 @@ function getOne(
   const found = getObject(o.store, r, namespace, name);
   if (!found) return send(res, notFound(r.name, name, r.kind, r.group));
   if (!wantsTable(req.headers.accept)) return void res.json(found.item);
-  res.json(table(o, r, [found.printed], [found.item]));
+  res.json(tableOf(o, r, [found.printed], [found.item]));
 }
 
 function list(
@@ -142,7 +257,7 @@ function list(
     throw err;
   }
   if (wantsTable(req.headers.accept)) {
-    return void res.json(table(o, r, found.printed, found.items));
+    return void res.json(tableOf(o, r, found.printed, found.items));
   }
   res.json({
     apiVersion: groupVersion(r.group, r.version),
@@ -152,7 +267,7 @@ function list(
   });
 }
 
-function table(
+function tableOf(
   o: KubernetesApiOptions,
   r: ApiResource,
   printed: Parameters<typeof toTable>[1],
@@ -182,11 +297,26 @@ function table(
   return toTable(printerOfType(r.type).printer, printed, items, context);
 }
 
-function notServedYet(what: string): Status {
+function notServedYet(verb: string, r: ApiResource): Status {
+  const what = r.group ? `${r.name}.${r.group}` : r.name;
+  const reason = r.verbs.includes('get')
+    ? verb === 'watch'
+      ? 'watch is not served by l4lab yet'
+      : `${what} are written by l4lab's controllers, not through the API`
+    : 'not served';
   return failure(
     405,
     'MethodNotAllowed',
-    `l4lab serves reads of the Kubernetes API (get, list, describe) for now; ${what} is not served yet: use the dashboard or POST /api/apply`,
+    `the server does not allow this method on the requested resource (${verb} ${what}: ${reason})`,
+    {},
+  );
+}
+
+function methodNotAllowed(): Status {
+  return failure(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
     {},
   );
 }

@@ -25,19 +25,26 @@ export interface ListOptions {
 /** A selector the API server would refuse (400 BadRequest), with its words. */
 export class SelectorError extends Error {}
 
+/** A LIST's or WATCH's label and field selectors as one test of an object (SelectorError if bad). */
+export function selectorOf(o: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>) {
+  const labels = o.labelSelector ? parseLabels(o.labelSelector) : undefined;
+  const fields = o.fieldSelector ? parseFields(o.fieldSelector) : undefined;
+  return (item: ApiObject): boolean =>
+    (!labels || matchesSelector(labels, item.metadata.labels ?? {})) &&
+    (!fields || fields.every((f) => fieldMatches(item, f)));
+}
+
 export function listObjects(
   store: ObjectStore,
   r: ApiResource,
   o: ListOptions,
 ): { items: ApiObject[]; printed: KubeObject[] } {
-  const labels = o.labelSelector ? parseLabels(o.labelSelector) : undefined;
-  const fields = o.fieldSelector ? parseFields(o.fieldSelector) : undefined;
+  const selected = selectorOf(o);
   const items: ApiObject[] = [];
   const printed: KubeObject[] = [];
   for (const obj of printedObjects(store, r, o.namespace)) {
     const item = apiObjectOf(store, r, obj);
-    if (labels && !matchesSelector(labels, item.metadata.labels ?? {})) continue;
-    if (fields && !fields.every((f) => fieldMatches(item, f))) continue;
+    if (!selected(item)) continue;
     items.push(item);
     printed.push(obj);
   }

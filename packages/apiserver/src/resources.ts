@@ -16,8 +16,10 @@ export interface ApiResource {
   categories?: readonly string[];
 }
 
-/** Reads only, in this first step: what `kubectl get` and `describe` need. */
-const READ = ['get', 'list'] as const;
+const READ = ['get', 'list', 'watch'] as const;
+const WRITE = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] as const;
+/** What users write; the rest (ReplicaSets, EndpointSlices, Endpoints, Nodes) controllers write. */
+const WRITABLE = new Set(['Pod', 'Service', 'Deployment', 'Namespace']);
 
 const CLUSTER_SCOPED = new Set(['Node', 'Namespace']);
 /** `kubectl get all` lists these (the `all` category). */
@@ -40,7 +42,7 @@ export const API_RESOURCES: readonly ApiResource[] = [
     kind: t.kind,
     namespaced: !CLUSTER_SCOPED.has(t.kind),
     shortNames: t.shortNames,
-    verbs: READ,
+    verbs: WRITABLE.has(t.kind) ? WRITE : READ,
     ...(ALL.has(t.kind) ? { categories: ['all'] } : {}),
   })),
   // Events: l4lab records none yet; the lists are empty, and describe's Events section says so.

@@ -8,6 +8,7 @@ export type StatusReason =
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
+  | 'Expired'
   | 'Invalid'
   | 'MethodNotAllowed'
   | 'NotAcceptable'

@@ -20,7 +20,7 @@ describe('ObjectStore', () => {
       ['ADDED', '1'],
       ['ADDED', '2'],
       ['MODIFIED', '3'],
-      ['DELETED', '3'],
+      ['DELETED', '4'], // the deletion's own resourceVersion
     ]);
     stop();
     store.put(makeService('default', 'c'));

@@ -65,8 +65,12 @@ export class ObjectStore {
     const old = this.#objects.get(key);
     if (!old) return undefined;
     this.#objects.delete(key);
-    ++this.#resourceVersion;
-    this.#emit({ type: 'DELETED', object: old });
+    // The DELETED event carries the deletion's resourceVersion, as the API server's watch does.
+    const rv = String(++this.#resourceVersion);
+    this.#emit({
+      type: 'DELETED',
+      object: { ...old, metadata: { ...old.metadata, resourceVersion: rv } },
+    });
     return old;
   }
 

@@ -1,8 +1,10 @@
-// What every answer to a hostile apply must be (issue 14, "Numbers"): never a 5xx, within 1 s,
-// a refusal in the `errors[]` shape with a line for each error, and nothing applied when refused.
+// What every answer to a hostile apply must be (issue 14, "Numbers"): never a 5xx, a refusal in the `errors[]` shape with a line for each error, and nothing applied when refused.
 import type { Cluster } from '@l4lab/cluster';
 
-/** The longest an answer may take, from sending to the last byte. */
+/**
+ * The longest an answer may take, from sending to the last byte: judged by `npm run fuzz` (a
+ * measurement), not by the test in `npm test` (no timed assertions: a busy machine is not a defect).
+ */
 export const MAX_ANSWER_MS = 1_000;
 
 export interface CreatedObject {
@@ -12,10 +14,8 @@ export interface CreatedObject {
 }
 
 /** Problems with one apply's answer (HTTP or `apply_result`); empty when it is as it must be. */
-export function applyAnswerProblems(status: number, body: unknown, ms: number): string[] {
+export function applyAnswerProblems(status: number, body: unknown): string[] {
   const problems: string[] = [];
-  if (ms > MAX_ANSWER_MS)
-    problems.push(`answered in ${Math.round(ms)} ms (over ${MAX_ANSWER_MS} ms)`);
   if (status >= 500) problems.push(`answered ${status}: ${excerpt(body)}`);
   else if (status === 200) {
     if (!Array.isArray((body as { results?: unknown })?.results))

@@ -1,7 +1,7 @@
 // The bounded fuzz run of `npm test` (issue 14, "Numbers"): 10,000 hostile and clumsy applies and
 // WebSocket frames against a real lab (builtin runtime; random test ranges, testRanges.ts). Every
-// case: no 5xx, an answer within 1 s, errors[] with a line when refused, nothing applied when
-// refused, the server up. The seed is random and printed; L4LAB_FUZZ_SEED=S repeats a run, and
+// case: no 5xx, errors[] with a line when refused, nothing applied when refused, the server up.
+// How fast it answers is `npm run fuzz`'s to measure (no timed assertions here). The seed is random and printed; L4LAB_FUZZ_SEED=S repeats a run, and
 // `npm run fuzz -- --seed S --only N` one case of it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 it(
-  `${CASES} hostile applies and WebSocket frames: no 5xx, none slow, none partial, every error placed`,
+  `${CASES} hostile applies and WebSocket frames: no 5xx, none partial, every error placed`,
   async () => {
     const seed = Number(process.env.L4LAB_FUZZ_SEED ?? newSeed());
     const seeds = loadSeeds(join(import.meta.dirname, '../../../../scenarios'));

@@ -1,0 +1,56 @@
+// The Kubernetes API's writes go through the lab's one admission path: the manifest checker (in
+// its worker: validation, defaults, Kubernetes' messages) and the cluster's all-or-nothing apply
+// (allocations, immutable fields, the lab's quota), as POST /api/apply does for one document.
+import type { ManifestError } from '@l4lab/protocol';
+import type { Writer } from '@l4lab/apiserver';
+import type { Cluster } from '@l4lab/cluster';
+import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
+
+export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
+  return {
+    async apply(object) {
+      let checked;
+      try {
+        checked = await checker.check(JSON.stringify(object));
+      } catch (err) {
+        if (err instanceof CheckRefused)
+          return { ok: false, status: err.status, errors: [err.error] };
+        throw err;
+      }
+      if (checked.errors.length > 0) return { ok: false, status: 422, errors: checked.errors };
+      const [one, ...more] = checked.objects;
+      if (!one || more.length > 0) {
+        return { ok: false, status: 422, errors: [apiError('exactly one object is expected')] };
+      }
+      const outcome = cluster.apply([one.object]);
+      if (!outcome.ok) {
+        const errors = outcome.errors.map((e) => ({
+          ...apiError(e.message, e.code),
+          path: e.path,
+        }));
+        const quota = errors.every((e) => e.code === 'L4_E_QUOTA');
+        return { ok: false, status: quota ? 403 : 422, errors };
+      }
+      const { kind, metadata } = one.object;
+      const stored = cluster.store.get(
+        kind,
+        kind === 'Namespace' || kind === 'Node' ? undefined : (metadata.namespace ?? 'default'),
+        metadata.name,
+      );
+      if (!stored)
+        return { ok: false, status: 500, errors: [apiError('the object was not stored')] };
+      return { ok: true, object: stored, warnings: checked.warnings.map((w) => w.message) };
+    },
+    delete(kind, namespace, name, gracePeriodSeconds) {
+      const o = cluster.store.get(kind, namespace, name);
+      if (!o) return undefined;
+      if (kind === 'Pod') cluster.deletePod(namespace ?? 'default', name, gracePeriodSeconds);
+      else cluster.delete(kind, namespace, name);
+      return o;
+    },
+  };
+}
+
+function apiError(message: string, code = 'L4_E_INVALID'): ManifestError {
+  return { message, path: '', line: 1, column: 1, document: 0, severity: 'error', code };
+}

@@ -1,0 +1,171 @@
+// WATCH: a stream of `{"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":...}` lines, as
+// `kubectl get -w`, `kubectl delete` (waiting for the object to go) and informers read it. A watch
+// cache keeps the latest events, so a watch from a LIST's resourceVersion misses nothing that
+// happened in between; one older than the cache answers 410 Expired, and the client lists again.
+import type { Request, Response } from 'express';
+import type { KubeObject, Service, WatchEvent } from '@l4lab/protocol';
+import { SERVICE_NAME_LABEL, type ObjectStore } from '@l4lab/cluster';
+import { endpointsOf, listObjects, SelectorError, selectorOf, type ApiObject } from './objects.ts';
+import { groupVersion, type ApiResource } from './resources.ts';
+import { failure } from './status.ts';
+
+interface CachedEvent {
+  rv: number;
+  type: WatchEvent['type'];
+  object: KubeObject;
+}
+
+/** The most recent store events, by resourceVersion, and the live ones for open watches. */
+export class WatchCache {
+  readonly #events: CachedEvent[] = [];
+  readonly #listeners = new Set<(e: CachedEvent) => void>();
+  readonly #size: number;
+  /** The resourceVersion the cache is complete from (events after it are all here). */
+  #since: number;
+
+  constructor(store: ObjectStore, size = 2000) {
+    this.#size = size;
+    this.#since = Number(store.resourceVersion);
+    store.watch((e) => {
+      const event = {
+        rv: Number(e.object.metadata.resourceVersion),
+        type: e.type,
+        object: e.object,
+      };
+      this.#events.push(event);
+      if (this.#events.length > this.#size) this.#since = this.#events.shift()!.rv;
+      for (const l of this.#listeners) l(event);
+    });
+  }
+
+  /** Events after `rv`, or undefined when some of them are no longer kept. */
+  since(rv: number): CachedEvent[] | undefined {
+    if (rv < this.#since) return undefined;
+    return this.#events.filter((e) => e.rv > rv);
+  }
+
+  subscribe(l: (e: CachedEvent) => void): () => void {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+
+  get watchers(): number {
+    return this.#listeners.size;
+  }
+}
+
+/** The most watches open at once (each holds a response and a listener). */
+const MAX_WATCHES = 256;
+const BOOKMARK_MS = 30_000;
+
+export interface WatchOptions {
+  store: ObjectStore;
+  cache: WatchCache;
+  /** One row of a Table for an object, when the client asked for Tables. */
+  toRow?: (o: KubeObject, item: ApiObject) => object;
+}
+
+export function serveWatch(
+  o: WatchOptions,
+  req: Request,
+  res: Response,
+  r: ApiResource,
+  namespace: string | undefined,
+  /** A watch of one object by its path (the older form of `fieldSelector=metadata.name=`). */
+  name?: string,
+): void {
+  const q = req.query;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const labelText = str(q.labelSelector);
+  const fieldText =
+    [str(q.fieldSelector), name !== undefined ? `metadata.name=${name}` : undefined]
+      .filter(Boolean)
+      .join(',') || undefined;
+  let selected: ReturnType<typeof selectorOf>;
+  let initial: ReturnType<typeof listObjects>;
+  try {
+    selected = selectorOf({
+      ...(labelText ? { labelSelector: labelText } : {}),
+      ...(fieldText ? { fieldSelector: fieldText } : {}),
+    });
+    initial = listObjects(o.store, r, {
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(labelText ? { labelSelector: labelText } : {}),
+      ...(fieldText ? { fieldSelector: fieldText } : {}),
+    });
+  } catch (err) {
+    const message = err instanceof SelectorError ? err.message : String(err);
+    res.status(400).json(failure(400, 'BadRequest', message));
+    return;
+  }
+  if (o.cache.watchers >= MAX_WATCHES) {
+    res.status(429).json(failure(429, 'TooManyRequests', `too many watches open (${MAX_WATCHES})`));
+    return;
+  }
+  const fromText = str(q.resourceVersion);
+  const from = fromText && fromText !== '0' ? Number(fromText) : undefined;
+  const replay = from !== undefined ? o.cache.since(from) : undefined;
+
+  res.status(200);
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Transfer-Encoding', 'chunked');
+  res.flushHeaders();
+  const write = (type: string, object: object) =>
+    res.write(`${JSON.stringify({ type, object })}\n`);
+  const shown = (obj: KubeObject, item: ApiObject) => (o.toRow ? o.toRow(obj, item) : item);
+
+  if (from !== undefined && !replay) {
+    write(
+      'ERROR',
+      failure(410, 'Expired', `too old resource version: ${from} (${o.store.resourceVersion})`),
+    );
+    res.end();
+    return;
+  }
+  const matches = (item: ApiObject): boolean =>
+    (namespace === undefined || item.metadata.namespace === namespace) && selected(item);
+  const send = (e: CachedEvent) => {
+    for (const [obj, item] of itemsOf(o.store, r, e)) {
+      if (matches(item)) write(e.type, shown(obj, item));
+    }
+  };
+  if (from === undefined) {
+    initial.printed.forEach((obj, i) => write('ADDED', shown(obj, initial.items[i]!)));
+  } else {
+    for (const e of replay!) send(e);
+  }
+  const unsubscribe = o.cache.subscribe(send);
+  const timeout = Number(str(q.timeoutSeconds) ?? 0);
+  const timers: NodeJS.Timeout[] = [];
+  if (timeout > 0) timers.push(setTimeout(() => res.end(), timeout * 1000));
+  if (str(q.allowWatchBookmarks) === 'true') {
+    timers.push(
+      setInterval(() => {
+        write('BOOKMARK', {
+          kind: r.kind,
+          apiVersion: groupVersion(r.group, r.version),
+          metadata: { resourceVersion: o.store.resourceVersion },
+        });
+      }, BOOKMARK_MS),
+    );
+  }
+  res.on('close', () => {
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+  });
+}
+
+/** What a store event means for a resource: its object, or (Endpoints) its Service's Endpoints. */
+function itemsOf(store: ObjectStore, r: ApiResource, e: CachedEvent): [KubeObject, ApiObject][] {
+  if (r.kind === 'Endpoints') {
+    const slice = e.object.kind === 'EndpointSlice' ? e.object : undefined;
+    const name =
+      slice?.metadata.labels?.[SERVICE_NAME_LABEL] ??
+      (e.object.kind === 'Service' ? e.object.metadata.name : undefined);
+    const svc = name ? store.get('Service', e.object.metadata.namespace, name) : undefined;
+    if (!svc || !svc.spec.selector || svc.spec.type === 'ExternalName') return [];
+    return [[svc as Service, endpointsOf(store, svc)]];
+  }
+  if (e.object.kind !== r.kind) return [];
+  return [[e.object, e.object as unknown as ApiObject]];
+}

@@ -1,0 +1,385 @@
+// Writes through the Kubernetes API: create, replace, the three patches, delete, and a
+// Deployment's scale subresource. Every write ends in the lab's one admission path (the same
+// validation, defaults, quota and all-or-nothing apply as the dashboard's), given by the server.
+import type { Request, Response } from 'express';
+import type { KubeObject, ManifestError } from '@l4lab/protocol';
+import { deletionForbidden, type ObjectStore } from '@l4lab/cluster';
+import { parseManifests } from '@l4lab/manifests';
+import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from './patch.ts';
+import { groupVersion, type ApiResource } from './resources.ts';
+import { failure, notFound, type Status, type StatusReason } from './status.ts';
+
+export type Admission =
+  | { ok: true; object: KubeObject; warnings: string[] }
+  | { ok: false; status: number; errors: ManifestError[] };
+
+/** The lab's side of a write (apps/server wires it to the checker and the cluster). */
+export interface Writer {
+  /** Validates, defaults and applies one object, as `POST /api/apply` does with one document. */
+  apply(object: Record<string, unknown>): Promise<Admission>;
+  /** Deletes (pods gracefully); undefined when there is no such object. */
+  delete(
+    kind: KubeObject['kind'],
+    namespace: string | undefined,
+    name: string,
+    gracePeriodSeconds?: number,
+  ): KubeObject | undefined;
+}
+
+export interface WriteContext {
+  store: ObjectStore;
+  writer: Writer;
+}
+
+type Target = { r: ApiResource; namespace: string | undefined; name: string };
+
+const kindOf = (r: ApiResource) => r.kind as KubeObject['kind'];
+
+function stored(c: WriteContext, t: Target): KubeObject | undefined {
+  return c.store.get(kindOf(t.r), t.r.namespaced ? t.namespace : undefined, t.name);
+}
+
+/** What the user owns of an object: what a patch or a replace is applied to and admitted as. */
+function userView(o: Record<string, unknown>): Record<string, unknown> {
+  const meta = (o.metadata ?? {}) as Record<string, unknown>;
+  const { status: _s, ...rest } = o;
+  return {
+    ...rest,
+    metadata: Object.fromEntries(
+      Object.entries(meta).filter(([k]) =>
+        ['name', 'namespace', 'labels', 'annotations', 'generateName'].includes(k),
+      ),
+    ),
+  };
+}
+
+function send(res: Response, s: Status): void {
+  res.status(s.code).json(s);
+}
+
+/** Admission errors as the API server's Status: Invalid with causes, NotFound, Forbidden, ... */
+function refusal(t: Target, a: Extract<Admission, { ok: false }>): Status {
+  const { r, name } = t;
+  const e = a.errors;
+  if (a.status === 403) {
+    return failure(403, 'Forbidden', e.map((x) => x.message).join('; '), {
+      name,
+      kind: r.name,
+    });
+  }
+  if (e.some((x) => x.code === 'L4_E_NAMESPACE_NOT_FOUND')) {
+    const ns = /namespaces "([^"]*)"/.exec(e[0]!.message)?.[1] ?? t.namespace ?? '';
+    return notFound('namespaces', ns, 'namespaces');
+  }
+  if (a.status === 429) return failure(429, 'TooManyRequests', e[0]?.message ?? '');
+  if (a.status >= 500) return failure(500, 'InternalError', e[0]?.message ?? 'internal error');
+  const prefix = `The ${r.kind} "${name}" is invalid: `;
+  const causes = e.map((x) => {
+    const body = x.message.startsWith(prefix) ? x.message.slice(prefix.length) : x.message;
+    const field = x.path;
+    const message = field && body.startsWith(`${field}: `) ? body.slice(field.length + 2) : body;
+    return { reason: causeReason(message), message, field };
+  });
+  const listed = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  const message = `${r.kind} "${name}" is invalid: ${listed.length === 1 ? listed[0] : `[${listed.join(', ')}]`}`;
+  return failure(422, 'Invalid', message, {
+    name,
+    ...(r.group ? { group: r.group } : {}),
+    kind: r.kind,
+    causes,
+  });
+}
+
+/** field.ErrorType -> metav1.CauseType. */
+function causeReason(message: string): string {
+  const types: [string, string][] = [
+    ['Invalid value', 'FieldValueInvalid'],
+    ['Required value', 'FieldValueRequired'],
+    ['Unsupported value', 'FieldValueNotSupported'],
+    ['Duplicate value', 'FieldValueDuplicate'],
+    ['Forbidden', 'FieldValueForbidden'],
+    ['Too many', 'FieldValueTooMany'],
+  ];
+  return types.find(([t]) => message.startsWith(t))?.[1] ?? 'FieldValueInvalid';
+}
+
+async function admit(
+  c: WriteContext,
+  res: Response,
+  t: Target,
+  object: Record<string, unknown>,
+  code: 200 | 201,
+): Promise<void> {
+  const a = await c.writer.apply(object);
+  if (!a.ok) return send(res, refusal(t, a));
+  for (const w of a.warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
+  res.status(code).json(a.object);
+}
+
+/** The body's kind and namespace agree with the URL (the API server's checks before admission). */
+function checkBody(t: Target, body: unknown): Record<string, unknown> | Status {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return failure(400, 'BadRequest', 'the body of the request was in an unknown format');
+  const o = body as Record<string, unknown>;
+  const gv = groupVersion(t.r.group, t.r.version);
+  if (o.apiVersion !== undefined && o.apiVersion !== gv)
+    return failure(
+      400,
+      'BadRequest',
+      `the API version in the data (${String(o.apiVersion)}) does not match the expected API version (${gv})`,
+    );
+  if (o.kind !== undefined && o.kind !== t.r.kind)
+    return failure(
+      400,
+      'BadRequest',
+      `${t.r.kind} in version "${t.r.version}" cannot be handled as a ${String(o.kind)}`,
+    );
+  const meta = (o.metadata ?? {}) as Record<string, unknown>;
+  if (t.r.namespaced && meta.namespace !== undefined && meta.namespace !== t.namespace)
+    return failure(
+      400,
+      'BadRequest',
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
+  return {
+    ...o,
+    apiVersion: gv,
+    kind: t.r.kind,
+    metadata: { ...meta, ...(t.r.namespaced ? { namespace: t.namespace } : {}) },
+  };
+}
+
+const isStatus = (x: unknown): x is Status => (x as Status | undefined)?.kind === 'Status';
+
+export async function create(
+  c: WriteContext,
+  req: Request,
+  res: Response,
+  r: ApiResource,
+  namespace: string | undefined,
+): Promise<void> {
+  const name = String(
+    ((req.body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name as string) ?? '',
+  );
+  const t = { r, namespace, name };
+  const body = checkBody(t, req.body);
+  if (isStatus(body)) return send(res, body);
+  if (!name) {
+    return send(
+      res,
+      failure(
+        422,
+        'Invalid',
+        `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        {
+          kind: r.kind,
+          causes: [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: name or generateName is required',
+              field: 'metadata.name',
+            },
+          ],
+        },
+      ),
+    );
+  }
+  if (stored(c, t)) {
+    return send(
+      res,
+      failure(
+        409,
+        'AlreadyExists',
+        `${r.group ? `${r.name}.${r.group}` : r.name} "${name}" already exists`,
+        {
+          name,
+          ...(r.group ? { group: r.group } : {}),
+          kind: r.name,
+        },
+      ),
+    );
+  }
+  await admit(c, res, t, body, 201);
+}
+
+export async function replace(
+  c: WriteContext,
+  req: Request,
+  res: Response,
+  t: Target,
+): Promise<void> {
+  const body = checkBody(t, req.body);
+  if (isStatus(body)) return send(res, body);
+  const current = stored(c, t);
+  if (!current) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+  const rv = (body.metadata as { resourceVersion?: unknown }).resourceVersion;
+  if (rv !== undefined && rv !== current.metadata.resourceVersion) return send(res, conflict(t));
+  await admit(c, res, t, userView(body), 200);
+}
+
+function conflict(t: Target): Status {
+  const what = t.r.group ? `${t.r.name}.${t.r.group}` : t.r.name;
+  return failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${what} "${t.name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name: t.name, ...(t.r.group ? { group: t.r.group } : {}), kind: t.r.name },
+  );
+}
+
+/** The Content-Types of PATCH, as kubectl and client libraries send them. */
+const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+] as const;
+
+export async function patch(
+  c: WriteContext,
+  req: Request,
+  res: Response,
+  t: Target,
+): Promise<void> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (!PATCH_TYPES.includes(type as (typeof PATCH_TYPES)[number])) {
+    return send(
+      res,
+      failure(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+      ),
+    );
+  }
+  const current = stored(c, t);
+  let next: Json;
+  try {
+    if (type === 'application/apply-patch+yaml') {
+      // Server-side apply, first step: the applied configuration is the object's user-owned state
+      // (no field managers or conflicts yet); it creates the object when there is none.
+      const doc = parseManifests(String(req.body ?? '')).documents[0]?.value;
+      const body = checkBody(t, doc);
+      if (isStatus(body)) return send(res, body);
+      return await admit(c, res, t, body, current ? 200 : 201);
+    }
+    if (!current) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+    const base = userView(current as unknown as Record<string, unknown>) as Json;
+    const body = req.body as Json;
+    next =
+      type === 'application/json-patch+json'
+        ? jsonPatch(base, body)
+        : type === 'application/merge-patch+json'
+          ? mergePatch(base, body)
+          : strategicMerge(base, body);
+  } catch (err) {
+    if (err instanceof PatchError) {
+      const reason: StatusReason = err.code === 422 ? 'Invalid' : 'BadRequest';
+      return send(res, failure(err.code, reason, err.message));
+    }
+    throw err;
+  }
+  const checked = checkBody(t, next);
+  if (isStatus(checked)) return send(res, checked);
+  const meta = checked.metadata as { name?: unknown };
+  if (meta.name !== t.name)
+    return send(
+      res,
+      failure(400, 'BadRequest', 'the name of the object cannot be changed by a patch'),
+    );
+  await admit(c, res, t, checked, 200);
+}
+
+export function remove(c: WriteContext, req: Request, res: Response, t: Target): void {
+  const body = (req.body ?? {}) as { gracePeriodSeconds?: unknown };
+  const q = req.query.gracePeriodSeconds ?? body.gracePeriodSeconds;
+  const grace = q === undefined ? undefined : Number(q);
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
+    return send(res, failure(400, 'BadRequest', `invalid gracePeriodSeconds: ${String(q)}`));
+  const forbidden = deletionForbidden(kindOf(t.r), t.name);
+  if (forbidden && stored(c, t)) {
+    return send(res, failure(403, 'Forbidden', forbidden, { name: t.name, kind: t.r.name }));
+  }
+  const gone = c.writer.delete(
+    kindOf(t.r),
+    t.r.namespaced ? t.namespace : undefined,
+    t.name,
+    grace,
+  );
+  if (!gone) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+  const still = stored(c, t);
+  if (still) return void res.json(still); // a pod terminating: the object, with its deletionTimestamp
+  res.json({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {
+      name: t.name,
+      ...(t.r.group ? { group: t.r.group } : {}),
+      kind: t.r.name,
+      uid: gone.metadata.uid,
+    },
+  });
+}
+
+/** autoscaling/v1 Scale of a Deployment. */
+function scaleOf(d: KubeObject) {
+  if (d.kind !== 'Deployment') return undefined;
+  const labels = d.spec.selector.matchLabels ?? {};
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: d.metadata.name,
+      namespace: d.metadata.namespace,
+      uid: d.metadata.uid,
+      resourceVersion: d.metadata.resourceVersion,
+      creationTimestamp: d.metadata.creationTimestamp,
+    },
+    spec: { replicas: d.spec.replicas ?? 1 },
+    status: {
+      replicas: d.status?.replicas ?? 0,
+      selector: Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    },
+  };
+}
+
+export async function scale(
+  c: WriteContext,
+  req: Request,
+  res: Response,
+  t: Target,
+): Promise<void> {
+  const current = stored(c, t);
+  if (!current || current.kind !== 'Deployment')
+    return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+  const now = scaleOf(current)!;
+  if (req.method === 'GET') return void res.json(now);
+  let wanted: Json;
+  try {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const body = req.body as Json;
+    wanted =
+      req.method === 'PUT'
+        ? body
+        : type === 'application/json-patch+json'
+          ? jsonPatch(now as unknown as Json, body)
+          : mergePatch(now as unknown as Json, body);
+  } catch (err) {
+    if (err instanceof PatchError) return send(res, failure(err.code, 'BadRequest', err.message));
+    throw err;
+  }
+  const replicas = (wanted as { spec?: { replicas?: unknown } } | null)?.spec?.replicas;
+  if (typeof replicas !== 'number')
+    return send(res, failure(400, 'BadRequest', 'spec.replicas of the Scale must be a number'));
+  const next = userView(current as unknown as Record<string, unknown>);
+  const a = await c.writer.apply({
+    ...next,
+    spec: { ...(next.spec as object), replicas },
+  });
+  if (!a.ok) return send(res, refusal(t, a));
+  res.json(scaleOf(a.object));
+}
