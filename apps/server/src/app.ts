@@ -12,7 +12,7 @@ import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import type { AccessToken } from './accessToken.ts';
 import type { EditorTabsStore } from './persist/editorTabs.ts';
-import { kubernetesApi } from '@l4lab/apiserver';
+import { kubernetesApi, type PodStreams } from '@l4lab/apiserver';
 import { applyRoutes } from './routes/applyRoutes.ts';
 import { labWriter } from './kubernetesWriter.ts';
 import { editorTabsRoutes } from './routes/editorTabsRoutes.ts';
@@ -38,6 +38,8 @@ export interface AppDeps {
   traffic: TrafficManager;
   /** Runs `exec` in pods (l4lab's built-in shell; a runtime may bring its own). */
   executor: PodExecutor;
+  /** kubectl exec and logs through the Kubernetes API. */
+  podStreams: PodStreams;
   hub: EventHub;
   stats: ConnectionStats;
   /** kube-proxy and the address mapping, for GET /api/frontends. */
@@ -94,6 +96,7 @@ export function createApp(d: AppDeps): Express {
       version: d.info.version,
       authorize: (req) => d.access.allows(req),
       writer: labWriter(d.cluster, d.checker),
+      streams: d.podStreams,
     }),
   );
   app.use('/api', api);

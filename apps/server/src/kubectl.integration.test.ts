@@ -205,6 +205,26 @@ describe('the real kubectl against the lab', () => {
     );
   });
 
+  it('kubectl exec -it runs a command in the pod (its exit code too), and kubectl logs shows the access', async (ctx) => {
+    const [pod] = await pods();
+    const name = pod!.metadata.name;
+    const page = await kubectl(ctx, 'exec', '-it', name, '--', 'wget', '-q', '-O', '-', 'my-nginx');
+    expect(page.code).toBe(0);
+    expect(page.stdout).toMatch(/<title>Welcome to nginx!<\/title>/);
+    const missing = await kubectl(ctx, 'exec', name, '--', 'wget', '-q', '-O', '-', 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("wget: bad address 'nope'\ncommand terminated with exit code 1\n");
+    const logs = await waitFor('the access in some pod log', async () => {
+      for (const p of await pods()) {
+        const r = await kubectl(ctx, 'logs', p.metadata.name, '--tail=5');
+        if (r.stdout.includes(`${pod!.status!.podIP} - - [`)) return r;
+      }
+      return undefined;
+    });
+    expect(logs.code).toBe(0);
+    expect(logs.stdout.split('\n').filter(Boolean).length).toBeLessThanOrEqual(5);
+  });
+
   it('answers what it does not have as a cluster does, never with the dashboard page', async (ctx) => {
     const missing = await kubectl(ctx, 'get', 'pod', 'nope');
     expect(missing.code).toBe(1);

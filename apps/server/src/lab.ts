@@ -21,6 +21,7 @@ import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
 import { applyYaml } from './applyYaml.ts';
 import { ManifestChecker } from './manifestChecker.ts';
+import { execTarget, execUpgrade, type PodStreams } from '@l4lab/apiserver';
 import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
 import { AccessToken } from './accessToken.ts';
 import type { LabConfig } from './config.ts';
@@ -166,6 +167,12 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     allowHostTargets: config.allowHostTargets,
   });
   const access = new AccessToken(config.host);
+  // kubectl exec and logs: the lab's pod tools (as POST /api/pods/.../exec) and the runtime's logs.
+  const podStreams: PodStreams = {
+    exec: (pod, line, signal) => executor.exec(pod, line, { signal }),
+    logs: async (pod) =>
+      kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name)?.logs(),
+  };
   const checker = new ManifestChecker();
   checker.warm();
   const app = createApp({
@@ -173,6 +180,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     info,
     cluster,
     checker,
+    podStreams,
     kubelet,
     podEvictionTimeoutMs: evictionMs,
     traffic,
@@ -194,6 +202,16 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     resourceVersion: () => cluster.store.resourceVersion,
     apply: (yaml) => applyYaml(cluster, checker, yaml, () => proxier.syncProxyRules()),
     allows: (req) => access.allows(req),
+    otherUpgrade: (req, socket, head) => {
+      if (!execTarget(req.url)) return false;
+      execUpgrade(
+        { store: cluster.store, streams: podStreams, authorize: (r) => access.allows(r) },
+        req,
+        socket,
+        head,
+      );
+      return true;
+    },
     hello: () => ({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info }),
     snapshot: () => ({
       type: 'cluster_snapshot',

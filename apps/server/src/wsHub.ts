@@ -14,6 +14,8 @@ export interface WsHubOptions {
   resourceVersion: () => string;
   /** Live mode: a client's `apply` (answered to that client only, as `apply_result`). */
   apply: (yaml: string) => Promise<{ status: number; body: object }>;
+  /** Upgrades to paths other than /ws; true when it took the socket. */
+  otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Whether an upgrade request carries the access token (beyond loopback). */
   allows: (req: IncomingMessage) => boolean;
 }
@@ -81,7 +83,8 @@ export class WsHub {
     socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== '/ws') {
-      socket.destroy();
+      // Another WebSocket of this port (the Kubernetes API's exec), or none.
+      if (!this.#o.otherUpgrade?.(req, socket, head)) socket.destroy();
       return;
     }
     if (!this.#o.allows(req)) {

@@ -4,6 +4,7 @@ import { printerOfType } from '@l4lab/cluster';
 import { makeDeployment, makeService, newTestCluster, runKubelet } from '@l4lab/cluster/testing';
 import { apiGroupList, apiResourceList, versionInfo } from './discovery.ts';
 import { isKubernetesPath } from './kubernetesApi.ts';
+import { execTarget } from './podStreams.ts';
 import { endpointsOf, getObject, listObjects, SelectorError } from './objects.ts';
 import { resourceAt } from './resources.ts';
 import { toTable, wantsTable } from './table.ts';
@@ -39,6 +40,14 @@ describe('discovery', () => {
     });
     expect(core.resources.find((r) => r.name === 'nodes')?.namespaced).toBe(false);
     expect(apiResourceList('batch', 'v1')).toBeUndefined();
+  });
+
+  it('knows an exec upgrade by its path', () => {
+    expect(
+      execTarget('/api/v1/namespaces/default/pods/busybox-1/exec?command=sh&stdin=true'),
+    ).toEqual(['default', 'busybox-1']);
+    expect(execTarget('/api/v1/namespaces/default/pods/busybox-1/log')).toBeUndefined();
+    expect(execTarget('/ws')).toBeUndefined();
   });
 
   it('owns only the Kubernetes paths on the shared port', () => {

@@ -2,3 +2,4 @@ export { kubernetesApi, isKubernetesPath, type KubernetesApiOptions } from './ku
 export { KUBERNETES_MINOR, versionInfo } from './discovery.ts';
 export { failure, type Status, type StatusReason } from './status.ts';
 export type { Writer, Admission } from './writes.ts';
+export { execUpgrade, execTarget, type PodStreams } from './podStreams.ts';

@@ -13,6 +13,7 @@ import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './disco
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { decodeProtobuf, ProtobufError } from './protobuf.ts';
 import { create, patch, remove, replace, scale, type Writer } from './writes.ts';
+import { serveLogs, type PodStreams } from './podStreams.ts';
 import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
 import { failure, notFound, pathNotFound, type Status } from './status.ts';
@@ -28,6 +29,8 @@ export interface KubernetesApiOptions {
   authorize: (req: Request) => boolean;
   /** The lab's admission path for writes. */
   writer: Writer;
+  /** Pods' exec and logs (the lab's pod tools and the runtime's log files). */
+  streams: PodStreams;
 }
 
 const jsonBody = express.json({
@@ -156,6 +159,25 @@ async function serve(
   if (at.subresource !== undefined) {
     if (at.subresource === 'scale' && resource.kind === 'Deployment' && ns !== undefined)
       return scale(c, req, res, { r: resource, namespace: ns, name: at.name! });
+    if (
+      resource.kind === 'Pod' &&
+      ns !== undefined &&
+      (at.subresource === 'log' || at.subresource === 'exec')
+    ) {
+      const pod = o.store.get('Pod', ns, at.name!);
+      if (!pod) return send(res, notFound('pods', at.name!, 'Pod'));
+      if (at.subresource === 'exec')
+        return send(
+          res,
+          failure(
+            400,
+            'BadRequest',
+            'Upgrade request required: exec speaks the WebSocket remote-command protocol (v5.channel.k8s.io)',
+          ),
+        );
+      if (!reading) return send(res, methodNotAllowed());
+      return serveLogs(o.streams, pod, req, res);
+    }
     return send(res, pathNotFound());
   }
   const watch = isTruthy(req.query.watch);
