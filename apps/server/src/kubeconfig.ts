@@ -22,6 +22,9 @@ export function kubeconfigText(server: string, token?: string): string {
     '- name: l4lab',
     '  cluster:',
     `    server: ${q(server)}`,
+    // The lab speaks plain HTTP (no TLS to verify); client libraries such as
+    // @kubernetes/client-node refuse an http:// server unless this is set.
+    '    insecure-skip-tls-verify: true',
     'users:',
     '- name: l4lab',
     token ? `  user:\n    token: ${q(token)}` : '  user: {}',
