@@ -97,6 +97,7 @@ export function createApp(d: AppDeps): Express {
       authorize: (req) => d.access.allows(req),
       writer: labWriter(d.cluster, d.checker),
       streams: d.podStreams,
+      events: d.cluster.events,
     }),
   );
   app.use('/api', api);

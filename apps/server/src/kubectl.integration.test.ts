@@ -123,6 +123,24 @@ describe('the real kubectl against the lab', () => {
     ).toEqual(ips);
   });
 
+  it('kubectl describe pod and get events show what the scheduler, kubelet and controllers said', async (ctx) => {
+    const [pod] = await pods();
+    const name = pod!.metadata.name;
+    const describe = await kubectl(ctx, 'describe', 'pod', name);
+    const events = describe.stdout.slice(describe.stdout.indexOf('\nEvents:'));
+    expect(events).toMatch(
+      new RegExp(
+        `Normal\\s+Scheduled\\s+\\S+\\s+default-scheduler\\s+Successfully assigned default/${name} to ${pod!.spec.nodeName}`,
+      ),
+    );
+    expect(events).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container /);
+    const all = await kubectl(ctx, 'get', 'events', '--field-selector', 'reason=SuccessfulCreate');
+    expect(all.stdout.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    expect(all.stdout).toMatch(
+      new RegExp(`Normal\\s+SuccessfulCreate\\s+replicaset/my-nginx-\\S+\\s+Created pod: ${name}`),
+    );
+  });
+
   it('kubectl get pods -A lists every namespace, CoreDNS in kube-system too', async (ctx) => {
     const r = await kubectl(ctx, 'get', 'pods', '-A');
     expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);

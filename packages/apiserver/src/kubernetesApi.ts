@@ -6,8 +6,8 @@
 // OpenAPI v3 documents kubectl reads to leave validation to the server. Watch, exec, logs and
 // Events answer a Status that says they are not served yet.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { ObjectStore } from '@l4lab/cluster';
-import type { KubeObject } from '@l4lab/protocol';
+import type { EventRecorder, ObjectStore } from '@l4lab/cluster';
+import type { KubeEvent, KubeObject } from '@l4lab/protocol';
 import { printerOfType } from '@l4lab/cluster';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
@@ -17,7 +17,7 @@ import { serveLogs, type PodStreams } from './podStreams.ts';
 import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
 import { failure, notFound, pathNotFound, type Status } from './status.ts';
-import { toTable, wantsTable } from './table.ts';
+import { eventTable, toTable, wantsTable } from './table.ts';
 import { serveWatch, WatchCache } from './watch.ts';
 
 export interface KubernetesApiOptions {
@@ -31,6 +31,8 @@ export interface KubernetesApiOptions {
   writer: Writer;
   /** Pods' exec and logs (the lab's pod tools and the runtime's log files). */
   streams: PodStreams;
+  /** The cluster's Events. */
+  events: EventRecorder;
 }
 
 const jsonBody = express.json({
@@ -96,7 +98,7 @@ export function isKubernetesPath(path: string): boolean {
 
 export function kubernetesApi(o: KubernetesApiOptions): Router {
   const r = express.Router();
-  const cache = new WatchCache(o.store);
+  const cache = new WatchCache(o.store, o.events);
   r.use(function kubernetes(req, res, next) {
     if (!isKubernetesPath(req.path)) return next();
     if (!o.authorize(req)) {
@@ -192,6 +194,7 @@ async function serve(
     return serveWatch(
       {
         store: o.store,
+        events: o.events,
         cache,
         ...(table
           ? { toRow: (obj: KubeObject, item: ApiObject) => tableOf(o, resource, [obj], [item]) }
@@ -250,7 +253,7 @@ function getOne(
   namespace: string | undefined,
   name: string,
 ): void {
-  const found = getObject(o.store, r, namespace, name);
+  const found = getObject(o.store, r, namespace, name, o.events);
   if (!found) return send(res, notFound(r.name, name, r.kind, r.group));
   if (!wantsTable(req.headers.accept)) return void res.json(found.item);
   res.json(tableOf(o, r, [found.printed], [found.item]));
@@ -266,6 +269,7 @@ function list(
   let found: ReturnType<typeof listObjects>;
   try {
     found = listObjects(o.store, r, {
+      events: o.events,
       ...(namespace !== undefined ? { namespace } : {}),
       ...(typeof req.query.labelSelector === 'string'
         ? { labelSelector: req.query.labelSelector }
@@ -300,22 +304,7 @@ function tableOf(
     slices: o.store.list('EndpointSlice'),
     resourceVersion: o.store.resourceVersion,
   };
-  if (!r.type) {
-    // Events: no printer of ours yet; the columns kubectl shows for them, no rows.
-    return {
-      kind: 'Table',
-      apiVersion: 'meta.k8s.io/v1',
-      metadata: { resourceVersion: context.resourceVersion },
-      columnDefinitions: ['Last Seen', 'Type', 'Reason', 'Object', 'Message'].map((name) => ({
-        name,
-        type: 'string',
-        format: '',
-        description: '',
-        priority: 0,
-      })),
-      rows: [],
-    };
-  }
+  if (!r.type) return eventTable(printed as unknown as KubeEvent[], items, context);
   return toTable(printerOfType(r.type).printer, printed, items, context);
 }
 

@@ -1,11 +1,12 @@
 // What the API reads: stored objects by resource, and the two it derives (Endpoints from a
 // Service's EndpointSlices; Events, of which l4lab records none yet), filtered like the API server
 // filters a LIST (namespace, labelSelector, fieldSelector).
-import type { KubeObject, ObjectMeta, Service } from '@l4lab/protocol';
+import type { KubeEvent, KubeObject, ObjectMeta, Service } from '@l4lab/protocol';
 import {
   matchesSelector,
   parseSelector,
   SERVICE_NAME_LABEL,
+  type EventRecorder,
   type ObjectStore,
 } from '@l4lab/cluster';
 import type { ApiResource } from './resources.ts';
@@ -18,6 +19,8 @@ export type ApiObject = { apiVersion: string; kind: string; metadata: ObjectMeta
 
 export interface ListOptions {
   namespace?: string;
+  /** The cluster's event recorder, for the events resources. */
+  events?: EventRecorder;
   labelSelector?: string;
   fieldSelector?: string;
 }
@@ -42,7 +45,7 @@ export function listObjects(
   const selected = selectorOf(o);
   const items: ApiObject[] = [];
   const printed: KubeObject[] = [];
-  for (const obj of printedObjects(store, r, o.namespace)) {
+  for (const obj of printedObjects(store, r, o.namespace, o.events)) {
     const item = apiObjectOf(store, r, obj);
     if (!selected(item)) continue;
     items.push(item);
@@ -56,18 +59,46 @@ export function getObject(
   r: ApiResource,
   namespace: string | undefined,
   name: string,
+  events?: EventRecorder,
 ): { item: ApiObject; printed: KubeObject } | undefined {
-  const found = printedObjects(store, r, namespace).find((o) => o.metadata.name === name);
+  const found = printedObjects(store, r, namespace, events).find((o) => o.metadata.name === name);
   return found && { item: apiObjectOf(store, r, found), printed: found };
 }
 
 function apiObjectOf(store: ObjectStore, r: ApiResource, o: KubeObject): ApiObject {
-  return r.kind === 'Endpoints' ? endpointsOf(store, o as Service) : (o as unknown as ApiObject);
+  if (r.kind === 'Endpoints') return endpointsOf(store, o as Service);
+  if (r.kind === 'Event' && r.group === 'events.k8s.io') return eventsV1(o as unknown as KubeEvent);
+  return o as unknown as ApiObject;
+}
+
+/** A core v1 Event as events.k8s.io/v1 words it. */
+export function eventsV1(e: KubeEvent): ApiObject {
+  return {
+    apiVersion: 'events.k8s.io/v1',
+    kind: 'Event',
+    metadata: e.metadata,
+    eventTime: null,
+    reason: e.reason,
+    note: e.message,
+    type: e.type,
+    regarding: e.involvedObject,
+    reportingController: e.reportingComponent,
+    reportingInstance: e.source.host ?? '',
+    deprecatedSource: e.source,
+    deprecatedFirstTimestamp: e.firstTimestamp,
+    deprecatedLastTimestamp: e.lastTimestamp,
+    deprecatedCount: e.count,
+  };
 }
 
 /** The stored objects a resource shows (Endpoints: the Services that have a selector). */
-function printedObjects(store: ObjectStore, r: ApiResource, namespace?: string): KubeObject[] {
-  if (!r.type) return []; // Events: none recorded yet
+function printedObjects(
+  store: ObjectStore,
+  r: ApiResource,
+  namespace?: string,
+  events?: EventRecorder,
+): KubeObject[] {
+  if (r.kind === 'Event') return (events?.list(namespace) ?? []) as unknown as KubeObject[];
   if (r.kind === 'Endpoints') {
     return store
       .list('Service', namespace)

@@ -1,6 +1,7 @@
 // Server-side printing: a meta.k8s.io/v1 Table, what kubectl asks for (`Accept: ...;as=Table`) and
 // prints as is. The columns are the printers the dashboard's kubectl view uses (one set of printers).
-import type { EndpointSlice, KubeObject } from '@l4lab/protocol';
+import type { EndpointSlice, KubeEvent, KubeObject } from '@l4lab/protocol';
+import { age } from '@l4lab/cluster';
 import type { Printer } from '@l4lab/cluster';
 import type { ApiObject } from './objects.ts';
 
@@ -42,6 +43,57 @@ export function toTable(
     ],
     rows: printed.map((o, i) => ({
       cells: [...printer.row(o, context), ...printer.wideRow(o, context)],
+      object: {
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: items[i]!.metadata,
+      },
+    })),
+  };
+}
+
+/** `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (printers.go printEvent). */
+export function eventTable(
+  events: readonly KubeEvent[],
+  items: readonly ApiObject[],
+  context: { now: number; resourceVersion: string },
+) {
+  const column = (name: string, priority = 0) => ({
+    name,
+    type: 'string',
+    format: name === 'Name' ? 'name' : '',
+    description: '',
+    priority,
+  });
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion: context.resourceVersion },
+    columnDefinitions: [
+      column('Last Seen'),
+      column('Type'),
+      column('Reason'),
+      column('Object'),
+      column('Subobject', 1),
+      column('Source', 1),
+      column('Message'),
+      column('First Seen', 1),
+      column('Count', 1),
+      column('Name', 1),
+    ],
+    rows: events.map((e, i) => ({
+      cells: [
+        age(e.lastTimestamp, context.now),
+        e.type,
+        e.reason,
+        `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
+        '',
+        e.source.host ? `${e.source.component}, ${e.source.host}` : e.source.component,
+        e.message,
+        age(e.firstTimestamp, context.now),
+        e.count,
+        e.metadata.name,
+      ],
       object: {
         kind: 'PartialObjectMetadata',
         apiVersion: 'meta.k8s.io/v1',

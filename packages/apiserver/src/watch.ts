@@ -3,9 +3,16 @@
 // cache keeps the latest events, so a watch from a LIST's resourceVersion misses nothing that
 // happened in between; one older than the cache answers 410 Expired, and the client lists again.
 import type { Request, Response } from 'express';
-import type { KubeObject, Service, WatchEvent } from '@l4lab/protocol';
-import { SERVICE_NAME_LABEL, type ObjectStore } from '@l4lab/cluster';
-import { endpointsOf, listObjects, SelectorError, selectorOf, type ApiObject } from './objects.ts';
+import type { KubeEvent, KubeObject, Service, WatchEvent } from '@l4lab/protocol';
+import { SERVICE_NAME_LABEL, type EventRecorder, type ObjectStore } from '@l4lab/cluster';
+import {
+  endpointsOf,
+  eventsV1,
+  listObjects,
+  SelectorError,
+  selectorOf,
+  type ApiObject,
+} from './objects.ts';
 import { groupVersion, type ApiResource } from './resources.ts';
 import { failure } from './status.ts';
 
@@ -23,19 +30,21 @@ export class WatchCache {
   /** The resourceVersion the cache is complete from (events after it are all here). */
   #since: number;
 
-  constructor(store: ObjectStore, size = 2000) {
+  constructor(store: ObjectStore, events?: EventRecorder, size = 2000) {
     this.#size = size;
     this.#since = Number(store.resourceVersion);
-    store.watch((e) => {
-      const event = {
-        rv: Number(e.object.metadata.resourceVersion),
-        type: e.type,
-        object: e.object,
-      };
-      this.#events.push(event);
-      if (this.#events.length > this.#size) this.#since = this.#events.shift()!.rv;
-      for (const l of this.#listeners) l(event);
-    });
+    store.watch((e) => this.#add(e.type, e.object));
+    // Events are not in the store: each one recorded (or counted again) is an ADDED / MODIFIED.
+    events?.listen((e) =>
+      this.#add(e.count > 1 ? 'MODIFIED' : 'ADDED', e as unknown as KubeObject),
+    );
+  }
+
+  #add(type: WatchEvent['type'], object: KubeObject): void {
+    const event = { rv: Number(object.metadata.resourceVersion), type, object };
+    this.#events.push(event);
+    if (this.#events.length > this.#size) this.#since = this.#events.shift()!.rv;
+    for (const l of this.#listeners) l(event);
   }
 
   /** Events after `rv`, or undefined when some of them are no longer kept. */
@@ -60,6 +69,7 @@ const BOOKMARK_MS = 30_000;
 
 export interface WatchOptions {
   store: ObjectStore;
+  events?: EventRecorder;
   cache: WatchCache;
   /** One row of a Table for an object, when the client asked for Tables. */
   toRow?: (o: KubeObject, item: ApiObject) => object;
@@ -89,6 +99,7 @@ export function serveWatch(
       ...(fieldText ? { fieldSelector: fieldText } : {}),
     });
     initial = listObjects(o.store, r, {
+      ...(o.events ? { events: o.events } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
       ...(labelText ? { labelSelector: labelText } : {}),
       ...(fieldText ? { fieldSelector: fieldText } : {}),
@@ -166,6 +177,8 @@ function itemsOf(store: ObjectStore, r: ApiResource, e: CachedEvent): [KubeObjec
     if (!svc || !svc.spec.selector || svc.spec.type === 'ExternalName') return [];
     return [[svc as Service, endpointsOf(store, svc)]];
   }
-  if (e.object.kind !== r.kind) return [];
+  if ((e.object.kind as string) !== r.kind) return [];
+  if (r.kind === 'Event' && r.group === 'events.k8s.io')
+    return [[e.object, eventsV1(e.object as unknown as KubeEvent)]];
   return [[e.object, e.object as unknown as ApiObject]];
 }

@@ -15,6 +15,7 @@ import { type AddressPlan, DEFAULT_ADDRESS_PLAN, nodeAddresses } from './address
 import { ClusterIPAllocator, NodePortAllocator, PodIPAllocator } from './allocators.ts';
 import { type ApplyError, planApply } from './apply.ts';
 import { type Clock, realClock } from './clock.ts';
+import { EventRecorder } from './events.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
 import { EndpointSliceController } from './controllers/endpointSliceController.ts';
 import { LoadBalancerController } from './controllers/loadBalancerController.ts';
@@ -63,6 +64,8 @@ export type ApplyOutcome =
 export class Cluster {
   readonly store = new ObjectStore();
   readonly clock: Clock;
+  /** What the scheduler, kubelet, controllers and kube-proxy say about objects (Events). */
+  readonly events: EventRecorder;
   readonly plan: AddressPlan;
   readonly #random: () => number;
   readonly #clusterIPs: ClusterIPAllocator;
@@ -76,6 +79,7 @@ export class Cluster {
 
   constructor(opts: ClusterOptions = {}) {
     this.clock = opts.clock ?? realClock;
+    this.events = new EventRecorder(this.clock, () => this.store.resourceVersion);
     this.#random = opts.random ?? Math.random;
     this.plan = opts.plan ?? DEFAULT_ADDRESS_PLAN;
     this.#clusterIPs = new ClusterIPAllocator(this.plan.serviceCIDR, this.#random);
@@ -94,6 +98,7 @@ export class Cluster {
       deletePod: (ns, name, grace) => this.deletePod(ns, name, grace),
       deleteObject: (o) => this.#deleteObject(o),
       enqueue: (controller, key) => this.#enqueue(controller, [key]),
+      events: this.events,
     };
     this.#controllers = [
       new DeploymentController(ctx),

@@ -4,6 +4,7 @@ export * from './allocators.ts';
 export * from './addressPlan.ts';
 export * from './portMapper.ts';
 export * from './store.ts';
+export { EventRecorder, type EventSource, type EventListener } from './events.ts';
 export * from './snapshot.ts';
 export * from './selectors.ts';
 export * from './names.ts';
@@ -24,4 +25,5 @@ export {
   type KubectlSource,
 } from './kubectl/kubectl.ts';
 export type { Printer, PrintContext } from './kubectl/printers.ts';
+export { age } from './kubectl/duration.ts';
 export { parseSelector, matchesSelector, type Requirement } from './kubectl/labelSelector.ts';

@@ -516,6 +516,17 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     for (const svc of new Set([...this.#conditioned, ...byService.keys()])) {
       const [namespace, name] = svc.split('/') as [string, string];
       const problems = byService.get(svc);
+      const said = this.#o.cluster.store
+        .get('Service', namespace, name)
+        ?.status?.conditions?.find((c) => c.type === FRONTENDS_LISTENING)?.message;
+      const message = problems?.map((p) => p.message).join('; ');
+      const service = this.#o.cluster.store.get('Service', namespace, name);
+      if (problems && service && message !== said) {
+        // Said once per change, as a Warning Event (kubectl describe svc shows it).
+        this.#o.cluster.events.record(service, 'Warning', problems[0]!.reason, message!, {
+          component: 'kube-proxy',
+        });
+      }
       this.#o.cluster.setServiceCondition(
         namespace,
         name,

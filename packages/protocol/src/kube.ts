@@ -284,3 +284,29 @@ export const CLUSTER_SCOPED: ReadonlySet<KubeKind> = new Set(['Namespace', 'Node
 export function objectKey(o: { metadata: { namespace?: string; name: string } }): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
+
+/**
+ * A core v1 Event: what a component (scheduler, kubelet, controllers, kube-proxy) said about an
+ * object. Kept by the cluster's event recorder (bounded), served by the Kubernetes API, shown by
+ * `kubectl describe` and `kubectl get events`; not an object the dashboard's apply writes.
+ */
+export interface KubeEvent {
+  apiVersion: 'v1';
+  kind: 'Event';
+  metadata: ObjectMeta;
+  involvedObject: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+    uid?: string;
+  };
+  reason: string;
+  message: string;
+  type: 'Normal' | 'Warning';
+  source: { component: string; host?: string };
+  reportingComponent: string;
+  firstTimestamp: string;
+  lastTimestamp: string;
+  count: number;
+}

@@ -278,6 +278,11 @@ export class Kubelet {
     w.handle = handle;
     w.pullBackoff.reset();
     w.everStarted = true;
+    for (const c of pod.spec.containers) {
+      this.#event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      this.#event(w, 'Normal', 'Created', `Created container ${c.name}`);
+      this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
+    }
     w.runningSince = this.#o.clock.now();
     w.state = { running: { startedAt: this.#o.cluster.nowIso() } };
     w.message = handle.note;
@@ -296,6 +301,7 @@ export class Kubelet {
     const message = err instanceof Error ? err.message : String(err);
     this.#o.logger.warn({ pod: w.pod.metadata.name, reason, message }, 'container start failed');
     const pull = reason === 'ErrImagePull';
+    this.#event(w, 'Warning', 'Failed', message);
     const delay = pull ? w.pullBackoff.nextPull() : w.backoff.next(0);
     w.state = { waiting: { reason, message } };
     this.#writeStatus(w);
@@ -325,6 +331,13 @@ export class Kubelet {
     this.#writeStatus(w);
     const delay = w.backoff.next(this.#o.clock.now() - w.runningSince);
     if (delay > 0) {
+      const c = w.pod.spec.containers[0]?.name ?? '';
+      this.#event(
+        w,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c} in pod ${w.pod.metadata.name}_${w.pod.metadata.namespace ?? 'default'}(${w.pod.metadata.uid ?? ''})`,
+      );
       w.state = {
         waiting: {
           reason: 'CrashLoopBackOff',
@@ -349,6 +362,14 @@ export class Kubelet {
     w.timers.clear();
   }
 
+  /** An Event about the pod, from this node's kubelet. */
+  #event(w: PodWorker, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.#o.cluster.events.record(w.pod, type, reason, message, {
+      component: 'kubelet',
+      ...(w.pod.spec.nodeName ? { host: w.pod.spec.nodeName } : {}),
+    });
+  }
+
   #startProbes(w: PodWorker): void {
     const handle = w.handle;
     const readiness = readinessProbeOf(w.pod.spec.containers, this.#o.defaultProbePeriodMs);
@@ -370,6 +391,14 @@ export class Kubelet {
       let ready = w.ready;
       if (ok && successes >= threshold.successThreshold) ready = true;
       if (!ok && failures >= threshold.failureThreshold) ready = false;
+      // A probe that fails once the pod has been Ready is news (before, nginx is still starting).
+      if (!ok && readiness && wasReady && !w.forcedUnready)
+        this.#event(
+          w,
+          'Warning',
+          'Unhealthy',
+          `Readiness probe failed: no answer on port ${readiness.port}`,
+        );
       if (ready !== w.ready) {
         w.ready = ready;
         this.#writeStatus(w);
@@ -404,6 +433,10 @@ export class Kubelet {
 
   async #terminate(w: PodWorker): Promise<void> {
     w.terminating = true;
+    if (w.handle) {
+      for (const c of w.pod.spec.containers)
+        this.#event(w, 'Normal', 'Killing', `Stopping container ${c.name}`);
+    }
     const graceMs = (w.pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
     await this.#stopWorker(w, graceMs);
     const { namespace, name } = w.pod.metadata;

@@ -97,11 +97,24 @@ export class DeploymentController implements Controller {
 
   #scale(rs: ReplicaSet, replicas: number): ReplicaSet {
     if (rs.spec.replicas === replicas) return rs;
-    return this.#ctx.store.put({
+    const scaled = this.#ctx.store.put({
       ...rs,
       metadata: { ...rs.metadata, generation: (rs.metadata.generation ?? 1) + 1 },
       spec: { ...rs.spec, replicas },
     });
+    const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
+    const d = owner && this.#ctx.store.get('Deployment', rs.metadata.namespace, owner.name);
+    if (d) {
+      const how = replicas > rs.spec.replicas ? 'up' : 'down';
+      this.#ctx.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${how} replica set ${rs.metadata.name} from ${rs.spec.replicas} to ${replicas}`,
+        { component: 'deployment-controller' },
+      );
+    }
+    return scaled;
   }
 
   /** A rollback to an older template makes that ReplicaSet the newest revision again. */
@@ -126,7 +139,7 @@ export class DeploymentController implements Controller {
 
   #createReplicaSet(d: Deployment, hash: string, replicas: number): ReplicaSet {
     const labels = { ...(d.spec.template.metadata?.labels ?? {}), 'pod-template-hash': hash };
-    return this.#ctx.store.put<ReplicaSet>({
+    const rs = this.#ctx.store.put<ReplicaSet>({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: {
@@ -153,6 +166,16 @@ export class DeploymentController implements Controller {
       },
       status: { replicas: 0 },
     });
+    if (replicas > 0) {
+      this.#ctx.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`,
+        { component: 'deployment-controller' },
+      );
+    }
+    return rs;
   }
 
   #revision(d: Deployment): number {

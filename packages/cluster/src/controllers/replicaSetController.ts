@@ -92,6 +92,9 @@ export class ReplicaSetController implements Controller {
       spec: template.spec,
       status: { phase: 'Pending', conditions: [] },
     });
+    this.#ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, {
+      component: 'replicaset-controller',
+    });
   }
 }
 

@@ -53,7 +53,7 @@ export class Scheduler implements Controller {
     const best = Math.min(...nodes.map((n) => score(n.metadata.name)));
     const candidates = nodes.filter((n) => score(n.metadata.name) === best);
     const node = candidates[Math.floor(this.#ctx.random() * candidates.length)]!;
-    store.put({
+    const bound = store.put({
       ...pod,
       spec: { ...pod.spec, nodeName: node.metadata.name },
       status: {
@@ -64,5 +64,12 @@ export class Scheduler implements Controller {
         ],
       },
     });
+    this.#ctx.events.record(
+      bound,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.metadata.name}`,
+      { component: 'default-scheduler' },
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { KubeObject, WatchEvent } from '@l4lab/protocol';
 import type { Clock } from '../clock.ts';
 import type { ObjectStore } from '../store.ts';
+import type { EventRecorder } from '../events.ts';
 
 /** What a controller may use: the store, time, and a way to make names and uids. */
 export interface ControllerContext {
@@ -15,6 +16,8 @@ export interface ControllerContext {
   deleteObject(object: KubeObject): void;
   /** Queues a key for a controller (by its name), e.g. from a timer, and runs the queue. */
   enqueue(controller: string, key: string): void;
+  /** Says something about an object, as a Kubernetes Event. */
+  events: EventRecorder;
 }
 
 /** A level-triggered controller: told which keys to look at, it makes the world match the spec. */
