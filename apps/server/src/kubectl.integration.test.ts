@@ -141,6 +141,18 @@ describe('the real kubectl against the lab', () => {
     );
   });
 
+  it('kubectl explain service (and a field of it) from the served OpenAPI', async (ctx) => {
+    const svc = await kubectl(ctx, 'explain', 'service');
+    expect(svc.code).toBe(0);
+    expect(svc.stdout).toMatch(
+      /^KIND:\s+Service\nVERSION:\s+v1\n\nDESCRIPTION:\n\s+Service is a named abstraction/,
+    );
+    expect(svc.stdout).toMatch(/^ {2}spec\t<Object>$/m);
+    const ports = await kubectl(ctx, 'explain', 'service.spec.ports.targetPort');
+    expect(ports.stdout).toMatch(/^FIELD: targetPort </m);
+    expect(ports.stdout).toMatch(/Number or name of the port to access on the pods/);
+  });
+
   it('kubectl get pods -A lists every namespace, CoreDNS in kube-system too', async (ctx) => {
     const r = await kubectl(ctx, 'get', 'pods', '-A');
     expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);

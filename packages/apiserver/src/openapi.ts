@@ -2,7 +2,10 @@
 // paths of each resource with its operations, each tagged with its group-version-kind. The PATCH
 // operations declare `fieldValidation`, so kubectl (>= 1.27) leaves validation to this server
 // (`fieldValidation=Strict`), which validates with Kubernetes' own messages; without these documents
-// kubectl apply asks for `--validate=false`. Schemas for `kubectl explain` are not here yet.
+// kubectl apply asks for `--validate=false`. Each kind's schema (the editor's JSON Schema: the same
+// fields the validator knows, with the API reference's descriptions) is in `components`, tagged
+// with its group-version-kind, for `kubectl explain`.
+import { kubernetesJsonSchema, type JsonSchema } from '@l4lab/manifests';
 import { GROUP_VERSIONS, groupVersion, resourcesOf, type ApiResource } from './resources.ts';
 
 /** `api/v1`, `apis/apps/v1`: the key and URL of a group-version's document. */
@@ -76,6 +79,57 @@ export function openApiDocument(path: string) {
     openapi: '3.0.0',
     info: { title: 'Kubernetes (l4lab)', version: groupVersion(gv.group, gv.version) },
     paths,
-    components: { schemas: {} },
+    components: { schemas: kindSchemas(gv.group, gv.version) },
   };
+}
+
+/** JSON Schema -> OpenAPI v3 schema: int-or-string as Kubernetes' OpenAPI writes it. */
+function openApiSchema(s: JsonSchema): Record<string, unknown> {
+  const { type, properties, additionalProperties, items, oneOf: _o, title: _t, ...rest } = s;
+  const out: Record<string, unknown> = { ...rest };
+  if (Array.isArray(type)) out.allOf = [{ $ref: `#/components/schemas/${INT_OR_STRING}` }];
+  else if (type) out.type = type;
+  if (properties)
+    out.properties = Object.fromEntries(
+      Object.entries(properties).map(([k, v]) => [k, openApiSchema(v)]),
+    );
+  if (additionalProperties) out.additionalProperties = openApiSchema(additionalProperties);
+  if (items) out.items = openApiSchema(items);
+  return out;
+}
+
+const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+
+/** `io.k8s.api.core.v1.Service`: the definition names Kubernetes uses. */
+const definitionPrefix = (group: string, version: string) =>
+  group === '' ? `io.k8s.api.core.${version}` : `io.k8s.api.${group.split('.')[0]}.${version}`;
+
+function kindSchemas(group: string, version: string): Record<string, object> {
+  const gv = groupVersion(group, version);
+  const out: Record<string, object> = {
+    [INT_OR_STRING]: {
+      description:
+        'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
+      type: 'string',
+      format: 'int-or-string',
+    },
+  };
+  for (const k of kubernetesJsonSchema().oneOf ?? []) {
+    const kind = k.title;
+    const apiVersion = k.properties?.apiVersion?.enum?.[0];
+    if (!kind || kind === 'List' || apiVersion !== gv) continue;
+    // The editor's schema pins apiVersion and kind and requires them: Kubernetes' does neither.
+    const { required: _r, ...schema } = openApiSchema(k);
+    const props = { ...(schema.properties as Record<string, Record<string, unknown>>) };
+    for (const key of ['apiVersion', 'kind']) {
+      const { enum: _e, ...field } = props[key] ?? {};
+      props[key] = field;
+    }
+    out[`${definitionPrefix(group, version)}.${kind}`] = {
+      ...schema,
+      properties: props,
+      'x-kubernetes-group-version-kind': [{ group, version, kind }],
+    };
+  }
+  return out;
 }
