@@ -38,9 +38,17 @@ function kubectl(
   ctx: TestContext,
   ...args: string[]
 ): Promise<{ stdout: string; stderr: string; code: number }> {
+  return kubectlWithInput(ctx, undefined, ...args);
+}
+
+function kubectlWithInput(
+  ctx: TestContext,
+  input: string | undefined,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
   runOnlyIf(ctx, hasKubectl, NO_KUBECTL);
   return new Promise((done) => {
-    execFile(
+    const child = execFile(
       'kubectl',
       args,
       { env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home }, timeout: 30_000 },
@@ -49,6 +57,7 @@ function kubectl(
         done({ stdout, stderr, code });
       },
     );
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -253,6 +262,16 @@ describe('the real kubectl against the lab', () => {
     });
     expect(logs.code).toBe(0);
     expect(logs.stdout.split('\n').filter(Boolean).length).toBeLessThanOrEqual(5);
+  });
+
+  it('kubectl exec -i POD -- sh runs a script from stdin, line by line, and exits with its code', async (ctx) => {
+    const [pod] = await pods();
+    const script =
+      'wget -q -O - my-nginx | grep title\nnslookup my-nginx | grep -c Address\nexit 3\n';
+    const r = await kubectlWithInput(ctx, script, 'exec', '-i', pod!.metadata.name, '--', 'sh');
+    expect(r.stdout).toBe('<title>Welcome to nginx!</title>\n2\n');
+    expect(r.stderr).toBe('command terminated with exit code 3\n');
+    expect(r.code).toBe(3);
   });
 
   it('answers what it does not have as a cluster does, never with the dashboard page', async (ctx) => {

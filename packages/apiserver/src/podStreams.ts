@@ -35,9 +35,8 @@ function shellWord(arg: string): string {
 }
 
 /**
- * Serves an exec upgrade. A command runs once with its output sent back; the lab's pods have no
- * interactive shell yet, so stdin (and `-it`'s terminal) is read and ignored, and a bare shell
- * says so on stderr.
+ * Serves an exec upgrade: a command runs once in the pod's tools with its output sent back (stdin,
+ * if any, is not read), or, for `sh` with stdin, the pod's shell a line at a time (runShell).
  */
 export function execUpgrade(
   deps: { store: ObjectStore; streams: PodStreams; authorize: (req: IncomingMessage) => boolean },
@@ -78,6 +77,10 @@ export function execUpgrade(
   });
   wss.handleUpgrade(req, socket, head, (ws) => {
     wss.close();
+    const shell = /^(\/bin\/)?(ba)?sh$/.test(command.join(' '));
+    if (shell && params.get('stdin') === 'true') {
+      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true');
+    }
     void runExec(ws, deps.streams, pod, command, params.get('stderr') !== 'false');
   });
 }
@@ -101,11 +104,8 @@ async function runExec(
   let status: object;
   try {
     if (shellOnly) {
-      send(
-        STDERR,
-        "l4lab: the pod's shell is not interactive from kubectl yet; run one command: kubectl exec POD -- wget -q -O - SERVICE (or use the dashboard's terminal)\r\n",
-      );
-      status = exitStatus(command, 1);
+      // A shell without stdin has nothing to read: it exits at once, as sh does.
+      status = { metadata: {}, status: 'Success' };
     } else {
       const r = await streams.exec(pod, line, gone.signal);
       send(STDOUT, r.stdout);
@@ -118,6 +118,103 @@ async function runExec(
   }
   send(ERROR, JSON.stringify(status));
   if (ws.readyState === ws.OPEN) ws.close(1000);
+}
+
+const STDIN = 0;
+const CLOSE = 255;
+const PROMPT = '/ # ';
+
+/**
+ * `kubectl exec -it POD -- sh` (or `-i` with a script on stdin): the pod's shell, a line at a time,
+ * each line run by the pod tools (pipes, `&&`, quotes as busybox sh reads them). With a terminal it
+ * prompts, echoes and edits the line (backspace, Ctrl-C, Ctrl-D); `exit [n]` ends it.
+ */
+function runShell(ws: WebSocket, streams: PodStreams, pod: Pod, tty: boolean): void {
+  let line = '';
+  let lastCode = 0;
+  let running: AbortController | undefined;
+  const queue: string[] = [];
+  let ended = false;
+  let busy = false;
+  const send = (channel: number, data: string) => {
+    if (data && ws.readyState === ws.OPEN)
+      ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
+  };
+  const out = (text: string) => send(STDOUT, tty ? text.replace(/\r?\n/g, '\r\n') : text);
+  const finish = (code: number) => {
+    if (ended) return;
+    ended = true;
+    running?.abort();
+    send(
+      ERROR,
+      JSON.stringify(code === 0 ? { metadata: {}, status: 'Success' } : exitStatus(['sh'], code)),
+    );
+    if (ws.readyState === ws.OPEN) ws.close(1000);
+  };
+  const drain = async () => {
+    if (busy) return;
+    busy = true;
+    while (queue.length > 0 && !ended) {
+      const cmd = queue.shift()!.trim();
+      const exit = /^exit(?:\s+(\d+))?$/.exec(cmd);
+      if (exit) return finish(exit[1] !== undefined ? Number(exit[1]) : lastCode);
+      if (cmd === '__EOF__') return finish(lastCode);
+      if (cmd) {
+        running = new AbortController();
+        try {
+          const r = await streams.exec(pod, cmd, running.signal);
+          out(r.stdout);
+          send(STDERR, tty ? r.stderr.replace(/\r?\n/g, '\r\n') : r.stderr);
+          lastCode = r.exitCode;
+        } catch {
+          lastCode = 130;
+        }
+        running = undefined;
+      }
+      if (tty && !ended) out(PROMPT);
+    }
+    busy = false;
+  };
+  const submit = (cmd: string) => {
+    queue.push(cmd);
+    void drain();
+  };
+  ws.on('close', () => {
+    ended = true;
+    running?.abort();
+  });
+  ws.on('message', (data: Buffer) => {
+    const channel = data[0];
+    if (channel === CLOSE && data[1] === STDIN) {
+      // v5: stdin is closed (the end of a script piped in): run what is left, then exit.
+      if (line) submit(line);
+      line = '';
+      return submit('__EOF__');
+    }
+    if (channel !== STDIN) return; // resize (4): the lab's tools print no terminal graphics
+    for (const ch of data.subarray(1).toString('utf8')) {
+      if (ch === '\r' || ch === '\n') {
+        if (tty) out('\n');
+        submit(line);
+        line = '';
+      } else if (tty && (ch === '\x7f' || ch === '\b')) {
+        if (line) {
+          line = line.slice(0, -1);
+          send(STDOUT, '\b \b');
+        }
+      } else if (tty && ch === '\x03') {
+        running?.abort();
+        line = '';
+        out('^C\n' + PROMPT);
+      } else if (ch === '\x04' && line === '') {
+        submit('exit');
+      } else {
+        line += ch;
+        if (tty) send(STDOUT, ch);
+      }
+    }
+  });
+  if (tty) out(PROMPT);
 }
 
 /** What the kubelet's error channel says for a command that exited non-zero. */
