@@ -281,6 +281,12 @@ describe('the real kubectl against the lab', () => {
     const raw = await kubectl(ctx, 'get', '--raw', '/apis/nope.example.com/v1');
     expect(raw.code).toBe(1);
     expect(raw.stderr).toMatch(/the server could not find the requested resource/);
+    const [pod] = await pods();
+    const forward = await kubectl(ctx, 'port-forward', pod!.metadata.name, '18080:80');
+    expect(forward.code).toBe(1);
+    expect(forward.stderr).toMatch(
+      /port-forward is not served by l4lab: the pod's address is reachable from this machine/,
+    );
     const status = await fetch(`${t.lab.url}/apis/nope.example.com/v1/things`);
     expect(status.status).toBe(404);
     expect(await status.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });

@@ -45,8 +45,11 @@ describe('discovery', () => {
   it('knows an exec upgrade by its path', () => {
     expect(
       execTarget('/api/v1/namespaces/default/pods/busybox-1/exec?command=sh&stdin=true'),
-    ).toEqual(['default', 'busybox-1']);
+    ).toEqual(['default', 'busybox-1', 'exec']);
     expect(execTarget('/api/v1/namespaces/default/pods/busybox-1/log')).toBeUndefined();
+    expect(execTarget('/api/v1/namespaces/default/pods/busybox-1/portforward')?.[2]).toBe(
+      'portforward',
+    );
     expect(execTarget('/ws')).toBeUndefined();
   });
 

@@ -22,11 +22,13 @@ const STDOUT = 1;
 const STDERR = 2;
 const ERROR = 3;
 
-/** `/api/v1/namespaces/NS/pods/NAME/exec` -> [NS, NAME]. */
-export function execTarget(url: string | undefined): [string, string] | undefined {
+/** `/api/v1/namespaces/NS/pods/NAME/exec` -> [NS, NAME, 'exec'] (also attach, portforward). */
+export function execTarget(url: string | undefined): [string, string, string] | undefined {
   const path = new URL(url ?? '/', 'http://x').pathname;
-  const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec\/?$/.exec(path);
-  return m ? [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)] : undefined;
+  const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)\/?$/.exec(
+    path,
+  );
+  return m ? [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), m[3]!] : undefined;
 }
 
 /** A shell word as busybox sh reads it back: quoted when it holds anything but plain characters. */
@@ -54,9 +56,20 @@ export function execUpgrade(
   if (!target)
     return refuse(failure(404, 'NotFound', 'the server could not find the requested resource'));
   if (!deps.authorize(req)) return refuse(failure(401, 'Unauthorized', 'Unauthorized'));
-  const [namespace, name] = target;
+  const [namespace, name, sub] = target;
   const pod = deps.store.get('Pod', namespace, name);
   if (!pod) return refuse(notFound('pods', name, 'pods'));
+  if (sub !== 'exec') {
+    return refuse(
+      failure(
+        405,
+        'MethodNotAllowed',
+        sub === 'portforward'
+          ? `port-forward is not served by l4lab: the pod's address is reachable from this machine as it is (curl ${pod.status?.podIP ?? '<pod IP>'}:<port>)`
+          : 'attach is not served by l4lab: use kubectl logs, or kubectl exec',
+      ),
+    );
+  }
   if (pod.status?.phase !== 'Running') {
     return refuse(
       failure(
