@@ -23,6 +23,7 @@ import { applyYaml } from './applyYaml.ts';
 import { ManifestChecker } from './manifestChecker.ts';
 import { execTarget, execUpgrade, type PodStreams } from '@l4lab/apiserver';
 import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
+import { writeTutorialFiles } from './tutorialFiles.ts';
 import { AccessToken } from './accessToken.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
@@ -49,6 +50,8 @@ export interface Lab {
   server: Server;
   /** `<workspace>/kubeconfig`: `export KUBECONFIG=` it and the real kubectl drives this lab. */
   kubeconfig: string;
+  /** `<workspace>/tutorial`: the tutorial's files (pod_test.yaml, ...) for `kubectl apply -f`. */
+  tutorial?: string;
   /** Where a virtual address really listens on this host (itself in native mode). */
   resolveHost(ip: string, port: number): { host: string; port: number };
   stop(): Promise<void>;
@@ -253,6 +256,12 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const tutorial = await writeTutorialFiles(config.scenariosDir, config.workspace).catch(
+    (err: unknown) => {
+      logger.warn({ err: String(err) }, "cannot write the tutorial's files");
+      return undefined;
+    },
+  );
   const kubeconfig = await writeKubeconfig(
     config.workspace,
     clientServerUrl(config.host, port),
@@ -292,6 +301,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     proxier,
     server,
     kubeconfig,
+    ...(tutorial ? { tutorial } : {}),
     resolveHost,
     stop,
   };

@@ -48,8 +48,10 @@ async function main(): Promise<void> {
   );
   console.log(`l4lab ready: ${lab.url}`);
   console.log(
-    `kubectl: export KUBECONFIG=${lab.kubeconfig}   (Kubernetes v1.${KUBERNETES_MINOR}: get, describe)`,
+    `kubectl: export KUBECONFIG=${lab.kubeconfig}   (a Kubernetes v1.${KUBERNETES_MINOR} API)`,
   );
+  if (lab.tutorial)
+    console.log(`tutorial files: cd ${lab.tutorial}   (kubectl apply -f pod_test.yaml)`);
   if (lab.token) {
     console.log(`access token: ${lab.token} (listening beyond loopback: API calls need it)`);
     console.log(`open: ${lab.url}/?token=${lab.token}`);

@@ -40,8 +40,13 @@ function script(
       'bash',
       ['-c', `set -euo pipefail\n${text}`],
       {
-        cwd: ROOT,
-        env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home },
+        cwd: t.lab.tutorial ?? ROOT,
+        env: {
+          ...process.env,
+          KUBECONFIG: t.lab.kubeconfig,
+          HOME: home,
+          SCENARIOS: join(ROOT, 'scenarios'),
+        },
         timeout: 60_000,
       },
       (err, stdout, stderr) =>
@@ -51,10 +56,11 @@ function script(
 }
 
 describe('the seed walkthroughs with kubectl', () => {
-  it('01 ClusterIP: two pods with their IPs, the ClusterIP; a deleted pod comes back with a new IP', async (ctx) => {
+  it("01 ClusterIP, from the tutorial's files: two pods with their IPs, the ClusterIP; a deleted pod comes back with a new IP", async (ctx) => {
     const r = await script(
       ctx,
-      `kubectl apply -f scenarios/01-clusterip.yaml
+      `kubectl apply -f pod_test.yaml
+kubectl apply -f service_test.yaml
 kubectl wait --for=condition=Ready pod -l run=my-nginx --timeout=30s >/dev/null
 kubectl get pods -l run=my-nginx -o wide
 kubectl get svc -l run=my-nginx
@@ -91,7 +97,7 @@ kubectl get pods -l run=my-nginx -o jsonpath='{range .items[*]}new {.status.podI
   it('02 NodePort: curl <node IP>:30380 reaches a pod', async (ctx) => {
     const r = await script(
       ctx,
-      `kubectl apply -f scenarios/02-nodeport.yaml >/dev/null
+      `kubectl apply -f pod_nodeport.yaml -f service_nodeport.yaml >/dev/null
 kubectl wait --for=condition=Ready pod -l run=my-nginx-nodeport --timeout=30s >/dev/null
 kubectl get svc my-nginx-nodeport
 node_ip=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[0].address}')
@@ -104,7 +110,11 @@ for i in 1 2 3 4 5; do curl -s -m 3 "http://$node_ip:30380/" && break || sleep 0
   it('03 ExternalName: from the busybox pod, both names give the same page, across namespaces', async (ctx) => {
     const r = await script(
       ctx,
-      `kubectl apply -f scenarios/03-externalname.yaml >/dev/null
+      `kubectl apply -f client.yaml
+kubectl apply -f client_svc.yaml
+kubectl create ns nginx-ns
+kubectl apply -f server_nginx.yaml
+kubectl apply -f nginx_svc.yaml
 kubectl wait --for=condition=Ready pod --all -n nginx-ns --timeout=30s >/dev/null
 kubectl wait --for=condition=Ready pod -l app=busybox --timeout=30s >/dev/null
 client=$(kubectl get pods -l app=busybox -o name | head -1)
@@ -114,6 +124,13 @@ b=$(kubectl exec -it "$client" -- wget -q -O - nginx-svc.nginx-ns.svc.cluster.lo
 echo "$a" | grep -o '<title>.*</title>'
 kubectl get svc client-svc`,
     );
+    expect(r.stdout.split('\n').slice(0, 5)).toEqual([
+      'deployment.apps/client created',
+      'service/client-svc created',
+      'namespace/nginx-ns created',
+      'deployment.apps/nginx created',
+      'service/nginx-svc created',
+    ]);
     expect(r.stdout).toMatch(/^same$/m);
     expect(r.stdout).toMatch(/^<title>Welcome to nginx!<\/title>$/m);
     expect(r.stdout).toMatch(
@@ -124,7 +141,7 @@ kubectl get svc client-svc`,
   it('04 LoadBalancer: an EXTERNAL-IP, and curl to it reaches a pod', async (ctx) => {
     const r = await script(
       ctx,
-      `kubectl apply -f scenarios/04-loadbalancer.yaml >/dev/null
+      `kubectl apply -f "$SCENARIOS/04-loadbalancer.yaml" >/dev/null
 kubectl wait --for=jsonpath='{.status.loadBalancer.ingress[0].ip}' svc/my-nginx-lb --timeout=30s >/dev/null
 kubectl wait --for=condition=Ready pod -l run=my-nginx-lb --timeout=30s >/dev/null
 kubectl get svc my-nginx-lb
