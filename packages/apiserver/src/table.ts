@@ -20,26 +20,24 @@ function columnName(header: string): string {
     .replace(/\bIp\b/g, 'IP'); // `Cluster-IP`, `External-IP`, `IP`, as Kubernetes names them
 }
 
+/** A Table column (priority 1: shown by `-o wide` only); the Name column has the `name` format. */
+function column(name: string, priority = 0) {
+  return { name, type: 'string', format: name === 'Name' ? 'name' : '', description: '', priority };
+}
+
 export function toTable(
   printer: Printer,
   printed: readonly KubeObject[],
   items: readonly ApiObject[],
   context: { now: number; slices: readonly EndpointSlice[]; resourceVersion: string },
 ) {
-  const column = (name: string, priority: number) => ({
-    name: columnName(name),
-    type: 'string',
-    format: name === 'NAME' ? 'name' : '',
-    description: '',
-    priority,
-  });
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion: context.resourceVersion },
     columnDefinitions: [
-      ...printer.headers.map((h) => column(h, 0)),
-      ...printer.wide.map((h) => column(h, 1)),
+      ...printer.headers.map((h) => column(columnName(h), 0)),
+      ...printer.wide.map((h) => column(columnName(h), 1)),
     ],
     rows: printed.map((o, i) => ({
       cells: [...printer.row(o, context), ...printer.wideRow(o, context)],
@@ -58,13 +56,6 @@ export function eventTable(
   items: readonly ApiObject[],
   context: { now: number; resourceVersion: string },
 ) {
-  const column = (name: string, priority = 0) => ({
-    name,
-    type: 'string',
-    format: name === 'Name' ? 'name' : '',
-    description: '',
-    priority,
-  });
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
