@@ -274,6 +274,40 @@ describe('the real kubectl against the lab', () => {
     expect(r.code).toBe(3);
   });
 
+  it('kubectl create deployment and create service (bodies kubectl sends as protobuf)', async (ctx) => {
+    expect(
+      (
+        await kubectl(
+          ctx,
+          'create',
+          'deployment',
+          'hello',
+          '--image=nginx',
+          '--replicas=2',
+          '--port=80',
+        )
+      ).stdout,
+    ).toBe('deployment.apps/hello created\n');
+    expect(
+      (await kubectl(ctx, 'create', 'service', 'clusterip', 'hello', '--tcp=80:80')).stdout,
+    ).toBe('service/hello created\n');
+    await waitFor('two hello pods', async () =>
+      (await t.readyPods('hello-')).length === 2 ? true : undefined,
+    );
+    const svc = await kubectl(
+      ctx,
+      'get',
+      'svc',
+      'hello',
+      '-o',
+      'jsonpath={.spec.ports[0].targetPort} {.spec.selector.app}',
+    );
+    expect(svc.stdout).toBe('80 hello');
+    const cm = await kubectl(ctx, 'create', 'configmap', 'x', '--from-literal=a=b');
+    expect(cm.code).toBe(1);
+    expect(cm.stderr).toMatch(/l4lab does not serve ConfigMap/);
+  });
+
   it('answers what it does not have as a cluster does, never with the dashboard page', async (ctx) => {
     const missing = await kubectl(ctx, 'get', 'pod', 'nope');
     expect(missing.code).toBe(1);

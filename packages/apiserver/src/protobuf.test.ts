@@ -14,6 +14,14 @@ function envelope(kind: string, raw: Uint8Array): Uint8Array {
   return cat(new Uint8Array([0x6b, 0x38, 0x73, 0]), field(1, typeMeta), field(2, raw));
 }
 
+const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+/** `kubectl create deployment hello --image=nginx --replicas=2 --port=80` (kubectl 1.32). */
+const CREATE_DEPLOYMENT =
+  '6b3873000a150a07617070732f7631120a4465706c6f796d656e7412c0010a230a0568656c6c6f12001a0022002a003200380042005a0c0a03617070120568656c6c6f128a010802120e0a0c0a03617070120568656c6c6f1a6e0a1e0a0012001a0022002a003200380042005a0c0a03617070120568656c6c6f124c122e0a056e67696e7812056e67696e782a00320a0a001000185022002a0042006a007200800100880100900100a201001a00320042004a0052005800600068008201008a01009a0100c2010022020a00280038001a0c0800100018002000280038001a002200';
+/** `kubectl create service nodeport foo --tcp=80:8080 --node-port=30999` (kubectl 1.32). */
+const CREATE_SERVICE_NODEPORT =
+  '6b3873000a0d0a027631120753657276696365126a0a1f0a03666f6f12001a0022002a003200380042005a0a0a036170701203666f6f12430a1d0a0738302d38303830120354435018502207080010903f1a002897f201120a0a036170701203666f6f1a0022084e6f6465506f72743a00420052005a00600068001a020a001a002200';
+
 describe('decodeProtobuf', () => {
   it('reads a Namespace: its name and labels', () => {
     const meta = cat(field(1, 'nginx-ns'), field(11, cat(field(1, 'team'), field(2, 'a'))));
@@ -24,9 +32,35 @@ describe('decodeProtobuf', () => {
     });
   });
 
+  it('reads what kubectl create deployment and create service send (bytes kubectl 1.32 sent)', () => {
+    expect(decodeProtobuf(hex(CREATE_DEPLOYMENT))).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'hello', labels: { app: 'hello' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'hello' } },
+        template: {
+          metadata: { labels: { app: 'hello' } },
+          spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }] }] },
+        },
+      },
+    });
+    expect(decodeProtobuf(hex(CREATE_SERVICE_NODEPORT))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'foo', labels: { app: 'foo' } },
+      spec: {
+        ports: [{ name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30999 }],
+        selector: { app: 'foo' },
+        type: 'NodePort',
+      },
+    });
+  });
+
   it('refuses other kinds and bodies without the magic, saying what to do', () => {
-    expect(() => decodeProtobuf(envelope('Deployment', new Uint8Array()))).toThrow(
-      'l4lab reads protobuf bodies of Namespaces only, not Deployment: write it in YAML and use kubectl apply -f',
+    expect(() => decodeProtobuf(envelope('ConfigMap', new Uint8Array()))).toThrow(
+      'l4lab does not serve ConfigMap: it serves Namespace, Deployment, Service, Pod (and reads them from kubectl create or kubectl apply -f)',
     );
     expect(() => decodeProtobuf(new TextEncoder().encode('{"kind":"Namespace"}'))).toThrow(
       ProtobufError,

@@ -1,6 +1,7 @@
 // The Kubernetes protobuf envelope (`application/vnd.kubernetes.protobuf`: the magic `k8s\0`, then a
-// runtime.Unknown holding the object's own protobuf), read for the one body kubectl sends that way
-// in the tutorial: `kubectl create namespace`. Other kinds are refused with a clear 415.
+// runtime.Unknown holding the object's own protobuf), read for the bodies `kubectl create namespace`,
+// `create deployment`, `create service` send: the fields their generators fill in (field numbers
+// from k8s.io/api's generated.proto). Other kinds are refused with a clear 415.
 
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
@@ -9,8 +10,10 @@ export class ProtobufError extends Error {}
 
 interface Field {
   no: number;
-  /** Wire type 2 (bytes, strings, messages) only: the others are skipped. */
+  /** Wire type 2 (bytes, strings, messages). */
   bytes?: Uint8Array;
+  /** Wire type 0 (ints, bools, enums). */
+  value?: number;
 }
 
 function varint(buf: Uint8Array, at: { i: number }): number {
@@ -33,7 +36,7 @@ function fields(buf: Uint8Array): Field[] {
     const key = varint(buf, at);
     const no = Math.floor(key / 8);
     const wire = key & 7;
-    if (wire === 0) varint(buf, at);
+    if (wire === 0) out.push({ no, value: varint(buf, at) });
     else if (wire === 1) at.i += 8;
     else if (wire === 5) at.i += 4;
     else if (wire === 2) {
@@ -46,34 +49,123 @@ function fields(buf: Uint8Array): Field[] {
   return out;
 }
 
-const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : undefined);
-const first = (fs: Field[], no: number) => fs.find((f) => f.no === no)?.bytes;
+const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '');
 
-/** A map<string,string> field: repeated entries of {key = 1, value = 2}. */
-function stringMap(fs: Field[], no: number): Record<string, string> | undefined {
-  const entries = fs.filter((f) => f.no === no);
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(
-    entries.map((e) => {
-      const kv = fields(e.bytes!);
-      return [text(first(kv, 1)) ?? '', text(first(kv, 2)) ?? ''];
-    }),
-  );
+/**
+ * The part of a message l4lab reads: field number -> [JSON name, how]. Proto2 writes every field,
+ * empty ones too: an empty string, a zero number and an empty message are left out of the JSON
+ * (except where zero means something: `int0`).
+ */
+type How = 'string' | 'int' | 'int0' | 'strings' | 'map' | Schema | [Schema];
+interface Schema {
+  [no: number]: [string, How];
 }
 
-/** ObjectMeta: name 1, generateName 2, namespace 3, labels 11, annotations 12. */
-function objectMeta(b: Uint8Array | undefined): Record<string, unknown> {
-  if (!b) return {};
-  const fs = fields(b);
-  const labels = stringMap(fs, 11);
-  const annotations = stringMap(fs, 12);
-  return {
-    ...(first(fs, 1) ? { name: text(first(fs, 1)) } : {}),
-    ...(first(fs, 2) ? { generateName: text(first(fs, 2)) } : {}),
-    ...(first(fs, 3) ? { namespace: text(first(fs, 3)) } : {}),
-    ...(labels ? { labels } : {}),
-    ...(annotations ? { annotations } : {}),
-  };
+const INT_OR_STRING: Schema = { 1: ['type', 'int'], 2: ['intVal', 'int'], 3: ['strVal', 'string'] };
+const META: Schema = {
+  1: ['name', 'string'],
+  2: ['generateName', 'string'],
+  3: ['namespace', 'string'],
+  11: ['labels', 'map'],
+  12: ['annotations', 'map'],
+};
+const CONTAINER: Schema = {
+  1: ['name', 'string'],
+  2: ['image', 'string'],
+  3: ['command', 'strings'],
+  4: ['args', 'strings'],
+  5: ['workingDir', 'string'],
+  6: ['ports', [{ 1: ['name', 'string'], 3: ['containerPort', 'int'], 4: ['protocol', 'string'] }]],
+};
+const POD_SPEC: Schema = {
+  2: ['containers', [CONTAINER]],
+  3: ['restartPolicy', 'string'],
+  6: ['dnsPolicy', 'string'],
+  7: ['nodeSelector', 'map'],
+};
+const SELECTOR: Schema = { 1: ['matchLabels', 'map'] };
+
+/** The kinds `kubectl create` sends as protobuf, as far as its generators fill them in. */
+const KINDS: Record<string, Schema> = {
+  Namespace: { 1: ['metadata', META] },
+  Deployment: {
+    1: ['metadata', META],
+    2: [
+      'spec',
+      {
+        1: ['replicas', 'int0'],
+        2: ['selector', SELECTOR],
+        3: ['template', { 1: ['metadata', META], 2: ['spec', POD_SPEC] }],
+        4: ['strategy', { 1: ['type', 'string'] }],
+        5: ['minReadySeconds', 'int'],
+      },
+    ],
+  },
+  Service: {
+    1: ['metadata', META],
+    2: [
+      'spec',
+      {
+        1: [
+          'ports',
+          [
+            {
+              1: ['name', 'string'],
+              2: ['protocol', 'string'],
+              3: ['port', 'int'],
+              4: ['targetPort', INT_OR_STRING],
+              5: ['nodePort', 'int'],
+            },
+          ],
+        ],
+        2: ['selector', 'map'],
+        3: ['clusterIP', 'string'],
+        4: ['type', 'string'],
+        10: ['externalName', 'string'],
+      },
+    ],
+  },
+  Pod: { 1: ['metadata', META], 2: ['spec', POD_SPEC] },
+};
+
+function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields(buf)) {
+    const known = schema[f.no];
+    if (!known) continue;
+    const [name, how] = known;
+    if (how === 'string') {
+      const v = text(f.bytes);
+      if (v) out[name] = v;
+    } else if (how === 'int' || how === 'int0') {
+      if (f.value || how === 'int0') out[name] = f.value ?? 0;
+    } else if (how === 'strings') {
+      out[name] = [...((out[name] as string[] | undefined) ?? []), text(f.bytes)];
+    } else if (how === 'map') {
+      const kv = fields(f.bytes ?? new Uint8Array());
+      const key = text(kv.find((x) => x.no === 1)?.bytes);
+      const value = text(kv.find((x) => x.no === 2)?.bytes);
+      out[name] = { ...((out[name] as object | undefined) ?? {}), [key]: value };
+    } else if (Array.isArray(how)) {
+      out[name] = [
+        ...((out[name] as unknown[] | undefined) ?? []),
+        message(f.bytes ?? new Uint8Array(), how[0]!),
+      ];
+    } else {
+      const sub = message(f.bytes ?? new Uint8Array(), how);
+      if (Object.keys(sub).length > 0) out[name] = sub;
+    }
+  }
+  return out;
+}
+
+/** IntOrString's three fields back to what JSON holds: a number or a string. */
+function intOrString(spec: Record<string, unknown> | undefined): void {
+  for (const p of (spec?.ports as Record<string, unknown>[] | undefined) ?? []) {
+    const t = p.targetPort as { type?: number; intVal?: number; strVal?: string } | undefined;
+    if (t) p.targetPort = t.type === 1 ? t.strVal : t.intVal;
+    if (p.targetPort === undefined) delete p.targetPort;
+  }
 }
 
 /** Decodes a protobuf request body into the JSON object it stands for. */
@@ -81,15 +173,17 @@ export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
   if (body.length < 4 || MAGIC.some((m, i) => body[i] !== m))
     throw new ProtobufError('the body is not a Kubernetes protobuf message (no k8s magic)');
   const unknown = fields(body.subarray(4));
-  const typeMeta = fields(first(unknown, 1) ?? new Uint8Array());
-  const apiVersion = text(first(typeMeta, 1)) ?? '';
-  const kind = text(first(typeMeta, 2)) ?? '';
-  const raw = first(unknown, 2) ?? new Uint8Array();
-  if (kind !== 'Namespace') {
+  const typeMeta = fields(unknown.find((f) => f.no === 1)?.bytes ?? new Uint8Array());
+  const apiVersion = text(typeMeta.find((f) => f.no === 1)?.bytes);
+  const kind = text(typeMeta.find((f) => f.no === 2)?.bytes);
+  const raw = unknown.find((f) => f.no === 2)?.bytes ?? new Uint8Array();
+  const schema = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
+  if (!schema) {
     throw new ProtobufError(
-      `l4lab reads protobuf bodies of Namespaces only, not ${kind || 'this object'}: write it in YAML and use kubectl apply -f`,
+      `l4lab does not serve ${kind || 'this kind'}: it serves ${Object.keys(KINDS).join(', ')} (and reads them from kubectl create or kubectl apply -f)`,
     );
   }
-  const ns = fields(raw);
-  return { apiVersion, kind, metadata: objectMeta(first(ns, 1)) };
+  const object: Record<string, unknown> = { apiVersion, kind, ...message(raw, schema) };
+  if (kind === 'Service') intOrString(object.spec as Record<string, unknown> | undefined);
+  return object;
 }
