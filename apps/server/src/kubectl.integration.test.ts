@@ -167,6 +167,11 @@ describe('the real kubectl against the lab', () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(r.stdout).toMatch(/^kube-system\s+coredns-\S+\s+1\/1\s+Running/m);
     expect(r.stdout.match(/^default\s+my-nginx-/gm)).toHaveLength(2);
+    // Paged (limit + continue), one object per request: the same list.
+    const paged = await kubectl(ctx, 'get', 'pods', '-A', '--chunk-size=1');
+    expect(paged.stdout.split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(
+      r.stdout.split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' ')),
+    );
   });
 
   it('kubectl apply -f: created, unchanged, then configured for an edited file; errors as a cluster words them', async (ctx) => {

@@ -282,15 +282,46 @@ function list(
     if (err instanceof SelectorError) return send(res, failure(400, 'BadRequest', err.message));
     throw err;
   }
+  const page = paginate(req, found.items.length);
+  if (typeof page === 'string') return send(res, failure(410, 'Expired', page));
+  const items = found.items.slice(page.from, page.to);
+  const printed = found.printed.slice(page.from, page.to);
+  const meta = {
+    resourceVersion: o.store.resourceVersion,
+    ...(page.next ? { continue: page.next } : {}),
+    ...(page.next ? { remainingItemCount: found.items.length - page.to } : {}),
+  };
   if (wantsTable(req.headers.accept)) {
-    return void res.json(tableOf(o, r, found.printed, found.items));
+    const table = tableOf(o, r, printed, items);
+    return void res.json({ ...table, metadata: { ...table.metadata, ...meta } });
   }
   res.json({
     apiVersion: groupVersion(r.group, r.version),
     kind: `${r.kind}List`,
-    metadata: { resourceVersion: o.store.resourceVersion },
-    items: found.items,
+    metadata: meta,
+    items,
   });
+}
+
+/**
+ * `limit` and `continue`: a page of the list and the token of the next one (its offset). Each page
+ * is read from the store as it is then (no snapshot kept between pages): a list that changes while
+ * a client pages through it may shift by the objects added or removed.
+ */
+function paginate(
+  req: Request,
+  total: number,
+): { from: number; to: number; next?: string } | string {
+  const limit = Number(req.query.limit);
+  const token = typeof req.query.continue === 'string' ? req.query.continue : '';
+  const from = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) : 0;
+  if (!Number.isInteger(from) || from < 0)
+    return 'the provided continue parameter is too old to display a consistent list result';
+  if (!Number.isInteger(limit) || limit <= 0) return { from, to: total };
+  const to = Math.min(total, from + limit);
+  return to < total
+    ? { from, to, next: Buffer.from(String(to)).toString('base64url') }
+    : { from, to };
 }
 
 function tableOf(
