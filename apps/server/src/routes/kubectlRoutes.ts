@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import type { KubeObject } from '@l4lab/protocol';
 import { runKubectl, type Cluster } from '@l4lab/cluster';
 import { sendError } from '../httpError.ts';
 
@@ -21,7 +22,11 @@ export function kubectlRoutes(cluster: Cluster): Router {
     }
     const args = raw.trim().split(/\s+/);
     if (args[0] === 'kubectl') args.shift();
-    res.json(runKubectl(cluster.store, args, cluster.clock.now()));
+    const source = {
+      list: cluster.store.list.bind(cluster.store),
+      events: (o: KubeObject) => cluster.events.about(o),
+    };
+    res.json(runKubectl(source, args, cluster.clock.now()));
   });
   return r;
 }

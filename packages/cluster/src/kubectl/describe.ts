@@ -1,8 +1,7 @@
 // `kubectl describe` for pods, services and deployments (pkg/describe/describe.go), the fields l4lab
-// has, laid out with describe's tabwriter. l4lab records no Event objects; a Service's Events section
-// shows kube-proxy's warning while one of its frontends cannot listen (its FrontendsListening condition).
+// has, laid out with describe's tabwriter, with the Events the cluster's recorder holds about the object.
 import type { Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
-import { FRONTENDS_LISTENING, podStatusText } from '@l4lab/protocol';
+import { podStatusText } from '@l4lab/protocol';
 import { age } from './duration.ts';
 import { podTemplateHash } from '../names.ts';
 import type { KubectlSource } from './kubectl.ts';
@@ -40,9 +39,11 @@ function metaLines(o: KubeObject): string[] {
 
 export function describeObject(o: KubeObject, source: KubectlSource, now: number): string {
   let lines: string[];
-  if (o.kind === 'Pod') lines = describePod(o);
-  else if (o.kind === 'Service') lines = [...describeService(o, source), ...serviceEvents(o, now)];
-  else if (o.kind === 'Deployment') lines = describeDeployment(o, source);
+  if (o.kind === 'Pod') lines = [...describePod(o), ...eventLines(o, source, now)];
+  else if (o.kind === 'Service')
+    lines = [...describeService(o, source), ...eventLines(o, source, now)];
+  else if (o.kind === 'Deployment')
+    lines = [...describeDeployment(o, source), ...eventLines(o, source, now)];
   else {
     lines = [
       `Name:\t${o.metadata.name}`,
@@ -168,15 +169,22 @@ function describeService(s: Service, source: KubectlSource): string[] {
   return lines;
 }
 
-/** kube-proxy's warning while a frontend of the Service cannot listen, as describe's Events. */
-function serviceEvents(s: Service, now: number): string[] {
-  const c = s.status?.conditions?.find((x) => x.type === FRONTENDS_LISTENING);
-  if (!c || c.status !== 'False') return ['Events:\t<none>'];
+/**
+ * describe's Events: what the components said about the object (the cluster's recorder), with
+ * kubectl's `Age` (`12s`, `40s (x3 over 2m)`).
+ */
+function eventLines(o: KubeObject, source: KubectlSource, now: number): string[] {
+  const events = source.events?.(o) ?? [];
+  if (events.length === 0) return ['Events:\t<none>'];
   return [
     'Events:',
     '  Type\tReason\tAge\tFrom\tMessage',
     '  ----\t------\t----\t----\t-------',
-    `  Warning\t${c.reason}\t${age(c.lastTransitionTime, now)}\tkube-proxy\t${c.message}`,
+    ...events.map((e) => {
+      const last = age(e.lastTimestamp, now);
+      const when = e.count > 1 ? `${last} (x${e.count} over ${age(e.firstTimestamp, now)})` : last;
+      return `  ${e.type}\t${e.reason}\t${when}\t${e.source.component}\t${e.message}`;
+    }),
   ];
 }
 

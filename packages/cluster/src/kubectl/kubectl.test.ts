@@ -245,20 +245,22 @@ describe('kubectl describe', () => {
     });
   });
 
-  it("describe svc shows kube-proxy's warning while a frontend cannot listen", () => {
+  it("describe svc shows the Events about it (kube-proxy's warning while a frontend cannot listen)", () => {
     const { cluster } = newTestCluster(4);
     cluster.apply([makeService('default', 'my-nginx', (s) => (s.spec.clusterIP = '127.96.0.20'))]);
-    cluster.setServiceCondition('default', 'my-nginx', 'FrontendsListening', {
-      status: 'False',
-      reason: 'AddressInUse',
-      message:
-        'ClusterIP 127.96.0.20:80/TCP: address already in use by another process on this host',
-    });
-    const out = runKubectl(
-      cluster.store,
-      ['describe', 'svc', 'my-nginx'],
-      cluster.clock.now() + 12_000,
+    const svc = cluster.store.get('Service', 'default', 'my-nginx')!;
+    cluster.events.record(
+      svc,
+      'Warning',
+      'AddressInUse',
+      'ClusterIP 127.96.0.20:80/TCP: address already in use by another process on this host',
+      { component: 'kube-proxy' },
     );
+    const source = {
+      list: cluster.store.list.bind(cluster.store),
+      events: (o: KubeObject) => cluster.events.about(o),
+    };
+    const out = runKubectl(source, ['describe', 'svc', 'my-nginx'], cluster.clock.now() + 12_000);
     expect(out.stdout.split('\n').slice(-5)).toEqual([
       'Events:',
       '  Type     Reason        Age   From        Message',

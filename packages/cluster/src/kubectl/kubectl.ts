@@ -1,6 +1,6 @@
 // `kubectl get` and `kubectl describe` over the cluster's objects: pure functions of the objects and
 // the time, printing what kubectl prints (columns, spacing, AGE, messages).
-import type { KubeKind, KubeObject, ResourceType } from '@l4lab/protocol';
+import type { KubeEvent, KubeKind, KubeObject, ResourceType } from '@l4lab/protocol';
 import {
   CLUSTER_SCOPED,
   qualifiedPlural,
@@ -27,6 +27,8 @@ import { matchesSelector, parseSelector } from './labelSelector.ts';
 /** What kubectl reads: the objects of a kind (all namespaces when `namespace` is undefined). */
 export interface KubectlSource {
   list<K extends KubeKind>(kind: K, namespace?: string): ObjectOf<K>[];
+  /** What the components said about an object (describe's Events); none when absent. */
+  events?(o: KubeObject): KubeEvent[];
 }
 
 export interface KubectlResult {
