@@ -308,6 +308,22 @@ describe('the real kubectl against the lab', () => {
       'jsonpath={.spec.ports[0].targetPort} {.spec.selector.app}',
     );
     expect(svc.stdout).toBe('80 hello');
+    // --cascade=orphan: the Deployment goes, its ReplicaSet and pods stay (without an owner).
+    expect((await kubectl(ctx, 'delete', 'deployment', 'hello', '--cascade=orphan')).stdout).toBe(
+      'deployment.apps "hello" deleted\n',
+    );
+    const rs = await kubectl(
+      ctx,
+      'get',
+      'rs',
+      '-l',
+      'app=hello',
+      '-o',
+      'jsonpath={.items[*].spec.replicas}',
+    );
+    expect(rs.stdout).toBe('2');
+    expect(await t.readyPods('hello-')).toHaveLength(2);
+    await kubectl(ctx, 'delete', 'rs', '-l', 'app=hello');
     const cm = await kubectl(ctx, 'create', 'configmap', 'x', '--from-literal=a=b');
     expect(cm.code).toBe(1);
     expect(cm.stderr).toMatch(/l4lab does not serve ConfigMap/);

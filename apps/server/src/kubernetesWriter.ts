@@ -41,11 +41,11 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
         return { ok: false, status: 500, errors: [apiError('the object was not stored')] };
       return { ok: true, object: stored, warnings: checked.warnings.map((w) => w.message) };
     },
-    delete(kind, namespace, name, gracePeriodSeconds) {
+    delete(kind, namespace, name, gracePeriodSeconds, propagation) {
       const o = cluster.store.get(kind, namespace, name);
       if (!o) return undefined;
       if (kind === 'Pod') cluster.deletePod(namespace ?? 'default', name, gracePeriodSeconds);
-      else cluster.delete(kind, namespace, name);
+      else cluster.delete(kind, namespace, name, propagation);
       return o;
     },
   };

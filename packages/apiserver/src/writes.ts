@@ -23,6 +23,7 @@ export interface Writer {
     namespace: string | undefined,
     name: string,
     gracePeriodSeconds?: number,
+    propagation?: 'Background' | 'Orphan',
   ): KubeObject | undefined;
 }
 
@@ -291,8 +292,18 @@ export async function patch(
 }
 
 export function remove(c: WriteContext, req: Request, res: Response, t: Target): void {
-  const body = (req.body ?? {}) as { gracePeriodSeconds?: unknown };
+  const body = (req.body ?? {}) as { gracePeriodSeconds?: unknown; propagationPolicy?: unknown };
   const q = req.query.gracePeriodSeconds ?? body.gracePeriodSeconds;
+  const policy = String(req.query.propagationPolicy ?? body.propagationPolicy ?? 'Background');
+  if (!['Background', 'Foreground', 'Orphan'].includes(policy))
+    return send(
+      res,
+      failure(
+        400,
+        'BadRequest',
+        `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+      ),
+    );
   const grace = q === undefined ? undefined : Number(q);
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
     return send(res, failure(400, 'BadRequest', `invalid gracePeriodSeconds: ${String(q)}`));
@@ -300,11 +311,13 @@ export function remove(c: WriteContext, req: Request, res: Response, t: Target):
   if (forbidden && stored(c, t)) {
     return send(res, failure(403, 'Forbidden', forbidden, { name: t.name, kind: t.r.name }));
   }
+  // Foreground is served as Background: the object goes at once, its dependents right after.
   const gone = c.writer.delete(
     kindOf(t.r),
     t.r.namespaced ? t.namespace : undefined,
     t.name,
     grace,
+    policy === 'Orphan' ? 'Orphan' : 'Background',
   );
   if (!gone) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   const still = stored(c, t);

@@ -433,3 +433,16 @@ describe('Cluster.delete of a Node', () => {
     expect(cluster.list('Node')).toHaveLength(3);
   });
 });
+
+describe('deletion propagation', () => {
+  it('Orphan leaves the dependents, without their owner; Background takes them along', () => {
+    const { cluster } = newTestCluster();
+    cluster.apply([makeDeployment('default', 'web')]);
+    cluster.delete('Deployment', 'default', 'web', 'Orphan');
+    const [rs] = cluster.list('ReplicaSet');
+    expect(rs?.metadata.ownerReferences).toBeUndefined();
+    cluster.apply([makeDeployment('default', 'api')]);
+    cluster.delete('Deployment', 'default', 'api');
+    expect(cluster.list('ReplicaSet').map((r) => r.metadata.name)).toEqual([rs!.metadata.name]);
+  });
+});

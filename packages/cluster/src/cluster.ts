@@ -236,12 +236,33 @@ export class Cluster {
   }
 
   /** Deletes an object (pods gracefully; owners cascade to what they own). */
-  delete(kind: KubeKind, namespace: string | undefined, name: string): KubeObject | undefined {
+  delete(
+    kind: KubeKind,
+    namespace: string | undefined,
+    name: string,
+    /** `Orphan` (kubectl delete --cascade=orphan): dependents lose their owner and stay. */
+    propagation: 'Background' | 'Orphan' = 'Background',
+  ): KubeObject | undefined {
     const ns = CLUSTER_SCOPED.has(kind) ? undefined : namespace;
     const o = this.store.get(kind, ns, name);
     if (!o || deletionForbidden(kind, name)) return undefined;
+    if (propagation === 'Orphan') this.#orphanDependents(o);
     this.#deleteObject(o);
     return o;
+  }
+
+  /** The garbage collector's orphan finalizer: each dependent's ownerReference to `o` goes. */
+  #orphanDependents(o: KubeObject): void {
+    for (const child of this.store.all()) {
+      const refs = child.metadata.ownerReferences ?? [];
+      if (!refs.some((r) => r.uid === o.metadata.uid)) continue;
+      const kept = refs.filter((r) => r.uid !== o.metadata.uid);
+      const { ownerReferences: _gone, ...meta } = child.metadata;
+      this.store.put({
+        ...child,
+        metadata: kept.length ? { ...meta, ownerReferences: kept } : meta,
+      });
+    }
   }
 
   /** Graceful pod deletion: Terminating now, gone when the kubelet stops it or the grace period ends. */
