@@ -1,10 +1,41 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LabConfig } from './config.ts';
 
 /**
+ * The second octets of 127.x addresses something on this machine listens on, and the third octets
+ * of 127.19.y and 127.201.y ones (Linux: /proc/net/tcp and udp; none known elsewhere). Another
+ * lab (a developer's `npm start`, a helper's, another test's) holds its ranges this way.
+ */
+function loopbackInUse(): { second: Set<number>; node: Set<number>; lb: Set<number> } {
+  const out = { second: new Set<number>(), node: new Set<number>(), lb: new Set<number>() };
+  for (const file of ['/proc/net/tcp', '/proc/net/udp']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const local = line.trim().split(/\s+/)[1];
+      if (!local) continue;
+      // Little-endian hex: 0100007F is 127.0.0.1.
+      const hex = local.split(':')[0]!;
+      const b = [6, 4, 2, 0].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      if (b[0] !== 127) continue;
+      out.second.add(b[1]!);
+      if (b[1] === 19) out.node.add(b[2]!);
+      if (b[1] === 201) out.lb.add(b[2]!);
+    }
+  }
+  return out;
+}
+
+/**
  * Address ranges for one test run: a pod /16 in 127.150-199.0.0, a service /16 in 127.100-149.0.0,
- * nodes in 127.19.x.0 and a LoadBalancer pool 127.201.x.0/24, picked at random, so tests (and
- * parallel runs) never collide with a lab running on the default ranges or with each other.
+ * nodes in 127.19.x.0 and a LoadBalancer pool 127.201.x.0/24, picked at random among those nothing
+ * on this machine listens in, so tests never collide with a lab already running (on the default
+ * ranges or any other) or with each other.
  */
 export function testRanges(): {
   podCIDR: string;
@@ -13,8 +44,15 @@ export function testRanges(): {
   loadBalancerPool: string;
   flags: string[];
 } {
-  const r = Math.floor(Math.random() * 50);
-  const s = Math.floor(Math.random() * 50);
+  // Random, and clear of every range something on this machine already listens in.
+  const used = loopbackInUse();
+  const free = (n: number, taken: (x: number) => boolean) => {
+    const options = Array.from({ length: n }, (_, i) => i).filter((x) => !taken(x));
+    const from = options.length > 0 ? options : Array.from({ length: n }, (_, i) => i);
+    return from[Math.floor(Math.random() * from.length)]!;
+  };
+  const r = free(50, (x) => used.second.has(150 + x) || used.node.has(x) || used.lb.has(x));
+  const s = free(50, (x) => used.second.has(100 + x));
   const podCIDR = `127.${150 + r}.0.0/16`;
   const serviceCIDR = `127.${100 + s}.0.0/16`;
   const nodeIP = `127.19.${r}.2`;
