@@ -27,7 +27,10 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-/** Runs a bash script with the lab's kubeconfig; `set -euo pipefail`, so a failing line fails it. */
+/**
+ * Runs a bash script with the lab's kubeconfig; `set -euo pipefail`, so a failing line fails it
+ * (so no `cmd | head -1`: head may close the pipe before cmd is done, and SIGPIPE fails the line).
+ */
 function script(
   ctx: TestContext,
   text: string,
@@ -64,13 +67,14 @@ kubectl apply -f service_test.yaml
 kubectl wait --for=condition=Ready pod -l run=my-nginx --timeout=30s >/dev/null
 kubectl get pods -l run=my-nginx -o wide
 kubectl get svc -l run=my-nginx
-victim=$(kubectl get pods -l run=my-nginx -o name | head -1)
+victim=pod/$(kubectl get pods -l run=my-nginx -o jsonpath='{.items[0].metadata.name}')
 old_ip=$(kubectl get "$victim" -o jsonpath='{.status.podIP}')
 kubectl delete "$victim"
 kubectl wait --for=condition=Ready pod -l run=my-nginx --timeout=30s >/dev/null
 echo "old $old_ip"
 kubectl get pods -l run=my-nginx -o jsonpath='{range .items[*]}new {.status.podIP}{"\\n"}{end}'`,
     );
+    expect(r.code, `the script failed: ${r.stderr}`).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
     expect(lines.slice(0, 2)).toEqual([
@@ -103,6 +107,7 @@ kubectl get svc my-nginx-nodeport
 node_ip=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[0].address}')
 for i in 1 2 3 4 5; do curl -s -m 3 "http://$node_ip:30380/" && break || sleep 0.5; done | grep -o '<title>.*</title>'`,
     );
+    expect(r.code, `the script failed: ${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/^my-nginx-nodeport\s+NodePort\s+\S+\s+<none>\s+80:30380\/TCP\s+/m);
     expect(r.stdout).toMatch(/^<title>Welcome to nginx!<\/title>$/m);
   });
@@ -117,13 +122,14 @@ kubectl apply -f server_nginx.yaml
 kubectl apply -f nginx_svc.yaml
 kubectl wait --for=condition=Ready pod --all -n nginx-ns --timeout=30s >/dev/null
 kubectl wait --for=condition=Ready pod -l app=busybox --timeout=30s >/dev/null
-client=$(kubectl get pods -l app=busybox -o name | head -1)
+client=pod/$(kubectl get pods -l app=busybox -o jsonpath='{.items[0].metadata.name}')
 a=$(kubectl exec -it "$client" -- wget -q -O - client-svc.default.svc.cluster.local)
 b=$(kubectl exec -it "$client" -- wget -q -O - nginx-svc.nginx-ns.svc.cluster.local)
 [ "$a" = "$b" ] && echo same
 echo "$a" | grep -o '<title>.*</title>'
 kubectl get svc client-svc`,
     );
+    expect(r.code, `the script failed: ${r.stderr}`).toBe(0);
     expect(r.stdout.split('\n').slice(0, 5)).toEqual([
       'deployment.apps/client created',
       'service/client-svc created',
@@ -148,6 +154,7 @@ kubectl get svc my-nginx-lb
 lb=$(kubectl get svc my-nginx-lb -o jsonpath='{.status.loadBalancer.ingress[0].ip}')
 for i in 1 2 3 4 5; do curl -s -m 3 "http://$lb/" && break || sleep 0.5; done | grep -o '<title>.*</title>'`,
     );
+    expect(r.code, `the script failed: ${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(
       /^my-nginx-lb\s+LoadBalancer\s+\S+\s+127\.\d+\.\d+\.\d+\s+80:\d+\/TCP\s+/m,
     );
