@@ -114,7 +114,7 @@ describe.each(['nginx', 'docker'] as const)(
       await second.ready;
       expect(await leftovers(runtime, workspace)).toBe(0);
       second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
+      expect(await second.exited, second.out()).toBe(0);
       expect(await leftovers(runtime, workspace)).toBe(0);
     });
   },
@@ -137,7 +137,7 @@ describe('after kill -9 of the server and of its container reaper (docker runtim
     expect(await leftovers('docker', workspace)).toBe(0);
     expect(second.out().match(/cleaned up: container/g)).toHaveLength(2);
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.out()).toBe(0);
     expect(await leftovers('docker', workspace)).toBe(0);
   });
 });

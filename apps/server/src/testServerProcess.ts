@@ -28,7 +28,12 @@ export function startServerProcess(
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code, signal) => {
+      if (signal) out += `\n[the server was ended by ${signal}]\n`;
+      r(code);
+    }),
+  );
   const ready = new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
     child.stdout!.on('data', () => {
