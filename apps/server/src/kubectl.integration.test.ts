@@ -214,6 +214,77 @@ describe('the real kubectl against the lab', () => {
     }
   });
 
+  it('kubectl apply --server-side: field managers, a conflict with kubectl scale until --force-conflicts, dropped fields removed', async (ctx) => {
+    const dir = await mkdtemp(join(tmpdir(), 'l4lab-kubectl-ssa-'));
+    try {
+      const file = join(dir, 'ssa.yaml');
+      const ssa = (labels: string, replicas = 1) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ssa-web\n  labels: {${labels}}\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: {app: ssa-web}\n  template:\n    metadata:\n      labels: {app: ssa-web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n`;
+      // Client-side first, as the tutorial does; then server-side takes over kubectl's fields.
+      await writeFile(file, ssa('app: ssa-web, tier: demo'));
+      expect((await kubectl(ctx, 'apply', '-f', file)).stdout).toBe(
+        'deployment.apps/ssa-web created\n',
+      );
+      expect((await kubectl(ctx, 'apply', '--server-side', '-f', file)).stdout).toBe(
+        'deployment.apps/ssa-web serverside-applied\n',
+      );
+      const managers = await kubectl(
+        ctx,
+        'get',
+        'deployment',
+        'ssa-web',
+        '--show-managed-fields',
+        '-o',
+        'jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}',
+      );
+      expect(managers.stdout.trim().split(' ')).toContain('kubectl/Apply');
+      expect(managers.stdout).not.toContain('kubectl-client-side-apply');
+
+      expect((await kubectl(ctx, 'scale', 'deployment', 'ssa-web', '--replicas=2')).code).toBe(0);
+      const conflict = await kubectl(ctx, 'apply', '--server-side', '-f', file);
+      expect(conflict.code).toBe(1);
+      expect(conflict.stderr).toContain(
+        'error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas',
+      );
+      expect(conflict.stderr).toContain('--force-conflicts');
+
+      // Forced, and without the label it applied before: the label goes, replicas come back to 1.
+      await writeFile(file, ssa('app: ssa-web'));
+      const forced = await kubectl(ctx, 'apply', '--server-side', '--force-conflicts', '-f', file);
+      expect(forced.stdout).toBe('deployment.apps/ssa-web serverside-applied\n');
+      const got = await kubectl(
+        ctx,
+        'get',
+        'deployment',
+        'ssa-web',
+        '-o',
+        'jsonpath={.spec.replicas} {.metadata.labels}',
+      );
+      expect(got.stdout).toBe('1 {"app":"ssa-web"}');
+
+      // Another manager may co-own a field with the same value, never set it to another.
+      expect(
+        (await kubectl(ctx, 'apply', '--server-side', '--field-manager=other', '-f', file)).code,
+      ).toBe(0);
+      await writeFile(file, ssa('app: ssa-web', 3));
+      const other = await kubectl(
+        ctx,
+        'apply',
+        '--server-side',
+        '--field-manager=other',
+        '-f',
+        file,
+      );
+      expect(other.stderr).toContain(
+        'error: Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas',
+      );
+      expect((await kubectl(ctx, 'delete', '-f', file)).stdout).toBe(
+        'deployment.apps "ssa-web" deleted\n',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
   it('kubectl create ns, delete pod (a new pod, a new IP) seen by get -w', async (ctx) => {
     expect((await kubectl(ctx, 'create', 'ns', 'nginx-ns')).stdout).toBe(
       'namespace/nginx-ns created\n',

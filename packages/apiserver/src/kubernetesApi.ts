@@ -1,10 +1,9 @@
 // The Kubernetes API on l4lab's own port, beside the dashboard's `/api/<call>`: `/version`, `/api`,
 // `/api/v1/...`, `/apis/...`. The dashboard's calls never start with `/api/v1`, so neither shadows
 // the other; every unknown Kubernetes path answers a `Status` 404, never the dashboard's page.
-// Served: discovery, GET and LIST (Tables included), create, replace, patch (JSON, merge, strategic;
-// server-side apply as a replace of the user's fields), delete, a Deployment's scale, and the
-// OpenAPI v3 documents kubectl reads to leave validation to the server. Watch, exec, logs and
-// Events answer a Status that says they are not served yet.
+// Served: discovery, GET, LIST and WATCH (Tables included), create, replace, patch (JSON, merge,
+// strategic, server-side apply with field managers), delete, a Deployment's scale, a pod's exec
+// and logs, Events, and the OpenAPI v3 documents kubectl reads to leave validation to the server.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { EventRecorder, ObjectStore } from '@l4lab/cluster';
 import type { KubeEvent, KubeObject } from '@l4lab/protocol';
@@ -12,7 +11,8 @@ import { printerOfType } from '@l4lab/cluster';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { decodeProtobuf, ProtobufError } from './protobuf.ts';
-import { create, patch, remove, replace, scale, type Writer } from './writes.ts';
+import { FieldManagers } from './fieldManagers.ts';
+import { create, patch, remove, replace, scale, withManagedFields, type Writer } from './writes.ts';
 import { serveLogs, type PodStreams } from './podStreams.ts';
 import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
@@ -99,13 +99,17 @@ export function isKubernetesPath(path: string): boolean {
 export function kubernetesApi(o: KubernetesApiOptions): Router {
   const r = express.Router();
   const cache = new WatchCache(o.store, o.events);
+  const fields = new FieldManagers(o.now);
+  o.store.watch((e) => {
+    if (e.type === 'DELETED') fields.forget(e.object);
+  });
   r.use(function kubernetes(req, res, next) {
     if (!isKubernetesPath(req.path)) return next();
     if (!o.authorize(req)) {
       return send(res, failure(401, 'Unauthorized', 'Unauthorized'));
     }
     withBody(req, res, () => {
-      serve(o, cache, req, res).catch((err: unknown) =>
+      serve(o, cache, fields, req, res).catch((err: unknown) =>
         send(res, failure(500, 'InternalError', err instanceof Error ? err.message : String(err))),
       );
     });
@@ -126,6 +130,7 @@ function verbOf(method: string, named: boolean, watch: boolean): string {
 async function serve(
   o: KubernetesApiOptions,
   cache: WatchCache,
+  fields: FieldManagers,
   req: Request,
   res: Response,
 ): Promise<void> {
@@ -157,7 +162,7 @@ async function serve(
     return send(res, pathNotFound());
   }
   const ns = at.namespace;
-  const c = { store: o.store, writer: o.writer };
+  const c = { store: o.store, writer: o.writer, fields };
   if (at.subresource !== undefined) {
     if (at.subresource === 'scale' && resource.kind === 'Deployment' && ns !== undefined)
       return scale(c, req, res, { r: resource, namespace: ns, name: at.name! });
@@ -219,7 +224,7 @@ async function serve(
   if (req.method === 'PUT') return replace(c, req, res, t);
   if (req.method === 'PATCH') return patch(c, req, res, t);
   if (req.method === 'DELETE') return remove(c, req, res, t);
-  return getOne(o, req, res, resource, ns, at.name);
+  return getOne(o, fields, req, res, resource, ns, at.name);
 }
 
 /** `pods`, `pods/x`, `namespaces/ns/pods`, `namespaces/ns/pods/x`, `.../x/status`. */
@@ -247,6 +252,7 @@ function locate(
 
 function getOne(
   o: KubernetesApiOptions,
+  fields: FieldManagers,
   req: Request,
   res: Response,
   r: ApiResource,
@@ -255,8 +261,15 @@ function getOne(
 ): void {
   const found = getObject(o.store, r, namespace, name, o.events);
   if (!found) return send(res, notFound(r.name, name, r.kind, r.group));
-  if (!wantsTable(req.headers.accept)) return void res.json(found.item);
-  res.json(tableOf(o, r, [found.printed], [found.item]));
+  if (wantsTable(req.headers.accept))
+    return void res.json(tableOf(o, r, [found.printed], [found.item]));
+  // Stored objects carry their field managers; Endpoints and Events are derived here.
+  const derived = r.kind === 'Endpoints' || r.kind === 'Event';
+  res.json(
+    derived
+      ? found.item
+      : withManagedFields({ fields }, found.printed, groupVersion(r.group, r.version)),
+  );
 }
 
 function list(

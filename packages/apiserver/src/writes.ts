@@ -5,6 +5,8 @@ import type { Request, Response } from 'express';
 import type { KubeObject, ManifestError } from '@l4lab/protocol';
 import { deletionForbidden, type ObjectStore } from '@l4lab/cluster';
 import { parseManifests } from '@l4lab/manifests';
+import type { FieldManagers } from './fieldManagers.ts';
+import { conflictCauses, conflictMessage, type ApplyPlan } from './fieldManagers.ts';
 import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from './patch.ts';
 import { groupVersion, type ApiResource } from './resources.ts';
 import { failure, notFound, type Status, type StatusReason } from './status.ts';
@@ -30,6 +32,8 @@ export interface Writer {
 export interface WriteContext {
   store: ObjectStore;
   writer: Writer;
+  /** Who manages which fields (server-side apply; metadata.managedFields). */
+  fields: FieldManagers;
 }
 
 type Target = { r: ApiResource; namespace: string | undefined; name: string };
@@ -104,17 +108,38 @@ function causeReason(message: string): string {
   return types.find(([t]) => message.startsWith(t))?.[1] ?? 'FieldValueInvalid';
 }
 
+/** An Update (create, replace, patch): admitted, then its manager takes the fields it changed. */
 async function admit(
   c: WriteContext,
+  req: Request,
   res: Response,
   t: Target,
   object: Record<string, unknown>,
   code: 200 | 201,
 ): Promise<void> {
+  const gv = groupVersion(t.r.group, t.r.version);
+  const before = c.fields.beforeUpdate(stored(c, t), gv);
   const a = await c.writer.apply(object);
   if (!a.ok) return send(res, refusal(t, a));
+  c.fields.recordUpdate(before, a.object, updateManager(req), gv);
   for (const w of a.warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
-  res.status(code).json(a.object);
+  res.status(code).json(withManagedFields(c, a.object, gv));
+}
+
+/** The object as the API returns it, with metadata.managedFields. */
+export function withManagedFields(c: Pick<WriteContext, 'fields'>, o: KubeObject, gv: string) {
+  return {
+    ...o,
+    metadata: { ...o.metadata, managedFields: c.fields.entriesOf(o, gv) },
+  };
+}
+
+/** An Update's manager: `?fieldManager=`, else the client's user agent up to its first `/`. */
+function updateManager(req: Request): string {
+  const named = req.query.fieldManager;
+  if (typeof named === 'string' && named) return named;
+  const agent = req.headers['user-agent'] ?? '';
+  return agent.split('/')[0]!.slice(0, 128) || 'unknown';
 }
 
 /** The body's kind and namespace agree with the URL (the API server's checks before admission). */
@@ -200,7 +225,7 @@ export async function create(
       ),
     );
   }
-  await admit(c, res, t, body, 201);
+  await admit(c, req, res, t, body, 201);
 }
 
 export async function replace(
@@ -215,7 +240,7 @@ export async function replace(
   if (!current) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   const rv = (body.metadata as { resourceVersion?: unknown }).resourceVersion;
   if (rv !== undefined && rv !== current.metadata.resourceVersion) return send(res, conflict(t));
-  await admit(c, res, t, userView(body), 200);
+  await admit(c, req, res, t, userView(body), 200);
 }
 
 function conflict(t: Target): Status {
@@ -256,13 +281,9 @@ export async function patch(
   const current = stored(c, t);
   let next: Json;
   try {
-    if (type === 'application/apply-patch+yaml') {
-      // Server-side apply, first step: the applied configuration is the object's user-owned state
-      // (no field managers or conflicts yet); it creates the object when there is none.
-      const doc = parseManifests(String(req.body ?? '')).documents[0]?.value;
-      const body = checkBody(t, doc);
-      if (isStatus(body)) return send(res, body);
-      return await admit(c, res, t, body, current ? 200 : 201);
+    if (type === 'application/apply-patch+yaml') return await serverSideApply(c, req, res, t);
+    if (type === 'application/json-patch+json' && current && touchesManagedFields(req.body)) {
+      return managedFieldsPatch(c, res, t, current, req.body as Json[]);
     }
     if (!current) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
     const base = userView(current as unknown as Record<string, unknown>) as Json;
@@ -288,7 +309,133 @@ export async function patch(
       res,
       failure(400, 'BadRequest', 'the name of the object cannot be changed by a patch'),
     );
-  await admit(c, res, t, checked, 200);
+  await admit(c, req, res, t, checked, 200);
+}
+
+/**
+ * Server-side apply: the applied configuration's fields become its manager's; fields it set
+ * before and dropped now are removed; another manager's field set to a different value is a 409
+ * Conflict unless `force=true`. It creates the object when there is none.
+ */
+async function serverSideApply(
+  c: WriteContext,
+  req: Request,
+  res: Response,
+  t: Target,
+): Promise<void> {
+  const manager = req.query.fieldManager;
+  if (typeof manager !== 'string' || manager === '') {
+    return send(
+      res,
+      failure(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        {
+          group: 'meta.k8s.io',
+          kind: 'PatchOptions',
+          causes: [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: is required for apply patch',
+              field: 'fieldManager',
+            },
+          ],
+        },
+      ),
+    );
+  }
+  const doc = parseManifests(String(req.body ?? '')).documents[0]?.value;
+  const body = checkBody(t, doc);
+  if (isStatus(body)) return send(res, body);
+  const gv = groupVersion(t.r.group, t.r.version);
+  const current = stored(c, t);
+  const applied = userFieldsOf(body);
+  const plan: ApplyPlan = c.fields.planApply(current, applied, manager, gv);
+  const forced = isTrue(req.query.force);
+  if (plan.conflicts.length > 0 && !forced) {
+    return send(
+      res,
+      failure(409, 'Conflict', conflictMessage(plan.conflicts), {
+        causes: conflictCauses(plan.conflicts),
+      }),
+    );
+  }
+  const meta = body.metadata as Record<string, unknown>;
+  const object = {
+    apiVersion: body.apiVersion,
+    kind: body.kind,
+    ...plan.object,
+    metadata: {
+      ...(plan.object.metadata as object | undefined),
+      name: meta.name,
+      ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
+    },
+  };
+  const a = await c.writer.apply(object);
+  if (!a.ok) return send(res, refusal(t, a));
+  c.fields.recordApply(a.object, plan, manager, gv, forced);
+  for (const w of a.warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
+  res.status(current ? 200 : 201).json(withManagedFields(c, a.object, gv));
+}
+
+/** The user-managed fields of an applied configuration (labels, annotations, spec, ...). */
+function userFieldsOf(body: Record<string, unknown>) {
+  const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = body;
+  const meta = (metadata ?? {}) as Record<string, Json>;
+  const kept: Record<string, Json> = {};
+  if (meta.labels !== undefined) kept.labels = meta.labels;
+  if (meta.annotations !== undefined) kept.annotations = meta.annotations;
+  return {
+    ...(Object.keys(kept).length ? { metadata: kept } : {}),
+    ...(rest as Record<string, Json>),
+  };
+}
+
+const isTrue = (v: unknown) => v === 'true' || v === '1';
+
+/** A JSON patch of metadata.managedFields (kubectl's move of client-side apply's fields). */
+function touchesManagedFields(ops: unknown): boolean {
+  return (
+    Array.isArray(ops) &&
+    ops.length > 0 &&
+    ops.every(
+      (op) =>
+        typeof (op as { path?: unknown })?.path === 'string' &&
+        /^\/metadata\/(managedFields|resourceVersion)(\/|$)/.test((op as { path: string }).path),
+    )
+  );
+}
+
+/**
+ * Applies a JSON patch to the object's managedFields only: a `resourceVersion` replace or test is
+ * a precondition (409 Conflict when the object has changed since), the rest rewrites the entries.
+ */
+function managedFieldsPatch(
+  c: WriteContext,
+  res: Response,
+  t: Target,
+  current: KubeObject,
+  ops: Json[],
+): void {
+  const gv = groupVersion(t.r.group, t.r.version);
+  const entries = c.fields.entriesOf(current, gv) as unknown as Json;
+  const doc: Json = {
+    metadata: { managedFields: entries, resourceVersion: current.metadata.resourceVersion ?? '' },
+  };
+  let next: Json;
+  try {
+    next = jsonPatch(doc, ops);
+  } catch (err) {
+    if (err instanceof PatchError) {
+      return send(res, failure(err.code, err.code === 422 ? 'Invalid' : 'BadRequest', err.message));
+    }
+    throw err;
+  }
+  const meta = (next as { metadata: { managedFields?: Json; resourceVersion?: Json } }).metadata;
+  if (meta.resourceVersion !== current.metadata.resourceVersion) return send(res, conflict(t));
+  c.fields.replaceEntries(current, meta.managedFields, gv);
+  res.json(withManagedFields(c, current, gv));
 }
 
 export function remove(c: WriteContext, req: Request, res: Response, t: Target): void {
@@ -389,10 +536,13 @@ export async function scale(
   if (typeof replicas !== 'number')
     return send(res, failure(400, 'BadRequest', 'spec.replicas of the Scale must be a number'));
   const next = userView(current as unknown as Record<string, unknown>);
+  const gv = groupVersion(t.r.group, t.r.version);
+  const before = c.fields.beforeUpdate(current, gv);
   const a = await c.writer.apply({
     ...next,
     spec: { ...(next.spec as object), replicas },
   });
   if (!a.ok) return send(res, refusal(t, a));
+  c.fields.recordUpdate(before, a.object, updateManager(req), gv, 'scale');
   res.json(scaleOf(a.object));
 }
