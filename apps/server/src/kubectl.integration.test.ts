@@ -158,7 +158,7 @@ describe('the real kubectl against the lab', () => {
     );
     expect(svc.stdout).toMatch(/^ {2}spec\t<Object>$/m);
     const ports = await kubectl(ctx, 'explain', 'service.spec.ports.targetPort');
-    expect(ports.stdout).toMatch(/^FIELD: targetPort </m);
+    expect(ports.stdout).toMatch(/^FIELD: targetPort <IntOrString>$/m);
     expect(ports.stdout).toMatch(/Number or name of the port to access on the pods/);
   });
 

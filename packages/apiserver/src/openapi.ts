@@ -110,7 +110,8 @@ function kindSchemas(group: string, version: string): Record<string, object> {
     [INT_OR_STRING]: {
       description:
         'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
-      type: 'string',
+      // No `type`: OpenAPI v3 says oneOf, so `kubectl explain` prints the name, `<IntOrString>`.
+      oneOf: [{ type: 'integer' }, { type: 'string' }],
       format: 'int-or-string',
     },
   };
