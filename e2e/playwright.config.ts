@@ -2,15 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { testRanges } from './fixtures/testRanges.ts';
 
 // The dashboard is started the way a user starts it (the built web app served by the server),
 // on its own port and workspace so a developer's running lab is left alone.
 const PORT = Number(process.env.L4LAB_E2E_PORT ?? 7171);
 const workspace = mkdtempSync(join(tmpdir(), 'l4lab-e2e-'));
 const root = resolve(import.meta.dirname, '..');
-// Test ranges (pods 127.150-199.0.0/16, services 127.100-149.0.0/16), away from a running lab's.
-const r = Math.floor(Math.random() * 50);
-const ranges = `--pod-cidr 127.${150 + r}.0.0/16 --service-cidr 127.${100 + r}.0.0/16 --node-ip 127.19.${r}.2 --lb-pool 127.201.${r}.0/24`;
+// Test ranges (pods 127.150-199.0.0/16, services 127.100-149.0.0/16), clear of any running lab's.
+const ranges = testRanges().flags.join(' ');
 
 export default defineConfig({
   testDir: '.',

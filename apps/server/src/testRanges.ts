@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LabConfig } from './config.ts';
 
 /**
@@ -100,4 +101,10 @@ export function testLabConfig(workspace: string, over: Partial<LabConfig> = {}):
     logLevel: 'silent',
     ...over,
   };
+}
+
+// `node --import tsx apps/server/src/testRanges.ts`: one pick as JSON, for the e2e configuration
+// and scripts (the e2e project compiles on its own and cannot import this file).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.stdout.write(`${JSON.stringify(testRanges())}\n`);
 }
