@@ -14,6 +14,9 @@ export default defineConfig({
           ],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'node',
+          // A guard against hangs, not a speed check: property tests of a few hundred runs take
+          // ~2 s alone and over 5 s (the default) on a busy 2-core machine (a CI run failed so).
+          testTimeout: 30_000,
         },
       },
       {
