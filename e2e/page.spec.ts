@@ -39,6 +39,9 @@ test('the page makes no request outside its own origin', async ({ page, baseURL 
   });
   const lab = new LabPage(page);
   await lab.open();
+  // Its own Service to click, whatever ran before (this spec may run alone).
+  await page.getByRole('tab', { name: '01-clusterip.yaml' }).click();
+  await lab.applyAndExpect(/service\/my-nginx (created|unchanged|configured)/);
   await lab.typeAtEnd('\n');
   await lab.dockTab('Terminal');
   await lab.dockTab('Connections');

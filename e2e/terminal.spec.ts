@@ -62,6 +62,82 @@ test('the Terminal opens on the kubectl console: the tutorial\'s "kubectl get po
   await expect(lab.terminal.locator('.xterm-rows')).not.toContainText('Usage: wget');
 });
 
+test("the tutorial's kubectl apply -f pod_nodeport.yaml: a tab of that name, applied through the Kubernetes API", async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.dockTab('Terminal');
+  await lab.runInTerminal(
+    'kubectl apply -f pod_nodeport.yaml',
+    'deployment.apps/my-nginx-nodeport created',
+  );
+  await expect(page.getByRole('tab', { name: 'pod_nodeport.yaml' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  // Two ready pods (asked of the Kubernetes API itself), then the console's Table of them.
+  await expect
+    .poll(async () => {
+      const res = await page.request.get(
+        '/api/v1/namespaces/default/pods?labelSelector=run%3Dmy-nginx-nodeport',
+      );
+      const { items } = (await res.json()) as {
+        items: { status?: { containerStatuses?: { ready: boolean }[] } }[];
+      };
+      return items.filter((p) => p.status?.containerStatuses?.[0]?.ready).length;
+    })
+    .toBe(2);
+  const row = String.raw`my-nginx-nodeport-\w+-\w+\s+1/1\s+Running\s+0\s+\S+\s+127\.\d+\.\d+\.\d+\s+node-\d`;
+  await lab.runInTerminal(
+    'kubectl get pods -l run=my-nginx-nodeport -o wide',
+    new RegExp(
+      String.raw`NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s*${row}.*${row}`,
+    ),
+  );
+
+  // Applied again as it is: the API keeps its resourceVersion, and the console says so.
+  await lab.runInTerminal(
+    'kubectl apply -f pod_nodeport.yaml',
+    'deployment.apps/my-nginx-nodeport unchanged',
+  );
+
+  // The Service's file from the picker, made invalid in the editor: the API's words, verbatim.
+  await page.locator('#scenario').selectOption('tutorial:service_nodeport.yaml');
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByRole('tab', { name: 'service_nodeport.yaml' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.locator('.monaco-editor').getByText('nodePort: 30380').click();
+  await page.keyboard.press('End');
+  await page.keyboard.type('0');
+  await lab.runInTerminal(
+    'kubectl apply -f service_nodeport.yaml',
+    'The Service "my-nginx-nodeport" is invalid: spec.ports[0].nodePort: Invalid value: 303800',
+  );
+  await lab.runInTerminal(
+    'kubectl get svc my-nginx-nodeport',
+    'Error from server (NotFound): services "my-nginx-nodeport" not found',
+  );
+  // Fixed: created, and again unchanged (its ClusterIP, allocated by the lab, stays).
+  await page.locator('.monaco-editor').getByText('nodePort: 303800').click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await lab.runInTerminal(
+    'kubectl apply -f service_nodeport.yaml',
+    'service/my-nginx-nodeport created',
+  );
+  await lab.runInTerminal(
+    'kubectl apply -f service_nodeport.yaml',
+    'service/my-nginx-nodeport unchanged',
+  );
+  await lab.runInTerminal(
+    'kubectl delete -f service_nodeport.yaml -f pod_nodeport.yaml',
+    'deployment.apps "my-nginx-nodeport" deleted',
+  );
+});
+
 test("a pod's shell reads quotes, pipes and && as busybox sh does, and has no kubectl", async ({
   page,
 }) => {

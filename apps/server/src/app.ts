@@ -26,6 +26,7 @@ import { podRoutes } from './routes/podRoutes.ts';
 import { scenarioRoutes } from './routes/scenarioRoutes.ts';
 import { serviceRoutes } from './routes/serviceRoutes.ts';
 import { trafficRoutes } from './routes/trafficRoutes.ts';
+import { tutorialRoutes } from './routes/tutorialRoutes.ts';
 
 export interface AppDeps {
   info: ServerInfo;
@@ -81,6 +82,7 @@ export function createApp(d: AppDeps): Express {
   api.use(trafficRoutes(d.traffic, d.hub, d.stats));
   api.use(execRoutes(d.cluster, d.executor));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
+  api.use(tutorialRoutes(d.scenariosDir));
   api.use(editorTabsRoutes(d.editorTabs));
   api.use(serviceRoutes(d.cluster));
   api.use(frontendRoutes(d.cluster, d.proxier, d.mapper));

@@ -149,3 +149,16 @@ export interface ScenarioList {
   default: string;
   items: Scenario[];
 }
+
+/**
+ * A file of the tutorial the seeds come from (`pod_test.yaml`, `service_test.yaml`, ...), one
+ * document of a seed under the name the tutorial gives it (`GET /api/tutorial`).
+ */
+export interface TutorialFile {
+  name: string;
+  text: string;
+}
+
+export interface TutorialFileList {
+  items: TutorialFile[];
+}

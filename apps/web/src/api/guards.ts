@@ -4,6 +4,7 @@ import {
   type ManifestError,
   type Scenario,
   type ScenarioList,
+  type TutorialFile,
 } from '@l4lab/protocol';
 
 // Runtime checks of the REST answers (the WebSocket frames go through protocol's parseServerMessage).
@@ -86,6 +87,15 @@ export function scenarioListOf(body: unknown): ScenarioList | undefined {
     return undefined;
   }
   return { default: body.default, items: body.items.filter(isScenario) };
+}
+
+/** `GET /api/tutorial`'s files; undefined for another shape. */
+export function tutorialFilesOf(body: unknown): TutorialFile[] | undefined {
+  if (!isRecord(body) || !Array.isArray(body.items)) return undefined;
+  return body.items.filter(
+    (f): f is TutorialFile =>
+      isRecord(f) && typeof f.name === 'string' && typeof f.text === 'string',
+  );
 }
 
 /** The message of an `ErrorResponse` (`{ error: { code, message } }`), if the body is one. */

@@ -5,6 +5,7 @@ import type {
   ResourceName,
   ScenarioList,
   TrafficRequestInput,
+  TutorialFile,
 } from '@l4lab/protocol';
 import {
   applyResultsOf,
@@ -12,6 +13,7 @@ import {
   idOf,
   manifestErrorsOf,
   scenarioListOf,
+  tutorialFilesOf,
   warningsOf,
 } from './guards.ts';
 
@@ -34,6 +36,12 @@ function failure(res: Response, body: unknown): string {
 export async function fetchScenarios(): Promise<ScenarioList | undefined> {
   const res = await fetch('/api/scenarios');
   return res.ok ? scenarioListOf(await bodyOf(res)) : undefined;
+}
+
+/** The tutorial's files (`pod_test.yaml`, ...), split from the seeds as the server writes them. */
+export async function fetchTutorialFiles(): Promise<TutorialFile[] | undefined> {
+  const res = await fetch('/api/tutorial');
+  return res.ok ? tutorialFilesOf(await bodyOf(res)) : undefined;
 }
 
 export type ApplyOutcome =

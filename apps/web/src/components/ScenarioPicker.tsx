@@ -4,7 +4,10 @@ import { useAppStore } from '../hooks/useAppStore.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 
-const selectScenarios = (s: AppState) => ({ scenarios: s.scenarios });
+const selectScenarios = (s: AppState) => ({
+  scenarios: s.scenarios,
+  tutorialFiles: s.tutorialFiles,
+});
 
 /** The server's titles for the seeds; for the others, the file's first comment line. */
 export function scenarioTitle(s: Scenario): string {
@@ -13,39 +16,57 @@ export function scenarioTitle(s: Scenario): string {
   return first ? `${s.id.slice(0, 2)} · ${first.replace(/\.$/, '')}` : s.id;
 }
 
-/** Opens a scenario in its own tab (or goes back to that tab), or resets the tab to it. */
+/** A tutorial file's option value (scenario options are their ids). */
+const TUTORIAL = 'tutorial:';
+
+/**
+ * Opens a scenario, or one of the tutorial's files (`pod_test.yaml`, what `kubectl apply -f` names
+ * in the console), in its own tab (or goes back to that tab), or resets the tab to it.
+ */
 export function ScenarioPicker() {
-  const { scenarios } = useAppStore(selectScenarios);
+  const { scenarios, tutorialFiles = [] } = useAppStore(selectScenarios);
   const [chosen, setChosen] = useState('');
   if (!scenarios || scenarios.items.length === 0) return null;
   const id = chosen || scenarios.default;
   const scenario = scenarios.items.find((s) => s.id === id);
+  const file = id.startsWith(TUTORIAL)
+    ? tutorialFiles.find((f) => f.name === id.slice(TUTORIAL.length))
+    : scenario && { name: `${scenario.id}.yaml`, text: scenario.yaml };
   const open = () => {
-    if (!scenario) return;
+    if (!file) return;
     const { tabs, switchTab, openTab } = appStore.getState();
-    const tab = tabs.find((t) => t.title === `${scenario.id}.yaml`);
+    const tab = tabs.find((t) => t.title === file.name);
     if (tab) switchTab(tab.id);
-    else openTab(`${scenario.id}.yaml`, scenario.yaml);
+    else openTab(file.name, file.text);
   };
   return (
     <div className="toolbar scenario-picker">
       <label htmlFor="scenario">Scenario</label>
       <select id="scenario" value={id} onChange={(e) => setChosen(e.target.value)}>
-        {scenarios.items.map((s) => (
-          <option key={s.id} value={s.id}>
-            {scenarioTitle(s)}
-          </option>
-        ))}
+        <optgroup label="Scenarios">
+          {scenarios.items.map((s) => (
+            <option key={s.id} value={s.id}>
+              {scenarioTitle(s)}
+            </option>
+          ))}
+        </optgroup>
+        {tutorialFiles.length > 0 && (
+          <optgroup label="Tutorial files (kubectl apply -f)">
+            {tutorialFiles.map((f) => (
+              <option key={f.name} value={`${TUTORIAL}${f.name}`}>
+                {f.name}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
-      <button type="button" onClick={open} title="Open this scenario in its own tab">
+      <button type="button" onClick={open} title="Open this file in its own tab">
         Open
       </button>
       <button
         type="button"
-        title="Replace the current tab's text with this scenario"
-        onClick={() =>
-          scenario && appStore.getState().loadText(scenario.yaml, `${scenario.id}.yaml`)
-        }
+        title="Replace the current tab's text with this file"
+        onClick={() => file && appStore.getState().loadText(file.text, file.name)}
       >
         Reset tab
       </button>

@@ -1,10 +1,13 @@
 import { useEffect } from 'react';
-import { fetchScenarios } from '../api/http.ts';
+import { fetchScenarios, fetchTutorialFiles } from '../api/http.ts';
 import { loadServerTabs } from '../persist/serverTabs.ts';
 import { readTabs } from '../persist/storage.ts';
 import { appStore } from '../store/appStore.ts';
 
-/** Loads the scenario list; an empty editor (first visit, nothing saved) gets the default scenario. */
+/**
+ * Loads the scenario list and the tutorial's files; an empty editor (first visit, nothing saved)
+ * gets the default scenario.
+ */
 export function useScenarios(): void {
   useEffect(() => {
     let cancelled = false;
@@ -13,6 +16,10 @@ export function useScenarios(): void {
         async (list) => {
           if (cancelled || !list) return;
           appStore.getState().setScenarios(list);
+          void fetchTutorialFiles().then(
+            (files) => !cancelled && files && appStore.getState().setTutorialFiles(files),
+            () => undefined, // the console fetches them again when `kubectl apply -f` needs one
+          );
           const first = list.items.find((s) => s.id === list.default) ?? list.items[0];
           // A first visit gets the default scenario, unless the workspace kept tabs (adopted).
           const firstVisit = readTabs() === undefined && !(await loadServerTabs());

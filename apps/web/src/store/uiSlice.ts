@@ -1,4 +1,4 @@
-import type { ManifestError, ScenarioList } from '@l4lab/protocol';
+import type { ManifestError, ScenarioList, TutorialFile } from '@l4lab/protocol';
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from './createAppStore.ts';
 
@@ -32,6 +32,8 @@ export interface UiSlice {
   /** A request to move the editor's cursor; `seq` makes repeated clicks on one problem count. */
   reveal: { seq: number; line: number; column: number };
   scenarios: ScenarioList | undefined;
+  /** The tutorial's files (`pod_test.yaml`, ...): `kubectl apply -f` opens them as tabs. */
+  tutorialFiles: readonly TutorialFile[] | undefined;
   /** Show kube-system (kube-dns, coredns) in the graph and the traffic targets. */
   showSystem: boolean;
   /** The Service (`ns/name`) the graph shows alone, with its frontends and pods; undefined: auto. */
@@ -55,6 +57,7 @@ export interface UiSlice {
   setApply(apply: ApplyStatus): void;
   revealPosition(line: number, column: number): void;
   setScenarios(scenarios: ScenarioList): void;
+  setTutorialFiles(files: readonly TutorialFile[]): void;
   setShowSystem(show: boolean): void;
   setGraphFocus(service: string | undefined): void;
   setFocusShown(service: string | undefined): void;
@@ -76,6 +79,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   apply: { state: 'idle' },
   reveal: { seq: 0, line: 1, column: 1 },
   scenarios: undefined,
+  tutorialFiles: undefined,
   showSystem: false,
   graphFocus: undefined,
   focusShown: undefined,
@@ -95,6 +99,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   revealPosition: (line, column) =>
     set((s) => ({ reveal: { seq: s.reveal.seq + 1, line, column } })),
   setScenarios: (scenarios) => set({ scenarios }),
+  setTutorialFiles: (tutorialFiles) => set({ tutorialFiles }),
   setShowSystem: (showSystem) => set({ showSystem }),
   setGraphFocus: (graphFocus) => set({ graphFocus }),
   setFocusShown: (focusShown) => set({ focusShown }),

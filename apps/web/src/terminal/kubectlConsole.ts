@@ -1,39 +1,77 @@
-import { checkManifests } from '@l4lab/manifests';
-import {
-  CLUSTER_SCOPED,
-  RESOURCES,
-  qualifiedSingular,
-  resourceTypeOf,
-  resourceTypeOfKind,
-  type ExecResponse,
-  type ResourceType,
-} from '@l4lab/protocol';
-import { deleteAny, getObject, kubectl } from '../api/actions.ts';
-import { applyManifests } from '../api/http.ts';
-import { resourceName } from '../format/kube.ts';
-import { appStore } from '../store/appStore.ts';
+import type { ExecResponse } from '@l4lab/protocol';
+import { kubectl } from '../api/actions.ts';
 import { explain } from './explain.ts';
+import { kubectlFiles } from './kubectlApply.ts';
 import { kubectlExec } from './kubectlExec.ts';
+import { kubectlGet } from './kubectlGet.ts';
+import { kubectlCreateNamespace, kubectlDelete, kubectlScale } from './kubectlWrites.ts';
 import { ShellSyntaxError, namespaceFlag, parseCommandList } from './shellWords.ts';
 import { TEXT_TOOLS } from './textTools.ts';
 import type { RunCommand } from './createTerminal.ts';
 
-// `kubectl` in the terminal, backed by l4lab's own API only (no binary of the host is ever run).
-// The console stands for the user's machine: kubectl runs here, wget and nslookup run in pods.
+// `kubectl` in the terminal (no binary of the host is ever run): a client of the lab's Kubernetes
+// API, the one the real kubectl drives, so both print the same (get's Tables, apply's created /
+// configured / unchanged, the API's errors). describe prints on the server (the shared describe
+// printer behind /api/kubectl), as the real kubectl describes on its side. The console stands for
+// the user's machine: kubectl runs here, wget and nslookup run in pods; its files are the editor's
+// tabs and the tutorial's files.
 
 /** The console's prompt: the user types `kubectl get pods` (or `get pods`) after it. */
 export const CONSOLE_PROMPT = '$ ';
 
-const HELP = `l4lab's kubectl console (served by this lab's API, not a kubectl binary):
-  kubectl get <resource> [name] [-o wide] [-n ns | -A]      kubectl describe <resource> <name> [-n ns]
-  kubectl apply -f <tab>         (an editor tab, e.g. -f 01-clusterip.yaml; -f . = the active tab)
-  kubectl delete <resource> <name> [-n ns]   |   kubectl delete -f <tab>
+const HELP = `l4lab's kubectl console: a client of this lab's Kubernetes API (the one the real kubectl uses).
+  kubectl get <type> [name...] [-o wide|yaml|json|name] [-l selector] [--show-labels] [-n ns | -A]
+  kubectl describe <type> <name> [-n ns]
+  kubectl apply -f <file>      files: the editor's tabs (-f . is the active tab) and the
+                               tutorial's pod_test.yaml, service_test.yaml, pod_nodeport.yaml,
+                               service_nodeport.yaml, client.yaml, client_svc.yaml,
+                               server_nginx.yaml, nginx_svc.yaml (opened as tabs when applied)
+  kubectl create -f <file>  |  kubectl create ns <name>
+  kubectl delete <type> <name> [-n ns]  |  kubectl delete <type> -l <selector>  |  kubectl delete -f <file>
   kubectl scale deployment/<name> --replicas=N [-n ns]
-  kubectl explain <resource>[.field...]      (e.g. svc.spec.sessionAffinity)
+  kubectl explain <type>[.field...]          (e.g. svc.spec.sessionAffinity)
   kubectl exec <pod> [-n ns] -- <command>    (l4lab's built-in tools: wget, curl, nslookup, nc)
   kubectl exec -it <pod> -- sh               (that pod's shell in this terminal; exit comes back)
+Types: pods (po), services (svc), deployments (deploy), replicasets (rs), endpoints (ep),
+endpointslices, namespaces (ns), nodes (no), events (ev).
 Output can be piped into grep, head, tail and wc; commands joined with ;, && and ||.
+Everything else (logs, edit, label, rollout, get -w, apply --server-side, ...): the real kubectl
+with the lab's kubeconfig (export KUBECONFIG=<workspace>/kubeconfig, as npm start prints).
 `;
+
+/** kubectl's commands the console does not run: the real kubectl does, against the same API. */
+const REAL_KUBECTL_ONLY = new Set([
+  'logs',
+  'edit',
+  'label',
+  'annotate',
+  'patch',
+  'replace',
+  'rollout',
+  'set',
+  'expose',
+  'run',
+  'port-forward',
+  'proxy',
+  'attach',
+  'cp',
+  'top',
+  'auth',
+  'config',
+  'cluster-info',
+  'api-resources',
+  'api-versions',
+  'version',
+  'wait',
+  'diff',
+  'autoscale',
+  'cordon',
+  'uncordon',
+  'drain',
+  'taint',
+  'debug',
+  'events',
+]);
 
 /** Tools that live in the pods' images, not on the machine kubectl runs from. */
 const POD_TOOLS = new Set([
@@ -50,18 +88,6 @@ const POD_TOOLS = new Set([
   'hostname',
 ]);
 
-/** The type `kubectl delete` and `scale` mean, when l4lab's /api/objects serves it. */
-function servedType(name: string): ResourceType | undefined {
-  const t = resourceTypeOf(name);
-  return t && Object.hasOwn(RESOURCES, t.plural) ? t : undefined;
-}
-
-const clusterScoped: ReadonlySet<string> = CLUSTER_SCOPED;
-
-/** Where an object of this type lives: cluster-scoped kinds have no namespace. */
-const namespaceFor = (t: ResourceType, ns: string | undefined) =>
-  clusterScoped.has(t.kind) ? undefined : (ns ?? 'default');
-
 const out = (stdout: string, stderr = '', exitCode = stderr ? 1 : 0): ExecResponse => ({
   stdout,
   stderr,
@@ -69,96 +95,32 @@ const out = (stdout: string, stderr = '', exitCode = stderr ? 1 : 0): ExecRespon
   trace: [],
 });
 
-function tabText(name: string | undefined): string | undefined {
-  const { tabs, buffer } = appStore.getState();
-  if (name === undefined || name === '.' || name === '-') return buffer;
-  return tabs.find((t) => t.title === name || t.title === `${name}.yaml`)?.text;
-}
-
-async function apply(file: string | undefined): Promise<ExecResponse> {
-  const text = tabText(file);
-  if (text === undefined)
-    return out(
+/** `kubectl create`: a namespace by name, or the objects of files. */
+function create(args: string[], namespace: string | undefined, signal: AbortSignal) {
+  const [what, ...rest] = args;
+  if (what === 'ns' || what === 'namespace') return kubectlCreateNamespace(rest, signal);
+  if (what?.startsWith('-')) return kubectlFiles('create', args, namespace, signal);
+  return Promise.resolve(
+    out(
       '',
-      `error: the path "${file}" does not exist (open editor tabs: ${appStore
-        .getState()
-        .tabs.map((t) => t.title)
-        .join(', ')})\n`,
-    );
-  const r = await applyManifests(text);
-  if (r.ok)
-    return out(r.results.map((x) => `${resourceName(x.kind)}/${x.name} ${x.action}\n`).join(''));
-  return out(
-    '',
-    `${r.errors.map((e) => `error: line ${e.line}: ${e.message}`).join('\n') || r.message}\n`,
+      `error: the console creates namespaces (kubectl create ns <name>) and the objects of files (-f); run "kubectl create ${what ?? ''}" with the real kubectl and the lab's kubeconfig\n`,
+    ),
   );
 }
 
-async function remove(words: string[], ns: string | undefined): Promise<ExecResponse> {
-  if (words[0] === '-f') {
-    const text = tabText(words[1]);
-    if (text === undefined) return out('', `error: the path "${words[1]}" does not exist\n`);
-    const checked = checkManifests(text);
-    let stdout = '';
-    let stderr = '';
-    for (const { object: o } of [...checked.objects].reverse()) {
-      const t = resourceTypeOfKind(o.kind);
-      if (!t || !servedType(t.plural)) continue;
-      const r = await deleteAny(t.plural, namespaceFor(t, o.metadata.namespace), o.metadata.name);
-      if (r.ok) stdout += `${qualifiedSingular(t)} "${o.metadata.name}" deleted\n`;
-      else stderr += `Error from server (NotFound): ${r.message}\n`;
-    }
-    return out(stdout, stderr);
-  }
-  const [res = '', name] = words[0]?.includes('/') ? words[0].split('/') : words;
-  const t = servedType(res);
-  if (!t || !name) return out('', 'error: usage: kubectl delete <resource> <name> [-n ns]\n');
-  const r = await deleteAny(t.plural, namespaceFor(t, ns), name);
-  return r.ok
-    ? out(`${qualifiedSingular(t)} "${name}" deleted\n`)
-    : out('', `Error from server (NotFound): ${r.message}\n`);
+async function describe(args: string[], nsArgs: string, signal: AbortSignal) {
+  const r = await kubectl(`describe ${args.join(' ')}${nsArgs}`, signal);
+  return r.ok ? { ...r.value, trace: [] } : out('', `error: ${r.message}\n`);
 }
 
-async function scale(words: string[], ns: string | undefined): Promise<ExecResponse> {
-  const target: string[] = [];
-  let replicas = Number.NaN;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (w.startsWith('--replicas=')) replicas = Number(w.slice(11));
-    else if (w === '--replicas') replicas = Number(words[++i]);
-    else target.push(w);
+function unknownVerb(verb: string): ExecResponse {
+  if (REAL_KUBECTL_ONLY.has(verb)) {
+    return out(
+      '',
+      `error: the console does not run "kubectl ${verb}": run it with the real kubectl and the lab's kubeconfig (type help)\n`,
+    );
   }
-  const [res = '', name] = target[0]?.includes('/') ? target[0].split('/') : target;
-  if (
-    resourceTypeOf(res)?.kind !== 'Deployment' ||
-    !name ||
-    !Number.isInteger(replicas) ||
-    replicas < 0
-  ) {
-    return out('', 'error: usage: kubectl scale deployment/<name> --replicas=N [-n ns]\n');
-  }
-  const got = await getObject('deployments', ns ?? 'default', name);
-  if (!got.ok)
-    return out('', `Error from server (NotFound): deployments.apps "${name}" not found\n`);
-  const d = got.value as {
-    metadata: { name: string; namespace?: string; labels?: object; annotations?: object };
-    spec: object;
-  };
-  const manifest = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: d.metadata.name,
-      namespace: d.metadata.namespace,
-      ...(d.metadata.labels ? { labels: d.metadata.labels } : {}),
-      ...(d.metadata.annotations ? { annotations: d.metadata.annotations } : {}),
-    },
-    spec: { ...d.spec, replicas },
-  };
-  const r = await applyManifests(JSON.stringify(manifest));
-  return r.ok
-    ? out(`deployment.apps/${name} scaled\n`)
-    : out('', `error: ${r.ok ? '' : r.message}\n`);
+  return out('', `error: unknown command "${verb}" for "kubectl"\nRun 'kubectl help' for usage.\n`);
 }
 
 /** One `kubectl ...`: its words without the leading `kubectl`. */
@@ -172,18 +134,22 @@ async function kubectlCommand(words: string[], signal: AbortSignal): Promise<Exe
     case undefined:
     case 'help':
     case '--help':
+    case '-h':
       return out(HELP);
     case 'get':
-    case 'describe': {
-      const r = await kubectl(`${verb} ${args.join(' ')}${nsArgs}`, signal);
-      return r.ok ? { ...r.value, trace: [] } : out('', `error: ${r.message}\n`);
-    }
+      return kubectlGet(args, { namespace: namespace ?? 'default', all, signal });
+    case 'describe':
+      return describe(args, nsArgs, signal);
     case 'apply':
-      return args[0] === '-f' ? apply(args[1]) : out('', 'error: must specify -f <tab>\n');
+      return kubectlFiles('apply', args, namespace, signal);
+    case 'create':
+      return create(args, namespace, signal);
     case 'delete':
-      return remove(args, namespace);
+      return args.some((a) => a === '-f' || a.startsWith('--filename') || /^-f./.test(a))
+        ? kubectlFiles('delete', args, namespace, signal)
+        : kubectlDelete(args, namespace, signal);
     case 'scale':
-      return scale(args, namespace);
+      return kubectlScale(args, namespace, signal);
     case 'explain':
       return args[0]
         ? { ...explain(args[0]), trace: [] }
@@ -191,10 +157,7 @@ async function kubectlCommand(words: string[], signal: AbortSignal): Promise<Exe
     case 'exec':
       return kubectlExec(dash < 0 ? args : [...args, ...words.slice(dash)], namespace, signal);
     default:
-      return out(
-        '',
-        `error: unknown command "${verb}" for "kubectl" (this console knows get, describe, apply, delete, scale, explain, exec; type help)\n`,
-      );
+      return unknownVerb(verb);
   }
 }
 
