@@ -66,6 +66,14 @@ test("the tutorial's kubectl apply -f pod_nodeport.yaml: a tab of that name, app
   page,
 }) => {
   const lab = new LabPage(page);
+  // Seed 02 (an earlier spec) made the same objects: start without them, whatever ran before.
+  for (const path of [
+    '/apis/apps/v1/namespaces/default/deployments/my-nginx-nodeport',
+    '/api/v1/namespaces/default/services/my-nginx-nodeport',
+  ]) {
+    const res = await page.request.delete(path);
+    expect([200, 202, 404]).toContain(res.status());
+  }
   await lab.open();
   await lab.dockTab('Terminal');
   await lab.runInTerminal(

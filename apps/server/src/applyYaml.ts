@@ -9,6 +9,15 @@ export type ApplyAnswer =
   | { status: 400 | 403 | 422 | 429 | 500; body: ApplyErrorResponse };
 
 /**
+ * 400 when the API server could not even read an object (YAML syntax, a value of the wrong type:
+ * `L4_E_DECODE`), else 422 (it read them and found them invalid).
+ */
+export function refusalStatus(errors: readonly ManifestError[]): 400 | 422 {
+  const unreadable = errors.some((e) => e.code === 'L4_E_YAML_SYNTAX' || e.code === 'L4_E_DECODE');
+  return unreadable ? 400 : 422;
+}
+
+/**
  * `kubectl apply -f` of a multi-document text: checked like the API server does (400 for a YAML
  * syntax error, 422 for invalid objects, with their lines), then applied all or nothing.
  * Parsing and validation run in the checker's worker; only the apply itself (planning against the
@@ -29,8 +38,7 @@ export async function applyYaml(
     throw err;
   }
   if (checked.errors.length > 0) {
-    const syntax = checked.errors.some((e) => e.code === 'L4_E_YAML_SYNTAX');
-    return { status: syntax ? 400 : 422, body: { errors: checked.errors } };
+    return { status: refusalStatus(checked.errors), body: { errors: checked.errors } };
   }
   if (checked.objects.length === 0) {
     const empty: ManifestError = {

@@ -64,8 +64,7 @@ function kubectlWithInput(
 const pods = async () =>
   (await t.api<{ items: Pod[] }>('GET', '/api/objects/pods?namespace=default')).body.items;
 const service = async () =>
-  (await t.api<{ items: Service[] }>('GET', '/api/objects/services?namespace=default')).body
-    .items[0]!;
+  (await t.api<Service>('GET', '/api/objects/services/default/my-nginx')).body;
 
 describe('the real kubectl against the lab', () => {
   it('sees a v1.32 server (so the dispatcher runs kubectl 1.32)', async (ctx) => {
@@ -160,6 +159,8 @@ describe('the real kubectl against the lab', () => {
     const ports = await kubectl(ctx, 'explain', 'service.spec.ports.targetPort');
     expect(ports.stdout).toMatch(/^FIELD: targetPort <IntOrString>$/m);
     expect(ports.stdout).toMatch(/Number or name of the port to access on the pods/);
+    const limits = await kubectl(ctx, 'explain', 'pod.spec.containers.resources.limits');
+    expect(limits.stdout).toMatch(/^FIELD: limits <map\[string\]Quantity>$/m);
   });
 
   it('kubectl get pods -A lists every namespace, CoreDNS in kube-system too', async (ctx) => {
@@ -208,6 +209,69 @@ describe('the real kubectl against the lab', () => {
       );
       expect((await kubectl(ctx, 'delete', '-f', file)).stdout).toBe(
         'deployment.apps "web" deleted\nservice "web" deleted\n',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('kubectl get svc lists the kubernetes Service, which comes back when deleted; the API refuses a wrong type (400) and IPv6 (422)', async (ctx) => {
+    const svc = await kubectl(ctx, 'get', 'svc');
+    const ip = t.config.serviceCIDR.replace(/\.0\/\d+$/, '.1').replaceAll('.', '\\.');
+    expect(svc.stdout).toMatch(
+      new RegExp(`^kubernetes\\s+ClusterIP\\s+${ip}\\s+<none>\\s+443/TCP\\s+`, 'm'),
+    );
+    expect(svc.stdout).toMatch(/^my-nginx\s+ClusterIP\s+/m);
+    // kubectl waits for the deleted object (by uid) to be gone: the new one must not hold it up.
+    const deleted = await kubectl(ctx, 'delete', 'svc', 'kubernetes', '--timeout=10s');
+    expect(deleted).toMatchObject({ code: 0, stdout: 'service "kubernetes" deleted\n' });
+    expect((await kubectl(ctx, 'get', 'svc', 'kubernetes', '-o', 'name')).stdout).toBe(
+      'service/kubernetes\n',
+    );
+    const families = await kubectl(
+      ctx,
+      'get',
+      'svc',
+      'my-nginx',
+      '-o',
+      'jsonpath={.spec.ipFamilyPolicy} {.spec.ipFamilies}',
+    );
+    expect(families.stdout).toBe('SingleStack ["IPv4"]');
+    // A type change drops what only the old type used (node ports, allocate flag, policy).
+    expect(
+      (await kubectl(ctx, 'create', 'service', 'loadbalancer', 'lbx', '--tcp=80:80')).code,
+    ).toBe(0);
+    const patched = await kubectl(
+      ctx,
+      'patch',
+      'svc',
+      'lbx',
+      '-p',
+      '{"spec":{"type":"ClusterIP"}}',
+    );
+    expect(patched).toMatchObject({ code: 0, stdout: 'service/lbx patched\n' });
+    expect((await kubectl(ctx, 'delete', 'svc', 'lbx')).code).toBe(0);
+
+    const dir = await mkdtemp(join(tmpdir(), 'l4lab-kubectl-refused-'));
+    try {
+      const typed = join(dir, 'typed.yaml');
+      await writeFile(
+        typed,
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: typed\nspec:\n  affinity:\n  - nodeAffinity: {}\n  containers:\n  - name: c\n    image: nginx\n',
+      );
+      const bad = await kubectl(ctx, 'apply', '-f', typed);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(
+        `Error from server (BadRequest): error when creating "${typed}": Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field PodSpec.spec.affinity of type v1.Affinity`,
+      );
+      const v6 = join(dir, 'v6.yaml');
+      await writeFile(
+        v6,
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: v6\nspec:\n  ipFamilies: [IPv6]\n  ports: [{port: 80}]\n',
+      );
+      const refused = await kubectl(ctx, 'apply', '-f', v6);
+      expect(refused.stderr).toContain(
+        'The Service "v6" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster',
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

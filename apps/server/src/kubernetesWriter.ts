@@ -4,6 +4,7 @@
 import type { ManifestError } from '@l4lab/protocol';
 import type { Writer } from '@l4lab/apiserver';
 import type { Cluster } from '@l4lab/cluster';
+import { refusalStatus } from './applyYaml.ts';
 import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
 
 export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
@@ -17,7 +18,9 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
           return { ok: false, status: err.status, errors: [err.error] };
         throw err;
       }
-      if (checked.errors.length > 0) return { ok: false, status: 422, errors: checked.errors };
+      if (checked.errors.length > 0) {
+        return { ok: false, status: refusalStatus(checked.errors), errors: checked.errors };
+      }
       const [one, ...more] = checked.objects;
       if (!one || more.length > 0) {
         return { ok: false, status: 422, errors: [apiError('exactly one object is expected')] };

@@ -53,14 +53,14 @@ describe('seed 01 (ClusterIP) through the HTTP API', () => {
       ).toBe(true);
     }
     expect(new Set(pods.map((p) => p.status?.podIP)).size).toBe(2);
-    const { body } = await api<{ items: Service[] }>('GET', '/api/objects/services');
+    const { body } = await api<Service>('GET', '/api/objects/services/default/my-nginx');
     const svcPrefix = t.config.serviceCIDR.split('.').slice(0, 2).join('.') + '.';
-    expect(body.items[0]?.spec.clusterIP?.startsWith(svcPrefix)).toBe(true);
+    expect(body.spec.clusterIP?.startsWith(svcPrefix)).toBe(true);
   });
 
   it('spreads 300 new connections uniformly over the 2 pods', async () => {
-    const { body } = await api<{ items: Service[] }>('GET', '/api/objects/services');
-    const ip = body.items[0]!.spec.clusterIP!;
+    const { body } = await api<Service>('GET', '/api/objects/services/default/my-nginx');
+    const ip = body.spec.clusterIP!;
     const info = lab.info;
     const target = info.addressMode === 'native' ? { host: ip, port: 80 } : lab.resolveHost(ip, 80);
     await waitFor(

@@ -81,6 +81,12 @@ export function addressPlan(config: LabConfig): AddressPlan {
   return plan;
 }
 
+/** The address the `kubernetes` Service's endpoint names: the listening one, or loopback for any. */
+export function advertiseAddress(host: string): string {
+  const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+  return ipv4 && host !== '0.0.0.0' ? host : '127.0.0.1';
+}
+
 export class PortInUseError extends Error {
   readonly code = 'L4_E_PORT_IN_USE';
 }
@@ -255,6 +261,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
+  // The `kubernetes` Service in default: 443 on its ClusterIP reaches this server's API.
+  cluster.advertiseApiServer({ ip: advertiseAddress(config.host), port });
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const tutorial = await writeTutorialFiles(config.scenariosDir, config.workspace).catch(
     (err: unknown) => {

@@ -3,6 +3,7 @@
 // filters a LIST (namespace, labelSelector, fieldSelector).
 import type { KubeEvent, KubeObject, ObjectMeta, Service } from '@l4lab/protocol';
 import {
+  hasEndpoints,
   matchesSelector,
   parseSelector,
   SERVICE_NAME_LABEL,
@@ -91,7 +92,7 @@ export function eventsV1(e: KubeEvent): ApiObject {
   };
 }
 
-/** The stored objects a resource shows (Endpoints: the Services that have a selector). */
+/** The stored objects a resource shows (Endpoints: the Services that have them). */
 function printedObjects(
   store: ObjectStore,
   r: ApiResource,
@@ -100,9 +101,7 @@ function printedObjects(
 ): KubeObject[] {
   if (r.kind === 'Event') return (events?.list(namespace) ?? []) as unknown as KubeObject[];
   if (r.kind === 'Endpoints') {
-    return store
-      .list('Service', namespace)
-      .filter((s) => s.spec.selector && s.spec.type !== 'ExternalName');
+    return store.list('Service', namespace).filter(hasEndpoints);
   }
   const kind = r.kind as KubeObject['kind'];
   return store.list(kind, r.namespaced ? namespace : undefined);

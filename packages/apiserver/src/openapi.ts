@@ -83,12 +83,15 @@ export function openApiDocument(path: string) {
   };
 }
 
-/** JSON Schema -> OpenAPI v3 schema: int-or-string as Kubernetes' OpenAPI writes it. */
+/** JSON Schema -> OpenAPI v3 schema: int-or-string and quantities as Kubernetes' OpenAPI writes them. */
 function openApiSchema(s: JsonSchema): Record<string, unknown> {
   const { type, properties, additionalProperties, items, oneOf: _o, title: _t, ...rest } = s;
   const out: Record<string, unknown> = { ...rest };
-  if (Array.isArray(type)) out.allOf = [{ $ref: `#/components/schemas/${INT_OR_STRING}` }];
-  else if (type) out.type = type;
+  if (Array.isArray(type)) {
+    delete out.format;
+    const ref = s.format === 'quantity' ? QUANTITY : INT_OR_STRING;
+    out.allOf = [{ $ref: `#/components/schemas/${ref}` }];
+  } else if (type) out.type = type;
   if (properties)
     out.properties = Object.fromEntries(
       Object.entries(properties).map(([k, v]) => [k, openApiSchema(v)]),
@@ -99,6 +102,7 @@ function openApiSchema(s: JsonSchema): Record<string, unknown> {
 }
 
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
 /** `io.k8s.api.core.v1.Service`: the definition names Kubernetes uses. */
 const definitionPrefix = (group: string, version: string) =>
@@ -113,6 +117,11 @@ function kindSchemas(group: string, version: string): Record<string, object> {
       // No `type`: OpenAPI v3 says oneOf, so `kubectl explain` prints the name, `<IntOrString>`.
       oneOf: [{ type: 'integer' }, { type: 'string' }],
       format: 'int-or-string',
+    },
+    [QUANTITY]: {
+      description:
+        'Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.',
+      oneOf: [{ type: 'string' }, { type: 'number' }],
     },
   };
   for (const k of kubernetesJsonSchema().oneOf ?? []) {

@@ -4,7 +4,12 @@
 // happened in between; one older than the cache answers 410 Expired, and the client lists again.
 import type { Request, Response } from 'express';
 import type { KubeEvent, KubeObject, Service, WatchEvent } from '@l4lab/protocol';
-import { SERVICE_NAME_LABEL, type EventRecorder, type ObjectStore } from '@l4lab/cluster';
+import {
+  SERVICE_NAME_LABEL,
+  hasEndpoints,
+  type EventRecorder,
+  type ObjectStore,
+} from '@l4lab/cluster';
 import {
   endpointsOf,
   eventsV1,
@@ -174,7 +179,7 @@ function itemsOf(store: ObjectStore, r: ApiResource, e: CachedEvent): [KubeObjec
       slice?.metadata.labels?.[SERVICE_NAME_LABEL] ??
       (e.object.kind === 'Service' ? e.object.metadata.name : undefined);
     const svc = name ? store.get('Service', e.object.metadata.namespace, name) : undefined;
-    if (!svc || !svc.spec.selector || svc.spec.type === 'ExternalName') return [];
+    if (!svc || !hasEndpoints(svc)) return [];
     return [[svc as Service, endpointsOf(store, svc)]];
   }
   if ((e.object.kind as string) !== r.kind) return [];

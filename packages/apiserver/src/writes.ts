@@ -4,7 +4,7 @@
 import type { Request, Response } from 'express';
 import type { KubeObject, ManifestError } from '@l4lab/protocol';
 import { deletionForbidden, type ObjectStore } from '@l4lab/cluster';
-import { parseManifests } from '@l4lab/manifests';
+import { dropTypeDependentFields, parseManifests } from '@l4lab/manifests';
 import type { FieldManagers } from './fieldManagers.ts';
 import { conflictCauses, conflictMessage, type ApplyPlan } from './fieldManagers.ts';
 import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from './patch.ts';
@@ -76,6 +76,8 @@ function refusal(t: Target, a: Extract<Admission, { ok: false }>): Status {
     const ns = /namespaces "([^"]*)"/.exec(e[0]!.message)?.[1] ?? t.namespace ?? '';
     return notFound('namespaces', ns, 'namespaces');
   }
+  // A body the decoder refused (a value of the wrong type): BadRequest, no details.
+  if (a.status === 400) return failure(400, 'BadRequest', e[0]?.message ?? '');
   if (a.status === 429) return failure(429, 'TooManyRequests', e[0]?.message ?? '');
   if (a.status >= 500) return failure(500, 'InternalError', e[0]?.message ?? 'internal error');
   const prefix = `The ${r.kind} "${name}" is invalid: `;
@@ -118,8 +120,13 @@ async function admit(
   code: 200 | 201,
 ): Promise<void> {
   const gv = groupVersion(t.r.group, t.r.version);
-  const before = c.fields.beforeUpdate(stored(c, t), gv);
-  const a = await c.writer.apply(object);
+  const old = stored(c, t);
+  const before = c.fields.beforeUpdate(old, gv);
+  // An update that changes a Service's type loses what only the old type used, as the registry does.
+  const next = old
+    ? dropTypeDependentFields(object, old as unknown as Record<string, unknown>)
+    : object;
+  const a = await c.writer.apply(next);
   if (!a.ok) return send(res, refusal(t, a));
   c.fields.recordUpdate(before, a.object, updateManager(req), gv);
   for (const w of a.warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
@@ -468,7 +475,9 @@ export function remove(c: WriteContext, req: Request, res: Response, t: Target):
   );
   if (!gone) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   const still = stored(c, t);
-  if (still) return void res.json(still); // a pod terminating: the object, with its deletionTimestamp
+  // A pod terminating: the object, with its deletionTimestamp. Another object of the name (the
+  // `kubernetes` Service, recreated at once) is not the one deleted: kubectl waits on its uid.
+  if (still?.metadata.uid === gone.metadata.uid) return void res.json(still);
   res.json({
     kind: 'Status',
     apiVersion: 'v1',

@@ -22,6 +22,11 @@ export const DEFAULT_ADDRESS_PLAN: AddressPlan = {
   loadBalancerPool: '127.200.0.0/24',
 };
 
+/** The first address of the Service range: the `kubernetes` Service's ClusterIP (10.96.0.1). */
+export function kubernetesServiceIP(plan: AddressPlan): string {
+  return intToIp(parseCidr(plan.serviceCIDR).base + 1);
+}
+
 export interface NodeAddress {
   name: string;
   ip: string;

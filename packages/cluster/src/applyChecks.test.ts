@@ -84,7 +84,7 @@ describe('apply: cluster IPs', () => {
     const { cluster } = newTestCluster();
     const v6 = apply(cluster, [makeService('default', 'v6', (x) => (x.spec.clusterIP = '::1'))]);
     expect(v6).toEqual([
-      'The Service "v6" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster',
+      'The Service "v6" is invalid: spec.clusterIPs[0]: Invalid value: []string{"::1"}: IPv6 is not configured on this cluster',
     ]);
     const bad = apply(cluster, [makeService('default', 'b', (x) => (x.spec.clusterIP = '1.2.3'))]);
     expect(bad).toEqual([

@@ -108,9 +108,13 @@ export function clusterIPErrors(
     },
   ];
   if (!isIPv4(ip)) {
-    // The API server infers the family from the address: IPv6 is not configured here.
+    // The registry infers the family from the address: IPv6 is not configured here. (Manifests
+    // checked by @l4lab/manifests never get here; objects applied directly may.)
     const [path, message] = ip.includes(':')
-      ? ['spec.ipFamilies[0]', 'Invalid value: "IPv6": not configured on this cluster']
+      ? [
+          'spec.clusterIPs[0]',
+          `Invalid value: []string{"${ip}"}: IPv6 is not configured on this cluster`,
+        ]
       : [
           'spec.clusterIPs[0]',
           `Invalid value: "${ip}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`,
@@ -150,6 +154,8 @@ function podSpecSkeleton(p: Pod, keepNodeName: boolean): string {
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;
+  // Scheduling gates may be removed (additions are refused on their own, below).
+  delete spec.schedulingGates;
   if (!keepNodeName) delete spec.nodeName;
   return stableStringify(spec);
 }
@@ -184,8 +190,24 @@ export function immutabilityErrors(
     if (podSpecSkeleton(next, keep) !== podSpecSkeleton(prev, keep)) {
       push('spec', `Forbidden: ${POD_MUTABLE}`);
     }
+    for (const [path, detail] of addedSchedulingGates(next, prev)) push(path, detail);
   }
   return errors;
+}
+
+/** validateOnlyDeletedSchedulingGates: an update may drop gates, never add one. */
+function addedSchedulingGates(next: Pod, prev: Pod): [string, string][] {
+  const had = new Set((prev.spec.schedulingGates ?? []).map((g) => g.name));
+  return (next.spec.schedulingGates ?? []).flatMap((g, i): [string, string][] =>
+    had.has(g.name)
+      ? []
+      : [
+          [
+            `spec.schedulingGates[${i}].name`,
+            `Forbidden: only deletion is allowed, but found new scheduling gate '${g.name}'`,
+          ],
+        ],
+  );
 }
 
 function formatSelectorValue(d: Deployment): string {

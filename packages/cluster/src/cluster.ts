@@ -11,12 +11,22 @@ import type {
   WatchEvent,
 } from '@l4lab/protocol';
 import { CLUSTER_SCOPED } from '@l4lab/protocol';
-import { type AddressPlan, DEFAULT_ADDRESS_PLAN, nodeAddresses } from './addressPlan.ts';
+import {
+  type AddressPlan,
+  DEFAULT_ADDRESS_PLAN,
+  kubernetesServiceIP,
+  nodeAddresses,
+} from './addressPlan.ts';
 import { ClusterIPAllocator, NodePortAllocator, PodIPAllocator } from './allocators.ts';
 import { type ApplyError, planApply } from './apply.ts';
 import { type Clock, realClock } from './clock.ts';
 import { EventRecorder } from './events.ts';
+import { newNode } from './nodeObject.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
+import {
+  type ApiServerEndpoint,
+  KubernetesServiceController,
+} from './controllers/kubernetesServiceController.ts';
 import { EndpointSliceController } from './controllers/endpointSliceController.ts';
 import { LoadBalancerController } from './controllers/loadBalancerController.ts';
 import { ReplicaSetController } from './controllers/replicaSetController.ts';
@@ -74,6 +84,9 @@ export class Cluster {
   /** Restored pods' IPs by pod uid, reserved until the kubelet starts the pod again. */
   readonly #keptPodIPs = new Map<string, string>();
   readonly #controllers: Controller[];
+  readonly #kubernetesService: KubernetesServiceController;
+  /** Cluster IPs that belong to one Service for good (`ns/name`), never handed to another. */
+  readonly #reservedIPs = new Map<string, string>();
   readonly #queue = new Map<string, Set<string>>();
   #draining = false;
 
@@ -83,7 +96,8 @@ export class Cluster {
     this.#random = opts.random ?? Math.random;
     this.plan = opts.plan ?? DEFAULT_ADDRESS_PLAN;
     this.#clusterIPs = new ClusterIPAllocator(this.plan.serviceCIDR, this.#random);
-    this.#clusterIPs.allocate(this.plan.dnsServiceIP); // reserved for kube-dns
+    this.#reserveIP(this.plan.dnsServiceIP, 'kube-system/kube-dns');
+    this.#reserveIP(kubernetesServiceIP(this.plan), 'default/kubernetes');
     this.#nodePorts = new NodePortAllocator(
       NODE_PORT_RANGE.first,
       NODE_PORT_RANGE.last,
@@ -100,7 +114,9 @@ export class Cluster {
       enqueue: (controller, key) => this.#enqueue(controller, [key]),
       events: this.events,
     };
+    this.#kubernetesService = new KubernetesServiceController(ctx, kubernetesServiceIP(this.plan));
     this.#controllers = [
+      this.#kubernetesService,
       new DeploymentController(ctx),
       new ReplicaSetController(ctx),
       new Scheduler(ctx),
@@ -110,31 +126,23 @@ export class Cluster {
     ];
     this.store.watch((e) => this.#onEvent(e));
     for (const ns of ['default', 'kube-system']) this.#createNamespace(ns);
-    for (const n of nodeAddresses(this.plan)) {
+    for (const [i, n] of nodeAddresses(this.plan).entries()) {
       this.#podIPs.set(n.name, new PodIPAllocator(n.podCIDR));
-      this.store.put<Node>({
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name: n.name,
-          uid: this.#newUid(),
-          creationTimestamp: this.nowIso(),
-          labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' },
-        },
-        spec: { podCIDR: n.podCIDR },
-        status: {
-          addresses: [
-            { type: 'InternalIP', address: n.ip },
-            { type: 'Hostname', address: n.name },
-          ],
-          conditions: [{ type: 'Ready', status: 'True' }],
-        },
-      });
+      this.store.put<Node>(newNode(n, i, this.#newUid(), this.nowIso()));
     }
   }
 
   nowIso(): string {
     return new Date(this.clock.now()).toISOString();
+  }
+
+  /**
+   * Where the lab's Kubernetes API listens: from now on the `kubernetes` Service in `default`
+   * (ClusterIP the first address of the Service range, 443 -> this port) and its EndpointSlice
+   * exist, pointing there, as kube-apiserver keeps them for its advertise address.
+   */
+  advertiseApiServer(endpoint: ApiServerEndpoint): void {
+    this.#kubernetesService.advertise(endpoint);
   }
 
   watch(listener: WatchListener): () => void {
@@ -270,7 +278,10 @@ export class Cluster {
     const pod = this.store.get('Pod', namespace, name);
     if (!pod || pod.metadata.deletionTimestamp) return;
     const grace = gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-    if (!pod.spec.nodeName || grace === 0) {
+    // No kubelet will confirm the stop of a pod bound to no node, or to a node that does not
+    // exist (a hand-set nodeName): it goes at once, as the pod garbage collector removes it.
+    const node = pod.spec.nodeName && this.store.get('Node', undefined, pod.spec.nodeName);
+    if (!node || grace === 0) {
       this.removePod(namespace, name);
       return;
     }
@@ -362,6 +373,8 @@ export class Cluster {
     if (copy.kind === 'Deployment' || copy.kind === 'Service') copy.metadata.generation = 1;
     if (copy.kind === 'Service') this.#allocateServiceAddresses(copy);
     if (copy.kind === 'Namespace') copy.status = { phase: 'Active' };
+    // The API server ignores a new pod's status and starts it Pending (PrepareForCreate).
+    if (copy.kind === 'Pod') copy.status = { phase: 'Pending' };
     return copy;
   }
 
@@ -453,8 +466,8 @@ export class Cluster {
     const problems: string[] = [];
     const name = `services "${svc.metadata.namespace}/${svc.metadata.name}"`;
     const ip = svc.spec.clusterIP;
-    const isDns = ip === this.plan.dnsServiceIP && svc.metadata.name === 'kube-dns';
-    if (ip && ip !== 'None' && !isDns && !this.#clusterIPs.allocate(ip))
+    const reserved = ip !== undefined && this.#reservedIPs.get(ip) === this.#serviceKey(svc);
+    if (ip && ip !== 'None' && !reserved && !this.#clusterIPs.allocate(ip))
       problems.push(`${name}: clusterIP ${ip} is held twice`);
     const ports = (svc.spec.ports ?? []).map((p) => p.nodePort);
     for (const port of [...ports, svc.spec.healthCheckNodePort]) {
@@ -475,9 +488,18 @@ export class Cluster {
 
   #releaseService(svc: Service): void {
     const ip = svc.spec.clusterIP;
-    if (ip && ip !== 'None') this.#clusterIPs.release(ip);
+    if (ip && ip !== 'None' && !this.#reservedIPs.has(ip)) this.#clusterIPs.release(ip);
     for (const p of svc.spec.ports ?? []) if (p.nodePort) this.#nodePorts.release(p.nodePort);
     if (svc.spec.healthCheckNodePort) this.#nodePorts.release(svc.spec.healthCheckNodePort);
+  }
+
+  #reserveIP(ip: string, service: string): void {
+    this.#clusterIPs.allocate(ip);
+    this.#reservedIPs.set(ip, service);
+  }
+
+  #serviceKey(svc: Service): string {
+    return `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
   }
 
   #createNamespace(name: string): void {

@@ -15,6 +15,11 @@ export { planApply, type ApplyError, type PlannedWrite } from './apply.ts';
 export { Cluster, deletionForbidden, type ClusterOptions, type ApplyOutcome } from './cluster.ts';
 export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';
 export {
+  KUBERNETES_SERVICE,
+  hasEndpoints,
+  type ApiServerEndpoint,
+} from './controllers/kubernetesServiceController.ts';
+export {
   DEFAULT_POD_EVICTION_TIMEOUT_MS,
   isNodeReady,
 } from './controllers/nodeLifecycleController.ts';

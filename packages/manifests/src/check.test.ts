@@ -265,18 +265,40 @@ status:
     ]);
   });
 
-  it('reports a type error at the value', () => {
+  it("reports a type error at the value, with the API server's 400 message", () => {
     const text =
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: "80"\n';
     const { errors, objects } = checkManifests(text);
     expect(objects).toEqual([]);
     expect(errors).toEqual([
-      expect.objectContaining({
+      {
         message:
-          'The Service "web" is invalid: spec.ports[0].port: Invalid value: "80": cannot unmarshal ' +
-          'string into Go struct field ServicePort.spec.ports.port of type int32',
+          'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string ' +
+          'into Go struct field ServicePort.spec.ports.port of type int32',
+        path: 'spec.ports[0].port',
         line: 7,
         column: 13,
+        document: 0,
+        severity: 'error',
+        code: 'L4_E_DECODE',
+      },
+    ]);
+  });
+
+  it('keeps the later of a repeated key, and says so as a warning on its line', () => {
+    const text =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: old\n' +
+      '  ports: [{port: 80}]\n  selector:\n    app: web\n';
+    const { errors, objects, warnings } = checkManifests(text);
+    expect(errors).toEqual([]);
+    expect(objects[0]?.object).toMatchObject({ spec: { selector: { app: 'web' } } });
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        message: 'line 10: key "selector" already set in map',
+        path: 'spec.selector',
+        line: 9,
+        severity: 'warning',
+        code: 'L4_W_DUPLICATE_KEY',
       }),
     ]);
   });

@@ -16,10 +16,11 @@ interface Sink {
 
 export function checkManifests(text: string): CheckResult {
   const parsed = parseManifests(text);
-  const sink: Sink = { objects: [], errors: [...parsed.errors], warnings: [] };
+  const sink: Sink = { objects: [], errors: [...parsed.errors], warnings: [...parsed.warnings] };
   for (const doc of parsed.documents) checkValue(doc.value, '', doc, sink);
   // Syntax errors first came from the parser; keep each document's problems together (stable sort).
   sink.errors.sort((a, b) => a.document - b.document);
+  sink.warnings.sort((a, b) => a.document - b.document);
   return sink;
 }
 
@@ -37,7 +38,36 @@ function problem(
   code: string,
   severity: ManifestError['severity'] = 'error',
 ): ManifestError {
-  return { message, path, ...doc.positionOf(path), document: doc.index, severity, code };
+  return { message, path, ...locate(doc, path), document: doc.index, severity, code };
+}
+
+/** Fields the API server fills from another one the user wrote: an error is shown at that one. */
+const FILLED_FROM: readonly [string, string][] = [['spec.clusterIPs', 'spec.clusterIP']];
+
+function locate(doc: ParsedDocument, path: string): { line: number; column: number } {
+  for (const [filled, written] of FILLED_FROM) {
+    const i = path.indexOf(filled);
+    const after = path[i + filled.length];
+    const under =
+      i >= 0 && (i === 0 || path[i - 1] === '.') && [undefined, '[', '.'].includes(after);
+    if (!under) continue;
+    const prefix = path.slice(0, i);
+    const parent = doc.positionOf(prefix + filled.slice(0, filled.lastIndexOf('.')));
+    const found = doc.positionOf(prefix + filled);
+    if (found.line === parent.line && found.column === parent.column) {
+      return doc.positionOf(prefix + written);
+    }
+  }
+  return doc.positionOf(path);
+}
+
+/**
+ * The API server's 400 for a body it cannot decode (transformDecodeError in
+ * k8s.io/apiserver/pkg/endpoints/handlers): `Pod in version "v1" cannot be handled as a Pod: ...`.
+ */
+export function cannotBeHandled(apiVersion: string, kind: string, message: string): string {
+  const version = apiVersion.slice(apiVersion.lastIndexOf('/') + 1);
+  return `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${message}`;
 }
 
 function checkValue(value: unknown, prefix: string, doc: ParsedDocument, sink: Sink): void {
@@ -78,6 +108,18 @@ function checkValue(value: unknown, prefix: string, doc: ParsedDocument, sink: S
   if (kindProblem) {
     const path = joinPath(prefix, kindProblem.error.path);
     sink.errors.push(problem(doc, path, kindProblem.message, kindProblem.code));
+    return;
+  }
+  if (inspection.decodeError) {
+    const { path, message } = inspection.decodeError;
+    sink.errors.push(
+      problem(
+        doc,
+        joinPath(prefix, path),
+        cannotBeHandled(apiVersion, kind, message),
+        'L4_E_DECODE',
+      ),
+    );
     return;
   }
   const metadata = isRecord(value.metadata) ? value.metadata : {};

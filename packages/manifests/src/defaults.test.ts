@@ -40,8 +40,52 @@ describe('applyDefaults', () => {
         ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
         sessionAffinity: 'None',
         internalTrafficPolicy: 'Cluster',
+        ipFamilyPolicy: 'SingleStack',
+        ipFamilies: ['IPv4'],
       },
     });
+  });
+
+  it('gives every Service with a cluster IP its IP families, as a single-stack IPv4 cluster does', () => {
+    const families = (mutate: (s: Service) => void) => {
+      const { ipFamilyPolicy, ipFamilies } = applyDefaults(makeService(mutate)).spec;
+      return [ipFamilyPolicy, ipFamilies];
+    };
+    expect(families((s) => (s.spec.type = 'NodePort'))).toEqual(['SingleStack', ['IPv4']]);
+    expect(families((s) => (s.spec.clusterIP = '127.96.0.50'))).toEqual(['SingleStack', ['IPv4']]);
+    expect(families((s) => (s.spec.clusterIP = 'None'))).toEqual(['SingleStack', ['IPv4']]);
+    expect(families((s) => (s.spec.ipFamilyPolicy = 'PreferDualStack'))).toEqual([
+      'PreferDualStack',
+      ['IPv4'],
+    ]);
+    // Headless without a selector: the registry's one dual-stack exception.
+    const selectorless = (s: Service) => {
+      s.spec.clusterIP = 'None';
+      delete s.spec.selector;
+    };
+    expect(families(selectorless)).toEqual(['RequireDualStack', ['IPv4', 'IPv6']]);
+    expect(
+      families((s) => {
+        selectorless(s);
+        s.spec.ipFamilyPolicy = 'SingleStack';
+      }),
+    ).toEqual(['SingleStack', ['IPv4']]);
+    // What the cluster does not have is kept as asked, for validation to refuse.
+    expect(families((s) => (s.spec.ipFamilies = ['IPv6']))).toEqual(['SingleStack', ['IPv6']]);
+    expect(families((s) => (s.spec.clusterIP = 'fd00::10'))).toEqual(['SingleStack', undefined]);
+    const name = applyDefaults(
+      makeService((s) => {
+        s.spec.type = 'ExternalName';
+        s.spec.externalName = 'example.com';
+      }),
+    );
+    expect([name.spec.ipFamilyPolicy, name.spec.ipFamilies]).toEqual([undefined, undefined]);
+  });
+
+  it('allocates node ports of a LoadBalancer unless told not to', () => {
+    const lb = applyDefaults(makeService((s) => (s.spec.type = 'LoadBalancer')));
+    expect(lb.spec.allocateLoadBalancerNodePorts).toBe(true);
+    expect(applyDefaults(makeService()).spec.allocateLoadBalancerNodePorts).toBeUndefined();
   });
 
   it('adds externalTrafficPolicy for NodePort and LoadBalancer only', () => {
@@ -84,18 +128,58 @@ describe('applyDefaults', () => {
     expect(s.spec.clusterIPs).toEqual(['None']);
   });
 
-  it('defaults a Deployment', () => {
+  it('defaults a Deployment and its pod template as kubectl get -o yaml shows them', () => {
     const d = applyDefaults(makeDeployment());
     expect(d.metadata.namespace).toBe('default');
-    expect(d.spec.replicas).toBe(1);
-    expect(d.spec.strategy).toEqual({
-      type: 'RollingUpdate',
-      rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+    expect(d.spec).toEqual({
+      replicas: 1,
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+      },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'nginx',
+              image: 'nginx',
+              imagePullPolicy: 'Always',
+              ports: [{ containerPort: 80, protocol: 'TCP' }],
+              terminationMessagePath: '/dev/termination-log',
+              terminationMessagePolicy: 'File',
+            },
+          ],
+          dnsPolicy: 'ClusterFirst',
+          restartPolicy: 'Always',
+          schedulerName: 'default-scheduler',
+          securityContext: {},
+          terminationGracePeriodSeconds: 30,
+        },
+      },
     });
-    const podSpec = d.spec.template.spec;
-    expect(podSpec.terminationGracePeriodSeconds).toBe(30);
-    expect(podSpec.containers[0]?.imagePullPolicy).toBe('Always');
-    expect(podSpec.containers[0]?.ports?.[0]?.protocol).toBe('TCP');
+  });
+
+  it('keeps what the user set instead of the defaults', () => {
+    const input = makeDeployment('nginx:1.27');
+    Object.assign(input.spec, { revisionHistoryLimit: 0, progressDeadlineSeconds: 30 });
+    Object.assign(input.spec.template.spec, {
+      terminationGracePeriodSeconds: 0,
+      dnsPolicy: 'Default',
+      schedulerName: 'my-scheduler',
+      securityContext: { runAsUser: 1000 },
+    });
+    const d = applyDefaults(input);
+    expect(d.spec).toMatchObject({ revisionHistoryLimit: 0, progressDeadlineSeconds: 30 });
+    expect(d.spec.template.spec).toMatchObject({
+      terminationGracePeriodSeconds: 0,
+      dnsPolicy: 'Default',
+      schedulerName: 'my-scheduler',
+      securityContext: { runAsUser: 1000 },
+    });
   });
 
   it('picks imagePullPolicy from the tag', () => {
@@ -112,6 +196,108 @@ describe('applyDefaults', () => {
     const input = makeDeployment();
     input.spec.strategy = { type: 'Recreate' };
     expect(applyDefaults(input).spec.strategy).toEqual({ type: 'Recreate' });
+  });
+
+  it('defaults a Pod like a template, plus what only a Pod gets', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: {
+        hostNetwork: true,
+        containers: [
+          {
+            name: 'c',
+            image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+            ports: [{ containerPort: 8080 }],
+            resources: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '250m' } },
+            readinessProbe: { httpGet: { port: 8080 } },
+            livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 5 },
+            lifecycle: { preStop: { httpGet: { port: 8080, path: '/stop' } } },
+            env: [
+              { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+              { name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'scratch' },
+          { name: 'config', configMap: { name: 'app' } },
+          { name: 'data', hostPath: { path: '/data' } },
+          {
+            name: 'token',
+            projected: { sources: [{ serviceAccountToken: { path: 'token' } }] },
+          },
+        ],
+      },
+    } as unknown as Pod;
+    const spec = applyDefaults(pod).spec as unknown as Record<string, unknown>;
+    expect(spec).toMatchObject({
+      dnsPolicy: 'ClusterFirst',
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+      terminationGracePeriodSeconds: 30,
+      enableServiceLinks: true,
+    });
+    expect((spec.containers as unknown[])[0]).toEqual({
+      name: 'c',
+      image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+      imagePullPolicy: 'IfNotPresent',
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+      ports: [{ containerPort: 8080, hostPort: 8080, protocol: 'TCP' }],
+      resources: {
+        limits: { cpu: '500m', memory: '64Mi' },
+        requests: { cpu: '250m', memory: '64Mi' },
+      },
+      readinessProbe: {
+        httpGet: { port: 8080, path: '/', scheme: 'HTTP' },
+        timeoutSeconds: 1,
+        periodSeconds: 10,
+        successThreshold: 1,
+        failureThreshold: 3,
+      },
+      livenessProbe: {
+        tcpSocket: { port: 8080 },
+        timeoutSeconds: 1,
+        periodSeconds: 5,
+        successThreshold: 1,
+        failureThreshold: 3,
+      },
+      lifecycle: { preStop: { httpGet: { port: 8080, path: '/stop', scheme: 'HTTP' } } },
+      env: [
+        {
+          name: 'NODE',
+          valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } },
+        },
+        { name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '0' } } },
+      ],
+    });
+    expect(spec.volumes).toEqual([
+      { name: 'scratch', emptyDir: {} },
+      { name: 'config', configMap: { name: 'app', defaultMode: 420 } },
+      { name: 'data', hostPath: { path: '/data', type: '' } },
+      {
+        name: 'token',
+        projected: {
+          defaultMode: 420,
+          sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }],
+        },
+      },
+    ]);
+  });
+
+  it('leaves what only a Pod gets out of a Deployment template', () => {
+    const input = makeDeployment();
+    const c = input.spec.template.spec.containers[0]!;
+    Object.assign(c, { resources: { limits: { cpu: '1' } } });
+    const d = applyDefaults(input);
+    const spec = d.spec.template.spec as unknown as Record<string, unknown>;
+    expect(spec.enableServiceLinks).toBeUndefined();
+    expect((spec.containers as Record<string, unknown>[])[0]?.resources).toEqual({
+      limits: { cpu: '1' },
+    });
   });
 
   it('defaults a Pod and clears the namespace of a Namespace', () => {

@@ -3,6 +3,10 @@
 import { CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { KubeKind, KubeObject } from '@l4lab/protocol';
 import { isRecord } from './decode.ts';
+import { isIPv4 } from './names.ts';
+import { defaultPodSpec } from './podDefaults.ts';
+
+export { imageTag } from './podDefaults.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -29,7 +33,7 @@ function defaultObject(o: Obj): void {
   else if (!metadata.namespace) metadata.namespace = DEFAULT_NAMESPACE;
   // In Go `spec` is a struct, never nil: an object without one is defaulted like an empty spec.
   if (kind === 'Service') defaultService(ensure(o, 'spec'));
-  if (kind === 'Pod') defaultPodSpec(ensure(o, 'spec'));
+  if (kind === 'Pod') defaultPodSpec(ensure(o, 'spec'), true);
   if (kind === 'Deployment') defaultDeployment(ensure(o, 'spec'));
 }
 
@@ -63,6 +67,9 @@ function defaultService(spec: Obj): void {
       port.targetPort = port.port ?? 0;
     }
   }
+  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === undefined) {
+    spec.allocateLoadBalancerNodePorts = true;
+  }
   if (externallyAccessible(spec) && !spec.externalTrafficPolicy) {
     spec.externalTrafficPolicy = 'Cluster';
   }
@@ -73,6 +80,37 @@ function defaultService(spec: Obj): void {
   if (spec.clusterIP && (!Array.isArray(clusterIPs) || clusterIPs.length === 0)) {
     spec.clusterIPs = [spec.clusterIP];
   }
+  defaultIPFamilies(spec);
+}
+
+/**
+ * The registry's initIPFamilyFields on a single-stack IPv4 cluster: ExternalName gets no family;
+ * a headless Service without selector is RequireDualStack with both families (the one exception
+ * a single-stack cluster allows); any other is SingleStack (unless asked) with the family of its
+ * cluster IP, or IPv4. An address of a family the cluster has not is left for validation to refuse.
+ */
+function defaultIPFamilies(spec: Obj): void {
+  if (spec.type === 'ExternalName') return;
+  const headlessWithoutSelector =
+    spec.clusterIP === 'None' &&
+    (!isRecord(spec.selector) || Object.keys(spec.selector).length === 0);
+  if (spec.ipFamilyPolicy === undefined) {
+    spec.ipFamilyPolicy = headlessWithoutSelector ? 'RequireDualStack' : 'SingleStack';
+  }
+  const families: unknown[] = Array.isArray(spec.ipFamilies) ? [...spec.ipFamilies] : [];
+  const clusterIPs: unknown[] = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
+  for (const [i, ip] of clusterIPs.entries()) {
+    if (ip === 'None') break;
+    if (i < families.length) continue;
+    // Two addresses of one family, or one of a family the cluster has not: validation refuses.
+    if (typeof ip !== 'string' || !isIPv4(ip) || families.includes('IPv4')) return;
+    families.push('IPv4');
+  }
+  if (families.length === 0) families.push('IPv4');
+  if (headlessWithoutSelector && families.length < 2 && spec.ipFamilyPolicy !== 'SingleStack') {
+    families.push(families[0] === 'IPv4' ? 'IPv6' : 'IPv4');
+  }
+  spec.ipFamilies = families;
 }
 
 function defaultDeployment(spec: Obj): void {
@@ -84,31 +122,10 @@ function defaultDeployment(spec: Obj): void {
     if (rollingUpdate.maxUnavailable === undefined) rollingUpdate.maxUnavailable = '25%';
     if (rollingUpdate.maxSurge === undefined) rollingUpdate.maxSurge = '25%';
   }
+  if (spec.revisionHistoryLimit === undefined) spec.revisionHistoryLimit = 10;
+  if (spec.progressDeadlineSeconds === undefined) spec.progressDeadlineSeconds = 600;
   const template = spec.template;
-  if (isRecord(template) && isRecord(template.spec)) defaultPodSpec(template.spec);
-}
-
-function defaultPodSpec(spec: Obj): void {
-  if (spec.terminationGracePeriodSeconds === undefined) spec.terminationGracePeriodSeconds = 30;
-  for (const container of [...records(spec.initContainers), ...records(spec.containers)]) {
-    if (!container.imagePullPolicy) {
-      const image = typeof container.image === 'string' ? container.image : '';
-      container.imagePullPolicy = imageTag(image) === 'latest' ? 'Always' : 'IfNotPresent';
-    }
-    for (const port of records(container.ports)) {
-      if (!port.protocol) port.protocol = 'TCP';
-    }
-  }
-}
-
-/** The tag of an image reference; `latest` when it has neither tag nor digest (docker's rule). */
-export function imageTag(image: string): string {
-  const at = image.indexOf('@');
-  const name = at >= 0 ? image.slice(0, at) : image;
-  const lastSlash = name.lastIndexOf('/');
-  const colon = name.lastIndexOf(':');
-  if (colon > lastSlash) return name.slice(colon + 1);
-  return at >= 0 ? '' : 'latest';
+  if (isRecord(template) && isRecord(template.spec)) defaultPodSpec(template.spec, false);
 }
 
 function ensure(o: Obj, key: string): Obj {

@@ -2,8 +2,13 @@
 // the Go type of schema.ts, plus the fields' allowed values. The editor's hover and completion are
 // built from these and from KIND_SCHEMAS (jsonSchema.ts); a unit test keeps the two in step.
 
-/** One line per field: `FIELD_DOCS[goType][field]`. */
-export const FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+import { POD_FIELD_DOCS } from './podFieldDocs.ts';
+import { VOLUME_FIELD_DOCS } from './volumeFieldDocs.ts';
+
+type Docs = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/** The hand-written ones (the kinds' own types and the fields of the pod spec users write most). */
+const HAND_DOCS: Docs = {
   'v1.ObjectMeta': {
     name: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Cannot be updated.',
     generateName:
@@ -88,8 +93,6 @@ export const FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, string>
     resizePolicy: 'Resources resize policy for the container.',
     restartPolicy:
       'RestartPolicy defines the restart behavior of individual containers in a pod. This field may only be set for init containers, and the only allowed value is "Always".',
-    restartPolicyRules:
-      'Represents a list of rules to be checked to determine if the container should be restarted on exit.',
     volumeMounts: "Pod volumes to mount into the container's filesystem. Cannot be updated.",
     volumeDevices: 'volumeDevices is the list of block devices to be used by the container.',
     livenessProbe:
@@ -282,6 +285,9 @@ export const FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, string>
   },
 };
 
+/** One line per field: `FIELD_DOCS[goType][field]`. */
+export const FIELD_DOCS: Docs = { ...POD_FIELD_DOCS, ...VOLUME_FIELD_DOCS, ...HAND_DOCS };
+
 const TYPE_META = {
   apiVersion:
     'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.',
@@ -363,6 +369,17 @@ export const FIELD_ENUMS: Readonly<Record<string, Readonly<Record<string, readon
   },
   'v1.DeploymentStrategy': { type: ['RollingUpdate', 'Recreate'] },
   'v1.LabelSelectorRequirement': { operator: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
+  'v1.NodeSelectorRequirement': {
+    operator: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'],
+  },
+  'v1.Toleration': {
+    operator: ['Exists', 'Equal'],
+    effect: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'],
+  },
+  'v1.TopologySpreadConstraint': { whenUnsatisfiable: ['DoNotSchedule', 'ScheduleAnyway'] },
+  'v1.HTTPGetAction': { scheme: ['HTTP', 'HTTPS'] },
+  'v1.VolumeMount': { mountPropagation: ['None', 'HostToContainer', 'Bidirectional'] },
+  'v1.SeccompProfile': { type: ['RuntimeDefault', 'Unconfined', 'Localhost'] },
 };
 
 /** Numeric ranges the API server enforces, for the editor: `FIELD_RANGES[goType][field]`. */
@@ -377,4 +394,14 @@ export const FIELD_RANGES: Readonly<Record<string, Readonly<Record<string, [numb
     progressDeadlineSeconds: [0],
   },
   'v1.PodSpec': { terminationGracePeriodSeconds: [0] },
+  // 0 is what is not set: defaulted (1 s timeout, every 10 s, 1 success, 3 failures).
+  'v1.Probe': {
+    initialDelaySeconds: [0],
+    periodSeconds: [0],
+    timeoutSeconds: [0],
+    successThreshold: [0],
+    failureThreshold: [0],
+  },
+  'v1.WeightedPodAffinityTerm': { weight: [1, 100] },
+  'v1.PreferredSchedulingTerm': { weight: [1, 100] },
 };

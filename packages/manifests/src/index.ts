@@ -6,6 +6,7 @@
 //   checkManifests(text)   -> { objects, errors, warnings } parse + validate + default; objects are ready to apply
 //   validateObject(obj)    -> FieldError[]                 Kubernetes validation of one object (no positions)
 //   applyDefaults(obj)     -> KubeObject                   Kubernetes defaulting (type ClusterIP, protocol TCP, ...)
+//   dropTypeDependentFields(next, old) -> object             a Service update's fields its new type drops
 //   formatFieldError(e)    -> string                       `<path>: <Type>: <value>: <detail>`
 //   kubernetesJsonSchema() -> JsonSchema                   the editor's schema, from the validator's field lists
 export * from './types.ts';
@@ -13,5 +14,6 @@ export { parseManifests } from './parse.ts';
 export { checkManifests } from './check.ts';
 export { validateObject } from './validate.ts';
 export { applyDefaults } from './defaults.ts';
+export { dropTypeDependentFields } from './serviceUpdate.ts';
 export { formatFieldError } from './fieldError.ts';
 export { kubernetesJsonSchema, type JsonSchema } from './jsonSchema.ts';

@@ -19,6 +19,8 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   minimum?: number;
   maximum?: number;
+  /** `int-or-string`, `quantity` (both a string or a number), `date-time`. */
+  format?: string;
 }
 
 const SCALARS: Readonly<Record<string, JsonSchema>> = {
@@ -26,7 +28,9 @@ const SCALARS: Readonly<Record<string, JsonSchema>> = {
   int32: { type: 'integer' },
   int64: { type: 'integer' },
   bool: { type: 'boolean' },
-  intOrString: { type: ['integer', 'string'] },
+  intOrString: { type: ['integer', 'string'], format: 'int-or-string' },
+  quantity: { type: ['string', 'number'], format: 'quantity' },
+  time: { type: 'string', format: 'date-time' },
   any: {},
 };
 

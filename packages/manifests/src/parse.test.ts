@@ -92,9 +92,21 @@ describe('parseManifests', () => {
     expect(errors[0]?.message).not.toContain('\n');
   });
 
-  it('reports duplicate keys as errors, as kubectl does', () => {
-    const { errors } = parseManifests('a: 1\na: 2\n');
-    expect(errors[0]?.line).toBe(2);
+  it('keeps the later of a repeated key, warns with the line of its value, and points there', () => {
+    const text =
+      'kind: Service\nspec:\n  selector:\n    app: a\n  ports:\n  - port: 80\n    port: 81\n' +
+      '  selector:\n    app: b\n';
+    const { documents, errors, warnings } = parseManifests(text);
+    expect(errors).toEqual([]);
+    expect(documents[0]?.value).toEqual({
+      kind: 'Service',
+      spec: { selector: { app: 'b' }, ports: [{ port: 81 }] },
+    });
+    expect(warnings.map((w) => [w.message, w.path, w.line, w.column])).toEqual([
+      ['line 7: key "port" already set in map', 'spec.ports[0].port', 7, 5],
+      ['line 9: key "selector" already set in map', 'spec.selector', 8, 3],
+    ]);
+    expect(documents[0]?.positionOf('spec.selector.app')).toEqual({ line: 9, column: 10 });
   });
 
   it('skips empty documents but keeps document indexes', () => {

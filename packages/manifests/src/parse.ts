@@ -14,7 +14,8 @@ import {
 } from 'yaml';
 import type { Document, Node, ParseOptions, DocumentOptions, SchemaOptions, Tags } from 'yaml';
 import type { ParsedDocument, ParseResult } from './types.ts';
-import { structureProblems, YAML_LIMITS } from './yamlLimits.ts';
+import { inspectStructure, YAML_LIMITS } from './yamlLimits.ts';
+import type { DuplicateKey } from './yamlLimits.ts';
 
 type Options = ParseOptions & DocumentOptions & SchemaOptions;
 
@@ -36,13 +37,15 @@ export function parseManifests(text: string): ParseResult {
     customTags: kubectlTags,
     merge: true,
     logLevel: 'error',
-    // Duplicate keys are found by structureProblems, in linear time (the library's check is not).
+    // Duplicate keys are found by inspectStructure, in linear time (the library's check is not);
+    // the later value wins, as in kubectl's YAML reader, with a warning.
     uniqueKeys: false,
   };
   const parsed = parseAllDocuments(text, options);
   const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   const documents: ParsedDocument[] = [];
   const errors: ManifestError[] = [];
+  const warnings: ManifestError[] = [];
   const pos = (offset: number): { line: number; column: number } => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -58,11 +61,12 @@ export function parseManifests(text: string): ParseResult {
       severity: 'error',
       code: 'L4_E_LIMIT',
     });
-    return { documents, errors };
+    return { documents, errors, warnings };
   }
   docs.forEach((doc, index) => {
     if (doc.errors.length === 0) {
-      for (const p of structureProblems(doc)) {
+      const structure = inspectStructure(doc);
+      for (const p of structure.problems) {
         errors.push({
           message: p.message,
           path: '',
@@ -72,7 +76,10 @@ export function parseManifests(text: string): ParseResult {
           code: p.code,
         });
       }
-      if (errors.some((e) => e.document === index)) return;
+      if (structure.problems.length > 0) return;
+      for (const d of structure.duplicates.slice(0, MAX_DUPLICATE_WARNINGS)) {
+        warnings.push(duplicateKeyWarning(d, index, pos));
+      }
     }
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
@@ -114,7 +121,30 @@ export function parseManifests(text: string): ParseResult {
       },
     });
   });
-  return { documents, errors };
+  return { documents, errors, warnings };
+}
+
+/** Warnings about repeated keys in one document, at most (a hostile text may repeat thousands). */
+const MAX_DUPLICATE_WARNINGS = 100;
+
+/**
+ * The API server's warning for a YAML body with a key set twice (`fieldValidation=Warn`, strict
+ * YAML decoding): `line 12: key "selector" already set in map`, the line of the later value as
+ * go-yaml counts it (in the whole text, so the editor's line).
+ */
+function duplicateKeyWarning(
+  d: DuplicateKey,
+  document: number,
+  pos: (offset: number) => { line: number; column: number },
+): ManifestError {
+  return {
+    message: `line ${pos(d.valueOffset).line}: key ${d.key} already set in map`,
+    path: d.path,
+    ...pos(d.keyOffset),
+    document,
+    severity: 'warning',
+    code: 'L4_W_DUPLICATE_KEY',
+  };
 }
 
 /** The yaml library's message, first line, without its ` at line N, column M:` suffix. */
@@ -139,7 +169,8 @@ function offsetOf(doc: Document.Parsed, root: Node, segments: string[]): number 
     const resolved = isAlias(node) ? node.resolve(doc) : node;
     if (!resolved) break;
     if (isMap(resolved)) {
-      const pair = resolved.items.find(
+      // The last pair of a repeated key: its value is the one kept.
+      const pair = resolved.items.findLast(
         (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg,
       );
       if (!pair || !isScalar(pair.key)) break;

@@ -1,149 +1,32 @@
-// The fields l4lab knows per kind, with their Go types: enough to reject what the API server cannot
-// decode (`port: "80"`) and to warn about unknown fields like kubectl's `--validate=warn`.
-// Subtrees l4lab does not interpret (probes, resources, volumes, ...) are `any`: kept, never checked.
+// The fields l4lab knows per kind, with their Go types: enough to refuse what the API server cannot
+// decode (`port: "80"`, a list where an object belongs) with its words, and to warn about unknown
+// fields like kubectl's `--validate=warn`. The pod spec's types are in podSchema.ts (and
+// volumeSchema.ts, metaSchema.ts); only raw JSON and status are not checked (status is dropped).
+import { labelSelector, objectMeta } from './metaSchema.ts';
+import { podSpec } from './podSchema.ts';
+import type { ObjectSchema, Schema } from './schemaTypes.ts';
+import {
+  any,
+  arr,
+  bool,
+  int32,
+  intOrString,
+  map,
+  named,
+  obj,
+  str,
+  strings,
+} from './schemaTypes.ts';
 
-export type Schema =
-  | { t: 'string' | 'int32' | 'int64' | 'bool' | 'intOrString' | 'any' }
-  | { t: 'object'; go: string; fields: Readonly<Record<string, Schema>> }
-  | { t: 'array'; of: Schema }
-  | { t: 'map'; of: Schema };
+export type { ObjectSchema, Schema } from './schemaTypes.ts';
+export { objectMeta } from './metaSchema.ts';
+export { podSpec } from './podSchema.ts';
 
-export type ObjectSchema = Extract<Schema, { t: 'object' }>;
-
-const str: Schema = { t: 'string' };
-const int32: Schema = { t: 'int32' };
-const int64: Schema = { t: 'int64' };
-const bool: Schema = { t: 'bool' };
-const intOrString: Schema = { t: 'intOrString' };
-const any: Schema = { t: 'any' };
-const arr = (of: Schema): Schema => ({ t: 'array', of });
-const map = (of: Schema): Schema => ({ t: 'map', of });
-const obj = (go: string, fields: Record<string, Schema>): ObjectSchema => ({
-  t: 'object',
-  go,
-  fields,
-});
-const strings = arr(str);
 const labels = map(str);
-
-const ownerReference = obj('v1.OwnerReference', {
-  apiVersion: str,
-  kind: str,
-  name: str,
-  uid: str,
-  controller: bool,
-  blockOwnerDeletion: bool,
-});
-
-export const objectMeta = obj('v1.ObjectMeta', {
-  name: str,
-  generateName: str,
-  namespace: str,
-  selfLink: str,
-  uid: str,
-  resourceVersion: str,
-  generation: int64,
-  creationTimestamp: any,
-  deletionTimestamp: any,
-  deletionGracePeriodSeconds: int64,
-  labels,
-  annotations: labels,
-  ownerReferences: arr(ownerReference),
-  finalizers: strings,
-  managedFields: any,
-});
-
-const labelSelector = obj('v1.LabelSelector', {
-  matchLabels: labels,
-  matchExpressions: arr(
-    obj('v1.LabelSelectorRequirement', { key: str, operator: str, values: strings }),
-  ),
-});
-
-const containerPort = obj('v1.ContainerPort', {
-  name: str,
-  hostPort: int32,
-  containerPort: int32,
-  protocol: str,
-  hostIP: str,
-});
-
-const envVar = obj('v1.EnvVar', { name: str, value: str, valueFrom: any });
-
-const container = obj('v1.Container', {
-  name: str,
-  image: str,
-  command: strings,
-  args: strings,
-  workingDir: str,
-  ports: arr(containerPort),
-  envFrom: any,
-  env: arr(envVar),
-  resources: any,
-  resizePolicy: any,
-  restartPolicy: str,
-  restartPolicyRules: any,
-  volumeMounts: any,
-  volumeDevices: any,
-  livenessProbe: any,
-  readinessProbe: any,
-  startupProbe: any,
-  lifecycle: any,
-  terminationMessagePath: str,
-  terminationMessagePolicy: str,
-  imagePullPolicy: str,
-  securityContext: any,
-  stdin: bool,
-  stdinOnce: bool,
-  tty: bool,
-});
-
-export const podSpec = obj('v1.PodSpec', {
-  volumes: any,
-  initContainers: arr(container),
-  containers: arr(container),
-  ephemeralContainers: any,
-  restartPolicy: str,
-  terminationGracePeriodSeconds: int64,
-  activeDeadlineSeconds: int64,
-  dnsPolicy: str,
-  nodeSelector: labels,
-  serviceAccountName: str,
-  serviceAccount: str,
-  automountServiceAccountToken: bool,
-  nodeName: str,
-  hostNetwork: bool,
-  hostPID: bool,
-  hostIPC: bool,
-  shareProcessNamespace: bool,
-  securityContext: any,
-  imagePullSecrets: any,
-  hostname: str,
-  subdomain: str,
-  affinity: any,
-  schedulerName: str,
-  tolerations: any,
-  hostAliases: any,
-  priorityClassName: str,
-  priority: int32,
-  dnsConfig: any,
-  readinessGates: any,
-  runtimeClassName: str,
-  enableServiceLinks: bool,
-  preemptionPolicy: str,
-  overhead: any,
-  topologySpreadConstraints: any,
-  setHostnameAsFQDN: bool,
-  os: any,
-  hostUsers: bool,
-  schedulingGates: any,
-  resourceClaims: any,
-  resources: any,
-});
 
 const servicePort = obj('v1.ServicePort', {
   name: str,
-  protocol: str,
+  protocol: named('v1.Protocol'),
   appProtocol: str,
   port: int32,
   targetPort: intOrString,
@@ -155,23 +38,23 @@ const serviceSpec = obj('v1.ServiceSpec', {
   selector: labels,
   clusterIP: str,
   clusterIPs: strings,
-  type: str,
+  type: named('v1.ServiceType'),
   externalIPs: strings,
-  sessionAffinity: str,
+  sessionAffinity: named('v1.ServiceAffinity'),
   loadBalancerIP: str,
   loadBalancerSourceRanges: strings,
   externalName: str,
-  externalTrafficPolicy: str,
+  externalTrafficPolicy: named('v1.ServiceExternalTrafficPolicy'),
   healthCheckNodePort: int32,
   publishNotReadyAddresses: bool,
   sessionAffinityConfig: obj('v1.SessionAffinityConfig', {
     clientIP: obj('v1.ClientIPConfig', { timeoutSeconds: int32 }),
   }),
-  ipFamilies: strings,
-  ipFamilyPolicy: str,
+  ipFamilies: arr(named('v1.IPFamily')),
+  ipFamilyPolicy: named('v1.IPFamilyPolicy'),
   allocateLoadBalancerNodePorts: bool,
   loadBalancerClass: str,
-  internalTrafficPolicy: str,
+  internalTrafficPolicy: named('v1.ServiceInternalTrafficPolicy'),
   trafficDistribution: str,
 });
 
@@ -182,7 +65,7 @@ const deploymentSpec = obj('v1.DeploymentSpec', {
   selector: labelSelector,
   template: podTemplateSpec,
   strategy: obj('v1.DeploymentStrategy', {
-    type: str,
+    type: named('v1.DeploymentStrategyType'),
     rollingUpdate: obj('v1.RollingUpdateDeployment', {
       maxUnavailable: intOrString,
       maxSurge: intOrString,
@@ -199,7 +82,9 @@ const top = (kind: string, fields: Record<string, Schema>): ObjectSchema =>
 
 /** Schemas of the kinds a user may apply. */
 export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
-  Namespace: top('Namespace', { spec: obj('v1.NamespaceSpec', { finalizers: strings }) }),
+  Namespace: top('Namespace', {
+    spec: obj('v1.NamespaceSpec', { finalizers: arr(named('v1.FinalizerName')) }),
+  }),
   Pod: top('Pod', { spec: podSpec }),
   Deployment: top('Deployment', { spec: deploymentSpec }),
   Service: top('Service', { spec: serviceSpec }),

@@ -17,6 +17,8 @@ export interface ParseResult {
   documents: ParsedDocument[];
   /** YAML syntax errors (code L4_E_YAML_SYNTAX); when non-empty, nothing may be applied. */
   errors: ManifestError[];
+  /** Keys set twice in a map (L4_W_DUPLICATE_KEY): the later value is kept, as kubectl does. */
+  warnings: ManifestError[];
 }
 
 /** Kubernetes' field error types (k8s.io/apimachinery/pkg/util/validation/field). */

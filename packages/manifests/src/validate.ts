@@ -2,8 +2,9 @@
 // default, validate. validateObject is the positionless core that checkManifests builds on.
 import type { KubeObject } from '@l4lab/protocol';
 import { decodeObject, isRecord } from './decode.ts';
+import type { DecodeError } from './decode.ts';
 import { defaultRecord } from './defaults.ts';
-import { forbidden, notSupported, required } from './fieldError.ts';
+import { forbidden, invalid, notSupported, required } from './fieldError.ts';
 import { isDNS1123Label, isDNS1123Subdomain } from './names.ts';
 import { KIND_SCHEMAS } from './schema.ts';
 import type { FieldError } from './types.ts';
@@ -100,6 +101,8 @@ export interface Inspection {
   errors: FieldError[];
   unknownFields: string[];
   kindProblem?: KindProblem;
+  /** A value the API server cannot decode: it answers 400 and validates nothing. */
+  decodeError?: DecodeError;
 }
 
 /** Decode, default and validate one object whose apiVersion and kind are strings. */
@@ -115,8 +118,14 @@ export function inspectObject(
     return { errors: kindProblem ? [kindProblem.error] : [], unknownFields: [], kindProblem };
   }
   const decoded = decodeObject(obj, schema);
-  if (decoded.errors.length > 0)
-    return { errors: decoded.errors, unknownFields: decoded.unknownFields };
+  if (decoded.error) {
+    const { path, value, message } = decoded.error;
+    return {
+      errors: [invalid(path, value, message)],
+      unknownFields: decoded.unknownFields,
+      decodeError: decoded.error,
+    };
+  }
   delete decoded.value.status;
   const defaulted = defaultRecord(decoded.value);
   const errors = validator(defaulted);

@@ -18,6 +18,7 @@ import type { FieldError } from './types.ts';
 import { validateLabels, validateObjectMeta } from './validateMeta.ts';
 import type { MetaShape } from './validateMeta.ts';
 import { PROTOCOLS } from './validatePod.ts';
+import { ipFamilyAllocationErrors } from './validateIPFamilies.ts';
 import { validatePortNumOrName, validateServiceIPs } from './validateServiceFields.ts';
 
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
@@ -61,8 +62,11 @@ export interface ServiceShape {
 }
 
 export function validateService(svc: ServiceShape): FieldError[] {
-  const errs = validateObjectMeta(svc.metadata ?? {}, true, isDNS1035Label);
   const spec = svc.spec ?? {};
+  // The registry allocates (and checks the IP families) before it validates the rest.
+  const allocation = ipFamilyAllocationErrors(spec);
+  if (allocation.length > 0) return allocation;
+  const errs = validateObjectMeta(svc.metadata ?? {}, true, isDNS1035Label);
   const ports = spec.ports ?? [];
   const type = spec.type ?? '';
   const headless = spec.clusterIPs?.[0] === 'None';

@@ -35,7 +35,13 @@ export function validateServiceIPs(spec: ServiceIPsShape): FieldError[] {
       errs.push(invalid(index('spec.LoadBalancerSourceRanges', i), value, CIDR_MSG));
   });
   if (spec.type === 'ExternalName') return errs;
+  errs.push(...validateClusterIPs(spec));
+  return errs;
+}
 
+/** clusterIP and clusterIPs: in step, valid addresses, `None` alone. */
+export function validateClusterIPs(spec: ServiceIPsShape): FieldError[] {
+  const errs: FieldError[] = [];
   const clusterIPs = spec.clusterIPs ?? [];
   const ipsValue = new GoLiteral(goStringSlice(spec.clusterIPs));
   if (spec.clusterIP) {

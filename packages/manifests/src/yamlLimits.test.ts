@@ -17,11 +17,29 @@ describe('bounded YAML', () => {
     ]);
   });
 
-  it('still refuses a duplicate key, at the duplicate', () => {
+  it('keeps the later value of a repeated key and warns at it, as the API server does', () => {
     const r = parseManifests('apiVersion: v1\nkind: Service\nkind: Pod\n');
-    expect(r.errors).toEqual([
-      expect.objectContaining({ message: 'Map keys must be unique', line: 3, column: 1 }),
+    expect(r.errors).toEqual([]);
+    expect(r.documents[0]?.value).toEqual({ apiVersion: 'v1', kind: 'Pod' });
+    expect(r.warnings).toEqual([
+      {
+        message: 'line 3: key "kind" already set in map',
+        path: 'kind',
+        line: 3,
+        column: 1,
+        document: 0,
+        severity: 'warning',
+        code: 'L4_W_DUPLICATE_KEY',
+      },
     ]);
+  });
+
+  it('warns about 100 repeated keys of a document at most', () => {
+    const text = Array.from({ length: YAML_LIMITS.keysPerMap }, () => 'k: v').join('\n');
+    const r = parseManifests(text);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toHaveLength(100);
+    expect(r.warnings[0]?.message).toBe('line 2: key "k" already set in map');
   });
 
   it('lets merge keys repeat', () => {

@@ -44,12 +44,25 @@ export interface Container {
   ports?: ContainerPort[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
+  env?: EnvVar[];
+  /** `kubectl run -i`: stdin stays open, so a shell waits instead of ending at once. */
+  stdin?: boolean;
+  resources?: ResourceRequirements;
 }
 
-/** A container probe (the handlers l4lab runs: tcpSocket and httpGet). */
+/** Quantities as written (`500m`, `64Mi`, or a YAML number), by resource name (`cpu`, `nvidia.com/gpu`). */
+export type ResourceList = Record<string, string | number>;
+
+export interface ResourceRequirements {
+  requests?: ResourceList;
+  limits?: ResourceList;
+}
+
+/** A container probe (the handlers l4lab runs: tcpSocket, httpGet, and exec against a stand-in). */
 export interface Probe {
   tcpSocket?: { port?: number | string };
   httpGet?: { port?: number | string; path?: string };
+  exec?: { command?: string[] };
   initialDelaySeconds?: number;
   periodSeconds?: number;
   timeoutSeconds?: number;
@@ -57,10 +70,86 @@ export interface Probe {
   successThreshold?: number;
 }
 
+/** An environment variable: a value, or (the downward API) a field of the pod. */
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { fieldRef?: { fieldPath: string } };
+}
+
 export interface PodSpec {
   containers: Container[];
+  /** Whether the kubelet restarts a container that exits (the API server defaults it to Always). */
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  initContainers?: Container[];
   nodeName?: string;
   terminationGracePeriodSeconds?: number;
+  // What kube-scheduler reads.
+  schedulerName?: string;
+  nodeSelector?: Record<string, string>;
+  affinity?: Affinity;
+  tolerations?: Toleration[];
+  schedulingGates?: { name: string }[];
+}
+
+/** A node selector requirement: `matchExpressions` on labels, `matchFields` on `metadata.name`. */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  namespaces?: string[];
+  namespaceSelector?: LabelSelector;
+  topologyKey: string;
+  matchLabelKeys?: string[];
+  mismatchLabelKeys?: string[];
+}
+
+export interface WeightedPodAffinityTerm {
+  weight: number;
+  podAffinityTerm: PodAffinityTerm;
+}
+
+export interface PodAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+}
+
+export interface Affinity {
+  nodeAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] };
+    preferredDuringSchedulingIgnoredDuringExecution?: {
+      weight: number;
+      preference: NodeSelectorTerm;
+    }[];
+  };
+  podAffinity?: PodAffinity;
+  podAntiAffinity?: PodAffinity;
+}
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: TaintEffect;
+  tolerationSeconds?: number;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+  timeAdded?: string;
 }
 
 export interface PodTemplateSpec {
@@ -73,6 +162,7 @@ export interface PodCondition {
   status: 'True' | 'False' | 'Unknown';
   lastTransitionTime?: string;
   reason?: string;
+  message?: string;
 }
 
 export interface ContainerStatus {
@@ -194,6 +284,9 @@ export interface ServiceSpec {
   loadBalancerSourceRanges?: string[];
   allocateLoadBalancerNodePorts?: boolean;
   healthCheckNodePort?: number;
+  /** Defaulted by the API server: l4lab's cluster is single-stack IPv4. */
+  ipFamilies?: ('IPv4' | 'IPv6')[];
+  ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
 }
 
 /** A Service condition (metav1.Condition). */
@@ -247,8 +340,11 @@ export interface Node {
   apiVersion: 'v1';
   kind: 'Node';
   metadata: ObjectMeta;
-  spec: { podCIDR: string };
+  spec: { podCIDR: string; taints?: Taint[]; unschedulable?: boolean };
   status: {
+    /** What the node has, and what of it pods may request (`cpu`, `memory`, `pods`, ...). */
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
     addresses: { type: 'InternalIP' | 'Hostname'; address: string }[];
     conditions: {
       type: 'Ready';

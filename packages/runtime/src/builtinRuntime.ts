@@ -1,26 +1,42 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
-import type { PortMapper } from '@l4lab/cluster';
+import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
+import type { Container } from '@l4lab/protocol';
 import { bindAddressFor } from './hostAddress.ts';
-import { idlePod } from './idlePod.ts';
 import { podPage } from './page.ts';
+import { startStandIns, standInPodHandle } from './standIn/standInPod.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from './types.ts';
 import { isNginxImage } from './types.ts';
 
 /**
  * The last resort when neither Docker nor nginx is here: in-process HTTP (and UDP) servers that
- * answer like the nginx pods (same page, same X-Pod-Name header), on the same addresses.
+ * answer like the nginx pods (same page, same X-Pod-Name header), on the same addresses; every
+ * other image gets its stand-in (standIn/), as in the other runtimes.
  */
 export class BuiltinRuntime implements ContainerRuntime {
   readonly name = 'builtin' as const;
   readonly #mapper: PortMapper;
+  readonly #clock: Clock;
 
-  constructor(opts: { mapper: PortMapper }) {
+  constructor(opts: { mapper: PortMapper; clock?: Clock }) {
     this.#mapper = opts.mapper;
+    this.#clock = opts.clock ?? realClock;
   }
 
   async start(pod: PodSandbox): Promise<PodHandle> {
-    if (!pod.containers.some((c) => isNginxImage(c.image))) return idlePod();
+    const web = pod.containers.filter((c) => isNginxImage(c.image));
+    const others = pod.containers.filter((c) => !isNginxImage(c.image));
+    const main = web.length > 0 ? await this.#startPages(pod, web) : undefined;
+    const o = { mapper: this.#mapper, clock: this.#clock };
+    const runs = await startStandIns(pod, others, o).catch(async (err: unknown) => {
+      await main?.stop(0);
+      throw err;
+    });
+    return standInPodHandle(pod, runs, { clock: this.#clock, ...(main ? { main } : {}) });
+  }
+
+  /** The nginx containers' page on each of their ports, in-process. */
+  async #startPages(pod: PodSandbox, web: Container[]): Promise<PodHandle> {
     const page = podPage(pod);
     const access: string[] = [];
     const servers: (Server | UdpSocket)[] = [];
@@ -35,7 +51,7 @@ export class BuiltinRuntime implements ContainerRuntime {
       }
     };
     try {
-      for (const c of pod.containers.filter((x) => isNginxImage(x.image))) {
+      for (const c of web) {
         const ports = c.ports?.length ? c.ports : [{ containerPort: 80, protocol: 'TCP' as const }];
         for (const p of ports) {
           const udp = p.protocol === 'UDP';

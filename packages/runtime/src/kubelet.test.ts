@@ -1,7 +1,7 @@
 // The kubelet's lifecycle on a FakeClock with a fake runtime and a fake prober (no processes, no
 // sockets). Addresses: the default plan (pods 127.244.<node>.x), never contacted.
 import { describe, expect, it } from 'vitest';
-import type { Container, Pod } from '@l4lab/protocol';
+import type { Container, Pod, PodSpec } from '@l4lab/protocol';
 import { Cluster, FakeClock, PortMapper } from '@l4lab/cluster';
 import { RestartBackoff } from './backoff.ts';
 import { Kubelet } from './kubelet.ts';
@@ -12,6 +12,9 @@ class FakeRuntime implements ContainerRuntime {
   readonly name = 'builtin' as const;
   starts = 0;
   failWith: ContainerStartError | undefined;
+  /** What an exec probe's command exits with, and the commands run. */
+  execCode = 1;
+  readonly execs: string[] = [];
   readonly exits: ((e: PodExit) => void)[] = [];
   async start(): Promise<PodHandle> {
     this.starts++;
@@ -24,6 +27,10 @@ class FakeRuntime implements ContainerRuntime {
       stop: async () => exit({ code: 0, signal: null }),
       kill: () => exit({ code: 137, signal: 'SIGKILL' }),
       logs: async () => [],
+      exec: async (container: string, command: string[]) => {
+        this.execs.push(`${container}: ${command.join(' ')}`);
+        return this.execCode;
+      },
     };
   }
   crash(): void {
@@ -42,7 +49,11 @@ const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
-function setup(container: Partial<Container> = {}, probeOk: () => boolean = () => true) {
+function setup(
+  container: Partial<Container> = {},
+  probeOk: () => boolean = () => true,
+  spec: Partial<PodSpec> = {},
+) {
   const clock = new FakeClock();
   const cluster = new Cluster({ clock });
   const runtime = new FakeRuntime();
@@ -62,6 +73,7 @@ function setup(container: Partial<Container> = {}, probeOk: () => boolean = () =
     spec: {
       terminationGracePeriodSeconds: 30,
       containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], ...container }],
+      ...spec,
     },
   };
   expect(cluster.apply([pod]).ok).toBe(true);
@@ -246,6 +258,33 @@ describe('Kubelet', () => {
     await t.tick(999);
     expect(t.ready()).toBe('False');
     await t.tick(1);
+    expect(t.ready()).toBe('True');
+  });
+
+  it('does not restart a crash under restartPolicy Never: Failed, even after its node restarts', async () => {
+    const t = setup({}, () => true, { restartPolicy: 'Never' });
+    await t.tick(0);
+    t.runtime.crash();
+    await t.tick(10_000);
+    expect(t.runtime.starts).toBe(1);
+    expect(t.get().status?.phase).toBe('Failed');
+    expect(t.cs().state?.terminated).toEqual({ reason: 'Error', exitCode: 1 });
+    const node = t.get().spec.nodeName!;
+    await t.kubelet.stopNode(node);
+    t.kubelet.startNode(node);
+    await t.tick(1_000);
+    expect(t.runtime.starts).toBe(1);
+    expect(t.get().status?.phase).toBe('Failed');
+  });
+
+  it('runs an exec probe in the container through the runtime, not a TCP connect', async () => {
+    const probe = { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 2 };
+    const t = setup({ readinessProbe: probe }, () => true);
+    await t.tick(0);
+    expect(t.ready()).toBe('False');
+    expect(t.runtime.execs).toEqual(['web: cat /tmp/ready']);
+    t.runtime.execCode = 0;
+    await t.tick(2_000);
     expect(t.ready()).toBe('True');
   });
 

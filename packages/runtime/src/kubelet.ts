@@ -10,6 +10,7 @@ import { RestartBackoff } from './backoff.ts';
 import { buildPodStatus } from './podStatusBuilder.ts';
 import { httpProbe, tcpProbe } from './probe.ts';
 import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.ts';
+import { standInNote } from './standIn/standInPod.ts';
 import type { ContainerRuntime, PodHandle } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
@@ -18,7 +19,7 @@ export interface KubeletLogger {
   warn(obj: object, msg: string): void;
 }
 
-/** Runs one probe against a real address: true on success. */
+/** Runs one tcpSocket or httpGet probe against a real address: true on success. */
 export type Prober = (spec: ProbeSpec, host: string, port: number) => Promise<boolean>;
 
 export interface KubeletOptions {
@@ -44,6 +45,8 @@ interface PodWorker {
   ip: string;
   hostIP: string;
   handle: PodHandle | undefined;
+  /** The last container started, kept once it ended: `kubectl logs` of a Completed pod reads it. */
+  lastHandle: PodHandle | undefined;
   runningSince: number;
   everStarted: boolean;
   restartCount: number;
@@ -53,6 +56,8 @@ interface PodWorker {
   forcedUnready: boolean;
   state: ContainerStatus['state'];
   message: string | undefined;
+  /** The container ended and the restartPolicy keeps it so: the pod's final phase. */
+  finished: 'Succeeded' | 'Failed' | undefined;
   startTime: string;
   timers: Set<TimerHandle>;
   terminating: boolean;
@@ -116,8 +121,10 @@ export class Kubelet {
     return w.forcedUnready;
   }
 
+  /** The pod's running container, else the last one that ran (its logs stay readable). */
   handleOf(namespace: string, name: string): PodHandle | undefined {
-    return this.#find(namespace, name)?.handle;
+    const w = this.#find(namespace, name);
+    return w?.handle ?? w?.lastHandle;
   }
 
   /** Handles of every running pod (for `bench:pods`' RSS figures). */
@@ -158,6 +165,7 @@ export class Kubelet {
     for (const w of this.#workers.values()) {
       if (w.pod.spec.nodeName !== node || !w.nodeStopped || w.removed) continue;
       w.nodeStopped = false;
+      if (w.finished) continue; // Succeeded and Failed pods stay so after a node's reboot
       n++;
       if (w.everStarted) w.restartCount++;
       w.state = { waiting: { reason: 'ContainerCreating' } };
@@ -224,6 +232,7 @@ export class Kubelet {
       ip,
       hostIP: cluster.nodeIP(node) ?? '',
       handle: undefined,
+      lastHandle: undefined,
       runningSince: 0,
       everStarted: false,
       restartCount: 0,
@@ -233,6 +242,7 @@ export class Kubelet {
       forcedUnready: false,
       state: { waiting: { reason: 'ContainerCreating' } },
       message: undefined,
+      finished: undefined,
       startTime: cluster.nowIso(),
       timers: new Set(),
       terminating: false,
@@ -276,12 +286,15 @@ export class Kubelet {
       return;
     }
     w.handle = handle;
+    w.lastHandle = handle;
     w.pullBackoff.reset();
     w.everStarted = true;
     for (const c of pod.spec.containers) {
       this.#event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
       this.#event(w, 'Normal', 'Created', `Created container ${c.name}`);
       this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
+      const standIn = handle.standIns?.find((s) => s.container === c.name);
+      if (standIn) this.#event(w, 'Normal', 'StandIn', standInNote([standIn])!);
     }
     w.runningSince = this.#o.clock.now();
     w.state = { running: { startedAt: this.#o.cluster.nowIso() } };
@@ -290,10 +303,28 @@ export class Kubelet {
     this.#startProbes(w);
     void handle.exited.then((exit) => {
       if (w.handle !== handle || this.#gone(w)) return;
-      const code = exit.code ?? 137;
-      this.#o.logger.info({ pod: pod.metadata.name, exit }, 'container exited; restarting');
-      this.#containerEnded(w, code === 0 ? 'Completed' : 'Error', code, exit.message);
+      this.#o.logger.info({ pod: pod.metadata.name, exit }, 'container exited');
+      this.#containerExited(w, exit.code ?? 137, exit.message);
     });
+  }
+
+  /**
+   * The container's process ended: restarted as the pod's restartPolicy says (Always: whatever
+   * the code; OnFailure: unless it is 0; Never: not), or the pod ends Succeeded / Failed.
+   */
+  #containerExited(w: PodWorker, exitCode: number, message?: string): void {
+    const reason = exitCode === 0 ? 'Completed' : 'Error';
+    const policy = w.pod.spec.restartPolicy ?? 'Always';
+    if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) {
+      this.#containerEnded(w, reason, exitCode, message);
+      return;
+    }
+    this.#cancelTimers(w);
+    w.handle = undefined;
+    w.ready = false;
+    w.finished = exitCode === 0 ? 'Succeeded' : 'Failed';
+    w.state = { terminated: { reason, exitCode, ...(message ? { message } : {}) } };
+    this.#writeStatus(w);
   }
 
   #startFailed(w: PodWorker, err: unknown): void {
@@ -374,7 +405,10 @@ export class Kubelet {
     const handle = w.handle;
     const readiness = readinessProbeOf(w.pod.spec.containers, this.#o.defaultProbePeriodMs);
     const liveness = livenessProbeOf(w.pod.spec.containers);
-    const probe = (spec: ProbeSpec) => {
+    const probe = async (spec: ProbeSpec) => {
+      // An exec probe runs in the container: against its stand-in's files (`cat /tmp/healthy`).
+      if (spec.kind === 'exec')
+        return (await handle?.exec?.(spec.container, spec.command, spec.timeoutMs)) === 0;
       const addr = this.#o.mapper.resolve(w.ip, spec.port, 'TCP');
       return this.#o.prober(spec, addr.ip, addr.port);
     };
@@ -397,7 +431,7 @@ export class Kubelet {
           w,
           'Warning',
           'Unhealthy',
-          `Readiness probe failed: no answer on port ${readiness.port}`,
+          `Readiness probe failed: ${failure(readiness, w.ip)}`,
         );
       if (ready !== w.ready) {
         w.ready = ready;
@@ -421,12 +455,13 @@ export class Kubelet {
         this.#after(w, liveness.periodMs, livenessRound);
         return;
       }
-      this.#o.logger.info({ pod: w.pod.metadata.name }, 'liveness probe failed; restarting');
+      this.#o.logger.info({ pod: w.pod.metadata.name }, 'liveness probe failed');
+      this.#event(w, 'Warning', 'Unhealthy', `Liveness probe failed: ${failure(liveness, w.ip)}`);
       w.handle = undefined; // the exit handler must not count this restart twice
       this.#cancelTimers(w);
       await handle!.stop((w.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000);
       if (this.#gone(w)) return;
-      this.#containerEnded(w, 'Error', 137, 'Container failed liveness probe, will be restarted');
+      this.#containerExited(w, 137, 'Container failed liveness probe, will be restarted');
     };
     this.#after(w, liveness.initialDelayMs, () => void livenessRound());
   }
@@ -468,4 +503,12 @@ export class Kubelet {
       status,
     );
   }
+}
+
+/** What a failed probe's event says (the kubelet's words, without the cause it cannot see). */
+function failure(spec: ProbeSpec, ip: string): string {
+  if (spec.kind === 'exec') return `command ${JSON.stringify(spec.command.join(' '))} failed`;
+  if (spec.kind === 'http')
+    return `Get "http://${ip}:${spec.port}${spec.path}": no answer with a status in 200-399`;
+  return `dial tcp ${ip}:${spec.port}: no connection`;
 }

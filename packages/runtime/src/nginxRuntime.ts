@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PortMapper } from '@l4lab/cluster';
+import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
 import { podPage } from './page.ts';
 import { cleanupContainersIfEngine } from './docker/detect.ts';
 import { cleanupPodDirs, podDir, removePodDir } from './orphans.ts';
 import { rssOf } from './processes.ts';
-import { idlePod, tailFile } from './idlePod.ts';
+import { tailFile } from './tailFile.ts';
 import { nginxConfig, podListens } from './nginxConfig.ts';
+import { startStandIns, standInPodHandle } from './standIn/standInPod.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from './types.ts';
 import { isNginxImage } from './types.ts';
 
@@ -23,25 +24,40 @@ export function findNginx(): string | undefined {
   return undefined;
 }
 
-/** One nginx process per pod: `daemon off`, its own prefix, config, pid file and logs. */
+/**
+ * One nginx process per pod with an nginx image: `daemon off`, its own prefix, config, pid file
+ * and logs; the pod's other containers (and pods of other images) get their stand-ins (standIn/).
+ */
 export class NginxRuntime implements ContainerRuntime {
   readonly name = 'nginx' as const;
   readonly #binary: string;
   readonly #workspace: string;
   readonly #podsDir: string;
   readonly #mapper: PortMapper;
+  readonly #clock: Clock;
 
-  constructor(opts: { binary: string; workspace: string; mapper: PortMapper }) {
+  constructor(opts: { binary: string; workspace: string; mapper: PortMapper; clock?: Clock }) {
     this.#binary = opts.binary;
     this.#workspace = opts.workspace;
     this.#podsDir = join(opts.workspace, 'pods');
     this.#mapper = opts.mapper;
+    this.#clock = opts.clock ?? realClock;
   }
 
   async start(pod: PodSandbox): Promise<PodHandle> {
+    const others = pod.containers.filter((c) => !isNginxImage(c.image));
+    const main = others.length < pod.containers.length ? await this.#startNginx(pod) : undefined;
+    const o = { mapper: this.#mapper, clock: this.#clock };
+    const runs = await startStandIns(pod, others, o).catch(async (err: unknown) => {
+      await main?.stop(0);
+      throw err;
+    });
+    return standInPodHandle(pod, runs, { clock: this.#clock, ...(main ? { main } : {}) });
+  }
+
+  /** The pod's nginx, listening on the ports of its nginx containers. */
+  async #startNginx(pod: PodSandbox): Promise<PodHandle> {
     const prefix = podDir(this.#podsDir, pod);
-    const web = pod.containers.find((c) => isNginxImage(c.image));
-    if (!web) return idlePod();
     const listens = await podListens(this.#mapper, pod);
     await mkdir(join(prefix, 'html'), { recursive: true });
     await mkdir(join(prefix, 'tmp'), { recursive: true });

@@ -10,7 +10,9 @@ export interface PodState {
   ready: boolean;
   restartCount: number;
   state: ContainerStatus['state'];
-  message?: string;
+  message?: string | undefined;
+  /** Its container ended for good (restartPolicy Never or OnFailure): the final phase. */
+  finished?: 'Succeeded' | 'Failed' | undefined;
 }
 
 const CONDITIONS: PodCondition['type'][] = [
@@ -22,8 +24,9 @@ const CONDITIONS: PodCondition['type'][] = [
 
 /**
  * The pod's status as the kubelet reports it: phase Pending until a container starts, Running
- * after (a crashed container keeps the pod Running, in CrashLoopBackOff); the four conditions, each
- * keeping its lastTransitionTime until its status changes.
+ * after (a crashed container keeps the pod Running, in CrashLoopBackOff), Succeeded or Failed once
+ * it ended and will not restart; the four conditions, each keeping its lastTransitionTime until its
+ * status changes.
  */
 export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
   const running = s.state?.running !== undefined;
@@ -42,11 +45,11 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
       type,
       status,
       lastTransitionTime: since,
-      ...(!want[type] ? { reason: 'ContainersNotReady' } : {}),
+      ...(!want[type] ? { reason: s.finished ? 'PodCompleted' : 'ContainersNotReady' } : {}),
     };
   });
   return {
-    phase: s.everStarted ? 'Running' : 'Pending',
+    phase: s.finished ?? (s.everStarted ? 'Running' : 'Pending'),
     podIP: s.ip,
     podIPs: [{ ip: s.ip }],
     hostIP: s.hostIP,

@@ -34,6 +34,21 @@ export interface PodHandle {
   readonly note?: string;
   /** Resident memory of the pod's processes in bytes, when the runtime can tell. */
   rss?(): Promise<number | undefined>;
+  /**
+   * Runs an exec probe's command in a container (`cat /tmp/healthy`, against a stand-in's files):
+   * its exit code, -1 when it ran past timeoutMs.
+   */
+  exec?(container: string, command: string[], timeoutMs: number): Promise<number>;
+  /** The containers a stand-in serves in place of their image (the pod's status says so). */
+  readonly standIns?: readonly StandInInfo[];
+}
+
+/** A container whose image l4lab does not run, and what stands in for it. */
+export interface StandInInfo {
+  container: string;
+  image: string;
+  /** `emulated`: a demo image's answers; `shell`: its command in a stand-in shell; `generic`. */
+  kind: 'emulated' | 'shell' | 'generic';
 }
 
 /**
@@ -60,7 +75,7 @@ export interface ContainerRuntime {
   close?(): Promise<void>;
 }
 
-/** Images that run a real web server; everything else (busybox, ...) is an idle pod. */
+/** Images that run a real web server (nginx); everything else gets a stand-in (standIn/). */
 export function isNginxImage(image: string): boolean {
   const repo = image.split('@')[0]!.split(':')[0]!;
   const last = repo.split('/').pop() ?? repo;

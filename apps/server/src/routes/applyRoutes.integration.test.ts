@@ -104,13 +104,49 @@ describe('POST /api/apply', () => {
     }
   });
 
+  it("answers a value of the wrong type with the API server's 400, on its line, and applies nothing", async () => {
+    const yaml =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: typed}\nspec:\n  affinity:\n  - nodeAffinity: {}\n' +
+      '  containers: [{name: c, image: nginx}]\n';
+    const r = await t.api<ApplyErrorResponse>('POST', '/api/apply', yaml, 'application/yaml');
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      expect.objectContaining({
+        message:
+          'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field PodSpec.spec.affinity of type v1.Affinity',
+        line: 5,
+        code: 'L4_E_DECODE',
+      }),
+    ]);
+    const api = await t.api<{ code: number; reason: string; message: string }>(
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'typed' },
+        spec: { affinity: [], containers: [{ name: 'c', image: 'nginx' }] },
+      }),
+      'application/json',
+    );
+    expect(api.status).toBe(400);
+    expect(api.body).toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      message:
+        'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field PodSpec.spec.affinity of type v1.Affinity',
+    });
+    const pods = await t.api<{ items: unknown[] }>('GET', '/api/objects/pods?namespace=default');
+    expect(pods.body.items).toEqual([]);
+  });
+
   it('answers an IPv6 clusterIP with 422, not an internal error', async () => {
     const yaml =
       'apiVersion: v1\nkind: Service\nmetadata: {name: v6}\nspec:\n  clusterIP: "::1"\n  ports: [{port: 80}]\n';
     const r = await t.api<ApplyErrorResponse>('POST', '/api/apply', yaml, 'application/yaml');
     expect(r.status).toBe(422);
     expect(r.body.errors[0]!.message).toBe(
-      'The Service "v6" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster',
+      'The Service "v6" is invalid: spec.clusterIPs[0]: Invalid value: []string{"::1"}: IPv6 is not configured on this cluster',
     );
     expect(r.body.errors[0]!.line).toBe(5);
   });

@@ -123,6 +123,23 @@ describe('exec into the client pod (seed 03)', () => {
     );
   });
 
+  it("nslookup kubernetes.default (the docs' DNS check) answers the kubernetes Service, whose 443 is the lab's API", async () => {
+    const r = await exec('nslookup kubernetes.default');
+    const dnsIP = t.lab.cluster.plan.dnsServiceIP;
+    const ip = await clusterIP('default', 'kubernetes');
+    expect(ip).toBe(t.config.serviceCIDR.replace(/\.0\/\d+$/, '.1'));
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(
+      `Server:\t\t${dnsIP}\nAddress:\t${dnsIP}:53\n\n` +
+        `Name:\tkubernetes.default.svc.cluster.local\nAddress: ${ip}\n\n`,
+    );
+    // Plain HTTP (the lab serves its API without TLS), by address: the lab answers requests
+    // addressed to a loopback address or name only (DNS rebinding), and a ClusterIP is one.
+    const version = await exec(`wget -q -O - http://${ip}:443/version`);
+    expect(version).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(version.stdout)).toMatchObject({ major: '1', minor: '32' });
+  });
+
   it('answers like busybox for unknown names, commands and bad flags', async () => {
     expect(await exec('wget -q -O - nope')).toMatchObject({
       exitCode: 1,

@@ -9,6 +9,7 @@ import { distributions, type ServiceDistribution } from '../stats/distribution.t
 import { DistributionBars } from './DistributionBars.tsx';
 import { DistributionVerdict } from './DistributionVerdict.tsx';
 import { seconds } from '../format/duration.ts';
+import { isSystem } from '../graph/graphModel.ts';
 
 const selectInput = (s: AppState) => ({
   cluster: s.cluster,
@@ -115,7 +116,7 @@ export function Distribution() {
       start,
       readySince: (service) => countWindow.readySets.get(service)?.since,
       defaultMode,
-      visible: (ns) => showSystem || ns !== 'kube-system',
+      visible: (ns, name) => showSystem || !isSystem(ns, name),
     });
     return { list, span: Math.min(tick - start.t, mode === 'window' ? WINDOW_MS : Infinity) };
   }, [cluster, showSystem, defaultMode, tick, countWindow, mode]);

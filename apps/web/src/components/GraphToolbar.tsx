@@ -1,6 +1,7 @@
 import { useMemo, useState, type RefObject } from 'react';
 import type { Graph } from '../graph/createGraph.ts';
 import { exportPng, exportSvg } from '../graph/exportGraph.ts';
+import { isSystem } from '../graph/graphModel.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
@@ -35,8 +36,8 @@ export function GraphToolbar({
   const ids = useMemo(
     () =>
       [...services.values()]
+        .filter((s) => showSystem || !isSystem(s.metadata.namespace ?? 'default', s.metadata.name))
         .map((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`)
-        .filter((id) => showSystem || !id.startsWith('kube-system/'))
         .sort(),
     [services, showSystem],
   );

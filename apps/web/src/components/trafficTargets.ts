@@ -1,6 +1,7 @@
 import type { TrafficStatus } from '@l4lab/protocol';
 import type { AppState } from '../store/createAppStore.ts';
 import { selectServices } from '../store/selectors.ts';
+import { isSystem } from '../graph/graphModel.ts';
 
 /** How an address reaches its Service: its DNS name (the ClusterIP), a node's NodePort, ... */
 export type TargetKind = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'externalIP';
@@ -73,7 +74,8 @@ function targetsOf(s: AppState): Target[] {
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   return selectServices(s).flatMap((svc) => {
     const ns = svc.metadata.namespace ?? 'default';
-    if (svc.spec.type === 'ExternalName' || (!s.showSystem && ns === 'kube-system')) return [];
+    if (svc.spec.type === 'ExternalName' || (!s.showSystem && isSystem(ns, svc.metadata.name)))
+      return [];
     const name = svc.metadata.name;
     const service = `${ns}/${name}`;
     const type = svc.spec.type ?? 'ClusterIP';

@@ -83,6 +83,13 @@ describe('buildGraphModel', () => {
     expect(buildGraphModel({ ...input([dns]), showSystem: true }).services).toHaveLength(1);
   });
 
+  it("hides default/kubernetes (the API server's Service) with kube-system, not other Services of default", () => {
+    const api = service('kubernetes', { clusterIP: '127.100.0.1', ports: [{ port: 443 }] });
+    const web = service('web', { clusterIP: '127.100.0.9', ports: [{ port: 80 }] });
+    expect(buildGraphModel(input([api, web])).services.map((s) => s.name)).toEqual(['web']);
+    expect(buildGraphModel({ ...input([api, web]), showSystem: true }).services).toHaveLength(2);
+  });
+
   it('links a client to the frontend its connection entered through, with a rate', () => {
     const e = {
       id: 'c1',

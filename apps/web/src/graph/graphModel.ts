@@ -60,8 +60,13 @@ export interface GraphInput {
 
 export const SYSTEM_NAMESPACE = 'kube-system';
 
+/** What the cluster keeps for itself: kube-system, and `default/kubernetes` (the API server). */
+export const isSystem = (ns: string, serviceName?: string) =>
+  ns === SYSTEM_NAMESPACE || (ns === 'default' && serviceName === 'kubernetes');
+
 export function buildGraphModel(input: GraphInput): GraphModel {
-  const visible = (ns: string) => input.showSystem || ns !== SYSTEM_NAMESPACE;
+  const visible = (ns: string, serviceName?: string) =>
+    input.showSystem || !isSystem(ns, serviceName);
   const focus = focusOf(input.cluster, input.focus, visible);
   const { services, frontends, staticEdges, hops } = buildServices(
     input,
@@ -86,14 +91,14 @@ export function buildGraphModel(input: GraphInput): GraphModel {
 function focusOf(
   cluster: ClusterMirror,
   focus: string | undefined,
-  visible: (ns: string) => boolean,
+  visible: (ns: string, serviceName?: string) => boolean,
 ): { id: string; ids: ReadonlySet<string>; backs: (p: Pod) => boolean } | undefined {
   if (!focus) return undefined;
   const [ns = '', name = ''] = focus.split('/');
   const svc = [...cluster.services.values()].find(
     (s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name,
   );
-  if (!svc || !visible(ns)) return undefined;
+  if (!svc || !visible(ns, name)) return undefined;
   const inSlices = new Set<string>();
   for (const slice of cluster.endpointSlices.values()) {
     if (slice.metadata.labels?.['kubernetes.io/service-name'] !== name) continue;

@@ -211,7 +211,7 @@ export function buildServices(
     mapped: boolean;
     defaultMode: string;
   },
-  visible: (ns: string) => boolean,
+  visible: (ns: string, serviceName?: string) => boolean,
   /** Only these Services (by `ns/name`); all when omitted. */
   keep?: (id: string) => boolean,
 ) {
@@ -224,7 +224,11 @@ export function buildServices(
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   const ctx: Ctx = { nodes, mappings: input.mappings, mapped: input.mapped };
   const list = [...cluster.services.values()]
-    .filter((s) => visible(s.metadata.namespace ?? 'default') && (!keep || keep(serviceId(s))))
+    .filter(
+      (s) =>
+        visible(s.metadata.namespace ?? 'default', s.metadata.name) &&
+        (!keep || keep(serviceId(s))),
+    )
     .sort((a, b) => serviceId(a).localeCompare(serviceId(b)));
   const ids = new Set(list.map(serviceId));
   const services = list.map((s) => describe(s, input.defaultMode));

@@ -57,7 +57,7 @@ export interface DistributionInput {
   /** When a Service's ready endpoints last changed (the counts then). */
   readySince(service: string): Snapshot | undefined;
   defaultMode: string;
-  visible(namespace: string): boolean;
+  visible(namespace: string, serviceName: string): boolean;
 }
 
 function whyNotUniform(svc: Service, defaultMode: string): string | undefined {
@@ -201,7 +201,7 @@ export function distributions(input: DistributionInput): ServiceDistribution[] {
   );
   const out: ServiceDistribution[] = [];
   for (const [service, svc] of cluster.services) {
-    if (!input.visible(svc.metadata.namespace ?? 'default')) continue;
+    if (!input.visible(svc.metadata.namespace ?? 'default', svc.metadata.name)) continue;
     const tally = windowed.get(service);
     const req = requestTally(now, start, svc, nodeIPs);
     const connTotal = tally ? [...tally.byEndpoint.values()].reduce((a, b) => a + b, 0) : 0;

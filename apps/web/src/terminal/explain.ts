@@ -6,7 +6,8 @@ let schema: JsonSchema | undefined;
 function typeName(s: JsonSchema): string {
   if (s.type === 'array') return `[]${s.items ? typeName(s.items) : 'Object'}`;
   if (s.additionalProperties) return `map[string]${typeName(s.additionalProperties)}`;
-  if (Array.isArray(s.type)) return 'IntOrString';
+  // A string or a number: an int-or-string, or a resource quantity (`500m`, `64Mi`).
+  if (Array.isArray(s.type)) return s.format === 'quantity' ? 'Quantity' : 'IntOrString';
   if (s.type === 'object' || s.properties) return 'Object';
   return s.type ?? 'Object';
 }

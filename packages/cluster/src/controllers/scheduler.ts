@@ -1,12 +1,32 @@
-import type { Pod, WatchEvent } from '@l4lab/protocol';
+import type { Node, Pod, PodCondition, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { splitKey } from './types.ts';
 import { isPodActive } from '../podStatus.ts';
+import { bestNodes, findNodesThatFit } from '../scheduling/framework.ts';
+import type { NodeInfo } from '../scheduling/nodeInfo.ts';
+import { takeSnapshot } from '../scheduling/nodeInfo.ts';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+/** The API server's condition on a pod created with scheduling gates (applySchedulingGatedCondition). */
+export const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
+
+const SOURCE = { component: DEFAULT_SCHEDULER_NAME };
+
+const keyOf = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
+
+function isPending(p: Pod): boolean {
+  return !p.spec.nodeName && !p.metadata.deletionTimestamp;
+}
 
 /**
- * kube-scheduler, reduced to its spreading: a pending pod goes to the Ready node with the fewest
- * pods of the same owner (the default topology spread of a ReplicaSet's pods over nodes), then
- * the fewest pods in all; ties are broken at random.
+ * kube-scheduler: a pending pod goes through the default profile's filters (taints, node
+ * selector and affinity, resource requests against allocatable, pod affinity and anti-affinity,
+ * scheduling/framework.ts) and scores (preferred terms); among the best nodes it keeps l4lab's
+ * spreading: the fewest pods of the same owner (the default topology spread of a ReplicaSet's
+ * pods), then the fewest pods in all, then at random. A pod no node takes stays Pending with
+ * PodScheduled False / Unschedulable and a FailedScheduling event worded as kube-scheduler's, and
+ * is tried again whenever a node or a bound pod changes (a deletion frees resources, a label
+ * added to a node may match). Pods with scheduling gates wait, SchedulingGated, until the gates go.
  */
 export class Scheduler implements Controller {
   readonly name = 'scheduler';
@@ -17,43 +37,57 @@ export class Scheduler implements Controller {
   }
 
   keysFor(event: WatchEvent): string[] {
-    // A node that becomes Ready may take the pods left Pending while no node could.
-    if (event.object.kind === 'Node' && event.type !== 'DELETED') {
-      return this.#ctx.store
-        .list('Pod')
-        .filter((p) => !p.spec.nodeName)
-        .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
-    }
-    if (event.type === 'DELETED' || event.object.kind !== 'Pod') return [];
-    const pod = event.object as Pod;
-    return pod.spec.nodeName ? [] : [`${pod.metadata.namespace}/${pod.metadata.name}`];
+    const o = event.object;
+    if (o.kind === 'Node') return this.#pendingKeys();
+    if (o.kind !== 'Pod') return [];
+    if (!o.spec.nodeName) return event.type === 'DELETED' ? [] : [keyOf(o)];
+    // A bound pod that came, changed (labels, phase) or went changes what fits where.
+    return this.#pendingKeys();
+  }
+
+  #pendingKeys(): string[] {
+    return this.#ctx.store.list('Pod').filter(isPending).map(keyOf);
   }
 
   reconcile(key: string): void {
-    const { store } = this.#ctx;
     const [ns, name] = splitKey(key);
-    const pod = store.get('Pod', ns, name);
-    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
-    const nodes = store
-      .list('Node')
-      .filter((n) => n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'));
-    if (nodes.length === 0) return; // stays Pending, like a real cluster with no schedulable node
-    const owner = pod.metadata.ownerReferences?.find((r) => r.controller)?.uid;
-    const siblings = new Map(nodes.map((n) => [n.metadata.name, 0]));
-    const load = new Map(nodes.map((n) => [n.metadata.name, 0]));
-    for (const p of store.list('Pod')) {
-      const n = p.spec.nodeName;
-      if (!n || !isPodActive(p) || !load.has(n)) continue;
-      load.set(n, load.get(n)! + 1);
-      if (owner && p.metadata.ownerReferences?.some((r) => r.uid === owner)) {
-        siblings.set(n, siblings.get(n)! + 1);
-      }
+    const pod = this.#ctx.store.get('Pod', ns, name);
+    if (!pod || !isPending(pod)) return;
+    // A pod for another scheduler (spec.schedulerName) is not ours: it waits for that one.
+    if ((pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== DEFAULT_SCHEDULER_NAME) return;
+    if ((pod.spec.schedulingGates ?? []).length > 0) {
+      this.#setScheduledCondition(pod, 'SchedulingGated', SCHEDULING_GATED_MESSAGE);
+      return;
     }
-    const score = (name: string) => siblings.get(name)! * 1_000_000 + load.get(name)!;
-    const best = Math.min(...nodes.map((n) => score(n.metadata.name)));
-    const candidates = nodes.filter((n) => score(n.metadata.name) === best);
-    const node = candidates[Math.floor(this.#ctx.random() * candidates.length)]!;
-    const bound = store.put({
+    const snapshot = takeSnapshot(this.#ctx.store);
+    const fit = findNodesThatFit(pod, snapshot);
+    if ('message' in fit) {
+      if (this.#setScheduledCondition(pod, 'Unschedulable', fit.message)) {
+        this.#ctx.events.record(pod, 'Warning', 'FailedScheduling', fit.message, SOURCE);
+      }
+      return;
+    }
+    const node = this.#spread(pod, bestNodes(pod, fit.feasible, snapshot));
+    this.#bind(pod, node);
+  }
+
+  /** The tie-break among equally scored nodes: l4lab's spreading of an owner's pods. */
+  #spread(pod: Pod, nodes: NodeInfo[]): Node {
+    const owner = pod.metadata.ownerReferences?.find((r) => r.controller)?.uid;
+    const score = (n: NodeInfo) => {
+      const active = n.pods.filter(isPodActive);
+      const siblings = owner
+        ? active.filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner)).length
+        : 0;
+      return siblings * 1_000_000 + active.length;
+    };
+    const best = Math.min(...nodes.map(score));
+    const candidates = nodes.filter((n) => score(n) === best);
+    return candidates[Math.floor(this.#ctx.random() * candidates.length)]!.node;
+  }
+
+  #bind(pod: Pod, node: Node): void {
+    const bound = this.#ctx.store.put({
       ...pod,
       spec: { ...pod.spec, nodeName: node.metadata.name },
       status: {
@@ -69,7 +103,34 @@ export class Scheduler implements Controller {
       'Normal',
       'Scheduled',
       `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.metadata.name}`,
-      { component: 'default-scheduler' },
+      SOURCE,
     );
+  }
+
+  /** PodScheduled False with this reason and message; false when the pod already says so. */
+  #setScheduledCondition(pod: Pod, reason: string, message: string): boolean {
+    const conditions = pod.status?.conditions ?? [];
+    const current = conditions.find((c) => c.type === 'PodScheduled');
+    if (current?.status === 'False' && current.reason === reason && current.message === message)
+      return false;
+    const condition: PodCondition = {
+      type: 'PodScheduled',
+      status: 'False',
+      lastTransitionTime:
+        current?.status === 'False' && current.lastTransitionTime
+          ? current.lastTransitionTime
+          : this.#ctx.nowIso(),
+      reason,
+      message,
+    };
+    this.#ctx.store.put<Pod>({
+      ...pod,
+      status: {
+        ...pod.status,
+        phase: 'Pending',
+        conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition],
+      },
+    });
+    return true;
   }
 }

@@ -2,6 +2,7 @@
 // has, laid out with describe's tabwriter, with the Events the cluster's recorder holds about the object.
 import type { Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
 import { podStatusText } from '@l4lab/protocol';
+import { hasEndpoints } from '../controllers/kubernetesServiceController.ts';
 import { age } from './duration.ts';
 import { podTemplateHash } from '../names.ts';
 import type { KubectlSource } from './kubectl.ts';
@@ -74,7 +75,11 @@ function containerLines(indent: string, pod: Pod['spec'], statuses?: Pod['status
         : st.state?.waiting
           ? ['Waiting', `${i}  Reason:\t${st.state.waiting.reason}`]
           : st.state?.terminated
-            ? ['Terminated', `${i}  Reason:\t${st.state.terminated.reason}`]
+            ? [
+                'Terminated',
+                `${i}  Reason:\t${st.state.terminated.reason}`,
+                `${i}  Exit Code:\t${st.state.terminated.exitCode}`,
+              ]
             : ['Waiting'];
       out.push(`${i}State:\t${state[0]}`, ...state.slice(1));
       out.push(`${i}Ready:\t${st.ready ? 'True' : 'False'}`);
@@ -98,6 +103,9 @@ function describePod(p: Pod): string[] {
     `Start Time:\t${rfc1123z(p.status?.startTime ?? p.metadata.creationTimestamp)}`,
     ...metaLines(p),
     `Status:\t${podStatusText(p)}`,
+    // The kubelet's word on the pod (l4lab's: `stand-in for redis:7: ...`), as kubectl prints it.
+    ...(p.status?.reason ? [`Reason:\t${p.status.reason}`] : []),
+    ...(p.status?.message ? [`Message:\t${p.status.message}`] : []),
     ...(p.metadata.deletionTimestamp
       ? [`Termination Grace Period:\t${p.metadata.deletionGracePeriodSeconds ?? 30}s`]
       : []),
@@ -111,7 +119,7 @@ function describePod(p: Pod): string[] {
     '  Type\tStatus',
     ...(p.status?.conditions ?? []).map((c) => `  ${c.type} \t${c.status} `),
     `QoS Class:\tBestEffort`,
-    `Node-Selectors:\t<none>`,
+    ...multiline('', 'Node-Selectors', labelLines(p.spec.nodeSelector, '=')),
   ];
 }
 
@@ -130,7 +138,10 @@ function describeService(s: Service, source: KubectlSource): string[] {
   if (type === 'ExternalName') {
     lines.push(`External Name:\t${s.spec.externalName ?? ''}`);
   } else {
-    lines.push('IP Family Policy:\tSingleStack', 'IP Families:\tIPv4');
+    lines.push(
+      `IP Family Policy:\t${s.spec.ipFamilyPolicy ?? 'SingleStack'}`,
+      `IP Families:\t${(s.spec.ipFamilies ?? ['IPv4']).join(',')}`,
+    );
     lines.push(`IP:\t${s.spec.clusterIP ?? ''}`, `IPs:\t${(s.spec.clusterIPs ?? []).join(',')}`);
   }
   if (s.spec.externalIPs?.length) lines.push(`External IPs:\t${s.spec.externalIPs.join(',')}`);
@@ -143,7 +154,7 @@ function describeService(s: Service, source: KubectlSource): string[] {
     const target = p.targetPort ?? p.port;
     lines.push(`TargetPort:\t${target}/${proto}`);
     if (p.nodePort) lines.push(`NodePort:\t${name}\t${p.nodePort}/${proto}`);
-    if (type !== 'ExternalName' && s.spec.selector) {
+    if (hasEndpoints(s)) {
       const eps: string[] = [];
       for (const slice of slices) {
         const sp = slice.ports.find((x) => x.name === (p.name ?? ''));

@@ -283,3 +283,18 @@ describe('kubectl describe', () => {
     expect(out).toMatch(/NewReplicaSet: {3}my-nginx-\w+ \(2\/2 replicas created\)\n/);
   });
 });
+
+describe('kubectl describe pod', () => {
+  it("shows the pod's Message (a stand-in says so) and a terminated container's Exit Code", () => {
+    const pod = nginxPod('redis-0', '127.244.1.7', 'node-1', false) as Extract<
+      KubeObject,
+      { kind: 'Pod' }
+    >;
+    pod.spec.containers[0]!.image = 'redis:7';
+    pod.status!.message = 'stand-in for redis:7: l4lab does not run this image';
+    pod.status!.containerStatuses![0]!.state = { terminated: { reason: 'Error', exitCode: 1 } };
+    const out = runKubectl(storeWith([pod]), ['describe', 'pod', 'redis-0'], T0).stdout;
+    expect(out).toMatch(/\nMessage: +stand-in for redis:7: l4lab does not run this image\n/);
+    expect(out).toMatch(/\n {4}State: +Terminated\n {6}Reason: +Error\n {6}Exit Code: +1\n/);
+  });
+});

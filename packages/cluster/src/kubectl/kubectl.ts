@@ -8,6 +8,7 @@ import {
   resourceTypeOf,
 } from '@l4lab/protocol';
 import type { ObjectOf } from '../store.ts';
+import { hasEndpoints } from '../controllers/kubernetesServiceController.ts';
 import { describeObject } from './describe.ts';
 import {
   deploymentPrinter,
@@ -147,11 +148,7 @@ function objectsOf(source: KubectlSource, res: Resource, f: Flags): KubeObject[]
     res.kind,
     scoped || f.allNamespaces ? undefined : f.namespace,
   );
-  if (res.endpoints) {
-    items = items.filter(
-      (o) => o.kind === 'Service' && o.spec.selector && o.spec.type !== 'ExternalName',
-    );
-  }
+  if (res.endpoints) items = items.filter((o) => o.kind === 'Service' && hasEndpoints(o));
   if (f.selector !== undefined) {
     const sel = parseSelector(f.selector);
     items = items.filter((o) => matchesSelector(sel, o.metadata.labels ?? {}));

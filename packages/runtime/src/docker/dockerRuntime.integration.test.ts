@@ -1,5 +1,5 @@
 // The docker runtime against the engine of DOCKER_HOST (required in CI; skipped elsewhere when no
-// engine with nginx:latest answers): labels, offline image errors, idle pods, the reaper's life. Pod addresses in
+// engine with nginx:latest answers): labels, offline image errors, stand-ins, the reaper's life. Pod addresses in
 // 127.150-199.0.0/16 (random), never contacted here except by the engine's own listeners.
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,12 +51,15 @@ describe.runIf(hasDocker)('DockerRuntime', async () => {
     expect((err as Error).message).toContain('l4lab image build');
   });
 
-  it('idles a pod whose non-nginx image is missing, and says why', async () => {
+  it('runs a stand-in for a pod whose non-nginx image is missing, and says why', async () => {
     const h = await runtime().start(sandbox('idle', 'busybox-l4lab-missing:1'));
     expect(h.pid).toBeUndefined();
     expect(h.note).toMatch(
-      /"busybox-l4lab-missing:1" not present locally .* its command does not run/,
+      /"busybox-l4lab-missing:1" not present locally .*; stand-in for busybox-l4lab-missing:1: /,
     );
+    expect(h.standIns).toEqual([
+      { container: 'c', image: 'busybox-l4lab-missing:1', kind: 'shell' },
+    ]);
     await h.stop(0);
   });
 

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container } from '@l4lab/protocol';
-import type { PortMapper } from '@l4lab/cluster';
-import { idlePod, tailFile } from '../idlePod.ts';
+import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
+import { tailFile } from '../tailFile.ts';
 import { nginxConfig, podListens } from '../nginxConfig.ts';
 import { cleanupPodDirs, podDir, removePodDir } from '../orphans.ts';
 import { podPage } from '../page.ts';
 import { rssOf } from '../processes.ts';
+import { startStandIns, standInPodHandle } from '../standIn/standInPod.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '../types.ts';
 import { ContainerStartError, isNginxImage } from '../types.ts';
 import { ContainerReaper } from './containerReaper.ts';
@@ -23,8 +24,9 @@ export const IMAGE_BUILD_HINT =
 /**
  * Pods as Docker containers on the host network: an nginx image serves a generated config listening
  * on the pod's own address (so the address plan holds), other images run their `command` when the
- * image is present. Every container carries l4lab's labels, so clean-up finds exactly ours, and
- * dies with the server (ContainerReaper), kill -9 included.
+ * image is present, and get a stand-in (standIn/) when it is not. Every container carries l4lab's
+ * labels, so clean-up finds exactly ours, and dies with the server (ContainerReaper), kill -9
+ * included.
  */
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker' as const;
@@ -35,10 +37,17 @@ export class DockerRuntime implements ContainerRuntime {
   /** This server run: its containers' label, so that its reaper removes only them. */
   readonly #instance = randomUUID();
   readonly #reaper: ContainerReaper;
+  readonly #clock: Clock;
   #seq = 0;
 
-  constructor(opts: { engine: DockerEngine; workspace: string; mapper: PortMapper }) {
+  constructor(opts: {
+    engine: DockerEngine;
+    workspace: string;
+    mapper: PortMapper;
+    clock?: Clock;
+  }) {
     this.#engine = opts.engine;
+    this.#clock = opts.clock ?? realClock;
     this.#workspace = opts.workspace;
     this.#podsDir = join(opts.workspace, 'pods');
     this.#mapper = opts.mapper;
@@ -62,14 +71,13 @@ export class DockerRuntime implements ContainerRuntime {
       );
     }
     const runnable: Container[] = [];
-    const missing: string[] = [];
+    const missing: Container[] = [];
     for (const c of others) {
       if (await this.#engine.imageExists(c.image)) runnable.push(c);
-      else missing.push(c.image);
+      else missing.push(c);
     }
     const note = missing.length
-      ? `image ${missing.map((i) => `"${i}"`).join(', ')} not present locally and cannot be pulled (no registry): ` +
-        "its command does not run; the pod idles (exec uses l4lab's built-in tools)"
+      ? `image ${missing.map((c) => `"${c.image}"`).join(', ')} not present locally and cannot be pulled (no registry)`
       : undefined;
     const dir = podDir(this.#podsDir, pod);
     const ids: string[] = [];
@@ -81,14 +89,30 @@ export class DockerRuntime implements ContainerRuntime {
       await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
       throw new ContainerStartError('CreateContainerError', String(err));
     }
-    if (ids.length === 0) return idlePod(note);
+    const main =
+      ids.length > 0
+        ? await this.#startAll(ids, web ? join(dir, 'access.log') : undefined)
+        : undefined;
+    const o = { mapper: this.#mapper, clock: this.#clock };
+    const runs = await startStandIns(pod, missing, o).catch(async (err: unknown) => {
+      await main?.stop(0);
+      throw err;
+    });
+    return standInPodHandle(pod, runs, {
+      clock: this.#clock,
+      ...(main ? { main } : {}),
+      ...(note ? { note } : {}),
+    });
+  }
+
+  async #startAll(ids: string[], accessLog: string | undefined): Promise<PodHandle> {
     try {
       for (const id of ids) await this.#engine.startContainer(id);
     } catch (err) {
       await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
       throw new ContainerStartError('RunContainerError', String(err));
     }
-    return this.#handle(ids, web ? join(dir, 'access.log') : undefined, note);
+    return this.#handle(ids, accessLog);
   }
 
   async #createNginx(pod: PodSandbox, c: Container, dir: string): Promise<string> {
@@ -117,7 +141,7 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  async #handle(ids: string[], accessLog: string | undefined, note?: string): Promise<PodHandle> {
+  async #handle(ids: string[], accessLog: string | undefined): Promise<PodHandle> {
     const engine = this.#engine;
     const main = ids[0]!;
     const info = await engine.inspectContainer(main).catch(() => undefined);
@@ -143,7 +167,6 @@ export class DockerRuntime implements ContainerRuntime {
       },
       logs: () => (accessLog ? tailFile(accessLog, 200) : engine.logs(main, 200)),
       rss: async () => (pid ? rssOf(pid) : undefined),
-      ...(note ? { note } : {}),
     };
   }
 

@@ -1,0 +1,56 @@
+// The Node objects of l4lab's virtual nodes, labelled and sized as a kubelet registers a node:
+// Kubernetes' well-known labels (hostname, os, arch, one zone per node) and a capacity the
+// scheduler fits requests into. No GPUs: a pod asking for nvidia.com/gpu stays Pending, as on a
+// cluster without them.
+import type { Node } from '@l4lab/protocol';
+import type { NodeAddress } from './addressPlan.ts';
+
+/** What each node advertises (allocatable = capacity: l4lab reserves nothing for system daemons). */
+export const NODE_CAPACITY: Readonly<Record<string, string>> = {
+  cpu: '4',
+  memory: '8Gi',
+  'ephemeral-storage': '100Gi',
+  pods: '110',
+};
+
+const ZONES = ['zone-a', 'zone-b', 'zone-c'];
+
+/** `zone-a`, `zone-b`, `zone-c`, then around again: node-i is in zone number i-1 mod 3. */
+export function nodeZone(index: number): string {
+  return ZONES[index % ZONES.length]!;
+}
+
+export function nodeLabels(name: string, index: number): Record<string, string> {
+  return {
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': name,
+    'kubernetes.io/os': 'linux',
+    'topology.kubernetes.io/zone': nodeZone(index),
+  };
+}
+
+/** The Node a kubelet registers for `address` (the index-th node, from 0). */
+export function newNode(address: NodeAddress, index: number, uid: string, now: string): Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: address.name,
+      uid,
+      creationTimestamp: now,
+      labels: nodeLabels(address.name, index),
+    },
+    spec: { podCIDR: address.podCIDR },
+    status: {
+      capacity: { ...NODE_CAPACITY },
+      allocatable: { ...NODE_CAPACITY },
+      addresses: [
+        { type: 'InternalIP', address: address.ip },
+        { type: 'Hostname', address: address.name },
+      ],
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  };
+}

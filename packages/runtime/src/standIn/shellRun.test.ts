@@ -1,0 +1,147 @@
+// The stand-in shell: the commands and scripts of manifests (`sh -c "..."`, busybox's commands)
+// with their output, exit codes and time, on a fake clock. No processes, no sockets.
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '@l4lab/cluster';
+import { PodFiles } from './podFiles.ts';
+import { Shell, Stopped } from './shellRun.ts';
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+};
+
+function shell(opts: { env?: Record<string, string>; stdinOpen?: boolean } = {}) {
+  const clock = new FakeClock();
+  const files = new PodFiles({ name: 'box', ip: '127.244.1.9' });
+  let log = '';
+  const sh = new Shell({
+    clock,
+    files,
+    env: { PATH: '/bin', HOSTNAME: 'box', ...opts.env },
+    hostname: 'box',
+    log: (t) => void (log += t),
+    ...(opts.stdinOpen ? { stdinOpen: true } : {}),
+  });
+  /** Runs argv for `ms` of fake time: its exit code, or 'running'. */
+  const run = async (argv: string[], ms = 0): Promise<number | 'running'> => {
+    let result: number | 'running' = 'running';
+    void sh.run(argv).then(
+      (code) => void (result = code),
+      () => {},
+    );
+    await flush();
+    for (let t = 0; t < ms; t += 100) {
+      clock.advance(100);
+      await flush();
+    }
+    return result;
+  };
+  return { sh, clock, files, run, log: () => log };
+}
+
+describe('the stand-in shell', () => {
+  it('exits as told: exit N, true, false, and the last status', async () => {
+    expect(await shell().run(['sh', '-c', 'exit 1'])).toBe(1);
+    expect(await shell().run(['sh', '-c', 'exit 300'])).toBe(44);
+    expect(await shell().run(['true'])).toBe(0);
+    expect(await shell().run(['/bin/false'])).toBe(1);
+    expect(await shell().run(['sh', '-c', 'false; exit'])).toBe(1);
+    expect(await shell().run(['sh', '-ec', 'false; echo not here'])).toBe(1);
+  });
+
+  it('prints: echo, printf, printenv, env, hostname, date', async () => {
+    const s = shell({ env: { GREETING: 'hello' } });
+    await s.run([
+      'sh',
+      '-c',
+      'echo hi "$GREETING"; echo -n a; echo b; printf "%s=%d\\n" n 3; printenv GREETING; hostname; date',
+    ]);
+    expect(s.log()).toBe('hi hello\nab\nn=3\nhello\nbox\nThu Jan  1 00:00:00 UTC 2026\n');
+    const env = shell({ env: { A: '1' } });
+    expect(await env.run(['printenv'])).toBe(0);
+    expect(env.log()).toBe('PATH=/bin\nHOSTNAME=box\nA=1\n');
+    expect(await shell().run(['printenv', 'NOPE'])).toBe(1);
+  });
+
+  it('sleeps as long as told, and forever for infinity', async () => {
+    const s = shell();
+    expect(await s.run(['sleep', '5'], 4_900)).toBe('running');
+    const again = shell();
+    expect(await again.run(['sh', '-c', 'sleep 2; sleep 1m; exit 4'], 62_000)).toBe(4);
+    expect(await shell().run(['sleep', 'infinity'], 100_000)).toBe('running');
+    expect(await shell().run(['sleep', 'later'])).toBe(1);
+  });
+
+  it('keeps files: touch, rm, cat, redirections, test', async () => {
+    const s = shell();
+    const code = await s.run([
+      'sh',
+      '-c',
+      'touch /tmp/healthy; echo ok > /tmp/ready; echo more >> /tmp/ready; rm -f /tmp/healthy; ' +
+        '[ -f /tmp/healthy ] || echo gone; cat /tmp/ready; cat /tmp/healthy',
+    ]);
+    expect(code).toBe(1);
+    expect(s.log()).toBe(
+      "gone\nok\nmore\ncat: can't open '/tmp/healthy': No such file or directory\n",
+    );
+    expect(s.files.read('/tmp/ready')).toBe('ok\nmore\n');
+  });
+
+  it('runs loops, conditions, variables and arithmetic', async () => {
+    const s = shell();
+    await s.run([
+      'sh',
+      '-c',
+      'i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo "n$i"; done\n' +
+        'for f in a b; do echo $f; done\n' +
+        'if [ "$i" = 3 ]; then echo three; elif true; then echo no; else echo no; fi\n' +
+        'echo ${UNSET:-dflt} $(echo sub) `hostname` $?',
+    ]);
+    expect(s.log()).toBe('n1\nn2\nn3\na\nb\nthree\ndflt sub box 0\n');
+  });
+
+  it('sleeps between turns of `while true` and ends it when stopped', async () => {
+    const s = shell();
+    expect(await s.run(['sh', '-c', 'while true; do echo tick; sleep 10; done'], 25_000)).toBe(
+      'running',
+    );
+    expect(s.log()).toBe('tick\ntick\ntick\n');
+    s.sh.stop();
+    expect(s.clock.pendingTimers()).toBe(0);
+  });
+
+  it('does not spin on a loop without a sleep: it keeps running, quietly', async () => {
+    const s = shell();
+    expect(await s.run(['sh', '-c', 'while true; do echo spin; done'])).toBe('running');
+    expect(s.log().split('\n').length).toBeLessThanOrEqual(1001);
+  });
+
+  it("runs the image's programs and the unknown ones until stopped", async () => {
+    for (const argv of [
+      ['redis-server'],
+      ['sh', '-c', 'python -m http.server 8000'],
+      ['tail', '-f', '/dev/null'],
+    ]) {
+      const s = shell();
+      expect(await s.run(argv, 1_000), argv.join(' ')).toBe('running');
+      const ended = s.sh.run(['sleep', '100']);
+      s.sh.stop();
+      await expect(ended).rejects.toBeInstanceOf(Stopped);
+    }
+    // Package installs and network checks on the way end at once, so the script goes on.
+    expect(await shell().run(['sh', '-c', 'apk add curl && wget -q -O- http://x; exit 5'])).toBe(5);
+  });
+
+  it('ends a bare sh at once (no stdin), unless stdin is open', async () => {
+    expect(await shell().run(['sh'])).toBe(0);
+    expect(await shell({ stdinOpen: true }).run(['sh'], 1_000)).toBe('running');
+  });
+
+  it('says what sh says about a syntax error', async () => {
+    const s = shell();
+    expect(await s.run(['sh', '-c', 'echo "open'])).toBe(2);
+    expect(s.log()).toBe('sh: unterminated quoted string\n');
+    const t = shell();
+    expect(await t.run(['sh', '-c', 'while true; do echo x'])).toBe(2);
+    expect(t.log()).toBe('sh: syntax error: expected "done"\n');
+  });
+});

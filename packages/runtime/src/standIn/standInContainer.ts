@@ -1,0 +1,207 @@
+// One container that l4lab does not run from its image: its stand-in. Its process is emulated
+// (a demo image's program, or a shell running the manifest's command), its ports are served
+// in-process, it has a log and a small file set for exec probes, and it ends as its process would.
+import { type Clock, type PortMapper } from '@l4lab/cluster';
+import type { Container } from '@l4lab/protocol';
+import type { PodExit } from '../types.ts';
+import { PodFiles } from './podFiles.ts';
+import { Shell, Stopped, isShellCommand } from './shellRun.ts';
+import { type Serving, serveListeners } from './standInServer.ts';
+import {
+  type ImageEntry,
+  containerArgv,
+  containerEnv,
+  genericListeners,
+  parseImage,
+  standInOf,
+  standInText,
+} from './standIns.ts';
+import type { ImageProgram, Listener, ProgramContext, StandInPod } from './standInTypes.ts';
+
+/** The most log lines a stand-in keeps (the newest). */
+const MAX_LOG_LINES = 1000;
+
+/** How a stand-in came to be: the demo program emulated, the command in a shell, or neither. */
+export type StandInKind = 'emulated' | 'shell' | 'generic';
+
+export interface StandInContainer {
+  readonly container: string;
+  readonly image: string;
+  readonly kind: StandInKind;
+  /** Resolves when its process ends (not after stop or kill: those resolve it themselves). */
+  readonly exited: Promise<PodExit>;
+  stop(): void;
+  kill(): void;
+  /** Runs an exec probe's command against its files: the exit code (-1 past the timeout). */
+  exec(command: string[], timeoutMs: number): Promise<number>;
+  logs(): string[];
+}
+
+/** The container's output as lines: a line is complete at its newline; at most MAX_LOG_LINES. */
+class ContainerLog {
+  readonly #lines: string[] = [];
+  #partial = '';
+  write(text: string): void {
+    const parts = (this.#partial + text).split('\n');
+    this.#partial = parts.pop()!;
+    this.#lines.push(...parts);
+    if (this.#lines.length > MAX_LOG_LINES)
+      this.#lines.splice(0, this.#lines.length - MAX_LOG_LINES);
+  }
+  lines(): string[] {
+    return this.#partial ? [...this.#lines, this.#partial] : [...this.#lines];
+  }
+}
+
+const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+function programOf(entry: ImageEntry | undefined, argv: string[]) {
+  const p = entry?.program;
+  return p && argv.length > 0 && basename(argv[0]!) === p.binary ? p : undefined;
+}
+
+export interface StandInOptions {
+  mapper: PortMapper;
+  clock: Clock;
+}
+
+/** Starts the stand-in of one container: its ports listen before its process runs. */
+export async function startStandIn(
+  pod: StandInPod,
+  c: Container,
+  o: StandInOptions,
+): Promise<StandInContainer> {
+  const entry = standInOf(c.image);
+  const argv = containerArgv(c, entry);
+  const env = containerEnv(c, pod);
+  const files = new PodFiles(pod);
+  const log = new ContainerLog();
+  const ctx: ProgramContext = {
+    pod,
+    image: c.image,
+    tag: parseImage(c.image).tag,
+    env,
+    clock: o.clock,
+    startedAt: o.clock.now(),
+    ports: c.ports ?? [],
+    log: (line) => log.write(`${line}\n`),
+    generic: () => genericListeners(c.image, pod, c.ports ?? [], entry),
+  };
+  const emulated = programOf(entry, argv);
+  const program: ImageProgram | undefined = emulated?.run(argv.slice(1), ctx);
+  const kind: StandInKind = program ? 'emulated' : isShellCommand(argv) ? 'shell' : 'generic';
+  // Only a generic stand-in writes access lines: a shell's log is its script's output, and an
+  // emulated program logs as the real one does.
+  const access = kind === 'generic' ? ctx.log : () => {};
+  const serve = (listeners: Listener[]) =>
+    serveListeners(listeners, { mapper: o.mapper, pod, access });
+  const shell: Shell = new Shell({
+    clock: o.clock,
+    files,
+    env: Object.fromEntries(env),
+    hostname: pod.name,
+    log: (t) => log.write(t),
+    stdinOpen: c.stdin === true,
+    // A script that starts the image's own program (`sh -c "/agnhost netexec"`): the emulation
+    // takes the ports over from the generic stand-in.
+    external: async (args): Promise<number> => {
+      const p = programOf(entry, args);
+      if (!p) return shell.forever();
+      const started = p.run(args.slice(1), ctx);
+      started.log.forEach((l) => ctx.log(l));
+      if (started.exit) return started.exit.code;
+      serving.close();
+      serving = await serve(started.listeners);
+      if (ended) serving.close(); // stopped while its ports were opening
+      return shell.forever();
+    },
+  });
+  program?.log.forEach((l) => ctx.log(l));
+  if (kind === 'generic') ctx.log(standInText(c.image, pod));
+  let serving: Serving = await serve(program ? program.listeners : ctx.generic());
+
+  let release!: (e: PodExit) => void;
+  const exited = new Promise<PodExit>((r) => (release = r));
+  let ended = false;
+  const end = (e: PodExit) => {
+    if (ended) return;
+    ended = true;
+    shell.stop();
+    serving.close();
+    release(e);
+  };
+  const run: Promise<number> = program
+    ? program.exit
+      ? Promise.resolve(program.exit.code)
+      : shell.forever()
+    : kind === 'shell'
+      ? shell.run(argv)
+      : shell.forever();
+  run.then(
+    (code) => {
+      const last = log.lines().at(-1);
+      end({ code, signal: null, ...(code !== 0 && last ? { message: last } : {}) });
+    },
+    (err: unknown) => {
+      if (!(err instanceof Stopped)) end({ code: 1, signal: null, message: String(err) });
+    },
+  );
+  return {
+    container: c.name,
+    image: c.image,
+    kind,
+    exited,
+    stop: () => end({ code: 143, signal: 'SIGTERM' }),
+    kill: () => end({ code: 137, signal: 'SIGKILL' }),
+    exec: (command, timeoutMs) => execIn(files, env, pod, o.clock, command, timeoutMs),
+    logs: () => log.lines(),
+  };
+}
+
+/**
+ * An exec probe's command, run by a shell of its own over the container's files: `cat
+ * /tmp/healthy` reads what the container's script wrote. The image's own tools (`redis-cli
+ * ping`, `pg_isready`) are not here: they count as succeeding, the stand-in accepting anyway.
+ */
+export async function execIn(
+  files: PodFiles,
+  env: Map<string, string>,
+  pod: StandInPod,
+  clock: Clock,
+  command: string[],
+  timeoutMs: number,
+): Promise<number> {
+  const shell: Shell = new Shell({
+    clock,
+    files,
+    env: Object.fromEntries(env),
+    hostname: pod.name,
+    log: () => {},
+    external: async () => 0,
+  });
+  const timer = clock.setTimeout(() => shell.stop(), timeoutMs);
+  try {
+    return await shell.run(command);
+  } catch {
+    return -1; // stopped at the timeout
+  } finally {
+    timer.cancel();
+  }
+}
+
+/** An exec probe against a container that is not a stand-in (nginx): a fresh file set. */
+export function execScratch(
+  pod: StandInPod,
+  clock: Clock,
+  command: string[],
+  timeoutMs: number,
+): Promise<number> {
+  return execIn(
+    new PodFiles(pod),
+    new Map([['HOSTNAME', pod.name]]),
+    pod,
+    clock,
+    command,
+    timeoutMs,
+  );
+}

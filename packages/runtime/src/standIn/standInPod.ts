@@ -1,0 +1,88 @@
+// A pod's handle when some of its containers are stand-ins: beside the real process (nginx, Docker
+// containers) when there is one, or alone. Every runtime builds its pods' handles here, so exec
+// probes, stand-in notes and the pod's end work the same in all three.
+import type { Clock, PortMapper } from '@l4lab/cluster';
+import type { Container } from '@l4lab/protocol';
+import type { PodExit, PodHandle, PodSandbox, StandInInfo } from '../types.ts';
+import { type StandInContainer, execScratch, startStandIn } from './standInContainer.ts';
+
+/** Starts a stand-in for each container; when one cannot start, the others are stopped. */
+export async function startStandIns(
+  pod: PodSandbox,
+  containers: Container[],
+  o: { mapper: PortMapper; clock: Clock },
+): Promise<StandInContainer[]> {
+  const runs: StandInContainer[] = [];
+  try {
+    for (const c of containers) runs.push(await startStandIn(pod, c, o));
+  } catch (err) {
+    for (const r of runs) r.stop();
+    throw err;
+  }
+  return runs;
+}
+
+const SAYS: Record<StandInInfo['kind'], string> = {
+  generic: 'l4lab does not run this image; its ports accept connections',
+  emulated: 'l4lab answers as this image does, without running it',
+  shell: 'l4lab runs its command in a stand-in shell, not in the image',
+};
+
+/** The pod's status message about its stand-ins: `stand-in for redis:7: l4lab does not run ...`. */
+export function standInNote(standIns: readonly StandInInfo[]): string | undefined {
+  if (standIns.length === 0) return undefined;
+  return standIns.map((s) => `stand-in for ${s.image}: ${SAYS[s.kind]}`).join('; ');
+}
+
+/**
+ * The pod's handle. With a real process (`main`), the pod ends when it ends (the stand-ins beside
+ * it stop then); without, when every stand-in's process has ended, with the first failure's code.
+ */
+export function standInPodHandle(
+  pod: PodSandbox,
+  runs: StandInContainer[],
+  o: { clock: Clock; main?: PodHandle; note?: string },
+): PodHandle {
+  const { main } = o;
+  let release!: (e: PodExit) => void;
+  const exited = new Promise<PodExit>((r) => (release = r));
+  const stopRuns = () => runs.forEach((r) => r.stop());
+  if (main) {
+    void main.exited.then((e) => {
+      stopRuns();
+      release(e);
+    });
+  } else if (runs.length > 0) {
+    void Promise.all(runs.map((r) => r.exited)).then((es) =>
+      release(es.find((e) => e.code !== 0) ?? es[0]!),
+    );
+  }
+  const standIns = runs.map((r) => ({ container: r.container, image: r.image, kind: r.kind }));
+  const note = [o.note, main?.note, standInNote(standIns)].filter(Boolean).join('; ');
+  return {
+    ...(main?.pid !== undefined ? { pid: main.pid } : {}),
+    exited,
+    async stop(graceMs: number) {
+      stopRuns();
+      if (main) await main.stop(graceMs);
+      release({ code: 0, signal: null });
+    },
+    kill() {
+      runs.forEach((r) => r.kill());
+      // A real process ends its pod when it is gone (its ports free), not before.
+      if (main) main.kill();
+      else release({ code: 137, signal: 'SIGKILL' });
+    },
+    async logs() {
+      const own = runs.flatMap((r) => r.logs());
+      return main ? [...(await main.logs()), ...own].slice(-200) : own.slice(-200);
+    },
+    ...(main?.rss ? { rss: () => main.rss!() } : {}),
+    exec(container, command, timeoutMs) {
+      const run = runs.find((r) => r.container === container);
+      return run ? run.exec(command, timeoutMs) : execScratch(pod, o.clock, command, timeoutMs);
+    },
+    ...(standIns.length ? { standIns } : {}),
+    ...(note ? { note } : {}),
+  };
+}

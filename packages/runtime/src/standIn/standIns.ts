@@ -1,0 +1,223 @@
+// What stands in for an image l4lab does not run (every image but nginx's, and with the Docker
+// runtime, every image the engine does not have). One table: per image, what it runs by default
+// (ENTRYPOINT and CMD), its emulated program when it is a well-known demo image, the ports its
+// server listens on whatever the manifest declares (databases), and its answer to raw bytes.
+// An image not in the table gets the generic stand-in: on each declared containerPort, an HTTP
+// answer that names the pod, the image and that it is a stand-in, or a line for other protocols.
+import type { Container, ContainerPort } from '@l4lab/protocol';
+import {
+  agnhost,
+  ealenEchoServer,
+  echoserver,
+  helloApp,
+  helloKubernetes,
+  httpEcho,
+  whoami,
+} from './demoImages.ts';
+import type { ImageProgram, Listener, ProgramContext, StandInPod } from './standInTypes.ts';
+
+export interface ImageEntry {
+  /** The repository, without registry host and `library/` (`hashicorp/http-echo`, `redis`). */
+  match: RegExp;
+  /** The image's ENTRYPOINT and CMD: what runs when the manifest gives no command / args. */
+  entrypoint: string[];
+  cmd: string[];
+  /** The emulated program: it runs when the container's argv starts with its binary. */
+  program?: { binary: string; run(args: string[], ctx: ProgramContext): ImageProgram };
+  /** Ports its server listens on whether the manifest declares them or not. */
+  ports?: number[];
+  /** Its answer to bytes that are not HTTP (a redis client's PING). */
+  line?(data: string, image: string): string | undefined;
+}
+
+const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
+
+/** A redis client's command (RESP array or inline): PING and ECHO answered, others refused. */
+export function redisAnswer(data: string, image: string): string | undefined {
+  const lines = data.split('\r\n');
+  const args = lines[0]?.startsWith('*')
+    ? lines.slice(1).filter((_l, i) => i % 2 === 1)
+    : data.trim().split(/\s+/);
+  const [cmd = '', ...rest] = args;
+  switch (cmd.toUpperCase()) {
+    case '':
+      return undefined;
+    case 'PING':
+      return rest.length ? bulk(rest[0]!) : '+PONG\r\n';
+    case 'ECHO':
+      return bulk(rest[0] ?? '');
+    case 'QUIT':
+      return '+OK\r\n';
+    case 'COMMAND':
+      return '*0\r\n';
+    default:
+      return `-ERR l4lab stand-in for ${image}: this image is not run, '${cmd}' is not answered\r\n`;
+  }
+}
+
+const program = (binary: string, run: (args: string[], ctx: ProgramContext) => ImageProgram) => ({
+  binary,
+  run,
+});
+
+/** The table, most specific first. */
+export const STAND_INS: readonly ImageEntry[] = [
+  {
+    match: /^hashicorp\/http-echo$/,
+    entrypoint: ['/http-echo'],
+    cmd: [],
+    program: program('http-echo', httpEcho),
+  },
+  {
+    match: /(^|\/)agnhost$/,
+    entrypoint: ['/agnhost'],
+    cmd: ['pause'],
+    program: program('agnhost', agnhost),
+  },
+  {
+    match: /(^|\/)hello-app$/,
+    entrypoint: ['./hello-app'],
+    cmd: [],
+    program: program('hello-app', helloApp),
+  },
+  {
+    match: /^(traefik|containous)\/whoami$/,
+    entrypoint: ['/whoami'],
+    cmd: [],
+    program: program('whoami', whoami),
+  },
+  {
+    match: /^ealen\/echo-server$/,
+    entrypoint: ['node', 'webserver'],
+    cmd: [],
+    program: program('node', ealenEchoServer),
+  },
+  {
+    match: /(^|\/)echoserver$/,
+    entrypoint: ['/usr/local/bin/run.sh'],
+    cmd: [],
+    program: program('run.sh', echoserver),
+  },
+  {
+    match: /^paulbouwer\/hello-kubernetes$/,
+    entrypoint: ['node', 'server.js'],
+    cmd: [],
+    program: program('node', helloKubernetes),
+  },
+  // Images whose default command is a shell: without stdin it ends at once (CrashLoopBackOff on
+  // a cluster too), so their manifests give a command (`sleep 3600`).
+  { match: /(^|\/)(busybox|alpine)$/, entrypoint: [], cmd: ['sh'] },
+  {
+    match: /(^|\/)(ubuntu|debian|centos|fedora|rockylinux|almalinux|amazonlinux)$/,
+    entrypoint: [],
+    cmd: ['bash'],
+  },
+  { match: /(^|\/)pause$/, entrypoint: ['/pause'], cmd: [] },
+  // Servers that are not HTTP: they listen on their port and accept, and say what they are.
+  {
+    match: /(^|\/)[\w.-]*redis[\w.-]*$/,
+    entrypoint: ['docker-entrypoint.sh'],
+    cmd: ['redis-server'],
+    ports: [6379],
+    line: redisAnswer,
+  },
+  { match: /(^|\/)(mysql|mariadb)$/, entrypoint: ['docker-entrypoint.sh'], cmd: [], ports: [3306] },
+  { match: /(^|\/)postgres(ql)?$/, entrypoint: ['docker-entrypoint.sh'], cmd: [], ports: [5432] },
+  { match: /(^|\/)mongo(db)?$/, entrypoint: ['docker-entrypoint.sh'], cmd: [], ports: [27017] },
+  { match: /(^|\/)memcached$/, entrypoint: ['docker-entrypoint.sh'], cmd: [], ports: [11211] },
+  { match: /(^|\/)rabbitmq$/, entrypoint: ['docker-entrypoint.sh'], cmd: [], ports: [5672] },
+  { match: /(^|\/)cassandra$/, entrypoint: ['docker-entrypoint.sh'], cmd: [], ports: [9042] },
+  { match: /(^|\/)zookeeper$/, entrypoint: ['/docker-entrypoint.sh'], cmd: [], ports: [2181] },
+  { match: /(^|\/)elasticsearch$/, entrypoint: ['/docker-entrypoint.sh'], cmd: [], ports: [9200] },
+];
+
+/** `registry.k8s.io/e2e-test-images/agnhost:2.39@sha256:...` -> `e2e-test-images/agnhost`, `2.39`. */
+export function parseImage(image: string): { repo: string; tag: string } {
+  const ref = image.split('@')[0]!;
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  const tag = colon > slash ? ref.slice(colon + 1) : 'latest';
+  const parts = (colon > slash ? ref.slice(0, colon) : ref).split('/');
+  // A first part with a dot, a port or `localhost` is a registry host, not a path.
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
+  if (parts[0] === 'library') parts.shift();
+  return { repo: parts.join('/'), tag };
+}
+
+export function standInOf(image: string): ImageEntry | undefined {
+  const { repo } = parseImage(image);
+  return STAND_INS.find((e) => e.match.test(repo));
+}
+
+/**
+ * What the container runs, by Kubernetes' rule: `command` replaces the image's ENTRYPOINT (and
+ * its CMD), `args` replaces its CMD.
+ */
+export function containerArgv(c: Container, entry: ImageEntry | undefined): string[] {
+  if (c.command) return [...c.command, ...(c.args ?? [])];
+  return [...(entry?.entrypoint ?? []), ...(c.args ?? entry?.cmd ?? [])];
+}
+
+/** The downward API's fields a stand-in knows. */
+function fieldOf(path: string | undefined, pod: StandInPod): string {
+  const fields: Record<string, string> = {
+    'metadata.name': pod.name,
+    'metadata.namespace': pod.namespace,
+    'spec.nodeName': pod.node,
+    'status.podIP': pod.ip,
+    'status.podIPs': pod.ip,
+  };
+  return fields[path ?? ''] ?? '';
+}
+
+/** The container's environment: PATH, HOSTNAME and HOME, then its `env` (fieldRefs resolved). */
+export function containerEnv(c: Container, pod: StandInPod): Map<string, string> {
+  const env = new Map([
+    ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+    ['HOSTNAME', pod.name],
+    ['HOME', '/root'],
+  ]);
+  for (const e of c.env ?? [])
+    env.set(e.name, e.value ?? fieldOf(e.valueFrom?.fieldRef?.fieldPath, pod));
+  return env;
+}
+
+/** What every answer of a generic stand-in says. */
+export function standInText(image: string, pod: StandInPod): string {
+  return `stand-in for ${image} in pod ${pod.name} (l4lab: this image is not run; its ports accept connections)`;
+}
+
+/**
+ * The generic stand-in's ports: each declared containerPort (TCP and UDP) and the image's own.
+ * HTTP gets the stand-in text; other TCP bytes get the image's answer, or the text as a line;
+ * UDP gets `namespace/name`, as nginx pods answer.
+ */
+export function genericListeners(
+  image: string,
+  pod: StandInPod,
+  ports: ContainerPort[],
+  entry: ImageEntry | undefined,
+): Listener[] {
+  const body = `${standInText(image, pod)}\n`;
+  const seen = new Set<string>();
+  const out: Listener[] = [];
+  const all = [
+    ...ports.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+    ...(entry?.ports ?? []).map((port) => ({ port, protocol: 'TCP' as const })),
+  ];
+  for (const { port, protocol } of all) {
+    const key = `${protocol}/${port}`;
+    if (seen.has(key) || protocol === 'SCTP') continue;
+    seen.add(key);
+    if (protocol === 'UDP')
+      out.push({ protocol, port, udp: () => `${pod.namespace}/${pod.name}\n` });
+    else
+      out.push({
+        protocol: 'TCP',
+        port,
+        http: () => ({ status: 200, body }),
+        line: (data) => (entry?.line ? entry.line(data, image) : body),
+      });
+  }
+  return out;
+}
