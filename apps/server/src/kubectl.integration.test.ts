@@ -349,6 +349,38 @@ describe('the real kubectl against the lab', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+  it('kubectl label, taint and cordon nodes, and the scheduler heeds them; a bad label is refused', async (ctx) => {
+    expect((await kubectl(ctx, 'label', 'node', 'node-1', 'disk=ssd')).stdout).toBe(
+      'node/node-1 labeled\n',
+    );
+    expect(
+      (await kubectl(ctx, 'taint', 'nodes', 'node-2', 'dedicated=infra:NoSchedule')).stdout,
+    ).toBe('node/node-2 tainted\n');
+    expect((await kubectl(ctx, 'cordon', 'node-3')).stdout).toBe('node/node-3 cordoned\n');
+    try {
+      const nodes = await kubectl(ctx, 'get', 'nodes');
+      expect(nodes.stdout).toMatch(/^node-3\s+Ready,SchedulingDisabled\s/m);
+      // Only node-1 is left for a pod that tolerates nothing.
+      expect((await kubectl(ctx, 'run', 'placed', '--image=nginx')).code).toBe(0);
+      const where = await waitFor('placed scheduled', async () => {
+        const r = await kubectl(ctx, 'get', 'pod', 'placed', '-o', 'jsonpath={.spec.nodeName}');
+        return r.stdout || undefined;
+      });
+      expect(where).toBe('node-1');
+      const bad = await kubectl(ctx, 'label', 'node', 'node-1', 'bad key=x');
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(
+        'The Node "node-1" is invalid: metadata.labels: Invalid value: "bad key"',
+      );
+    } finally {
+      await kubectl(ctx, 'delete', 'pod', 'placed', '--ignore-not-found', '--grace-period=0');
+      await kubectl(ctx, 'taint', 'nodes', 'node-2', 'dedicated=infra:NoSchedule-');
+      await kubectl(ctx, 'uncordon', 'node-3');
+      await kubectl(ctx, 'label', 'node', 'node-1', 'disk-');
+    }
+    expect((await kubectl(ctx, 'get', 'nodes')).stdout).not.toContain('SchedulingDisabled');
+  });
+
   it('kubectl create ns, delete pod (a new pod, a new IP) seen by get -w', async (ctx) => {
     expect((await kubectl(ctx, 'create', 'ns', 'nginx-ns')).stdout).toBe(
       'namespace/nginx-ns created\n',

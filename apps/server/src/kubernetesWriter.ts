@@ -4,11 +4,25 @@
 import type { ManifestError } from '@l4lab/protocol';
 import type { Writer } from '@l4lab/apiserver';
 import type { Cluster } from '@l4lab/cluster';
+import { formatFieldError, validateNodeUpdate } from '@l4lab/manifests';
 import { refusalStatus } from './applyYaml.ts';
 import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
 
 export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
   return {
+    editNode(name, next) {
+      const node = cluster.store.get('Node', undefined, name);
+      if (!node) return undefined;
+      const { edit, errors } = validateNodeUpdate(node, next);
+      if (errors.length > 0) {
+        const messages = errors.map((e) => ({
+          ...apiError(`The Node "${name}" is invalid: ${formatFieldError(e)}`),
+          path: e.path,
+        }));
+        return { ok: false, status: 422, errors: messages };
+      }
+      return { ok: true, object: cluster.editNode(name, edit)!, warnings: [] };
+    },
     async apply(object) {
       let checked;
       try {

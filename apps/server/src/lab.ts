@@ -174,6 +174,9 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     mapper,
     dns,
     allowHostTargets: config.allowHostTargets,
+    // exec sees what the kubelet gave the container: its env, /etc/hosts, /etc/resolv.conf.
+    containerView: (pod) =>
+      kubelet.containerView(pod.metadata.namespace ?? 'default', pod.metadata.name),
   });
   const access = new AccessToken(config.host);
   // kubectl exec and logs: the lab's pod tools (as POST /api/pods/.../exec) and the runtime's logs.

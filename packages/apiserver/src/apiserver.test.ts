@@ -5,7 +5,7 @@ import { makeDeployment, makeService, newTestCluster, runKubelet } from '@l4lab/
 import { apiGroupList, apiResourceList, versionInfo } from './discovery.ts';
 import { isKubernetesPath } from './kubernetesApi.ts';
 import { execTarget } from './podStreams.ts';
-import { endpointsOf, getObject, listObjects, SelectorError } from './objects.ts';
+import { getObject, listObjects, SelectorError } from './objects.ts';
 import { resourceAt } from './resources.ts';
 import { toTable, wantsTable } from './table.ts';
 
@@ -86,8 +86,8 @@ describe('reads', () => {
 
   it('derives v1 Endpoints from the Service’s EndpointSlices', () => {
     const cluster = seeded();
-    const svc = cluster.store.get('Service', 'default', 'my-nginx')!;
-    const ep = endpointsOf(cluster.store, svc);
+    const endpoints = resourceAt('', 'v1', 'endpoints')!;
+    const ep = getObject(cluster.store, endpoints, 'default', 'my-nginx')!.item;
     const ips = cluster
       .list('Pod', 'default')
       .map((p) => p.status!.podIP)
@@ -100,9 +100,37 @@ describe('reads', () => {
     const subsets = ep.subsets as { addresses: { ip: string }[]; ports: unknown[] }[];
     expect(subsets.flatMap((s) => s.addresses.map((a) => a.ip)).sort()).toEqual(ips);
     expect(subsets[0]!.ports).toEqual([{ port: 80, protocol: 'TCP' }]);
-    const endpoints = resourceAt('', 'v1', 'endpoints')!;
-    expect(getObject(cluster.store, endpoints, 'default', 'my-nginx')?.item).toEqual(ep);
     expect(getObject(cluster.store, endpoints, 'default', 'nope')).toBeUndefined();
+  });
+
+  it('serves the Endpoints a user wrote as stored, writable like the other kinds users write', () => {
+    const cluster = seeded();
+    const manual = {
+      apiVersion: 'v1' as const,
+      kind: 'Endpoints' as const,
+      metadata: { name: 'my-service', namespace: 'default' },
+      subsets: [
+        { addresses: [{ ip: '192.0.2.42' }], ports: [{ port: 9376, protocol: 'TCP' as const }] },
+      ],
+    };
+    const out = cluster.apply([
+      makeService('default', 'my-service', (s) => delete s.spec.selector),
+      manual,
+    ]);
+    expect(out.ok).toBe(true);
+    const endpoints = resourceAt('', 'v1', 'endpoints')!;
+    expect(getObject(cluster.store, endpoints, 'default', 'my-service')?.item).toEqual(
+      cluster.store.get('Endpoints', 'default', 'my-service'),
+    );
+    const listed = listObjects(cluster.store, endpoints, { namespace: 'default' });
+    expect(listed.items.map((e) => e.metadata.name)).toEqual(['my-nginx', 'my-service']);
+    for (const [group, name] of [
+      ['', 'endpoints'],
+      ['apps', 'replicasets'],
+      ['discovery.k8s.io', 'endpointslices'],
+    ] as const) {
+      expect(resourceAt(group, 'v1', name)!.verbs).toContain('create');
+    }
   });
 
   it('prints a Table with the printers’ columns (wide ones at priority 1) and each row’s metadata', () => {
@@ -111,7 +139,6 @@ describe('reads', () => {
     const { items, printed } = listObjects(cluster.store, pods, { namespace: 'default' });
     const table = toTable(printerOfType(pods.type!).printer, printed, items, {
       now: cluster.clock.now(),
-      slices: [],
       resourceVersion: cluster.store.resourceVersion,
     });
     expect(table.columnDefinitions.map((c) => [c.name, c.priority])).toEqual([

@@ -2,7 +2,7 @@
 // `/api/v1/...`, `/apis/...`. The dashboard's calls never start with `/api/v1`, so neither shadows
 // the other; every unknown Kubernetes path answers a `Status` 404, never the dashboard's page.
 // Served: discovery, GET, LIST and WATCH (Tables included), create, replace, patch (JSON, merge,
-// strategic, server-side apply with field managers), delete, a Deployment's scale, a pod's exec
+// strategic, server-side apply with field managers), delete, a Deployment's or ReplicaSet's scale, a pod's exec
 // and logs, Events, and the OpenAPI v3 documents kubectl reads to leave validation to the server.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { EventRecorder, ObjectStore } from '@l4lab/cluster';
@@ -164,7 +164,8 @@ async function serve(
   const ns = at.namespace;
   const c = { store: o.store, writer: o.writer, fields };
   if (at.subresource !== undefined) {
-    if (at.subresource === 'scale' && resource.kind === 'Deployment' && ns !== undefined)
+    const scalable = resource.kind === 'Deployment' || resource.kind === 'ReplicaSet';
+    if (at.subresource === 'scale' && scalable && ns !== undefined)
       return scale(c, req, res, { r: resource, namespace: ns, name: at.name! });
     if (
       resource.kind === 'Pod' &&
@@ -263,8 +264,9 @@ function getOne(
   if (!found) return send(res, notFound(r.name, name, r.kind, r.group));
   if (wantsTable(req.headers.accept))
     return void res.json(tableOf(o, r, [found.printed], [found.item]));
-  // Stored objects carry their field managers; Endpoints and Events are derived here.
-  const derived = r.kind === 'Endpoints' || r.kind === 'Event';
+  // Stored objects carry their field managers; Events, and Endpoints no user wrote, are derived.
+  const derived =
+    r.kind === 'Event' || (r.kind === 'Endpoints' && !o.store.get('Endpoints', namespace, name));
   res.json(
     derived
       ? found.item
@@ -343,11 +345,7 @@ function tableOf(
   printed: Parameters<typeof toTable>[1],
   items: Parameters<typeof toTable>[2],
 ) {
-  const context = {
-    now: o.now(),
-    slices: o.store.list('EndpointSlice'),
-    resourceVersion: o.store.resourceVersion,
-  };
+  const context = { now: o.now(), resourceVersion: o.store.resourceVersion };
   if (!r.type) return eventTable(printed as unknown as KubeEvent[], items, context);
   return toTable(printerOfType(r.type).printer, printed, items, context);
 }

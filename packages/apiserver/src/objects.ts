@@ -1,12 +1,11 @@
-// What the API reads: stored objects by resource, and the two it derives (Endpoints from a
-// Service's EndpointSlices; Events, of which l4lab records none yet), filtered like the API server
-// filters a LIST (namespace, labelSelector, fieldSelector).
-import type { KubeEvent, KubeObject, ObjectMeta, Service } from '@l4lab/protocol';
+// What the API reads: stored objects by resource, and the two it derives (Endpoints users did not
+// write, from a Service's EndpointSlices; Events, from the cluster's recorder), filtered like the
+// API server filters a LIST (namespace, labelSelector, fieldSelector).
+import type { KubeEvent, KubeObject, ObjectMeta } from '@l4lab/protocol';
 import {
-  hasEndpoints,
+  listEndpoints,
   matchesSelector,
   parseSelector,
-  SERVICE_NAME_LABEL,
   type EventRecorder,
   type ObjectStore,
 } from '@l4lab/cluster';
@@ -47,7 +46,7 @@ export function listObjects(
   const items: ApiObject[] = [];
   const printed: KubeObject[] = [];
   for (const obj of printedObjects(store, r, o.namespace, o.events)) {
-    const item = apiObjectOf(store, r, obj);
+    const item = apiObjectOf(r, obj);
     if (!selected(item)) continue;
     items.push(item);
     printed.push(obj);
@@ -63,11 +62,10 @@ export function getObject(
   events?: EventRecorder,
 ): { item: ApiObject; printed: KubeObject } | undefined {
   const found = printedObjects(store, r, namespace, events).find((o) => o.metadata.name === name);
-  return found && { item: apiObjectOf(store, r, found), printed: found };
+  return found && { item: apiObjectOf(r, found), printed: found };
 }
 
-function apiObjectOf(store: ObjectStore, r: ApiResource, o: KubeObject): ApiObject {
-  if (r.kind === 'Endpoints') return endpointsOf(store, o as Service);
+function apiObjectOf(r: ApiResource, o: KubeObject): ApiObject {
   if (r.kind === 'Event' && r.group === 'events.k8s.io') return eventsV1(o as unknown as KubeEvent);
   return o as unknown as ApiObject;
 }
@@ -92,7 +90,7 @@ export function eventsV1(e: KubeEvent): ApiObject {
   };
 }
 
-/** The stored objects a resource shows (Endpoints: the Services that have them). */
+/** The objects a resource shows (Endpoints: stored and derived ones). */
 function printedObjects(
   store: ObjectStore,
   r: ApiResource,
@@ -100,52 +98,9 @@ function printedObjects(
   events?: EventRecorder,
 ): KubeObject[] {
   if (r.kind === 'Event') return (events?.list(namespace) ?? []) as unknown as KubeObject[];
-  if (r.kind === 'Endpoints') {
-    return store.list('Service', namespace).filter(hasEndpoints);
-  }
+  if (r.kind === 'Endpoints') return listEndpoints(store, namespace);
   const kind = r.kind as KubeObject['kind'];
   return store.list(kind, r.namespaced ? namespace : undefined);
-}
-
-/** v1 Endpoints of a Service, from its EndpointSlices (what the endpoints controller would write). */
-export function endpointsOf(store: ObjectStore, svc: Service): ApiObject {
-  const ns = svc.metadata.namespace ?? 'default';
-  const slices = store
-    .list('EndpointSlice', ns)
-    .filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name);
-  const subsets = slices
-    .map((slice) => {
-      const ready = slice.endpoints.filter((e) => e.conditions.ready);
-      const notReady = slice.endpoints.filter((e) => !e.conditions.ready);
-      const address = (e: (typeof slice.endpoints)[number]) => ({
-        ip: e.addresses[0]!,
-        ...(e.nodeName ? { nodeName: e.nodeName } : {}),
-        ...(e.targetRef ? { targetRef: e.targetRef } : {}),
-      });
-      return {
-        ...(ready.length ? { addresses: ready.map(address) } : {}),
-        ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}),
-        ports: slice.ports.map(({ name, port, protocol }) => ({
-          ...(name ? { name } : {}),
-          port,
-          protocol,
-        })),
-      };
-    })
-    .filter((s) => s.addresses || s.notReadyAddresses);
-  return {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
-      name: svc.metadata.name,
-      namespace: ns,
-      ...(svc.metadata.labels ? { labels: svc.metadata.labels } : {}),
-      ...(svc.metadata.creationTimestamp
-        ? { creationTimestamp: svc.metadata.creationTimestamp }
-        : {}),
-    },
-    ...(subsets.length ? { subsets } : {}),
-  };
 }
 
 function parseLabels(text: string) {

@@ -18,8 +18,18 @@ export interface ApiResource {
 
 const READ = ['get', 'list', 'watch'] as const;
 const WRITE = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] as const;
-/** What users write; the rest (ReplicaSets, EndpointSlices, Endpoints, Nodes) controllers write. */
-const WRITABLE = new Set(['Pod', 'Service', 'Deployment', 'Namespace']);
+/** Nodes are the lab's: a client labels, annotates, taints and cordons them, never adds or removes. */
+const NODE = ['get', 'list', 'patch', 'update', 'watch'] as const;
+/** What users write (controllers write ReplicaSets and EndpointSlices too). */
+const WRITABLE = new Set([
+  'Pod',
+  'Service',
+  'Deployment',
+  'ReplicaSet',
+  'Namespace',
+  'Endpoints',
+  'EndpointSlice',
+]);
 
 const CLUSTER_SCOPED = new Set(['Node', 'Namespace']);
 /** `kubectl get all` lists these (the `all` category). */
@@ -42,7 +52,7 @@ export const API_RESOURCES: readonly ApiResource[] = [
     kind: t.kind,
     namespaced: !CLUSTER_SCOPED.has(t.kind),
     shortNames: t.shortNames,
-    verbs: WRITABLE.has(t.kind) ? WRITE : READ,
+    verbs: WRITABLE.has(t.kind) ? WRITE : t.kind === 'Node' ? NODE : READ,
     ...(ALL.has(t.kind) ? { categories: ['all'] } : {}),
   })),
   // Events: l4lab records none yet; the lists are empty, and describe's Events section says so.

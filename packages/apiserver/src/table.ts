@@ -1,6 +1,6 @@
 // Server-side printing: a meta.k8s.io/v1 Table, what kubectl asks for (`Accept: ...;as=Table`) and
 // prints as is. The columns are the printers the dashboard's kubectl view uses (one set of printers).
-import type { EndpointSlice, KubeEvent, KubeObject } from '@l4lab/protocol';
+import type { KubeEvent, KubeObject } from '@l4lab/protocol';
 import { age } from '@l4lab/cluster';
 import type { Printer } from '@l4lab/cluster';
 import type { ApiObject } from './objects.ts';
@@ -29,7 +29,7 @@ export function toTable(
   printer: Printer,
   printed: readonly KubeObject[],
   items: readonly ApiObject[],
-  context: { now: number; slices: readonly EndpointSlice[]; resourceVersion: string },
+  context: { now: number; resourceVersion: string },
 ) {
   return {
     kind: 'Table',

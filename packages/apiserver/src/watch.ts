@@ -3,21 +3,14 @@
 // cache keeps the latest events, so a watch from a LIST's resourceVersion misses nothing that
 // happened in between; one older than the cache answers 410 Expired, and the client lists again.
 import type { Request, Response } from 'express';
-import type { KubeEvent, KubeObject, Service, WatchEvent } from '@l4lab/protocol';
+import type { KubeEvent, KubeObject, WatchEvent } from '@l4lab/protocol';
 import {
   SERVICE_NAME_LABEL,
-  hasEndpoints,
+  endpointsFor,
   type EventRecorder,
   type ObjectStore,
 } from '@l4lab/cluster';
-import {
-  endpointsOf,
-  eventsV1,
-  listObjects,
-  SelectorError,
-  selectorOf,
-  type ApiObject,
-} from './objects.ts';
+import { eventsV1, listObjects, SelectorError, selectorOf, type ApiObject } from './objects.ts';
 import { groupVersion, type ApiResource } from './resources.ts';
 import { failure } from './status.ts';
 
@@ -171,16 +164,22 @@ export function serveWatch(
   });
 }
 
-/** What a store event means for a resource: its object, or (Endpoints) its Service's Endpoints. */
+/**
+ * What a store event means for a resource: its object, or (Endpoints) the Endpoints of the
+ * Service it concerns as they are now (a stored one as the event carries it).
+ */
 function itemsOf(store: ObjectStore, r: ApiResource, e: CachedEvent): [KubeObject, ApiObject][] {
   if (r.kind === 'Endpoints') {
+    if (e.object.kind === 'Endpoints') return [[e.object, e.object as unknown as ApiObject]];
     const slice = e.object.kind === 'EndpointSlice' ? e.object : undefined;
     const name =
       slice?.metadata.labels?.[SERVICE_NAME_LABEL] ??
       (e.object.kind === 'Service' ? e.object.metadata.name : undefined);
-    const svc = name ? store.get('Service', e.object.metadata.namespace, name) : undefined;
-    if (!svc || !hasEndpoints(svc)) return [];
-    return [[svc as Service, endpointsOf(store, svc)]];
+    const ns = e.object.metadata.namespace;
+    const endpoints = name && ns ? endpointsFor(store, ns, name) : undefined;
+    // A user's Endpoints answers for the Service: its slices and the Service say nothing more.
+    if (!endpoints || store.get('Endpoints', ns, endpoints.metadata.name)) return [];
+    return [[endpoints, endpoints as unknown as ApiObject]];
   }
   if ((e.object.kind as string) !== r.kind) return [];
   if (r.kind === 'Event' && r.group === 'events.k8s.io')

@@ -1,5 +1,5 @@
-// Writes through the Kubernetes API: create, replace, the three patches, delete, and a
-// Deployment's scale subresource. Every write ends in the lab's one admission path (the same
+// Writes through the Kubernetes API: create, replace, the three patches, delete, and the scale
+// subresource of Deployments and ReplicaSets. Every write ends in the lab's one admission path (the same
 // validation, defaults, quota and all-or-nothing apply as the dashboard's), given by the server.
 import type { Request, Response } from 'express';
 import type { KubeObject, ManifestError } from '@l4lab/protocol';
@@ -19,6 +19,11 @@ export type Admission =
 export interface Writer {
   /** Validates, defaults and applies one object, as `POST /api/apply` does with one document. */
   apply(object: Record<string, unknown>): Promise<Admission>;
+  /**
+   * A client's new version of a node: labels, annotations, taints and `unschedulable` are taken
+   * (kubectl label, annotate, taint, cordon), the rest stays the lab's; undefined: no such node.
+   */
+  editNode(name: string, next: Record<string, unknown>): Admission | undefined;
   /** Deletes (pods gracefully); undefined when there is no such object. */
   delete(
     kind: KubeObject['kind'],
@@ -131,6 +136,23 @@ async function admit(
   c.fields.recordUpdate(before, a.object, updateManager(req), gv);
   for (const w of a.warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
   res.status(code).json(withManagedFields(c, a.object, gv));
+}
+
+/** A node's edit (the lab keeps what is not a client's): an Update for the field managers. */
+function editNode(
+  c: WriteContext,
+  req: Request,
+  res: Response,
+  t: Target,
+  next: Record<string, unknown>,
+): void {
+  const gv = groupVersion(t.r.group, t.r.version);
+  const before = c.fields.beforeUpdate(stored(c, t), gv);
+  const a = c.writer.editNode(t.name, next);
+  if (!a) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+  if (!a.ok) return send(res, refusal(t, a));
+  c.fields.recordUpdate(before, a.object, updateManager(req), gv);
+  res.json(withManagedFields(c, a.object, gv));
 }
 
 /** The object as the API returns it, with metadata.managedFields. */
@@ -247,6 +269,7 @@ export async function replace(
   if (!current) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   const rv = (body.metadata as { resourceVersion?: unknown }).resourceVersion;
   if (rv !== undefined && rv !== current.metadata.resourceVersion) return send(res, conflict(t));
+  if (t.r.kind === 'Node') return editNode(c, req, res, t, body);
   await admit(c, req, res, t, userView(body), 200);
 }
 
@@ -316,6 +339,7 @@ export async function patch(
       res,
       failure(400, 'BadRequest', 'the name of the object cannot be changed by a patch'),
     );
+  if (t.r.kind === 'Node') return editNode(c, req, res, t, checked);
   await admit(c, req, res, t, checked, 200);
 }
 
@@ -492,9 +516,9 @@ export function remove(c: WriteContext, req: Request, res: Response, t: Target):
   });
 }
 
-/** autoscaling/v1 Scale of a Deployment. */
+/** autoscaling/v1 Scale of a Deployment or a ReplicaSet. */
 function scaleOf(d: KubeObject) {
-  if (d.kind !== 'Deployment') return undefined;
+  if (d.kind !== 'Deployment' && d.kind !== 'ReplicaSet') return undefined;
   const labels = d.spec.selector.matchLabels ?? {};
   return {
     kind: 'Scale',
@@ -523,9 +547,8 @@ export async function scale(
   t: Target,
 ): Promise<void> {
   const current = stored(c, t);
-  if (!current || current.kind !== 'Deployment')
-    return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
-  const now = scaleOf(current)!;
+  const now = current && scaleOf(current);
+  if (!current || !now) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   if (req.method === 'GET') return void res.json(now);
   let wanted: Json;
   try {

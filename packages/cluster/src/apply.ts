@@ -21,10 +21,22 @@ export interface PlannedWrite {
   action: ApplyResult['action'];
 }
 
-/** What `kubectl apply` compares: everything the user owns (spec, labels, annotations). */
+/**
+ * What `kubectl apply` compares: everything the user owns (labels, annotations, the spec; the
+ * whole body of kinds without one, like EndpointSlices' endpoints and Endpoints' subsets).
+ */
 function userFields(o: KubeObject, stored?: KubeObject): string {
   const { labels, annotations } = o.metadata;
-  const spec = 'spec' in o ? userSpec(o, stored) : undefined;
+  const {
+    apiVersion: _a,
+    kind: _k,
+    metadata: _m,
+    status: _s,
+    ...body
+  } = o as KubeObject & {
+    status?: unknown;
+  };
+  const spec = 'spec' in o ? userSpec(o, stored) : body;
   return stableStringify({ labels: labels ?? {}, annotations: annotations ?? {}, spec });
 }
 
@@ -50,7 +62,42 @@ function allocationsChanged(next: KubeObject, prev: KubeObject): boolean {
 }
 
 /** Kinds only the cluster writes: apply on an existing one of them is refused. */
-const READ_ONLY: ReadonlySet<string> = new Set(['Node', 'ReplicaSet', 'EndpointSlice']);
+const READ_ONLY: ReadonlySet<string> = new Set(['Node']);
+
+/**
+ * Annotations the controllers keep on objects (the Deployment controller's revision on a
+ * Deployment and its ReplicaSets): an apply that does not set them leaves them as they are, as
+ * kubectl apply's three-way merge does, so re-applying the same file stays `unchanged`.
+ */
+export const CONTROLLER_ANNOTATIONS: ReadonlySet<string> = new Set([
+  'deployment.kubernetes.io/revision',
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+]);
+
+/**
+ * What an apply writes over a stored object: the applied object, plus what controllers set that
+ * it does not (their annotations, the owner references of an adopted pod or ReplicaSet).
+ */
+export function keepControllerFields(next: KubeObject, stored: KubeObject): KubeObject {
+  const kept = Object.entries(stored.metadata.annotations ?? {}).filter(
+    ([k]) => CONTROLLER_ANNOTATIONS.has(k) && next.metadata.annotations?.[k] === undefined,
+  );
+  const refs = stored.metadata.ownerReferences;
+  const keepRefs = refs !== undefined && next.metadata.ownerReferences === undefined;
+  if (kept.length === 0 && !keepRefs) return next;
+  return {
+    ...next,
+    metadata: {
+      ...next.metadata,
+      ...(kept.length
+        ? { annotations: { ...next.metadata.annotations, ...Object.fromEntries(kept) } }
+        : {}),
+      ...(keepRefs ? { ownerReferences: refs } : {}),
+    },
+  } as KubeObject;
+}
 
 /**
  * Plans an apply: decides created / configured / unchanged per object and finds the errors only
@@ -137,10 +184,10 @@ export function planApply(
     }
     if (existing) {
       errors.push(...immutabilityErrors(index, object, existing));
+      const next = keepControllerFields(object, existing);
       const same =
-        userFields(object, existing) === userFields(existing) &&
-        !allocationsChanged(object, existing);
-      writes.push({ index, object, existing, action: same ? 'unchanged' : 'configured' });
+        userFields(next, existing) === userFields(existing) && !allocationsChanged(next, existing);
+      writes.push({ index, object: next, existing, action: same ? 'unchanged' : 'configured' });
     } else {
       writes.push({ index, object, existing: undefined, action: 'created' });
     }

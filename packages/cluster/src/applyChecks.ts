@@ -1,7 +1,7 @@
 // The checks of an apply that need the cluster's state, with the API server's messages: allocations
 // (nodePort range and owner, clusterIP range and owner) and immutable fields (clusterIP, Deployment
-// selector, Pod spec).
-import type { Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
+// and ReplicaSet selectors, an EndpointSlice's addressType, Pod spec).
+import type { KubeObject, LabelSelector, Pod, Service } from '@l4lab/protocol';
 import { stableStringify } from './names.ts';
 
 /** A stateful error found while planning an apply (the object's own validation ran before). */
@@ -180,10 +180,20 @@ export function immutabilityErrors(
       push('spec.clusterIPs[0]', `Invalid value: []string{"${want}"}: may not change once set`);
     }
   }
-  if (next.kind === 'Deployment' && prev.kind === 'Deployment') {
+  if (
+    (next.kind === 'Deployment' && prev.kind === 'Deployment') ||
+    (next.kind === 'ReplicaSet' && prev.kind === 'ReplicaSet')
+  ) {
     if (stableStringify(next.spec.selector) !== stableStringify(prev.spec.selector)) {
-      push('spec.selector', `Invalid value: ${formatSelectorValue(next)}: field is immutable`);
+      push(
+        'spec.selector',
+        `Invalid value: ${formatSelectorValue(next.spec.selector)}: field is immutable`,
+      );
     }
+  }
+  if (next.kind === 'EndpointSlice' && prev.kind === 'EndpointSlice') {
+    if (next.addressType !== prev.addressType)
+      push('addressType', `Invalid value: "${next.addressType}": field is immutable`);
   }
   if (next.kind === 'Pod' && prev.kind === 'Pod') {
     const keep = next.spec.nodeName !== undefined;
@@ -210,11 +220,11 @@ function addedSchedulingGates(next: Pod, prev: Pod): [string, string][] {
   );
 }
 
-function formatSelectorValue(d: Deployment): string {
-  const ml = Object.entries(d.spec.selector.matchLabels ?? {})
+function formatSelectorValue(selector: LabelSelector): string {
+  const ml = Object.entries(selector.matchLabels ?? {})
     .map(([k, v]) => `"${k}":"${v}"`)
     .join(', ');
-  const me = d.spec.selector.matchExpressions;
+  const me = selector.matchExpressions;
   const exprs =
     me && me.length > 0
       ? `[]v1.LabelSelectorRequirement{${me

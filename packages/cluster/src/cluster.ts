@@ -8,6 +8,7 @@ import type {
   PodStatus,
   Service,
   ServiceCondition,
+  Taint,
   WatchEvent,
 } from '@l4lab/protocol';
 import { CLUSTER_SCOPED } from '@l4lab/protocol';
@@ -22,12 +23,14 @@ import { type ApplyError, planApply } from './apply.ts';
 import { type Clock, realClock } from './clock.ts';
 import { EventRecorder } from './events.ts';
 import { newNode } from './nodeObject.ts';
+import { podQOSClass } from './podQOS.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
 import {
   type ApiServerEndpoint,
   KubernetesServiceController,
 } from './controllers/kubernetesServiceController.ts';
 import { EndpointSliceController } from './controllers/endpointSliceController.ts';
+import { EndpointSliceMirroringController } from './controllers/endpointSliceMirroringController.ts';
 import { LoadBalancerController } from './controllers/loadBalancerController.ts';
 import { ReplicaSetController } from './controllers/replicaSetController.ts';
 import { NodeLifecycleController } from './controllers/nodeLifecycleController.ts';
@@ -45,6 +48,13 @@ export interface ClusterOptions {
   plan?: AddressPlan;
   /** How long pods stay on a node that is not Ready before eviction (default 10 s). */
   podEvictionTimeoutMs?: number;
+}
+
+/** The label the API server keeps on every Namespace: its name (immutable). */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+function labelNamespace(ns: Namespace): void {
+  ns.metadata.labels = { ...ns.metadata.labels, [NAMESPACE_NAME_LABEL]: ns.metadata.name };
 }
 
 /** The NamespaceLifecycle admission plugin's immortal namespaces. */
@@ -121,6 +131,7 @@ export class Cluster {
       new ReplicaSetController(ctx),
       new Scheduler(ctx),
       new EndpointSliceController(ctx),
+      new EndpointSliceMirroringController(ctx),
       new LoadBalancerController(ctx, this.plan.loadBalancerPool),
       new NodeLifecycleController(ctx, opts.podEvictionTimeoutMs),
     ];
@@ -332,8 +343,11 @@ export class Cluster {
   ): void {
     const pod = this.store.get('Pod', namespace, name);
     if (!pod || pod.metadata.uid !== uid) return;
-    if (JSON.stringify(pod.status) === JSON.stringify(status)) return;
-    this.store.put<Pod>({ ...pod, status });
+    // The QoS class is the API server's, set at creation: a kubelet status without one keeps it.
+    const qosClass = pod.status?.qosClass;
+    const next = qosClass && !status.qosClass ? { ...status, qosClass } : status;
+    if (JSON.stringify(pod.status) === JSON.stringify(next)) return;
+    this.store.put<Pod>({ ...pod, status: next });
   }
 
   /**
@@ -360,6 +374,46 @@ export class Cluster {
     });
   }
 
+  /**
+   * A client's edit of a node (`kubectl label`, `annotate`, `taint`, `cordon`), validated by the
+   * caller: labels, annotations, taints and `unschedulable`; the scheduler sees it at once. A
+   * NoExecute taint gets its `timeAdded`, as the API server stamps it. Undefined: no such node.
+   */
+  editNode(
+    nodeName: string,
+    edit: {
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      taints: Taint[];
+      unschedulable: boolean;
+    },
+  ): Node | undefined {
+    const node = this.store.get('Node', undefined, nodeName);
+    if (!node) return undefined;
+    const { taints: _t, unschedulable: _u, ...spec } = node.spec;
+    const { labels: _l, annotations: _a, ...meta } = node.metadata;
+    const now = this.nowIso();
+    const taints = edit.taints.map((t) =>
+      t.effect === 'NoExecute' && !t.timeAdded ? { ...t, timeAdded: now } : t,
+    );
+    const next: Node = {
+      ...node,
+      metadata: {
+        ...meta,
+        labels: edit.labels,
+        ...(Object.keys(edit.annotations).length ? { annotations: edit.annotations } : {}),
+      },
+      spec: {
+        ...spec,
+        ...(taints.length ? { taints } : {}),
+        ...(edit.unschedulable ? { unschedulable: true } : {}),
+      },
+    };
+    const same = (n: Node) => JSON.stringify([n.metadata.labels, n.metadata.annotations, n.spec]);
+    if (same(next) !== same(node)) this.store.put<Node>(next);
+    return this.store.get('Node', undefined, nodeName);
+  }
+
   nodeIP(nodeName: string): string | undefined {
     return this.store
       .get('Node', undefined, nodeName)
@@ -370,11 +424,15 @@ export class Cluster {
     const copy = structuredClone(o);
     copy.metadata.uid = this.#newUid();
     copy.metadata.creationTimestamp = this.nowIso();
-    if (copy.kind === 'Deployment' || copy.kind === 'Service') copy.metadata.generation = 1;
+    if (copy.kind === 'Deployment' || copy.kind === 'ReplicaSet' || copy.kind === 'Service')
+      copy.metadata.generation = 1;
     if (copy.kind === 'Service') this.#allocateServiceAddresses(copy);
-    if (copy.kind === 'Namespace') copy.status = { phase: 'Active' };
-    // The API server ignores a new pod's status and starts it Pending (PrepareForCreate).
-    if (copy.kind === 'Pod') copy.status = { phase: 'Pending' };
+    if (copy.kind === 'Namespace') {
+      copy.status = { phase: 'Active' };
+      labelNamespace(copy);
+    }
+    // The API server ignores a new pod's status: Pending, with its QoS class (PrepareForCreate).
+    if (copy.kind === 'Pod') copy.status = { phase: 'Pending', qosClass: podQOSClass(copy) };
     return copy;
   }
 
@@ -386,6 +444,7 @@ export class Cluster {
       creationTimestamp: existing.metadata.creationTimestamp,
       generation: (existing.metadata.generation ?? 1) + 1,
     };
+    if (merged.kind === 'Namespace') labelNamespace(merged);
     if (merged.kind === 'Pod' && existing.kind === 'Pod' && existing.spec.nodeName) {
       merged.spec.nodeName = existing.spec.nodeName; // bound by the scheduler
     }
@@ -510,7 +569,7 @@ export class Cluster {
         name,
         uid: this.#newUid(),
         creationTimestamp: this.nowIso(),
-        labels: { 'kubernetes.io/metadata.name': name },
+        labels: { [NAMESPACE_NAME_LABEL]: name },
       },
       status: { phase: 'Active' },
     });

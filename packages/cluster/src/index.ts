@@ -32,3 +32,9 @@ export {
 export type { Printer, PrintContext } from './kubectl/printers.ts';
 export { age } from './kubectl/duration.ts';
 export { parseSelector, matchesSelector, type Requirement } from './kubectl/labelSelector.ts';
+export {
+  derivedEndpoints,
+  endpointsFor,
+  listEndpoints,
+  type ObjectLister,
+} from './endpointsView.ts';

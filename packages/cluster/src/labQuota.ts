@@ -12,7 +12,7 @@ interface QuotaWrite {
 }
 
 interface QuotaStore {
-  list(kind: 'Deployment' | 'Pod' | 'Service' | 'Node'): KubeObject[];
+  list(kind: 'Deployment' | 'ReplicaSet' | 'Pod' | 'Service' | 'Node'): KubeObject[];
 }
 
 type Resource = 'pods' | 'services' | 'frontends';
@@ -26,6 +26,7 @@ const LIMITED: Record<Resource, number> = {
 /** `deployments.apps`, `services`, `pods`: how the API server names a resource in errors. */
 const RESOURCE_OF: Record<string, string> = {
   Deployment: 'deployments.apps',
+  ReplicaSet: 'replicasets.apps',
   Service: 'services',
   Pod: 'pods',
 };
@@ -49,6 +50,9 @@ export function frontendCount(svc: Service, nodes: number): number {
 /** What an object asks of each limited resource. */
 function demands(o: KubeObject, nodes: number): [Resource, number, string][] {
   if (o.kind === 'Deployment') return [['pods', o.spec.replicas ?? 1, 'spec.replicas']];
+  // A Deployment's ReplicaSets are counted in it; a user's own ReplicaSet asks for its replicas.
+  if (o.kind === 'ReplicaSet' && !o.metadata.ownerReferences?.length)
+    return [['pods', o.spec.replicas ?? 1, 'spec.replicas']];
   if (o.kind === 'Pod' && !o.metadata.ownerReferences?.length)
     return [['pods', 1, 'metadata.name']];
   if (o.kind === 'Service') {
@@ -67,7 +71,7 @@ export function quotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): A
     services: new Map(),
     frontends: new Map(),
   };
-  for (const kind of ['Deployment', 'Pod', 'Service'] as const) {
+  for (const kind of ['Deployment', 'ReplicaSet', 'Pod', 'Service'] as const) {
     for (const o of store.list(kind))
       for (const [r, n] of demands(o, nodes)) held[r].set(keyOf(o), n);
   }

@@ -78,7 +78,7 @@ describe('a cluster restored from its snapshot', () => {
     const ready = cluster
       .list('EndpointSlice', 'default')
       .flatMap((s) => s.endpoints)
-      .filter((e) => e.conditions.ready);
+      .filter((e) => e.conditions?.ready);
     expect(ready).toEqual([]);
   });
 

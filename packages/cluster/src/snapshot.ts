@@ -6,7 +6,8 @@ import type { ObjectStore } from './store.ts';
  * What a lab keeps across restarts (etcd's role): every object but the Nodes (each run makes its
  * own from the flags), with the resourceVersion and the address plan the addresses came from.
  * ReplicaSets and EndpointSlices are kept too, so pods keep their names (`<rs>-<suffix>`) and
- * nothing is renamed under a watcher's feet; controllers then bring them up to date.
+ * nothing is renamed under a watcher's feet; controllers then bring them up to date. Endpoints are
+ * only those users wrote (the others are a view of the slices).
  */
 export interface ClusterSnapshot {
   kind: 'L4labClusterState';
@@ -26,6 +27,7 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'ReplicaSet',
   'Service',
   'EndpointSlice',
+  'Endpoints',
 ]);
 
 /** The flag that sets each field of the address plan, to say which one changed. */

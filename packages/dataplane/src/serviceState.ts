@@ -1,4 +1,5 @@
 import type { EndpointSlice, Node, Service } from '@l4lab/protocol';
+import { endpointConditions } from '@l4lab/protocol';
 import { SERVICE_NAME_LABEL, ipToInt, parseCidr } from '@l4lab/cluster';
 import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
 import { servicePortName } from './types.ts';
@@ -81,18 +82,24 @@ export function endpointsFromSlices(
   const out = new Map<ServicePortName, EndpointInfo[]>();
   for (const slice of slices) {
     if (slice.metadata.labels?.[SERVICE_NAME_LABEL] !== service) continue;
+    // kube-proxy of an IPv4 cluster reads only IPv4 slices (a hand-written one may be IPv6 or FQDN).
+    if (slice.addressType !== 'IPv4') continue;
     for (const port of slice.ports) {
       if (!port.port) continue;
       const key = servicePortName(namespace, service, port.name);
       const list = out.get(key) ?? [];
       for (const ep of slice.endpoints) {
+        const { ready, serving, terminating } = endpointConditions(ep);
         for (const ip of ep.addresses) {
+          // The lab's network is loopback: an address written by hand outside 127.0.0.0/8 is
+          // never proxied to, so no Service sends a connection off this machine.
+          if (!ip.startsWith('127.')) continue;
           list.push({
             ip,
             port: port.port,
-            ready: ep.conditions.ready,
-            serving: ep.conditions.serving,
-            terminating: ep.conditions.terminating,
+            ready,
+            serving,
+            terminating,
             nodeName: ep.nodeName ?? '',
             pod: ep.targetRef?.name ?? ip,
             namespace: ep.targetRef?.namespace ?? namespace,

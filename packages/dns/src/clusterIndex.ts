@@ -1,4 +1,5 @@
 import type { EndpointSlice, KubeObject, Service, WatchEvent } from '@l4lab/protocol';
+import { endpointConditions } from '@l4lab/protocol';
 import { type Cluster, SERVICE_NAME_LABEL } from '@l4lab/cluster';
 import { type DnsEndpoint, type ZoneView, isHeadless } from './zoneView.ts';
 
@@ -91,12 +92,16 @@ export class ClusterDnsIndex implements ZoneView {
   endpoints(namespace: string, name: string): DnsEndpoint[] {
     const byIP = new Map<string, DnsEndpoint>();
     for (const slice of this.#slices.get(key(namespace, name))?.values() ?? []) {
+      // A records come from IPv4 slices (a slice written by hand may be IPv6 or FQDN).
+      if (slice.addressType !== 'IPv4') continue;
       const ports = slice.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol }));
       for (const ep of slice.endpoints) {
+        const { ready } = endpointConditions(ep);
         for (const ip of ep.addresses) {
           const seen = byIP.get(ip);
-          if (seen) seen.ready ||= ep.conditions.ready;
-          else byIP.set(ip, { ip, ready: ep.conditions.ready, ports });
+          if (seen) seen.ready ||= ready;
+          else
+            byIP.set(ip, { ip, ready, ports, ...(ep.hostname ? { hostname: ep.hostname } : {}) });
         }
       }
     }

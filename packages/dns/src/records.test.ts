@@ -129,6 +129,40 @@ describe('answerQuestion', () => {
     expect(q('127-244-1-7.db.web.svc.cluster.local').rcode).toBe('NXDOMAIN');
   });
 
+  it("names a headless endpoint by its hostname (a pod's hostname + subdomain), then no longer by its IP", () => {
+    const index = zone();
+    const named = slice('web', 'db', [
+      ['127.244.1.5', true],
+      ['127.244.1.6', true],
+    ]);
+    named.endpoints[0]!.hostname = 'busybox-1';
+    index.apply({ type: 'MODIFIED', object: named });
+    const a = answerQuestion({ name: 'busybox-1.db.web.svc.cluster.local', type: 'A' }, index);
+    expect(datas(a)).toEqual(['127.244.1.5']);
+    expect(q('127-244-1-5.db.web.svc.cluster.local').rcode).toBe('NOERROR');
+    const byIP = answerQuestion({ name: '127-244-1-5.db.web.svc.cluster.local', type: 'A' }, index);
+    expect(byIP.rcode).toBe('NXDOMAIN');
+    const srv = answerQuestion({ name: '_http._tcp.db.web.svc.cluster.local', type: 'SRV' }, index);
+    expect(
+      datas(srv)
+        .map((d) => (d as { target: string }).target)
+        .sort(),
+    ).toEqual(['127-244-1-6.db.web.svc.cluster.local', 'busybox-1.db.web.svc.cluster.local']);
+  });
+
+  it('reads a slice written by hand: no conditions is ready, only IPv4 slices give A records', () => {
+    const index = zone();
+    const hand = slice('web', 'empty', [['127.244.1.20', true]]);
+    delete hand.endpoints[0]!.conditions;
+    index.apply({ type: 'ADDED', object: hand });
+    const v6: EndpointSlice = { ...slice('web', 'empty', []), addressType: 'IPv6' };
+    v6.metadata = { ...v6.metadata, name: 'empty-v6' };
+    v6.endpoints = [{ addresses: ['fd00::1'] }];
+    index.apply({ type: 'ADDED', object: v6 });
+    const a = answerQuestion({ name: 'empty.web.svc.cluster.local', type: 'A' }, index);
+    expect(datas(a)).toEqual(['127.244.1.20']);
+  });
+
   it('honours publishNotReadyAddresses', () => {
     const index = zone();
     const s = index.service('web', 'db')!;

@@ -1,6 +1,13 @@
 import type { Answer, SrvAnswer, StringAnswer } from 'dns-packet';
 import type { Service } from '@l4lab/protocol';
-import { CLUSTER_DOMAIN, TTL, type ZoneView, dashedIP, isHeadless, isIPv4 } from './zoneView.ts';
+import {
+  CLUSTER_DOMAIN,
+  TTL,
+  type ZoneView,
+  endpointName,
+  isHeadless,
+  isIPv4,
+} from './zoneView.ts';
 
 export type Rcode = 'NOERROR' | 'NXDOMAIN' | 'REFUSED';
 
@@ -118,8 +125,10 @@ class Lookup {
 
   endpointName(name: string, svc: Service, label: string, type: string): ZoneAnswer {
     if (!isHeadless(svc)) return this.empty('NXDOMAIN');
-    const ep = this.#endpoints(svc).find((e) => dashedIP(e.ip) === label);
-    return ep ? this.#addresses(name, type, [ep.ip]) : this.empty('NXDOMAIN');
+    const ips = this.#endpoints(svc)
+      .filter((e) => endpointName(e) === label)
+      .map((e) => e.ip);
+    return ips.length > 0 ? this.#addresses(name, type, ips) : this.empty('NXDOMAIN');
   }
 
   srv(svcName: string, svc: Service, type: string, port?: string, proto?: string): ZoneAnswer {
@@ -133,7 +142,7 @@ class Lookup {
     if (isHeadless(svc)) {
       for (const e of this.#endpoints(svc))
         for (const p of e.ports.filter(match))
-          records.push({ target: `${dashedIP(e.ip)}.${svcName}`, port: p.port, ip: e.ip });
+          records.push({ target: `${endpointName(e)}.${svcName}`, port: p.port, ip: e.ip });
     } else {
       for (const p of (svc.spec.ports ?? []).filter(match))
         records.push({ target: svcName, port: p.port, ip: svc.spec.clusterIP ?? '' });
@@ -208,7 +217,7 @@ function reverse(name: string, type: string, view: ZoneView, opts: ZoneOptions):
   if (svc) target = fqdn(svc);
   else {
     const ep = view.endpointByIP(ip);
-    if (ep) target = `${dashedIP(ip)}.${fqdn(ep.service)}`;
+    if (ep) target = `${endpointName(ep.endpoint)}.${fqdn(ep.service)}`;
   }
   if (!target) return nx('NXDOMAIN');
   if (type !== 'PTR') return nx('NOERROR');

@@ -8,6 +8,8 @@ export const TTL = 5;
 /** One address of a Service's EndpointSlices, as CoreDNS's kubernetes plugin sees it. */
 export interface DnsEndpoint {
   ip: string;
+  /** The endpoint's hostname (a pod's `hostname` under its `subdomain` Service), if set. */
+  hostname?: string;
   ready: boolean;
   ports: { name: string; port: number; protocol: string }[];
 }
@@ -29,6 +31,11 @@ export interface ZoneView {
 /** `10.244.1.5` -> `10-244-1-5`, the form of pod and endpoint record names. */
 export function dashedIP(ip: string): string {
   return ip.replaceAll('.', '-');
+}
+
+/** A headless Service endpoint's record name: its hostname, else its dashed IP (CoreDNS's endpointHostname). */
+export function endpointName(e: DnsEndpoint): string {
+  return e.hostname ?? dashedIP(e.ip);
 }
 
 export function isIPv4(s: string): boolean {

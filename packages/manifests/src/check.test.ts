@@ -248,7 +248,7 @@ status:
 
   it('rejects kinds l4lab does not serve, like kubectl without the CRD', () => {
     const { errors, objects } = checkManifests(
-      'apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: web-abc\n',
+      'apiVersion: example.com/v1\nkind: Foo\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-9\n',
     );
     expect(objects).toEqual([]);
     expect(errors).toEqual([
@@ -259,7 +259,8 @@ status:
         column: 7,
         message:
           'no matches for kind "Foo" in version "example.com/v1": l4lab does not serve this kind; it ' +
-          'serves Deployment (apps/v1), Namespace (v1), Pod (v1), Service (v1)',
+          'serves Deployment (apps/v1), EndpointSlice (discovery.k8s.io/v1), Endpoints (v1), ' +
+          'Namespace (v1), Pod (v1), ReplicaSet (apps/v1), Service (v1)',
       }),
       expect.objectContaining({ code: 'L4_E_READ_ONLY_KIND', document: 1, line: 7 }),
     ]);

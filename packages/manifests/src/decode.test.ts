@@ -146,6 +146,23 @@ describe('decoding: the fields that were not checked before have their Go types'
   });
 });
 
+describe('decoding: quantities as the API server stores them', () => {
+  it('writes numbers and non-canonical quantities in canonical form', () => {
+    const object = container({
+      resources: {
+        requests: { cpu: 0.5, memory: '1.5Gi' },
+        limits: { cpu: '1000m', memory: '64Mi', 'nvidia.com/gpu': 1 },
+      },
+    });
+    const r = decodeObject(object, KIND_SCHEMAS.Pod!);
+    const spec = r.value.spec as { containers: { resources: unknown }[] };
+    expect(spec.containers[0]!.resources).toEqual({
+      requests: { cpu: '500m', memory: '1536Mi' },
+      limits: { cpu: '1', memory: '64Mi', 'nvidia.com/gpu': '1' },
+    });
+  });
+});
+
 describe("decoding: values with their own decoders stop at once, without Go's field context", () => {
   it('an int-or-string that is neither', () => {
     const s = {

@@ -1,9 +1,11 @@
 // Decoding a plain object the way the API server's JSON decoder does: a value of the wrong type is
 // refused with Go's words (`json: cannot unmarshal string into Go struct field ServicePort.spec.
 // ports.port of type int32`), nulls mean "unset", unknown fields are dropped and reported (kubectl
-// warns). Like Go's decoder it reports one error: the first type mismatch in the order kubectl
-// sends the fields (sorted keys), unless a value's own decoder failed (IntOrString, Quantity,
-// Time), which stops decoding at once.
+// warns), quantities come out as the API server stores them (`cpu: 0.5` -> "500m"). Like Go's
+// decoder it reports one error: the first type mismatch in the order kubectl sends the fields
+// (sorted keys), unless a value's own decoder failed (IntOrString, Quantity, Time), which stops
+// decoding at once.
+import { canonicalQuantity } from './canonicalQuantity.ts';
 import { child, index } from './fieldError.ts';
 import { goTimeParseError } from './goTime.ts';
 import { quantityError } from './quantity.ts';
@@ -128,8 +130,9 @@ function decodeValue(v: unknown, schema: Schema, path: string, go: GoPos, ctx: C
         true,
       );
     case 'quantity': {
+      // Stored as MarshalJSON writes it: `cpu: 0.5` comes back as "500m", `1` as "1".
       const problem = quantityError(v);
-      return problem === undefined ? v : fail(problem, true);
+      return problem === undefined ? canonicalQuantity(v as string | number) : fail(problem, true);
     }
     case 'time': {
       if (typeof v !== 'string') {

@@ -315,7 +315,25 @@ describe('applyDefaults', () => {
       kind: 'Namespace',
       metadata: { name: 'x', namespace: 'y' },
     };
-    expect(applyDefaults(ns).metadata).toEqual({ name: 'x' });
+    expect(applyDefaults(ns).metadata).toEqual({
+      name: 'x',
+      labels: { 'kubernetes.io/metadata.name': 'x' },
+    });
+  });
+
+  it('labels a Namespace with its name, whatever the user wrote there (SetDefaults_Namespace)', () => {
+    const ns: Namespace = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'development',
+        labels: { name: 'development', 'kubernetes.io/metadata.name': 'x' },
+      },
+    };
+    expect(applyDefaults(ns).metadata.labels).toEqual({
+      name: 'development',
+      'kubernetes.io/metadata.name': 'development',
+    });
   });
 
   it('does not mutate its input', () => {

@@ -12,6 +12,8 @@ type Obj = Record<string, unknown>;
 
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_CLIENT_IP_TIMEOUT_SECONDS = 10800;
+/** The label the API server keeps on every Namespace, set to its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export function applyDefaults<T extends KubeObject>(obj: T): T {
   const copy: T = structuredClone(obj);
@@ -35,6 +37,36 @@ function defaultObject(o: Obj): void {
   if (kind === 'Service') defaultService(ensure(o, 'spec'));
   if (kind === 'Pod') defaultPodSpec(ensure(o, 'spec'), true);
   if (kind === 'Deployment') defaultDeployment(ensure(o, 'spec'));
+  if (kind === 'ReplicaSet') defaultReplicaSet(ensure(o, 'spec'));
+  if (kind === 'EndpointSlice') defaultEndpointSlice(o);
+  if (kind === 'Endpoints') {
+    for (const subset of records(o.subsets))
+      for (const p of records(subset.ports)) defaultEndpointPort(p, false);
+  }
+  if (kind === 'Namespace') defaultNamespace(metadata);
+}
+
+/** SetDefaults_Namespace: the immutable `kubernetes.io/metadata.name` label, always the name. */
+function defaultNamespace(metadata: Obj): void {
+  if (typeof metadata.name !== 'string' || metadata.name === '') return;
+  const labels = isRecord(metadata.labels) ? metadata.labels : {};
+  metadata.labels = { ...labels, [NAMESPACE_NAME_LABEL]: metadata.name };
+}
+
+/**
+ * A slice's ports get their defaults; its lists are kept as empty lists where Go keeps nil (the
+ * API shows `null`), so readers of a slice written by hand always find both.
+ */
+function defaultEndpointSlice(o: Obj): void {
+  if (!Array.isArray(o.endpoints)) o.endpoints = [];
+  if (!Array.isArray(o.ports)) o.ports = [];
+  for (const p of records(o.ports)) defaultEndpointPort(p, true);
+}
+
+/** An endpoint port's protocol is TCP unless set; a slice's port name is "" unless set. */
+function defaultEndpointPort(port: Obj, slice: boolean): void {
+  if (!port.protocol) port.protocol = 'TCP';
+  if (slice && port.name === undefined) port.name = '';
 }
 
 /** ClusterIP, NodePort, LoadBalancer with externalIPs: reachable from outside the cluster. */
@@ -124,6 +156,13 @@ function defaultDeployment(spec: Obj): void {
   }
   if (spec.revisionHistoryLimit === undefined) spec.revisionHistoryLimit = 10;
   if (spec.progressDeadlineSeconds === undefined) spec.progressDeadlineSeconds = 600;
+  const template = spec.template;
+  if (isRecord(template) && isRecord(template.spec)) defaultPodSpec(template.spec, false);
+}
+
+/** apps/v1 SetDefaults_ReplicaSet: one replica unless set; the pod template's defaults. */
+function defaultReplicaSet(spec: Obj): void {
+  if (spec.replicas === undefined) spec.replicas = 1;
   const template = spec.template;
   if (isRecord(template) && isRecord(template.spec)) defaultPodSpec(template.spec, false);
 }

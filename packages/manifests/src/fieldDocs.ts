@@ -2,6 +2,7 @@
 // the Go type of schema.ts, plus the fields' allowed values. The editor's hover and completion are
 // built from these and from KIND_SCHEMAS (jsonSchema.ts); a unit test keeps the two in step.
 
+import { ENDPOINTS_FIELD_DOCS, ENDPOINTS_KIND_DOCS } from './endpointsFieldDocs.ts';
 import { POD_FIELD_DOCS } from './podFieldDocs.ts';
 import { VOLUME_FIELD_DOCS } from './volumeFieldDocs.ts';
 
@@ -268,6 +269,16 @@ const HAND_DOCS: Docs = {
     progressDeadlineSeconds:
       'The maximum time in seconds for a deployment to make progress before it is considered to be failed. Defaults to 600s.',
   },
+  'v1.ReplicaSetSpec': {
+    replicas:
+      'Replicas is the number of desired pods. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1.',
+    minReadySeconds:
+      'Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0.',
+    selector:
+      "Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels.",
+    template:
+      'Template is the object that describes the pod that will be created if insufficient replicas are detected.',
+  },
   'v1.DeploymentStrategy': {
     type: 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.',
     rollingUpdate:
@@ -286,7 +297,12 @@ const HAND_DOCS: Docs = {
 };
 
 /** One line per field: `FIELD_DOCS[goType][field]`. */
-export const FIELD_DOCS: Docs = { ...POD_FIELD_DOCS, ...VOLUME_FIELD_DOCS, ...HAND_DOCS };
+export const FIELD_DOCS: Docs = {
+  ...POD_FIELD_DOCS,
+  ...VOLUME_FIELD_DOCS,
+  ...ENDPOINTS_FIELD_DOCS,
+  ...HAND_DOCS,
+};
 
 const TYPE_META = {
   apiVersion:
@@ -325,6 +341,16 @@ export const KIND_DOCS: Readonly<
       status: 'Most recently observed status of the Deployment.',
     },
   },
+  ReplicaSet: {
+    description:
+      'ReplicaSet ensures that a specified number of pod replicas are running at any given time.',
+    fields: {
+      ...TYPE_META,
+      spec: 'Spec defines the specification of the desired behavior of the ReplicaSet.',
+      status: 'Status is the most recently observed status of the ReplicaSet.',
+    },
+  },
+  ...ENDPOINTS_KIND_DOCS,
   Service: {
     description:
       'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',
@@ -356,6 +382,7 @@ export const FIELD_ENUMS: Readonly<Record<string, Readonly<Record<string, readon
     trafficDistribution: ['PreferClose', 'PreferSameZone', 'PreferSameNode'],
   },
   'v1.ServicePort': { protocol: ['TCP', 'UDP', 'SCTP'] },
+  'v1.EndpointPort': { protocol: ['TCP', 'UDP', 'SCTP'] },
   'v1.ContainerPort': { protocol: ['TCP', 'UDP', 'SCTP'] },
   'v1.Container': {
     imagePullPolicy: ['Always', 'IfNotPresent', 'Never'],
@@ -393,6 +420,7 @@ export const FIELD_RANGES: Readonly<Record<string, Readonly<Record<string, [numb
     revisionHistoryLimit: [0],
     progressDeadlineSeconds: [0],
   },
+  'v1.ReplicaSetSpec': { replicas: [0], minReadySeconds: [0] },
   'v1.PodSpec': { terminationGracePeriodSeconds: [0] },
   // 0 is what is not set: defaulted (1 s timeout, every 10 s, 1 success, 3 failures).
   'v1.Probe': {

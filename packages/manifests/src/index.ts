@@ -13,6 +13,7 @@ export * from './types.ts';
 export { parseManifests } from './parse.ts';
 export { checkManifests } from './check.ts';
 export { validateObject } from './validate.ts';
+export { validateNodeUpdate, type NodeEdit } from './validateNodeUpdate.ts';
 export { applyDefaults } from './defaults.ts';
 export { dropTypeDependentFields } from './serviceUpdate.ts';
 export { formatFieldError } from './fieldError.ts';

@@ -66,8 +66,11 @@ describe('kubernetesJsonSchema', () => {
       root.oneOf!.map((k) => [k.title, k.properties!.apiVersion!.enum, k.properties!.kind!.enum]),
     ).toEqual([
       ['Deployment', ['apps/v1'], ['Deployment']],
+      ['EndpointSlice', ['discovery.k8s.io/v1'], ['EndpointSlice']],
+      ['Endpoints', ['v1'], ['Endpoints']],
       ['Namespace', ['v1'], ['Namespace']],
       ['Pod', ['v1'], ['Pod']],
+      ['ReplicaSet', ['apps/v1'], ['ReplicaSet']],
       ['Service', ['v1'], ['Service']],
       ['List', ['v1'], ['List']],
     ]);
@@ -75,7 +78,7 @@ describe('kubernetesJsonSchema', () => {
     expect(Object.keys(kind('Deployment').properties!.spec!.properties!)).not.toContain(
       'sessionAffinity',
     );
-    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(4);
+    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(7);
   });
 
   it('offers the allowed values and ranges', () => {

@@ -2,6 +2,7 @@
 // decode (`port: "80"`, a list where an object belongs) with its words, and to warn about unknown
 // fields like kubectl's `--validate=warn`. The pod spec's types are in podSchema.ts (and
 // volumeSchema.ts, metaSchema.ts); only raw JSON and status are not checked (status is dropped).
+import { ENDPOINT_SLICE_FIELDS, ENDPOINTS_FIELDS } from './endpointsSchema.ts';
 import { labelSelector, objectMeta } from './metaSchema.ts';
 import { podSpec } from './podSchema.ts';
 import type { ObjectSchema, Schema } from './schemaTypes.ts';
@@ -77,8 +78,18 @@ const deploymentSpec = obj('v1.DeploymentSpec', {
   progressDeadlineSeconds: int32,
 });
 
+const replicaSetSpec = obj('v1.ReplicaSetSpec', {
+  replicas: int32,
+  minReadySeconds: int32,
+  selector: labelSelector,
+  template: podTemplateSpec,
+});
+
 const top = (kind: string, fields: Record<string, Schema>): ObjectSchema =>
   obj(`v1.${kind}`, { apiVersion: str, kind: str, metadata: objectMeta, status: any, ...fields });
+/** A kind without status (EndpointSlice, Endpoints): all its fields are the user's. */
+const statusless = (kind: string, fields: Record<string, Schema>): ObjectSchema =>
+  obj(`v1.${kind}`, { apiVersion: str, kind: str, metadata: objectMeta, ...fields });
 
 /** Schemas of the kinds a user may apply. */
 export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
@@ -87,5 +98,8 @@ export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   }),
   Pod: top('Pod', { spec: podSpec }),
   Deployment: top('Deployment', { spec: deploymentSpec }),
+  ReplicaSet: top('ReplicaSet', { spec: replicaSetSpec }),
   Service: top('Service', { spec: serviceSpec }),
+  EndpointSlice: statusless('EndpointSlice', ENDPOINT_SLICE_FIELDS),
+  Endpoints: statusless('Endpoints', ENDPOINTS_FIELDS),
 };

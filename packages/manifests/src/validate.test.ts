@@ -4,6 +4,10 @@ import { resolveKind, validateObject } from './validate.ts';
 
 const messages = (o: unknown): string[] => validateObject(o).map(formatFieldError);
 
+const SERVED =
+  'Deployment (apps/v1), EndpointSlice (discovery.k8s.io/v1), Endpoints (v1), Namespace (v1), ' +
+  'Pod (v1), ReplicaSet (apps/v1), Service (v1)';
+
 const service = (
   spec: Record<string, unknown>,
   metadata: Record<string, unknown> = { name: 'web' },
@@ -25,11 +29,11 @@ describe('validateObject: kinds', () => {
   it('says which kinds l4lab serves', () => {
     expect(messages({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 'x' } })).toEqual([
       'kind: Unsupported value: "Foo": l4lab does not serve this kind; supported values: ' +
-        '"Deployment", "Namespace", "Pod", "Service"',
+        '"Deployment", "EndpointSlice", "Endpoints", "Namespace", "Pod", "ReplicaSet", "Service"',
     ]);
     expect(resolveKind('v1', 'ConfigMap')?.message).toBe(
       'no matches for kind "ConfigMap" in version "v1": l4lab does not serve this kind; it serves ' +
-        'Deployment (apps/v1), Namespace (v1), Pod (v1), Service (v1)',
+        SERVED,
     );
   });
 
@@ -37,7 +41,7 @@ describe('validateObject: kinds', () => {
     for (const kind of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       expect(resolveKind('v1', kind)?.message).toBe(
         `no matches for kind "${kind}" in version "v1": l4lab does not serve this kind; it serves ` +
-          'Deployment (apps/v1), Namespace (v1), Pod (v1), Service (v1)',
+          SERVED,
       );
     }
   });
@@ -51,15 +55,19 @@ describe('validateObject: kinds', () => {
     );
   });
 
-  it('forbids the controller-managed kinds', () => {
+  it('forbids Nodes, part of the lab itself', () => {
+    const [first] = messages({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'x' } });
+    expect(first).toMatch(/^kind: Forbidden: /);
+    expect(resolveKind('v1', 'Node')?.code).toBe('L4_E_READ_ONLY_KIND');
+  });
+
+  it('serves ReplicaSets, EndpointSlices and Endpoints, which users may write too', () => {
     for (const [apiVersion, kind] of [
       ['discovery.k8s.io/v1', 'EndpointSlice'],
+      ['v1', 'Endpoints'],
       ['apps/v1', 'ReplicaSet'],
-      ['v1', 'Node'],
     ] as const) {
-      const [first] = messages({ apiVersion, kind, metadata: { name: 'x' } });
-      expect(first).toMatch(/^kind: Forbidden: /);
-      expect(resolveKind(apiVersion, kind)?.code).toBe('L4_E_READ_ONLY_KIND');
+      expect(resolveKind(apiVersion, kind)).toBeUndefined();
     }
   });
 });

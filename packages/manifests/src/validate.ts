@@ -10,6 +10,10 @@ import { KIND_SCHEMAS } from './schema.ts';
 import type { FieldError } from './types.ts';
 import { validateDeployment } from './validateDeployment.ts';
 import type { DeploymentShape } from './validateDeployment.ts';
+import { validateEndpoints, validateEndpointSlice } from './validateEndpoints.ts';
+import type { EndpointsShape, EndpointSliceShape } from './validateEndpoints.ts';
+import { validateReplicaSet } from './validateReplicaSet.ts';
+import type { ReplicaSetShape } from './validateReplicaSet.ts';
 import { validateObjectMeta } from './validateMeta.ts';
 import type { MetaShape } from './validateMeta.ts';
 import { validatePodSpec } from './validatePod.ts';
@@ -20,18 +24,16 @@ import type { ServiceShape } from './validateService.ts';
 /** The kinds a user may apply, with the apiVersion l4lab serves each in. */
 export const SERVED_KINDS: Readonly<Record<string, string>> = {
   Deployment: 'apps/v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  Endpoints: 'v1',
   Namespace: 'v1',
   Pod: 'v1',
+  ReplicaSet: 'apps/v1',
   Service: 'v1',
 };
 
 /** Kinds l4lab has but only its controllers write. */
 const READ_ONLY_KINDS: Readonly<Record<string, string>> = {
-  EndpointSlice:
-    "EndpointSlices are written by l4lab's EndpointSlice controller from a Service's selector and " +
-    'its Pods; change the Service or the Pods instead',
-  ReplicaSet:
-    "ReplicaSets are created by l4lab's Deployment controller; apply a Deployment instead",
   Node: 'nodes are part of the l4lab cluster itself and cannot be created or changed',
 };
 
@@ -42,7 +44,10 @@ const VALIDATORS: Readonly<Record<string, (o: Record<string, unknown>) => FieldE
     ...validatePodSpec(isRecord(o.spec) ? (o.spec as PodSpecShape) : {}, 'spec', false),
   ],
   Deployment: (o) => validateDeployment(o as DeploymentShape),
+  ReplicaSet: (o) => validateReplicaSet(o as ReplicaSetShape),
   Service: (o) => validateService(o as ServiceShape),
+  EndpointSlice: (o) => validateEndpointSlice(o as EndpointSliceShape),
+  Endpoints: (o) => validateEndpoints(o as EndpointsShape),
 };
 
 function meta(o: Record<string, unknown>): MetaShape {

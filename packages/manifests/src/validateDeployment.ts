@@ -1,4 +1,5 @@
-// Deployment validation (pkg/apis/apps/validation ValidateDeployment) on a defaulted Deployment.
+// Deployment validation (pkg/apis/apps/validation ValidateDeployment) on a defaulted Deployment,
+// and the selector and template checks ReplicaSets share with it.
 import { LAB_LIMITS } from '@l4lab/protocol';
 import { child, forbidden, GoLiteral, invalid, notSupported, required } from './fieldError.ts';
 import { goIntOrString, goLabelSelector, goStringMap } from './goLiteral.ts';
@@ -20,12 +21,17 @@ import type { PodSpecShape } from './validatePod.ts';
 
 const STRATEGIES = ['Recreate', 'RollingUpdate'];
 
+export interface WorkloadTemplateShape {
+  metadata?: MetaShape;
+  spec?: PodSpecShape;
+}
+
 export interface DeploymentShape {
   metadata?: MetaShape;
   spec?: {
     replicas?: number;
     selector?: SelectorShape;
-    template?: { metadata?: MetaShape; spec?: PodSpecShape };
+    template?: WorkloadTemplateShape;
     strategy?: {
       type?: string;
       rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string };
@@ -50,46 +56,7 @@ export function validateDeployment(d: DeploymentShape): FieldError[] {
     );
   }
 
-  const selector = spec.selector;
-  if (selector === undefined) {
-    errs.push(required('spec.selector'));
-  } else {
-    errs.push(...validateLabelSelector(selector, 'spec.selector'));
-    if (selectorIsEmpty(selector)) {
-      errs.push(
-        invalid(
-          'spec.selector',
-          goLabelSelector(selector),
-          'empty selector is invalid for deployment',
-        ),
-      );
-    }
-  }
-
-  const template = spec.template ?? {};
-  const templateLabels = template.metadata?.labels;
-  if (selector !== undefined && !selectorParses(selector)) {
-    errs.push(invalid('spec.selector', goLabelSelector(selector), 'invalid label selector'));
-  } else {
-    // A missing selector is labels.Nothing(): it matches no template, so both errors show.
-    if (
-      selector === undefined ||
-      (!selectorIsEmpty(selector) && !selectorMatches(selector, templateLabels))
-    ) {
-      errs.push(
-        invalid(
-          'spec.template.metadata.labels',
-          new GoLiteral(goStringMap(templateLabels)),
-          '`selector` does not match template `labels`',
-        ),
-      );
-    }
-    errs.push(...validateLabels(templateLabels, 'spec.template.metadata.labels'));
-    errs.push(
-      ...validateAnnotations(template.metadata?.annotations, 'spec.template.metadata.annotations'),
-    );
-    errs.push(...validatePodSpec(template.spec ?? {}, 'spec.template.spec', true));
-  }
+  errs.push(...validateSelectorAndTemplate(spec.selector, spec.template ?? {}));
 
   errs.push(...validateStrategy(spec.strategy ?? {}));
   errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
@@ -103,6 +70,53 @@ export function validateDeployment(d: DeploymentShape): FieldError[] {
       );
     }
   }
+  return errs;
+}
+
+/** A workload's selector and pod template (the checks Deployments and ReplicaSets share). */
+export function validateSelectorAndTemplate(
+  selector: SelectorShape | undefined,
+  template: WorkloadTemplateShape,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  if (selector === undefined) {
+    errs.push(required('spec.selector'));
+  } else {
+    errs.push(...validateLabelSelector(selector, 'spec.selector'));
+    if (selectorIsEmpty(selector)) {
+      // Kubernetes says "deployment" for ReplicaSets too (ValidateReplicaSetSpec).
+      errs.push(
+        invalid(
+          'spec.selector',
+          goLabelSelector(selector),
+          'empty selector is invalid for deployment',
+        ),
+      );
+    }
+  }
+  const templateLabels = template.metadata?.labels;
+  if (selector !== undefined && !selectorParses(selector)) {
+    errs.push(invalid('spec.selector', goLabelSelector(selector), 'invalid label selector'));
+    return errs;
+  }
+  // A missing selector is labels.Nothing(): it matches no template, so both errors show.
+  if (
+    selector === undefined ||
+    (!selectorIsEmpty(selector) && !selectorMatches(selector, templateLabels))
+  ) {
+    errs.push(
+      invalid(
+        'spec.template.metadata.labels',
+        new GoLiteral(goStringMap(templateLabels)),
+        '`selector` does not match template `labels`',
+      ),
+    );
+  }
+  errs.push(...validateLabels(templateLabels, 'spec.template.metadata.labels'));
+  errs.push(
+    ...validateAnnotations(template.metadata?.annotations, 'spec.template.metadata.annotations'),
+  );
+  errs.push(...validatePodSpec(template.spec ?? {}, 'spec.template.spec', true));
   return errs;
 }
 

@@ -5,7 +5,7 @@ import { goStringSlice } from './goLiteral.ts';
 import { isIP, isIPv4, isValidPortName, isValidPortNum } from './names.ts';
 import type { FieldError } from './types.ts';
 
-const IP_MSG = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
+export const IP_MSG = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
 const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
 
 /** targetPort: a number 1-65535 or an IANA_SVC_NAME. */
@@ -68,7 +68,8 @@ export function validateClusterIPs(spec: ServiceIPsShape): FieldError[] {
   return errs;
 }
 
-function validateNonSpecialIP(ip: string, path: string): FieldError[] {
+/** ValidateNonSpecialIP (with l4lab's loopback deviation): addresses nothing should route to. */
+export function validateNonSpecialIP(ip: string, path: string): FieldError[] {
   const v4 = isIPv4(ip);
   const lower = ip.toLowerCase();
   const errs: FieldError[] = [];

@@ -48,6 +48,19 @@ export interface Container {
   /** `kubectl run -i`: stdin stays open, so a shell waits instead of ending at once. */
   stdin?: boolean;
   resources?: ResourceRequirements;
+  /** postStart / preStop hooks (the kubelet runs preStop before it stops the container). */
+  lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler };
+  /** The file whose contents become the container's termination message (/dev/termination-log). */
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
+}
+
+/** A lifecycle hook's action: a command in the container, an HTTP GET, or a pause. */
+export interface LifecycleHandler {
+  exec?: { command?: string[] };
+  httpGet?: { port?: number | string; path?: string; host?: string; scheme?: string };
+  tcpSocket?: { port?: number | string };
+  sleep?: { seconds: number };
 }
 
 /** Quantities as written (`500m`, `64Mi`, or a YAML number), by resource name (`cpu`, `nvidia.com/gpu`). */
@@ -90,6 +103,22 @@ export interface PodSpec {
   affinity?: Affinity;
   tolerations?: Toleration[];
   schedulingGates?: { name: string }[];
+  // What the kubelet reads for the pod's /etc/hosts, /etc/resolv.conf and environment.
+  hostname?: string;
+  subdomain?: string;
+  hostNetwork?: boolean;
+  hostAliases?: { ip: string; hostnames?: string[] }[];
+  dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
+  dnsConfig?: PodDNSConfig;
+  /** Service links: `<SVC>_SERVICE_HOST` ... for the Services of the pod's namespace (default true). */
+  enableServiceLinks?: boolean;
+  automountServiceAccountToken?: boolean;
+}
+
+export interface PodDNSConfig {
+  nameservers?: string[];
+  searches?: string[];
+  options?: { name: string; value?: string }[];
 }
 
 /** A node selector requirement: `matchExpressions` on labels, `matchFields` on `metadata.name`. */
@@ -171,21 +200,37 @@ export interface ContainerStatus {
   ready: boolean;
   restartCount: number;
   started?: boolean;
-  state?: {
-    waiting?: { reason: string; message?: string };
-    running?: { startedAt: string };
-    /** `signal` is the signal that ended the container, when one did (kubectl prints `Signal:9`). */
-    terminated?: { reason: string; exitCode: number; signal?: number; message?: string };
+  state?: ContainerState;
+  /** The state of the container's previous run (`terminated`, once it has restarted). */
+  lastState?: ContainerState;
+}
+
+export interface ContainerState {
+  waiting?: { reason: string; message?: string };
+  running?: { startedAt: string };
+  /** `signal` is the signal that ended the container, when one did (kubectl prints `Signal:9`). */
+  terminated?: {
+    reason: string;
+    exitCode: number;
+    signal?: number;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
   };
 }
 
+/** The pod's quality of service, set by the API server from its containers' resources. */
+export type PodQOSClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
+
 export interface PodStatus {
   phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  qosClass?: PodQOSClass;
   podIP?: string;
   podIPs?: { ip: string }[];
   hostIP?: string;
   startTime?: string;
   conditions?: PodCondition[];
+  initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
   /** Why the pod is in this state (`NodeLost`, ...), and a human-readable message. */
   reason?: string;
@@ -313,20 +358,72 @@ export interface Service {
   };
 }
 
+/** One endpoint of a slice; conditions may be left out in a slice written by hand. */
 export interface Endpoint {
   addresses: string[];
-  conditions: { ready: boolean; serving: boolean; terminating: boolean };
+  conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
+  /** Set when the pod's `hostname` and `subdomain` name it under a headless Service. */
+  hostname?: string;
   nodeName?: string;
+  zone?: string;
   targetRef?: { kind: 'Pod'; namespace: string; name: string; uid: string };
+}
+
+/**
+ * An endpoint's conditions as kube-proxy reads them: an unset ready or serving is true, an unset
+ * terminating is false (discovery/v1's EndpointConditions).
+ */
+export function endpointConditions(e: Endpoint): {
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+} {
+  const c = e.conditions ?? {};
+  return {
+    ready: c.ready ?? true,
+    serving: c.serving ?? true,
+    terminating: c.terminating ?? false,
+  };
 }
 
 export interface EndpointSlice {
   apiVersion: 'discovery.k8s.io/v1';
   kind: 'EndpointSlice';
   metadata: ObjectMeta;
-  addressType: 'IPv4';
+  /** l4lab's controllers write IPv4 slices; a slice written by hand may be of another type. */
+  addressType: 'IPv4' | 'IPv6' | 'FQDN';
   endpoints: Endpoint[];
-  ports: { name: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  ports: { name: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP'; appProtocol?: string }[];
+}
+
+/** A v1 Endpoints address (legacy Endpoints, written by hand for a Service without selector). */
+export interface EndpointAddress {
+  ip: string;
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: { kind?: string; namespace?: string; name?: string; uid?: string };
+}
+
+export interface EndpointSubset {
+  addresses?: EndpointAddress[];
+  notReadyAddresses?: EndpointAddress[];
+  ports?: {
+    name?: string;
+    port: number;
+    protocol?: 'TCP' | 'UDP' | 'SCTP';
+    appProtocol?: string;
+  }[];
+}
+
+/**
+ * v1 Endpoints as stored: only those a user writes (l4lab's API derives the others from
+ * EndpointSlices); the EndpointSlice mirroring controller copies them into slices.
+ */
+export interface Endpoints {
+  apiVersion: 'v1';
+  kind: 'Endpoints';
+  metadata: ObjectMeta;
+  subsets?: EndpointSubset[];
 }
 
 export interface Namespace {
@@ -357,7 +454,8 @@ export interface Node {
   };
 }
 
-export type KubeObject = Pod | Deployment | ReplicaSet | Service | EndpointSlice | Namespace | Node;
+export type KubeObject =
+  Pod | Deployment | ReplicaSet | Service | EndpointSlice | Endpoints | Namespace | Node;
 
 export type KubeKind = KubeObject['kind'];
 
@@ -368,6 +466,7 @@ export const RESOURCES = {
   replicasets: 'ReplicaSet',
   services: 'Service',
   endpointslices: 'EndpointSlice',
+  endpoints: 'Endpoints',
   namespaces: 'Namespace',
   nodes: 'Node',
 } as const satisfies Record<string, KubeKind>;

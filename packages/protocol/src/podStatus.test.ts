@@ -129,6 +129,46 @@ describe('podStatusText: the STATUS column of kubectl get pods', () => {
     });
     expect(podStatusText(pod)).toBe('SchedulingGated');
   });
+
+  describe("with init containers (the docs' myapp-pod: init-myservice, init-mydb)", () => {
+    const withInit = (inits: State[], main: State, initialized = false) =>
+      makePod(
+        {
+          phase: 'Pending',
+          conditions: [{ type: 'Initialized', status: initialized ? 'True' : 'False' }],
+          initContainerStatuses: inits.map((s, i) => container(s, false, `init-${i}`)),
+          containerStatuses: [container(main)],
+        },
+        (p) => {
+          p.spec.initContainers = inits.map((_s, i) => ({ name: `init-${i}`, image: 'busybox' }));
+        },
+      );
+    const initializing: State = { waiting: { reason: 'PodInitializing' } };
+    const completed: State = { terminated: { reason: 'Completed', exitCode: 0 } };
+
+    it('counts the init containers done: Init:0/2, Init:1/2, then PodInitializing', () => {
+      expect(podStatusText(withInit([running, initializing], initializing))).toBe('Init:0/2');
+      expect(podStatusText(withInit([completed, running], initializing))).toBe('Init:1/2');
+      expect(podStatusText(withInit([completed, completed], initializing, true))).toBe(
+        'PodInitializing',
+      );
+      const started = withInit([completed, completed], running, true);
+      started.status!.phase = 'Running';
+      started.status!.containerStatuses![0]!.ready = true;
+      expect(podStatusText(started)).toBe('Running');
+    });
+
+    it("shows a failed init container's reason: Init:Error, Init:CrashLoopBackOff, Init:ExitCode:N", () => {
+      const error: State = { terminated: { reason: 'Error', exitCode: 1 } };
+      expect(podStatusText(withInit([error, initializing], initializing))).toBe('Init:Error');
+      const backOff: State = { waiting: { reason: 'CrashLoopBackOff' } };
+      expect(podStatusText(withInit([completed, backOff], initializing))).toBe(
+        'Init:CrashLoopBackOff',
+      );
+      const bare: State = { terminated: { reason: '', exitCode: 2 } };
+      expect(podStatusText(withInit([bare, initializing], initializing))).toBe('Init:ExitCode:2');
+    });
+  });
 });
 
 describe('isPodReady', () => {

@@ -11,8 +11,8 @@ export interface ResourceType {
   shortNames: readonly string[];
   /** The API group, `''` for the core group. */
   group: string;
-  /** `Endpoints` is not stored: l4lab serves it as a view of Services and their EndpointSlices. */
-  kind: KubeKind | 'Endpoints';
+  /** `Endpoints` written by users are stored; the others are a view of Services' EndpointSlices. */
+  kind: KubeKind;
 }
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [

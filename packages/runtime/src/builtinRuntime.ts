@@ -32,7 +32,11 @@ export class BuiltinRuntime implements ContainerRuntime {
       await main?.stop(0);
       throw err;
     });
-    return standInPodHandle(pod, runs, { clock: this.#clock, ...(main ? { main } : {}) });
+    return standInPodHandle(pod, runs, {
+      clock: this.#clock,
+      mapper: this.#mapper,
+      ...(main ? { main } : {}),
+    });
   }
 
   /** The nginx containers' page on each of their ports, in-process. */

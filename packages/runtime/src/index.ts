@@ -1,5 +1,5 @@
 export * from './types.ts';
-export { Kubelet, type KubeletOptions, type KubeletLogger } from './kubelet.ts';
+export { Kubelet, type ContainerView, type KubeletOptions, type KubeletLogger } from './kubelet.ts';
 export { NginxRuntime, findNginx } from './nginxRuntime.ts';
 export { BuiltinRuntime } from './builtinRuntime.ts';
 export { DockerRuntime, IMAGE_BUILD_HINT } from './docker/dockerRuntime.ts';

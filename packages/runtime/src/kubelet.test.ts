@@ -268,7 +268,12 @@ describe('Kubelet', () => {
     await t.tick(10_000);
     expect(t.runtime.starts).toBe(1);
     expect(t.get().status?.phase).toBe('Failed');
-    expect(t.cs().state?.terminated).toEqual({ reason: 'Error', exitCode: 1 });
+    expect(t.cs().state?.terminated).toEqual({
+      reason: 'Error',
+      exitCode: 1,
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+    });
     const node = t.get().spec.nodeName!;
     await t.kubelet.stopNode(node);
     t.kubelet.startNode(node);

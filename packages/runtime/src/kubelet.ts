@@ -1,17 +1,15 @@
-import type { ContainerStatus, Pod, WatchEvent } from '@l4lab/protocol';
-import {
-  type Clock,
-  type Cluster,
-  type PortMapper,
-  type TimerHandle,
-  realClock,
-} from '@l4lab/cluster';
-import { RestartBackoff } from './backoff.ts';
+import type { Container, ContainerState, Pod, WatchEvent } from '@l4lab/protocol';
+import { type Clock, type Cluster, type PortMapper, realClock } from '@l4lab/cluster';
+import { runPreStopHooks } from './lifecycleHooks.ts';
+import { serviceEnvironment } from './podEnvironment.ts';
+import { podDNSConfig, podHostname, podNetworkFiles, resolverOf } from './podNetworkFiles.ts';
 import { buildPodStatus } from './podStatusBuilder.ts';
+import { type PodWorker, initProgress, initializing, newPodWorker } from './podWorker.ts';
 import { httpProbe, tcpProbe } from './probe.ts';
 import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.ts';
 import { standInNote } from './standIn/standInPod.ts';
-import type { ContainerRuntime, PodHandle } from './types.ts';
+import { containerEnv } from './standIn/standIns.ts';
+import type { ContainerRuntime, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
 export interface KubeletLogger {
@@ -33,38 +31,26 @@ export interface KubeletOptions {
   backoffScale?: number;
   clock?: Clock;
   prober?: Prober;
+  /** The cluster's DNS domain (the kubelet's --cluster-domain), for pods' resolv.conf and hosts. */
+  clusterDomain?: string;
 }
+
+/** What a command run in a pod's container sees (kubectl exec): its environment and files. */
+export interface ContainerView {
+  env: Record<string, string>;
+  /** The kubelet-managed files, by path (/etc/hosts, /etc/resolv.conf, ...). */
+  files: Readonly<Record<string, string>>;
+  /** Its resolver's settings (from that resolv.conf): first nameserver, search path, ndots. */
+  dns: { nameserver: string; searches: string[]; ndots: number };
+}
+
+/** The shortest stop a container gets after its preStop hook (minimumGracePeriodInSeconds). */
+const MIN_GRACE_MS = 2000;
 
 const realProber: Prober = (spec, host, port) =>
   spec.kind === 'http'
     ? httpProbe(host, port, spec.path, spec.timeoutMs)
     : tcpProbe(host, port, spec.timeoutMs);
-
-interface PodWorker {
-  pod: Pod;
-  ip: string;
-  hostIP: string;
-  handle: PodHandle | undefined;
-  /** The last container started, kept once it ended: `kubectl logs` of a Completed pod reads it. */
-  lastHandle: PodHandle | undefined;
-  runningSince: number;
-  everStarted: boolean;
-  restartCount: number;
-  backoff: RestartBackoff;
-  pullBackoff: RestartBackoff;
-  ready: boolean;
-  forcedUnready: boolean;
-  state: ContainerStatus['state'];
-  message: string | undefined;
-  /** The container ended and the restartPolicy keeps it so: the pod's final phase. */
-  finished: 'Succeeded' | 'Failed' | undefined;
-  startTime: string;
-  timers: Set<TimerHandle>;
-  terminating: boolean;
-  removed: boolean;
-  /** The pod's node is stopped: no container, no status updates (a dead kubelet posts nothing). */
-  nodeStopped: boolean;
-}
 
 /**
  * The kubelet of every virtual node: starts the pods the scheduler bound, gives them an IP, probes
@@ -85,6 +71,7 @@ export class Kubelet {
       backoffScale: 1,
       clock: realClock,
       prober: realProber,
+      clusterDomain: 'cluster.local',
       ...opts,
     };
   }
@@ -125,6 +112,22 @@ export class Kubelet {
   handleOf(namespace: string, name: string): PodHandle | undefined {
     const w = this.#find(namespace, name);
     return w?.handle ?? w?.lastHandle;
+  }
+
+  /**
+   * What `kubectl exec` into the pod's first container finds: the environment its container
+   * started with (service links included) and the files the kubelet wrote for the pod.
+   */
+  containerView(namespace: string, name: string): ContainerView | undefined {
+    const w = this.#find(namespace, name);
+    const c = w?.pod.spec.containers[0];
+    if (!w || !c) return undefined;
+    const env = containerEnv(c, { ...this.#sandbox(w, [c]), serviceEnv: w.serviceEnv });
+    return {
+      env: Object.fromEntries(env),
+      files: w.files,
+      dns: resolverOf(this.#dnsConfig(w.pod)),
+    };
   }
 
   /** Handles of every running pod (for `bench:pods`' RSS figures). */
@@ -168,7 +171,9 @@ export class Kubelet {
       if (w.finished) continue; // Succeeded and Failed pods stay so after a node's reboot
       n++;
       if (w.everStarted) w.restartCount++;
-      w.state = { waiting: { reason: 'ContainerCreating' } };
+      // A new sandbox: its init containers run again, first.
+      w.init = initProgress(w.pod, this.#o.backoffScale);
+      w.state = { waiting: { reason: w.init ? 'PodInitializing' : 'ContainerCreating' } };
       this.#writeStatus(w);
       void this.#runContainer(w);
     }
@@ -227,28 +232,14 @@ export class Kubelet {
       this.#o.logger.warn({ pod: pod.metadata.name, node, err: String(err) }, 'cannot start pod');
       return;
     }
-    const w: PodWorker = {
-      pod,
+    const w = newPodWorker(pod, {
       ip,
       hostIP: cluster.nodeIP(node) ?? '',
-      handle: undefined,
-      lastHandle: undefined,
-      runningSince: 0,
-      everStarted: false,
-      restartCount: 0,
-      backoff: new RestartBackoff(this.#o.backoffScale),
-      pullBackoff: new RestartBackoff(this.#o.backoffScale),
-      ready: false,
-      forcedUnready: false,
-      state: { waiting: { reason: 'ContainerCreating' } },
-      message: undefined,
-      finished: undefined,
+      files: podNetworkFiles(pod, ip, this.#clusterDNS()),
+      hostname: podHostname(pod),
       startTime: cluster.nowIso(),
-      timers: new Set(),
-      terminating: false,
-      removed: false,
-      nodeStopped: false,
-    };
+      backoffScale: this.#o.backoffScale,
+    });
     this.#workers.set(pod.metadata.uid ?? '', w);
     this.#writeStatus(w);
     await this.#runContainer(w);
@@ -258,24 +249,144 @@ export class Kubelet {
     return w.terminating || w.removed || w.nodeStopped;
   }
 
+  /** Starts what comes next: the next init container, else the app containers. */
   #runContainer(w: PodWorker): Promise<void> {
-    const run = this.#startContainer(w).finally(() => this.#starting.delete(run));
+    const next = initializing(w) ? this.#startInit(w) : this.#startContainer(w);
+    const run = next.finally(() => this.#starting.delete(run));
     this.#starting.add(run);
     return run;
   }
 
+  #clusterDNS() {
+    return { clusterDNS: this.#o.cluster.plan.dnsServiceIP, clusterDomain: this.#o.clusterDomain };
+  }
+
+  #dnsConfig(pod: Pod) {
+    return podDNSConfig(pod, this.#clusterDNS());
+  }
+
+  /** What the runtime gets to start containers of the pod (the CRI's sandbox and configs). */
+  #sandbox(w: PodWorker, containers: Container[]): PodSandbox {
+    const { pod } = w;
+    return {
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name,
+      uid: pod.metadata.uid ?? '',
+      ip: w.ip,
+      node: pod.spec.nodeName!,
+      containers,
+      hostname: w.hostname,
+      files: w.files,
+      // The Services there now: a container started later sees the ones created since.
+      serviceEnv: serviceEnvironment(pod, this.#o.cluster.list('Service')),
+    };
+  }
+
+  /** The container starting or running now: an init container, or the first app container. */
+  #current(w: PodWorker): Container | undefined {
+    return initializing(w) ? w.pod.spec.initContainers?.[w.init!.next] : w.pod.spec.containers[0];
+  }
+
+  /** Sets the state of the container starting or running now (init or app). */
+  #setState(w: PodWorker, state: ContainerState): void {
+    if (initializing(w)) w.init!.statuses[w.init!.next]!.state = state;
+    else w.state = state;
+  }
+
+  #startedEvents(w: PodWorker, containers: Container[], handle: PodHandle): void {
+    for (const c of containers) {
+      this.#event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      this.#event(w, 'Normal', 'Created', `Created container ${c.name}`);
+      this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
+      const standIn = handle.standIns?.find((s) => s.container === c.name);
+      if (standIn) this.#event(w, 'Normal', 'StandIn', standInNote([standIn])!);
+    }
+  }
+
+  /** The next init container, alone, to its end; the app containers start once all completed. */
+  async #startInit(w: PodWorker): Promise<void> {
+    const init = w.init!;
+    const index = init.next;
+    const c = w.pod.spec.initContainers![index]!;
+    let handle: PodHandle;
+    try {
+      handle = await this.#o.runtime.start(this.#sandbox(w, [c]));
+    } catch (err) {
+      if (this.#gone(w)) return;
+      this.#startFailed(w, err);
+      return;
+    }
+    if (this.#gone(w)) {
+      await handle.stop(0);
+      return;
+    }
+    w.handle = handle;
+    w.pullBackoff.reset();
+    this.#startedEvents(w, [c], handle);
+    w.runningSince = this.#o.clock.now();
+    const startedAt = this.#o.cluster.nowIso();
+    init.statuses[index] = {
+      ...init.statuses[index]!,
+      started: true,
+      state: { running: { startedAt } },
+    };
+    w.message = handle.note;
+    this.#writeStatus(w);
+    void handle.exited.then((exit) => {
+      if (w.handle !== handle || this.#gone(w)) return;
+      w.handle = undefined;
+      this.#initExited(w, exit.code ?? 137, exit.message, startedAt);
+    });
+  }
+
+  /**
+   * An init container ended: the next one (or the app containers) starts when it completed;
+   * a failure restarts it with back-off, unless restartPolicy is Never (the pod fails).
+   */
+  #initExited(w: PodWorker, exitCode: number, message: string | undefined, startedAt: string) {
+    const init = w.init!;
+    const index = init.next;
+    const st = init.statuses[index]!;
+    const terminated = this.#terminated(exitCode, message, startedAt);
+    if (exitCode === 0) {
+      init.statuses[index] = { ...st, ready: true, started: false, state: { terminated } };
+      init.next++;
+      init.backoff.reset();
+      this.#writeStatus(w);
+      void this.#runContainer(w);
+      return;
+    }
+    init.statuses[index] = { ...st, started: false, state: { terminated } };
+    if ((w.pod.spec.restartPolicy ?? 'Always') === 'Never') {
+      w.finished = 'Failed';
+      this.#writeStatus(w);
+      return;
+    }
+    init.statuses[index]!.restartCount++;
+    init.statuses[index]!.lastState = { terminated };
+    this.#writeStatus(w);
+    this.#restartAfterBackoff(w, init.backoff.next(this.#o.clock.now() - w.runningSince), st.name);
+  }
+
+  /** The kubelet's terminated state: reason, exit code, message, when it ran. */
+  #terminated(exitCode: number, message: string | undefined, startedAt: string | undefined) {
+    return {
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      exitCode,
+      ...(message ? { message } : {}),
+      ...(startedAt ? { startedAt } : {}),
+      finishedAt: this.#o.cluster.nowIso(),
+    };
+  }
+
+  /** The app containers, once every init container completed. */
   async #startContainer(w: PodWorker): Promise<void> {
     const { pod } = w;
     let handle: PodHandle;
+    const sandbox = this.#sandbox(w, pod.spec.containers);
+    w.serviceEnv = sandbox.serviceEnv ?? {};
     try {
-      handle = await this.#o.runtime.start({
-        namespace: pod.metadata.namespace ?? 'default',
-        name: pod.metadata.name,
-        uid: pod.metadata.uid ?? '',
-        ip: w.ip,
-        node: pod.spec.nodeName!,
-        containers: pod.spec.containers,
-      });
+      handle = await this.#o.runtime.start(sandbox);
     } catch (err) {
       if (this.#gone(w)) return;
       this.#startFailed(w, err);
@@ -289,13 +400,7 @@ export class Kubelet {
     w.lastHandle = handle;
     w.pullBackoff.reset();
     w.everStarted = true;
-    for (const c of pod.spec.containers) {
-      this.#event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
-      this.#event(w, 'Normal', 'Created', `Created container ${c.name}`);
-      this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
-      const standIn = handle.standIns?.find((s) => s.container === c.name);
-      if (standIn) this.#event(w, 'Normal', 'StandIn', standInNote([standIn])!);
-    }
+    this.#startedEvents(w, pod.spec.containers, handle);
     w.runningSince = this.#o.clock.now();
     w.state = { running: { startedAt: this.#o.cluster.nowIso() } };
     w.message = handle.note;
@@ -313,17 +418,17 @@ export class Kubelet {
    * the code; OnFailure: unless it is 0; Never: not), or the pod ends Succeeded / Failed.
    */
   #containerExited(w: PodWorker, exitCode: number, message?: string): void {
-    const reason = exitCode === 0 ? 'Completed' : 'Error';
+    const terminated = this.#terminated(exitCode, message, w.state?.running?.startedAt);
     const policy = w.pod.spec.restartPolicy ?? 'Always';
     if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) {
-      this.#containerEnded(w, reason, exitCode, message);
+      this.#containerEnded(w, terminated);
       return;
     }
     this.#cancelTimers(w);
     w.handle = undefined;
     w.ready = false;
     w.finished = exitCode === 0 ? 'Succeeded' : 'Failed';
-    w.state = { terminated: { reason, exitCode, ...(message ? { message } : {}) } };
+    w.state = { terminated };
     this.#writeStatus(w);
   }
 
@@ -333,48 +438,55 @@ export class Kubelet {
     this.#o.logger.warn({ pod: w.pod.metadata.name, reason, message }, 'container start failed');
     const pull = reason === 'ErrImagePull';
     this.#event(w, 'Warning', 'Failed', message);
-    const delay = pull ? w.pullBackoff.nextPull() : w.backoff.next(0);
-    w.state = { waiting: { reason, message } };
+    const backoff = initializing(w) ? w.init!.backoff : w.backoff;
+    const delay = pull ? w.pullBackoff.nextPull() : backoff.next(0);
+    const image = this.#current(w)?.image;
+    this.#setState(w, { waiting: { reason, message } });
     this.#writeStatus(w);
     // Kubernetes shows the error, then the back-off (ImagePullBackOff / CrashLoopBackOff) while waiting.
     this.#after(w, Math.min(delay, 1000), () => {
       if (delay <= 1000) return void this.#runContainer(w);
-      w.state = {
+      this.#setState(w, {
         waiting: {
           reason: pull ? 'ImagePullBackOff' : 'CrashLoopBackOff',
-          message: pull
-            ? `Back-off pulling image "${w.pod.spec.containers[0]?.image}": ${message}`
-            : message,
+          message: pull ? `Back-off pulling image "${image}": ${message}` : message,
         },
-      };
+      });
       this.#writeStatus(w);
       this.#after(w, delay - 1000, () => void this.#runContainer(w));
     });
   }
 
   /** The container is gone (crash, kill, failed liveness): count a restart, back off, start again. */
-  #containerEnded(w: PodWorker, reason: string, exitCode: number, message?: string): void {
+  #containerEnded(w: PodWorker, terminated: NonNullable<ContainerState['terminated']>): void {
     this.#cancelTimers(w);
     w.handle = undefined;
     w.ready = false;
     w.restartCount++;
-    w.state = { terminated: { reason, exitCode, ...(message ? { message } : {}) } };
+    w.state = { terminated };
+    // What `kubectl describe` shows as Last State: the run that just ended, with its message.
+    w.lastState = { terminated };
     this.#writeStatus(w);
     const delay = w.backoff.next(this.#o.clock.now() - w.runningSince);
+    this.#restartAfterBackoff(w, delay, w.pod.spec.containers[0]?.name ?? '');
+  }
+
+  /** Starts the container that ended again after `delay`, in CrashLoopBackOff meanwhile. */
+  #restartAfterBackoff(w: PodWorker, delay: number, container: string): void {
     if (delay > 0) {
-      const c = w.pod.spec.containers[0]?.name ?? '';
+      const { name, namespace = 'default', uid = '' } = w.pod.metadata;
       this.#event(
         w,
         'Warning',
         'BackOff',
-        `Back-off restarting failed container ${c} in pod ${w.pod.metadata.name}_${w.pod.metadata.namespace ?? 'default'}(${w.pod.metadata.uid ?? ''})`,
+        `Back-off restarting failed container ${container} in pod ${name}_${namespace}(${uid})`,
       );
-      w.state = {
+      this.#setState(w, {
         waiting: {
           reason: 'CrashLoopBackOff',
-          message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${w.pod.spec.containers[0]?.name} pod=${w.pod.metadata.name}`,
+          message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${container} pod=${name}`,
         },
-      };
+      });
       this.#writeStatus(w);
     }
     this.#after(w, delay, () => void this.#runContainer(w));
@@ -466,20 +578,43 @@ export class Kubelet {
     this.#after(w, liveness.initialDelayMs, () => void livenessRound());
   }
 
+  /**
+   * A graceful deletion: the containers' preStop hooks run first (the pod shows Terminating, its
+   * endpoint `serving` while its containers still serve), bounded by the grace period; then the
+   * stop signal, with what is left of the grace period (at least 2 s) before the kill; then the
+   * kubelet tells the API server the pod is gone.
+   */
   async #terminate(w: PodWorker): Promise<void> {
     w.terminating = true;
-    if (w.handle) {
+    this.#cancelTimers(w); // no more probes: the pod keeps the status it had
+    let graceMs = (w.pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    const h = w.handle;
+    if (h && initializing(w)) {
+      // An init container is running: no app container has started, so no preStop hook runs.
+      this.#event(w, 'Normal', 'Killing', `Stopping container ${this.#current(w)?.name}`);
+    } else if (h) {
       for (const c of w.pod.spec.containers)
         this.#event(w, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      const began = this.#o.clock.now();
+      w.preStop = new AbortController();
+      const { prober, mapper, clock } = this.#o;
+      const failures = await runPreStopHooks(
+        { pod: w.pod, ip: w.ip, handle: h, prober, mapper, clock },
+        graceMs,
+        w.preStop.signal,
+      );
+      w.preStop = undefined;
+      for (const f of failures) this.#event(w, 'Warning', 'FailedPreStopHook', f);
+      graceMs -= clock.now() - began;
     }
-    const graceMs = (w.pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
-    await this.#stopWorker(w, graceMs);
+    await this.#stopWorker(w, Math.max(graceMs, MIN_GRACE_MS));
     const { namespace, name } = w.pod.metadata;
     this.#o.cluster.removePod(namespace ?? 'default', name);
   }
 
   async #stopWorker(w: PodWorker, graceMs: number): Promise<void> {
     w.terminating = true;
+    w.preStop?.abort();
     this.#cancelTimers(w);
     const h = w.handle;
     w.handle = undefined;

@@ -52,7 +52,11 @@ export class NginxRuntime implements ContainerRuntime {
       await main?.stop(0);
       throw err;
     });
-    return standInPodHandle(pod, runs, { clock: this.#clock, ...(main ? { main } : {}) });
+    return standInPodHandle(pod, runs, {
+      clock: this.#clock,
+      mapper: this.#mapper,
+      ...(main ? { main } : {}),
+    });
   }
 
   /** The pod's nginx, listening on the ports of its nginx containers. */

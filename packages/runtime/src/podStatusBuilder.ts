@@ -1,4 +1,10 @@
-import type { ContainerStatus, Pod, PodCondition, PodStatus } from '@l4lab/protocol';
+import type {
+  ContainerState,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  PodStatus,
+} from '@l4lab/protocol';
 
 /** What the kubelet knows about one pod, from which it writes `status`. */
 export interface PodState {
@@ -10,9 +16,13 @@ export interface PodState {
   ready: boolean;
   restartCount: number;
   state: ContainerStatus['state'];
+  /** The app containers' previous run, once they restarted. */
+  lastState?: ContainerState | undefined;
   message?: string | undefined;
   /** Its container ended for good (restartPolicy Never or OnFailure): the final phase. */
   finished?: 'Succeeded' | 'Failed' | undefined;
+  /** The init containers' statuses, and how many have completed. */
+  init?: { next: number; statuses: ContainerStatus[] } | undefined;
 }
 
 const CONDITIONS: PodCondition['type'][] = [
@@ -22,18 +32,31 @@ const CONDITIONS: PodCondition['type'][] = [
   'Ready',
 ];
 
+/** Why a condition is False: the kubelet's reason and, for Initialized, its message. */
+function falseBecause(type: PodCondition['type'], s: PodState) {
+  if (type !== 'Initialized') return { reason: s.finished ? 'PodCompleted' : 'ContainersNotReady' };
+  const incomplete = (s.init?.statuses ?? [])
+    .filter((c) => c.state?.terminated?.exitCode !== 0)
+    .map((c) => c.name);
+  return {
+    reason: 'ContainersNotInitialized',
+    message: `containers with incomplete status: [${incomplete.join(' ')}]`,
+  };
+}
+
 /**
- * The pod's status as the kubelet reports it: phase Pending until a container starts, Running
- * after (a crashed container keeps the pod Running, in CrashLoopBackOff), Succeeded or Failed once
- * it ended and will not restart; the four conditions, each keeping its lastTransitionTime until its
- * status changes.
+ * The pod's status as the kubelet reports it: phase Pending until an app container starts (init
+ * containers run first, one at a time), Running after (a crashed container keeps the pod Running,
+ * in CrashLoopBackOff), Succeeded or Failed once it ended and will not restart; the four
+ * conditions, each keeping its lastTransitionTime until its status changes.
  */
 export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
   const running = s.state?.running !== undefined;
   const previous = new Map((pod.status?.conditions ?? []).map((c) => [c.type, c]));
+  const initialized = !s.init || s.init.next >= s.init.statuses.length;
   const want: Record<PodCondition['type'], boolean> = {
     PodScheduled: true,
-    Initialized: true,
+    Initialized: initialized,
     ContainersReady: s.ready,
     Ready: s.ready,
   };
@@ -45,7 +68,7 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
       type,
       status,
       lastTransitionTime: since,
-      ...(!want[type] ? { reason: s.finished ? 'PodCompleted' : 'ContainersNotReady' } : {}),
+      ...(!want[type] ? falseBecause(type, s) : {}),
     };
   });
   return {
@@ -55,6 +78,7 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
     hostIP: s.hostIP,
     startTime: s.startTime,
     conditions,
+    ...(s.init ? { initContainerStatuses: s.init.statuses } : {}),
     containerStatuses: pod.spec.containers.map((c) => ({
       name: c.name,
       image: c.image,
@@ -62,6 +86,7 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
       restartCount: s.restartCount,
       started: running,
       ...(s.state ? { state: s.state } : {}),
+      ...(s.lastState ? { lastState: s.lastState } : {}),
     })),
     ...(s.message ? { message: s.message } : {}),
   };

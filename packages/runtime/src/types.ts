@@ -9,12 +9,21 @@ export interface PodSandbox {
   ip: string;
   node: string;
   containers: Container[];
+  /** The pod's hostname (spec.hostname, else its name): the containers' HOSTNAME. */
+  hostname?: string;
+  /** Files the kubelet manages and mounts in every container (/etc/hosts, /etc/resolv.conf). */
+  files?: Readonly<Record<string, string>>;
+  /** The Service variables of containers starting now (service links), beside their `env`. */
+  serviceEnv?: Readonly<Record<string, string>>;
 }
 
 export interface PodExit {
   code: number | null;
   signal: string | null;
-  /** The last line the process wrote to stderr, when it failed. */
+  /**
+   * The termination message: a stand-in's terminationMessagePath contents (or its log's tail
+   * on failure, under FallbackToLogsOnError); a real process's last stderr line when it failed.
+   */
   message?: string;
 }
 
@@ -35,10 +44,15 @@ export interface PodHandle {
   /** Resident memory of the pod's processes in bytes, when the runtime can tell. */
   rss?(): Promise<number | undefined>;
   /**
-   * Runs an exec probe's command in a container (`cat /tmp/healthy`, against a stand-in's files):
-   * its exit code, -1 when it ran past timeoutMs.
+   * Runs an exec probe's or hook's command in a container (`cat /tmp/healthy`, against a
+   * stand-in's files): its exit code, -1 when it ran past timeoutMs or `signal` aborted it.
    */
-  exec?(container: string, command: string[], timeoutMs: number): Promise<number>;
+  exec?(
+    container: string,
+    command: string[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number>;
   /** The containers a stand-in serves in place of their image (the pod's status says so). */
   readonly standIns?: readonly StandInInfo[];
 }

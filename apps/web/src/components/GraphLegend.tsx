@@ -7,6 +7,7 @@ const PODS = [
   ['pending', 'Pending'],
   ['crashloop', 'CrashLoopBackOff'],
   ['terminating', 'Terminating'],
+  ['completed', 'Completed'],
 ] as const;
 
 /** What the colours mean: connection outcomes (dots) and pod states (boxes). */

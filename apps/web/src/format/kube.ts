@@ -21,12 +21,15 @@ export function podRestarts(pod: Pod): number {
 }
 
 /** The colour class of a pod in the graph and tables. */
-export type PodHealth = 'ready' | 'unready' | 'pending' | 'terminating' | 'crashloop' | 'failed';
+export type PodHealth =
+  'ready' | 'unready' | 'pending' | 'terminating' | 'crashloop' | 'failed' | 'completed';
 
 export function podHealth(pod: Pod): PodHealth {
   if (pod.metadata.deletionTimestamp) return 'terminating';
   const phase = pod.status?.phase ?? 'Pending';
   if (phase === 'Failed' || phase === 'Unknown') return 'failed';
+  // Its containers ran to completion (a Job-like pod, busybox `echo`): done, not unhealthy.
+  if (phase === 'Succeeded') return 'completed';
   const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
   if (waiting === 'CrashLoopBackOff' || waiting === 'Error') return 'crashloop';
   if (phase === 'Pending') return 'pending';

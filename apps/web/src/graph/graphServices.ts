@@ -1,5 +1,5 @@
 import type { PortMapping, Service, ServiceCondition, ServicePort } from '@l4lab/protocol';
-import { FRONTENDS_LISTENING } from '@l4lab/protocol';
+import { FRONTENDS_LISTENING, endpointConditions } from '@l4lab/protocol';
 import { mappingText, serviceType } from '../format/kube.ts';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
 import type { TrafficEdge } from './graphTraffic.ts';
@@ -235,7 +235,7 @@ export function buildServices(
   const ready = new Set<string>();
   for (const slice of cluster.endpointSlices.values()) {
     const name = slice.metadata.labels?.['kubernetes.io/service-name'];
-    if (name && slice.endpoints.some((e) => e.conditions.ready)) {
+    if (name && slice.endpoints.some((e) => endpointConditions(e).ready)) {
       ready.add(`${slice.metadata.namespace ?? 'default'}/${name}`);
     }
   }
@@ -282,7 +282,7 @@ export function buildServices(
           `${ns}/${name}`,
           'pod',
           pod,
-          ep.conditions.ready ? 'endpoint' : 'unready',
+          endpointConditions(ep).ready ? 'endpoint' : 'unready',
         ),
       );
     }

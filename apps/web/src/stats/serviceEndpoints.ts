@@ -1,3 +1,4 @@
+import { endpointConditions } from '@l4lab/protocol';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
 
 /** `ready`: in the Service's EndpointSlices and ready, so kube-proxy may pick it now. */
@@ -35,7 +36,7 @@ function sliceEndpoints(cluster: ClusterMirror, service: string): Map<string, En
     for (const ep of s.endpoints) {
       if (!ep.targetRef) continue;
       const key = `${ep.targetRef.namespace || ns}/${ep.targetRef.name}`;
-      if (ep.conditions.ready) out.set(key, 'ready');
+      if (endpointConditions(ep).ready) out.set(key, 'ready');
       else if (!out.has(key)) out.set(key, 'not-ready');
     }
   }

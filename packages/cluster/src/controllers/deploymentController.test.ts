@@ -159,6 +159,33 @@ describe('Deployment controller: RollingUpdate (25% / 25% of 4 = surge 1, unavai
     expect(back.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
   });
 
+  it('carries its revision on the Deployment, as kubectl rollout history reads it', () => {
+    const revision = (c: Cluster) =>
+      c.store.get('Deployment', 'default', 'web')!.metadata.annotations?.[
+        'deployment.kubernetes.io/revision'
+      ];
+    const changeCause = (d: Deployment) =>
+      (d.metadata.annotations = { 'kubernetes.io/change-cause': 'image 1.27' });
+    const { cluster } = started(2);
+    expect(revision(cluster)).toBe('1');
+    // The same file again: the controller's annotation is not a change of the user's.
+    expect(applyOk(cluster, [withImage(2, 'nginx:1.26')])).toEqual(['unchanged']);
+    expect(applyOk(cluster, [withImage(4, 'nginx:1.26')])).toEqual(['configured']);
+    expect(revision(cluster)).toBe('1');
+    applyOk(cluster, [withImage(4, 'nginx:1.27', changeCause)]);
+    expect(revision(cluster)).toBe('2');
+    const newRS = cluster
+      .list('ReplicaSet', 'default')
+      .find((rs) => rs.spec.template.spec.containers[0]!.image === 'nginx:1.27')!;
+    expect(newRS.metadata.annotations).toEqual({
+      'kubernetes.io/change-cause': 'image 1.27',
+      'deployment.kubernetes.io/revision': '2',
+      'deployment.kubernetes.io/desired-replicas': '4',
+      'deployment.kubernetes.io/max-replicas': '5',
+    });
+    expect(applyOk(cluster, [withImage(4, 'nginx:1.27', changeCause)])).toEqual(['unchanged']);
+  });
+
   it('minReadySeconds: a Ready pod counts as available only after that long', () => {
     const { cluster, clock } = newTestCluster(3);
     applyOk(cluster, [withImage(2, 'nginx', (d) => (d.spec.minReadySeconds = 10))]);

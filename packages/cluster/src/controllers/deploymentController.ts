@@ -3,9 +3,40 @@ import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
 import { podTemplateHash } from '../names.ts';
 import { computeDeploymentStatus, deploymentComplete } from './deploymentStatus.ts';
-import { byCreation, newReplicaSetReplicas, oldReplicaSetScaleDown } from './rollout.ts';
+import {
+  byCreation,
+  newReplicaSetReplicas,
+  oldReplicaSetScaleDown,
+  resolveFenceposts,
+} from './rollout.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
+/** The Deployment's annotations a new ReplicaSet does not copy (annotationsToSkip). */
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
+
+/**
+ * SetNewReplicaSetAnnotations: the Deployment's own annotations (`kubernetes.io/change-cause`,
+ * which `kubectl rollout history` shows), its revision, and the replica counts it was made for.
+ */
+function newReplicaSetAnnotations(d: Deployment, revision: number): Record<string, string> {
+  const replicas = d.spec.replicas ?? 1;
+  const surge = d.spec.strategy?.type === 'Recreate' ? 0 : resolveFenceposts(d).maxSurge;
+  return {
+    ...Object.fromEntries(
+      Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !NOT_COPIED.has(k)),
+    ),
+    [REVISION]: String(revision),
+    'deployment.kubernetes.io/desired-replicas': String(replicas),
+    'deployment.kubernetes.io/max-replicas': String(replicas + surge),
+  };
+}
 
 /**
  * The Deployment controller: one ReplicaSet per pod template (named `<deployment>-<pod-template-hash>`).
@@ -149,10 +180,7 @@ export class DeploymentController implements Controller {
         generation: 1,
         creationTimestamp: this.#ctx.nowIso(),
         labels,
-        annotations: {
-          [REVISION]: String(this.#revision(d) + 1),
-          'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1),
-        },
+        annotations: newReplicaSetAnnotations(d, this.#revision(d) + 1),
         ownerReferences: [controllerRef(d)],
       },
       spec: {
@@ -186,8 +214,28 @@ export class DeploymentController implements Controller {
     return max;
   }
 
+  /**
+   * SetDeploymentRevision: the Deployment carries its newest ReplicaSet's revision, what
+   * `kubectl rollout history` and `kubectl rollout undo` read.
+   */
+  #syncRevision(d: Deployment, newRS: ReplicaSet | undefined): void {
+    const { store } = this.#ctx;
+    const rs = newRS && store.get('ReplicaSet', d.metadata.namespace, newRS.metadata.name);
+    const revision = rs?.metadata.annotations?.[REVISION];
+    const fresh = store.get('Deployment', d.metadata.namespace, d.metadata.name);
+    if (!revision || !fresh || fresh.metadata.annotations?.[REVISION] === revision) return;
+    store.put({
+      ...fresh,
+      metadata: {
+        ...fresh.metadata,
+        annotations: { ...fresh.metadata.annotations, [REVISION]: revision },
+      },
+    });
+  }
+
   #updateStatus(key: string, d: Deployment, newRS: ReplicaSet | undefined, created: boolean): void {
     const { store, clock } = this.#ctx;
+    this.#syncRevision(d, newRS);
     const all = store.list('ReplicaSet', d.metadata.namespace).filter((rs) => ownedBy(rs, d));
     this.#cleanupHistory(d, all, newRS);
     const progress = d.status?.conditions?.find((c) => c.type === 'Progressing');

@@ -226,3 +226,34 @@ describe('EndpointSliceController', () => {
     expect(slicesFor(cluster, 'default', 'web')).toEqual([]);
   });
 });
+
+describe('EndpointSlice controller: pod hostnames (ShouldSetHostname)', () => {
+  it("sets an endpoint's hostname when the pod's subdomain names the Service", () => {
+    const { cluster } = newTestCluster();
+    const busybox = (name: string, subdomain: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default', labels: { name: 'busybox' } },
+      spec: {
+        hostname: name,
+        subdomain,
+        containers: [{ name: 'busybox', image: 'busybox:1.28', command: ['sleep', '3600'] }],
+      },
+    });
+    applyOk(cluster, [
+      makeService('default', 'busybox-subdomain', (s) => {
+        s.spec.clusterIP = 'None';
+        s.spec.selector = { name: 'busybox' };
+        s.spec.ports = [{ name: 'foo', port: 1234, protocol: 'TCP', targetPort: 1234 }];
+      }),
+      busybox('busybox-1', 'busybox-subdomain'),
+      busybox('busybox-2', 'elsewhere'),
+    ]);
+    runKubelet(cluster);
+    const [slice] = slicesFor(cluster, 'default', 'busybox-subdomain');
+    const hostnames = Object.fromEntries(
+      slice!.endpoints.map((e) => [e.targetRef!.name, e.hostname]),
+    );
+    expect(hostnames).toEqual({ 'busybox-1': 'busybox-1', 'busybox-2': undefined });
+  });
+});

@@ -16,7 +16,7 @@ import { planSlices } from './endpointSliceReconciler.ts';
 export { MAX_ENDPOINTS_PER_SLICE, resolveTargetPort } from './endpointSlicePlan.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
 /**

@@ -59,6 +59,10 @@ export function podToEndpoint(svc: Service, pod: Pod, isReady: (p: Pod) => boole
       serving,
       terminating,
     },
+    // ShouldSetHostname: the pod names itself under this (headless) Service's name.
+    ...(pod.spec.hostname && pod.spec.subdomain === svc.metadata.name
+      ? { hostname: pod.spec.hostname }
+      : {}),
     ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     targetRef: {
       kind: 'Pod',

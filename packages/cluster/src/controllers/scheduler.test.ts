@@ -65,9 +65,7 @@ describe('nodeSelector and node affinity', () => {
         source: { component: 'default-scheduler' },
       }),
     ]);
-    expect(podPrinter.row(pod(cluster, 'ssd'), { now: cluster.clock.now(), slices: [] })[2]).toBe(
-      'Pending',
-    );
+    expect(podPrinter.row(pod(cluster, 'ssd'), { now: cluster.clock.now() })[2]).toBe('Pending');
   });
 
   it('schedules the pod once a node gets the label (retried on node changes)', () => {
@@ -205,9 +203,7 @@ describe('scheduling gates', () => {
       reason: 'SchedulingGated',
       message: 'Scheduling is blocked due to non-empty scheduling gates',
     });
-    expect(podPrinter.row(pod(cluster, 'gated'), { now: 0, slices: [] })[2]).toBe(
-      'SchedulingGated',
-    );
+    expect(podPrinter.row(pod(cluster, 'gated'), { now: 0 })[2]).toBe('SchedulingGated');
     expect(failures(cluster, 'gated')).toEqual([]);
     apply(cluster, gated(['example.com/foo']));
     expect(nodeOf(cluster, 'gated')).toBeUndefined();
@@ -255,7 +251,7 @@ describe('FailedScheduling events and kubectl', () => {
       makePod('mine', (p) => (p.spec.schedulerName = 'my-scheduler')),
     );
     expect(nodeOf(cluster, 'mine')).toBeUndefined();
-    expect(pod(cluster, 'mine').status).toEqual({ phase: 'Pending' });
+    expect(pod(cluster, 'mine').status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
   });
 });
 
@@ -267,8 +263,8 @@ describe('a pod bound by hand to a node that does not exist', () => {
       makePod('ghost', (p) => (p.spec.nodeName = 'node-9')),
     );
     expect(nodeOf(cluster, 'ghost')).toBe('node-9');
-    expect(pod(cluster, 'ghost').status).toEqual({ phase: 'Pending' });
-    expect(podPrinter.row(pod(cluster, 'ghost'), { now: 0, slices: [] })[2]).toBe('Pending');
+    expect(pod(cluster, 'ghost').status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
+    expect(podPrinter.row(pod(cluster, 'ghost'), { now: 0 })[2]).toBe('Pending');
     cluster.delete('Pod', 'default', 'ghost');
     expect(cluster.store.get('Pod', 'default', 'ghost')).toBeUndefined();
   });

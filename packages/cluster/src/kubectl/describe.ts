@@ -1,10 +1,11 @@
 // `kubectl describe` for pods, services and deployments (pkg/describe/describe.go), the fields l4lab
 // has, laid out with describe's tabwriter, with the Events the cluster's recorder holds about the object.
-import type { Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
-import { podStatusText } from '@l4lab/protocol';
+import type { ContainerState, Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
+import { endpointConditions, podStatusText } from '@l4lab/protocol';
 import { hasEndpoints } from '../controllers/kubernetesServiceController.ts';
 import { age } from './duration.ts';
 import { podTemplateHash } from '../names.ts';
+import { podQOSClass } from '../podQOS.ts';
 import type { KubectlSource } from './kubectl.ts';
 import { formatLabelSelector, formatLabels } from './printers.ts';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter.ts';
@@ -56,10 +57,33 @@ export function describeObject(o: KubeObject, source: KubectlSource, now: number
   return tabwrite(`${lines.join('\n')}\n`, DESCRIBE_TABWRITER);
 }
 
-function containerLines(indent: string, pod: Pod['spec'], statuses?: Pod['status']): string[] {
+/** `State:` or `Last State:` and its detail lines, as kubectl describe words a container's state. */
+function stateLines(i: string, title: string, state: ContainerState | undefined): string[] {
+  if (state?.running)
+    return [`${i}${title}:\tRunning`, `${i}  Started:\t${rfc1123z(state.running.startedAt)}`];
+  if (state?.terminated) {
+    const t = state.terminated;
+    return [
+      `${i}${title}:\tTerminated`,
+      `${i}  Reason:\t${t.reason ?? ''}`,
+      ...(t.message ? [`${i}  Message:\t${t.message.trimEnd()}`] : []),
+      `${i}  Exit Code:\t${t.exitCode}`,
+      ...(t.startedAt ? [`${i}  Started:\t${rfc1123z(t.startedAt)}`] : []),
+      ...(t.finishedAt ? [`${i}  Finished:\t${rfc1123z(t.finishedAt)}`] : []),
+    ];
+  }
+  if (state?.waiting) return [`${i}${title}:\tWaiting`, `${i}  Reason:\t${state.waiting.reason}`];
+  return [`${i}${title}:\t${title === 'State' ? 'Waiting' : ''}`];
+}
+
+function containerLines(
+  indent: string,
+  containers: Pod['spec']['containers'],
+  statuses: NonNullable<Pod['status']>['containerStatuses'] | undefined,
+): string[] {
   const out: string[] = [];
-  for (const c of pod.containers) {
-    const st = statuses?.containerStatuses?.find((s) => s.name === c.name);
+  for (const c of containers) {
+    const st = statuses?.find((s) => s.name === c.name);
     out.push(`${indent}${c.name}:`);
     const i = `${indent}  `;
     out.push(`${i}Image:\t${c.image}`);
@@ -70,18 +94,9 @@ function containerLines(indent: string, pod: Pod['spec'], statuses?: Pod['status
     );
     if (c.command) out.push(`${i}Command:`, ...c.command.map((x) => `${i}  ${x}`));
     if (st) {
-      const state = st.state?.running
-        ? ['Running', `${i}  Started:\t${rfc1123z(st.state.running.startedAt)}`]
-        : st.state?.waiting
-          ? ['Waiting', `${i}  Reason:\t${st.state.waiting.reason}`]
-          : st.state?.terminated
-            ? [
-                'Terminated',
-                `${i}  Reason:\t${st.state.terminated.reason}`,
-                `${i}  Exit Code:\t${st.state.terminated.exitCode}`,
-              ]
-            : ['Waiting'];
-      out.push(`${i}State:\t${state[0]}`, ...state.slice(1));
+      out.push(...stateLines(i, 'State', st.state));
+      if (st.lastState && Object.keys(st.lastState).length > 0)
+        out.push(...stateLines(i, 'Last State', st.lastState));
       out.push(`${i}Ready:\t${st.ready ? 'True' : 'False'}`);
       out.push(`${i}Restart Count:\t${st.restartCount}`);
     }
@@ -113,12 +128,18 @@ function describePod(p: Pod): string[] {
     `IPs:${ip ? '' : '\t<none>'}`,
     ...(ip ? [`  IP:\t${ip}`] : []),
     ...(owner ? [`Controlled By:\t${owner.kind}/${owner.name}`] : []),
+    ...(p.spec.initContainers?.length
+      ? [
+          'Init Containers:',
+          ...containerLines('  ', p.spec.initContainers, p.status?.initContainerStatuses),
+        ]
+      : []),
     'Containers:',
-    ...containerLines('  ', p.spec, p.status),
+    ...containerLines('  ', p.spec.containers, p.status?.containerStatuses),
     'Conditions:',
     '  Type\tStatus',
     ...(p.status?.conditions ?? []).map((c) => `  ${c.type} \t${c.status} `),
-    `QoS Class:\tBestEffort`,
+    `QoS Class:\t${p.status?.qosClass ?? podQOSClass(p)}`,
     ...multiline('', 'Node-Selectors', labelLines(p.spec.nodeSelector, '=')),
   ];
 }
@@ -160,7 +181,7 @@ function describeService(s: Service, source: KubectlSource): string[] {
         const sp = slice.ports.find((x) => x.name === (p.name ?? ''));
         if (!sp) continue;
         for (const e of slice.endpoints)
-          if (e.conditions.ready) eps.push(`${e.addresses[0]}:${sp.port}`);
+          if (endpointConditions(e).ready) eps.push(`${e.addresses[0]}:${sp.port}`);
       }
       const shown = eps.slice(0, 3).join(',');
       lines.push(`Endpoints:\t${eps.length > 3 ? `${shown} + ${eps.length - 3} more...` : shown}`);
@@ -228,7 +249,7 @@ function describeDeployment(d: Deployment, source: KubectlSource): string[] {
     'Pod Template:',
     ...multiline('  ', 'Labels', labelLines(d.spec.template.metadata?.labels, '=')),
     '  Containers:',
-    ...containerLines('   ', d.spec.template.spec),
+    ...containerLines('   ', d.spec.template.spec.containers, undefined),
     'Conditions:',
     '  Type\tStatus\tReason',
     '  ----\t------\t------',

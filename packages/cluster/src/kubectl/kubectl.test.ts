@@ -297,4 +297,30 @@ describe('kubectl describe pod', () => {
     expect(out).toMatch(/\nMessage: +stand-in for redis:7: l4lab does not run this image\n/);
     expect(out).toMatch(/\n {4}State: +Terminated\n {6}Reason: +Error\n {6}Exit Code: +1\n/);
   });
+
+  it("shows a restarted container's Last State and the init containers before the containers", () => {
+    const pod = nginxPod('web-0', '127.244.1.8', 'node-1', true) as Extract<
+      KubeObject,
+      { kind: 'Pod' }
+    >;
+    pod.spec.initContainers = [{ name: 'wait-db', image: 'busybox' }];
+    pod.status!.initContainerStatuses = [
+      {
+        name: 'wait-db',
+        image: 'busybox',
+        ready: true,
+        restartCount: 0,
+        state: { terminated: { reason: 'Completed', exitCode: 0 } },
+      },
+    ];
+    pod.status!.containerStatuses![0]!.restartCount = 1;
+    pod.status!.containerStatuses![0]!.lastState = {
+      terminated: { reason: 'Error', exitCode: 2, message: 'Sleep expired' },
+    };
+    const out = runKubectl(storeWith([pod]), ['describe', 'pod', 'web-0'], T0).stdout;
+    expect(out).toMatch(/\nInit Containers:\n {2}wait-db:\n[^]*\nContainers:\n/);
+    expect(out).toMatch(
+      /\n {4}Last State: +Terminated\n {6}Reason: +Error\n {6}Message: +Sleep expired\n {6}Exit Code: +2\n {4}Ready: +True\n {4}Restart Count: +1\n/,
+    );
+  });
 });

@@ -8,7 +8,7 @@ import {
   resourceTypeOf,
 } from '@l4lab/protocol';
 import type { ObjectOf } from '../store.ts';
-import { hasEndpoints } from '../controllers/kubernetesServiceController.ts';
+import { listEndpoints } from '../endpointsView.ts';
 import { describeObject } from './describe.ts';
 import {
   deploymentPrinter,
@@ -45,7 +45,7 @@ interface Resource {
   /** `kubectl get all` prefixes names with this (`pod/`, `deployment.apps/`). */
   prefix: string;
   printer: Printer;
-  /** Endpoints are Services with a selector, seen through their slices. */
+  /** Endpoints: those users wrote, and the others seen through Services' slices. */
   endpoints?: boolean;
 }
 
@@ -55,11 +55,11 @@ const printing = <K extends KubeKind>(kind: K, printer: Printer<ObjectOf<K>>) =>
   printer: printer as unknown as Printer,
 });
 
-/** The printer of each type, by the kind protocol's table names (`Endpoints` shows Services). */
+/** The printer of each type, by the kind protocol's table names. */
 const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer }> = {
   Pod: printing('Pod', podPrinter),
   Service: printing('Service', servicePrinter),
-  Endpoints: printing('Service', endpointsPrinter),
+  Endpoints: printing('Endpoints', endpointsPrinter),
   EndpointSlice: printing('EndpointSlice', endpointSlicePrinter),
   Deployment: printing('Deployment', deploymentPrinter),
   ReplicaSet: printing('ReplicaSet', replicaSetPrinter),
@@ -67,7 +67,7 @@ const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer 
   Namespace: printing('Namespace', namespacePrinter),
 };
 
-/** The printer of a resource type and the kind whose objects it prints (Endpoints: Services). */
+/** The printer of a resource type and the kind whose objects it prints. */
 export function printerOfType(t: ResourceType): { kind: KubeKind; printer: Printer } {
   return PRINTERS[t.kind];
 }
@@ -144,11 +144,10 @@ export function runKubectl(source: KubectlSource, args: string[], now: number): 
 
 function objectsOf(source: KubectlSource, res: Resource, f: Flags): KubeObject[] {
   const scoped = CLUSTER_SCOPED.has(res.kind);
-  let items: KubeObject[] = source.list(
-    res.kind,
-    scoped || f.allNamespaces ? undefined : f.namespace,
-  );
-  if (res.endpoints) items = items.filter((o) => o.kind === 'Service' && hasEndpoints(o));
+  const namespace = scoped || f.allNamespaces ? undefined : f.namespace;
+  let items: KubeObject[] = res.endpoints
+    ? listEndpoints(source, namespace)
+    : source.list(res.kind, namespace);
   if (f.selector !== undefined) {
     const sel = parseSelector(f.selector);
     items = items.filter((o) => matchesSelector(sel, o.metadata.labels ?? {}));
@@ -164,7 +163,7 @@ function notFoundMessage(f: Flags, scoped: boolean): string {
 function get(source: KubectlSource, f: Flags, now: number): KubectlResult {
   const [type, ...names] = f.positional;
   if (!type) return fail('error: you must specify the type of resource to get.\n');
-  const ctx: PrintContext = { now, slices: source.list('EndpointSlice') };
+  const ctx: PrintContext = { now };
   const kinds = type === 'all' ? ALL : type.split(',');
   const resources: Resource[] = [];
   for (const k of kinds) {

@@ -1,6 +1,7 @@
 // kubectl's table columns per kind (pkg/printers/internalversion/printers.go), as pure functions.
 import type {
   Deployment,
+  Endpoints,
   EndpointSlice,
   KubeObject,
   LabelSelector,
@@ -15,8 +16,6 @@ import { age } from './duration.ts';
 
 export interface PrintContext {
   now: number;
-  /** EndpointSlices, for `kubectl get endpoints` (l4lab keeps no Endpoints objects). */
-  slices: readonly EndpointSlice[];
 }
 
 export interface Printer<T extends KubeObject = KubeObject> {
@@ -112,37 +111,32 @@ export const servicePrinter: Printer<Service> = {
   wideRow: (s) => [formatLabels(s.spec.selector)],
 };
 
-/** printers.go formatEndpoints over the Service's slices: ready `ip:port`, at most 3, then `+ N more...`. */
-function formatEndpoints(s: Service, c: PrintContext): string {
-  // A slice without ports lists pods that serve none of a ported Service's ports: not endpoints.
-  const portless = (s.spec.ports ?? []).length === 0;
-  const slices = c.slices.filter(
-    (x) =>
-      x.metadata.namespace === s.metadata.namespace &&
-      x.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name &&
-      (portless || x.ports.length > 0),
-  );
-  if (slices.every((x) => x.endpoints.length === 0)) return '<none>';
+/**
+ * printers.go formatEndpoints: ready `ip:port` per subset and port (an address alone for a subset
+ * without ports), at most 3, then `+ N more...`; `<none>` without subsets.
+ */
+function formatEndpoints(e: Endpoints): string {
+  const subsets = e.subsets ?? [];
+  if (subsets.length === 0) return '<none>';
   const list: string[] = [];
   let count = 0;
-  for (const slice of slices) {
-    const ready = slice.endpoints.filter((e) => e.conditions.ready);
-    const ports = slice.ports.length > 0 ? slice.ports.map((p) => `:${p.port}`) : [''];
-    for (const port of ports) {
-      for (const e of ready) {
-        if (list.length < 3) list.push(`${e.addresses[0]}${port}`);
-        count++;
-      }
+  for (const ss of subsets) {
+    const addresses = ss.addresses ?? [];
+    const ports = ss.ports ?? [];
+    const hostPorts = ports.length === 0 ? [''] : ports.map((p) => `:${p.port}`);
+    for (const port of hostPorts) {
+      count += addresses.length;
+      for (const a of addresses) if (list.length < 3) list.push(`${a.ip}${port}`);
     }
   }
   const text = list.join(',');
   return count > 3 ? `${text} + ${count - 3} more...` : text;
 }
 
-export const endpointsPrinter: Printer<Service> = {
+export const endpointsPrinter: Printer<Endpoints> = {
   headers: ['NAME', 'ENDPOINTS', 'AGE'],
   wide: [],
-  row: (s, c) => [s.metadata.name, formatEndpoints(s, c), created(s, c)],
+  row: (e, c) => [e.metadata.name, formatEndpoints(e), created(e, c)],
   wideRow: () => [],
 };
 

@@ -100,6 +100,7 @@ export class DockerRuntime implements ContainerRuntime {
     });
     return standInPodHandle(pod, runs, {
       clock: this.#clock,
+      mapper: this.#mapper,
       ...(main ? { main } : {}),
       ...(note ? { note } : {}),
     });

@@ -55,15 +55,18 @@ export function httpEcho(args: string[], ctx: ProgramContext): ImageProgram {
   };
 }
 
-/** `agnhost serve-hostname [--tcp] [--udp] [--http=false] [--port 9376]`. */
-function serveHostname(args: string[], ctx: ProgramContext): ImageProgram {
+/**
+ * `agnhost serve-hostname [--tcp] [--udp] [--http=false] [--port 9376]`, and the older
+ * registry.k8s.io/serve_hostname image (same flags, same answer: the pod's name, no newline).
+ */
+export function serveHostname(args: string[], ctx: ProgramContext): ImageProgram {
   const { flags } = goFlags(args, ['tcp', 'udp', 'http', 'close']);
   const on = (f: string, dflt: boolean) => (flags.has(f) ? flags.get(f) !== 'false' : dflt);
   const [tcp, udp, http] = [on('tcp', false), on('udp', false), on('http', true)];
   if (http && (tcp || udp))
     return exit(ctx, 1, "Can't server TCP/UDP mode and HTTP mode at the same time");
   const port = Number(flags.get('port') ?? 9376);
-  const name = ctx.pod.name;
+  const name = ctx.pod.hostname ?? ctx.pod.name; // os.Hostname()
   const listeners: Listener[] = [];
   if (tcp) listeners.push({ protocol: 'TCP', port, banner: name });
   if (udp) listeners.push({ protocol: 'UDP', port, udp: () => name });

@@ -1,7 +1,8 @@
 /**
  * The files of a stand-in container, in memory: what its script writes (`touch /tmp/healthy`,
- * `echo ok > /tmp/ready`) and what its exec probes read (`cat /tmp/healthy`). A new container
- * starts with a new set, as a restarted container starts from its image again.
+ * `echo ok > /tmp/ready`) and what its exec probes read (`cat /tmp/healthy`), over the files the
+ * kubelet mounts (/etc/hosts, /etc/resolv.conf, the service account's namespace). A new
+ * container starts with a new set, as a restarted container starts from its image again.
  */
 export class PodFiles {
   readonly #files = new Map<string, string>();
@@ -10,9 +11,17 @@ export class PodFiles {
   static readonly MAX_BYTES = 1 << 20;
   #bytes = 0;
 
-  constructor(pod: { name: string; ip: string }) {
-    this.write('/etc/hostname', `${pod.name}\n`);
-    this.write('/etc/hosts', `127.0.0.1\tlocalhost\n${pod.ip}\t${pod.name}\n`);
+  constructor(pod: {
+    name: string;
+    ip: string;
+    hostname?: string;
+    files?: Readonly<Record<string, string>>;
+  }) {
+    // Without the kubelet's files (a runtime used on its own), the image's minimal ones.
+    const hostname = pod.hostname ?? pod.name;
+    this.write('/etc/hostname', `${hostname}\n`);
+    this.write('/etc/hosts', `127.0.0.1\tlocalhost\n${pod.ip}\t${hostname}\n`);
+    for (const [path, text] of Object.entries(pod.files ?? {})) this.write(path, text);
   }
 
   /** An absolute, clean path: `tmp//x/../y` from `/` is `/tmp/y`. */

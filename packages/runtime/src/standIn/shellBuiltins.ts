@@ -3,6 +3,7 @@
 // test ...). Anything else is the image's own program (shellRun.ts decides what that does).
 import type { Clock } from '@l4lab/cluster';
 import { PodFiles } from './podFiles.ts';
+import { type DnsQuery, nslookup } from './podResolver.ts';
 
 export interface CommandIO {
   stdin: string;
@@ -17,6 +18,8 @@ export interface ShellHost {
   readonly files: PodFiles;
   readonly clock: Clock;
   readonly hostname: string;
+  /** DNS queries from the pod (nslookup); absent when the runtime gives none. */
+  readonly dns?: DnsQuery | undefined;
   readonly vars: Map<string, string>;
   readonly exported: Set<string>;
   cwd: string;
@@ -316,6 +319,7 @@ export const BUILTINS: Record<string, Builtin> = {
   hostname: (_args, io, sh) => (io.out(`${sh.hostname}\n`), 0),
   tail,
   seq,
+  nslookup,
   exec: (args, io, sh) => (args.length ? sh.exec(args, io) : 0),
 };
 
@@ -362,7 +366,6 @@ export const ONE_SHOT = new Set([
   'wget',
   'curl',
   'nc',
-  'nslookup',
   'ping',
   'dig',
   'host',

@@ -3,6 +3,7 @@
 // of the lab's time and no timer outlives `stop()`.
 import type { Clock } from '@l4lab/cluster';
 import { PodFiles } from './podFiles.ts';
+import type { DnsQuery } from './podResolver.ts';
 import { arithmetic } from './shellArith.ts';
 import { BUILTINS, type CommandIO, ONE_SHOT, type ShellHost } from './shellBuiltins.ts';
 import {
@@ -34,6 +35,8 @@ export interface ShellOptions {
   /** The container's environment (its `env`, PATH, HOSTNAME, ...). */
   env: Record<string, string>;
   hostname: string;
+  /** DNS queries from the pod, for nslookup (without: it succeeds at once). */
+  dns?: DnsQuery;
   /** Everything the process writes (stdout and stderr), for the container's log. */
   log(text: string): void;
   /** `stdin: true` in the manifest: a bare `sh` waits for input instead of ending at once. */
@@ -85,6 +88,9 @@ export class Shell implements ShellHost {
   }
   get hostname(): string {
     return this.#o.hostname;
+  }
+  get dns(): DnsQuery | undefined {
+    return this.#o.dns;
   }
 
   /** Ends whatever runs: pending sleeps and long-running commands reject with Stopped. */

@@ -5,6 +5,7 @@ import { type Clock, type PortMapper } from '@l4lab/cluster';
 import type { Container } from '@l4lab/protocol';
 import type { PodExit } from '../types.ts';
 import { PodFiles } from './podFiles.ts';
+import { type DnsQuery, podDnsQuery } from './podResolver.ts';
 import { Shell, Stopped, isShellCommand } from './shellRun.ts';
 import { type Serving, serveListeners } from './standInServer.ts';
 import {
@@ -32,8 +33,9 @@ export interface StandInContainer {
   readonly exited: Promise<PodExit>;
   stop(): void;
   kill(): void;
-  /** Runs an exec probe's command against its files: the exit code (-1 past the timeout). */
-  exec(command: string[], timeoutMs: number): Promise<number>;
+  /** Runs an exec probe's or hook's command against its files: the exit code (-1 past the
+   * timeout, or once `signal` aborts it). */
+  exec(command: string[], timeoutMs: number, signal?: AbortSignal): Promise<number>;
   logs(): string[];
 }
 
@@ -72,9 +74,11 @@ export async function startStandIn(
   o: StandInOptions,
 ): Promise<StandInContainer> {
   const entry = standInOf(c.image);
-  const argv = containerArgv(c, entry);
   const env = containerEnv(c, pod);
+  const argv = containerArgv(c, entry, env);
   const files = new PodFiles(pod);
+  const dns = podDnsQuery(pod, o.mapper);
+  const hostname = pod.hostname ?? pod.name;
   const log = new ContainerLog();
   const ctx: ProgramContext = {
     pod,
@@ -99,7 +103,8 @@ export async function startStandIn(
     clock: o.clock,
     files,
     env: Object.fromEntries(env),
-    hostname: pod.name,
+    hostname,
+    dns,
     log: (t) => log.write(t),
     stdinOpen: c.stdin === true,
     // A script that starts the image's own program (`sh -c "/agnhost netexec"`): the emulation
@@ -139,8 +144,8 @@ export async function startStandIn(
       : shell.forever();
   run.then(
     (code) => {
-      const last = log.lines().at(-1);
-      end({ code, signal: null, ...(code !== 0 && last ? { message: last } : {}) });
+      const message = terminationMessage(c, files, log.lines(), code);
+      end({ code, signal: null, ...(message ? { message } : {}) });
     },
     (err: unknown) => {
       if (!(err instanceof Stopped)) end({ code: 1, signal: null, message: String(err) });
@@ -153,55 +158,101 @@ export async function startStandIn(
     exited,
     stop: () => end({ code: 143, signal: 'SIGTERM' }),
     kill: () => end({ code: 137, signal: 'SIGKILL' }),
-    exec: (command, timeoutMs) => execIn(files, env, pod, o.clock, command, timeoutMs),
+    exec: (command, timeoutMs, signal) =>
+      execIn({ files, env, hostname, dns, clock: o.clock }, command, timeoutMs, signal),
     logs: () => log.lines(),
   };
 }
 
+/** Most bytes of a termination message (the kubelet's MaxContainerTerminationMessageLength). */
+const MAX_MESSAGE_BYTES = 4096;
+/** FallbackToLogsOnError: the log's last lines, at most this many and this many bytes. */
+const FALLBACK_LINES = 80;
+const FALLBACK_BYTES = 2048;
+
 /**
- * An exec probe's command, run by a shell of its own over the container's files: `cat
+ * The container's termination message as the kubelet reads it: the file at
+ * terminationMessagePath (default /dev/termination-log); when that is empty, the log's tail if
+ * the container failed and its policy is FallbackToLogsOnError.
+ */
+export function terminationMessage(
+  c: Container,
+  files: PodFiles,
+  logLines: string[],
+  exitCode: number,
+): string | undefined {
+  const written = files.read(c.terminationMessagePath ?? '/dev/termination-log') ?? '';
+  if (written) return written.slice(0, MAX_MESSAGE_BYTES);
+  if (exitCode === 0 || c.terminationMessagePolicy !== 'FallbackToLogsOnError') return undefined;
+  const tail = logLines.slice(-FALLBACK_LINES).join('\n');
+  return tail ? tail.slice(-FALLBACK_BYTES) : undefined;
+}
+
+/** What a command run in a container sees: its files, environment, hostname and resolver. */
+export interface ExecContext {
+  files: PodFiles;
+  env: Map<string, string>;
+  hostname: string;
+  dns?: DnsQuery;
+  clock: Clock;
+}
+
+/**
+ * An exec probe's or hook's command, run by a shell of its own over the container's files: `cat
  * /tmp/healthy` reads what the container's script wrote. The image's own tools (`redis-cli
  * ping`, `pg_isready`) are not here: they count as succeeding, the stand-in accepting anyway.
  */
 export async function execIn(
-  files: PodFiles,
-  env: Map<string, string>,
-  pod: StandInPod,
-  clock: Clock,
+  x: ExecContext,
   command: string[],
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<number> {
   const shell: Shell = new Shell({
-    clock,
-    files,
-    env: Object.fromEntries(env),
-    hostname: pod.name,
+    clock: x.clock,
+    files: x.files,
+    env: Object.fromEntries(x.env),
+    hostname: x.hostname,
+    ...(x.dns ? { dns: x.dns } : {}),
     log: () => {},
     external: async () => 0,
   });
-  const timer = clock.setTimeout(() => shell.stop(), timeoutMs);
+  if (signal?.aborted) return -1;
+  const timer = x.clock.setTimeout(() => shell.stop(), timeoutMs);
+  const abort = () => shell.stop();
+  signal?.addEventListener('abort', abort, { once: true });
   try {
     return await shell.run(command);
   } catch {
-    return -1; // stopped at the timeout
+    return -1; // stopped at the timeout, or aborted
   } finally {
     timer.cancel();
+    signal?.removeEventListener('abort', abort);
   }
 }
 
-/** An exec probe against a container that is not a stand-in (nginx): a fresh file set. */
+/**
+ * A command in a container that is not a stand-in (nginx, a preStop hook's `sleep`): a shell
+ * over a fresh file set with the kubelet's files, as the image's own shell would run it.
+ */
 export function execScratch(
   pod: StandInPod,
-  clock: Clock,
+  o: { clock: Clock; mapper?: PortMapper },
   command: string[],
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<number> {
+  const hostname = pod.hostname ?? pod.name;
   return execIn(
-    new PodFiles(pod),
-    new Map([['HOSTNAME', pod.name]]),
-    pod,
-    clock,
+    {
+      files: new PodFiles(pod),
+      env: new Map([['HOSTNAME', hostname]]),
+      hostname,
+      ...(o.mapper ? { dns: podDnsQuery(pod, o.mapper) } : {}),
+      clock: o.clock,
+    },
     command,
     timeoutMs,
+    signal,
   );
 }

@@ -69,7 +69,12 @@ describe('stand-in containers under the kubelet', () => {
     expect(t.cs().state?.running).toBeDefined();
     await t.tick(1_000);
     expect(t.get().status?.phase).toBe('Succeeded');
-    expect(t.cs().state?.terminated).toEqual({ reason: 'Completed', exitCode: 0 });
+    expect(t.cs().state?.terminated).toEqual({
+      reason: 'Completed',
+      exitCode: 0,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:05.000Z',
+    });
     expect(podStatusText(t.get())).toBe('Completed');
     expect(t.ready()).toBe('False');
   });

@@ -41,7 +41,7 @@ export function standInNote(standIns: readonly StandInInfo[]): string | undefine
 export function standInPodHandle(
   pod: PodSandbox,
   runs: StandInContainer[],
-  o: { clock: Clock; main?: PodHandle; note?: string },
+  o: { clock: Clock; mapper?: PortMapper; main?: PodHandle; note?: string },
 ): PodHandle {
   const { main } = o;
   let release!: (e: PodExit) => void;
@@ -78,9 +78,11 @@ export function standInPodHandle(
       return main ? [...(await main.logs()), ...own].slice(-200) : own.slice(-200);
     },
     ...(main?.rss ? { rss: () => main.rss!() } : {}),
-    exec(container, command, timeoutMs) {
+    exec(container, command, timeoutMs, signal) {
       const run = runs.find((r) => r.container === container);
-      return run ? run.exec(command, timeoutMs) : execScratch(pod, o.clock, command, timeoutMs);
+      return run
+        ? run.exec(command, timeoutMs, signal)
+        : execScratch(pod, o, command, timeoutMs, signal);
     },
     ...(standIns.length ? { standIns } : {}),
     ...(note ? { note } : {}),

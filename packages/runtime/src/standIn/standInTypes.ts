@@ -9,6 +9,12 @@ export interface StandInPod {
   name: string;
   ip: string;
   node: string;
+  /** spec.hostname when set (the container's HOSTNAME), else the name. */
+  hostname?: string;
+  /** The kubelet's files in every container (/etc/hosts, /etc/resolv.conf, ...). */
+  files?: Readonly<Record<string, string>>;
+  /** Service links: `<SVC>_SERVICE_HOST` ... of the Services there when the container starts. */
+  serviceEnv?: Readonly<Record<string, string>>;
 }
 
 /** One HTTP request as a stand-in sees it. */

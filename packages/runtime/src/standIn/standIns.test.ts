@@ -212,6 +212,15 @@ describe('the demo images', () => {
     expect(both.program.exit?.code).toBe(1);
   });
 
+  it("registry.k8s.io/serve_hostname answers its pod's name on 9376, no port declared", () => {
+    // The docs' "Debug Services" page: `kubectl expose deployment hostnames --target-port=9376`.
+    const sh = start('registry.k8s.io/serve_hostname');
+    expect(sh.program.listeners.map((l) => `${l.protocol}/${l.port}`)).toEqual(['TCP/9376']);
+    expect(sh.http(9376, '/')).toEqual({ status: 200, body: 'web-7d4b9' });
+    const tcp = start('registry.k8s.io/serve_hostname:1.1', { args: ['-tcp', '-http=false'] });
+    expect(tcp.program.listeners).toEqual([{ protocol: 'TCP', port: 9376, banner: 'web-7d4b9' }]);
+  });
+
   it('agnhost netexec serves /hostname, /echo?msg=, /clientip, / and its UDP commands', () => {
     const n = start('agnhost', { args: ['netexec', '--http-port=8080', '--udp-port=8081'] });
     expect(n.http(8080, '/hostname').body).toBe('web-7d4b9');

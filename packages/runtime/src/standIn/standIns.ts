@@ -12,6 +12,7 @@ import {
   helloApp,
   helloKubernetes,
   httpEcho,
+  serveHostname,
   whoami,
 } from './demoImages.ts';
 import type { ImageProgram, Listener, ProgramContext, StandInPod } from './standInTypes.ts';
@@ -73,6 +74,13 @@ export const STAND_INS: readonly ImageEntry[] = [
     entrypoint: ['/agnhost'],
     cmd: ['pause'],
     program: program('agnhost', agnhost),
+  },
+  {
+    // The docs' "Debug Services" page: answers its pod's name on 9376, declared or not.
+    match: /(^|\/)serve_hostname$/,
+    entrypoint: ['/serve_hostname'],
+    cmd: [],
+    program: program('serve_hostname', serveHostname),
   },
   {
     match: /(^|\/)hello-app$/,
@@ -150,12 +158,27 @@ export function standInOf(image: string): ImageEntry | undefined {
 }
 
 /**
- * What the container runs, by Kubernetes' rule: `command` replaces the image's ENTRYPOINT (and
- * its CMD), `args` replaces its CMD.
+ * Kubernetes' `$(VAR)` references in env values, command and args: replaced by the variable's
+ * value when it is defined, kept as written when not; `$$` is a literal `$`.
  */
-export function containerArgv(c: Container, entry: ImageEntry | undefined): string[] {
-  if (c.command) return [...c.command, ...(c.args ?? [])];
-  return [...(entry?.entrypoint ?? []), ...(c.args ?? entry?.cmd ?? [])];
+export function expandVars(text: string, env: ReadonlyMap<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][\w.-]*)\)/g, (all, name?: string) =>
+    name === undefined ? '$' : (env.get(name) ?? all),
+  );
+}
+
+/**
+ * What the container runs, by Kubernetes' rule: `command` replaces the image's ENTRYPOINT (and
+ * its CMD), `args` replaces its CMD; the manifest's `$(VAR)` references expanded from `env`.
+ */
+export function containerArgv(
+  c: Container,
+  entry: ImageEntry | undefined,
+  env: ReadonlyMap<string, string> = new Map(),
+): string[] {
+  const own = (xs: string[] | undefined) => xs?.map((x) => expandVars(x, env));
+  if (c.command) return [...own(c.command)!, ...(own(c.args) ?? [])];
+  return [...(entry?.entrypoint ?? []), ...(own(c.args) ?? entry?.cmd ?? [])];
 }
 
 /** The downward API's fields a stand-in knows. */
@@ -170,15 +193,35 @@ function fieldOf(path: string | undefined, pod: StandInPod): string {
   return fields[path ?? ''] ?? '';
 }
 
-/** The container's environment: PATH, HOSTNAME and HOME, then its `env` (fieldRefs resolved). */
+/**
+ * What the kubelet puts in a container's environment: its `env` (fieldRefs resolved, `$(VAR)`
+ * expanded from the variables before it and the Services'), then the Service variables its `env`
+ * does not set (makeEnvironmentVariables).
+ */
+export function kubeletEnv(c: Container, pod: StandInPod): Map<string, string> {
+  const env = new Map<string, string>();
+  const services = Object.entries(pod.serviceEnv ?? {});
+  const known = new Map(services);
+  for (const e of c.env ?? []) {
+    const value =
+      e.value !== undefined
+        ? expandVars(e.value, known)
+        : fieldOf(e.valueFrom?.fieldRef?.fieldPath, pod);
+    known.set(e.name, value);
+    env.set(e.name, value);
+  }
+  for (const [name, value] of services) if (!env.has(name)) env.set(name, value);
+  return env;
+}
+
+/** The container's whole environment: the image's PATH and HOME, its HOSTNAME, the kubelet's. */
 export function containerEnv(c: Container, pod: StandInPod): Map<string, string> {
   const env = new Map([
     ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-    ['HOSTNAME', pod.name],
+    ['HOSTNAME', pod.hostname ?? pod.name],
     ['HOME', '/root'],
   ]);
-  for (const e of c.env ?? [])
-    env.set(e.name, e.value ?? fieldOf(e.valueFrom?.fieldRef?.fieldPath, pod));
+  for (const [name, value] of kubeletEnv(c, pod)) env.set(name, value);
   return env;
 }
 

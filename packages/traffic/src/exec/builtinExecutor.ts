@@ -4,7 +4,7 @@ import { isClusterAddress } from '../clusterAddress.ts';
 import { podEnvironment } from './podEnv.ts';
 import { podResolvConf } from './resolveName.ts';
 import { runShell } from './shell.ts';
-import type { DnsTransport, ExecOptions, PodExecutor, PodNetwork } from './types.ts';
+import type { ContainerView, DnsTransport, ExecOptions, PodExecutor, PodNetwork } from './types.ts';
 
 /** A stub resolver transport from an address to a nameserver (wired to `@l4lab/dns`'s client). */
 export type DnsTransportFactory = (o: { server: string; localAddress?: string }) => DnsTransport;
@@ -38,6 +38,23 @@ export interface ExecutorOptions {
   dns: DnsTransportFactory;
   /** Let pods reach this machine's own addresses too (a trusted instructor's lab). */
   allowHostTargets?: boolean;
+  /**
+   * The kubelet's view of the pod's container (its environment and files, as it started it);
+   * without it, the defaults of a ClusterFirst pod with the namespace's Services.
+   */
+  containerView?: (pod: Pod) => ContainerView | undefined;
+}
+
+/** A nameserver the pod cannot reach (a dnsConfig's 192.0.2.1): no query leaves this machine. */
+function unreachableDns(server: string): DnsTransport {
+  return {
+    server,
+    query: async () => {
+      throw Object.assign(new Error('no servers could be reached'), {
+        attempts: [`${server}:53: not a cluster address; the query was not sent`],
+      });
+    },
+  };
 }
 
 /** Most pods whose in-memory files are kept (the oldest are forgotten first). */
@@ -73,22 +90,26 @@ export class BuiltinExecutor implements PodExecutor {
       ip,
       (to) => this.#o.allowHostTargets === true || isClusterAddress(cluster, to),
     );
-    const nameserver = cluster.plan.dnsServiceIP;
+    const view = this.#o.containerView?.(pod);
+    const conf = view?.dns ?? podResolvConf(ns, cluster.plan.dnsServiceIP);
     const dnsAt = (server: string) =>
-      this.#o.dns({ server, ...(net.localAddress ? { localAddress: net.localAddress } : {}) });
+      net.reaches(server)
+        ? this.#o.dns({ server, ...(net.localAddress ? { localAddress: net.localAddress } : {}) })
+        : unreachableDns(server);
     return runShell(
       command,
       {
         namespace: ns,
         name: pod.metadata.name,
         ip,
-        hostname: pod.metadata.name,
-        ...podResolvConf(ns, nameserver),
-        env: podEnvironment(pod, cluster.list('Service', ns)),
-        dns: dnsAt(nameserver),
+        hostname: view?.env.HOSTNAME ?? pod.metadata.name,
+        ...conf,
+        env: view?.env ?? podEnvironment(pod, cluster.list('Service', ns)),
+        dns: dnsAt(conf.nameserver),
         dnsAt,
         net,
         files: this.#filesOf(pod.metadata.uid ?? `${ns}/${pod.metadata.name}`),
+        ...(view ? { mounted: view.files } : {}),
       },
       opts,
     );

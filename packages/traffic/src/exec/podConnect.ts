@@ -16,7 +16,7 @@ export async function podResolve(
     {
       conf: pod,
       dns: pod.dns,
-      hosts: hostsFile(pod.ip, pod.hostname),
+      hosts: pod.mounted?.['/etc/hosts'] ?? hostsFile(pod.ip, pod.hostname),
       from: pod.net.localAddress ?? pod.ip,
     },
     io.signal,

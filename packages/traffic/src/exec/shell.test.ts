@@ -85,6 +85,21 @@ describe('runShell', () => {
     });
   });
 
+  it("shows the files the kubelet wrote for the pod, not a ClusterFirst pod's defaults", async () => {
+    const p = pod();
+    const resolvConf = 'search my.dns.search.suffix\nnameserver 192.0.2.1\noptions ndots:2 edns0\n';
+    const hosts = '# Kubernetes-managed hosts file.\n10.1.2.3\tfoo.remote\n';
+    p.mounted = { '/etc/resolv.conf': resolvConf, '/etc/hosts': hosts };
+    expect((await run('cat /etc/resolv.conf', p)).stdout).toBe(resolvConf);
+    expect((await run('cat /etc/hosts', p)).stdout).toBe(hosts);
+    // An alias of the pod's /etc/hosts is found before any DNS query (and, being no cluster
+    // address, refused without a connection).
+    p.net = { ...p.net, reaches: (ip) => ip.startsWith('127.') };
+    const r = await run('wget -q -O - http://foo.remote:1/', p);
+    expect(r.stderr).toContain("can't connect to remote host (10.1.2.3)");
+    expect(r.trace).toContainEqual({ kind: 'hosts', name: 'foo.remote', address: '10.1.2.3' });
+  });
+
   it('redirects to /dev/null, to files in the pod and between streams', async () => {
     const p = pod();
     expect((await run('echo hi > /tmp/x; echo more >> /tmp/x; cat /tmp/x', p)).stdout).toBe(

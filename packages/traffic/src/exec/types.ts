@@ -51,6 +51,18 @@ export interface PodContext {
   net: PodNetwork;
   /** The pod's writable files (wget's downloads), kept in memory, bounded. */
   files: Map<string, string>;
+  /** The files the kubelet wrote for the pod (/etc/resolv.conf, /etc/hosts), read-only. */
+  mounted?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the kubelet gave a pod's container: its environment (service links included), its
+ * kubelet-managed files and the resolver settings of its /etc/resolv.conf.
+ */
+export interface ContainerView {
+  env: Record<string, string>;
+  files: Readonly<Record<string, string>>;
+  dns: { nameserver: string; searches: string[]; ndots: number };
 }
 
 /** The streams and limits of one running command. */

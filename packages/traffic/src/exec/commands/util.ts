@@ -39,6 +39,8 @@ function absolute(path: string): string {
 /** Files every pod has: the kubelet-managed /etc/resolv.conf, /etc/hosts, /etc/hostname. */
 export function readFile(pod: PodContext, path: string): string | undefined {
   const p = absolute(path);
+  const mounted = pod.mounted?.[p];
+  if (mounted !== undefined) return mounted;
   if (p === '/etc/resolv.conf') return resolvConfText(pod);
   if (p === '/etc/hosts') return hostsFile(pod.ip, pod.hostname);
   if (p === '/etc/hostname') return `${pod.hostname}\n`;

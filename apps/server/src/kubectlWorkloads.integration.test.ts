@@ -1,0 +1,227 @@
+// The real kubectl against a lab, for what users write beside Deployments: a standalone
+// ReplicaSet (apply, get, get -o wide, scale), Endpoints for a Service without selector, a
+// Namespace's name label, a pod's QoS class, a Deployment's rollout history. Addresses: random
+// test ranges (testRanges.ts).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import type { Pod } from '@l4lab/protocol';
+import { startTestLab, waitFor, type TestLab } from './testLab.ts';
+import { runOnlyIf } from './testSkip.ts';
+
+const hasKubectl = (process.env.PATH ?? '')
+  .split(delimiter)
+  .some((dir) => existsSync(join(dir, 'kubectl')));
+const NO_KUBECTL = 'kubectl is not on PATH';
+
+let t: TestLab;
+let home: string;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'l4lab-kubectl-home-'));
+  t = await startTestLab({ runtime: 'builtin' });
+});
+
+afterAll(async () => {
+  await t?.stop();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+function kubectl(
+  ctx: TestContext,
+  input: string | undefined,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  runOnlyIf(ctx, hasKubectl, NO_KUBECTL);
+  return new Promise((done) => {
+    const child = execFile(
+      'kubectl',
+      args,
+      { env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ stdout, stderr, code });
+      },
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+const FRONTEND = `apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: frontend
+  namespace: rs-demo
+  labels:
+    tier: frontend
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      tier: frontend
+  template:
+    metadata:
+      labels:
+        tier: frontend
+    spec:
+      containers:
+        - name: nginx
+          image: nginx
+          resources:
+            requests: {cpu: 100m}
+`;
+
+const cells = (line: string) => line.trim().split(/\s{2,}/);
+
+describe('the real kubectl and what users write beside Deployments', () => {
+  it(
+    'create ns labels it; apply, get, get -o wide and scale a ReplicaSet',
+    { timeout: 60_000 },
+    async (ctx) => {
+      expect((await kubectl(ctx, undefined, 'create', 'ns', 'rs-demo')).stdout).toBe(
+        'namespace/rs-demo created\n',
+      );
+      const label = await kubectl(ctx, undefined, 'get', 'ns', 'rs-demo', '--show-labels');
+      expect(label.stdout).toMatch(/\skubernetes\.io\/metadata\.name=rs-demo\n$/);
+      expect((await kubectl(ctx, FRONTEND, 'apply', '-f', '-')).stdout).toBe(
+        'replicaset.apps/frontend created\n',
+      );
+      await waitFor('3 ready pods', async () =>
+        (await t.readyPods('frontend-', 'rs-demo')).length === 3 ? true : undefined,
+      );
+      const get = await waitFor('READY 3', async () => {
+        const r = await kubectl(ctx, undefined, 'get', 'rs', '-n', 'rs-demo');
+        return / 3\s+3\s+3\s+\S+\n$/.test(r.stdout) ? r.stdout : undefined;
+      });
+      expect(cells(get.split('\n')[0]!)).toEqual(['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+      const wide = await kubectl(
+        ctx,
+        undefined,
+        'get',
+        'rs',
+        'frontend',
+        '-n',
+        'rs-demo',
+        '-o',
+        'wide',
+      );
+      const [header, row] = wide.stdout.trimEnd().split('\n');
+      expect(cells(header!)).toEqual([
+        'NAME',
+        'DESIRED',
+        'CURRENT',
+        'READY',
+        'AGE',
+        'CONTAINERS',
+        'IMAGES',
+        'SELECTOR',
+      ]);
+      expect(cells(row!).slice(5)).toEqual(['nginx', 'nginx', 'tier=frontend']);
+      // The same file again changes nothing; kubectl scale goes through the scale subresource.
+      expect((await kubectl(ctx, FRONTEND, 'apply', '-f', '-')).stdout).toBe(
+        'replicaset.apps/frontend unchanged\n',
+      );
+      expect(
+        (await kubectl(ctx, undefined, 'scale', 'rs', 'frontend', '-n', 'rs-demo', '--replicas=1'))
+          .stdout,
+      ).toBe('replicaset.apps/frontend scaled\n');
+      await waitFor('1 pod left', async () => {
+        const { body } = await t.api<{ items: Pod[] }>(
+          'GET',
+          '/api/objects/pods?namespace=rs-demo',
+        );
+        return body.items.filter((p) => !p.metadata.deletionTimestamp).length === 1
+          ? true
+          : undefined;
+      });
+      const [pod] = await t.readyPods('frontend-', 'rs-demo');
+      const describe = await kubectl(
+        ctx,
+        undefined,
+        'describe',
+        'pod',
+        '-n',
+        'rs-demo',
+        pod!.metadata.name,
+      );
+      expect(describe.stdout).toMatch(/^QoS Class:\s+Burstable$/m);
+      expect(describe.stdout).toMatch(/^Controlled By:\s+ReplicaSet\/frontend$/m);
+    },
+  );
+
+  it(
+    'apply Endpoints for a Service without selector; get endpoints shows them',
+    { timeout: 30_000 },
+    async (ctx) => {
+      const file = `apiVersion: v1
+kind: Service
+metadata:
+  name: my-service
+spec:
+  ports:
+    - port: 80
+      targetPort: 9376
+---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: my-service
+subsets:
+  - addresses:
+      - ip: 192.0.2.42
+    ports:
+      - port: 9376
+`;
+      expect((await kubectl(ctx, file, 'apply', '-f', '-')).stdout).toBe(
+        'service/my-service created\nendpoints/my-service created\n',
+      );
+      const get = await kubectl(ctx, undefined, 'get', 'endpoints', 'my-service');
+      expect(cells(get.stdout.split('\n')[1]!).slice(0, 2)).toEqual([
+        'my-service',
+        '192.0.2.42:9376',
+      ]);
+      const slices = await kubectl(
+        ctx,
+        undefined,
+        'get',
+        'endpointslices',
+        '-l',
+        'kubernetes.io/service-name=my-service',
+        '-o',
+        'jsonpath={.items[*].metadata.labels.endpointslice\\.kubernetes\\.io/managed-by}',
+      );
+      expect(slices.stdout).toBe('endpointslicemirroring-controller.k8s.io');
+    },
+  );
+
+  it('rollout history lists a Deployment’s revisions', { timeout: 60_000 }, async (ctx) => {
+    const deployment = (image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: default
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: nginx
+          image: ${image}
+`;
+    await kubectl(ctx, deployment('nginx:1.14.2'), 'apply', '-f', '-');
+    const updated = await kubectl(ctx, deployment('nginx:1.16.1'), 'apply', '-f', '-');
+    expect(updated.stdout).toBe('deployment.apps/web configured\n');
+    const history = await waitFor('revision 2', async () => {
+      const r = await kubectl(ctx, undefined, 'rollout', 'history', 'deployment/web');
+      return /^2\s/m.test(r.stdout) ? r.stdout : undefined;
+    });
+    expect(history).toMatch(/^REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/m);
+  });
+});
