@@ -13,6 +13,8 @@ export interface GraphPod {
   health: PodHealth;
   status: string;
   restarts: number;
+  /** Its image is not run: a stand-in serves its ports (the kubelet's status message says so). */
+  standIn: boolean;
   /** Connections per second it received lately (filled in by the traffic part). */
   rate: number;
   /** Connections it received in all (counters; 0 when rewound). */
@@ -78,6 +80,7 @@ export function buildNodes(
       health: podHealth(pod),
       status: podStatusText(pod),
       restarts: podRestarts(pod),
+      standIn: /(^|; )stand-in for /.test(pod.status?.message ?? ''),
       rate: 0,
       connections: 0,
       requestRate: 0,

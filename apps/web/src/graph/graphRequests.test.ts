@@ -3,6 +3,7 @@ import type { GraphNode, GraphPod } from './graphNodes.ts';
 import type { GraphService } from './graphServices.ts';
 import { makeGenerator } from '../testing/builders.ts';
 import { addRequests } from './graphRequests.ts';
+import { podLines } from './layoutDetail.ts';
 
 const generator = (target: string) => makeGenerator({ target });
 
@@ -18,6 +19,7 @@ const pod = (name: string, rate = 0): GraphPod => ({
   health: 'ready',
   status: 'Running',
   restarts: 0,
+  standIn: false,
   rate,
   connections: 0,
   requestRate: 0,
@@ -111,5 +113,14 @@ describe('addRequests', () => {
       ['default/db-a', 'direct', 'DNS: no proxy · 10 req/s'],
       ['default/db-b', 'direct', 'DNS: no proxy · 12 req/s'],
     ]);
+  });
+});
+
+describe("a pod card's second line", () => {
+  it('says stand-in when the kubelet serves the image with a stand-in', () => {
+    expect(podLines({ ...pod('redis-0'), standIn: true }).sub).toBe(
+      '127.150.1.2 · Running · stand-in',
+    );
+    expect(podLines(pod('web-0')).sub).toBe('127.150.1.2 · Running');
   });
 });

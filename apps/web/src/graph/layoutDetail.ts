@@ -77,7 +77,7 @@ export function serviceLines(s: GraphService): { cls: string; t: string }[] {
 export const rateText = (r: number) => (r < 10 ? r.toFixed(1) : Math.round(r).toString());
 
 export function podLines(p: GraphPod): { sub: string; rate: string } {
-  const sub = `${p.ip || 'no IP'} · ${p.status}${p.restarts > 0 ? ` · ↻${p.restarts}` : ''}`;
+  const sub = `${p.ip || 'no IP'} · ${p.status}${p.restarts > 0 ? ` · ↻${p.restarts}` : ''}${p.standIn ? ' · stand-in' : ''}`;
   const rate = ridesKeepAlive(p)
     ? `${rateText(p.requestRate)} req/s over ${p.open} conn`
     : reachedDirectly(p)
