@@ -128,7 +128,12 @@ describe('the stand-in shell', () => {
       await expect(ended).rejects.toBeInstanceOf(Stopped);
     }
     // Package installs and network checks on the way end at once, so the script goes on.
-    expect(await shell().run(['sh', '-c', 'apk add curl && wget -q -O- http://x; exit 5'])).toBe(5);
+    const net = shell();
+    expect(await net.run(['sh', '-c', 'apk add curl && wget -q -O- http://x; exit 5'])).toBe(5);
+    // The request is not made, and the log says so (no made-up page).
+    expect(net.log()).toBe(
+      "wget: not run by l4lab's stand-in shell (kubectl exec -it <pod> -- wget ... makes a real request)\n",
+    );
   });
 
   it('ends a bare sh at once (no stdin), unless stdin is open', async () => {

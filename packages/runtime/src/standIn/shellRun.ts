@@ -46,6 +46,8 @@ export interface ShellOptions {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+/** Tools whose output is the network's answer: the stand-in shell says it did not run them. */
+const NETWORK_TOOLS = new Set(['wget', 'curl', 'nc', 'ping', 'dig', 'host']);
 /** A loop whose iterations never sleep is stopped after this many (it would spin the CPU). */
 const MAX_SPINS = 1000;
 /** The shortest sleep, so `while true; do sleep 0; done` cannot busy the event loop either. */
@@ -157,7 +159,15 @@ export class Shell implements ShellHost {
     if (SHELLS.has(name)) return this.#sh(argv.slice(1), cmdIO);
     const builtin = BUILTINS[name];
     if (builtin) return builtin(argv.slice(1), cmdIO, this);
-    if (ONE_SHOT.has(name)) return 0;
+    if (ONE_SHOT.has(name)) {
+      // A request the script makes is not made: say so in the log, never print a made-up answer.
+      if (NETWORK_TOOLS.has(name)) {
+        cmdIO.err(
+          `${name}: not run by l4lab's stand-in shell (kubectl exec -it <pod> -- ${name} ... makes a real request)\n`,
+        );
+      }
+      return 0;
+    }
     return this.#o.external ? this.#o.external(argv, cmdIO) : this.forever();
   }
 
