@@ -35,6 +35,7 @@ import { LoadBalancerController } from './controllers/loadBalancerController.ts'
 import { ReplicaSetController } from './controllers/replicaSetController.ts';
 import { NodeLifecycleController } from './controllers/nodeLifecycleController.ts';
 import { Scheduler } from './controllers/scheduler.ts';
+import { TaintEvictionController } from './controllers/taintEvictionController.ts';
 import type { Controller, ControllerContext } from './controllers/types.ts';
 import { type ClusterSnapshot, restartedPod } from './snapshot.ts';
 import { ObjectStore, type WatchListener } from './store.ts';
@@ -134,6 +135,7 @@ export class Cluster {
       new EndpointSliceMirroringController(ctx),
       new LoadBalancerController(ctx, this.plan.loadBalancerPool),
       new NodeLifecycleController(ctx, opts.podEvictionTimeoutMs),
+      new TaintEvictionController(ctx),
     ];
     this.store.watch((e) => this.#onEvent(e));
     for (const ns of ['default', 'kube-system']) this.#createNamespace(ns);
