@@ -49,6 +49,11 @@ const nodeOnlyPackages = {
   regex: '^@l4lab\\x2F(cluster|runtime|dataplane|dns|traffic)(\\x2F|$)',
   message: 'The browser may only import @l4lab/protocol and @l4lab/manifests.',
 };
+const lessonsLoader = {
+  regex: '^@l4lab\\x2Flessons\\x2Fnode(\\x2F|$)',
+  message:
+    '@l4lab/lessons/node reads lesson folders from disk: the server imports it, the browser may not.',
+};
 const ourPackages = { regex: '^@l4lab\\x2F', message: 'protocol imports nothing of ours.' };
 const adapters = {
   regex: '^@l4lab\\x2F(runtime|dataplane|dns|traffic)(\\x2F|$)',
@@ -85,10 +90,10 @@ function layer(files, bans, extra = {}) {
 }
 
 /** Code that may also run in a browser: Node's globals are refused (TypeScript: `types: []`). */
-function browserGlobals(files, browser) {
+function browserGlobals(files, browser, ignores = []) {
   return {
     files,
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', ...ignores],
     // The shared config below declares Node's globals for every file: "off" removes them here.
     languageOptions: {
       globals: { ...browser, ...Object.fromEntries(NODE_ONLY_GLOBALS.map((g) => [g, 'off'])) },
@@ -144,12 +149,25 @@ export default tseslint.config(
   layer(['packages/cluster/src/**/*.ts'], [deepImports, apps, adapters, nodeIO], {
     ignores: ['**/*.test.ts'],
   }),
-  layer(['apps/web/src/**/*.{ts,tsx}'], [deepImports, nodeOnlyPackages, nodeBuiltins], {
-    plugins: { 'react-hooks': reactHooks },
-  }),
+  // Lessons are pure logic (the dashboard may show and evaluate them); only src/node/ reads files.
+  layer(
+    ['packages/lessons/src/**/*.ts'],
+    [deepImports, apps, nodeOnlyPackages, lessonsLoader, nodeBuiltins],
+    { ignores: ['**/*.test.ts', 'packages/lessons/src/node/**'] },
+  ),
+  layer(
+    ['apps/web/src/**/*.{ts,tsx}'],
+    [deepImports, nodeOnlyPackages, lessonsLoader, nodeBuiltins],
+    {
+      plugins: { 'react-hooks': reactHooks },
+    },
+  ),
   { files: ['apps/web/src/**/*.{ts,tsx}'], rules: reactHooks.configs.recommended.rules },
   browserGlobals(['packages/protocol/src/**/*.ts'], globals['shared-node-browser']),
   browserGlobals(['packages/manifests/src/**/*.ts'], globals['shared-node-browser']),
+  browserGlobals(['packages/lessons/src/**/*.ts'], globals['shared-node-browser'], [
+    'packages/lessons/src/node/**',
+  ]),
   browserGlobals(['apps/web/src/**/*.{ts,tsx}'], globals.browser),
   layer(['apps/server/src/**/*.ts'], [deepImports]),
   {

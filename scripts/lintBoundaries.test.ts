@@ -122,9 +122,42 @@ const refused: [string, string, RegExp][] = [
     "import { waitFor } from '@l4lab/cluster/testing';\nexport const a = waitFor;\n",
     /^no-restricted-imports: .*The browser may only import @l4lab\/protocol and @l4lab\/manifests/,
   ],
+  [
+    'packages/lessons/src/probe.ts',
+    "import { readFile } from 'node:fs/promises';\nexport const a = readFile;\n",
+    /^no-restricted-imports: 'node:fs\/promises' .*no Node\.js built-ins/,
+  ],
+  [
+    'packages/lessons/src/probe.ts',
+    'export const a = process.env;\n',
+    /^no-restricted-globals: .*process is Node\.js's/,
+  ],
+  [
+    'packages/lessons/src/probe.ts',
+    "export const a = () => import('@l4lab/cluster');\n",
+    /^no-restricted-syntax: The browser may only import/,
+  ],
+  [
+    'apps/web/src/probe.ts',
+    "import { loadLessons } from '@l4lab/lessons/node';\nexport const a = loadLessons;\n",
+    /^no-restricted-imports: .*@l4lab\/lessons\/node reads lesson folders from disk/,
+  ],
 ];
 
 const allowed: [string, string][] = [
+  [
+    'packages/lessons/src/probe.ts',
+    "import { parse } from 'yaml';\nimport { checkManifests } from '@l4lab/manifests';\nimport { isPodReady } from '@l4lab/protocol';\nexport const a = [parse, checkManifests, isPodReady];\n",
+  ],
+  [
+    // the loader, and only it, reads lesson folders from disk
+    'packages/lessons/src/node/probe.ts',
+    "import { readFile } from 'node:fs/promises';\nimport { parseLesson } from '../index.ts';\nexport const a = [readFile, parseLesson, process.cwd];\n",
+  ],
+  [
+    'apps/web/src/probe.ts',
+    "import { evaluate, parseLesson } from '@l4lab/lessons';\nexport const a = [evaluate, parseLesson];\n",
+  ],
   [
     'packages/manifests/src/probe.ts',
     "import { parse } from 'yaml';\nimport { CLUSTER_SCOPED } from '@l4lab/protocol';\nexport const a = [parse, CLUSTER_SCOPED, structuredClone({}), new URL('http://x/')];\n",
@@ -166,7 +199,11 @@ describe('layer rules', () => {
   it("browser-side code refuses every one of Node's built-ins, bare and node:", async () => {
     const names = [...new Set(builtinModules.map((m) => m.replace(/^node:/, '')))];
     const code = names.flatMap((n) => [`import '${n}';`, `import 'node:${n}';`]).join('\n');
-    for (const filePath of ['packages/manifests/src/probe.ts', 'apps/web/src/probe.ts']) {
+    for (const filePath of [
+      'packages/manifests/src/probe.ts',
+      'packages/lessons/src/probe.ts',
+      'apps/web/src/probe.ts',
+    ]) {
       const problems = await lint(filePath, `${code}\n`);
       const refusedNames = problems.map((p) => /^no-restricted-imports: '([^']+)'/.exec(p)?.[1]);
       expect(refusedNames.sort()).toEqual(names.flatMap((n) => [n, `node:${n}`]).sort());
