@@ -1,20 +1,14 @@
 // The real kubectl (the one on PATH; /usr/bin/kubectl here picks the release of the server's minor)
 // against a lab: the tutorial's reads, verbatim. Addresses: random test ranges (testRanges.ts).
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { Pod, Service } from '@l4lab/protocol';
 import { startTestLab, waitFor, type TestLab } from './testLab.ts';
-import { runOnlyIf } from './testSkip.ts';
+import { runKubectl } from './testKubectl.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const hasKubectl = (process.env.PATH ?? '')
-  .split(delimiter)
-  .some((dir) => existsSync(join(dir, 'kubectl')));
-const NO_KUBECTL = 'kubectl is not on PATH';
 
 let t: TestLab;
 let home: string;
@@ -34,32 +28,11 @@ afterAll(async () => {
 });
 
 /** Runs kubectl with the lab's kubeconfig (and a HOME of its own, for the discovery cache). */
-function kubectl(
-  ctx: TestContext,
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  return kubectlWithInput(ctx, undefined, ...args);
-}
+const kubectl = (ctx: TestContext, ...args: string[]) =>
+  runKubectl(ctx, { kubeconfig: t.lab.kubeconfig, home }, undefined, args);
 
-function kubectlWithInput(
-  ctx: TestContext,
-  input: string | undefined,
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  runOnlyIf(ctx, hasKubectl, NO_KUBECTL);
-  return new Promise((done) => {
-    const child = execFile(
-      'kubectl',
-      args,
-      { env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home }, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        done({ stdout, stderr, code });
-      },
-    );
-    child.stdin?.end(input ?? '');
-  });
-}
+const kubectlWithInput = (ctx: TestContext, input: string | undefined, ...args: string[]) =>
+  runKubectl(ctx, { kubeconfig: t.lab.kubeconfig, home }, input, args);
 
 const pods = async () =>
   (await t.api<{ items: Pod[] }>('GET', '/api/objects/pods?namespace=default')).body.items;

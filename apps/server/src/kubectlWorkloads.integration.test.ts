@@ -2,20 +2,13 @@
 // ReplicaSet (apply, get, get -o wide, scale), Endpoints for a Service without selector, a
 // Namespace's name label, a pod's QoS class, a Deployment's rollout history. Addresses: random
 // test ranges (testRanges.ts).
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { Pod } from '@l4lab/protocol';
 import { startTestLab, waitFor, type TestLab } from './testLab.ts';
-import { runOnlyIf } from './testSkip.ts';
-
-const hasKubectl = (process.env.PATH ?? '')
-  .split(delimiter)
-  .some((dir) => existsSync(join(dir, 'kubectl')));
-const NO_KUBECTL = 'kubectl is not on PATH';
+import { runKubectl } from './testKubectl.ts';
 
 let t: TestLab;
 let home: string;
@@ -30,25 +23,8 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-function kubectl(
-  ctx: TestContext,
-  input: string | undefined,
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  runOnlyIf(ctx, hasKubectl, NO_KUBECTL);
-  return new Promise((done) => {
-    const child = execFile(
-      'kubectl',
-      args,
-      { env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home }, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        done({ stdout, stderr, code });
-      },
-    );
-    child.stdin?.end(input ?? '');
-  });
-}
+const kubectl = (ctx: TestContext, input: string | undefined, ...args: string[]) =>
+  runKubectl(ctx, { kubeconfig: t.lab.kubeconfig, home }, input, args);
 
 const FRONTEND = `apiVersion: apps/v1
 kind: ReplicaSet

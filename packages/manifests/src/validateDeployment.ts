@@ -42,19 +42,28 @@ export interface DeploymentShape {
   };
 }
 
-export function validateDeployment(d: DeploymentShape): FieldError[] {
-  const errs = validateObjectMeta(d.metadata ?? {}, true, isDNS1123Subdomain);
-  const spec = d.spec ?? {};
-  errs.push(...validateNonnegative(spec.replicas ?? 0, 'spec.replicas'));
-  if ((spec.replicas ?? 0) > LAB_LIMITS.replicasPerDeployment) {
+/** spec.replicas: not negative, and at most what l4lab runs for one workload. */
+export function validateReplicas(
+  replicas: number | undefined,
+  owner: 'Deployment' | 'ReplicaSet',
+): FieldError[] {
+  const errs = validateNonnegative(replicas ?? 0, 'spec.replicas');
+  if ((replicas ?? 0) > LAB_LIMITS.replicasPerDeployment) {
     errs.push(
       invalid(
         'spec.replicas',
-        spec.replicas,
-        `must be less than or equal to ${LAB_LIMITS.replicasPerDeployment} (the most replicas l4lab runs for one Deployment)`,
+        replicas,
+        `must be less than or equal to ${LAB_LIMITS.replicasPerDeployment} (the most replicas l4lab runs for one ${owner})`,
       ),
     );
   }
+  return errs;
+}
+
+export function validateDeployment(d: DeploymentShape): FieldError[] {
+  const errs = validateObjectMeta(d.metadata ?? {}, true, isDNS1123Subdomain);
+  const spec = d.spec ?? {};
+  errs.push(...validateReplicas(spec.replicas, 'Deployment'));
 
   errs.push(...validateSelectorAndTemplate(spec.selector, spec.template ?? {}));
 
