@@ -27,6 +27,7 @@ import { scenarioRoutes } from './routes/scenarioRoutes.ts';
 import { serviceRoutes } from './routes/serviceRoutes.ts';
 import { trafficRoutes } from './routes/trafficRoutes.ts';
 import { tutorialRoutes } from './routes/tutorialRoutes.ts';
+import { lessonRoutes, type LessonSources } from './routes/lessonRoutes.ts';
 
 export interface AppDeps {
   info: ServerInfo;
@@ -54,6 +55,8 @@ export interface AppDeps {
   scenario: string;
   /** The editor's tabs kept in the workspace. */
   editorTabs: EditorTabsStore;
+  /** The lessons loaded at start, and what their checks read. */
+  lessons: LessonSources;
 }
 
 /** The Express app: l4lab's API under /api, the dashboard everywhere else. */
@@ -84,6 +87,7 @@ export function createApp(d: AppDeps): Express {
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
   api.use(tutorialRoutes(d.scenariosDir));
   api.use(editorTabsRoutes(d.editorTabs));
+  api.use(lessonRoutes(d.lessons));
   api.use(serviceRoutes(d.cluster));
   api.use(frontendRoutes(d.cluster, d.proxier, d.mapper));
   api.use((req, res) =>

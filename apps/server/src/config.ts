@@ -35,6 +35,8 @@ export interface LabConfig {
   webDist: string;
   /** Where the seed scenarios are (scenarios/). */
   scenariosDir: string;
+  /** Where the workshop lessons are (lessons/; default: beside scenariosDir). */
+  lessonsDir?: string;
   logLevel: string;
 }
 
@@ -166,6 +168,7 @@ export function parseConfig(
     // Development aid (CONTRIBUTING): a dashboard built elsewhere (`vite build --outDir DIR`).
     webDist: resolve(env.L4LAB_WEB_DIST ?? resolve(ROOT, 'apps/web/dist')),
     scenariosDir: resolve(ROOT, 'scenarios'),
+    lessonsDir: resolve(ROOT, 'lessons'),
     logLevel: get('log-level', 'info'),
   };
 }

@@ -27,6 +27,8 @@ import { writeTutorialFiles } from './tutorialFiles.ts';
 import { AccessToken } from './accessToken.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
+import { RecentConnections } from './recentConnections.ts';
+import { lessonsDirOf, loadLabLessons } from './labLessons.ts';
 import type { Logger } from './logger.ts';
 import { type StateNote, openWorkspaceState } from './persist/workspaceState.ts';
 import { clusterDnsTransports, installClusterDns } from './nameResolver.ts';
@@ -132,6 +134,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   });
   const stats = new ConnectionStats();
   const hub = new EventHub(stats);
+  const recentConnections = new RecentConnections();
   const proxier = new UserspaceProxier({
     cluster,
     mapper,
@@ -140,7 +143,10 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     proxyMode: config.proxyMode,
     ...(config.relayProcesses !== undefined ? { relayProcesses: config.relayProcesses } : {}),
     exposeIPs: config.expose ? hostAddresses() : [],
-    onEvent: (e) => hub.record(e),
+    onEvent: (e) => {
+      hub.record(e);
+      recentConnections.record(e);
+    },
   });
   // CoreDNS: the coredns pods serve DNS from this index of the cluster (one for all replicas).
   const dnsIndex = ClusterDnsIndex.watch(cluster);
@@ -187,6 +193,9 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   };
   const checker = new ManifestChecker();
   checker.warm();
+  const lessons = await loadLabLessons(lessonsDirOf(config), logger);
+  const startedAt = cluster.clock.now();
+  const localAddresses = hostAddresses();
   const app = createApp({
     access,
     info,
@@ -206,6 +215,14 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     scenariosDir: config.scenariosDir,
     scenario: config.scenario,
     editorTabs: state.editorTabs,
+    lessons: {
+      lessons,
+      objects: () => cluster.store.all(),
+      events: () => recentConnections.list(),
+      now: () => cluster.clock.now(),
+      startedAt,
+      localAddresses,
+    },
   });
   const server = createServer(app);
   const wsHub = new WsHub({

@@ -1,0 +1,260 @@
+// The shipped lessons checked live on a real lab (builtin runtime): GET /api/lessons lists them,
+// and GET /api/lessons/:id/checks says every check fails before the solution, then, once the
+// lesson's own editor files are applied and real connections reach its Service from this test,
+// every check passes but the one that needs a client off this machine (the workshop's network
+// namespace test covers that one).
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Node, Service } from '@l4lab/protocol';
+import { getPod, startTestLab, waitFor, type TestLab } from './testLab.ts';
+
+const LESSONS = resolve(import.meta.dirname, '../../../lessons');
+
+interface LessonBody {
+  id: string;
+  title: string;
+  summary: string;
+  steps: {
+    title: string;
+    text: string;
+    files: { name: string; text: string }[];
+    checks: { id: string; title: string }[];
+  }[];
+}
+interface CheckRow {
+  step: number;
+  id: string;
+  title: string;
+  passed: boolean;
+  detail: string;
+}
+interface ChecksBody {
+  lesson: string;
+  namespace: string;
+  results: CheckRow[];
+}
+
+let t: TestLab;
+let lessons: LessonBody[];
+
+beforeAll(async () => {
+  t = await startTestLab({ runtime: 'builtin' });
+  lessons = (await t.api<{ items: LessonBody[] }>('GET', '/api/lessons')).body.items;
+}, 30_000);
+afterAll(async () => {
+  await t?.stop();
+});
+
+const lesson = (id: string) => lessons.find((l) => l.id === id)!;
+
+async function checks(id: string, namespace = 'default', step?: number): Promise<ChecksBody> {
+  const q = `namespace=${namespace}${step !== undefined ? `&step=${step}` : ''}`;
+  const r = await t.api<ChecksBody>('GET', `/api/lessons/${id}/checks?${q}`);
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+/** The lesson's editor files, every step's, in order: what a student applies to solve it. */
+async function applySolution(id: string): Promise<void> {
+  for (const step of lesson(id).steps) for (const f of step.files) await t.apply(f.text);
+}
+
+async function readyPods(prefix: string, n: number): Promise<void> {
+  await waitFor(`${n} Ready ${prefix} pods`, async () =>
+    (await t.readyPods(prefix)).length >= n ? true : undefined,
+  );
+}
+
+async function service(name: string): Promise<Service> {
+  return (await t.api<Service>('GET', `/api/objects/services/default/${name}`)).body;
+}
+
+/** `count` real connections to ip:port (10 at a time), once the frontend answers. */
+async function connect(ip: string, port: number, count: number): Promise<void> {
+  const target = t.target(ip, port);
+  await waitFor(
+    `${ip}:${port} answers`,
+    async () => (await getPod(target.host, target.port).catch(() => '')) || undefined,
+  );
+  for (let done = 0; done < count; done += 10)
+    await Promise.all(
+      Array.from({ length: Math.min(10, count - done) }, () => getPod(target.host, target.port)),
+    );
+}
+
+/** Polls the checks until the ones named pass (the events reach the buffer asynchronously). */
+async function passing(id: string, want: (r: CheckRow) => boolean): Promise<CheckRow[]> {
+  let last: CheckRow[] = [];
+  await waitFor(`lesson ${id}'s checks to pass`, async () => {
+    last = (await checks(id)).results;
+    return last.filter(want).every((r) => r.passed) ? true : undefined;
+  }).catch(() => {
+    throw new Error(
+      `lesson ${id}: ${JSON.stringify(
+        last.filter((r) => !r.passed),
+        null,
+        1,
+      )}`,
+    );
+  });
+  return last;
+}
+
+describe('GET /api/lessons', () => {
+  it('lists the lessons of lessons/ with their steps, text, editor files and check titles', async () => {
+    expect(lessons.map((l) => l.id)).toContain('clusterip');
+    const clusterip = lesson('clusterip');
+    expect(clusterip.title).toMatch(/ClusterIP/);
+    expect(clusterip.steps[0]!.text).toBe(
+      await readFile(join(LESSONS, '01-clusterip/1-pods.md'), 'utf8'),
+    );
+    expect(clusterip.steps[0]!.files).toEqual([
+      {
+        name: 'pod_test.yaml',
+        text: await readFile(join(LESSONS, '01-clusterip/pod_test.yaml'), 'utf8'),
+      },
+    ]);
+    expect(clusterip.steps[0]!.checks).toEqual([
+      { id: 'pods-ready', title: 'Two my-nginx pods are Ready' },
+    ]);
+  });
+});
+
+describe('GET /api/lessons/:id/checks', () => {
+  it('answers 404 for a lesson that does not exist, 400 for a bad namespace or step', async () => {
+    const missing = await t.api<{ error: { code: string; message: string } }>(
+      'GET',
+      '/api/lessons/nope/checks?namespace=default',
+    );
+    expect(missing).toEqual({
+      status: 404,
+      body: { error: { code: 'L4_E_NOT_FOUND', message: 'lesson "nope" not found' } },
+    });
+    for (const q of ['', 'namespace=Bad_Name', `namespace=${'a'.repeat(64)}`]) {
+      const bad = await t.api<{ error: { code: string } }>(
+        'GET',
+        `/api/lessons/clusterip/checks?${q}`,
+      );
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'L4_E_BAD_NAMESPACE']);
+    }
+    const badStep = await t.api<{ error: { code: string } }>(
+      'GET',
+      '/api/lessons/clusterip/checks?namespace=default&step=9',
+    );
+    expect([badStep.status, badStep.body.error.code]).toEqual([400, 'L4_E_BAD_STEP']);
+  });
+
+  it('every check of the seed lessons fails before their solution is applied', async () => {
+    for (const id of ['clusterip', 'nodeport', 'externalname', 'loadbalancer', 'proxy-modes']) {
+      const body = await checks(id);
+      expect(body.lesson).toBe(id);
+      expect(body.namespace).toBe('default');
+      const titles = lesson(id).steps.flatMap((s) => s.checks.map((c) => c.id));
+      expect(body.results.map((r) => r.id)).toEqual(titles);
+      expect(body.results.filter((r) => r.passed)).toEqual([]);
+      for (const r of body.results) expect(r.detail).not.toBe('');
+    }
+  });
+
+  it('01-clusterip: its files applied and connections to the ClusterIP, every check passes', async () => {
+    await applySolution('clusterip');
+    await readyPods('my-nginx-', 2);
+    const svc = await service('my-nginx');
+    await connect(svc.spec.clusterIP!, 80, 40);
+    const results = await passing('clusterip', () => true);
+    expect(results.map((r) => [r.step, r.id])).toEqual([
+      [1, 'pods-ready'],
+      [2, 'service-clusterip'],
+      [2, 'endpoints-ready'],
+      [4, 'each-pod-connections'],
+    ]);
+    // A step alone, and the same lesson in another namespace (nothing there: all fail).
+    expect((await checks('clusterip', 'default', 2)).results.map((r) => r.id)).toEqual([
+      'service-clusterip',
+      'endpoints-ready',
+    ]);
+    const other = (await checks('clusterip', 'student-2')).results;
+    expect(other.filter((r) => r.passed)).toEqual([]);
+  }, 30_000);
+
+  it('02-nodeport: answered on a node IP and port; "from outside this machine" stays failing', async () => {
+    await applySolution('nodeport');
+    await readyPods('my-nginx-nodeport-', 2);
+    const nodes = (await t.api<{ items: Node[] }>('GET', '/api/objects/nodes')).body.items;
+    const nodeIP = nodes[0]!.status!.addresses!.find((a) => a.type === 'InternalIP')!.address;
+    await connect(nodeIP, 30380, 3);
+    const results = await passing('nodeport', (r) => r.id !== 'nodeport-from-outside');
+    expect(results.map((r) => [r.id, r.passed])).toEqual([
+      ['service-nodeport', true],
+      ['endpoints-ready', true],
+      ['nodeport-answered', true],
+      ['nodeport-from-outside', false],
+    ]);
+    // Every client here is this machine: the check says what it saw and what it wants.
+    expect(results[3]!.detail).toBe(
+      'no open or completed connections to Service my-nginx-nodeport through a NodePort from outside this machine yet',
+    );
+  }, 30_000);
+
+  it('04-loadbalancer: connections to the EXTERNAL-IP reach all 3 pods, every check passes', async () => {
+    await applySolution('loadbalancer');
+    await readyPods('my-nginx-lb-', 3);
+    const ip = await waitFor('an EXTERNAL-IP', async () => {
+      return (await service('my-nginx-lb')).status?.loadBalancer?.ingress?.[0]?.ip;
+    });
+    await connect(ip, 80, 40);
+    const results = await passing('loadbalancer', () => true);
+    expect(results.map((r) => r.id)).toEqual([
+      'external-ip',
+      'endpoints-ready',
+      'lb-answered',
+      'lb-reached-all-pods',
+    ]);
+  }, 30_000);
+
+  it("03-externalname: the client pod's wget through both names reaches nginx-svc", async () => {
+    // Step 2's `kubectl create ns nginx-ns`: a command in its text, not one of its files.
+    await t.apply('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: nginx-ns\n');
+    await applySolution('externalname');
+    await readyPods('client-', 1);
+    await waitFor('a Ready nginx pod in nginx-ns', async () =>
+      (await t.readyPods('nginx-', 'nginx-ns')).length >= 1 ? true : undefined,
+    );
+    const client = (await t.readyPods('client-'))[0]!.metadata.name;
+    for (const name of [
+      'client-svc.default.svc.cluster.local',
+      'nginx-svc.nginx-ns.svc.cluster.local',
+    ]) {
+      const r = await t.api<{ exitCode: number; stderr: string }>(
+        'POST',
+        `/api/pods/default/${client}/exec`,
+        JSON.stringify({ command: `wget -q -O - ${name}` }),
+        'application/json',
+      );
+      expect([name, r.status, r.body.exitCode, r.body.stderr]).toEqual([name, 200, 0, '']);
+    }
+    await passing('externalname', () => true);
+  }, 30_000);
+
+  it('08-proxy-modes: rr takes turns, maglev spreads, then a pod taken away', async () => {
+    await applySolution('proxy-modes');
+    await readyPods('backend-', 3);
+    for (const name of ['backend-rr', 'backend-maglev'])
+      await connect((await service(name)).spec.clusterIP!, 80, 30);
+    const results = await passing('proxy-modes', (r) => r.id !== 'two-endpoints');
+    expect(results.map((r) => [r.id, r.passed])).toEqual([
+      ['maglev-annotation', true],
+      ['endpoints-ready', true],
+      ['rr-even', true],
+      ['maglev-spread', true],
+      ['two-endpoints', false],
+    ]);
+    // Step 4 as the student does it (`kubectl scale deployment backend --replicas=2`).
+    const backend = lesson('proxy-modes').steps[0]!.files[0]!.text;
+    await t.apply(backend.replace('replicas: 3', 'replicas: 2'));
+    await waitFor('2 endpoints of backend-maglev', async () =>
+      (await checks('proxy-modes', 'default', 4)).results[0]!.passed ? true : undefined,
+    );
+  }, 30_000);
+});

@@ -1,0 +1,108 @@
+import express, { type Router } from 'express';
+import type { ConnectionEvent, KubeObject } from '@l4lab/protocol';
+import { evaluate, type EvaluationContext, type Lesson } from '@l4lab/lessons';
+import { sendError } from '../httpError.ts';
+
+/** What checking a lesson reads from the running lab. */
+export interface LessonSources {
+  lessons: readonly Lesson[];
+  objects(): readonly KubeObject[];
+  /** Recent connection events, oldest first, none sampled away. */
+  events(): readonly ConnectionEvent[];
+  now(): number;
+  /** When the lab started (ms since epoch). */
+  startedAt: number;
+  /** This machine's addresses besides loopback. */
+  localAddresses: readonly string[];
+}
+
+/** The lesson list as the dashboard shows it: steps with their text, editor files and checks. */
+export function lessonList(lessons: readonly Lesson[]) {
+  return {
+    items: lessons.map((l) => ({
+      id: l.id,
+      title: l.title,
+      summary: l.summary,
+      steps: l.steps.map((s) => ({
+        title: s.title,
+        text: s.markdown,
+        files: s.files.map((f) => ({ name: f.name, text: f.text })),
+        checks: s.checks.map((c) => ({ id: c.id, title: c.title })),
+      })),
+    })),
+  };
+}
+
+/**
+ * GET /api/lessons: the lessons loaded at start. GET /api/lessons/:id/checks?namespace=NS[&step=N]:
+ * each check of the lesson (or of its step N, counted from 1) evaluated now against the
+ * namespace's live objects and the recent connection events.
+ */
+export function lessonRoutes(src: LessonSources): Router {
+  const r = express.Router();
+  const body = lessonList(src.lessons);
+  r.get('/lessons', (_req, res) => void res.json(body));
+  r.get('/lessons/:id/checks', function checkLesson(req, res) {
+    const lesson = src.lessons.find((l) => l.id === req.params.id);
+    if (!lesson)
+      return sendError(res, 404, 'L4_E_NOT_FOUND', `lesson "${req.params.id}" not found`);
+    const namespace = typeof req.query.namespace === 'string' ? req.query.namespace : '';
+    const problem = namespaceProblem(namespace);
+    if (problem)
+      return sendError(
+        res,
+        400,
+        'L4_E_BAD_NAMESPACE',
+        `namespace: Invalid value: ${JSON.stringify(namespace)}: ${problem}`,
+      );
+    const step = stepNumber(req.query.step, lesson.steps.length);
+    if (step === 'bad')
+      return sendError(
+        res,
+        400,
+        'L4_E_BAD_STEP',
+        `step must be a whole number from 1 to ${lesson.steps.length}`,
+      );
+    res.json({ lesson: lesson.id, namespace, results: checkResults(lesson, namespace, step, src) });
+  });
+  return r;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Kubernetes' namespace-name rule, in its words (a namespace is a DNS-1123 label). */
+function namespaceProblem(name: string): string | undefined {
+  if (name.length > 63) return 'must be no more than 63 characters';
+  if (!DNS1123_LABEL.test(name))
+    return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  return undefined;
+}
+
+function stepNumber(raw: unknown, steps: number): number | undefined | 'bad' {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  return typeof raw === 'string' && Number.isInteger(n) && n >= 1 && n <= steps ? n : 'bad';
+}
+
+function checkResults(
+  lesson: Lesson,
+  namespace: string,
+  step: number | undefined,
+  src: LessonSources,
+) {
+  const ctx: EvaluationContext = {
+    objects: src.objects(),
+    events: src.events(),
+    now: src.now(),
+    namespace,
+    // No per-student progress yet: every step counts as reached when the lab started, so
+    // `since: step` counts every connection this lab has seen (that the buffer still holds).
+    stepStartedAt: src.startedAt,
+    localAddresses: src.localAddresses,
+  };
+  return lesson.steps.flatMap((s, i) =>
+    step !== undefined && step !== i + 1
+      ? []
+      : s.checks.map((c) => ({ step: i + 1, id: c.id, title: c.title, ...evaluate(c, ctx) })),
+  );
+}
