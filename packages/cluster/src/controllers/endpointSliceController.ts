@@ -17,6 +17,22 @@ export { MAX_ENDPOINTS_PER_SLICE, resolveTargetPort } from './endpointSlicePlan.
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+
+/** A Service's EndpointSlices that one controller manages (by its `managed-by` label). */
+export function slicesManagedBy(
+  store: ControllerContext['store'],
+  namespace: string,
+  service: string,
+  managedBy: string,
+): EndpointSlice[] {
+  return store
+    .list('EndpointSlice', namespace)
+    .filter(
+      (s) =>
+        s.metadata.labels?.[SERVICE_NAME_LABEL] === service &&
+        s.metadata.labels?.[MANAGED_BY_LABEL] === managedBy,
+    );
+}
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
 /**
@@ -53,13 +69,7 @@ export class EndpointSliceController implements Controller {
     const { store } = this.#ctx;
     const [ns, name] = splitKey(key);
     const svc = store.get('Service', ns, name);
-    const managed = store
-      .list('EndpointSlice', ns)
-      .filter(
-        (s) =>
-          s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
-          s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-      );
+    const managed = slicesManagedBy(store, ns, name, MANAGED_BY);
     if (!svc || !svc.spec.selector || svc.spec.type === 'ExternalName') {
       for (const s of managed) store.remove('EndpointSlice', ns, s.metadata.name);
       return;

@@ -9,7 +9,11 @@ import type {
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, splitKey } from './types.ts';
 import { randomSuffix } from '../names.ts';
-import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from './endpointSliceController.ts';
+import {
+  MANAGED_BY_LABEL,
+  SERVICE_NAME_LABEL,
+  slicesManagedBy,
+} from './endpointSliceController.ts';
 import { portMapKey, slicePrefix, type SlicePort } from './endpointSlicePlan.ts';
 
 /** The managed-by value of the slices this controller writes. */
@@ -63,13 +67,7 @@ export class EndpointSliceMirroringController implements Controller {
     const [ns, name] = splitKey(key);
     const endpoints = store.get('Endpoints', ns, name);
     const svc = store.get('Service', ns, name);
-    const existing = store
-      .list('EndpointSlice', ns)
-      .filter(
-        (s) =>
-          s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
-          s.metadata.labels?.[MANAGED_BY_LABEL] === MIRRORING_MANAGED_BY,
-      );
+    const existing = slicesManagedBy(store, ns, name, MIRRORING_MANAGED_BY);
     const mirrored =
       endpoints &&
       svc &&
