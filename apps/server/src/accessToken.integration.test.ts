@@ -1,9 +1,12 @@
 // A lab listening beyond loopback (`--host 0.0.0.0`) needs its token. Reached here through
 // 127.0.0.1 only; random test ranges (testRanges.ts).
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestLab, type TestLab } from './testLab.ts';
+import { runKubectl } from './testKubectl.ts';
 
 let t: TestLab;
 let base: string;
@@ -46,9 +49,29 @@ describe('access token beyond loopback', () => {
     });
     expect(bearer.status).toBe(200);
     const kubeconfig = await readFile(t.lab.kubeconfig, 'utf8');
-    expect(kubeconfig).toContain(`token: "${t.lab.token}"`);
-    expect(kubeconfig).toMatch(/server: "http:\/\/127\.0\.0\.1:\d+"/);
+    // kubectl sends a bearer token only over TLS: the token rides in the server URL's path.
+    expect(kubeconfig).toMatch(/server: "http:\/\/127\.0\.0\.1:\d+\/k8s\/[\w-]{20,}"/);
+    expect(kubeconfig).toContain(`/k8s/${t.lab.token}"`);
     expect((await stat(t.lab.kubeconfig)).mode & 0o777).toBe(0o600);
+    const viaPath = await fetch(`${base}/k8s/${t.lab.token}/api/v1/namespaces/default/pods`);
+    expect(viaPath.status).toBe(200);
+    expect((await fetch(`${base}/k8s/not-the-token/api/v1/pods`)).status).toBe(401);
+  });
+
+  it("lets the real kubectl in with the lab's kubeconfig", async (ctx) => {
+    const home = await mkdtemp(join(tmpdir(), 'l4lab-token-home-'));
+    try {
+      const r = await runKubectl(ctx, { kubeconfig: t.lab.kubeconfig, home }, undefined, [
+        'get',
+        'namespaces',
+        '-o',
+        'name',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('namespace/default');
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('refuses the WebSocket without the token', async () => {

@@ -8,9 +8,20 @@ import type { Kubelet } from '@l4lab/runtime';
 import type { PodExecutor, TrafficManager } from '@l4lab/traffic';
 import type { EventHub } from './eventHub.ts';
 import { sendError } from './httpError.ts';
+import { unwrapTokenPath } from './kubeconfig.ts';
 import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
-import type { AccessToken } from './accessToken.ts';
+import type { Authentication } from './workshop/authentication.ts';
+import { forbiddenReason } from './workshop/authorization.ts';
+import {
+  dashboardPolicy,
+  studentNamespace,
+  trafficAdmission,
+  userOf,
+  type PolicyDeps,
+} from './workshop/dashboardPolicy.ts';
+import type { Workshop } from './workshop/workshop.ts';
+import { workshopRoutes, type WorkshopRouteDeps } from './workshop/workshopRoutes.ts';
 import type { EditorTabsStore } from './persist/editorTabs.ts';
 import { kubernetesApi, type PodStreams } from '@l4lab/apiserver';
 import { applyRoutes } from './routes/applyRoutes.ts';
@@ -48,8 +59,14 @@ export interface AppDeps {
   proxier: UserspaceProxier;
   mapper: PortMapper;
   logger: Logger;
-  /** The access token required when the lab listens beyond loopback. */
-  access: AccessToken;
+  /** Who a request is (the access token; in workshop mode, each user's token). */
+  auth: Authentication;
+  /** Workshop mode's students, quotas and spotlight (undefined outside it). */
+  workshop: Workshop | undefined;
+  /** What a student's calls may reach, and who started which traffic generator. */
+  policy: PolicyDeps;
+  /** For the workshop's roster and join URLs. */
+  workshopInfo: Omit<WorkshopRouteDeps, 'workshop' | 'cluster' | 'lessons'>;
   webDist: string;
   scenariosDir: string;
   scenario: string;
@@ -63,10 +80,17 @@ export interface AppDeps {
 export function createApp(d: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // kubeconfigs carry their token in the server URL's path (kubectl sends bearer tokens only
+  // over TLS): `/k8s/<token>/api/v1/...` continues as `/api/v1/...` with that token.
+  app.use(function tokenInPath(req, _res, next) {
+    unwrapTokenPath(req);
+    next();
+  });
   app.set('etag', false);
   const api = express.Router();
   api.use(requireSameOrigin);
-  api.use(d.access.require);
+  api.use(d.auth.require);
+  api.use(dashboardPolicy(d.policy));
   api.get('/healthz', (_req, res) => {
     const body: HealthzResponse = {
       ok: true,
@@ -77,16 +101,41 @@ export function createApp(d: AppDeps): Express {
     res.json(body);
   });
   api.get('/info', (_req, res) => void res.json(d.info));
-  api.use(applyRoutes(d.cluster, d.checker, () => d.proxier.syncProxyRules()));
-  api.use(kubectlRoutes(d.cluster));
+  api.use(
+    workshopRoutes({
+      ...d.workshopInfo,
+      workshop: d.workshop,
+      cluster: d.cluster,
+      lessons: d.lessons,
+    }),
+  );
+  const studentScope = (res: Response) => {
+    const u = userOf(res);
+    return u.role === 'student' ? { namespace: u.namespace!, user: u.name } : undefined;
+  };
+  api.use(applyRoutes(d.cluster, d.checker, () => d.proxier.syncProxyRules(), studentScope));
+  api.use(kubectlRoutes(d.cluster, studentNamespace));
   api.use(objectRoutes(d.cluster));
   api.use(podRoutes(d.cluster, d.kubelet));
   api.use(nodeRoutes(d.cluster, d.kubelet, d.podEvictionTimeoutMs));
-  api.use(trafficRoutes(d.traffic, d.hub, d.stats));
+  api.use(
+    trafficRoutes(d.traffic, d.hub, d.stats, {
+      admit: (res, request) => trafficAdmission(d.policy, userOf(res), request),
+      started: (res, id) => {
+        const ns = studentNamespace(res);
+        if (ns) d.policy.generatorOwners.set(id, ns);
+      },
+    }),
+  );
   api.use(execRoutes(d.cluster, d.executor));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
   api.use(tutorialRoutes(d.scenariosDir));
-  api.use(editorTabsRoutes(d.editorTabs));
+  api.use(
+    editorTabsRoutes(d.editorTabs, (res) => {
+      const u = userOf(res);
+      return u.role === 'student' && d.workshop ? d.workshop.tabsOf(u.name) : undefined;
+    }),
+  );
   api.use(lessonRoutes(d.lessons));
   api.use(serviceRoutes(d.cluster));
   api.use(frontendRoutes(d.cluster, d.proxier, d.mapper));
@@ -100,14 +149,15 @@ export function createApp(d: AppDeps): Express {
       store: d.cluster.store,
       now: () => d.cluster.clock.now(),
       version: d.info.version,
-      authorize: (req) => d.access.allows(req),
+      authorize: (req) => d.auth.userOf(req) !== undefined,
+      admit: (req, attributes) => forbiddenReason(d.auth.userOf(req)!, attributes),
       writer: labWriter(d.cluster, d.checker),
       streams: d.podStreams,
       events: d.cluster.events,
     }),
   );
   app.use('/api', api);
-  app.use(d.access.remember);
+  app.use(d.auth.remember);
 
   const index = join(d.webDist, 'index.html');
   app.use(

@@ -1,5 +1,5 @@
 import type { ApplyErrorResponse, ApplyResponse, ManifestError } from '@l4lab/protocol';
-import { FRONTENDS_LISTENING } from '@l4lab/protocol';
+import { CLUSTER_SCOPED, FRONTENDS_LISTENING, resourceTypeOfKind } from '@l4lab/protocol';
 import type { CheckResult } from '@l4lab/manifests';
 import type { Cluster } from '@l4lab/cluster';
 import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
@@ -29,6 +29,8 @@ export async function applyYaml(
   text: string,
   /** Lets kube-proxy program what was applied (its frontends), so the answer can warn of failures. */
   settle?: () => Promise<void>,
+  /** A workshop student's apply: objects go into this namespace, and nowhere else. */
+  scope?: { namespace: string; user: string },
 ): Promise<ApplyAnswer> {
   let checked: CheckResult;
   try {
@@ -51,6 +53,10 @@ export async function applyYaml(
       code: 'L4_E_EMPTY',
     };
     return { status: 422, body: { errors: [empty] } };
+  }
+  if (scope) {
+    const refused = await outsideNamespace(checker, text, checked, scope);
+    if (refused.length > 0) return { status: 403, body: { errors: refused } };
   }
   let outcome: ReturnType<Cluster['apply']>;
   try {
@@ -101,6 +107,63 @@ export async function applyYaml(
       ...(warnings.length ? { warnings } : {}),
     },
   };
+}
+
+/**
+ * A student's objects: those without a namespace go into theirs (as their kubeconfig's context
+ * does for kubectl); one in another namespace, or of a cluster-scoped kind other than their own
+ * Namespace, is refused as RBAC refuses it, at its line.
+ */
+async function outsideNamespace(
+  checker: ManifestChecker,
+  text: string,
+  checked: CheckResult,
+  scope: { namespace: string; user: string },
+): Promise<ManifestError[]> {
+  // The checker defaults a missing namespace to "default": ask where each such object's
+  // `metadata.namespace` was written, and take the ones without it into the student's namespace.
+  const unsure = checked.objects.filter(
+    (o) => !CLUSTER_SCOPED.has(o.object.kind) && o.object.metadata.namespace === 'default',
+  );
+  // (A path that is not in the text is located at its nearest ancestor: `metadata` itself.)
+  const fields = unsure.flatMap((o) => [
+    { document: o.document, path: 'metadata.namespace' },
+    { document: o.document, path: 'metadata' },
+  ]);
+  const at = await checker.locate(text, fields);
+  unsure.forEach((o, i) => {
+    const ns = at[2 * i];
+    const metadata = at[2 * i + 1];
+    const absent = !ns || (metadata && ns.line === metadata.line && ns.column === metadata.column);
+    if (absent) o.object.metadata.namespace = scope.namespace;
+  });
+  const errors: ManifestError[] = [];
+  for (const o of checked.objects) {
+    const { kind, metadata } = o.object;
+    const type = resourceTypeOfKind(kind);
+    const plural = type?.plural ?? `${kind.toLowerCase()}s`;
+    const group = type?.group ?? '';
+    let message: string | undefined;
+    if (CLUSTER_SCOPED.has(kind)) {
+      if (!(kind === 'Namespace' && metadata.name === scope.namespace))
+        message = `${plural} "${metadata.name}" is forbidden: User "${scope.user}" cannot patch resource "${plural}" in API group "${group}" at the cluster scope`;
+    } else if (metadata.namespace === undefined) {
+      metadata.namespace = scope.namespace;
+    } else if (metadata.namespace !== scope.namespace) {
+      message = `${plural} "${metadata.name}" is forbidden: User "${scope.user}" cannot patch resource "${plural}" in API group "${group}" in the namespace "${metadata.namespace}"`;
+    }
+    if (message)
+      errors.push({
+        message,
+        path: CLUSTER_SCOPED.has(kind) ? 'kind' : 'metadata.namespace',
+        line: o.line,
+        column: o.column,
+        document: o.document,
+        severity: 'error',
+        code: 'L4_E_FORBIDDEN',
+      });
+  }
+  return errors;
 }
 
 /**

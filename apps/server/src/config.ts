@@ -17,6 +17,8 @@ export interface LabConfig {
   fresh?: boolean;
   scenario: string;
   expose: boolean;
+  /** Workshop mode: students join with their own namespace, token and kubeconfig (--workshop). */
+  workshop?: boolean;
   /** Let exec tools and generators reach this machine's own addresses, not only the cluster's. */
   allowHostTargets: boolean;
   nodes: number;
@@ -55,6 +57,10 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
   --relay-processes N      processes a connection that streams (a download, an upload) is handed to,
                            so bulk traffic uses every CPU (default: one per CPU, at most 4; 0: none)
   --expose                 also serve NodePorts and LoadBalancer ports on this machine's interfaces
+  --workshop               workshop mode: students join from their laptops (a join page with a QR
+                           code), each with a namespace, a token and a kubeconfig of their own; a
+                           projector URL that only watches. Implies --host 0.0.0.0 and --expose
+                           (unless --host names a loopback address)
   --allow-host-targets     let exec tools and traffic reach this machine's own services too
   --workspace .l4lab       where pods' configs, logs and pid files live, and the saved cluster
                            and editor tabs (state/), restored at the next start
@@ -96,6 +102,7 @@ export function parseConfig(
       fresh: { type: 'boolean' },
       scenario: { type: 'string' },
       expose: { type: 'boolean' },
+      workshop: { type: 'boolean' },
       'allow-host-targets': { type: 'boolean' },
       nodes: { type: 'string' },
       'node-ip': { type: 'string' },
@@ -145,9 +152,14 @@ export function parseConfig(
   const nodes = Number(get('nodes', '3'));
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 50)
     throw new ConfigError(`--nodes ${nodes}: expected 1..50`);
+  const workshop = flag('workshop');
+  // A workshop is reached from the room's laptops: every interface, NodePorts on them too.
+  const host = get('host', workshop ? '0.0.0.0' : '127.0.0.1');
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
   return {
     port,
-    host: get('host', '127.0.0.1'),
+    host,
+    workshop,
     runtime: runtime as RuntimeChoice,
     dataplane: 'userspace',
     proxyMode: parseProxyMode(proxyMode)!.name,
@@ -155,7 +167,7 @@ export function parseConfig(
     workspace: resolve(get('workspace', resolve(ROOT, '.l4lab'))),
     fresh: flag('fresh'),
     scenario: resolve(get('scenario', resolve(ROOT, 'scenarios/01-clusterip.yaml'))),
-    expose: flag('expose'),
+    expose: flag('expose') || (workshop && !loopback),
     allowHostTargets: flag('allow-host-targets'),
     nodes,
     nodeIP: get('node-ip', '127.18.0.2'),

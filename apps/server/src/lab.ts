@@ -24,7 +24,11 @@ import { ManifestChecker } from './manifestChecker.ts';
 import { execTarget, execUpgrade, type PodStreams } from '@l4lab/apiserver';
 import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
 import { writeTutorialFiles } from './tutorialFiles.ts';
-import { AccessToken } from './accessToken.ts';
+import { AccessToken, isLoopbackHost } from './accessToken.ts';
+import { Authentication } from './workshop/authentication.ts';
+import { forbiddenReason } from './workshop/authorization.ts';
+import { scopeMessage } from './workshop/scope.ts';
+import { Workshop } from './workshop/workshop.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
 import { RecentConnections } from './recentConnections.ts';
@@ -50,6 +54,8 @@ export interface Lab {
   /** kube-proxy: what it has programmed lags the API by a sync (tests wait for it, not for Ready). */
   proxier: UserspaceProxier;
   server: Server;
+  /** Workshop mode: the URLs students join at, and the projector's token. */
+  workshop?: { joinUrls: string[]; viewerToken: string };
   /** `<workspace>/kubeconfig`: `export KUBECONFIG=` it and the real kubectl drives this lab. */
   kubeconfig: string;
   /** `<workspace>/tutorial`: the tutorial's files (pod_test.yaml, ...) for `kubectl apply -f`. */
@@ -132,6 +138,16 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     fresh: config.fresh ?? false,
     logger,
   });
+  const opened = config.workshop
+    ? await Workshop.open({
+        cluster,
+        workspace: config.workspace,
+        logger,
+        fresh: config.fresh ?? false,
+      })
+    : undefined;
+  const workshop = opened?.workshop;
+  state.notes.push(...(opened?.notes ?? []));
   const stats = new ConnectionStats();
   const hub = new EventHub(stats);
   const recentConnections = new RecentConnections();
@@ -185,6 +201,12 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       kubelet.containerView(pod.metadata.namespace ?? 'default', pod.metadata.name),
   });
   const access = new AccessToken(config.host);
+  const auth = new Authentication(access, workshop);
+  // The instructor's token: the workshop's, else the one a lab beyond loopback needs.
+  const instructorToken = workshop ? workshop.identities.instructorToken : access.token;
+  const generatorOwners = new Map<string, string>();
+  let wsHubRef: WsHub | undefined = undefined; // bound once the HTTP server exists
+  let listeningPort = config.port;
   // kubectl exec and logs: the lab's pod tools (as POST /api/pods/.../exec) and the runtime's logs.
   const podStreams: PodStreams = {
     exec: (pod, line, signal) => executor.exec(pod, line, { signal }),
@@ -197,7 +219,26 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const startedAt = cluster.clock.now();
   const localAddresses = hostAddresses();
   const app = createApp({
-    access,
+    auth,
+    workshop,
+    policy: {
+      cluster,
+      generatorOwners,
+      generators: () => traffic.list(),
+      trafficRateQuota: workshop?.quota.trafficRate ?? Infinity,
+    },
+    workshopInfo: {
+      connected: () => wsHubRef?.connectedUsers() ?? [],
+      port: () => listeningPort,
+      hostAddresses: localAddresses,
+      listenHost: config.host,
+      recentConnections: (ns) => {
+        const since = cluster.clock.now() - 60_000;
+        return recentConnections
+          .list()
+          .filter((e) => e.startedAt >= since && e.service.namespace === ns).length;
+      },
+    },
     info,
     cluster,
     checker,
@@ -229,12 +270,40 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     server,
     logger,
     resourceVersion: () => cluster.store.resourceVersion,
-    apply: (yaml) => applyYaml(cluster, checker, yaml, () => proxier.syncProxyRules()),
-    allows: (req) => access.allows(req),
+    apply: async (yaml, user) => {
+      if (user?.role === 'viewer')
+        return {
+          status: 403,
+          body: {
+            errors: [
+              {
+                message: 'viewers only watch: the projector cannot apply',
+                path: '',
+                line: 1,
+                column: 1,
+                document: 0,
+                severity: 'error',
+                code: 'L4_E_FORBIDDEN',
+              },
+            ],
+          },
+        };
+      const scope =
+        user?.role === 'student' ? { namespace: user.namespace!, user: user.name } : undefined;
+      return applyYaml(cluster, checker, yaml, () => proxier.syncProxyRules(), scope);
+    },
+    allows: (req) => auth.userOf(req) !== undefined,
+    userOf: (req) => auth.userOf(req),
+    scope: (msg, ns) => scopeMessage(msg, ns, generatorOwners),
     otherUpgrade: (req, socket, head) => {
       if (!execTarget(req.url)) return false;
       execUpgrade(
-        { store: cluster.store, streams: podStreams, authorize: (r) => access.allows(r) },
+        {
+          store: cluster.store,
+          streams: podStreams,
+          authorize: (r) => auth.userOf(r) !== undefined,
+          admit: (r, attributes) => forbiddenReason(auth.userOf(r)!, attributes),
+        },
         req,
         socket,
         head,
@@ -251,6 +320,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       counters: stats.snapshot(),
     }),
   });
+  wsHubRef = wsHub;
   onTrafficUpdate = (generators) => wsHub.broadcast({ type: 'traffic_status', generators });
   const unwatch = cluster.watch((e) => wsHub.objectChanged(e));
   const unmap = mapper.onChange((mappings) => wsHub.broadcast({ type: 'port_mappings', mappings }));
@@ -281,6 +351,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
+  listeningPort = port;
   // The `kubernetes` Service in default: 443 on its ClusterIP reaches this server's API.
   cluster.advertiseApiServer({ ip: advertiseAddress(config.host), port });
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -293,13 +364,14 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const kubeconfig = await writeKubeconfig(
     config.workspace,
     clientServerUrl(config.host, port),
-    access.token,
+    instructorToken,
   );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await state.close(); // the state as it ran, before pods and listeners stop
+      await workshop?.close();
       traffic.stopAll();
       hub.stop();
       unwatch();
@@ -321,7 +393,18 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   };
   return {
     url: `http://${host}:${port}`,
-    ...(access.token ? { token: access.token } : {}),
+    ...(instructorToken ? { token: instructorToken } : {}),
+    ...(workshop
+      ? {
+          workshop: {
+            joinUrls: (localAddresses.length > 0 && !isLoopbackHost(config.host)
+              ? localAddresses.map((a) => `http://${a}:${port}`)
+              : [`http://${host}:${port}`]
+            ).map((b) => `${b}/join?code=${workshop.identities.joinCode}`),
+            viewerToken: workshop.identities.viewerToken,
+          },
+        }
+      : {}),
     info,
     removedAtStart,
     stateAtStart: state.notes,

@@ -1,8 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { parseClientMessage, type ServerMessage, type WatchEvent } from '@l4lab/protocol';
+import {
+  parseClientMessage,
+  type ServerMessage,
+  type WatchEvent,
+  type WorkshopUser,
+} from '@l4lab/protocol';
 import { deliver } from './deliver.ts';
+import { unwrapTokenPath } from './kubeconfig.ts';
 import type { Logger } from './logger.ts';
 import { isSameOrigin } from './origin.ts';
 
@@ -13,11 +19,20 @@ export interface WsHubOptions {
   snapshot: () => Extract<ServerMessage, { type: 'cluster_snapshot' }>;
   resourceVersion: () => string;
   /** Live mode: a client's `apply` (answered to that client only, as `apply_result`). */
-  apply: (yaml: string) => Promise<{ status: number; body: object }>;
+  apply: (
+    yaml: string,
+    user: WorkshopUser | undefined,
+  ) => Promise<{ status: number; body: object }>;
   /** Upgrades to paths other than /ws; true when it took the socket. */
   otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Whether an upgrade request carries the access token (beyond loopback). */
   allows: (req: IncomingMessage) => boolean;
+  /**
+   * Who a viewer is (workshop mode): a student's frames are narrowed to their namespace by
+   * `scope`; everyone else gets every frame.
+   */
+  userOf?: (req: IncomingMessage) => WorkshopUser | undefined;
+  scope?: (msg: ServerMessage, namespace: string) => ServerMessage;
 }
 
 /**
@@ -35,6 +50,7 @@ export class WsHub {
   #timer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   readonly #alive = new WeakSet<WebSocket>();
+  readonly #users = new WeakMap<WebSocket, WorkshopUser>();
 
   constructor(opts: WsHubOptions) {
     this.#o = opts;
@@ -57,13 +73,40 @@ export class WsHub {
     this.#broadcast(msg, undefined);
   }
 
+  /** Browsers connected now, by user (`role` or the student's name). */
+  connectedUsers(): WorkshopUser[] {
+    const users: WorkshopUser[] = [];
+    for (const ws of this.#wss.clients) {
+      const u = this.#users.get(ws);
+      if (u) users.push(u);
+    }
+    return users;
+  }
+
+  /** The frame as this viewer sees it: a student's narrowed to their namespace. */
+  #scoped(msg: ServerMessage, ws: WebSocket): ServerMessage {
+    const ns = this.#users.get(ws)?.role === 'student' ? this.#users.get(ws)?.namespace : undefined;
+    return ns && this.#o.scope ? this.#o.scope(msg, ns) : msg;
+  }
+
   /** Sends to every viewer but `except` (one that has not had its snapshot yet). */
   #broadcast(msg: ServerMessage, except: WebSocket | undefined): void {
     if (this.#wss.clients.size === 0) return;
-    const data = JSON.stringify(msg);
+    // Serialized once per audience: the whole frame, and once per student namespace.
+    const byAudience = new Map<string, string>();
+    const dataFor = (ws: WebSocket) => {
+      const u = this.#users.get(ws);
+      const key = u?.role === 'student' ? `ns:${u.namespace}` : '*';
+      let data = byAudience.get(key);
+      if (data === undefined) {
+        data = JSON.stringify(this.#scoped(msg, ws));
+        byAudience.set(key, data);
+      }
+      return data;
+    };
     for (const ws of this.#wss.clients) {
       if (ws === except) continue;
-      if (ws.readyState === WebSocket.OPEN && !deliver(ws, data)) {
+      if (ws.readyState === WebSocket.OPEN && !deliver(ws, dataFor(ws))) {
         this.#o.logger.info(
           { buffered: ws.bufferedAmount },
           'viewer too slow: disconnected (it reconnects and gets a snapshot)',
@@ -81,6 +124,7 @@ export class WsHub {
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    unwrapTokenPath(req); // a kubeconfig's /k8s/<token>/... (kubectl exec)
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== '/ws') {
       // Another WebSocket of this port (the Kubernetes API's exec), or none.
@@ -95,7 +139,11 @@ export class WsHub {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit('connection', ws, req));
+    const user = this.#o.userOf?.(req);
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      if (user) this.#users.set(ws, user);
+      this.#wss.emit('connection', ws, req);
+    });
   }
 
   #onConnection(ws: WebSocket): void {
@@ -106,7 +154,7 @@ export class WsHub {
       if (isBinary) return;
       const msg = parseClientMessage(String(data));
       if (msg?.type !== 'apply') return;
-      void this.#o.apply(msg.yaml).then(
+      void this.#o.apply(msg.yaml, this.#users.get(ws)).then(
         (answer) => {
           const reply: ServerMessage = {
             type: 'apply_result',
@@ -123,7 +171,7 @@ export class WsHub {
     // and its first frame meet at one resourceVersion: no gap, no overlap.
     this.#flushChanges(ws);
     ws.send(JSON.stringify(this.#o.hello()));
-    ws.send(JSON.stringify(this.#o.snapshot()));
+    ws.send(JSON.stringify(this.#scoped(this.#o.snapshot(), ws)));
   }
 
   /**

@@ -1,4 +1,9 @@
-export { kubernetesApi, isKubernetesPath, type KubernetesApiOptions } from './kubernetesApi.ts';
+export {
+  kubernetesApi,
+  isKubernetesPath,
+  type KubernetesApiOptions,
+  type RequestAttributes,
+} from './kubernetesApi.ts';
 export { KUBERNETES_MINOR, versionInfo } from './discovery.ts';
 export { failure, type Status, type StatusReason } from './status.ts';
 export type { Writer, Admission } from './writes.ts';

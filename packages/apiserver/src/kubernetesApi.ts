@@ -20,6 +20,16 @@ import { failure, notFound, pathNotFound, type Status } from './status.ts';
 import { eventTable, toTable, wantsTable } from './table.ts';
 import { serveWatch, WatchCache } from './watch.ts';
 
+/** What a request asks, as the API server's authorizer sees it. */
+export interface RequestAttributes {
+  verb: string;
+  resource: string;
+  group: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
 export interface KubernetesApiOptions {
   store: ObjectStore;
   now: () => number;
@@ -27,6 +37,11 @@ export interface KubernetesApiOptions {
   version: string;
   /** Whether a request may use the API (the lab's token rule); 401 otherwise. */
   authorize: (req: Request) => boolean;
+  /**
+   * The authorizer: undefined when the request's user may do this, else the Forbidden message
+   * (RBAC's wording). Absent: every authenticated request may do everything.
+   */
+  admit?: (req: Request, attributes: RequestAttributes) => string | undefined;
   /** The lab's admission path for writes. */
   writer: Writer;
   /** Pods' exec and logs (the lab's pod tools and the runtime's log files). */
@@ -163,6 +178,26 @@ async function serve(
   }
   const ns = at.namespace;
   const c = { store: o.store, writer: o.writer, fields };
+  const watch = isTruthy(req.query.watch);
+  const verb = verbOf(req.method, at.name !== undefined, watch);
+  const refused = o.admit?.(req, {
+    verb: at.subresource === 'exec' ? 'create' : verb,
+    resource: resource.name,
+    group,
+    ...(at.subresource !== undefined ? { subresource: at.subresource } : {}),
+    ...(ns !== undefined ? { namespace: ns } : {}),
+    ...(at.name !== undefined ? { name: at.name } : {}),
+  });
+  if (refused) {
+    return send(
+      res,
+      failure(403, 'Forbidden', refused, {
+        ...(at.name !== undefined ? { name: at.name } : {}),
+        kind: resource.name,
+        ...(group ? { group } : {}),
+      }),
+    );
+  }
   if (at.subresource !== undefined) {
     const scalable = resource.kind === 'Deployment' || resource.kind === 'ReplicaSet';
     if (at.subresource === 'scale' && scalable && ns !== undefined)
@@ -188,8 +223,6 @@ async function serve(
     }
     return send(res, pathNotFound());
   }
-  const watch = isTruthy(req.query.watch);
-  const verb = verbOf(req.method, at.name !== undefined, watch);
   if (!resource.verbs.includes(verb)) {
     return send(res, notServedYet(verb, resource));
   }

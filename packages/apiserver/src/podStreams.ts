@@ -2,6 +2,7 @@
 // (v5.channel.k8s.io, v4 too: binary frames, the first byte the channel: 0 stdin, 1 stdout,
 // 2 stderr, 3 the error channel's Status, 4 resize; v5's close frame [255, channel]) and
 // `kubectl logs` (text, `--tail`, `-f`). The command runs in the lab's pod tools, given by the server.
+import type { RequestAttributes } from './kubernetesApi.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
@@ -41,7 +42,13 @@ function shellWord(arg: string): string {
  * if any, is not read), or, for `sh` with stdin, the pod's shell a line at a time (runShell).
  */
 export function execUpgrade(
-  deps: { store: ObjectStore; streams: PodStreams; authorize: (req: IncomingMessage) => boolean },
+  deps: {
+    store: ObjectStore;
+    streams: PodStreams;
+    authorize: (req: IncomingMessage) => boolean;
+    /** The authorizer (RBAC's Forbidden message, or undefined when allowed). */
+    admit?: (req: IncomingMessage, attributes: RequestAttributes) => string | undefined;
+  },
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
@@ -57,6 +64,15 @@ export function execUpgrade(
     return refuse(failure(404, 'NotFound', 'the server could not find the requested resource'));
   if (!deps.authorize(req)) return refuse(failure(401, 'Unauthorized', 'Unauthorized'));
   const [namespace, name, sub] = target;
+  const refused = deps.admit?.(req, {
+    verb: 'create',
+    resource: 'pods',
+    group: '',
+    subresource: sub,
+    namespace,
+    name,
+  });
+  if (refused) return refuse(failure(403, 'Forbidden', refused, { name, kind: 'pods' }));
   const pod = deps.store.get('Pod', namespace, name);
   if (!pod) return refuse(notFound('pods', name, 'pods'));
   if (sub !== 'exec') {

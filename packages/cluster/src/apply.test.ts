@@ -308,6 +308,31 @@ describe('planApply', () => {
   });
 });
 
+describe("a namespace's own quota (a workshop student's)", () => {
+  it('counts pods and Services in that namespace only, under its own name', () => {
+    const { cluster } = newTestCluster();
+    cluster.apply([makeNamespace('alice')]);
+    cluster.namespaceQuotas.set('alice', { name: 'student-quota', pods: 4, services: 5 });
+    const sized = (ns: string, name: string, replicas: number) =>
+      makeDeployment(ns, name, (x) => {
+        x.spec.replicas = replicas;
+      });
+    expect(cluster.apply([sized('alice', 'a', 3)]).ok).toBe(true);
+    expect(applyErrors(cluster, [sized('alice', 'b', 2)])).toEqual([
+      {
+        index: 0,
+        path: 'spec.replicas',
+        code: 'L4_E_QUOTA',
+        message:
+          'deployments.apps "b" is forbidden: exceeded quota: student-quota, requested: pods=2, used: pods=3, limited: pods=4',
+      },
+    ]);
+    // Scaling the one it has within the quota, and other namespaces, are not held to it.
+    expect(cluster.apply([sized('alice', 'a', 4)]).ok).toBe(true);
+    expect(cluster.apply([sized('default', 'big', 20)]).ok).toBe(true);
+  });
+});
+
 describe("the lab's quota (l4lab-limits)", () => {
   it('refuses a Deployment that would make more pods than l4lab runs, and applies nothing', () => {
     const { cluster } = newTestCluster();

@@ -12,7 +12,7 @@ import {
   nodePortErrors,
 } from './applyChecks.ts';
 
-export type { ApplyError, ApplyLimits } from './applyChecks.ts';
+export type { ApplyError, ApplyLimits, NamespaceQuota } from './applyChecks.ts';
 
 export interface PlannedWrite {
   index: number;
@@ -192,6 +192,6 @@ export function planApply(
       writes.push({ index, object, existing: undefined, action: 'created' });
     }
   });
-  if (errors.length === 0) errors.push(...quotaErrors(store, writes));
+  if (errors.length === 0) errors.push(...quotaErrors(store, writes, limits.namespaceQuota));
   return { writes, errors };
 }

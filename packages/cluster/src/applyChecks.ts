@@ -22,6 +22,16 @@ export interface ApplyLimits {
   clusterIPInRange(ip: string): boolean;
   /** The address is held by a Service (or reserved, like kube-dns's). */
   clusterIPAllocated(ip: string): boolean;
+  /** A namespace's own quota (a workshop student's), beside the lab's. */
+  namespaceQuota?: (namespace: string) => NamespaceQuota | undefined;
+}
+
+/** What a namespace may hold, as a ResourceQuota's `hard` would say it. */
+export interface NamespaceQuota {
+  /** The name its refusals give (`exceeded quota: <name>, ...`). */
+  name: string;
+  pods: number;
+  services: number;
 }
 
 export const invalidPrefix = (o: KubeObject) => `The ${o.kind} "${o.metadata.name}" is invalid`;

@@ -1,3 +1,4 @@
+import type { NamespaceQuota } from './applyChecks.ts';
 import type {
   ApplyResult,
   KubeKind,
@@ -88,6 +89,8 @@ export class Cluster {
   /** What the scheduler, kubelet, controllers and kube-proxy say about objects (Events). */
   readonly events: EventRecorder;
   readonly plan: AddressPlan;
+  /** Quotas of single namespaces (a workshop's students), checked on every apply beside the lab's. */
+  readonly namespaceQuotas = new Map<string, NamespaceQuota>();
   readonly #random: () => number;
   readonly #clusterIPs: ClusterIPAllocator;
   readonly #nodePorts: NodePortAllocator;
@@ -173,6 +176,7 @@ export class Cluster {
       nodePortRange: NODE_PORT_RANGE,
       clusterIPInRange: (ip) => this.#clusterIPs.contains(ip),
       clusterIPAllocated: (ip) => this.#clusterIPs.isAllocated(ip),
+      namespaceQuota: (ns) => this.namespaceQuotas.get(ns),
     });
     if (errors.length > 0) return { ok: false, errors };
     const results: ApplyResult[] = [];

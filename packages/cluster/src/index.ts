@@ -11,7 +11,7 @@ export * from './names.ts';
 export * from './podStatus.ts';
 export * from './changeTracker.ts';
 export * from './boundedFrequencyRunner.ts';
-export { planApply, type ApplyError, type PlannedWrite } from './apply.ts';
+export { planApply, type ApplyError, type PlannedWrite, type NamespaceQuota } from './apply.ts';
 export { Cluster, deletionForbidden, type ClusterOptions, type ApplyOutcome } from './cluster.ts';
 export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';
 export {

@@ -3,7 +3,7 @@
 // is refused as a ResourceQuota refuses it: `exceeded quota: l4lab-limits, requested: ..., used:
 // ..., limited: ...`, on the first object that goes over, with nothing applied.
 import { LAB_LIMITS, LAB_QUOTA_NAME, type KubeObject, type Service } from '@l4lab/protocol';
-import type { ApplyError } from './applyChecks.ts';
+import type { ApplyError, NamespaceQuota } from './applyChecks.ts';
 
 /** The planned writes of an apply, in request order (apply.ts's PlannedWrite). */
 interface QuotaWrite {
@@ -64,7 +64,17 @@ function demands(o: KubeObject, nodes: number): [Resource, number, string][] {
   return [];
 }
 
-export function quotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): ApplyError[] {
+export function quotaErrors(
+  store: QuotaStore,
+  writes: readonly QuotaWrite[],
+  namespaceQuota?: (namespace: string) => NamespaceQuota | undefined,
+): ApplyError[] {
+  const lab = labQuotaErrors(store, writes);
+  if (lab.length > 0 || !namespaceQuota) return lab;
+  return namespaceQuotaErrors(store, writes, namespaceQuota);
+}
+
+function labQuotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): ApplyError[] {
   const nodes = store.list('Node').length;
   const held: Record<Resource, Map<string, number>> = {
     pods: new Map(),
@@ -98,6 +108,59 @@ export function quotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): A
           message:
             `${what} is forbidden: exceeded quota: ${LAB_QUOTA_NAME}, requested: ${r}=${requested}, ` +
             `used: ${r}=${total[r] - requested}, limited: ${r}=${LIMITED[r]}`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/**
+ * A namespace's own quota (a workshop student's): pods and Services counted in that namespace
+ * only, refused with the same wording under the quota's name.
+ */
+function namespaceQuotaErrors(
+  store: QuotaStore,
+  writes: readonly QuotaWrite[],
+  quotaOf: (namespace: string) => NamespaceQuota | undefined,
+): ApplyError[] {
+  const nodes = store.list('Node').length;
+  const held = new Map<string, number>(); // "resource|key" -> n
+  const used = new Map<string, number>(); // "namespace|resource" -> n
+  const add = (ns: string, r: string, n: number) =>
+    used.set(`${ns}|${r}`, (used.get(`${ns}|${r}`) ?? 0) + n);
+  for (const kind of ['Deployment', 'ReplicaSet', 'Pod', 'Service'] as const) {
+    for (const o of store.list(kind)) {
+      const ns = o.metadata.namespace ?? 'default';
+      if (!quotaOf(ns)) continue;
+      for (const [r, n] of demands(o, nodes)) {
+        held.set(`${r}|${keyOf(o)}`, n);
+        add(ns, r, n);
+      }
+    }
+  }
+  for (const w of writes) {
+    const o = w.object;
+    const ns = o.metadata.namespace ?? 'default';
+    const quota = quotaOf(ns);
+    if (!quota) continue;
+    for (const [r, n, path] of demands(o, nodes)) {
+      if (r === 'frontends') continue;
+      const requested = n - (held.get(`${r}|${keyOf(o)}`) ?? 0);
+      held.set(`${r}|${keyOf(o)}`, n);
+      add(ns, r, requested);
+      const total = used.get(`${ns}|${r}`)!;
+      const limit = quota[r];
+      if (requested <= 0 || total <= limit) continue;
+      const what = `${RESOURCE_OF[o.kind] ?? o.kind.toLowerCase()} "${o.metadata.name}"`;
+      return [
+        {
+          index: w.index,
+          path,
+          code: 'L4_E_QUOTA',
+          message:
+            `${what} is forbidden: exceeded quota: ${quota.name}, requested: ${r}=${requested}, ` +
+            `used: ${r}=${total - requested}, limited: ${r}=${limit}`,
         },
       ];
     }

@@ -6,3 +6,4 @@ export * from './podStatus.ts';
 export * from './resourceTypes.ts';
 export * from './limits.ts';
 export * from './editorTabs.ts';
+export * from './workshop.ts';

@@ -18,6 +18,8 @@ export function applyRoutes(
   checker: ManifestChecker,
   /** kube-proxy's sync: an apply's answer warns of frontends it could not open. */
   settle?: () => Promise<void>,
+  /** A workshop student's apply is narrowed to their namespace. */
+  scopeOf?: (res: Response) => { namespace: string; user: string } | undefined,
 ): Router {
   const r = express.Router();
   r.post(
@@ -25,7 +27,7 @@ export function applyRoutes(
     express.text({ type: YAML_TYPES, limit: APPLY_LIMIT }),
     function apply(req, res, next) {
       const text = typeof req.body === 'string' ? req.body : '';
-      applyYaml(cluster, checker, text, settle).then(
+      applyYaml(cluster, checker, text, settle, scopeOf?.(res)).then(
         (answer) => res.status(answer.status).json(answer.body),
         next,
       );

@@ -7,13 +7,18 @@ import type { EditorTabsStore } from '../persist/editorTabs.ts';
  * The editor's tabs kept in the workspace: `GET /api/editor-tabs` answers `{"tabs","active"}`
  * (no tabs when none were saved), `PUT` replaces them, `DELETE` forgets them.
  */
-export function editorTabsRoutes(store: EditorTabsStore): Router {
+export function editorTabsRoutes(
+  shared: EditorTabsStore,
+  /** A workshop student's own tabs; undefined: the shared ones. */
+  ownTabs?: (res: Response) => Promise<EditorTabsStore> | undefined,
+): Router {
   const r = express.Router();
-  r.get('/editor-tabs', (_req, res) => void res.json(store.get()));
+  const storeOf = async (res: Response) => (await ownTabs?.(res)) ?? shared;
+  r.get('/editor-tabs', async (_req, res) => void res.json((await storeOf(res)).get()));
   r.put(
     '/editor-tabs',
     express.json({ limit: MAX_EDITOR_TABS_BYTES }),
-    function saveEditorTabs(req, res) {
+    async function saveEditorTabs(req, res) {
       const parsed = editorTabsSchema.safeParse(req.body);
       if (!parsed.success) {
         const msg = parsed.error.issues
@@ -21,7 +26,7 @@ export function editorTabsRoutes(store: EditorTabsStore): Router {
           .join('; ');
         return sendError(res, 422, 'L4_E_BAD_EDITOR_TABS', msg);
       }
-      store.set(parsed.data);
+      (await storeOf(res)).set(parsed.data);
       res.json({ saved: parsed.data.tabs.length });
     },
     function tooLarge(err: unknown, _req: Request, res: Response, next: NextFunction) {
@@ -34,8 +39,8 @@ export function editorTabsRoutes(store: EditorTabsStore): Router {
       );
     },
   );
-  r.delete('/editor-tabs', function forgetEditorTabs(_req, res) {
-    store.set({ tabs: [], active: '' });
+  r.delete('/editor-tabs', async function forgetEditorTabs(_req, res) {
+    (await storeOf(res)).set({ tabs: [], active: '' });
     res.json({ saved: 0 });
   });
   return r;

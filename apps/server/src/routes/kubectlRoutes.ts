@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import type { KubeObject } from '@l4lab/protocol';
 import { runKubectl, type Cluster } from '@l4lab/cluster';
 import { sendError } from '../httpError.ts';
@@ -8,7 +8,11 @@ import { sendError } from '../httpError.ts';
  * `{"stdout","stderr","exitCode"}` like an exec. A failing command is still a 200: its exit code and
  * stderr say what kubectl would.
  */
-export function kubectlRoutes(cluster: Cluster): Router {
+export function kubectlRoutes(
+  cluster: Cluster,
+  /** A workshop student's namespace: what they may see. */
+  scopeOf?: (res: Response) => string | undefined,
+): Router {
   const r = express.Router();
   r.get('/kubectl', function kubectl(req, res) {
     const raw = req.query.args;
@@ -22,8 +26,21 @@ export function kubectlRoutes(cluster: Cluster): Router {
     }
     const args = raw.trim().split(/\s+/);
     if (args[0] === 'kubectl') args.shift();
+    const own = scopeOf?.(res);
+    const list: typeof cluster.store.list = own
+      ? (((kind, namespace) =>
+          cluster.store
+            .list(kind, namespace)
+            .filter((o) =>
+              o.kind === 'Node'
+                ? true
+                : o.kind === 'Namespace'
+                  ? o.metadata.name === own
+                  : o.metadata.namespace === own,
+            )) as typeof cluster.store.list)
+      : cluster.store.list.bind(cluster.store);
     const source = {
-      list: cluster.store.list.bind(cluster.store),
+      list,
       events: (o: KubeObject) => cluster.events.about(o),
     };
     res.json(runKubectl(source, args, cluster.clock.now()));

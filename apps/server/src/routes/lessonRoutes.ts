@@ -84,7 +84,7 @@ function stepNumber(raw: unknown, steps: number): number | undefined | 'bad' {
   return typeof raw === 'string' && Number.isInteger(n) && n >= 1 && n <= steps ? n : 'bad';
 }
 
-function checkResults(
+export function checkResults(
   lesson: Lesson,
   namespace: string,
   step: number | undefined,

@@ -1,5 +1,5 @@
-import express, { type Router } from 'express';
-import { trafficRequestSchema } from '@l4lab/protocol';
+import express, { type Response, type Router } from 'express';
+import { trafficRequestSchema, type TrafficRequest } from '@l4lab/protocol';
 import { TargetError, type TrafficManager } from '@l4lab/traffic';
 import type { ConnectionStats } from '@l4lab/dataplane';
 import type { EventHub } from '../eventHub.ts';
@@ -10,6 +10,14 @@ export function trafficRoutes(
   traffic: TrafficManager,
   hub: EventHub,
   stats: ConnectionStats,
+  /** Workshop mode: who may send what (a student's refusal), and who started a generator. */
+  admission?: {
+    admit: (
+      res: Response,
+      request: TrafficRequest,
+    ) => { status: number; code: string; message: string } | undefined;
+    started: (res: Response, id: string) => void;
+  },
 ): Router {
   const r = express.Router();
   r.post('/traffic', express.json({ limit: '64kb' }), async function startTraffic(req, res) {
@@ -20,8 +28,11 @@ export function trafficRoutes(
         .join('; ');
       return sendError(res, 422, 'L4_E_BAD_TRAFFIC', msg);
     }
+    const refused = admission?.admit(res, parsed.data);
+    if (refused) return sendError(res, refused.status, refused.code, refused.message);
     try {
       const status = await traffic.start(parsed.data);
+      admission?.started(res, status.id);
       res.status(201).json({ id: status.id, status });
     } catch (err) {
       if (err instanceof TargetError) return sendError(res, err.status, err.code, err.message);

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { forbiddenReason } from './authorization.ts';
+
+const alice = { name: 'alice', role: 'student' as const, namespace: 'alice' };
+const viewer = { name: 'viewer', role: 'viewer' as const };
+const instructor = { name: 'instructor', role: 'instructor' as const };
+
+describe('forbiddenReason (RBAC as the workshop sets it)', () => {
+  it('lets a student do everything in their namespace and nothing elsewhere', () => {
+    expect(
+      forbiddenReason(alice, { verb: 'create', resource: 'pods', group: '', namespace: 'alice' }),
+    ).toBeUndefined();
+    expect(
+      forbiddenReason(alice, {
+        verb: 'get',
+        resource: 'pods',
+        group: '',
+        namespace: 'bob',
+        name: 'web',
+      }),
+    ).toBe(
+      'pods "web" is forbidden: User "alice" cannot get resource "pods" in API group "" in the namespace "bob"',
+    );
+    expect(forbiddenReason(alice, { verb: 'list', resource: 'deployments', group: 'apps' })).toBe(
+      'deployments is forbidden: User "alice" cannot list resource "deployments" in API group "apps" at the cluster scope',
+    );
+    expect(
+      forbiddenReason(alice, {
+        verb: 'create',
+        resource: 'pods',
+        subresource: 'exec',
+        group: '',
+        namespace: 'bob',
+        name: 'x',
+      }),
+    ).toContain('cannot create resource "pods/exec"');
+  });
+
+  it('lets a student read Nodes and their own Namespace, and write neither', () => {
+    expect(forbiddenReason(alice, { verb: 'list', resource: 'nodes', group: '' })).toBeUndefined();
+    expect(
+      forbiddenReason(alice, { verb: 'patch', resource: 'nodes', group: '', name: 'node-1' }),
+    ).toContain('cannot patch');
+    expect(
+      forbiddenReason(alice, { verb: 'get', resource: 'namespaces', group: '', name: 'alice' }),
+    ).toBeUndefined();
+    expect(
+      forbiddenReason(alice, { verb: 'list', resource: 'namespaces', group: '' }),
+    ).toBeDefined();
+    expect(
+      forbiddenReason(alice, { verb: 'delete', resource: 'namespaces', group: '', name: 'alice' }),
+    ).toBeDefined();
+  });
+
+  it('lets the viewer read everything (logs too) and write nothing', () => {
+    expect(forbiddenReason(viewer, { verb: 'watch', resource: 'pods', group: '' })).toBeUndefined();
+    expect(
+      forbiddenReason(viewer, {
+        verb: 'get',
+        resource: 'pods',
+        group: '',
+        subresource: 'log',
+        namespace: 'a',
+        name: 'p',
+      }),
+    ).toBeUndefined();
+    expect(
+      forbiddenReason(viewer, {
+        verb: 'create',
+        resource: 'pods',
+        group: '',
+        subresource: 'exec',
+        namespace: 'a',
+        name: 'p',
+      }),
+    ).toBeDefined();
+    expect(
+      forbiddenReason(viewer, {
+        verb: 'update',
+        resource: 'deployments',
+        group: 'apps',
+        subresource: 'scale',
+        namespace: 'a',
+        name: 'd',
+      }),
+    ).toBeDefined();
+  });
+
+  it('lets the instructor do anything', () => {
+    expect(
+      forbiddenReason(instructor, {
+        verb: 'delete',
+        resource: 'namespaces',
+        group: '',
+        name: 'kube-system',
+      }),
+    ).toBeUndefined();
+  });
+});

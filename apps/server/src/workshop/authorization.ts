@@ -1,0 +1,53 @@
+// What each role may do, decided as the API server's RBAC authorizer would answer it, with its
+// `Forbidden` wording, so the real kubectl prints what it prints on a cluster:
+//   Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in
+//   API group "" in the namespace "default"
+// - instructor: everything;
+// - viewer (the projector): get, list and watch of everything, no write;
+// - student: everything inside their own namespace; get, list and watch of Nodes and of their own
+//   Namespace (so `kubectl get nodes -o wide` shows where a NodePort listens); nothing else.
+import type { WorkshopUser } from '@l4lab/protocol';
+
+/** The attributes of one request, as the API server's authorizer sees them. */
+export interface RequestAttributes {
+  verb: string;
+  /** `pods`, `deployments` (plural). */
+  resource: string;
+  /** `''` for the core group. */
+  group: string;
+  subresource?: string;
+  /** Undefined: cluster scope (a cluster-scoped resource, or a list across namespaces). */
+  namespace?: string;
+  name?: string;
+}
+
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
+/** undefined when allowed; else the Forbidden message. */
+export function forbiddenReason(user: WorkshopUser, a: RequestAttributes): string | undefined {
+  if (allowed(user, a)) return undefined;
+  return forbiddenMessage(user, a);
+}
+
+function allowed(user: WorkshopUser, a: RequestAttributes): boolean {
+  if (user.role === 'instructor') return true;
+  const reading = READ_VERBS.has(a.verb) && a.subresource === undefined;
+  if (user.role === 'viewer') return reading || (a.subresource === 'log' && a.verb === 'get');
+  const own = user.namespace;
+  if (!own) return false;
+  if (a.resource === 'nodes' && a.group === '') return reading;
+  if (a.resource === 'namespaces' && a.group === '') return reading && a.name === own;
+  return a.namespace === own;
+}
+
+/** `pods "x" is forbidden: User "alice" cannot get resource "pods" in API group "" in the namespace "default"` */
+export function forbiddenMessage(user: WorkshopUser, a: RequestAttributes): string {
+  const what = a.name !== undefined ? `${a.resource} "${a.name}"` : a.resource;
+  const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const scope =
+    a.namespace !== undefined ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
+  return (
+    `${what} is forbidden: User "${user.name}" cannot ${a.verb} resource "${resource}" ` +
+    `in API group "${a.group}" ${scope}`
+  );
+}

@@ -1,0 +1,148 @@
+// Who a request is, in workshop mode: a token names a user (the instructor, the projector's
+// viewer, or a student), and the user's role decides what it may do (./authorization.ts). Tokens
+// are random, kept only as SHA-256 digests (in memory and in the workspace's state/workshop.json),
+// compared in constant time, and never logged. Outside workshop mode there is one user, the
+// instructor, behind the lab's single access token rule (../accessToken.ts).
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { StudentQuota, WorkshopUser } from '@l4lab/protocol';
+import { TOKEN_COOKIE } from '../accessToken.ts';
+
+/** Per-student limits: a student who floods hits these, not the instructor's demo. */
+export const DEFAULT_STUDENT_QUOTA: StudentQuota = { pods: 10, services: 5, trafficRate: 200 };
+
+/** At most this many students join one lab (each is real processes and sockets on this laptop). */
+export const MAX_STUDENTS = 60;
+
+export interface Student {
+  name: string;
+  namespace: string;
+  joinedAt: string;
+  /** SHA-256 of the student's token, hex. */
+  tokenDigest: string;
+  lastSeen?: number;
+}
+
+export const INSTRUCTOR: WorkshopUser = { name: 'instructor', role: 'instructor' };
+export const VIEWER: WorkshopUser = { name: 'viewer', role: 'viewer' };
+
+/** A new random token (144 bits, URL-safe). */
+export function newToken(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function digestOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The token a request carries: `Authorization: Bearer`, the dashboard's cookie, or `?token=`. */
+export function tokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  const cookie = (req.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === TOKEN_COOKIE)?.[1];
+  if (cookie) return cookie;
+  return new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;
+}
+
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The workshop's users. The instructor's and the viewer's tokens, and the join code, are made at
+ * start (or given, for tests); students are added by joining and kept across restarts by the
+ * caller (`students()` / `restore()`), by digest only.
+ */
+export class Identities {
+  readonly instructorToken: string;
+  readonly viewerToken: string;
+  readonly joinCode: string;
+  readonly #students = new Map<string, Student>();
+  /** digest -> student name */
+  readonly #byDigest = new Map<string, string>();
+
+  constructor(o: { instructorToken?: string; viewerToken?: string; joinCode?: string } = {}) {
+    this.instructorToken = o.instructorToken ?? newToken();
+    this.viewerToken = o.viewerToken ?? newToken();
+    // Short enough to type from a projector if the QR code fails; 60 bits against guessing.
+    this.joinCode = o.joinCode ?? randomBytes(8).toString('base64url').slice(0, 10);
+  }
+
+  /** The user a request's token names; undefined for none or an unknown one. */
+  authenticate(req: IncomingMessage): WorkshopUser | undefined {
+    return this.authenticateToken(tokenOf(req));
+  }
+
+  authenticateToken(token: string | undefined): WorkshopUser | undefined {
+    if (!token) return undefined;
+    if (sameSecret(token, this.instructorToken)) return INSTRUCTOR;
+    if (sameSecret(token, this.viewerToken)) return VIEWER;
+    // A map lookup by the token's digest: what an attacker controls (the token) is hashed before
+    // any comparison, so the lookup's timing tells nothing about a stored token.
+    const name = this.#byDigest.get(digestOf(token));
+    const student = name ? this.#students.get(name) : undefined;
+    if (!student) return undefined;
+    student.lastSeen = Date.now();
+    return { name: student.name, role: 'student', namespace: student.namespace };
+  }
+
+  joinCodeMatches(code: string): boolean {
+    return sameSecret(code, this.joinCode);
+  }
+
+  has(name: string): boolean {
+    return this.#students.has(name);
+  }
+
+  get count(): number {
+    return this.#students.size;
+  }
+
+  /** The next free `student-<n>`. */
+  nextName(): string {
+    for (let n = 1; ; n++) if (!this.#students.has(`student-${n}`)) return `student-${n}`;
+  }
+
+  /** Adds a student (its namespace is its name) and returns the token, the only time it is seen. */
+  add(name: string, now = new Date()): { student: Student; token: string } {
+    const token = newToken();
+    const student: Student = {
+      name,
+      namespace: name,
+      joinedAt: now.toISOString(),
+      tokenDigest: digestOf(token),
+    };
+    this.#students.set(name, student);
+    this.#byDigest.set(student.tokenDigest, name);
+    return { student, token };
+  }
+
+  remove(name: string): Student | undefined {
+    const s = this.#students.get(name);
+    if (!s) return undefined;
+    this.#students.delete(name);
+    this.#byDigest.delete(s.tokenDigest);
+    return s;
+  }
+
+  get(name: string): Student | undefined {
+    return this.#students.get(name);
+  }
+
+  students(): Student[] {
+    return [...this.#students.values()].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
+  }
+
+  /** Puts back students saved by an earlier run (digests only: their tokens still work). */
+  restore(saved: readonly Student[]): void {
+    for (const s of saved) {
+      this.#students.set(s.name, { ...s });
+      this.#byDigest.set(s.tokenDigest, s.name);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+// Workshop mode end to end on one lab: joining, each role's reach through both APIs (the real
+// kubectl with a student's downloaded kubeconfig, and the dashboard's calls), quotas, the
+// WebSocket narrowed to a student's namespace, the roster, and a restart that keeps students.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type {
+  JoinResponse,
+  ServerMessage,
+  WorkshopProgress,
+  WorkshopStatus,
+} from '@l4lab/protocol';
+import { startTestLab, type TestLab } from '../testLab.ts';
+import { runKubectl } from '../testKubectl.ts';
+import { startLab } from '../lab.ts';
+import { createLogger } from '../logger.ts';
+
+let t: TestLab;
+let home: string;
+let code: string;
+
+beforeAll(async () => {
+  t = await startTestLab({ workshop: true });
+  home = await mkdtemp(join(tmpdir(), 'l4lab-workshop-home-'));
+  code = new URL(t.lab.workshop!.joinUrls[0]!).searchParams.get('code')!;
+}, 60_000);
+
+afterAll(async () => {
+  await t?.stop();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+async function call<T>(
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: string,
+  type = 'application/json',
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await fetch(`${t.lab.url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'Content-Type': type } : {}),
+    },
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // kubeconfig text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+const join_ = (name?: string, c = code) =>
+  call<JoinResponse & { error?: { code: string; message: string } }>(
+    undefined,
+    'POST',
+    '/api/workshop/join',
+    JSON.stringify({ code: c, ...(name !== undefined ? { name } : {}) }),
+  );
+
+const POD = (name: string, ns?: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+${ns ? `  namespace: ${ns}\n` : ''}  labels: { app: ${name} }
+spec:
+  containers:
+  - name: web
+    image: nginx
+    ports: [{ containerPort: 80 }]
+`;
+
+describe('workshop mode', () => {
+  let alice: JoinResponse;
+  let bob: JoinResponse;
+
+  it('refuses every call without a token, even on loopback, but joining', async () => {
+    expect((await call(undefined, 'GET', '/api/objects/pods')).status).toBe(401);
+    expect((await call(undefined, 'GET', '/api/v1/pods')).status).toBe(401);
+    expect((await call(t.lab.token, 'GET', '/api/whoami')).body).toEqual({
+      user: { name: 'instructor', role: 'instructor' },
+      workshop: true,
+    });
+  });
+
+  it('joins students with a name of their own or the next student-<n>', async () => {
+    expect((await join_('alice', 'not-the-code')).status).toBe(403);
+    const bad = await join_('Alice');
+    expect(bad.status).toBe(422);
+    expect(bad.body.error?.message).toContain('a lowercase RFC 1123 label must consist of');
+    expect((await join_('kube-system')).status).toBe(422);
+    const a = await join_('alice');
+    expect(a.status).toBe(201);
+    alice = a.body;
+    expect(alice).toMatchObject({ name: 'alice', namespace: 'alice' });
+    expect(alice.token.length).toBeGreaterThan(20);
+    expect((await join_('alice')).status).toBe(409);
+    const b = await join_();
+    expect(b.body.name).toBe('student-1');
+    bob = b.body;
+    expect((await call(alice.token, 'GET', '/api/whoami')).body).toMatchObject({
+      user: { name: 'alice', role: 'student', namespace: 'alice' },
+    });
+  });
+
+  it('gives each student a kubeconfig whose context is their namespace, and the real kubectl works in it and nowhere else', async (ctx) => {
+    const kc = await call<string>(alice.token, 'GET', '/api/workshop/kubeconfig');
+    expect(kc.status).toBe(200);
+    expect(kc.headers.get('content-disposition')).toContain('l4lab-alice.kubeconfig');
+    expect(kc.body).toContain('namespace: alice');
+    expect(kc.body).toContain(alice.token);
+    const file = join(home, 'alice.kubeconfig');
+    await writeFile(file, kc.body);
+    const k = (args: string[], input?: string) =>
+      runKubectl(ctx, { kubeconfig: file, home }, input, args);
+    const applied = await k(['apply', '-f', '-'], POD('web'));
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout).toContain('pod/web created');
+    expect((await k(['get', 'pods', '-o', 'name'])).stdout).toContain('pod/web');
+    const elsewhere = await k(['get', 'pods', '-n', 'default']);
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stderr).toContain(
+      'Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"',
+    );
+    const all = await k(['get', 'pods', '-A']);
+    expect(all.stderr).toContain(
+      'cannot list resource "pods" in API group "" at the cluster scope',
+    );
+    const ns = await k(['create', 'namespace', 'mine']);
+    expect(ns.stderr).toContain(
+      'namespaces is forbidden: User "alice" cannot create resource "namespaces"',
+    );
+    const other = await k(['apply', '-f', '-'], POD('web', 'student-1'));
+    expect(other.stderr).toContain('is forbidden: User "alice"');
+    expect((await k(['get', 'nodes'])).code).toBe(0);
+    const exec = await k(['exec', 'web', '--', 'true'], undefined);
+    expect(exec.stderr).not.toContain('Forbidden');
+  }, 90_000);
+
+  it("narrows a student's dashboard calls to their namespace", async () => {
+    const applied = await call<{ results: { namespace: string }[] }>(
+      bob.token,
+      'POST',
+      '/api/apply',
+      POD('bobs'),
+      'application/yaml',
+    );
+    expect(applied.status).toBe(200);
+    expect(applied.body.results[0]!.namespace).toBe('student-1');
+    const refused = await call<{ errors: { message: string; line: number; code: string }[] }>(
+      bob.token,
+      'POST',
+      '/api/apply',
+      POD('x', 'alice'),
+      'application/yaml',
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors[0]).toMatchObject({ code: 'L4_E_FORBIDDEN', line: 1 });
+    expect(refused.body.errors[0]!.message).toBe(
+      'pods "x" is forbidden: User "student-1" cannot patch resource "pods" in API group "" in the namespace "alice"',
+    );
+    const pods = await call<{ items: { metadata: { namespace: string } }[] }>(
+      bob.token,
+      'GET',
+      '/api/objects/pods',
+    );
+    expect(pods.body.items.map((p) => p.metadata.namespace)).toEqual(['student-1']);
+    expect((await call(bob.token, 'GET', '/api/objects/pods?namespace=alice')).status).toBe(403);
+    expect((await call(bob.token, 'DELETE', '/api/objects/pods/alice/web')).status).toBe(403);
+    expect((await call(bob.token, 'POST', '/api/nodes/node-1/stop')).status).toBe(403);
+    const traffic = await call<{ error: { message: string } }>(
+      bob.token,
+      'POST',
+      '/api/traffic',
+      JSON.stringify({ target: 'web.alice.svc.cluster.local:80', rate: 5, count: 5 }),
+    );
+    expect(traffic.status).toBe(403);
+    expect((await call(bob.token, 'GET', '/api/workshop')).status).toBe(403);
+  });
+
+  it('holds each student to their quota, in ResourceQuota words', async () => {
+    const many = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: many }
+spec:
+  replicas: 11
+  selector: { matchLabels: { app: many } }
+  template:
+    metadata: { labels: { app: many } }
+    spec: { containers: [{ name: web, image: nginx }] }
+`;
+    const r = await call<{ errors: { message: string }[] }>(
+      bob.token,
+      'POST',
+      '/api/apply',
+      many,
+      'application/yaml',
+    );
+    expect(r.status).toBe(403);
+    expect(r.body.errors[0]!.message).toBe(
+      'deployments.apps "many" is forbidden: exceeded quota: student-quota, requested: pods=11, used: pods=1, limited: pods=10',
+    );
+  });
+
+  it('lets the projector watch everything and write nothing', async () => {
+    const viewer = t.lab.workshop!.viewerToken;
+    const pods = await call<{ items: unknown[] }>(viewer, 'GET', '/api/objects/pods');
+    expect(pods.status).toBe(200);
+    expect(pods.body.items.length).toBeGreaterThanOrEqual(2);
+    expect((await call(viewer, 'POST', '/api/apply', POD('v'), 'application/yaml')).status).toBe(
+      403,
+    );
+    const k8s = await call<{ message: string }>(
+      viewer,
+      'DELETE',
+      '/api/v1/namespaces/alice/pods/web',
+    );
+    expect(k8s.status).toBe(403);
+    expect(k8s.body.message).toBe(
+      'pods "web" is forbidden: User "viewer" cannot delete resource "pods" in API group "" in the namespace "alice"',
+    );
+  });
+
+  it("sends a student's browser only their namespace", async () => {
+    const snapshot = await new Promise<Extract<ServerMessage, { type: 'cluster_snapshot' }>>(
+      (resolve, reject) => {
+        const ws = new WebSocket(`${t.lab.url.replace('http', 'ws')}/ws`, {
+          headers: { Authorization: `Bearer ${bob.token}` },
+        });
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as ServerMessage;
+          if (msg.type === 'cluster_snapshot') {
+            ws.close();
+            resolve(msg);
+          }
+        });
+        ws.on('error', reject);
+      },
+    );
+    const namespaces = new Set(
+      snapshot.objects
+        .filter((o) => o.kind !== 'Node')
+        .map((o) => o.metadata.namespace ?? o.metadata.name),
+    );
+    expect([...namespaces]).toEqual(['student-1']);
+    expect(snapshot.objects.some((o) => o.kind === 'Node')).toBe(true);
+  });
+
+  it("shows the instructor the roster and the class's progress, and removes a student", async () => {
+    const status = await call<WorkshopStatus>(t.lab.token, 'GET', '/api/workshop');
+    expect(status.body.students.map((s) => [s.name, s.pods])).toEqual([
+      ['alice', 1],
+      ['student-1', 1],
+    ]);
+    expect(status.body.joinUrl).toContain(`/join?code=${code}`);
+    const progress = await call<WorkshopProgress>(
+      t.lab.token,
+      'GET',
+      '/api/workshop/progress?lesson=clusterip',
+    );
+    expect(progress.status).toBe(200);
+    expect(progress.body.students.map((s) => s.name)).toEqual(['alice', 'student-1']);
+    expect(progress.body.checks.length).toBeGreaterThan(0);
+    expect((await call(bob.token, 'POST', '/api/workshop/students/alice/reset')).status).toBe(403);
+    expect((await call(t.lab.token, 'DELETE', '/api/workshop/students/student-1')).status).toBe(
+      200,
+    );
+    expect((await call(bob.token, 'GET', '/api/whoami')).status).toBe(401);
+  });
+
+  it('keeps its students across a restart: their kubeconfigs still work', async () => {
+    const config = t.config;
+    await t.lab.stop();
+    const again = await startLab({ ...config, port: 0 }, createLogger('silent'));
+    try {
+      const res = await fetch(`${again.url}/api/whoami`, {
+        headers: { Authorization: `Bearer ${alice.token}` },
+      });
+      expect(res.status).toBe(200);
+      expect(again.token).toBe(t.lab.token);
+      expect(again.workshop!.joinUrls[0]).toContain(`code=${code}`);
+    } finally {
+      await again.stop();
+    }
+  }, 60_000);
+});

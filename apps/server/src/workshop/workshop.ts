@@ -1,0 +1,266 @@
+// Workshop mode's state: the identities (./identities.ts), each student's namespace and quota in
+// the cluster, the instructor's spotlight, and the workshop file in the workspace
+// (state/workshop.json, owner-only) so that a restarted lab keeps its students, their tokens
+// (digests) and every printed link working.
+import { join } from 'node:path';
+import type { StudentQuota } from '@l4lab/protocol';
+import type { Cluster } from '@l4lab/cluster';
+import type { Logger } from '../logger.ts';
+import { writeFileAtomic } from '../persist/atomicFile.ts';
+import { loadStateFile, type StateNote } from '../persist/stateFile.ts';
+import { EditorTabsStore } from '../persist/editorTabs.ts';
+import { DEFAULT_STUDENT_QUOTA, Identities, MAX_STUDENTS, type Student } from './identities.ts';
+
+const WORKSHOP_VERSION = 1;
+/** The ResourceQuota name a student's refusals give. */
+export const STUDENT_QUOTA_NAME = 'student-quota';
+
+/** Names a student may not take: Kubernetes' own namespaces and the lab's. */
+const RESERVED = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'l4lab']);
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Kubernetes' message for a name that is not a DNS-1123 label; undefined when it is one. */
+export function labelProblem(name: string): string | undefined {
+  if (name.length > 63) return 'must be no more than 63 characters';
+  if (!DNS1123_LABEL.test(name))
+    return (
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " +
+      "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', " +
+      "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+    );
+  return undefined;
+}
+
+export class JoinRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface WorkshopFile {
+  kind: 'L4labWorkshop';
+  version: number;
+  instructorToken: string;
+  viewerToken: string;
+  joinCode: string;
+  students: Student[];
+}
+
+export class Workshop {
+  readonly identities: Identities;
+  readonly quota: StudentQuota;
+  spotlight: string | undefined;
+  readonly #cluster: Cluster;
+  readonly #file: string;
+  readonly #stateDir: string;
+  readonly #logger: Logger;
+  readonly #tabs = new Map<string, Promise<EditorTabsStore>>();
+
+  private constructor(
+    o: { cluster: Cluster; workspace: string; logger: Logger; quota?: StudentQuota },
+    identities: Identities,
+  ) {
+    this.identities = identities;
+    this.quota = o.quota ?? DEFAULT_STUDENT_QUOTA;
+    this.#cluster = o.cluster;
+    this.#stateDir = join(o.workspace, 'state');
+    this.#file = join(this.#stateDir, 'workshop.json');
+    this.#logger = o.logger;
+  }
+
+  /** Opens the workshop saved in the workspace (or a new one), and puts its quotas in force. */
+  static async open(o: {
+    cluster: Cluster;
+    workspace: string;
+    logger: Logger;
+    fresh?: boolean;
+    quota?: StudentQuota;
+    /** Given tokens (tests); otherwise the saved ones, else new ones. */
+    instructorToken?: string;
+  }): Promise<{ workshop: Workshop; notes: StateNote[] }> {
+    const file = join(o.workspace, 'state', 'workshop.json');
+    const loaded = o.fresh
+      ? {}
+      : await loadStateFile(file, 'the saved workshop', checkWorkshopFile);
+    const saved = loaded.value;
+    const identities = new Identities({
+      ...(o.instructorToken
+        ? { instructorToken: o.instructorToken }
+        : saved
+          ? { instructorToken: saved.instructorToken }
+          : {}),
+      ...(saved ? { viewerToken: saved.viewerToken, joinCode: saved.joinCode } : {}),
+    });
+    const workshop = new Workshop(o, identities);
+    if (saved) identities.restore(saved.students);
+    for (const s of identities.students()) workshop.#limit(s.namespace);
+    await workshop.#save();
+    const notes: StateNote[] = loaded.note ? [loaded.note] : [];
+    if (saved?.students.length)
+      notes.push({
+        level: 'info',
+        text: `workshop: ${saved.students.length} student(s) restored (their kubeconfigs still work)`,
+      });
+    return { workshop, notes };
+  }
+
+  /**
+   * A student joins: a DNS-1123 name of their choosing (or the next `student-<n>`) becomes their
+   * namespace, created now, with its quota; the token is returned this once.
+   */
+  async join(requested: string | undefined): Promise<{ student: Student; token: string }> {
+    if (this.identities.count >= MAX_STUDENTS)
+      throw new JoinRefused(
+        403,
+        'L4_E_WORKSHOP_FULL',
+        `this workshop is full (${MAX_STUDENTS} students): ask the instructor`,
+      );
+    const name = requested?.trim() ? requested.trim() : this.identities.nextName();
+    const problem = labelProblem(name);
+    if (problem)
+      throw new JoinRefused(
+        422,
+        'L4_E_BAD_NAME',
+        `metadata.name: Invalid value: ${JSON.stringify(name)}: ${problem}`,
+      );
+    if (RESERVED.has(name) || name.startsWith('kube-'))
+      throw new JoinRefused(422, 'L4_E_BAD_NAME', `the name "${name}" is reserved: choose another`);
+    const taken =
+      this.identities.has(name) || this.#cluster.store.get('Namespace', undefined, name);
+    if (taken)
+      throw new JoinRefused(
+        409,
+        'L4_E_NAME_TAKEN',
+        `namespaces "${name}" already exists: choose another name`,
+      );
+    const outcome = this.#cluster.apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name,
+          labels: { 'kubernetes.io/metadata.name': name, 'l4lab.dev/student': name },
+        },
+      } as never,
+    ]);
+    if (!outcome.ok)
+      throw new JoinRefused(
+        422,
+        'L4_E_BAD_NAME',
+        outcome.errors.map((e) => e.message).join('; ') || 'the namespace could not be created',
+      );
+    const added = this.identities.add(name);
+    this.#limit(name);
+    await this.#save();
+    this.#logger.info({ student: name }, 'student joined');
+    return added;
+  }
+
+  /** Deletes every object of a student's namespace, keeping the namespace and the token. */
+  reset(name: string): boolean {
+    const s = this.identities.get(name);
+    if (!s) return false;
+    for (const kind of [
+      'Deployment',
+      'ReplicaSet',
+      'Pod',
+      'Service',
+      'Endpoints',
+      'EndpointSlice',
+    ] as const) {
+      for (const o of this.#cluster.store.list(kind, s.namespace)) {
+        if (o.metadata.ownerReferences?.length) continue; // their owners' deletion takes them
+        this.#cluster.delete(kind, s.namespace, o.metadata.name);
+      }
+    }
+    return true;
+  }
+
+  /** Removes a student: their token stops working and their namespace is deleted. */
+  async remove(name: string): Promise<boolean> {
+    const s = this.identities.remove(name);
+    if (!s) return false;
+    this.#cluster.namespaceQuotas.delete(s.namespace);
+    if (this.#cluster.store.get('Namespace', undefined, s.namespace))
+      this.#cluster.delete('Namespace', undefined, s.namespace);
+    if (this.spotlight === s.namespace) this.spotlight = undefined;
+    await this.#save();
+    return true;
+  }
+
+  isStudentNamespace(ns: string): boolean {
+    return this.identities.has(ns);
+  }
+
+  /** A student's own editor tabs (state/editor-tabs-<name>.json), opened on first use. */
+  tabsOf(name: string): Promise<EditorTabsStore> {
+    let store = this.#tabs.get(name);
+    if (!store) {
+      store = EditorTabsStore.open(
+        join(this.#stateDir, `editor-tabs-${name}.json`),
+        this.#logger,
+      ).then((r) => r.store);
+      this.#tabs.set(name, store);
+    }
+    return store;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#tabs.values()].map(async (t) => (await t).close()));
+  }
+
+  #limit(namespace: string): void {
+    this.#cluster.namespaceQuotas.set(namespace, {
+      name: STUDENT_QUOTA_NAME,
+      pods: this.quota.pods,
+      services: this.quota.services,
+    });
+  }
+
+  async #save(): Promise<void> {
+    const file: WorkshopFile = {
+      kind: 'L4labWorkshop',
+      version: WORKSHOP_VERSION,
+      instructorToken: this.identities.instructorToken,
+      viewerToken: this.identities.viewerToken,
+      joinCode: this.identities.joinCode,
+      students: this.identities.students().map(({ lastSeen: _, ...s }) => s),
+    };
+    // Owner-only: it holds the instructor's and the projector's tokens.
+    await writeFileAtomic(this.#file, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+  }
+}
+
+function checkWorkshopFile(v: unknown) {
+  const f = v as Partial<WorkshopFile> | null;
+  if (f?.kind !== 'L4labWorkshop') return { ok: false as const, reason: 'not an l4lab workshop' };
+  if (f.version !== WORKSHOP_VERSION)
+    return { ok: false as const, reason: `unknown version ${JSON.stringify(f.version)}` };
+  const str = (x: unknown) => typeof x === 'string' && x.length >= 8;
+  if (!str(f.instructorToken) || !str(f.viewerToken) || !str(f.joinCode))
+    return { ok: false as const, reason: 'tokens missing' };
+  if (
+    !Array.isArray(f.students) ||
+    !f.students.every(
+      (s) =>
+        typeof s?.name === 'string' &&
+        labelProblem(s.name) === undefined &&
+        typeof s.tokenDigest === 'string' &&
+        /^[0-9a-f]{64}$/.test(s.tokenDigest) &&
+        typeof s.joinedAt === 'string',
+    )
+  )
+    return { ok: false as const, reason: 'a student entry is damaged' };
+  return {
+    ok: true as const,
+    value: {
+      ...(f as WorkshopFile),
+      students: f.students.map((s) => ({ ...s, namespace: s.name })),
+    },
+  };
+}
