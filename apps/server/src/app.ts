@@ -25,6 +25,8 @@ import { workshopRoutes, type WorkshopRouteDeps } from './workshop/workshopRoute
 import type { EditorTabsStore } from './persist/editorTabs.ts';
 import { kubernetesApi, type PodStreams } from '@l4lab/apiserver';
 import { applyRoutes } from './routes/applyRoutes.ts';
+import { applyYaml } from './applyYaml.ts';
+import { workspaceRoutes } from './routes/workspaceRoutes.ts';
 import { labWriter } from './kubernetesWriter.ts';
 import { editorTabsRoutes } from './routes/editorTabsRoutes.ts';
 import type { ManifestChecker } from './manifestChecker.ts';
@@ -109,6 +111,11 @@ export function createApp(d: AppDeps): Express {
       lessons: d.lessons,
     }),
   );
+  // A workshop student's own editor tabs (everyone else shares the workspace's).
+  const ownTabs = (res: Response) => {
+    const u = userOf(res);
+    return u.role === 'student' && d.workshop ? d.workshop.tabsOf(u.name) : undefined;
+  };
   const studentScope = (res: Response) => {
     const u = userOf(res);
     return u.role === 'student' ? { namespace: u.namespace!, user: u.name } : undefined;
@@ -130,11 +137,15 @@ export function createApp(d: AppDeps): Express {
   api.use(execRoutes(d.cluster, d.executor));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
   api.use(tutorialRoutes(d.scenariosDir));
+  api.use(editorTabsRoutes(d.editorTabs, ownTabs));
   api.use(
-    editorTabsRoutes(d.editorTabs, (res) => {
-      const u = userOf(res);
-      return u.role === 'student' && d.workshop ? d.workshop.tabsOf(u.name) : undefined;
-    }),
+    workspaceRoutes(
+      d.cluster,
+      d.editorTabs,
+      (yaml, res) =>
+        applyYaml(d.cluster, d.checker, yaml, () => d.proxier.syncProxyRules(), studentScope(res)),
+      { namespaceOf: studentNamespace, ownTabs },
+    ),
   );
   api.use(lessonRoutes(d.lessons));
   api.use(serviceRoutes(d.cluster));

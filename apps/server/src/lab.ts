@@ -263,6 +263,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       now: () => cluster.clock.now(),
       startedAt,
       localAddresses,
+      nodePortsOf: (ns) => workshop?.nodePortsOf(ns),
     },
   });
   const server = createServer(app);

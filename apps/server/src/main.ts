@@ -53,10 +53,12 @@ async function main(): Promise<void> {
   if (lab.tutorial)
     console.log(`tutorial files: cd ${lab.tutorial}   (kubectl apply -f pod_test.yaml)`);
   if (lab.workshop) {
-    // Workshop mode: the instructor's own URL (their token), where students join, the projector.
-    console.log(`l4lab instructor: ${lab.url}/?token=${lab.token}   (keep this one to yourself)`);
+    // Workshop mode: the instructor's own URL (their token), where students join, the projector
+    // (both on this machine: a wildcard listen is reached on loopback).
+    const here = lab.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+    console.log(`l4lab instructor: ${here}/?token=${lab.token}   (keep this one to yourself)`);
     for (const url of lab.workshop.joinUrls) console.log(`l4lab join: ${url}`);
-    console.log(`l4lab projector: ${lab.url}/?token=${lab.workshop.viewerToken}   (watches only)`);
+    console.log(`l4lab projector: ${here}/?token=${lab.workshop.viewerToken}   (watches only)`);
   } else if (lab.token) {
     console.log(`access token: ${lab.token} (listening beyond loopback: API calls need it)`);
     console.log(`open: ${lab.url}/?token=${lab.token}`);

@@ -148,7 +148,23 @@ export class NodePortAllocator {
     return true;
   }
 
-  allocateNext(): number {
+  /**
+   * The next free port; within `band` when given (a workshop student's own ports, or the
+   * instructor's part of the range), else anywhere, upper band first as upstream does.
+   */
+  allocateNext(band?: { first: number; last: number }): number {
+    if (band) {
+      const span = band.last - band.first + 1;
+      const offset = Math.floor(this.#random() * span);
+      for (let i = 0; i < span; i++) {
+        const p = band.first + ((offset + i) % span);
+        if (!this.#used.has(p)) {
+          this.#used.add(p);
+          return p;
+        }
+      }
+      throw new Error(`L4_E_RANGE_FULL: no free node port in ${band.first}-${band.last}`);
+    }
     const upper = this.#first + this.#staticBand;
     for (const [lo, hi] of [
       [upper, this.#last],

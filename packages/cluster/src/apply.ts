@@ -170,7 +170,16 @@ export function planApply(
     const existing = store.get(object.kind, ns, object.metadata.name);
     if (object.kind === 'Service') {
       const prev = existing as Service | undefined;
-      errors.push(...nodePortErrors(index, object, prev, nodePortOwners, limits));
+      const band = limits.namespaceNodePorts?.(ns ?? 'default');
+      errors.push(
+        ...nodePortErrors(
+          index,
+          object,
+          prev,
+          nodePortOwners,
+          band ? { ...limits, nodePortRange: band } : limits,
+        ),
+      );
       const allocates = needsClusterIP(object) && (!prev || !needsClusterIP(prev));
       if (allocates) {
         errors.push(...clusterIPErrors(index, object, ipTaken, limits));

@@ -22,6 +22,8 @@ export interface ApplyLimits {
   clusterIPInRange(ip: string): boolean;
   /** The address is held by a Service (or reserved, like kube-dns's). */
   clusterIPAllocated(ip: string): boolean;
+  /** A namespace's own node ports (a workshop student's band), instead of the whole range. */
+  namespaceNodePorts?: (namespace: string) => { first: number; last: number } | undefined;
   /** A namespace's own quota (a workshop student's), beside the lab's. */
   namespaceQuota?: (namespace: string) => NamespaceQuota | undefined;
 }

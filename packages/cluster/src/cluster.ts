@@ -91,6 +91,11 @@ export class Cluster {
   readonly plan: AddressPlan;
   /** Quotas of single namespaces (a workshop's students), checked on every apply beside the lab's. */
   readonly namespaceQuotas = new Map<string, NamespaceQuota>();
+  /**
+   * Node ports by namespace (a workshop): a student's Services take and may ask only ports of
+   * their band, so two students' NodePorts never collide; `*` is every other namespace's band.
+   */
+  readonly namespaceNodePorts = new Map<string, { first: number; last: number }>();
   readonly #random: () => number;
   readonly #clusterIPs: ClusterIPAllocator;
   readonly #nodePorts: NodePortAllocator;
@@ -177,6 +182,7 @@ export class Cluster {
       clusterIPInRange: (ip) => this.#clusterIPs.contains(ip),
       clusterIPAllocated: (ip) => this.#clusterIPs.isAllocated(ip),
       namespaceQuota: (ns) => this.namespaceQuotas.get(ns),
+      namespaceNodePorts: (ns) => this.namespaceNodePorts.get(ns),
     });
     if (errors.length > 0) return { ok: false, errors };
     const results: ApplyResult[] = [];
@@ -468,6 +474,12 @@ export class Cluster {
     return merged;
   }
 
+  /** Where a Service's new node ports come from: its namespace's band, `*`'s, or anywhere. */
+  #nodePortBand(svc: Service): { first: number; last: number } | undefined {
+    const ns = svc.metadata.namespace ?? 'default';
+    return this.namespaceNodePorts.get(ns) ?? this.namespaceNodePorts.get('*');
+  }
+
   #allocateServiceAddresses(svc: Service, previous?: Service): void {
     const type = svc.spec.type ?? 'ClusterIP';
     const previousIP = previous?.spec.clusterIP;
@@ -499,7 +511,7 @@ export class Cluster {
       const wantsNodePort = type === 'NodePort' || svc.spec.allocateLoadBalancerNodePorts !== false;
       if (p.nodePort === undefined && kept !== undefined) p.nodePort = kept;
       else if (p.nodePort === undefined && wantsNodePort)
-        p.nodePort = this.#nodePorts.allocateNext();
+        p.nodePort = this.#nodePorts.allocateNext(this.#nodePortBand(svc));
       else if (p.nodePort !== undefined && p.nodePort !== kept)
         this.#nodePorts.allocate(p.nodePort);
     }
@@ -509,7 +521,7 @@ export class Cluster {
       if (svc.spec.healthCheckNodePort === undefined && previousHC !== undefined) {
         svc.spec.healthCheckNodePort = previousHC;
       } else if (svc.spec.healthCheckNodePort === undefined) {
-        svc.spec.healthCheckNodePort = this.#nodePorts.allocateNext();
+        svc.spec.healthCheckNodePort = this.#nodePorts.allocateNext(this.#nodePortBand(svc));
       } else if (svc.spec.healthCheckNodePort !== previousHC) {
         this.#nodePorts.allocate(svc.spec.healthCheckNodePort);
       }

@@ -85,7 +85,7 @@ function lessonFields(
   p: Problems,
   manifestErrors: LessonError[],
 ): Lesson | undefined {
-  const f = p.map(value ?? {}, [], ['id', 'title', 'summary', 'steps']);
+  const f = p.map(value ?? {}, [], ['id', 'title', 'summary', 'nodePorts', 'steps']);
   if (!f) return undefined;
   const id = p.text(f.id, ['id']);
   if (id !== undefined && !DNS1123_LABEL.test(id)) p.invalid(['id'], id, DNS1123_LABEL_MESSAGE);
@@ -105,9 +105,31 @@ function lessonFields(
     }),
   );
   duplicateCheckIds(steps, p);
+  const nodePorts = lessonNodePorts(f.nodePorts, p);
   if (id === undefined || title === undefined || summary === undefined) return undefined;
   if (steps.some((s) => s === undefined)) return undefined;
-  return { id, title, summary, steps: steps as LessonStep[] };
+  return { id, title, summary, steps: steps as LessonStep[], ...(nodePorts ? { nodePorts } : {}) };
+}
+
+/** `nodePorts: [30380]`: node ports of the default range (30000-32767), each once. */
+function lessonNodePorts(raw: unknown, p: Problems): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const list = p.list(raw, ['nodePorts']);
+  if (!list) return undefined;
+  const ports: number[] = [];
+  list.forEach((v, i) => {
+    const n = p.count(v, ['nodePorts', i]);
+    if (n === undefined) return;
+    if (n < 30000 || n > 32767)
+      p.invalid(
+        ['nodePorts', i],
+        n,
+        'provided port is not in the valid range. The range of valid ports is 30000-32767',
+      );
+    else if (ports.includes(n)) p.add(['nodePorts', i], `Duplicate value: ${n}`);
+    else ports.push(n);
+  });
+  return ports;
 }
 
 function step(

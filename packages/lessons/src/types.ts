@@ -9,6 +9,12 @@ export interface Lesson {
   title: string;
   summary: string;
   steps: LessonStep[];
+  /**
+   * Node ports the lesson's files fix (`nodePort: 30380`). In a workshop each student has a band
+   * of node ports of their own, so these are moved into it (the first listed to the band's first
+   * port, ...) wherever the lesson says them: files, text and checks (nodePorts.ts).
+   */
+  nodePorts?: number[];
 }
 
 export interface LessonStep {

@@ -17,4 +17,5 @@ export { validateNodeUpdate, type NodeEdit } from './validateNodeUpdate.ts';
 export { applyDefaults } from './defaults.ts';
 export { dropTypeDependentFields } from './serviceUpdate.ts';
 export { formatFieldError } from './fieldError.ts';
+export { isDNS1123Label } from './names.ts';
 export { kubernetesJsonSchema, type JsonSchema } from './jsonSchema.ts';

@@ -7,3 +7,4 @@ export * from './resourceTypes.ts';
 export * from './limits.ts';
 export * from './editorTabs.ts';
 export * from './workshop.ts';
+export * from './workspaceFile.ts';

@@ -1,6 +1,14 @@
 import express, { type Router } from 'express';
 import type { ConnectionEvent, KubeObject } from '@l4lab/protocol';
-import { evaluate, type EvaluationContext, type Lesson } from '@l4lab/lessons';
+import {
+  evaluate,
+  lessonForNodePorts,
+  type EvaluationContext,
+  type Lesson,
+  type NodePortBand,
+} from '@l4lab/lessons';
+import { studentNamespace } from '../workshop/dashboardPolicy.ts';
+import { isDNS1123Label } from '@l4lab/manifests';
 import { sendError } from '../httpError.ts';
 
 /** What checking a lesson reads from the running lab. */
@@ -14,6 +22,17 @@ export interface LessonSources {
   startedAt: number;
   /** This machine's addresses besides loopback. */
   localAddresses: readonly string[];
+  /** A workshop student's band of node ports (their lessons' fixed ports move into it). */
+  nodePortsOf?: (namespace: string) => NodePortBand | undefined;
+}
+
+/** The lesson as seen for `namespace`: a student's with its fixed node ports in their band. */
+export function lessonFor(
+  lesson: Lesson,
+  namespace: string | undefined,
+  src: LessonSources,
+): Lesson {
+  return namespace ? lessonForNodePorts(lesson, src.nodePortsOf?.(namespace)) : lesson;
 }
 
 /** The lesson list as the dashboard shows it: steps with their text, editor files and checks. */
@@ -41,11 +60,13 @@ export function lessonList(lessons: readonly Lesson[]) {
 export function lessonRoutes(src: LessonSources): Router {
   const r = express.Router();
   const body = lessonList(src.lessons);
-  r.get('/lessons', (_req, res) => void res.json(body));
+  r.get('/lessons', function lessons(_req, res) {
+    const own = studentNamespace(res);
+    res.json(own ? lessonList(src.lessons.map((l) => lessonFor(l, own, src))) : body);
+  });
   r.get('/lessons/:id/checks', function checkLesson(req, res) {
-    const lesson = src.lessons.find((l) => l.id === req.params.id);
-    if (!lesson)
-      return sendError(res, 404, 'L4_E_NOT_FOUND', `lesson "${req.params.id}" not found`);
+    const found = src.lessons.find((l) => l.id === req.params.id);
+    if (!found) return sendError(res, 404, 'L4_E_NOT_FOUND', `lesson "${req.params.id}" not found`);
     const namespace = typeof req.query.namespace === 'string' ? req.query.namespace : '';
     const problem = namespaceProblem(namespace);
     if (problem)
@@ -55,27 +76,23 @@ export function lessonRoutes(src: LessonSources): Router {
         'L4_E_BAD_NAMESPACE',
         `namespace: Invalid value: ${JSON.stringify(namespace)}: ${problem}`,
       );
-    const step = stepNumber(req.query.step, lesson.steps.length);
+    const step = stepNumber(req.query.step, found.steps.length);
     if (step === 'bad')
       return sendError(
         res,
         400,
         'L4_E_BAD_STEP',
-        `step must be a whole number from 1 to ${lesson.steps.length}`,
+        `step must be a whole number from 1 to ${found.steps.length}`,
       );
+    const lesson = lessonFor(found, namespace, src);
     res.json({ lesson: lesson.id, namespace, results: checkResults(lesson, namespace, step, src) });
   });
   return r;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Kubernetes' namespace-name rule, in its words (a namespace is a DNS-1123 label). */
 function namespaceProblem(name: string): string | undefined {
-  if (name.length > 63) return 'must be no more than 63 characters';
-  if (!DNS1123_LABEL.test(name))
-    return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-  return undefined;
+  return isDNS1123Label(name).join(', ') || undefined;
 }
 
 function stepNumber(raw: unknown, steps: number): number | undefined | 'bad' {

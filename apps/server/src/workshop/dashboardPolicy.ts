@@ -65,7 +65,13 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
     if (reading && OPEN_READS.some((re) => re.test(path))) return next();
     // Writes of the editor's own tabs, the student's apply (defaulted into their namespace by
     // the apply route) and their kubeconfig.
-    if (path === '/editor-tabs' || path === '/apply' || path === '/workshop/kubeconfig')
+    if (
+      path === '/editor-tabs' ||
+      path === '/apply' ||
+      path === '/workshop/kubeconfig' ||
+      path === '/workspace/export' ||
+      path === '/workspace/import' // narrowed by the route (their namespace, their tabs)
+    )
       return next();
     if (path === '/kubectl' && reading) return next(); // narrowed by the route's scope
     let m: RegExpExecArray | null;

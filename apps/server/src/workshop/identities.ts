@@ -20,6 +20,8 @@ export interface Student {
   joinedAt: string;
   /** SHA-256 of the student's token, hex. */
   tokenDigest: string;
+  /** Which band of node ports is theirs (./workshop.ts: nodePortBand). */
+  slot: number;
   lastSeen?: number;
 }
 
@@ -111,11 +113,15 @@ export class Identities {
   /** Adds a student (its namespace is its name) and returns the token, the only time it is seen. */
   add(name: string, now = new Date()): { student: Student; token: string } {
     const token = newToken();
+    const taken = new Set([...this.#students.values()].map((s) => s.slot));
+    let slot = 0;
+    while (taken.has(slot)) slot++;
     const student: Student = {
       name,
       namespace: name,
       joinedAt: now.toISOString(),
       tokenDigest: digestOf(token),
+      slot,
     };
     this.#students.set(name, student);
     this.#byDigest.set(student.tokenDigest, name);

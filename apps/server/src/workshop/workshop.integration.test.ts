@@ -209,6 +209,68 @@ spec:
     );
   });
 
+  it("gives each student node ports of their own, and moves a lesson's fixed port into them", async () => {
+    type Lessons = {
+      items: { id: string; steps: { files: { name: string; text: string }[] }[] }[];
+    };
+    const lessons = await call<Lessons>(alice.token, 'GET', '/api/lessons');
+    const file = lessons.body.items
+      .find((l) => l.id === 'nodeport')!
+      .steps[0]!.files.find((f) => f.name === 'service_nodeport.yaml')!;
+    expect(file.text).toContain('nodePort: 32000');
+    expect(file.text).not.toContain('30380');
+    const applied = await call<{ results: unknown[] }>(
+      alice.token,
+      'POST',
+      '/api/apply',
+      file.text,
+      'application/yaml',
+    );
+    expect(applied.status).toBe(200);
+    const svc = `apiVersion: v1
+kind: Service
+metadata: { name: np }
+spec:
+  type: NodePort
+  selector: { app: web }
+  ports: [{ port: 80, nodePort: 30380 }]
+`;
+    const outside = await call<{ errors: { message: string }[] }>(
+      bob.token,
+      'POST',
+      '/api/apply',
+      svc,
+      'application/yaml',
+    );
+    expect(outside.status).toBe(422);
+    expect(outside.body.errors[0]!.message).toContain(
+      'spec.ports[0].nodePort: Invalid value: 30380: provided port is not in the valid range. The range of valid ports is 32012-32023',
+    );
+    const auto = await call<unknown>(
+      bob.token,
+      'POST',
+      '/api/apply',
+      svc.replace(', nodePort: 30380', ''),
+      'application/yaml',
+    );
+    expect(auto.status).toBe(200);
+    const got = await call<{ items: { spec: { ports: { nodePort: number }[] } }[] }>(
+      bob.token,
+      'GET',
+      '/api/objects/services',
+    );
+    const port = got.body.items[0]!.spec.ports[0]!.nodePort;
+    expect(port).toBeGreaterThanOrEqual(32012);
+    expect(port).toBeLessThanOrEqual(32023);
+    await call(bob.token, 'DELETE', '/api/objects/services/student-1/np');
+    const checks = await call<{ results: { id: string; passed: boolean }[] }>(
+      alice.token,
+      'GET',
+      '/api/lessons/nodeport/checks',
+    );
+    expect(checks.body.results.find((r) => r.id === 'service-nodeport')?.passed).toBe(true);
+  });
+
   it('lets the projector watch everything and write nothing', async () => {
     const viewer = t.lab.workshop!.viewerToken;
     const pods = await call<{ items: unknown[] }>(viewer, 'GET', '/api/objects/pods');

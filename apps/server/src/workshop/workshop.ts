@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { StudentQuota } from '@l4lab/protocol';
 import type { Cluster } from '@l4lab/cluster';
+import { isDNS1123Label } from '@l4lab/manifests';
 import type { Logger } from '../logger.ts';
 import { writeFileAtomic } from '../persist/atomicFile.ts';
 import { loadStateFile, type StateNote } from '../persist/stateFile.ts';
@@ -12,24 +13,29 @@ import { EditorTabsStore } from '../persist/editorTabs.ts';
 import { DEFAULT_STUDENT_QUOTA, Identities, MAX_STUDENTS, type Student } from './identities.ts';
 
 const WORKSHOP_VERSION = 1;
+
+/**
+ * Node ports in a workshop: the instructor's Services keep 30000-31999 (the seeds' 30380 is
+ * there); each student has 12 of 32000-32767, so two students' NodePorts never collide, and a
+ * lesson's fixed port is moved into the student's band (lessonForStudent).
+ */
+export const INSTRUCTOR_NODE_PORTS = { first: 30000, last: 31999 };
+const STUDENT_NODE_PORTS_FIRST = 32000;
+export const NODE_PORTS_PER_STUDENT = 12;
+
+export function nodePortBand(slot: number): { first: number; last: number } {
+  const first = STUDENT_NODE_PORTS_FIRST + slot * NODE_PORTS_PER_STUDENT;
+  return { first, last: first + NODE_PORTS_PER_STUDENT - 1 };
+}
 /** The ResourceQuota name a student's refusals give. */
 export const STUDENT_QUOTA_NAME = 'student-quota';
 
 /** Names a student may not take: Kubernetes' own namespaces and the lab's. */
 const RESERVED = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'l4lab']);
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Kubernetes' message for a name that is not a DNS-1123 label; undefined when it is one. */
 export function labelProblem(name: string): string | undefined {
-  if (name.length > 63) return 'must be no more than 63 characters';
-  if (!DNS1123_LABEL.test(name))
-    return (
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', " +
-      "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', " +
-      "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-    );
-  return undefined;
+  return isDNS1123Label(name).join(', ') || undefined;
 }
 
 export class JoinRefused extends Error {
@@ -98,6 +104,7 @@ export class Workshop {
     });
     const workshop = new Workshop(o, identities);
     if (saved) identities.restore(saved.students);
+    o.cluster.namespaceNodePorts.set('*', INSTRUCTOR_NODE_PORTS);
     for (const s of identities.students()) workshop.#limit(s.namespace);
     await workshop.#save();
     const notes: StateNote[] = loaded.note ? [loaded.note] : [];
@@ -186,6 +193,7 @@ export class Workshop {
     const s = this.identities.remove(name);
     if (!s) return false;
     this.#cluster.namespaceQuotas.delete(s.namespace);
+    this.#cluster.namespaceNodePorts.delete(s.namespace);
     if (this.#cluster.store.get('Namespace', undefined, s.namespace))
       this.#cluster.delete('Namespace', undefined, s.namespace);
     if (this.spotlight === s.namespace) this.spotlight = undefined;
@@ -214,7 +222,15 @@ export class Workshop {
     await Promise.all([...this.#tabs.values()].map(async (t) => (await t).close()));
   }
 
+  /** A student's node ports (their band). */
+  nodePortsOf(name: string): { first: number; last: number } | undefined {
+    const s = this.identities.get(name);
+    return s ? nodePortBand(s.slot) : undefined;
+  }
+
   #limit(namespace: string): void {
+    const s = this.identities.get(namespace);
+    if (s) this.#cluster.namespaceNodePorts.set(namespace, nodePortBand(s.slot));
     this.#cluster.namespaceQuotas.set(namespace, {
       name: STUDENT_QUOTA_NAME,
       pods: this.quota.pods,
@@ -252,7 +268,10 @@ function checkWorkshopFile(v: unknown) {
         labelProblem(s.name) === undefined &&
         typeof s.tokenDigest === 'string' &&
         /^[0-9a-f]{64}$/.test(s.tokenDigest) &&
-        typeof s.joinedAt === 'string',
+        typeof s.joinedAt === 'string' &&
+        Number.isInteger(s.slot) &&
+        s.slot >= 0 &&
+        s.slot < MAX_STUDENTS,
     )
   )
     return { ok: false as const, reason: 'a student entry is damaged' };

@@ -12,7 +12,7 @@ import type { Cluster } from '@l4lab/cluster';
 import { sendError } from '../httpError.ts';
 import { kubeconfigText } from '../kubeconfig.ts';
 import { TOKEN_COOKIE, isLoopbackHost } from '../accessToken.ts';
-import { checkResults, type LessonSources } from '../routes/lessonRoutes.ts';
+import { checkResults, lessonFor, type LessonSources } from '../routes/lessonRoutes.ts';
 import { userOf } from './dashboardPolicy.ts';
 import { tokenOf } from './identities.ts';
 import { JoinRefused, type Workshop } from './workshop.ts';
@@ -197,7 +197,12 @@ export function workshopRoutes(d: WorkshopRouteDeps): Router {
         s.checks.map((c) => ({ step: i + 1, id: c.id, title: c.title })),
       ),
       students: workshop.identities.students().map((s) => {
-        const results = checkResults(lesson, s.namespace, undefined, d.lessons);
+        const results = checkResults(
+          lessonFor(lesson, s.namespace, d.lessons),
+          s.namespace,
+          undefined,
+          d.lessons,
+        );
         return {
           name: s.name,
           namespace: s.namespace,

@@ -1,10 +1,14 @@
 import type { ApplyResult } from '@l4lab/protocol';
 import { applyResultsOf, errorMessageOf } from './guards.ts';
 import type { CallOutcome } from './http.ts';
+import { replayRefusal } from '../replay/replayRefusal.ts';
 
 // Fault injection and cluster actions behind the details drawer and the kubectl console.
 
 async function call(method: string, path: string, body?: unknown): Promise<CallOutcome<unknown>> {
+  // A replay shows a recording: the live lab is neither changed nor read (it is not what is shown).
+  const refused = replayRefusal();
+  if (refused) return { ok: false, message: refused };
   try {
     const res = await fetch(path, {
       method,
@@ -64,6 +68,8 @@ export async function kubectl(
   args: string,
   signal?: AbortSignal,
 ): Promise<CallOutcome<KubectlOutput>> {
+  const refused = replayRefusal();
+  if (refused) return { ok: false, message: refused };
   try {
     const res = await fetch(
       `/api/kubectl?args=${encodeURIComponent(args)}`,

@@ -16,6 +16,7 @@ import {
   tutorialFilesOf,
   warningsOf,
 } from './guards.ts';
+import { replayRefusal } from '../replay/replayRefusal.ts';
 
 // l4lab's REST calls (same origin). Each returns a result value; only a broken network throws.
 
@@ -49,6 +50,8 @@ export type ApplyOutcome =
   | { ok: false; errors: ManifestError[]; message: string };
 
 export async function applyManifests(yaml: string): Promise<ApplyOutcome> {
+  const refused = replayRefusal();
+  if (refused) return { ok: false, errors: [], message: refused };
   const res = await fetch('/api/apply', {
     method: 'POST',
     headers: { 'Content-Type': 'application/yaml' },
@@ -75,6 +78,8 @@ export async function deleteObject(
   namespace: string,
   name: string,
 ): Promise<CallOutcome<null>> {
+  const refused = replayRefusal();
+  if (refused) return { ok: false, message: refused };
   const path = [resource, namespace, name].map(encodeURIComponent).join('/');
   const res = await fetch(`/api/objects/${path}`, { method: 'DELETE' });
   return res.ok
@@ -83,6 +88,8 @@ export async function deleteObject(
 }
 
 export async function startTraffic(request: TrafficRequestInput): Promise<CallOutcome<string>> {
+  const refused = replayRefusal();
+  if (refused) return { ok: false, message: refused };
   const res = await fetch('/api/traffic', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -95,6 +102,8 @@ export async function startTraffic(request: TrafficRequestInput): Promise<CallOu
 }
 
 export async function stopTraffic(id: string): Promise<CallOutcome<null>> {
+  const refused = replayRefusal();
+  if (refused) return { ok: false, message: refused };
   const res = await fetch(`/api/traffic/${encodeURIComponent(id)}`, { method: 'DELETE' });
   return res.ok
     ? { ok: true, value: null }
@@ -126,6 +135,8 @@ export async function execInPod(
   command: string,
   signal?: AbortSignal,
 ): Promise<CallOutcome<ExecResponse>> {
+  const refused = replayRefusal();
+  if (refused) return { ok: false, message: refused };
   const path = [namespace, name].map(encodeURIComponent).join('/');
   const res = await fetch(`/api/pods/${path}/exec`, {
     method: 'POST',

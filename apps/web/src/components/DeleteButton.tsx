@@ -3,6 +3,7 @@ import { checkManifests } from '@l4lab/manifests';
 import { deleteAny } from '../api/actions.ts';
 import { resourceName } from '../format/kube.ts';
 import { appStore } from '../store/appStore.ts';
+import { applyNamespace } from '../store/workshopSlice.ts';
 
 const PLURAL: Record<string, string> = {
   Pod: 'pods',
@@ -24,6 +25,8 @@ export function DeleteButton() {
   async function remove() {
     setConfirming(false);
     const { buffer, setApply } = appStore.getState();
+    // As Apply: a student's objects without a namespace are in the student's own.
+    const namespace = applyNamespace(appStore.getState()) ?? 'default';
     const checked = checkManifests(buffer);
     if (checked.errors.length > 0) {
       return setApply({
@@ -42,7 +45,7 @@ export function DeleteButton() {
       }
       const r = await deleteAny(
         resource,
-        o.kind === 'Namespace' ? undefined : (o.metadata.namespace ?? 'default'),
+        o.kind === 'Namespace' ? undefined : (o.metadata.namespace ?? namespace),
         o.metadata.name,
       );
       lines.push(r.ok ? `${name} deleted` : `Error from server (NotFound): ${r.message}`);

@@ -2,12 +2,14 @@ import { useEffect } from 'react';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
+import { canWrite } from '../store/workshopSlice.ts';
 import { NodeActions, PodActions, ServiceActions } from './DrawerActions.tsx';
 import { DrawerCounters } from './DrawerCounters.tsx';
 import { DrawerEvents } from './DrawerEvents.tsx';
 import { ObjectText } from './ObjectText.tsx';
 
-const selectSelection = (s: AppState) => ({ selection: s.selection });
+// A viewer (the projector) gets the details without the actions.
+const selectSelection = (s: AppState) => ({ selection: s.selection, writer: canWrite(s) });
 
 /** `Pod/ns/name` -> its parts (`Node/name` and `Client/ip` have no namespace). */
 export function parseSelection(key: string) {
@@ -18,7 +20,7 @@ export function parseSelection(key: string) {
 
 /** Details of the selected box: what it is, its counters, its actions, kubectl describe / YAML. */
 export function DetailsDrawer() {
-  const { selection } = useAppStore(selectSelection);
+  const { selection, writer } = useAppStore(selectSelection);
   useEffect(() => {
     if (!selection) return;
     const onKey = (e: KeyboardEvent) => {
@@ -44,9 +46,11 @@ export function DetailsDrawer() {
           ×
         </button>
       </header>
-      {kind === 'Pod' && namespace && <PodActions namespace={namespace} name={name} />}
-      {kind === 'Node' && <NodeActions name={name} />}
-      {kind === 'Service' && namespace && <ServiceActions namespace={namespace} name={name} />}
+      {writer && kind === 'Pod' && namespace && <PodActions namespace={namespace} name={name} />}
+      {writer && kind === 'Node' && <NodeActions name={name} />}
+      {writer && kind === 'Service' && namespace && (
+        <ServiceActions namespace={namespace} name={name} />
+      )}
       <DrawerCounters kind={kind} namespace={namespace} name={name} />
       <DrawerEvents kind={kind} namespace={namespace} name={name} />
       {kind === 'Client' ? (

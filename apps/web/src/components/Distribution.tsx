@@ -3,6 +3,7 @@ import { useAppStore } from '../hooks/useAppStore.ts';
 import { resetCounts, setCountMode, useCountWindow } from '../hooks/useCountWindow.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
+import { spotlightShown } from '../store/classViewSlice.ts';
 import type { AppState } from '../store/createAppStore.ts';
 import { snapshotOf, WINDOW_MS, windowStart, type WindowMode } from '../stats/countWindow.ts';
 import { distributions, type ServiceDistribution } from '../stats/distribution.ts';
@@ -15,6 +16,8 @@ const selectInput = (s: AppState) => ({
   cluster: s.cluster,
   showSystem: s.showSystem,
   defaultMode: s.server?.proxyMode ?? 'iptables',
+  // The workshop's spotlight: the spotlit student's Services only.
+  spotlight: spotlightShown(s),
 });
 
 type Unit = 'connections' | 'requests';
@@ -103,7 +106,7 @@ const selectFocus = (s: AppState) => s.focusShown;
 
 /** Per Service that exists now: how its connections (and requests) spread over its pods. */
 export function Distribution() {
-  const { cluster, showSystem, defaultMode } = useAppStore(selectInput);
+  const { cluster, showSystem, defaultMode, spotlight } = useAppStore(selectInput);
   const focus = useAppStore(selectFocus);
   const tick = useNow(1000);
   const { countWindow, mode } = useCountWindow();
@@ -116,10 +119,11 @@ export function Distribution() {
       start,
       readySince: (service) => countWindow.readySets.get(service)?.since,
       defaultMode,
-      visible: (ns, name) => showSystem || !isSystem(ns, name),
+      visible: (ns, name) =>
+        (spotlight === undefined || ns === spotlight) && (showSystem || !isSystem(ns, name)),
     });
     return { list, span: Math.min(tick - start.t, mode === 'window' ? WINDOW_MS : Infinity) };
-  }, [cluster, showSystem, defaultMode, tick, countWindow, mode]);
+  }, [cluster, showSystem, defaultMode, tick, countWindow, mode, spotlight]);
   return (
     <section className="panel distribution" data-testid="distribution" aria-label="Distribution">
       <h2>Distribution</h2>

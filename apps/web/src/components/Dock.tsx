@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
+import { useAppStore } from '../hooks/useAppStore.ts';
 import { appStore } from '../store/appStore.ts';
+import type { AppState } from '../store/createAppStore.ts';
+import { canWrite } from '../store/workshopSlice.ts';
 import { ConnectionLog } from './ConnectionLog.tsx';
+import { LessonsPanel } from './LessonsPanel.tsx';
+import { ReplayGate } from './ReplayLock.tsx';
 import { ResourcesPanel } from './ResourcesPanel.tsx';
 import { TerminalPane } from './TerminalPane.tsx';
 
@@ -8,8 +13,11 @@ const TABS = [
   ['log', 'Connections'],
   ['resources', 'Resources'],
   ['terminal', 'Terminal'],
+  ['lessons', 'Lessons'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
+/** Lessons are for whoever can apply their files: not a viewer (the projector). */
+const selectLessons = (s: AppState) => ({ lessons: canWrite(s) });
 
 /**
  * The lower panel: connection log, kubectl tables, terminal (all stay mounted). "Enlarge" gives it
@@ -18,6 +26,7 @@ type Tab = (typeof TABS)[number][0];
 export function Dock() {
   const [tab, setTab] = useState<Tab>('resources');
   const [large, setLarge] = useState(false);
+  const { lessons } = useAppStore(selectLessons);
   useEffect(
     () =>
       appStore.subscribe((s, prev) => {
@@ -29,7 +38,7 @@ export function Dock() {
     <section className={`panel dock${large ? ' large' : ''}`} aria-label="Dock">
       <div className="dock-bar">
         <div className="tabs dock-tabs" role="tablist">
-          {TABS.map(([id, label]) => (
+          {TABS.filter(([id]) => id !== 'lessons' || lessons).map(([id, label]) => (
             <button
               key={id}
               type="button"
@@ -58,10 +67,22 @@ export function Dock() {
         <ConnectionLog />
       </div>
       <div className="dock-body" hidden={tab !== 'resources'}>
-        <ResourcesPanel />
+        <ReplayGate what="kubectl's tables come from the lab's API.">
+          <ResourcesPanel />
+        </ReplayGate>
       </div>
       <div className="dock-body terminal-body" hidden={tab !== 'terminal'}>
-        <TerminalPane />
+        <ReplayGate what="The terminal runs kubectl and exec in the lab.">
+          <TerminalPane />
+        </ReplayGate>
+      </div>
+      <div className="dock-body" hidden={tab !== 'lessons'}>
+        {/* Mounted while shown only: its checks are polled while the panel is open. */}
+        {tab === 'lessons' && lessons && (
+          <ReplayGate what="The lessons check the live lab's objects and connections.">
+            <LessonsPanel />
+          </ReplayGate>
+        )}
       </div>
     </section>
   );

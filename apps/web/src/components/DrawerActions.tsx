@@ -10,6 +10,7 @@ import {
 } from '../api/actions.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { appStore } from '../store/appStore.ts';
+import { selectReplayLock } from '../store/replaySlice.ts';
 import type { AppState } from '../store/createAppStore.ts';
 
 const MODES = [
@@ -30,6 +31,8 @@ function useAction() {
   const [state, setState] = useState<{ busy: boolean; note?: string; error?: string }>({
     busy: false,
   });
+  // During a replay the buttons stay disabled: they would act on the live lab.
+  const { lock } = useAppStore(selectReplayLock);
   const run = async (done: string, action: () => Promise<CallOutcome<unknown>>) => {
     setState({ busy: true });
     const r = await action();
@@ -53,7 +56,7 @@ function useAction() {
       )}
     </>
   );
-  return { busy: state.busy, run, out };
+  return { busy: state.busy || lock !== undefined, run, out };
 }
 
 const selectPod = (key: string) => (s: AppState) => ({ pod: s.cluster.pods.get(key) });

@@ -3,12 +3,15 @@ import { useAppStore } from '../hooks/useAppStore.ts';
 import { useSaveShortcut } from '../hooks/useSaveShortcut.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
+import { ApplyNamespace } from './ApplyNamespace.tsx';
 import { ApplySummary } from './ApplySummary.tsx';
+import { CopyLinkButton } from './CopyLinkButton.tsx';
 import { DeleteButton } from './DeleteButton.tsx';
 import { EditorSplitter } from './EditorSplitter.tsx';
 import { EditorTabs } from './EditorTabs.tsx';
 import { LiveToggle } from './LiveToggle.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
+import { ReplayLock } from './ReplayLock.tsx';
 import { ScenarioPicker } from './ScenarioPicker.tsx';
 import { YamlEditor } from './YamlEditor.tsx';
 
@@ -23,11 +26,12 @@ export function EditorPane() {
       <ScenarioPicker />
       <EditorTabs />
       <YamlEditor />
-      <div className="toolbar">
+      <ReplayLock className="toolbar">
         <button type="button" className="primary" onClick={apply} disabled={applying}>
           Apply
         </button>
         <span className="hint">Ctrl+S</span>
+        <ApplyNamespace />
         <button
           type="button"
           onClick={() => appStore.getState().setOverlay('diff')}
@@ -36,9 +40,10 @@ export function EditorPane() {
           Diff
         </button>
         <DeleteButton />
+        <CopyLinkButton />
         <span className="spacer" />
         <LiveToggle />
-      </div>
+      </ReplayLock>
       <ApplySummary />
       <ProblemsList />
       <EditorSplitter />

@@ -5,14 +5,18 @@ import { isSystem } from '../graph/graphModel.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
+import { spotlightShown } from '../store/classViewSlice.ts';
 import type { AppState } from '../store/createAppStore.ts';
+import { ClassGraphToggle } from './ClassGraphToggle.tsx';
 import { ALL_SERVICES } from './graphFocus.ts';
+import { SpotlightBanner } from './SpotlightBanner.tsx';
 
 const selectToolbar = (s: AppState) => ({
   showSystem: s.showSystem,
   rewindAt: s.rewindAt,
   focus: s.graphFocus,
   services: s.cluster.services,
+  namespace: spotlightShown(s),
 });
 
 function background(): string {
@@ -31,15 +35,16 @@ export function GraphToolbar({
   /** Whether "auto" shows it alone (every Service does not fit at a readable size). */
   alone: boolean;
 }) {
-  const { showSystem, rewindAt, focus, services } = useAppStore(selectToolbar);
+  const { showSystem, rewindAt, focus, services, namespace } = useAppStore(selectToolbar);
   // The Services the graph can show alone (`ns/name`); a focus on one that is gone shows all.
   const ids = useMemo(
     () =>
       [...services.values()]
         .filter((s) => showSystem || !isSystem(s.metadata.namespace ?? 'default', s.metadata.name))
+        .filter((s) => namespace === undefined || (s.metadata.namespace ?? 'default') === namespace)
         .map((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`)
         .sort(),
-    [services, showSystem],
+    [services, showSystem, namespace],
   );
   const focused = focus === ALL_SERVICES || (focus && ids.includes(focus)) ? focus : '';
   const [error, setError] = useState<string | undefined>(undefined);
@@ -55,6 +60,8 @@ export function GraphToolbar({
   return (
     <div className="graph-toolbar">
       <h2>Live graph</h2>
+      <ClassGraphToggle />
+      <SpotlightBanner />
       {rewindAt !== undefined && (
         <span className="rewound" role="status">
           rewound to {new Date(rewindAt).toLocaleTimeString()} (

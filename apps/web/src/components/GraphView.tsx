@@ -13,7 +13,9 @@ import { useAutoFocus } from '../hooks/useAutoFocus.ts';
 import { useElementSize } from '../hooks/useElementSize.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { labNow } from '../replay/labClock.ts';
 import { appStore } from '../store/appStore.ts';
+import { spotlightShown } from '../store/classViewSlice.ts';
 import type { AppState } from '../store/createAppStore.ts';
 import { mirrorAt } from '../store/trafficSlice.ts';
 import { DetailsDrawer } from './DetailsDrawer.tsx';
@@ -32,6 +34,8 @@ const selectGraphInput = (s: AppState) => ({
   graphFocus: s.graphFocus,
   rewindAt: s.rewindAt,
   presenter: s.presenter,
+  // The instructor's spotlight (workshop mode): one student's namespace alone.
+  namespace: spotlightShown(s),
 });
 
 /** The generators' answers as the graph was rebuilt (one graph on the page). */
@@ -47,8 +51,17 @@ const selectSelection = (s: AppState) => ({ selection: s.selection, rewindAt: s.
 function useGraphModel(size: { width: number; height: number }) {
   const input = useAppStore(selectGraphInput);
   const tick = useNow(500);
-  const { cluster, history, mappings, mapped, defaultMode, showSystem, graphFocus, rewindAt } =
-    input;
+  const {
+    cluster,
+    history,
+    mappings,
+    mapped,
+    defaultMode,
+    showSystem,
+    graphFocus,
+    rewindAt,
+    namespace,
+  } = input;
   const minScreenFont = input.presenter ? MIN_SCREEN_FONT.presenter : MIN_SCREEN_FONT.normal;
   const auto = useAutoFocus(showSystem);
   return useMemo(() => {
@@ -68,6 +81,7 @@ function useGraphModel(size: { width: number; height: number }) {
         mapped,
         showSystem,
         focus,
+        namespace,
         now,
         past,
         defaultMode,
@@ -96,6 +110,7 @@ function useGraphModel(size: { width: number; height: number }) {
     showSystem,
     graphFocus,
     rewindAt,
+    namespace,
     tick,
     auto,
     size.width,
@@ -124,7 +139,7 @@ export function GraphView() {
     graphActions.attach(graph);
     const unsubscribe = appStore.subscribe((s, prev) => {
       if (s.generators !== prev.generators)
-        sampled.history = withGeneratorSample(sampled.history, Date.now(), s.generators.values());
+        sampled.history = withGeneratorSample(sampled.history, labNow(), s.generators.values());
       if (s.lastBatch !== prev.lastBatch && s.rewindAt === undefined) {
         graph.animate(s.lastBatch.events);
       }

@@ -8,6 +8,7 @@ import {
   selectRates,
 } from '../store/selectors.ts';
 import { HeaderButtons } from './HeaderButtons.tsx';
+import { RoleBadge } from './RoleBadge.tsx';
 
 /** `userspace · iptables (random)`, `userspace · ipvs (rr)`. */
 function dataplaneText(server: ServerInfo): string {
@@ -67,9 +68,11 @@ export function Header() {
     <header className="app-header">
       <h1>l4lab</h1>
       <div className="facts">
+        {/* The live rate first: when the header is short of room, the facts after it are cut. */}
+        <Rates />
         {server && (
           <>
-            <span className="fact" title={server.runtimeReason}>
+            <span className="fact fact-runtime" title={server.runtimeReason}>
               runtime: <b>{server.runtime}</b>
             </span>
             <span className="fact">
@@ -82,13 +85,13 @@ export function Header() {
             )}
           </>
         )}
-        <Rates />
       </div>
       {protocolVersionMismatch && (
         <span className="badge warn" role="status">
           server speaks another protocol version: reload the page
         </span>
       )}
+      <RoleBadge />
       <HeaderButtons />
       <span className={`link link-${link}`} role="status" aria-label="server link">
         <span className="link-dot" aria-hidden="true" />

@@ -3,7 +3,9 @@ import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 import { DiffView } from './DiffView.tsx';
 import { GuidedTour } from './GuidedTour.tsx';
+import { ProgressBoard } from './ProgressBoard.tsx';
 import { SHORTCUTS } from '../hooks/useShortcuts.ts';
+import { WorkshopPanel } from './WorkshopPanel.tsx';
 
 const selectOverlay = (s: AppState) => ({ overlay: s.overlay });
 
@@ -33,6 +35,8 @@ function Dialog({ title, children }: { title: string; children: React.ReactNode 
 export function Overlays() {
   const { overlay } = useAppStore(selectOverlay);
   if (overlay === 'tour') return <GuidedTour />;
+  if (overlay === 'progress') return <ProgressBoard />;
+  if (overlay === 'workshop') return <WorkshopPanel />;
   if (overlay === 'diff') {
     return (
       <Dialog title="Diff: what Apply would change">

@@ -1,16 +1,19 @@
 import type { ConnectionEvent } from '@l4lab/protocol';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
+import { spotlightShown } from '../store/classViewSlice.ts';
 
 /** How many of the latest connections the projector shows. */
 const SHOWN = 5;
 
 /** The latest finished (or refused) connections, newest first: one of each client and Service. */
-function latest(recent: readonly ConnectionEvent[]): ConnectionEvent[] {
+function latest(recent: readonly ConnectionEvent[], namespace?: string): ConnectionEvent[] {
   const out: ConnectionEvent[] = [];
   for (let i = recent.length - 1; i >= 0 && out.length < SHOWN; i--) {
     const e = recent[i]!;
     if (e.outcome === 'open') continue;
+    // The workshop's spotlight: the spotlit student's connections only.
+    if (namespace !== undefined && e.service.namespace !== namespace) continue;
     out.push(e);
   }
   return out;
@@ -21,7 +24,8 @@ const podName = (e: ConnectionEvent) => e.endpoint?.pod.split('/').pop() ?? '';
 /** Presenter mode: why the last few connections went where they went, in large type. */
 export function RecentReasons() {
   useNow(1000);
-  const events = latest(appStore.getState().recent);
+  const state = appStore.getState();
+  const events = latest(state.recent, spotlightShown(state));
   return (
     <section className="panel recent-reasons" aria-label="Latest connections">
       <h2>Why it went there</h2>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { labNow } from '../replay/labClock.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 import { REWIND_MS } from '../store/trafficSlice.ts';
@@ -21,7 +22,7 @@ export function RewindBar() {
       if (at === undefined) return setPlaying(false);
       const next = at + (t - last);
       last = t;
-      if (next >= Date.now() - 100) {
+      if (next >= labNow() - 100) {
         setRewind(undefined);
         setPlaying(false);
       } else setRewind(next);
@@ -42,7 +43,7 @@ export function RewindBar() {
           value={(offset / 1000).toFixed(1)}
           onChange={(e) => {
             const v = Number(e.target.value);
-            appStore.getState().setRewind(v >= 0 ? undefined : Date.now() + v * 1000);
+            appStore.getState().setRewind(v >= 0 ? undefined : labNow() + v * 1000);
           }}
         />
       </label>

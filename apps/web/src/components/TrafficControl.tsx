@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { startTraffic } from '../api/http.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import { GeneratorList } from './GeneratorList.tsx';
+import { ReplayLock } from './ReplayLock.tsx';
 import {
   defaultTarget,
   parseTarget,
@@ -117,135 +118,137 @@ export function TrafficControl() {
   return (
     <section className="panel traffic" data-testid="traffic-control" aria-label="Traffic">
       <h2>Traffic</h2>
-      <form onSubmit={start} className="traffic-form">
-        <label>
-          Target
-          <select
-            value={selected}
-            onChange={(e) => {
-              setChosen(e.target.value);
-              setChosenAt(Date.now());
-            }}
-          >
-            {targets.map((t) => (
-              <option key={targetKey(t)} value={targetKey(t)}>
-                {t.label}
-              </option>
-            ))}
-            <option value={OTHER}>other address…</option>
-          </select>
-        </label>
-        {chosenTarget && (
-          // the whole address, where a long option is cut by the select's width
-          <p className="target-address" data-testid="target-address">
-            {chosenTarget.value}
-          </p>
-        )}
-        {selected === OTHER && (
+      <ReplayLock>
+        <form onSubmit={start} className="traffic-form">
           <label>
-            Address
-            <input
-              type="text"
-              value={custom}
-              placeholder="127.96.0.12:80 or name.ns.svc.cluster.local:80"
-              onChange={(e) => setCustom(e.target.value)}
-            />
-          </label>
-        )}
-        <label>
-          From
-          <select value={source} onChange={(e) => setFrom(e.target.value)}>
-            <option value="external">external clients (127.30.0.x)</option>
-            {sources.map((s) => (
-              <option key={s} value={s}>
-                {s.replace(/^pod:/, 'pod ')}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="row">
-          <label>
-            Rate /s
-            <input type="number" min={1} max={500} value={rate} onChange={num(setRate)} />
-          </label>
-          <label>
-            Clients
-            <input
-              type="number"
-              min={1}
-              max={32}
-              value={clients}
-              disabled={source !== 'external'}
-              onChange={num(setClients)}
-            />
-          </label>
-          <label>
-            Seconds
-            <input
-              type="number"
-              min={0}
-              max={3600}
-              value={duration}
-              title="0 = until stopped"
-              onChange={num(setDuration)}
-            />
-          </label>
-        </div>
-        <div className="row wrap">
-          <label>
-            Protocol
+            Target
             <select
-              value={effective}
-              title={portProtocol ? `the Service port is ${portProtocol}` : undefined}
-              onChange={(e) => setProtocol(e.target.value as Protocol)}
+              value={selected}
+              onChange={(e) => {
+                setChosen(e.target.value);
+                setChosenAt(Date.now());
+              }}
             >
-              {PROTOCOLS.map((p) => (
-                <option
-                  key={p}
-                  value={p}
-                  disabled={
-                    portProtocol !== undefined && portProtocol !== (p === 'udp' ? 'UDP' : 'TCP')
-                  }
-                >
-                  {p}
+              {targets.map((t) => (
+                <option key={targetKey(t)} value={targetKey(t)}>
+                  {t.label}
+                </option>
+              ))}
+              <option value={OTHER}>other address…</option>
+            </select>
+          </label>
+          {chosenTarget && (
+            // the whole address, where a long option is cut by the select's width
+            <p className="target-address" data-testid="target-address">
+              {chosenTarget.value}
+            </p>
+          )}
+          {selected === OTHER && (
+            <label>
+              Address
+              <input
+                type="text"
+                value={custom}
+                placeholder="127.96.0.12:80 or name.ns.svc.cluster.local:80"
+                onChange={(e) => setCustom(e.target.value)}
+              />
+            </label>
+          )}
+          <label>
+            From
+            <select value={source} onChange={(e) => setFrom(e.target.value)}>
+              <option value="external">external clients (127.30.0.x)</option>
+              {sources.map((s) => (
+                <option key={s} value={s}>
+                  {s.replace(/^pod:/, 'pod ')}
                 </option>
               ))}
             </select>
           </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={keepAlive && effective === 'http'}
-              disabled={effective !== 'http'}
-              onChange={(e) => setKeepAlive(e.target.checked)}
-            />
-            Keep-alive
-          </label>
-          {keepAlive && effective === 'http' && (
-            <label className="inline">
-              requests/conn
+          <div className="row">
+            <label>
+              Rate /s
+              <input type="number" min={1} max={500} value={rate} onChange={num(setRate)} />
+            </label>
+            <label>
+              Clients
+              <input
+                type="number"
+                min={1}
+                max={32}
+                value={clients}
+                disabled={source !== 'external'}
+                onChange={num(setClients)}
+              />
+            </label>
+            <label>
+              Seconds
               <input
                 type="number"
                 min={0}
-                max={10000}
-                value={perConnection}
-                title="0 = no limit"
-                onChange={num(setPerConnection)}
+                max={3600}
+                value={duration}
+                title="0 = until stopped"
+                onChange={num(setDuration)}
               />
             </label>
+          </div>
+          <div className="row wrap">
+            <label>
+              Protocol
+              <select
+                value={effective}
+                title={portProtocol ? `the Service port is ${portProtocol}` : undefined}
+                onChange={(e) => setProtocol(e.target.value as Protocol)}
+              >
+                {PROTOCOLS.map((p) => (
+                  <option
+                    key={p}
+                    value={p}
+                    disabled={
+                      portProtocol !== undefined && portProtocol !== (p === 'udp' ? 'UDP' : 'TCP')
+                    }
+                  >
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={keepAlive && effective === 'http'}
+                disabled={effective !== 'http'}
+                onChange={(e) => setKeepAlive(e.target.checked)}
+              />
+              Keep-alive
+            </label>
+            {keepAlive && effective === 'http' && (
+              <label className="inline">
+                requests/conn
+                <input
+                  type="number"
+                  min={0}
+                  max={10000}
+                  value={perConnection}
+                  title="0 = no limit"
+                  onChange={num(setPerConnection)}
+                />
+              </label>
+            )}
+            <span className="spacer" />
+            <button type="submit" className="primary" disabled={busy}>
+              Start traffic
+            </button>
+          </div>
+          {error && (
+            <p className="bad" role="alert">
+              {error.message}
+            </p>
           )}
-          <span className="spacer" />
-          <button type="submit" className="primary" disabled={busy}>
-            Start traffic
-          </button>
-        </div>
-        {error && (
-          <p className="bad" role="alert">
-            {error.message}
-          </p>
-        )}
-      </form>
-      <GeneratorList />
+        </form>
+        <GeneratorList />
+      </ReplayLock>
     </section>
   );
 }

@@ -226,3 +226,80 @@ describe('focus', () => {
     expect(m.nodes.flatMap((n) => n.pods.map((p) => p.name)).sort()).toEqual(['client-1', 'web-1']);
   });
 });
+
+describe('namespace (the workshop spotlight)', () => {
+  const pod = (ns: string, name: string) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: ns, labels: { app: 'web' } },
+      spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'nginx' }] },
+      status: { phase: 'Running', podIP: '127.150.1.9' },
+    }) as KubeObject;
+  const web = (ns: string, ip: string) =>
+    service('web', { clusterIP: ip, selector: { app: 'web' }, ports: [{ port: 80 }] }, ns);
+  const open = (ns: string, i: number, ip: string): ConnectionEvent => ({
+    id: `${ns}-${i}`,
+    startedAt: 9_000 + i,
+    protocol: 'TCP',
+    client: { ip: '127.30.0.1', port: 40000 + i },
+    frontend: { kind: 'ClusterIP', ip, port: 80 },
+    service: { namespace: ns, name: 'web', port: 80 },
+    endpoint: { pod: 'web-1', namespace: ns, ip: '127.150.1.9', port: 80, node: 'node-1' },
+    mode: 'iptables',
+    reason: 'random 1 of 1',
+    bytesIn: 0,
+    bytesOut: 0,
+    outcome: 'open',
+  });
+  const counters = (ns: string, connections: number) => ({
+    service: `${ns}/web:80`,
+    endpoint: `${ns}/web-1`,
+    connections,
+    active: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    refused: 0,
+    dropped: 0,
+    reset: 0,
+  });
+  const objects = [
+    node(1),
+    web('student-1', '127.100.0.3'),
+    web('student-2', '127.100.0.4'),
+    pod('student-1', 'web-1'),
+    pod('student-2', 'web-1'),
+  ];
+  const events = [
+    open('student-1', 1, '127.100.0.3'),
+    open('student-1', 2, '127.100.0.3'),
+    ...Array.from({ length: 40 }, (_, i) => open('student-2', 10 + i, '127.100.0.4')),
+  ];
+
+  it("shows only that namespace's Services, pods and connections", () => {
+    const m = buildGraphModel({ ...input(objects, events), namespace: 'student-1' });
+    expect(m.services.map((s) => s.id)).toEqual(['student-1/web']);
+    expect(m.nodes.flatMap((n) => n.pods.map((p) => p.id))).toEqual(['student-1/web-1']);
+    expect(m.edges.filter((e) => e.fromLane === 'client').map((e) => e.to)).toEqual([
+      'student-1/web|ClusterIP|80',
+    ]);
+    const all = buildGraphModel(input(objects, events));
+    expect(all.services).toHaveLength(2);
+  });
+
+  it("scales a client's rate to the counters of the Services shown, not to every namespace's", () => {
+    const m = buildGraphModel({
+      ...input(objects, events),
+      namespace: 'student-1',
+      counters: new Map(
+        [counters('student-1', 2), counters('student-2', 40)].map((c) => [
+          `${c.service}|${c.endpoint}`,
+          c,
+        ]),
+      ),
+      countersBefore: { t: 8_000, counters: new Map() },
+    });
+    // 2 connections in the 2 s window: 1 conn/s (not 21, the whole class's rate).
+    expect(m.edges.find((e) => e.fromLane === 'client')?.rate).toBeCloseTo(1, 6);
+  });
+});

@@ -52,6 +52,11 @@ export interface GraphInput {
    * (its selector's and its EndpointSlices'). Ignored when there is no such Service.
    */
   focus?: string | undefined;
+  /**
+   * One namespace shown alone (the workshop's spotlight on a student): its Services, its pods and
+   * the connections to its Services. Undefined: every namespace.
+   */
+  namespace?: string | undefined;
   /** The moment shown (now, or the rewind cursor). */
   now: number;
   past: boolean;
@@ -66,7 +71,8 @@ export const isSystem = (ns: string, serviceName?: string) =>
 
 export function buildGraphModel(input: GraphInput): GraphModel {
   const visible = (ns: string, serviceName?: string) =>
-    input.showSystem || !isSystem(ns, serviceName);
+    (input.namespace === undefined || ns === input.namespace) &&
+    (input.showSystem || !isSystem(ns, serviceName));
   const focus = focusOf(input.cluster, input.focus, visible);
   const { services, frontends, staticEdges, hops } = buildServices(
     input,

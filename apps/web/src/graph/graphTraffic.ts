@@ -133,7 +133,9 @@ export function buildTraffic(
   for (const s of services) s.picks = picks.get(s.id) ?? [];
   const fromCounters = counterRates(input);
   let counted = 0;
-  if (fromCounters) for (const r of fromCounters.values()) counted += r;
+  // Only the Services shown: events are counted for them alone (one namespace, one focus).
+  if (fromCounters)
+    for (const [id, r] of fromCounters) if (serviceIds.has(id.split('->')[0]!)) counted += r;
   const seen = windowEvents / (RATE_WINDOW_MS / 1000);
   // The server sends individual events up to a cap and counts the rest: scale to the counters.
   const scale = fromCounters && seen > 0 ? Math.max(1, counted / seen) : 1;

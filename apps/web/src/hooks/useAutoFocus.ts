@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { autoFocus } from '../graph/autoFocus.ts';
 import { SYSTEM_NAMESPACE } from '../graph/graphModel.ts';
+import { labNow } from '../replay/labClock.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 
@@ -33,7 +34,7 @@ export function useAutoFocus(showSystem: boolean): string | undefined {
       setFocus((previous) =>
         autoFocus(
           s.recent,
-          Date.now(),
+          labNow(),
           servicesByCreation(s, showSystem),
           applied?.lines ?? [],
           applied?.at ?? 0,

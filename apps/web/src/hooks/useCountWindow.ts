@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { labNow } from '../replay/labClock.ts';
 import { appStore } from '../store/appStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 import {
@@ -35,7 +36,7 @@ function record(s: AppState) {
   if (!s.resourceVersion) return;
   set({
     ...state,
-    countWindow: recordSnapshot(state.countWindow, snapshotOf(s, Date.now()), s.cluster),
+    countWindow: recordSnapshot(state.countWindow, snapshotOf(s, labNow()), s.cluster),
   });
 }
 
@@ -62,7 +63,12 @@ function subscribe(listener: () => void) {
 export function resetCounts(): void {
   const s = appStore.getState();
   if (!s.resourceVersion) return;
-  set({ countWindow: resetWindow(state.countWindow, snapshotOf(s, Date.now())), mode: 'reset' });
+  set({ countWindow: resetWindow(state.countWindow, snapshotOf(s, labNow())), mode: 'reset' });
+}
+
+/** Forgets every kept count: the store's counters start over (a replay's start or seek, or back to live). */
+export function clearCountWindow(): void {
+  set({ countWindow: emptyWindow(), mode: state.mode });
 }
 
 export function setCountMode(mode: WindowMode): void {

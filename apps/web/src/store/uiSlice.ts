@@ -4,7 +4,7 @@ import type { AppState } from './createAppStore.ts';
 
 export type LinkState = 'online' | 'offline' | 'connecting';
 export type Theme = 'dark' | 'light';
-export type Overlay = 'shortcuts' | 'tour' | 'diff' | undefined;
+export type Overlay = 'shortcuts' | 'tour' | 'diff' | 'workshop' | 'progress' | undefined;
 
 export type ApplyStatus =
   | { state: 'idle' }

@@ -1,6 +1,7 @@
 // `kubectl apply -f`, `create -f` and `delete -f` in the console, through the Kubernetes API. Per
 // document, apply GETs the object (to say `created`), then applies it with the API server's field
 // managers (see applyOne): `unchanged` when the API kept the resourceVersion, else `configured`.
+import { contextNamespace } from './contextNamespace.ts';
 import { parseManifests } from '@l4lab/manifests';
 import type { ExecResponse } from '@l4lab/protocol';
 import {
@@ -104,7 +105,7 @@ function documentOf(
   if (type.namespaced && own && flagNamespace && own !== flagNamespace) {
     return `error: the namespace from the provided object "${own}" does not match the namespace "${flagNamespace}". You must pass '--namespace=${own}' to perform this operation.\n`;
   }
-  const namespace = type.namespaced ? (own ?? flagNamespace ?? 'default') : undefined;
+  const namespace = type.namespaced ? (own ?? flagNamespace ?? contextNamespace()) : undefined;
   return { object: value, type, namespace, name };
 }
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appStore } from '../store/appStore.ts';
 import { FakeKubernetesApi } from '../testing/fakeKubernetesApi.ts';
 import { CONSOLE_PROMPT, runKubectl } from './kubectlConsole.ts';
+import { setContextNamespace } from './contextNamespace.ts';
 
 const TABLE_ACCEPT = /^application\/json;as=Table;v=v1;g=meta\.k8s\.io,/;
 
@@ -395,5 +396,20 @@ describe('the rest of the console', () => {
     });
     expect((await run('kubectl exec client sh')).stderr).toMatch(/Use exec \[POD\] -- \[COMMAND\]/);
     expect(api.calls).toEqual([]);
+  });
+});
+
+describe("the context's namespace (a workshop student's own)", () => {
+  afterEach(() => setContextNamespace(undefined));
+
+  it('reads and writes there without -n, as kubectl with the student kubeconfig does', async () => {
+    setContextNamespace('alice');
+    pod('web', '127.244.0.9', 'node-1', 'alice');
+    expect((await run('kubectl get pods')).stdout).toContain('web');
+    await run('kubectl apply -f pod_test.yaml');
+    expect(urls().filter((u) => u.includes('/namespaces/'))).toEqual(
+      expect.arrayContaining([expect.stringContaining('/api/v1/namespaces/alice/pods')]),
+    );
+    expect(urls().some((u) => u.includes('/namespaces/default/'))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { contextNamespace } from './contextNamespace.ts';
 import type { ExecResponse } from '@l4lab/protocol';
 import { kubectl } from '../api/actions.ts';
 import { explain } from './explain.ts';
@@ -129,7 +130,8 @@ async function kubectlCommand(words: string[], signal: AbortSignal): Promise<Exe
   const dash = words.indexOf('--');
   const { rest, namespace, all } = namespaceFlag(dash < 0 ? words : words.slice(0, dash));
   const [verb, ...args] = rest;
-  const nsArgs = all ? ' -A' : namespace ? ` -n ${namespace}` : '';
+  // Without -n, the context's namespace (a workshop student's own), as kubectl with its kubeconfig.
+  const nsArgs = all ? ' -A' : ` -n ${namespace ?? contextNamespace()}`;
   switch (verb) {
     case undefined:
     case 'help':
@@ -137,7 +139,7 @@ async function kubectlCommand(words: string[], signal: AbortSignal): Promise<Exe
     case '-h':
       return out(HELP);
     case 'get':
-      return kubectlGet(args, { namespace: namespace ?? 'default', all, signal });
+      return kubectlGet(args, { namespace: namespace ?? contextNamespace(), all, signal });
     case 'describe':
       return describe(args, nsArgs, signal);
     case 'apply':

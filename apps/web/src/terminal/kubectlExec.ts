@@ -1,3 +1,4 @@
+import { contextNamespace } from './contextNamespace.ts';
 import type { ExecResponse, Pod } from '@l4lab/protocol';
 import { execInPod } from '../api/http.ts';
 import { appStore } from '../store/appStore.ts';
@@ -80,7 +81,7 @@ export async function kubectlExec(
 ): Promise<ExecResponse> {
   const a = parseExecArgs(words);
   if ('error' in a) return out('', a.error);
-  const ns = a.namespace ?? defaultNamespace ?? 'default';
+  const ns = a.namespace ?? defaultNamespace ?? contextNamespace();
   const pod = podOf(a.pod, ns);
   if (!pod) return out('', `Error from server (NotFound): ${a.pod} has no running pod\n`);
   if (a.command.length === 1 && SHELLS.has(a.command[0]!)) {

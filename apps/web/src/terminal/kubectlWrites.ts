@@ -1,5 +1,6 @@
 // `kubectl delete <type> <name>`, `kubectl scale` and `kubectl create ns` in the console, each one
 // call of the Kubernetes API (DELETE, the scale subresource, POST), printed as kubectl prints it.
+import { contextNamespace } from './contextNamespace.ts';
 import type { ExecResponse } from '@l4lab/protocol';
 import {
   apiPath,
@@ -102,7 +103,7 @@ export async function kubectlDelete(
     return out('', 'error: You must provide one or more resources by argument or filename.\n');
   const t = targetsOf(f.operands);
   if (typeof t === 'string') return out('', t);
-  const ns = namespace ?? 'default';
+  const ns = namespace ?? contextNamespace();
   let names = t.names;
   if (f.selector !== undefined) {
     const found = await selected(t.type, ns, f.selector, signal);
@@ -159,7 +160,7 @@ export async function kubectlScale(
   let stdout = '';
   const errors: Status[] = [];
   for (const name of t.names) {
-    const path = apiPath(t.type, namespace ?? 'default', name, 'scale');
+    const path = apiPath(t.type, namespace ?? contextNamespace(), name, 'scale');
     const r = await kubeRequest('PATCH', `${path}?fieldManager=kubectl-scale`, {
       body: { spec: { replicas: count } },
       contentType: 'application/merge-patch+json',
