@@ -8,9 +8,30 @@ import { LabPage } from './fixtures/LabPage.ts';
 
 const shots = process.env.L4LAB_SHOTS;
 
+const WORKLOAD = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: replay-web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: replay-web } }
+  template:
+    metadata: { labels: { app: replay-web } }
+    spec: { containers: [{ name: nginx, image: nginx, ports: [{ containerPort: 80 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: replay-web }
+spec: { selector: { app: replay-web }, ports: [{ port: 80 }] }
+`;
+
+test.afterAll(async ({ request }) => {
+  await request.delete('/api/objects/deployments/default/replay-web');
+  await request.delete('/api/objects/services/default/replay-web');
+});
+
 async function podCounts(lab: LabPage): Promise<Record<string, string>> {
   const pods = await lab
-    .pods('default/my-nginx-')
+    .pods('default/replay-web-')
     .evaluateAll((els) =>
       els.map((e) => [
         e.getAttribute('aria-label') ?? '',
@@ -33,14 +54,21 @@ test('a recording replays with its Services and counts, labelled, with no way to
   test.setTimeout(120_000);
   const lab = new LabPage(page);
   await lab.open();
-  await lab.openScenario('01-clusterip');
-  await lab.applyAndExpect(/service\/my-nginx (created|unchanged|configured)/);
-  await expect(lab.pods('default/my-nginx-')).toHaveCount(2);
+  // Its own Deployment and Service: what other specs left in the shared lab is not recorded here.
+  expect(
+    (
+      await page.request.post('/api/apply', {
+        headers: { 'Content-Type': 'application/yaml' },
+        data: WORKLOAD,
+      })
+    ).status(),
+  ).toBe(200);
+  await expect(lab.pods('default/replay-web-')).toHaveCount(2);
 
   await page.getByRole('button', { name: 'Record', exact: true }).click();
   await expect(page.getByTestId('rec-badge')).toContainText(/REC 0:0\d/);
-  await lab.startTraffic(undefined, 20);
-  await lab.expectEachPodServes('default/my-nginx-', 2, 5);
+  await lab.startTraffic('replay-web', 20);
+  await lab.expectEachPodServes('default/replay-web-', 2, 5);
   await lab.stopAllTraffic();
   // The counters settle once the last connections closed: the same counts for a second.
   let live: Record<string, string> = {};
@@ -84,8 +112,8 @@ test('a recording replays with its Services and counts, labelled, with no way to
     new RegExp(`REPLAY of ${download.suggestedFilename()} recorded .+ — no real traffic`),
   );
   await expect(lab.linkState).toHaveText('offline');
-  await expect(lab.service('default/my-nginx')).toBeVisible();
-  await expect(lab.pods('default/my-nginx-')).toHaveCount(2);
+  await expect(lab.service('default/replay-web')).toBeVisible();
+  await expect(lab.pods('default/replay-web-')).toHaveCount(2);
   // The slider's end (whole tenths of a second, at or after the last frame).
   const slider = page.getByRole('slider', { name: 'Replay position (seconds)' });
   await slider.fill((await slider.getAttribute('max'))!);

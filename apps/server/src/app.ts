@@ -12,10 +12,11 @@ import { unwrapTokenPath } from './kubeconfig.ts';
 import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import type { Authentication } from './workshop/authentication.ts';
-import { forbiddenReason } from './workshop/authorization.ts';
+import { forbiddenReason, ownedNamespaces } from './workshop/authorization.ts';
 import {
   dashboardPolicy,
   studentNamespace,
+  studentNamespaces,
   trafficAdmission,
   userOf,
   type PolicyDeps,
@@ -118,10 +119,12 @@ export function createApp(d: AppDeps): Express {
   };
   const studentScope = (res: Response) => {
     const u = userOf(res);
-    return u.role === 'student' ? { namespace: u.namespace!, user: u.name } : undefined;
+    return u.role === 'student'
+      ? { namespace: u.namespace!, user: u.name, namespaces: ownedNamespaces(u) }
+      : undefined;
   };
   api.use(applyRoutes(d.cluster, d.checker, () => d.proxier.syncProxyRules(), studentScope));
-  api.use(kubectlRoutes(d.cluster, studentNamespace));
+  api.use(kubectlRoutes(d.cluster, studentNamespaces));
   api.use(objectRoutes(d.cluster));
   api.use(podRoutes(d.cluster, d.kubelet));
   api.use(nodeRoutes(d.cluster, d.kubelet, d.podEvictionTimeoutMs));

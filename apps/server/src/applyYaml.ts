@@ -4,6 +4,13 @@ import type { CheckResult } from '@l4lab/manifests';
 import type { Cluster } from '@l4lab/cluster';
 import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
 
+/** A workshop student's apply: defaulted into `namespace`, allowed in `namespaces` (theirs). */
+export interface StudentScope {
+  namespace: string;
+  user: string;
+  namespaces?: readonly string[];
+}
+
 export type ApplyAnswer =
   | { status: 200; body: ApplyResponse }
   | { status: 400 | 403 | 422 | 429 | 500; body: ApplyErrorResponse };
@@ -29,8 +36,8 @@ export async function applyYaml(
   text: string,
   /** Lets kube-proxy program what was applied (its frontends), so the answer can warn of failures. */
   settle?: () => Promise<void>,
-  /** A workshop student's apply: objects go into this namespace, and nowhere else. */
-  scope?: { namespace: string; user: string },
+  /** A workshop student's apply: objects go into their namespaces, and nowhere else. */
+  scope?: StudentScope,
 ): Promise<ApplyAnswer> {
   let checked: CheckResult;
   try {
@@ -118,8 +125,9 @@ async function outsideNamespace(
   checker: ManifestChecker,
   text: string,
   checked: CheckResult,
-  scope: { namespace: string; user: string },
+  scope: StudentScope,
 ): Promise<ManifestError[]> {
+  const owned = scope.namespaces ?? [scope.namespace];
   // The checker defaults a missing namespace to "default": ask where each such object's
   // `metadata.namespace` was written, and take the ones without it into the student's namespace.
   const unsure = checked.objects.filter(
@@ -145,11 +153,11 @@ async function outsideNamespace(
     const group = type?.group ?? '';
     let message: string | undefined;
     if (CLUSTER_SCOPED.has(kind)) {
-      if (!(kind === 'Namespace' && metadata.name === scope.namespace))
+      if (!(kind === 'Namespace' && owned.includes(metadata.name)))
         message = `${plural} "${metadata.name}" is forbidden: User "${scope.user}" cannot patch resource "${plural}" in API group "${group}" at the cluster scope`;
     } else if (metadata.namespace === undefined) {
       metadata.namespace = scope.namespace;
-    } else if (metadata.namespace !== scope.namespace) {
+    } else if (!owned.includes(metadata.namespace)) {
       message = `${plural} "${metadata.name}" is forbidden: User "${scope.user}" cannot patch resource "${plural}" in API group "${group}" in the namespace "${metadata.namespace}"`;
     }
     if (message)

@@ -26,7 +26,7 @@ import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
 import { writeTutorialFiles } from './tutorialFiles.ts';
 import { AccessToken, isLoopbackHost } from './accessToken.ts';
 import { Authentication } from './workshop/authentication.ts';
-import { forbiddenReason } from './workshop/authorization.ts';
+import { forbiddenReason, ownedNamespaces } from './workshop/authorization.ts';
 import { scopeMessage } from './workshop/scope.ts';
 import { Workshop } from './workshop/workshop.ts';
 import type { LabConfig } from './config.ts';
@@ -138,12 +138,14 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     fresh: config.fresh ?? false,
     logger,
   });
+  const lessons = await loadLabLessons(lessonsDirOf(config), logger);
   const opened = config.workshop
     ? await Workshop.open({
         cluster,
         workspace: config.workspace,
         logger,
         fresh: config.fresh ?? false,
+        lessonNamespaces: [...new Set(lessons.flatMap((l) => l.namespaces ?? []))],
       })
     : undefined;
   const workshop = opened?.workshop;
@@ -215,7 +217,6 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   };
   const checker = new ManifestChecker();
   checker.warm();
-  const lessons = await loadLabLessons(lessonsDirOf(config), logger);
   const startedAt = cluster.clock.now();
   const localAddresses = hostAddresses();
   const app = createApp({
@@ -264,6 +265,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       startedAt,
       localAddresses,
       nodePortsOf: (ns) => workshop?.nodePortsOf(ns),
+      studentOf: (ns) => workshop?.studentOf(ns),
     },
   });
   const server = createServer(app);
@@ -290,12 +292,14 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
           },
         };
       const scope =
-        user?.role === 'student' ? { namespace: user.namespace!, user: user.name } : undefined;
+        user?.role === 'student'
+          ? { namespace: user.namespace!, user: user.name, namespaces: ownedNamespaces(user) }
+          : undefined;
       return applyYaml(cluster, checker, yaml, () => proxier.syncProxyRules(), scope);
     },
     allows: (req) => auth.userOf(req) !== undefined,
     userOf: (req) => auth.userOf(req),
-    scope: (msg, ns) => scopeMessage(msg, ns, generatorOwners),
+    scope: (msg, student) => scopeMessage(msg, student, generatorOwners),
     otherUpgrade: (req, socket, head) => {
       if (!execTarget(req.url)) return false;
       execUpgrade(

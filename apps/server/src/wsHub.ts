@@ -32,7 +32,7 @@ export interface WsHubOptions {
    * `scope`; everyone else gets every frame.
    */
   userOf?: (req: IncomingMessage) => WorkshopUser | undefined;
-  scope?: (msg: ServerMessage, namespace: string) => ServerMessage;
+  scope?: (msg: ServerMessage, student: WorkshopUser) => ServerMessage;
 }
 
 /**
@@ -85,8 +85,8 @@ export class WsHub {
 
   /** The frame as this viewer sees it: a student's narrowed to their namespace. */
   #scoped(msg: ServerMessage, ws: WebSocket): ServerMessage {
-    const ns = this.#users.get(ws)?.role === 'student' ? this.#users.get(ws)?.namespace : undefined;
-    return ns && this.#o.scope ? this.#o.scope(msg, ns) : msg;
+    const user = this.#users.get(ws);
+    return user?.role === 'student' && this.#o.scope ? this.#o.scope(msg, user) : msg;
   }
 
   /** Sends to every viewer but `except` (one that has not had its snapshot yet). */

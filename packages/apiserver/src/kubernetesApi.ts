@@ -180,13 +180,17 @@ async function serve(
   const c = { store: o.store, writer: o.writer, fields };
   const watch = isTruthy(req.query.watch);
   const verb = verbOf(req.method, at.name !== undefined, watch);
+  // A create names its object in the body (read by now): the authorizer may decide by it.
+  const bodyName = (req.body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  const named =
+    at.name ?? (req.method === 'POST' && typeof bodyName === 'string' ? bodyName : undefined);
   const refused = o.admit?.(req, {
     verb: at.subresource === 'exec' ? 'create' : verb,
     resource: resource.name,
     group,
     ...(at.subresource !== undefined ? { subresource: at.subresource } : {}),
     ...(ns !== undefined ? { namespace: ns } : {}),
-    ...(at.name !== undefined ? { name: at.name } : {}),
+    ...(named !== undefined ? { name: named } : {}),
   });
   if (refused) {
     return send(

@@ -17,4 +17,4 @@ export {
 export { evaluate } from './evaluate.ts';
 export { isThisMachine, selectConnections } from './evaluateConnections.ts';
 export { parseFieldPath, readField, type PathSegment } from './fieldPath.ts';
-export { lessonForNodePorts, type NodePortBand } from './nodePorts.ts';
+export { lessonForNamespaces, lessonForNodePorts, type NodePortBand } from './nodePorts.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lessonForNodePorts } from './nodePorts.ts';
+import { lessonForNamespaces, lessonForNodePorts } from './nodePorts.ts';
 import type { Lesson } from './types.ts';
 
 const lesson: Lesson = {
@@ -40,5 +40,39 @@ describe('lessonForNodePorts', () => {
     expect(lessonForNodePorts(lesson, undefined)).toBe(lesson);
     const plain = { ...lesson, nodePorts: undefined };
     expect(lessonForNodePorts(plain, { first: 32000, last: 32011 })).toBe(plain);
+  });
+});
+
+describe('lessonForNamespaces', () => {
+  const withNs: Lesson = {
+    ...lesson,
+    namespaces: ['nginx-ns'],
+    steps: [
+      {
+        title: 'server in nginx-ns',
+        markdown:
+          'kubectl create ns nginx-ns; nginx-svc.nginx-ns.svc.cluster.local; not my-nginx-ns2',
+        files: [{ name: 'svc.yaml', text: 'metadata:\n  namespace: nginx-ns\n' }],
+        checks: [
+          {
+            id: 'ep',
+            title: 'nginx-svc in nginx-ns',
+            endpoints: { service: 'nginx-svc', namespace: 'nginx-ns', min: 1 },
+          },
+        ],
+      },
+    ],
+  };
+
+  it("renames the namespaces the lesson creates as the student's, whole names only", () => {
+    const l = lessonForNamespaces(withNs, (n) => `alice-${n}`);
+    expect(l.steps[0]!.markdown).toBe(
+      'kubectl create ns alice-nginx-ns; nginx-svc.alice-nginx-ns.svc.cluster.local; not my-nginx-ns2',
+    );
+    expect(l.steps[0]!.files[0]!.text).toContain('namespace: alice-nginx-ns');
+    expect(l.steps[0]!.checks[0]).toMatchObject({
+      endpoints: { namespace: 'alice-nginx-ns' },
+    });
+    expect(l.namespaces).toEqual(['alice-nginx-ns']);
   });
 });

@@ -28,3 +28,23 @@ export function lessonForNodePorts(lesson: Lesson, band: NodePortBand | undefine
   };
   return { ...(walk(lesson) as Lesson), id: lesson.id, nodePorts: [...moved.values()] };
 }
+
+/**
+ * The lesson with the namespaces it creates (`namespaces:` in lesson.yaml) renamed as the
+ * student's own (`nginx-ns` -> `alice-nginx-ns`), wherever the lesson says them.
+ */
+export function lessonForNamespaces(lesson: Lesson, rename: (name: string) => string): Lesson {
+  const names = lesson.namespaces ?? [];
+  if (names.length === 0) return lesson;
+  // A whole name only: not inside a longer label (`my-nginx-ns2`), which DNS labels spell with
+  // letters, digits and dashes.
+  const re = new RegExp(`(?<![a-z0-9-])(${names.join('|')})(?![a-z0-9-])`, 'g');
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(re, (m) => rename(m));
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return { ...(walk(lesson) as Lesson), id: lesson.id, namespaces: names.map(rename) };
+}

@@ -85,7 +85,7 @@ function lessonFields(
   p: Problems,
   manifestErrors: LessonError[],
 ): Lesson | undefined {
-  const f = p.map(value ?? {}, [], ['id', 'title', 'summary', 'nodePorts', 'steps']);
+  const f = p.map(value ?? {}, [], ['id', 'title', 'summary', 'nodePorts', 'namespaces', 'steps']);
   if (!f) return undefined;
   const id = p.text(f.id, ['id']);
   if (id !== undefined && !DNS1123_LABEL.test(id)) p.invalid(['id'], id, DNS1123_LABEL_MESSAGE);
@@ -106,9 +106,35 @@ function lessonFields(
   );
   duplicateCheckIds(steps, p);
   const nodePorts = lessonNodePorts(f.nodePorts, p);
+  const namespaces = lessonNamespaces(f.namespaces, p);
   if (id === undefined || title === undefined || summary === undefined) return undefined;
   if (steps.some((s) => s === undefined)) return undefined;
-  return { id, title, summary, steps: steps as LessonStep[], ...(nodePorts ? { nodePorts } : {}) };
+  return {
+    id,
+    title,
+    summary,
+    steps: steps as LessonStep[],
+    ...(nodePorts ? { nodePorts } : {}),
+    ...(namespaces ? { namespaces } : {}),
+  };
+}
+
+/** `namespaces: [nginx-ns]`: DNS-1123 labels, short enough to take a student's name in front. */
+function lessonNamespaces(raw: unknown, p: Problems): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const list = p.list(raw, ['namespaces']);
+  if (!list) return undefined;
+  const names: string[] = [];
+  list.forEach((v, i) => {
+    const n = p.text(v, ['namespaces', i]);
+    if (n === undefined) return;
+    if (!DNS1123_LABEL.test(n) || n.length > 30)
+      p.invalid(['namespaces', i], n, `${DNS1123_LABEL_MESSAGE}, at most 30 characters`);
+    else if (n === 'default' || n.startsWith('kube-'))
+      p.invalid(['namespaces', i], n, "a namespace of the cluster itself, not the lesson's");
+    else names.push(n);
+  });
+  return names;
 }
 
 /** `nodePorts: [30380]`: node ports of the default range (30000-32767), each once. */

@@ -15,6 +15,11 @@ export interface Lesson {
    * port, ...) wherever the lesson says them: files, text and checks (nodePorts.ts).
    */
   nodePorts?: number[];
+  /**
+   * Namespaces the lesson creates besides the student's own (`kubectl create ns nginx-ns`). In a
+   * workshop each student gets theirs, `<student>-<name>`, everywhere the lesson says the name.
+   */
+  namespaces?: string[];
 }
 
 export interface LessonStep {

@@ -9,8 +9,13 @@ export interface WorkshopUser {
   /** `instructor`, `viewer`, or the student's name (their namespace). */
   name: string;
   role: WorkshopRole;
-  /** A student's namespace: the only one they may write, and the one their views show. */
+  /** A student's namespace: theirs to write, the one their views and kubeconfig start in. */
   namespace?: string;
+  /**
+   * Every namespace a student owns: theirs, and the ones the lessons create for them
+   * (`<name>-nginx-ns`), which they may create, use and delete.
+   */
+  namespaces?: string[];
 }
 
 /** GET /api/whoami */

@@ -10,8 +10,8 @@ import { sendError } from '../httpError.ts';
  */
 export function kubectlRoutes(
   cluster: Cluster,
-  /** A workshop student's namespace: what they may see. */
-  scopeOf?: (res: Response) => string | undefined,
+  /** A workshop student's namespaces: what they may see. */
+  scopeOf?: (res: Response) => readonly string[] | undefined,
 ): Router {
   const r = express.Router();
   r.get('/kubectl', function kubectl(req, res) {
@@ -35,8 +35,8 @@ export function kubectlRoutes(
               o.kind === 'Node'
                 ? true
                 : o.kind === 'Namespace'
-                  ? o.metadata.name === own
-                  : o.metadata.namespace === own,
+                  ? own.includes(o.metadata.name)
+                  : own.includes(o.metadata.namespace ?? ''),
             )) as typeof cluster.store.list)
       : cluster.store.list.bind(cluster.store);
     const source = {

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import type { ConnectionEvent, KubeObject } from '@l4lab/protocol';
 import {
   evaluate,
+  lessonForNamespaces,
   lessonForNodePorts,
   type EvaluationContext,
   type Lesson,
@@ -24,15 +25,23 @@ export interface LessonSources {
   localAddresses: readonly string[];
   /** A workshop student's band of node ports (their lessons' fixed ports move into it). */
   nodePortsOf?: (namespace: string) => NodePortBand | undefined;
+  /** The workshop student who owns a namespace (their lessons' namespaces are `<name>-<ns>`). */
+  studentOf?: (namespace: string) => string | undefined;
 }
 
-/** The lesson as seen for `namespace`: a student's with its fixed node ports in their band. */
+/**
+ * The lesson as seen for `namespace`: for a student's, its fixed node ports in their band and
+ * the namespaces it creates named as theirs.
+ */
 export function lessonFor(
   lesson: Lesson,
   namespace: string | undefined,
   src: LessonSources,
 ): Lesson {
-  return namespace ? lessonForNodePorts(lesson, src.nodePortsOf?.(namespace)) : lesson;
+  if (!namespace) return lesson;
+  const student = src.studentOf?.(namespace);
+  const ported = lessonForNodePorts(lesson, src.nodePortsOf?.(namespace));
+  return student ? lessonForNamespaces(ported, (n) => `${student}-${n}`) : ported;
 }
 
 /** The lesson list as the dashboard shows it: steps with their text, editor files and checks. */

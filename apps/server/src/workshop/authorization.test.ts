@@ -97,3 +97,51 @@ describe('forbiddenReason (RBAC as the workshop sets it)', () => {
     ).toBeUndefined();
   });
 });
+
+describe("a student's lesson namespaces", () => {
+  const carol = {
+    name: 'carol',
+    role: 'student' as const,
+    namespace: 'carol',
+    namespaces: ['carol', 'carol-nginx-ns'],
+  };
+  it('may be created, used and deleted by their student only', () => {
+    expect(
+      forbiddenReason(carol, {
+        verb: 'create',
+        resource: 'namespaces',
+        group: '',
+        name: 'carol-nginx-ns',
+      }),
+    ).toBeUndefined();
+    expect(
+      forbiddenReason(carol, {
+        verb: 'create',
+        resource: 'pods',
+        group: '',
+        namespace: 'carol-nginx-ns',
+      }),
+    ).toBeUndefined();
+    expect(
+      forbiddenReason(carol, {
+        verb: 'delete',
+        resource: 'namespaces',
+        group: '',
+        name: 'carol-nginx-ns',
+      }),
+    ).toBeUndefined();
+    expect(
+      forbiddenReason(carol, { verb: 'delete', resource: 'namespaces', group: '', name: 'carol' }),
+    ).toBeDefined();
+    expect(
+      forbiddenReason(carol, {
+        verb: 'create',
+        resource: 'namespaces',
+        group: '',
+        name: 'nginx-ns',
+      }),
+    ).toBe(
+      'namespaces is forbidden: User "carol" cannot create resource "namespaces" in API group "" at the cluster scope',
+    );
+  });
+});

@@ -33,16 +33,28 @@ function allowed(user: WorkshopUser, a: RequestAttributes): boolean {
   if (user.role === 'instructor') return true;
   const reading = READ_VERBS.has(a.verb) && a.subresource === undefined;
   if (user.role === 'viewer') return reading || (a.subresource === 'log' && a.verb === 'get');
-  const own = user.namespace;
-  if (!own) return false;
+  const own = ownedNamespaces(user);
+  if (own.length === 0) return false;
   if (a.resource === 'nodes' && a.group === '') return reading;
-  if (a.resource === 'namespaces' && a.group === '') return reading && a.name === own;
-  return a.namespace === own;
+  if (a.resource === 'namespaces' && a.group === '') {
+    // Their own namespace is read; the ones lessons make for them are theirs to create and delete.
+    if (a.name === user.namespace) return reading;
+    return a.name !== undefined && own.includes(a.name) && a.subresource === undefined;
+  }
+  return a.namespace !== undefined && own.includes(a.namespace);
+}
+
+/** The namespaces a student owns (theirs and their lessons'); none for other roles. */
+export function ownedNamespaces(user: WorkshopUser): string[] {
+  if (user.role !== 'student') return [];
+  return user.namespaces ?? (user.namespace ? [user.namespace] : []);
 }
 
 /** `pods "x" is forbidden: User "alice" cannot get resource "pods" in API group "" in the namespace "default"` */
 export function forbiddenMessage(user: WorkshopUser, a: RequestAttributes): string {
-  const what = a.name !== undefined ? `${a.resource} "${a.name}"` : a.resource;
+  // RBAC authorizes a create before the object exists: its message names no object.
+  const what =
+    a.name !== undefined && a.verb !== 'create' ? `${a.resource} "${a.name}"` : a.resource;
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const scope =
     a.namespace !== undefined ? `in the namespace "${a.namespace}"` : 'at the cluster scope';

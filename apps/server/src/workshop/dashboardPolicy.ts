@@ -13,17 +13,23 @@ import type {
 import { resourceTypeOf, CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { Cluster } from '@l4lab/cluster';
 import { sendError } from '../httpError.ts';
-import { forbiddenMessage, forbiddenReason } from './authorization.ts';
+import { forbiddenMessage, forbiddenReason, ownedNamespaces } from './authorization.ts';
 
 /** The user a request was authenticated as (set by the server's authentication middleware). */
 export function userOf(res: Response): WorkshopUser {
   return (res.locals as { user?: WorkshopUser }).user ?? { name: 'instructor', role: 'instructor' };
 }
 
-/** The namespace a student's calls are narrowed to; undefined for everyone else. */
+/** The namespace a student's calls start in (their own); undefined for everyone else. */
 export function studentNamespace(res: Response): string | undefined {
   const u = userOf(res);
   return u.role === 'student' ? u.namespace : undefined;
+}
+
+/** Every namespace a student's calls may reach (theirs, their lessons'); undefined for others. */
+export function studentNamespaces(res: Response): string[] | undefined {
+  const u = userOf(res);
+  return u.role === 'student' ? ownedNamespaces(u) : undefined;
 }
 
 export interface PolicyDeps {
@@ -62,6 +68,8 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
       );
     }
     const own = user.namespace!;
+    const owned = ownedNamespaces(user);
+    const owns = (ns: string | undefined) => ns !== undefined && owned.includes(ns);
     if (reading && OPEN_READS.some((re) => re.test(path))) return next();
     // Writes of the editor's own tabs, the student's apply (defaulted into their namespace by
     // the apply route) and their kubeconfig.
@@ -77,9 +85,9 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
     let m: RegExpExecArray | null;
     if ((m = /^\/lessons\/[^/]+\/checks$/.exec(path)) && reading) {
       const asked = req.query.namespace;
-      if (asked !== undefined && asked !== own)
+      if (asked !== undefined && !owns(String(asked)))
         return forbidRequest(res, user, 'get', 'lessons', '', String(asked));
-      setQuery(req, 'namespace', own);
+      if (asked === undefined) setQuery(req, 'namespace', own);
       return next();
     }
     if ((m = /^\/objects\/([^/]+)$/.exec(path)) && reading)
@@ -87,7 +95,7 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
     if ((m = /^\/objects\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path))) {
       const [, kind, ns] = m;
       const verb = reading ? 'get' : req.method === 'DELETE' ? 'delete' : 'update';
-      if (ns !== own) return forbidRequest(res, user, verb, pluralOf(kind!), '', ns, m[3]);
+      if (!owns(ns)) return forbidRequest(res, user, verb, pluralOf(kind!), '', ns, m[3]);
       return next();
     }
     if ((m = /^\/objects\/([^/]+)\/([^/]+)$/.exec(path)))
@@ -102,7 +110,7 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
       );
     if ((m = /^\/(pods|services)\/([^/]+)\/([^/]+)\/([a-z-]+)$/.exec(path))) {
       const [, resource, ns, name, sub] = m;
-      if (ns !== own)
+      if (!owns(ns))
         return forbidRequest(res, user, reading ? 'get' : 'create', resource!, '', ns, name, sub);
       return next();
     }
@@ -125,14 +133,14 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
     if (path === '/connections' && reading) {
       filterJson(res, (body: { items?: ConnectionEvent[] }) => ({
         ...body,
-        items: (body.items ?? []).filter((e) => eventInNamespace(e, own)),
+        items: (body.items ?? []).filter((e) => owned.some((ns) => eventInNamespace(e, ns))),
       }));
       return next();
     }
     if (path === '/stats' && reading) {
       filterJson(res, (body: { items?: EndpointCounters[] }) => ({
         ...body,
-        items: (body.items ?? []).filter((c) => c.service.startsWith(`${own}/`)),
+        items: (body.items ?? []).filter((c) => owns(c.service.split('/')[0])),
       }));
       return next();
     }
@@ -151,21 +159,25 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
     user: WorkshopUser,
     kind: string,
   ) {
-    const own = user.namespace!;
+    const owned = ownedNamespaces(user);
     const type = resourceTypeOf(kind);
     if (type && CLUSTER_SCOPED.has(type.kind)) {
       if (type.kind === 'Node') return next();
-      // Namespaces: their own only, as `kubectl get ns <own>` shows it.
+      // Namespaces: their own ones only, as `kubectl get ns <name>` shows each.
       filterJson(res, (body: { items?: { metadata: { name: string } }[] }) => ({
         ...body,
-        items: (body.items ?? []).filter((n) => n.metadata.name === own),
+        items: (body.items ?? []).filter((n) => owned.includes(n.metadata.name)),
       }));
       return next();
     }
     const asked = req.query.namespace;
-    if (asked !== undefined && asked !== own)
+    if (asked !== undefined && !owned.includes(String(asked)))
       return forbidRequest(res, user, 'list', pluralOf(kind), '', String(asked));
-    setQuery(req, 'namespace', own);
+    if (asked === undefined)
+      filterJson(res, (body: { items?: { metadata: { namespace?: string } }[] }) => ({
+        ...body,
+        items: (body.items ?? []).filter((o) => owned.includes(o.metadata.namespace ?? '')),
+      }));
     return next();
   }
 }
@@ -187,7 +199,9 @@ export function trafficAdmission(
       message: `viewers only watch: User "${user.name}" cannot start traffic`,
     };
   const own = user.namespace!;
-  if (request.from.startsWith('pod:') && !request.from.startsWith(`pod:${own}/`))
+  const owned = ownedNamespaces(user);
+  const fromNs = request.from.startsWith('pod:') ? request.from.slice(4).split('/')[0]! : undefined;
+  if (fromNs !== undefined && !owned.includes(fromNs))
     return {
       status: 403,
       code: 'L4_E_FORBIDDEN',
@@ -200,7 +214,7 @@ export function trafficAdmission(
       }),
     };
   const ns = targetNamespace(d.cluster, request.target);
-  if (ns !== own)
+  if (ns === undefined || !owned.includes(ns))
     return {
       status: 403,
       code: 'L4_E_FORBIDDEN',

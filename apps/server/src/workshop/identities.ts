@@ -22,11 +22,18 @@ export interface Student {
   tokenDigest: string;
   /** Which band of node ports is theirs (./workshop.ts: nodePortBand). */
   slot: number;
+  /** The namespaces lessons create for them (`<name>-nginx-ns`), besides `namespace`. */
+  extraNamespaces?: string[];
   lastSeen?: number;
 }
 
 export const INSTRUCTOR: WorkshopUser = { name: 'instructor', role: 'instructor' };
 export const VIEWER: WorkshopUser = { name: 'viewer', role: 'viewer' };
+
+/** Every namespace a student owns. */
+export function namespacesOf(s: Student): string[] {
+  return [s.namespace, ...(s.extraNamespaces ?? [])];
+}
 
 /** A new random token (144 bits, URL-safe). */
 export function newToken(): string {
@@ -90,7 +97,12 @@ export class Identities {
     const student = name ? this.#students.get(name) : undefined;
     if (!student) return undefined;
     student.lastSeen = Date.now();
-    return { name: student.name, role: 'student', namespace: student.namespace };
+    return {
+      name: student.name,
+      role: 'student',
+      namespace: student.namespace,
+      namespaces: namespacesOf(student),
+    };
   }
 
   joinCodeMatches(code: string): boolean {
@@ -111,7 +123,17 @@ export class Identities {
   }
 
   /** Adds a student (its namespace is its name) and returns the token, the only time it is seen. */
-  add(name: string, now = new Date()): { student: Student; token: string } {
+  /** Which student owns a namespace (theirs or one a lesson makes for them). */
+  ownerOf(namespace: string): Student | undefined {
+    for (const s of this.#students.values()) if (namespacesOf(s).includes(namespace)) return s;
+    return undefined;
+  }
+
+  add(
+    name: string,
+    extraNamespaces: string[] = [],
+    now = new Date(),
+  ): { student: Student; token: string } {
     const token = newToken();
     const taken = new Set([...this.#students.values()].map((s) => s.slot));
     let slot = 0;
@@ -122,6 +144,7 @@ export class Identities {
       joinedAt: now.toISOString(),
       tokenDigest: digestOf(token),
       slot,
+      ...(extraNamespaces.length ? { extraNamespaces } : {}),
     };
     this.#students.set(name, student);
     this.#byDigest.set(student.tokenDigest, name);

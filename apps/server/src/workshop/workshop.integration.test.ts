@@ -140,6 +140,22 @@ describe('workshop mode', () => {
     const other = await k(['apply', '-f', '-'], POD('web', 'student-1'));
     expect(other.stderr).toContain('is forbidden: User "alice"');
     expect((await k(['get', 'nodes'])).code).toBe(0);
+    // The ExternalName lesson creates a namespace: each student has theirs, alice-nginx-ns.
+    type Lessons = {
+      items: { id: string; steps: { text: string; files: { name: string; text: string }[] }[] }[];
+    };
+    const lessons = await call<Lessons>(alice.token, 'GET', '/api/lessons');
+    const externalName = lessons.body.items.find((l) => l.id === 'externalname')!;
+    expect(externalName.steps[1]!.text).toContain('kubectl create ns alice-nginx-ns');
+    const created = await k(['create', 'namespace', 'alice-nginx-ns']);
+    expect(created.stderr).toBe('');
+    const server = externalName.steps[1]!.files.map((f) => f.text).join('\n---\n');
+    expect(server).toContain('namespace: alice-nginx-ns');
+    const inLessonNs = await k(['apply', '-f', '-'], server);
+    expect(inLessonNs.stderr).toBe('');
+    expect((await k(['get', 'services', '-n', 'alice-nginx-ns', '-o', 'name'])).stdout).toContain(
+      'service/nginx-svc',
+    );
     const exec = await k(['exec', 'web', '--', 'true'], undefined);
     expect(exec.stderr).not.toContain('Forbidden');
   }, 90_000);

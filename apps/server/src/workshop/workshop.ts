@@ -10,7 +10,13 @@ import type { Logger } from '../logger.ts';
 import { writeFileAtomic } from '../persist/atomicFile.ts';
 import { loadStateFile, type StateNote } from '../persist/stateFile.ts';
 import { EditorTabsStore } from '../persist/editorTabs.ts';
-import { DEFAULT_STUDENT_QUOTA, Identities, MAX_STUDENTS, type Student } from './identities.ts';
+import {
+  DEFAULT_STUDENT_QUOTA,
+  Identities,
+  MAX_STUDENTS,
+  namespacesOf,
+  type Student,
+} from './identities.ts';
 
 const WORKSHOP_VERSION = 1;
 
@@ -66,11 +72,20 @@ export class Workshop {
   readonly #stateDir: string;
   readonly #logger: Logger;
   readonly #tabs = new Map<string, Promise<EditorTabsStore>>();
+  /** Namespaces lessons create (`nginx-ns`): each student gets `<name>-nginx-ns` of their own. */
+  readonly #lessonNamespaces: readonly string[];
 
   private constructor(
-    o: { cluster: Cluster; workspace: string; logger: Logger; quota?: StudentQuota },
+    o: {
+      cluster: Cluster;
+      workspace: string;
+      logger: Logger;
+      quota?: StudentQuota;
+      lessonNamespaces?: readonly string[];
+    },
     identities: Identities,
   ) {
+    this.#lessonNamespaces = o.lessonNamespaces ?? [];
     this.identities = identities;
     this.quota = o.quota ?? DEFAULT_STUDENT_QUOTA;
     this.#cluster = o.cluster;
@@ -86,6 +101,8 @@ export class Workshop {
     logger: Logger;
     fresh?: boolean;
     quota?: StudentQuota;
+    /** Namespaces the lessons create (lesson.yaml's `namespaces:`). */
+    lessonNamespaces?: readonly string[];
     /** Given tokens (tests); otherwise the saved ones, else new ones. */
     instructorToken?: string;
   }): Promise<{ workshop: Workshop; notes: StateNote[] }> {
@@ -105,7 +122,7 @@ export class Workshop {
     const workshop = new Workshop(o, identities);
     if (saved) identities.restore(saved.students);
     o.cluster.namespaceNodePorts.set('*', INSTRUCTOR_NODE_PORTS);
-    for (const s of identities.students()) workshop.#limit(s.namespace);
+    for (const s of identities.students()) workshop.#limit(s.name);
     await workshop.#save();
     const notes: StateNote[] = loaded.note ? [loaded.note] : [];
     if (saved?.students.length)
@@ -137,8 +154,10 @@ export class Workshop {
       );
     if (RESERVED.has(name) || name.startsWith('kube-'))
       throw new JoinRefused(422, 'L4_E_BAD_NAME', `the name "${name}" is reserved: choose another`);
-    const taken =
-      this.identities.has(name) || this.#cluster.store.get('Namespace', undefined, name);
+    const extra = this.#lessonNamespaces.map((n) => `${name}-${n}`).filter((n) => n.length <= 63);
+    const taken = [name, ...extra].some(
+      (n) => this.identities.ownerOf(n) || this.#cluster.store.get('Namespace', undefined, n),
+    );
     if (taken)
       throw new JoinRefused(
         409,
@@ -161,7 +180,7 @@ export class Workshop {
         'L4_E_BAD_NAME',
         outcome.errors.map((e) => e.message).join('; ') || 'the namespace could not be created',
       );
-    const added = this.identities.add(name);
+    const added = this.identities.add(name, extra);
     this.#limit(name);
     await this.#save();
     this.#logger.info({ student: name }, 'student joined');
@@ -192,10 +211,12 @@ export class Workshop {
   async remove(name: string): Promise<boolean> {
     const s = this.identities.remove(name);
     if (!s) return false;
-    this.#cluster.namespaceQuotas.delete(s.namespace);
-    this.#cluster.namespaceNodePorts.delete(s.namespace);
-    if (this.#cluster.store.get('Namespace', undefined, s.namespace))
-      this.#cluster.delete('Namespace', undefined, s.namespace);
+    for (const ns of namespacesOf(s)) {
+      this.#cluster.namespaceQuotas.delete(ns);
+      this.#cluster.namespaceNodePorts.delete(ns);
+      if (this.#cluster.store.get('Namespace', undefined, ns))
+        this.#cluster.delete('Namespace', undefined, ns);
+    }
     if (this.spotlight === s.namespace) this.spotlight = undefined;
     await this.#save();
     return true;
@@ -203,6 +224,11 @@ export class Workshop {
 
   isStudentNamespace(ns: string): boolean {
     return this.identities.has(ns);
+  }
+
+  /** The student's own namespace for a namespace they own (theirs or a lesson's for them). */
+  studentOf(ns: string): string | undefined {
+    return this.identities.ownerOf(ns)?.name;
   }
 
   /** A student's own editor tabs (state/editor-tabs-<name>.json), opened on first use. */
@@ -222,20 +248,24 @@ export class Workshop {
     await Promise.all([...this.#tabs.values()].map(async (t) => (await t).close()));
   }
 
-  /** A student's node ports (their band). */
-  nodePortsOf(name: string): { first: number; last: number } | undefined {
-    const s = this.identities.get(name);
+  /** The node ports (their band) of the student who owns a namespace. */
+  nodePortsOf(namespace: string): { first: number; last: number } | undefined {
+    const s = this.identities.ownerOf(namespace);
     return s ? nodePortBand(s.slot) : undefined;
   }
 
-  #limit(namespace: string): void {
-    const s = this.identities.get(namespace);
-    if (s) this.#cluster.namespaceNodePorts.set(namespace, nodePortBand(s.slot));
-    this.#cluster.namespaceQuotas.set(namespace, {
-      name: STUDENT_QUOTA_NAME,
-      pods: this.quota.pods,
-      services: this.quota.services,
-    });
+  /** A student's quota and node ports, in every namespace they own (lessons' too). */
+  #limit(name: string): void {
+    const s = this.identities.get(name);
+    if (!s) return;
+    for (const ns of namespacesOf(s)) {
+      this.#cluster.namespaceNodePorts.set(ns, nodePortBand(s.slot));
+      this.#cluster.namespaceQuotas.set(ns, {
+        name: STUDENT_QUOTA_NAME,
+        pods: this.quota.pods,
+        services: this.quota.services,
+      });
+    }
   }
 
   async #save(): Promise<void> {
@@ -271,7 +301,12 @@ function checkWorkshopFile(v: unknown) {
         typeof s.joinedAt === 'string' &&
         Number.isInteger(s.slot) &&
         s.slot >= 0 &&
-        s.slot < MAX_STUDENTS,
+        s.slot < MAX_STUDENTS &&
+        (s.extraNamespaces === undefined ||
+          (Array.isArray(s.extraNamespaces) &&
+            s.extraNamespaces.every(
+              (n) => typeof n === 'string' && labelProblem(n) === undefined,
+            ))),
     )
   )
     return { ok: false as const, reason: 'a student entry is damaged' };
