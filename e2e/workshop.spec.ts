@@ -49,6 +49,8 @@ function kubectl(
       (err, stdout, stderr) =>
         done({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 }),
     );
+    // kubectl may exit before reading its input (get, delete): a closed pipe is not a failure.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 }

@@ -38,6 +38,8 @@ export function runKubectl(
         done({ stdout, stderr, code });
       },
     );
+    // kubectl may exit before reading its input (get, delete): a closed pipe is not a failure.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 }

@@ -50,7 +50,6 @@ const OPEN_READS = [
   /^\/tutorial$/,
   /^\/lessons$/,
   /^\/editor-tabs$/,
-  /^\/frontends$/,
 ];
 
 export function dashboardPolicy(d: PolicyDeps): RequestHandler {
@@ -134,6 +133,15 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
       filterJson(res, (body: { items?: ConnectionEvent[] }) => ({
         ...body,
         items: (body.items ?? []).filter((e) => owned.some((ns) => eventInNamespace(e, ns))),
+      }));
+      return next();
+    }
+    if (path === '/frontends' && reading) {
+      type Frontends = { items?: { service: string }[]; notes?: { service?: string }[] };
+      filterJson(res, (body: Frontends) => ({
+        ...body,
+        items: (body.items ?? []).filter((f) => owns(f.service.split('/')[0])),
+        notes: (body.notes ?? []).filter((n) => owns(n.service?.split('/')[0])),
       }));
       return next();
     }

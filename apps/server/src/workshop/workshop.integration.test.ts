@@ -189,6 +189,12 @@ describe('workshop mode', () => {
     );
     expect(pods.body.items.map((p) => p.metadata.namespace)).toEqual(['student-1']);
     expect((await call(bob.token, 'GET', '/api/objects/pods?namespace=alice')).status).toBe(403);
+    const frontends = await call<{ items: { service: string }[] }>(
+      bob.token,
+      'GET',
+      '/api/frontends',
+    );
+    expect(frontends.body.items.every((f) => f.service.startsWith('student-1/'))).toBe(true);
     expect((await call(bob.token, 'DELETE', '/api/objects/pods/alice/web')).status).toBe(403);
     expect((await call(bob.token, 'POST', '/api/nodes/node-1/stop')).status).toBe(403);
     const traffic = await call<{ error: { message: string } }>(
