@@ -250,6 +250,17 @@ describe('GET /api/lessons/:id/checks', () => {
       ['maglev-spread', true],
       ['two-endpoints', false],
     ]);
+    // A learner who reaches step 2 only now: `since: step` counts their connections from then,
+    // so rr-even has none yet; the same check without the time counts the lab's whole life.
+    const later = Date.now() + 1;
+    const fresh = await t.api<ChecksBody>(
+      'GET',
+      `/api/lessons/proxy-modes/checks?namespace=default&step=2&since=${later}`,
+    );
+    expect(fresh.body.results.find((r) => r.id === 'rr-even')?.passed).toBe(false);
+    expect(
+      (await checks('proxy-modes', 'default', 2)).results.find((r) => r.id === 'rr-even')?.passed,
+    ).toBe(true);
     // Step 4 as the student does it (`kubectl scale deployment backend --replicas=2`).
     const backend = lesson('proxy-modes').steps[0]!.files[0]!.text;
     await t.apply(backend.replace('replicas: 3', 'replicas: 2'));

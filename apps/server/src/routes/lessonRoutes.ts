@@ -93,8 +93,18 @@ export function lessonRoutes(src: LessonSources): Router {
         'L4_E_BAD_STEP',
         `step must be a whole number from 1 to ${found.steps.length}`,
       );
+    // When this learner reached the step (their browser keeps it): `since: step` counts from then,
+    // within the lab's life.
+    const since = Number(req.query.since);
+    const reached = Number.isFinite(since)
+      ? Math.min(Math.max(since, src.startedAt), src.now())
+      : undefined;
     const lesson = lessonFor(found, namespace, src);
-    res.json({ lesson: lesson.id, namespace, results: checkResults(lesson, namespace, step, src) });
+    res.json({
+      lesson: lesson.id,
+      namespace,
+      results: checkResults(lesson, namespace, step, src, reached),
+    });
   });
   return r;
 }
@@ -115,15 +125,18 @@ export function checkResults(
   namespace: string,
   step: number | undefined,
   src: LessonSources,
+  /** When the learner reached the step (ms); else the lab's start. */
+  reached?: number,
 ) {
   const ctx: EvaluationContext = {
     objects: src.objects(),
     events: src.events(),
     now: src.now(),
     namespace,
-    // No per-student progress yet: every step counts as reached when the lab started, so
-    // `since: step` counts every connection this lab has seen (that the buffer still holds).
-    stepStartedAt: src.startedAt,
+    // A learner's browser says when they reached the step; without it (the progress board), every
+    // step counts as reached when the lab started: `since: step` counts every connection this lab
+    // has seen (that the buffer still holds).
+    stepStartedAt: reached ?? src.startedAt,
     localAddresses: src.localAddresses,
   };
   return lesson.steps.flatMap((s, i) =>

@@ -142,8 +142,14 @@ export async function fetchLessonChecks(
   lesson: string,
   namespace: string,
   step: number,
+  /** When the learner reached the step (ms since epoch): `since: step` counts from then. */
+  since?: number,
 ): Promise<CallOutcome<CheckResult[]>> {
-  const query = new URLSearchParams({ namespace, step: String(step) });
+  const query = new URLSearchParams({
+    namespace,
+    step: String(step),
+    ...(since !== undefined ? { since: String(Math.round(since)) } : {}),
+  });
   const r = await get(`/api/lessons/${encodeURIComponent(lesson)}/checks?${query}`, checkResultsOf);
   return r.ok ? r : { ok: false, message: refusalOf(r.status, r.body) };
 }

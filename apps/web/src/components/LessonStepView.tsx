@@ -1,7 +1,15 @@
 import { useEffect } from 'react';
 import { fetchLessonChecks, type Lesson, type LessonStep } from '../api/lessonsApi.ts';
 import { usePolled } from '../hooks/usePolled.ts';
-import { stepOf, withPassed, withStep, type LessonProgress } from '../lessons/lessonProgress.ts';
+import {
+  reachedAt,
+  stepOf,
+  withPassed,
+  withReached,
+  withStep,
+  type LessonProgress,
+} from '../lessons/lessonProgress.ts';
+import { labNow } from '../replay/labClock.ts';
 import { openLessonFile } from '../lessons/openLessonFile.ts';
 import { appStore } from '../store/appStore.ts';
 import { LessonChecks } from './LessonChecks.tsx';
@@ -57,9 +65,13 @@ export function LessonStepView({ lesson, namespace, progress, update }: Props) {
   const step = lesson.steps[index]!;
   const count = lesson.steps.length;
   const hasChecks = step.checks.length > 0;
+  const since = reachedAt(progress, lesson.id, index);
+  useEffect(() => {
+    update((p) => withReached(p, lesson.id, index, labNow()));
+  }, [lesson.id, index, update]);
   const checks = usePolled(
     hasChecks ? `${lesson.id}/${namespace}/${index}` : undefined,
-    () => fetchLessonChecks(lesson.id, namespace, index + 1),
+    () => fetchLessonChecks(lesson.id, namespace, index + 1, since),
     CHECK_POLL_MS,
   );
   const results = checks.value;

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   EMPTY_PROGRESS,
   passedOnce,
+  reachedAt,
+  withReached,
   progressKey,
   progressOf,
   readProgress,
@@ -100,5 +102,16 @@ describe('progress changes', () => {
     expect(p.passed.clusterip).toEqual(['pods-ready', 'endpoints-ready']);
     expect(passedOnce(p, 'clusterip', 'pods-ready')).toBe(true);
     expect(passedOnce(p, 'nodeport', 'pods-ready')).toBe(false);
+  });
+});
+
+describe('when a learner reached a step', () => {
+  it('is noted once, kept through storage, and read back per lesson and step', () => {
+    const p = withReached(EMPTY_PROGRESS, 'proxy-modes', 1, 1_000);
+    expect(reachedAt(p, 'proxy-modes', 1)).toBe(1_000);
+    expect(withReached(p, 'proxy-modes', 1, 2_000)).toBe(p);
+    expect(reachedAt(progressOf(JSON.stringify(p)), 'proxy-modes', 1)).toBe(1_000);
+    expect(reachedAt(p, 'proxy-modes', 2)).toBeUndefined();
+    expect(progressOf('{"steps":{},"passed":{},"reached":{"x/0":"soon"}}').reached).toBeUndefined();
   });
 });

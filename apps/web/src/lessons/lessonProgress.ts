@@ -12,6 +12,11 @@ export interface LessonProgress {
   steps: Record<string, number>;
   /** The ids of the checks that passed at least once, per lesson id. */
   passed: Record<string, string[]>;
+  /**
+   * When this learner first reached each step (ms since epoch), keyed `lesson/step`: a check that
+   * counts connections `since: step` counts from then, not from the lab's start.
+   */
+  reached?: Record<string, number>;
 }
 
 export const EMPTY_PROGRESS: LessonProgress = { steps: {}, passed: {} };
@@ -44,7 +49,35 @@ export function progressOf(raw: string | null): LessonProgress {
       if (Array.isArray(ids)) passed[id] = ids.filter((x): x is string => typeof x === 'string');
     }
   }
-  return { ...(typeof v.lesson === 'string' ? { lesson: v.lesson } : {}), steps, passed };
+  const reached: Record<string, number> = {};
+  if (isRecord(v.reached)) {
+    for (const [key, at] of Object.entries(v.reached)) {
+      if (typeof at === 'number' && Number.isFinite(at) && at > 0) reached[key] = at;
+    }
+  }
+  return {
+    ...(typeof v.lesson === 'string' ? { lesson: v.lesson } : {}),
+    steps,
+    passed,
+    ...(Object.keys(reached).length ? { reached } : {}),
+  };
+}
+
+/** When the learner first reached a step (counted from 0); undefined before they did. */
+export function reachedAt(p: LessonProgress, lesson: string, step: number): number | undefined {
+  return p.reached?.[`${lesson}/${step}`];
+}
+
+/** Notes that the learner reached a step now, once: the same object when it was noted before. */
+export function withReached(
+  p: LessonProgress,
+  lesson: string,
+  step: number,
+  now: number,
+): LessonProgress {
+  const key = `${lesson}/${step}`;
+  if (p.reached?.[key] !== undefined) return p;
+  return { ...p, reached: { ...p.reached, [key]: now } };
 }
 
 export function readProgress(namespace: string): LessonProgress {
