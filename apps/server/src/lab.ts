@@ -16,7 +16,7 @@ import {
 } from '@l4lab/cluster';
 import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
 import { Kubelet, chooseRuntime, detectAddressMode } from '@l4lab/runtime';
-import { BuiltinExecutor, TrafficManager } from '@l4lab/traffic';
+import { BuiltinExecutor, MAX_GENERATORS, TrafficManager } from '@l4lab/traffic';
 import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
 import { applyYaml } from './applyYaml.ts';
@@ -29,6 +29,7 @@ import { Authentication } from './workshop/authentication.ts';
 import { forbiddenReason, ownedNamespaces } from './workshop/authorization.ts';
 import { scopeMessage } from './workshop/scope.ts';
 import { Workshop } from './workshop/workshop.ts';
+import { GENERATORS_PER_STUDENT, MAX_STUDENTS } from './workshop/identities.ts';
 import type { LabConfig } from './config.ts';
 import { EventHub } from './eventHub.ts';
 import { RecentConnections } from './recentConnections.ts';
@@ -192,6 +193,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     dns,
     onUpdate: (generators) => onTrafficUpdate(generators),
     allowHostTargets: config.allowHostTargets,
+    // A workshop: the instructor's generators and each student's own (their quota holds them).
+    ...(workshop ? { maxGenerators: MAX_GENERATORS + GENERATORS_PER_STUDENT * MAX_STUDENTS } : {}),
   });
   const executor = new BuiltinExecutor({
     cluster,

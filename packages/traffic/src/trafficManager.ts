@@ -16,6 +16,8 @@ export interface TrafficManagerOptions {
   onUpdate?: (all: TrafficStatus[]) => void;
   /** Let generators reach this machine's own addresses too (a trusted instructor's lab). */
   allowHostTargets?: boolean;
+  /** Generators running at once (default MAX_GENERATORS; a workshop adds each student's). */
+  maxGenerators?: number;
 }
 
 /** Where requests leave from: external client addresses, or one pod's own IP. */
@@ -38,10 +40,11 @@ export class TrafficManager {
   }
 
   async start(spec: TrafficRequest): Promise<TrafficStatus> {
-    if ([...this.#generators.values()].filter((g) => g.running).length >= MAX_GENERATORS) {
+    const max = this.#o.maxGenerators ?? MAX_GENERATORS;
+    if ([...this.#generators.values()].filter((g) => g.running).length >= max) {
       throw new TargetError(
         'L4_E_TOO_MANY_GENERATORS',
-        `at most ${MAX_GENERATORS} generators run at once: stop one first`,
+        `at most ${max} generators run at once: stop one first`,
       );
     }
     if (spec.count === undefined && spec.duration > 0 && spec.rate * spec.duration > MAX_REQUESTS) {

@@ -14,6 +14,7 @@ import { resourceTypeOf, CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { Cluster } from '@l4lab/cluster';
 import { sendError } from '../httpError.ts';
 import { forbiddenMessage, forbiddenReason, ownedNamespaces } from './authorization.ts';
+import { GENERATORS_PER_STUDENT } from './identities.ts';
 
 /** The user a request was authenticated as (set by the server's authentication middleware). */
 export function userOf(res: Response): WorkshopUser {
@@ -231,10 +232,18 @@ export function trafficAdmission(
           ? `traffic to ${request.target} is forbidden: students send traffic to Services of their namespace "${own}" (name.${own}.svc.cluster.local:port, or one of their Services' addresses)`
           : forbiddenMessage(user, { verb: 'get', resource: 'services', group: '', namespace: ns }),
     };
-  const used = d
+  const running = d
     .generators()
-    .filter((g) => g.state === 'running' && d.generatorOwners.get(g.id) === own)
-    .reduce((sum, g) => sum + g.rate, 0);
+    .filter((g) => g.state === 'running' && d.generatorOwners.get(g.id) === own);
+  if (running.length >= GENERATORS_PER_STUDENT)
+    return {
+      status: 403,
+      code: 'L4_E_QUOTA',
+      message:
+        `traffic is forbidden: exceeded quota: student-quota, requested: generators=1, ` +
+        `used: generators=${running.length}, limited: generators=${GENERATORS_PER_STUDENT} (stop one first)`,
+    };
+  const used = running.reduce((sum, g) => sum + g.rate, 0);
   if (used + request.rate > d.trafficRateQuota)
     return {
       status: 403,

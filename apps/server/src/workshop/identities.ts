@@ -14,6 +14,9 @@ export const DEFAULT_STUDENT_QUOTA: StudentQuota = { pods: 10, services: 5, traf
 /** At most this many students join one lab (each is real processes and sockets on this laptop). */
 export const MAX_STUDENTS = 60;
 
+/** Traffic generators one student may run at once (the instructor keeps the lab's own 8). */
+export const GENERATORS_PER_STUDENT = 2;
+
 export interface Student {
   name: string;
   namespace: string;

@@ -293,6 +293,29 @@ spec:
     expect(checks.body.results.find((r) => r.id === 'service-nodeport')?.passed).toBe(true);
   });
 
+  it('holds each student to 2 traffic generators and 200 connections/s', async () => {
+    const gen = (rate: number) =>
+      call<{ id?: string; error?: { message: string } }>(
+        alice.token,
+        'POST',
+        '/api/traffic',
+        JSON.stringify({
+          target: 'my-nginx-nodeport.alice.svc.cluster.local:80',
+          rate,
+          count: 1000,
+        }),
+      );
+    const tooFast = await gen(300);
+    expect(tooFast.status).toBe(403);
+    expect(tooFast.body.error?.message).toContain('limited: rate=200/s');
+    const started = [await gen(5), await gen(5)];
+    expect(started.map((r) => r.status)).toEqual([201, 201]);
+    const third = await gen(5);
+    expect(third.status).toBe(403);
+    expect(third.body.error?.message).toContain('used: generators=2, limited: generators=2');
+    for (const r of started) await call(alice.token, 'DELETE', `/api/traffic/${r.body.id}`);
+  });
+
   it('lets the projector watch everything and write nothing', async () => {
     const viewer = t.lab.workshop!.viewerToken;
     const pods = await call<{ items: unknown[] }>(viewer, 'GET', '/api/objects/pods');
