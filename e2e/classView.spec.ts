@@ -16,13 +16,6 @@ test.afterAll(async () => {
   await lab?.stop();
 });
 
-/** A URL the lab printed at start: `l4lab join: <url>`, `l4lab instructor: <url>`, ... */
-async function printed(what: 'join' | 'instructor' | 'projector'): Promise<string> {
-  const find = () => new RegExp(`l4lab ${what}: (\\S+)`).exec(lab.output())?.[1];
-  await expect.poll(find, { message: `the lab prints its ${what} URL` }).toBeTruthy();
-  return find()!;
-}
-
 function webIn(ns: string): string {
   return `apiVersion: apps/v1
 kind: Deployment
@@ -53,9 +46,9 @@ test('the projector shows a lane per student with their connections, and follows
   browser,
 }) => {
   test.setTimeout(180_000);
-  const instructorUrl = await printed('instructor');
-  const projectorUrl = await printed('projector');
-  const code = new URL(await printed('join')).searchParams.get('code')!;
+  const instructorUrl = await lab.printed('instructor');
+  const projectorUrl = await lab.printed('projector');
+  const code = new URL(await lab.printed('join')).searchParams.get('code')!;
   const token = new URL(instructorUrl).searchParams.get('token')!;
   const call = async (path: string, body: string, type = 'application/json', method = 'POST') => {
     const res = await fetch(`${lab.url}${path}`, {

@@ -30,12 +30,6 @@ test.afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-function printed(what: 'join' | 'instructor' | 'projector'): string {
-  const url = new RegExp(`l4lab ${what}: (\\S+)`).exec(lab.output())?.[1];
-  if (!url) throw new Error(`the lab did not print its ${what} URL:\n${lab.output()}`);
-  return url;
-}
-
 function kubectl(
   kubeconfig: string,
   args: string[],
@@ -59,7 +53,7 @@ function kubectl(
 async function join_(browser: Browser, name: string): Promise<{ page: Page; kubeconfig: string }> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(printed('join'));
+  await page.goto(await lab.printed('join'));
   await page.getByLabel(/Your name/).fill(name);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   const joined = page.getByTestId('joined');
@@ -104,9 +98,9 @@ test('two students with their own kubectl, an instructor and a projector share o
   test.skip(!HAS_KUBECTL && !process.env.CI, 'kubectl is not on PATH');
   test.setTimeout(180_000);
   const projector = await (await browser.newContext()).newPage();
-  await projector.goto(printed('projector'));
+  await projector.goto(await lab.printed('projector'));
   const instructor = await (await browser.newContext()).newPage();
-  await instructor.goto(printed('instructor'));
+  await instructor.goto(await lab.printed('instructor'));
 
   const students = [await join_(browser, 'alice'), await join_(browser, 'bob')];
   for (const [i, s] of students.entries()) {

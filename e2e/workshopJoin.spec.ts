@@ -19,13 +19,6 @@ test.afterAll(async () => {
   await lab?.stop();
 });
 
-/** A URL the lab printed at start: `l4lab join: <url>`, `l4lab instructor: <url>`, ... */
-async function printed(what: 'join' | 'instructor' | 'projector'): Promise<string> {
-  const find = () => new RegExp(`l4lab ${what}: (\\S+)`).exec(lab.output())?.[1];
-  await expect.poll(find, { message: `the lab prints its ${what} URL` }).toBeTruthy();
-  return find()!;
-}
-
 async function shoot(page: Page, name: string): Promise<void> {
   const dir = process.env.L4LAB_SHOTS_DIR;
   if (!dir) return;
@@ -43,8 +36,8 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
   browser,
 }) => {
   test.setTimeout(120_000);
-  const joinUrl = await printed('join');
-  const instructorUrl = await printed('instructor');
+  const joinUrl = await lab.printed('join');
+  const instructorUrl = await lab.printed('instructor');
 
   const student = await (await browser.newContext({ acceptDownloads: true })).newPage();
   await student.goto(joinUrl);
@@ -134,7 +127,7 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
 
   // The projector watches only: presenter layout, no editor, no Apply, the join card.
   const projector = await (await browser.newContext()).newPage();
-  await projector.goto(await printed('projector'));
+  await projector.goto(await lab.printed('projector'));
   await expect(projector.getByTestId('role-badge')).toHaveText('viewer (projector)');
   await expect(projector.getByText('viewer: watching only')).toBeVisible();
   await expect(projector.getByRole('button', { name: 'Apply', exact: true })).toHaveCount(0);

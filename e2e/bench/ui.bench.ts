@@ -3,40 +3,11 @@
 //     (median of 1 s windows), event-to-pixel latency (server time of a connection -> its dot first
 //     painted; p50/p95), WebSocket bytes/s received by the page.
 //  2. 200 pods / 50 Services: frames per second while panning the graph.
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { startLab } from '../fixtures/startLab.ts';
+import { countFrames, pause, quantile } from './frames.ts';
 
 const LOAD_S = 20;
-const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : Number.NaN;
-};
-
-/** Counts animation frames in the page; returns per-second frame counts when stopped. */
-async function countFrames(page: Page, seconds: number, during?: () => Promise<void>) {
-  // A string, not a function: tsx would add helpers the page does not have.
-  await page.evaluate(`
-    window.__frames = [];
-    window.__counting = true;
-    requestAnimationFrame(function tick(t) {
-      window.__frames.push(t);
-      if (window.__counting) requestAnimationFrame(tick);
-    });
-  `);
-  const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
-    if (during) await during();
-    else await pause(250);
-  }
-  const frames = (await page.evaluate('window.__counting = false; window.__frames')) as number[];
-  const perSecond: number[] = [];
-  for (let s = frames[0] ?? 0; s + 1000 <= (frames.at(-1) ?? 0); s += 1000) {
-    perSecond.push(frames.filter((t) => t >= s && t < s + 1000).length);
-  }
-  return perSecond;
-}
-
 function manyServices(): string {
   const docs: string[] = [];
   for (let i = 0; i < 50; i++) {

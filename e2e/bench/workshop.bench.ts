@@ -10,21 +10,11 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { startLab, type RunningLab } from '../fixtures/startLab.ts';
+import { countFrames, pause, quantile } from './frames.ts';
 
 const STUDENTS = Number(process.env.L4LAB_BENCH_STUDENTS ?? 30);
 const TOTAL_RATE = 2000;
 const LOAD_S = 20;
-const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : Number.NaN;
-};
-
-function printed(lab: RunningLab, what: string): string {
-  const url = new RegExp(`l4lab ${what}: (\\S+)`).exec(lab.output())?.[1];
-  if (!url) throw new Error(`no ${what} URL printed`);
-  return url;
-}
 
 async function call(lab: RunningLab, token: string, method: string, path: string, body?: string) {
   const res = await fetch(`${lab.url}${path}`, {
@@ -89,20 +79,8 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 
 /** Frames per second and event-to-pixel latencies of a page over `seconds`. */
 async function measure(page: Page, seconds: number) {
-  await page.evaluate(`
-    window.__frames = [];
-    window.__counting = true;
-    if (window.__l4labBench) window.__l4labBench.latencies = [];
-    requestAnimationFrame(function tick(t) {
-      window.__frames.push(t);
-      if (window.__counting) requestAnimationFrame(tick);
-    });
-  `);
-  await pause(seconds * 1000);
-  const frames = (await page.evaluate('window.__counting = false; window.__frames')) as number[];
-  const fps: number[] = [];
-  for (let s = frames[0] ?? 0; s + 1000 <= (frames.at(-1) ?? 0); s += 1000)
-    fps.push(frames.filter((t) => t >= s && t < s + 1000).length);
+  await page.evaluate('if (window.__l4labBench) window.__l4labBench.latencies = []');
+  const fps = await countFrames(page, seconds);
   const latencies = (await page.evaluate('window.__l4labBench?.latencies ?? []')) as number[];
   return { fps, latencies };
 }
@@ -168,9 +146,9 @@ const browser = await chromium.launch({
 });
 const sockets: WebSocket[] = [];
 try {
-  const instructorUrl = printed(lab, 'instructor');
+  const instructorUrl = await lab.printed('instructor');
   const instructorToken = new URL(instructorUrl).searchParams.get('token')!;
-  const code = new URL(printed(lab, 'join')).searchParams.get('code')!;
+  const code = new URL(await lab.printed('join')).searchParams.get('code')!;
   console.log(
     `l4lab workshop bench (runtime ${runtime}, Chromium ${browser.version()}, 1600x1000, ${STUDENTS} students)`,
   );
@@ -220,7 +198,7 @@ try {
     ws.on('message', (d: Buffer) => wsBytes.set(s.name, (wsBytes.get(s.name) ?? 0) + d.length));
     sockets.push(ws);
   }
-  await openPage(browser, printed(lab, 'projector'));
+  await openPage(browser, await lab.printed('projector'));
   await pause(2000);
   const perStudent = Math.round(TOTAL_RATE / STUDENTS);
   const genB: string[] = [];

@@ -1,0 +1,32 @@
+// What the UI benches share: waiting, quantiles, and a page's frames per second.
+import type { Page } from '@playwright/test';
+
+export const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+export const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : Number.NaN;
+};
+
+/** Counts animation frames in the page; returns per-second frame counts when stopped. */
+export async function countFrames(page: Page, seconds: number, during?: () => Promise<void>) {
+  await page.evaluate(`
+    window.__frames = [];
+    window.__counting = true;
+    requestAnimationFrame(function tick(t) {
+      window.__frames.push(t);
+      if (window.__counting) requestAnimationFrame(tick);
+    });
+  `);
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    if (during) await during();
+    else await pause(250);
+  }
+  const frames = (await page.evaluate('window.__counting = false; window.__frames')) as number[];
+  const perSecond: number[] = [];
+  for (let s = frames[0] ?? 0; s + 1000 <= (frames.at(-1) ?? 0); s += 1000) {
+    perSecond.push(frames.filter((t) => t >= s && t < s + 1000).length);
+  }
+  return perSecond;
+}
