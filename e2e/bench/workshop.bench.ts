@@ -14,6 +14,7 @@ import { countFrames, pause, quantile } from './frames.ts';
 
 const STUDENTS = Number(process.env.L4LAB_BENCH_STUDENTS ?? 30);
 const TOTAL_RATE = 2000;
+const PROJECTOR = process.env.L4LAB_BENCH_PROJECTOR !== '0';
 const LOAD_S = 20;
 
 async function call(lab: RunningLab, token: string, method: string, path: string, body?: string) {
@@ -198,7 +199,8 @@ try {
     ws.on('message', (d: Buffer) => wsBytes.set(s.name, (wsBytes.get(s.name) ?? 0) + d.length));
     sockets.push(ws);
   }
-  await openPage(browser, await lab.printed('projector'));
+  // L4LAB_BENCH_PROJECTOR=0: the projector on another machine (only the instructor's page here).
+  if (PROJECTOR) await openPage(browser, await lab.printed('projector'));
   await pause(2000);
   const perStudent = Math.round(TOTAL_RATE / STUDENTS);
   const genB: string[] = [];
@@ -227,7 +229,7 @@ try {
 
   report(`A. the instructor alone: ${TOTAL_RATE} conn/s to one Service for ${LOAD_S} s`, phaseA);
   report(
-    `B. ${STUDENTS} students (${STUDENTS * 2} pods, ${STUDENTS} WebSockets) + the projector: ${perStudent} conn/s each to their own Service`,
+    `B. ${STUDENTS} students (${STUDENTS * 2} pods, ${STUDENTS} WebSockets)${PROJECTOR ? ' + the projector' : ''}: ${perStudent} conn/s each to their own Service`,
     phaseB,
   );
   const ratio = (x: number, y: number) => (y ? (x / y).toFixed(2) : 'n/a');
