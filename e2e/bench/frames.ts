@@ -1,4 +1,4 @@
-// What the UI benches share: waiting, quantiles, and a page's frames per second.
+// What the UI benches share: waiting, quantiles, a page's frames per second, and their workload.
 import type { Page } from '@playwright/test';
 
 export const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -29,4 +29,23 @@ export async function countFrames(page: Page, seconds: number, during?: () => Pr
     perSecond.push(frames.filter((t) => t >= s && t < s + 1000).length);
   }
   return perSecond;
+}
+
+/** A Deployment of `replicas` nginx pods and a ClusterIP Service of the same name, on port 80. */
+export function nginxWorkload(name: string, replicas: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name} }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec: { containers: [{ name: nginx, image: nginx, ports: [{ containerPort: 80 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: ${name} }
+spec: { selector: { app: ${name} }, ports: [{ port: 80, targetPort: 80 }] }
+`;
 }

@@ -5,27 +5,14 @@
 //  2. 200 pods / 50 Services: frames per second while panning the graph.
 import { chromium } from '@playwright/test';
 import { startLab } from '../fixtures/startLab.ts';
-import { countFrames, pause, quantile } from './frames.ts';
+import { countFrames, nginxWorkload, pause, quantile } from './frames.ts';
 
 const LOAD_S = 20;
 function manyServices(): string {
   const docs: string[] = [];
   for (let i = 0; i < 50; i++) {
     const name = `bench-${String(i).padStart(2, '0')}`;
-    docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name} }
-spec:
-  replicas: 4
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec: { containers: [{ name: nginx, image: nginx, ports: [{ containerPort: 80 }] }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: ${name} }
-spec: { selector: { app: ${name} }, ports: [{ port: 80, targetPort: 80 }] }`);
+    docs.push(nginxWorkload(name, 4));
   }
   return docs.join('\n---\n');
 }

@@ -10,7 +10,7 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { startLab, type RunningLab } from '../fixtures/startLab.ts';
-import { countFrames, pause, quantile } from './frames.ts';
+import { countFrames, nginxWorkload, pause, quantile } from './frames.ts';
 
 const STUDENTS = Number(process.env.L4LAB_BENCH_STUDENTS ?? 30);
 const TOTAL_RATE = 2000;
@@ -33,21 +33,7 @@ async function call(lab: RunningLab, token: string, method: string, path: string
   return json;
 }
 
-const workload = (name: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name} }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec: { containers: [{ name: nginx, image: nginx, ports: [{ containerPort: 80 }] }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: ${name} }
-spec: { selector: { app: ${name} }, ports: [{ port: 80 }] }
-`;
+const workload = (name: string) => nginxWorkload(name, 2);
 
 async function readyPods(lab: RunningLab, token: string): Promise<number> {
   const r = (await call(lab, token, 'GET', '/api/objects/pods')) as {
