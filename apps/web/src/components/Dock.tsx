@@ -64,7 +64,7 @@ export function Dock() {
         </button>
       </div>
       <div className="dock-body" hidden={tab !== 'log'}>
-        <ConnectionLog />
+        <ConnectionLog active={tab === 'log'} />
       </div>
       <div className="dock-body" hidden={tab !== 'resources'}>
         <ReplayGate what="kubectl's tables come from the lab's API.">

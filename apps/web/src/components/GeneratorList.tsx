@@ -42,7 +42,7 @@ function Generator({ g, name }: { g: TrafficStatus; name: string }) {
       <div className="generator-head">
         <span className={`state ${g.state}`}>{g.state}</span>
         <span className="generator-what">
-          {g.rate}/s {g.protocol}
+          {rateText(g.rate)}/s {g.protocol}
           {g.from !== 'external' ? ` from ${g.from.replace(/^pod:/, '')}` : ''}
         </span>
         <button
@@ -128,6 +128,11 @@ function EndedGenerators({ ended, names }: { ended: TrafficStatus[]; names: stri
       )}
     </div>
   );
+}
+
+/** `466.7`, not `466.6666666666667` (a rate split over generators). */
+function rateText(rate: number): string {
+  return Number.isInteger(rate) ? String(rate) : rate.toFixed(1);
 }
 
 export function GeneratorList() {

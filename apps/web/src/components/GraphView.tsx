@@ -38,6 +38,24 @@ const selectGraphInput = (s: AppState) => ({
   namespace: spotlightShown(s),
 });
 
+/** How long a "does every Service fit?" answer is kept while nothing else changes. */
+const FIT_RECHECK_MS = 2000;
+
+/** The last "does every Service fit?" answer and what it was decided from. */
+interface FitDecision {
+  inputs: unknown[];
+  until: number;
+  focus: string | undefined;
+  alone: boolean;
+}
+
+/** The fit answer as the graph was last rebuilt (one graph on the page). */
+const fit: { last?: FitDecision } = {};
+
+function rememberFit(decision: FitDecision | undefined): void {
+  fit.last = decision;
+}
+
 /** The generators' answers as the graph was rebuilt (one graph on the page). */
 const sampled: { history: GeneratorSample[] } = { history: [] };
 
@@ -87,6 +105,15 @@ function useGraphModel(size: { width: number; height: number }) {
         defaultMode,
       });
     const explicit = graphFocus === ALL_SERVICES ? undefined : graphFocus;
+    const inputs = [cluster, showSystem, graphFocus, namespace, auto, size.width, size.height];
+    const last = fit.last;
+    // Whether every Service fits is decided on the whole model, then kept while the objects and
+    // the panel stay the same (re-checked every FIT_RECHECK_MS, as clients come and go): the
+    // focus alone is then the only model built per refresh.
+    if (last && last.until > now && inputs.every((x, i) => x === last.inputs[i])) {
+      const model = build(last.alone ? last.focus : explicit);
+      return { model, focus: last.focus, alone: last.alone, minScreenFont };
+    }
     const all = build(explicit);
     const focus = explicit ?? (auto && all.services.some((x) => x.id === auto) ? auto : undefined);
     const alone =
@@ -100,6 +127,7 @@ function useGraphModel(size: { width: number; height: number }) {
         maxScale: 4,
         focus,
       });
+    rememberFit(past ? undefined : { inputs, until: now + FIT_RECHECK_MS, focus, alone });
     return { model: alone ? build(focus) : all, focus, alone, minScreenFont };
   }, [
     cluster,

@@ -25,11 +25,26 @@ export const targetKey = (t: Target): string => `${t.value}/${t.protocol}`;
 
 const KINDS: readonly TargetKind[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'externalIP'];
 
-/** Tab-separated strings (plain strings keep the selector's shallow comparison stable). */
-export const selectTargets = (s: AppState): string[] =>
-  targetsOf(s).map((t) =>
+/** The last answer of selectTargets and what it was computed from. */
+let lastTargets:
+  { services: unknown; nodes: unknown; showSystem: boolean; texts: string[] } | undefined;
+
+/**
+ * Tab-separated strings (plain strings keep the selector's shallow comparison stable). Selectors
+ * run at every store update (every event batch); the targets change only with Services, nodes or
+ * the kube-system toggle, so the last answer is kept for those.
+ */
+export const selectTargets = (s: AppState): string[] => {
+  const { services, nodes } = s.cluster;
+  const last = lastTargets;
+  if (last?.services === services && last.nodes === nodes && last.showSystem === s.showSystem)
+    return last.texts;
+  const texts = targetsOf(s).map((t) =>
     [t.value, t.label, t.protocol, t.service, t.kind, t.preferred ? 'preferred' : ''].join('\t'),
   );
+  lastTargets = { services, nodes, showSystem: s.showSystem, texts };
+  return texts;
+};
 
 export function parseTarget(text: string): Target {
   const [value = '', label = value, protocol, service = '', kind, preferred] = text.split('\t');
