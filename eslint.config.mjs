@@ -46,7 +46,7 @@ const nodeBuiltins = {
   message: 'This code runs in the browser: no Node.js built-ins (node:* or bare, like fs or net).',
 };
 const nodeOnlyPackages = {
-  regex: '^@l4lab\\x2F(cluster|runtime|dataplane|dns|traffic)(\\x2F|$)',
+  regex: '^@l4lab\\x2F(cluster|runtime|dataplane|dns|traffic|netns)(\\x2F|$)',
   message: 'The browser may only import @l4lab/protocol and @l4lab/manifests.',
 };
 const lessonsLoader = {
@@ -56,8 +56,9 @@ const lessonsLoader = {
 };
 const ourPackages = { regex: '^@l4lab\\x2F', message: 'protocol imports nothing of ours.' };
 const adapters = {
-  regex: '^@l4lab\\x2F(runtime|dataplane|dns|traffic)(\\x2F|$)',
-  message: 'cluster never imports the node-only adapters (runtime, dataplane, dns, traffic).',
+  regex: '^@l4lab\\x2F(runtime|dataplane|dns|traffic|netns)(\\x2F|$)',
+  message:
+    'cluster never imports the node-only adapters (runtime, dataplane, dns, traffic, netns).',
 };
 const nodeIO = {
   regex: nodeModules(NODE_IO),

@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** The suites that run on both dataplanes (userspace in `integration`, nftables in `kernel`). */
+const KERNEL_SUITES = ['apps/server/src/dataplane.integration.test.ts'];
+
 // unit: pure logic, fake clock, no processes. integration: real nginx, real sockets on loopback.
 export default defineConfig({
   test: {
@@ -27,6 +30,19 @@ export default defineConfig({
             'apps/*/src/**/*.integration.test.ts',
           ],
           environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The dataplane suites again on the kernel dataplane (kube-proxy's nftables mode): run
+        // inside a network namespace of their own (scripts/test.mjs's `kernel` stage does that).
+        test: {
+          name: 'kernel',
+          include: KERNEL_SUITES,
+          environment: 'node',
+          env: { L4LAB_TEST_DATAPLANE: 'nftables' },
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HealthzResponse, ServerInfo } from '@l4lab/protocol';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
-import type { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
+import type { ConnectionStats } from '@l4lab/dataplane';
+import type { LabProxier } from './lab.ts';
+import { dataplaneRoutes, type DataplaneView } from './routes/dataplaneRoutes.ts';
 import type { Kubelet } from '@l4lab/runtime';
 import type { PodExecutor, TrafficManager } from '@l4lab/traffic';
 import type { EventHub } from './eventHub.ts';
@@ -59,7 +61,9 @@ export interface AppDeps {
   hub: EventHub;
   stats: ConnectionStats;
   /** kube-proxy and the address mapping, for GET /api/frontends. */
-  proxier: UserspaceProxier;
+  proxier: LabProxier;
+  /** GET /api/dataplane and a Service's kernel rules. */
+  dataplane: DataplaneView;
   mapper: PortMapper;
   logger: Logger;
   /** Who a request is (the access token; in workshop mode, each user's token). */
@@ -153,6 +157,7 @@ export function createApp(d: AppDeps): Express {
   api.use(lessonRoutes(d.lessons));
   api.use(serviceRoutes(d.cluster));
   api.use(frontendRoutes(d.cluster, d.proxier, d.mapper));
+  api.use(dataplaneRoutes(d.dataplane));
   api.use((req, res) =>
     sendError(res, 404, 'L4_E_NOT_FOUND', `no such API call: ${req.method} /api${req.path}`),
   );

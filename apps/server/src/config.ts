@@ -1,3 +1,4 @@
+import type { Server } from 'node:net';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { RuntimeChoice } from '@l4lab/runtime';
@@ -7,7 +8,8 @@ export interface LabConfig {
   port: number;
   host: string;
   runtime: RuntimeChoice;
-  dataplane: 'userspace';
+  /** kube-proxy's backend; `auto` is resolved by main.ts (nftables where the probe passes). */
+  dataplane: DataplaneChoice;
   /** iptables | ipvs[:rr|wrr|lc|wlc|sh|dh|sed|nq] | maglev */
   proxyMode: string;
   /** Processes that connections which stream are handed to (--relay-processes; 0: none). */
@@ -40,7 +42,14 @@ export interface LabConfig {
   /** Where the workshop lessons are (lessons/; default: beside scenariosDir). */
   lessonsDir?: string;
   logLevel: string;
+  /**
+   * Not a flag: with --dataplane nftables, the listener the launcher opened in the host's network
+   * namespace and passed to this server (which runs inside the lab's namespace) to serve on.
+   */
+  listener?: Server;
 }
+
+export type DataplaneChoice = 'userspace' | 'nftables' | 'auto';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -50,7 +59,10 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
   --host 127.0.0.1         address to serve on
   --runtime auto           pod runtime: auto | docker | nginx | builtin (auto: docker if an engine
                            answers and has nginx:latest, else nginx if installed, else builtin)
-  --dataplane userspace    kube-proxy backend
+  --dataplane userspace    kube-proxy backend: userspace (l4lab's L4 proxy), nftables (kube-proxy's
+                           nftables mode in the kernel, in a network namespace of the lab's own;
+                           Linux, root or unprivileged user namespaces), auto (nftables where it
+                           works); npm run shell opens a shell in that namespace
   --proxy-mode iptables    endpoint choice: iptables (uniform random per connection), ipvs (= ipvs:rr),
                            ipvs:rr|wrr|lc|wlc|sh|dh|sed|nq, maglev (Cilium-style consistent hashing);
                            a Service overrides it with the annotation l4lab.dev/proxy-mode
@@ -136,9 +148,7 @@ export function parseConfig(
   if (!['auto', 'nginx', 'docker', 'builtin'].includes(runtime)) {
     throw new ConfigError(`--runtime ${runtime}: expected auto, nginx, docker or builtin`);
   }
-  const dataplane = get('dataplane', 'userspace');
-  if (dataplane !== 'userspace')
-    throw new ConfigError(`--dataplane ${dataplane}: only "userspace" exists yet`);
+  const dataplane = dataplaneFlag(get('dataplane', 'userspace'));
   const proxyMode = get('proxy-mode', 'iptables');
   if (!parseProxyMode(proxyMode)) {
     throw new ConfigError(`--proxy-mode ${proxyMode}: expected one of ${PROXY_MODES.join(', ')}`);
@@ -156,12 +166,12 @@ export function parseConfig(
   // A workshop is reached from the room's laptops: every interface, NodePorts on them too.
   const host = get('host', workshop ? '0.0.0.0' : '127.0.0.1');
   const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
-  return {
+  const config: LabConfig = {
     port,
     host,
     workshop,
     runtime: runtime as RuntimeChoice,
-    dataplane: 'userspace',
+    dataplane,
     proxyMode: parseProxyMode(proxyMode)!.name,
     relayProcesses: relays,
     workspace: resolve(get('workspace', resolve(ROOT, '.l4lab'))),
@@ -183,6 +193,30 @@ export function parseConfig(
     lessonsDir: resolve(ROOT, 'lessons'),
     logLevel: get('log-level', 'info'),
   };
+  const conflict = dataplane === 'nftables' ? nftablesConflict(config) : undefined;
+  if (conflict)
+    throw new ConfigError(
+      `--dataplane nftables cannot serve ${conflict} yet: the cluster lives in a network ` +
+        `namespace of its own; use --dataplane userspace`,
+    );
+  return config;
+}
+
+function dataplaneFlag(v: string): DataplaneChoice {
+  if (v === 'userspace' || v === 'nftables' || v === 'auto') return v;
+  throw new ConfigError(`--dataplane ${v}: expected userspace, nftables or auto`);
+}
+
+/**
+ * Why the kernel dataplane cannot serve this configuration (undefined: it can). The lab's
+ * namespace holds every cluster address; the host's interfaces (--expose, --workshop) and
+ * Docker's containers are outside it.
+ */
+export function nftablesConflict(config: LabConfig): string | undefined {
+  if (config.workshop) return "--workshop (students reach the host's interfaces)";
+  if (config.expose) return "--expose (NodePorts on the host's interfaces)";
+  if (config.runtime === 'docker') return "--runtime docker (containers are in Docker's network)";
+  return undefined;
 }
 
 function addressesFlag(v: string): 'auto' | 'native' | 'mapped' {

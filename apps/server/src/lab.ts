@@ -14,11 +14,19 @@ import {
   parseCidr,
   realClock,
 } from '@l4lab/cluster';
-import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
+import {
+  ConnectionStats,
+  ConntrackEventSource,
+  NftablesProxier,
+  UserspaceProxier,
+} from '@l4lab/dataplane';
+import type { ConnectionEvent } from '@l4lab/protocol';
 import { Kubelet, chooseRuntime, detectAddressMode } from '@l4lab/runtime';
 import { BuiltinExecutor, MAX_GENERATORS, TrafficManager } from '@l4lab/traffic';
 import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
+import { nftablesDataplaneView, userspaceDataplaneView } from './dataplaneView.ts';
+import type { DataplaneView } from './routes/dataplaneRoutes.ts';
 import { applyYaml } from './applyYaml.ts';
 import { ManifestChecker } from './manifestChecker.ts';
 import { execTarget, execUpgrade, type PodStreams } from '@l4lab/apiserver';
@@ -53,7 +61,7 @@ export interface Lab {
   stateAtStart: StateNote[];
   cluster: Cluster;
   /** kube-proxy: what it has programmed lags the API by a sync (tests wait for it, not for Ready). */
-  proxier: UserspaceProxier;
+  proxier: LabProxier;
   server: Server;
   /** Workshop mode: the URLs students join at, and the projector's token. */
   workshop?: { joinUrls: string[]; viewerToken: string };
@@ -96,6 +104,67 @@ export function advertiseAddress(host: string): string {
   return ipv4 && host !== '0.0.0.0' ? host : '127.0.0.1';
 }
 
+/** kube-proxy as the lab runs it: l4lab's userspace proxy, or kube-proxy's nftables mode. */
+export type LabProxier = UserspaceProxier | NftablesProxier;
+
+interface KubeProxy {
+  proxier: LabProxier;
+  /** The kernel dataplane's connection events (conntrack), started after the proxier. */
+  events?: ConntrackEventSource;
+  view: DataplaneView;
+}
+
+/**
+ * kube-proxy for `--dataplane`: userspace (connections through l4lab's own sockets, events from
+ * them), or nftables (kube-proxy's table in this process's network namespace, events from
+ * conntrack joined with the rules in force).
+ */
+function kubeProxy(
+  config: LabConfig,
+  deps: {
+    cluster: Cluster;
+    mapper: PortMapper;
+    logger: Logger;
+    onEvent: (e: ConnectionEvent) => void;
+    exposeIPs: string[];
+  },
+): KubeProxy {
+  const { cluster, mapper, logger, onEvent } = deps;
+  if (config.dataplane === 'nftables') {
+    const proxier = new NftablesProxier({
+      cluster,
+      mapper,
+      clock: realClock,
+      logger,
+      proxyMode: config.proxyMode,
+    });
+    const events = new ConntrackEventSource({
+      rules: () => proxier.rulesInForce(),
+      onEvent,
+      clock: realClock,
+      logger,
+      defaultProxyMode: config.proxyMode,
+    });
+    const view = nftablesDataplaneView({
+      rules: proxier,
+      events,
+      serviceExists: (ns, name) => cluster.store.get('Service', ns, name) !== undefined,
+    });
+    return { proxier, events, view };
+  }
+  const proxier = new UserspaceProxier({
+    cluster,
+    mapper,
+    clock: realClock,
+    logger,
+    proxyMode: config.proxyMode,
+    ...(config.relayProcesses !== undefined ? { relayProcesses: config.relayProcesses } : {}),
+    exposeIPs: deps.exposeIPs,
+    onEvent,
+  });
+  return { proxier, view: userspaceDataplaneView() };
+}
+
 export class PortInUseError extends Error {
   readonly code = 'L4_E_PORT_IN_USE';
 }
@@ -121,6 +190,10 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const { runtime, reason } = await chooseRuntime(config.runtime, {
     workspace: config.workspace,
     mapper,
+    // Pods run in the lab's network namespace with the kernel dataplane: containers do not.
+    ...(config.dataplane === 'nftables'
+      ? { noDocker: "the nftables dataplane runs pods in the lab's network namespace" }
+      : {}),
   });
   const removedAtStart = await runtime.cleanupOrphans();
   for (const r of removedAtStart)
@@ -154,19 +227,17 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const stats = new ConnectionStats();
   const hub = new EventHub(stats);
   const recentConnections = new RecentConnections();
-  const proxier = new UserspaceProxier({
+  const kp = kubeProxy(config, {
     cluster,
     mapper,
-    clock: realClock,
     logger,
-    proxyMode: config.proxyMode,
-    ...(config.relayProcesses !== undefined ? { relayProcesses: config.relayProcesses } : {}),
     exposeIPs: config.expose ? hostAddresses() : [],
     onEvent: (e) => {
       hub.record(e);
       recentConnections.record(e);
     },
   });
+  const proxier = kp.proxier;
   // CoreDNS: the coredns pods serve DNS from this index of the cluster (one for all replicas).
   const dnsIndex = ClusterDnsIndex.watch(cluster);
   const kubelet = new Kubelet({
@@ -254,6 +325,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     hub,
     stats,
     proxier,
+    dataplane: kp.view,
     mapper,
     logger,
     webDist: config.webDist,
@@ -336,6 +408,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   for (const problem of installClusterDns(cluster))
     logger.warn({ problem }, 'cluster DNS add-on not installed');
   proxier.start();
+  kp.events?.start();
   kubelet.start();
 
   await new Promise<void>((resolve, reject) => {
@@ -348,10 +421,13 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
           : err,
       ),
     );
-    server.listen(config.port, config.host, () => resolve());
+    // --dataplane nftables: serve on the listener the launcher opened in the host's namespace.
+    if (config.listener) server.listen(config.listener, () => resolve());
+    else server.listen(config.port, config.host, () => resolve());
   }).catch(async (err) => {
     await state.close();
     await kubelet.stopAll(0);
+    await kp.events?.stop();
     await proxier.shutdown(true);
     hub.stop();
     wsHub.close();
@@ -387,6 +463,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       wsHub.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await kp.events?.stop();
       await proxier.shutdown(true);
       await kubelet.stopAll(2000);
       dnsIndex.stop();

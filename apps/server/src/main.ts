@@ -4,6 +4,9 @@ import { ConfigError, USAGE, parseConfig } from './config.ts';
 import { imageCommand } from './imageCommand.ts';
 import { startLab } from './lab.ts';
 import { createLogger } from './logger.ts';
+import { decideDataplane, launchInNamespace } from './netnsLauncher.ts';
+import { type NamespaceChild, adoptLauncher, isNamespaceChild } from './netnsChild.ts';
+import { shellCommand } from './shellCommand.ts';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'image') {
@@ -13,6 +16,10 @@ async function main(): Promise<void> {
       (line) => console.error(line),
     );
     process.exit(code);
+  }
+  if (process.argv[2] === 'shell') {
+    const print = (line: string) => console.log(line);
+    process.exit(await shellCommand(process.argv.slice(3), print, (l) => console.error(l)));
   }
   let config;
   try {
@@ -24,6 +31,33 @@ async function main(): Promise<void> {
   if (config === 'help') {
     console.log(USAGE);
     return;
+  }
+  // --dataplane nftables: this process launches the lab inside a network namespace of its own
+  // (netnsLauncher.ts); the server inside adopts the listener it passes (netnsChild.ts).
+  let namespaceChild: NamespaceChild | undefined;
+  if (isNamespaceChild()) {
+    namespaceChild = await adoptLauncher().catch((err: unknown) => {
+      console.error(`l4lab: inside the lab's namespace: ${String(err)}`);
+      return process.exit(1);
+    });
+    for (const w of namespaceChild.warnings) console.error(`l4lab: warning: ${w}`);
+    config = { ...config, listener: namespaceChild.listener };
+  } else if (config.dataplane !== 'userspace') {
+    const decision = await decideDataplane(config);
+    if ('error' in decision) {
+      console.error(`l4lab: ${decision.error}`);
+      process.exit(1);
+    }
+    if (decision.note) console.log(decision.note);
+    if (decision.dataplane === 'nftables') {
+      const print = (line: string) => console.log(line);
+      const argv = process.argv.slice(2);
+      const { method } = decision;
+      process.exit(
+        await launchInNamespace({ config, argv, method, print, printError: console.error }),
+      );
+    }
+    config = { ...config, dataplane: 'userspace' as const };
   }
   const logger = createLogger(config.logLevel);
   let lab;
@@ -37,6 +71,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { info } = lab;
+  const stopLab = namespaceChild ? namespaceChild.stopping(lab.stop, config.workspace) : lab.stop;
   for (const r of lab.removedAtStart) console.log(`cleaned up: ${r}`);
   for (const note of lab.stateAtStart) {
     if (note.level === 'warn') console.error(`l4lab: warning: ${note.text}`);
@@ -71,7 +106,7 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     console.log(`\n${signal}: stopping pods and listeners...`);
-    lab.stop().then(
+    stopLab().then(
       () => {
         console.log('l4lab stopped.');
         process.exit(0);
@@ -85,6 +120,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => shutdown('SIGHUP'));
+  for (const w of (await namespaceChild?.attach(lab.server, config.host, shutdown)) ?? [])
+    console.error(`l4lab: warning: ${w}`);
 }
 
 void main();

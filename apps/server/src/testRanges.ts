@@ -84,7 +84,8 @@ export function testLabConfig(workspace: string, over: Partial<LabConfig> = {}):
     port: 0,
     host: '127.0.0.1',
     runtime: 'auto',
-    dataplane: 'userspace',
+    // The `kernel` test project runs the same suites inside a network namespace on nftables.
+    dataplane: process.env.L4LAB_TEST_DATAPLANE === 'nftables' ? 'nftables' : 'userspace',
     proxyMode: 'iptables',
     workspace,
     scenario: join(root, 'scenarios/01-clusterip.yaml'),

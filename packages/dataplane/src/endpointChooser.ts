@@ -173,7 +173,7 @@ export class EndpointChooser {
 }
 
 /** The i-th eligible endpoint, and why. (Eligible endpoints are all ready, or all terminating.) */
-function pickAt(eps: EndpointInfo[], i: number, what: string): Choice {
+export function pickAt(eps: EndpointInfo[], i: number, what: string): Choice {
   const note = eps[0]!.ready ? '' : ' (terminating, still serving)';
   return { endpoint: eps[i]!, reason: `${what} ${i + 1} of ${eps.length}${note}` };
 }

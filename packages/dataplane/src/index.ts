@@ -20,3 +20,6 @@ export {
   type UserspaceProxierOptions,
   type ProxierLogger,
 } from './userspaceProxier.ts';
+export { ServiceWatch, type ServiceWatchHooks } from './serviceWatch.ts';
+export * from './nftables/index.ts';
+export * from './conntrack/index.ts';

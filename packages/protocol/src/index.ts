@@ -8,3 +8,4 @@ export * from './limits.ts';
 export * from './editorTabs.ts';
 export * from './workshop.ts';
 export * from './workspaceFile.ts';
+export * from './dataplane.ts';

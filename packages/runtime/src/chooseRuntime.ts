@@ -17,11 +17,17 @@ export class RuntimeUnavailableError extends Error {
  */
 export async function chooseRuntime(
   choice: RuntimeChoice,
-  opts: { workspace: string; mapper: PortMapper; env?: NodeJS.ProcessEnv },
+  opts: {
+    workspace: string;
+    mapper: PortMapper;
+    env?: NodeJS.ProcessEnv;
+    /** Why docker cannot serve this lab (auto skips it; e.g. pods must run in the lab's netns). */
+    noDocker?: string;
+  },
 ): Promise<{ runtime: ContainerRuntime; reason: string }> {
   const { workspace, mapper } = opts;
-  let whyNotDocker = '';
-  if (choice === 'docker' || choice === 'auto') {
+  let whyNotDocker = opts.noDocker ?? '';
+  if ((choice === 'docker' || choice === 'auto') && !opts.noDocker) {
     const d = await detectDocker(opts.env);
     if (d.engine && (d.hasNginxImage || choice === 'docker')) {
       const missing = d.hasNginxImage

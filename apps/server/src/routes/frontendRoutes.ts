@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
-import type { UserspaceProxier } from '@l4lab/dataplane';
+import type { FrontendSpec } from '@l4lab/dataplane';
 
 /** Why a Service has no listener: kube-proxy does not program it, DNS answers for it. */
 function noListenerNote(
@@ -15,7 +15,7 @@ function noListenerNote(
 /** GET /api/frontends: what kube-proxy listens on, per Service, and the Services it does not proxy. */
 export function frontendRoutes(
   cluster: Cluster,
-  proxier: UserspaceProxier,
+  proxier: { frontends(): FrontendSpec[] },
   mapper: PortMapper,
 ): Router {
   const r = express.Router();

@@ -153,6 +153,18 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
       }));
       return next();
     }
+    // Which kube-proxy runs is open to all; which Services it serves otherwise, only theirs.
+    if (path === '/dataplane' && reading) {
+      filterJson(res, (body: { unsupported?: { service: string }[] }) => ({
+        ...body,
+        unsupported: (body.unsupported ?? []).filter((u) => owns(u.service.split('/')[0])),
+      }));
+      return next();
+    }
+    if ((m = /^\/dataplane\/rules\/([^/]+)\/([^/]+)$/.exec(path)) && reading) {
+      if (!owns(m[1])) return forbidRequest(res, user, 'get', 'services', '', m[1], m[2]);
+      return next();
+    }
     if (path.startsWith('/nodes/'))
       return forbidRequest(res, user, 'update', 'nodes', '', undefined, path.split('/')[2]);
     return forbid(

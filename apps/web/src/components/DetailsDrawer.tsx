@@ -6,6 +6,8 @@ import { canWrite } from '../store/workshopSlice.ts';
 import { NodeActions, PodActions, ServiceActions } from './DrawerActions.tsx';
 import { DrawerCounters } from './DrawerCounters.tsx';
 import { DrawerEvents } from './DrawerEvents.tsx';
+import { DrawerRules } from './DrawerRules.tsx';
+import { ProxyModeBadge } from './ProxyModeBadge.tsx';
 import { ObjectText } from './ObjectText.tsx';
 
 // A viewer (the projector) gets the details without the actions.
@@ -37,6 +39,7 @@ export function DetailsDrawer() {
         <span className="kind">{kind}</span>
         <h3 title={namespace ? `${namespace}/${name}` : name}>{name}</h3>
         {namespace && <span className="muted">{namespace}</span>}
+        {kind === 'Service' && namespace && <ProxyModeBadge namespace={namespace} name={name} />}
         <button
           type="button"
           className="close"
@@ -53,6 +56,7 @@ export function DetailsDrawer() {
       )}
       <DrawerCounters kind={kind} namespace={namespace} name={name} />
       <DrawerEvents kind={kind} namespace={namespace} name={name} />
+      {kind === 'Service' && namespace && <DrawerRules namespace={namespace} name={name} />}
       {kind === 'Client' ? (
         <p className="muted">
           An external client address of the traffic generator (or your own curl). It is not a

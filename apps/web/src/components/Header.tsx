@@ -9,9 +9,12 @@ import {
 } from '../store/selectors.ts';
 import { HeaderButtons } from './HeaderButtons.tsx';
 import { RoleBadge } from './RoleBadge.tsx';
+import { EventsLostFact } from './EventsLostFact.tsx';
 
-/** `userspace · iptables (random)`, `userspace · ipvs (rr)`. */
+/** `userspace · iptables (random)`, `userspace · ipvs (rr)`, `nftables (kernel) · random`. */
 function dataplaneText(server: ServerInfo): string {
+  // The kernel's rules pick at random whatever mode was asked (others are refused per Service).
+  if (server.dataplane === 'nftables') return 'nftables (kernel) · random';
   const [mode = '', scheduler] = server.proxyMode.split(':');
   const how =
     mode === 'iptables' || mode === 'nftables'
@@ -78,6 +81,7 @@ export function Header() {
             <span className="fact">
               dataplane: <b>{dataplaneText(server)}</b>
             </span>
+            {server.dataplane === 'nftables' && <EventsLostFact />}
             {server.addressMode === 'mapped' && (
               <span className="fact warn" title="This OS cannot bind 127.x addresses or low ports">
                 addresses: <b>mapped to 127.0.0.1</b>

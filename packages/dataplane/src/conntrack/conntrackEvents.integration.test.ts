@@ -1,0 +1,149 @@
+// The real kernel: testConntrackLab.ts runs inside a network namespace this test makes (a named
+// `ip netns` as root, `unshare -Urn` for everyone), loads a small kube-proxy-like table, and
+// reads conntrack and `nft monitor trace` through ConntrackEventSource while it connects.
+// Nothing touches the host's namespace; the namespace is deleted in a finally (the userns one
+// dies with its process). Addresses, only inside the namespace: testConntrackLab.ts's header.
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ConnectionEvent } from '@l4lab/protocol';
+import { describe, expect, it, type TestContext } from 'vitest';
+
+const LAB = resolve(import.meta.dirname, 'testConntrackLab.ts');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const LAB_TIMEOUT_MS = 50_000;
+
+type Method = 'netns' | 'userns';
+
+interface LabResult {
+  joined: { port: number; answer: string; open?: ConnectionEvent; end?: ConnectionEvent }[];
+  joinWaitMs: number;
+  refused: { answer: string };
+  refusedEvents: ConnectionEvent[];
+  dropped: { port: number; answer: string };
+  droppedEvents: ConnectionEvent[];
+  load: {
+    total: number;
+    ok: number;
+    connectMs: number;
+    settled: boolean;
+    settleMs: number;
+    opens: number;
+    finals: number;
+    lost: number;
+    missedStarts: number;
+    missedEnds: number;
+  };
+  readersAliveAfterStop: number[];
+  warnings: string[];
+}
+
+/** What this machine lacks to run the lab one way, or undefined when it can. */
+function missing(method: Method): string | undefined {
+  const tools = ['nft', 'conntrack', 'ip', 'unshare'].filter(
+    (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0,
+  );
+  if (tools.length)
+    return `${tools.join(', ')} not installed (Debian packages nftables, conntrack, iproute2, util-linux)`;
+  if (method === 'netns' && process.getuid?.() !== 0) return 'a named network namespace needs root';
+  if (method === 'userns' && spawnSync('unshare', ['-Urn', 'true']).status !== 0)
+    return 'unprivileged user namespaces are off (sysctl kernel.unprivileged_userns_clone=1)';
+  return undefined;
+}
+
+/** Skips visibly where the lab cannot run; under CI (root there) that fails instead. */
+function runOnlyIf(ctx: TestContext, why: string | undefined): void {
+  if (!why) return;
+  if (process.env.CI) throw new Error(`this test must run under CI, but ${why}`);
+  ctx.skip(why);
+}
+
+/** Runs the lab in a namespace of its own and returns what it saw. */
+async function runLab(method: Method): Promise<LabResult> {
+  const name = `l4lab-ct-${process.pid}`;
+  const node = [process.execPath, '--import', TSX, LAB];
+  if (method === 'netns') {
+    const made = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`ip netns add ${name}: ${made.stderr}`);
+  }
+  const [cmd, ...args] =
+    method === 'netns' ? ['ip', 'netns', 'exec', name, ...node] : ['unshare', '-Urn', ...node];
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.stderr.on('data', (d) => (err += String(d)));
+    const code = await new Promise<number | null>((done) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), LAB_TIMEOUT_MS);
+      child.on('close', (c) => {
+        clearTimeout(timer);
+        done(c);
+      });
+    });
+    if (code !== 0) throw new Error(`the lab exited with ${code}: ${err}`);
+    return JSON.parse(out) as LabResult;
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (method === 'netns') spawnSync('ip', ['netns', 'del', name]);
+  }
+}
+
+describe('ConntrackEventSource in a network namespace of its own', () => {
+  for (const method of ['netns', 'userns'] as const) {
+    it(`joins the kernel's connections to the rules (${method})`, async (ctx) => {
+      runOnlyIf(ctx, missing(method));
+      const r = await runLab(method);
+
+      // Each connection's NEW and DESTROY, joined to the endpoint that answered it. Both
+      // endpoints answer some of the 24 (random: all on one fails 2 in 2^24, < 1 in 8 million).
+      expect(new Set(r.joined.map((j) => j.answer))).toEqual(new Set(['pod-a', 'pod-b']));
+      for (const j of r.joined) {
+        expect(j.open).toMatchObject({
+          outcome: 'open',
+          mode: 'nftables',
+          reason: expect.stringMatching(/^random [12] of 2$/),
+          client: { ip: '127.244.1.50', port: j.port, pod: 'default/client' },
+          frontend: { kind: 'ClusterIP', ip: '127.96.0.10', port: 80 },
+          service: { namespace: 'default', name: 'web', port: 'http' },
+          endpoint: { pod: j.answer },
+        });
+        // "hello" in, "pod-x\n" out: conntrack's byte counters less the headers.
+        expect(j.end).toMatchObject({ id: j.open!.id, outcome: 'ok', bytesIn: 5, bytesOut: 6 });
+        expect(j.end!.durationMs).toBeGreaterThanOrEqual(0);
+      }
+
+      // A Service without endpoints: rejected (the trace, not conntrack, sees it).
+      expect(r.refused.answer).toBe('ECONNREFUSED');
+      expect(r.refusedEvents).toEqual([
+        expect.objectContaining({
+          outcome: 'refused',
+          reason: 'default/empty:http has no endpoints',
+          client: expect.objectContaining({ pod: 'default/client' }),
+        }),
+      ]);
+      // Dropped: the SYN and its retransmit are one connection.
+      expect(r.dropped.answer).toBe('TIMEOUT');
+      expect(r.droppedEvents).toEqual([
+        expect.objectContaining({
+          outcome: 'dropped',
+          reason: 'internalTrafficPolicy Local: no local endpoints (client is not a pod): dropped',
+        }),
+      ]);
+
+      // Load: every connection opened and ended (lost DESTROYs found out and counted).
+      const l = r.load;
+      expect(l.ok).toBe(l.total);
+      expect(l).toMatchObject({ settled: true, opens: l.total, finals: l.total });
+      expect(r.readersAliveAfterStop).toEqual([]);
+      const rate = Math.round((l.total * 1000) / l.connectMs);
+      ctx.annotate(
+        `${method}: ${l.total} connections in ${l.connectMs} ms (${rate}/s), all ${2 * l.total} ` +
+          `events ${l.settleMs} ms after the last; ENOBUFS ${l.lost}, ends found lost ` +
+          `${l.missedEnds}, starts lost ${l.missedStarts}; 24 joins done ${r.joinWaitMs} ms ` +
+          `after the last connection`,
+      );
+    });
+  }
+});

@@ -1,0 +1,312 @@
+// The kernel dataplane's connection events: conntrack's NEW and DESTROY (`conntrack -E`) and the
+// trace of refused / dropped packets (`nft monitor trace`), read in the lab's network namespace
+// and joined with the rules in force (join.ts) into the same ConnectionEvents the userspace
+// proxier emits.
+import { execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ConnectionEvent } from '@l4lab/protocol';
+import type { Clock, TimerHandle } from '@l4lab/cluster';
+import { assertLabNamespace } from '@l4lab/netns';
+import type { ProxierLogger } from '../userspaceProxier.ts';
+import { ConntrackJoiner, type RulesSnapshot } from './join.ts';
+import { LineProcess } from './lineProcess.ts';
+import { parseConntrackLine } from './parse.ts';
+import { TraceReader } from './trace.ts';
+
+export interface ConntrackEventSourceOptions {
+  /** The rules in force (NftablesProxier.rulesInForce). */
+  rules: () => RulesSnapshot;
+  onEvent: (e: ConnectionEvent) => void;
+  clock: Clock;
+  logger: ProxierLogger;
+  /** Path of `conntrack` (conntrack-tools) and of `nft`. */
+  conntrack?: string;
+  nft?: string;
+  /**
+   * Netlink receive buffer for `conntrack -E -b`. conntrack-tools 1.4.7 applies it to a socket
+   * that does not carry the events (seen with `ss -f netlink -m`: the event socket keeps the
+   * 208 KiB default), so it is passed for versions that get it right; losses are counted.
+   */
+  bufferSize?: number;
+  /** The cluster's default proxy mode (`--proxy-mode`), for the reasons. */
+  defaultProxyMode?: string;
+  /**
+   * conntrack's TIME_WAIT and CLOSE timeouts set in the lab's namespace (s), so a closed TCP
+   * connection's DESTROY (its bytes and duration) comes within about a second instead of
+   * 120 s; false leaves the kernel's.
+   */
+  closeTimeoutSeconds?: number | false;
+  /**
+   * How often at most, while connections are open, a table dump reaps expired entries (the
+   * kernel's garbage collector gets to them up to a minute late, a dump at once): default
+   * 250 ms, down to 50 ms while connections close fast (see #sweepEvery).
+   */
+  sweepIntervalMs?: number;
+}
+
+export interface ConntrackEventStats {
+  /** ConnectionEvents emitted. */
+  events: number;
+  /** conntrack's ENOBUFS warnings: each time the kernel dropped events the reader missed. */
+  lost: number;
+  /** Readers started again after they exited. */
+  restarts: number;
+  /** DESTROYs whose NEW was never seen (a sure sign of lost events). */
+  missedStarts: number;
+  /** Connections ended without their DESTROY (lost: found gone by a table dump after a loss). */
+  missedEnds: number;
+  /** Connections waiting for their DESTROY. */
+  open: number;
+}
+
+const NETFILTER = '/proc/sys/net/netfilter';
+/** A ct mark nothing sets: the sweep's dump lists nothing, it only reaps what expired. */
+const SWEEP_MARK = '0x4c34ab1e';
+/** After a loss: wait for the burst to pass, dump the table, wait for the DESTROYs it caused. */
+const RECONCILE_AFTER_MS = 1000;
+const RECONCILE_SETTLE_MS = 500;
+/**
+ * A sweep reaps at once every entry that expired since the last one, and each is a DESTROY
+ * event; conntrack-tools 1.4.7's event socket holds about 150-600 of them (measured), so
+ * sweeps come more often while more than SWEEP_BURST_MAX DESTROYs come between two.
+ */
+const SWEEP_BURST_MAX = 100;
+const SWEEP_MIN_MS = 50;
+
+export class ConntrackEventSource {
+  readonly #o: ConntrackEventSourceOptions;
+  #joiner: ConntrackJoiner | undefined;
+  #readers: LineProcess[] = [];
+  #sweepTimer: TimerHandle | undefined;
+  #sweeping: ChildProcess | undefined;
+  #reconcileTimer: TimerHandle | undefined;
+  #listing: ChildProcess | undefined;
+  #sweepEvery = 0;
+  #newSinceSweep = 0;
+  #destroysSinceSweep = 0;
+  #events = 0;
+  #lost = 0;
+  #failures = 0;
+  #stopped = false;
+
+  constructor(opts: ConntrackEventSourceOptions) {
+    this.#o = opts;
+  }
+
+  /** Starts both readers in this process's network namespace; throws in the host's. */
+  start(): void {
+    if (this.#joiner) return;
+    assertLabNamespace('conntrack -E');
+    const o = this.#o;
+    const tuning = tuneNamespace(o.closeTimeoutSeconds ?? 1, o.logger);
+    const joiner = new ConntrackJoiner({
+      emit: (e) => {
+        this.#events++;
+        o.onEvent(e);
+      },
+      defaultProxyMode: o.defaultProxyMode,
+      tcpTimestamps: tuning.tcpTimestamps,
+      lingerMs: tuning.lingerMs,
+    });
+    this.#joiner = joiner;
+    const conntrack = o.conntrack ?? 'conntrack';
+    const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'timestamp,id'];
+    const ct = new LineProcess({
+      name: 'conntrack -E',
+      command: conntrack,
+      args: [...args, '-b', String(o.bufferSize ?? 8 * 1024 * 1024)],
+      clock: o.clock,
+      logger: o.logger,
+      onLine: (line) => this.#guard(() => this.#conntrackLine(joiner, line)),
+      onStderr: (line) => this.#conntrackStderr(line),
+      // Events were lost while it was down.
+      onRestart: () => this.#scheduleReconcile(),
+    });
+    const trace = new TraceReader((v) => this.#guard(() => joiner.verdict(v, o.rules())));
+    const nft = new LineProcess({
+      name: 'nft monitor trace',
+      command: o.nft ?? 'nft',
+      args: ['monitor', 'trace'],
+      clock: o.clock,
+      logger: o.logger,
+      onLine: (line) => trace.line(line, o.clock.now()),
+      onStderr: (line) => o.logger.warn({ line }, 'nft monitor trace'),
+    });
+    this.#readers = [ct, nft];
+    for (const r of this.#readers) r.start();
+    this.#scheduleSweep();
+  }
+
+  /** Stops the readers and the sweep; resolves once every child process is gone. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of [this.#sweepTimer, this.#reconcileTimer]) t?.cancel();
+    this.#sweepTimer = this.#reconcileTimer = undefined;
+    const dumps = [this.#sweeping, this.#listing].map(killed);
+    await Promise.all([...this.#readers.map((r) => r.stop()), ...dumps]);
+  }
+
+  stats(): ConntrackEventStats {
+    return {
+      events: this.#events,
+      lost: this.#lost,
+      restarts: this.#readers.reduce((n, r) => n + r.restarts, 0),
+      missedStarts: this.#joiner?.stats.missedStarts ?? 0,
+      missedEnds: this.#joiner?.stats.missedEnds ?? 0,
+      open: this.#joiner?.openCount ?? 0,
+    };
+  }
+
+  /** PIDs of the reader processes running now (for tests and for the server's own records). */
+  pids(): number[] {
+    return this.#readers.flatMap((r) => (r.pid === undefined ? [] : [r.pid]));
+  }
+
+  #conntrackLine(joiner: ConntrackJoiner, line: string): void {
+    const parsed = parseConntrackLine(line, this.#o.clock.now());
+    if (parsed.kind === 'event') {
+      if (parsed.event.type === 'DESTROY') this.#destroysSinceSweep++;
+      else this.#newSinceSweep++;
+      joiner.conntrack(parsed.event, this.#o.rules());
+    } else if (parsed.kind === 'lost') this.#countLoss();
+  }
+
+  #conntrackStderr(line: string): void {
+    if (parseConntrackLine(line).kind === 'lost') this.#countLoss();
+    // The lines that follow the warning explain it; the count says it.
+    else if (!/netlink socket buffer size|check --buffer-size|^\s*$/i.test(line))
+      this.#o.logger.info({ line }, 'conntrack -E');
+  }
+
+  #countLoss(): void {
+    this.#lost++;
+    // The first loss, then every hundredth: a flood of warnings would cost what it reports.
+    if (this.#lost === 1 || this.#lost % 100 === 0)
+      this.#o.logger.warn(
+        { lost: this.#lost },
+        'conntrack events lost (ENOBUFS): the reader fell behind the kernel',
+      );
+    this.#scheduleReconcile();
+  }
+
+  /** Soon (once per loss burst): ends the open connections conntrack no longer has. */
+  #scheduleReconcile(): void {
+    if (this.#stopped || this.#reconcileTimer || this.#listing) return;
+    this.#reconcileTimer = this.#o.clock.setTimeout(() => {
+      this.#reconcileTimer = undefined;
+      this.#reconcile();
+    }, RECONCILE_AFTER_MS);
+  }
+
+  #reconcile(): void {
+    const { clock, logger } = this.#o;
+    const listedAt = clock.now();
+    const child = execFile(
+      this.#o.conntrack ?? 'conntrack',
+      ['-L', '-o', 'id'],
+      { maxBuffer: 512 * 1024 * 1024, timeout: 30_000 },
+      (err, stdout) => {
+        if (this.#listing === child) this.#listing = undefined;
+        if (err || this.#stopped) return;
+        const alive = new Set<number>();
+        for (const m of stdout.matchAll(/\bid=(\d+)/g)) alive.add(Number(m[1]));
+        // The entries this dump reaped are on their way as DESTROYs: let them in first.
+        this.#reconcileTimer = clock.setTimeout(() => {
+          this.#reconcileTimer = undefined;
+          const ended = this.#joiner?.endLost(alive, listedAt, clock.now()) ?? 0;
+          if (ended > 0)
+            logger.warn({ ended }, 'conntrack: connections ended without their DESTROY (lost)');
+        }, RECONCILE_SETTLE_MS);
+      },
+    );
+    this.#listing = child;
+  }
+
+  /** A bad event or state must not stop the reader: logged (the first few), then skipped. */
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      if (++this.#failures <= 5)
+        this.#o.logger.warn({ err: (err as Error).message }, 'conntrack event not joined');
+    }
+  }
+
+  #scheduleSweep(): void {
+    if (this.#stopped) return;
+    const max = this.#o.sweepIntervalMs ?? 250;
+    this.#sweepEvery ||= max;
+    this.#sweepTimer = this.#o.clock.setTimeout(() => {
+      this.#sweepTimer = undefined;
+      // The last burst sets the pace, twice as often while big, half as often while small; so do
+      // the connections opened meanwhile, which expire as one burst a second after they close.
+      const burst = Math.max(this.#destroysSinceSweep, this.#newSinceSweep);
+      this.#destroysSinceSweep = this.#newSinceSweep = 0;
+      if (burst > SWEEP_BURST_MAX) this.#sweepEvery = Math.max(SWEEP_MIN_MS, this.#sweepEvery / 2);
+      else if (burst < SWEEP_BURST_MAX / 4) this.#sweepEvery = Math.min(max, this.#sweepEvery * 2);
+      if ((this.#joiner?.openCount ?? 0) > 0 && !this.#sweeping) this.#sweep();
+      this.#scheduleSweep();
+    }, this.#sweepEvery);
+  }
+
+  #sweep(): void {
+    const child = execFile(
+      this.#o.conntrack ?? 'conntrack',
+      ['-L', '--mark', SWEEP_MARK],
+      { timeout: 10_000 },
+      () => {
+        if (this.#sweeping === child) this.#sweeping = undefined;
+      },
+    );
+    this.#sweeping = child;
+  }
+}
+
+/** Kills a one-shot child still running; resolves once it is gone. */
+function killed(child: ChildProcess | undefined): Promise<void> | undefined {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return undefined;
+  const gone = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.kill('SIGKILL');
+  return gone;
+}
+
+interface Tuning {
+  tcpTimestamps: boolean;
+  lingerMs: { TIME_WAIT: number; CLOSE: number };
+}
+
+/**
+ * Accounting on (DESTROY then carries packets and bytes), TCP's closing timeouts shortened, in
+ * this (the lab's) namespace only; returns what the join needs to know of it.
+ */
+function tuneNamespace(closeTimeoutSeconds: number | false, logger: ProxierLogger): Tuning {
+  if (!writeSysctl(`${NETFILTER}/nf_conntrack_acct`, '1'))
+    logger.warn({}, 'cannot turn on nf_conntrack_acct: connection events will show 0 bytes');
+  if (closeTimeoutSeconds !== false) {
+    for (const state of ['time_wait', 'close'])
+      writeSysctl(`${NETFILTER}/nf_conntrack_tcp_timeout_${state}`, String(closeTimeoutSeconds));
+  }
+  const seconds = (state: string, fallback: number) =>
+    Number(readSysctl(`${NETFILTER}/nf_conntrack_tcp_timeout_${state}`) ?? fallback);
+  return {
+    tcpTimestamps: readSysctl('/proc/sys/net/ipv4/tcp_timestamps') !== '0',
+    lingerMs: { TIME_WAIT: seconds('time_wait', 120) * 1000, CLOSE: seconds('close', 10) * 1000 },
+  };
+}
+
+function writeSysctl(path: string, value: string): boolean {
+  try {
+    writeFileSync(path, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readSysctl(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+// The kernel dataplane's connection events: conntrack NEW / DESTROY and the trace of refused and
+// dropped packets, joined with the rules in force (see conntrackEvents.ts).
+export {
+  ConntrackEventSource,
+  type ConntrackEventSourceOptions,
+  type ConntrackEventStats,
+} from './conntrackEvents.ts';
+export {
+  ConntrackJoiner,
+  NFTABLES_MODE,
+  frontendOf,
+  type JoinOptions,
+  type JoinStats,
+  type RulesSnapshot,
+} from './join.ts';
+export { payloadBytes } from './outcome.ts';
+export {
+  ENOBUFS_WARNING,
+  parseConntrackLine,
+  type ConntrackEvent,
+  type ConntrackLine,
+  type ConntrackTuple,
+} from './parse.ts';
+export {
+  parseTraceLine,
+  TraceReader,
+  type TraceReaderOptions,
+  type TraceVerdict,
+} from './trace.ts';

@@ -1,0 +1,415 @@
+// conntrack's NEW and DESTROY events (and the trace's refused / dropped packets) joined with the
+// rules in force into the lab's ConnectionEvents. The kernel made the choice; this says which
+// rule made it, in the words the userspace proxier uses for the same decision (route() of
+// trafficPolicy.ts and pickAt() of endpointChooser.ts are called, not copied).
+import type { ConnectionEvent } from '@l4lab/protocol';
+import { endedEvent, type RoutingState } from '../connectionRouter.ts';
+import { pickAt } from '../endpointChooser.ts';
+import type { FrontendSpec } from '../frontends.ts';
+import { DROP_SOURCE_RANGES } from '../nftables/chainNames.ts';
+import { usableEndpoint } from '../nftables/conntrackCleaner.ts';
+import { parseProxyMode } from '../proxyMode.ts';
+import { route, type Route } from '../trafficPolicy.ts';
+import type { EndpointInfo, NodeInfo, ServicePortInfo } from '../types.ts';
+import { closeOf, lingerOf, payloadBytes, type LingerMs } from './outcome.ts';
+import type { ConntrackEvent, ConntrackTuple } from './parse.ts';
+import type { TraceVerdict } from './trace.ts';
+
+/** The state the rules in force were written from (NftablesProxier.rulesInForce()). */
+export interface RulesSnapshot {
+  generation: number;
+  routing: RoutingState;
+  frontends: readonly FrontendSpec[];
+}
+
+/** The mode every event of this dataplane is served by: nftables has uniform random only. */
+export const NFTABLES_MODE = 'nftables';
+
+export interface JoinOptions {
+  emit: (e: ConnectionEvent) => void;
+  /** The cluster's default proxy mode (`--proxy-mode`), to say when nftables cannot serve it. */
+  defaultProxyMode?: string;
+  /** TCP timestamps on (net.ipv4.tcp_timestamps, Linux's default): 12 more header bytes a packet. */
+  tcpTimestamps?: boolean;
+  /** conntrack's TIME_WAIT and CLOSE timeouts in the namespace (kernel defaults: 120 s, 10 s). */
+  lingerMs?: Partial<LingerMs>;
+  /** At most this many connections waiting for their DESTROY (the oldest are forgotten). */
+  maxOpen?: number;
+}
+
+export interface JoinStats {
+  /** Events through a Service frontend, opened. */
+  opened: number;
+  /** Flows to no Service frontend (pod to pod, DNS to a pod, ...): not kube-proxy's. */
+  ignored: number;
+  /** Flows to a frontend that the rules in force did not translate (the Service is not in them yet). */
+  untranslated: number;
+  /** DESTROYs whose NEW was never seen (events lost, or the reader restarted). */
+  missedStarts: number;
+  /** Connections ended without their DESTROY: lost (see endLost), or over maxOpen. */
+  missedEnds: number;
+}
+
+const frontendIndexes = new WeakMap<readonly FrontendSpec[], Map<string, FrontendSpec>>();
+
+/** The Service frontend a flow was addressed to, by `TCP/ip:port` (FrontendSpec.key). */
+export function frontendOf(
+  rules: RulesSnapshot,
+  protocol: 'TCP' | 'UDP',
+  ip: string,
+  port: number,
+): FrontendSpec | undefined {
+  let index = frontendIndexes.get(rules.frontends);
+  if (!index) {
+    index = new Map(rules.frontends.map((f) => [f.key, f]));
+    frontendIndexes.set(rules.frontends, index);
+  }
+  return index.get(`${protocol}/${ip}:${port}`);
+}
+
+/**
+ * Joins one reader's events: remembers each open connection's event until its DESTROY (by
+ * conntrack id), and each client's ClientIP affinity per Service as the kernel's affinity set
+ * does (refreshed by every new connection, forgotten after the Service's timeout).
+ */
+export class ConntrackJoiner {
+  readonly #emit: (e: ConnectionEvent) => void;
+  readonly #defaultMode: string | undefined;
+  readonly #tcpTimestamps: boolean;
+  readonly #linger: LingerMs;
+  readonly #maxOpen: number;
+  readonly #open = new Map<number, ConnectionEvent>();
+  readonly #affinity = new Map<string, { key: string; expires: number }>(); // "spn|clientIP"
+  #seq = 0;
+  readonly stats: JoinStats = {
+    opened: 0,
+    ignored: 0,
+    untranslated: 0,
+    missedStarts: 0,
+    missedEnds: 0,
+  };
+  /** Ids ended without their DESTROY: one that comes late after all is not a new connection. */
+  readonly #endedUnseen = new Set<number>();
+
+  constructor(opts: JoinOptions) {
+    this.#emit = opts.emit;
+    this.#defaultMode = opts.defaultProxyMode;
+    this.#tcpTimestamps = opts.tcpTimestamps ?? true;
+    this.#linger = { TIME_WAIT: 120_000, CLOSE: 10_000, ...opts.lingerMs };
+    this.#maxOpen = opts.maxOpen ?? 100_000;
+  }
+
+  /** Connections opened and not yet destroyed. */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  conntrack(e: ConntrackEvent, rules: RulesSnapshot): void {
+    if (e.type === 'NEW') this.#opened(e, rules);
+    else this.#destroyed(e, rules);
+  }
+
+  /** A packet the rules refused (REJECT) or dropped: one final event, as the userspace proxier's. */
+  verdict(v: TraceVerdict, rules: RulesSnapshot): void {
+    const spec = frontendOf(rules, v.protocol, v.dst, v.dport);
+    if (!spec) {
+      this.stats.ignored++;
+      return;
+    }
+    const st = rules.routing;
+    const svc = st.serviceMap.get(spec.spn);
+    const event = newEvent(`${v.at.toString(36)}-t${(++this.#seq).toString(36)}`, v.at, spec, svc, {
+      protocol: v.protocol,
+      ip: v.src,
+      port: v.sport,
+      pod: st.podsByIP.get(v.src)?.name,
+    });
+    event.outcome = v.verdict === 'reject' ? 'refused' : 'dropped';
+    event.endedAt = v.at;
+    event.durationMs = 0;
+    event.reason = svc ? refusal(v, spec, svc, rules) : `no Service behind ${spec.ip}:${spec.port}`;
+    this.#emit(event);
+  }
+
+  #opened(e: ConntrackEvent, rules: RulesSnapshot): void {
+    const spec = this.#frontend(e, rules);
+    if (!spec) return;
+    const event = this.#openEvent(e, spec, rules, true);
+    if (this.#open.size >= this.#maxOpen) {
+      const [oldest, open] = this.#open.entries().next().value!;
+      this.#endUnseen(oldest, open, e.at, `end not tracked (over ${this.#maxOpen} open)`);
+    }
+    this.#open.set(e.id, event);
+    this.#emit(event);
+  }
+
+  /**
+   * Ends, as not seen, each connection opened before `openedBefore` that conntrack no longer
+   * has (`alive`: the ids a table dump listed): its DESTROY was lost. Returns how many.
+   */
+  endLost(alive: ReadonlySet<number>, openedBefore: number, at: number): number {
+    let n = 0;
+    for (const [id, open] of this.#open) {
+      if (open.startedAt >= openedBefore || alive.has(id)) continue;
+      this.#endUnseen(id, open, at, 'end not seen (conntrack events lost)');
+      n++;
+    }
+    return n;
+  }
+
+  #endUnseen(id: number, open: ConnectionEvent, at: number, why: string): void {
+    this.#open.delete(id);
+    this.stats.missedEnds++;
+    this.#endedUnseen.add(id);
+    if (this.#endedUnseen.size > this.#maxOpen)
+      this.#endedUnseen.delete(this.#endedUnseen.values().next().value!);
+    this.#emit(
+      endedEvent(open, 'ok', `${open.reason}; ${why}`, Math.max(at, open.startedAt), 0, 0),
+    );
+  }
+
+  #destroyed(e: ConntrackEvent, rules: RulesSnapshot): void {
+    let open = this.#open.get(e.id);
+    if (open) this.#open.delete(e.id);
+    else if (this.#endedUnseen.delete(e.id)) return;
+    else {
+      const spec = this.#frontend(e, rules);
+      if (!spec) return;
+      this.stats.missedStarts++;
+      // Counted as a connection all the same (the dashboard counts opens), said so in the reason.
+      open = this.#openEvent(e, spec, rules, false);
+      open.reason += '; start not seen (conntrack events lost)';
+      this.#emit(open);
+    }
+    const ep = `${e.reply.src}:${e.reply.sport}`;
+    const close = closeOf(e, ep, e.byUserspace && endpointLeft(e, rules));
+    // (A refused or unanswered SYN carries headers only: its payload comes out 0.)
+    const endedAt = Math.max(open.startedAt, e.at - lingerOf(e, this.#linger));
+    this.#emit(
+      endedEvent(
+        open,
+        close.outcome,
+        close.note ? `${open.reason}; ${close.note}` : open.reason,
+        endedAt,
+        payloadBytes(e.orig, e.protocol, this.#tcpTimestamps),
+        payloadBytes(e.reply, e.protocol, this.#tcpTimestamps),
+      ),
+    );
+  }
+
+  /** The Service frontend of a DNATed flow; undefined (and counted) for any other flow. */
+  #frontend(e: ConntrackEvent, rules: RulesSnapshot): FrontendSpec | undefined {
+    const spec = frontendOf(rules, e.protocol, e.orig.dst, e.orig.dport);
+    if (!spec) {
+      this.stats.ignored++;
+      return undefined;
+    }
+    if (e.reply.src === e.orig.dst && e.reply.sport === e.orig.dport) {
+      this.stats.untranslated++;
+      return undefined;
+    }
+    return spec;
+  }
+
+  #openEvent(
+    e: ConntrackEvent,
+    spec: FrontendSpec,
+    rules: RulesSnapshot,
+    isNew: boolean,
+  ): ConnectionEvent {
+    const st = rules.routing;
+    const svc = st.serviceMap.get(spec.spn);
+    const clientIP = e.orig.src;
+    const event = newEvent(`${e.at.toString(36)}-c${e.id.toString(36)}`, e.at, spec, svc, {
+      protocol: e.protocol,
+      ip: clientIP,
+      port: e.orig.sport,
+      pod: st.podsByIP.get(clientIP)?.name,
+    });
+    // Masquerade / SNAT: the endpoint answered an address other than the client's.
+    const snatIP = e.reply.dst !== clientIP ? e.reply.dst : undefined;
+    if (snatIP) event.client.snatIP = snatIP;
+    const all = svc ? (st.endpointsMap.get(svc.name) ?? []) : [];
+    const ep = all.find((x) => x.ip === e.reply.src && x.port === e.reply.sport);
+    event.endpoint = ep ? eventEndpoint(ep) : podEndpoint(st, e.reply);
+    if (!svc) {
+      event.reason = `no Service behind ${spec.ip}:${spec.port} in the rules' state (generation ${rules.generation})`;
+      return event;
+    }
+    this.stats.opened++;
+    const node = entryNode(spec, st, svc, ep?.nodeName, snatIP);
+    if (spec.kind === 'LoadBalancer' && node) event.frontend.node = node.name;
+    const r = route({
+      svc,
+      endpoints: all,
+      frontend: spec.kind,
+      node,
+      clientNode: st.podsByIP.get(clientIP)?.node,
+    });
+    let choice = this.#choice(r, ep, e.reply, svc, rules.generation);
+    if (svc.affinityTimeoutSeconds > 0 && isNew && ep && r.action === 'forward')
+      choice = this.#affinityChoice(svc, clientIP, `${ep.ip}:${ep.port}`, e.at, choice);
+    const snat =
+      snatIP && (r.action !== 'forward' || r.snatIP !== snatIP)
+        ? `SNAT to ${snatIP}${ep?.ip === clientIP ? ' (hairpin)' : ''}`
+        : '';
+    event.reason = [
+      spec.kind === 'LoadBalancer' && node ? `LB -> ${node.name}` : '',
+      choice,
+      r.action === 'forward' ? r.policy : '',
+      snat,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return event;
+  }
+
+  /** "random 2 of 3", as the userspace proxier's iptables mode says it, and the mode asked for. */
+  #choice(
+    r: Route,
+    ep: EndpointInfo | undefined,
+    reply: ConntrackTuple,
+    svc: ServicePortInfo,
+    generation: number,
+  ): string {
+    const where = `${reply.src}:${reply.sport}`;
+    if (r.action !== 'forward')
+      return `sent to ${where} by rules older than the current state (${r.reason})`;
+    const i = ep ? r.eligible.indexOf(ep) : -1;
+    if (i < 0)
+      return `random: ${where} is not one of the ${r.eligible.length} eligible endpoints (rules generation ${generation})`;
+    const asked = svc.proxyMode ?? this.#defaultMode;
+    const mode = asked ? parseProxyMode(asked) : undefined;
+    const note =
+      mode && mode.kind !== 'iptables' ? ` (${mode.name} asked: nftables serves random)` : '';
+    return `${pickAt(r.eligible, i, 'random').reason}${note}`;
+  }
+
+  /** The kernel's affinity set, replayed: a NEW within the timeout of the client's last one is a hit. */
+  #affinityChoice(
+    svc: ServicePortInfo,
+    clientIP: string,
+    key: string,
+    now: number,
+    random: string,
+  ): string {
+    const aKey = `${svc.name}|${clientIP}`;
+    const entry = this.#affinity.get(aKey);
+    const live = entry !== undefined && entry.expires > now;
+    this.#affinity.delete(aKey); // re-inserted: the Map stays ordered by last use
+    this.#affinity.set(aKey, { key, expires: now + svc.affinityTimeoutSeconds * 1000 });
+    this.#forgetExpiredAffinity(now);
+    if (live && entry.key === key) {
+      const left = Math.round((entry.expires - now) / 1000);
+      return `affinity hit (ClientIP, ${left.toLocaleString('en-US')} s left)`;
+    }
+    const why = live ? 'affinity endpoint gone' : 'new affinity';
+    return `${why} (ClientIP, ${svc.affinityTimeoutSeconds.toLocaleString('en-US')} s): ${random}`;
+  }
+
+  #forgetExpiredAffinity(now: number): void {
+    if (this.#affinity.size <= this.#maxOpen) return;
+    for (const [k, v] of this.#affinity) {
+      if (this.#affinity.size <= this.#maxOpen && v.expires > now) return;
+      this.#affinity.delete(k);
+    }
+  }
+}
+
+/** An event's fields in the one order the userspace proxier's events have (monomorphic). */
+function newEvent(
+  id: string,
+  at: number,
+  spec: FrontendSpec,
+  svc: ServicePortInfo | undefined,
+  client: { protocol: 'TCP' | 'UDP'; ip: string; port: number; pod: string | undefined },
+): ConnectionEvent {
+  return {
+    id,
+    startedAt: at,
+    endedAt: undefined,
+    protocol: client.protocol,
+    client: { ip: client.ip, port: client.port, pod: client.pod, snatIP: undefined },
+    frontend: { kind: spec.kind, ip: spec.ip, port: spec.port, node: spec.node },
+    service: svc
+      ? { namespace: svc.namespace, name: svc.service, port: svc.portName }
+      : { namespace: '', name: '', port: spec.port },
+    endpoint: undefined,
+    mode: NFTABLES_MODE,
+    reason: '',
+    bytesIn: 0,
+    bytesOut: 0,
+    durationMs: undefined,
+    outcome: 'open',
+  };
+}
+
+function eventEndpoint(ep: EndpointInfo): NonNullable<ConnectionEvent['endpoint']> {
+  return { pod: ep.pod, namespace: ep.namespace, ip: ep.ip, port: ep.port, node: ep.nodeName };
+}
+
+/**
+ * Whether the flow's endpoint is gone from the rules in force (or no longer usable), or its pod
+ * is: what makes kube-proxy delete a flow's conntrack entry (stale endpoints after a sync, a
+ * pod deleted, restarted or given another IP). Read at the DESTROY, which comes after both.
+ */
+function endpointLeft(e: ConntrackEvent, rules: RulesSnapshot): boolean {
+  const st = rules.routing;
+  const spec = frontendOf(rules, e.protocol, e.orig.dst, e.orig.dport);
+  const eps = spec ? (st.endpointsMap.get(spec.spn) ?? []) : [];
+  const ep = eps.find((x) => x.ip === e.reply.src && x.port === e.reply.sport);
+  if (!ep || !usableEndpoint(ep)) return true;
+  // An endpoint without a pod (targetRef) is named by its address (serviceState.ts).
+  const pod = ep.pod === ep.ip ? undefined : `${ep.namespace}/${ep.pod}`;
+  return pod !== undefined && st.podsByIP.get(ep.ip)?.name !== pod;
+}
+
+/** An endpoint the state no longer lists (it left after the rules were written): its pod, if known. */
+function podEndpoint(st: RoutingState, reply: ConntrackTuple): ConnectionEvent['endpoint'] {
+  const pod = st.podsByIP.get(reply.src);
+  const [namespace = '', name = ''] = pod ? pod.name.split('/') : [];
+  return { pod: name, namespace, ip: reply.src, port: reply.sport, node: pod?.node ?? '' };
+}
+
+/**
+ * The node the connection entered: a NodePort's or externalIP's own; for a LoadBalancer, the
+ * node it was SNATed to (externalTrafficPolicy Cluster) or the endpoint's (Local keeps traffic
+ * on the node it entered).
+ */
+function entryNode(
+  spec: FrontendSpec,
+  st: RoutingState,
+  svc: ServicePortInfo,
+  endpointNode: string | undefined,
+  snatIP: string | undefined,
+): NodeInfo | undefined {
+  const byName = (name: string | undefined) =>
+    name ? st.nodes.find((n) => n.name === name) : undefined;
+  if (spec.kind !== 'LoadBalancer') return byName(spec.node);
+  const snatNode = snatIP ? st.nodes.find((n) => n.ip === snatIP) : undefined;
+  if (snatNode) return snatNode;
+  return svc.externalTrafficPolicy === 'Local' ? byName(endpointNode) : byName(spec.node);
+}
+
+/** Why a packet was refused or dropped, in the userspace proxier's words for the same case. */
+function refusal(v: TraceVerdict, spec: FrontendSpec, svc: ServicePortInfo, rules: RulesSnapshot) {
+  if (v.chain === DROP_SOURCE_RANGES) {
+    const ranges = svc.loadBalancerSourceRanges.map((r) => r.text).join(', ');
+    return `client ${v.src} not in loadBalancerSourceRanges (${ranges}): dropped`;
+  }
+  const st = rules.routing;
+  const endpoints = st.endpointsMap.get(svc.name) ?? [];
+  const node = spec.node ? st.nodes.find((n) => n.name === spec.node) : undefined;
+  if (spec.kind === 'LoadBalancer' && !node && endpoints.length > 0 && v.verdict === 'drop')
+    return 'load balancer: no node passes the health check (externalTrafficPolicy Local): dropped';
+  const r = route({
+    svc,
+    endpoints,
+    frontend: spec.kind,
+    node,
+    clientNode: st.podsByIP.get(v.src)?.node,
+  });
+  if (r.action === v.verdict) return r.reason;
+  const now = r.action === 'forward' ? 'it has ready endpoints' : r.reason;
+  return `${v.verdict === 'reject' ? 'rejected' : 'dropped'} by rules older than the current state (${now})`;
+}
