@@ -61,12 +61,63 @@ const vitest = (project) => {
   return ok;
 };
 
+/** Whether a command runs (exit 0). */
+const works = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+
+/**
+ * The dataplane suites on the kernel dataplane: the whole vitest run inside a network namespace
+ * of its own (root: `unshare --net`; otherwise an unprivileged user namespace, `unshare -Urn`),
+ * loopback up, so nftables and conntrack there never touch the host's. Without the tools or the
+ * privileges the stage says so and counts as skipped; under CI it fails instead.
+ */
+function kernelStage() {
+  const root = process.getuid?.() === 0;
+  const unshare = root ? ['--net'] : ['--user', '--map-root-user', '--net'];
+  const missing = ['nft', 'conntrack'].filter(
+    (t) => !['/usr/sbin', '/sbin', '/usr/bin'].some((d) => works('test', ['-x', `${d}/${t}`])),
+  );
+  if (missing.length === 0 && !works('unshare', [...unshare, 'true'])) missing.push('unshare');
+  if (missing.length > 0) {
+    const why = `kernel dataplane suites: ${missing.join(', ')} not usable here (Debian: apt-get install nftables conntrack; root or unprivileged user namespaces)`;
+    if (process.env.CI) {
+      console.log(`\n== kernel: FAILED, ${why}`);
+      totals.failed += 1;
+      return false;
+    }
+    console.log(`\n== kernel: SKIPPED, ${why}`);
+    totals.skipped += 1;
+    return true;
+  }
+  const file = join(out, 'kernel.json');
+  const vitestArgs = [
+    'vitest',
+    'run',
+    '--project',
+    'kernel',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+  ];
+  const ok = run('kernel', 'unshare', [
+    ...unshare,
+    '--',
+    'sh',
+    '-c',
+    'ip link set lo up && PATH="$PATH:/usr/sbin:/sbin" exec npx "$@"',
+    'sh',
+    ...vitestArgs,
+  ]);
+  addVitest(file);
+  return ok;
+}
+
 const stages = [
   () => run('format', 'npx', ['prettier', '--check', '.']),
   () => run('lint', 'npx', ['eslint', '.', '--max-warnings=0']),
   () => run('typecheck', 'npx', ['tsc', '--build']),
   () => vitest('unit'),
   () => vitest('integration'),
+  kernelStage,
   () => run('build web', 'npm', ['run', '-s', 'build:web']),
   () => {
     const file = join(out, 'e2e.json');

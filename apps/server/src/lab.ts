@@ -252,7 +252,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     runtime: runtime.name,
     runtimeReason: reason,
     dataplane: config.dataplane,
-    proxyMode: config.proxyMode,
+    // The kernel's rules are kube-proxy's nftables mode for every Service (others are refused).
+    proxyMode: config.dataplane === 'nftables' ? 'nftables' : config.proxyMode,
     addressMode: address.mode,
   };
   // The WebSocket hub needs the HTTP server, which needs the app, which needs traffic: bind late.

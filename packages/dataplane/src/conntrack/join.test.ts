@@ -496,6 +496,46 @@ describe('ConntrackJoiner: traffic policies and external frontends', () => {
   });
 });
 
+describe('ConntrackJoiner: rules being written', () => {
+  // The kernel runs a transaction's rules from its commit; the proxier hears that nft returned a
+  // moment later, and a flow NATed in between may be read first.
+  it('joins a flow only the rules being written send where it went with those rules', () => {
+    const inForce = makeRules([{ svc: web(), endpoints: [] }], PODS, 1);
+    const writing = makeRules([{ svc: web(), endpoints: [A, B] }], PODS, 2);
+    const { j, events } = joiner();
+    j.conntrack(ctNew(clusterIP()), { ...inForce, writing });
+    expect(events[0]).toMatchObject({
+      outcome: 'open',
+      endpoint: { pod: 'web-b' },
+      reason: 'random 2 of 2',
+    });
+  });
+
+  it('a Service port new in the rules being written: joined, not left out', () => {
+    const other = makeService('other', { clusterIP: '127.96.0.11' });
+    const inForce = makeRules([{ svc: other, endpoints: [C] }], PODS, 1);
+    const writing = makeRules(
+      [
+        { svc: other, endpoints: [C] },
+        { svc: web(), endpoints: [B] },
+      ],
+      PODS,
+      2,
+    );
+    const { j, events } = joiner();
+    j.conntrack(ctNew(clusterIP()), { ...inForce, writing });
+    expect(events[0]).toMatchObject({ service: { name: 'web' }, reason: 'random 1 of 1' });
+  });
+
+  it('keeps the rules in force when they explain the flow', () => {
+    const inForce = makeRules([{ svc: web(), endpoints: [A, B] }], PODS, 1);
+    const writing = makeRules([{ svc: web(), endpoints: [A, B, C] }], PODS, 2);
+    const { j, events } = joiner();
+    j.conntrack(ctNew(clusterIP()), { ...inForce, writing });
+    expect(events[0]!.reason).toBe('random 2 of 2');
+  });
+});
+
 describe('ConntrackJoiner: refused and dropped packets (nft monitor trace)', () => {
   const verdict = (over: Partial<TraceVerdict> = {}): TraceVerdict => ({
     verdict: 'reject',
@@ -580,6 +620,16 @@ describe('ConntrackJoiner: refused and dropped packets (nft monitor trace)', () 
     expect(events[0]).toMatchObject({
       outcome: 'refused',
       reason: 'rejected by rules older than the current state (it has ready endpoints)',
+    });
+  });
+
+  it('a packet the rules being written turned away, read before nft returned: their reason', () => {
+    const inForce = makeRules([{ svc: web(), endpoints: [A] }]);
+    const writing = makeRules([{ svc: web(), endpoints: [] }], PODS, 2);
+    const { events } = run(verdict(), { ...inForce, writing });
+    expect(events[0]).toMatchObject({
+      outcome: 'refused',
+      reason: 'default/web:http has no endpoints',
     });
   });
 

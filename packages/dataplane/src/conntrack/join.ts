@@ -6,21 +6,16 @@ import type { ConnectionEvent } from '@l4lab/protocol';
 import { endedEvent, type RoutingState } from '../connectionRouter.ts';
 import { pickAt } from '../endpointChooser.ts';
 import type { FrontendSpec } from '../frontends.ts';
-import { DROP_SOURCE_RANGES } from '../nftables/chainNames.ts';
-import { usableEndpoint } from '../nftables/conntrackCleaner.ts';
 import { parseProxyMode } from '../proxyMode.ts';
 import { route, type Route } from '../trafficPolicy.ts';
 import type { EndpointInfo, NodeInfo, ServicePortInfo } from '../types.ts';
 import { closeOf, lingerOf, payloadBytes, type LingerMs } from './outcome.ts';
 import type { ConntrackEvent, ConntrackTuple } from './parse.ts';
+import { refusal, refuses } from './refusal.ts';
+import { endpointLeft, frontendOf, rulesThatNATed, type RulesSnapshot } from './rulesSnapshot.ts';
 import type { TraceVerdict } from './trace.ts';
 
-/** The state the rules in force were written from (NftablesProxier.rulesInForce()). */
-export interface RulesSnapshot {
-  generation: number;
-  routing: RoutingState;
-  frontends: readonly FrontendSpec[];
-}
+export { frontendOf, type RulesSnapshot } from './rulesSnapshot.ts';
 
 /** The mode every event of this dataplane is served by: nftables has uniform random only. */
 export const NFTABLES_MODE = 'nftables';
@@ -48,23 +43,6 @@ export interface JoinStats {
   missedStarts: number;
   /** Connections ended without their DESTROY: lost (see endLost), or over maxOpen. */
   missedEnds: number;
-}
-
-const frontendIndexes = new WeakMap<readonly FrontendSpec[], Map<string, FrontendSpec>>();
-
-/** The Service frontend a flow was addressed to, by `TCP/ip:port` (FrontendSpec.key). */
-export function frontendOf(
-  rules: RulesSnapshot,
-  protocol: 'TCP' | 'UDP',
-  ip: string,
-  port: number,
-): FrontendSpec | undefined {
-  let index = frontendIndexes.get(rules.frontends);
-  if (!index) {
-    index = new Map(rules.frontends.map((f) => [f.key, f]));
-    frontendIndexes.set(rules.frontends, index);
-  }
-  return index.get(`${protocol}/${ip}:${port}`);
 }
 
 /**
@@ -110,7 +88,11 @@ export class ConntrackJoiner {
   }
 
   /** A packet the rules refused (REJECT) or dropped: one final event, as the userspace proxier's. */
-  verdict(v: TraceVerdict, rules: RulesSnapshot): void {
+  verdict(v: TraceVerdict, inForce: RulesSnapshot): void {
+    const rules =
+      inForce.writing && !refuses(v, inForce) && refuses(v, inForce.writing)
+        ? inForce.writing
+        : inForce;
     const spec = frontendOf(rules, v.protocol, v.dst, v.dport);
     if (!spec) {
       this.stats.ignored++;
@@ -127,11 +109,14 @@ export class ConntrackJoiner {
     event.outcome = v.verdict === 'reject' ? 'refused' : 'dropped';
     event.endedAt = v.at;
     event.durationMs = 0;
-    event.reason = svc ? refusal(v, spec, svc, rules) : `no Service behind ${spec.ip}:${spec.port}`;
+    event.reason = svc
+      ? refusal(v, spec, svc, rules).reason
+      : `no Service behind ${spec.ip}:${spec.port}`;
     this.#emit(event);
   }
 
-  #opened(e: ConntrackEvent, rules: RulesSnapshot): void {
+  #opened(e: ConntrackEvent, inForce: RulesSnapshot): void {
+    const rules = rulesThatNATed(e, inForce);
     const spec = this.#frontend(e, rules);
     if (!spec) return;
     const event = this.#openEvent(e, spec, rules, true);
@@ -173,11 +158,12 @@ export class ConntrackJoiner {
     if (open) this.#open.delete(e.id);
     else if (this.#endedUnseen.delete(e.id)) return;
     else {
-      const spec = this.#frontend(e, rules);
+      const chose = rulesThatNATed(e, rules);
+      const spec = this.#frontend(e, chose);
       if (!spec) return;
       this.stats.missedStarts++;
       // Counted as a connection all the same (the dashboard counts opens), said so in the reason.
-      open = this.#openEvent(e, spec, rules, false);
+      open = this.#openEvent(e, spec, chose, false);
       open.reason += '; start not seen (conntrack events lost)';
       this.#emit(open);
     }
@@ -348,22 +334,6 @@ function eventEndpoint(ep: EndpointInfo): NonNullable<ConnectionEvent['endpoint'
   return { pod: ep.pod, namespace: ep.namespace, ip: ep.ip, port: ep.port, node: ep.nodeName };
 }
 
-/**
- * Whether the flow's endpoint is gone from the rules in force (or no longer usable), or its pod
- * is: what makes kube-proxy delete a flow's conntrack entry (stale endpoints after a sync, a
- * pod deleted, restarted or given another IP). Read at the DESTROY, which comes after both.
- */
-function endpointLeft(e: ConntrackEvent, rules: RulesSnapshot): boolean {
-  const st = rules.routing;
-  const spec = frontendOf(rules, e.protocol, e.orig.dst, e.orig.dport);
-  const eps = spec ? (st.endpointsMap.get(spec.spn) ?? []) : [];
-  const ep = eps.find((x) => x.ip === e.reply.src && x.port === e.reply.sport);
-  if (!ep || !usableEndpoint(ep)) return true;
-  // An endpoint without a pod (targetRef) is named by its address (serviceState.ts).
-  const pod = ep.pod === ep.ip ? undefined : `${ep.namespace}/${ep.pod}`;
-  return pod !== undefined && st.podsByIP.get(ep.ip)?.name !== pod;
-}
-
 /** An endpoint the state no longer lists (it left after the rules were written): its pod, if known. */
 function podEndpoint(st: RoutingState, reply: ConntrackTuple): ConnectionEvent['endpoint'] {
   const pod = st.podsByIP.get(reply.src);
@@ -389,27 +359,4 @@ function entryNode(
   const snatNode = snatIP ? st.nodes.find((n) => n.ip === snatIP) : undefined;
   if (snatNode) return snatNode;
   return svc.externalTrafficPolicy === 'Local' ? byName(endpointNode) : byName(spec.node);
-}
-
-/** Why a packet was refused or dropped, in the userspace proxier's words for the same case. */
-function refusal(v: TraceVerdict, spec: FrontendSpec, svc: ServicePortInfo, rules: RulesSnapshot) {
-  if (v.chain === DROP_SOURCE_RANGES) {
-    const ranges = svc.loadBalancerSourceRanges.map((r) => r.text).join(', ');
-    return `client ${v.src} not in loadBalancerSourceRanges (${ranges}): dropped`;
-  }
-  const st = rules.routing;
-  const endpoints = st.endpointsMap.get(svc.name) ?? [];
-  const node = spec.node ? st.nodes.find((n) => n.name === spec.node) : undefined;
-  if (spec.kind === 'LoadBalancer' && !node && endpoints.length > 0 && v.verdict === 'drop')
-    return 'load balancer: no node passes the health check (externalTrafficPolicy Local): dropped';
-  const r = route({
-    svc,
-    endpoints,
-    frontend: spec.kind,
-    node,
-    clientNode: st.podsByIP.get(v.src)?.node,
-  });
-  if (r.action === v.verdict) return r.reason;
-  const now = r.action === 'forward' ? 'it has ready endpoints' : r.reason;
-  return `${v.verdict === 'reject' ? 'rejected' : 'dropped'} by rules older than the current state (${now})`;
 }

@@ -83,7 +83,19 @@ describe('staleConntrackFilters', () => {
 
   it('deletes the never-NATed UDP flows of a Service port that gets its first endpoint', () => {
     const filters = staleConntrackFilters(state([]), state([ep('127.244.1.5')]));
-    expect(filters[0]).toEqual(['-p', 'udp', '--orig-dst', '127.96.0.10', '--orig-port-dst', '53']);
+    // Only those: a flow the new rules NATed already (its reply from the endpoint) stays.
+    expect(filters[0]).toEqual([
+      '-p',
+      'udp',
+      '--orig-dst',
+      '127.96.0.10',
+      '--orig-port-dst',
+      '53',
+      '--reply-src',
+      '127.96.0.10',
+      '--reply-port-src',
+      '53',
+    ]);
     expect(filters).toHaveLength(3);
   });
 

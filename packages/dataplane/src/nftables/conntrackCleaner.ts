@@ -30,9 +30,10 @@ function frontendsBySpn(frontends: readonly FrontendSpec[]): Map<ServicePortName
 
 /**
  * The `conntrack -D` filters one sync calls for: for each UDP Service port, flows from each of
- * its frontends to an endpoint that is no longer usable; and flows to the frontends of a Service
- * port that had no usable endpoint and has one now (kube-proxy's "stale services": those flows
- * were never NATed and would stay so).
+ * its frontends to an endpoint that is no longer usable; and the never-NATed flows (the reply
+ * comes from the frontend itself) to the frontends of a Service port that had no usable
+ * endpoint and has one now: they would stay un-NATed. As kube-proxy's CleanStaleEntries, a flow
+ * whose reply comes from a usable endpoint is never deleted (one the new rules just NATed).
  */
 export function staleConntrackFilters(previous: State, next: State): string[][] {
   const out: string[][] = [];
@@ -50,7 +51,8 @@ export function staleConntrackFilters(previous: State, next: State): string[][] 
     const had = (previous.routing.endpointsMap.get(spn) ?? []).some(usable);
     const has = (next.routing.endpointsMap.get(spn) ?? []).some(usable);
     if (had || !has) continue;
-    for (const f of frontends) out.push(udpTo(f));
+    for (const f of frontends)
+      out.push([...udpTo(f), '--reply-src', f.ip, '--reply-port-src', String(f.port)]);
   }
   return out;
 }

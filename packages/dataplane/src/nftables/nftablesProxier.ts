@@ -60,6 +60,11 @@ export interface RulesInForce {
   generation: number;
   routing: RoutingState;
   frontends: FrontendSpec[];
+  /**
+   * While a transaction is being written: the rules it writes. The kernel runs them from its
+   * commit, a moment before `nft` returns, so the conntrack join looks at them too.
+   */
+  writing?: RulesInForce;
 }
 
 /** Script text per transaction when one sync must be split (netlink takes about 5 bytes per byte). */
@@ -266,18 +271,23 @@ export class NftablesProxier implements Provider {
     const { plan, state } = this.#table
       ? updatePlan(this.#table, next)
       : { plan: fullPlan(next), state: tableState(next) };
+    const previous = this.#inForce;
+    const written: RulesInForce = { generation: previous.generation + 1, routing, frontends };
     try {
-      if (plan) await this.#write(plan);
+      if (plan) {
+        this.#inForce = { ...previous, writing: written };
+        await this.#write(plan);
+      }
     } catch (err) {
       // Nothing of the transaction is in force; write everything at the retry.
+      this.#inForce = previous;
       this.#table = undefined;
       if (since !== undefined) this.#pendingSince = Math.min(since, this.#pendingSince ?? since);
       throw err;
     }
     this.#table = state;
     this.#wanted = next;
-    const previous = this.#inForce;
-    this.#inForce = { generation: previous.generation + 1, routing, frontends };
+    this.#inForce = written;
     const durationMs = since === undefined ? undefined : this.#o.clock.now() - since;
     if (durationMs !== undefined) this.#durations.add(durationMs);
     this.#o.onRulesApplied?.({ ...this.#inForce, durationMs });
