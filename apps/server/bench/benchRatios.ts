@@ -1,0 +1,84 @@
+// bench:dataplane's comparison: the medians side by side, ratios between targets (paired and of
+// the medians) with the issue's targets beside them, and the proxies' CPU per request.
+import type { Metric } from './benchWrk.ts';
+import { KERNEL_OFF, KERNEL_ON } from './kernelTarget.ts';
+
+export interface Results {
+  /** Median of each metric, by target name. */
+  median: Map<string, Record<Metric, number>>;
+  /** Every run's value, by metric and target name (rounds in order). */
+  allRuns: Map<Metric, Map<string, number[]>>;
+  /** Median CPU µs per request (or per connection), by metric and target name. */
+  cpuPerOp: Map<Metric, Map<string, number>>;
+}
+
+export function medianOf(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function printComparison(
+  r: Results,
+  o: { targets: string[]; haproxies: string[]; kernel: boolean },
+): void {
+  const row = (name: string) => r.median.get(name)!;
+  console.log(
+    `\n  ${'median of each'.padEnd(28)} ${'new conn/s'.padStart(10)} ${'keep-alive/s'.padStart(12)} ${'bulk MB/s'.padStart(9)}`,
+  );
+  for (const name of o.targets) {
+    const b = row(name);
+    console.log(
+      `  ${name.padEnd(28)} ${b.newConn.toFixed(0).padStart(10)} ${b.keepAlive.toFixed(0).padStart(12)} ${b.bulk.toFixed(0).padStart(9)}`,
+    );
+  }
+  // Two views of the same runs: the ratio of the medians, and the median of the per-round
+  // ratios (paired: within a round the two targets ran back to back, under the same load).
+  const ratioOfMedians = (a: string, b: string, k: Metric) =>
+    row(b)[k] > 0 ? row(a)[k] / row(b)[k] : NaN;
+  const pairedRatio = (a: string, b: string, k: Metric) => {
+    const x = r.allRuns.get(k)?.get(a);
+    const y = r.allRuns.get(k)?.get(b);
+    return x && y ? medianOf(x.map((v, i) => v / y[i]!)) : NaN;
+  };
+  const line = (label: string, a: string, b: string, target: string) => {
+    const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : 'n/a');
+    const parts = (fn: typeof pairedRatio) =>
+      `new ${f(fn(a, b, 'newConn'))}  keep-alive ${f(fn(a, b, 'keepAlive'))}  bulk ${f(fn(a, b, 'bulk'))}`;
+    console.log(`  ${label.padEnd(24)} paired  ${parts(pairedRatio)}   ${target}`);
+    console.log(`  ${''.padEnd(24)} medians ${parts(ratioOfMedians)}`);
+  };
+  const short = (h: string) => h.replace('haproxy mode tcp, ', 'haproxy ');
+  const ON = 'l4lab, events on';
+  console.log('\nratios (paired: median of per-round ratios; medians: ratio of the medians)');
+  line('l4lab / direct', ON, 'nginx direct', '');
+  for (const h of o.haproxies) line(`l4lab / ${short(h)}`, ON, h, '(targets >= 0.6 / 0.9 / 0.9)');
+  if (!o.haproxies.length)
+    console.log('  haproxy not installed (apt-get install -y haproxy): no comparison');
+  line('events on / off', ON, 'l4lab, events off', '(target >= 0.95)');
+  if (o.kernel) {
+    line('nftables on / direct', KERNEL_ON, 'nginx direct', '(targets >= 0.9 / 0.95 / 0.95)');
+    line('nftables off / direct', KERNEL_OFF, 'nginx direct', '(targets >= 0.9 / 0.95 / 0.95)');
+    for (const h of o.haproxies) {
+      line(`nftables on / ${short(h)}`, KERNEL_ON, h, '(target: new > 1)');
+      line(`nftables off / ${short(h)}`, KERNEL_OFF, h, '(target: new > 1)');
+    }
+    line('nftables on / off', KERNEL_ON, KERNEL_OFF, '');
+    line('nftables / userspace', KERNEL_ON, ON, '(both events on)');
+  }
+  // CPU per request: the proxy's own work. Its kernel part includes the receiving side's TCP
+  // path on loopback, so it also moves with where the scheduler put the processes.
+  const cpuRatio = (a: string, b: string, k: Metric) => {
+    const x = r.cpuPerOp.get(k)?.get(a);
+    const y = r.cpuPerOp.get(k)?.get(b);
+    return x && y ? `${(x / y).toFixed(2)}x` : 'n/a';
+  };
+  const cpuLine = (label: string, a: string, b: string) =>
+    console.log(
+      `  ${label.padEnd(24)} cpu     new ${cpuRatio(a, b, 'newConn')}  keep-alive ${cpuRatio(a, b, 'keepAlive')}  bulk ${cpuRatio(a, b, 'bulk')}`,
+    );
+  console.log('\nCPU per request, proxy process (lower is better; medians)');
+  for (const h of o.haproxies) cpuLine(`l4lab / ${short(h)}`, ON, h);
+  cpuLine('events on / off', ON, 'l4lab, events off');
+  if (o.kernel) cpuLine('nftables events / l4lab', KERNEL_ON, ON);
+}
