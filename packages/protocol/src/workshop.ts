@@ -31,6 +31,8 @@ export interface StudentQuota {
   services: number;
   /** Connections per second a student's traffic generators may ask for, all together. */
   trafficRate: number;
+  /** Traffic generators a student may run at once. */
+  generators?: number;
 }
 
 /** POST /api/workshop/join body (with the join code from the Join page's URL). */

@@ -8,14 +8,19 @@ import type { IncomingMessage } from 'node:http';
 import type { StudentQuota, WorkshopUser } from '@l4lab/protocol';
 import { TOKEN_COOKIE } from '../accessToken.ts';
 
-/** Per-student limits: a student who floods hits these, not the instructor's demo. */
-export const DEFAULT_STUDENT_QUOTA: StudentQuota = { pods: 10, services: 5, trafficRate: 200 };
-
 /** At most this many students join one lab (each is real processes and sockets on this laptop). */
 export const MAX_STUDENTS = 60;
 
 /** Traffic generators one student may run at once (the instructor keeps the lab's own 8). */
 export const GENERATORS_PER_STUDENT = 2;
+
+/** Per-student limits: a student who floods hits these, not the instructor's demo. */
+export const DEFAULT_STUDENT_QUOTA: StudentQuota = {
+  pods: 10,
+  services: 5,
+  trafficRate: 200,
+  generators: GENERATORS_PER_STUDENT,
+};
 
 export interface Student {
   name: string;

@@ -39,7 +39,12 @@ function quotaOf(v: unknown): StudentQuota | undefined {
   if (!isRecord(v) || !isCount(v.pods) || !isCount(v.services) || !isCount(v.trafficRate)) {
     return undefined;
   }
-  return { pods: v.pods, services: v.services, trafficRate: v.trafficRate };
+  return {
+    pods: v.pods,
+    services: v.services,
+    trafficRate: v.trafficRate,
+    ...(isCount(v.generators) ? { generators: v.generators } : {}),
+  };
 }
 
 /** `POST /api/workshop/join`'s answer; undefined for another shape. */

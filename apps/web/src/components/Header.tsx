@@ -78,8 +78,9 @@ export function Header() {
             <span className="fact fact-runtime" title={server.runtimeReason}>
               runtime: <b>{server.runtime}</b>
             </span>
-            <span className="fact">
-              dataplane: <b>{dataplaneText(server)}</b>
+            <span className="fact fact-dataplane" title={`dataplane: ${dataplaneText(server)}`}>
+              <span className="fact-label">dataplane: </span>
+              <b>{dataplaneText(server)}</b>
             </span>
             {server.dataplane === 'nftables' && <EventsLostFact />}
             {server.addressMode === 'mapped' && (

@@ -63,6 +63,12 @@ function Counts({ status, refresh }: { status: WorkshopStatus; refresh(): void }
       <p>
         Quota per student: <b>{quota.pods}</b> pods · <b>{quota.services}</b> Services ·{' '}
         <b>{quota.trafficRate}</b> conn/s of traffic
+        {quota.generators !== undefined && (
+          <>
+            {' '}
+            from at most <b>{quota.generators}</b> generators at once
+          </>
+        )}
       </p>
       <p>
         Spotlight: {spotlight ? <b className="mono">{spotlight}</b> : <span>none</span>}
