@@ -4,15 +4,16 @@
 //   B. the room (issue 17's bench): 30 students joined, each with their downloaded kubeconfig
 //      applying a Deployment of 2 and a Service with the real kubectl, each sending 20
 //      connections/s to their own Service, each with a browser's WebSocket open (read by this
-//      script), plus the projector's page (Chromium) beside the instructor's; meanwhile the
-//      instructor's own demo carries the rest of the 2,000 connections/s the UI targets are set at.
+//      script), plus the projector's page (Chromium) beside the instructor's.
+//      L4LAB_BENCH_DEMO_RATE=1400: meanwhile the instructor's own demo carries the rest of the
+//      2,000 connections/s the UI targets are set at (a stress case beyond the issue's).
 //      The projector shows the Class view for the first half and, spotlit, one student's graph for
 //      the second (its dots give its event-to-pixel latency).
 // Printed: each page's frames per second and event-to-pixel latency, a student's Kubernetes API
 // latency (the list kubectl sends), connections served, the WebSocket bytes a student receives;
 // and B/A ratios. Targets (the UI bench's): >= 50 fps, event-to-pixel p95 <= 150 ms.
-// L4LAB_BENCH_STUDENT_RATE and L4LAB_BENCH_DEMO_RATE change the load (e.g. 67 and 0: the whole
-// 2,000/s from the students). Loopback only, bounded.
+// L4LAB_BENCH_STUDENT_RATE changes the students' rate (67: the whole 2,000/s from them).
+// Loopback only, bounded.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,9 +27,8 @@ const STUDENTS = Number(process.env.L4LAB_BENCH_STUDENTS ?? 30);
 const TOTAL_RATE = 2000;
 const PROJECTOR = process.env.L4LAB_BENCH_PROJECTOR !== '0';
 const STUDENT_RATE = Number(process.env.L4LAB_BENCH_STUDENT_RATE ?? 20);
-const DEMO_RATE = Number(
-  process.env.L4LAB_BENCH_DEMO_RATE ?? Math.max(0, TOTAL_RATE - STUDENT_RATE * STUDENTS),
-);
+/** The instructor's own demo during B (0: the room alone, as issue 17's bench is defined). */
+const DEMO_RATE = Number(process.env.L4LAB_BENCH_DEMO_RATE ?? 0);
 const LOAD_S = 20;
 /** Phase B: the projector's Class view, then its spotlight, each this long. */
 const HALF_S = 14;

@@ -70,8 +70,8 @@ export function printEventWindows(
     const perConnection = (cpu: number) => `${((cpu * 1e6) / made).toFixed(1)} µs`;
     console.log(
       `  events CPU per connection there: this process (join, EventHub) ${perConnection(sum((w) => w.cpu.own))}, ` +
-        `conntrack -E and nft monitor trace ${perConnection(sum((w) => w.cpu.readers))} ` +
-        `(not in it: the short table dumps that reap expired entries)`,
+        `the readers (the native ctnetlink reader with its sweeps, or conntrack -E; nft monitor trace) ` +
+        `${perConnection(sum((w) => w.cpu.readers))}`,
     );
   }
   if (kernel.sample) console.log(`  one event: ${describe(kernel.sample)}`);

@@ -54,7 +54,7 @@ async function buildNative(): Promise<{ path?: string; error?: string }> {
 }
 
 /** The compiler's first complaint (`relay.c:12:3: error: unused variable 'x'`), else the error. */
-function compilerError(err: unknown): string {
+export function compilerError(err: unknown): string {
   const stderr = String((err as { stderr?: unknown }).stderr ?? '');
   const first = stderr.split('\n').find((l) => /\b(error|warning)\b/.test(l));
   return first?.trim() ?? String((err as Error).message).split('\n')[0]!;

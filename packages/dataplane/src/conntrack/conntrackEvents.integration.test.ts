@@ -2,21 +2,25 @@
 // `ip netns` as root, `unshare -Urn` for everyone), loads a small kube-proxy-like table, and
 // reads conntrack and `nft monitor trace` through ConntrackEventSource while it connects.
 // Nothing touches the host's namespace; the namespace is deleted in a finally (the userns one
-// dies with its process). Addresses, only inside the namespace: testConntrackLab.ts's header.
+// dies with its process). Each way runs with both event readers: the native one (ctevents.c) and
+// `conntrack -E`. Addresses, only inside the namespace: testConntrackLab.ts's header.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConnectionEvent } from '@l4lab/protocol';
 import { describe, expect, it, type TestContext } from 'vitest';
+import { nativeConntrackReader } from './nativeReader.ts';
 
 const LAB = resolve(import.meta.dirname, 'testConntrackLab.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const LAB_TIMEOUT_MS = 50_000;
 
 type Method = 'netns' | 'userns';
+type Reader = 'native' | 'cli';
 
 interface LabResult {
+  reader: Reader;
   joined: { port: number; answer: string; open?: ConnectionEvent; end?: ConnectionEvent }[];
   joinWaitMs: number;
   refused: { answer: string };
@@ -52,6 +56,12 @@ function missing(method: Method): string | undefined {
   return undefined;
 }
 
+/** Why the native reader cannot run here (no C compiler, a warning), or undefined. */
+function readerMissing(reader: Reader): string | undefined {
+  const { error } = reader === 'native' ? nativeConntrackReader() : {};
+  return error && `the native conntrack reader cannot be built: ${error}`;
+}
+
 /** Skips visibly where the lab cannot run; under CI (root there) that fails instead. */
 function runOnlyIf(ctx: TestContext, why: string | undefined): void {
   if (!why) return;
@@ -60,9 +70,9 @@ function runOnlyIf(ctx: TestContext, why: string | undefined): void {
 }
 
 /** Runs the lab in a namespace of its own and returns what it saw. */
-async function runLab(method: Method): Promise<LabResult> {
+async function runLab(method: Method, reader: Reader): Promise<LabResult> {
   const name = `l4lab-ct-${process.pid}`;
-  const node = [process.execPath, '--import', TSX, LAB];
+  const node = [process.execPath, '--import', TSX, LAB, reader];
   if (method === 'netns') {
     const made = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`ip netns add ${name}: ${made.stderr}`);
@@ -91,10 +101,16 @@ async function runLab(method: Method): Promise<LabResult> {
 }
 
 describe('ConntrackEventSource in a network namespace of its own', () => {
-  for (const method of ['netns', 'userns'] as const) {
-    it(`joins the kernel's connections to the rules (${method})`, async (ctx) => {
-      runOnlyIf(ctx, missing(method));
-      const r = await runLab(method);
+  for (const [method, reader] of [
+    ['netns', 'native'],
+    ['userns', 'native'],
+    ['netns', 'cli'],
+    ['userns', 'cli'],
+  ] as const) {
+    it(`joins the kernel's connections to the rules (${method}, ${reader})`, async (ctx) => {
+      runOnlyIf(ctx, missing(method) ?? readerMissing(reader));
+      const r = await runLab(method, reader);
+      expect(r.reader).toBe(reader);
 
       // Each connection's NEW and DESTROY, joined to the endpoint that answered it. Both
       // endpoints answer some of the 24 (random: all on one fails 2 in 2^24, < 1 in 8 million).
@@ -138,8 +154,9 @@ describe('ConntrackEventSource in a network namespace of its own', () => {
       expect(l).toMatchObject({ settled: true, opens: l.total, finals: l.total });
       expect(r.readersAliveAfterStop).toEqual([]);
       const rate = Math.round((l.total * 1000) / l.connectMs);
+      const eventRate = Math.round((2 * l.total * 1000) / (l.connectMs + l.settleMs));
       ctx.annotate(
-        `${method}: ${l.total} connections in ${l.connectMs} ms (${rate}/s), all ${2 * l.total} ` +
+        `${method}, ${reader}: ${eventRate} events/s; ${l.total} connections in ${l.connectMs} ms (${rate}/s), all ${2 * l.total} ` +
           `events ${l.settleMs} ms after the last; ENOBUFS ${l.lost}, ends found lost ` +
           `${l.missedEnds}, starts lost ${l.missedStarts}; 24 joins done ${r.joinWaitMs} ms ` +
           `after the last connection`,

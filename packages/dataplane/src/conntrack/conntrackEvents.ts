@@ -1,7 +1,7 @@
-// The kernel dataplane's connection events: conntrack's NEW and DESTROY (`conntrack -E`) and the
-// trace of refused / dropped packets (`nft monitor trace`), read in the lab's network namespace
-// and joined with the rules in force (join.ts) into the same ConnectionEvents the userspace
-// proxier emits.
+// The kernel dataplane's connection events: conntrack's NEW and DESTROY (the native reader
+// native/ctevents.c, else `conntrack -E`) and the trace of refused / dropped packets (`nft monitor
+// trace`), read in the lab's network namespace and joined with the rules in force (join.ts) into
+// the same ConnectionEvents the userspace proxier emits.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ConnectionEvent } from '@l4lab/protocol';
@@ -10,7 +10,12 @@ import { assertLabNamespace } from '@l4lab/netns';
 import type { ProxierLogger } from '../userspaceProxier.ts';
 import { ConntrackJoiner, type RulesSnapshot } from './join.ts';
 import { LineProcess } from './lineProcess.ts';
-import { parseConntrackLine } from './parse.ts';
+import {
+  nativeConntrackReader,
+  nativeReaderArgs,
+  parseNativeConntrackLine,
+} from './nativeReader.ts';
+import { parseConntrackLine, type ConntrackLine } from './parse.ts';
 import { TraceReader } from './trace.ts';
 
 export interface ConntrackEventSourceOptions {
@@ -23,9 +28,17 @@ export interface ConntrackEventSourceOptions {
   conntrack?: string;
   nft?: string;
   /**
-   * Netlink receive buffer for `conntrack -E -b`. conntrack-tools 1.4.7 applies it to a socket
-   * that does not carry the events (seen with `ss -f netlink -m`: the event socket keeps the
-   * 208 KiB default), so it is passed for versions that get it right; losses are counted.
+   * Which program reads conntrack's events: `native` (native/ctevents.c, built with the system's
+   * C compiler on first use; the default) or `cli` (`conntrack -E`, also what runs when the
+   * native one cannot be built).
+   */
+  reader?: 'native' | 'cli';
+  /**
+   * Netlink receive buffer of the event socket: the native reader's (SO_RCVBUFFORCE, default
+   * 32 MiB; without CAP_NET_ADMIN in the host's user namespace, SO_RCVBUF capped by
+   * net.core.rmem_max), or `conntrack -E -b`'s (default 8 MiB), which conntrack-tools 1.4.7
+   * applies to a socket that does not carry the events (seen with `ss -f netlink -m`: the event
+   * socket keeps the 208 KiB default); losses are counted.
    */
   bufferSize?: number;
   /** The cluster's default proxy mode (`--proxy-mode`), for the reasons. */
@@ -39,7 +52,8 @@ export interface ConntrackEventSourceOptions {
   /**
    * How often at most, while connections are open, a table dump reaps expired entries (the
    * kernel's garbage collector gets to them up to a minute late, a dump at once): default
-   * 250 ms, down to 50 ms while connections close fast (see #sweepEvery).
+   * 250 ms, down to 50 ms while connections close fast (see #sweepEvery). The native reader
+   * sweeps on its own timer at the same pace.
    */
   sweepIntervalMs?: number;
 }
@@ -72,6 +86,9 @@ const RECONCILE_SETTLE_MS = 500;
  */
 const SWEEP_BURST_MAX = 100;
 const SWEEP_MIN_MS = 50;
+const SWEEP_MAX_MS = 250;
+const NATIVE_BUFFER_BYTES = 32 * 1024 * 1024;
+const CLI_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export class ConntrackEventSource {
   readonly #o: ConntrackEventSourceOptions;
@@ -88,6 +105,7 @@ export class ConntrackEventSource {
   #lost = 0;
   #failures = 0;
   #stopped = false;
+  #reader: 'native' | 'cli' | undefined;
 
   constructor(opts: ConntrackEventSourceOptions) {
     this.#o = opts;
@@ -109,19 +127,7 @@ export class ConntrackEventSource {
       lingerMs: tuning.lingerMs,
     });
     this.#joiner = joiner;
-    const conntrack = o.conntrack ?? 'conntrack';
-    const args = ['-E', '-e', 'NEW,DESTROY', '-o', 'timestamp,id'];
-    const ct = new LineProcess({
-      name: 'conntrack -E',
-      command: conntrack,
-      args: [...args, '-b', String(o.bufferSize ?? 8 * 1024 * 1024)],
-      clock: o.clock,
-      logger: o.logger,
-      onLine: (line) => this.#guard(() => this.#conntrackLine(joiner, line)),
-      onStderr: (line) => this.#conntrackStderr(line),
-      // Events were lost while it was down.
-      onRestart: () => this.#scheduleReconcile(),
-    });
+    const ct = this.#eventReader(joiner);
     const trace = new TraceReader((v) => this.#guard(() => joiner.verdict(v, o.rules())));
     const nft = new LineProcess({
       name: 'nft monitor trace',
@@ -134,7 +140,12 @@ export class ConntrackEventSource {
     });
     this.#readers = [ct, nft];
     for (const r of this.#readers) r.start();
-    this.#scheduleSweep();
+    if (this.#reader === 'cli') this.#scheduleSweep();
+  }
+
+  /** The program that reads conntrack's events (`native` or `cli`), once started. */
+  get reader(): 'native' | 'cli' | undefined {
+    return this.#reader;
   }
 
   /** Stops the readers and the sweep; resolves once every child process is gone. */
@@ -162,8 +173,53 @@ export class ConntrackEventSource {
     return this.#readers.flatMap((r) => (r.pid === undefined ? [] : [r.pid]));
   }
 
-  #conntrackLine(joiner: ConntrackJoiner, line: string): void {
-    const parsed = parseConntrackLine(line, this.#o.clock.now());
+  /** The native reader when it builds (it sweeps on its own timer), else `conntrack -E`. */
+  #eventReader(joiner: ConntrackJoiner): LineProcess {
+    const o = this.#o;
+    const common = {
+      clock: o.clock,
+      logger: o.logger,
+      // Events were lost while it was down.
+      onRestart: () => this.#scheduleReconcile(),
+    };
+    const build =
+      o.reader === 'cli' ? { error: 'asked for (reader: cli)' } : nativeConntrackReader();
+    if (build.path) {
+      this.#reader = 'native';
+      o.logger.info({ path: build.path }, 'conntrack events: native reader (ctevents)');
+      const sweepMaxMs = o.sweepIntervalMs ?? SWEEP_MAX_MS;
+      return new LineProcess({
+        ...common,
+        name: 'ctevents',
+        command: build.path,
+        args: nativeReaderArgs({
+          sweepMinMs: Math.min(SWEEP_MIN_MS, sweepMaxMs),
+          sweepMaxMs,
+          receiveBufferBytes: o.bufferSize ?? NATIVE_BUFFER_BYTES,
+        }),
+        onLine: (line) =>
+          this.#guard(() => this.#conntrackLine(joiner, parseNativeConntrackLine(line))),
+        // Its receive buffer, and whether it got the size it asked for.
+        onStderr: (line) => o.logger.info({ line }, 'ctevents'),
+      });
+    }
+    this.#reader = 'cli';
+    o.logger.info({ why: build.error }, 'conntrack events: conntrack -E (no native reader)');
+    return new LineProcess({
+      ...common,
+      name: 'conntrack -E',
+      command: o.conntrack ?? 'conntrack',
+      args: [
+        ...['-E', '-e', 'NEW,DESTROY', '-o', 'timestamp,id'],
+        ...['-b', String(o.bufferSize ?? CLI_BUFFER_BYTES)],
+      ],
+      onLine: (line) =>
+        this.#guard(() => this.#conntrackLine(joiner, parseConntrackLine(line, o.clock.now()))),
+      onStderr: (line) => this.#conntrackStderr(line),
+    });
+  }
+
+  #conntrackLine(joiner: ConntrackJoiner, parsed: ConntrackLine): void {
     if (parsed.kind === 'event') {
       if (parsed.event.type === 'DESTROY') this.#destroysSinceSweep++;
       else this.#newSinceSweep++;
@@ -234,7 +290,7 @@ export class ConntrackEventSource {
 
   #scheduleSweep(): void {
     if (this.#stopped) return;
-    const max = this.#o.sweepIntervalMs ?? 250;
+    const max = this.#o.sweepIntervalMs ?? SWEEP_MAX_MS;
     this.#sweepEvery ||= max;
     this.#sweepTimer = this.#o.clock.setTimeout(() => {
       this.#sweepTimer = undefined;

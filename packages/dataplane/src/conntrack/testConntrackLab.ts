@@ -1,7 +1,8 @@
 // Run by conntrackEvents.integration.test.ts INSIDE a network namespace the test made (never in
 // the host's: ConntrackEventSource refuses): loads a small kube-proxy-like table by hand, serves
 // two endpoints that answer their own name, starts ConntrackEventSource, makes bounded
-// connections and prints what it saw as one JSON line on stdout.
+// connections and prints what it saw as one JSON line on stdout. Its argument picks the event
+// reader (ConntrackEventSourceOptions.reader): `native` (the default) or `cli`.
 //
 // Addresses (all on this namespace's `lo`): ClusterIPs 127.96.0.10 (web: endpoints pod-a
 // 127.100.0.1:8080, pod-b 127.100.0.2:8080), 127.96.0.11 (empty: no endpoints, rejected) and
@@ -143,7 +144,9 @@ async function main(): Promise<void> {
   const servers = await Promise.all([serve('127.100.0.1', 'pod-a'), serve('127.100.0.2', 'pod-b')]);
   const events: ConnectionEvent[] = [];
   const warnings: string[] = [];
+  const reader = process.argv[2] === 'cli' ? 'cli' : 'native';
   const source = new ConntrackEventSource({
+    reader,
     rules: () => rules,
     onEvent: (e) => events.push(e),
     clock: realClock,
@@ -155,15 +158,20 @@ async function main(): Promise<void> {
   // 1. Connections joined to the endpoint that answered them.
   const answers: Answer[] = [];
   for (let i = 0; i < 24; i++) answers.push(await ask('127.96.0.10', CLIENT));
-  const finalOf = (port: number) =>
-    events.find((e) => e.client.port === port && e.outcome !== 'open');
+  // A client port can come back within the 24 (the kernel hands out ephemeral ports anew once
+  // a connection is gone): the k-th answer from a port is matched with the k-th connection the
+  // events saw from it.
+  const nth = answers.map((a, i) => answers.slice(0, i).filter((b) => b.port === a.port).length);
+  const opensOf = (port: number) =>
+    events.filter((e) => e.client.port === port && e.outcome === 'open');
+  const finalOf = (open: ConnectionEvent | undefined) =>
+    open && events.find((e) => e.id === open.id && e.outcome !== 'open');
   const joinedInMs = Date.now();
-  await until(() => answers.every((a) => finalOf(a.port)), 10_000);
+  await until(() => answers.every((a, i) => finalOf(opensOf(a.port)[nth[i]!])), 10_000);
   const joinWaitMs = Date.now() - joinedInMs;
-  const joined = answers.map((a) => {
-    const open = events.find((e) => e.client.port === a.port && e.outcome === 'open');
-    const end = finalOf(a.port);
-    return { ...a, open, end };
+  const joined = answers.map((a, i) => {
+    const open = opensOf(a.port)[nth[i]!];
+    return { ...a, open, end: finalOf(open) };
   });
 
   // 2. No endpoints: rejected (refused at once), then dropped (retransmitted, one event).
@@ -198,6 +206,7 @@ async function main(): Promise<void> {
   for (const s of servers) s.close();
   process.stdout.write(
     `${JSON.stringify({
+      reader: source.reader,
       joined,
       joinWaitMs,
       refused,
