@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every stage in CI order (format -> lint -> typecheck -> unit -> integration -> e2e),
+// `npm test`: every stage in CI order (format -> lint -> typecheck -> unit -> integration -> kernel -> e2e),
 // stopping at the first failure, then one summary line: "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
