@@ -15,8 +15,8 @@ export interface ServiceWatchHooks {
 /**
  * kube-proxy's informers and change trackers for a data plane backend: Services and
  * EndpointSlices go through change trackers (`{previous, current}`, no-ops dropped) and reach
- * the data plane only when its sync drains them; Nodes and Pods are kept as indexes. The same
- * pattern as UserspaceProxier.start() / #sync(), for the backends that program the kernel.
+ * the data plane only when its sync drains them; Nodes and Pods are kept as indexes. Both
+ * backends (the userspace proxier and the nftables one) sync from it.
  */
 export class ServiceWatch {
   readonly #cluster: Cluster;

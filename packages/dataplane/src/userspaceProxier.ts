@@ -1,9 +1,8 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
-import type { ConnectionEvent, EndpointSlice, Pod, Service, WatchEvent } from '@l4lab/protocol';
-import { FRONTENDS_LISTENING, objectKey } from '@l4lab/protocol';
+import type { ConnectionEvent } from '@l4lab/protocol';
+import { FRONTENDS_LISTENING } from '@l4lab/protocol';
 import {
   BoundedFrequencyRunner,
-  ChangeTracker,
   type Clock,
   type Cluster,
   type PortMapper,
@@ -17,7 +16,6 @@ import { HealthCheckServers } from './healthCheck.ts';
 import { libuv, type SockAddr, type TcpHandle } from './libuvTcp.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
 import { defaultRelayProcesses, RelayPool, type HandOff } from './relay.ts';
-import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import { ConnectTimeouts, TcpFlow, type TcpProxyOwner } from './tcpProxy.ts';
 import type {
   ConnectionEventSink,
@@ -29,6 +27,7 @@ import type {
 } from './types.ts';
 import { UdpFlow, type UdpFlowOwner } from './udpProxy.ts';
 import { serialRuns } from './serialRuns.ts';
+import { ServiceWatch } from './serviceWatch.ts';
 
 /** A frontend that cannot bind is tried again after 1 s, doubling up to a minute (per frontend). */
 const BIND_RETRY_MS = 1000;
@@ -146,14 +145,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly #o: UserspaceProxierOptions;
   readonly #random: () => number;
   readonly #chooser: EndpointChooser;
-  readonly #serviceChanges = new ChangeTracker<Service>();
-  readonly #sliceChanges = new ChangeTracker<EndpointSlice>();
-  readonly #slices = new Map<string, Map<string, EndpointSlice>>(); // "ns/service" -> slices
-  readonly #servicePorts = new Map<string, ServicePortInfo[]>(); // "ns/service" -> ports
-  #serviceMap = new Map<ServicePortName, ServicePortInfo>();
-  #endpointsMap = new Map<ServicePortName, EndpointInfo[]>();
-  #nodes: NodeInfo[] = [];
-  readonly #podsByIP = new Map<string, { name: string; node: string }>();
+  /** kube-proxy's informers and change trackers (shared with the nftables backend). */
+  readonly #watch: ServiceWatch;
   readonly #listeners = new Map<string, Listener>();
   readonly #healthChecks: HealthCheckServers;
   readonly #flows = new Set<TcpFlow>();
@@ -172,9 +165,9 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   #fdsShortAt = -Infinity;
   /** One sync at a time; a failed one is retried by the runner and does not block the next. */
   readonly #syncs = serialRuns(() => this.#sync());
-  #nodesChanged = true;
+  /** Frontends to reconcile at the next sync whatever changed (at start, after a bind back-off). */
+  #reconcileDue = true;
   readonly #router: ConnectionRouter;
-  #unwatch: (() => void) | undefined;
   #stopped = false;
 
   constructor(opts: UserspaceProxierOptions) {
@@ -184,6 +177,12 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.clock = opts.clock;
     this.#random = opts.random ?? Math.random;
     this.#chooser = new EndpointChooser(this.#random, () => opts.clock.now());
+    this.#watch = new ServiceWatch(opts.cluster, {
+      onChange: () => {
+        this.#routing = undefined;
+        this.#runner.run();
+      },
+    });
     const mode = parseProxyMode(opts.proxyMode ?? 'iptables');
     if (!mode) throw new Error(`unknown proxy mode "${opts.proxyMode}"`);
     this.defaultMode = mode;
@@ -214,48 +213,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
 
   start(): void {
     this.#relays.check(); // the native relay's build, now: a failure is said at start
-    // An informer's cache: the previous state of each object, for the change trackers.
-    const seen = new Map<string, Service | EndpointSlice>();
-    const onEvent = (e: WatchEvent) => {
-      const o = e.object;
-      if (o.kind === 'Node') {
-        this.#nodes = this.#o.cluster.list('Node').map(nodeInfo);
-        this.#routing = undefined;
-        this.#nodesChanged = true;
-        this.#runner.run();
-        return;
-      }
-      if (o.kind === 'Pod') {
-        this.#indexPod(o, e.type === 'DELETED');
-        return;
-      }
-      if (o.kind !== 'Service' && o.kind !== 'EndpointSlice') return;
-      const key = `${o.kind}/${objectKey(o)}`;
-      const previous = seen.get(key);
-      const current = e.type === 'DELETED' ? undefined : o;
-      if (current) seen.set(key, current);
-      else seen.delete(key);
-      const pending =
-        o.kind === 'Service'
-          ? this.#serviceChanges.update(
-              previous as Service | undefined,
-              current as Service | undefined,
-            )
-          : this.#sliceChanges.update(
-              previous as EndpointSlice | undefined,
-              current as EndpointSlice | undefined,
-            );
-      if (pending) this.#runner.run();
-    };
-    this.#unwatch = this.#o.cluster.watch(onEvent);
-    this.#nodes = this.#o.cluster.list('Node').map(nodeInfo);
-    for (const p of this.#o.cluster.list('Pod')) this.#indexPod(p, false);
-    for (const o of [
-      ...this.#o.cluster.list('Service'),
-      ...this.#o.cluster.list('EndpointSlice'),
-    ]) {
-      onEvent({ type: 'ADDED', object: o });
-    }
+    this.#watch.start();
     this.#runner.loop();
     this.#runner.run();
   }
@@ -263,7 +221,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   /** Ports, endpoints and frontends as last synced (for the API and tests). */
   state(): {
     services: ServicePortInfo[];
-    endpoints: Map<ServicePortName, EndpointInfo[]>;
+    endpoints: ReadonlyMap<ServicePortName, EndpointInfo[]>;
     listening: string[];
   } {
     return {
@@ -309,71 +267,33 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   #routing: RoutingState | undefined;
 
   #routingState(): RoutingState {
-    return (this.#routing ??= {
-      serviceMap: this.#serviceMap,
-      endpointsMap: this.#endpointsMap,
-      nodes: this.#nodes,
-      podsByIP: this.#podsByIP,
-    });
+    return (this.#routing ??= this.#watch.routing());
   }
 
-  #indexPod(p: Pod, deleted: boolean): void {
-    const ip = p.status?.podIP;
-    if (!ip) return;
-    if (deleted) {
-      if (this.#podsByIP.get(ip)?.name === `${p.metadata.namespace}/${p.metadata.name}`)
-        this.#podsByIP.delete(ip);
-    } else {
-      this.#podsByIP.set(ip, {
-        name: `${p.metadata.namespace}/${p.metadata.name}`,
-        node: p.spec.nodeName ?? '',
-      });
-    }
+  get #serviceMap(): ReadonlyMap<ServicePortName, ServicePortInfo> {
+    return this.#routingState().serviceMap;
+  }
+
+  get #endpointsMap(): ReadonlyMap<ServicePortName, EndpointInfo[]> {
+    return this.#routingState().endpointsMap;
+  }
+
+  get #nodes(): readonly NodeInfo[] {
+    return this.#routingState().nodes;
   }
 
   async #sync(): Promise<void> {
     if (this.#stopped) return;
-    const touched = new Set<string>();
-    for (const [key, ch] of this.#serviceChanges.drain()) {
-      touched.add(key);
-      if (ch.current) this.#servicePorts.set(key, servicePorts(ch.current));
-      else this.#servicePorts.delete(key);
-    }
-    for (const ch of this.#sliceChanges.drain().values()) {
-      const s = (ch.current ?? ch.previous)!;
-      const svcKey = `${s.metadata.namespace}/${s.metadata.labels?.['kubernetes.io/service-name'] ?? ''}`;
-      touched.add(svcKey);
-      const m = this.#slices.get(svcKey) ?? new Map<string, EndpointSlice>();
-      if (ch.current) m.set(objectKey(s), ch.current);
-      else m.delete(objectKey(s));
-      if (m.size) this.#slices.set(svcKey, m);
-      else this.#slices.delete(svcKey);
-    }
+    const { changed, touched } = this.#watch.drain();
     if (touched.size > 0) {
-      const serviceMap = new Map<ServicePortName, ServicePortInfo>();
-      for (const ports of this.#servicePorts.values())
-        for (const p of ports) serviceMap.set(p.name, p);
-      const endpointsMap = new Map(this.#endpointsMap);
-      for (const key of touched) {
-        for (const k of endpointsMap.keys()) if (k.startsWith(`${key}:`)) endpointsMap.delete(k);
-        const i = key.indexOf('/');
-        const eps = endpointsFromSlices(
-          key.slice(0, i),
-          key.slice(i + 1),
-          this.#slices.get(key)?.values() ?? [],
-        );
-        for (const [k, v] of eps) endpointsMap.set(k, v);
-      }
-      this.#serviceMap = serviceMap;
-      this.#endpointsMap = endpointsMap;
       this.#routing = undefined;
-      this.#chooser.prune(new Set(serviceMap.keys()));
+      this.#chooser.prune(new Set(this.#serviceMap.keys()));
       this.#flushStaleUdpFlows();
     }
-    const nodesChanged = this.#nodesChanged;
-    this.#nodesChanged = false;
+    const reconcileDue = this.#reconcileDue;
+    this.#reconcileDue = false;
     const want = desiredFrontends(this.#serviceMap.values(), this.#nodes, this.#o.exposeIPs ?? []);
-    if (touched.size > 0 || nodesChanged || want.size !== this.#listeners.size) {
+    if (changed || reconcileDue || want.size !== this.#listeners.size) {
       await this.#reconcileListeners(want);
       await this.#reconcileHealthChecks();
     }
@@ -449,7 +369,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     const delay = Math.min(BIND_RETRY_MAX_MS, BIND_RETRY_MS * 2 ** (attempts - 1));
     this.#bindRetry.set(key, { attempts, at: this.#o.clock.now() + delay });
     this.#o.clock.setTimeout(() => {
-      this.#nodesChanged = true;
+      this.#reconcileDue = true;
       this.#runner.run();
     }, delay);
     return attempts;
@@ -704,7 +624,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
 
   async shutdown(force = true): Promise<void> {
     this.#stopped = true;
-    this.#unwatch?.();
+    this.#watch.stop();
     this.#runner.stop();
     await this.#syncs.idle();
     const closing: Promise<void>[] = [];
