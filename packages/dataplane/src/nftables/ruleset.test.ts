@@ -7,6 +7,7 @@ import type { EndpointInfo, NodeInfo, ServicePortInfo } from '../types.ts';
 import { servicePortChains } from './chainNames.ts';
 import type { Ruleset } from './model.ts';
 import { buildRuleset } from './ruleset.ts';
+import { makeService } from '../conntrack/testRules.ts';
 
 function node(i: number, ready = true): NodeInfo {
   return {
@@ -19,23 +20,7 @@ function node(i: number, ready = true): NodeInfo {
 const nodes = [node(1), node(2), node(3)];
 
 function svc(over: Partial<ServicePortInfo> = {}): ServicePortInfo {
-  return {
-    name: 'default/web:http',
-    namespace: 'default',
-    service: 'web',
-    portName: 'http',
-    protocol: 'TCP',
-    type: 'ClusterIP',
-    clusterIP: '127.96.0.20',
-    port: 80,
-    externalIPs: [],
-    loadBalancerIPs: [],
-    loadBalancerSourceRanges: [],
-    affinityTimeoutSeconds: 0,
-    externalTrafficPolicy: 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-    ...over,
-  };
+  return makeService('web', { clusterIP: '127.96.0.20', ...over });
 }
 
 function ep(ip: string, nodeName: string, over: Partial<EndpointInfo> = {}): EndpointInfo {

@@ -25,6 +25,7 @@ import {
   runOnlyIf,
   ThrowawayNamespace,
 } from './testNamespace.ts';
+import { makeService } from '../conntrack/testRules.ts';
 
 const nodes: NodeInfo[] = [1, 2].map((i) => ({
   name: `node-${i}`,
@@ -34,23 +35,7 @@ const nodes: NodeInfo[] = [1, 2].map((i) => ({
 }));
 
 function svc(name: string, ip: string, over: Partial<ServicePortInfo> = {}): ServicePortInfo {
-  return {
-    name: `default/${name}:`,
-    namespace: 'default',
-    service: name,
-    portName: 80,
-    protocol: 'TCP',
-    type: 'ClusterIP',
-    clusterIP: ip,
-    port: 80,
-    externalIPs: [],
-    loadBalancerIPs: [],
-    loadBalancerSourceRanges: [],
-    affinityTimeoutSeconds: 0,
-    externalTrafficPolicy: 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-    ...over,
-  };
+  return makeService(name, { name: `default/${name}:`, portName: 80, clusterIP: ip, ...over });
 }
 
 function ep(ip: string, node: string): EndpointInfo {
