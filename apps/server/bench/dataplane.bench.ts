@@ -15,7 +15,8 @@
 // counts as the proxy's. "Events on" is the server's own pipeline: every event into the EventHub (counters, recent
 // events), and a connection_events frame JSON-encoded every 50 ms as if a browser were watching.
 // The targets take turns within each round, so a slow moment of the machine hits them alike; each
-// figure is the median of BENCH_ROUNDS rounds (the runs are printed too).
+// figure is the median of BENCH_ROUNDS rounds (the runs are printed too). BENCH_TARGETS and
+// BENCH_METRICS pick some targets and metrics, BENCH_CT_LOOKUPS=0 the conntrack reader's sweeps.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -283,7 +284,7 @@ async function main(): Promise<void> {
     const windows: MetricWindow[] = [];
     let metric = '';
     if ('target' in kernel) kernel.target.sink = (e) => started.hub.record(e);
-    const targets: Target[] = [
+    const allTargets: Target[] = [
       { name: 'nginx direct', ip: NGINX.ip, port: NGINX.port },
       {
         name: 'l4lab, events on',
@@ -302,6 +303,10 @@ async function main(): Promise<void> {
       ...('target' in kernel ? kernelTargets(kernel.target, windows, () => metric) : []),
       ...haproxies,
     ];
+    // BENCH_TARGETS=direct,nftables keeps the targets whose names contain one of the words (all
+    // by default; the ratios need "nginx direct").
+    const pick = process.env.BENCH_TARGETS?.split(',');
+    const targets = allTargets.filter((t) => !pick || pick.some((w) => t.name.includes(w)));
     console.log(
       `wrk, 1 thread, ${SECONDS} s per run, median of ${ROUNDS} rounds; the targets take turns in each round`,
     );
@@ -359,7 +364,7 @@ async function main(): Promise<void> {
       { median, allRuns, cpuPerOp },
       {
         targets: targets.map((t) => t.name),
-        haproxies: haproxies.map((h) => h.name),
+        haproxies: haproxies.filter((h) => targets.includes(h)).map((h) => h.name),
         kernel: 'target' in kernel,
       },
     );

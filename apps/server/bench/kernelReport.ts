@@ -70,7 +70,7 @@ export function printEventWindows(
     const perConnection = (cpu: number) => `${((cpu * 1e6) / made).toFixed(1)} µs`;
     console.log(
       `  events CPU per connection there: this process (join, EventHub) ${perConnection(sum((w) => w.cpu.own))}, ` +
-        `the readers (the native ctnetlink reader with its sweeps, or conntrack -E; nft monitor trace) ` +
+        `the readers (the native ctnetlink reader with its look-ups, or conntrack -E; nft monitor trace) ` +
         `${perConnection(sum((w) => w.cpu.readers))}`,
     );
   }

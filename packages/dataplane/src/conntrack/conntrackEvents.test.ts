@@ -25,6 +25,8 @@ describe('ConntrackEventSource', () => {
       missedStarts: 0,
       missedEnds: 0,
       open: 0,
+      lookups: 0,
+      lookupsGone: 0,
     });
   });
 });

@@ -53,9 +53,16 @@ export interface ConntrackEventSourceOptions {
    * How often at most, while connections are open, a table dump reaps expired entries (the
    * kernel's garbage collector gets to them up to a minute late, a dump at once): default
    * 250 ms, down to 50 ms while connections close fast (see #sweepEvery). The native reader
-   * sweeps on its own timer at the same pace.
+   * instead looks each open entry up when it may have expired (a look-up reaps it too, at a
+   * fraction of a walk of the whole table: see ctevents.c), and sweeps at this pace only after
+   * a loss, for the entries whose NEW it did not see.
    */
   sweepIntervalMs?: number;
+  /**
+   * The native reader's look-ups (see sweepIntervalMs): false turns them off and it sweeps as
+   * `conntrack -E`'s reader does (the bench compares both).
+   */
+  lookups?: boolean;
 }
 
 export interface ConntrackEventStats {
@@ -71,6 +78,12 @@ export interface ConntrackEventStats {
   missedEnds: number;
   /** Connections waiting for their DESTROY. */
   open: number;
+  /**
+   * The native reader's look-ups of open entries (ctevents.c), and those answered "no such
+   * entry" (each, mostly, an expired entry the look-up reaped); 0 with `conntrack -E`.
+   */
+  lookups: number;
+  lookupsGone: number;
 }
 
 const NETFILTER = '/proc/sys/net/netfilter';
@@ -87,6 +100,10 @@ const RECONCILE_SETTLE_MS = 500;
 const SWEEP_BURST_MAX = 100;
 const SWEEP_MIN_MS = 50;
 const SWEEP_MAX_MS = 250;
+/** The native reader's look-ups: the first this long after an entry may have expired... */
+const CHECK_AFTER_LINGER_MS = 50;
+/** ...then up to this often while it is open (its DESTROY comes at most this late). */
+const CHECK_MAX_MS = 500;
 const NATIVE_BUFFER_BYTES = 32 * 1024 * 1024;
 const CLI_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -106,6 +123,7 @@ export class ConntrackEventSource {
   #failures = 0;
   #stopped = false;
   #reader: 'native' | 'cli' | undefined;
+  #lookups = { sent: 0, gone: 0 };
 
   constructor(opts: ConntrackEventSourceOptions) {
     this.#o = opts;
@@ -127,7 +145,7 @@ export class ConntrackEventSource {
       lingerMs: tuning.lingerMs,
     });
     this.#joiner = joiner;
-    const ct = this.#eventReader(joiner);
+    const ct = this.#eventReader(joiner, tuning);
     const trace = new TraceReader((v) => this.#guard(() => joiner.verdict(v, o.rules())));
     const nft = new LineProcess({
       name: 'nft monitor trace',
@@ -165,6 +183,8 @@ export class ConntrackEventSource {
       missedStarts: this.#joiner?.stats.missedStarts ?? 0,
       missedEnds: this.#joiner?.stats.missedEnds ?? 0,
       open: this.#joiner?.openCount ?? 0,
+      lookups: this.#lookups.sent,
+      lookupsGone: this.#lookups.gone,
     };
   }
 
@@ -174,7 +194,7 @@ export class ConntrackEventSource {
   }
 
   /** The native reader when it builds (it sweeps on its own timer), else `conntrack -E`. */
-  #eventReader(joiner: ConntrackJoiner): LineProcess {
+  #eventReader(joiner: ConntrackJoiner, tuning: Tuning): LineProcess {
     const o = this.#o;
     const common = {
       clock: o.clock,
@@ -188,11 +208,17 @@ export class ConntrackEventSource {
       this.#reader = 'native';
       o.logger.info({ path: build.path }, 'conntrack events: native reader (ctevents)');
       const sweepMaxMs = o.sweepIntervalMs ?? SWEEP_MAX_MS;
+      // A closed connection's entry expires after the shorter of the two closing timeouts at
+      // the earliest: the first look-up comes just after.
+      const firstMs =
+        Math.min(tuning.lingerMs.TIME_WAIT, tuning.lingerMs.CLOSE) + CHECK_AFTER_LINGER_MS;
       return new LineProcess({
         ...common,
         name: 'ctevents',
         command: build.path,
         args: nativeReaderArgs({
+          checkFirstMs: o.lookups === false ? 0 : firstMs,
+          checkMaxMs: CHECK_MAX_MS,
           sweepMinMs: Math.min(SWEEP_MIN_MS, sweepMaxMs),
           sweepMaxMs,
           receiveBufferBytes: o.bufferSize ?? NATIVE_BUFFER_BYTES,
@@ -225,6 +251,7 @@ export class ConntrackEventSource {
       else this.#newSinceSweep++;
       joiner.conntrack(parsed.event, this.#o.rules());
     } else if (parsed.kind === 'lost') this.#countLoss();
+    else if (parsed.kind === 'lookups') this.#lookups = { sent: parsed.sent, gone: parsed.gone };
   }
 
   #conntrackStderr(line: string): void {

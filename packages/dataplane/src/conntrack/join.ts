@@ -58,6 +58,8 @@ export class ConntrackJoiner {
   readonly #maxOpen: number;
   readonly #open = new Map<number, ConnectionEvent>();
   readonly #affinity = new Map<string, { key: string; expires: number }>(); // "spn|clientIP"
+  /** By state of the rules (each sync makes a new one), then frontend: see #decision. */
+  readonly #decisions = new WeakMap<RulesSnapshot, Map<FrontendSpec, Map<string, Decision>>>();
   #seq = 0;
   readonly stats: JoinStats = {
     opened: 0,
@@ -100,12 +102,19 @@ export class ConntrackJoiner {
     }
     const st = rules.routing;
     const svc = st.serviceMap.get(spec.spn);
-    const event = newEvent(`${v.at.toString(36)}-t${(++this.#seq).toString(36)}`, v.at, spec, svc, {
-      protocol: v.protocol,
-      ip: v.src,
-      port: v.sport,
-      pod: st.podsByIP.get(v.src)?.name,
-    });
+    const service = serviceOf(spec, svc);
+    const event = newEvent(
+      `${v.at.toString(36)}-t${(++this.#seq).toString(36)}`,
+      v.at,
+      spec,
+      service,
+      {
+        protocol: v.protocol,
+        ip: v.src,
+        port: v.sport,
+        pod: st.podsByIP.get(v.src)?.name,
+      },
+    );
     event.outcome = v.verdict === 'reject' ? 'refused' : 'dropped';
     event.endedAt = v.at;
     event.durationMs = 0;
@@ -204,50 +213,110 @@ export class ConntrackJoiner {
     isNew: boolean,
   ): ConnectionEvent {
     const st = rules.routing;
-    const svc = st.serviceMap.get(spec.spn);
     const clientIP = e.orig.src;
-    const event = newEvent(`${e.at.toString(36)}-c${e.id.toString(36)}`, e.at, spec, svc, {
+    const clientPod = st.podsByIP.get(clientIP);
+    // Masquerade / SNAT: the endpoint answered an address other than the client's.
+    const snatIP = e.reply.dst !== clientIP ? e.reply.dst : undefined;
+    const d = this.#decision(
+      spec,
+      e.reply,
+      rules,
+      snatIP,
+      clientPod?.node,
+      clientIP === e.reply.src,
+    );
+    const event = newEvent(`${e.at.toString(36)}-c${e.id.toString(36)}`, e.at, spec, d.service, {
       protocol: e.protocol,
       ip: clientIP,
       port: e.orig.sport,
-      pod: st.podsByIP.get(clientIP)?.name,
+      pod: clientPod?.name,
     });
-    // Masquerade / SNAT: the endpoint answered an address other than the client's.
-    const snatIP = e.reply.dst !== clientIP ? e.reply.dst : undefined;
     if (snatIP) event.client.snatIP = snatIP;
-    const all = svc ? (st.endpointsMap.get(svc.name) ?? []) : [];
-    const ep = all.find((x) => x.ip === e.reply.src && x.port === e.reply.sport);
-    event.endpoint = ep ? eventEndpoint(ep) : podEndpoint(st, e.reply);
-    if (!svc) {
-      event.reason = `no Service behind ${spec.ip}:${spec.port} in the rules' state (generation ${rules.generation})`;
-      return event;
-    }
+    event.endpoint = d.endpoint;
+    if (d.lbNode) event.frontend.node = d.lbNode;
+    event.reason = d.reason;
+    if (!d.svc) return event;
     this.stats.opened++;
+    if (d.svc.affinityTimeoutSeconds > 0 && isNew && d.ep && d.forward) {
+      const key = `${d.ep.ip}:${d.ep.port}`;
+      const choice = this.#affinityChoice(d.svc, clientIP, key, e.at, d.choice);
+      event.reason = reasonOf(d.lbNode, choice, d.policy, d.snat);
+    }
+    return event;
+  }
+
+  /**
+   * What the rules decided for every connection through `spec` answered by `reply`'s endpoint,
+   * from one state of the rules (the same for each of them, but for affinity): worked out once,
+   * its `service` and `endpoint` objects shared by those events (as the userspace router's are,
+   * which lets ConnectionStats find their row by identity).
+   */
+  #decision(
+    spec: FrontendSpec,
+    reply: ConntrackTuple,
+    rules: RulesSnapshot,
+    snatIP: string | undefined,
+    clientNode: string | undefined,
+    hairpin: boolean,
+  ): Decision {
+    let bySpec = this.#decisions.get(rules);
+    if (!bySpec) this.#decisions.set(rules, (bySpec = new Map()));
+    let byKey = bySpec.get(spec);
+    if (!byKey) bySpec.set(spec, (byKey = new Map()));
+    const key = `${reply.src}:${reply.sport}|${snatIP ?? ''}|${clientNode ?? ''}|${hairpin}`;
+    let d = byKey.get(key);
+    if (!d) {
+      if (byKey.size >= MAX_DECISIONS) byKey.clear();
+      d = this.#decide(spec, reply, rules, snatIP, clientNode, hairpin);
+      byKey.set(key, d);
+    }
+    return d;
+  }
+
+  #decide(
+    spec: FrontendSpec,
+    reply: ConntrackTuple,
+    rules: RulesSnapshot,
+    snatIP: string | undefined,
+    clientNode: string | undefined,
+    hairpin: boolean,
+  ): Decision {
+    const st = rules.routing;
+    const svc = st.serviceMap.get(spec.spn);
+    const all = svc ? (st.endpointsMap.get(svc.name) ?? []) : [];
+    const ep = all.find((x) => x.ip === reply.src && x.port === reply.sport);
+    const endpoint = ep ? eventEndpoint(ep) : podEndpoint(st, reply);
+    if (!svc)
+      return {
+        service: serviceOf(spec, undefined),
+        endpoint,
+        forward: false,
+        choice: '',
+        policy: '',
+        snat: '',
+        reason: `no Service behind ${spec.ip}:${spec.port} in the rules' state (generation ${rules.generation})`,
+      };
     const node = entryNode(spec, st, svc, ep?.nodeName, snatIP);
-    if (spec.kind === 'LoadBalancer' && node) event.frontend.node = node.name;
-    const r = route({
-      svc,
-      endpoints: all,
-      frontend: spec.kind,
-      node,
-      clientNode: st.podsByIP.get(clientIP)?.node,
-    });
-    let choice = this.#choice(r, ep, e.reply, svc, rules.generation);
-    if (svc.affinityTimeoutSeconds > 0 && isNew && ep && r.action === 'forward')
-      choice = this.#affinityChoice(svc, clientIP, `${ep.ip}:${ep.port}`, e.at, choice);
+    const lbNode = spec.kind === 'LoadBalancer' && node ? node.name : undefined;
+    const r = route({ svc, endpoints: all, frontend: spec.kind, node, clientNode });
+    const choice = this.#choice(r, ep, reply, svc, rules.generation);
+    const policy = r.action === 'forward' ? r.policy : '';
     const snat =
       snatIP && (r.action !== 'forward' || r.snatIP !== snatIP)
-        ? `SNAT to ${snatIP}${ep?.ip === clientIP ? ' (hairpin)' : ''}`
+        ? `SNAT to ${snatIP}${ep && hairpin ? ' (hairpin)' : ''}`
         : '';
-    event.reason = [
-      spec.kind === 'LoadBalancer' && node ? `LB -> ${node.name}` : '',
+    return {
+      service: serviceOf(spec, svc),
+      endpoint,
+      lbNode,
+      svc,
+      ep,
+      forward: r.action === 'forward',
       choice,
-      r.action === 'forward' ? r.policy : '',
+      policy,
       snat,
-    ]
-      .filter(Boolean)
-      .join('; ');
-    return event;
+      reason: reasonOf(lbNode, choice, policy, snat),
+    };
   }
 
   /** "random 2 of 3", as the userspace proxier's iptables mode says it, and the mode asked for. */
@@ -302,12 +371,50 @@ export class ConntrackJoiner {
   }
 }
 
+/** At most this many decisions per frontend and state of the rules (see #decision). */
+const MAX_DECISIONS = 4096;
+
+/** What #decision works out once for the connections through one frontend to one endpoint. */
+interface Decision {
+  service: ConnectionEvent['service'];
+  endpoint: ConnectionEvent['endpoint'];
+  /** A LoadBalancer's entry node. */
+  lbNode?: string;
+  svc?: ServicePortInfo;
+  ep?: EndpointInfo;
+  forward: boolean;
+  /** The endpoint choice ("random 2 of 3 ..."), the traffic policy's words, the SNAT note. */
+  choice: string;
+  policy: string;
+  snat: string;
+  /** The whole reason, but for affinity (which depends on the client's history). */
+  reason: string;
+}
+
+function reasonOf(
+  lbNode: string | undefined,
+  choice: string,
+  policy: string,
+  snat: string,
+): string {
+  return [lbNode ? `LB -> ${lbNode}` : '', choice, policy, snat].filter(Boolean).join('; ');
+}
+
+function serviceOf(
+  spec: FrontendSpec,
+  svc: ServicePortInfo | undefined,
+): ConnectionEvent['service'] {
+  return svc
+    ? { namespace: svc.namespace, name: svc.service, port: svc.portName }
+    : { namespace: '', name: '', port: spec.port };
+}
+
 /** An event's fields in the one order the userspace proxier's events have (monomorphic). */
 function newEvent(
   id: string,
   at: number,
   spec: FrontendSpec,
-  svc: ServicePortInfo | undefined,
+  service: ConnectionEvent['service'],
   client: { protocol: 'TCP' | 'UDP'; ip: string; port: number; pod: string | undefined },
 ): ConnectionEvent {
   return {
@@ -317,9 +424,7 @@ function newEvent(
     protocol: client.protocol,
     client: { ip: client.ip, port: client.port, pod: client.pod, snatIP: undefined },
     frontend: { kind: spec.kind, ip: spec.ip, port: spec.port, node: spec.node },
-    service: svc
-      ? { namespace: svc.namespace, name: svc.service, port: svc.portName }
-      : { namespace: '', name: '', port: spec.port },
+    service,
     endpoint: undefined,
     mode: NFTABLES_MODE,
     reason: '',

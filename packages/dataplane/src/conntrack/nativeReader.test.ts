@@ -76,24 +76,58 @@ describe('parseNativeConntrackLine', () => {
     });
   });
 
+  it("reads the look-ups' counts", () => {
+    expect(parseNativeConntrackLine('STATS 2400 2351')).toEqual({
+      kind: 'lookups',
+      sent: 2400,
+      gone: 2351,
+    });
+    for (const bad of ['STATS 1', 'STATS 1 2 3', 'STATS a 2', 'STATS '])
+      expect(parseNativeConntrackLine(bad), bad).toEqual({ kind: 'other' });
+  });
+
   it('reads LOST as a loss, and READY or a broken line as nothing', () => {
     expect(parseNativeConntrackLine('LOST')).toEqual({ kind: 'lost' });
     expect(parseNativeConntrackLine(NATIVE_READY)).toEqual({ kind: 'other' });
     expect(parseNativeConntrackLine('')).toEqual({ kind: 'other' });
     expect(parseNativeConntrackLine(PAIRS.tcpNew![0].slice(0, 40))).toEqual({ kind: 'other' });
     expect(parseNativeConntrackLine(`X${PAIRS.tcpNew![0].slice(1)}`)).toEqual({ kind: 'other' });
+    const good = PAIRS.tcpDestroyTimeWait![0];
+    for (const bad of [
+      `${good} 7`, // a field too many
+      good.slice(0, good.lastIndexOf(' ')), // one too few
+      good.replace(' 45817 80 ', ' 45817 8x0 '), // a port that is not a number
+      good.replace(' 5 273 ', ' 5  273 '), // an empty word
+      good.replace(' tcp ', ' icmp '),
+      `${good} `,
+    ])
+      expect(parseNativeConntrackLine(bad), bad).toEqual({ kind: 'other' });
   });
 });
 
 describe('nativeReaderArgs', () => {
-  it('passes the sweep (0 = off, never negative) and the receive buffer', () => {
+  it('passes the look-ups, the sweep (0 = off, never negative) and the receive buffer', () => {
     const args = nativeReaderArgs({
+      checkFirstMs: 1050,
+      checkMaxMs: 500,
       sweepMinMs: 50,
       sweepMaxMs: 250,
       receiveBufferBytes: 32 << 20,
     });
-    expect(args).toEqual(['--sweep-ms', '50', '--sweep-max-ms', '250', '--rcvbuf', '33554432']);
-    const off = nativeReaderArgs({ sweepMinMs: -5, sweepMaxMs: 0, receiveBufferBytes: 1024 });
-    expect(off).toEqual(['--sweep-ms', '0', '--sweep-max-ms', '0', '--rcvbuf', '1024']);
+    expect(args).toEqual([
+      ...['--check-first-ms', '1050', '--check-max-ms', '500'],
+      ...['--sweep-ms', '50', '--sweep-max-ms', '250', '--rcvbuf', '33554432'],
+    ]);
+    const off = nativeReaderArgs({
+      checkFirstMs: -1,
+      checkMaxMs: 0,
+      sweepMinMs: -5,
+      sweepMaxMs: 0,
+      receiveBufferBytes: 1024,
+    });
+    expect(off).toEqual([
+      ...['--check-first-ms', '0', '--check-max-ms', '0'],
+      ...['--sweep-ms', '0', '--sweep-max-ms', '0', '--rcvbuf', '1024'],
+    ]);
   });
 });

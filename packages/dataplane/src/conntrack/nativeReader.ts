@@ -63,7 +63,16 @@ function buildReader(): NativeReaderBuild {
 }
 
 export interface NativeReaderSettings {
-  /** The sweep's fastest and slowest pace (ms; 0 = no sweep): see ctevents.c's SWEEP_BURST_MAX. */
+  /**
+   * Look-ups of each open entry (ctevents.c's header says why): the first this long after its
+   * NEW (ms; 0 = none, the sweep does it all), then up to every `checkMaxMs` while it is open.
+   */
+  checkFirstMs: number;
+  checkMaxMs: number;
+  /**
+   * The sweep's fastest and slowest pace (ms; 0 = no sweep): see ctevents.c's SWEEP_BURST_MAX.
+   * With look-ups on, it runs only after a loss.
+   */
   sweepMinMs: number;
   sweepMaxMs: number;
   /** The event socket's receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF). */
@@ -74,6 +83,7 @@ export interface NativeReaderSettings {
 export function nativeReaderArgs(s: NativeReaderSettings): string[] {
   const ms = (n: number) => String(Math.max(0, Math.round(n)));
   return [
+    ...['--check-first-ms', ms(s.checkFirstMs), '--check-max-ms', ms(s.checkMaxMs)],
     ...['--sweep-ms', ms(s.sweepMinMs), '--sweep-max-ms', ms(s.sweepMaxMs)],
     ...['--rcvbuf', String(s.receiveBufferBytes)],
   ];
@@ -86,36 +96,119 @@ const OTHER: ConntrackLine = { kind: 'other' };
 /** ct->status bits (linux/netfilter/nf_conntrack_common.h). */
 const IPS_SEEN_REPLY = 1 << 1;
 const IPS_ASSURED = 1 << 2;
-const FIELDS = 20;
 
 /**
  * One line of ctevents (its header comment has the format) as parse.ts's ConntrackLine: `LOST`
- * is the kernel's ENOBUFS, an event line a ConntrackEvent equal to what parseConntrackLine makes
- * of `conntrack -E`'s line for the same event; anything else (READY) is `other`.
+ * is the kernel's ENOBUFS, `STATS` the look-ups' counts, an event line a ConntrackEvent equal to what parseConntrackLine makes
+ * of `conntrack -E`'s line for the same event; anything else (READY) is `other`. Read with a
+ * cursor, not split(): at tens of thousands of lines a second, its garbage is the reader's cost.
  */
 export function parseNativeConntrackLine(line: string): ConntrackLine {
   if (line === 'LOST') return LOST;
-  const f = line.split(' ');
-  const kind = f[0];
-  if (f.length !== FIELDS || (kind !== 'N' && kind !== 'D')) return OTHER;
-  const [, stamp, id, proto, osrc, odst, osport, odport, rsrc, rdst, rsport, rdport] = f;
-  const [status, state, timeout, opkts, obytes, rpkts, rbytes, portid] = f.slice(12);
-  const bits = Number(status);
+  if (line.startsWith('STATS ')) {
+    const c = new Cursor(line, 6);
+    const sent = c.int();
+    const gone = c.int();
+    return c.ended() ? { kind: 'lookups', sent, gone } : OTHER;
+  }
+  const kind = line.charCodeAt(0);
+  if ((kind !== N && kind !== D) || line.charCodeAt(1) !== SPACE) return OTHER;
+  const c = new Cursor(line, 2);
+  const stamp = c.word();
+  const id = c.int();
+  const proto = c.word();
+  const osrc = c.word();
+  const odst = c.word();
+  const osport = c.int();
+  const odport = c.int();
+  const rsrc = c.word();
+  const rdst = c.word();
+  const rsport = c.int();
+  const rdport = c.int();
+  const bits = c.int();
+  const state = c.word();
+  const timeout = c.optInt();
+  const opkts = c.optInt();
+  const obytes = c.optInt();
+  const rpkts = c.optInt();
+  const rbytes = c.optInt();
+  const portid = c.word();
+  if (!c.ended() || (proto !== 'tcp' && proto !== 'udp')) return OTHER;
   const event: ConntrackEvent = {
-    type: kind === 'N' ? 'NEW' : 'DESTROY',
-    at: stampMs(stamp!),
-    id: Number(id),
+    type: kind === N ? 'NEW' : 'DESTROY',
+    at: stampMs(stamp),
+    id,
     protocol: proto === 'tcp' ? 'TCP' : 'UDP',
-    orig: tuple(osrc!, odst!, osport!, odport!, opkts!, obytes!),
-    reply: tuple(rsrc!, rdst!, rsport!, rdport!, rpkts!, rbytes!),
+    orig: tuple(osrc, odst, osport, odport, opkts, obytes),
+    reply: tuple(rsrc, rdst, rsport, rdport, rpkts, rbytes),
     assured: (bits & IPS_ASSURED) !== 0,
     unreplied: (bits & IPS_SEEN_REPLY) === 0,
     byUserspace: portid !== '0',
   };
   // Absent, not undefined, when the kernel did not send them: as parse.ts leaves them.
   if (state !== '-') event.state = state;
-  if (timeout !== '-') event.timeout = Number(timeout);
+  if (timeout !== undefined) event.timeout = timeout;
   return { kind: 'event', event };
+}
+
+const N = 0x4e;
+const D = 0x44;
+const SPACE = 0x20;
+const DIGIT0 = 0x30;
+const DASH = 0x2d;
+
+/**
+ * Space-separated words of one line, in order. A word that is missing or malformed (an empty
+ * one, a number with something else in it) makes the line bad: ended() then says false.
+ */
+class Cursor {
+  #bad = false;
+  constructor(
+    readonly line: string,
+    public at: number,
+  ) {}
+
+  /** The next word ('' and bad at the end of the line). */
+  word(): string {
+    const { line, at } = this;
+    if (at > line.length) {
+      this.#bad = true;
+      return '';
+    }
+    let end = line.indexOf(' ', at);
+    if (end < 0) end = line.length;
+    if (end === at) this.#bad = true;
+    this.at = end + 1;
+    return line.slice(at, end);
+  }
+
+  /** The next word as a decimal number (no sign, no string made). */
+  int(): number {
+    const { line } = this;
+    let i = this.at;
+    let n = 0;
+    for (let ch = line.charCodeAt(i); ch >= DIGIT0 && ch <= DIGIT0 + 9; ch = line.charCodeAt(++i))
+      n = n * 10 + (ch - DIGIT0);
+    if (i === this.at || (i < line.length && line.charCodeAt(i) !== SPACE)) this.#bad = true;
+    this.at = i + 1;
+    return n;
+  }
+
+  /** The next word as a number, or undefined for `-` (the kernel did not send it). */
+  optInt(): number | undefined {
+    const { line, at } = this;
+    const next = line.charCodeAt(at + 1);
+    if (line.charCodeAt(at) === DASH && (next === SPACE || Number.isNaN(next))) {
+      this.at = at + 2;
+      return undefined;
+    }
+    return this.int();
+  }
+
+  /** Every word read, none bad, nothing left. */
+  ended(): boolean {
+    return !this.#bad && this.at === this.line.length + 1;
+  }
 }
 
 /** `seconds.micros` as ms since the epoch, truncated as parse.ts does. */
@@ -127,15 +220,15 @@ function stampMs(stamp: string): number {
 function tuple(
   src: string,
   dst: string,
-  sport: string,
-  dport: string,
-  packets: string,
-  bytes: string,
+  sport: number,
+  dport: number,
+  packets: number | undefined,
+  bytes: number | undefined,
 ): ConntrackTuple {
-  const t: ConntrackTuple = { src, dst, sport: Number(sport), dport: Number(dport) };
-  if (packets !== '-') {
-    t.packets = Number(packets);
-    t.bytes = Number(bytes);
+  const t: ConntrackTuple = { src, dst, sport, dport };
+  if (packets !== undefined) {
+    t.packets = packets;
+    t.bytes = bytes ?? 0;
   }
   return t;
 }

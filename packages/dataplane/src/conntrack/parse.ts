@@ -46,6 +46,11 @@ export type ConntrackLine =
   | { kind: 'event'; event: ConntrackEvent }
   /** conntrack's ENOBUFS warning: the kernel dropped events the reader did not take in time. */
   | { kind: 'lost' }
+  /**
+   * The native reader's look-ups of open entries so far (ctevents.c): sent, and answered "no
+   * such entry" (mostly: the look-up reaped it, and its DESTROY followed).
+   */
+  | { kind: 'lookups'; sent: number; gone: number }
   /** Another protocol (ICMP ...), a notice, or something this parser does not know. */
   | { kind: 'other' };
 

@@ -87,6 +87,8 @@ function serve(ip: string, name: string): Promise<Server> {
 interface Answer {
   port: number;
   answer: string;
+  /** When the client saw it end (ms since the epoch). */
+  closedAt: number;
 }
 
 /** One connection: says "hello", returns who answered (or the error code) and its local port. */
@@ -98,7 +100,7 @@ function ask(host: string, localAddress: string, timeoutMs = 3000): Promise<Answ
     const done = (answer: string) => {
       clearTimeout(timer);
       s.destroy();
-      resolve({ port, answer });
+      resolve({ port, answer, closedAt: Date.now() });
     };
     const timer = setTimeout(() => done('TIMEOUT'), timeoutMs);
     s.on('connect', () => {
@@ -143,12 +145,17 @@ async function main(): Promise<void> {
   execFileSync('nft', ['-f', '-'], { input: TABLE });
   const servers = await Promise.all([serve('127.100.0.1', 'pod-a'), serve('127.100.0.2', 'pod-b')]);
   const events: ConnectionEvent[] = [];
+  /** When each event came (ms since the epoch). */
+  const arrived = new Map<ConnectionEvent, number>();
   const warnings: string[] = [];
   const reader = process.argv[2] === 'cli' ? 'cli' : 'native';
   const source = new ConntrackEventSource({
     reader,
     rules: () => rules,
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => {
+      events.push(e);
+      arrived.set(e, Date.now());
+    },
     clock: realClock,
     logger: { info: () => {}, warn: (o, msg) => warnings.push(`${msg} ${JSON.stringify(o)}`) },
   });
@@ -171,7 +178,9 @@ async function main(): Promise<void> {
   const joinWaitMs = Date.now() - joinedInMs;
   const joined = answers.map((a, i) => {
     const open = opensOf(a.port)[nth[i]!];
-    return { ...a, open, end: finalOf(open) };
+    const end = finalOf(open);
+    // From the client's end to the event's: the entry's TIME_WAIT (1 s), then its reaping.
+    return { ...a, open, end, endLagMs: end ? arrived.get(end)! - a.closedAt : undefined };
   });
 
   // 2. No endpoints: rejected (refused at once), then dropped (retransmitted, one event).
