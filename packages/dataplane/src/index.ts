@@ -1,6 +1,7 @@
 export * from './types.ts';
 export { eligibleEndpoints, categorizeEndpoints } from './endpointSelection.ts';
-export { EndpointChooser, type ChooseRequest, type Choice } from './endpointChooser.ts';
+export { EndpointChooser, pickAt, type ChooseRequest, type Choice } from './endpointChooser.ts';
+export { endedEvent } from './connectionRouter.ts';
 export { parseProxyMode, PROXY_MODES, IPVS_SCHEDULERS, type ProxyMode } from './proxyMode.ts';
 export { maglevTable, maglevHash, MAGLEV_TABLE_SIZE } from './maglev.ts';
 export { route, type Route } from './trafficPolicy.ts';
@@ -23,3 +24,6 @@ export {
 export { ServiceWatch, type ServiceWatchHooks } from './serviceWatch.ts';
 export * from './nftables/index.ts';
 export * from './conntrack/index.ts';
+// What a join of another cluster's conntrack events (@l4lab/agent) words and measures the same way.
+export { closeOf, lingerOf, type LingerMs } from './conntrack/outcome.ts';
+export { endpointLeft } from './conntrack/rulesSnapshot.ts';
