@@ -170,7 +170,7 @@ export default tseslint.config(
     'packages/lessons/src/node/**',
   ]),
   browserGlobals(['apps/web/src/**/*.{ts,tsx}'], globals.browser),
-  layer(['apps/server/src/**/*.ts'], [deepImports]),
+  layer(['apps/server/src/**/*.ts', 'apps/agent/src/**/*.ts'], [deepImports]),
   {
     // command-line entry points and scripts may print
     files: ['apps/server/src/main.ts', '**/bench/**', 'scripts/**', 'e2e/**'],

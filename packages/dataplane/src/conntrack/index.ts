@@ -13,6 +13,15 @@ export {
   type JoinStats,
   type RulesSnapshot,
 } from './join.ts';
+export { LineProcess, type LineProcessOptions } from './lineProcess.ts';
+// For a reader outside the lab (apps/agent, on a real node): the native reader and its lines.
+export {
+  nativeConntrackReader,
+  nativeReaderArgs,
+  parseNativeConntrackLine,
+  type NativeReaderBuild,
+  type NativeReaderSettings,
+} from './nativeReader.ts';
 export { payloadBytes } from './outcome.ts';
 export {
   ENOBUFS_WARNING,
