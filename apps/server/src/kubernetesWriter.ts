@@ -1,7 +1,7 @@
 // The Kubernetes API's writes go through the lab's one admission path: the manifest checker (in
 // its worker: validation, defaults, Kubernetes' messages) and the cluster's all-or-nothing apply
 // (allocations, immutable fields, the lab's quota), as POST /api/apply does for one document.
-import type { ManifestError } from '@l4lab/protocol';
+import { CLUSTER_SCOPED, type ManifestError } from '@l4lab/protocol';
 import type { Writer } from '@l4lab/apiserver';
 import type { Cluster } from '@l4lab/cluster';
 import { formatFieldError, validateNodeUpdate } from '@l4lab/manifests';
@@ -23,7 +23,7 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
       }
       return { ok: true, object: cluster.editNode(name, edit)!, warnings: [] };
     },
-    async apply(object) {
+    async apply(object, { dryRun }) {
       let checked;
       try {
         checked = await checker.check(JSON.stringify(object));
@@ -39,7 +39,7 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
       if (!one || more.length > 0) {
         return { ok: false, status: 422, errors: [apiError('exactly one object is expected')] };
       }
-      const outcome = cluster.apply([one.object]);
+      const outcome = cluster.apply([one.object], { dryRun });
       if (!outcome.ok) {
         const errors = outcome.errors.map((e) => ({
           ...apiError(e.message, e.code),
@@ -49,11 +49,14 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
         return { ok: false, status: quota ? 403 : 422, errors };
       }
       const { kind, metadata } = one.object;
-      const stored = cluster.store.get(
-        kind,
-        kind === 'Namespace' || kind === 'Node' ? undefined : (metadata.namespace ?? 'default'),
-        metadata.name,
-      );
+      // A dry run stored nothing: its answer is the object as it would have been stored.
+      const stored =
+        outcome.dryRun?.[0] ??
+        cluster.store.get(
+          kind,
+          CLUSTER_SCOPED.has(kind) ? undefined : (metadata.namespace ?? 'default'),
+          metadata.name,
+        );
       if (!stored)
         return { ok: false, status: 500, errors: [apiError('the object was not stored')] };
       return { ok: true, object: stored, warnings: checked.warnings.map((w) => w.message) };

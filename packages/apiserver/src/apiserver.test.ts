@@ -27,7 +27,15 @@ describe('discovery', () => {
       'apps/v1',
       'discovery.k8s.io/v1',
       'events.k8s.io/v1',
+      'rbac.authorization.k8s.io/v1',
     ]);
+    expect(apiResourceList('rbac.authorization.k8s.io', 'v1')!.resources).toEqual([
+      expect.objectContaining({ name: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
+      expect.objectContaining({ name: 'clusterrolebindings', namespaced: false }),
+    ]);
+    expect(apiResourceList('apps', 'v1')!.resources.find((r) => r.kind === 'DaemonSet')).toEqual(
+      expect.objectContaining({ name: 'daemonsets', shortNames: ['ds'], namespaced: true }),
+    );
     const core = apiResourceList('', 'v1')!;
     expect(core.resources.find((r) => r.name === 'services')).toEqual({
       name: 'services',

@@ -58,9 +58,26 @@ describe('decodeProtobuf', () => {
     });
   });
 
+  it("reads a Secret (kubectl create secret generic): data's bytes become base64", () => {
+    const meta = cat(field(1, 'l4lab-agent-token'), field(3, 'l4lab-system'));
+    const data = field(2, cat(field(1, 'token'), field(2, 's3cret')));
+    expect(
+      decodeProtobuf(envelope('Secret', cat(field(1, meta), data, field(3, 'Opaque')))),
+    ).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'l4lab-agent-token', namespace: 'l4lab-system' },
+      data: { token: 'czNjcmV0' },
+      type: 'Opaque',
+    });
+  });
+
   it('refuses other kinds and bodies without the magic, saying what to do', () => {
     expect(() => decodeProtobuf(envelope('ConfigMap', new Uint8Array()))).toThrow(
-      'l4lab does not serve ConfigMap: it serves Namespace, Deployment, Service, Pod (and reads them from kubectl create or kubectl apply -f)',
+      'l4lab does not serve ConfigMap: it serves Namespace, Deployment, Service, Pod, Secret, ServiceAccount (and reads them from kubectl create or kubectl apply -f)',
+    );
+    expect(() => decodeProtobuf(envelope('ClusterRole', new Uint8Array()))).toThrow(
+      'l4lab reads ClusterRole as JSON only (kubectl apply -f, kubectl create -f), not as protobuf',
     );
     expect(() => decodeProtobuf(new TextEncoder().encode('{"kind":"Namespace"}'))).toThrow(
       ProtobufError,

@@ -3,6 +3,8 @@
 // `create deployment`, `create service` send: the fields their generators fill in (field numbers
 // from k8s.io/api's generated.proto). Other kinds are refused with a clear 415.
 
+import { resourceTypeOfKind } from '@l4lab/protocol';
+
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
 /** A protobuf body l4lab cannot read (answered 415, saying what to use instead). */
@@ -56,7 +58,7 @@ const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '
  * empty ones too: an empty string, a zero number and an empty message are left out of the JSON
  * (except where zero means something: `int0`).
  */
-type How = 'string' | 'int' | 'int0' | 'strings' | 'map' | Schema | [Schema];
+type How = 'string' | 'int' | 'int0' | 'strings' | 'map' | 'bytesMap' | Schema | [Schema];
 interface Schema {
   [no: number]: [string, How];
 }
@@ -126,6 +128,14 @@ const KINDS: Record<string, Schema> = {
     ],
   },
   Pod: { 1: ['metadata', META], 2: ['spec', POD_SPEC] },
+  // `kubectl create secret generic|tls|docker-registry` and `kubectl create serviceaccount`.
+  Secret: {
+    1: ['metadata', META],
+    2: ['data', 'bytesMap'],
+    3: ['type', 'string'],
+    4: ['stringData', 'map'],
+  },
+  ServiceAccount: { 1: ['metadata', META] },
 };
 
 function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
@@ -141,10 +151,13 @@ function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
       if (f.value || how === 'int0') out[name] = f.value ?? 0;
     } else if (how === 'strings') {
       out[name] = [...((out[name] as string[] | undefined) ?? []), text(f.bytes)];
-    } else if (how === 'map') {
+    } else if (how === 'map' || how === 'bytesMap') {
       const kv = fields(f.bytes ?? new Uint8Array());
       const key = text(kv.find((x) => x.no === 1)?.bytes);
-      const value = text(kv.find((x) => x.no === 2)?.bytes);
+      const raw = kv.find((x) => x.no === 2)?.bytes;
+      // map<string, bytes> (a Secret's data) is base64 in JSON.
+      const value =
+        how === 'bytesMap' ? Buffer.from(raw ?? new Uint8Array()).toString('base64') : text(raw);
       out[name] = { ...((out[name] as object | undefined) ?? {}), [key]: value };
     } else if (Array.isArray(how)) {
       out[name] = [
@@ -180,7 +193,9 @@ export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
   const schema = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
   if (!schema) {
     throw new ProtobufError(
-      `l4lab does not serve ${kind || 'this kind'}: it serves ${Object.keys(KINDS).join(', ')} (and reads them from kubectl create or kubectl apply -f)`,
+      resourceTypeOfKind(kind)
+        ? `l4lab reads ${kind} as JSON only (kubectl apply -f, kubectl create -f), not as protobuf: it reads protobuf bodies of ${Object.keys(KINDS).join(', ')}`
+        : `l4lab does not serve ${kind || 'this kind'}: it serves ${Object.keys(KINDS).join(', ')} (and reads them from kubectl create or kubectl apply -f)`,
     );
   }
   const object: Record<string, unknown> = { apiVersion, kind, ...message(raw, schema) };

@@ -1,6 +1,6 @@
 // The API resources l4lab serves, per group-version, as discovery lists them (`kubectl
 // api-resources`): built on protocol's one table of resource types, plus Events.
-import { RESOURCE_TYPES, type ResourceType } from '@l4lab/protocol';
+import { CLUSTER_SCOPED, RESOURCE_TYPES, type ResourceType } from '@l4lab/protocol';
 
 export interface ApiResource {
   type: ResourceType | undefined;
@@ -29,17 +29,22 @@ const WRITABLE = new Set([
   'Namespace',
   'Endpoints',
   'EndpointSlice',
+  // Stored and served only: the lab runs no daemon pods and authorizes nothing by RBAC objects.
+  'DaemonSet',
+  'ServiceAccount',
+  'Secret',
+  'ClusterRole',
+  'ClusterRoleBinding',
 ]);
-
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace']);
 /** `kubectl get all` lists these (the `all` category). */
-const ALL = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet']);
+const ALL = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet']);
 
 const VERSION_OF_GROUP: Record<string, string> = {
   '': 'v1',
   apps: 'v1',
   'discovery.k8s.io': 'v1',
   'events.k8s.io': 'v1',
+  'rbac.authorization.k8s.io': 'v1',
 };
 
 export const API_RESOURCES: readonly ApiResource[] = [

@@ -9,6 +9,7 @@ import type { FieldManagers } from './fieldManagers.ts';
 import { conflictCauses, conflictMessage, type ApplyPlan } from './fieldManagers.ts';
 import { jsonPatch, mergePatch, PatchError, strategicMerge, type Json } from './patch.ts';
 import { groupVersion, type ApiResource } from './resources.ts';
+import { dryRunOf } from './dryRun.ts';
 import { failure, notFound, type Status, type StatusReason } from './status.ts';
 
 export type Admission =
@@ -17,8 +18,12 @@ export type Admission =
 
 /** The lab's side of a write (apps/server wires it to the checker and the cluster). */
 export interface Writer {
-  /** Validates, defaults and applies one object, as `POST /api/apply` does with one document. */
-  apply(object: Record<string, unknown>): Promise<Admission>;
+  /**
+   * Validates, defaults and applies one object, as `POST /api/apply` does with one document.
+   * With `dryRun` (`?dryRun=All`) every check runs and nothing is stored: the answer is the object
+   * as it would be stored.
+   */
+  apply(object: Record<string, unknown>, options: { dryRun: boolean }): Promise<Admission>;
   /**
    * A client's new version of a node: labels, annotations, taints and `unschedulable` are taken
    * (kubectl label, annotate, taint, cordon), the rest stays the lab's; undefined: no such node.
@@ -124,6 +129,8 @@ async function admit(
   object: Record<string, unknown>,
   code: 200 | 201,
 ): Promise<void> {
+  const dryRun = dryRunOf(req);
+  if (isStatus(dryRun)) return send(res, dryRun);
   const gv = groupVersion(t.r.group, t.r.version);
   const old = stored(c, t);
   const before = c.fields.beforeUpdate(old, gv);
@@ -131,10 +138,12 @@ async function admit(
   const next = old
     ? dropTypeDependentFields(object, old as unknown as Record<string, unknown>)
     : object;
-  const a = await c.writer.apply(next);
+  const a = await c.writer.apply(next, { dryRun });
   if (!a.ok) return send(res, refusal(t, a));
-  c.fields.recordUpdate(before, a.object, updateManager(req), gv);
   for (const w of a.warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
+  // A dry run's object was never stored: no manager takes its fields.
+  if (dryRun) return void res.status(code).json(a.object);
+  c.fields.recordUpdate(before, a.object, updateManager(req), gv);
   res.status(code).json(withManagedFields(c, a.object, gv));
 }
 
@@ -146,6 +155,9 @@ function editNode(
   t: Target,
   next: Record<string, unknown>,
 ): void {
+  if (req.query.dryRun !== undefined) {
+    return send(res, failure(400, 'BadRequest', "dryRun is not served for l4lab's nodes yet"));
+  }
   const gv = groupVersion(t.r.group, t.r.version);
   const before = c.fields.beforeUpdate(stored(c, t), gv);
   const a = c.writer.editNode(t.name, next);
@@ -313,7 +325,7 @@ export async function patch(
   try {
     if (type === 'application/apply-patch+yaml') return await serverSideApply(c, req, res, t);
     if (type === 'application/json-patch+json' && current && touchesManagedFields(req.body)) {
-      return managedFieldsPatch(c, res, t, current, req.body as Json[]);
+      return managedFieldsPatch(c, req, res, t, current, req.body as Json[]);
     }
     if (!current) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
     const base = userView(current as unknown as Record<string, unknown>) as Json;
@@ -376,6 +388,8 @@ async function serverSideApply(
       ),
     );
   }
+  const dryRun = dryRunOf(req);
+  if (isStatus(dryRun)) return send(res, dryRun);
   const doc = parseManifests(String(req.body ?? '')).documents[0]?.value;
   const body = checkBody(t, doc);
   if (isStatus(body)) return send(res, body);
@@ -403,10 +417,11 @@ async function serverSideApply(
       ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
     },
   };
-  const a = await c.writer.apply(object);
+  const a = await c.writer.apply(object, { dryRun });
   if (!a.ok) return send(res, refusal(t, a));
-  c.fields.recordApply(a.object, plan, manager, gv, forced);
   for (const w of a.warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
+  if (dryRun) return void res.status(current ? 200 : 201).json(a.object);
+  c.fields.recordApply(a.object, plan, manager, gv, forced);
   res.status(current ? 200 : 201).json(withManagedFields(c, a.object, gv));
 }
 
@@ -444,6 +459,7 @@ function touchesManagedFields(ops: unknown): boolean {
  */
 function managedFieldsPatch(
   c: WriteContext,
+  req: Request,
   res: Response,
   t: Target,
   current: KubeObject,
@@ -465,6 +481,7 @@ function managedFieldsPatch(
   }
   const meta = (next as { metadata: { managedFields?: Json; resourceVersion?: Json } }).metadata;
   if (meta.resourceVersion !== current.metadata.resourceVersion) return send(res, conflict(t));
+  if (req.query.dryRun !== undefined) return void res.json(current);
   c.fields.replaceEntries(current, meta.managedFields, gv);
   res.json(withManagedFields(c, current, gv));
 }
@@ -485,9 +502,17 @@ export function remove(c: WriteContext, req: Request, res: Response, t: Target):
   const grace = q === undefined ? undefined : Number(q);
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
     return send(res, failure(400, 'BadRequest', `invalid gracePeriodSeconds: ${String(q)}`));
+  const dryRun = dryRunOf(req);
+  if (isStatus(dryRun)) return send(res, dryRun);
   const forbidden = deletionForbidden(kindOf(t.r), t.name);
   if (forbidden && stored(c, t)) {
     return send(res, failure(403, 'Forbidden', forbidden, { name: t.name, kind: t.r.name }));
+  }
+  if (dryRun) {
+    // Nothing is deleted: the object as it is, as the API server answers a dry-run delete.
+    const current = stored(c, t);
+    if (!current) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+    return void res.json(current);
   }
   // Foreground is served as Background: the object goes at once, its dependents right after.
   const gone = c.writer.delete(
@@ -567,14 +592,17 @@ export async function scale(
   const replicas = (wanted as { spec?: { replicas?: unknown } } | null)?.spec?.replicas;
   if (typeof replicas !== 'number')
     return send(res, failure(400, 'BadRequest', 'spec.replicas of the Scale must be a number'));
+  const dryRun = dryRunOf(req);
+  if (isStatus(dryRun)) return send(res, dryRun);
   const next = userView(current as unknown as Record<string, unknown>);
   const gv = groupVersion(t.r.group, t.r.version);
   const before = c.fields.beforeUpdate(current, gv);
-  const a = await c.writer.apply({
-    ...next,
-    spec: { ...(next.spec as object), replicas },
-  });
+  const a = await c.writer.apply(
+    { ...next, spec: { ...(next.spec as object), replicas } },
+    { dryRun },
+  );
   if (!a.ok) return send(res, refusal(t, a));
+  if (dryRun) return void res.json(scaleOf(a.object));
   c.fields.recordUpdate(before, a.object, updateManager(req), gv, 'scale');
   res.json(scaleOf(a.object));
 }

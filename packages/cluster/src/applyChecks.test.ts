@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, Pod, Service } from '@l4lab/protocol';
 import type { Cluster } from './cluster.ts';
-import { makeService, newTestCluster, runKubelet } from './testBuilders.ts';
+import { makeDaemonSet, makeService, newTestCluster, runKubelet } from './testBuilders.ts';
 
 function apply(cluster: Cluster, objects: KubeObject[]) {
   const out = cluster.apply(objects);
@@ -165,5 +165,50 @@ describe('apply: bare Pods and read-only kinds', () => {
     const out = cluster.apply([node]);
     expect(out.ok).toBe(false);
     expect(!out.ok && out.errors[0]).toMatchObject({ code: 'L4_E_READ_ONLY_KIND', path: 'kind' });
+  });
+});
+
+describe('immutable fields of the kinds stored only (DaemonSet, ClusterRoleBinding, Secret)', () => {
+  it("refuses a new DaemonSet selector, a new roleRef, and an immutable Secret's data", () => {
+    const { cluster } = newTestCluster();
+    const ds = makeDaemonSet('default', 'agent');
+    const binding: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'agent' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'agent' },
+    };
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'token', namespace: 'default' },
+      type: 'Opaque',
+      data: { token: 'czNjcmV0' },
+      immutable: true,
+    };
+    expect(apply(cluster, [ds, binding, secret])).toEqual([
+      'DaemonSet/agent created',
+      'ClusterRoleBinding/agent created',
+      'Secret/token created',
+    ]);
+    const reselected = makeDaemonSet('default', 'agent');
+    reselected.spec.selector = { matchLabels: { app: 'agent', v: '2' } };
+    reselected.spec.template.metadata!.labels = { app: 'agent', v: '2' };
+    expect(apply(cluster, [reselected])).toEqual([
+      'The DaemonSet "agent" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"agent", "v":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
+    ]);
+    expect(
+      apply(cluster, [
+        { ...binding, roleRef: { ...binding.roleRef, name: 'admin' } } as KubeObject,
+      ]),
+    ).toEqual([
+      'The ClusterRoleBinding "agent" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"admin"}: cannot change roleRef',
+    ]);
+    expect(apply(cluster, [{ ...secret, data: { token: 'b2s=' } } as KubeObject])).toEqual([
+      'The Secret "token" is invalid: data: Forbidden: field is immutable when `immutable` is set',
+    ]);
+    expect(apply(cluster, [{ ...secret, type: 'kubernetes.io/tls' } as KubeObject])).toEqual([
+      'The Secret "token" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable',
+    ]);
   });
 });

@@ -194,7 +194,8 @@ export function immutabilityErrors(
   }
   if (
     (next.kind === 'Deployment' && prev.kind === 'Deployment') ||
-    (next.kind === 'ReplicaSet' && prev.kind === 'ReplicaSet')
+    (next.kind === 'ReplicaSet' && prev.kind === 'ReplicaSet') ||
+    (next.kind === 'DaemonSet' && prev.kind === 'DaemonSet')
   ) {
     if (stableStringify(next.spec.selector) !== stableStringify(prev.spec.selector)) {
       push(
@@ -202,6 +203,20 @@ export function immutabilityErrors(
         `Invalid value: ${formatSelectorValue(next.spec.selector)}: field is immutable`,
       );
     }
+  }
+  if (next.kind === 'ClusterRoleBinding' && prev.kind === 'ClusterRoleBinding') {
+    const r = next.roleRef;
+    if (stableStringify(r) !== stableStringify(prev.roleRef)) {
+      const value = `rbac.RoleRef{APIGroup:${JSON.stringify(r.apiGroup)}, Kind:${JSON.stringify(r.kind)}, Name:${JSON.stringify(r.name)}}`;
+      push('roleRef', `Invalid value: ${value}: cannot change roleRef`);
+    }
+  }
+  if (next.kind === 'Secret' && prev.kind === 'Secret' && next.type !== prev.type)
+    push('type', `Invalid value: ${JSON.stringify(next.type ?? '')}: field is immutable`);
+  if (next.kind === 'Secret' && prev.kind === 'Secret' && prev.immutable) {
+    const locked = 'Forbidden: field is immutable when `immutable` is set';
+    if (!next.immutable) push('immutable', locked);
+    if (stableStringify(next.data ?? {}) !== stableStringify(prev.data ?? {})) push('data', locked);
   }
   if (next.kind === 'EndpointSlice' && prev.kind === 'EndpointSlice') {
     if (next.addressType !== prev.addressType)

@@ -25,7 +25,9 @@ import { type Clock, realClock } from './clock.ts';
 import { EventRecorder } from './events.ts';
 import { newNode } from './nodeObject.ts';
 import { podQOSClass } from './podQOS.ts';
+import { DaemonSetController } from './controllers/daemonSetController.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
+import { dryRunObject } from './dryRun.ts';
 import {
   type ApiServerEndpoint,
   KubernetesServiceController,
@@ -59,6 +61,15 @@ function labelNamespace(ns: Namespace): void {
   ns.metadata.labels = { ...ns.metadata.labels, [NAMESPACE_NAME_LABEL]: ns.metadata.name };
 }
 
+function resultOf(o: KubeObject, action: ApplyResult['action']): ApplyResult {
+  return {
+    kind: o.kind,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    name: o.metadata.name,
+    action,
+  };
+}
+
 /** The NamespaceLifecycle admission plugin's immortal namespaces. */
 const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
 
@@ -75,7 +86,18 @@ export function deletionForbidden(kind: KubeKind, name: string): string | undefi
 }
 
 export type ApplyOutcome =
-  { ok: true; results: ApplyResult[] } | { ok: false; errors: ApplyError[] };
+  | {
+      ok: true;
+      results: ApplyResult[];
+      /** With `dryRun`: what each object would be once stored (nothing was). */
+      dryRun?: KubeObject[];
+    }
+  | { ok: false; errors: ApplyError[] };
+
+export interface ApplyOptions {
+  /** `dryRun=All`: every check runs, nothing is stored, allocated or seen by controllers. */
+  dryRun?: boolean;
+}
 
 /**
  * The API server and the controller manager: an object store, the allocators, and the controllers
@@ -138,6 +160,7 @@ export class Cluster {
       this.#kubernetesService,
       new DeploymentController(ctx),
       new ReplicaSetController(ctx),
+      new DaemonSetController(ctx),
       new Scheduler(ctx),
       new EndpointSliceController(ctx),
       new EndpointSliceMirroringController(ctx),
@@ -175,7 +198,7 @@ export class Cluster {
   }
 
   /** Applies a set of validated, defaulted objects all-or-nothing, like `kubectl apply` would see. */
-  apply(objects: KubeObject[]): ApplyOutcome {
+  apply(objects: KubeObject[], options: ApplyOptions = {}): ApplyOutcome {
     const { writes, errors } = planApply(this.store, objects, {
       serviceCIDR: this.plan.serviceCIDR,
       nodePortRange: NODE_PORT_RANGE,
@@ -185,15 +208,17 @@ export class Cluster {
       namespaceNodePorts: (ns) => this.namespaceNodePorts.get(ns),
     });
     if (errors.length > 0) return { ok: false, errors };
+    if (options.dryRun) {
+      return {
+        ok: true,
+        results: writes.map((w) => resultOf(w.object, w.action)),
+        dryRun: writes.map((w) => dryRunObject(w, () => this.#newUid(), this.nowIso())),
+      };
+    }
     const results: ApplyResult[] = [];
     for (const w of writes) {
       const o = w.object;
-      results.push({
-        kind: o.kind,
-        ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-        name: o.metadata.name,
-        action: w.action,
-      });
+      results.push(resultOf(o, w.action));
       if (w.action === 'unchanged') continue;
       this.store.put(w.existing ? this.#merge(w.existing, o) : this.#prepareNew(o));
     }
@@ -436,7 +461,12 @@ export class Cluster {
     const copy = structuredClone(o);
     copy.metadata.uid = this.#newUid();
     copy.metadata.creationTimestamp = this.nowIso();
-    if (copy.kind === 'Deployment' || copy.kind === 'ReplicaSet' || copy.kind === 'Service')
+    if (
+      copy.kind === 'Deployment' ||
+      copy.kind === 'ReplicaSet' ||
+      copy.kind === 'DaemonSet' ||
+      copy.kind === 'Service'
+    )
       copy.metadata.generation = 1;
     if (copy.kind === 'Service') this.#allocateServiceAddresses(copy);
     if (copy.kind === 'Namespace') {

@@ -12,7 +12,14 @@ export * from './podStatus.ts';
 export * from './changeTracker.ts';
 export * from './boundedFrequencyRunner.ts';
 export { planApply, type ApplyError, type PlannedWrite, type NamespaceQuota } from './apply.ts';
-export { Cluster, deletionForbidden, type ClusterOptions, type ApplyOutcome } from './cluster.ts';
+export {
+  Cluster,
+  deletionForbidden,
+  type ClusterOptions,
+  type ApplyOptions,
+  type ApplyOutcome,
+} from './cluster.ts';
+export { DAEMON_SETS_NOT_RUN } from './controllers/daemonSetController.ts';
 export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';
 export {
   KUBERNETES_SERVICE,

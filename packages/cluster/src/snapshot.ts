@@ -1,4 +1,5 @@
 import type { KubeKind, KubeObject, Pod } from '@l4lab/protocol';
+import { CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { AddressPlan } from './addressPlan.ts';
 import type { ObjectStore } from './store.ts';
 
@@ -28,6 +29,11 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'Service',
   'EndpointSlice',
   'Endpoints',
+  'DaemonSet',
+  'ServiceAccount',
+  'Secret',
+  'ClusterRole',
+  'ClusterRoleBinding',
 ]);
 
 /** The flag that sets each field of the address plan, to say which one changed. */
@@ -97,7 +103,8 @@ function shapeProblem(o: unknown): string | undefined {
   if (!SAVED_KINDS.has(kind)) return `kind ${JSON.stringify(o.kind)} is not kept`;
   const { name, namespace } = o.metadata;
   if (typeof name !== 'string' || name === '') return 'metadata.name missing';
-  if (kind !== 'Namespace' && typeof namespace !== 'string') return 'metadata.namespace missing';
+  if (!CLUSTER_SCOPED.has(kind) && typeof namespace !== 'string')
+    return 'metadata.namespace missing';
   const spec = isRecord(o.spec) ? o.spec : undefined;
   const template = isRecord(spec?.template) ? spec.template : undefined;
   const containersOf = (s: unknown) => isRecord(s) && Array.isArray(s.containers);
@@ -106,6 +113,7 @@ function shapeProblem(o: unknown): string | undefined {
       return containersOf(spec) ? undefined : 'spec.containers missing';
     case 'Deployment':
     case 'ReplicaSet':
+    case 'DaemonSet':
       return containersOf(template?.spec) && isRecord(spec?.selector)
         ? undefined
         : 'spec.selector or spec.template missing';

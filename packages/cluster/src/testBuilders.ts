@@ -3,6 +3,7 @@
 //   service CIDR 127.96.0.0/16 (kube-dns 127.96.0.10), pod CIDR 127.244.0.0/16 with node-i on
 //   127.244.i.0/24, nodes node-1..3 at 127.18.0.2-4, NodePorts 30000-32767.
 import type {
+  DaemonSet,
   Deployment,
   EndpointSlice,
   Namespace,
@@ -245,4 +246,20 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** A DaemonSet of one container, its selector and template labelled `app: <name>`. */
+export function makeDaemonSet(ns: string, name: string): DaemonSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'agent', image: 'l4lab/agent:0.1.0' }] },
+      },
+    },
+  };
 }

@@ -44,6 +44,50 @@ function defaultObject(o: Obj): void {
       for (const p of records(subset.ports)) defaultEndpointPort(p, false);
   }
   if (kind === 'Namespace') defaultNamespace(metadata);
+  if (kind === 'DaemonSet') defaultDaemonSet(ensure(o, 'spec'));
+  if (kind === 'Secret') defaultSecret(o);
+  if (kind === 'ClusterRoleBinding') for (const s of records(o.subjects)) defaultSubject(s);
+}
+
+/** apps/v1 SetDefaults_DaemonSet: RollingUpdate (maxUnavailable 1, maxSurge 0), 10 revisions kept. */
+function defaultDaemonSet(spec: Obj): void {
+  const strategy = ensure(spec, 'updateStrategy');
+  if (!strategy.type) strategy.type = 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    const rollingUpdate = ensure(strategy, 'rollingUpdate');
+    if (rollingUpdate.maxUnavailable === undefined) rollingUpdate.maxUnavailable = 1;
+    if (rollingUpdate.maxSurge === undefined) rollingUpdate.maxSurge = 0;
+  }
+  if (spec.revisionHistoryLimit === undefined) spec.revisionHistoryLimit = 10;
+  const template = spec.template;
+  if (isRecord(template) && isRecord(template.spec)) defaultPodSpec(template.spec, false);
+}
+
+/**
+ * SetDefaults_Secret (type Opaque) and the v1 conversion: `stringData` is merged into `data`
+ * (base64 of its UTF-8), overwriting, and is never stored.
+ */
+function defaultSecret(o: Obj): void {
+  if (!o.type) o.type = 'Opaque';
+  if (!isRecord(o.stringData)) return;
+  const data = isRecord(o.data) ? o.data : {};
+  for (const [k, v] of Object.entries(o.stringData)) {
+    if (typeof v === 'string') data[k] = base64OfText(v);
+  }
+  o.data = data;
+  delete o.stringData;
+}
+
+function base64OfText(text: string): string {
+  let binary = '';
+  for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** rbac/v1 SetDefaults_Subject: Users and Groups are of the RBAC group, ServiceAccounts of "". */
+function defaultSubject(s: Obj): void {
+  if (s.apiGroup !== undefined && s.apiGroup !== '') return;
+  if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = 'rbac.authorization.k8s.io';
 }
 
 /** SetDefaults_Namespace: the immutable `kubernetes.io/metadata.name` label, always the name. */

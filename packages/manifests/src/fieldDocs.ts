@@ -2,6 +2,7 @@
 // the Go type of schema.ts, plus the fields' allowed values. The editor's hover and completion are
 // built from these and from KIND_SCHEMAS (jsonSchema.ts); a unit test keeps the two in step.
 
+import { ACCESS_FIELD_DOCS, ACCESS_KIND_DOCS } from './accessFieldDocs.ts';
 import { ENDPOINTS_FIELD_DOCS, ENDPOINTS_KIND_DOCS } from './endpointsFieldDocs.ts';
 import { POD_FIELD_DOCS } from './podFieldDocs.ts';
 import { VOLUME_FIELD_DOCS } from './volumeFieldDocs.ts';
@@ -301,6 +302,7 @@ export const FIELD_DOCS: Docs = {
   ...POD_FIELD_DOCS,
   ...VOLUME_FIELD_DOCS,
   ...ENDPOINTS_FIELD_DOCS,
+  ...ACCESS_FIELD_DOCS,
   ...HAND_DOCS,
 };
 
@@ -351,6 +353,7 @@ export const KIND_DOCS: Readonly<
     },
   },
   ...ENDPOINTS_KIND_DOCS,
+  ...ACCESS_KIND_DOCS,
   Service: {
     description:
       'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',

@@ -66,7 +66,11 @@ export function formatValue(value: unknown): string {
 }
 
 /** The types whose message never shows the value (field.Error.ErrorBody). */
-const VALUELESS: ReadonlySet<FieldError['type']> = new Set(['Required value', 'Forbidden']);
+const VALUELESS: ReadonlySet<FieldError['type']> = new Set([
+  'Required value',
+  'Forbidden',
+  'Too long',
+]);
 
 /** `spec.ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"` */
 export function formatFieldError(e: FieldError): string {

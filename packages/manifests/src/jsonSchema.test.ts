@@ -65,20 +65,25 @@ describe('kubernetesJsonSchema', () => {
     expect(
       root.oneOf!.map((k) => [k.title, k.properties!.apiVersion!.enum, k.properties!.kind!.enum]),
     ).toEqual([
+      ['ClusterRole', ['rbac.authorization.k8s.io/v1'], ['ClusterRole']],
+      ['ClusterRoleBinding', ['rbac.authorization.k8s.io/v1'], ['ClusterRoleBinding']],
+      ['DaemonSet', ['apps/v1'], ['DaemonSet']],
       ['Deployment', ['apps/v1'], ['Deployment']],
       ['EndpointSlice', ['discovery.k8s.io/v1'], ['EndpointSlice']],
       ['Endpoints', ['v1'], ['Endpoints']],
       ['Namespace', ['v1'], ['Namespace']],
       ['Pod', ['v1'], ['Pod']],
       ['ReplicaSet', ['apps/v1'], ['ReplicaSet']],
+      ['Secret', ['v1'], ['Secret']],
       ['Service', ['v1'], ['Service']],
+      ['ServiceAccount', ['v1'], ['ServiceAccount']],
       ['List', ['v1'], ['List']],
     ]);
     expect(Object.keys(kind('Service').properties!.spec!.properties!)).toContain('sessionAffinity');
     expect(Object.keys(kind('Deployment').properties!.spec!.properties!)).not.toContain(
       'sessionAffinity',
     );
-    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(7);
+    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(12);
   });
 
   it('offers the allowed values and ranges', () => {

@@ -2,6 +2,12 @@
 // decode (`port: "80"`, a list where an object belongs) with its words, and to warn about unknown
 // fields like kubectl's `--validate=warn`. The pod spec's types are in podSchema.ts (and
 // volumeSchema.ts, metaSchema.ts); only raw JSON and status are not checked (status is dropped).
+import {
+  CLUSTER_ROLE_BINDING_FIELDS,
+  CLUSTER_ROLE_FIELDS,
+  SECRET_FIELDS,
+  SERVICE_ACCOUNT_FIELDS,
+} from './accessSchema.ts';
 import { ENDPOINT_SLICE_FIELDS, ENDPOINTS_FIELDS } from './endpointsSchema.ts';
 import { labelSelector, objectMeta } from './metaSchema.ts';
 import { podSpec } from './podSchema.ts';
@@ -85,6 +91,20 @@ const replicaSetSpec = obj('v1.ReplicaSetSpec', {
   template: podTemplateSpec,
 });
 
+const daemonSetSpec = obj('v1.DaemonSetSpec', {
+  selector: labelSelector,
+  template: podTemplateSpec,
+  updateStrategy: obj('v1.DaemonSetUpdateStrategy', {
+    type: named('v1.DaemonSetUpdateStrategyType'),
+    rollingUpdate: obj('v1.RollingUpdateDaemonSet', {
+      maxUnavailable: intOrString,
+      maxSurge: intOrString,
+    }),
+  }),
+  minReadySeconds: int32,
+  revisionHistoryLimit: int32,
+});
+
 const top = (kind: string, fields: Record<string, Schema>): ObjectSchema =>
   obj(`v1.${kind}`, { apiVersion: str, kind: str, metadata: objectMeta, status: any, ...fields });
 /** A kind without status (EndpointSlice, Endpoints): all its fields are the user's. */
@@ -102,4 +122,9 @@ export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   Service: top('Service', { spec: serviceSpec }),
   EndpointSlice: statusless('EndpointSlice', ENDPOINT_SLICE_FIELDS),
   Endpoints: statusless('Endpoints', ENDPOINTS_FIELDS),
+  DaemonSet: top('DaemonSet', { spec: daemonSetSpec }),
+  ServiceAccount: statusless('ServiceAccount', SERVICE_ACCOUNT_FIELDS),
+  Secret: statusless('Secret', SECRET_FIELDS),
+  ClusterRole: statusless('ClusterRole', CLUSTER_ROLE_FIELDS),
+  ClusterRoleBinding: statusless('ClusterRoleBinding', CLUSTER_ROLE_BINDING_FIELDS),
 };

@@ -28,7 +28,8 @@ export type FieldErrorType =
   | 'Invalid value'
   | 'Duplicate value'
   | 'Unsupported value'
-  | 'Too many';
+  | 'Too many'
+  | 'Too long';
 
 export interface FieldError {
   type: FieldErrorType;

@@ -10,3 +10,11 @@ declare class URL {
   constructor(url: string, base?: string);
   readonly hostname: string;
 }
+
+/** WHATWG Encoding (Node.js >= 11): UTF-8 bytes of a string (a Secret's stringData). */
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+
+/** HTML's base64 of a binary string (Node.js >= 16). */
+declare function btoa(data: string): string;

@@ -5,8 +5,9 @@ import { resolveKind, validateObject } from './validate.ts';
 const messages = (o: unknown): string[] => validateObject(o).map(formatFieldError);
 
 const SERVED =
-  'Deployment (apps/v1), EndpointSlice (discovery.k8s.io/v1), Endpoints (v1), Namespace (v1), ' +
-  'Pod (v1), ReplicaSet (apps/v1), Service (v1)';
+  'ClusterRole (rbac.authorization.k8s.io/v1), ClusterRoleBinding (rbac.authorization.k8s.io/v1), ' +
+  'DaemonSet (apps/v1), Deployment (apps/v1), EndpointSlice (discovery.k8s.io/v1), Endpoints (v1), ' +
+  'Namespace (v1), Pod (v1), ReplicaSet (apps/v1), Secret (v1), Service (v1), ServiceAccount (v1)';
 
 const service = (
   spec: Record<string, unknown>,
@@ -29,7 +30,8 @@ describe('validateObject: kinds', () => {
   it('says which kinds l4lab serves', () => {
     expect(messages({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 'x' } })).toEqual([
       'kind: Unsupported value: "Foo": l4lab does not serve this kind; supported values: ' +
-        '"Deployment", "EndpointSlice", "Endpoints", "Namespace", "Pod", "ReplicaSet", "Service"',
+        '"ClusterRole", "ClusterRoleBinding", "DaemonSet", "Deployment", "EndpointSlice", ' +
+        '"Endpoints", "Namespace", "Pod", "ReplicaSet", "Secret", "Service", "ServiceAccount"',
     ]);
     expect(resolveKind('v1', 'ConfigMap')?.message).toBe(
       'no matches for kind "ConfigMap" in version "v1": l4lab does not serve this kind; it serves ' +

@@ -8,6 +8,20 @@ import { forbidden, invalid, notSupported, required } from './fieldError.ts';
 import { isDNS1123Label, isDNS1123Subdomain } from './names.ts';
 import { KIND_SCHEMAS } from './schema.ts';
 import type { FieldError } from './types.ts';
+import {
+  validateClusterRole,
+  validateClusterRoleBinding,
+  validateSecret,
+  validateServiceAccount,
+} from './validateAccess.ts';
+import type {
+  ClusterRoleBindingShape,
+  ClusterRoleShape,
+  SecretShape,
+  ServiceAccountShape,
+} from './validateAccess.ts';
+import { validateDaemonSet } from './validateDaemonSet.ts';
+import type { DaemonSetShape } from './validateDaemonSet.ts';
 import { validateDeployment } from './validateDeployment.ts';
 import type { DeploymentShape } from './validateDeployment.ts';
 import { validateEndpoints, validateEndpointSlice } from './validateEndpoints.ts';
@@ -23,13 +37,18 @@ import type { ServiceShape } from './validateService.ts';
 
 /** The kinds a user may apply, with the apiVersion l4lab serves each in. */
 export const SERVED_KINDS: Readonly<Record<string, string>> = {
+  ClusterRole: 'rbac.authorization.k8s.io/v1',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  DaemonSet: 'apps/v1',
   Deployment: 'apps/v1',
   EndpointSlice: 'discovery.k8s.io/v1',
   Endpoints: 'v1',
   Namespace: 'v1',
   Pod: 'v1',
   ReplicaSet: 'apps/v1',
+  Secret: 'v1',
   Service: 'v1',
+  ServiceAccount: 'v1',
 };
 
 /** Kinds l4lab has but only its controllers write. */
@@ -48,6 +67,11 @@ const VALIDATORS: Readonly<Record<string, (o: Record<string, unknown>) => FieldE
   Service: (o) => validateService(o as ServiceShape),
   EndpointSlice: (o) => validateEndpointSlice(o as EndpointSliceShape),
   Endpoints: (o) => validateEndpoints(o as EndpointsShape),
+  DaemonSet: (o) => validateDaemonSet(o as DaemonSetShape),
+  ServiceAccount: (o) => validateServiceAccount(o as ServiceAccountShape),
+  Secret: (o) => validateSecret(o as SecretShape),
+  ClusterRole: (o) => validateClusterRole(o as ClusterRoleShape),
+  ClusterRoleBinding: (o) => validateClusterRoleBinding(o as ClusterRoleBindingShape),
 };
 
 function meta(o: Record<string, unknown>): MetaShape {

@@ -1,4 +1,5 @@
 export * from './kube.ts';
+export * from './kubeAccess.ts';
 export * from './events.ts';
 export * from './messages.ts';
 export * from './api.ts';

@@ -1,5 +1,6 @@
 // Kubernetes object shapes as l4lab's API serves them (a subset of the real API's fields).
 // Field names are Kubernetes' own; every object the API returns has `apiVersion`, `kind`, `metadata`.
+import type { ClusterRole, ClusterRoleBinding, Secret, ServiceAccount } from './kubeAccess.ts';
 
 export interface ObjectMeta {
   name: string;
@@ -304,6 +305,33 @@ export interface ReplicaSet {
   };
 }
 
+/** A DaemonSet: stored, validated and served; l4lab's lab runs no daemon pods (its status says 0). */
+export interface DaemonSet {
+  apiVersion: 'apps/v1';
+  kind: 'DaemonSet';
+  metadata: ObjectMeta;
+  spec: {
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    updateStrategy?: {
+      type?: 'RollingUpdate' | 'OnDelete';
+      rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string };
+    };
+    minReadySeconds?: number;
+    revisionHistoryLimit?: number;
+  };
+  status?: {
+    currentNumberScheduled: number;
+    numberMisscheduled: number;
+    desiredNumberScheduled: number;
+    numberReady: number;
+    observedGeneration?: number;
+    updatedNumberScheduled?: number;
+    numberAvailable?: number;
+    numberUnavailable?: number;
+  };
+}
+
 export interface ServicePort {
   name?: string;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
@@ -455,7 +483,19 @@ export interface Node {
 }
 
 export type KubeObject =
-  Pod | Deployment | ReplicaSet | Service | EndpointSlice | Endpoints | Namespace | Node;
+  | Pod
+  | Deployment
+  | ReplicaSet
+  | DaemonSet
+  | Service
+  | EndpointSlice
+  | Endpoints
+  | Namespace
+  | Node
+  | ServiceAccount
+  | Secret
+  | ClusterRole
+  | ClusterRoleBinding;
 
 export type KubeKind = KubeObject['kind'];
 
@@ -473,7 +513,12 @@ export const RESOURCES = {
 
 export type ResourceName = keyof typeof RESOURCES;
 
-export const CLUSTER_SCOPED: ReadonlySet<KubeKind> = new Set(['Namespace', 'Node']);
+export const CLUSTER_SCOPED: ReadonlySet<KubeKind> = new Set([
+  'Namespace',
+  'Node',
+  'ClusterRole',
+  'ClusterRoleBinding',
+]);
 
 /** `namespace/name` (or `name` for cluster-scoped kinds). */
 export function objectKey(o: { metadata: { namespace?: string; name: string } }): string {

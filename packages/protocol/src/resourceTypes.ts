@@ -40,8 +40,37 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     group: 'apps',
     kind: 'ReplicaSet',
   },
+  {
+    plural: 'daemonsets',
+    singular: 'daemonset',
+    shortNames: ['ds'],
+    group: 'apps',
+    kind: 'DaemonSet',
+  },
   { plural: 'nodes', singular: 'node', shortNames: ['no'], group: '', kind: 'Node' },
   { plural: 'namespaces', singular: 'namespace', shortNames: ['ns'], group: '', kind: 'Namespace' },
+  {
+    plural: 'serviceaccounts',
+    singular: 'serviceaccount',
+    shortNames: ['sa'],
+    group: '',
+    kind: 'ServiceAccount',
+  },
+  { plural: 'secrets', singular: 'secret', shortNames: [], group: '', kind: 'Secret' },
+  {
+    plural: 'clusterroles',
+    singular: 'clusterrole',
+    shortNames: [],
+    group: 'rbac.authorization.k8s.io',
+    kind: 'ClusterRole',
+  },
+  {
+    plural: 'clusterrolebindings',
+    singular: 'clusterrolebinding',
+    shortNames: [],
+    group: 'rbac.authorization.k8s.io',
+    kind: 'ClusterRoleBinding',
+  },
 ];
 
 /** Every name kubectl accepts for a type: plural, singular, short names, each of the first two with its group. */

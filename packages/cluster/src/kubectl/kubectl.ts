@@ -9,6 +9,13 @@ import {
 } from '@l4lab/protocol';
 import type { ObjectOf } from '../store.ts';
 import { listEndpoints } from '../endpointsView.ts';
+import {
+  clusterRoleBindingPrinter,
+  clusterRolePrinter,
+  daemonSetPrinter,
+  secretPrinter,
+  serviceAccountPrinter,
+} from './accessPrinters.ts';
 import { describeObject } from './describe.ts';
 import {
   deploymentPrinter,
@@ -65,6 +72,11 @@ const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer 
   ReplicaSet: printing('ReplicaSet', replicaSetPrinter),
   Node: printing('Node', nodePrinter),
   Namespace: printing('Namespace', namespacePrinter),
+  DaemonSet: printing('DaemonSet', daemonSetPrinter),
+  ServiceAccount: printing('ServiceAccount', serviceAccountPrinter),
+  Secret: printing('Secret', secretPrinter),
+  ClusterRole: printing('ClusterRole', clusterRolePrinter),
+  ClusterRoleBinding: printing('ClusterRoleBinding', clusterRoleBindingPrinter),
 };
 
 /** The printer of a resource type and the kind whose objects it prints. */

@@ -1,0 +1,83 @@
+// kubectl's columns for DaemonSets, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
+// (pkg/printers/internalversion/printers.go), as pure functions.
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  DaemonSet,
+  KubeObject,
+  Secret,
+  ServiceAccount,
+} from '@l4lab/protocol';
+import { age } from './duration.ts';
+import { formatLabels, formatLabelSelector, type PrintContext, type Printer } from './printers.ts';
+
+const created = (o: KubeObject, c: PrintContext) => age(o.metadata.creationTimestamp, c.now);
+
+export const daemonSetPrinter: Printer<DaemonSet> = {
+  headers: [
+    'NAME',
+    'DESIRED',
+    'CURRENT',
+    'READY',
+    'UP-TO-DATE',
+    'AVAILABLE',
+    'NODE SELECTOR',
+    'AGE',
+  ],
+  wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+  row: (d, c) => [
+    d.metadata.name,
+    String(d.status?.desiredNumberScheduled ?? 0),
+    String(d.status?.currentNumberScheduled ?? 0),
+    String(d.status?.numberReady ?? 0),
+    String(d.status?.updatedNumberScheduled ?? 0),
+    String(d.status?.numberAvailable ?? 0),
+    formatLabels(d.spec.template.spec.nodeSelector),
+    created(d, c),
+  ],
+  wideRow: (d) => [
+    d.spec.template.spec.containers.map((x) => x.name).join(','),
+    d.spec.template.spec.containers.map((x) => x.image).join(','),
+    formatLabelSelector(d.spec.selector),
+  ],
+};
+
+export const serviceAccountPrinter: Printer<ServiceAccount> = {
+  headers: ['NAME', 'SECRETS', 'AGE'],
+  wide: [],
+  row: (s, c) => [s.metadata.name, String((s.secrets ?? []).length), created(s, c)],
+  wideRow: () => [],
+};
+
+export const secretPrinter: Printer<Secret> = {
+  headers: ['NAME', 'TYPE', 'DATA', 'AGE'],
+  wide: [],
+  row: (s, c) => [
+    s.metadata.name,
+    s.type ?? 'Opaque',
+    String(Object.keys(s.data ?? {}).length),
+    created(s, c),
+  ],
+  wideRow: () => [],
+};
+
+export const clusterRolePrinter: Printer<ClusterRole> = {
+  headers: ['NAME', 'CREATED AT'],
+  wide: [],
+  // metav1.Time's RFC 3339, to the second.
+  row: (r) => [r.metadata.name, (r.metadata.creationTimestamp ?? '').replace(/\.\d+Z$/, 'Z')],
+  wideRow: () => [],
+};
+
+const subjectsOf = (b: ClusterRoleBinding, kind: string) =>
+  (b.subjects ?? [])
+    .filter((s) => s.kind === kind)
+    .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
+    .join(', ');
+
+export const clusterRoleBindingPrinter: Printer<ClusterRoleBinding> = {
+  headers: ['NAME', 'ROLE', 'AGE'],
+  wide: ['USERS', 'GROUPS', 'SERVICEACCOUNTS'],
+  row: (b, c) => [b.metadata.name, `${b.roleRef.kind}/${b.roleRef.name}`, created(b, c)],
+  wideRow: (b) => [subjectsOf(b, 'User'), subjectsOf(b, 'Group'), subjectsOf(b, 'ServiceAccount')],
+};
