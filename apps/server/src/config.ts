@@ -1,5 +1,6 @@
 import type { Server } from 'node:net';
 import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { RuntimeChoice } from '@l4lab/runtime';
 import { PROXY_MODES, defaultRelayProcesses, parseProxyMode } from '@l4lab/dataplane';
@@ -42,6 +43,11 @@ export interface LabConfig {
   /** Where the workshop lessons are (lessons/; default: beside scenariosDir). */
   lessonsDir?: string;
   logLevel: string;
+  /**
+   * Remote mode (--kubeconfig, --context): show that cluster through its API server; no local
+   * pods, kube-proxy, DNS or traffic generator.
+   */
+  remote?: { kubeconfig: string; context?: string };
   /**
    * Not a flag: with --dataplane nftables, the listener the launcher opened in the host's network
    * namespace and passed to this server (which runs inside the lab's namespace) to serve on.
@@ -88,6 +94,10 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
   --fast-backoff           CrashLoopBackOff 10x faster, for demos
   --pod-eviction-timeout 10  seconds a stopped node keeps its pods before they are evicted and
                            recreated elsewhere (Kubernetes: 300)
+  --kubeconfig PATH        remote mode: show the cluster this kubeconfig reaches instead of running
+                           a lab (its API server, its own credentials; apply is server-side apply
+                           with field manager l4lab); no local pods, proxy, DNS or traffic
+  --context NAME           the kubeconfig's context to use (default: its current-context)
   --log-level info         trace | debug | info | warn | error
   --help                   this text
 `;
@@ -125,6 +135,8 @@ export function parseConfig(
       'fast-backoff': { type: 'boolean' },
       'pod-eviction-timeout': { type: 'string' },
       'log-level': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -193,6 +205,25 @@ export function parseConfig(
     lessonsDir: resolve(ROOT, 'lessons'),
     logLevel: get('log-level', 'info'),
   };
+  const kubeconfig = get('kubeconfig', '');
+  const context = get('context', '');
+  if (context && !kubeconfig)
+    throw new ConfigError('--context names a context of --kubeconfig: pass both');
+  if (kubeconfig) {
+    // Nothing of the lab runs in remote mode: flags that shape it are refused, not ignored.
+    if (workshop)
+      throw new ConfigError('--workshop is not built yet in remote mode (--kubeconfig)');
+    const local = LOCAL_LAB_FLAGS.filter((f) => values[f] !== undefined);
+    if (local.length > 0)
+      throw new ConfigError(
+        `--${local[0]} shapes the local lab, which remote mode (--kubeconfig) does not run: drop it`,
+      );
+    config.remote = {
+      kubeconfig: resolve(kubeconfig.replace(/^~(?=\/)/, homedir())),
+      ...(context ? { context } : {}),
+    };
+    return config;
+  }
   const conflict = dataplane === 'nftables' ? nftablesConflict(config) : undefined;
   if (conflict)
     throw new ConfigError(
@@ -201,6 +232,25 @@ export function parseConfig(
     );
   return config;
 }
+
+/** Flags of the embedded lab that mean nothing in remote mode (refused there, not ignored). */
+const LOCAL_LAB_FLAGS = [
+  'runtime',
+  'dataplane',
+  'proxy-mode',
+  'relay-processes',
+  'fresh',
+  'expose',
+  'allow-host-targets',
+  'nodes',
+  'node-ip',
+  'pod-cidr',
+  'service-cidr',
+  'lb-pool',
+  'addresses',
+  'fast-backoff',
+  'pod-eviction-timeout',
+] as const;
 
 function dataplaneFlag(v: string): DataplaneChoice {
   if (v === 'userspace' || v === 'nftables' || v === 'auto') return v;

@@ -4,6 +4,7 @@ import { ConfigError, USAGE, parseConfig } from './config.ts';
 import { imageCommand } from './imageCommand.ts';
 import { startLab } from './lab.ts';
 import { createLogger } from './logger.ts';
+import { runRemote } from './remote/runRemote.ts';
 import { decideDataplane, launchInNamespace } from './netnsLauncher.ts';
 import { type NamespaceChild, adoptLauncher, isNamespaceChild } from './netnsChild.ts';
 import { shellCommand } from './shellCommand.ts';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // --kubeconfig: show a real cluster through its API server; nothing of the lab runs here.
+  if (config.remote) return runRemote(config, console.log, console.error);
   // --dataplane nftables: this process launches the lab inside a network namespace of its own
   // (netnsLauncher.ts); the server inside adopts the listener it passes (netnsChild.ts).
   let namespaceChild: NamespaceChild | undefined;

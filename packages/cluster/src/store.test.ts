@@ -49,4 +49,34 @@ describe('ObjectStore', () => {
     expect(store.list('Service', 'prod')).toHaveLength(1);
     expect(store.list('Pod')).toEqual([]);
   });
+
+  it("mirrors another API server's objects with their own metadata, and still moves its own resourceVersion", () => {
+    const store = new ObjectStore();
+    const events: [WatchEvent['type'], string | undefined][] = [];
+    store.watch((e) => events.push([e.type, e.object.metadata.resourceVersion]));
+    const remote = makeService('default', 'a');
+    remote.metadata = {
+      ...remote.metadata,
+      uid: '6f1c2d3e-0000-4000-8000-000000000001',
+      resourceVersion: '918273',
+      creationTimestamp: '2026-01-02T03:04:05Z',
+    };
+    const stored = store.mirror(remote);
+    expect(stored.metadata).toMatchObject({
+      uid: '6f1c2d3e-0000-4000-8000-000000000001',
+      resourceVersion: '918273',
+      creationTimestamp: '2026-01-02T03:04:05Z',
+    });
+    remote.spec.ports = [];
+    expect(store.get('Service', 'default', 'a')?.spec.ports).toHaveLength(1);
+    store.mirror({ ...stored, metadata: { ...stored.metadata, resourceVersion: '918300' } });
+    expect(store.mirrorRemove('Service', 'default', 'a')?.metadata.resourceVersion).toBe('918300');
+    expect(store.mirrorRemove('Service', 'default', 'a')).toBeUndefined();
+    expect(store.resourceVersion).toBe('3');
+    expect(events).toEqual([
+      ['ADDED', '918273'],
+      ['MODIFIED', '918300'],
+      ['DELETED', '918300'],
+    ]);
+  });
 });

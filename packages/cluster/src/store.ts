@@ -75,6 +75,36 @@ export class ObjectStore {
   }
 
   /**
+   * Stores an object as another API server gave it (a remote cluster's informer): its own uid,
+   * resourceVersion and creationTimestamp are kept, not stamped. The store's resourceVersion still
+   * moves by one, so watchers of this store see an ordered stream of its changes.
+   */
+  mirror<T extends KubeObject>(object: T): T {
+    const key = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
+    const existed = this.#objects.has(key);
+    const stored = structuredClone(object);
+    this.#objects.set(key, stored);
+    ++this.#resourceVersion;
+    this.#emit({ type: existed ? 'MODIFIED' : 'ADDED', object: stored });
+    return stored;
+  }
+
+  /** Drops a mirrored object; the DELETED event carries the object as the other API server last sent it. */
+  mirrorRemove(
+    kind: KubeKind,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
+    const key = keyOf(kind, namespace, name);
+    const old = this.#objects.get(key);
+    if (!old) return undefined;
+    this.#objects.delete(key);
+    ++this.#resourceVersion;
+    this.#emit({ type: 'DELETED', object: old });
+    return old;
+  }
+
+  /**
    * Puts back objects an earlier run saved, each with its own resourceVersion, and continues the
    * counter after `resourceVersion`. Watchers are told once every object is in, so a controller
    * never acts on half a cluster (a Deployment seen before its ReplicaSet would get a new one).

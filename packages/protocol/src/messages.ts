@@ -30,6 +30,13 @@ export const serverInfoSchema = z.object({
   proxyMode: z.string(),
   /** "native": every address is real (127.x.y.z:port); "mapped": 127.0.0.1 with mapped ports. */
   addressMode: z.enum(['native', 'mapped']),
+  /**
+   * Remote mode (`--kubeconfig`): the cluster shown, through its API server. Absent for the
+   * embedded lab. `connections` says why no connection events come (no agent connected).
+   */
+  cluster: z
+    .object({ server: z.string(), context: z.string(), connections: z.string().optional() })
+    .optional(),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
 

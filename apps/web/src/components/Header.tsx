@@ -65,6 +65,31 @@ function Rates() {
   );
 }
 
+/** `kind-dev.example.com:6443` from `https://kind-dev.example.com:6443`. */
+function hostOf(server: string): string {
+  try {
+    return new URL(server).host;
+  } catch {
+    return server;
+  }
+}
+
+/** Remote mode: which cluster and context, and why no connection dots come. */
+function ClusterFacts({ cluster }: { cluster: NonNullable<ServerInfo['cluster']> }) {
+  return (
+    <>
+      <span className="fact fact-cluster" title={`the cluster's API server: ${cluster.server}`}>
+        cluster: <b>{cluster.context}</b> ({hostOf(cluster.server)})
+      </span>
+      {cluster.connections && (
+        <span className="fact muted" title={cluster.connections}>
+          no connection events: agent not connected
+        </span>
+      )}
+    </>
+  );
+}
+
 export function Header() {
   const { server, link, protocolVersionMismatch } = useAppStore(selectHeader);
   return (
@@ -73,7 +98,8 @@ export function Header() {
       <div className="facts">
         {/* The live rate first: when the header is short of room, the facts after it are cut. */}
         <Rates />
-        {server && (
+        {server?.cluster && <ClusterFacts cluster={server.cluster} />}
+        {server && !server.cluster && (
           <>
             <span className="fact fact-runtime" title={server.runtimeReason}>
               runtime: <b>{server.runtime}</b>

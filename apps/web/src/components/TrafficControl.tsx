@@ -33,7 +33,27 @@ function appliedServices(lines: string[]): string[] {
 const num = (set: (n: number) => void) => (e: { target: { value: string } }) =>
   set(Number(e.target.value));
 
+/**
+ * The traffic generator, or (remote mode) why there is none: l4lab sends no traffic into a
+ * cluster it does not run.
+ */
 export function TrafficControl() {
+  const remote = useAppStore((s) => s.server?.cluster);
+  if (remote)
+    return (
+      <section className="panel traffic" data-testid="traffic-control" aria-label="Traffic">
+        <h2>Traffic</h2>
+        <p className="muted">
+          No traffic generator against a remote cluster ({remote.context}): l4lab sends no traffic
+          into a cluster it does not run. Send it from inside, e.g.{' '}
+          <code>kubectl run client --rm -it --image=busybox -- wget -qO- http://SERVICE</code>.
+        </p>
+      </section>
+    );
+  return <TrafficForm />;
+}
+
+function TrafficForm() {
   const targetTexts = useAppStore(selectTargets);
   const targets = targetTexts.map(parseTarget);
   const sources = useAppStore(selectSources);

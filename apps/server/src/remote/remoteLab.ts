@@ -1,0 +1,144 @@
+// Remote mode (`--kubeconfig PATH [--context NAME]`): l4lab runs no pods, kube-proxy, DNS or
+// traffic generator; it shows the cluster the kubeconfig reaches, through that cluster's API
+// server, with the kubeconfig's own credentials. The dashboard is served as in the embedded lab:
+// the same WebSocket messages (snapshot, object changes, live apply) from a mirror of the remote
+// objects, the same REST calls where they make sense there (remoteApp.ts).
+import { createServer, type Server } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { PROTOCOL_VERSION, type ServerInfo } from '@l4lab/protocol';
+import { AccessToken } from '../accessToken.ts';
+import type { LabConfig } from '../config.ts';
+import { PortInUseError, VERSION } from '../lab.ts';
+import type { Logger } from '../logger.ts';
+import { EditorTabsStore } from '../persist/editorTabs.ts';
+import { stateFiles } from '../persist/workspaceState.ts';
+import { lockWorkspace } from '../workspaceLock.ts';
+import { WsHub } from '../wsHub.ts';
+import { isKubernetesApiPath } from './kubeApiProxy.ts';
+import { NO_AGENT } from './remoteRefusals.ts';
+import { createRemoteApp } from './remoteApp.ts';
+import { RemoteMirror } from './remoteMirror.ts';
+import { RemoteStartError, loadKubeconfig, probeRemote } from './remoteTarget.ts';
+import { ResourceMapper } from './resourceMapper.ts';
+import { serverSideApply } from './serverSideApply.ts';
+
+export interface RemoteLab {
+  url: string;
+  /** The access token, when l4lab listens beyond loopback. */
+  token?: string;
+  info: ServerInfo;
+  server: Server;
+  mirror: RemoteMirror;
+  stop(): Promise<void>;
+}
+
+export async function startRemoteLab(config: LabConfig, logger: Logger): Promise<RemoteLab> {
+  if (!config.remote) throw new Error('startRemoteLab needs --kubeconfig');
+  const target = loadKubeconfig(config.remote.kubeconfig, config.remote.context);
+  await probeRemote(target);
+  await mkdir(config.workspace, { recursive: true });
+  const unlock = await lockWorkspace(config.workspace);
+  const mirror = new RemoteMirror(target.client, logger);
+  const closing: (() => Promise<void> | void)[] = [unlock, () => mirror.stop()];
+  const undo = async () => {
+    for (const c of closing.reverse()) await c();
+  };
+  try {
+    await mirror.start().catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new RemoteStartError(`Error from server: ${message} (context "${target.context}")`);
+    });
+    const tabs = await EditorTabsStore.open(stateFiles(config.workspace).editorTabs, logger);
+    closing.push(() => tabs.store.close());
+    const info: ServerInfo = {
+      version: VERSION,
+      runtime: 'remote',
+      runtimeReason: `the cluster's own kubelets run its pods (context "${target.context}")`,
+      dataplane: 'remote',
+      // Each node's kube-proxy has its own mode: only an agent on the node could read it.
+      proxyMode: 'unknown',
+      addressMode: 'native',
+      cluster: { server: target.server, context: target.context, connections: NO_AGENT },
+    };
+    const mapper = new ResourceMapper(target.client);
+    const apply = (yaml: string) =>
+      serverSideApply({ api: target.client, mapper, namespace: target.namespace }, yaml);
+    const access = new AccessToken(config.host);
+    const app = createRemoteApp({
+      info,
+      client: target.client,
+      mirror,
+      mapper,
+      apply,
+      access,
+      logger,
+      editorTabs: tabs.store,
+      webDist: config.webDist,
+      scenariosDir: config.scenariosDir,
+      scenario: config.scenario,
+    });
+    const server = createServer(app);
+    const store = mirror.store;
+    const wsHub = new WsHub({
+      server,
+      logger,
+      resourceVersion: () => store.resourceVersion,
+      apply,
+      allows: (req) => access.allows(req),
+      otherUpgrade: (req, socket) => {
+        if (!isKubernetesApiPath(req.url)) return false;
+        const body =
+          'exec and attach are not built yet in remote mode: use kubectl exec with your kubeconfig\n';
+        socket.end(
+          `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return true;
+      },
+      hello: () => ({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info }),
+      snapshot: () => ({
+        type: 'cluster_snapshot',
+        resourceVersion: store.resourceVersion,
+        objects: store.all(),
+        mappings: [],
+        traffic: [],
+        counters: [],
+      }),
+    });
+    const unwatch = store.watch((e) => wsHub.objectChanged(e));
+    closing.push(() => {
+      unwatch();
+      wsHub.close();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new PortInUseError(
+                `port ${config.port} on ${config.host} is in use: stop the other server or pass --port`,
+              )
+            : err,
+        ),
+      );
+      server.listen(config.port, config.host, () => resolve());
+    });
+    closing.push(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    const port = (server.address() as AddressInfo).port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      ...(access.token ? { token: access.token } : {}),
+      info,
+      server,
+      mirror,
+      stop: () => (stopping ??= undo()),
+    };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+// What the embedded lab has and remote mode does not: each call answers 501 Not Implemented with
+// what is missing and what to do instead, never an empty answer that would pass for the truth.
+import express, { type Router } from 'express';
+import { sendError } from '../httpError.ts';
+
+export const NOT_IN_REMOTE_MODE = 'L4_E_NOT_IN_REMOTE_MODE';
+
+/** Why there are no connection events: no agent streams a node's conntrack to this server. */
+export const NO_AGENT = 'per-connection routing needs the l4lab agent on each node: not connected';
+
+const TRAFFIC =
+  'the traffic generator is not available in remote mode: l4lab runs no clients in a remote cluster (start one there, e.g. kubectl run client --image=busybox -- wget -qO- http://<service>)';
+const NODES =
+  "nodes of a real cluster are not stopped or started from l4lab in remote mode (kubectl cordon / drain are the cluster's tools)";
+const PODS =
+  "l4lab's pod faults (kill, unready) need l4lab's own kubelet: not available in remote mode (kubectl delete pod restarts one)";
+const PROXY_MODE =
+  "the proxy mode is kube-proxy's on each node of a real cluster: l4lab cannot set it in remote mode";
+const DATAPLANE = `the dataplane view shows l4lab's own kube-proxy, which does not run in remote mode; ${NO_AGENT}`;
+const LESSONS = 'workshop lessons are not built yet in remote mode';
+const WORKSPACE = 'workspace export and import hold an embedded lab: not available in remote mode';
+
+export function remoteRefusals(connections: string): Router {
+  const r = express.Router();
+  const refuse = (message: string) => (_req: express.Request, res: express.Response) =>
+    sendError(res, 501, NOT_IN_REMOTE_MODE, message);
+  // No generator runs, none can start: the empty list and counters are the truth.
+  r.get('/traffic', (_req, res) => void res.json({ items: [] }));
+  r.get('/stats', (_req, res) => void res.json({ items: [] }));
+  r.post('/traffic', refuse(TRAFFIC));
+  r.delete('/traffic/:id', refuse(TRAFFIC));
+  r.get('/connections', refuse(connections || NO_AGENT));
+  r.all('/pods/:namespace/:name/{*rest}', refuse(PODS));
+  r.all('/nodes/:name/{*rest}', refuse(NODES));
+  r.all('/services/:namespace/:name/proxy-mode', refuse(PROXY_MODE));
+  r.all('/frontends', refuse(DATAPLANE));
+  r.all('/dataplane', refuse(DATAPLANE));
+  r.all('/dataplane/{*rest}', refuse(DATAPLANE));
+  r.all('/lessons', refuse(LESSONS));
+  r.all('/lessons/{*rest}', refuse(LESSONS));
+  r.all('/workspace/{*rest}', refuse(WORKSPACE));
+  return r;
+}
