@@ -1,5 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { KUBERNETES_MINOR } from '@l4lab/apiserver';
+import { agentCommand } from './agentCommand.ts';
 import { ConfigError, USAGE, parseConfig } from './config.ts';
 import { imageCommand } from './imageCommand.ts';
 import { startLab } from './lab.ts';
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
       (line) => console.error(line),
     );
     process.exit(code);
+  }
+  if (process.argv[2] === 'agent') {
+    const print = (line: string) => console.log(line);
+    process.exit(await agentCommand(process.argv.slice(3), print, (l) => console.error(l)));
   }
   if (process.argv[2] === 'shell') {
     const print = (line: string) => console.log(line);

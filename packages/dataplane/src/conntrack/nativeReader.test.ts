@@ -2,8 +2,17 @@
 // namespace of their own (Linux 6.18, conntrack-tools 1.4.7, nf_conntrack_acct=1, TIME_WAIT and
 // CLOSE timeouts 1 s). Addresses: a ClusterIP 127.96.0.10:80 DNATed to 127.0.0.2:8080, clients
 // 127.0.0.5, a UDP server 127.0.0.3:5353, nobody on 127.0.0.2:9.
-import { describe, expect, it } from 'vitest';
-import { NATIVE_READY, nativeReaderArgs, parseNativeConntrackLine } from './nativeReader.ts';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CTEVENTS_ENV,
+  NATIVE_READY,
+  nativeConntrackReader,
+  nativeReaderArgs,
+  parseNativeConntrackLine,
+} from './nativeReader.ts';
 import { parseConntrackLine, type ConntrackEvent } from './parse.ts';
 
 /** [ctevents, conntrack -E] for one event each. */
@@ -129,5 +138,39 @@ describe('nativeReaderArgs', () => {
       ...['--check-first-ms', '0', '--check-max-ms', '0'],
       ...['--sweep-ms', '0', '--sweep-max-ms', '0', '--rcvbuf', '1024'],
     ]);
+  });
+});
+
+describe('nativeConntrackReader with env L4LAB_CTEVENTS (a prebuilt ctevents)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'l4lab-ctevents-env-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, mode: number) => {
+    const path = join(dir, name);
+    writeFileSync(path, '#!/bin/sh\n');
+    chmodSync(path, mode);
+    return path;
+  };
+
+  it('uses the named program as is: no compile, no path of its own', () => {
+    const path = file('ctevents', 0o755);
+    expect(CTEVENTS_ENV).toBe('L4LAB_CTEVENTS');
+    expect(nativeConntrackReader({ L4LAB_CTEVENTS: path })).toEqual({ path });
+  });
+
+  it('says why the named program cannot run, and never compiles one instead', () => {
+    const plain = file('plain', 0o644);
+    expect(nativeConntrackReader({ L4LAB_CTEVENTS: join(dir, 'missing') })).toEqual({
+      error: `L4LAB_CTEVENTS=${join(dir, 'missing')}: no such file`,
+    });
+    // As root, X_OK passes when any execute bit is set: none is here, for root too.
+    expect(nativeConntrackReader({ L4LAB_CTEVENTS: plain })).toEqual({
+      error: `L4LAB_CTEVENTS=${plain}: not executable`,
+    });
+    expect(nativeConntrackReader({ L4LAB_CTEVENTS: dir })).toEqual({
+      error: `L4LAB_CTEVENTS=${dir}: not a file`,
+    });
+    expect(nativeConntrackReader({ L4LAB_CTEVENTS: 'ctevents' })).toEqual({
+      error: 'L4LAB_CTEVENTS=ctevents: not an absolute path',
+    });
   });
 });

@@ -3,9 +3,20 @@
 // the same ConntrackEvents parse.ts reads from `conntrack -E`, so the joiner does not care which
 // one runs. It exists because `conntrack -E` loses events (ENOBUFS) at 2,000 connections/s:
 // conntrack-tools 1.4.7 sets `-b` on the wrong socket (see ctevents.c).
+// Where nothing can be compiled (the agent's image: a read-only root filesystem, no compiler), env
+// L4LAB_CTEVENTS names a ctevents built beforehand (`l4lab image build --agent` sets it), used as is.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NATIVE_CFLAGS, compilerError } from '../nativeRelay.ts';
@@ -25,14 +36,38 @@ export interface NativeReaderBuild {
 
 let built: NativeReaderBuild | undefined;
 
+/** The env naming a prebuilt ctevents (no compile when set). */
+export const CTEVENTS_ENV = 'L4LAB_CTEVENTS';
+
 /**
  * native/ctevents.c built into native/.build/ (cached by the hash of its source and flags), or
  * why it cannot be. Synchronous: ConntrackEventSource.start() is, and a reader that started late
  * would miss the first connections' NEWs. The compile (well under a second) happens once per
- * version of the source; later starts only hash the file.
+ * version of the source; later starts only hash the file. With env L4LAB_CTEVENTS set, that
+ * program instead, never compiled (and never replaced by a compile when it is missing).
  */
-export function nativeConntrackReader(): NativeReaderBuild {
+export function nativeConntrackReader(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): NativeReaderBuild {
+  const prebuilt = env[CTEVENTS_ENV];
+  if (prebuilt !== undefined) return prebuiltReader(prebuilt);
   return (built ??= buildReader());
+}
+
+/** A ctevents built beforehand: an executable file, or why it cannot run. */
+function prebuiltReader(path: string): NativeReaderBuild {
+  const named = `${CTEVENTS_ENV}=${path}`;
+  if (!path.startsWith('/')) return { error: `${named}: not an absolute path` };
+  try {
+    if (!statSync(path).isFile()) return { error: `${named}: not a file` };
+    accessSync(path, constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return {
+      error: `${named}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not executable' : String(err)}`,
+    };
+  }
+  return { path };
 }
 
 function buildReader(): NativeReaderBuild {
