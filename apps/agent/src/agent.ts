@@ -54,13 +54,14 @@ export class Agent {
   async start(): Promise<AddressInfo> {
     const c = this.#c;
     const token = new TokenFile(c.tokenFile); // throws: never start without one
-    this.#conntrack = readConntrackSettings();
+    this.#conntrack = readConntrackSettings(undefined, c.netns);
     c.logger.info({ conntrack: this.#conntrack }, 'conntrack settings (read, not changed)');
     if (this.#conntrack.acct === false)
       c.logger.warn({}, 'nf_conntrack_acct is off on this node: connection bytes are not known');
     this.#reader = new ConntrackReader({
       ...this.#conntrack,
       reader: c.reader,
+      ...(c.netns ? { netns: c.netns } : {}),
       logger: c.logger,
       clock: realClock,
       onEvent: (e) => this.#stream.event(e),

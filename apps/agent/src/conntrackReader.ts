@@ -29,6 +29,8 @@ export interface ConntrackReaderOptions {
   /** `cli` forces `conntrack -E`; `native` (the default) falls back to it when it cannot build. */
   reader?: 'native' | 'cli';
   conntrack?: string;
+  /** A network namespace (path) to read in: the reader runs as `nsenter --net=PATH -- ...`. */
+  netns?: string;
 }
 
 /** Kernel defaults (nf_conntrack_proto_tcp.c). */
@@ -55,6 +57,11 @@ export class ConntrackReader {
   start(): 'native' | 'cli' {
     if (this.#process) return this.#kind!;
     const o = this.#o;
+    // nsenter execs the reader: the pid LineProcess stops is the reader's own.
+    const inNetns = (command: string, args: readonly string[]) =>
+      o.netns
+        ? { command: 'nsenter', args: [`--net=${o.netns}`, '--', command, ...args] }
+        : { command, args };
     const common = {
       clock: o.clock,
       logger: o.logger,
@@ -71,14 +78,16 @@ export class ConntrackReader {
       this.#process = new LineProcess({
         ...common,
         name: 'ctevents',
-        command: build.path,
-        args: nativeReaderArgs({
-          checkFirstMs: firstMs,
-          checkMaxMs: Math.max(firstMs, CHECK_MAX_MS),
-          sweepMinMs: 0,
-          sweepMaxMs: 0,
-          receiveBufferBytes: NATIVE_BUFFER_BYTES,
-        }),
+        ...inNetns(
+          build.path,
+          nativeReaderArgs({
+            checkFirstMs: firstMs,
+            checkMaxMs: Math.max(firstMs, CHECK_MAX_MS),
+            sweepMinMs: 0,
+            sweepMaxMs: 0,
+            receiveBufferBytes: NATIVE_BUFFER_BYTES,
+          }),
+        ),
         onLine: (line) => this.#line(parseNativeConntrackLine(line)),
         onStderr: (line) => o.logger.info({ line }, 'ctevents'),
       });
@@ -88,11 +97,10 @@ export class ConntrackReader {
       this.#process = new LineProcess({
         ...common,
         name: 'conntrack -E',
-        command: o.conntrack ?? 'conntrack',
-        args: [
+        ...inNetns(o.conntrack ?? 'conntrack', [
           ...['-E', '-e', 'NEW,DESTROY', '-o', 'timestamp,id'],
           ...['-b', String(CLI_BUFFER_BYTES)],
-        ],
+        ]),
         onLine: (line) => this.#line(parseConntrackLine(line, o.clock.now())),
         onStderr: (line) => {
           if (parseConntrackLine(line).kind === 'lost') o.onLoss('enobufs');

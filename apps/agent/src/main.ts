@@ -20,6 +20,12 @@
 //   --node NAME            default env NODE_NAME (downward API: fieldRef spec.nodeName)
 //   --kube-proxy-url URL   default http://127.0.0.1:10249 (kube-proxy's metricsBindAddress)
 //   --reader native|cli    default native (ctevents; `conntrack -E` where it cannot be built)
+//   --netns PATH           read conntrack in another network namespace (/run/netns/NAME)
+// `--netns`: for an agent that serves from outside the namespace it watches (a node whose pods'
+// or a lab's network namespace is not the agent's, and the end-to-end test, which watches lab
+// A's namespace from the host's): the conntrack reader and the sysctl reads run through
+// `nsenter --net=PATH` (util-linux; entering a network namespace needs CAP_SYS_ADMIN), while
+// /events and /healthz stay on the agent's own namespace's addresses.
 // Needs: hostNetwork, capability NET_ADMIN (ctnetlink's event groups and look-ups, and
 // SO_RCVBUFFORCE for the event socket's 32 MiB buffer), a C compiler where the native reader is
 // built on first use (else `conntrack -E` from conntrack-tools runs instead, and says so).

@@ -34,8 +34,16 @@ describe('the agent command line', () => {
         'http://127.0.0.1:10249/',
         '--reader',
         'cli',
+        '--netns',
+        '/run/netns/lab-a',
       ]),
-    ).toMatchObject({ host: '127.0.0.1', port: 19641, node: 'node-2', reader: 'cli' });
+    ).toMatchObject({
+      host: '127.0.0.1',
+      port: 19641,
+      node: 'node-2',
+      reader: 'cli',
+      netns: '/run/netns/lab-a',
+    });
     expect(ok(['--listen', '[::]:9641', '--token-file', '/t', '--node', 'n'])).toMatchObject({
       host: '::',
       port: 9641,
@@ -58,6 +66,9 @@ describe('the agent command line', () => {
     );
     expect(error(['--token-file', '/t', '--node', 'n', '--reader', 'ebpf'])).toBe(
       '--reader: native or cli, not ebpf',
+    );
+    expect(error(['--token-file', '/t', '--node', 'n', '--netns', 'lab-a'])).toBe(
+      '--netns: an absolute path like /run/netns/NAME, not lab-a',
     );
     expect(parseAgentArgs(['--help'], {})).toEqual({ ok: false, help: true });
   });

@@ -12,25 +12,39 @@ export interface AgentOptions {
   kubeProxyUrl: string;
   /** `native` (ctevents, built on first use; `conntrack -E` when it cannot be) or `cli`. */
   reader: 'native' | 'cli';
+  /**
+   * Read conntrack in this network namespace (a path like /run/netns/NAME) instead of the
+   * agent's own: the reader runs through `nsenter --net=PATH`, the HTTP server stays here.
+   */
+  netns?: string;
 }
 
 export const DEFAULT_LISTEN = '0.0.0.0:9641';
 export const DEFAULT_KUBE_PROXY_URL = 'http://127.0.0.1:10249';
 
 export const USAGE = `usage: l4lab-agent --token-file FILE [--node NAME] [--listen HOST:PORT]
-                   [--kube-proxy-url URL] [--reader native|cli]
+                   [--kube-proxy-url URL] [--reader native|cli] [--netns PATH]
   --token-file FILE     the token /events requires in X-L4lab-Agent-Token (required)
   --node NAME           this node's name (default: env NODE_NAME, from the downward API)
   --listen HOST:PORT    where /events and /healthz listen (default ${DEFAULT_LISTEN})
   --kube-proxy-url URL  kube-proxy's metrics server (default ${DEFAULT_KUBE_PROXY_URL})
   --reader native|cli   conntrack's event reader: native (default; conntrack -E where it
                         cannot be built) or cli (conntrack -E)
+  --netns PATH          read conntrack (and its sysctls) in this network namespace, e.g.
+                        /run/netns/NAME, through nsenter; /events is still served from here
 `;
 
 export type ParsedArgs =
   { ok: true; options: AgentOptions } | { ok: false; error: string } | { ok: false; help: true };
 
-const FLAGS = new Set(['--listen', '--token-file', '--node', '--kube-proxy-url', '--reader']);
+const FLAGS = new Set([
+  '--listen',
+  '--token-file',
+  '--node',
+  '--kube-proxy-url',
+  '--reader',
+  '--netns',
+]);
 
 export function parseAgentArgs(
   argv: readonly string[],
@@ -63,7 +77,13 @@ export function parseAgentArgs(
   const reader = given.get('--reader') ?? 'native';
   if (reader !== 'native' && reader !== 'cli')
     return { ok: false, error: `--reader: native or cli, not ${reader}` };
-  return { ok: true, options: { ...listen, tokenFile, node, kubeProxyUrl, reader } };
+  const netns = given.get('--netns');
+  if (netns !== undefined && !netns.startsWith('/'))
+    return { ok: false, error: `--netns: an absolute path like /run/netns/NAME, not ${netns}` };
+  return {
+    ok: true,
+    options: { ...listen, tokenFile, node, kubeProxyUrl, reader, ...(netns ? { netns } : {}) },
+  };
 }
 
 /** `HOST:PORT`, `[IPv6]:PORT`; a message when it is neither. */

@@ -47,7 +47,15 @@ export interface LabConfig {
    * Remote mode (--kubeconfig, --context): show that cluster through its API server; no local
    * pods, kube-proxy, DNS or traffic generator.
    */
-  remote?: { kubeconfig: string; context?: string };
+  remote?: {
+    kubeconfig: string;
+    context?: string;
+    /**
+     * --agent-url (repeatable) and --agent-token-file: agents reached directly (one run by hand
+     * on a node, the tests) instead of through the API server's proxy to l4lab-system's pods.
+     */
+    agents?: { urls: string[]; tokenFile: string };
+  };
   /**
    * Not a flag: with --dataplane nftables, the listener the launcher opened in the host's network
    * namespace and passed to this server (which runs inside the lab's namespace) to serve on.
@@ -98,6 +106,9 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
                            a lab (its API server, its own credentials; apply is server-side apply
                            with field manager l4lab); no local pods, proxy, DNS or traffic
   --context NAME           the kubeconfig's context to use (default: its current-context)
+  --agent-url URL          remote mode: read this l4lab agent directly (repeatable; one run by hand
+                           on a node) instead of l4lab-system's agent pods through the API server
+  --agent-token-file FILE  the token --agent-url's agents require (X-L4lab-Agent-Token)
   --log-level info         trace | debug | info | warn | error
   --help                   this text
 `;
@@ -137,17 +148,19 @@ export function parseConfig(
       'log-level': { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
+      'agent-url': { type: 'string', multiple: true },
+      'agent-token-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
-  const get = (name: keyof typeof values, def: string): string => {
+  const get = (name: Exclude<keyof typeof values, 'agent-url'>, def: string): string => {
     const v = values[name];
     if (typeof v === 'string') return v;
     const e = env[`L4LAB_${name.toUpperCase().replaceAll('-', '_')}`];
     return e ?? def;
   };
-  const flag = (name: keyof typeof values): boolean => {
+  const flag = (name: Exclude<keyof typeof values, 'agent-url'>): boolean => {
     const v = values[name];
     if (typeof v === 'boolean') return v;
     const e = env[`L4LAB_${name.toUpperCase().replaceAll('-', '_')}`];
@@ -218,12 +231,18 @@ export function parseConfig(
       throw new ConfigError(
         `--${local[0]} shapes the local lab, which remote mode (--kubeconfig) does not run: drop it`,
       );
+    const agents = agentsFlags(values['agent-url'], get('agent-token-file', ''));
     config.remote = {
       kubeconfig: resolve(kubeconfig.replace(/^~(?=\/)/, homedir())),
       ...(context ? { context } : {}),
+      ...(agents ? { agents } : {}),
     };
     return config;
   }
+  if (values['agent-url'] || values['agent-token-file'])
+    throw new ConfigError(
+      '--agent-url and --agent-token-file are for remote mode: add --kubeconfig',
+    );
   const conflict = dataplane === 'nftables' ? nftablesConflict(config) : undefined;
   if (conflict)
     throw new ConfigError(
@@ -251,6 +270,31 @@ const LOCAL_LAB_FLAGS = [
   'fast-backoff',
   'pod-eviction-timeout',
 ] as const;
+
+/** --agent-url URL (repeatable, http or https) with the --agent-token-file they all take. */
+function agentsFlags(
+  urls: string[] | undefined,
+  tokenFile: string,
+): { urls: string[]; tokenFile: string } | undefined {
+  if (!urls?.length) {
+    if (tokenFile)
+      throw new ConfigError('--agent-token-file is the token of --agent-url: pass both');
+    return undefined;
+  }
+  for (const u of urls) {
+    let protocol = '';
+    try {
+      protocol = new URL(u).protocol;
+    } catch {
+      // not a URL: said below
+    }
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new ConfigError(`--agent-url ${u}: expected an http(s) URL like http://10.0.0.5:9641`);
+  }
+  if (!tokenFile)
+    throw new ConfigError('--agent-url needs --agent-token-file (the token its agent requires)');
+  return { urls, tokenFile: resolve(tokenFile.replace(/^~(?=\/)/, homedir())) };
+}
 
 function dataplaneFlag(v: string): DataplaneChoice {
   if (v === 'userspace' || v === 'nftables' || v === 'auto') return v;

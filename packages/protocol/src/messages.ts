@@ -32,10 +32,31 @@ export const serverInfoSchema = z.object({
   addressMode: z.enum(['native', 'mapped']),
   /**
    * Remote mode (`--kubeconfig`): the cluster shown, through its API server. Absent for the
-   * embedded lab. `connections` says why no connection events come (no agent connected).
+   * embedded lab. `connections` says where connection events come from (`agents: 2 of 3 nodes`)
+   * or why none come (no agent installed, its token unreadable); `agents`: each agent read, its
+   * node, kube-proxy's mode there, the events it lost (its `lost` lines) and the connections
+   * whose start or end the join did not see.
    */
   cluster: z
-    .object({ server: z.string(), context: z.string(), connections: z.string().optional() })
+    .object({
+      server: z.string(),
+      context: z.string(),
+      connections: z.string().optional(),
+      agents: z
+        .array(
+          z.object({
+            /** `l4lab-system/<pod>`, or the --agent-url. */
+            name: z.string(),
+            node: z.string(),
+            connected: z.boolean(),
+            lost: z.number(),
+            missed: z.number(),
+            mode: z.string().optional(),
+            error: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
     .optional(),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;

@@ -14,6 +14,8 @@ import {
   type ServerInfo,
 } from '@l4lab/protocol';
 import { runKubectl } from '@l4lab/cluster';
+import type { ConnectionStats } from '@l4lab/dataplane';
+import type { EventHub } from '../eventHub.ts';
 import type { AccessToken } from '../accessToken.ts';
 import { sendError } from '../httpError.ts';
 import type { Logger } from '../logger.ts';
@@ -39,6 +41,9 @@ export interface RemoteAppDeps {
   apply: (yaml: string) => Promise<RemoteApplyAnswer>;
   access: AccessToken;
   logger: Logger;
+  /** The agents' connection events (agentEvents.ts), as the embedded lab's hub holds its own. */
+  hub: EventHub;
+  stats: ConnectionStats;
   editorTabs: EditorTabsStore;
   webDist: string;
   scenariosDir: string;
@@ -202,11 +207,18 @@ export function createRemoteApp(d: RemoteAppDeps): Express {
       next(unreachable(err));
     }
   });
+  api.get('/connections', function connections(req, res) {
+    const limit = Number(req.query.limit ?? 100);
+    if (!Number.isInteger(limit) || limit < 0)
+      return sendError(res, 400, 'L4_E_BAD_LIMIT', 'limit must be a whole number');
+    res.json({ items: d.hub.recent(limit) });
+  });
+  api.get('/stats', (_req, res) => void res.json({ items: d.stats.snapshot() }));
   api.use(remoteExecRoutes(d.client, d.mirror.store));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
   api.use(tutorialRoutes(d.scenariosDir));
   api.use(editorTabsRoutes(d.editorTabs));
-  api.use(remoteRefusals(d.info.cluster?.connections ?? ''));
+  api.use(remoteRefusals());
   api.use((req, res) =>
     sendError(res, 404, 'L4_E_NOT_FOUND', `no such API call: ${req.method} /api${req.path}`),
   );

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { ConnectionStats } from '@l4lab/dataplane';
 import { PROTOCOL_VERSION, type ServerInfo } from '@l4lab/protocol';
 import { AccessToken } from '../accessToken.ts';
 import type { LabConfig } from '../config.ts';
@@ -16,7 +17,8 @@ import { stateFiles } from '../persist/workspaceState.ts';
 import { lockWorkspace } from '../workspaceLock.ts';
 import { WsHub } from '../wsHub.ts';
 import { isKubernetesApiPath } from './kubeApiProxy.ts';
-import { NO_AGENT } from './remoteRefusals.ts';
+import { EventHub } from '../eventHub.ts';
+import { AgentEvents } from './agentEvents.ts';
 import { createRemoteApp } from './remoteApp.ts';
 import { RemoteMirror } from './remoteMirror.ts';
 import { RemoteStartError, loadKubeconfig, probeRemote } from './remoteTarget.ts';
@@ -30,6 +32,7 @@ export interface RemoteLab {
   info: ServerInfo;
   server: Server;
   mirror: RemoteMirror;
+  agents: AgentEvents;
   stop(): Promise<void>;
 }
 
@@ -59,8 +62,30 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       // Each node's kube-proxy has its own mode: only an agent on the node could read it.
       proxyMode: 'unknown',
       addressMode: 'native',
-      cluster: { server: target.server, context: target.context, connections: NO_AGENT },
+      cluster: { server: target.server, context: target.context },
     };
+    // The agents' events go where the embedded lab's go: the hub (the graph's dots, the log, the
+    // distribution's counters, GET /api/connections). The lab's RecentConnections feeds lessons
+    // and workshops, which remote mode refuses. ServerInfo says where the events come from,
+    // pushed again when that changes.
+    const stats = new ConnectionStats();
+    const hub = new EventHub(stats);
+    let pushInfo = () => {};
+    const agents = new AgentEvents({
+      client: target.client,
+      store: mirror.store,
+      ...(config.remote.agents ? { direct: config.remote.agents } : {}),
+      logger,
+      emit: (e) => hub.record(e),
+      onChange: () => pushInfo(),
+    });
+    const refreshInfo = () => {
+      const now = agents.cluster();
+      const before = JSON.stringify(info.cluster);
+      info.cluster = { server: target.server, context: target.context, ...now };
+      return JSON.stringify(info.cluster) !== before;
+    };
+    refreshInfo();
     const mapper = new ResourceMapper(target.client);
     const apply = (yaml: string) =>
       serverSideApply({ api: target.client, mapper, namespace: target.namespace }, yaml);
@@ -73,6 +98,8 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       apply,
       access,
       logger,
+      hub,
+      stats,
       editorTabs: tabs.store,
       webDist: config.webDist,
       scenariosDir: config.scenariosDir,
@@ -102,11 +129,25 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
         objects: store.all(),
         mappings: [],
         traffic: [],
-        counters: [],
+        counters: stats.snapshot(),
       }),
     });
     const unwatch = store.watch((e) => wsHub.objectChanged(e));
+    hub.start((msg) => wsHub.broadcast(msg));
+    // At most one push a second: a loss line per event would otherwise be a hello per event.
+    let pushTimer: NodeJS.Timeout | undefined;
+    pushInfo = () => {
+      pushTimer ??= setTimeout(() => {
+        pushTimer = undefined;
+        if (refreshInfo())
+          wsHub.broadcast({ type: 'hello', protocolVersion: PROTOCOL_VERSION, server: info });
+      }, 1000);
+    };
+    agents.start();
     closing.push(() => {
+      agents.stop();
+      clearTimeout(pushTimer);
+      hub.stop();
       unwatch();
       wsHub.close();
     });
@@ -135,6 +176,7 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       info,
       server,
       mirror,
+      agents,
       stop: () => (stopping ??= undo()),
     };
   } catch (err) {

@@ -5,8 +5,9 @@ import { sendError } from '../httpError.ts';
 
 export const NOT_IN_REMOTE_MODE = 'L4_E_NOT_IN_REMOTE_MODE';
 
-/** Why there are no connection events: no agent streams a node's conntrack to this server. */
-export const NO_AGENT = 'per-connection routing needs the l4lab agent on each node: not connected';
+/** The dataplane view's words: l4lab's own kube-proxy, which remote mode does not run. */
+const NO_PROXY =
+  "kube-proxy's rules on each node are the cluster's own: l4lab reads only their choices (the agents' conntrack events, in the connection log)";
 
 const TRAFFIC =
   'the traffic generator is not available in remote mode: l4lab runs no clients in a remote cluster (start one there, e.g. kubectl run client --image=busybox -- wget -qO- http://<service>)';
@@ -16,20 +17,18 @@ const PODS =
   "l4lab's pod faults (kill, unready) need l4lab's own kubelet: not available in remote mode (kubectl delete pod restarts one)";
 const PROXY_MODE =
   "the proxy mode is kube-proxy's on each node of a real cluster: l4lab cannot set it in remote mode";
-const DATAPLANE = `the dataplane view shows l4lab's own kube-proxy, which does not run in remote mode; ${NO_AGENT}`;
+const DATAPLANE = `the dataplane view shows l4lab's own kube-proxy, which does not run in remote mode; ${NO_PROXY}`;
 const LESSONS = 'workshop lessons are not built yet in remote mode';
 const WORKSPACE = 'workspace export and import hold an embedded lab: not available in remote mode';
 
-export function remoteRefusals(connections: string): Router {
+export function remoteRefusals(): Router {
   const r = express.Router();
   const refuse = (message: string) => (_req: express.Request, res: express.Response) =>
     sendError(res, 501, NOT_IN_REMOTE_MODE, message);
-  // No generator runs, none can start: the empty list and counters are the truth.
+  // No generator runs, none can start: the empty list is the truth.
   r.get('/traffic', (_req, res) => void res.json({ items: [] }));
-  r.get('/stats', (_req, res) => void res.json({ items: [] }));
   r.post('/traffic', refuse(TRAFFIC));
   r.delete('/traffic/:id', refuse(TRAFFIC));
-  r.get('/connections', refuse(connections || NO_AGENT));
   r.all('/pods/:namespace/:name/{*rest}', refuse(PODS));
   r.all('/nodes/:name/{*rest}', refuse(NODES));
   r.all('/services/:namespace/:name/proxy-mode', refuse(PROXY_MODE));

@@ -23,9 +23,8 @@ export async function runRemote(
   }
   const cluster = lab.info.cluster!;
   print(`cluster: ${cluster.context} (${hostOf(cluster.server)}), through its API server`);
-  print(
-    `remote mode: no local pods, kube-proxy, DNS or traffic generator; ${cluster.connections ?? ''}`,
-  );
+  print('remote mode: no local pods, kube-proxy, DNS or traffic generator');
+  print(`connection events: ${cluster.connections ?? ''}`);
   print(`l4lab ready: ${lab.url}`);
   if (lab.token) {
     print(`access token: ${lab.token} (listening beyond loopback: API calls need it)`);

@@ -74,16 +74,41 @@ function hostOf(server: string): string {
   }
 }
 
-/** Remote mode: which cluster and context, and why no connection dots come. */
+type Agent = NonNullable<NonNullable<ServerInfo['cluster']>['agents']>[number];
+
+/** One agent's line of the tooltip: `node-1: nftables; 3 lost, 1 start or end not seen`. */
+function agentLine(a: Agent): string {
+  const state = a.connected ? (a.mode ?? 'connected') : `not connected: ${a.error ?? 'connecting'}`;
+  return `${a.node || a.name}: ${state}; ${a.lost} lost, ${a.missed} start or end not seen (${a.name})`;
+}
+
+/** Remote mode: which cluster and context, where connection dots come from (the agents) or why none come. */
 function ClusterFacts({ cluster }: { cluster: NonNullable<ServerInfo['cluster']> }) {
+  const agents = cluster.agents ?? [];
+  const live = agents.some((a) => a.connected);
+  // `lost` counts the agent's loss reports (an ENOBUFS says events were dropped, not how many).
+  const losing = new Set(agents.filter((a) => a.lost + a.missed > 0).map((a) => a.node || a.name));
+  const perNode = agents.map(agentLine).join('\n');
   return (
     <>
       <span className="fact fact-cluster" title={`the cluster's API server: ${cluster.server}`}>
         cluster: <b>{cluster.context}</b> ({hostOf(cluster.server)})
       </span>
       {cluster.connections && (
-        <span className="fact muted" title={cluster.connections}>
-          no connection events: agent not connected
+        <span
+          className={live ? 'fact fact-agents' : 'fact muted'}
+          data-testid="agents"
+          title={`connection events from the l4lab agents (conntrack on each node): ${cluster.connections}${perNode ? `\n${perNode}` : ''}`}
+        >
+          {live ? cluster.connections : `no connection events: ${cluster.connections}`}
+        </span>
+      )}
+      {losing.size > 0 && (
+        <span
+          className="fact warn"
+          title={`losses the agents reported (the kernel's ENOBUFS, reader restarts, events dropped for a slow stream) and connections whose start or end was not seen, per node:\n${perNode}`}
+        >
+          events lost on {losing.size} {losing.size === 1 ? 'node' : 'nodes'}
         </span>
       )}
     </>

@@ -90,6 +90,22 @@ describe('ClusterJoiner: iptables and nftables modes', () => {
     expect(events[1]).toMatchObject({ endedAt: 1_065_000 });
   });
 
+  it("takes each node's own timeouts (setLinger, from its agent's hello) over the joiner's", () => {
+    const { j, events } = makeJoiner(
+      web(),
+      { 'node-1': 'iptables', 'node-2': 'iptables' },
+      { lingerMs: { TIME_WAIT: 60_000 } },
+    );
+    j.setLinger('node-1', { TIME_WAIT: 30_000 });
+    j.conntrack('node-1', ctNew(flow()));
+    j.conntrack('node-1', ctDestroy(flow({ at: 1_125_000 })));
+    j.conntrack('node-2', ctNew(flow({ id: 8 })));
+    j.conntrack('node-2', ctDestroy(flow({ id: 8, at: 1_125_000 })));
+    expect(events.filter((e) => e.outcome !== 'open').map((e) => e.endedAt)).toEqual([
+      1_095_000, 1_065_000,
+    ]);
+  });
+
   it('a UDP flow to a DNS Service is a connection; DNS to a resolver outside is not', () => {
     const dns = makeService('kube-dns', (s) => {
       s.spec.clusterIP = '10.96.0.10';

@@ -60,6 +60,8 @@ interface NodeState {
   /** Makes event ids unique across nodes (conntrack ids are per kernel). */
   tag: string;
   mode: NodeProxyMode;
+  /** The node's own TIME_WAIT and CLOSE timeouts (its agent's hello), else the joiner's. */
+  linger: LingerMs;
   stats: ClusterJoinStats;
   open: Map<number, OpenConnection>;
   /** Ids ended without their DESTROY: one that comes late after all is not a new connection. */
@@ -96,6 +98,14 @@ export class ClusterJoiner {
   /** kube-proxy's mode on `node` (until it is set: unknown). */
   setProxyMode(node: string, mode: NodeProxyMode): void {
     this.#node(node).mode = mode;
+  }
+
+  /**
+   * `node`'s conntrack TIME_WAIT and CLOSE timeouts (its agent's hello): how long before its
+   * DESTROY a connection there closed. A timeout left out keeps the joiner's (`lingerMs`).
+   */
+  setLinger(node: string, lingerMs: Partial<LingerMs>): void {
+    this.#node(node).linger = { ...this.#linger, ...lingerMs };
   }
 
   /** One event read by `node`'s agent. */
@@ -154,6 +164,7 @@ export class ClusterJoiner {
       ns = {
         tag: `n${this.#nodes.size.toString(36)}`,
         mode: UNKNOWN_MODE,
+        linger: this.#linger,
         stats: emptyStats(),
         open: new Map(),
         endedUnseen: new Set(),
@@ -199,7 +210,7 @@ export class ClusterJoiner {
       e.byUserspace && endpointLeft(e, rules),
     );
     // An entry that expired in TIME_WAIT (or CLOSE) closed that long before its DESTROY.
-    const endedAt = Math.max(event.startedAt, e.at - lingerOf(e, this.#linger));
+    const endedAt = Math.max(event.startedAt, e.at - lingerOf(e, ns.linger));
     this.#emit(
       endedEvent(
         event,
