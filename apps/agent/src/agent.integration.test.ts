@@ -32,6 +32,7 @@ interface LabResult {
   connections: { port: number; answer: string; open?: ConnectionEvent; end?: ConnectionEvent }[];
   conntrackLines: { a: number; b: number };
   webEvents: { a: string[]; b: string[] };
+  untranslated: number;
   stats?: AgentMessage;
   lost: AgentMessage[];
   decodeErrors: string[];
@@ -151,6 +152,8 @@ describe('the agent on a node (a network namespace of its own)', () => {
       // DESTROY, each), the same ones in the same order.
       expect(r.webEvents.a.length).toBeGreaterThanOrEqual(reader === 'native' ? 48 : 24);
       expect(r.webEvents.b).toEqual(r.webEvents.a);
+      // Only what kube-proxy translated: not the streams' own connections to the agent.
+      expect(r.untranslated).toBe(0);
       expect(r.conntrackLines.b).toBeGreaterThanOrEqual(r.webEvents.b.length);
       expect(r.lost).toEqual([]);
       expect(r.stats).toMatchObject({ type: 'stats', lost: 0, dropped: 0 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AGENT_WIRE_VERSION, type AgentConntrackSettings, type AgentHello } from '@l4lab/agent';
-import type { LineProcessOptions } from '@l4lab/dataplane';
+import type { ConntrackEvent, LineProcessOptions } from '@l4lab/dataplane';
 import { ConntrackReader } from './conntrackReader.ts';
 import { readConntrackSettings } from './conntrackSettings.ts';
 import { createAgentServer } from './httpServer.ts';
@@ -64,7 +64,9 @@ export class Agent {
       ...(c.netns ? { netns: c.netns } : {}),
       logger: c.logger,
       clock: realClock,
-      onEvent: (e) => this.#stream.event(e),
+      onEvent: (e) => {
+        if (c.allFlows || translated(e)) this.#stream.event(e);
+      },
       onLoss: (cause) => this.#stream.loss(cause),
     });
     this.#readerKind = this.#reader.start();
@@ -123,4 +125,15 @@ export class Agent {
     }
     await this.#reader?.stop();
   }
+}
+
+/**
+ * Whether conntrack shows the flow translated: the reply comes from another address or port than
+ * the client addressed (DNAT). kube-proxy translates every connection to a Service frontend
+ * (ClusterIP, NodePort, LoadBalancer or external IP; iptables, nftables, and IPVS with
+ * conntrack=1), and nothing else on a node usually is; pod-to-pod flows and DNS to a pod are not
+ * streamed (the server would ignore them), which keeps a busy node's stream to its Services.
+ */
+export function translated(e: ConntrackEvent): boolean {
+  return e.reply.src !== e.orig.dst || e.reply.sport !== e.orig.dport;
 }

@@ -35,6 +35,8 @@
 // Reads: conntrack NEW/DESTROY (ctnetlink) in its network namespace (the node's); the sysctls
 // nf_conntrack_acct and nf_conntrack_tcp_timeout_{time_wait,close} (reported in the hello);
 // kube-proxy's `/proxyMode` (at start, then every 60 s; a change is a `mode` line).
+// Streams: only flows conntrack shows translated (DNAT: kube-proxy's Service frontends, in every
+// mode); `--all-flows` streams every TCP/UDP flow.
 // Never: writes a sysctl (no nf_conntrack_acct, no timeouts: the node's are the node's), writes an
 // nftables or iptables rule, deletes a conntrack entry, or dumps the whole table. The native
 // reader's look-ups read single entries (an expired one is reaped on the way, as the kernel's

@@ -36,6 +36,7 @@ describe('the agent command line', () => {
         'cli',
         '--netns',
         '/run/netns/lab-a',
+        '--all-flows',
       ]),
     ).toMatchObject({
       host: '127.0.0.1',
@@ -43,6 +44,7 @@ describe('the agent command line', () => {
       node: 'node-2',
       reader: 'cli',
       netns: '/run/netns/lab-a',
+      allFlows: true,
     });
     expect(ok(['--listen', '[::]:9641', '--token-file', '/t', '--node', 'n'])).toMatchObject({
       host: '::',

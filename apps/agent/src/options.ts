@@ -17,13 +17,19 @@ export interface AgentOptions {
    * agent's own: the reader runs through `nsenter --net=PATH`, the HTTP server stays here.
    */
   netns?: string;
+  /**
+   * Stream every TCP/UDP flow, not only those conntrack shows translated (DNAT: what kube-proxy
+   * does to a Service's ClusterIP, NodePort, LoadBalancer and external IPs, in iptables,
+   * nftables and IPVS modes alike).
+   */
+  allFlows?: boolean;
 }
 
 export const DEFAULT_LISTEN = '0.0.0.0:9641';
 export const DEFAULT_KUBE_PROXY_URL = 'http://127.0.0.1:10249';
 
 export const USAGE = `usage: l4lab-agent --token-file FILE [--node NAME] [--listen HOST:PORT]
-                   [--kube-proxy-url URL] [--reader native|cli] [--netns PATH]
+                   [--kube-proxy-url URL] [--reader native|cli] [--netns PATH] [--all-flows]
   --token-file FILE     the token /events requires in X-L4lab-Agent-Token (required)
   --node NAME           this node's name (default: env NODE_NAME, from the downward API)
   --listen HOST:PORT    where /events and /healthz listen (default ${DEFAULT_LISTEN})
@@ -32,6 +38,8 @@ export const USAGE = `usage: l4lab-agent --token-file FILE [--node NAME] [--list
                         cannot be built) or cli (conntrack -E)
   --netns PATH          read conntrack (and its sysctls) in this network namespace, e.g.
                         /run/netns/NAME, through nsenter; /events is still served from here
+  --all-flows           stream every flow; by default only those conntrack shows translated
+                        (DNAT: kube-proxy's Service frontends), so pod-to-pod traffic stays home
 `;
 
 export type ParsedArgs =
@@ -54,6 +62,10 @@ export function parseAgentArgs(
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { ok: false, help: true };
+    if (arg === '--all-flows') {
+      given.set(arg, 'true');
+      continue;
+    }
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     if (!FLAGS.has(flag)) return { ok: false, error: `unknown flag: ${arg}` };
@@ -82,7 +94,15 @@ export function parseAgentArgs(
     return { ok: false, error: `--netns: an absolute path like /run/netns/NAME, not ${netns}` };
   return {
     ok: true,
-    options: { ...listen, tokenFile, node, kubeProxyUrl, reader, ...(netns ? { netns } : {}) },
+    options: {
+      ...listen,
+      tokenFile,
+      node,
+      kubeProxyUrl,
+      reader,
+      ...(netns ? { netns } : {}),
+      ...(given.has('--all-flows') ? { allFlows: true } : {}),
+    },
   };
 }
 

@@ -355,9 +355,9 @@ async function main(): Promise<void> {
       const open = opensOf(x.port)[nth[i]!];
       return { ...x, open, end: endOf(open) };
     });
-    // The other stream: the same events for the ClusterIP (both connected before the first);
-    // the agent's own loopback connections (these streams, its look-ups of kube-proxy) are
-    // conntrack entries too, seen by one stream or both depending on when it connected.
+    // The other stream: the same events for the ClusterIP (both connected before the first).
+    // The agent's own loopback connections (these streams, its look-ups of kube-proxy) are
+    // conntrack entries too, but nothing translated them: not streamed (see untranslated).
     const web = (st: Stream) =>
       st.messages.flatMap((m) =>
         m.type === 'conntrack' && m.event.orig.dst === '127.96.0.10'
@@ -387,6 +387,12 @@ async function main(): Promise<void> {
         connections,
         conntrackLines: { a: count(a, 'conntrack'), b: count(b, 'conntrack') },
         webEvents: { a: web(a), b: web(b) },
+        untranslated: [...a.messages, ...b.messages].filter(
+          (m) =>
+            m.type === 'conntrack' &&
+            m.event.reply.src === m.event.orig.dst &&
+            m.event.reply.sport === m.event.orig.dport,
+        ).length,
         stats: a.messages.find((m) => m.type === 'stats'),
         lost: a.messages.filter((m) => m.type === 'lost'),
         decodeErrors: [...a.errors, ...b.errors],
