@@ -104,7 +104,7 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
                            recreated elsewhere (Kubernetes: 300)
   --kubeconfig PATH        remote mode: show the cluster this kubeconfig reaches instead of running
                            a lab (its API server, its own credentials; apply is server-side apply
-                           with field manager l4lab); no local pods, proxy, DNS or traffic
+                           with field manager l4lab); no local pods, proxy or DNS
   --context NAME           the kubeconfig's context to use (default: its current-context)
   --agent-url URL          remote mode: read this l4lab agent directly (repeatable; one run by hand
                            on a node) instead of l4lab-system's agent pods through the API server

@@ -62,6 +62,19 @@ describe('ConnectionStats', () => {
   });
 });
 
+describe('ConnectionStats without an endpoint', () => {
+  it("ends a client-side connection's activity (remote mode: no agent saw the endpoint)", () => {
+    const s = new ConnectionStats();
+    s.record(event('open'));
+    s.record(event('open'));
+    s.record(event('ok', undefined, 3));
+    expect(s.snapshot()[0]).toMatchObject({ endpoint: '', connections: 2, active: 1, bytesIn: 3 });
+    s.record(event('timeout'));
+    s.record(event('ok'));
+    expect(s.snapshot()[0]).toMatchObject({ active: 0 });
+  });
+});
+
 describe('ConnectionStats.takeChanged', () => {
   it('returns only the rows changed since the last call', () => {
     const s = new ConnectionStats();

@@ -57,7 +57,9 @@ export class ConnectionStats {
       case 'reset':
       case 'ok':
         if (e.outcome !== 'ok') row.reset++;
-        if (e.endpoint) row.active = Math.max(0, row.active - 1);
+        // Its open was counted in the same row (an event without an endpoint too: a client-side
+        // one, in remote mode); never below 0 for an end whose open came before a reset().
+        row.active = Math.max(0, row.active - 1);
         row.bytesIn += e.bytesIn;
         row.bytesOut += e.bytesOut;
         return;

@@ -56,6 +56,18 @@ export const serverInfoSchema = z.object({
           }),
         )
         .optional(),
+      /**
+       * How the cluster routes Services (apps/server/src/remote/serviceRouting.ts): kube-proxy,
+       * or something that bypasses netfilter (Cilium's kube-proxy replacement, Calico eBPF), on
+       * which conntrack does not see Services as kube-proxy's rules make them. Absent until read.
+       */
+      serviceRouting: z
+        .object({
+          kind: z.enum(['kube-proxy', 'cilium-kube-proxy-replacement', 'calico-ebpf', 'unknown']),
+          mode: z.string().optional(),
+          detail: z.string(),
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -1,6 +1,7 @@
 import { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import { MAX_TRAFFIC_COUNT, type TrafficRequest, type TrafficStatus } from '@l4lab/protocol';
+import { type ClientConnectionListener, udpFlow, watchTcp } from './clientConnections.ts';
 import { LatencyWindow } from './latency.ts';
 import { type Done, httpOnce, tcpOnce, udpOnce } from './requests.ts';
 
@@ -24,6 +25,8 @@ export interface GeneratorOptions {
   sourcePod?: string;
   now?: () => number;
   onUpdate?: (status: TrafficStatus) => void;
+  /** Each connection (UDP: flow) as this side saw it: open, then ended (clientConnections.ts). */
+  onConnection?: ClientConnectionListener;
 }
 
 /** Most requests one generator makes, whatever its rate and duration. */
@@ -147,13 +150,20 @@ export class TrafficGenerator {
   #send(n: number, done: Done): void {
     const { spec, target, sources } = this.#o;
     const localAddress = sources.length ? sources[n % sources.length] : undefined;
+    const listener = this.#o.onConnection;
+    const remote = { ip: target.hostIp, port: target.hostPort };
     if (spec.protocol === 'tcp') {
       this.#connections++;
-      return tcpOnce(target, localAddress, done);
+      return tcpOnce(
+        target,
+        localAddress,
+        done,
+        listener && ((s) => watchTcp(s, remote, listener)),
+      );
     }
     if (spec.protocol === 'udp') {
       this.#connections++;
-      return udpOnce(target, localAddress, done);
+      return udpOnce(target, localAddress, done, listener && ((s) => udpFlow(s, remote, listener)));
     }
     const slot = n % this.#agents.length;
     const perConnection = spec.requestsPerConnection ?? 0;
@@ -168,6 +178,7 @@ export class TrafficGenerator {
           if (this.#sockets.has(s)) return;
           this.#sockets.add(s);
           this.#connections++;
+          if (listener) watchTcp(s, remote, listener);
         },
       },
       done,

@@ -27,3 +27,16 @@ export {
   type ResolvConf,
 } from './exec/resolveName.ts';
 export { podEnvironment } from './exec/podEnv.ts';
+export { checkTrafficLimits } from './trafficLimits.ts';
+export { RemoteTrafficManager, type RemoteTrafficManagerOptions } from './remoteTrafficManager.ts';
+export {
+  findReachableFrontend,
+  INSIDE_ONLY_HINT,
+  type ReachableFrontend,
+  type WatchedObjectsSource,
+} from './remoteFrontends.ts';
+export {
+  outcomeOf,
+  type ClientConnection,
+  type ClientConnectionListener,
+} from './clientConnections.ts';

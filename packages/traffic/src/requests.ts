@@ -1,4 +1,4 @@
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { type Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
@@ -53,13 +53,28 @@ export function httpOnce(
   req.end();
 }
 
-/** One raw TCP connection: a HEAD request written, the answer read until the server closes. */
-export function tcpOnce(t: RequestTarget, localAddress: string | undefined, done: Done): void {
+/** What a UDP exchange reports about its flow (clientConnections.ts's udpFlow). */
+export interface UdpFlowWatch {
+  sent(bytes: number): void;
+  ended(bytesIn: number, err?: string): void;
+}
+
+/**
+ * One raw TCP connection: a HEAD request written, the answer read until the server closes.
+ * `watch` sees the socket (its connection's record: clientConnections.ts).
+ */
+export function tcpOnce(
+  t: RequestTarget,
+  localAddress: string | undefined,
+  done: Done,
+  watch?: (s: Socket) => void,
+): void {
   const s = connect({
     host: t.hostIp,
     port: t.hostPort,
     ...(localAddress ? { localAddress } : {}),
   });
+  watch?.(s);
   let settled = false;
   let reply = '';
   const finish = (err?: string) => {
@@ -68,7 +83,10 @@ export function tcpOnce(t: RequestTarget, localAddress: string | undefined, done
     s.destroy();
     done(/x-pod-name:\s*(\S+)/i.exec(reply)?.[1], err);
   };
-  s.setTimeout(TIMEOUT_MS, () => finish('ETIMEDOUT'));
+  // Destroyed with the error, as an HTTP request's timeout does: the socket's watcher sees why.
+  s.setTimeout(TIMEOUT_MS, () =>
+    s.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+  );
   s.once('connect', () => s.end(`HEAD / HTTP/1.0\r\nHost: ${t.name}\r\n\r\n`));
   s.on('data', (d: Buffer) => void (reply = (reply + d.toString('latin1')).slice(0, 8192)));
   s.once('end', () => finish());
@@ -79,23 +97,36 @@ export function tcpOnce(t: RequestTarget, localAddress: string | undefined, done
  * One UDP exchange: a datagram sent, the first answer read (nginx pods answer "ns/name" on their
  * UDP containerPorts). No answer within the timeout is an error (UDP has no "refused" otherwise).
  */
-export function udpOnce(t: RequestTarget, localAddress: string | undefined, done: Done): void {
+export function udpOnce(
+  t: RequestTarget,
+  localAddress: string | undefined,
+  done: Done,
+  watch?: (s: UdpSocket) => UdpFlowWatch,
+): void {
   const s = createSocket('udp4');
+  const flow = watch?.(s);
   let settled = false;
+  let bytesIn = 0;
   const finish = (pod: string | undefined, err?: string) => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
     s.close();
+    flow?.ended(bytesIn, err);
     done(pod, err);
   };
   const timer = setTimeout(() => finish(undefined, 'ETIMEDOUT'), TIMEOUT_MS);
   s.once('error', (e: NodeJS.ErrnoException) => finish(undefined, e.code ?? e.message));
   s.once('message', (m: Buffer) => {
+    bytesIn = m.length;
     const text = m.toString('utf8').trim();
     finish(text.includes('/') ? text.slice(text.indexOf('/') + 1) : text || undefined);
   });
   s.bind({ port: 0, ...(localAddress ? { address: localAddress } : {}) }, () =>
-    s.connect(t.hostPort, t.hostIp, () => s.send(`l4lab ${t.name}\n`)),
+    s.connect(t.hostPort, t.hostIp, () => {
+      const datagram = `l4lab ${t.name}\n`;
+      s.send(datagram);
+      flow?.sent(Buffer.byteLength(datagram));
+    }),
   );
 }

@@ -2,11 +2,12 @@ import type { Pod, TrafficRequest, TrafficStatus } from '@l4lab/protocol';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
 import { type DnsTransportFactory, podNetwork } from './exec/builtinExecutor.ts';
 import { hostsFile, podResolvConf, resolveName } from './exec/resolveName.ts';
-import { MAX_REQUESTS, TrafficGenerator } from './generator.ts';
+import { TrafficGenerator } from './generator.ts';
 import { TargetError, isIPv4, parseTarget } from './target.ts';
 import { HOST_TARGET_HINT, isClusterAddress } from './clusterAddress.ts';
+import { MAX_GENERATORS, checkTrafficLimits } from './trafficLimits.ts';
 
-export const MAX_GENERATORS = 8;
+export { MAX_GENERATORS };
 
 export interface TrafficManagerOptions {
   cluster: Cluster;
@@ -40,22 +41,8 @@ export class TrafficManager {
   }
 
   async start(spec: TrafficRequest): Promise<TrafficStatus> {
-    const max = this.#o.maxGenerators ?? MAX_GENERATORS;
-    if ([...this.#generators.values()].filter((g) => g.running).length >= max) {
-      throw new TargetError(
-        'L4_E_TOO_MANY_GENERATORS',
-        `at most ${max} generators run at once: stop one first`,
-      );
-    }
-    if (spec.count === undefined && spec.duration > 0 && spec.rate * spec.duration > MAX_REQUESTS) {
-      throw new TargetError(
-        'L4_E_LIMIT',
-        `rate x duration = ${Math.ceil(spec.rate * spec.duration)} requests: a generator sends at most ${MAX_REQUESTS}; lower the rate or the duration, or set count`,
-      );
-    }
-    if (spec.requestsPerConnection !== undefined && !spec.keepAlive) {
-      throw new TargetError('L4_E_BAD_TRAFFIC', 'requestsPerConnection needs keepAlive: true');
-    }
+    const running = [...this.#generators.values()].filter((g) => g.running).length;
+    checkTrafficLimits(spec, running, this.#o.maxGenerators ?? MAX_GENERATORS);
     const source = this.#source(spec);
     const t = parseTarget(spec.target);
     const ip = isIPv4(t.host) ? t.host : await this.#resolve(t.host, source);

@@ -1,7 +1,8 @@
 // The dashboard's HTTP API in remote mode: what reads the cluster reads the mirror of the remote
 // API server's objects; what writes goes to that API server (server-side apply, delete, and the
-// kubectl console's Kubernetes API calls), and so do exec and logs; what needs l4lab's own pods,
-// proxy or clients answers 501 and says so (remoteRefusals.ts).
+// kubectl console's Kubernetes API calls), and so do exec and logs; the traffic generator sends
+// from this machine to the frontends it can reach; what needs l4lab's own pods or proxy answers
+// 501 and says so (remoteRefusals.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -15,6 +16,7 @@ import {
 } from '@l4lab/protocol';
 import { runKubectl } from '@l4lab/cluster';
 import type { ConnectionStats } from '@l4lab/dataplane';
+import type { RemoteTrafficManager } from '@l4lab/traffic';
 import type { EventHub } from '../eventHub.ts';
 import type { AccessToken } from '../accessToken.ts';
 import { sendError } from '../httpError.ts';
@@ -23,6 +25,7 @@ import { requireSameOrigin } from '../origin.ts';
 import type { EditorTabsStore } from '../persist/editorTabs.ts';
 import { editorTabsRoutes } from '../routes/editorTabsRoutes.ts';
 import { scenarioRoutes } from '../routes/scenarioRoutes.ts';
+import { trafficRoutes } from '../routes/trafficRoutes.ts';
 import { tutorialRoutes } from '../routes/tutorialRoutes.ts';
 import { type KubeClient, failureMessage, statusOf } from './kubeClient.ts';
 import { isKubernetesApiPath, kubeApiProxy } from './kubeApiProxy.ts';
@@ -44,6 +47,8 @@ export interface RemoteAppDeps {
   /** The agents' connection events (agentEvents.ts), as the embedded lab's hub holds its own. */
   hub: EventHub;
   stats: ConnectionStats;
+  /** l4lab's own generators: from this machine to the frontends it can reach. */
+  traffic: RemoteTrafficManager;
   editorTabs: EditorTabsStore;
   webDist: string;
   scenariosDir: string;
@@ -207,13 +212,8 @@ export function createRemoteApp(d: RemoteAppDeps): Express {
       next(unreachable(err));
     }
   });
-  api.get('/connections', function connections(req, res) {
-    const limit = Number(req.query.limit ?? 100);
-    if (!Number.isInteger(limit) || limit < 0)
-      return sendError(res, 400, 'L4_E_BAD_LIMIT', 'limit must be a whole number');
-    res.json({ items: d.hub.recent(limit) });
-  });
-  api.get('/stats', (_req, res) => void res.json({ items: d.stats.snapshot() }));
+  // The generators, GET /api/connections and /api/stats: the embedded lab's routes.
+  api.use(trafficRoutes(d.traffic, d.hub, d.stats));
   api.use(remoteExecRoutes(d.client, d.mirror.store));
   api.use(scenarioRoutes(d.scenariosDir, d.scenario));
   api.use(tutorialRoutes(d.scenariosDir));

@@ -1,13 +1,15 @@
-// Remote mode (`--kubeconfig PATH [--context NAME]`): l4lab runs no pods, kube-proxy, DNS or
-// traffic generator; it shows the cluster the kubeconfig reaches, through that cluster's API
-// server, with the kubeconfig's own credentials. The dashboard is served as in the embedded lab:
+// Remote mode (`--kubeconfig PATH [--context NAME]`): l4lab runs no pods, kube-proxy or DNS (its
+// traffic generator sends from this machine, to the frontends this machine can reach); it shows
+// the cluster the kubeconfig reaches, through that cluster's API server, with the kubeconfig's
+// own credentials. The dashboard is served as in the embedded lab:
 // the same WebSocket messages (snapshot, object changes, live apply) from a mirror of the remote
 // objects, the same REST calls where they make sense there (remoteApp.ts).
 import { createServer, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { ConnectionStats } from '@l4lab/dataplane';
-import { PROTOCOL_VERSION, type ServerInfo } from '@l4lab/protocol';
+import { PROTOCOL_VERSION, type ServerInfo, type TrafficStatus } from '@l4lab/protocol';
+import { RemoteTrafficManager } from '@l4lab/traffic';
 import { AccessToken } from '../accessToken.ts';
 import type { LabConfig } from '../config.ts';
 import { PortInUseError, VERSION } from '../lab.ts';
@@ -19,6 +21,8 @@ import { WsHub } from '../wsHub.ts';
 import { isKubernetesApiPath } from './kubeApiProxy.ts';
 import { EventHub } from '../eventHub.ts';
 import { AgentEvents } from './agentEvents.ts';
+import { detectServiceRouting, type ServiceRouting } from './serviceRouting.ts';
+import { ClientSideEvents } from './clientEvents.ts';
 import { createRemoteApp } from './remoteApp.ts';
 import { RemoteMirror } from './remoteMirror.ts';
 import { RemoteStartError, loadKubeconfig, probeRemote } from './remoteTarget.ts';
@@ -33,6 +37,7 @@ export interface RemoteLab {
   server: Server;
   mirror: RemoteMirror;
   agents: AgentEvents;
+  traffic: RemoteTrafficManager;
   stop(): Promise<void>;
 }
 
@@ -79,13 +84,36 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       emit: (e) => hub.record(e),
       onChange: () => pushInfo(),
     });
+    // The nodes whose agent is connected, as of the last refresh (at most a second behind).
+    let agentNodes = new Set<string>();
+    // How the cluster routes Services (kube-proxy, or eBPF that conntrack does not see as
+    // kube-proxy's rules): read once at start, in the background (a few GETs).
+    let serviceRouting: ServiceRouting | undefined;
     const refreshInfo = () => {
       const now = agents.cluster();
+      agentNodes = new Set(now.agents.filter((a) => a.connected).map((a) => a.node));
       const before = JSON.stringify(info.cluster);
-      info.cluster = { server: target.server, context: target.context, ...now };
+      info.cluster = {
+        server: target.server,
+        context: target.context,
+        ...now,
+        ...(serviceRouting ? { serviceRouting } : {}),
+      };
       return JSON.stringify(info.cluster) !== before;
     };
     refreshInfo();
+    // l4lab's own generator: connections from this machine to the frontends it can reach, their
+    // client-side events in the hub while no agent is connected (then the agents' carry them).
+    const clientSide = new ClientSideEvents(
+      (e) => hub.record(e),
+      (node) => (node === undefined ? agentNodes.size > 0 : agentNodes.has(node)),
+    );
+    let onTrafficUpdate = (_generators: TrafficStatus[]) => {};
+    const traffic = new RemoteTrafficManager({
+      objects: mirror.store,
+      onUpdate: (generators) => onTrafficUpdate(generators),
+      onConnection: (c, f) => clientSide.connection(c, f),
+    });
     const mapper = new ResourceMapper(target.client);
     const apply = (yaml: string) =>
       serverSideApply({ api: target.client, mapper, namespace: target.namespace }, yaml);
@@ -100,6 +128,7 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       logger,
       hub,
       stats,
+      traffic,
       editorTabs: tabs.store,
       webDist: config.webDist,
       scenariosDir: config.scenariosDir,
@@ -128,11 +157,12 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
         resourceVersion: store.resourceVersion,
         objects: store.all(),
         mappings: [],
-        traffic: [],
+        traffic: traffic.list(),
         counters: stats.snapshot(),
       }),
     });
     const unwatch = store.watch((e) => wsHub.objectChanged(e));
+    onTrafficUpdate = (generators) => wsHub.broadcast({ type: 'traffic_status', generators });
     hub.start((msg) => wsHub.broadcast(msg));
     // At most one push a second: a loss line per event would otherwise be a hello per event.
     let pushTimer: NodeJS.Timeout | undefined;
@@ -144,7 +174,18 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       }, 1000);
     };
     agents.start();
+    let closed = false;
+    void detectServiceRouting(target.client).then((r) => {
+      if (closed) return;
+      serviceRouting = r;
+      if (r.kind !== 'kube-proxy' && r.kind !== 'unknown')
+        logger.warn({ routing: r.kind }, r.detail);
+      else logger.info({ routing: r.kind }, r.detail);
+      pushInfo();
+    });
     closing.push(() => {
+      closed = true;
+      traffic.stopAll();
       agents.stop();
       clearTimeout(pushTimer);
       hub.stop();
@@ -177,6 +218,7 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       server,
       mirror,
       agents,
+      traffic,
       stop: () => (stopping ??= undo()),
     };
   } catch (err) {

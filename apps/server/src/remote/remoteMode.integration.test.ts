@@ -27,6 +27,11 @@ import { testLabConfig } from '../testRanges.ts';
 import { startServerProcess } from '../testServerProcess.ts';
 import { type RemoteLab, startRemoteLab } from './remoteLab.ts';
 
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !check() && Date.now() < end;)
+    await new Promise((r) => setTimeout(r, 100));
+}
+
 const ROOT = resolve(import.meta.dirname, '../../../..');
 let a: TestLab;
 let b: RemoteLab;
@@ -290,16 +295,21 @@ describe('remote mode (lab B --kubeconfig for lab A)', () => {
       '{"target":"my-nginx","rate":1}',
       'application/json',
     );
-    expect(traffic.status).toBe(501);
-    expect(traffic.body.error.message).toContain(
-      'traffic generator is not available in remote mode',
-    );
+    // A Service's DNS name: cluster DNS answers only inside the cluster (remoteTraffic's test
+    // sends to a NodePort).
+    expect(traffic.status).toBe(422);
+    expect(traffic.body.error.code).toBe('L4_E_INSIDE_CLUSTER_ONLY');
+    expect(traffic.body.error.message).toContain('l4lab resolves no names in remote mode');
     // No agent in A: no connection events, and the header says why.
     const connections = await bApi<{ items: unknown[] }>('GET', '/api/connections');
     expect(connections).toEqual({ status: 200, body: { items: [] } });
     expect(b.info.cluster?.connections).toBe(
       'agent not installed (l4lab-system has no l4lab-agent pods)',
     );
+    // How A routes Services, as B could tell from A's API: A's kube-proxy is no DaemonSet, and
+    // there is no Cilium or Calico either; said, not guessed.
+    await until(() => b.info.cluster?.serviceRouting !== undefined, 10_000);
+    expect(b.info.cluster?.serviceRouting).toMatchObject({ kind: 'unknown' });
   });
   it("execs in A's pods and reads their logs through A's API", async () => {
     const [pod] = await a.readyPods('my-nginx-');

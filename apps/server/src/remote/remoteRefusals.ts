@@ -9,8 +9,6 @@ export const NOT_IN_REMOTE_MODE = 'L4_E_NOT_IN_REMOTE_MODE';
 const NO_PROXY =
   "kube-proxy's rules on each node are the cluster's own: l4lab reads only their choices (the agents' conntrack events, in the connection log)";
 
-const TRAFFIC =
-  'the traffic generator is not available in remote mode: l4lab runs no clients in a remote cluster (start one there, e.g. kubectl run client --image=busybox -- wget -qO- http://<service>)';
 const NODES =
   "nodes of a real cluster are not stopped or started from l4lab in remote mode (kubectl cordon / drain are the cluster's tools)";
 const PODS =
@@ -25,10 +23,6 @@ export function remoteRefusals(): Router {
   const r = express.Router();
   const refuse = (message: string) => (_req: express.Request, res: express.Response) =>
     sendError(res, 501, NOT_IN_REMOTE_MODE, message);
-  // No generator runs, none can start: the empty list is the truth.
-  r.get('/traffic', (_req, res) => void res.json({ items: [] }));
-  r.post('/traffic', refuse(TRAFFIC));
-  r.delete('/traffic/:id', refuse(TRAFFIC));
   r.all('/pods/:namespace/:name/{*rest}', refuse(PODS));
   r.all('/nodes/:name/{*rest}', refuse(NODES));
   r.all('/services/:namespace/:name/proxy-mode', refuse(PROXY_MODE));

@@ -23,7 +23,9 @@ export async function runRemote(
   }
   const cluster = lab.info.cluster!;
   print(`cluster: ${cluster.context} (${hostOf(cluster.server)}), through its API server`);
-  print('remote mode: no local pods, kube-proxy, DNS or traffic generator');
+  print(
+    'remote mode: no local pods, kube-proxy or DNS; the traffic generator sends from this machine to NodePorts, LoadBalancer IPs and externalIPs',
+  );
   print(`connection events: ${cluster.connections ?? ''}`);
   print(`l4lab ready: ${lab.url}`);
   if (lab.token) {

@@ -5,9 +5,12 @@ import type { ConnectionStats } from '@l4lab/dataplane';
 import type { EventHub } from '../eventHub.ts';
 import { sendError } from '../httpError.ts';
 
+/** What the routes ask of the generators: the embedded lab's, or remote mode's (from this machine). */
+export type Generators = Pick<TrafficManager, 'start' | 'stop' | 'forget' | 'list'>;
+
 /** Traffic generators, recent connections and per-endpoint counters. */
 export function trafficRoutes(
-  traffic: TrafficManager,
+  traffic: Generators,
   hub: EventHub,
   stats: ConnectionStats,
   /** Workshop mode: who may send what (a student's refusal), and who started a generator. */

@@ -74,6 +74,13 @@ function hostOf(server: string): string {
   }
 }
 
+/** What the header calls a cluster whose Services bypass netfilter (the tooltip says why it matters). */
+const ROUTING_NAMES: Record<string, string> = {
+  'cilium-kube-proxy-replacement': "Services: Cilium's kube-proxy replacement (eBPF)",
+  'calico-ebpf': 'Services: Calico eBPF',
+  unknown: 'Services: routing not known',
+};
+
 type Agent = NonNullable<NonNullable<ServerInfo['cluster']>['agents']>[number];
 
 /** One agent's line of the tooltip: `node-1: nftables; 3 lost, 1 start or end not seen`. */
@@ -100,7 +107,18 @@ function ClusterFacts({ cluster }: { cluster: NonNullable<ServerInfo['cluster']>
           data-testid="agents"
           title={`connection events from the l4lab agents (conntrack on each node): ${cluster.connections}${perNode ? `\n${perNode}` : ''}`}
         >
-          {live ? cluster.connections : `no connection events: ${cluster.connections}`}
+          {live
+            ? cluster.connections
+            : `per-connection routing needs the agent: ${cluster.connections}`}
+        </span>
+      )}
+      {cluster.serviceRouting && cluster.serviceRouting.kind !== 'kube-proxy' && (
+        <span
+          className={cluster.serviceRouting.kind === 'unknown' ? 'fact muted' : 'fact warn'}
+          data-testid="service-routing"
+          title={cluster.serviceRouting.detail}
+        >
+          {ROUTING_NAMES[cluster.serviceRouting.kind]}
         </span>
       )}
       {losing.size > 0 && (

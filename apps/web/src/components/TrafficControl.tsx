@@ -7,6 +7,7 @@ import {
   defaultTarget,
   parseTarget,
   selectSources,
+  reachableFromOutside,
   selectTargets,
   targetKey,
 } from './trafficTargets.ts';
@@ -33,29 +34,27 @@ function appliedServices(lines: string[]): string[] {
 const num = (set: (n: number) => void) => (e: { target: { value: string } }) =>
   set(Number(e.target.value));
 
-/**
- * The traffic generator, or (remote mode) why there is none: l4lab sends no traffic into a
- * cluster it does not run.
- */
-export function TrafficControl() {
-  const remote = useAppStore((s) => s.server?.cluster);
-  if (remote)
-    return (
-      <section className="panel traffic" data-testid="traffic-control" aria-label="Traffic">
-        <h2>Traffic</h2>
-        <p className="muted">
-          No traffic generator against a remote cluster ({remote.context}): l4lab sends no traffic
-          into a cluster it does not run. Send it from inside, e.g.{' '}
-          <code>kubectl run client --rm -it --image=busybox -- wget -qO- http://SERVICE</code>.
-        </p>
-      </section>
-    );
-  return <TrafficForm />;
+/** Remote mode: where the dots come from (the agents' events, or the generator's own). */
+function EventSource() {
+  const agents = useAppStore((s) => s.server?.cluster?.agents);
+  const connected = (agents ?? []).filter((a) => a.connected).length;
+  return (
+    <p className="muted small" data-testid="traffic-event-source">
+      {connected > 0
+        ? `events: from the l4lab agents on ${connected} node${connected === 1 ? '' : 's'} (the endpoint and the kernel's reason); client-side through a node without one`
+        : 'events: client-side, as l4lab sent them (which endpoint answered needs the l4lab agent)'}
+    </p>
+  );
 }
 
-function TrafficForm() {
+/**
+ * The traffic generator. In remote mode it sends from l4lab's host, so it offers only the
+ * frontends reachable from outside the cluster, and says where the connection events come from.
+ */
+export function TrafficControl() {
+  const remote = useAppStore((s) => s.server?.cluster !== undefined);
   const targetTexts = useAppStore(selectTargets);
-  const targets = targetTexts.map(parseTarget);
+  const targets = targetTexts.map(parseTarget).filter((t) => !remote || reachableFromOutside(t));
   const sources = useAppStore(selectSources);
   const apply = useAppStore((s) => s.apply);
   const [chosen, setChosen] = useState('');
@@ -99,7 +98,7 @@ function TrafficForm() {
       : portProtocol === 'TCP' && protocol === 'udp'
         ? 'http'
         : protocol;
-  const source = from === 'external' || sources.includes(from) ? from : 'external';
+  const source = !remote && sources.includes(from) ? from : 'external';
   // Another target (the first Service applied, another choice): the hint or error is gone for good.
   if (error && error.target !== target) setError(undefined);
 
@@ -107,7 +106,9 @@ function TrafficForm() {
     e.preventDefault();
     if (!target) {
       return setError({
-        message: 'Apply a Service, or type an address like 127.96.0.12:80.',
+        message: remote
+          ? 'Apply a NodePort or LoadBalancer Service, or type a node address:nodePort.'
+          : 'Apply a Service, or type an address like 127.96.0.12:80.',
         target,
       });
     }
@@ -157,6 +158,12 @@ function TrafficForm() {
               <option value={OTHER}>other address…</option>
             </select>
           </label>
+          {remote && (
+            <p className="muted small" data-testid="traffic-remote-note">
+              From this machine: NodePorts, LoadBalancer IPs and externalIPs. No ClusterIPs: they
+              answer only inside the cluster.
+            </p>
+          )}
           {chosenTarget && (
             // the whole address, where a long option is cut by the select's width
             <p className="target-address" data-testid="target-address">
@@ -169,7 +176,11 @@ function TrafficForm() {
               <input
                 type="text"
                 value={custom}
-                placeholder="127.96.0.12:80 or name.ns.svc.cluster.local:80"
+                placeholder={
+                  remote
+                    ? 'node address:nodePort, e.g. 10.0.0.11:30080'
+                    : '127.96.0.12:80 or name.ns.svc.cluster.local:80'
+                }
                 onChange={(e) => setCustom(e.target.value)}
               />
             </label>
@@ -177,8 +188,10 @@ function TrafficForm() {
           <label>
             From
             <select value={source} onChange={(e) => setFrom(e.target.value)}>
-              <option value="external">external clients (127.30.0.x)</option>
-              {sources.map((s) => (
+              <option value="external">
+                {remote ? "this machine (l4lab's host)" : 'external clients (127.30.0.x)'}
+              </option>
+              {(remote ? [] : sources).map((s) => (
                 <option key={s} value={s}>
                   {s.replace(/^pod:/, 'pod ')}
                 </option>
@@ -197,7 +210,7 @@ function TrafficForm() {
                 min={1}
                 max={32}
                 value={clients}
-                disabled={source !== 'external'}
+                disabled={remote || source !== 'external'}
                 onChange={num(setClients)}
               />
             </label>
@@ -267,6 +280,7 @@ function TrafficForm() {
             </p>
           )}
         </form>
+        {remote && <EventSource />}
         <GeneratorList />
       </ReplayLock>
     </section>

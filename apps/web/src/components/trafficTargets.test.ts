@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Service, ServicePort } from '@l4lab/protocol';
+import type { Node, Service, ServicePort } from '@l4lab/protocol';
 import { createAppStore } from '../store/createAppStore.ts';
 import { makeNode as node } from '../testing/builders.ts';
 import {
   defaultTarget,
   generatorName,
   parseTarget,
+  reachableFromOutside,
   selectTargets,
   type Target,
 } from './trafficTargets.ts';
@@ -91,6 +92,28 @@ describe('the default traffic target follows the Service type', () => {
       'my-nginx-lb NodePort node-3 127.19.0.4:31000',
       'my-nginx-lb LoadBalancer 127.201.0.1:80',
     ]);
+  });
+});
+
+describe("a remote cluster's targets (the generator sends from l4lab's host)", () => {
+  it("a node's ExternalIP is offered beside its InternalIP; no ClusterIP reaches from outside", () => {
+    const store = createAppStore(() => 0);
+    const withExternal = node(1) as Node;
+    withExternal.status.addresses.push({ type: 'ExternalIP', address: '203.0.113.7' } as never);
+    store.getState().applyServerMessage({
+      type: 'cluster_snapshot',
+      resourceVersion: '1',
+      objects: [withExternal, nodePort, clusterIP],
+      mappings: [],
+      traffic: [],
+      counters: [],
+    });
+    const reachable = selectTargets(store.getState()).map(parseTarget).filter(reachableFromOutside);
+    expect(reachable.map((t) => t.label)).toEqual([
+      'my-nginx-nodeport NodePort node-1 127.19.0.2:30380',
+      'my-nginx-nodeport NodePort node-1 ExternalIP 203.0.113.7:30380',
+    ]);
+    expect(defaultTarget(reachable, 'my-nginx-nodeport')?.value).toBe('127.19.0.2:30380');
   });
 });
 

@@ -79,14 +79,25 @@ export function generatorName(
   return targets.find((t) => t.value === g.target && t.protocol === protocol)?.label ?? g.target;
 }
 
+/**
+ * What a generator running on l4lab's host can reach in a remote cluster: not a ClusterIP (its
+ * DNS name answers only inside the cluster), the Service's other frontends.
+ */
+export const reachableFromOutside = (t: Target): boolean => t.kind !== 'ClusterIP';
+
 /** Every address of every visible Service: DNS name (ClusterIP), NodePorts, LB IPs, externalIPs. */
 function targetsOf(s: AppState): Target[] {
+  // Each node's InternalIP, then its ExternalIP where it has one (a real cluster's, remote mode).
   const nodes = [...s.cluster.nodes.values()]
-    .map((n) => ({
-      name: n.metadata.name,
-      ip: n.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '',
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, undefined, { numeric: true }))
+    .flatMap((n) => {
+      const of = (type: string) =>
+        n.status.addresses.filter((a) => (a.type as string) === type).map((a) => a.address);
+      const internal = of('InternalIP');
+      const ips = [...internal, ...of('ExternalIP')];
+      if (ips.length === 0) ips.push('');
+      return ips.map((ip, i) => ({ name: n.metadata.name, ip, external: i >= internal.length }));
+    });
   return selectServices(s).flatMap((svc) => {
     const ns = svc.metadata.namespace ?? 'default';
     if (svc.spec.type === 'ExternalName' || (!s.showSystem && isSystem(ns, svc.metadata.name)))
@@ -123,7 +134,7 @@ function targetsOf(s: AppState): Target[] {
             at(
               'NodePort',
               `${n.ip}:${nodePort}`,
-              `${name} NodePort ${n.name} ${n.ip}${port(nodePort)}`,
+              `${name} NodePort ${n.name}${n.external ? ' ExternalIP' : ''} ${n.ip}${port(nodePort)}`,
               type === 'NodePort' && i === 0,
             ),
           ),

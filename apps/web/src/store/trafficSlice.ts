@@ -60,9 +60,12 @@ export function counterKey(c: Pick<EndpointCounters, 'service' | 'endpoint'>): s
   return `${c.service}|${c.endpoint}`;
 }
 
-/** Connection attempts a counter stands for: connections to an endpoint, refusals/drops without one. */
+/**
+ * Connection attempts a counter stands for: connections to an endpoint; without one, refusals and
+ * drops, and connections whose endpoint nobody saw (remote mode's client-side events, no agent).
+ */
 export function attempts(c: EndpointCounters): number {
-  return c.endpoint === '' ? c.refused + c.dropped : c.connections;
+  return c.endpoint === '' ? c.connections + c.refused + c.dropped : c.connections;
 }
 
 /** Appends a mirror to the history: coalesced within 250 ms, bounded to REWIND_MS (+ one base). */
