@@ -92,6 +92,11 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
     const refreshInfo = () => {
       const now = agents.cluster();
       agentNodes = new Set(now.agents.filter((a) => a.connected).map((a) => a.node));
+      // kube-proxy's mode, as the Services' boxes show it: the agents', when they agree.
+      const modes = new Set(now.agents.filter((a) => a.connected).map((a) => a.mode ?? 'unknown'));
+      const mode = modes.size === 1 ? [...modes][0]! : 'unknown';
+      const beforeMode = info.proxyMode;
+      info.proxyMode = mode;
       const before = JSON.stringify(info.cluster);
       info.cluster = {
         server: target.server,
@@ -99,7 +104,7 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
         ...now,
         ...(serviceRouting ? { serviceRouting } : {}),
       };
-      return JSON.stringify(info.cluster) !== before;
+      return JSON.stringify(info.cluster) !== before || info.proxyMode !== beforeMode;
     };
     refreshInfo();
     // l4lab's own generator: connections from this machine to the frontends it can reach, their
