@@ -1,13 +1,13 @@
 import type { TrafficRequest, TrafficStatus } from '@l4lab/protocol';
 import type { ClientConnection } from './clientConnections.ts';
-import { TrafficGenerator } from './generator.ts';
+import { GeneratorSet } from './generatorSet.ts';
 import {
   type ReachableFrontend,
   type WatchedObjectsSource,
   findReachableFrontend,
 } from './remoteFrontends.ts';
 import { TargetError, parseTarget } from './target.ts';
-import { MAX_GENERATORS, checkTrafficLimits } from './trafficLimits.ts';
+import { MAX_GENERATORS } from './trafficLimits.ts';
 
 export interface RemoteTrafficManagerOptions {
   /** The watched objects of the cluster (its Services, Nodes and Pods). */
@@ -18,9 +18,6 @@ export interface RemoteTrafficManagerOptions {
   maxGenerators?: number;
 }
 
-/** Kept after they stop, for their results, up to this many generators in all. */
-const KEPT = 32;
-
 /**
  * Traffic generators against a cluster l4lab does not run (remote mode): real connections from
  * this machine, from addresses of the kernel's choosing, to the Service frontends this machine can
@@ -29,12 +26,12 @@ const KEPT = 32;
  * no source pod and no cluster DNS.
  */
 export class RemoteTrafficManager {
-  readonly #generators = new Map<string, TrafficGenerator>();
+  readonly #generators: GeneratorSet;
   readonly #o: RemoteTrafficManagerOptions;
-  #seq = 0;
 
   constructor(opts: RemoteTrafficManagerOptions) {
     this.#o = opts;
+    this.#generators = new GeneratorSet(opts.maxGenerators ?? MAX_GENERATORS, opts.onUpdate);
   }
 
   start(spec: TrafficRequest): Promise<TrafficStatus> {
@@ -43,8 +40,7 @@ export class RemoteTrafficManager {
   }
 
   #start(spec: TrafficRequest): TrafficStatus {
-    const running = [...this.#generators.values()].filter((g) => g.running).length;
-    checkTrafficLimits(spec, running, this.#o.maxGenerators ?? MAX_GENERATORS);
+    this.#generators.check(spec);
     if (spec.from !== 'external') {
       const [ns, name] = spec.from.slice('pod:'.length).split('/');
       throw new TargetError(
@@ -58,44 +54,29 @@ export class RemoteTrafficManager {
       t,
       spec.protocol === 'udp' ? 'UDP' : 'TCP',
     );
-    const id = `gen-${++this.#seq}`;
-    for (const [k, g] of this.#generators)
-      if (!g.running && this.#generators.size >= KEPT) this.#generators.delete(k);
     const onConnection = this.#o.onConnection;
-    const g = new TrafficGenerator({
-      id,
+    return this.#generators.start({
       spec,
       target: { ip: t.host, port: t.port, hostIp: t.host, hostPort: t.port, name: t.host },
       sources: [],
-      onUpdate: () => this.#o.onUpdate?.(this.list()),
       ...(onConnection ? { onConnection: (c: ClientConnection) => onConnection(c, frontend) } : {}),
     });
-    this.#generators.set(id, g);
-    g.start();
-    this.#o.onUpdate?.(this.list());
-    return g.status();
   }
 
   stop(id: string): TrafficStatus | undefined {
-    const g = this.#generators.get(id);
-    g?.stop();
-    return g?.status();
+    return this.#generators.stop(id);
   }
 
   /** Forgets a generator that no longer runs (its results go with it); a running one stays. */
   forget(id: string): TrafficStatus | undefined {
-    const g = this.#generators.get(id);
-    if (!g || g.running) return undefined;
-    this.#generators.delete(id);
-    this.#o.onUpdate?.(this.list());
-    return g.status();
+    return this.#generators.forget(id);
   }
 
   list(): TrafficStatus[] {
-    return [...this.#generators.values()].map((g) => g.status());
+    return this.#generators.list();
   }
 
   stopAll(): void {
-    for (const g of this.#generators.values()) g.stop();
+    this.#generators.stopAll();
   }
 }

@@ -2,10 +2,10 @@ import type { Pod, TrafficRequest, TrafficStatus } from '@l4lab/protocol';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
 import { type DnsTransportFactory, podNetwork } from './exec/builtinExecutor.ts';
 import { hostsFile, podResolvConf, resolveName } from './exec/resolveName.ts';
-import { TrafficGenerator } from './generator.ts';
+import { GeneratorSet } from './generatorSet.ts';
 import { TargetError, isIPv4, parseTarget } from './target.ts';
 import { HOST_TARGET_HINT, isClusterAddress } from './clusterAddress.ts';
-import { MAX_GENERATORS, checkTrafficLimits } from './trafficLimits.ts';
+import { MAX_GENERATORS } from './trafficLimits.ts';
 
 export { MAX_GENERATORS };
 
@@ -32,17 +32,16 @@ interface Source {
 
 /** Runs the traffic generators: at most MAX_GENERATORS at once, each bounded in count and time. */
 export class TrafficManager {
-  readonly #generators = new Map<string, TrafficGenerator>();
+  readonly #generators: GeneratorSet;
   readonly #o: TrafficManagerOptions;
-  #seq = 0;
 
   constructor(opts: TrafficManagerOptions) {
     this.#o = opts;
+    this.#generators = new GeneratorSet(opts.maxGenerators ?? MAX_GENERATORS, opts.onUpdate);
   }
 
   async start(spec: TrafficRequest): Promise<TrafficStatus> {
-    const running = [...this.#generators.values()].filter((g) => g.running).length;
-    checkTrafficLimits(spec, running, this.#o.maxGenerators ?? MAX_GENERATORS);
+    this.#generators.check(spec);
     const source = this.#source(spec);
     const t = parseTarget(spec.target);
     const ip = isIPv4(t.host) ? t.host : await this.#resolve(t.host, source);
@@ -53,22 +52,12 @@ export class TrafficManager {
       );
     }
     const host = this.#o.mapper.resolve(ip, t.port, spec.protocol === 'udp' ? 'UDP' : 'TCP');
-    const id = `gen-${++this.#seq}`;
-    // Keep finished generators' results, but not forever.
-    for (const [k, g] of this.#generators)
-      if (!g.running && this.#generators.size >= 32) this.#generators.delete(k);
-    const g = new TrafficGenerator({
-      id,
+    return this.#generators.start({
       spec,
       target: { ip, port: t.port, hostIp: host.ip, hostPort: host.port, name: t.host },
       sources: source.addresses,
       ...(source.pod ? { sourcePod: `${source.namespace}/${source.pod.metadata.name}` } : {}),
-      onUpdate: () => this.#o.onUpdate?.(this.list()),
     });
-    this.#generators.set(id, g);
-    g.start();
-    this.#o.onUpdate?.(this.list());
-    return g.status();
   }
 
   #source(spec: TrafficRequest): Source {
@@ -126,25 +115,19 @@ export class TrafficManager {
   }
 
   stop(id: string): TrafficStatus | undefined {
-    const g = this.#generators.get(id);
-    g?.stop();
-    return g?.status();
+    return this.#generators.stop(id);
   }
 
   /** Forgets a generator that no longer runs (its results go with it); a running one stays. */
   forget(id: string): TrafficStatus | undefined {
-    const g = this.#generators.get(id);
-    if (!g || g.running) return undefined;
-    this.#generators.delete(id);
-    this.#o.onUpdate?.(this.list());
-    return g.status();
+    return this.#generators.forget(id);
   }
 
   list(): TrafficStatus[] {
-    return [...this.#generators.values()].map((g) => g.status());
+    return this.#generators.list();
   }
 
   stopAll(): void {
-    for (const g of this.#generators.values()) g.stop();
+    this.#generators.stopAll();
   }
 }

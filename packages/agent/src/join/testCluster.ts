@@ -6,7 +6,12 @@
 // LoadBalancer ingress 203.0.113.0/24, externalIPs 192.0.2.50-59, clients outside the cluster
 // 198.51.100.0/24. Endpoints serve on :8080.
 import { connectionEventSchema, type ConnectionEvent, type Service } from '@l4lab/protocol';
-import type { ConntrackEvent, ConntrackTuple } from '@l4lab/dataplane';
+import type { ConntrackEvent } from '@l4lab/dataplane';
+import {
+  ctDestroy as ctDestroyOf,
+  ctNew as ctNewOf,
+  type FlowSpec,
+} from '@l4lab/dataplane/testing';
 import { ClusterJoiner, type ClusterJoinOptions } from './clusterJoin.ts';
 import type {
   WatchedEndpointSlice,
@@ -166,69 +171,21 @@ export function makeJoiner(
   return { j, events, reasons: () => events.map((e) => e.reason) };
 }
 
-type Addr = [ip: string, port: number];
+/** A translated (DNAT or IPVS) connection's addresses: the lab's builders' (testRules.ts). */
+export type Flow = FlowSpec;
 
-export interface Flow {
-  id: number;
-  at: number;
-  client: Addr;
-  frontend: Addr;
-  endpoint: Addr;
-  protocol?: 'TCP' | 'UDP';
-  /** The address the endpoint answered (SNAT); default the client's. */
-  snat?: string;
-}
+/** A conntrack NEW of a translated connection. */
+export const ctNew = ctNewOf;
 
-/** A conntrack NEW of a translated (DNAT or IPVS) connection. */
-export function ctNew(f: Flow): ConntrackEvent {
-  const tcp = (f.protocol ?? 'TCP') === 'TCP';
-  return {
-    type: 'NEW',
-    at: f.at,
-    id: f.id,
-    protocol: f.protocol ?? 'TCP',
-    state: tcp ? 'SYN_SENT' : undefined,
-    timeout: tcp ? 120 : 30,
-    ...tuples(f),
-    assured: false,
-    unreplied: true,
-    byUserspace: false,
-  };
-}
-
-/** Its DESTROY: by default 5 payload bytes in, 6 out; TCP expired in TIME_WAIT (timestamps on). */
-export function ctDestroy(
-  f: Flow,
-  over: Partial<Omit<ConntrackEvent, 'orig' | 'reply'>> & {
-    orig?: Partial<ConntrackTuple>;
-    reply?: Partial<ConntrackTuple>;
-  } = {},
-): ConntrackEvent {
-  const { orig, reply } = tuples(f);
-  const tcp = (f.protocol ?? 'TCP') === 'TCP';
-  const { orig: o, reply: r, ...rest } = over;
-  return {
-    type: 'DESTROY',
-    at: f.at,
-    id: f.id,
-    protocol: f.protocol ?? 'TCP',
-    state: tcp ? 'TIME_WAIT' : undefined,
-    timeout: undefined,
-    orig: { ...orig, packets: tcp ? 5 : 1, bytes: tcp ? 273 : 33, ...o },
-    reply: { ...reply, packets: tcp ? 5 : 1, bytes: tcp ? 274 : 34, ...r },
-    assured: true,
-    unreplied: false,
-    byUserspace: false,
-    ...rest,
-  };
-}
-
-function tuples(f: Flow): { orig: ConntrackTuple; reply: ConntrackTuple } {
-  const [cip, cport] = f.client;
-  const [fip, fport] = f.frontend;
-  const [eip, eport] = f.endpoint;
-  return {
-    orig: { src: cip, dst: fip, sport: cport, dport: fport },
-    reply: { src: eip, dst: f.snat ?? cip, sport: eport, dport: cport },
-  };
+/**
+ * Its DESTROY: by default 5 payload bytes in, 6 out; TCP expired in TIME_WAIT (timestamps on),
+ * UDP one datagram each way.
+ */
+export function ctDestroy(f: Flow, over: Parameters<typeof ctDestroyOf>[1] = {}): ConntrackEvent {
+  const udp = f.protocol === 'UDP';
+  return ctDestroyOf(f, {
+    ...over,
+    orig: { ...(udp ? { packets: 1, bytes: 33 } : {}), ...over.orig },
+    reply: { ...(udp ? { packets: 1, bytes: 34 } : {}), ...over.reply },
+  });
 }
