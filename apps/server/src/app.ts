@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HealthzResponse, ServerInfo } from '@l4lab/protocol';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
@@ -44,6 +42,7 @@ import { serviceRoutes } from './routes/serviceRoutes.ts';
 import { trafficRoutes } from './routes/trafficRoutes.ts';
 import { tutorialRoutes } from './routes/tutorialRoutes.ts';
 import { lessonRoutes, type LessonSources } from './routes/lessonRoutes.ts';
+import { serveDashboard } from './dashboardFiles.ts';
 
 export interface AppDeps {
   info: ServerInfo;
@@ -178,19 +177,7 @@ export function createApp(d: AppDeps): Express {
   app.use('/api', api);
   app.use(d.auth.remember);
 
-  const index = join(d.webDist, 'index.html');
-  app.use(
-    express.static(d.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }),
-  );
-  app.get('/{*path}', function dashboard(_req, res) {
-    if (existsSync(index)) return res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
-    res
-      .status(503)
-      .type('text/plain')
-      .send(
-        'The dashboard is not built: run `npm run build:web` (or `npm start`, which builds it).\n',
-      );
-  });
+  serveDashboard(app, d.webDist);
 
   app.use(function onError(err: unknown, req: Request, res: Response, _next: NextFunction) {
     const status = (err as { status?: number }).status ?? 500;
@@ -203,8 +190,4 @@ export function createApp(d: AppDeps): Express {
     );
   });
   return app;
-}
-
-function noCacheForIndex(res: Response, path: string): void {
-  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
 }

@@ -3,8 +3,6 @@
 // kubectl console's Kubernetes API calls), and so do exec and logs; the traffic generator sends
 // from this machine to the frontends it can reach; what needs l4lab's own pods or proxy answers
 // 501 and says so (remoteRefusals.ts).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   CLUSTER_SCOPED,
@@ -35,6 +33,7 @@ import type { RemoteMirror } from './remoteMirror.ts';
 import { type ResourceMapper, objectPath } from './resourceMapper.ts';
 import { remoteCode } from './statusErrors.ts';
 import type { RemoteApplyAnswer } from './serverSideApply.ts';
+import { serveDashboard } from '../dashboardFiles.ts';
 
 export interface RemoteAppDeps {
   info: ServerInfo;
@@ -225,19 +224,7 @@ export function createRemoteApp(d: RemoteAppDeps): Express {
   app.use('/api', api);
   app.use(d.access.remember);
 
-  const index = join(d.webDist, 'index.html');
-  app.use(
-    express.static(d.webDist, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForIndex }),
-  );
-  app.get('/{*path}', function dashboard(_req, res) {
-    if (existsSync(index)) return res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
-    res
-      .status(503)
-      .type('text/plain')
-      .send(
-        'The dashboard is not built: run `npm run build:web` (or `npm start`, which builds it).\n',
-      );
-  });
+  serveDashboard(app, d.webDist);
   app.use(function onError(err: unknown, req: Request, res: Response, _next: NextFunction) {
     const status = (err as { status?: number }).status ?? 500;
     if (status >= 500) d.logger.error({ err: String(err), path: req.path }, 'request failed');
@@ -260,8 +247,4 @@ const LOG_LINES = 1000;
 function unreachable(err: unknown): Error & { status: number } {
   const message = `Unable to connect to the server: ${err instanceof Error ? err.message : String(err)}`;
   return Object.assign(new Error(message), { status: 503 });
-}
-
-function noCacheForIndex(res: Response, path: string): void {
-  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
 }
