@@ -6,18 +6,19 @@
 // namespace; the named one is deleted in a finally (the userns one dies with its process), and
 // the harness stops the agent by PID and checks its reader is gone. Addresses, only inside the
 // namespace: testAgentLab.ts's header.
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AgentHello, AgentMessage, ClusterJoinOptions } from '@l4lab/agent';
-import { nativeConntrackReader } from '@l4lab/dataplane';
-import { describe, expect, it, type TestContext } from 'vitest';
+import {
+  namespaceMissing,
+  nativeReaderMissing,
+  runInNamespace,
+  runOnlyIf,
+} from '@l4lab/dataplane/testing';
+import { describe, expect, it } from 'vitest';
 
 type ConnectionEvent = Parameters<ClusterJoinOptions['emit']>[0];
 
 const LAB = resolve(import.meta.dirname, 'testAgentLab.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const LAB_TIMEOUT_MS = 55_000;
 
 type Method = 'netns' | 'userns';
@@ -44,56 +45,13 @@ interface LabResult {
 }
 
 /** What this machine lacks to run the lab one way, or undefined when it can. */
-function missing(method: Method, reader: Reader): string | undefined {
-  const tools = ['nft', 'ip', 'unshare', ...(reader === 'cli' ? ['conntrack'] : [])].filter(
-    (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0,
-  );
-  if (tools.length)
-    return `${tools.join(', ')} not installed (Debian packages nftables, iproute2, util-linux, conntrack)`;
-  if (method === 'netns' && process.getuid?.() !== 0) return 'a named network namespace needs root';
-  if (method === 'userns' && spawnSync('unshare', ['-Urn', 'true']).status !== 0)
-    return 'unprivileged user namespaces are off (sysctl kernel.unprivileged_userns_clone=1)';
-  const { error } = reader === 'native' ? nativeConntrackReader() : {};
-  return error && `the native conntrack reader cannot be built: ${error}`;
-}
-
-/** Skips visibly where the lab cannot run; under CI that fails instead. */
-function runOnlyIf(ctx: TestContext, why: string | undefined): void {
-  if (!why) return;
-  if (process.env.CI) throw new Error(`this test must run under CI, but ${why}`);
-  ctx.skip(why);
-}
+const missing = (method: Method, reader: Reader) =>
+  namespaceMissing(method, ['nft', 'ip', 'unshare', ...(reader === 'cli' ? ['conntrack'] : [])]) ??
+  nativeReaderMissing(reader);
 
 /** Runs the lab in a namespace of its own and returns what it saw. */
-async function runLab(method: Method, reader: Reader): Promise<LabResult> {
-  const name = `l4lab-agent-${process.pid}`;
-  const node = [process.execPath, '--import', TSX, LAB, reader];
-  if (method === 'netns') {
-    const made = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(`ip netns add ${name}: ${made.stderr}`);
-  }
-  const [cmd, ...args] =
-    method === 'netns' ? ['ip', 'netns', 'exec', name, ...node] : ['unshare', '-Urn', ...node];
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += String(d)));
-    child.stderr.on('data', (d) => (err += String(d)));
-    const code = await new Promise<number | null>((done) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), LAB_TIMEOUT_MS);
-      child.on('close', (c) => {
-        clearTimeout(timer);
-        done(c);
-      });
-    });
-    if (code !== 0) throw new Error(`the lab exited with ${code}: ${err}`);
-    return JSON.parse(out) as LabResult;
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    if (method === 'netns') spawnSync('ip', ['netns', 'del', name]);
-  }
-}
+const runLab = (method: Method, reader: Reader) =>
+  runInNamespace<LabResult>(method, 'l4lab-agent', LAB, [reader], LAB_TIMEOUT_MS);
 
 describe('the agent on a node (a network namespace of its own)', () => {
   for (const [method, reader] of [

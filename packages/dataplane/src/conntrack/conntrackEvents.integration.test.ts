@@ -4,19 +4,21 @@
 // Nothing touches the host's namespace; the namespace is deleted in a finally (the userns one
 // dies with its process). Each way runs with both event readers: the native one (ctevents.c) and
 // `conntrack -E`. Addresses, only inside the namespace: testConntrackLab.ts's header.
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ConnectionEvent } from '@l4lab/protocol';
-import { describe, expect, it, type TestContext } from 'vitest';
-import { nativeConntrackReader } from './nativeReader.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  namespaceMissing,
+  nativeReaderMissing,
+  runInNamespace,
+  runOnlyIf,
+  type NamespaceMethod,
+} from './testNamespaceLab.ts';
 
 const LAB = resolve(import.meta.dirname, 'testConntrackLab.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const LAB_TIMEOUT_MS = 50_000;
 
-type Method = 'netns' | 'userns';
+type Method = NamespaceMethod;
 type Reader = 'native' | 'cli';
 
 interface LabResult {
@@ -51,61 +53,11 @@ interface LabResult {
 }
 
 /** What this machine lacks to run the lab one way, or undefined when it can. */
-function missing(method: Method): string | undefined {
-  const tools = ['nft', 'conntrack', 'ip', 'unshare'].filter(
-    (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0,
-  );
-  if (tools.length)
-    return `${tools.join(', ')} not installed (Debian packages nftables, conntrack, iproute2, util-linux)`;
-  if (method === 'netns' && process.getuid?.() !== 0) return 'a named network namespace needs root';
-  if (method === 'userns' && spawnSync('unshare', ['-Urn', 'true']).status !== 0)
-    return 'unprivileged user namespaces are off (sysctl kernel.unprivileged_userns_clone=1)';
-  return undefined;
-}
-
-/** Why the native reader cannot run here (no C compiler, a warning), or undefined. */
-function readerMissing(reader: Reader): string | undefined {
-  const { error } = reader === 'native' ? nativeConntrackReader() : {};
-  return error && `the native conntrack reader cannot be built: ${error}`;
-}
-
-/** Skips visibly where the lab cannot run; under CI (root there) that fails instead. */
-function runOnlyIf(ctx: TestContext, why: string | undefined): void {
-  if (!why) return;
-  if (process.env.CI) throw new Error(`this test must run under CI, but ${why}`);
-  ctx.skip(why);
-}
+const missing = (method: Method) => namespaceMissing(method, ['nft', 'conntrack', 'ip', 'unshare']);
 
 /** Runs the lab in a namespace of its own and returns what it saw. */
-async function runLab(method: Method, reader: Reader): Promise<LabResult> {
-  const name = `l4lab-ct-${process.pid}`;
-  const node = [process.execPath, '--import', TSX, LAB, reader];
-  if (method === 'netns') {
-    const made = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(`ip netns add ${name}: ${made.stderr}`);
-  }
-  const [cmd, ...args] =
-    method === 'netns' ? ['ip', 'netns', 'exec', name, ...node] : ['unshare', '-Urn', ...node];
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += String(d)));
-    child.stderr.on('data', (d) => (err += String(d)));
-    const code = await new Promise<number | null>((done) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), LAB_TIMEOUT_MS);
-      child.on('close', (c) => {
-        clearTimeout(timer);
-        done(c);
-      });
-    });
-    if (code !== 0) throw new Error(`the lab exited with ${code}: ${err}`);
-    return JSON.parse(out) as LabResult;
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    if (method === 'netns') spawnSync('ip', ['netns', 'del', name]);
-  }
-}
+const runLab = (method: Method, reader: Reader) =>
+  runInNamespace<LabResult>(method, 'l4lab-ct', LAB, [reader], LAB_TIMEOUT_MS);
 
 describe('ConntrackEventSource in a network namespace of its own', () => {
   for (const [method, reader] of [
@@ -115,7 +67,7 @@ describe('ConntrackEventSource in a network namespace of its own', () => {
     ['userns', 'cli'],
   ] as const) {
     it(`joins the kernel's connections to the rules (${method}, ${reader})`, async (ctx) => {
-      runOnlyIf(ctx, missing(method) ?? readerMissing(reader));
+      runOnlyIf(ctx, missing(method) ?? nativeReaderMissing(reader));
       const r = await runLab(method, reader);
       expect(r.reader).toBe(reader);
 
