@@ -2,7 +2,7 @@
 // against the connections the kernel made, conntrack -> browser latency, rule sync times.
 import type { ConnectionEvent } from '@l4lab/protocol';
 import type { LatencyResult } from './eventLatency.ts';
-import type { EventWindow, KernelTarget } from './kernelTarget.ts';
+import { EVENTS_RATE_LIMIT, type EventWindow, type KernelTarget } from './kernelTarget.ts';
 import type { RuleSyncResult } from './ruleSync.ts';
 
 export interface MetricWindow extends EventWindow {
@@ -24,7 +24,10 @@ export function printEventWindows(
     '\nkernel target, events on: conntrack events against the connections the kernel DNATed',
   );
   console.log(
-    `  (connections: the endpoint chain's rule counter; seen: open events whose NEW was read; "start lost" / "end lost":`,
+    `  (connections: the endpoint chain's rule counter; seen: open events whose NEW was read; counted only: over the`,
+  );
+  console.log(
+    `   events' rate limit, counted by the kernel per endpoint, no events (BENCH_EVENTS_RATE_LIMIT=0: none); "start lost" / "end lost":`,
   );
   console.log(
     `   made up from a DESTROY / ended by a table dump; ENOBUFS: conntrack's warnings, each a burst the kernel dropped)`,
@@ -33,6 +36,7 @@ export function printEventWindows(
     ['wrk requests', (w) => w.requests],
     ['connections', (w) => w.connections],
     ['seen', (w) => w.opens],
+    ['counted only', (w) => w.counted],
     ['start lost', (w) => w.missedStarts],
     ['ended', (w) => w.closes],
     ['end lost', (w) => w.missedEnds],
@@ -61,10 +65,16 @@ export function printEventWindows(
     const made = sum((w) => w.connections);
     const seen = sum((w) => w.opens);
     const lateSeen = sum((w) => w.missedStarts);
+    const counted = sum((w) => w.counted);
+    const limit =
+      EVENTS_RATE_LIMIT > 0
+        ? `over the events' rate limit of ${EVENTS_RATE_LIMIT}/s`
+        : 'no rate limit';
     console.log(
       `  at the highest new-connection rate (wrk, 32 conns; median ${newConnMedian.toFixed(0)} conn/s): ` +
-        `${seen} of ${made} connections seen at their start (${pct(seen, made)}), ${lateSeen} only at ` +
-        `their end, ${made - seen - lateSeen} not at all; ${sum((w) => w.missedEnds)} ends lost; ` +
+        `${seen} of ${made} connections seen at their start (${pct(seen, made)}), ${counted} counted by the ` +
+        `kernel without events (${limit}), ${lateSeen} only at their end, ${made - seen - counted - lateSeen} ` +
+        `not at all; ${sum((w) => w.missedEnds)} ends lost; ` +
         `${sum((w) => w.lost)} ENOBUFS warnings; ${sum((w) => w.restarts)} reader restarts`,
     );
     const perConnection = (cpu: number) => `${((cpu * 1e6) / made).toFixed(1)} µs`;

@@ -15,7 +15,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { ConnectionEvent } from '@l4lab/protocol';
 import { Cluster, DEFAULT_ADDRESS_PLAN, realClock } from '@l4lab/cluster';
 import { addStaticService } from '@l4lab/cluster/testing';
-import { ConntrackEventSource, NftablesProxier, type ProxierLogger } from '@l4lab/dataplane';
+import {
+  ConntrackEventSource,
+  DEFAULT_EVENTS_RATE_LIMIT,
+  NftablesProxier,
+  type ProxierLogger,
+} from '@l4lab/dataplane';
 
 export const KERNEL_ON = 'l4lab nftables, events on';
 export const KERNEL_OFF = 'l4lab nftables, events off';
@@ -23,6 +28,10 @@ const ON = 'bench-on';
 const OFF = 'bench-off';
 /** A window waits this long at most for the DESTROYs of its connections. */
 const SETTLE_MS = 5000;
+/** The events' rate limit, as the lab's default (BENCH_EVENTS_RATE_LIMIT=0: none). */
+export const EVENTS_RATE_LIMIT = Number(
+  process.env.BENCH_EVENTS_RATE_LIMIT ?? DEFAULT_EVENTS_RATE_LIMIT,
+);
 
 export interface Endpoint {
   ip: string;
@@ -36,6 +45,8 @@ export interface EventWindow {
   connections: number;
   /** Open events whose conntrack NEW was seen. */
   opens: number;
+  /** Connections the kernel counted without events (over the events' rate limit). */
+  counted: number;
   /** Ended events of the window's connections (their DESTROY, or ended as lost). */
   closes: number;
   /** Open events made up from a DESTROY whose NEW was lost. */
@@ -59,6 +70,8 @@ export class KernelTarget {
   readonly port: number;
   /** Where every event goes besides the window's counts (the bench's EventHub). */
   sink: (e: ConnectionEvent) => void = () => {};
+  /** Where the connections counted without events go (the bench's EventHub). */
+  countedSink: (at: Pick<ConnectionEvent, 'service' | 'endpoint'>, n: number) => void = () => {};
   /** The first ended event of `bench-on` that carried bytes, to show what the events say. */
   sample: ConnectionEvent | undefined;
   /** What the proxier and the readers warned about (the first 20). */
@@ -138,11 +151,17 @@ export class KernelTarget {
       logger: benchLogger(this.warnings),
       // BENCH_CT_LOOKUPS=0: the native reader sweeps the table instead of looking entries up.
       ...(process.env.BENCH_CT_LOOKUPS === '0' ? { lookups: false } : {}),
+      // As the lab (--events-rate-limit): BENCH_EVENTS_RATE_LIMIT=0 reads every connection's.
+      eventsRateLimit: EVENTS_RATE_LIMIT,
+      onCounted: (at, n) => {
+        this.countedSink(at, n);
+        if (at.service.name === ON && this.#window) this.#window.counted += n;
+      },
     });
     this.#source = source;
     source.start();
     // `conntrack -E` subscribes a moment after it starts: a connection before that is not seen.
-    this.#window = { label, opens: 0, closes: 0, missedStarts: 0, missedEnds: 0 };
+    this.#window = { label, opens: 0, counted: 0, closes: 0, missedStarts: 0, missedEnds: 0 };
     for (let i = 0; i < 50 && this.#window.opens === 0; i++) {
       await askOnce(this.onIP, this.port);
       await until('', 100, () => this.#window!.opens > 0).catch(() => {});
@@ -150,7 +169,7 @@ export class KernelTarget {
     if (this.#window.opens === 0) throw new Error('conntrack -E saw no connection in 5 s');
     this.#open = 0;
     this.#openedAt = Date.now();
-    this.#window = { label, opens: 0, closes: 0, missedStarts: 0, missedEnds: 0 };
+    this.#window = { label, opens: 0, counted: 0, closes: 0, missedStarts: 0, missedEnds: 0 };
     this.#counterAtStart = await this.#kernelConnections();
     this.#ownCpuAtStart = ownCpu();
   }
@@ -164,7 +183,7 @@ export class KernelTarget {
     await until(
       '',
       SETTLE_MS,
-      () => this.#open === 0 && w.opens + w.missedStarts >= connections,
+      () => this.#open === 0 && w.opens + w.missedStarts + w.counted >= connections,
     ).catch(() => {});
     const cpu = { own: ownCpu() - this.#ownCpuAtStart, readers: readersCpu(source.pids()) };
     this.#readersCpu += cpu.readers;

@@ -3,7 +3,12 @@ import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { RuntimeChoice } from '@l4lab/runtime';
-import { PROXY_MODES, defaultRelayProcesses, parseProxyMode } from '@l4lab/dataplane';
+import {
+  DEFAULT_EVENTS_RATE_LIMIT,
+  PROXY_MODES,
+  defaultRelayProcesses,
+  parseProxyMode,
+} from '@l4lab/dataplane';
 
 export interface LabConfig {
   port: number;
@@ -15,6 +20,11 @@ export interface LabConfig {
   proxyMode: string;
   /** Processes that connections which stream are handed to (--relay-processes; 0: none). */
   relayProcesses?: number;
+  /**
+   * The kernel dataplane's events' rate limit (--events-rate-limit; new Service connections a
+   * second, 0: none): over it the kernel counts connections instead of sending their events.
+   */
+  eventsRateLimit?: number;
   workspace: string;
   /** Forget the cluster and editor tabs saved in the workspace (--fresh). */
   fresh?: boolean;
@@ -82,6 +92,10 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
                            a Service overrides it with the annotation l4lab.dev/proxy-mode
   --relay-processes N      processes a connection that streams (a download, an upload) is handed to,
                            so bulk traffic uses every CPU (default: one per CPU, at most 4; 0: none)
+  --events-rate-limit 4000 with --dataplane nftables: over this many new Service connections a
+                           second the kernel sends no conntrack events for the rest and counts them
+                           per endpoint (counted, not drawn; the browser draws 4,000 a second at
+                           most); 0: every connection's events
   --expose                 also serve NodePorts and LoadBalancer ports on this machine's interfaces
   --workshop               workshop mode: students join from their laptops (a join page with a QR
                            code), each with a namespace, a token and a kubeconfig of their own; a
@@ -131,6 +145,7 @@ export function parseConfig(
       dataplane: { type: 'string' },
       'proxy-mode': { type: 'string' },
       'relay-processes': { type: 'string' },
+      'events-rate-limit': { type: 'string' },
       workspace: { type: 'string' },
       fresh: { type: 'boolean' },
       scenario: { type: 'string' },
@@ -181,6 +196,11 @@ export function parseConfig(
   const relays = Number(get('relay-processes', String(defaultRelayProcesses())));
   if (!Number.isInteger(relays) || relays < 0 || relays > 16)
     throw new ConfigError(`--relay-processes ${get('relay-processes', '')}: expected 0..16`);
+  const eventsRateLimit = Number(get('events-rate-limit', String(DEFAULT_EVENTS_RATE_LIMIT)));
+  if (!Number.isInteger(eventsRateLimit) || eventsRateLimit < 0 || eventsRateLimit > 10_000_000)
+    throw new ConfigError(
+      `--events-rate-limit ${get('events-rate-limit', '')}: expected new connections a second (0: no limit)`,
+    );
   const eviction = Number(get('pod-eviction-timeout', '10'));
   if (!Number.isFinite(eviction) || eviction < 0 || eviction > 3600)
     throw new ConfigError(`--pod-eviction-timeout ${eviction}: expected 0..3600 seconds`);
@@ -199,6 +219,7 @@ export function parseConfig(
     dataplane,
     proxyMode: parseProxyMode(proxyMode)!.name,
     relayProcesses: relays,
+    eventsRateLimit,
     workspace: resolve(get('workspace', resolve(ROOT, '.l4lab'))),
     fresh: flag('fresh'),
     scenario: resolve(get('scenario', resolve(ROOT, 'scenarios/01-clusterip.yaml'))),
@@ -258,6 +279,7 @@ const LOCAL_LAB_FLAGS = [
   'dataplane',
   'proxy-mode',
   'relay-processes',
+  'events-rate-limit',
   'fresh',
   'expose',
   'allow-host-targets',

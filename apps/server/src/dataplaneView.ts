@@ -73,5 +73,10 @@ function syncOf(s: RuleSyncStats): RuleSyncStats {
 }
 
 function countsOf(s: ConntrackEventCounts): ConntrackEventCounts {
-  return { events: s.events, lost: s.lost, restarts: s.restarts };
+  return {
+    events: s.events,
+    lost: s.lost,
+    restarts: s.restarts,
+    ...(s.rateLimit ? { rateLimit: s.rateLimit, unreported: s.unreported ?? 0 } : {}),
+  };
 }

@@ -32,6 +32,17 @@ export class EventHub {
     this.#dirty = true;
   }
 
+  /**
+   * Connections the kernel counted without events (over the events' rate limit): in their row,
+   * and in the frame's count of connections counted, not drawn.
+   */
+  counted(at: Pick<ConnectionEvent, 'service' | 'endpoint'>, connections: number): void {
+    if (connections <= 0) return;
+    this.#stats.counted(at, connections);
+    this.#sampled += connections;
+    this.#dirty = true;
+  }
+
   recent(limit: number): ConnectionEvent[] {
     const n = Math.max(0, Math.min(limit, RECENT_EVENTS));
     return n === 0 ? [] : this.#recent.slice(-n);

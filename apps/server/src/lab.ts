@@ -126,6 +126,8 @@ function kubeProxy(
     mapper: PortMapper;
     logger: Logger;
     onEvent: (e: ConnectionEvent) => void;
+    /** Connections the kernel counted without events (over --events-rate-limit). */
+    onCounted: (at: Pick<ConnectionEvent, 'service' | 'endpoint'>, connections: number) => void;
     exposeIPs: string[];
   },
 ): KubeProxy {
@@ -144,6 +146,8 @@ function kubeProxy(
       clock: realClock,
       logger,
       defaultProxyMode: config.proxyMode,
+      eventsRateLimit: config.eventsRateLimit ?? 0,
+      onCounted: deps.onCounted,
     });
     const view = nftablesDataplaneView({
       rules: proxier,
@@ -236,6 +240,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       hub.record(e);
       recentConnections.record(e);
     },
+    onCounted: (at, n) => hub.counted(at, n),
   });
   const proxier = kp.proxier;
   // CoreDNS: the coredns pods serve DNS from this index of the cluster (one for all replicas).

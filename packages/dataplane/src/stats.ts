@@ -11,7 +11,7 @@ export class ConnectionStats {
   /** Rows by the events' own `service` and `endpoint` objects (the router reuses them). */
   #byObject = new WeakMap<object, WeakMap<object, EndpointCounters>>();
 
-  #row(e: ConnectionEvent): EndpointCounters {
+  #row(e: Pick<ConnectionEvent, 'service' | 'endpoint'>): EndpointCounters {
     const epObject = e.endpoint ?? NO_ENDPOINT;
     let inner = this.#byObject.get(e.service);
     const cached = inner?.get(epObject);
@@ -64,6 +64,18 @@ export class ConnectionStats {
         row.bytesOut += e.bytesOut;
         return;
     }
+  }
+
+  /**
+   * Connections the kernel counted without events (over the events' rate limit): in the row
+   * of the events through the same frontend to the same endpoint, never active, without bytes.
+   */
+  counted(at: Pick<ConnectionEvent, 'service' | 'endpoint'>, connections: number): void {
+    if (connections <= 0) return;
+    const row = this.#row(at);
+    this.#changed.add(row);
+    row.connections += connections;
+    row.unreported = (row.unreported ?? 0) + connections;
   }
 
   /** Copies of the rows changed since the last call (what a frame must carry), then forgets them. */

@@ -26,6 +26,12 @@ export const conntrackEventCountsSchema = z.object({
   events: z.number(),
   lost: z.number(),
   restarts: z.number(),
+  /**
+   * The events' rate limit (new Service connections a second; absent: none): over it the kernel
+   * sends no events and counts the connections instead, `unreported` of them so far.
+   */
+  rateLimit: z.number().optional(),
+  unreported: z.number().optional(),
 });
 export type ConntrackEventCounts = z.infer<typeof conntrackEventCountsSchema>;
 

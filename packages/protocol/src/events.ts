@@ -60,5 +60,10 @@ export const endpointCountersSchema = z.object({
   refused: z.number(),
   dropped: z.number(),
   reset: z.number(),
+  /**
+   * Of `connections`, those the kernel counted without events (over the events' rate limit of
+   * the kernel dataplane): no bytes, no duration, no dot.
+   */
+  unreported: z.number().optional(),
 });
 export type EndpointCounters = z.infer<typeof endpointCountersSchema>;

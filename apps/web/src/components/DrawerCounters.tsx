@@ -13,6 +13,7 @@ interface Totals {
   reset: number;
   bytesIn: number;
   bytesOut: number;
+  unreported: number;
 }
 
 function sum(list: EndpointCounters[]): Totals {
@@ -24,6 +25,7 @@ function sum(list: EndpointCounters[]): Totals {
     reset: 0,
     bytesIn: 0,
     bytesOut: 0,
+    unreported: 0,
   };
   for (const c of list) {
     t.connections += c.connections;
@@ -33,6 +35,7 @@ function sum(list: EndpointCounters[]): Totals {
     t.reset += c.reset;
     t.bytesIn += c.bytesIn;
     t.bytesOut += c.bytesOut;
+    t.unreported += c.unreported ?? 0;
   }
   return t;
 }
@@ -62,6 +65,17 @@ export function DrawerCounters(props: {
         <dt>connections</dt>
         <dd>{t.connections}</dd>
       </div>
+      {t.unreported > 0 && (
+        <div
+          title={
+            "Over the events' rate limit (--events-rate-limit) the kernel counted these connections " +
+            'per endpoint without sending their events: in the connections, not in the bytes, not drawn'
+          }
+        >
+          <dt>counted only</dt>
+          <dd>{t.unreported}</dd>
+        </div>
+      )}
       <div>
         <dt>open now</dt>
         <dd>{t.active}</dd>

@@ -56,7 +56,7 @@ function Rates() {
       {sampled > 0 && (
         <span
           className="fact muted"
-          title="Beyond 200 connections per 50 ms frame the server counts connections instead of sending each one: those are in the counters and rates, not drawn as dots"
+          title="Beyond 200 connections per 50 ms frame the server counts connections instead of sending each one, and with the kernel dataplane, over --events-rate-limit new connections a second, the kernel counts them without events: those are in the counters and rates, not drawn as dots"
         >
           {sampled} counted, not drawn
         </span>

@@ -49,6 +49,17 @@ interface LabResult {
   };
   stats: { lookups: number; lookupsGone: number };
   readersAliveAfterStop: number[];
+  limited: {
+    total: number;
+    ok: number;
+    settled: boolean;
+    opens: number;
+    finals: number;
+    counted: Record<string, number>;
+    stats: { rateLimit: number; unreported: number };
+    tableAfterStop: boolean;
+    warnings: string[];
+  };
   warnings: string[];
 }
 
@@ -119,6 +130,20 @@ describe('ConntrackEventSource in a network namespace of its own', () => {
       expect(l.ok).toBe(l.total);
       expect(l).toMatchObject({ settled: true, opens: l.total, finals: l.total });
       expect(r.readersAliveAfterStop).toEqual([]);
+
+      // Over the events' rate limit (20 a second, 200 connections at once): each connection is
+      // reported (its open and its end) or counted by the kernel per endpoint, never both, never
+      // neither; the table goes with the source.
+      const lim = r.limited;
+      expect(lim.warnings).toEqual([]);
+      expect(lim.ok).toBe(lim.total);
+      const counted = Object.values(lim.counted).reduce((a, b) => a + b, 0);
+      expect(lim).toMatchObject({ settled: true, finals: lim.opens, tableAfterStop: false });
+      expect(lim.opens + counted).toBe(lim.total);
+      expect(lim.opens).toBeGreaterThan(0);
+      expect(counted).toBeGreaterThan(lim.total / 2);
+      expect(lim.stats).toEqual({ rateLimit: 20, unreported: counted });
+      expect(Object.keys(lim.counted).sort()).toEqual(['web/pod-a', 'web/pod-b']);
       const rate = Math.round((l.total * 1000) / l.connectMs);
       const eventRate = Math.round((2 * l.total * 1000) / (l.connectMs + l.settleMs));
       ctx.annotate(
@@ -126,7 +151,8 @@ describe('ConntrackEventSource in a network namespace of its own', () => {
           `events ${l.settleMs} ms after the last; ENOBUFS ${l.lost}, ends found lost ` +
           `${l.missedEnds}, starts lost ${l.missedStarts}; 24 joins done ${r.joinWaitMs} ms ` +
           `after the last connection; the end ${Math.max(...r.joined.map((j) => j.endLagMs ?? 0))} ms ` +
-          `after the client's at most; look-ups ${r.stats.lookups} (${r.stats.lookupsGone} gone)`,
+          `after the client's at most; look-ups ${r.stats.lookups} (${r.stats.lookupsGone} gone); ` +
+          `over a limit of 20/s: ${lim.opens} of ${lim.total} reported, ${counted} counted only`,
       );
     });
   }

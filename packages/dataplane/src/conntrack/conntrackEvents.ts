@@ -16,6 +16,12 @@ import {
   parseNativeConntrackLine,
 } from './nativeReader.ts';
 import { parseConntrackLine, type ConntrackLine } from './parse.ts';
+import {
+  readUnreported,
+  removeEventsTable,
+  UnreportedDeltas,
+  writeEventsTable,
+} from './eventRateLimit.ts';
 import { TraceReader } from './trace.ts';
 
 export interface ConntrackEventSourceOptions {
@@ -63,6 +69,14 @@ export interface ConntrackEventSourceOptions {
    * `conntrack -E`'s reader does (the bench compares both).
    */
   lookups?: boolean;
+  /**
+   * The events' rate limit (eventRateLimit.ts): over this many new Service connections a second
+   * the kernel sends no events and counts the connections per frontend and endpoint instead,
+   * read every `unreportedPollMs` into `onCounted`. 0 or absent: every connection's events.
+   */
+  eventsRateLimit?: number;
+  onCounted?: (at: Pick<ConnectionEvent, 'service' | 'endpoint'>, connections: number) => void;
+  unreportedPollMs?: number;
 }
 
 export interface ConntrackEventStats {
@@ -84,6 +98,9 @@ export interface ConntrackEventStats {
    */
   lookups: number;
   lookupsGone: number;
+  /** The events' rate limit in force (0: none), and the connections counted over it. */
+  rateLimit: number;
+  unreported: number;
 }
 
 const NETFILTER = '/proc/sys/net/netfilter';
@@ -105,6 +122,8 @@ const CHECK_AFTER_LINGER_MS = 50;
 /** ...then up to this often while it is open (its DESTROY comes at most this late). */
 const CHECK_MAX_MS = 500;
 const NATIVE_BUFFER_BYTES = 32 * 1024 * 1024;
+/** How often the counts of connections over the events' rate limit are read. */
+const UNREPORTED_POLL_MS = 1000;
 const CLI_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export class ConntrackEventSource {
@@ -124,6 +143,11 @@ export class ConntrackEventSource {
   #stopped = false;
   #reader: 'native' | 'cli' | undefined;
   #lookups = { sent: 0, gone: 0 };
+  /** The events' rate limit once its table is written (0 until then, or without one). */
+  #rateLimit = 0;
+  #limitWritten: Promise<void> | undefined;
+  #unreported = new UnreportedDeltas();
+  #unreportedTimer: TimerHandle | undefined;
 
   constructor(opts: ConntrackEventSourceOptions) {
     this.#o = opts;
@@ -159,6 +183,54 @@ export class ConntrackEventSource {
     this.#readers = [ct, nft];
     for (const r of this.#readers) r.start();
     if (this.#reader === 'cli') this.#scheduleSweep();
+    if ((o.eventsRateLimit ?? 0) > 0) this.#limitEvents(o.eventsRateLimit!);
+  }
+
+  /** Writes the events' rate limit table, then reads its counts every unreportedPollMs. */
+  #limitEvents(rate: number): void {
+    const o = this.#o;
+    const nft = o.nft ?? 'nft';
+    this.#limitWritten = writeEventsTable(nft, rate).then(
+      () => {
+        this.#rateLimit = rate;
+        o.logger.info(
+          { rate },
+          'conntrack events: over this many new connections a second, counted only',
+        );
+        this.#scheduleUnreported();
+      },
+      (err: unknown) =>
+        o.logger.warn(
+          { err: String(err) },
+          'conntrack events: no rate limit (its table was refused): every connection is reported',
+        ),
+    );
+  }
+
+  #scheduleUnreported(): void {
+    if (this.#stopped) return;
+    this.#unreportedTimer = this.#o.clock.setTimeout(() => {
+      this.#unreportedTimer = undefined;
+      void this.#readUnreported().finally(() => this.#scheduleUnreported());
+    }, this.#o.unreportedPollMs ?? UNREPORTED_POLL_MS);
+  }
+
+  /** The kernel's counts of connections without events since the last reading, into onCounted. */
+  async #readUnreported(): Promise<void> {
+    const o = this.#o;
+    let now;
+    try {
+      now = await readUnreported(o.nft ?? 'nft');
+    } catch (err) {
+      o.logger.warn({ err: String(err) }, 'conntrack events: cannot read the unreported counts');
+      return;
+    }
+    if (!now || !this.#joiner) return;
+    const rules = o.rules();
+    for (const flows of this.#unreported.take(now)) {
+      const at = this.#guard(() => this.#joiner!.counted(flows, rules));
+      if (at) o.onCounted?.(at, flows.connections);
+    }
   }
 
   /** The program that reads conntrack's events (`native` or `cli`), once started. */
@@ -168,9 +240,16 @@ export class ConntrackEventSource {
 
   /** Stops the readers and the sweep; resolves once every child process is gone. */
   async stop(): Promise<void> {
+    if (this.#limitWritten) {
+      // The last counts first (they close the account of the connections), then the table.
+      await this.#limitWritten;
+      if (this.#rateLimit > 0 && !this.#stopped) await this.#readUnreported();
+      await removeEventsTable(this.#o.nft ?? 'nft').catch(() => {});
+      this.#limitWritten = undefined;
+    }
     this.#stopped = true;
-    for (const t of [this.#sweepTimer, this.#reconcileTimer]) t?.cancel();
-    this.#sweepTimer = this.#reconcileTimer = undefined;
+    for (const t of [this.#sweepTimer, this.#reconcileTimer, this.#unreportedTimer]) t?.cancel();
+    this.#sweepTimer = this.#reconcileTimer = this.#unreportedTimer = undefined;
     const dumps = [this.#sweeping, this.#listing].map(killed);
     await Promise.all([...this.#readers.map((r) => r.stop()), ...dumps]);
   }
@@ -185,6 +264,8 @@ export class ConntrackEventSource {
       open: this.#joiner?.openCount ?? 0,
       lookups: this.#lookups.sent,
       lookupsGone: this.#lookups.gone,
+      rateLimit: this.#rateLimit,
+      unreported: this.#unreported.total,
     };
   }
 
@@ -306,12 +387,13 @@ export class ConntrackEventSource {
   }
 
   /** A bad event or state must not stop the reader: logged (the first few), then skipped. */
-  #guard(fn: () => void): void {
+  #guard<T>(fn: () => T): T | undefined {
     try {
-      fn();
+      return fn();
     } catch (err) {
       if (++this.#failures <= 5)
         this.#o.logger.warn({ err: (err as Error).message }, 'conntrack event not joined');
+      return undefined;
     }
   }
 

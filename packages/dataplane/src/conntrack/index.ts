@@ -36,3 +36,11 @@ export {
   type TraceReaderOptions,
   type TraceVerdict,
 } from './trace.ts';
+export {
+  DEFAULT_EVENTS_RATE_LIMIT,
+  EVENTS_TABLE,
+  eventsTableScript,
+  parseUnreported,
+  UnreportedDeltas,
+  type UnreportedFlows,
+} from './eventRateLimit.ts';

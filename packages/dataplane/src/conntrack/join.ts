@@ -9,6 +9,7 @@ import type { FrontendSpec } from '../frontends.ts';
 import { parseProxyMode } from '../proxyMode.ts';
 import { route, type Route } from '../trafficPolicy.ts';
 import type { EndpointInfo, NodeInfo, ServicePortInfo } from '../types.ts';
+import type { UnreportedFlows } from './eventRateLimit.ts';
 import { closeOf, lingerOf, payloadBytes, type LingerMs } from './outcome.ts';
 import type { ConntrackEvent, ConntrackTuple } from './parse.ts';
 import { refusal, refuses } from './refusal.ts';
@@ -87,6 +88,28 @@ export class ConntrackJoiner {
   conntrack(e: ConntrackEvent, rules: RulesSnapshot): void {
     if (e.type === 'NEW') this.#opened(e, rules);
     else this.#destroyed(e, rules);
+  }
+
+  /**
+   * The Service and endpoint of connections the kernel counted without events (over the events'
+   * rate limit: eventRateLimit.ts): the objects the events through the same frontend to the same
+   * endpoint carry, so ConnectionStats counts them in the same row. Undefined when the frontend
+   * is no Service's in the rules in force.
+   */
+  counted(
+    flows: UnreportedFlows,
+    rules: RulesSnapshot,
+  ): Pick<ConnectionEvent, 'service' | 'endpoint'> | undefined {
+    const spec = frontendOf(rules, flows.protocol, flows.frontendIP, flows.frontendPort);
+    if (!spec) return undefined;
+    const reply = {
+      src: flows.endpointIP,
+      sport: flows.endpointPort,
+      dst: '',
+      dport: 0,
+    };
+    const d = this.#decision(spec, reply, rules, undefined, undefined, false);
+    return { service: d.service, endpoint: d.endpoint };
   }
 
   /** A packet the rules refused (REJECT) or dropped: one final event, as the userspace proxier's. */

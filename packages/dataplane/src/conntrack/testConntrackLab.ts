@@ -140,6 +140,58 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
   return true;
 }
 
+/**
+ * 4. The events' rate limit (eventRateLimit.ts): 200 connections as fast as they come, over a
+ * limit of 20 a second. Each is either reported (its NEW and its DESTROY) or counted by the
+ * kernel without events, per endpoint; the table is gone after stop.
+ */
+async function limitedEvents() {
+  const events: ConnectionEvent[] = [];
+  const counted = new Map<string, number>();
+  const warnings: string[] = [];
+  const source = new ConntrackEventSource({
+    rules: () => rules,
+    onEvent: (e) => events.push(e),
+    onCounted: (at, n) => {
+      const key = `${at.service.name}/${at.endpoint?.pod ?? ''}`;
+      counted.set(key, (counted.get(key) ?? 0) + n);
+    },
+    eventsRateLimit: 20,
+    unreportedPollMs: 200,
+    clock: realClock,
+    logger: { info: () => {}, warn: (o, msg) => warnings.push(`${msg} ${JSON.stringify(o)}`) },
+  });
+  source.start();
+  await until(() => source.stats().rateLimit > 0, 5000);
+  await new Promise((r) => setTimeout(r, 300)); // the readers subscribe
+  const total = 200;
+  const run = await load(total, 20);
+  const sum = () => [...counted.values()].reduce((a, b) => a + b, 0);
+  const opens = () => events.filter((e) => e.outcome === 'open');
+  const ended = () =>
+    opens().every((o) => events.some((e) => e.id === o.id && e.outcome !== 'open'));
+  const settled = await until(() => opens().length + sum() >= total && ended(), 10_000);
+  const stats = source.stats();
+  await source.stop();
+  let tableAfterStop = true;
+  try {
+    execFileSync('nft', ['list', 'table', 'ip', 'l4lab-events'], { stdio: 'ignore' });
+  } catch {
+    tableAfterStop = false;
+  }
+  return {
+    total,
+    ok: run.ok,
+    settled,
+    opens: opens().length,
+    finals: events.filter((e) => e.outcome !== 'open').length,
+    counted: Object.fromEntries(counted),
+    stats: { rateLimit: stats.rateLimit, unreported: stats.unreported },
+    tableAfterStop,
+    warnings,
+  };
+}
+
 async function main(): Promise<void> {
   execFileSync('ip', ['link', 'set', 'lo', 'up']);
   execFileSync('nft', ['-f', '-'], { input: TABLE });
@@ -212,6 +264,7 @@ async function main(): Promise<void> {
       return false;
     }
   });
+  const limited = await limitedEvents();
   for (const s of servers) s.close();
   process.stdout.write(
     `${JSON.stringify({
@@ -236,6 +289,7 @@ async function main(): Promise<void> {
       },
       stats,
       readersAliveAfterStop: alive,
+      limited,
       warnings,
     })}\n`,
   );
