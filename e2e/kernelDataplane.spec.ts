@@ -8,6 +8,8 @@ import { startLab, type RunningLab } from './fixtures/startLab.ts';
 // which dataplane runs; the Service's details show the chains that serve it, as `nft list`
 // prints them, and their counters grow with the traffic; the connection log's reasons come from
 // conntrack joined with the rules. Its own lab, so the suite's lab stays on the userspace one.
+// Its events' rate limit is 10 new connections a second, half the generator's rate: the kernel
+// counts the other half per endpoint, and the details and the header say so.
 
 const TOOLS = ['/usr/sbin/nft', '/usr/sbin/conntrack'].every((p) => existsSync(p));
 const ROOT = process.getuid?.() === 0;
@@ -16,7 +18,7 @@ let lab: RunningLab | undefined;
 
 test.beforeAll(async () => {
   if (!(TOOLS && ROOT) && !process.env.CI) return;
-  lab = await startLab(['--dataplane', 'nftables']);
+  lab = await startLab(['--dataplane', 'nftables', '--events-rate-limit', '10']);
 });
 
 test.afterAll(async () => {
@@ -90,6 +92,10 @@ test("the Service's kernel rules, live, and conntrack's reasons", async ({ page 
   await expect.poll(packets, { timeout: 10_000 }).toBeGreaterThan(before);
   // Each endpoint chain DNATs to one of the three pods.
   await expect(rules.locator('pre.nft-chain', { hasText: 'dnat to' })).toHaveCount(3);
+  // Over the events' rate limit: counted by the kernel, in the counters, not drawn.
+  const counters = page.getByLabel('counters');
+  await expect(counters).toContainText('counted only', { timeout: 10_000 });
+  await expect(page.getByRole('banner')).toContainText('counted, not drawn');
 
   await page.keyboard.press('Escape');
   await page.getByRole('tab', { name: 'Connections' }).click();

@@ -39,7 +39,7 @@ describe('EventHub: connections the kernel counted without events', () => {
 
 describe('--events-rate-limit', () => {
   const parse = (args: string[]) => parseConfig(args, {});
-  it('defaults to what the browser draws (4,000 a second); 0 turns it off', () => {
+  it('defaults to 4,000 a second (twice what the frames carry); 0 turns it off', () => {
     expect(parse([])).toMatchObject({ eventsRateLimit: 4000 });
     expect(parse(['--events-rate-limit', '0'])).toMatchObject({ eventsRateLimit: 0 });
     expect(parse(['--events-rate-limit', '250'])).toMatchObject({ eventsRateLimit: 250 });

@@ -70,11 +70,10 @@
 #define BATCH 1024
 /**
  * After a wake-up, events are let in for this long before they are read: at thousands per
- * second, one read and one write then carry a hundred events instead of one, and the Node side
- * reading its lines wakes 100 times a second at most, not once per event (each wake-up costs
- * tens of µs in a VM); an event is 10 ms late at most, well inside the 50 ms of a browser frame.
+ * second, one read and one write then carry tens of events instead of one, for the reader and
+ * for the Node side reading its lines; an event is a millisecond late at most.
  */
-#define COALESCE_NS 10000000L
+#define COALESCE_NS 1000000L
 /** Look-ups of open entries: at most this many in one datagram, answered before the next. */
 #define CHECK_BATCH 256
 /** An entry in TIME_WAIT or CLOSE with less than a second left: looked up this often. */

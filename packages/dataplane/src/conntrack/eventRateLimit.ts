@@ -4,8 +4,10 @@
 // Each connection's NEW and DESTROY cost the kernel (the netlink messages, built on the
 // connection's own path), the reader and the join, about 20 µs in all: at 13,000 connections a
 // second that is 15 % of a 2-core laptop, a fifth of what the kernel dataplane could carry. The
-// browser draws 200 connections per 50 ms frame at most (EventHub), 4,000 a second, and counts
-// the rest ("counted, not drawn"), so, by default, the kernel stops there too. The connections
+// server sends a browser 200 events per 50 ms frame at most (EventHub), an open and an end per
+// connection: 2,000 connections a second, and counts the rest ("counted, not drawn"); by
+// default the kernel stops at twice that, so at the rates a lab's frames can carry every
+// connection is still reported (the events' latency is measured at 2,000 a second). The connections
 // over the limit are counted by the kernel, per Service frontend and endpoint (a set with a
 // counter per element), and the counts go into the same rows as the events' (ConnectionStats):
 // the connections per endpoint stay exact, the bytes and durations are the reported ones'.
@@ -26,7 +28,7 @@ import { NftError, nftApply, runCommand } from '../nftables/commands.ts';
 
 export const EVENTS_TABLE = 'l4lab-events';
 export const UNREPORTED_SET = 'unreported';
-/** What the browser draws at most (EventHub's 200 events per 50 ms frame). */
+/** Twice what the server's frames carry to a browser (EventHub: 200 events per 50 ms). */
 export const DEFAULT_EVENTS_RATE_LIMIT = 4000;
 
 /** Connections the kernel counted without events, through one frontend to one endpoint. */
