@@ -15,6 +15,7 @@ describe('ConntrackEventSource', () => {
       logger: { info: () => {}, warn: () => {} },
       conntrack: '/nonexistent/conntrack',
       nft: '/nonexistent/nft',
+      eventsRateLimit: 100, // its table is never written either
     });
     expect(() => source.start()).toThrow(/host's network namespace/);
     expect(source.pids()).toEqual([]);
@@ -27,6 +28,8 @@ describe('ConntrackEventSource', () => {
       open: 0,
       lookups: 0,
       lookupsGone: 0,
+      rateLimit: 0,
+      unreported: 0,
     });
   });
 });
