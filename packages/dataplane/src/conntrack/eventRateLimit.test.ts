@@ -49,7 +49,7 @@ describe('the events rate limit table', () => {
     expect(script).toContain(`table ip ${EVENTS_TABLE} {`);
     expect(script).toContain('type filter hook output priority -50; policy accept;');
     expect(script).toMatch(
-      /ct state new ct status & \(dnat \| confirmed\) == dnat meta l4proto \{ tcp, udp \} limit rate over 4000\/second burst 400 packets counter ct event set 0x0 add @unreported \{ ct original ip daddr \. ct original proto-dst \. ip daddr \. th dport \. meta l4proto \}/,
+      /ct state new ct status & \(dnat \| confirmed\) == dnat meta l4proto \{ tcp, udp \} limit rate over 4000\/second burst 400 packets add @unreported \{ ct original ip daddr \. ct original proto-dst \. ip daddr \. th dport \. meta l4proto \} ct event set 0x0$/m,
     );
     // Written anew whether or not it was there: the first two lines make `delete` always succeed.
     expect(script.split('\n').slice(0, 2)).toEqual([

@@ -20,10 +20,12 @@
 //   ct status & (dnat | confirmed) == dnat          the first packet of a Service connection
 //   meta l4proto { tcp, udp }                        (gives `ct original proto-dst` its type)
 //   limit rate over N/second burst B packets         only the connections over the rate
-//   counter ct event set 0x0                         no NEW, no DESTROY for this entry
 //   add @unreported { frontend ip . port . endpoint ip . port . proto }   counted per pair
+//   ct event set 0x0                                 no NEW, no DESTROY for this entry
 //
-// Only the entry's first packet is matched: an entry whose NEW went out keeps its DESTROY.
+// Only the entry's first packet is matched: an entry whose NEW went out keeps its DESTROY. The
+// count comes before the event mask: were the set ever full, the add would fail, the rule stop
+// there and the connection be reported as any other, never neither reported nor counted.
 import { NftError, nftApply, runCommand } from '../nftables/commands.ts';
 
 export const EVENTS_TABLE = 'l4lab-events';
@@ -52,8 +54,9 @@ export function eventsTableScript(ratePerSecond: number): string {
   const burst = Math.ceil(ratePerSecond / 10);
   const rule =
     `ct state new ct status & (dnat | confirmed) == dnat meta l4proto { tcp, udp } ` +
-    `limit rate over ${ratePerSecond}/second burst ${burst} packets counter ct event set 0x0 ` +
-    `add @${UNREPORTED_SET} { ct original ip daddr . ct original proto-dst . ip daddr . th dport . meta l4proto }`;
+    `limit rate over ${ratePerSecond}/second burst ${burst} packets ` +
+    `add @${UNREPORTED_SET} { ct original ip daddr . ct original proto-dst . ip daddr . th dport . meta l4proto } ` +
+    `ct event set 0x0`;
   return [
     `table ip ${EVENTS_TABLE} {}`,
     `delete table ip ${EVENTS_TABLE}`,
