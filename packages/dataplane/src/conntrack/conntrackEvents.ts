@@ -124,6 +124,8 @@ const CHECK_MAX_MS = 500;
 const NATIVE_BUFFER_BYTES = 32 * 1024 * 1024;
 /** How often the counts of connections over the events' rate limit are read. */
 const UNREPORTED_POLL_MS = 1000;
+/** At stop, the last reading of those counts and the table's removal take this long at most. */
+const STOP_NFT_MS = 2000;
 const CLI_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export class ConntrackEventSource {
@@ -211,7 +213,10 @@ export class ConntrackEventSource {
     if (this.#stopped) return;
     this.#unreportedTimer = this.#o.clock.setTimeout(() => {
       this.#unreportedTimer = undefined;
-      void this.#readUnreported().finally(() => this.#scheduleUnreported());
+      this.#readUnreported().then(
+        () => this.#scheduleUnreported(),
+        () => this.#scheduleUnreported(),
+      );
     }, this.#o.unreportedPollMs ?? UNREPORTED_POLL_MS);
   }
 
@@ -225,11 +230,11 @@ export class ConntrackEventSource {
       o.logger.warn({ err: String(err) }, 'conntrack events: cannot read the unreported counts');
       return;
     }
-    if (!now || !this.#joiner) return;
-    const rules = o.rules();
+    const joiner = this.#joiner;
+    if (!now || !joiner) return;
     for (const flows of this.#unreported.take(now)) {
-      const at = this.#guard(() => this.#joiner!.counted(flows, rules));
-      if (at) o.onCounted?.(at, flows.connections);
+      const at = this.#guard(() => joiner.counted(flows, o.rules()));
+      if (at) this.#guard(() => o.onCounted?.(at, flows.connections));
     }
   }
 
@@ -240,16 +245,22 @@ export class ConntrackEventSource {
 
   /** Stops the readers and the sweep; resolves once every child process is gone. */
   async stop(): Promise<void> {
-    if (this.#limitWritten) {
-      // The last counts first (they close the account of the connections), then the table.
-      await this.#limitWritten;
-      if (this.#rateLimit > 0 && !this.#stopped) await this.#readUnreported();
-      await removeEventsTable(this.#o.nft ?? 'nft').catch(() => {});
-      this.#limitWritten = undefined;
-    }
+    const wasStopped = this.#stopped;
     this.#stopped = true;
     for (const t of [this.#sweepTimer, this.#reconcileTimer, this.#unreportedTimer]) t?.cancel();
     this.#sweepTimer = this.#reconcileTimer = this.#unreportedTimer = undefined;
+    const limit = this.#limitWritten;
+    this.#limitWritten = undefined;
+    if (limit) {
+      // The last counts first (they close the account of the connections), then the table;
+      // bounded, so a stop never waits on nft for long.
+      const close = async () => {
+        await limit;
+        if (this.#rateLimit > 0 && !wasStopped) await this.#readUnreported();
+        await removeEventsTable(this.#o.nft ?? 'nft').catch(() => {});
+      };
+      await within(STOP_NFT_MS, close());
+    }
     const dumps = [this.#sweeping, this.#listing].map(killed);
     await Promise.all([...this.#readers.map((r) => r.stop()), ...dumps]);
   }
@@ -474,4 +485,11 @@ function readSysctl(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Waits for `work`, or `ms` at most (what it does after that is not waited for). */
+function within(ms: number, work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+  return Promise.race([work.catch(() => {}), late]).finally(() => clearTimeout(timer));
 }
