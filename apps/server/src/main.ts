@@ -80,6 +80,31 @@ async function main(): Promise<void> {
   }
   const { info } = lab;
   const stopLab = namespaceChild ? namespaceChild.stopping(lab.stop, config.workspace) : lab.stop;
+  // Stopped in order from here on (a signal, or the launcher gone), before anyone is told the
+  // lab is ready: a stop right after `l4lab ready` must find its handlers in place.
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) {
+      console.error('l4lab: second signal, exiting now');
+      process.exit(130);
+    }
+    console.log(`\n${signal}: stopping pods and listeners...`);
+    stopLab().then(
+      () => {
+        console.log('l4lab stopped.');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`l4lab: shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  for (const w of (await namespaceChild?.attach(lab.server, config.host, shutdown)) ?? [])
+    console.error(`l4lab: warning: ${w}`);
   for (const r of lab.removedAtStart) console.log(`cleaned up: ${r}`);
   for (const note of lab.stateAtStart) {
     if (note.level === 'warn') console.error(`l4lab: warning: ${note.text}`);
@@ -106,30 +131,6 @@ async function main(): Promise<void> {
     console.log(`access token: ${lab.token} (listening beyond loopback: API calls need it)`);
     console.log(`open: ${lab.url}/?token=${lab.token}`);
   }
-
-  let signals = 0;
-  const shutdown = (signal: string) => {
-    if (++signals > 1) {
-      console.error('l4lab: second signal, exiting now');
-      process.exit(130);
-    }
-    console.log(`\n${signal}: stopping pods and listeners...`);
-    stopLab().then(
-      () => {
-        console.log('l4lab stopped.');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        console.error(`l4lab: shutdown failed: ${String(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGHUP', () => shutdown('SIGHUP'));
-  for (const w of (await namespaceChild?.attach(lab.server, config.host, shutdown)) ?? [])
-    console.error(`l4lab: warning: ${w}`);
 }
 
 void main();

@@ -64,8 +64,16 @@ export async function adoptLauncher(): Promise<NamespaceChild> {
     async attach(server, host, shutdown) {
       deliver = (socket) => server.emit('connection', socket);
       for (const socket of early.splice(0)) deliver(socket);
-      process.send!(LISTENING);
-      process.once('disconnect', () => shutdown('the launcher is gone'));
+      // The launcher may be gone already (a kill -9 while this started): stop in order, once.
+      let gone = false;
+      const launcherGone = () => {
+        if (gone) return;
+        gone = true;
+        shutdown('the launcher is gone');
+      };
+      process.once('disconnect', launcherGone);
+      if (!process.connected) launcherGone();
+      else process.send!(LISTENING, (err: Error | null) => err && launcherGone());
       const served = await serveInside(server, host);
       inside = served.server;
       return served.warnings;
