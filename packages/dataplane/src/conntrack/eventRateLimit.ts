@@ -26,7 +26,7 @@
 // Only the entry's first packet is matched: an entry whose NEW went out keeps its DESTROY. The
 // count comes before the event mask: were the set ever full, the add would fail, the rule stop
 // there and the connection be reported as any other, never neither reported nor counted.
-import { NftError, nftApply, runCommand } from '../nftables/commands.ts';
+import { nftApply, nftList } from '../nftables/commands.ts';
 
 export const EVENTS_TABLE = 'l4lab-events';
 export const UNREPORTED_SET = 'unreported';
@@ -58,8 +58,7 @@ export function eventsTableScript(ratePerSecond: number): string {
     `add @${UNREPORTED_SET} { ct original ip daddr . ct original proto-dst . ip daddr . th dport . meta l4proto } ` +
     `ct event set 0x0`;
   return [
-    `table ip ${EVENTS_TABLE} {}`,
-    `delete table ip ${EVENTS_TABLE}`,
+    removeEventsTableScript().trimEnd(),
     `table ip ${EVENTS_TABLE} {`,
     `  set ${UNREPORTED_SET} {`,
     `    type ipv4_addr . inet_service . ipv4_addr . inet_service . inet_proto`,
@@ -143,8 +142,6 @@ export async function removeEventsTable(nft: string): Promise<void> {
 
 /** The set's counts now, or undefined when the table is gone. */
 export async function readUnreported(nft: string): Promise<UnreportedFlows[] | undefined> {
-  const r = await runCommand(nft, ['-j', 'list', 'set', 'ip', EVENTS_TABLE, UNREPORTED_SET]);
-  if (r.code === 0) return parseUnreported(r.stdout);
-  if (/No such file or directory/.test(r.stderr)) return undefined;
-  throw new NftError(`nft list set failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const listed = await nftList(nft, ['-j', 'list', 'set', 'ip', EVENTS_TABLE, UNREPORTED_SET]);
+  return listed === undefined ? undefined : parseUnreported(listed);
 }

@@ -58,11 +58,21 @@ export async function nftApply(nft: string, script: string): Promise<void> {
 }
 
 /** `nft list table ip <table>`, or undefined when there is no such table. */
-export async function nftListTable(nft: string, table: string): Promise<string | undefined> {
-  const r = await runCommand(nft, ['list', 'table', 'ip', table]);
+export function nftListTable(nft: string, table: string): Promise<string | undefined> {
+  return nftList(nft, ['list', 'table', 'ip', table]);
+}
+
+/** `nft <args>` (a `list` of some object): its output, or undefined when there is no such object. */
+export async function nftList(nft: string, args: string[]): Promise<string | undefined> {
+  const r = await runCommand(nft, args);
   if (r.code === 0) return r.stdout;
   if (/No such file or directory/.test(r.stderr)) return undefined;
-  throw new NftError(`nft list table failed (exit ${r.code}): ${r.stderr.trim()}`);
+  throw new NftError(
+    `nft ${args
+      .filter((a) => a !== '-j')
+      .slice(0, 2)
+      .join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`,
+  );
 }
 
 /**
