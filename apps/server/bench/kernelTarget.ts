@@ -168,7 +168,8 @@ export class KernelTarget {
     }
     if (this.#window.opens === 0) throw new Error('conntrack -E saw no connection in 5 s');
     this.#open = 0;
-    this.#openedAt = Date.now();
+    // The next ms: a probe's open read in this very ms is not the window's, nor is its end.
+    this.#openedAt = Date.now() + 1;
     this.#window = { label, opens: 0, counted: 0, closes: 0, missedStarts: 0, missedEnds: 0 };
     this.#counterAtStart = await this.#kernelConnections();
     this.#ownCpuAtStart = ownCpu();
