@@ -58,6 +58,8 @@ interface LabResult {
     counted: Record<string, number>;
     stats: { rateLimit: number; unreported: number };
     tableAfterStop: boolean;
+    processes: number;
+    aliveAfterStop: number[];
     warnings: string[];
   };
   warnings: string[];
@@ -139,6 +141,8 @@ describe('ConntrackEventSource in a network namespace of its own', () => {
       expect(lim.ok).toBe(lim.total);
       const counted = Object.values(lim.counted).reduce((a, b) => a + b, 0);
       expect(lim).toMatchObject({ settled: true, finals: lim.opens, tableAfterStop: false });
+      // The two readers and the `nft -j -i` that read the counts, all gone after the stop.
+      expect(lim).toMatchObject({ processes: 3, aliveAfterStop: [] });
       expect(lim.opens + counted).toBe(lim.total);
       expect(lim.opens).toBeGreaterThan(0);
       expect(counted).toBeGreaterThan(lim.total / 2);

@@ -22,6 +22,7 @@ import {
   UnreportedDeltas,
   writeEventsTable,
 } from './eventRateLimit.ts';
+import { NftShell } from '../nftables/nftShell.ts';
 import { TraceReader } from './trace.ts';
 
 export interface ConntrackEventSourceOptions {
@@ -122,8 +123,11 @@ const CHECK_AFTER_LINGER_MS = 50;
 /** ...then up to this often while it is open (its DESTROY comes at most this late). */
 const CHECK_MAX_MS = 500;
 const NATIVE_BUFFER_BYTES = 32 * 1024 * 1024;
-/** How often the counts of connections over the events' rate limit are read. */
-const UNREPORTED_POLL_MS = 1000;
+/**
+ * How often the counts of connections over the events' rate limit are read (by one `nft -j -i`
+ * kept running: NftShell), so a Service's conn/s above the limit rises in quarter-second steps.
+ */
+const UNREPORTED_POLL_MS = 250;
 /** At stop, the last reading of those counts and the table's removal take this long at most. */
 const STOP_NFT_MS = 2000;
 const CLI_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -150,6 +154,7 @@ export class ConntrackEventSource {
   #limitWritten: Promise<void> | undefined;
   #unreported = new UnreportedDeltas();
   #unreportedTimer: TimerHandle | undefined;
+  #nftShell: NftShell | undefined;
 
   constructor(opts: ConntrackEventSourceOptions) {
     this.#o = opts;
@@ -195,6 +200,7 @@ export class ConntrackEventSource {
     this.#limitWritten = writeEventsTable(nft, rate).then(
       () => {
         this.#rateLimit = rate;
+        this.#nftShell = new NftShell(nft);
         o.logger.info(
           { rate },
           'conntrack events: over this many new connections a second, counted only',
@@ -223,9 +229,11 @@ export class ConntrackEventSource {
   /** The kernel's counts of connections without events since the last reading, into onCounted. */
   async #readUnreported(): Promise<void> {
     const o = this.#o;
+    const shell = this.#nftShell;
+    if (!shell) return;
     let now;
     try {
-      now = await readUnreported(o.nft ?? 'nft');
+      now = await readUnreported(shell);
     } catch (err) {
       o.logger.warn({ err: String(err) }, 'conntrack events: cannot read the unreported counts');
       return;
@@ -258,8 +266,10 @@ export class ConntrackEventSource {
         await limit;
         if (this.#rateLimit > 0 && !wasStopped) await this.#readUnreported();
         await removeEventsTable(this.#o.nft ?? 'nft').catch(() => {});
+        await this.#nftShell?.stop(); // (made late, once the table is written)
       };
       await within(STOP_NFT_MS, close());
+      await this.#nftShell?.stop();
     }
     const dumps = [this.#sweeping, this.#listing].map(killed);
     await Promise.all([...this.#readers.map((r) => r.stop()), ...dumps]);
@@ -282,7 +292,8 @@ export class ConntrackEventSource {
 
   /** PIDs of the reader processes running now (for tests and for the server's own records). */
   pids(): number[] {
-    return this.#readers.flatMap((r) => (r.pid === undefined ? [] : [r.pid]));
+    const pids = [...this.#readers.map((r) => r.pid), this.#nftShell?.pid];
+    return pids.filter((pid) => pid !== undefined);
   }
 
   /** The native reader when it builds (it sweeps on its own timer), else `conntrack -E`. */

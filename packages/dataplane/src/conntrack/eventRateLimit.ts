@@ -26,7 +26,8 @@
 // Only the entry's first packet is matched: an entry whose NEW went out keeps its DESTROY. The
 // count comes before the event mask: were the set ever full, the add would fail, the rule stop
 // there and the connection be reported as any other, never neither reported nor counted.
-import { nftApply, nftList } from '../nftables/commands.ts';
+import { nftApply } from '../nftables/commands.ts';
+import type { NftShell } from '../nftables/nftShell.ts';
 
 export const EVENTS_TABLE = 'l4lab-events';
 export const UNREPORTED_SET = 'unreported';
@@ -140,8 +141,8 @@ export async function removeEventsTable(nft: string): Promise<void> {
   await nftApply(nft, removeEventsTableScript());
 }
 
-/** The set's counts now, or undefined when the table is gone. */
-export async function readUnreported(nft: string): Promise<UnreportedFlows[] | undefined> {
-  const listed = await nftList(nft, ['-j', 'list', 'set', 'ip', EVENTS_TABLE, UNREPORTED_SET]);
+/** The set's counts now, or undefined when the table is gone (read by a running `nft -j -i`). */
+export async function readUnreported(shell: NftShell): Promise<UnreportedFlows[] | undefined> {
+  const listed = await shell.list(`list set ip ${EVENTS_TABLE} ${UNREPORTED_SET}`);
   return listed === undefined ? undefined : parseUnreported(listed);
 }

@@ -172,6 +172,8 @@ async function limitedEvents() {
     opens().every((o) => events.some((e) => e.id === o.id && e.outcome !== 'open'));
   const settled = await until(() => opens().length + sum() >= total && ended(), 10_000);
   const stats = source.stats();
+  // The readers and the `nft -j -i` that read the counts (its third pid).
+  const pids = source.pids();
   await source.stop();
   let tableAfterStop = true;
   try {
@@ -188,8 +190,19 @@ async function limitedEvents() {
     counted: Object.fromEntries(counted),
     stats: { rateLimit: stats.rateLimit, unreported: stats.unreported },
     tableAfterStop,
+    processes: pids.length,
+    aliveAfterStop: pids.filter(isAlive),
     warnings,
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function main(): Promise<void> {
@@ -256,14 +269,7 @@ async function main(): Promise<void> {
   const stats = source.stats();
   const pids = source.pids();
   await source.stop();
-  const alive = pids.filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const alive = pids.filter(isAlive);
   const limited = await limitedEvents();
   for (const s of servers) s.close();
   process.stdout.write(
