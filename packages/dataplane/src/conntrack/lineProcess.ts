@@ -2,6 +2,7 @@
 // by line, started again with back-off when it exits, and stopped for good (nothing left behind).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Clock, TimerHandle } from '@l4lab/cluster';
+import { readLines } from '../readLines.ts';
 import type { ProxierLogger } from '../userspaceProxier.ts';
 
 export interface LineProcessOptions {
@@ -93,23 +94,4 @@ export class LineProcess {
       o.onRestart?.();
     }, delay);
   }
-}
-
-/** Calls `onLine` for every complete line of a stream (a last line without "\n" included). */
-function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const text = rest + chunk;
-    let from = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-      onLine(text.slice(from, nl));
-      from = nl + 1;
-    }
-    rest = text.slice(from);
-  });
-  stream.on('end', () => {
-    if (rest) onLine(rest);
-    rest = '';
-  });
 }

@@ -5,6 +5,7 @@
 // elements the packet path added are current), answers a command it cannot do on stderr
 // (`Error: ...`, then the command and a caret line) and nothing on stdout.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readLines } from '../readLines.ts';
 import { NftError } from './commands.ts';
 
 /** A command not answered in this long: nft is killed, and started again for the next one. */
@@ -80,8 +81,8 @@ export class NftShell {
     child.stdin.on('error', () => {}); // nft gone: said by 'exit'
     // A killed nft's last words are not the answer to the next nft's command.
     const current = () => this.#child === child;
-    eachLine(child.stdout, (line) => current() && this.#settle((p) => p.resolve(line)));
-    eachLine(child.stderr, (line) => {
+    readLines(child.stdout, (line) => current() && this.#settle((p) => p.resolve(line)));
+    readLines(child.stderr, (line) => {
       // Not the command echoed, nor the caret line under it.
       if (!current() || !line.startsWith('Error:')) return;
       this.#settle((p) =>
@@ -108,18 +109,4 @@ export class NftShell {
     clearTimeout(p.timer);
     how(p);
   }
-}
-
-function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const text = rest + chunk;
-    let from = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-      onLine(text.slice(from, nl));
-      from = nl + 1;
-    }
-    rest = text.slice(from);
-  });
 }
