@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
@@ -7,7 +7,11 @@ import { testRanges } from './fixtures/testRanges.ts';
 // The dashboard is started the way a user starts it (the built web app served by the server),
 // on its own port and workspace so a developer's running lab is left alone.
 const PORT = Number(process.env.L4LAB_E2E_PORT ?? 7171);
-const workspace = mkdtempSync(join(tmpdir(), 'l4lab-e2e-'));
+// One workspace for the run (each worker reads this file again: it takes the runner's), removed
+// when the runner exits, after it stopped the server.
+const workspace = (process.env.L4LAB_E2E_WORKSPACE ??= mkdtempSync(join(tmpdir(), 'l4lab-e2e-')));
+if (process.env.TEST_WORKER_INDEX === undefined)
+  process.once('exit', () => rmSync(workspace, { recursive: true, force: true }));
 const root = resolve(import.meta.dirname, '..');
 // Test ranges (pods 127.150-199.0.0/16, services 127.100-149.0.0/16), clear of any running lab's.
 const ranges = testRanges().flags.join(' ');
