@@ -3,17 +3,9 @@
 import { realClock } from '@l4lab/cluster';
 import { describe, expect, it } from 'vitest';
 import { LineProcess } from './lineProcess.ts';
+import { processAlive } from '../testProcesses.ts';
 
 const quiet = { info: () => {}, warn: () => {} };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -39,7 +31,7 @@ describe('LineProcess', () => {
     const pid = p.pid!;
     await p.stop();
     expect(lines).toEqual(['one', 'two', 'three']);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 
   it('starts the program again when it exits, waiting longer each time, and says so', async () => {
@@ -81,6 +73,6 @@ describe('LineProcess', () => {
     await until(() => lines.length === 1);
     const pid = p.pid!;
     await p.stop();
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 });

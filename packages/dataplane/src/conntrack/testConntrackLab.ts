@@ -14,6 +14,7 @@ import type { ConnectionEvent } from '@l4lab/protocol';
 import { realClock } from '@l4lab/cluster';
 import { ConntrackEventSource } from './conntrackEvents.ts';
 import { makeEndpoint, makeRules, makeService } from './testRules.ts';
+import { processAlive } from '../testProcesses.ts';
 
 const CLIENT = '127.244.1.50';
 const TABLE = `
@@ -191,18 +192,9 @@ async function limitedEvents() {
     stats: { rateLimit: stats.rateLimit, unreported: stats.unreported },
     tableAfterStop,
     processes: pids.length,
-    aliveAfterStop: pids.filter(isAlive),
+    aliveAfterStop: pids.filter(processAlive),
     warnings,
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function main(): Promise<void> {
@@ -269,7 +261,7 @@ async function main(): Promise<void> {
   const stats = source.stats();
   const pids = source.pids();
   await source.stop();
-  const alive = pids.filter(isAlive);
+  const alive = pids.filter(processAlive);
   const limited = await limitedEvents();
   for (const s of servers) s.close();
   process.stdout.write(

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NftError } from './commands.ts';
 import { NftShell } from './nftShell.ts';
+import { processAlive } from '../testProcesses.ts';
 
 const FAKE_NFT = `#!/bin/sh
 [ "$1 $2" = "-j -i" ] || { echo "usage" >&2; exit 2; }
@@ -22,15 +23,6 @@ while IFS= read -r line; do
   esac
 done
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('NftShell', () => {
   let dir: string;
@@ -51,7 +43,7 @@ describe('NftShell', () => {
     expect(await shell.list('list set ip t s')).toBe('{"nftables": [{"n": 4}]}');
     expect(shell.pid).toBe(pid);
     await shell.stop();
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
     await expect(shell.list('list set ip t s')).rejects.toThrow(NftError);
   });
 
@@ -73,8 +65,8 @@ describe('NftShell', () => {
     await expect(shell.list('hang')).rejects.toThrow('no answer to "hang" in time');
     expect(await shell.list('list set ip t s')).toBe('{"nftables": [{"n": 1}]}');
     expect(shell.pid).not.toBe(hung);
-    for (let i = 0; i < 50 && alive(hung); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(alive(hung)).toBe(false);
+    for (let i = 0; i < 50 && processAlive(hung); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(processAlive(hung)).toBe(false);
     await shell.stop();
   });
 
