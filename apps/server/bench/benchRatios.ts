@@ -20,7 +20,13 @@ export function medianOf(v: number[]): number {
 
 export function printComparison(
   r: Results,
-  o: { targets: string[]; haproxies: string[]; kernel: boolean },
+  o: {
+    targets: string[];
+    haproxies: string[];
+    /** HAProxy started, but left out of the targets (BENCH_TARGETS). */
+    haproxyLeftOut?: boolean;
+    kernel: boolean;
+  },
 ): void {
   // A target left out (BENCH_TARGETS) reads as zeros: its ratios print n/a.
   const row = (name: string) => r.median.get(name) ?? { newConn: 0, keepAlive: 0, bulk: 0 };
@@ -55,7 +61,11 @@ export function printComparison(
   line('l4lab / direct', ON, 'nginx direct', '');
   for (const h of o.haproxies) line(`l4lab / ${short(h)}`, ON, h, '(targets >= 0.6 / 0.9 / 0.9)');
   if (!o.haproxies.length)
-    console.log('  haproxy not installed (apt-get install -y haproxy): no comparison');
+    console.log(
+      o.haproxyLeftOut
+        ? '  haproxy left out by BENCH_TARGETS: no comparison'
+        : '  haproxy not installed (apt-get install -y haproxy): no comparison',
+    );
   line('events on / off', ON, 'l4lab, events off', '(target >= 0.95)');
   if (o.kernel) {
     line('nftables on / direct', KERNEL_ON, 'nginx direct', '(targets >= 0.9 / 0.95 / 0.95)');

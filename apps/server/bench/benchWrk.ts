@@ -1,5 +1,5 @@
-// bench:dataplane's load: wrk (apt-get install wrk) in its own process, and the three metrics
-// every target is measured on.
+// bench:dataplane's load: wrk (apt-get install wrk) in its own process (in the client pod's
+// namespace when there is one, benchClient.ts), and the three metrics every target is measured on.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -10,6 +10,12 @@ function unit(v: string, u: string): number {
   return u === 'GB' ? n * 1024 : u === 'MB' ? n : u === 'KB' ? n / 1024 : n / 1024 / 1024;
 }
 
+/** Where wrk runs: here, or a client pod's namespace (`nsenter --net=...`, benchClient.ts). */
+let prefix: string[] = [];
+export function loadFrom(command: string[]): void {
+  prefix = command;
+}
+
 /** wrk in its own process; awaited, so this process's event loop (the proxier) keeps running. */
 export async function wrk(
   url: string,
@@ -18,7 +24,10 @@ export async function wrk(
   seconds = SECONDS,
 ): Promise<{ rps: number; mbps: number; requests: number }> {
   const args = ['-t1', `-c${conns}`, `-d${seconds}s`, ...extra, url];
-  const { stdout: out } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
+  const [file, ...before] = [...prefix, 'wrk'];
+  const { stdout: out } = await promisify(execFile)(file!, [...before, ...args], {
+    encoding: 'utf8',
+  });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const t = /Transfer\/sec:\s+([\d.]+)(GB|MB|KB|B)/.exec(out);

@@ -1,8 +1,10 @@
 // npm run bench:dataplane: new connections/s, keep-alive requests/s and bulk MB/s, side by side in
 // one run, for: nginx direct, l4lab's userspace dataplane (events on and off), l4lab's kernel
 // dataplane (kube-proxy's nftables mode, events from conntrack on and off), and HAProxy in
-// `mode tcp` (when installed). Load from wrk (apt-get install wrk). Loopback only (127.68-79.x),
-// every run bounded in time. Prints ratios; asserts nothing.
+// `mode tcp` (when installed). Load from wrk (apt-get install wrk), run in a client pod: a network
+// namespace of its own behind a veth (benchClient.ts, 198.18.0.2). Loopback addresses only
+// (127.68-79.x) and that pod's, in namespaces the bench made; every run bounded in time. Prints
+// ratios; asserts nothing.
 //
 // It runs itself again inside a network namespace of its own (benchNamespace.ts), so every target
 // shares one loopback there and the kernel target never touches the host's firewall; without the
@@ -27,9 +29,10 @@ import { Cluster, DEFAULT_ADDRESS_PLAN, PortMapper, realClock } from '@l4lab/clu
 import { addStaticService } from '@l4lab/cluster/testing';
 import { ConnectionStats, UserspaceProxier } from '@l4lab/dataplane';
 import { EventHub } from '../src/eventHub.ts';
+import { type ClientPod, startClientPod } from './benchClient.ts';
 import { benchPlace } from './benchNamespace.ts';
 import { medianOf, printComparison } from './benchRatios.ts';
-import { METRICS, SECONDS, type Metric, type Run } from './benchWrk.ts';
+import { METRICS, SECONDS, loadFrom, type Metric, type Run } from './benchWrk.ts';
 import { measureEventLatency } from './eventLatency.ts';
 import {
   printEventWindows,
@@ -265,6 +268,8 @@ async function main(): Promise<void> {
       : `host network namespace: no kernel target (${place.why})`,
   );
   for (const w of place.kind === 'inside' ? place.warnings : []) console.log(`  (${w})`);
+  const client = await clientPlace(place);
+  console.log(`load from: ${client.says}`);
   const dir = await mkdtemp(join(tmpdir(), 'l4lab-bench-'));
   let proxier: UserspaceProxier | undefined;
   let hub: EventHub | undefined;
@@ -370,6 +375,7 @@ async function main(): Promise<void> {
       {
         targets: targets.map((t) => t.name),
         haproxies: haproxies.filter((h) => targets.includes(h)).map((h) => h.name),
+        haproxyLeftOut: haproxies.length > 0 && !haproxies.some((h) => targets.includes(h)),
         kernel: 'target' in kernel,
       },
     );
@@ -382,7 +388,30 @@ async function main(): Promise<void> {
     await proxier?.shutdown(true);
     if ('target' in kernel) await kernel.target.shutdown();
     for (const c of children) c.kill('SIGKILL');
+    client.pod?.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Where wrk runs: a client pod behind a veth (benchClient.ts) inside the bench's namespace;
+ * BENCH_CLIENT=node, or a bench in the host's namespace, runs it beside the targets.
+ */
+async function clientPlace(
+  place: Awaited<ReturnType<typeof benchPlace>>,
+): Promise<{ pod?: ClientPod; says: string }> {
+  const node = "the node's own namespace, beside the targets (a ClusterIP is DNATed in output)";
+  if (place.kind !== 'inside') return { says: node };
+  if (process.env.BENCH_CLIENT === 'node') return { says: `${node}: BENCH_CLIENT=node` };
+  try {
+    const pod = await startClientPod();
+    loadFrom(pod.prefix);
+    return {
+      pod,
+      says: `a client pod, ${pod.ip} in a namespace of its own behind a veth, as on a node (a ClusterIP is DNATed in prerouting; BENCH_CLIENT=node: from the node's namespace)`,
+    };
+  } catch (err) {
+    return { says: `${node}: no client pod (${(err as Error).message})` };
   }
 }
 

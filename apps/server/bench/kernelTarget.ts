@@ -26,6 +26,8 @@ export const KERNEL_ON = 'l4lab nftables, events on';
 export const KERNEL_OFF = 'l4lab nftables, events off';
 const ON = 'bench-on';
 const OFF = 'bench-off';
+/** The events pipeline runs this long before a window opens (its processes start, then settle). */
+const STEADY_MS = 500;
 /** A window waits this long at most for the DESTROYs of its connections. */
 const SETTLE_MS = 5000;
 /** The events' rate limit, as the lab's default (BENCH_EVENTS_RATE_LIMIT=0: none). */
@@ -167,6 +169,15 @@ export class KernelTarget {
       await until('', 100, () => this.#window!.opens > 0).catch(() => {});
     }
     if (this.#window.opens === 0) throw new Error('conntrack -E saw no connection in 5 s');
+    // The lab's pipeline runs all along: the window measures it running, not starting. The rate
+    // limit's table is written once the readers run (until then every connection is reported),
+    // and the processes just started (nft -i) settle first.
+    await until(
+      'the events rate limit in force',
+      5000,
+      () => source.stats().rateLimit > 0 || EVENTS_RATE_LIMIT === 0,
+    );
+    await new Promise((r) => setTimeout(r, STEADY_MS));
     this.#open = 0;
     // The next ms: a probe's open read in this very ms is not the window's, nor is its end.
     this.#openedAt = Date.now() + 1;

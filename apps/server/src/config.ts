@@ -92,9 +92,9 @@ export const USAGE = `Usage: l4lab [flags]   (each flag is also an env var L4LAB
                            a Service overrides it with the annotation l4lab.dev/proxy-mode
   --relay-processes N      processes a connection that streams (a download, an upload) is handed to,
                            so bulk traffic uses every CPU (default: one per CPU, at most 4; 0: none)
-  --events-rate-limit 4000 with --dataplane nftables: over this many new Service connections a
+  --events-rate-limit 2000 with --dataplane nftables: over this many new Service connections a
                            second the kernel sends no conntrack events for the rest and counts them
-                           per endpoint (counted, not drawn; the browser is sent 2,000 a second at
+                           per endpoint (counted, not drawn: the browser is sent 2,000 a second at
                            most); 0: every connection's events
   --expose                 also serve NodePorts and LoadBalancer ports on this machine's interfaces
   --workshop               workshop mode: students join from their laptops (a join page with a QR

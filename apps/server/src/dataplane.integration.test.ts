@@ -140,17 +140,19 @@ async function servedAsNftables(name: string, asked: string, ip: string): Promis
   });
   await inRotation(name, 3);
   const lostBefore = await eventsLost();
+  const countedBefore = await eventsCounted();
   const counts = await spread(ip, 80, 600);
   expect(counts.size).toBe(3);
   const chi2 = [...counts.values()].reduce((s, n) => s + (n - 200) ** 2 / 200, 0);
   expect(chi2).toBeLessThan(27.63); // df = 2: P(chi2 > 27.63) = 1e-6 for a uniform choice
-  // Every connection is reported, unless the conntrack reader fell behind the kernel (ENOBUFS, on
-  // a busy machine): then the loss is counted for the dashboard, and an event whose start was
-  // lost says so.
+  // Every connection is reported or, over the events' rate limit (a fast machine), counted by
+  // the kernel; unless the conntrack reader fell behind the kernel (ENOBUFS, on a busy machine):
+  // then the loss is counted for the dashboard, and an event whose start was lost says so.
   await quiet();
   const lost = (await eventsLost()) > lostBefore;
   const opened = (await events()).filter((e) => e.service.name === name && e.outcome === 'open');
-  expect(opened.length).toBeGreaterThanOrEqual(lost ? 1 : 600);
+  const counted = (await eventsCounted()) - countedBefore;
+  expect(opened.length + counted).toBeGreaterThanOrEqual(lost ? 1 : 600);
   const reason = new RegExp(
     `^random [123] of 3 \\(${asked} asked: nftables serves random\\)(; start not seen \\(conntrack events lost\\))?$`,
   );
@@ -166,6 +168,12 @@ async function servedAsNftables(name: string, asked: string, ip: string): Promis
 async function eventsLost(): Promise<number> {
   const { body } = await t.api<DataplaneStatus>('GET', '/api/dataplane');
   return (body.events?.lost ?? 0) + (body.events?.restarts ?? 0);
+}
+
+/** Connections the kernel counted without events (over the events' rate limit), so far. */
+async function eventsCounted(): Promise<number> {
+  const { body } = await t.api<DataplaneStatus>('GET', '/api/dataplane');
+  return body.events?.unreported ?? 0;
 }
 
 /**
@@ -254,10 +262,11 @@ describe('ClusterIP, iptables mode', () => {
     expect(times[10]!).toBeLessThan(50); // the median refusal: REJECT, not a timeout
     if (kernel()) {
       // One event per refused connection, from the trace of the REJECT rule (a moment later).
+      // (On a timeout the assertion below says how many were reported, and which.)
       await waitFor('21 refusals reported', async () =>
         (await refused(from)).length >= 21 ? true : undefined,
-      );
-      expect(await refused(from)).toHaveLength(21);
+      ).catch(() => {});
+      expect((await refused(from)).map((e) => `${e.client.ip}:${e.client.port}`)).toHaveLength(21);
     }
     const last = (await events()).filter((e) => e.service.name === 'nobody').at(-1)!;
     expect(last).toMatchObject({
@@ -575,7 +584,11 @@ describe('UDP', () => {
       });
     const answer = await waitFor('a UDP answer', () => ask().catch(() => undefined));
     expect(pods.map((p) => `default/${p.metadata.name}`)).toContain(answer);
-    const isUDP = (e: ConnectionEvent) => e.protocol === 'UDP' && e.service.name === 'udp';
+    // The flow that answered: an open one. (Under the kernel, the asks before the endpoints were
+    // in force were refused; their events come from `nft monitor trace`, the flow's from conntrack,
+    // two readers, in no set order.)
+    const isUDP = (e: ConnectionEvent) =>
+      e.protocol === 'UDP' && e.service.name === 'udp' && e.outcome === 'open';
     const udp = (await eventsWhen('the flow', (es) => es.some(isUDP))).filter(isUDP);
     expect(udp.at(-1)).toMatchObject({ outcome: 'open', service: { port: 'echo' } });
     // Removing the endpoint flushes the stale flow (conntrack -D), with its bytes.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionEvent, ServerMessage } from '@l4lab/protocol';
-import { ConnectionStats } from '@l4lab/dataplane';
-import { EventHub } from './eventHub.ts';
+import { ConnectionStats, DEFAULT_EVENTS_RATE_LIMIT } from '@l4lab/dataplane';
+import { EVENTS_PER_FRAME, EventHub, FRAME_MS } from './eventHub.ts';
 import { parseConfig } from './config.ts';
 
 const at: Pick<ConnectionEvent, 'service' | 'endpoint'> = {
@@ -39,8 +39,10 @@ describe('EventHub: connections the kernel counted without events', () => {
 
 describe('--events-rate-limit', () => {
   const parse = (args: string[]) => parseConfig(args, {});
-  it('defaults to 4,000 a second (twice what the frames carry); 0 turns it off', () => {
-    expect(parse([])).toMatchObject({ eventsRateLimit: 4000 });
+  it('defaults to 2,000 a second (what the frames carry); 0 turns it off', () => {
+    expect(parse([])).toMatchObject({ eventsRateLimit: 2000 });
+    // The frames' capacity: an open and an end per connection, EVENTS_PER_FRAME per 50 ms.
+    expect(DEFAULT_EVENTS_RATE_LIMIT * 2).toBe(EVENTS_PER_FRAME * (1000 / FRAME_MS));
     expect(parse(['--events-rate-limit', '0'])).toMatchObject({ eventsRateLimit: 0 });
     expect(parse(['--events-rate-limit', '250'])).toMatchObject({ eventsRateLimit: 250 });
   });

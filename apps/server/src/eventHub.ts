@@ -3,6 +3,8 @@ import type { ConnectionStats } from '@l4lab/dataplane';
 
 /** Individual events sent per 50 ms frame at most; beyond it they are counted as `sampled`. */
 export const EVENTS_PER_FRAME = 200;
+/** A frame every this many ms. */
+export const FRAME_MS = 50;
 /** Recent events kept for GET /api/connections. */
 export const RECENT_EVENTS = 5000;
 
@@ -48,7 +50,7 @@ export class EventHub {
     return n === 0 ? [] : this.#recent.slice(-n);
   }
 
-  start(broadcast: (msg: ServerMessage) => void, periodMs = 50): void {
+  start(broadcast: (msg: ServerMessage) => void, periodMs = FRAME_MS): void {
     this.#timer = setInterval(() => {
       if (!this.#dirty) return;
       broadcast({

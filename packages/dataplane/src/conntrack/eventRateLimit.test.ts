@@ -47,10 +47,18 @@ describe('the events rate limit table', () => {
   it('limits only the first packet of a DNATed connection, after the DNAT, in a table of its own', () => {
     const script = eventsTableScript(4000);
     expect(script).toContain(`table ip ${EVENTS_TABLE} {`);
-    expect(script).toContain('type filter hook output priority -50; policy accept;');
-    expect(script).toMatch(
-      /ct state new ct status & \(dnat \| confirmed\) == dnat meta l4proto \{ tcp, udp \} limit rate over 4000\/second burst 400 packets add @unreported \{ ct original ip daddr \. ct original proto-dst \. ip daddr \. th dport \. meta l4proto \} ct event set 0x0$/m,
-    );
+    expect(script).toContain('rate over 4000/second burst 400 packets');
+    // Every hook a Service connection is DNATed on: a client in the namespace, or behind a veth.
+    for (const hook of ['prerouting', 'output']) {
+      const chain = new RegExp(
+        `chain ${hook} \\{\\n\\s+type filter hook ${hook} priority -50; policy accept;\\n\\s+(.*)\\n`,
+      ).exec(script);
+      expect(chain?.[1]).toBe(
+        'ct state new ct status & (dnat | confirmed) == dnat meta l4proto { tcp, udp } limit name "events" add @unreported { ct original ip daddr . ct original proto-dst . ip daddr . th dport . meta l4proto } ct event set 0x0',
+      );
+    }
+    // One limit for both: not twice the rate when connections come from both sides.
+    expect(script.match(/rate over/g)).toHaveLength(1);
     // Written anew whether or not it was there: the first two lines make `delete` always succeed.
     expect(script.split('\n').slice(0, 2)).toEqual([
       `table ip ${EVENTS_TABLE} {}`,
@@ -59,7 +67,7 @@ describe('the events rate limit table', () => {
   });
 
   it('bursts a tenth of a second', () => {
-    expect(eventsTableScript(5)).toContain('burst 1 packets');
+    expect(eventsTableScript(5)).toContain('rate over 5/second burst 1 packets');
     expect(eventsTableScript(50_000)).toContain('burst 5000 packets');
   });
 

@@ -75,8 +75,8 @@ export interface TraceReaderOptions {
 
 /**
  * Turns `nft monitor trace` lines into one verdict per refused or dropped connection: SYN
- * retransmits of a dropped connection, and further datagrams of a refused UDP flow, are not new
- * connections.
+ * retransmits of a dropped connection, and further datagrams of a refused or dropped UDP flow,
+ * are not new connections; every refused TCP SYN is one.
  */
 export class TraceReader {
   readonly #onVerdict: (v: TraceVerdict) => void;
@@ -97,6 +97,13 @@ export class TraceReader {
     const v = parseTraceLine(text, at);
     if (!v) return;
     this.packets++;
+    // A refused TCP SYN is its client's answer: the socket is closed, nothing is retransmitted.
+    // Another with the same 4-tuple is a new connection (a client that binds its address gets a
+    // random port each time, and sometimes one it had a moment ago).
+    if (v.protocol === 'TCP' && v.verdict === 'reject') {
+      this.#onVerdict(v);
+      return;
+    }
     const key = `${v.verdict}|${v.protocol}|${v.src}:${v.sport}|${v.dst}:${v.dport}`;
     const last = this.#seen.get(key);
     this.#seen.delete(key); // re-inserted below: the Map stays ordered by last use
