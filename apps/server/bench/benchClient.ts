@@ -14,8 +14,7 @@
 // 127.0.0.0/8 route: the bench's 127.x targets are routed out of its veth, which route_localnet
 // lets carry them (on both ends). Nothing else is routed: the pod's only route is the veth.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
-import { requireTool, run } from '@l4lab/netns';
+import { namespaceInode, requireTool, run } from '@l4lab/netns';
 
 const NODE_SIDE = 'l4lab-client';
 const NODE_IP = '198.18.0.1';
@@ -74,13 +73,10 @@ export async function startClientPod(): Promise<ClientPod> {
 
 /** unshare switches namespaces just after the spawn: waits until the holder is in its own. */
 async function untilOwnNamespace(pid: number): Promise<void> {
-  const own = readlinkSync('/proc/self/ns/net');
+  const own = namespaceInode('self');
   for (const end = Date.now() + 3000; Date.now() < end;) {
-    try {
-      if (readlinkSync(`/proc/${pid}/ns/net`) !== own) return;
-    } catch {
-      // not there yet, or gone: tried again until the end
-    }
+    const net = namespaceInode(pid);
+    if (net !== undefined && net !== own) return;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('unshare --net: no namespace of its own in 3 s');

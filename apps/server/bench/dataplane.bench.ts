@@ -90,7 +90,10 @@ async function startNginx(dir: string): Promise<void> {
   await writeFile(join(dir, 'bulk.bin'), Buffer.alloc(8 * 1024 * 1024, 7));
   await writeFile(
     join(dir, 'nginx.conf'),
-    `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
+    // As root (in a user namespace too: `unshare -Urn` when the bench's user is not root), nginx
+    // chowns its temp directories to its `user`, by default nobody, whom a user namespace does not
+    // map (EINVAL): root it stays.
+    `${process.getuid?.() === 0 ? 'user root root; ' : ''}daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 100000; client_body_temp_path ${dir}/t1; proxy_temp_path ${dir}/t2;
 fastcgi_temp_path ${dir}/t3; uwsgi_temp_path ${dir}/t4; scgi_temp_path ${dir}/t5; default_type text/html; sendfile on;
