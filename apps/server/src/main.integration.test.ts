@@ -6,6 +6,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { processAlive as alive } from '@l4lab/runtime';
 import { testRanges } from './testRanges.ts';
 import { runOnlyIf } from './testSkip.ts';
 
@@ -50,15 +51,6 @@ function startServer(
     });
     child!.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function podPids(ws: string): Promise<number[]> {

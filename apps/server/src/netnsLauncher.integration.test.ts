@@ -20,7 +20,7 @@ import {
   runInNamespace,
   spawnInNamespace,
 } from '@l4lab/netns';
-import { freePort } from '@l4lab/runtime';
+import { freePort, processAlive } from '@l4lab/runtime';
 import { testRanges } from './testRanges.ts';
 import { type ServerProcess, startServerProcess } from './testServerProcess.ts';
 import { runOnlyIf } from './testSkip.ts';
@@ -56,13 +56,7 @@ function startNamespaced(ws: string, dataplane = 'nftables', extra: string[] = [
 }
 
 function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return pid !== undefined && pid > 0 && processAlive(pid);
 }
 
 async function until<T>(what: string, ms: number, probeOnce: () => Promise<T | undefined>) {

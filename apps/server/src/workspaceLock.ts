@@ -1,23 +1,15 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '@l4lab/runtime';
 
 export class WorkspaceBusyError extends Error {
   readonly code = 'L4_E_WORKSPACE_BUSY';
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The pid of another live l4lab server holding the workspace, if one does. */
 export async function workspaceOwner(dir: string): Promise<number | undefined> {
   const pid = Number((await readFile(join(dir, 'server.pid'), 'utf8').catch(() => '')).trim());
-  if (!(pid > 0) || pid === process.pid || !alive(pid)) return undefined;
+  if (!(pid > 0) || pid === process.pid || !processAlive(pid)) return undefined;
   const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   return cmd === '' || /l4lab|server\/src\/main|tsx|node/.test(cmd) ? pid : undefined;
 }
