@@ -139,8 +139,7 @@ async function servedAsNftables(name: string, asked: string, ip: string): Promis
     message: `proxy mode "${asked}" is not available in the nftables dataplane: served as kube-proxy's nftables mode (random)`,
   });
   await inRotation(name, 3);
-  const lostBefore = await eventsLost();
-  const countedBefore = await eventsCounted();
+  const before = await eventCounts();
   const counts = await spread(ip, 80, 600);
   expect(counts.size).toBe(3);
   const chi2 = [...counts.values()].reduce((s, n) => s + (n - 200) ** 2 / 200, 0);
@@ -149,9 +148,10 @@ async function servedAsNftables(name: string, asked: string, ip: string): Promis
   // the kernel; unless the conntrack reader fell behind the kernel (ENOBUFS, on a busy machine):
   // then the loss is counted for the dashboard, and an event whose start was lost says so.
   await quiet();
-  const lost = (await eventsLost()) > lostBefore;
+  const after = await eventCounts();
+  const lost = after.lost > before.lost;
   const opened = (await events()).filter((e) => e.service.name === name && e.outcome === 'open');
-  const counted = (await eventsCounted()) - countedBefore;
+  const counted = after.counted - before.counted;
   expect(opened.length + counted).toBeGreaterThanOrEqual(lost ? 1 : 600);
   const reason = new RegExp(
     `^random [123] of 3 \\(${asked} asked: nftables serves random\\)(; start not seen \\(conntrack events lost\\))?$`,
@@ -164,16 +164,15 @@ async function servedAsNftables(name: string, asked: string, ip: string): Promis
   }
 }
 
-/** Events the kernel dataplane's conntrack reader lost, as the dashboard shows them. */
-async function eventsLost(): Promise<number> {
+/**
+ * The kernel dataplane's event counts, as the dashboard shows them: events the conntrack reader
+ * lost (and its restarts), and connections the kernel counted without events (over the events'
+ * rate limit).
+ */
+async function eventCounts(): Promise<{ lost: number; counted: number }> {
   const { body } = await t.api<DataplaneStatus>('GET', '/api/dataplane');
-  return (body.events?.lost ?? 0) + (body.events?.restarts ?? 0);
-}
-
-/** Connections the kernel counted without events (over the events' rate limit), so far. */
-async function eventsCounted(): Promise<number> {
-  const { body } = await t.api<DataplaneStatus>('GET', '/api/dataplane');
-  return body.events?.unreported ?? 0;
+  const e = body.events;
+  return { lost: (e?.lost ?? 0) + (e?.restarts ?? 0), counted: e?.unreported ?? 0 };
 }
 
 /**
