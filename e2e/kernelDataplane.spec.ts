@@ -95,6 +95,9 @@ test("the Service's kernel rules, live, and conntrack's reasons", async ({ page 
   // Over the events' rate limit: counted by the kernel, in the counters, not drawn.
   const counters = page.getByLabel('counters');
   await expect(counters).toContainText('counted only', { timeout: 10_000 });
+  // What the kernel knows of a connection: its conntrack entry, which outlives a close by TIME_WAIT.
+  await expect(counters).toContainText('in conntrack');
+  await expect(counters).not.toContainText('open now');
   await expect(page.getByRole('banner')).toContainText('counted, not drawn');
 
   await page.keyboard.press('Escape');

@@ -12,10 +12,41 @@ export interface Results {
   cpuPerOp: Map<Metric, Map<string, number>>;
 }
 
+/** The fewest rounds whose paired ratios give a 95 % interval (medianInterval). */
+const ROUNDS_FOR_INTERVAL = 6;
+
 export function medianOf(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * A distribution-free interval for the median of `v` (the sign test's: between two of the sorted
+ * values, k-th from each end, with k the largest that keeps the chance that the median lies
+ * outside at or under 1 - level). A round's ratio varies from round to round by more than the
+ * issue's 5 % (bulk, 2 s runs, here: about 8 %), so a paired ratio comes with how sure it is.
+ * Undefined under 6 values: with 5, even [min, max] is only 94 % sure.
+ */
+export function medianInterval(
+  v: number[],
+  level = 0.95,
+): { low: number; high: number; coverage: number } | undefined {
+  const n = v.length;
+  const s = [...v].sort((a, b) => a - b);
+  // P(Binomial(n, 1/2) <= j), for j = 0, 1, ...: the chance that j or fewer values lie below the median.
+  let choose = 1;
+  let tail = 0;
+  let best: { low: number; high: number; coverage: number } | undefined;
+  for (let j = 0; j < n / 2; j++) {
+    tail += choose / 2 ** n;
+    choose = (choose * (n - j)) / (j + 1);
+    // [s[j], s[n-1-j]] misses the median when j or fewer values lie below it, or above.
+    const coverage = 1 - 2 * tail;
+    if (coverage < level) break;
+    best = { low: s[j]!, high: s[n - 1 - j]!, coverage };
+  }
+  return best;
 }
 
 export function printComparison(
@@ -48,16 +79,40 @@ export function printComparison(
     const y = r.allRuns.get(k)?.get(b);
     return x && y ? medianOf(x.map((v, i) => v / y[i]!)) : NaN;
   };
+  const rounds = Math.max(
+    0,
+    ...[...r.allRuns.values()].flatMap((m) => [...m.values()].map((v) => v.length)),
+  );
+  const intervals = rounds >= ROUNDS_FOR_INTERVAL;
+  const pairedInterval = (a: string, b: string, k: Metric) => {
+    const x = r.allRuns.get(k)?.get(a);
+    const y = r.allRuns.get(k)?.get(b);
+    return x && y && x.every((v) => v > 0) && y.every((v) => v > 0)
+      ? medianInterval(x.map((v, i) => v / y[i]!))
+      : undefined;
+  };
   const line = (label: string, a: string, b: string, target: string) => {
     const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : 'n/a');
     const parts = (fn: typeof pairedRatio) =>
       `new ${f(fn(a, b, 'newConn'))}  keep-alive ${f(fn(a, b, 'keepAlive'))}  bulk ${f(fn(a, b, 'bulk'))}`;
+    const range = (k: Metric) => {
+      const i = pairedInterval(a, b, k);
+      return i ? `${i.low.toFixed(2)}-${i.high.toFixed(2)}` : 'n/a';
+    };
     console.log(`  ${label.padEnd(24)} paired  ${parts(pairedRatio)}   ${target}`);
+    if (intervals)
+      console.log(
+        `  ${''.padEnd(24)} 95% CI  new ${range('newConn')}  keep-alive ${range('keepAlive')}  bulk ${range('bulk')}`,
+      );
     console.log(`  ${''.padEnd(24)} medians ${parts(ratioOfMedians)}`);
   };
   const short = (h: string) => h.replace('haproxy mode tcp, ', 'haproxy ');
   const ON = 'l4lab, events on';
   console.log('\nratios (paired: median of per-round ratios; medians: ratio of the medians)');
+  if (intervals)
+    console.log(
+      "  (95% CI: the paired ratio's 95 % confidence interval, from the spread of the rounds' ratios)",
+    );
   line('l4lab / direct', ON, 'nginx direct', '');
   for (const h of o.haproxies) line(`l4lab / ${short(h)}`, ON, h, '(targets >= 0.6 / 0.9 / 0.9)');
   if (!o.haproxies.length)

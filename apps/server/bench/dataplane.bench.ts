@@ -17,7 +17,8 @@
 // counts as the proxy's. "Events on" is the server's own pipeline: every event into the EventHub (counters, recent
 // events), and a connection_events frame JSON-encoded every 50 ms as if a browser were watching.
 // The targets take turns within each round, so a slow moment of the machine hits them alike; each
-// figure is the median of BENCH_ROUNDS rounds (the runs are printed too). BENCH_TARGETS and
+// figure is the median of BENCH_ROUNDS rounds (9; the runs are printed too, and each paired ratio
+// with its 95 % confidence interval: benchRatios.ts). BENCH_TARGETS and
 // BENCH_METRICS pick some targets and metrics, BENCH_CT_LOOKUPS=0 the conntrack reader's sweeps.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ import {
 import { KERNEL_OFF, KERNEL_ON, KernelTarget } from './kernelTarget.ts';
 import { measureRuleSync } from './ruleSync.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 /** conntrack -> browser latency: new connections per second, for this long. */
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 2000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
@@ -295,8 +296,11 @@ async function main(): Promise<void> {
       kernel.target.sink = (e) => started.hub.record(e);
       kernel.target.countedSink = (at, n) => started.hub.counted(at, n);
     }
+    // The kernel targets next to going direct: their ratios to it are the closest ones, and
+    // runs back to back share more of the machine's moment than runs three turns apart.
     const allTargets: Target[] = [
       { name: 'nginx direct', ip: NGINX.ip, port: NGINX.port },
+      ...('target' in kernel ? kernelTargets(kernel.target, windows, () => metric) : []),
       {
         name: 'l4lab, events on',
         ip: started.ip,
@@ -311,7 +315,6 @@ async function main(): Promise<void> {
         before: () => void (sink.on = false),
         cpu: () => proxierCpu(started.proxier),
       },
-      ...('target' in kernel ? kernelTargets(kernel.target, windows, () => metric) : []),
       ...haproxies,
     ];
     // BENCH_TARGETS=direct,nftables keeps the targets whose names contain one of the words (all

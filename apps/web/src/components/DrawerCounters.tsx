@@ -3,7 +3,10 @@ import type { EndpointCounters } from '@l4lab/protocol';
 import { useAppStore } from '../hooks/useAppStore.ts';
 import type { AppState } from '../store/createAppStore.ts';
 
-const selectCounters = (s: AppState) => ({ counters: s.counters });
+const selectCounters = (s: AppState) => ({
+  counters: s.counters,
+  kernel: s.server?.dataplane === 'nftables',
+});
 
 interface Totals {
   connections: number;
@@ -48,7 +51,7 @@ export function DrawerCounters(props: {
   namespace?: string | undefined;
   name: string;
 }) {
-  const { counters } = useAppStore(selectCounters);
+  const { counters, kernel } = useAppStore(selectCounters);
   const key = `${props.namespace}/${props.name}`;
   const list = useMemo(() => {
     const all = [...counters.values()];
@@ -76,10 +79,25 @@ export function DrawerCounters(props: {
           <dd>{t.unreported}</dd>
         </div>
       )}
-      <div>
-        <dt>open now</dt>
-        <dd>{t.active}</dd>
-      </div>
+      {kernel ? (
+        // The kernel dataplane knows a connection from its conntrack entry: NEW, then DESTROY when
+        // the entry goes, which for a closed TCP connection is after TIME_WAIT (1 s in the lab).
+        <div
+          title={
+            'Connections with a conntrack entry now (conntrack -L): a closed TCP connection keeps ' +
+            'its entry for 1 s of TIME_WAIT (nf_conntrack_tcp_timeout_time_wait), a UDP flow for ' +
+            'its timeout after the last packet'
+          }
+        >
+          <dt>in conntrack</dt>
+          <dd>{t.active}</dd>
+        </div>
+      ) : (
+        <div>
+          <dt>open now</dt>
+          <dd>{t.active}</dd>
+        </div>
+      )}
       {props.kind === 'Service' && (
         <>
           <div>

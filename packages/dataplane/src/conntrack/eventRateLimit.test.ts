@@ -44,17 +44,18 @@ const LISTED = JSON.stringify({
 });
 
 describe('the events rate limit table', () => {
-  it('limits only the first packet of a DNATed connection, after the DNAT, in a table of its own', () => {
+  it('limits only the first packet of a DNATed connection, after the DNAT, in NAT chains of its own', () => {
     const script = eventsTableScript(4000);
     expect(script).toContain(`table ip ${EVENTS_TABLE} {`);
     expect(script).toContain('rate over 4000/second burst 400 packets');
-    // Every hook a Service connection is DNATed on: a client in the namespace, or behind a veth.
-    for (const hook of ['prerouting', 'output']) {
+    // NAT chains (a connection's first packet only) where every DNATed connection passes once:
+    // postrouting (a client in the namespace, before kube-proxy's masquerade), input (behind a veth).
+    for (const hook of ['postrouting', 'input']) {
       const chain = new RegExp(
-        `chain ${hook} \\{\\n\\s+type filter hook ${hook} priority -50; policy accept;\\n\\s+(.*)\\n`,
+        `chain ${hook} \\{\\n\\s+type nat hook ${hook} priority 99; policy accept;\\n\\s+(.*)\\n`,
       ).exec(script);
       expect(chain?.[1]).toBe(
-        'ct state new ct status & (dnat | confirmed) == dnat meta l4proto { tcp, udp } limit name "events" add @unreported { ct original ip daddr . ct original proto-dst . ip daddr . th dport . meta l4proto } ct event set 0x0',
+        'ct status & (dnat | confirmed) == dnat meta l4proto { tcp, udp } limit name "events" add @unreported { ct original ip daddr . ct original proto-dst . ip daddr . th dport . meta l4proto } ct event set 0x0',
       );
     }
     // One limit for both: not twice the rate when connections come from both sides.

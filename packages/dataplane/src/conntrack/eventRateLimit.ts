@@ -15,14 +15,20 @@
 // counter per element), and the counts go into the same rows as the events' (ConnectionStats):
 // the connections per endpoint stay exact, the bytes and durations are the reported ones'.
 //
-// A table of l4lab's own beside kube-proxy's (which stays as kube-proxy writes it), one rule on
-// each hook a Service connection's first packet is DNATed on: output (the lab's clients, pods and
-// generator all run in its namespace) and prerouting (a client behind an interface, as a pod on a
-// real node is behind its veth: the bench's client pod), after the DNAT (dstnat is -100), before
-// conntrack confirms the entry:
+// A table of l4lab's own beside kube-proxy's (which stays as kube-proxy writes it), with NAT
+// chains that NAT nothing: the kernel consults NAT chains for a connection's first packet only, so
+// the rule costs the packets after it nothing (a filter chain, the first version, sees every
+// packet: 1-2 % of the keep-alive requests a second in bench:dataplane). Two hooks, where a
+// Service connection's first packet goes after its DNAT, before conntrack confirms the entry:
+//   postrouting, priority 99 (srcnat - 1): the lab's own clients (its pods and generator run in
+//     its namespace: DNATed in output) and forwarded traffic; before kube-proxy's masquerade,
+//     since the kernel stops at the first NAT chain of a hook that NATs.
+//   input, priority 99: a client behind an interface, as a pod on a real node is behind its veth
+//     (the bench's client pod): DNATed in prerouting, delivered here without postrouting. A
+//     connection that went through postrouting already has its source NAT settled (masqueraded,
+//     or none), so the kernel does not consult these chains for it again: each is seen once.
 //
-//   ct state new                                     cheap, first
-//   ct status & (dnat | confirmed) == dnat          the first packet of a Service connection
+//   ct status & (dnat | confirmed) == dnat          a Service connection (kube-proxy DNATed it)
 //   meta l4proto { tcp, udp }                        (gives `ct original proto-dst` its type)
 //   limit name "events"                              only the connections over the rate
 //                                                    (rate over N/second burst B packets)
@@ -39,6 +45,10 @@ export const EVENTS_TABLE = 'l4lab-events';
 export const UNREPORTED_SET = 'unreported';
 /** The named limit both hooks' rules share. */
 export const EVENTS_LIMIT = 'events';
+/** The hooks a Service connection's first packet passes after its DNAT (see above). */
+export const EVENTS_HOOKS = ['postrouting', 'input'] as const;
+/** srcnat - 1: before kube-proxy's masquerade (nft 1.0.6 names `srcnat` on postrouting only). */
+const EVENTS_PRIORITY = 99;
 /** What the server's frames carry to a browser (EventHub: 200 events per 50 ms, 2 a connection). */
 export const DEFAULT_EVENTS_RATE_LIMIT = 2000;
 
@@ -63,7 +73,7 @@ export function eventsTableScript(ratePerSecond: number): string {
   const burst = Math.ceil(ratePerSecond / 10);
   // One named limit for both hooks: one rate for the lab, wherever its connections come from.
   const rule =
-    `ct state new ct status & (dnat | confirmed) == dnat meta l4proto { tcp, udp } ` +
+    `ct status & (dnat | confirmed) == dnat meta l4proto { tcp, udp } ` +
     `limit name "${EVENTS_LIMIT}" ` +
     `add @${UNREPORTED_SET} { ct original ip daddr . ct original proto-dst . ip daddr . th dport . meta l4proto } ` +
     `ct event set 0x0`;
@@ -79,9 +89,9 @@ export function eventsTableScript(ratePerSecond: number): string {
     `    counter`,
     `    size 65536`,
     `  }`,
-    ...['prerouting', 'output'].flatMap((hook) => [
+    ...EVENTS_HOOKS.flatMap((hook) => [
       `  chain ${hook} {`,
-      `    type filter hook ${hook} priority -50; policy accept;`,
+      `    type nat hook ${hook} priority ${EVENTS_PRIORITY}; policy accept;`,
       `    ${rule}`,
       `  }`,
     ]),
