@@ -29,6 +29,7 @@ const selectGraphInput = (s: AppState) => ({
   mappings: s.mappings,
   mapped: s.server?.addressMode === 'mapped',
   defaultMode: s.server?.proxyMode ?? 'iptables',
+  kernel: s.server?.dataplane === 'nftables',
   selection: s.selection,
   showSystem: s.showSystem,
   graphFocus: s.graphFocus,
@@ -75,6 +76,7 @@ function useGraphModel(size: { width: number; height: number }) {
     mappings,
     mapped,
     defaultMode,
+    kernel,
     showSystem,
     graphFocus,
     rewindAt,
@@ -103,6 +105,7 @@ function useGraphModel(size: { width: number; height: number }) {
         now,
         past,
         defaultMode,
+        kernel,
       });
     const explicit = graphFocus === ALL_SERVICES ? undefined : graphFocus;
     const inputs = [cluster, showSystem, graphFocus, namespace, auto, size.width, size.height];
@@ -135,6 +138,7 @@ function useGraphModel(size: { width: number; height: number }) {
     mappings,
     mapped,
     defaultMode,
+    kernel,
     showSystem,
     graphFocus,
     rewindAt,

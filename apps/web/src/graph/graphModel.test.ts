@@ -302,4 +302,39 @@ describe('namespace (the workshop spotlight)', () => {
     // 2 connections in the 2 s window: 1 conn/s (not 21, the whole class's rate).
     expect(m.edges.find((e) => e.fromLane === 'client')?.rate).toBeCloseTo(1, 6);
   });
+
+  it("names the open connections after what the dataplane knows: the kernel's are conntrack entries", () => {
+    // The Service -> pod link comes from its EndpointSlice.
+    const slice = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'web-abc',
+        namespace: 'student-1',
+        labels: { 'kubernetes.io/service-name': 'web' },
+      },
+      addressType: 'IPv4',
+      endpoints: [
+        {
+          addresses: ['127.150.1.9'],
+          conditions: { ready: true },
+          targetRef: { kind: 'Pod', namespace: 'student-1', name: 'web-1' },
+        },
+      ],
+      ports: [{ port: 80, protocol: 'TCP' }],
+    } as unknown as KubeObject;
+    const withCounters = (kernel: boolean) =>
+      buildGraphModel({
+        ...input([...objects, slice], events),
+        namespace: 'student-1',
+        counters: new Map([
+          [`student-1/web:80|student-1/web-1`, { ...counters('student-1', 2), active: 1 }],
+        ]),
+        kernel,
+      })
+        .edges.find((e) => e.toLane === 'pod')
+        ?.tip.join(' | ');
+    expect(withCounters(false)).toContain('2 connections in all · 1 open now');
+    expect(withCounters(true)).toContain('2 connections in all · 1 in conntrack');
+  });
 });

@@ -61,6 +61,8 @@ export interface GraphInput {
   now: number;
   past: boolean;
   defaultMode: string;
+  /** The kernel dataplane: a connection is known by its conntrack entry (see graphTraffic.ts). */
+  kernel?: boolean | undefined;
 }
 
 export const SYSTEM_NAMESPACE = 'kube-system';

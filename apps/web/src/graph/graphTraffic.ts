@@ -61,6 +61,8 @@ interface Input {
   countersBefore: { t: number; counters: ReadonlyMap<string, EndpointCounters> } | undefined;
   recent: readonly ConnectionEvent[];
   now: number;
+  /** The kernel dataplane: `active` counts conntrack entries (a closed TCP one lingers 1 s). */
+  kernel?: boolean | undefined;
 }
 
 /** Per `service->pod`: connections per second from the cumulative counters. */
@@ -180,7 +182,9 @@ export function buildTraffic(
             active += c.active;
           }
         }
-        tip.push(`${total} connections in all · ${active} open now`);
+        tip.push(
+          `${total} connections in all · ${active} ${input.kernel ? 'in conntrack' : 'open now'}`,
+        );
       }
       if (e.style === 'unready') tip.push('endpoint not ready: out of rotation');
       if (b) tip.push(`last 2 s: ${b.refused} refused · ${b.dropped} dropped`);
