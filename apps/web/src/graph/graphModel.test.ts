@@ -21,6 +21,27 @@ function input(objects: KubeObject[], recent: ConnectionEvent[] = []): GraphInpu
   };
 }
 
+/** An EndpointSlice of `service` with one ready endpoint, the pod `pod` at `ip`. */
+function endpointSlice(ns: string, service: string, pod: string, ip: string): KubeObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `${service}-abc`,
+      namespace: ns,
+      labels: { 'kubernetes.io/service-name': service },
+    },
+    addressType: 'IPv4',
+    endpoints: [
+      {
+        addresses: [ip],
+        conditions: { ready: true },
+        targetRef: { kind: 'Pod', namespace: ns, name: pod },
+      },
+    ],
+  } as unknown as KubeObject;
+}
+
 describe('buildGraphModel', () => {
   const lb = service(
     'web',
@@ -128,23 +149,7 @@ describe('buildGraphModel', () => {
       { ...service('web-mirror', { clusterIP: '127.100.0.7', ports: [{ port: 80 }] }) },
       pod('web-1', 'web', 1),
       pod('db-1', 'db', 2),
-      {
-        apiVersion: 'discovery.k8s.io/v1',
-        kind: 'EndpointSlice',
-        metadata: {
-          name: 'web-mirror-abc',
-          namespace: 'default',
-          labels: { 'kubernetes.io/service-name': 'web-mirror' },
-        },
-        addressType: 'IPv4',
-        endpoints: [
-          {
-            addresses: ['127.245.1.2'],
-            conditions: { ready: true },
-            targetRef: { kind: 'Pod', namespace: 'default', name: 'web-1' },
-          },
-        ],
-      } as unknown as KubeObject,
+      endpointSlice('default', 'web-mirror', 'web-1', '127.245.1.2'),
     ];
     const pods = (m: ReturnType<typeof buildGraphModel>) =>
       m.nodes.flatMap((n) => n.pods.map((p) => p.name));
@@ -305,24 +310,7 @@ describe('namespace (the workshop spotlight)', () => {
 
   it("names the open connections after what the dataplane knows: the kernel's are conntrack entries", () => {
     // The Service -> pod link comes from its EndpointSlice.
-    const slice = {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: 'web-abc',
-        namespace: 'student-1',
-        labels: { 'kubernetes.io/service-name': 'web' },
-      },
-      addressType: 'IPv4',
-      endpoints: [
-        {
-          addresses: ['127.150.1.9'],
-          conditions: { ready: true },
-          targetRef: { kind: 'Pod', namespace: 'student-1', name: 'web-1' },
-        },
-      ],
-      ports: [{ port: 80, protocol: 'TCP' }],
-    } as unknown as KubeObject;
+    const slice = endpointSlice('student-1', 'web', 'web-1', '127.150.1.9');
     const withCounters = (kernel: boolean) =>
       buildGraphModel({
         ...input([...objects, slice], events),
