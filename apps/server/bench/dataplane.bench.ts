@@ -40,6 +40,7 @@ import {
   printLatency,
   printRuleSync,
   type MetricWindow,
+  type OffWindow,
 } from './kernelReport.ts';
 import { KERNEL_OFF, KERNEL_ON, KernelTarget } from './kernelTarget.ts';
 import { measureRuleSync } from './ruleSync.ts';
@@ -236,8 +237,10 @@ async function startKernel(place: Awaited<ReturnType<typeof benchPlace>>): Promi
 function kernelTargets(
   kernel: KernelTarget,
   windows: MetricWindow[],
+  offWindows: OffWindow[],
   metric: () => string,
 ): Target[] {
+  let offStart = 0;
   return [
     {
       name: KERNEL_ON,
@@ -249,7 +252,15 @@ function kernelTargets(
       },
       cpu: () => kernel.eventsCpu(),
     },
-    { name: KERNEL_OFF, ip: kernel.offIP, port: kernel.port },
+    {
+      name: KERNEL_OFF,
+      ip: kernel.offIP,
+      port: kernel.port,
+      before: () => void (offStart = ownCpu()),
+      after: async (run) => {
+        offWindows.push({ metric: metric(), requests: run.requests, own: ownCpu() - offStart });
+      },
+    },
   ];
 }
 
@@ -291,6 +302,7 @@ async function main(): Promise<void> {
     hub = started.hub;
     kernel = await startKernel(place);
     const windows: MetricWindow[] = [];
+    const offWindows: OffWindow[] = [];
     let metric = '';
     if ('target' in kernel) {
       kernel.target.sink = (e) => started.hub.record(e);
@@ -300,7 +312,9 @@ async function main(): Promise<void> {
     // runs back to back share more of the machine's moment than runs three turns apart.
     const allTargets: Target[] = [
       { name: 'nginx direct', ip: NGINX.ip, port: NGINX.port },
-      ...('target' in kernel ? kernelTargets(kernel.target, windows, () => metric) : []),
+      ...('target' in kernel
+        ? kernelTargets(kernel.target, windows, offWindows, () => metric)
+        : []),
       {
         name: 'l4lab, events on',
         ip: started.ip,
@@ -386,7 +400,7 @@ async function main(): Promise<void> {
       },
     );
     if ('target' in kernel) {
-      await kernelPhases(kernel.target, windows, median.get(KERNEL_ON)!.newConn);
+      await kernelPhases(kernel.target, windows, offWindows, median.get(KERNEL_ON)!.newConn);
       kernel = { missing: 'stopped' }; // kernelPhases stopped it
     }
   } finally {
@@ -425,9 +439,10 @@ async function clientPlace(
 async function kernelPhases(
   kernel: KernelTarget,
   windows: MetricWindow[],
+  offWindows: OffWindow[],
   newConnMedian: number,
 ): Promise<void> {
-  printEventWindows(windows, kernel, newConnMedian);
+  printEventWindows(windows, offWindows, kernel, newConnMedian);
   console.log(
     `\nconntrack -> browser latency: ${LATENCY_RATE} new connections/s for ${LATENCY_SECONDS} s through the ClusterIP`,
   );

@@ -11,12 +11,21 @@ export interface MetricWindow extends EventWindow {
   requests: number;
 }
 
+/** An events-off run of the kernel target: this process's CPU all the same (wrk's start, the hub). */
+export interface OffWindow {
+  metric: string;
+  requests: number;
+  /** CPU seconds of this process during the run. */
+  own: number;
+}
+
 const pct = (part: number, whole: number) =>
   whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : 'n/a';
 
 /** The events-on runs: every event against the kernel's own count of connections. */
 export function printEventWindows(
   windows: MetricWindow[],
+  offWindows: OffWindow[],
   kernel: KernelTarget,
   newConnMedian: number,
 ): void {
@@ -77,9 +86,19 @@ export function printEventWindows(
         `not at all; ${sum((w) => w.missedEnds)} ends lost; ` +
         `${sum((w) => w.lost)} ENOBUFS warnings; ${sum((w) => w.restarts)} reader restarts`,
     );
-    const perConnection = (cpu: number) => `${((cpu * 1e6) / made).toFixed(1)} µs`;
+    const perConnection = (cpu: number, n = made) => `${((cpu * 1e6) / n).toFixed(1)} µs`;
+    // This process does the bench's own work in every run too (it starts wrk, reads its report,
+    // runs the hub's frames): its events-off runs say how much, per connection.
+    const off = offWindows.filter((w) => w.metric === 'newConn' && w.requests > 0);
+    const offRequests = off.reduce((n, w) => n + w.requests, 0);
+    const baseline = offRequests
+      ? ` (${perConnection(
+          off.reduce((n, w) => n + w.own, 0),
+          offRequests,
+        )} in its events-off runs: the bench's own work, not the events')`
+      : '';
     console.log(
-      `  events CPU per connection there: this process (join, EventHub) ${perConnection(sum((w) => w.cpu.own))}, ` +
+      `  events CPU per connection there: this process (join, EventHub) ${perConnection(sum((w) => w.cpu.own))}${baseline}, ` +
         `the readers (the native ctnetlink reader with its look-ups, or conntrack -E; nft monitor trace) ` +
         `${perConnection(sum((w) => w.cpu.readers))}`,
     );
