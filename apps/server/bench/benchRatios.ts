@@ -12,9 +12,6 @@ export interface Results {
   cpuPerOp: Map<Metric, Map<string, number>>;
 }
 
-/** The fewest rounds whose paired ratios give a 95 % interval (medianInterval). */
-const ROUNDS_FOR_INTERVAL = 6;
-
 export function medianOf(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -79,11 +76,6 @@ export function printComparison(
     const y = r.allRuns.get(k)?.get(b);
     return x && y ? medianOf(x.map((v, i) => v / y[i]!)) : NaN;
   };
-  const rounds = Math.max(
-    0,
-    ...[...r.allRuns.values()].flatMap((m) => [...m.values()].map((v) => v.length)),
-  );
-  const intervals = rounds >= ROUNDS_FOR_INTERVAL;
   const pairedInterval = (a: string, b: string, k: Metric) => {
     const x = r.allRuns.get(k)?.get(a);
     const y = r.allRuns.get(k)?.get(b);
@@ -95,24 +87,25 @@ export function printComparison(
     const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : 'n/a');
     const parts = (fn: typeof pairedRatio) =>
       `new ${f(fn(a, b, 'newConn'))}  keep-alive ${f(fn(a, b, 'keepAlive'))}  bulk ${f(fn(a, b, 'bulk'))}`;
-    const range = (k: Metric) => {
-      const i = pairedInterval(a, b, k);
-      return i ? `${i.low.toFixed(2)}-${i.high.toFixed(2)}` : 'n/a';
+    const ranges = (['newConn', 'keepAlive', 'bulk'] as const).map((k) => pairedInterval(a, b, k));
+    const range = (i: number) => {
+      const v = ranges[i];
+      return v ? `${v.low.toFixed(2)}-${v.high.toFixed(2)}` : 'n/a';
     };
     console.log(`  ${label.padEnd(24)} paired  ${parts(pairedRatio)}   ${target}`);
-    if (intervals)
+    // Only with 6 rounds or more (medianInterval).
+    if (ranges.some(Boolean))
       console.log(
-        `  ${''.padEnd(24)} 95% CI  new ${range('newConn')}  keep-alive ${range('keepAlive')}  bulk ${range('bulk')}`,
+        `  ${''.padEnd(24)} 95% CI  new ${range(0)}  keep-alive ${range(1)}  bulk ${range(2)}`,
       );
     console.log(`  ${''.padEnd(24)} medians ${parts(ratioOfMedians)}`);
   };
   const short = (h: string) => h.replace('haproxy mode tcp, ', 'haproxy ');
   const ON = 'l4lab, events on';
   console.log('\nratios (paired: median of per-round ratios; medians: ratio of the medians)');
-  if (intervals)
-    console.log(
-      "  (95% CI: the paired ratio's 95 % confidence interval, from the spread of the rounds' ratios)",
-    );
+  console.log(
+    "  (95% CI, from 6 rounds: the paired ratio's 95 % confidence interval, from the spread of the rounds' ratios)",
+  );
   line('l4lab / direct', ON, 'nginx direct', '');
   for (const h of o.haproxies) line(`l4lab / ${short(h)}`, ON, h, '(targets >= 0.6 / 0.9 / 0.9)');
   if (!o.haproxies.length)
