@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { medianInterval } from './benchRatios.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { medianInterval, printComparison } from './benchRatios.ts';
+import { KERNEL_ON } from './kernelTarget.ts';
 
 describe('medianInterval', () => {
   const sorted = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -24,5 +25,43 @@ describe('medianInterval', () => {
 
   it('narrows at a lower level', () => {
     expect(medianInterval(sorted(9), 0.8)).toMatchObject({ low: 3, high: 7 });
+  });
+});
+
+describe('printComparison', () => {
+  it('leaves out the pairs and metrics that were not measured (BENCH_TARGETS, BENCH_METRICS)', () => {
+    const direct = [100, 110, 90, 105, 95, 100];
+    const kernel = [95, 104, 86, 100, 90, 96];
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void lines.push(s));
+    try {
+      printComparison(
+        {
+          median: new Map([
+            ['nginx direct', { newConn: 0, keepAlive: 100, bulk: 0 }],
+            [KERNEL_ON, { newConn: 0, keepAlive: 95, bulk: 0 }],
+          ]),
+          allRuns: new Map([
+            [
+              'keepAlive',
+              new Map([
+                ['nginx direct', direct],
+                [KERNEL_ON, kernel],
+              ]),
+            ],
+          ]),
+          cpuPerOp: new Map(),
+        },
+        { targets: ['nginx direct', KERNEL_ON], haproxies: [], haproxyLeftOut: true, kernel: true },
+      );
+    } finally {
+      log.mockRestore();
+    }
+    const out = lines.join('\n');
+    expect(out).not.toContain('0.00x');
+    expect(out).not.toContain('l4lab / direct');
+    expect(out).not.toContain('CPU per request');
+    expect(out).toMatch(/nftables on \/ direct\s+paired\s+new n\/a {2}keep-alive 0\.95x/);
+    expect(out).toMatch(/nginx direct\s+- +100 +-/);
   });
 });

@@ -61,16 +61,18 @@ export function printComparison(
   console.log(
     `\n  ${'median of each'.padEnd(28)} ${'new conn/s'.padStart(10)} ${'keep-alive/s'.padStart(12)} ${'bulk MB/s'.padStart(9)}`,
   );
+  // A metric left out (BENCH_METRICS) prints `-`, not a zero.
+  const cell = (name: string, k: Metric, width: number) =>
+    (r.allRuns.has(k) ? row(name)[k].toFixed(0) : '-').padStart(width);
   for (const name of o.targets) {
-    const b = row(name);
     console.log(
-      `  ${name.padEnd(28)} ${b.newConn.toFixed(0).padStart(10)} ${b.keepAlive.toFixed(0).padStart(12)} ${b.bulk.toFixed(0).padStart(9)}`,
+      `  ${name.padEnd(28)} ${cell(name, 'newConn', 10)} ${cell(name, 'keepAlive', 12)} ${cell(name, 'bulk', 9)}`,
     );
   }
   // Two views of the same runs: the ratio of the medians, and the median of the per-round
   // ratios (paired: within a round the two targets ran back to back, under the same load).
   const ratioOfMedians = (a: string, b: string, k: Metric) =>
-    row(b)[k] > 0 ? row(a)[k] / row(b)[k] : NaN;
+    row(a)[k] > 0 && row(b)[k] > 0 ? row(a)[k] / row(b)[k] : NaN;
   const pairedRatio = (a: string, b: string, k: Metric) => {
     const x = r.allRuns.get(k)?.get(a);
     const y = r.allRuns.get(k)?.get(b);
@@ -84,6 +86,8 @@ export function printComparison(
       : undefined;
   };
   const line = (label: string, a: string, b: string, target: string) => {
+    // A pair with a target left out (BENCH_TARGETS) has nothing to say.
+    if (!o.targets.includes(a) || !o.targets.includes(b)) return;
     const f = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : 'n/a');
     const parts = (fn: typeof pairedRatio) =>
       `new ${f(fn(a, b, 'newConn'))}  keep-alive ${f(fn(a, b, 'keepAlive'))}  bulk ${f(fn(a, b, 'bulk'))}`;
@@ -104,7 +108,7 @@ export function printComparison(
   const ON = 'l4lab, events on';
   console.log('\nratios (paired: median of per-round ratios; medians: ratio of the medians)');
   console.log(
-    "  (95% CI, from 6 rounds: the paired ratio's 95 % confidence interval, from the spread of the rounds' ratios)",
+    "  (95% CI, with 6 rounds or more: the paired ratio's 95 % confidence interval, from the spread of the rounds' ratios)",
   );
   line('l4lab / direct', ON, 'nginx direct', '');
   for (const h of o.haproxies) line(`l4lab / ${short(h)}`, ON, h, '(targets >= 0.6 / 0.9 / 0.9)');
@@ -132,12 +136,17 @@ export function printComparison(
     const y = r.cpuPerOp.get(k)?.get(b);
     return x && y ? `${(x / y).toFixed(2)}x` : 'n/a';
   };
-  const cpuLine = (label: string, a: string, b: string) =>
+  type Pair = [label: string, a: string, b: string];
+  const pairs: Pair[] = [
+    ...o.haproxies.map((h): Pair => [`l4lab / ${short(h)}`, ON, h]),
+    ['events on / off', ON, 'l4lab, events off'],
+  ];
+  if (o.kernel) pairs.push(['nftables events / l4lab', KERNEL_ON, ON]);
+  const cpuPairs = pairs.filter(([, a, b]) => o.targets.includes(a) && o.targets.includes(b));
+  if (!cpuPairs.length) return;
+  console.log('\nCPU per request, proxy process (lower is better; medians)');
+  for (const [label, a, b] of cpuPairs)
     console.log(
       `  ${label.padEnd(24)} cpu     new ${cpuRatio(a, b, 'newConn')}  keep-alive ${cpuRatio(a, b, 'keepAlive')}  bulk ${cpuRatio(a, b, 'bulk')}`,
     );
-  console.log('\nCPU per request, proxy process (lower is better; medians)');
-  for (const h of o.haproxies) cpuLine(`l4lab / ${short(h)}`, ON, h);
-  cpuLine('events on / off', ON, 'l4lab, events off');
-  if (o.kernel) cpuLine('nftables events / l4lab', KERNEL_ON, ON);
 }
