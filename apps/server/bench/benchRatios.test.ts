@@ -51,6 +51,15 @@ describe('printComparison', () => {
             ],
           ]),
           cpuPerOp: new Map(),
+          machineRuns: new Map([
+            [
+              'keepAlive',
+              new Map([
+                ['nginx direct', [30, 30, 30, 30, 30, 30]],
+                [KERNEL_ON, [31, 33, 30, 31, 33, 31]],
+              ]),
+            ],
+          ]),
         },
         { targets: ['nginx direct', KERNEL_ON], haproxies: [], haproxyLeftOut: true, kernel: true },
       );
@@ -60,8 +69,11 @@ describe('printComparison', () => {
     const out = lines.join('\n');
     expect(out).not.toContain('0.00x');
     expect(out).not.toContain('l4lab / direct');
-    expect(out).not.toContain('CPU per request');
+    expect(out).not.toContain('CPU per request, proxy process');
     expect(out).toMatch(/nftables on \/ direct\s+paired\s+new n\/a {2}keep-alive 0\.95x/);
     expect(out).toMatch(/nginx direct\s+- +100 +-/);
+    // Whole-machine CPU per request: the median of 1.03, 1.1, 1, 1.03, 1.1, 1.03, in [min, max].
+    expect(out).toMatch(/nftables on \/ direct\s+keep-alive 1\.03x \[1\.00-1\.10\]$/m);
+    expect(out).not.toContain('nftables off / direct');
   });
 });

@@ -10,6 +10,11 @@ export interface Results {
   allRuns: Map<Metric, Map<string, number[]>>;
   /** Median CPU µs per request (or per connection), by metric and target name. */
   cpuPerOp: Map<Metric, Map<string, number>>;
+  /**
+   * Every run's whole-machine CPU µs per request (wrk, nginx, the proxy and the kernel's packet
+   * work together), by metric and target name (rounds in order).
+   */
+  machineRuns?: Map<Metric, Map<string, number[]>>;
 }
 
 export function medianOf(v: number[]): number {
@@ -143,10 +148,53 @@ export function printComparison(
   ];
   if (o.kernel) pairs.push(['nftables events / l4lab', KERNEL_ON, ON]);
   const cpuPairs = pairs.filter(([, a, b]) => o.targets.includes(a) && o.targets.includes(b));
-  if (!cpuPairs.length) return;
-  console.log('\nCPU per request, proxy process (lower is better; medians)');
-  for (const [label, a, b] of cpuPairs)
-    console.log(
-      `  ${label.padEnd(24)} cpu     new ${cpuRatio(a, b, 'newConn')}  keep-alive ${cpuRatio(a, b, 'keepAlive')}  bulk ${cpuRatio(a, b, 'bulk')}`,
-    );
+  if (cpuPairs.length) {
+    console.log('\nCPU per request, proxy process (lower is better; medians)');
+    for (const [label, a, b] of cpuPairs)
+      console.log(
+        `  ${label.padEnd(24)} cpu     new ${cpuRatio(a, b, 'newConn')}  keep-alive ${cpuRatio(a, b, 'keepAlive')}  bulk ${cpuRatio(a, b, 'bulk')}`,
+      );
+  }
+  if (r.machineRuns) printMachineCpu(r.machineRuns, o.targets, o.kernel);
+}
+
+/**
+ * The whole machine's CPU per request, paired like the throughput ratios: what a path costs in
+ * all, wherever it ran. A run's throughput also moves with where the scheduler put wrk and nginx
+ * (a busy CPU or an idle one); this moves less with that, and says how much work a path adds.
+ */
+function printMachineCpu(
+  runs: Map<Metric, Map<string, number[]>>,
+  targets: string[],
+  kernel: boolean,
+): void {
+  const pairs: [string, string, string][] = [
+    ['l4lab / direct', 'l4lab, events on', 'nginx direct'],
+    ...(kernel
+      ? ([
+          ['nftables on / direct', KERNEL_ON, 'nginx direct'],
+          ['nftables off / direct', KERNEL_OFF, 'nginx direct'],
+          ['nftables on / off', KERNEL_ON, KERNEL_OFF],
+        ] as [string, string, string][])
+      : []),
+  ];
+  const shown = pairs.filter(([, a, b]) => targets.includes(a) && targets.includes(b));
+  if (!shown.length) return;
+  console.log(
+    "\nCPU per request, whole machine (every CPU's busy time, wrk and nginx included, over the requests;",
+  );
+  console.log(' lower is better; paired: median of per-round ratios, then its 95% CI)');
+  const metrics = (['newConn', 'keepAlive', 'bulk'] as const).filter((k) => runs.has(k));
+  const names = { newConn: 'new', keepAlive: 'keep-alive', bulk: 'bulk' };
+  for (const [label, a, b] of shown) {
+    const cells = metrics.map((k) => {
+      const x = runs.get(k)!.get(a)!;
+      const y = runs.get(k)!.get(b)!;
+      const ratios = x.map((v, i) => v / y[i]!).filter(Number.isFinite);
+      if (!ratios.length) return `${names[k]} n/a`;
+      const ci = medianInterval(ratios);
+      return `${names[k]} ${medianOf(ratios).toFixed(2)}x${ci ? ` [${ci.low.toFixed(2)}-${ci.high.toFixed(2)}]` : ''}`;
+    });
+    console.log(`  ${label.padEnd(24)} ${cells.join('  ')}`);
+  }
 }

@@ -18,7 +18,8 @@
 // events), and a connection_events frame JSON-encoded every 50 ms as if a browser were watching.
 // The targets take turns within each round, so a slow moment of the machine hits them alike; each
 // figure is the median of BENCH_ROUNDS rounds (9; the runs are printed too, and each paired ratio
-// with its 95 % confidence interval: benchRatios.ts). BENCH_TARGETS and
+// with its 95 % confidence interval: benchRatios.ts), then the whole machine's CPU per request,
+// paired the same way (what each path costs in all, wherever it ran). BENCH_TARGETS and
 // BENCH_METRICS pick some targets and metrics, BENCH_CT_LOOKUPS=0 the conntrack reader's sweeps.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -198,6 +199,17 @@ function proxierCpu(proxier: UserspaceProxier): number {
   return cpu;
 }
 
+/**
+ * CPU seconds every CPU of the machine spent busy so far (user, nice, system, irq, softirq; not
+ * idle, iowait or steal), from /proc/stat: the whole data path, wrk and nginx and the kernel's
+ * packet work, whoever's CPU it ran on.
+ */
+function machineBusy(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).map(Number);
+  // cpu user nice system idle iowait irq softirq steal ...
+  return (f[1]! + f[2]! + f[3]! + f[6]! + f[7]!) / 100;
+}
+
 /** CPU seconds (user + system) used so far by another process, from /proc (clock ticks of 10 ms). */
 function procCpu(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -351,6 +363,8 @@ async function main(): Promise<void> {
     const allRuns = new Map<Metric, Map<string, number[]>>();
     /** Median CPU µs per request (or per connection), by metric and target. */
     const cpuPerOp = new Map<Metric, Map<string, number>>();
+    /** Every run's whole-machine CPU µs per request, by metric and target (rounds in order). */
+    const machineRuns = new Map<Metric, Map<string, number[]>>();
     // BENCH_METRICS=newConn,keepAlive,bulk picks some (all by default).
     const only = process.env.BENCH_METRICS?.split(',');
     for (const m of METRICS.filter((x) => !only || only.includes(x.key))) {
@@ -363,16 +377,21 @@ async function main(): Promise<void> {
       }
       const runs = new Map<string, number[]>(targets.map((t) => [t.name, []]));
       const cpuRuns = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+      const machine = new Map<string, number[]>(targets.map((t) => [t.name, []]));
       allRuns.set(m.key, runs);
+      machineRuns.set(m.key, machine);
       for (let r = 0; r < ROUNDS; r++) {
         // ABBA: whoever ran last in one round runs first in the next, so neither the order nor
         // what the previous run left behind (a busy cache, GC work) favours one target.
         for (const t of r % 2 ? [...targets].reverse() : targets) {
           await t.before?.(`round ${r + 1}`);
           const cpu0 = t.cpu?.();
+          const busy0 = machineBusy();
           const run = await m.run(`http://${t.ip}:${t.port}`);
+          const busy = machineBusy() - busy0;
           await t.after?.(run);
           runs.get(t.name)!.push(run.value);
+          machine.get(t.name)!.push(run.requests > 0 ? (busy * 1e6) / run.requests : NaN);
           if (t.cpu && run.requests > 0)
             cpuRuns.get(t.name)!.push(((t.cpu() - cpu0!) * 1e6) / run.requests);
         }
@@ -391,7 +410,7 @@ async function main(): Promise<void> {
       }
     }
     printComparison(
-      { median, allRuns, cpuPerOp },
+      { median, allRuns, cpuPerOp, machineRuns },
       {
         targets: targets.map((t) => t.name),
         haproxies: haproxies.filter((h) => targets.includes(h)).map((h) => h.name),
