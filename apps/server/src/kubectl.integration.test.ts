@@ -1,7 +1,7 @@
 // The real kubectl (the one on PATH; /usr/bin/kubectl here picks the release of the server's minor)
 // against a lab: the tutorial's reads, verbatim. Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { Pod, Service } from '@l4lab/protocol';
@@ -44,6 +44,24 @@ describe('the real kubectl against the lab', () => {
     const r = await kubectl(ctx, 'version');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Server Version: v1\.32\.0\+l4lab\./m);
+  });
+
+  it("kubectl get nodes -o wide: each node its kubelet's version, this machine's OS and kernel, the pods' runtime", async (ctx) => {
+    const r = await kubectl(ctx, 'get', 'nodes', '-o', 'wide');
+    expect(r.stderr).toBe('');
+    const rows = r.stdout.trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      // NAME STATUS ROLES AGE VERSION INTERNAL-IP EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME
+      const cells = row.split(/\s{2,}/);
+      expect(cells[4]).toMatch(/^v1\.32\.0\+l4lab\./);
+      expect(cells[8]).toBe(release());
+      expect(cells[9]).toMatch(/^(nginx|docker|builtin):\/\/\S+$/);
+      expect(row).not.toContain('<unknown>');
+    }
+    const describe = await kubectl(ctx, 'describe', 'node', 'node-1');
+    expect(describe.stdout).toMatch(/^ {2}Kubelet Version:\s+v1\.32\.0\+l4lab\./m);
+    expect(describe.stdout).toMatch(/^ {2}Architecture:\s+(amd64|arm64)$/m);
   });
 
   it('kubectl get pods -l run=my-nginx -o wide: the columns of a cluster, each pod its IP and node', async (ctx) => {

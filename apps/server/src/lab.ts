@@ -29,7 +29,7 @@ import { nftablesDataplaneView, userspaceDataplaneView } from './dataplaneView.t
 import type { DataplaneView } from './routes/dataplaneRoutes.ts';
 import { applyYaml } from './applyYaml.ts';
 import { ManifestChecker } from './manifestChecker.ts';
-import { execTarget, execUpgrade, type PodStreams } from '@l4lab/apiserver';
+import { execTarget, execUpgrade, versionInfo, type PodStreams } from '@l4lab/apiserver';
 import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
 import { writeTutorialFiles } from './tutorialFiles.ts';
 import { AccessToken, isLoopbackHost } from './accessToken.ts';
@@ -45,6 +45,7 @@ import { lessonsDirOf, loadLabLessons } from './labLessons.ts';
 import type { Logger } from './logger.ts';
 import { type StateNote, openWorkspaceState } from './persist/workspaceState.ts';
 import { clusterDnsTransports, installClusterDns } from './nameResolver.ts';
+import { nodeSystemInfo } from './nodeSystemInfo.ts';
 import { lockWorkspace } from './workspaceLock.ts';
 import { WsHub } from './wsHub.ts';
 
@@ -191,7 +192,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       ? { mode: config.addresses, reason: `--addresses ${config.addresses}` }
       : await detectAddressMode();
   const mapper = new PortMapper(address.mode);
-  const { runtime, reason } = await chooseRuntime(config.runtime, {
+  const {
+    runtime,
+    reason,
+    version: runtimeVersion,
+  } = await chooseRuntime(config.runtime, {
     workspace: config.workspace,
     mapper,
     // Pods run in the lab's network namespace with the kernel dataplane: containers do not.
@@ -208,6 +213,10 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     clock: realClock,
     plan: addressPlan(config),
     podEvictionTimeoutMs: evictionMs,
+    nodeInfo: nodeSystemInfo({
+      kubeletVersion: versionInfo(VERSION).gitVersion,
+      containerRuntimeVersion: runtimeVersion,
+    }),
   });
   // Before any controller output reaches the kubelet or kube-proxy: restored pods start like new.
   const state = await openWorkspaceState({

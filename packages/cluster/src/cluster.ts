@@ -5,6 +5,7 @@ import type {
   KubeObject,
   Namespace,
   Node,
+  NodeSystemInfo,
   Pod,
   PodStatus,
   Service,
@@ -52,6 +53,8 @@ export interface ClusterOptions {
   plan?: AddressPlan;
   /** How long pods stay on a node that is not Ready before eviction (default 10 s). */
   podEvictionTimeoutMs?: number;
+  /** What each node's kubelet reports of its machine (status.nodeInfo); none when unset. */
+  nodeInfo?: NodeSystemInfo;
 }
 
 /** The label the API server keeps on every Namespace: its name (immutable). */
@@ -172,7 +175,7 @@ export class Cluster {
     for (const ns of ['default', 'kube-system']) this.#createNamespace(ns);
     for (const [i, n] of nodeAddresses(this.plan).entries()) {
       this.#podIPs.set(n.name, new PodIPAllocator(n.podCIDR));
-      this.store.put<Node>(newNode(n, i, this.#newUid(), this.nowIso()));
+      this.store.put<Node>(newNode(n, i, this.#newUid(), this.nowIso(), opts.nodeInfo));
     }
   }
 

@@ -2,7 +2,7 @@
 // Kubernetes' well-known labels (hostname, os, arch, one zone per node) and a capacity the
 // scheduler fits requests into. No GPUs: a pod asking for nvidia.com/gpu stays Pending, as on a
 // cluster without them.
-import type { Node } from '@l4lab/protocol';
+import type { Node, NodeSystemInfo } from '@l4lab/protocol';
 import type { NodeAddress } from './addressPlan.ts';
 
 /** What each node advertises (allocatable = capacity: l4lab reserves nothing for system daemons). */
@@ -31,8 +31,17 @@ export function nodeLabels(name: string, index: number): Record<string, string> 
   };
 }
 
-/** The Node a kubelet registers for `address` (the index-th node, from 0). */
-export function newNode(address: NodeAddress, index: number, uid: string, now: string): Node {
+/**
+ * The Node a kubelet registers for `address` (the index-th node, from 0), with what the kubelet
+ * reports of its machine when the lab says (every virtual node runs on this one machine).
+ */
+export function newNode(
+  address: NodeAddress,
+  index: number,
+  uid: string,
+  now: string,
+  nodeInfo?: NodeSystemInfo,
+): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -51,6 +60,7 @@ export function newNode(address: NodeAddress, index: number, uid: string, now: s
         { type: 'Hostname', address: address.name },
       ],
       conditions: [{ type: 'Ready', status: 'True' }],
+      ...(nodeInfo ? { nodeInfo: { ...nodeInfo } } : {}),
     },
   };
 }

@@ -461,12 +461,29 @@ export interface Namespace {
   status?: { phase: 'Active' | 'Terminating' };
 }
 
+/**
+ * What a kubelet reports of its machine (`kubectl get nodes -o wide`: VERSION, OS-IMAGE,
+ * KERNEL-VERSION, CONTAINER-RUNTIME; `kubectl describe node`: System Info).
+ */
+export interface NodeSystemInfo {
+  machineID: string;
+  systemUUID: string;
+  bootID: string;
+  kernelVersion: string;
+  osImage: string;
+  containerRuntimeVersion: string;
+  kubeletVersion: string;
+  operatingSystem: string;
+  architecture: string;
+}
+
 export interface Node {
   apiVersion: 'v1';
   kind: 'Node';
   metadata: ObjectMeta;
   spec: { podCIDR: string; taints?: Taint[]; unschedulable?: boolean };
   status: {
+    nodeInfo?: NodeSystemInfo;
     /** What the node has, and what of it pods may request (`cpu`, `memory`, `pods`, ...). */
     capacity?: Record<string, string>;
     allocatable?: Record<string, string>;

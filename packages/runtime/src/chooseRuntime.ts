@@ -2,7 +2,7 @@ import type { PortMapper } from '@l4lab/cluster';
 import { BuiltinRuntime } from './builtinRuntime.ts';
 import { NGINX_IMAGE, detectDocker } from './docker/detect.ts';
 import { DockerRuntime, IMAGE_BUILD_HINT } from './docker/dockerRuntime.ts';
-import { NginxRuntime, findNginx } from './nginxRuntime.ts';
+import { NginxRuntime, findNginx, nginxVersion } from './nginxRuntime.ts';
 import type { ContainerRuntime } from './types.ts';
 
 export type RuntimeChoice = 'auto' | 'nginx' | 'docker' | 'builtin';
@@ -24,7 +24,12 @@ export async function chooseRuntime(
     /** Why docker cannot serve this lab (auto skips it; e.g. pods must run in the lab's netns). */
     noDocker?: string;
   },
-): Promise<{ runtime: ContainerRuntime; reason: string }> {
+): Promise<{
+  runtime: ContainerRuntime;
+  reason: string;
+  /** As a kubelet reports its runtime (`containerd://1.7.2`): `docker://28.2.2`, `nginx://1.22.1`. */
+  version: string;
+}> {
   const { workspace, mapper } = opts;
   let whyNotDocker = opts.noDocker ?? '';
   if ((choice === 'docker' || choice === 'auto') && !opts.noDocker) {
@@ -35,6 +40,7 @@ export async function chooseRuntime(
         : `; ${NGINX_IMAGE} is missing, so nginx pods show ErrImagePull: ${IMAGE_BUILD_HINT}`;
       return {
         runtime: new DockerRuntime({ engine: d.engine, workspace, mapper }),
+        version: `docker://${d.engineVersion}`,
         reason: `${choice === 'docker' ? '--runtime docker' : 'a Docker engine answers'} (${d.version})${missing}`,
       };
     }
@@ -51,6 +57,7 @@ export async function chooseRuntime(
   if (nginx) {
     return {
       runtime: new NginxRuntime({ binary: nginx, workspace, mapper }),
+      version: `nginx://${nginxVersion(nginx)}`,
       reason:
         choice === 'nginx'
           ? `--runtime nginx (${nginx})`
@@ -64,6 +71,8 @@ export async function chooseRuntime(
   }
   return {
     runtime: new BuiltinRuntime({ mapper }),
+    // In-process servers: the runtime is this Node.js.
+    version: `builtin://node-${process.versions.node}`,
     reason:
       choice === 'builtin'
         ? '--runtime builtin'

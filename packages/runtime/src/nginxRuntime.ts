@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,6 +22,12 @@ export function findNginx(): string | undefined {
     if (d && existsSync(p)) return p;
   }
   return undefined;
+}
+
+/** `1.22.1`, from `nginx -v` (it writes `nginx version: nginx/1.22.1` to stderr); `unknown` if it says nothing. */
+export function nginxVersion(binary: string): string {
+  const r = spawnSync(binary, ['-v'], { encoding: 'utf8', timeout: 5000 });
+  return /nginx\/([\w.]+)/.exec(`${r.stderr ?? ''}${r.stdout ?? ''}`)?.[1] ?? 'unknown';
 }
 
 /**

@@ -4,7 +4,7 @@ import { removeLabelledContainers } from './labels.ts';
 export const NGINX_IMAGE = 'nginx:latest';
 
 export type DockerDetection =
-  | { engine: DockerEngine; version: string; hasNginxImage: boolean }
+  | { engine: DockerEngine; version: string; engineVersion: string; hasNginxImage: boolean }
   | { engine?: undefined; reason: string };
 
 /** Is there a Docker engine (DOCKER_HOST or /var/run/docker.sock) that answers, with nginx:latest? */
@@ -18,6 +18,7 @@ export async function detectDocker(env: NodeJS.ProcessEnv = process.env): Promis
     return {
       engine,
       version: `Docker ${v.Version} on ${where.path}`,
+      engineVersion: v.Version,
       hasNginxImage: await engine.imageExists(NGINX_IMAGE),
     };
   } catch (err) {
