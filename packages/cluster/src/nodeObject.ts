@@ -51,7 +51,7 @@ export function newNode(
       creationTimestamp: now,
       labels: nodeLabels(address.name, index),
     },
-    spec: { podCIDR: address.podCIDR },
+    spec: { podCIDR: address.podCIDR, podCIDRs: [address.podCIDR] },
     status: {
       capacity: { ...NODE_CAPACITY },
       allocatable: { ...NODE_CAPACITY },
@@ -59,7 +59,17 @@ export function newNode(
         { type: 'InternalIP', address: address.ip },
         { type: 'Hostname', address: address.name },
       ],
-      conditions: [{ type: 'Ready', status: 'True' }],
+      // As the kubelet's first status: Ready since it registered.
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
+      ],
       ...(nodeInfo ? { nodeInfo: { ...nodeInfo } } : {}),
     },
   };

@@ -52,6 +52,8 @@ export function kubeDnsObjects(dnsServiceIP: string): { service: Service; deploy
               image: COREDNS_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               args: ['-conf', '/etc/coredns/Corefile'],
+              // kubeadm's CoreDNS: what `kubectl describe node` counts on a node running one.
+              resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
               ports: ports.map((p) => ({
                 name: p.name,
                 containerPort: p.port,

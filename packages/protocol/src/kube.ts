@@ -481,7 +481,7 @@ export interface Node {
   apiVersion: 'v1';
   kind: 'Node';
   metadata: ObjectMeta;
-  spec: { podCIDR: string; taints?: Taint[]; unschedulable?: boolean };
+  spec: { podCIDR: string; podCIDRs?: string[]; taints?: Taint[]; unschedulable?: boolean };
   status: {
     nodeInfo?: NodeSystemInfo;
     /** What the node has, and what of it pods may request (`cpu`, `memory`, `pods`, ...). */

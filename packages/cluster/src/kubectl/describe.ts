@@ -1,11 +1,20 @@
-// `kubectl describe` for pods, services and deployments (pkg/describe/describe.go), the fields l4lab
+// `kubectl describe` for pods, services, deployments and nodes (pkg/describe/describe.go), the fields l4lab
 // has, laid out with describe's tabwriter, with the Events the cluster's recorder holds about the object.
-import type { ContainerState, Deployment, KubeObject, Pod, Service } from '@l4lab/protocol';
+import type {
+  Container,
+  ContainerState,
+  Deployment,
+  KubeObject,
+  Node,
+  Pod,
+  Service,
+} from '@l4lab/protocol';
 import { endpointConditions, podStatusText } from '@l4lab/protocol';
 import { hasEndpoints } from '../controllers/kubernetesServiceController.ts';
 import { age } from './duration.ts';
 import { podTemplateHash } from '../names.ts';
 import { podQOSClass } from '../podQOS.ts';
+import { quantityMilliValue, quantitySum, quantityValue } from '../scheduling/quantity.ts';
 import type { KubectlSource } from './kubectl.ts';
 import { formatLabelSelector, formatLabels } from './printers.ts';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter.ts';
@@ -46,6 +55,8 @@ export function describeObject(o: KubeObject, source: KubectlSource, now: number
     lines = [...describeService(o, source), ...eventLines(o, source, now)];
   else if (o.kind === 'Deployment')
     lines = [...describeDeployment(o, source), ...eventLines(o, source, now)];
+  else if (o.kind === 'Node')
+    lines = [...describeNode(o, source, now), ...eventLines(o, source, now)];
   else {
     lines = [
       `Name:\t${o.metadata.name}`,
@@ -256,5 +267,159 @@ function describeDeployment(d: Deployment, source: KubectlSource): string[] {
     ...(st.conditions ?? []).map((c) => `  ${c.type} \t${c.status}\t${c.reason ?? ''}`),
     `OldReplicaSets:\t${olds.length ? olds.map(rsText).join(', ') : '<none>'}`,
     `NewReplicaSet:\t${newest ? rsText(newest) : '<none>'}`,
+  ];
+}
+
+/** Go's zero time.Time in RFC1123Z: what describe prints for a time the object does not have. */
+const ZERO_TIME = 'Mon, 01 Jan 0001 00:00:00 +0000';
+
+type Side = 'requests' | 'limits';
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A pod's requests or limits by resource, as quantities to add up (resourcehelper's
+ * PodRequestsAndLimits): the containers' sum, raised to any init container's own when larger.
+ * A limit without a request stands for the request, as the API server's defaulting sets it.
+ */
+function podQuantities(pod: Pod, side: Side): Map<string, string[]> {
+  const of = (c: Container): Record<string, string | number> =>
+    side === 'limits'
+      ? { ...c.resources?.limits }
+      : { ...c.resources?.limits, ...c.resources?.requests };
+  const total = new Map<string, string[]>();
+  for (const c of pod.spec.containers) {
+    for (const [name, q] of Object.entries(of(c)))
+      total.set(name, [...(total.get(name) ?? []), String(q)]);
+  }
+  const amount = (name: string, qs: string[]) =>
+    name === 'cpu'
+      ? qs.reduce((a, q) => a + quantityMilliValue(q), 0)
+      : qs.reduce((a, q) => a + quantityValue(q), 0);
+  for (const c of pod.spec.initContainers ?? []) {
+    for (const [name, q] of Object.entries(of(c))) {
+      if (amount(name, [String(q)]) > amount(name, total.get(name) ?? []))
+        total.set(name, [String(q)]);
+    }
+  }
+  return total;
+}
+
+/** `250m (6%)`: the amount and its share of the node's allocatable, truncated as describe does. */
+function share(name: string, qs: string[], allocatable: Record<string, string>): string {
+  const amount = (q: string[]) =>
+    name === 'cpu'
+      ? q.reduce((a, x) => a + quantityMilliValue(x), 0)
+      : q.reduce((a, x) => a + quantityValue(x), 0);
+  const of = allocatable[name] ? amount([allocatable[name]]) : 0;
+  const percent = of > 0 ? Math.trunc((amount(qs) / of) * 100) : 0;
+  return `${quantitySum(qs)} (${percent}%)`;
+}
+
+/** kubectl describe node (describeNode, describeNodeResource), the fields l4lab's nodes have. */
+function describeNode(n: Node, source: KubectlSource, now: number): string[] {
+  const prefix = 'node-role.kubernetes.io/';
+  const roles = Object.keys(n.metadata.labels ?? {})
+    .filter((k) => k.startsWith(prefix) && k.length > prefix.length)
+    .map((k) => k.slice(prefix.length))
+    .sort();
+  const taints = (n.spec.taints ?? []).map(
+    (t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`,
+  );
+  const resources = (list: Record<string, string> | undefined) =>
+    Object.keys(list ?? {})
+      .sort()
+      .map((k) => `  ${k}:\t${quantitySum([list![k]!])}`);
+  const info = n.status.nodeInfo;
+  const allocatable = n.status.allocatable ?? n.status.capacity ?? {};
+  const pods = source
+    .list('Pod')
+    .filter(
+      (p) =>
+        p.spec.nodeName === n.metadata.name &&
+        p.status?.phase !== 'Succeeded' &&
+        p.status?.phase !== 'Failed',
+    )
+    // As the API lists them: by namespace, then name.
+    .sort((a, b) =>
+      byteOrder(
+        `${a.metadata.namespace}/${a.metadata.name}`,
+        `${b.metadata.namespace}/${b.metadata.name}`,
+      ),
+    );
+  const totals = { requests: new Map<string, string[]>(), limits: new Map<string, string[]>() };
+  const podRows = pods.map((p) => {
+    const req = podQuantities(p, 'requests');
+    const lim = podQuantities(p, 'limits');
+    for (const [side, m] of [
+      ['requests', req],
+      ['limits', lim],
+    ] as const) {
+      for (const [name, qs] of m)
+        totals[side].set(name, [...(totals[side].get(name) ?? []), ...qs]);
+    }
+    const cell = (m: Map<string, string[]>, name: string) =>
+      share(name, m.get(name) ?? [], allocatable);
+    return `  ${p.metadata.namespace}\t${p.metadata.name}\t\t${cell(req, 'cpu')}\t${cell(lim, 'cpu')}\t${cell(req, 'memory')}\t${cell(lim, 'memory')}\t${age(p.metadata.creationTimestamp, now)}`;
+  });
+  const total = (side: Side, name: string) =>
+    share(name, totals[side].get(name) ?? [], allocatable);
+  const STANDARD = new Set(['cpu', 'memory', 'ephemeral-storage', 'pods', 'storage']);
+  const extended = Object.keys(allocatable)
+    .filter((k) => !STANDARD.has(k) && !k.startsWith('hugepages-'))
+    .sort();
+  return [
+    `Name:\t${n.metadata.name}`,
+    `Roles:\t${roles.length ? roles.join(',') : '<none>'}`,
+    ...metaLines(n),
+    `CreationTimestamp:\t${rfc1123z(n.metadata.creationTimestamp)}`,
+    ...multiline('', 'Taints', taints),
+    `Unschedulable:\t${n.spec.unschedulable === true}`,
+    // l4lab's API serves no Leases (coordination.k8s.io): what kubectl prints against it.
+    'Lease:\tFailed to get lease: the server could not find the requested resource',
+    ...(n.status.conditions.length
+      ? [
+          'Conditions:',
+          '  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage',
+          '  ----\t------\t-----------------\t------------------\t------\t-------',
+          ...n.status.conditions.map(
+            (c) =>
+              `  ${c.type} \t${c.status} \t${c.lastHeartbeatTime ? rfc1123z(c.lastHeartbeatTime) : ZERO_TIME} \t${c.lastTransitionTime ? rfc1123z(c.lastTransitionTime) : ZERO_TIME} \t${c.reason ?? ''} \t${c.message ?? ''}`,
+          ),
+        ]
+      : []),
+    'Addresses:',
+    ...n.status.addresses.map((a) => `  ${a.type}:\t${a.address}`),
+    ...(n.status.capacity ? ['Capacity:', ...resources(n.status.capacity)] : []),
+    ...(n.status.allocatable ? ['Allocatable:', ...resources(n.status.allocatable)] : []),
+    'System Info:',
+    `  Machine ID:\t${info?.machineID ?? ''}`,
+    `  System UUID:\t${info?.systemUUID ?? ''}`,
+    `  Boot ID:\t${info?.bootID ?? ''}`,
+    `  Kernel Version:\t${info?.kernelVersion ?? ''}`,
+    `  OS Image:\t${info?.osImage ?? ''}`,
+    `  Operating System:\t${info?.operatingSystem ?? ''}`,
+    `  Architecture:\t${info?.architecture ?? ''}`,
+    `  Container Runtime Version:\t${info?.containerRuntimeVersion ?? ''}`,
+    `  Kubelet Version:\t${info?.kubeletVersion ?? ''}`,
+    `  Kube-Proxy Version:\t`,
+    ...(n.spec.podCIDR ? [`PodCIDR:\t${n.spec.podCIDR}`] : []),
+    ...(n.spec.podCIDRs?.length ? [`PodCIDRs:\t${n.spec.podCIDRs.join(',')}`] : []),
+    `Non-terminated Pods:\t(${pods.length} in total)`,
+    '  Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge',
+    '  ---------\t----\t\t------------\t----------\t---------------\t-------------\t---',
+    ...podRows,
+    'Allocated resources:',
+    '  (Total limits may be over 100 percent, i.e., overcommitted.)',
+    '  Resource\tRequests\tLimits',
+    '  --------\t--------\t------',
+    ...['cpu', 'memory', 'ephemeral-storage'].map(
+      (name) => `  ${name}\t${total('requests', name)}\t${total('limits', name)}`,
+    ),
+    // Extended resources (nvidia.com/gpu, ...): the amounts, without a share.
+    ...extended.map(
+      (name) =>
+        `  ${name}\t${quantitySum(totals.requests.get(name) ?? [])}\t${quantitySum(totals.limits.get(name) ?? [])}`,
+    ),
   ];
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@l4lab/protocol';
 import { ObjectStore } from '../store.ts';
 import { makeDeployment, makeService, newTestCluster, runKubelet } from '../testBuilders.ts';
+import { newNode } from '../nodeObject.ts';
 import { humanDuration } from './duration.ts';
 import { runKubectl } from './kubectl.ts';
 import { GET_TABWRITER, tabwrite } from './tabwriter.ts';
@@ -321,6 +322,126 @@ describe('kubectl describe pod', () => {
     expect(out).toMatch(/\nInit Containers:\n {2}wait-db:\n[^]*\nContainers:\n/);
     expect(out).toMatch(
       /\n {4}Last State: +Terminated\n {6}Reason: +Error\n {6}Message: +Sleep expired\n {6}Exit Code: +2\n {4}Ready: +True\n {4}Restart Count: +1\n/,
+    );
+  });
+});
+
+describe('kubectl describe node', () => {
+  const EXPECTED =
+    [
+      'Name:               node-1',
+      'Roles:              <none>',
+      'Labels:             beta.kubernetes.io/arch=amd64',
+      '                    beta.kubernetes.io/os=linux',
+      '                    kubernetes.io/arch=amd64',
+      '                    kubernetes.io/hostname=node-1',
+      '                    kubernetes.io/os=linux',
+      '                    topology.kubernetes.io/zone=zone-a',
+      'Annotations:        <none>',
+      'CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000',
+      'Taints:             dedicated=infra:NoSchedule',
+      'Unschedulable:      false',
+      'Lease:              Failed to get lease: the server could not find the requested resource',
+      'Conditions:',
+      '  Type    Status  LastHeartbeatTime                 LastTransitionTime                Reason         Message',
+      '  ----    ------  -----------------                 ------------------                ------         -------',
+      '  Ready   True    Thu, 01 Jan 2026 00:00:00 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletReady   kubelet is posting ready status',
+      'Addresses:',
+      '  InternalIP:  127.18.0.2',
+      '  Hostname:    node-1',
+      'Capacity:',
+      '  cpu:                4',
+      '  ephemeral-storage:  100Gi',
+      '  memory:             8Gi',
+      '  pods:               110',
+      'Allocatable:',
+      '  cpu:                4',
+      '  ephemeral-storage:  100Gi',
+      '  memory:             8Gi',
+      '  pods:               110',
+      'System Info:',
+      '  Machine ID:                 3d1219c7c4c5404aaa1f6d2a48adfda4',
+      '  System UUID:                ',
+      '  Boot ID:                    15627a99-c098-422b-84c4-4df6e9241e2a',
+      '  Kernel Version:             6.18.44-fc-v1272',
+      '  OS Image:                   Debian GNU/Linux 12 (bookworm)',
+      '  Operating System:           linux',
+      '  Architecture:               amd64',
+      '  Container Runtime Version:  builtin://node-20.20.2',
+      '  Kubelet Version:            v1.32.0+l4lab.0.1.0',
+      '  Kube-Proxy Version:         ',
+      'PodCIDR:                      127.244.1.0/24',
+      'PodCIDRs:                     127.244.1.0/24',
+      'Non-terminated Pods:          (3 in total)',
+      '  Namespace                   Name                        CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age',
+      '  ---------                   ----                        ------------  ----------  ---------------  -------------  ---',
+      '  default                     limited                     500m (12%)    500m (12%)  256Mi (3%)       256Mi (3%)     2s',
+      '  default                     sized                       350m (8%)     1 (25%)     1088Mi (13%)     128Mi (1%)     2s',
+      '  kube-system                 coredns-55d78b8f47-2nxfz    100m (2%)     0 (0%)      70Mi (0%)        170Mi (2%)     2s',
+      'Allocated resources:',
+      '  (Total limits may be over 100 percent, i.e., overcommitted.)',
+      '  Resource           Requests      Limits',
+      '  --------           --------      ------',
+      '  cpu                950m (23%)    1500m (37%)',
+      '  memory             1414Mi (17%)  554Mi (6%)',
+      '  ephemeral-storage  0 (0%)        0 (0%)',
+      'Events:              <none>',
+    ].join('\n') + '\n';
+
+  const sizedPod = (
+    name: string,
+    namespace: string,
+    containers: { requests?: Record<string, string>; limits?: Record<string, string> }[],
+  ): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, creationTimestamp: at(0) },
+    spec: {
+      nodeName: 'node-1',
+      containers: containers.map((resources, i) => ({ name: `c${i}`, image: 'nginx', resources })),
+    },
+    status: { phase: 'Running' },
+  });
+
+  it('prints what the real kubectl prints of an l4lab node: system info, taints, pods and their share', () => {
+    const node = newNode(
+      { name: 'node-1', ip: '127.18.0.2', podCIDR: '127.244.1.0/24' },
+      0,
+      'u1',
+      at(0),
+      {
+        machineID: '3d1219c7c4c5404aaa1f6d2a48adfda4',
+        systemUUID: '',
+        bootID: '15627a99-c098-422b-84c4-4df6e9241e2a',
+        kernelVersion: '6.18.44-fc-v1272',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        containerRuntimeVersion: 'builtin://node-20.20.2',
+        kubeletVersion: 'v1.32.0+l4lab.0.1.0',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+    );
+    node.spec.taints = [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }];
+    const objects = [
+      node,
+      // Listed out of order: describe lists them as the API does, by namespace and name.
+      sizedPod('coredns-55d78b8f47-2nxfz', 'kube-system', [
+        { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
+      ]),
+      sizedPod('sized', 'default', [
+        { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } },
+        { requests: { cpu: '100m', memory: '1Gi' } },
+      ]),
+      // Limits alone: the requests default to them.
+      sizedPod('limited', 'default', [{ limits: { cpu: '500m', memory: '256Mi' } }]),
+      {
+        ...sizedPod('done', 'default', [{ requests: { cpu: '1' } }]),
+        status: { phase: 'Succeeded' },
+      },
+    ] as KubeObject[];
+    // Captured from kubectl 1.32 against a lab with these objects (dates, IDs and ages as here).
+    expect(runKubectl(storeWith(objects), ['describe', 'node', 'node-1'], T0 + 2000).stdout).toBe(
+      EXPECTED,
     );
   });
 });

@@ -1,6 +1,6 @@
 // resource.Quantity's Value() and MilliValue(): exact, rounded up, every suffix form.
 import { describe, expect, it } from 'vitest';
-import { quantityMilliValue, quantityValue } from './quantity.ts';
+import { quantityMilliValue, quantitySum, quantityValue } from './quantity.ts';
 
 describe('quantities', () => {
   it.each([
@@ -35,5 +35,23 @@ describe('quantities', () => {
     expect(quantityValue('lots')).toBeNaN();
     expect(quantityMilliValue('1 Gi')).toBeNaN();
     expect(quantityValue('1KiB')).toBeNaN();
+  });
+});
+
+describe('quantitySum', () => {
+  it("writes the sum in the first quantity's format, canonical as Quantity.String()", () => {
+    expect(quantitySum([])).toBe('0');
+    expect(quantitySum(['100m', '250m'])).toBe('350m');
+    expect(quantitySum(['1', '500m'])).toBe('1500m');
+    expect(quantitySum(['1500m', '500m'])).toBe('2');
+    expect(quantitySum(['0.5'])).toBe('500m');
+    expect(quantitySum([2])).toBe('2');
+    expect(quantitySum(['128Mi', '64Mi'])).toBe('192Mi');
+    expect(quantitySum(['1Gi', '512Mi'])).toBe('1536Mi');
+    expect(quantitySum(['1Gi', '1Gi'])).toBe('2Gi');
+    expect(quantitySum(['1.5Ki'])).toBe('1536');
+    expect(quantitySum(['100M', '28Mi'])).toBe('129360128');
+    expect(quantitySum(['1500000'])).toBe('1500k');
+    expect(quantitySum(['8Gi'])).toBe('8Gi');
   });
 });

@@ -56,3 +56,61 @@ export function quantityMilliValue(q: string | number): number {
   const r = parse(q);
   return r ? Number(ceilDiv(r.num * 1000n, r.den)) : NaN;
 }
+
+/** Go's resource.Format of a quantity: binary suffixes (Ki, Mi...) or decimal ones (m, k, M...). */
+function formatOf(q: string | number): 'binary' | 'decimal' {
+  return /(Ki|Mi|Gi|Ti|Pi|Ei)$/.test(String(q).trim()) ? 'binary' : 'decimal';
+}
+
+const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const DECIMAL_SUFFIXES: [number, string][] = [
+  [18, 'E'],
+  [15, 'P'],
+  [12, 'T'],
+  [9, 'G'],
+  [6, 'M'],
+  [3, 'k'],
+  [0, ''],
+  [-3, 'm'],
+  [-6, 'u'],
+  [-9, 'n'],
+];
+
+/**
+ * Quantity.String() of the sum of `qs` (Quantity.Add keeps the first one's format), in its
+ * canonical form: the largest suffix that keeps the number whole (`1536Mi` for 1.5Gi, `1500m`
+ * for 1.5, `2` for 2000m); a binary amount under 1 Ki or not a whole number of Ki is written as
+ * a decimal one, as CanonicalizeBytes does. `0` for none.
+ */
+export function quantitySum(qs: (string | number)[]): string {
+  let num = 0n;
+  let den = 1n;
+  for (const q of qs) {
+    const r = parse(q);
+    if (!r) continue;
+    num = num * r.den + r.num * den;
+    den *= r.den;
+  }
+  if (num === 0n) return '0';
+  const sign = num < 0n ? '-' : '';
+  if (num < 0n) num = -num;
+  if (qs.length > 0 && formatOf(qs[0]!) === 'binary' && num % den === 0n) {
+    let whole = num / den;
+    if (whole >= 1024n && whole % 1024n === 0n) {
+      let i = 0;
+      while (whole % 1024n === 0n && i < BINARY_SUFFIXES.length - 1) {
+        whole /= 1024n;
+        i++;
+      }
+      return `${sign}${whole}${BINARY_SUFFIXES[i]}`;
+    }
+  }
+  for (const [power, suffix] of DECIMAL_SUFFIXES) {
+    // value / 10^power whole?
+    const scaledNum = power >= 0 ? num : num * 10n ** BigInt(-power);
+    const scaledDen = power >= 0 ? den * 10n ** BigInt(power) : den;
+    if (scaledNum % scaledDen === 0n) return `${sign}${scaledNum / scaledDen}${suffix}`;
+  }
+  // Finer than nano: rounded up to it, as a Quantity keeps at most nine decimals.
+  return `${sign}${ceilDiv(num * 10n ** 9n, den)}n`;
+}
