@@ -46,6 +46,17 @@ describe('the real kubectl against the lab', () => {
     expect(r.stdout).toMatch(/^Server Version: v1\.32\.0\+l4lab\./m);
   });
 
+  it("kubectl auth can-i: the lab's own kubeconfig may do everything", async (ctx) => {
+    for (const args of [
+      ['create', 'pods'],
+      ['delete', 'services', '-n', 'kube-system'],
+      ['list', 'pods', '-A'],
+    ]) {
+      const r = await kubectl(ctx, 'auth', 'can-i', ...args);
+      expect([r.stdout.trim(), r.code, r.stderr]).toEqual(['yes', 0, '']);
+    }
+  });
+
   it("kubectl get nodes -o wide: each node its kubelet's version, this machine's OS and kernel, the pods' runtime", async (ctx) => {
     const r = await kubectl(ctx, 'get', 'nodes', '-o', 'wide');
     expect(r.stderr).toBe('');

@@ -28,6 +28,17 @@ describe('discovery', () => {
       'discovery.k8s.io/v1',
       'events.k8s.io/v1',
       'rbac.authorization.k8s.io/v1',
+      'authorization.k8s.io/v1',
+    ]);
+    // kubectl auth can-i asks by creating one; nothing lists or stores them.
+    expect(apiResourceList('authorization.k8s.io', 'v1')!.resources).toEqual([
+      {
+        name: 'selfsubjectaccessreviews',
+        singularName: 'selfsubjectaccessreview',
+        namespaced: false,
+        kind: 'SelfSubjectAccessReview',
+        verbs: ['create'],
+      },
     ]);
     expect(apiResourceList('rbac.authorization.k8s.io', 'v1')!.resources).toEqual([
       expect.objectContaining({ name: 'clusterroles', kind: 'ClusterRole', namespaced: false }),

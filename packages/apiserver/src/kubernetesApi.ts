@@ -177,6 +177,12 @@ async function serve(
     return send(res, pathNotFound());
   }
   const ns = at.namespace;
+  // Every authenticated user may ask what they may do (system:basic-user's rule).
+  if (resource.kind === 'SelfSubjectAccessReview') {
+    if (req.method !== 'POST' || at.name !== undefined || at.subresource !== undefined)
+      return send(res, methodNotAllowed());
+    return accessReview(o, req, res);
+  }
   const c = { store: o.store, writer: o.writer, fields };
   const watch = isTruthy(req.query.watch);
   const verb = verbOf(req.method, at.name !== undefined, watch);
@@ -417,4 +423,56 @@ function isTruthy(v: unknown): boolean {
 
 function send(res: Response, s: Status): void {
   res.status(s.code).json(s);
+}
+
+interface AccessReviewSpec {
+  resourceAttributes?: {
+    namespace?: string;
+    verb?: string;
+    group?: string;
+    resource?: string;
+    subresource?: string;
+    name?: string;
+  };
+  nonResourceAttributes?: { path?: string; verb?: string };
+}
+
+/**
+ * `kubectl auth can-i VERB RESOURCE`: a SelfSubjectAccessReview answered by the lab's authorizer
+ * for the asking user (allowed unless it would refuse the request), created and stored nowhere.
+ */
+function accessReview(o: KubernetesApiOptions, req: Request, res: Response): void {
+  const spec = (req.body as { spec?: AccessReviewSpec } | undefined)?.spec ?? {};
+  const ra = spec.resourceAttributes;
+  const nra = spec.nonResourceAttributes;
+  if (!ra === !nra) {
+    return send(
+      res,
+      failure(
+        422,
+        'Invalid',
+        `SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: ${ra ? '"resourceAttributes"' : '"null"'}: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
+        { kind: 'SelfSubjectAccessReview', group: 'authorization.k8s.io' },
+      ),
+    );
+  }
+  const attributes: RequestAttributes = ra
+    ? {
+        verb: ra.verb ?? '',
+        resource: ra.resource ?? '',
+        group: ra.group ?? '',
+        ...(ra.subresource ? { subresource: ra.subresource } : {}),
+        ...(ra.namespace ? { namespace: ra.namespace } : {}),
+        ...(ra.name ? { name: ra.name } : {}),
+      }
+    : // A non-resource URL (`kubectl auth can-i get /healthz`): its path stands for the resource.
+      { verb: nra?.verb ?? '', resource: nra?.path ?? '', group: '' };
+  const allowed = o.admit?.(req, attributes) === undefined;
+  res.status(201).json({
+    kind: 'SelfSubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec,
+    status: { allowed },
+  });
 }

@@ -136,7 +136,31 @@ const KINDS: Record<string, Schema> = {
     4: ['stringData', 'map'],
   },
   ServiceAccount: { 1: ['metadata', META] },
+  // `kubectl auth can-i` (k8s.io/api/authorization/v1).
+  SelfSubjectAccessReview: {
+    1: ['metadata', META],
+    2: [
+      'spec',
+      {
+        1: [
+          'resourceAttributes',
+          {
+            1: ['namespace', 'string'],
+            2: ['verb', 'string'],
+            3: ['group', 'string'],
+            4: ['version', 'string'],
+            5: ['resource', 'string'],
+            6: ['subresource', 'string'],
+            7: ['name', 'string'],
+          },
+        ],
+        2: ['nonResourceAttributes', { 1: ['path', 'string'], 2: ['verb', 'string'] }],
+      },
+    ],
+  },
 };
+/** What the 415 says l4lab reads: the kinds a client creates (not the reviews kubectl asks for). */
+const CREATED_KINDS = Object.keys(KINDS).filter((k) => !k.endsWith('Review'));
 
 function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -194,8 +218,8 @@ export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
   if (!schema) {
     throw new ProtobufError(
       resourceTypeOfKind(kind)
-        ? `l4lab reads ${kind} as JSON only (kubectl apply -f, kubectl create -f), not as protobuf: it reads protobuf bodies of ${Object.keys(KINDS).join(', ')}`
-        : `l4lab does not serve ${kind || 'this kind'}: it serves ${Object.keys(KINDS).join(', ')} (and reads them from kubectl create or kubectl apply -f)`,
+        ? `l4lab reads ${kind} as JSON only (kubectl apply -f, kubectl create -f), not as protobuf: it reads protobuf bodies of ${CREATED_KINDS.join(', ')}`
+        : `l4lab does not serve ${kind || 'this kind'}: it serves ${CREATED_KINDS.join(', ')} (and reads them from kubectl create or kubectl apply -f)`,
     );
   }
   const object: Record<string, unknown> = { apiVersion, kind, ...message(raw, schema) };

@@ -45,6 +45,7 @@ const VERSION_OF_GROUP: Record<string, string> = {
   'discovery.k8s.io': 'v1',
   'events.k8s.io': 'v1',
   'rbac.authorization.k8s.io': 'v1',
+  'authorization.k8s.io': 'v1',
 };
 
 export const API_RESOURCES: readonly ApiResource[] = [
@@ -72,6 +73,18 @@ export const API_RESOURCES: readonly ApiResource[] = [
     shortNames: group ? [] : ['ev'],
     verbs: READ,
   })),
+  // `kubectl auth can-i`: the authorizer's answer for the asking user, stored nowhere.
+  {
+    type: undefined,
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    name: 'selfsubjectaccessreviews',
+    singularName: 'selfsubjectaccessreview',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    shortNames: [],
+    verbs: ['create'],
+  },
 ];
 
 /** The group-versions served: `v1`, `apps/v1`, ... (core first, as the API server lists them). */

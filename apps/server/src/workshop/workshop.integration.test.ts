@@ -140,6 +140,17 @@ describe('workshop mode', () => {
     const other = await k(['apply', '-f', '-'], POD('web', 'student-1'));
     expect(other.stderr).toContain('is forbidden: User "alice"');
     expect((await k(['get', 'nodes'])).code).toBe(0);
+    // kubectl auth can-i: the authorizer's answer for alice, as RBAC's (no: exit code 1).
+    const can = async (...args: string[]) => {
+      const r = await k(['auth', 'can-i', ...args]);
+      // (kubectl warns that a cluster-scoped resource ignores the context's namespace.)
+      const errors = r.stderr.replace(/^Warning: .*\n/gm, '').trim();
+      return `${r.stdout.trim()} ${r.code}${errors ? ` ${errors}` : ''}`;
+    };
+    expect(await can('create', 'pods')).toBe('yes 0');
+    expect(await can('create', 'pods', '-n', 'default')).toBe('no 1');
+    expect(await can('list', 'nodes')).toBe('yes 0');
+    expect(await can('delete', 'nodes/node-1')).toBe('no 1');
     // The ExternalName lesson creates a namespace: each student has theirs, alice-nginx-ns.
     type Lessons = {
       items: { id: string; steps: { text: string; files: { name: string; text: string }[] }[] }[];
