@@ -46,7 +46,7 @@ describe('the real kubectl against the lab', () => {
     expect(r.stdout).toMatch(/^Server Version: v1\.32\.0\+l4lab\./m);
   });
 
-  it("kubectl auth can-i: the lab's own kubeconfig may do everything", async (ctx) => {
+  it("kubectl auth can-i and whoami: the lab's own kubeconfig is the instructor, who may do everything", async (ctx) => {
     for (const args of [
       ['create', 'pods'],
       ['delete', 'services', '-n', 'kube-system'],
@@ -55,6 +55,8 @@ describe('the real kubectl against the lab', () => {
       const r = await kubectl(ctx, 'auth', 'can-i', ...args);
       expect([r.stdout.trim(), r.code, r.stderr]).toEqual(['yes', 0, '']);
     }
+    const whoami = await kubectl(ctx, 'auth', 'whoami');
+    expect(whoami.stdout).toMatch(/^Username\s+instructor$/m);
   });
 
   it("kubectl get nodes -o wide: each node its kubelet's version, this machine's OS and kernel, the pods' runtime", async (ctx) => {

@@ -29,6 +29,7 @@ describe('discovery', () => {
       'events.k8s.io/v1',
       'rbac.authorization.k8s.io/v1',
       'authorization.k8s.io/v1',
+      'authentication.k8s.io/v1',
     ]);
     // kubectl auth can-i asks by creating one; nothing lists or stores them.
     expect(apiResourceList('authorization.k8s.io', 'v1')!.resources).toEqual([

@@ -42,6 +42,8 @@ export interface KubernetesApiOptions {
    * (RBAC's wording). Absent: every authenticated request may do everything.
    */
   admit?: (req: Request, attributes: RequestAttributes) => string | undefined;
+  /** Who a request's user is (`kubectl auth whoami`); absent: not served. */
+  userInfo?: (req: Request) => { username: string; groups: string[] };
   /** The lab's admission path for writes. */
   writer: Writer;
   /** Pods' exec and logs (the lab's pod tools and the runtime's log files). */
@@ -178,10 +180,17 @@ async function serve(
   }
   const ns = at.namespace;
   // Every authenticated user may ask what they may do (system:basic-user's rule).
-  if (resource.kind === 'SelfSubjectAccessReview') {
+  if (resource.kind === 'SelfSubjectAccessReview' || resource.kind === 'SelfSubjectReview') {
     if (req.method !== 'POST' || at.name !== undefined || at.subresource !== undefined)
       return send(res, methodNotAllowed());
-    return accessReview(o, req, res);
+    if (resource.kind === 'SelfSubjectAccessReview') return accessReview(o, req, res);
+    if (!o.userInfo) return send(res, pathNotFound());
+    return void res.status(201).json({
+      kind: 'SelfSubjectReview',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      status: { userInfo: o.userInfo(req) },
+    });
   }
   const c = { store: o.store, writer: o.writer, fields };
   const watch = isTruthy(req.query.watch);

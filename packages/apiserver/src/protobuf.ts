@@ -136,6 +136,8 @@ const KINDS: Record<string, Schema> = {
     4: ['stringData', 'map'],
   },
   ServiceAccount: { 1: ['metadata', META] },
+  // `kubectl auth whoami` (k8s.io/api/authentication/v1): nothing to read but its metadata.
+  SelfSubjectReview: { 1: ['metadata', META] },
   // `kubectl auth can-i` (k8s.io/api/authorization/v1).
   SelfSubjectAccessReview: {
     1: ['metadata', META],

@@ -46,6 +46,7 @@ const VERSION_OF_GROUP: Record<string, string> = {
   'events.k8s.io': 'v1',
   'rbac.authorization.k8s.io': 'v1',
   'authorization.k8s.io': 'v1',
+  'authentication.k8s.io': 'v1',
 };
 
 export const API_RESOURCES: readonly ApiResource[] = [
@@ -81,6 +82,18 @@ export const API_RESOURCES: readonly ApiResource[] = [
     name: 'selfsubjectaccessreviews',
     singularName: 'selfsubjectaccessreview',
     kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    shortNames: [],
+    verbs: ['create'],
+  },
+  // `kubectl auth whoami`: the asking user's name and groups.
+  {
+    type: undefined,
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    name: 'selfsubjectreviews',
+    singularName: 'selfsubjectreview',
+    kind: 'SelfSubjectReview',
     namespaced: false,
     shortNames: [],
     verbs: ['create'],

@@ -63,3 +63,11 @@ export function forbiddenMessage(user: WorkshopUser, a: RequestAttributes): stri
     `in API group "${a.group}" ${scope}`
   );
 }
+
+/**
+ * The user as the API server's authenticator names them (`kubectl auth whoami`): the name the
+ * Forbidden messages use, the group of their role, and every authenticated user's group.
+ */
+export function kubernetesUser(user: WorkshopUser): { username: string; groups: string[] } {
+  return { username: user.name, groups: [`l4lab:${user.role}`, 'system:authenticated'] };
+}

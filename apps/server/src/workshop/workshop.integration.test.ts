@@ -151,6 +151,10 @@ describe('workshop mode', () => {
     expect(await can('create', 'pods', '-n', 'default')).toBe('no 1');
     expect(await can('list', 'nodes')).toBe('yes 0');
     expect(await can('delete', 'nodes/node-1')).toBe('no 1');
+    const whoami = await k(['auth', 'whoami']);
+    expect(whoami.stderr).toBe('');
+    expect(whoami.stdout).toMatch(/^Username\s+alice$/m);
+    expect(whoami.stdout).toMatch(/^Groups\s+\[l4lab:student system:authenticated\]$/m);
     // The ExternalName lesson creates a namespace: each student has theirs, alice-nginx-ns.
     type Lessons = {
       items: { id: string; steps: { text: string; files: { name: string; text: string }[] }[] }[];
