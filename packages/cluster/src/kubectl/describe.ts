@@ -16,7 +16,7 @@ import { podTemplateHash } from '../names.ts';
 import { podQOSClass } from '../podQOS.ts';
 import { quantityMilliValue, quantitySum, quantityValue } from '../scheduling/quantity.ts';
 import type { KubectlSource } from './kubectl.ts';
-import { formatLabelSelector, formatLabels } from './printers.ts';
+import { formatLabelSelector, formatLabels, nodeRoles } from './printers.ts';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter.ts';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -275,6 +275,10 @@ const ZERO_TIME = 'Mon, 01 Jan 0001 00:00:00 +0000';
 
 type Side = 'requests' | 'limits';
 
+/** The sum of quantities of a resource: millicores for cpu, units otherwise (as describe divides). */
+const amountOf = (name: string, qs: string[]) =>
+  qs.reduce((a, q) => a + (name === 'cpu' ? quantityMilliValue(q) : quantityValue(q)), 0);
+
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -292,13 +296,9 @@ function podQuantities(pod: Pod, side: Side): Map<string, string[]> {
     for (const [name, q] of Object.entries(of(c)))
       total.set(name, [...(total.get(name) ?? []), String(q)]);
   }
-  const amount = (name: string, qs: string[]) =>
-    name === 'cpu'
-      ? qs.reduce((a, q) => a + quantityMilliValue(q), 0)
-      : qs.reduce((a, q) => a + quantityValue(q), 0);
   for (const c of pod.spec.initContainers ?? []) {
     for (const [name, q] of Object.entries(of(c))) {
-      if (amount(name, [String(q)]) > amount(name, total.get(name) ?? []))
+      if (amountOf(name, [String(q)]) > amountOf(name, total.get(name) ?? []))
         total.set(name, [String(q)]);
     }
   }
@@ -307,22 +307,13 @@ function podQuantities(pod: Pod, side: Side): Map<string, string[]> {
 
 /** `250m (6%)`: the amount and its share of the node's allocatable, truncated as describe does. */
 function share(name: string, qs: string[], allocatable: Record<string, string>): string {
-  const amount = (q: string[]) =>
-    name === 'cpu'
-      ? q.reduce((a, x) => a + quantityMilliValue(x), 0)
-      : q.reduce((a, x) => a + quantityValue(x), 0);
-  const of = allocatable[name] ? amount([allocatable[name]]) : 0;
-  const percent = of > 0 ? Math.trunc((amount(qs) / of) * 100) : 0;
+  const of = allocatable[name] ? amountOf(name, [allocatable[name]]) : 0;
+  const percent = of > 0 ? Math.trunc((amountOf(name, qs) / of) * 100) : 0;
   return `${quantitySum(qs)} (${percent}%)`;
 }
 
 /** kubectl describe node (describeNode, describeNodeResource), the fields l4lab's nodes have. */
 function describeNode(n: Node, source: KubectlSource, now: number): string[] {
-  const prefix = 'node-role.kubernetes.io/';
-  const roles = Object.keys(n.metadata.labels ?? {})
-    .filter((k) => k.startsWith(prefix) && k.length > prefix.length)
-    .map((k) => k.slice(prefix.length))
-    .sort();
   const taints = (n.spec.taints ?? []).map(
     (t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`,
   );
@@ -370,7 +361,7 @@ function describeNode(n: Node, source: KubectlSource, now: number): string[] {
     .sort();
   return [
     `Name:\t${n.metadata.name}`,
-    `Roles:\t${roles.length ? roles.join(',') : '<none>'}`,
+    `Roles:\t${nodeRoles(n)}`,
     ...metaLines(n),
     `CreationTimestamp:\t${rfc1123z(n.metadata.creationTimestamp)}`,
     ...multiline('', 'Taints', taints),

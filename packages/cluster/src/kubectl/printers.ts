@@ -207,7 +207,8 @@ function nodeStatus(n: Node): string {
   return unschedulable ? `${base},SchedulingDisabled` : base;
 }
 
-function nodeRoles(n: Node): string {
+/** `control-plane,worker` from the node-role.kubernetes.io/ labels; `<none>` without one. */
+export function nodeRoles(n: Node): string {
   const prefix = 'node-role.kubernetes.io/';
   const roles = Object.keys(n.metadata.labels ?? {})
     .filter((k) => k.startsWith(prefix) && k.length > prefix.length)
