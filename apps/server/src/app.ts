@@ -12,7 +12,12 @@ import { unwrapTokenPath } from './kubeconfig.ts';
 import type { Logger } from './logger.ts';
 import { requireSameOrigin } from './origin.ts';
 import type { Authentication } from './workshop/authentication.ts';
-import { forbiddenReason, kubernetesUser, ownedNamespaces } from './workshop/authorization.ts';
+import {
+  forbiddenReason,
+  kubernetesUser,
+  ownedNamespaces,
+  rulesOf,
+} from './workshop/authorization.ts';
 import {
   dashboardPolicy,
   studentNamespace,
@@ -170,6 +175,7 @@ export function createApp(d: AppDeps): Express {
       authorize: (req) => d.auth.userOf(req) !== undefined,
       admit: (req, attributes) => forbiddenReason(d.auth.userOf(req)!, attributes),
       userInfo: (req) => kubernetesUser(d.auth.userOf(req)!),
+      rules: (req, namespace) => rulesOf(d.auth.userOf(req)!, namespace),
       writer: labWriter(d.cluster, d.checker),
       streams: d.podStreams,
       events: d.cluster.events,

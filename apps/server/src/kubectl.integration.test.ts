@@ -55,6 +55,8 @@ describe('the real kubectl against the lab', () => {
       const r = await kubectl(ctx, 'auth', 'can-i', ...args);
       expect([r.stdout.trim(), r.code, r.stderr]).toEqual(['yes', 0, '']);
     }
+    const list = await kubectl(ctx, 'auth', 'can-i', '--list');
+    expect(list.stdout).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
     const whoami = await kubectl(ctx, 'auth', 'whoami');
     expect(whoami.stdout).toMatch(/^Username\s+instructor$/m);
   });

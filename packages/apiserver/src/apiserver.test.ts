@@ -32,15 +32,17 @@ describe('discovery', () => {
       'authentication.k8s.io/v1',
     ]);
     // kubectl auth can-i asks by creating one; nothing lists or stores them.
-    expect(apiResourceList('authorization.k8s.io', 'v1')!.resources).toEqual([
-      {
-        name: 'selfsubjectaccessreviews',
-        singularName: 'selfsubjectaccessreview',
-        namespaced: false,
-        kind: 'SelfSubjectAccessReview',
-        verbs: ['create'],
-      },
+    expect(apiResourceList('authorization.k8s.io', 'v1')!.resources.map((r) => r.kind)).toEqual([
+      'SelfSubjectAccessReview',
+      'SelfSubjectRulesReview',
     ]);
+    expect(apiResourceList('authorization.k8s.io', 'v1')!.resources[0]).toEqual({
+      name: 'selfsubjectaccessreviews',
+      singularName: 'selfsubjectaccessreview',
+      namespaced: false,
+      kind: 'SelfSubjectAccessReview',
+      verbs: ['create'],
+    });
     expect(apiResourceList('rbac.authorization.k8s.io', 'v1')!.resources).toEqual([
       expect.objectContaining({ name: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
       expect.objectContaining({ name: 'clusterrolebindings', namespaced: false }),

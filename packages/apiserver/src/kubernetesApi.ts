@@ -44,6 +44,17 @@ export interface KubernetesApiOptions {
   admit?: (req: Request, attributes: RequestAttributes) => string | undefined;
   /** Who a request's user is (`kubectl auth whoami`); absent: not served. */
   userInfo?: (req: Request) => { username: string; groups: string[] };
+  /**
+   * What the user may do in a namespace, as RBAC rules (`kubectl auth can-i --list`); the same
+   * decisions as `admit`. Absent: not served.
+   */
+  rules?: (
+    req: Request,
+    namespace: string,
+  ) => {
+    resourceRules: { verbs: string[]; apiGroups: string[]; resources: string[] }[];
+    nonResourceRules: { verbs: string[]; nonResourceURLs: string[] }[];
+  };
   /** The lab's admission path for writes. */
   writer: Writer;
   /** Pods' exec and logs (the lab's pod tools and the runtime's log files). */
@@ -180,10 +191,21 @@ async function serve(
   }
   const ns = at.namespace;
   // Every authenticated user may ask what they may do (system:basic-user's rule).
-  if (resource.kind === 'SelfSubjectAccessReview' || resource.kind === 'SelfSubjectReview') {
+  if (resource.kind.startsWith('SelfSubject')) {
     if (req.method !== 'POST' || at.name !== undefined || at.subresource !== undefined)
       return send(res, methodNotAllowed());
     if (resource.kind === 'SelfSubjectAccessReview') return accessReview(o, req, res);
+    if (resource.kind === 'SelfSubjectRulesReview') {
+      if (!o.rules) return send(res, pathNotFound());
+      const spec = (req.body as { spec?: { namespace?: string } } | undefined)?.spec ?? {};
+      return void res.status(201).json({
+        kind: 'SelfSubjectRulesReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        spec,
+        status: { ...o.rules(req, spec.namespace ?? ''), incomplete: false },
+      });
+    }
     if (!o.userInfo) return send(res, pathNotFound());
     return void res.status(201).json({
       kind: 'SelfSubjectReview',

@@ -138,6 +138,8 @@ const KINDS: Record<string, Schema> = {
   ServiceAccount: { 1: ['metadata', META] },
   // `kubectl auth whoami` (k8s.io/api/authentication/v1): nothing to read but its metadata.
   SelfSubjectReview: { 1: ['metadata', META] },
+  // `kubectl auth can-i --list` (k8s.io/api/authorization/v1).
+  SelfSubjectRulesReview: { 1: ['metadata', META], 2: ['spec', { 1: ['namespace', 'string'] }] },
   // `kubectl auth can-i` (k8s.io/api/authorization/v1).
   SelfSubjectAccessReview: {
     1: ['metadata', META],

@@ -86,6 +86,18 @@ export const API_RESOURCES: readonly ApiResource[] = [
     shortNames: [],
     verbs: ['create'],
   },
+  // `kubectl auth can-i --list`: the asking user's rules in a namespace.
+  {
+    type: undefined,
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    name: 'selfsubjectrulesreviews',
+    singularName: 'selfsubjectrulesreview',
+    kind: 'SelfSubjectRulesReview',
+    namespaced: false,
+    shortNames: [],
+    verbs: ['create'],
+  },
   // `kubectl auth whoami`: the asking user's name and groups.
   {
     type: undefined,

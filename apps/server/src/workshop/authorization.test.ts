@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forbiddenReason } from './authorization.ts';
+import { forbiddenReason, rulesAllow, rulesOf, type RequestAttributes } from './authorization.ts';
 
 const alice = { name: 'alice', role: 'student' as const, namespace: 'alice' };
 const viewer = { name: 'viewer', role: 'viewer' as const };
@@ -143,5 +143,71 @@ describe("a student's lesson namespaces", () => {
     ).toBe(
       'namespaces is forbidden: User "carol" cannot create resource "namespaces" in API group "" at the cluster scope',
     );
+  });
+});
+
+describe('rulesOf (kubectl auth can-i --list)', () => {
+  const student = {
+    name: 'alice',
+    role: 'student' as const,
+    namespace: 'alice',
+    namespaces: ['alice', 'alice-nginx-ns'],
+  };
+  const requests: RequestAttributes[] = [];
+  const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+  for (const verb of verbs) {
+    for (const namespace of ['alice', 'alice-nginx-ns', 'bob', undefined]) {
+      for (const [group, resource, subresource] of [
+        ['', 'pods', undefined],
+        ['', 'pods', 'log'],
+        ['', 'pods', 'exec'],
+        ['apps', 'deployments', undefined],
+        ['apps', 'deployments', 'scale'],
+        ['', 'services', undefined],
+      ] as const) {
+        for (const name of [undefined, 'web'])
+          requests.push({
+            verb,
+            group,
+            resource,
+            ...(subresource ? { subresource } : {}),
+            ...(namespace ? { namespace } : {}),
+            ...(name ? { name } : {}),
+          });
+      }
+    }
+    requests.push(
+      { verb, group: '', resource: 'nodes' },
+      { verb, group: '', resource: 'nodes', name: 'node-1' },
+    );
+    for (const name of [undefined, 'alice', 'alice-nginx-ns', 'bob'])
+      requests.push({ verb, group: '', resource: 'namespaces', ...(name ? { name } : {}) });
+  }
+
+  it('allows exactly what the authorizer allows, for every role', () => {
+    for (const user of [student, viewer, instructor]) {
+      for (const a of requests) {
+        const rules = rulesOf(user, a.namespace ?? '');
+        expect([user.name, a, rulesAllow(rules, a)]).toEqual([
+          user.name,
+          a,
+          forbiddenReason(user, a) === undefined,
+        ]);
+      }
+    }
+  });
+
+  it('gives a student everything in their namespace, and reading nodes and their namespace', () => {
+    expect(rulesOf(student, 'alice').resourceRules.slice(0, 3)).toEqual([
+      { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['nodes'] },
+      {
+        verbs: ['get', 'list', 'watch'],
+        apiGroups: [''],
+        resources: ['namespaces'],
+        resourceNames: ['alice'],
+      },
+    ]);
+    expect(rulesOf(student, 'bob').resourceRules[0]!.resources).toEqual(['nodes']);
   });
 });

@@ -3,7 +3,7 @@
 //   Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in
 //   API group "" in the namespace "default"
 // - instructor: everything;
-// - viewer (the projector): get, list and watch of everything, no write;
+// - viewer (the projector): get, list and watch of everything (pods' logs too), no write;
 // - student: everything inside their own namespace; get, list and watch of Nodes and of their own
 //   Namespace (so `kubectl get nodes -o wide` shows where a NodePort listens); nothing else.
 import type { WorkshopUser } from '@l4lab/protocol';
@@ -31,8 +31,9 @@ export function forbiddenReason(user: WorkshopUser, a: RequestAttributes): strin
 
 function allowed(user: WorkshopUser, a: RequestAttributes): boolean {
   if (user.role === 'instructor') return true;
+  // The view role's reads include subresources (pods/log, deployments/scale); exec is a create.
+  if (user.role === 'viewer') return READ_VERBS.has(a.verb);
   const reading = READ_VERBS.has(a.verb) && a.subresource === undefined;
-  if (user.role === 'viewer') return reading || (a.subresource === 'log' && a.verb === 'get');
   const own = ownedNamespaces(user);
   if (own.length === 0) return false;
   if (a.resource === 'nodes' && a.group === '') return reading;
@@ -70,4 +71,86 @@ export function forbiddenMessage(user: WorkshopUser, a: RequestAttributes): stri
  */
 export function kubernetesUser(user: WorkshopUser): { username: string; groups: string[] } {
   return { username: user.name, groups: [`l4lab:${user.role}`, 'system:authenticated'] };
+}
+
+/** One RBAC PolicyRule, as a SelfSubjectRulesReview lists it. */
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  resourceNames?: string[];
+}
+
+export interface UserRules {
+  resourceRules: ResourceRule[];
+  nonResourceRules: { verbs: string[]; nonResourceURLs: string[] }[];
+}
+
+const READ = ['get', 'list', 'watch'];
+/** system:basic-user's: everyone may ask who they are and what they may do. */
+const BASIC_USER: ResourceRule[] = [
+  {
+    verbs: ['create'],
+    apiGroups: ['authorization.k8s.io'],
+    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+  },
+  { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+];
+/** system:discovery's: the paths every authenticated client reads before anything else. */
+const DISCOVERY = {
+  verbs: ['get'],
+  nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', '/version'],
+};
+
+/**
+ * What `user` may do in `namespace`, as RBAC rules (`kubectl auth can-i --list`): the same
+ * decisions as `allowed` above, written as the rules a cluster would hold for the role.
+ */
+export function rulesOf(user: WorkshopUser, namespace: string): UserRules {
+  if (user.role === 'instructor') {
+    return {
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, ...BASIC_USER],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+    };
+  }
+  if (user.role === 'viewer') {
+    return {
+      resourceRules: [{ verbs: READ, apiGroups: ['*'], resources: ['*'] }, ...BASIC_USER],
+      nonResourceRules: [DISCOVERY],
+    };
+  }
+  const own = ownedNamespaces(user);
+  const rules: ResourceRule[] = [];
+  if (own.includes(namespace)) rules.push({ verbs: ['*'], apiGroups: ['*'], resources: ['*'] });
+  if (own.length > 0) {
+    rules.push({ verbs: READ, apiGroups: [''], resources: ['nodes'] });
+    if (user.namespace)
+      rules.push({
+        verbs: READ,
+        apiGroups: [''],
+        resources: ['namespaces'],
+        resourceNames: [user.namespace],
+      });
+    const lessons = own.filter((n) => n !== user.namespace);
+    if (lessons.length)
+      rules.push({
+        verbs: ['*'],
+        apiGroups: [''],
+        resources: ['namespaces'],
+        resourceNames: lessons,
+      });
+  }
+  return { resourceRules: [...rules, ...BASIC_USER], nonResourceRules: [DISCOVERY] };
+}
+
+/** Whether `rules` allow a request in `namespace`, as RBAC matches them (for the tests' cross-check). */
+export function rulesAllow(rules: UserRules, a: RequestAttributes): boolean {
+  const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  return rules.resourceRules.some(
+    (r) =>
+      (r.verbs.includes('*') || r.verbs.includes(a.verb)) &&
+      (r.apiGroups.includes('*') || r.apiGroups.includes(a.group)) &&
+      (r.resources.includes('*') || r.resources.includes(resource)) &&
+      (!r.resourceNames || (a.name !== undefined && r.resourceNames.includes(a.name))),
+  );
 }

@@ -151,6 +151,14 @@ describe('workshop mode', () => {
     expect(await can('create', 'pods', '-n', 'default')).toBe('no 1');
     expect(await can('list', 'nodes')).toBe('yes 0');
     expect(await can('delete', 'nodes/node-1')).toBe('no 1');
+    // --list: the same decisions, as the rules a cluster would hold for a student.
+    const list = await k(['auth', 'can-i', '--list']);
+    expect(list.stderr).toBe('');
+    expect(list.stdout).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+    expect(list.stdout).toMatch(/^nodes\s+\[\]\s+\[\]\s+\[get list watch\]$/m);
+    expect(list.stdout).toMatch(/^namespaces\s+\[\]\s+\[alice\]\s+\[get list watch\]$/m);
+    const elsewhereList = await k(['auth', 'can-i', '--list', '-n', 'default']);
+    expect(elsewhereList.stdout).not.toMatch(/^\*\.\*/m);
     const whoami = await k(['auth', 'whoami']);
     expect(whoami.stderr).toBe('');
     expect(whoami.stdout).toMatch(/^Username\s+alice$/m);
