@@ -477,28 +477,47 @@ function accessReview(o: KubernetesApiOptions, req: Request, res: Response): voi
   const ra = spec.resourceAttributes;
   const nra = spec.nonResourceAttributes;
   if (!ra === !nra) {
+    const message = ra
+      ? 'spec.nonResourceAttributes: Invalid value: "nonResourceAttributes": cannot be specified in combination with resourceAttributes'
+      : 'spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified';
     return send(
       res,
       failure(
         422,
         'Invalid',
-        `SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: ${ra ? '"resourceAttributes"' : '"null"'}: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
+        `SelfSubjectAccessReview.authorization.k8s.io "" is invalid: ${message}`,
         { kind: 'SelfSubjectAccessReview', group: 'authorization.k8s.io' },
       ),
     );
   }
-  const attributes: RequestAttributes = ra
-    ? {
+  let allowed: boolean;
+  if (ra) {
+    allowed =
+      o.admit?.(req, {
         verb: ra.verb ?? '',
         resource: ra.resource ?? '',
         group: ra.group ?? '',
         ...(ra.subresource ? { subresource: ra.subresource } : {}),
         ...(ra.namespace ? { namespace: ra.namespace } : {}),
         ...(ra.name ? { name: ra.name } : {}),
-      }
-    : // A non-resource URL (`kubectl auth can-i get /healthz`): its path stands for the resource.
-      { verb: nra?.verb ?? '', resource: nra?.path ?? '', group: '' };
-  const allowed = o.admit?.(req, attributes) === undefined;
+      }) === undefined;
+  } else {
+    // A non-resource URL (`kubectl auth can-i get /healthz`): the user's non-resource rules, as
+    // RBAC matches them (`/apis/*` covers what starts with `/apis/`).
+    const verb = nra?.verb ?? '';
+    const path = nra?.path ?? '';
+    allowed =
+      !o.rules ||
+      o
+        .rules(req, '')
+        .nonResourceRules.some(
+          (r) =>
+            (r.verbs.includes('*') || r.verbs.includes(verb)) &&
+            r.nonResourceURLs.some(
+              (u) => u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))),
+            ),
+        );
+  }
   res.status(201).json({
     kind: 'SelfSubjectAccessReview',
     apiVersion: 'authorization.k8s.io/v1',

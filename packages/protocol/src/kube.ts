@@ -473,6 +473,8 @@ export interface NodeSystemInfo {
   osImage: string;
   containerRuntimeVersion: string;
   kubeletVersion: string;
+  /** Deprecated; kubelets since 1.31 leave it empty (a real cluster's older nodes may not). */
+  kubeProxyVersion?: string;
   operatingSystem: string;
   architecture: string;
 }

@@ -42,6 +42,7 @@ export function kubectlRoutes(
     const source = {
       list,
       events: (o: KubeObject) => cluster.events.about(o),
+      allPods: !own,
     };
     res.json(runKubectl(source, args, cluster.clock.now()));
   });

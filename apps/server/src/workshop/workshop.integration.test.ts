@@ -151,6 +151,9 @@ describe('workshop mode', () => {
     expect(await can('create', 'pods', '-n', 'default')).toBe('no 1');
     expect(await can('list', 'nodes')).toBe('yes 0');
     expect(await can('delete', 'nodes/node-1')).toBe('no 1');
+    // Non-resource URLs: discovery's, as system:discovery allows them, and nothing else.
+    expect(await can('get', '/apis/apps/v1')).toBe('yes 0');
+    expect(await can('get', '/metrics')).toBe('no 1');
     // --list: the same decisions, as the rules a cluster would hold for a student.
     const list = await k(['auth', 'can-i', '--list']);
     expect(list.stderr).toBe('');

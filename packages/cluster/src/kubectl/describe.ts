@@ -314,15 +314,18 @@ function share(name: string, qs: string[], allocatable: Record<string, string>):
 
 /** kubectl describe node (describeNode, describeNodeResource), the fields l4lab's nodes have. */
 function describeNode(n: Node, source: KubectlSource, now: number): string[] {
-  const taints = (n.spec.taints ?? []).map(
-    (t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`,
-  );
+  // Sorted as printNodeTaintsMultiline sorts them: by effect, then key.
+  const taints = [...(n.spec.taints ?? [])]
+    .sort((a, b) => byteOrder(`${a.effect},${a.key}`, `${b.effect},${b.key}`))
+    .map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`);
   const resources = (list: Record<string, string> | undefined) =>
     Object.keys(list ?? {})
       .sort()
       .map((k) => `  ${k}:\t${quantitySum([list![k]!])}`);
   const info = n.status.nodeInfo;
-  const allocatable = n.status.allocatable ?? n.status.capacity ?? {};
+  const nonEmpty = (l: Record<string, string> | undefined) =>
+    l && Object.keys(l).length > 0 ? l : undefined;
+  const allocatable = nonEmpty(n.status.allocatable) ?? n.status.capacity ?? {};
   const pods = source
     .list('Pod')
     .filter(
@@ -355,10 +358,17 @@ function describeNode(n: Node, source: KubectlSource, now: number): string[] {
   });
   const total = (side: Side, name: string) =>
     share(name, totals[side].get(name) ?? [], allocatable);
-  const STANDARD = new Set(['cpu', 'memory', 'ephemeral-storage', 'pods', 'storage']);
+  // IsStandardContainerResourceName's, and pods (not a container's resource).
+  const STANDARD = new Set(['cpu', 'memory', 'ephemeral-storage', 'pods']);
+  const hugePages = Object.keys(allocatable)
+    .filter((k) => k.startsWith('hugepages-'))
+    .sort();
   const extended = Object.keys(allocatable)
     .filter((k) => !STANDARD.has(k) && !k.startsWith('hugepages-'))
     .sort();
+  // The lab's own nodes (their kubelet is l4lab's): its API serves no Leases, and kubectl says so.
+  // Another cluster's (remote mode): the lease is not mirrored, so nothing is said of it.
+  const labNode = info?.kubeletVersion.includes('+l4lab') ?? true;
   return [
     `Name:\t${n.metadata.name}`,
     `Roles:\t${nodeRoles(n)}`,
@@ -366,8 +376,9 @@ function describeNode(n: Node, source: KubectlSource, now: number): string[] {
     `CreationTimestamp:\t${rfc1123z(n.metadata.creationTimestamp)}`,
     ...multiline('', 'Taints', taints),
     `Unschedulable:\t${n.spec.unschedulable === true}`,
-    // l4lab's API serves no Leases (coordination.k8s.io): what kubectl prints against it.
-    'Lease:\tFailed to get lease: the server could not find the requested resource',
+    ...(labNode
+      ? ['Lease:\tFailed to get lease: the server could not find the requested resource']
+      : []),
     ...(n.status.conditions.length
       ? [
           'Conditions:',
@@ -381,8 +392,8 @@ function describeNode(n: Node, source: KubectlSource, now: number): string[] {
       : []),
     'Addresses:',
     ...n.status.addresses.map((a) => `  ${a.type}:\t${a.address}`),
-    ...(n.status.capacity ? ['Capacity:', ...resources(n.status.capacity)] : []),
-    ...(n.status.allocatable ? ['Allocatable:', ...resources(n.status.allocatable)] : []),
+    ...(nonEmpty(n.status.capacity) ? ['Capacity:', ...resources(n.status.capacity)] : []),
+    ...(nonEmpty(n.status.allocatable) ? ['Allocatable:', ...resources(n.status.allocatable)] : []),
     'System Info:',
     `  Machine ID:\t${info?.machineID ?? ''}`,
     `  System UUID:\t${info?.systemUUID ?? ''}`,
@@ -393,24 +404,29 @@ function describeNode(n: Node, source: KubectlSource, now: number): string[] {
     `  Architecture:\t${info?.architecture ?? ''}`,
     `  Container Runtime Version:\t${info?.containerRuntimeVersion ?? ''}`,
     `  Kubelet Version:\t${info?.kubeletVersion ?? ''}`,
-    `  Kube-Proxy Version:\t`,
+    `  Kube-Proxy Version:\t${info?.kubeProxyVersion ?? ''}`,
     ...(n.spec.podCIDR ? [`PodCIDR:\t${n.spec.podCIDR}`] : []),
     ...(n.spec.podCIDRs?.length ? [`PodCIDRs:\t${n.spec.podCIDRs.join(',')}`] : []),
-    `Non-terminated Pods:\t(${pods.length} in total)`,
-    '  Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge',
-    '  ---------\t----\t\t------------\t----------\t---------------\t-------------\t---',
-    ...podRows,
-    'Allocated resources:',
-    '  (Total limits may be over 100 percent, i.e., overcommitted.)',
-    '  Resource\tRequests\tLimits',
-    '  --------\t--------\t------',
-    ...['cpu', 'memory', 'ephemeral-storage'].map(
-      (name) => `  ${name}\t${total('requests', name)}\t${total('limits', name)}`,
-    ),
-    // Extended resources (nvidia.com/gpu, ...): the amounts, without a share.
-    ...extended.map(
-      (name) =>
-        `  ${name}\t${quantitySum(totals.requests.get(name) ?? [])}\t${quantitySum(totals.limits.get(name) ?? [])}`,
-    ),
+    ...(source.allPods === false
+      ? // kubectl lists the node's pods in every namespace; a user who may not is told so.
+        ['Pods:\tnot authorized']
+      : [
+          `Non-terminated Pods:\t(${pods.length} in total)`,
+          '  Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge',
+          '  ---------\t----\t\t------------\t----------\t---------------\t-------------\t---',
+          ...podRows,
+          'Allocated resources:',
+          '  (Total limits may be over 100 percent, i.e., overcommitted.)',
+          '  Resource\tRequests\tLimits',
+          '  --------\t--------\t------',
+          ...['cpu', 'memory', 'ephemeral-storage', ...hugePages].map(
+            (name) => `  ${name}\t${total('requests', name)}\t${total('limits', name)}`,
+          ),
+          // Extended resources (nvidia.com/gpu, ...): the amounts, without a share.
+          ...extended.map(
+            (name) =>
+              `  ${name}\t${quantitySum(totals.requests.get(name) ?? [])}\t${quantitySum(totals.limits.get(name) ?? [])}`,
+          ),
+        ]),
   ];
 }

@@ -444,4 +444,45 @@ describe('kubectl describe node', () => {
       EXPECTED,
     );
   });
+  it("sorts taints by effect then key, says `Pods: not authorized` to whoever may not list every namespace's pods, and says nothing of another cluster's lease", () => {
+    const node = newNode(
+      { name: 'node-1', ip: '127.18.0.2', podCIDR: '127.244.1.0/24' },
+      0,
+      'u1',
+      at(0),
+    );
+    node.spec.taints = [
+      { key: 'b', effect: 'NoSchedule' },
+      { key: 'a', effect: 'NoSchedule' },
+      { key: 'z', value: '1', effect: 'NoExecute' },
+    ];
+    const store = storeWith([node, sizedPod('web', 'alice', [{ requests: { cpu: '1' } }])]);
+    const scoped = { list: store.list.bind(store), allPods: false };
+    const out = runKubectl(scoped, ['describe', 'node', 'node-1'], T0).stdout;
+    expect(out).toMatch(/\nTaints: +z=1:NoExecute\n +a:NoSchedule\n +b:NoSchedule\n/);
+    expect(out).toMatch(/\nPods: +not authorized\nEvents: +<none>\n$/);
+    expect(out).not.toContain('Allocated resources');
+    // A real cluster's node (remote mode): its lease is not mirrored; its kube-proxy version shows.
+    const remote = newNode(
+      { name: 'worker', ip: '10.0.0.2', podCIDR: '10.244.1.0/24' },
+      0,
+      'u2',
+      at(0),
+      {
+        machineID: 'm',
+        systemUUID: 's',
+        bootID: 'b',
+        kernelVersion: '6.1.0',
+        osImage: 'Ubuntu 24.04',
+        containerRuntimeVersion: 'containerd://1.7.2',
+        kubeletVersion: 'v1.30.2',
+        kubeProxyVersion: 'v1.30.2',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+    );
+    const remoteOut = runKubectl(storeWith([remote]), ['describe', 'node', 'worker'], T0).stdout;
+    expect(remoteOut).not.toContain('Lease:');
+    expect(remoteOut).toMatch(/\n {2}Kube-Proxy Version: +v1\.30\.2\n/);
+  });
 });

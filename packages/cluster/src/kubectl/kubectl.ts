@@ -37,6 +37,11 @@ export interface KubectlSource {
   list<K extends KubeKind>(kind: K, namespace?: string): ObjectOf<K>[];
   /** What the components said about an object (describe's Events); none when absent. */
   events?(o: KubeObject): KubeEvent[];
+  /**
+   * Whether the user may list pods in every namespace (describe node's pod section); a student
+   * may not, and kubectl then says `Pods: not authorized`. Absent: yes.
+   */
+  allPods?: boolean;
 }
 
 export interface KubectlResult {

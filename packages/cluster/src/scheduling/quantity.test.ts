@@ -53,5 +53,11 @@ describe('quantitySum', () => {
     expect(quantitySum(['100M', '28Mi'])).toBe('129360128');
     expect(quantitySum(['1500000'])).toBe('1500k');
     expect(quantitySum(['8Gi'])).toBe('8Gi');
+    // Binary, a whole number of bytes over 1 Ki but not of Ki: bare, not `2k`.
+    expect(quantitySum(['1Ki', '976'])).toBe('2000');
+    // The format is the first non-zero quantity's.
+    expect(quantitySum(['0', '64Mi'])).toBe('64Mi');
+    expect(quantitySum(['1e3'])).toBe('1e3');
+    expect(quantitySum(['1e3', '500'])).toBe('1500');
   });
 });

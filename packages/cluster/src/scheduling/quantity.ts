@@ -57,9 +57,11 @@ export function quantityMilliValue(q: string | number): number {
   return r ? Number(ceilDiv(r.num * 1000n, r.den)) : NaN;
 }
 
-/** Go's resource.Format of a quantity: binary suffixes (Ki, Mi...) or decimal ones (m, k, M...). */
-function formatOf(q: string | number): 'binary' | 'decimal' {
-  return /(Ki|Mi|Gi|Ti|Pi|Ei)$/.test(String(q).trim()) ? 'binary' : 'decimal';
+/** Go's resource.Format of a quantity: binary suffixes (Ki, Mi...), exponents (1e3), or decimal ones (m, k, M...). */
+function formatOf(q: string | number): 'binary' | 'exponent' | 'decimal' {
+  const t = String(q).trim();
+  if (/(Ki|Mi|Gi|Ti|Pi|Ei)$/.test(t)) return 'binary';
+  return /\d[eE][+-]?\d+$/.test(t) ? 'exponent' : 'decimal';
 }
 
 const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
@@ -77,40 +79,48 @@ const DECIMAL_SUFFIXES: [number, string][] = [
 ];
 
 /**
- * Quantity.String() of the sum of `qs` (Quantity.Add keeps the first one's format), in its
- * canonical form: the largest suffix that keeps the number whole (`1536Mi` for 1.5Gi, `1500m`
- * for 1.5, `2` for 2000m); a binary amount under 1 Ki or not a whole number of Ki is written as
- * a decimal one, as CanonicalizeBytes does. `0` for none.
+ * Quantity.String() of the sum of `qs`, in its canonical form. The format is the first non-zero
+ * one's (Quantity.Add takes the other's format while its own value is zero). Decimal: the
+ * largest suffix that keeps the number whole (`1500m` for 1.5, `2` for 2000m); exponents alike
+ * (`2e3`); binary: factors of 1024 as suffixes (`1536Mi` for 1.5Gi, `2000` for 2000), and under
+ * 1 Ki or fractional written as decimal, as CanonicalizeBytes does. `0` for none.
  */
 export function quantitySum(qs: (string | number)[]): string {
   let num = 0n;
   let den = 1n;
+  let format: ReturnType<typeof formatOf> = 'decimal';
+  let formatSet = false;
   for (const q of qs) {
     const r = parse(q);
     if (!r) continue;
+    if (!formatSet && r.num !== 0n) {
+      format = formatOf(q);
+      formatSet = true;
+    }
     num = num * r.den + r.num * den;
     den *= r.den;
   }
   if (num === 0n) return '0';
   const sign = num < 0n ? '-' : '';
   if (num < 0n) num = -num;
-  if (qs.length > 0 && formatOf(qs[0]!) === 'binary' && num % den === 0n) {
+  if (format === 'binary' && num % den === 0n && num / den >= 1024n) {
     let whole = num / den;
-    if (whole >= 1024n && whole % 1024n === 0n) {
-      let i = 0;
-      while (whole % 1024n === 0n && i < BINARY_SUFFIXES.length - 1) {
-        whole /= 1024n;
-        i++;
-      }
-      return `${sign}${whole}${BINARY_SUFFIXES[i]}`;
+    let i = 0;
+    while (whole % 1024n === 0n && i < BINARY_SUFFIXES.length - 1) {
+      whole /= 1024n;
+      i++;
     }
+    return `${sign}${whole}${BINARY_SUFFIXES[i]}`;
   }
   for (const [power, suffix] of DECIMAL_SUFFIXES) {
     // value / 10^power whole?
     const scaledNum = power >= 0 ? num : num * 10n ** BigInt(-power);
     const scaledDen = power >= 0 ? den * 10n ** BigInt(power) : den;
-    if (scaledNum % scaledDen === 0n) return `${sign}${scaledNum / scaledDen}${suffix}`;
+    if (scaledNum % scaledDen === 0n) {
+      const unit = format === 'exponent' ? (power === 0 ? '' : `e${power}`) : suffix;
+      return `${sign}${scaledNum / scaledDen}${unit}`;
+    }
   }
   // Finer than nano: rounded up to it, as a Quantity keeps at most nine decimals.
-  return `${sign}${ceilDiv(num * 10n ** 9n, den)}n`;
+  return `${sign}${ceilDiv(num * 10n ** 9n, den)}${format === 'exponent' ? 'e-9' : 'n'}`;
 }
