@@ -137,6 +137,30 @@ describe('the real kubectl against the lab', () => {
     ).toEqual(ips);
   });
 
+  it('kubectl get --sort-by sorts by any field of the objects (the Table rows carry them)', async (ctx) => {
+    const events = await kubectl(ctx, 'get', 'events', '--sort-by=.lastTimestamp');
+    expect(events.stdout).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m);
+    expect(events.stdout).toMatch(/Scheduled\s+pod\/my-nginx-/);
+    const byIP = await kubectl(
+      ctx,
+      'get',
+      'pods',
+      '-l',
+      'run=my-nginx',
+      '--sort-by=.status.podIP',
+      '-o',
+      'wide',
+    );
+    const ips = [...byIP.stdout.matchAll(/^my-nginx-\S+(?:\s+\S+){4}\s+(\S+)/gm)].map((m) => m[1]!);
+    expect(ips).toHaveLength(2);
+    const key = (ip: string) =>
+      ip
+        .split('.')
+        .map((n) => n.padStart(3, '0'))
+        .join('.');
+    expect(ips.map(key)).toEqual([...ips.map(key)].sort());
+  });
+
   it('kubectl describe pod and get events show what the scheduler, kubelet and controllers said', async (ctx) => {
     const [pod] = await pods();
     const name = pod!.metadata.name;
@@ -502,6 +526,54 @@ describe('the real kubectl against the lab', () => {
     expect(cm.stderr).toMatch(/l4lab does not serve ConfigMap/);
   });
 
+  it('kubectl label takes a pod out of its Service: the ReplicaSet lets it go and replaces it', async (ctx) => {
+    await kubectl(ctx, 'create', 'deployment', 'relabel', '--image=nginx', '--replicas=2');
+    await kubectl(ctx, 'expose', 'deployment', 'relabel', '--port=80');
+    const [pod] = await waitFor('two relabel pods', async () => {
+      const ready = await t.readyPods('relabel-');
+      return ready.length === 2 ? ready : undefined;
+    });
+    const name = pod!.metadata.name;
+    const labeled = await kubectl(ctx, 'label', 'pod', name, 'app=debug', '--overwrite');
+    expect([labeled.stdout, labeled.stderr]).toEqual([`pod/${name} labeled\n`, '']);
+    const addresses = async () =>
+      (
+        await kubectl(
+          ctx,
+          'get',
+          'endpoints',
+          'relabel',
+          '-o',
+          'jsonpath={.subsets[*].addresses[*].ip}',
+        )
+      ).stdout
+        .split(' ')
+        .filter(Boolean);
+    const after = await waitFor(
+      'a replacement in the endpoints, the relabeled pod out',
+      async () => {
+        const ips = await addresses();
+        return ips.length === 2 && !ips.includes(pod!.status!.podIP!) ? ips : undefined;
+      },
+    );
+    expect(after).toHaveLength(2);
+    const released = await kubectl(
+      ctx,
+      'get',
+      'pod',
+      name,
+      '-o',
+      'jsonpath={.metadata.labels.app} {.metadata.ownerReferences}',
+    );
+    expect(released.stdout).toBe('debug ');
+    // kubectl annotate goes the same way (a merge patch of the pod's metadata).
+    expect((await kubectl(ctx, 'annotate', 'pod', name, 'lesson=relabel')).stdout).toBe(
+      `pod/${name} annotated\n`,
+    );
+    await kubectl(ctx, 'delete', 'deployment,svc', 'relabel');
+    await kubectl(ctx, 'delete', 'pod', name, '--wait=false');
+  });
+
   it('answers what it does not have as a cluster does, never with the dashboard page', async (ctx) => {
     const missing = await kubectl(ctx, 'get', 'pod', 'nope');
     expect(missing.code).toBe(1);
@@ -515,6 +587,21 @@ describe('the real kubectl against the lab', () => {
     expect(forward.stderr).toMatch(
       /port-forward is not served by l4lab: the pod's address is reachable from this machine/,
     );
+    // The health checks, as a kube-apiserver answers them (to anyone, as public-info-viewer).
+    expect((await kubectl(ctx, 'get', '--raw', '/healthz')).stdout).toBe('ok');
+    expect((await kubectl(ctx, 'get', '--raw', '/readyz?verbose')).stdout).toBe(
+      '[+]ping ok\nreadyz check passed\n',
+    );
+    expect((await kubectl(ctx, 'get', '--raw', '/livez/ping')).stdout).toBe('ok');
+    const unknownCheck = await kubectl(ctx, 'get', '--raw', '/livez/etcd');
+    expect(unknownCheck.code).toBe(1);
+    expect(unknownCheck.stderr).toMatch(/the server could not find the requested resource/);
+    const anonymous = await fetch(`${t.lab.url}/readyz`);
+    expect([
+      anonymous.status,
+      anonymous.headers.get('content-type'),
+      await anonymous.text(),
+    ]).toEqual([200, 'text/plain; charset=utf-8', 'ok']);
     const status = await fetch(`${t.lab.url}/apis/nope.example.com/v1/things`);
     expect(status.status).toBe(404);
     expect(await status.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });

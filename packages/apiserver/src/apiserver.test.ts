@@ -7,7 +7,7 @@ import { isKubernetesPath } from './kubernetesApi.ts';
 import { execTarget } from './podStreams.ts';
 import { getObject, listObjects, SelectorError } from './objects.ts';
 import { resourceAt } from './resources.ts';
-import { toTable, wantsTable } from './table.ts';
+import { includeObjectOf, toTable, wantsTable, type IncludeObject } from './table.ts';
 
 function seeded() {
   const { cluster } = newTestCluster(3);
@@ -76,9 +76,28 @@ describe('discovery', () => {
   });
 
   it('owns only the Kubernetes paths on the shared port', () => {
-    for (const p of ['/version', '/api', '/api/v1', '/api/v1/pods', '/apis', '/apis/apps/v1'])
+    for (const p of [
+      '/version',
+      '/api',
+      '/api/v1',
+      '/api/v1/pods',
+      '/apis',
+      '/apis/apps/v1',
+      '/healthz',
+      '/livez',
+      '/readyz/',
+      '/readyz/ping',
+    ])
       expect(isKubernetesPath(p)).toBe(true);
-    for (const p of ['/api/apply', '/api/objects/pods', '/api/healthz', '/', '/assets/x.js'])
+    for (const p of [
+      '/api/apply',
+      '/api/objects/pods',
+      '/api/healthz',
+      '/',
+      '/assets/x.js',
+      '/healthzz',
+      '/readyz/a/b',
+    ])
       expect(isKubernetesPath(p)).toBe(false);
   });
 });
@@ -159,10 +178,13 @@ describe('reads', () => {
     const cluster = seeded();
     const pods = resourceAt('', 'v1', 'pods')!;
     const { items, printed } = listObjects(cluster.store, pods, { namespace: 'default' });
-    const table = toTable(printerOfType(pods.type!).printer, printed, items, {
-      now: cluster.clock.now(),
-      resourceVersion: cluster.store.resourceVersion,
-    });
+    const tableWith = (include: IncludeObject) =>
+      toTable(printerOfType(pods.type!).printer, printed, items, {
+        now: cluster.clock.now(),
+        resourceVersion: cluster.store.resourceVersion,
+        include,
+      });
+    const table = tableWith(includeObjectOf(undefined));
     expect(table.columnDefinitions.map((c) => [c.name, c.priority])).toEqual([
       ['Name', 0],
       ['Ready', 0],
@@ -175,7 +197,18 @@ describe('reads', () => {
       ['Readiness Gates', 1],
     ]);
     expect(table.rows[0]!.cells.slice(0, 3)).toEqual([items[0]!.metadata.name, '1/1', 'Running']);
-    expect(table.rows[0]!.object.metadata.namespace).toBe('default');
+    expect(table.rows[0]!.object).toEqual({
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: items[0]!.metadata,
+    });
+    // ?includeObject=Object, as kubectl get --sort-by asks: the whole object, to sort by any field.
+    expect(tableWith(includeObjectOf('Object')).rows[0]!.object).toMatchObject({
+      kind: 'Pod',
+      apiVersion: 'v1',
+      status: { podIP: items[0]!.status && (items[0]!.status as { podIP: string }).podIP },
+    });
+    expect(tableWith(includeObjectOf('None')).rows[0]!.object).toBeNull();
     expect(
       wantsTable(
         'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',

@@ -17,7 +17,7 @@ import { serveLogs, type PodStreams } from './podStreams.ts';
 import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
 import { failure, notFound, pathNotFound, type Status } from './status.ts';
-import { eventTable, toTable, wantsTable } from './table.ts';
+import { eventTable, includeObjectOf, toTable, wantsTable } from './table.ts';
 import { serveWatch, WatchCache } from './watch.ts';
 
 /** What a request asks, as the API server's authorizer sees it. */
@@ -109,9 +109,15 @@ function withBody(req: Request, res: Response, then: () => void): void {
   );
 }
 
+/** The API server's health checks: /healthz, /livez and /readyz, each with its checks' paths. */
+const HEALTH = /^\/(healthz|livez|readyz)(\/[^/]+)?\/?$/;
+/** The checks this API server runs: it answers, so it is alive (its store is in memory). */
+const HEALTH_CHECKS = ['ping'];
+
 /** Paths the Kubernetes API owns on this port. */
 export function isKubernetesPath(path: string): boolean {
   return (
+    HEALTH.test(path) ||
     path === '/version' ||
     path === '/api' ||
     path === '/api/' ||
@@ -133,6 +139,8 @@ export function kubernetesApi(o: KubernetesApiOptions): Router {
   });
   r.use(function kubernetes(req, res, next) {
     if (!isKubernetesPath(req.path)) return next();
+    // As system:public-info-viewer lets anyone: health before authentication.
+    if (HEALTH.test(req.path)) return health(req, res);
     if (!o.authorize(req)) {
       return send(res, failure(401, 'Unauthorized', 'Unauthorized'));
     }
@@ -143,6 +151,28 @@ export function kubernetesApi(o: KubernetesApiOptions): Router {
     });
   });
   return r;
+}
+
+/**
+ * GET /healthz, /livez, /readyz: `ok` as text; `?verbose` lists each check (`[+]ping ok`); a
+ * check's own path (`/readyz/ping`) answers for it alone; an unknown check is a 404.
+ */
+function health(req: Request, res: Response): void {
+  const [, endpoint, sub] = HEALTH.exec(req.path)!;
+  const text = (status: number, body: string) =>
+    void res
+      .status(status)
+      .type('text/plain; charset=utf-8')
+      .set('X-Content-Type-Options', 'nosniff')
+      .send(body);
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, methodNotAllowed());
+  if (sub) {
+    const check = sub.slice(1);
+    return HEALTH_CHECKS.includes(check) ? text(200, 'ok') : text(404, '404 page not found\n');
+  }
+  if (req.query.verbose === undefined) return text(200, 'ok');
+  const lines = HEALTH_CHECKS.map((c) => `[+]${c} ok`);
+  text(200, `${lines.join('\n')}\n${endpoint} check passed\n`);
 }
 
 /** The verb a request asks of a resource (what discovery's `verbs` allow). */
@@ -277,7 +307,9 @@ async function serve(
         events: o.events,
         cache,
         ...(table
-          ? { toRow: (obj: KubeObject, item: ApiObject) => tableOf(o, resource, [obj], [item]) }
+          ? {
+              toRow: (obj: KubeObject, item: ApiObject) => tableOf(o, req, resource, [obj], [item]),
+            }
           : {}),
       },
       req,
@@ -337,7 +369,7 @@ function getOne(
   const found = getObject(o.store, r, namespace, name, o.events);
   if (!found) return send(res, notFound(r.name, name, r.kind, r.group));
   if (wantsTable(req.headers.accept))
-    return void res.json(tableOf(o, r, [found.printed], [found.item]));
+    return void res.json(tableOf(o, req, r, [found.printed], [found.item]));
   // Stored objects carry their field managers; Events, and Endpoints no user wrote, are derived.
   const derived =
     r.kind === 'Event' || (r.kind === 'Endpoints' && !o.store.get('Endpoints', namespace, name));
@@ -381,7 +413,7 @@ function list(
     ...(page.next ? { remainingItemCount: found.items.length - page.to } : {}),
   };
   if (wantsTable(req.headers.accept)) {
-    const table = tableOf(o, r, printed, items);
+    const table = tableOf(o, req, r, printed, items);
     return void res.json({ ...table, metadata: { ...table.metadata, ...meta } });
   }
   res.json({
@@ -415,11 +447,16 @@ function paginate(
 
 function tableOf(
   o: KubernetesApiOptions,
+  req: Request,
   r: ApiResource,
   printed: Parameters<typeof toTable>[1],
   items: Parameters<typeof toTable>[2],
 ) {
-  const context = { now: o.now(), resourceVersion: o.store.resourceVersion };
+  const context = {
+    now: o.now(),
+    resourceVersion: o.store.resourceVersion,
+    include: includeObjectOf(req.query.includeObject),
+  };
   if (!r.type) return eventTable(printed as unknown as KubeEvent[], items, context);
   return toTable(printerOfType(r.type).printer, printed, items, context);
 }

@@ -12,6 +12,22 @@ export function wantsTable(accept: string | undefined): boolean {
     .some((part) => /;\s*as=Table\b/.test(part) && /;\s*g=meta\.k8s\.io\b/.test(part));
 }
 
+/**
+ * `?includeObject=`: what each row carries besides its cells: the object's metadata (`Metadata`,
+ * the default), the whole object (`Object`: kubectl's `--sort-by` reads it) or nothing (`None`).
+ */
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function includeObjectOf(value: unknown): IncludeObject {
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
+function rowObject(item: ApiObject, include: IncludeObject) {
+  if (include === 'None') return null;
+  if (include === 'Object') return item;
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: item.metadata };
+}
+
 /** `NOMINATED NODE` -> `Nominated Node` (the API's column names; kubectl prints them upper case). */
 function columnName(header: string): string {
   return header
@@ -29,7 +45,7 @@ export function toTable(
   printer: Printer,
   printed: readonly KubeObject[],
   items: readonly ApiObject[],
-  context: { now: number; resourceVersion: string },
+  context: { now: number; resourceVersion: string; include: IncludeObject },
 ) {
   return {
     kind: 'Table',
@@ -41,11 +57,7 @@ export function toTable(
     ],
     rows: printed.map((o, i) => ({
       cells: [...printer.row(o, context), ...printer.wideRow(o, context)],
-      object: {
-        kind: 'PartialObjectMetadata',
-        apiVersion: 'meta.k8s.io/v1',
-        metadata: items[i]!.metadata,
-      },
+      object: rowObject(items[i]!, context.include),
     })),
   };
 }
@@ -54,7 +66,7 @@ export function toTable(
 export function eventTable(
   events: readonly KubeEvent[],
   items: readonly ApiObject[],
-  context: { now: number; resourceVersion: string },
+  context: { now: number; resourceVersion: string; include: IncludeObject },
 ) {
   return {
     kind: 'Table',
@@ -85,11 +97,7 @@ export function eventTable(
         e.count,
         e.metadata.name,
       ],
-      object: {
-        kind: 'PartialObjectMetadata',
-        apiVersion: 'meta.k8s.io/v1',
-        metadata: items[i]!.metadata,
-      },
+      object: rowObject(items[i]!, context.include),
     })),
   };
 }

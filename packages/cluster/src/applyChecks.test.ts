@@ -147,6 +147,16 @@ describe('apply: bare Pods and read-only kinds', () => {
     expect(after.status?.podIP).toBe(scheduled.status?.podIP);
   });
 
+  it('takes a pod as served, with its defaults filled in, as the same spec (kubectl label)', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, [barePod()]);
+    const relabeled = barePod('nginx', (p) => {
+      p.metadata.labels = { app: 'solo', tier: 'debug' };
+      p.spec.enableServiceLinks = true;
+    });
+    expect(apply(cluster, [relabeled])).toEqual(['Pod/solo configured']);
+  });
+
   it('refuses other Pod spec changes with the API server message', () => {
     const { cluster } = newTestCluster();
     apply(cluster, [barePod()]);

@@ -2,6 +2,7 @@
 // (nodePort range and owner, clusterIP range and owner) and immutable fields (clusterIP, Deployment
 // and ReplicaSet selectors, an EndpointSlice's addressType, Pod spec).
 import type { KubeObject, LabelSelector, Pod, Service } from '@l4lab/protocol';
+import { applyDefaults } from '@l4lab/manifests';
 import { stableStringify } from './names.ts';
 
 /** A stateful error found while planning an apply (the object's own validation ran before). */
@@ -155,14 +156,15 @@ const POD_MUTABLE =
   '(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` ' +
   '(allow it to be set to 1 if it was previously negative)';
 
-/** A pod spec without what an update may change (images, deadlines, tolerations). */
+/**
+ * A pod spec without what an update may change (images, deadlines, tolerations), defaulted as the
+ * API server defaults both sides of an update (a pod kept by an older lab may lack a default).
+ */
 function podSpecSkeleton(p: Pod, keepNodeName: boolean): string {
-  const spec = structuredClone(p.spec) as Pod['spec'] & Record<string, unknown>;
-  for (const c of [
-    ...spec.containers,
-    ...((spec.initContainers as Pod['spec']['containers']) ?? []),
-  ])
+  const bare = structuredClone(p.spec) as Pod['spec'] & Record<string, unknown>;
+  for (const c of [...bare.containers, ...((bare.initContainers as typeof bare.containers) ?? [])])
     c.image = '';
+  const spec = applyDefaults<Pod>({ ...p, spec: bare }).spec as typeof bare;
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;

@@ -96,10 +96,25 @@ const BASIC_USER: ResourceRule[] = [
   },
   { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
 ];
-/** system:discovery's: the paths every authenticated client reads before anything else. */
+/**
+ * system:discovery's and system:public-info-viewer's: the paths every client reads before anything
+ * else, and the health checks.
+ */
 const DISCOVERY = {
   verbs: ['get'],
-  nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', '/version'],
+  nonResourceURLs: [
+    '/api',
+    '/api/*',
+    '/apis',
+    '/apis/*',
+    '/healthz',
+    '/livez',
+    '/openapi',
+    '/openapi/*',
+    '/readyz',
+    '/version',
+    '/version/',
+  ],
 };
 
 /**

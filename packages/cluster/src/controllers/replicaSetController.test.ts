@@ -79,6 +79,7 @@ describe('a ReplicaSet a user writes', () => {
       requests: { cpu: '500m', memory: '128Mi' },
     });
     expect(p!.status?.qosClass).toBe('Guaranteed');
+    expect(p!.spec.enableServiceLinks).toBe(true);
     // The template itself stays as written.
     const stored = cluster.store.get('ReplicaSet', 'default', 'frontend')!;
     expect(stored.spec.template.spec.containers[0]!.resources).toEqual({
@@ -133,6 +134,20 @@ describe('a ReplicaSet a user writes', () => {
     cluster.store.put<Pod>({ ...pod!, metadata: { ...pod!.metadata, labels: { tier: 'debug' } } });
     const released = cluster.store.get('Pod', 'default', pod!.metadata.name)!;
     expect(released.metadata.ownerReferences).toBeUndefined();
+    expect(live(cluster)).toHaveLength(2);
+  });
+
+  it('lets kubectl label take its pod out of the set (the pod as served, labels changed)', () => {
+    const { cluster } = newTestCluster();
+    applyOk(cluster, [frontend((rs) => (rs.spec.replicas = 1))]);
+    runKubelet(cluster);
+    const [pod] = live(cluster);
+    const relabeled = structuredClone(pod!);
+    relabeled.metadata.labels = { tier: 'debug' };
+    expect(applyOk(cluster, [relabeled])).toEqual([`Pod/${pod!.metadata.name} configured`]);
+    expect(cluster.store.get('Pod', 'default', pod!.metadata.name)!.metadata.ownerReferences).toBe(
+      undefined,
+    );
     expect(live(cluster)).toHaveLength(2);
   });
 

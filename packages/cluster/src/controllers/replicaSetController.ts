@@ -1,4 +1,5 @@
-import type { Container, Pod, ReplicaSet, WatchEvent } from '@l4lab/protocol';
+import { applyDefaults } from '@l4lab/manifests';
+import type { Pod, ReplicaSet, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, splitKey } from './types.ts';
 import { randomSuffix } from '../names.ts';
@@ -140,7 +141,9 @@ export class ReplicaSetController implements Controller {
     do name = `${rs.metadata.name}-${randomSuffix(5, this.#ctx.random)}`;
     while (store.get('Pod', rs.metadata.namespace, name));
     const template = structuredClone(rs.spec.template);
-    store.put<Pod>({
+    // The controller creates its pods through the API server, which defaults them as Pods: a
+    // limit without a request is also the request, enableServiceLinks is true.
+    const pod = applyDefaults<Pod>({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
@@ -153,31 +156,14 @@ export class ReplicaSetController implements Controller {
         ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
         ownerReferences: [controllerRef(rs)],
       },
-      spec: withRequestsFromLimits(template.spec),
-      status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(template) },
+      spec: template.spec,
+    });
+    store.put<Pod>({
+      ...pod,
+      status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(pod) },
     });
     this.#ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, COMPONENT);
   }
-}
-
-/**
- * The API server's SetDefaults_Pod on a pod made from a template: a container's limit without a
- * request is also its request (templates are stored as written).
- */
-function withRequestsFromLimits(spec: Pod['spec']): Pod['spec'] {
-  const withRequests = (c: Container): Container => {
-    const limits = c.resources?.limits;
-    if (!limits) return c;
-    return {
-      ...c,
-      resources: { ...c.resources, requests: { ...limits, ...c.resources?.requests } },
-    };
-  };
-  return {
-    ...spec,
-    containers: spec.containers.map(withRequests),
-    ...(spec.initContainers ? { initContainers: spec.initContainers.map(withRequests) } : {}),
-  };
 }
 
 /** A pod's phase as ActivePods orders it: Pending, then Unknown, then Running. */
