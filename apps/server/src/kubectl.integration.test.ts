@@ -452,6 +452,17 @@ describe('the real kubectl against the lab', () => {
     const page = await kubectl(ctx, 'exec', '-it', name, '--', 'wget', '-q', '-O', '-', 'my-nginx');
     expect(page.code).toBe(0);
     expect(page.stdout).toMatch(/<title>Welcome to nginx!<\/title>/);
+    // localhost is the pod itself: its containers share its network namespace.
+    const self = await kubectl(
+      ctx,
+      'exec',
+      name,
+      '--',
+      'sh',
+      '-c',
+      'curl -s -o /dev/null -w %{http_code} localhost; nc -z 127.0.0.1 81; echo " $?"',
+    );
+    expect([self.stdout, self.code]).toEqual(['200 1\n', 0]);
     const missing = await kubectl(ctx, 'exec', name, '--', 'wget', '-q', '-O', '-', 'nope');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe("wget: bad address 'nope'\ncommand terminated with exit code 1\n");
@@ -605,5 +616,38 @@ describe('the real kubectl against the lab', () => {
     const status = await fetch(`${t.lab.url}/apis/nope.example.com/v1/things`);
     expect(status.status).toBe(404);
     expect(await status.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+  });
+
+  it("kubectl drain evicts a node's pods (their ReplicaSet puts them elsewhere); --dry-run=server changes nothing", async (ctx) => {
+    const [victim] = await t.readyPods('my-nginx-');
+    const node = victim!.spec.nodeName!;
+    const preview = await kubectl(ctx, 'drain', node, '--ignore-daemonsets', '--dry-run=server');
+    expect(preview.stdout).toContain(`node/${node} cordoned (server dry run)`);
+    expect(preview.stdout).toContain(
+      `evicting pod default/${victim!.metadata.name} (server dry run)`,
+    );
+    expect(preview.stdout).toContain(`node/${node} drained (server dry run)`);
+    expect(
+      (await kubectl(ctx, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).stdout,
+    ).toBe('');
+    expect((await t.readyPods('my-nginx-')).map((p) => p.metadata.name)).toContain(
+      victim!.metadata.name,
+    );
+    try {
+      const drained = await kubectl(ctx, 'drain', node, '--ignore-daemonsets', '--timeout=60s');
+      expect(drained.code).toBe(0);
+      expect(drained.stdout).toContain(`evicting pod default/${victim!.metadata.name}\n`);
+      expect(drained.stdout).toContain(`pod/${victim!.metadata.name} evicted\n`);
+      expect(drained.stdout).toMatch(new RegExp(`node/${node} drained\n$`));
+      const moved = await waitFor('two ready my-nginx pods off the drained node', async () => {
+        const ready = await t.readyPods('my-nginx-');
+        return ready.length === 2 && ready.every((p) => p.spec.nodeName !== node)
+          ? ready
+          : undefined;
+      });
+      expect(moved.map((p) => p.metadata.name)).not.toContain(victim!.metadata.name);
+    } finally {
+      await kubectl(ctx, 'uncordon', node);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
 
 export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
   return {
-    editNode(name, next) {
+    editNode(name, next, { dryRun }) {
       const node = cluster.store.get('Node', undefined, name);
       if (!node) return undefined;
       const { edit, errors } = validateNodeUpdate(node, next);
@@ -21,7 +21,8 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
         }));
         return { ok: false, status: 422, errors: messages };
       }
-      return { ok: true, object: cluster.editNode(name, edit)!, warnings: [] };
+      const object = dryRun ? cluster.nodeEdited(name, edit) : cluster.editNode(name, edit);
+      return { ok: true, object: object!, warnings: [] };
     },
     async apply(object, { dryRun }) {
       let checked;

@@ -61,6 +61,25 @@ describe('discovery', () => {
       categories: ['all'],
     });
     expect(core.resources.find((r) => r.name === 'nodes')?.namespaced).toBe(false);
+    // Subresources follow their resource; kubectl drain evicts when it finds pods/eviction.
+    expect(core.resources.map((r) => r.name).filter((n) => n.startsWith('pods'))).toEqual([
+      'pods',
+      'pods/eviction',
+      'pods/exec',
+      'pods/log',
+    ]);
+    expect(core.resources.find((r) => r.name === 'pods/eviction')).toEqual({
+      name: 'pods/eviction',
+      singularName: '',
+      namespaced: true,
+      group: 'policy',
+      version: 'v1',
+      kind: 'Eviction',
+      verbs: ['create'],
+    });
+    expect(
+      apiResourceList('apps', 'v1')!.resources.find((r) => r.name === 'deployments/scale'),
+    ).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
     expect(apiResourceList('batch', 'v1')).toBeUndefined();
   });
 

@@ -40,6 +40,36 @@ export function apiGroupList() {
   };
 }
 
+interface Subresource {
+  name: string;
+  kind: string;
+  verbs: string[];
+  /** Where its kind lives when not in the resource's own group-version (an Eviction, a Scale). */
+  group?: string;
+  version?: string;
+}
+
+const SCALE = {
+  kind: 'Scale',
+  group: 'autoscaling',
+  version: 'v1',
+  verbs: ['get', 'patch', 'update'],
+};
+
+/**
+ * The subresources served, listed after their resource as the API server lists them: clients
+ * look for them there (`kubectl drain` evicts when it finds `pods/eviction`, and deletes when not).
+ */
+const SUBRESOURCES: Record<string, Subresource[]> = {
+  pods: [
+    { name: 'pods/eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+    { name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    { name: 'pods/log', kind: 'Pod', verbs: ['get'] },
+  ],
+  deployments: [{ name: 'deployments/scale', ...SCALE }],
+  replicasets: [{ name: 'replicasets/scale', ...SCALE }],
+};
+
 /** Undefined for a group-version l4lab does not serve. */
 export function apiResourceList(group: string, version: string) {
   const resources = resourcesOf(group, version);
@@ -48,14 +78,24 @@ export function apiResourceList(group: string, version: string) {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: groupVersion(group, version),
-    resources: resources.map((r) => ({
-      name: r.name,
-      singularName: r.singularName,
-      namespaced: r.namespaced,
-      kind: r.kind,
-      verbs: r.verbs,
-      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-      ...(r.categories ? { categories: r.categories } : {}),
-    })),
+    resources: resources.flatMap((r) => [
+      {
+        name: r.name,
+        singularName: r.singularName,
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: r.verbs,
+        ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+        ...(r.categories ? { categories: r.categories } : {}),
+      },
+      ...(SUBRESOURCES[r.name] ?? []).map((sub) => ({
+        name: sub.name,
+        singularName: '',
+        namespaced: r.namespaced,
+        ...(sub.group ? { group: sub.group, version: sub.version } : {}),
+        kind: sub.kind,
+        verbs: sub.verbs,
+      })),
+    ]),
   };
 }

@@ -12,7 +12,16 @@ import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './disco
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { decodeProtobuf, ProtobufError } from './protobuf.ts';
 import { FieldManagers } from './fieldManagers.ts';
-import { create, patch, remove, replace, scale, withManagedFields, type Writer } from './writes.ts';
+import {
+  create,
+  evict,
+  patch,
+  remove,
+  replace,
+  scale,
+  withManagedFields,
+  type Writer,
+} from './writes.ts';
 import { serveLogs, type PodStreams } from './podStreams.ts';
 import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
@@ -273,6 +282,10 @@ async function serve(
     const scalable = resource.kind === 'Deployment' || resource.kind === 'ReplicaSet';
     if (at.subresource === 'scale' && scalable && ns !== undefined)
       return scale(c, req, res, { r: resource, namespace: ns, name: at.name! });
+    if (resource.kind === 'Pod' && ns !== undefined && at.subresource === 'eviction') {
+      if (req.method !== 'POST') return send(res, methodNotAllowed());
+      return evict(c, req, res, { r: resource, namespace: ns, name: at.name! });
+    }
     if (
       resource.kind === 'Pod' &&
       ns !== undefined &&

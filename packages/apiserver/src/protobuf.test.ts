@@ -72,6 +72,27 @@ describe('decodeProtobuf', () => {
     });
   });
 
+  it("reads DeleteOptions and an Eviction's (kubectl drain): a grace period of 0, a negative one, dryRun", () => {
+    // Varint fields (wire type 0): gracePeriodSeconds 0, orphanDependents true.
+    const options = cat(new Uint8Array([1 << 3, 0]), field(4, 'Foreground'), field(5, 'All'));
+    expect(decodeProtobuf(envelope('DeleteOptions', options))).toEqual({
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      gracePeriodSeconds: 0,
+      propagationPolicy: 'Foreground',
+      dryRun: ['All'],
+    });
+    // -1, an int64 in ten bytes of two's complement.
+    const minusOne = new Uint8Array([1 << 3, ...Array(9).fill(0xff), 0x01, 3 << 3, 1]);
+    const eviction = cat(field(1, field(1, 'web-1')), field(2, minusOne));
+    expect(decodeProtobuf(envelope('Eviction', eviction))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Eviction',
+      metadata: { name: 'web-1' },
+      deleteOptions: { gracePeriodSeconds: -1, orphanDependents: true },
+    });
+  });
+
   it('refuses other kinds and bodies without the magic, saying what to do', () => {
     expect(() => decodeProtobuf(envelope('ConfigMap', new Uint8Array()))).toThrow(
       'l4lab does not serve ConfigMap: it serves Namespace, Deployment, Service, Pod, Secret, ServiceAccount (and reads them from kubectl create or kubectl apply -f)',

@@ -18,16 +18,17 @@ interface Field {
   value?: number;
 }
 
+/** A varint, read as an int64 (a negative one is ten bytes of two's complement). */
 function varint(buf: Uint8Array, at: { i: number }): number {
-  let out = 0;
-  let shift = 0;
+  let out = 0n;
+  let shift = 0n;
   for (;;) {
     if (at.i >= buf.length) throw new ProtobufError('truncated protobuf');
     const b = buf[at.i++]!;
-    out += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return out;
-    shift += 7;
-    if (shift > 63) throw new ProtobufError('protobuf varint too long');
+    out |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return Number(BigInt.asIntN(64, out));
+    shift += 7n;
+    if (shift > 63n) throw new ProtobufError('protobuf varint too long');
   }
 }
 
@@ -58,7 +59,7 @@ const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '
  * empty ones too: an empty string, a zero number and an empty message are left out of the JSON
  * (except where zero means something: `int0`).
  */
-type How = 'string' | 'int' | 'int0' | 'strings' | 'map' | 'bytesMap' | Schema | [Schema];
+type How = 'string' | 'int' | 'int0' | 'bool' | 'strings' | 'map' | 'bytesMap' | Schema | [Schema];
 interface Schema {
   [no: number]: [string, How];
 }
@@ -86,6 +87,14 @@ const POD_SPEC: Schema = {
   7: ['nodeSelector', 'map'],
 };
 const SELECTOR: Schema = { 1: ['matchLabels', 'map'] };
+/** meta/v1 DeleteOptions: what `kubectl delete` and `kubectl drain` say of a deletion. */
+const DELETE_OPTIONS: Schema = {
+  1: ['gracePeriodSeconds', 'int0'],
+  2: ['preconditions', { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] }],
+  3: ['orphanDependents', 'bool'],
+  4: ['propagationPolicy', 'string'],
+  5: ['dryRun', 'strings'],
+};
 
 /** The kinds `kubectl create` sends as protobuf, as far as its generators fill them in. */
 const KINDS: Record<string, Schema> = {
@@ -136,6 +145,10 @@ const KINDS: Record<string, Schema> = {
     4: ['stringData', 'map'],
   },
   ServiceAccount: { 1: ['metadata', META] },
+  // A DELETE's body (`kubectl drain` without evictions, `kubectl delete` of a pod).
+  DeleteOptions: DELETE_OPTIONS,
+  // `kubectl drain` (k8s.io/api/policy/v1).
+  Eviction: { 1: ['metadata', META], 2: ['deleteOptions', DELETE_OPTIONS] },
   // `kubectl auth whoami` (k8s.io/api/authentication/v1): nothing to read but its metadata.
   SelfSubjectReview: { 1: ['metadata', META] },
   // `kubectl auth can-i --list` (k8s.io/api/authorization/v1).
@@ -163,8 +176,10 @@ const KINDS: Record<string, Schema> = {
     ],
   },
 };
-/** What the 415 says l4lab reads: the kinds a client creates (not the reviews kubectl asks for). */
-const CREATED_KINDS = Object.keys(KINDS).filter((k) => !k.endsWith('Review'));
+/** What the 415 says l4lab reads: the kinds a client creates (not reviews, options, evictions). */
+const CREATED_KINDS = Object.keys(KINDS).filter(
+  (k) => !k.endsWith('Review') && !['DeleteOptions', 'Eviction'].includes(k),
+);
 
 function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -177,6 +192,8 @@ function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
       if (v) out[name] = v;
     } else if (how === 'int' || how === 'int0') {
       if (f.value || how === 'int0') out[name] = f.value ?? 0;
+    } else if (how === 'bool') {
+      out[name] = f.value === 1;
     } else if (how === 'strings') {
       out[name] = [...((out[name] as string[] | undefined) ?? []), text(f.bytes)];
     } else if (how === 'map' || how === 'bytesMap') {

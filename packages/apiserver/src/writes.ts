@@ -28,7 +28,11 @@ export interface Writer {
    * A client's new version of a node: labels, annotations, taints and `unschedulable` are taken
    * (kubectl label, annotate, taint, cordon), the rest stays the lab's; undefined: no such node.
    */
-  editNode(name: string, next: Record<string, unknown>): Admission | undefined;
+  editNode(
+    name: string,
+    next: Record<string, unknown>,
+    options: { dryRun: boolean },
+  ): Admission | undefined;
   /** Deletes (pods gracefully); undefined when there is no such object. */
   delete(
     kind: KubeObject['kind'],
@@ -155,14 +159,14 @@ function editNode(
   t: Target,
   next: Record<string, unknown>,
 ): void {
-  if (req.query.dryRun !== undefined) {
-    return send(res, failure(400, 'BadRequest', "dryRun is not served for l4lab's nodes yet"));
-  }
+  const dryRun = dryRunOf(req);
+  if (isStatus(dryRun)) return send(res, dryRun);
   const gv = groupVersion(t.r.group, t.r.version);
   const before = c.fields.beforeUpdate(stored(c, t), gv);
-  const a = c.writer.editNode(t.name, next);
+  const a = c.writer.editNode(t.name, next, { dryRun });
   if (!a) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   if (!a.ok) return send(res, refusal(t, a));
+  if (dryRun) return void res.json(withManagedFields(c, a.object, gv));
   c.fields.recordUpdate(before, a.object, updateManager(req), gv);
   res.json(withManagedFields(c, a.object, gv));
 }
@@ -538,6 +542,51 @@ export function remove(c: WriteContext, req: Request, res: Response, t: Target):
       kind: t.r.name,
       uid: gone.metadata.uid,
     },
+  });
+}
+
+/**
+ * POST pods/<name>/eviction (a policy/v1 Eviction, what `kubectl drain` sends): the pod is deleted
+ * as its deleteOptions say. The lab holds no PodDisruptionBudgets, so no eviction is refused for
+ * one. 201 and a Success Status, as the API server answers.
+ */
+export function evict(c: WriteContext, req: Request, res: Response, t: Target): void {
+  const body = (req.body ?? {}) as {
+    kind?: unknown;
+    metadata?: { name?: unknown };
+    deleteOptions?: { gracePeriodSeconds?: unknown; dryRun?: unknown };
+  };
+  if (body.kind !== undefined && body.kind !== 'Eviction')
+    return send(
+      res,
+      failure(
+        400,
+        'BadRequest',
+        `the body of an eviction must be an Eviction, not ${String(body.kind)}`,
+      ),
+    );
+  if (body.metadata?.name !== t.name)
+    return send(
+      res,
+      failure(400, 'BadRequest', 'name in URL does not match name in Eviction object'),
+    );
+  const options = body.deleteOptions ?? {};
+  const q = options.gracePeriodSeconds;
+  const grace = q === undefined || q === null ? undefined : Number(q);
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
+    return send(res, failure(400, 'BadRequest', `invalid gracePeriodSeconds: ${String(q)}`));
+  const dryRun = Array.isArray(options.dryRun) && options.dryRun.includes('All');
+  const pod = stored(c, t);
+  if (!pod) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+  // A pod already going is evicted: it goes as it was told to.
+  if (!dryRun && !pod.metadata.deletionTimestamp)
+    c.writer.delete('Pod', t.namespace, t.name, grace, 'Background');
+  res.status(201).json({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    code: 201,
   });
 }
 

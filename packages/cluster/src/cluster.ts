@@ -1,4 +1,5 @@
 import type { NamespaceQuota } from './applyChecks.ts';
+import type { NodeEdit } from '@l4lab/manifests';
 import type {
   ApplyResult,
   KubeKind,
@@ -10,7 +11,6 @@ import type {
   PodStatus,
   Service,
   ServiceCondition,
-  Taint,
   WatchEvent,
 } from '@l4lab/protocol';
 import { CLUSTER_SCOPED } from '@l4lab/protocol';
@@ -419,15 +419,17 @@ export class Cluster {
    * caller: labels, annotations, taints and `unschedulable`; the scheduler sees it at once. A
    * NoExecute taint gets its `timeAdded`, as the API server stamps it. Undefined: no such node.
    */
-  editNode(
-    nodeName: string,
-    edit: {
-      labels: Record<string, string>;
-      annotations: Record<string, string>;
-      taints: Taint[];
-      unschedulable: boolean;
-    },
-  ): Node | undefined {
+  editNode(nodeName: string, edit: NodeEdit): Node | undefined {
+    const node = this.store.get('Node', undefined, nodeName);
+    const next = this.nodeEdited(nodeName, edit);
+    if (!node || !next) return undefined;
+    const same = (n: Node) => JSON.stringify([n.metadata.labels, n.metadata.annotations, n.spec]);
+    if (same(next) !== same(node)) this.store.put<Node>(next);
+    return this.store.get('Node', undefined, nodeName);
+  }
+
+  /** The node as an edit would leave it, nothing stored (what a dry run answers). */
+  nodeEdited(nodeName: string, edit: NodeEdit): Node | undefined {
     const node = this.store.get('Node', undefined, nodeName);
     if (!node) return undefined;
     const { taints: _t, unschedulable: _u, ...spec } = node.spec;
@@ -436,7 +438,7 @@ export class Cluster {
     const taints = edit.taints.map((t) =>
       t.effect === 'NoExecute' && !t.timeAdded ? { ...t, timeAdded: now } : t,
     );
-    const next: Node = {
+    return {
       ...node,
       metadata: {
         ...meta,
@@ -449,9 +451,6 @@ export class Cluster {
         ...(edit.unschedulable ? { unschedulable: true } : {}),
       },
     };
-    const same = (n: Node) => JSON.stringify([n.metadata.labels, n.metadata.annotations, n.spec]);
-    if (same(next) !== same(node)) this.store.put<Node>(next);
-    return this.store.get('Node', undefined, nodeName);
   }
 
   nodeIP(nodeName: string): string | undefined {

@@ -57,6 +57,8 @@ function unreachableDns(server: string): DnsTransport {
   };
 }
 
+const LOCALHOST = '127.0.0.1';
+
 /** Most pods whose in-memory files are kept (the oldest are forgotten first). */
 const MAX_POD_FILESYSTEMS = 64;
 
@@ -85,11 +87,20 @@ export class BuiltinExecutor implements PodExecutor {
       );
     }
     const { cluster, mapper } = this.#o;
-    const net = podNetwork(
+    const outside = podNetwork(
       mapper,
       ip,
       (to) => this.#o.allowHostTargets === true || isClusterAddress(cluster, to),
     );
+    // The pod's own localhost: its containers share its network namespace, so `curl localhost`
+    // reaches what listens in the pod (at its IP here). Only 127.0.0.1: the lab's own addresses,
+    // and this machine's services --allow-host-targets opens, are in 127/8 too.
+    const loopback = (to: string) => to === LOCALHOST && !isClusterAddress(cluster, to);
+    const net: PodNetwork = {
+      ...outside,
+      route: (to, port, protocol) => outside.route(loopback(to) ? ip : to, port, protocol),
+      reaches: (to) => loopback(to) || outside.reaches(to),
+    };
     const view = this.#o.containerView?.(pod);
     const conf = view?.dns ?? podResolvConf(ns, cluster.plan.dnsServiceIP);
     const dnsAt = (server: string) =>
