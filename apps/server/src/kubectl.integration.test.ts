@@ -477,6 +477,70 @@ describe('the real kubectl against the lab', () => {
     expect(logs.stdout.split('\n').filter(Boolean).length).toBeLessThanOrEqual(5);
   });
 
+  it("kubectl run --image=busybox -- wget: the container's own command makes the request, as the pod", async (ctx) => {
+    const run = await kubectl(
+      ctx,
+      'run',
+      'fetch',
+      '-i',
+      '--rm',
+      '--restart=Never',
+      '--image=busybox',
+      '--',
+      'wget',
+      '-qO-',
+      'my-nginx',
+    );
+    expect(run.stdout).toMatch(/<title>Welcome to nginx!<\/title>/);
+    expect(run.stdout).toMatch(/pod "fetch" deleted/);
+    expect(run.stderr).not.toMatch(/couldn't attach/);
+    // Attached to a bare sh: the pod's tools answer what comes on stdin; `exit 4` is the
+    // container's exit code, which kubectl run returns.
+    const shell = await kubectlWithInput(
+      ctx,
+      'nslookup my-nginx | grep Name\nexit 4\n',
+      'run',
+      'shell',
+      '-i',
+      '--rm',
+      '--restart=Never',
+      '--image=busybox',
+      '--',
+      'sh',
+    );
+    expect(shell.stdout).toMatch(/^Name:\s+my-nginx\.default\.svc\.cluster\.local$/m);
+    expect(shell.code).toBe(4);
+    expect(shell.stderr).toMatch(/pod default\/shell terminated \(Error\)/);
+    // A client looping on the Service: its requests reach the pods, from its own address.
+    await kubectl(
+      ctx,
+      'run',
+      'looper',
+      '--image=busybox',
+      '--restart=Never',
+      '--',
+      'sh',
+      '-c',
+      'while true; do wget -q -O /dev/null my-nginx; sleep 1; done',
+    );
+    try {
+      const [looper] = await waitFor('the looper running', async () => {
+        const ready = await t.readyPods('looper');
+        return ready.length === 1 ? ready : undefined;
+      });
+      const ip = looper!.status!.podIP!;
+      await waitFor('its requests in a my-nginx pod log', async () => {
+        for (const p of await t.readyPods('my-nginx-')) {
+          const r = await kubectl(ctx, 'logs', p.metadata.name, '--tail=20');
+          if (r.stdout.includes(`${ip} - - [`)) return true;
+        }
+        return undefined;
+      });
+    } finally {
+      await kubectl(ctx, 'delete', 'pod', 'looper', '--grace-period=0', '--force');
+    }
+  });
+
   it('kubectl exec -i POD -- sh runs a script from stdin, line by line, and exits with its code', async (ctx) => {
     const [pod] = await pods();
     const script =

@@ -21,7 +21,7 @@ import {
   UserspaceProxier,
 } from '@l4lab/dataplane';
 import type { ConnectionEvent } from '@l4lab/protocol';
-import { Kubelet, chooseRuntime, detectAddressMode } from '@l4lab/runtime';
+import { Kubelet, chooseRuntime, detectAddressMode, type PodNetworkTools } from '@l4lab/runtime';
 import { BuiltinExecutor, MAX_GENERATORS, TrafficManager } from '@l4lab/traffic';
 import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
@@ -192,6 +192,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       ? { mode: config.addresses, reason: `--addresses ${config.addresses}` }
       : await detectAddressMode();
   const mapper = new PortMapper(address.mode);
+  // Bound once the pod tools exist (they need the cluster, which needs the runtime's answer).
+  let podNetworkTools: PodNetworkTools = async () => 1;
   const {
     runtime,
     reason,
@@ -199,6 +201,9 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   } = await chooseRuntime(config.runtime, {
     workspace: config.workspace,
     mapper,
+    // A stand-in container's command that calls wget, curl or nc (`kubectl run --image=busybox
+    // -- wget -qO- my-nginx`, a client looping on a Service): the pod's tools, as kubectl exec.
+    network: (p, argv, io, signal) => podNetworkTools(p, argv, io, signal),
     // Pods run in the lab's network namespace with the kernel dataplane: containers do not.
     ...(config.dataplane === 'nftables'
       ? { noDocker: "the nftables dataplane runs pods in the lab's network namespace" }
@@ -291,6 +296,14 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     containerView: (pod) =>
       kubelet.containerView(pod.metadata.namespace ?? 'default', pod.metadata.name),
   });
+  podNetworkTools = async (p, argv, io, signal) => {
+    const pod = cluster.store.get('Pod', p.namespace, p.name);
+    if (!pod) return 1;
+    const r = await executor.runAsContainer(pod, p.ip, argv, { signal });
+    io.out(r.stdout);
+    io.err(r.stderr);
+    return r.exitCode;
+  };
   const access = new AccessToken(config.host);
   const auth = new Authentication(access, workshop);
   // The instructor's token: the workshop's, else the one a lab beyond loopback needs.
@@ -303,6 +316,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     exec: (pod, line, signal) => executor.exec(pod, line, { signal }),
     logs: async (pod) =>
       kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name)?.logs(),
+    attach: (pod, container) => {
+      const handle = kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name);
+      const shell = handle?.interactiveShell?.(container);
+      return shell ? { kind: 'shell', finish: (code) => shell.finish(code) } : { kind: 'output' };
+    },
   };
   const checker = new ManifestChecker();
   checker.warm();

@@ -4,7 +4,7 @@ import { printerOfType } from '@l4lab/cluster';
 import { makeDeployment, makeService, newTestCluster, runKubelet } from '@l4lab/cluster/testing';
 import { apiGroupList, apiResourceList, versionInfo } from './discovery.ts';
 import { isKubernetesPath } from './kubernetesApi.ts';
-import { execTarget } from './podStreams.ts';
+import { execTarget, freshLines } from './podStreams.ts';
 import { getObject, listObjects, SelectorError } from './objects.ts';
 import { resourceAt } from './resources.ts';
 import { includeObjectOf, toTable, wantsTable, type IncludeObject } from './table.ts';
@@ -92,6 +92,15 @@ describe('discovery', () => {
       'portforward',
     );
     expect(execTarget('/ws')).toBeUndefined();
+  });
+
+  it('finds what a log gained between two reads, its front dropped or not, lines repeated', () => {
+    expect(freshLines(['a', 'b'], ['a', 'b', 'c'])).toEqual(['c']);
+    expect(freshLines(['tick', 'tick'], ['tick', 'tick', 'tick'])).toEqual(['tick']);
+    // A log that keeps its latest lines: the front went, two came.
+    expect(freshLines(['1', '2', '3'], ['2', '3', '4', '5'])).toEqual(['4', '5']);
+    expect(freshLines([], ['x'])).toEqual(['x']);
+    expect(freshLines(['a'], ['a'])).toEqual([]);
   });
 
   it('owns only the Kubernetes paths on the shared port', () => {

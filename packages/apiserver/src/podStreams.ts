@@ -16,6 +16,16 @@ export interface PodStreams {
   exec(pod: Pod, commandLine: string, signal: AbortSignal): Promise<ExecResponse>;
   /** The pod's log lines (nginx's access log), the latest last; undefined when it is not running. */
   logs(pod: Pod): Promise<string[] | undefined>;
+  /**
+   * Attaching to a container (`kubectl run -i`, `kubectl attach`): `shell` when its process is a
+   * stand-in's shell reading stdin (the pod's tools answer what is typed, as with exec -it sh, and
+   * `finish` ends the process with the shell's exit code); `output` to follow what it writes.
+   * Without it, attach is refused (kubectl then reads the logs).
+   */
+  attach?(
+    pod: Pod,
+    container: string,
+  ): { kind: 'shell'; finish(code: number): void } | { kind: 'output' };
 }
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -75,7 +85,10 @@ export function execUpgrade(
   if (refused) return refuse(failure(403, 'Forbidden', refused, { name, kind: 'pods' }));
   const pod = deps.store.get('Pod', namespace, name);
   if (!pod) return refuse(notFound('pods', name, 'pods'));
-  if (sub !== 'exec') {
+  const params = new URL(req.url ?? '/', 'http://x').searchParams;
+  const container = params.get('container') ?? pod.spec.containers[0]?.name ?? '';
+  const attach = sub === 'attach' ? deps.streams.attach?.(pod, container) : undefined;
+  if (sub !== 'exec' && !attach) {
     return refuse(
       failure(
         405,
@@ -95,9 +108,12 @@ export function execUpgrade(
       ),
     );
   }
-  const params = new URL(req.url ?? '/', 'http://x').searchParams;
+  if (!pod.spec.containers.some((c) => c.name === container))
+    return refuse(
+      failure(400, 'BadRequest', `container ${container} is not valid for pod ${name}`),
+    );
   const command = params.getAll('command');
-  if (command.length === 0)
+  if (!attach && command.length === 0)
     return refuse(failure(400, 'BadRequest', 'you must specify at least 1 command'));
   const wss = new WebSocketServer({
     noServer: true,
@@ -106,6 +122,9 @@ export function execUpgrade(
   });
   wss.handleUpgrade(req, socket, head, (ws) => {
     wss.close();
+    if (attach?.kind === 'shell' && params.get('stdin') === 'true')
+      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', attach.finish);
+    if (attach) return void followOutput(ws, deps.store, deps.streams, pod, container);
     const shell = /^(\/bin\/)?(ba)?sh$/.test(command.join(' '));
     if (shell && params.get('stdin') === 'true') {
       return void runShell(ws, deps.streams, pod, params.get('tty') === 'true');
@@ -158,7 +177,14 @@ const PROMPT = '/ # ';
  * each line run by the pod tools (pipes, `&&`, quotes as busybox sh reads them). With a terminal it
  * prompts, echoes and edits the line (backspace, Ctrl-C, Ctrl-D); `exit [n]` ends it.
  */
-function runShell(ws: WebSocket, streams: PodStreams, pod: Pod, tty: boolean): void {
+function runShell(
+  ws: WebSocket,
+  streams: PodStreams,
+  pod: Pod,
+  tty: boolean,
+  /** An attached container's shell: its process ends with the shell (exit, or stdin closed). */
+  onExit?: (code: number) => void,
+): void {
   let line = '';
   let lastCode = 0;
   let running: AbortController | undefined;
@@ -174,9 +200,13 @@ function runShell(ws: WebSocket, streams: PodStreams, pod: Pod, tty: boolean): v
     if (ended) return;
     ended = true;
     running?.abort();
+    onExit?.(code);
+    // exec's error channel carries the exit code; attach's says Success (the code is the
+    // container's, in the pod's status).
+    const ok = code === 0 || onExit !== undefined;
     send(
       ERROR,
-      JSON.stringify(code === 0 ? { metadata: {}, status: 'Success' } : exitStatus(['sh'], code)),
+      JSON.stringify(ok ? { metadata: {}, status: 'Success' } : exitStatus(['sh'], code)),
     );
     if (ws.readyState === ws.OPEN) ws.close(1000);
   };
@@ -209,6 +239,7 @@ function runShell(ws: WebSocket, streams: PodStreams, pod: Pod, tty: boolean): v
     void drain();
   };
   ws.on('close', () => {
+    if (!ended) onExit?.(lastCode); // stdin gone: the shell reads its end and exits
     ended = true;
     running?.abort();
   });
@@ -246,6 +277,70 @@ function runShell(ws: WebSocket, streams: PodStreams, pod: Pod, tty: boolean): v
   if (tty) out(PROMPT);
 }
 
+/** How often an attached client is sent what the container wrote since. */
+const FOLLOW_MS = 100;
+
+/**
+ * Attached to a container's output: what it writes from now on (from its start when it was made
+ * for one attach, `stdinOnce`, as `kubectl run -i` makes it), until its process ends.
+ */
+function followOutput(
+  ws: WebSocket,
+  store: ObjectStore,
+  streams: PodStreams,
+  pod: Pod,
+  container: string,
+): void {
+  const ns = pod.metadata.namespace ?? 'default';
+  const fromStart = pod.spec.containers.find((c) => c.name === container)?.stdinOnce === true;
+  let seen: string[] | undefined = fromStart ? [] : undefined;
+  let closed = false;
+  const send = (channel: number, data: string) => {
+    if (data && ws.readyState === ws.OPEN)
+      ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
+  };
+  const tick = async () => {
+    const lines = (await streams.logs(pod)) ?? [];
+    if (closed) return;
+    const fresh = seen === undefined ? [] : freshLines(seen, lines);
+    send(STDOUT, fresh.map((l) => `${l}\n`).join(''));
+    seen = lines;
+    const now = store.get('Pod', ns, pod.metadata.name);
+    const state = now?.status?.containerStatuses?.find((c) => c.name === container)?.state;
+    const gone =
+      !now ||
+      now.metadata.uid !== pod.metadata.uid ||
+      state?.terminated !== undefined ||
+      now.status?.phase === 'Succeeded' ||
+      now.status?.phase === 'Failed';
+    if (!gone) return void (timer = setTimeout(() => void tick(), FOLLOW_MS));
+    send(ERROR, JSON.stringify({ metadata: {}, status: 'Success' }));
+    if (ws.readyState === ws.OPEN) ws.close(1000);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  ws.on('message', () => {}); // stdin: the process does not read it
+  ws.on('close', () => {
+    closed = true;
+    clearTimeout(timer);
+  });
+  void tick();
+}
+
+/**
+ * The lines of `now` that came after `before` (two reads of a log that keeps its latest lines):
+ * `before` is found at the start of `now`, or shifted by the lines dropped from its front.
+ */
+export function freshLines(before: readonly string[], now: readonly string[]): string[] {
+  for (let shift = 0; shift <= before.length; shift++) {
+    const kept = before.length - shift;
+    if (kept > now.length) continue;
+    let same = true;
+    for (let i = 0; i < kept && same; i++) same = before[shift + i] === now[i];
+    if (same) return now.slice(kept);
+  }
+  return [...now];
+}
+
 /** What the kubelet's error channel says for a command that exited non-zero. */
 function exitStatus(command: string[], code: number): object {
   return {
@@ -279,17 +374,14 @@ export async function serveLogs(
   res.status(200).type('text/plain');
   res.write(shown.map((l) => `${l}\n`).join(''));
   if (req.query.follow !== 'true') return void res.end();
-  // Follow: the lines that come after the last one sent, every second, until the client goes.
-  let last = lines.at(-1);
+  // Follow: the lines that come after those sent, every second, until the client goes.
+  let seen = lines;
   const timer = setInterval(() => {
     void streams.logs(pod).then((now) => {
       if (!now) return void res.end();
-      const from = last === undefined ? 0 : now.lastIndexOf(last) + 1;
-      const fresh = now.slice(from);
-      if (fresh.length) {
-        res.write(fresh.map((l) => `${l}\n`).join(''));
-        last = fresh.at(-1);
-      }
+      const fresh = freshLines(seen, now);
+      if (fresh.length) res.write(fresh.map((l) => `${l}\n`).join(''));
+      seen = now;
     });
   }, 1000);
   res.on('close', () => clearInterval(timer));

@@ -48,6 +48,9 @@ export interface Container {
   env?: EnvVar[];
   /** `kubectl run -i`: stdin stays open, so a shell waits instead of ending at once. */
   stdin?: boolean;
+  /** `kubectl run -i`: the container is made for one attach (its output from its start). */
+  stdinOnce?: boolean;
+  tty?: boolean;
   resources?: ResourceRequirements;
   /** postStart / preStop hooks (the kubelet runs preStop before it stops the container). */
   lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler };

@@ -5,7 +5,7 @@ import type { Container } from '@l4lab/protocol';
 import { bindAddressFor } from './hostAddress.ts';
 import { podPage } from './page.ts';
 import { startStandIns, standInPodHandle } from './standIn/standInPod.ts';
-import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from './types.ts';
+import type { ContainerRuntime, PodExit, PodHandle, PodNetworkTools, PodSandbox } from './types.ts';
 import { isNginxImage } from './types.ts';
 
 /**
@@ -17,17 +17,19 @@ export class BuiltinRuntime implements ContainerRuntime {
   readonly name = 'builtin' as const;
   readonly #mapper: PortMapper;
   readonly #clock: Clock;
+  readonly #network: PodNetworkTools | undefined;
 
-  constructor(opts: { mapper: PortMapper; clock?: Clock }) {
+  constructor(opts: { mapper: PortMapper; clock?: Clock; network?: PodNetworkTools }) {
     this.#mapper = opts.mapper;
     this.#clock = opts.clock ?? realClock;
+    this.#network = opts.network;
   }
 
   async start(pod: PodSandbox): Promise<PodHandle> {
     const web = pod.containers.filter((c) => isNginxImage(c.image));
     const others = pod.containers.filter((c) => !isNginxImage(c.image));
     const main = web.length > 0 ? await this.#startPages(pod, web) : undefined;
-    const o = { mapper: this.#mapper, clock: this.#clock };
+    const o = { mapper: this.#mapper, clock: this.#clock, network: this.#network };
     const runs = await startStandIns(pod, others, o).catch(async (err: unknown) => {
       await main?.stop(0);
       throw err;

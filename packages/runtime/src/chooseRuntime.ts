@@ -3,7 +3,7 @@ import { BuiltinRuntime } from './builtinRuntime.ts';
 import { NGINX_IMAGE, detectDocker } from './docker/detect.ts';
 import { DockerRuntime, IMAGE_BUILD_HINT } from './docker/dockerRuntime.ts';
 import { NginxRuntime, findNginx, nginxVersion } from './nginxRuntime.ts';
-import type { ContainerRuntime } from './types.ts';
+import type { ContainerRuntime, PodNetworkTools } from './types.ts';
 
 export type RuntimeChoice = 'auto' | 'nginx' | 'docker' | 'builtin';
 
@@ -23,6 +23,8 @@ export async function chooseRuntime(
     env?: NodeJS.ProcessEnv;
     /** Why docker cannot serve this lab (auto skips it; e.g. pods must run in the lab's netns). */
     noDocker?: string;
+    /** The pod's wget, curl and nc for stand-in containers' commands. */
+    network?: PodNetworkTools;
   },
 ): Promise<{
   runtime: ContainerRuntime;
@@ -30,7 +32,7 @@ export async function chooseRuntime(
   /** As a kubelet reports its runtime (`containerd://1.7.2`): `docker://28.2.2`, `nginx://1.22.1`. */
   version: string;
 }> {
-  const { workspace, mapper } = opts;
+  const { workspace, mapper, network } = opts;
   let whyNotDocker = opts.noDocker ?? '';
   if ((choice === 'docker' || choice === 'auto') && !opts.noDocker) {
     const d = await detectDocker(opts.env);
@@ -39,7 +41,7 @@ export async function chooseRuntime(
         ? ''
         : `; ${NGINX_IMAGE} is missing, so nginx pods show ErrImagePull: ${IMAGE_BUILD_HINT}`;
       return {
-        runtime: new DockerRuntime({ engine: d.engine, workspace, mapper }),
+        runtime: new DockerRuntime({ engine: d.engine, workspace, mapper, network }),
         version: `docker://${d.engineVersion}`,
         reason: `${choice === 'docker' ? '--runtime docker' : 'a Docker engine answers'} (${d.version})${missing}`,
       };
@@ -56,7 +58,7 @@ export async function chooseRuntime(
   const nginx = choice === 'builtin' ? undefined : findNginx();
   if (nginx) {
     return {
-      runtime: new NginxRuntime({ binary: nginx, workspace, mapper }),
+      runtime: new NginxRuntime({ binary: nginx, workspace, mapper, network }),
       version: `nginx://${nginxVersion(nginx)}`,
       reason:
         choice === 'nginx'
@@ -70,7 +72,7 @@ export async function chooseRuntime(
     );
   }
   return {
-    runtime: new BuiltinRuntime({ mapper }),
+    runtime: new BuiltinRuntime({ mapper, network }),
     // In-process servers: the runtime is this Node.js.
     version: `builtin://node-${process.versions.node}`,
     reason:

@@ -10,7 +10,7 @@ import { rssOf } from './processes.ts';
 import { tailFile } from './tailFile.ts';
 import { nginxConfig, podListens } from './nginxConfig.ts';
 import { startStandIns, standInPodHandle } from './standIn/standInPod.ts';
-import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from './types.ts';
+import type { ContainerRuntime, PodExit, PodHandle, PodNetworkTools, PodSandbox } from './types.ts';
 import { isNginxImage } from './types.ts';
 
 export function findNginx(): string | undefined {
@@ -41,8 +41,16 @@ export class NginxRuntime implements ContainerRuntime {
   readonly #podsDir: string;
   readonly #mapper: PortMapper;
   readonly #clock: Clock;
+  readonly #network: PodNetworkTools | undefined;
 
-  constructor(opts: { binary: string; workspace: string; mapper: PortMapper; clock?: Clock }) {
+  constructor(opts: {
+    binary: string;
+    workspace: string;
+    mapper: PortMapper;
+    clock?: Clock;
+    network?: PodNetworkTools;
+  }) {
+    this.#network = opts.network;
     this.#binary = opts.binary;
     this.#workspace = opts.workspace;
     this.#podsDir = join(opts.workspace, 'pods');
@@ -53,7 +61,7 @@ export class NginxRuntime implements ContainerRuntime {
   async start(pod: PodSandbox): Promise<PodHandle> {
     const others = pod.containers.filter((c) => !isNginxImage(c.image));
     const main = others.length < pod.containers.length ? await this.#startNginx(pod) : undefined;
-    const o = { mapper: this.#mapper, clock: this.#clock };
+    const o = { mapper: this.#mapper, clock: this.#clock, network: this.#network };
     const runs = await startStandIns(pod, others, o).catch(async (err: unknown) => {
       await main?.stop(0);
       throw err;

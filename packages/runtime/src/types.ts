@@ -55,6 +55,12 @@ export interface PodHandle {
   ): Promise<number>;
   /** The containers a stand-in serves in place of their image (the pod's status says so). */
   readonly standIns?: readonly StandInInfo[];
+  /**
+   * A container whose process is a stand-in's bare shell reading stdin (`kubectl run -it
+   * --image=busybox -- sh`): attach talks to the pod's tools in its place, and `finish` ends the
+   * process with the shell's exit code. Undefined for any other container.
+   */
+  interactiveShell?(container: string): { finish(code: number): void } | undefined;
 }
 
 /** A container whose image l4lab does not run, and what stands in for it. */
@@ -88,6 +94,18 @@ export interface ContainerRuntime {
   /** Releases what the runtime itself holds (connections), after every pod has stopped. */
   close?(): Promise<void>;
 }
+
+/**
+ * The pod's network tools (wget, curl, nc) for a stand-in container's own process: the tools
+ * `kubectl exec` runs, as the pod (from its address, through cluster DNS). Without them a stand-in
+ * shell says it did not run them. Resolves with the tool's exit code; `signal` ends it early.
+ */
+export type PodNetworkTools = (
+  pod: { namespace: string; name: string; ip: string },
+  argv: string[],
+  io: { out(text: string): void; err(text: string): void },
+  signal: AbortSignal,
+) => Promise<number>;
 
 /** Images that run a real web server (nginx); everything else gets a stand-in (standIn/). */
 export function isNginxImage(image: string): boolean {

@@ -9,7 +9,13 @@ import { cleanupPodDirs, podDir, removePodDir } from '../orphans.ts';
 import { podPage } from '../page.ts';
 import { rssOf } from '../processes.ts';
 import { startStandIns, standInPodHandle } from '../standIn/standInPod.ts';
-import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '../types.ts';
+import type {
+  ContainerRuntime,
+  PodExit,
+  PodHandle,
+  PodNetworkTools,
+  PodSandbox,
+} from '../types.ts';
 import { ContainerStartError, isNginxImage } from '../types.ts';
 import { ContainerReaper } from './containerReaper.ts';
 import { type DockerEngine, normalizeImage } from './dockerEngine.ts';
@@ -40,12 +46,16 @@ export class DockerRuntime implements ContainerRuntime {
   readonly #clock: Clock;
   #seq = 0;
 
+  readonly #network: PodNetworkTools | undefined;
+
   constructor(opts: {
     engine: DockerEngine;
     workspace: string;
     mapper: PortMapper;
     clock?: Clock;
+    network?: PodNetworkTools;
   }) {
+    this.#network = opts.network;
     this.#engine = opts.engine;
     this.#clock = opts.clock ?? realClock;
     this.#workspace = opts.workspace;
@@ -93,7 +103,7 @@ export class DockerRuntime implements ContainerRuntime {
       ids.length > 0
         ? await this.#startAll(ids, web ? join(dir, 'access.log') : undefined)
         : undefined;
-    const o = { mapper: this.#mapper, clock: this.#clock };
+    const o = { mapper: this.#mapper, clock: this.#clock, network: this.#network };
     const runs = await startStandIns(pod, missing, o).catch(async (err: unknown) => {
       await main?.stop(0);
       throw err;

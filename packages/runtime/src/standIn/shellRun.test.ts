@@ -3,13 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@l4lab/cluster';
 import { PodFiles } from './podFiles.ts';
-import { Shell, Stopped } from './shellRun.ts';
+import type { CommandIO } from './shellBuiltins.ts';
+import { Shell, Stopped, isShellCommand } from './shellRun.ts';
 
 const flush = async () => {
   for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
 };
 
-function shell(opts: { env?: Record<string, string>; stdinOpen?: boolean } = {}) {
+function shell(
+  opts: {
+    env?: Record<string, string>;
+    stdinOpen?: boolean;
+    network?: (argv: string[], io: CommandIO, signal: AbortSignal) => Promise<number>;
+  } = {},
+) {
   const clock = new FakeClock();
   const files = new PodFiles({ name: 'box', ip: '127.244.1.9' });
   let log = '';
@@ -20,6 +27,7 @@ function shell(opts: { env?: Record<string, string>; stdinOpen?: boolean } = {})
     hostname: 'box',
     log: (t) => void (log += t),
     ...(opts.stdinOpen ? { stdinOpen: true } : {}),
+    ...(opts.network ? { network: opts.network } : {}),
   });
   /** Runs argv for `ms` of fake time: its exit code, or 'running'. */
   const run = async (argv: string[], ms = 0): Promise<number | 'running'> => {
@@ -134,6 +142,56 @@ describe('the stand-in shell', () => {
     expect(net.log()).toBe(
       "wget: not run by l4lab's stand-in shell (kubectl exec -it <pod> -- wget ... makes a real request)\n",
     );
+  });
+
+  it("runs wget, curl and nc with the pod's network tools, at most ten a second, and stops them", async () => {
+    const asked: string[] = [];
+    const signals: AbortSignal[] = [];
+    const s = shell({
+      network: async (argv, io, signal) => {
+        asked.push(argv.join(' '));
+        signals.push(signal);
+        io.out(`page of ${argv.at(-1)}\n`);
+        return argv.includes('nope') ? 1 : 0;
+      },
+    });
+    expect(isShellCommand(['wget', '-qO-', 'web'])).toBe(false);
+    expect(isShellCommand(['wget', '-qO-', 'web'], true)).toBe(true);
+    // Each request waits a tenth of a second first: not run after 0 ms, done after 100.
+    expect(await s.run(['wget', '-qO-', 'web'])).toBe('running');
+    expect(asked).toEqual([]);
+    const loop = shell({
+      network: async (argv, _io, signal) => {
+        asked.push(argv.join(' '));
+        signals.push(signal);
+        return 0;
+      },
+    });
+    // A loop without a sleep is paced by the requests, not stopped as a spinning one (1,000 turns).
+    expect(await loop.run(['sh', '-c', 'while true; do curl -s web; done'], 150_000)).toBe(
+      'running',
+    );
+    expect(asked.length).toBeGreaterThan(1_000);
+    expect(asked.length).toBeLessThanOrEqual(1_501);
+    loop.sh.stop();
+    // A request still waiting for its answer is ended with the container.
+    const hung = shell({
+      network: (_argv, _io, signal) => {
+        signals.push(signal);
+        return new Promise((resolve) => signal.addEventListener('abort', () => resolve(1)));
+      },
+    });
+    const waiting = hung.sh.run(['nc', 'web', '80']);
+    hung.clock.advance(100);
+    await flush();
+    expect(signals.at(-1)!.aborted).toBe(false);
+    hung.sh.stop();
+    expect(signals.at(-1)!.aborted).toBe(true);
+    await expect(waiting).rejects.toBeInstanceOf(Stopped);
+    // Tools it does not run for real still say so.
+    const ping = shell({ network: async () => 0 });
+    expect(await ping.run(['sh', '-c', 'ping -c1 web; wget -qO- nope'], 200)).toBe(0);
+    expect(ping.log()).toContain("ping: not run by l4lab's stand-in shell");
   });
 
   it('ends a bare sh at once (no stdin), unless stdin is open', async () => {

@@ -43,11 +43,15 @@ export interface ShellOptions {
   stdinOpen?: boolean;
   /** A program the shell does not know: the image's own. Without it, it runs until stopped. */
   external?(argv: string[], io: CommandIO): Promise<number>;
+  /** wget, curl and nc for real, as the pod (PodNetworkTools); without, they are not run. */
+  network?(argv: string[], io: CommandIO, signal: AbortSignal): Promise<number>;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 /** Tools whose output is the network's answer: the stand-in shell says it did not run them. */
 const NETWORK_TOOLS = new Set(['wget', 'curl', 'nc', 'ping', 'dig', 'host']);
+/** The network tools the pod's own tools run for real when the shell is given them. */
+const REAL_NETWORK_TOOLS = new Set(['wget', 'curl', 'nc']);
 /** A loop whose iterations never sleep is stopped after this many (it would spin the CPU). */
 const MAX_SPINS = 1000;
 /** The shortest sleep, so `while true; do sleep 0; done` cannot busy the event loop either. */
@@ -55,10 +59,18 @@ const MIN_SLEEP_MS = 100;
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
-/** True when argv is something the shell runs itself: a shell, or one of its commands. */
-export function isShellCommand(argv: string[]): boolean {
+/** A shell with nothing to run (`sh`, `/bin/bash`): with stdin open, it waits for input. */
+export function isBareShell(argv: string[]): boolean {
+  return argv.length === 1 && SHELLS.has(basename(argv[0]!));
+}
+
+/**
+ * True when argv is something the shell runs itself: a shell, or one of its commands (wget, curl
+ * and nc too when it has the pod's network tools).
+ */
+export function isShellCommand(argv: string[], network = false): boolean {
   const name = basename(argv[0] ?? '');
-  return SHELLS.has(name) || name in BUILTINS;
+  return SHELLS.has(name) || name in BUILTINS || (network && REAL_NETWORK_TOOLS.has(name));
 }
 
 export class Shell implements ShellHost {
@@ -159,6 +171,7 @@ export class Shell implements ShellHost {
     if (SHELLS.has(name)) return this.#sh(argv.slice(1), cmdIO);
     const builtin = BUILTINS[name];
     if (builtin) return builtin(argv.slice(1), cmdIO, this);
+    if (this.#o.network && REAL_NETWORK_TOOLS.has(name)) return this.#network(argv, cmdIO);
     if (ONE_SHOT.has(name)) {
       // A request the script makes is not made: say so in the log, never print a made-up answer.
       if (NETWORK_TOOLS.has(name)) {
@@ -169,6 +182,25 @@ export class Shell implements ShellHost {
       return 0;
     }
     return this.#o.external ? this.#o.external(argv, cmdIO) : this.forever();
+  }
+
+  /**
+   * A network tool, for real. A tenth of a second's pause first: one container makes at most ten
+   * requests a second, and a loop without a sleep (`while true; do wget ...; done`) is paced,
+   * not stopped as a spinning one would be.
+   */
+  async #network(argv: string[], io: CommandIO): Promise<number> {
+    await this.sleep(MIN_SLEEP_MS);
+    const abort = new AbortController();
+    const wake = () => abort.abort();
+    this.#wakers.add(wake);
+    try {
+      const code = await this.#o.network!(argv, io, abort.signal);
+      if (this.#stopped) throw new Stopped();
+      return code;
+    } finally {
+      this.#wakers.delete(wake);
+    }
   }
 
   #environment(extra: Map<string, string>): Map<string, string> {

@@ -3,10 +3,10 @@
 // in-process, it has a log and a small file set for exec probes, and it ends as its process would.
 import { type Clock, type PortMapper } from '@l4lab/cluster';
 import type { Container } from '@l4lab/protocol';
-import type { PodExit } from '../types.ts';
+import type { PodExit, PodNetworkTools } from '../types.ts';
 import { PodFiles } from './podFiles.ts';
 import { type DnsQuery, podDnsQuery } from './podResolver.ts';
-import { Shell, Stopped, isShellCommand } from './shellRun.ts';
+import { Shell, Stopped, isBareShell, isShellCommand } from './shellRun.ts';
 import { type Serving, serveListeners } from './standInServer.ts';
 import {
   type ImageEntry,
@@ -29,6 +29,13 @@ export interface StandInContainer {
   readonly container: string;
   readonly image: string;
   readonly kind: StandInKind;
+  /**
+   * Its process is a bare shell reading stdin (`kubectl run -it --image=busybox -- sh`): what
+   * attaches to it talks to the pod's tools, and ends the process with the shell's exit code.
+   */
+  readonly interactive: boolean;
+  /** Ends its process as an exit with `code` would (the attached shell's `exit`). */
+  finish(code: number): void;
   /** Resolves when its process ends (not after stop or kill: those resolve it themselves). */
   readonly exited: Promise<PodExit>;
   stop(): void;
@@ -65,6 +72,8 @@ function programOf(entry: ImageEntry | undefined, argv: string[]) {
 export interface StandInOptions {
   mapper: PortMapper;
   clock: Clock;
+  /** The pod's wget, curl and nc, for a container whose command calls them. */
+  network?: PodNetworkTools | undefined;
 }
 
 /** Starts the stand-in of one container: its ports listen before its process runs. */
@@ -93,7 +102,12 @@ export async function startStandIn(
   };
   const emulated = programOf(entry, argv);
   const program: ImageProgram | undefined = emulated?.run(argv.slice(1), ctx);
-  const kind: StandInKind = program ? 'emulated' : isShellCommand(argv) ? 'shell' : 'generic';
+  const kind: StandInKind = program
+    ? 'emulated'
+    : isShellCommand(argv, o.network !== undefined)
+      ? 'shell'
+      : 'generic';
+  const network = o.network;
   // Only a generic stand-in writes access lines: a shell's log is its script's output, and an
   // emulated program logs as the real one does.
   const access = kind === 'generic' ? ctx.log : () => {};
@@ -107,6 +121,15 @@ export async function startStandIn(
     dns,
     log: (t) => log.write(t),
     stdinOpen: c.stdin === true,
+    ...(network
+      ? {
+          network: (
+            args: string[],
+            io: { out(t: string): void; err(t: string): void },
+            signal: AbortSignal,
+          ) => network({ namespace: pod.namespace, name: pod.name, ip: pod.ip }, args, io, signal),
+        }
+      : {}),
     // A script that starts the image's own program (`sh -c "/agnhost netexec"`): the emulation
     // takes the ports over from the generic stand-in.
     external: async (args): Promise<number> => {
@@ -155,6 +178,8 @@ export async function startStandIn(
     container: c.name,
     image: c.image,
     kind,
+    interactive: kind === 'shell' && c.stdin === true && isBareShell(argv),
+    finish: (code) => end({ code, signal: null }),
     exited,
     stop: () => end({ code: 143, signal: 'SIGTERM' }),
     kill: () => end({ code: 137, signal: 'SIGKILL' }),

@@ -113,6 +113,22 @@ describe('stand-in containers under the kubelet', () => {
     expect(t.get().status?.phase).toBe('Running');
   });
 
+  it('lets attach end a bare sh reading stdin (kubectl run -it -- sh) with its exit code', async () => {
+    const t = setup({ args: ['sh'], stdin: true, stdinOnce: true }, 'Never');
+    await t.tick(1_000);
+    expect(t.get().status?.phase).toBe('Running');
+    const handle = t.kubelet.handleOf('default', 'job')!;
+    expect(handle.interactiveShell?.('other')).toBeUndefined();
+    handle.interactiveShell!('main')!.finish(4);
+    await t.tick(0);
+    expect(t.get().status?.phase).toBe('Failed');
+    expect(t.cs().state?.terminated).toMatchObject({ reason: 'Error', exitCode: 4 });
+    // Without stdin a bare sh ends at once; a script is not a shell to attach to.
+    const script = setup({ command: ['sh', '-c', 'sleep 3600'], stdin: true });
+    await script.tick(1_000);
+    expect(script.kubelet.handleOf('default', 'job')!.interactiveShell!('main')).toBeUndefined();
+  });
+
   it('keeps the log of a container that ended (`kubectl logs` of a Completed pod)', async () => {
     const t = setup({ command: ['sh', '-c', 'echo done'] }, 'Never');
     await t.tick(0);

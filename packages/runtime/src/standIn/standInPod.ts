@@ -86,5 +86,9 @@ export function standInPodHandle(
     },
     ...(standIns.length ? { standIns } : {}),
     ...(note ? { note } : {}),
+    interactiveShell(container) {
+      const run = runs.find((r) => r.container === container && r.interactive);
+      return run ? { finish: (code) => run.finish(code) } : undefined;
+    },
   };
 }

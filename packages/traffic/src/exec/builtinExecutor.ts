@@ -77,7 +77,6 @@ export class BuiltinExecutor implements PodExecutor {
   async exec(pod: Pod, command: string, opts?: ExecOptions): Promise<ExecResponse> {
     const ip = pod.status?.podIP;
     const running = pod.status?.containerStatuses?.some((c) => c.state?.running);
-    const ns = pod.metadata.namespace ?? 'default';
     if (!ip || !running || pod.metadata.deletionTimestamp) {
       const container = pod.spec.containers[0]?.name ?? '';
       throw new ExecError(
@@ -86,6 +85,26 @@ export class BuiltinExecutor implements PodExecutor {
         `error: unable to upgrade connection: container not found ("${container}")`,
       );
     }
+    return this.#run(pod, ip, command, opts);
+  }
+
+  /**
+   * A stand-in container's own process calling wget, curl or nc (the runtime's PodNetworkTools):
+   * as exec, from the pod's address `ip`, while the pod may still be starting.
+   */
+  async runAsContainer(
+    pod: Pod,
+    ip: string,
+    argv: string[],
+    opts?: ExecOptions,
+  ): Promise<ExecResponse> {
+    // The argv as one command line, each word single-quoted (a quote inside as '\'').
+    const line = argv.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(' ');
+    return this.#run(pod, ip, line, opts);
+  }
+
+  async #run(pod: Pod, ip: string, command: string, opts?: ExecOptions): Promise<ExecResponse> {
+    const ns = pod.metadata.namespace ?? 'default';
     const { cluster, mapper } = this.#o;
     const outside = podNetwork(
       mapper,
