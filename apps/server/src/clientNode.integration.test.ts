@@ -90,7 +90,7 @@ describe('@kubernetes/client-node against the lab', () => {
       void new k8s.Exec(kc).exec(
         'default',
         pod!.metadata.name,
-        'nginx',
+        pod!.spec.containers[0]!.name,
         ['wget', '-q', '-O', '-', 'my-nginx'],
         sink,
         sink,

@@ -508,6 +508,20 @@ describe('the real kubectl against the lab', () => {
       '--',
       'sh',
     );
+    // Attached to a command that ends (restartPolicy Always: it restarts), kubectl comes back.
+    const blink = await kubectl(
+      ctx,
+      'run',
+      'blink',
+      '-i',
+      '--rm',
+      '--image=busybox',
+      '--',
+      'sh',
+      '-c',
+      'echo up; sleep 1',
+    );
+    expect([blink.code, blink.stdout]).toEqual([0, expect.stringMatching(/^up\n/)]);
     expect(shell.stdout).toMatch(/^Name:\s+my-nginx\.default\.svc\.cluster\.local$/m);
     expect(shell.code).toBe(4);
     expect(shell.stderr).toMatch(/pod default\/shell terminated \(Error\)/);

@@ -299,7 +299,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   podNetworkTools = async (p, argv, io, signal) => {
     const pod = cluster.store.get('Pod', p.namespace, p.name);
     if (!pod) return 1;
-    const r = await executor.runAsContainer(pod, p.ip, argv, { signal });
+    const r = await executor.runAsContainer(pod, p.ip, argv, { signal, stdin: io.stdin });
     io.out(r.stdout);
     io.err(r.stderr);
     return r.exitCode;

@@ -64,6 +64,7 @@ describe('discovery', () => {
     // Subresources follow their resource; kubectl drain evicts when it finds pods/eviction.
     expect(core.resources.map((r) => r.name).filter((n) => n.startsWith('pods'))).toEqual([
       'pods',
+      'pods/attach',
       'pods/eviction',
       'pods/exec',
       'pods/log',
@@ -101,6 +102,9 @@ describe('discovery', () => {
     expect(freshLines(['1', '2', '3'], ['2', '3', '4', '5'])).toEqual(['4', '5']);
     expect(freshLines([], ['x'])).toEqual(['x']);
     expect(freshLines(['a'], ['a'])).toEqual([]);
+    // Two containers' logs joined: the first one grew, so the old read is not a prefix any more.
+    expect(freshLines(['m1', 's1'], ['m1', 'm2', 's1', 's2'])).toEqual(['s2']);
+    expect(freshLines(['x'], ['y', 'z'])).toEqual(['y', 'z']);
   });
 
   it('owns only the Kubernetes paths on the shared port', () => {
@@ -115,6 +119,7 @@ describe('discovery', () => {
       '/livez',
       '/readyz/',
       '/readyz/ping',
+      '/livez/poststarthook/start-informers',
     ])
       expect(isKubernetesPath(p)).toBe(true);
     for (const p of [
@@ -124,7 +129,6 @@ describe('discovery', () => {
       '/',
       '/assets/x.js',
       '/healthzz',
-      '/readyz/a/b',
     ])
       expect(isKubernetesPath(p)).toBe(false);
   });

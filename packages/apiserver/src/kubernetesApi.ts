@@ -119,7 +119,7 @@ function withBody(req: Request, res: Response, then: () => void): void {
 }
 
 /** The API server's health checks: /healthz, /livez and /readyz, each with its checks' paths. */
-const HEALTH = /^\/(healthz|livez|readyz)(\/[^/]+)?\/?$/;
+const HEALTH = /^\/(healthz|livez|readyz)(\/.+?)?\/?$/;
 /** The checks this API server runs: it answers, so it is alive (its store is in memory). */
 const HEALTH_CHECKS = ['ping'];
 

@@ -123,7 +123,11 @@ export function execUpgrade(
   wss.handleUpgrade(req, socket, head, (ws) => {
     wss.close();
     if (attach?.kind === 'shell' && params.get('stdin') === 'true')
-      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', attach.finish);
+      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', {
+        onExit: attach.finish,
+        stdinOnce: pod.spec.containers.find((c) => c.name === container)?.stdinOnce === true,
+        alive: sameRun(deps.store, pod, container),
+      });
     if (attach) return void followOutput(ws, deps.store, deps.streams, pod, container);
     const shell = /^(\/bin\/)?(ba)?sh$/.test(command.join(' '));
     if (shell && params.get('stdin') === 'true') {
@@ -182,9 +186,10 @@ function runShell(
   streams: PodStreams,
   pod: Pod,
   tty: boolean,
-  /** An attached container's shell: its process ends with the shell (exit, or stdin closed). */
-  onExit?: (code: number) => void,
+  /** An attached container's shell: its process ends with the shell (`exit`, or stdin closed). */
+  attached?: { onExit: (code: number) => void; stdinOnce: boolean; alive: () => boolean },
 ): void {
+  const onExit = attached?.onExit;
   let line = '';
   let lastCode = 0;
   let running: AbortController | undefined;
@@ -238,8 +243,20 @@ function runShell(
     queue.push(cmd);
     void drain();
   };
+  // Attached: the session ends with the container (deleted, restarted, killed by a probe).
+  const watch = attached
+    ? setInterval(() => {
+        if (attached.alive()) return;
+        ended = true;
+        running?.abort();
+        send(ERROR, JSON.stringify({ metadata: {}, status: 'Success' }));
+        if (ws.readyState === ws.OPEN) ws.close(1000);
+      }, 500)
+    : undefined;
   ws.on('close', () => {
-    if (!ended) onExit?.(lastCode); // stdin gone: the shell reads its end and exits
+    clearInterval(watch);
+    // stdinOnce: the client going is stdin's end, which the shell reads and exits on.
+    if (!ended && attached?.stdinOnce) onExit?.(lastCode);
     ended = true;
     running?.abort();
   });
@@ -291,7 +308,6 @@ function followOutput(
   pod: Pod,
   container: string,
 ): void {
-  const ns = pod.metadata.namespace ?? 'default';
   const fromStart = pod.spec.containers.find((c) => c.name === container)?.stdinOnce === true;
   let seen: string[] | undefined = fromStart ? [] : undefined;
   let closed = false;
@@ -299,23 +315,24 @@ function followOutput(
     if (data && ws.readyState === ws.OPEN)
       ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
   };
+  const alive = sameRun(store, pod, container);
+  const end = (status: object) => {
+    send(ERROR, JSON.stringify(status));
+    if (ws.readyState === ws.OPEN) ws.close(1000);
+  };
   const tick = async () => {
-    const lines = (await streams.logs(pod)) ?? [];
+    let lines: string[];
+    try {
+      lines = (await streams.logs(pod)) ?? [];
+    } catch (err) {
+      return end(failure(500, 'InternalError', err instanceof Error ? err.message : String(err)));
+    }
     if (closed) return;
     const fresh = seen === undefined ? [] : freshLines(seen, lines);
     send(STDOUT, fresh.map((l) => `${l}\n`).join(''));
     seen = lines;
-    const now = store.get('Pod', ns, pod.metadata.name);
-    const state = now?.status?.containerStatuses?.find((c) => c.name === container)?.state;
-    const gone =
-      !now ||
-      now.metadata.uid !== pod.metadata.uid ||
-      state?.terminated !== undefined ||
-      now.status?.phase === 'Succeeded' ||
-      now.status?.phase === 'Failed';
-    if (!gone) return void (timer = setTimeout(() => void tick(), FOLLOW_MS));
-    send(ERROR, JSON.stringify({ metadata: {}, status: 'Success' }));
-    if (ws.readyState === ws.OPEN) ws.close(1000);
+    if (alive()) return void (timer = setTimeout(() => void tick(), FOLLOW_MS));
+    end({ metadata: {}, status: 'Success' });
   };
   let timer: NodeJS.Timeout | undefined;
   ws.on('message', () => {}); // stdin: the process does not read it
@@ -327,18 +344,47 @@ function followOutput(
 }
 
 /**
+ * Whether the container still runs the process it ran when this was called: false once the pod is
+ * gone or replaced, or the container ended or restarted (a stream attached to it ends then).
+ */
+function sameRun(store: ObjectStore, pod: Pod, container: string): () => boolean {
+  const ns = pod.metadata.namespace ?? 'default';
+  const statusNow = () =>
+    store
+      .get('Pod', ns, pod.metadata.name)
+      ?.status?.containerStatuses?.find((c) => c.name === container);
+  const first = statusNow();
+  return () => {
+    const now = store.get('Pod', ns, pod.metadata.name);
+    const status = now?.status?.containerStatuses?.find((c) => c.name === container);
+    return (
+      now !== undefined &&
+      now.metadata.uid === pod.metadata.uid &&
+      now.status?.phase !== 'Succeeded' &&
+      now.status?.phase !== 'Failed' &&
+      status?.state?.running !== undefined &&
+      status.restartCount === first?.restartCount &&
+      (first?.state?.running === undefined ||
+        status.state.running.startedAt === first.state.running.startedAt)
+    );
+  };
+}
+
+/**
  * The lines of `now` that came after `before` (two reads of a log that keeps its latest lines):
- * `before` is found at the start of `now`, or shifted by the lines dropped from its front.
+ * `before`'s tail found at the start of `now`, shifted by the lines dropped from its front; when it
+ * is not (a pod's containers' logs, joined, each growing), what follows its last line.
  */
 export function freshLines(before: readonly string[], now: readonly string[]): string[] {
-  for (let shift = 0; shift <= before.length; shift++) {
+  if (before.length === 0) return [...now];
+  for (let shift = 0; shift < before.length; shift++) {
     const kept = before.length - shift;
     if (kept > now.length) continue;
     let same = true;
     for (let i = 0; i < kept && same; i++) same = before[shift + i] === now[i];
     if (same) return now.slice(kept);
   }
-  return [...now];
+  return now.slice(now.lastIndexOf(before.at(-1)!) + 1);
 }
 
 /** What the kubelet's error channel says for a command that exited non-zero. */
@@ -377,12 +423,15 @@ export async function serveLogs(
   // Follow: the lines that come after those sent, every second, until the client goes.
   let seen = lines;
   const timer = setInterval(() => {
-    void streams.logs(pod).then((now) => {
-      if (!now) return void res.end();
-      const fresh = freshLines(seen, now);
-      if (fresh.length) res.write(fresh.map((l) => `${l}\n`).join(''));
-      seen = now;
-    });
+    void streams.logs(pod).then(
+      (now) => {
+        if (!now) return void res.end();
+        const fresh = freshLines(seen, now);
+        if (fresh.length) res.write(fresh.map((l) => `${l}\n`).join(''));
+        seen = now;
+      },
+      () => res.end(),
+    );
   }, 1000);
   res.on('close', () => clearInterval(timer));
 }

@@ -553,7 +553,7 @@ export function remove(c: WriteContext, req: Request, res: Response, t: Target):
 export function evict(c: WriteContext, req: Request, res: Response, t: Target): void {
   const body = (req.body ?? {}) as {
     kind?: unknown;
-    metadata?: { name?: unknown };
+    metadata?: { name?: unknown; namespace?: unknown };
     deleteOptions?: { gracePeriodSeconds?: unknown; dryRun?: unknown };
   };
   if (body.kind !== undefined && body.kind !== 'Eviction')
@@ -570,12 +570,40 @@ export function evict(c: WriteContext, req: Request, res: Response, t: Target): 
       res,
       failure(400, 'BadRequest', 'name in URL does not match name in Eviction object'),
     );
+  const ns = body.metadata?.namespace;
+  if (ns !== undefined && ns !== '' && ns !== t.namespace)
+    return send(
+      res,
+      failure(
+        400,
+        'BadRequest',
+        'the namespace of the provided object does not match the namespace sent on the request',
+      ),
+    );
   const options = body.deleteOptions ?? {};
   const q = options.gracePeriodSeconds;
-  const grace = q === undefined || q === null ? undefined : Number(q);
-  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
+  let grace = q === undefined || q === null ? undefined : Number(q);
+  if (grace !== undefined && !Number.isInteger(grace))
     return send(res, failure(400, 'BadRequest', `invalid gracePeriodSeconds: ${String(q)}`));
-  const dryRun = Array.isArray(options.dryRun) && options.dryRun.includes('All');
+  // A negative grace period is a pod's shortest, as the API server makes it.
+  if (grace !== undefined && grace < 0) grace = 1;
+  // ?dryRun=All, or the Eviction's deleteOptions.dryRun (kubectl drain --dry-run=server).
+  const queried = dryRunOf(req);
+  if (isStatus(queried)) return send(res, queried);
+  const asked = Array.isArray(options.dryRun) ? options.dryRun.map(String) : [];
+  const bad = asked.find((v) => v !== 'All');
+  if (bad !== undefined) {
+    const message = `Unsupported value: ${JSON.stringify(bad)}: supported values: "All"`;
+    return send(
+      res,
+      failure(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: dryRun: ${message}`, {
+        group: 'meta.k8s.io',
+        kind: 'DeleteOptions',
+        causes: [{ reason: 'FieldValueNotSupported', message, field: 'dryRun' }],
+      }),
+    );
+  }
+  const dryRun = queried || asked.length > 0;
   const pod = stored(c, t);
   if (!pod) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   // A pod already going is evicted: it goes as it was told to.

@@ -103,7 +103,7 @@ export interface ContainerRuntime {
 export type PodNetworkTools = (
   pod: { namespace: string; name: string; ip: string },
   argv: string[],
-  io: { out(text: string): void; err(text: string): void },
+  io: { stdin: string; out(text: string): void; err(text: string): void },
   signal: AbortSignal,
 ) => Promise<number>;
 

@@ -2,6 +2,7 @@
 // Test ranges: the default address plan (testBuilders.ts).
 import type { KubeObject, Pod, ReplicaSet } from '@l4lab/protocol';
 import { describe, expect, it } from 'vitest';
+import { applyDefaults } from '@l4lab/manifests';
 import type { Cluster } from '../cluster.ts';
 import { makeDeployment, newTestCluster, runKubelet } from '../testBuilders.ts';
 import { podsToDelete } from './replicaSetController.ts';
@@ -142,7 +143,8 @@ describe('a ReplicaSet a user writes', () => {
     applyOk(cluster, [frontend((rs) => (rs.spec.replicas = 1))]);
     runKubelet(cluster);
     const [pod] = live(cluster);
-    const relabeled = structuredClone(pod!);
+    // As kubectl label's patch reaches the checks: the pod as served, defaults filled in.
+    const relabeled = applyDefaults(pod!);
     relabeled.metadata.labels = { tier: 'debug' };
     expect(applyOk(cluster, [relabeled])).toEqual([`Pod/${pod!.metadata.name} configured`]);
     expect(cluster.store.get('Pod', 'default', pod!.metadata.name)!.metadata.ownerReferences).toBe(

@@ -160,6 +160,26 @@ describe('the stand-in shell', () => {
     // Each request waits a tenth of a second first: not run after 0 ms, done after 100.
     expect(await s.run(['wget', '-qO-', 'web'])).toBe('running');
     expect(asked).toEqual([]);
+    s.clock.advance(100);
+    await flush();
+    expect(asked).toEqual(['wget -qO- web']);
+    expect(s.log()).toBe('page of web\n');
+    // What a pipe gives it is its stdin; a listening nc is not run (the stand-in's ports answer).
+    const stdins: string[] = [];
+    const piped = shell({
+      network: async (_argv, io) => {
+        stdins.push(io.stdin);
+        return 0;
+      },
+    });
+    expect(
+      await piped.run(
+        ['sh', '-c', 'printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc web 80; nc -l -p 8080'],
+        200,
+      ),
+    ).toBe(0);
+    expect(stdins).toEqual(['GET / HTTP/1.0\r\n\r\n']);
+    expect(isShellCommand(['nc', '-lk', '-p', '8080'], true)).toBe(false);
     const loop = shell({
       network: async (argv, _io, signal) => {
         asked.push(argv.join(' '));

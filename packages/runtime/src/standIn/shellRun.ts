@@ -70,7 +70,17 @@ export function isBareShell(argv: string[]): boolean {
  */
 export function isShellCommand(argv: string[], network = false): boolean {
   const name = basename(argv[0] ?? '');
-  return SHELLS.has(name) || name in BUILTINS || (network && REAL_NETWORK_TOOLS.has(name));
+  return SHELLS.has(name) || name in BUILTINS || (network && requests(argv));
+}
+
+/**
+ * A network tool that makes a request (wget, curl, nc to a host): run for real when the shell has
+ * the pod's tools. A listening `nc -l` is not: the stand-in's ports answer its clients.
+ */
+function requests(argv: string[]): boolean {
+  const name = basename(argv[0] ?? '');
+  const listens = name === 'nc' && argv.slice(1).some((a) => /^-\w*l/.test(a));
+  return REAL_NETWORK_TOOLS.has(name) && !listens;
 }
 
 export class Shell implements ShellHost {
@@ -171,7 +181,7 @@ export class Shell implements ShellHost {
     if (SHELLS.has(name)) return this.#sh(argv.slice(1), cmdIO);
     const builtin = BUILTINS[name];
     if (builtin) return builtin(argv.slice(1), cmdIO, this);
-    if (this.#o.network && REAL_NETWORK_TOOLS.has(name)) return this.#network(argv, cmdIO);
+    if (this.#o.network && requests(argv)) return this.#network(argv, cmdIO);
     if (ONE_SHOT.has(name)) {
       // A request the script makes is not made: say so in the log, never print a made-up answer.
       if (NETWORK_TOOLS.has(name)) {

@@ -125,7 +125,7 @@ export async function startStandIn(
       ? {
           network: (
             args: string[],
-            io: { out(t: string): void; err(t: string): void },
+            io: { stdin: string; out(t: string): void; err(t: string): void },
             signal: AbortSignal,
           ) => network({ namespace: pod.namespace, name: pod.name, ip: pod.ip }, args, io, signal),
         }

@@ -4,13 +4,18 @@
 import type { Clock, PortMapper } from '@l4lab/cluster';
 import type { Container } from '@l4lab/protocol';
 import type { PodExit, PodHandle, PodSandbox, StandInInfo } from '../types.ts';
-import { type StandInContainer, execScratch, startStandIn } from './standInContainer.ts';
+import {
+  type StandInContainer,
+  type StandInOptions,
+  execScratch,
+  startStandIn,
+} from './standInContainer.ts';
 
 /** Starts a stand-in for each container; when one cannot start, the others are stopped. */
 export async function startStandIns(
   pod: PodSandbox,
   containers: Container[],
-  o: { mapper: PortMapper; clock: Clock },
+  o: StandInOptions,
 ): Promise<StandInContainer[]> {
   const runs: StandInContainer[] = [];
   try {

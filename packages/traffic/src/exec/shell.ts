@@ -104,6 +104,7 @@ export async function runShell(
       line,
       (s) => stdout.write(s),
       (s) => stderr.write(s),
+      opts.stdin,
     );
   } finally {
     clearTimeout(timer);
@@ -136,7 +137,12 @@ class Shell {
     this.env = { ...pod.env };
   }
 
-  async run(line: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  async run(
+    line: string,
+    out: (s: string) => void,
+    err: (s: string) => void,
+    stdin = '',
+  ): Promise<number> {
     let items: ListItem[];
     try {
       items = parseCommandLine(line);
@@ -150,7 +156,7 @@ class Shell {
         if (this.ctl.signal.aborted) break;
         if (item.op === '&&' && this.status !== 0) continue;
         if (item.op === '||' && this.status === 0) continue;
-        this.status = await this.#pipeline(item.pipeline, out, err);
+        this.status = await this.#pipeline(item.pipeline, out, err, stdin);
       }
     } catch (e) {
       if (e instanceof Exit) return e.code;
@@ -159,8 +165,13 @@ class Shell {
     return this.ctl.signal.aborted && this.status === 0 ? 130 : this.status;
   }
 
-  async #pipeline(cmds: SimpleCommand[], out: (s: string) => void, err: (s: string) => void) {
-    let stdin = '';
+  async #pipeline(
+    cmds: SimpleCommand[],
+    out: (s: string) => void,
+    err: (s: string) => void,
+    input: string,
+  ) {
+    let stdin = input;
     let code = 0;
     for (let i = 0; i < cmds.length; i++) {
       const last = i === cmds.length - 1;

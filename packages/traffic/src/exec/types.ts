@@ -82,6 +82,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   maxOutputBytes?: number;
   signal?: AbortSignal;
+  /** What the command reads on stdin (a stand-in's `printf ... | nc host 80`). */
+  stdin?: string;
 }
 
 /**
