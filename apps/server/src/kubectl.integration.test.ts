@@ -555,6 +555,42 @@ describe('the real kubectl against the lab', () => {
     }
   });
 
+  it('kubectl debug -i POD --image=busybox: an ephemeral container whose shell is in the pod (localhost is its server)', async (ctx) => {
+    // A pod of its own: an ephemeral container stays in the pod's spec for good.
+    const name = 'debug-target';
+    await kubectl(ctx, 'run', name, '--image=nginx');
+    await waitFor('the target running', async () =>
+      (await t.readyPods(name)).length === 1 ? true : undefined,
+    );
+    const dbg = await kubectlWithInput(
+      ctx,
+      'wget -qO- localhost | grep title\nexit 2\n',
+      'debug',
+      '-i',
+      name,
+      '--image=busybox',
+      '--container=dbg',
+    );
+    expect(dbg.stdout).toMatch(/<title>Welcome to nginx!<\/title>/);
+    const ended = await waitFor('the ephemeral container ended', async () => {
+      const r = await kubectl(
+        ctx,
+        'get',
+        'pod',
+        name,
+        '-o',
+        'jsonpath={.status.ephemeralContainerStatuses[0].state.terminated.exitCode}',
+      );
+      return r.stdout || undefined;
+    });
+    expect(ended).toBe('2');
+    // Ephemeral containers are added, never changed: the same name again is refused.
+    const again = await kubectl(ctx, 'debug', name, '--image=alpine', '--container=dbg');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/existing ephemeral containers "dbg" may not be changed/);
+    await kubectl(ctx, 'delete', 'pod', name, '--grace-period=0', '--force');
+  });
+
   it('kubectl exec -i POD -- sh runs a script from stdin, line by line, and exits with its code', async (ctx) => {
     const [pod] = await pods();
     const script =

@@ -24,6 +24,12 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
       const object = dryRun ? cluster.nodeEdited(name, edit) : cluster.editNode(name, edit);
       return { ok: true, object: object!, warnings: [] };
     },
+    setEphemeralContainers(namespace, name, next) {
+      const r = cluster.setEphemeralContainers(namespace, name, next);
+      if (!r) return undefined;
+      if (!r.ok) return { ok: false, status: 422, errors: r.errors.map((m) => apiError(m)) };
+      return { ok: true, object: r.pod, warnings: [] };
+    },
     async apply(object, { dryRun }) {
       let checked;
       try {

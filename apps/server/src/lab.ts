@@ -317,8 +317,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     logs: async (pod) =>
       kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name)?.logs(),
     attach: (pod, container) => {
-      const handle = kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name);
-      const shell = handle?.interactiveShell?.(container);
+      const ns = pod.metadata.namespace ?? 'default';
+      const handle = kubelet.handleOf(ns, pod.metadata.name);
+      const shell =
+        kubelet.ephemeralShell(ns, pod.metadata.name, container) ??
+        handle?.interactiveShell?.(container);
       return shell ? { kind: 'shell', finish: (code) => shell.finish(code) } : { kind: 'output' };
     },
   };

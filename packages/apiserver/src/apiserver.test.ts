@@ -65,6 +65,7 @@ describe('discovery', () => {
     expect(core.resources.map((r) => r.name).filter((n) => n.startsWith('pods'))).toEqual([
       'pods',
       'pods/attach',
+      'pods/ephemeralcontainers',
       'pods/eviction',
       'pods/exec',
       'pods/log',

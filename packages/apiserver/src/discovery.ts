@@ -63,6 +63,7 @@ const SCALE = {
 const SUBRESOURCES: Record<string, Subresource[]> = {
   pods: [
     { name: 'pods/attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    { name: 'pods/ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
     { name: 'pods/eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     { name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'pods/log', kind: 'Pod', verbs: ['get'] },

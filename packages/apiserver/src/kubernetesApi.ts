@@ -14,6 +14,7 @@ import { decodeProtobuf, ProtobufError } from './protobuf.ts';
 import { FieldManagers } from './fieldManagers.ts';
 import {
   create,
+  ephemeralContainers,
   evict,
   patch,
   remove,
@@ -282,6 +283,10 @@ async function serve(
     const scalable = resource.kind === 'Deployment' || resource.kind === 'ReplicaSet';
     if (at.subresource === 'scale' && scalable && ns !== undefined)
       return scale(c, req, res, { r: resource, namespace: ns, name: at.name! });
+    if (resource.kind === 'Pod' && ns !== undefined && at.subresource === 'ephemeralcontainers') {
+      if (!['GET', 'PATCH', 'PUT'].includes(req.method)) return send(res, methodNotAllowed());
+      return ephemeralContainers(c, req, res, { r: resource, namespace: ns, name: at.name! });
+    }
     if (resource.kind === 'Pod' && ns !== undefined && at.subresource === 'eviction') {
       if (req.method !== 'POST') return send(res, methodNotAllowed());
       return evict(c, req, res, { r: resource, namespace: ns, name: at.name! });

@@ -108,7 +108,11 @@ export function execUpgrade(
       ),
     );
   }
-  if (!pod.spec.containers.some((c) => c.name === container))
+  if (
+    ![...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some(
+      (c) => c.name === container,
+    )
+  )
     return refuse(
       failure(400, 'BadRequest', `container ${container} is not valid for pod ${name}`),
     );
@@ -125,7 +129,10 @@ export function execUpgrade(
     if (attach?.kind === 'shell' && params.get('stdin') === 'true')
       return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', {
         onExit: attach.finish,
-        stdinOnce: pod.spec.containers.find((c) => c.name === container)?.stdinOnce === true,
+        stdinOnce:
+          [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find(
+            (c) => c.name === container,
+          )?.stdinOnce === true,
         alive: sameRun(deps.store, pod, container),
       });
     if (attach) return void followOutput(ws, deps.store, deps.streams, pod, container);
@@ -228,7 +235,9 @@ function runShell(
         try {
           const r = await streams.exec(pod, cmd, running.signal);
           out(r.stdout);
-          send(STDERR, tty ? r.stderr.replace(/\r?\n/g, '\r\n') : r.stderr);
+          // A terminal has one output: stderr goes with stdout (kubectl reads no channel 2 then).
+          if (tty) out(r.stderr);
+          else send(STDERR, r.stderr);
           lastCode = r.exitCode;
         } catch {
           lastCode = 130;
@@ -349,14 +358,15 @@ function followOutput(
  */
 function sameRun(store: ObjectStore, pod: Pod, container: string): () => boolean {
   const ns = pod.metadata.namespace ?? 'default';
-  const statusNow = () =>
-    store
-      .get('Pod', ns, pod.metadata.name)
-      ?.status?.containerStatuses?.find((c) => c.name === container);
-  const first = statusNow();
+  const statusOf = (p: Pod | undefined) =>
+    [
+      ...(p?.status?.containerStatuses ?? []),
+      ...(p?.status?.ephemeralContainerStatuses ?? []),
+    ].find((c) => c.name === container);
+  const first = statusOf(store.get('Pod', ns, pod.metadata.name));
   return () => {
     const now = store.get('Pod', ns, pod.metadata.name);
-    const status = now?.status?.containerStatuses?.find((c) => c.name === container);
+    const status = statusOf(now);
     return (
       now !== undefined &&
       now.metadata.uid === pod.metadata.uid &&

@@ -33,6 +33,11 @@ export interface Writer {
     next: Record<string, unknown>,
     options: { dryRun: boolean },
   ): Admission | undefined;
+  /**
+   * A pod's ephemeral containers become `next` (pods/ephemeralcontainers, `kubectl debug`): they
+   * may be added, not changed or removed. Undefined: no such pod.
+   */
+  setEphemeralContainers?(namespace: string, name: string, next: unknown[]): Admission | undefined;
   /** Deletes (pods gracefully); undefined when there is no such object. */
   delete(
     kind: KubeObject['kind'],
@@ -616,6 +621,53 @@ export function evict(c: WriteContext, req: Request, res: Response, t: Target): 
     status: 'Success',
     code: 201,
   });
+}
+
+/**
+ * pods/<name>/ephemeralcontainers (`kubectl debug -it POD --image=busybox`): GET is the pod; PATCH
+ * (strategic merge, merge, JSON patch) and PUT change its `spec.ephemeralContainers` only.
+ */
+export function ephemeralContainers(c: WriteContext, req: Request, res: Response, t: Target): void {
+  const current = stored(c, t);
+  if (!current || current.kind !== 'Pod')
+    return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+  const gv = groupVersion(t.r.group, t.r.version);
+  if (req.method === 'GET') return void res.json(withManagedFields(c, current, gv));
+  if (!c.writer.setEphemeralContainers)
+    return send(
+      res,
+      failure(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      ),
+    );
+  let next: Json;
+  try {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const base = userView(current as unknown as Record<string, unknown>) as Json;
+    const body = req.body as Json;
+    next =
+      req.method === 'PUT'
+        ? body
+        : type === 'application/json-patch+json'
+          ? jsonPatch(base, body)
+          : type === 'application/merge-patch+json'
+            ? mergePatch(base, body)
+            : strategicMerge(base, body);
+  } catch (err) {
+    if (err instanceof PatchError)
+      return send(res, failure(err.code, err.code === 422 ? 'Invalid' : 'BadRequest', err.message));
+    throw err;
+  }
+  const spec = (next as { spec?: { ephemeralContainers?: unknown } } | null)?.spec;
+  const list = spec?.ephemeralContainers ?? [];
+  if (!Array.isArray(list))
+    return send(res, failure(400, 'BadRequest', 'spec.ephemeralContainers must be a list'));
+  const a = c.writer.setEphemeralContainers(t.namespace ?? 'default', t.name, list);
+  if (!a) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+  if (!a.ok) return send(res, refusal(t, a));
+  res.json(withManagedFields(c, a.object, gv));
 }
 
 /** autoscaling/v1 Scale of a Deployment or a ReplicaSet. */

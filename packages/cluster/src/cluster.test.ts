@@ -342,10 +342,12 @@ describe('Cluster.apply: seed 01 (Deployment my-nginx + Service my-nginx)', () =
 });
 
 describe('Cluster basics', () => {
-  it('starts with namespaces default and kube-system and nodes node-1..3', () => {
+  it("starts with a cluster's four namespaces and nodes node-1..3", () => {
     const { cluster } = newTestCluster();
     expect(cluster.list('Namespace').map((n) => n.metadata.name)).toEqual([
       'default',
+      'kube-node-lease',
+      'kube-public',
       'kube-system',
     ]);
     expect(
@@ -444,5 +446,51 @@ describe('deletion propagation', () => {
     cluster.apply([makeDeployment('default', 'api')]);
     cluster.delete('Deployment', 'default', 'api');
     expect(cluster.list('ReplicaSet').map((r) => r.metadata.name)).toEqual([rs!.metadata.name]);
+  });
+});
+
+describe('Cluster.setEphemeralContainers (pods/ephemeralcontainers, kubectl debug)', () => {
+  const debuggerOf = (name: string, image = 'busybox') => ({ name, image, stdin: true, tty: true });
+
+  it('adds an ephemeral container, defaulted; refuses to change or remove one, as the API server', () => {
+    const { cluster } = newTestCluster();
+    cluster.apply([makeDeployment('default', 'web', (d) => (d.spec.replicas = 1))]);
+    const [pod] = runKubelet(cluster);
+    const name = pod!.metadata.name;
+    const added = cluster.setEphemeralContainers('default', name, [debuggerOf('debugger-a')]);
+    expect(added?.ok && added.pod.spec.ephemeralContainers).toEqual([
+      expect.objectContaining({
+        name: 'debugger-a',
+        image: 'busybox',
+        imagePullPolicy: 'Always',
+        terminationMessagePolicy: 'File',
+      }),
+    ]);
+    const changed = cluster.setEphemeralContainers('default', name, [
+      debuggerOf('debugger-a', 'alpine'),
+    ]);
+    expect(changed).toEqual({
+      ok: false,
+      errors: [
+        `Pod "${name}" is invalid: spec.ephemeralContainers[0]: Forbidden: existing ephemeral containers "debugger-a" may not be changed`,
+      ],
+    });
+    expect(cluster.setEphemeralContainers('default', name, [])).toEqual({
+      ok: false,
+      errors: [
+        `Pod "${name}" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger-a" may not be removed`,
+      ],
+    });
+    const app = pod!.spec.containers[0]!.name;
+    const clash = cluster.setEphemeralContainers('default', name, [
+      debuggerOf('debugger-a'),
+      { name: app, image: '', ports: [{ containerPort: 80 }] },
+    ]);
+    expect(clash?.ok === false && clash.errors).toEqual([
+      `Pod "${name}" is invalid: spec.ephemeralContainers[1].name: Duplicate value: "${app}"`,
+      `Pod "${name}" is invalid: spec.ephemeralContainers[1].image: Required value`,
+      `Pod "${name}" is invalid: spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container`,
+    ]);
+    expect(cluster.setEphemeralContainers('default', 'nope', [])).toBeUndefined();
   });
 });

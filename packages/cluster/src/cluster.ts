@@ -1,5 +1,5 @@
 import type { NamespaceQuota } from './applyChecks.ts';
-import type { NodeEdit } from '@l4lab/manifests';
+import { applyDefaults, type NodeEdit } from '@l4lab/manifests';
 import type {
   ApplyResult,
   KubeKind,
@@ -74,7 +74,12 @@ function resultOf(o: KubeObject, action: ApplyResult['action']): ApplyResult {
 }
 
 /** The NamespaceLifecycle admission plugin's immortal namespaces. */
-const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
 
 /** The API server's refusal to delete this object, if it refuses (else undefined). */
 export function deletionForbidden(kind: KubeKind, name: string): string | undefined {
@@ -172,7 +177,9 @@ export class Cluster {
       new TaintEvictionController(ctx),
     ];
     this.store.watch((e) => this.#onEvent(e));
-    for (const ns of ['default', 'kube-system']) this.#createNamespace(ns);
+    // A cluster's own four (kube-node-lease holds nodes' Leases, which l4lab does not serve).
+    for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system'])
+      this.#createNamespace(ns);
     for (const [i, n] of nodeAddresses(this.plan).entries()) {
       this.#podIPs.set(n.name, new PodIPAllocator(n.podCIDR));
       this.store.put<Node>(newNode(n, i, this.#newUid(), this.nowIso(), opts.nodeInfo));
@@ -375,6 +382,34 @@ export class Cluster {
   }
 
   /** The kubelet's status update; ignored for a pod that no longer exists or changed identity. */
+  /**
+   * pods/ephemeralcontainers (`kubectl debug`): the pod's ephemeral containers become `next`,
+   * defaulted, when they only add to those it has (the API server's rules and words); the pod, or
+   * the errors (`spec.ephemeralContainers[1].name: Duplicate value: "debugger"`).
+   */
+  setEphemeralContainers(
+    namespace: string,
+    name: string,
+    next: unknown[],
+  ): { ok: true; pod: Pod } | { ok: false; errors: string[] } | undefined {
+    const pod = this.store.get('Pod', namespace, name);
+    if (!pod) return undefined;
+    const errors = ephemeralContainerErrors(pod, next);
+    if (errors.length > 0)
+      return { ok: false, errors: errors.map((e) => `Pod "${name}" is invalid: ${e}`) };
+    const defaulted = applyDefaults<Pod>({
+      ...pod,
+      spec: { ...pod.spec, ephemeralContainers: next as Pod['spec']['containers'] },
+    });
+    const ephemeralContainers = defaulted.spec.ephemeralContainers ?? [];
+    const updated: Pod = {
+      ...pod,
+      spec: { ...pod.spec, ...(ephemeralContainers.length ? { ephemeralContainers } : {}) },
+    };
+    if (JSON.stringify(updated.spec) !== JSON.stringify(pod.spec)) this.store.put<Pod>(updated);
+    return { ok: true, pod: this.store.get('Pod', namespace, name)! };
+  }
+
   updatePodStatus(
     namespace: string,
     name: string,
@@ -682,4 +717,51 @@ export class Cluster {
       Array.from({ length: n }, () => Math.floor(this.#random() * 16).toString(16)).join('');
     return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
   }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** ValidatePodEphemeralContainersUpdate: ephemeral containers may be added, never changed or removed. */
+function ephemeralContainerErrors(pod: Pod, next: unknown[]): string[] {
+  const errors: string[] = [];
+  const had = pod.spec.ephemeralContainers ?? [];
+  const byName = new Map(next.map((c) => [(c as { name?: unknown }).name, c]));
+  for (const [i, old] of had.entries()) {
+    const now = byName.get(old.name);
+    if (!now) {
+      errors.push(
+        `spec.ephemeralContainers: Forbidden: existing ephemeral containers "${old.name}" may not be removed`,
+      );
+    } else if (
+      JSON.stringify(
+        applyDefaults<Pod>({
+          ...pod,
+          spec: { ...pod.spec, ephemeralContainers: [now as Pod['spec']['containers'][number]] },
+        }).spec.ephemeralContainers![0],
+      ) !== JSON.stringify(old)
+    ) {
+      errors.push(
+        `spec.ephemeralContainers[${i}]: Forbidden: existing ephemeral containers "${old.name}" may not be changed`,
+      );
+    }
+  }
+  const names = new Set([
+    ...pod.spec.containers.map((c) => c.name),
+    ...(pod.spec.initContainers ?? []).map((c) => c.name),
+  ]);
+  for (const [i, raw] of next.entries()) {
+    const c = (raw ?? {}) as { name?: unknown; image?: unknown; ports?: unknown };
+    const at = `spec.ephemeralContainers[${i}]`;
+    if (typeof c.name !== 'string' || c.name === '') errors.push(`${at}.name: Required value`);
+    else if (!DNS_LABEL.test(c.name) || c.name.length > 63)
+      errors.push(
+        `${at}.name: Invalid value: "${c.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+      );
+    else if (names.has(c.name)) errors.push(`${at}.name: Duplicate value: "${c.name}"`);
+    else names.add(c.name);
+    if (typeof c.image !== 'string' || c.image === '') errors.push(`${at}.image: Required value`);
+    if (Array.isArray(c.ports) && c.ports.length > 0)
+      errors.push(`${at}.ports: Forbidden: cannot be set for an Ephemeral Container`);
+  }
+  return errors;
 }

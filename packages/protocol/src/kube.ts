@@ -99,6 +99,8 @@ export interface PodSpec {
   /** Whether the kubelet restarts a container that exits (the API server defaults it to Always). */
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   initContainers?: Container[];
+  /** `kubectl debug -it POD --image=busybox`: added through the pods/ephemeralcontainers subresource. */
+  ephemeralContainers?: (Container & { targetContainerName?: string })[];
   nodeName?: string;
   terminationGracePeriodSeconds?: number;
   // What kube-scheduler reads.
@@ -236,6 +238,7 @@ export interface PodStatus {
   conditions?: PodCondition[];
   initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
   /** Why the pod is in this state (`NodeLost`, ...), and a human-readable message. */
   reason?: string;
   message?: string;

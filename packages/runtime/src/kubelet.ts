@@ -8,7 +8,8 @@ import { type PodWorker, initProgress, initializing, newPodWorker } from './podW
 import { httpProbe, tcpProbe } from './probe.ts';
 import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.ts';
 import { standInNote } from './standIn/standInPod.ts';
-import { containerEnv } from './standIn/standIns.ts';
+import { isBareShell } from './standIn/shellRun.ts';
+import { containerArgv, containerEnv, standInOf } from './standIn/standIns.ts';
 import type { ContainerRuntime, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
@@ -219,6 +220,86 @@ export class Kubelet {
     }
     w.pod = pod;
     if (pod.metadata.deletionTimestamp && !w.terminating && !w.nodeStopped) void this.#terminate(w);
+    else this.#startEphemeral(w);
+  }
+
+  /**
+   * Ephemeral containers added by `kubectl debug`: one whose process is a shell reading stdin
+   * (`kubectl debug -it POD --image=busybox`) runs as the pod's tools' shell, which attach then
+   * talks to, in the pod's network namespace (`localhost` is the pod); any other cannot start
+   * here, and its status says why.
+   */
+  #startEphemeral(w: PodWorker): void {
+    if (this.#gone(w) || !w.everStarted) return;
+    let changed = false;
+    for (const c of w.pod.spec.ephemeralContainers ?? []) {
+      if (w.ephemeral.has(c.name)) continue;
+      changed = true;
+      const argv = containerArgv(c, standInOf(c.image));
+      const shell = c.stdin === true && (argv.length === 0 || isBareShell(argv));
+      const now = this.#o.cluster.nowIso();
+      const base = { name: c.name, image: c.image, ready: false, restartCount: 0 };
+      if (!shell) {
+        w.ephemeral.set(c.name, {
+          ...base,
+          started: false,
+          state: {
+            terminated: {
+              exitCode: 128,
+              reason: 'StartError',
+              message: `l4lab runs an ephemeral container as an interactive shell only (kubectl debug -it ${w.pod.metadata.name} --image=busybox)`,
+              startedAt: now,
+              finishedAt: now,
+            },
+          },
+        });
+        this.#event(
+          w,
+          'Warning',
+          'Failed',
+          `Error: l4lab cannot run ephemeral container ${c.name}: only an interactive shell`,
+        );
+        continue;
+      }
+      w.ephemeral.set(c.name, { ...base, started: true, state: { running: { startedAt: now } } });
+      this.#event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      this.#event(w, 'Normal', 'Created', `Created container ${c.name}`);
+      this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
+    }
+    if (changed) this.#writeStatus(w);
+  }
+
+  /**
+   * An ephemeral container whose shell attach talks to (`kubectl debug -it`): `finish` ends it
+   * with the shell's exit code. Undefined when it is not one, or no longer runs.
+   */
+  ephemeralShell(
+    namespace: string,
+    name: string,
+    container: string,
+  ): { finish(code: number): void } | undefined {
+    const w = this.#find(namespace, name);
+    const status = w?.ephemeral.get(container);
+    if (!w || !status?.state?.running) return undefined;
+    return {
+      finish: (code) => {
+        const running = w.ephemeral.get(container)?.state?.running;
+        if (!running) return;
+        w.ephemeral.set(container, {
+          ...status,
+          started: false,
+          state: {
+            terminated: {
+              exitCode: code,
+              reason: code === 0 ? 'Completed' : 'Error',
+              startedAt: running.startedAt,
+              finishedAt: this.#o.cluster.nowIso(),
+            },
+          },
+        });
+        this.#writeStatus(w);
+      },
+    };
   }
 
   async #startWorker(pod: Pod, node: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface PodState {
   finished?: 'Succeeded' | 'Failed' | undefined;
   /** The init containers' statuses, and how many have completed. */
   init?: { next: number; statuses: ContainerStatus[] } | undefined;
+  /** Ephemeral containers' statuses (`kubectl debug`). */
+  ephemeral?: ReadonlyMap<string, ContainerStatus>;
 }
 
 const CONDITIONS: PodCondition['type'][] = [
@@ -88,6 +90,7 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
       ...(s.state ? { state: s.state } : {}),
       ...(s.lastState ? { lastState: s.lastState } : {}),
     })),
+    ...(s.ephemeral?.size ? { ephemeralContainerStatuses: [...s.ephemeral.values()] } : {}),
     ...(s.message ? { message: s.message } : {}),
   };
 }

@@ -48,6 +48,8 @@ export interface PodWorker {
   removed: boolean;
   /** The pod's node is stopped: no container, no status updates (a dead kubelet posts nothing). */
   nodeStopped: boolean;
+  /** Ephemeral containers (`kubectl debug`), by name: their statuses, and whose shell attaches. */
+  ephemeral: Map<string, ContainerStatus>;
 }
 
 /** The init containers' statuses before the first runs: each waiting, PodInitializing. */
@@ -116,5 +118,6 @@ export function newPodWorker(
     preStop: undefined,
     removed: false,
     nodeStopped: false,
+    ephemeral: new Map(),
   };
 }

@@ -182,7 +182,7 @@ describe('kubectl get', () => {
     const { cluster } = newTestCluster(2);
     const out = runKubectl(cluster.store, ['get', 'ns'], cluster.clock.now());
     expect(out.stdout).toBe(
-      'NAME          STATUS   AGE\ndefault       Active   0s\nkube-system   Active   0s\n',
+      'NAME              STATUS   AGE\ndefault           Active   0s\nkube-node-lease   Active   0s\nkube-public       Active   0s\nkube-system       Active   0s\n',
     );
     const svc = runKubectl(storeWith(services), ['get', 'svc', '-A', '-l', 'run=my-nginx'], T0);
     expect(svc.stdout.split('\n')[0]).toBe(

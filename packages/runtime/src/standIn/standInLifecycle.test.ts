@@ -129,6 +129,30 @@ describe('stand-in containers under the kubelet', () => {
     expect(script.kubelet.handleOf('default', 'job')!.interactiveShell!('main')).toBeUndefined();
   });
 
+  it('runs an ephemeral container (kubectl debug -it) as a shell until it exits; refuses any other', async () => {
+    const t = setup({ command: ['sleep', '3600'] });
+    await t.tick(1_000);
+    const added = t.cluster.setEphemeralContainers('default', 'job', [
+      { name: 'debugger-a', image: 'busybox', stdin: true, tty: true },
+      { name: 'runs-wget', image: 'busybox', command: ['wget', '-qO-', 'web'] },
+    ]);
+    expect(added?.ok).toBe(true);
+    await t.tick(0);
+    const statuses = () => t.get().status?.ephemeralContainerStatuses ?? [];
+    expect(statuses().map((s) => [s.name, Object.keys(s.state ?? {})[0]])).toEqual([
+      ['debugger-a', 'running'],
+      ['runs-wget', 'terminated'],
+    ]);
+    expect(statuses()[1]!.state?.terminated).toMatchObject({ reason: 'StartError', exitCode: 128 });
+    expect(t.kubelet.ephemeralShell('default', 'job', 'runs-wget')).toBeUndefined();
+    t.kubelet.ephemeralShell('default', 'job', 'debugger-a')!.finish(3);
+    expect(statuses()[0]!.state?.terminated).toMatchObject({ reason: 'Error', exitCode: 3 });
+    expect(t.kubelet.ephemeralShell('default', 'job', 'debugger-a')).toBeUndefined();
+    // The app container ran on, untouched.
+    expect(t.cs().state?.running).toBeDefined();
+    expect(t.cs().restartCount).toBe(0);
+  });
+
   it('keeps the log of a container that ended (`kubectl logs` of a Completed pod)', async () => {
     const t = setup({ command: ['sh', '-c', 'echo done'] }, 'Never');
     await t.tick(0);
