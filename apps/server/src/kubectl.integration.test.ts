@@ -763,5 +763,23 @@ describe('the real kubectl against the lab', () => {
     } finally {
       await kubectl(ctx, 'uncordon', node);
     }
+    // The eviction API itself: a dry run evicts nothing; the body must name the pod of the URL.
+    const [pod] = await t.readyPods('my-nginx-');
+    const name = pod!.metadata.name;
+    const evict = (body: object, query = '') =>
+      fetch(`${t.lab.url}/api/v1/namespaces/default/pods/${name}/eviction${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', ...body }),
+      });
+    expect((await evict({ metadata: { name } }, '?dryRun=All')).status).toBe(201);
+    expect((await t.readyPods('my-nginx-')).map((p) => p.metadata.name)).toContain(name);
+    const elsewhere = await evict({ metadata: { name, namespace: 'kube-system' } });
+    expect(elsewhere.status).toBe(400);
+    const other = await evict({ metadata: { name: 'someone-else' } });
+    expect(await other.json()).toMatchObject({
+      code: 400,
+      message: 'name in URL does not match name in Eviction object',
+    });
   });
 });

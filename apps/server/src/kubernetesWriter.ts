@@ -24,8 +24,8 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
       const object = dryRun ? cluster.nodeEdited(name, edit) : cluster.editNode(name, edit);
       return { ok: true, object: object!, warnings: [] };
     },
-    setEphemeralContainers(namespace, name, next) {
-      const r = cluster.setEphemeralContainers(namespace, name, next);
+    setEphemeralContainers(namespace, name, next, { dryRun }) {
+      const r = cluster.setEphemeralContainers(namespace, name, next, dryRun);
       if (!r) return undefined;
       if (!r.ok) return { ok: false, status: 422, errors: r.errors.map((m) => apiError(m)) };
       return { ok: true, object: r.pod, warnings: [] };

@@ -314,8 +314,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   // kubectl exec and logs: the lab's pod tools (as POST /api/pods/.../exec) and the runtime's logs.
   const podStreams: PodStreams = {
     exec: (pod, line, signal) => executor.exec(pod, line, { signal }),
-    logs: async (pod) =>
-      kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name)?.logs(),
+    logs: async (pod, container) => {
+      const handle = kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name);
+      if (!handle || container === undefined || !handle.containerLogs) return handle?.logs();
+      return handle.containerLogs(container);
+    },
     attach: (pod, container) => {
       const ns = pod.metadata.namespace ?? 'default';
       const handle = kubelet.handleOf(ns, pod.metadata.name);

@@ -114,6 +114,11 @@ export function cleanObject(o: KubeObject): KubeObject {
     ...rest,
     metadata: cleanMetadata(metadata, o.kind === 'Namespace' || o.kind === 'Node'),
   } as KubeObject;
+  if (cleaned.kind === 'Pod' && cleaned.spec.ephemeralContainers) {
+    // `kubectl debug` added them to the running pod; a pod cannot be created with them.
+    const { ephemeralContainers: _debug, ...spec } = cleaned.spec;
+    cleaned.spec = spec;
+  }
   if (cleaned.kind === 'Service') {
     cleaned.spec = cleanServiceSpec(
       cleaned.spec as unknown as Record<string, unknown>,

@@ -14,8 +14,11 @@ import { failure, notFound, type Status } from './status.ts';
 export interface PodStreams {
   /** Runs a command line as the pod does (its IP, its DNS); a signal cancels it. */
   exec(pod: Pod, commandLine: string, signal: AbortSignal): Promise<ExecResponse>;
-  /** The pod's log lines (nginx's access log), the latest last; undefined when it is not running. */
-  logs(pod: Pod): Promise<string[] | undefined>;
+  /**
+   * The pod's log lines (nginx's access log), the latest last, or one container's; undefined when
+   * it is not running.
+   */
+  logs(pod: Pod, container?: string): Promise<string[] | undefined>;
   /**
    * Attaching to a container (`kubectl run -i`, `kubectl attach`): `shell` when its process is a
    * stand-in's shell reading stdin (the pod's tools answer what is typed, as with exec -it sh, and
@@ -208,11 +211,11 @@ function runShell(
       ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
   };
   const out = (text: string) => send(STDOUT, tty ? text.replace(/\r?\n/g, '\r\n') : text);
-  const finish = (code: number) => {
+  const finish = (code: number, detachOnly = false) => {
     if (ended) return;
     ended = true;
     running?.abort();
-    onExit?.(code);
+    if (!detachOnly) onExit?.(code);
     // exec's error channel carries the exit code; attach's says Success (the code is the
     // container's, in the pod's status).
     const ok = code === 0 || onExit !== undefined;
@@ -229,7 +232,8 @@ function runShell(
       const cmd = queue.shift()!.trim();
       const exit = /^exit(?:\s+(\d+))?$/.exec(cmd);
       if (exit) return finish(exit[1] !== undefined ? Number(exit[1]) : lastCode);
-      if (cmd === '__EOF__') return finish(lastCode);
+      // stdin's end: the shell reads it and exits, unless stdin stays open for the next attach.
+      if (cmd === '__EOF__') return finish(lastCode, attached !== undefined && !attached.stdinOnce);
       if (cmd) {
         running = new AbortController();
         try {
@@ -332,7 +336,7 @@ function followOutput(
   const tick = async () => {
     let lines: string[];
     try {
-      lines = (await streams.logs(pod)) ?? [];
+      lines = (await streams.logs(pod, container)) ?? [];
     } catch (err) {
       return end(failure(500, 'InternalError', err instanceof Error ? err.message : String(err)));
     }
@@ -415,7 +419,23 @@ export async function serveLogs(
   req: Request,
   res: Response,
 ): Promise<void> {
-  const lines = await streams.logs(pod);
+  const container = typeof req.query.container === 'string' ? req.query.container : undefined;
+  const all = [
+    ...pod.spec.containers,
+    ...(pod.spec.initContainers ?? []),
+    ...(pod.spec.ephemeralContainers ?? []),
+  ];
+  if (container !== undefined && !all.some((c) => c.name === container))
+    return void res
+      .status(400)
+      .json(
+        failure(
+          400,
+          'BadRequest',
+          `container ${container} is not valid for pod ${pod.metadata.name}`,
+        ),
+      );
+  const lines = await streams.logs(pod, container);
   if (!lines) {
     const status = failure(
       400,
@@ -433,7 +453,7 @@ export async function serveLogs(
   // Follow: the lines that come after those sent, every second, until the client goes.
   let seen = lines;
   const timer = setInterval(() => {
-    void streams.logs(pod).then(
+    void streams.logs(pod, container).then(
       (now) => {
         if (!now) return void res.end();
         const fresh = freshLines(seen, now);

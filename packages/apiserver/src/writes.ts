@@ -37,7 +37,12 @@ export interface Writer {
    * A pod's ephemeral containers become `next` (pods/ephemeralcontainers, `kubectl debug`): they
    * may be added, not changed or removed. Undefined: no such pod.
    */
-  setEphemeralContainers?(namespace: string, name: string, next: unknown[]): Admission | undefined;
+  setEphemeralContainers?(
+    namespace: string,
+    name: string,
+    next: unknown[],
+    options: { dryRun: boolean },
+  ): Admission | undefined;
   /** Deletes (pods gracefully); undefined when there is no such object. */
   delete(
     kind: KubeObject['kind'],
@@ -664,7 +669,9 @@ export function ephemeralContainers(c: WriteContext, req: Request, res: Response
   const list = spec?.ephemeralContainers ?? [];
   if (!Array.isArray(list))
     return send(res, failure(400, 'BadRequest', 'spec.ephemeralContainers must be a list'));
-  const a = c.writer.setEphemeralContainers(t.namespace ?? 'default', t.name, list);
+  const dryRun = dryRunOf(req);
+  if (isStatus(dryRun)) return send(res, dryRun);
+  const a = c.writer.setEphemeralContainers(t.namespace ?? 'default', t.name, list, { dryRun });
   if (!a) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
   if (!a.ok) return send(res, refusal(t, a));
   res.json(withManagedFields(c, a.object, gv));

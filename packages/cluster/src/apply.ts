@@ -81,6 +81,12 @@ export const CONTROLLER_ANNOTATIONS: ReadonlySet<string> = new Set([
  * it does not (their annotations, the owner references of an adopted pod or ReplicaSet).
  */
 export function keepControllerFields(next: KubeObject, stored: KubeObject): KubeObject {
+  // A pod's ephemeral containers change through their subresource only: an update keeps them.
+  if (next.kind === 'Pod' && stored.kind === 'Pod') {
+    const { ephemeralContainers: _ignored, ...spec } = next.spec;
+    const had = stored.spec.ephemeralContainers;
+    next = { ...next, spec: { ...spec, ...(had ? { ephemeralContainers: had } : {}) } };
+  }
   const kept = Object.entries(stored.metadata.annotations ?? {}).filter(
     ([k]) => CONTROLLER_ANNOTATIONS.has(k) && next.metadata.annotations?.[k] === undefined,
   );
@@ -197,6 +203,13 @@ export function planApply(
       const same =
         userFields(next, existing) === userFields(existing) && !allocationsChanged(next, existing);
       writes.push({ index, object: next, existing, action: same ? 'unchanged' : 'configured' });
+    } else if (object.kind === 'Pod' && object.spec.ephemeralContainers?.length) {
+      errors.push({
+        index,
+        path: 'spec.ephemeralContainers',
+        code: 'L4_E_INVALID',
+        message: `The Pod "${object.metadata.name}" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create`,
+      });
     } else {
       writes.push({ index, object, existing: undefined, action: 'created' });
     }

@@ -170,6 +170,8 @@ function podSpecSkeleton(p: Pod, keepNodeName: boolean): string {
   delete spec.terminationGracePeriodSeconds;
   // Scheduling gates may be removed (additions are refused on their own, below).
   delete spec.schedulingGates;
+  // Ephemeral containers change through their subresource; an update keeps the pod's own.
+  delete spec.ephemeralContainers;
   if (!keepNodeName) delete spec.nodeName;
   return stableStringify(spec);
 }

@@ -492,5 +492,33 @@ describe('Cluster.setEphemeralContainers (pods/ephemeralcontainers, kubectl debu
       `Pod "${name}" is invalid: spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container`,
     ]);
     expect(cluster.setEphemeralContainers('default', 'nope', [])).toBeUndefined();
+    // A dry run answers the pod as it would be, and keeps it as it is.
+    const preview = cluster.setEphemeralContainers(
+      'default',
+      name,
+      [debuggerOf('debugger-a'), debuggerOf('debugger-b')],
+      true,
+    );
+    expect(preview?.ok && preview.pod.spec.ephemeralContainers?.map((c) => c.name)).toEqual([
+      'debugger-a',
+      'debugger-b',
+    ]);
+    expect(cluster.store.get('Pod', 'default', name)!.spec.ephemeralContainers).toHaveLength(1);
+    // An update of the pod (kubectl label, replace) keeps them; a pod is not created with them.
+    const relabeled = structuredClone(cluster.store.get('Pod', 'default', name)!);
+    relabeled.metadata.labels = { ...relabeled.metadata.labels, debugged: 'yes' };
+    delete relabeled.spec.ephemeralContainers;
+    expect(cluster.apply([relabeled]).ok).toBe(true);
+    expect(cluster.store.get('Pod', 'default', name)!.spec.ephemeralContainers).toHaveLength(1);
+    const fresh = structuredClone(relabeled);
+    fresh.metadata = { name: 'fresh', namespace: 'default' };
+    fresh.spec = {
+      containers: [{ name: 'c', image: 'nginx' }],
+      ephemeralContainers: [debuggerOf('d')],
+    };
+    const created = cluster.apply([fresh]);
+    expect(!created.ok && created.errors.map((e) => e.message)).toEqual([
+      'The Pod "fresh" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create',
+    ]);
   });
 });

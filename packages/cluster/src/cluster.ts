@@ -381,7 +381,6 @@ export class Cluster {
     return kept;
   }
 
-  /** The kubelet's status update; ignored for a pod that no longer exists or changed identity. */
   /**
    * pods/ephemeralcontainers (`kubectl debug`): the pod's ephemeral containers become `next`,
    * defaulted, when they only add to those it has (the API server's rules and words); the pod, or
@@ -391,6 +390,7 @@ export class Cluster {
     namespace: string,
     name: string,
     next: unknown[],
+    dryRun = false,
   ): { ok: true; pod: Pod } | { ok: false; errors: string[] } | undefined {
     const pod = this.store.get('Pod', namespace, name);
     if (!pod) return undefined;
@@ -406,10 +406,12 @@ export class Cluster {
       ...pod,
       spec: { ...pod.spec, ...(ephemeralContainers.length ? { ephemeralContainers } : {}) },
     };
+    if (dryRun) return { ok: true, pod: updated };
     if (JSON.stringify(updated.spec) !== JSON.stringify(pod.spec)) this.store.put<Pod>(updated);
     return { ok: true, pod: this.store.get('Pod', namespace, name)! };
   }
 
+  /** The kubelet's status update; ignored for a pod that no longer exists or changed identity. */
   updatePodStatus(
     namespace: string,
     name: string,

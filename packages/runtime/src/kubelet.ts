@@ -146,6 +146,8 @@ export class Kubelet {
     const workers = [...this.#workers.values()].filter((w) => w.pod.spec.nodeName === node);
     await Promise.all(
       workers.map(async (w) => {
+        this.#endEphemeral(w);
+        this.#writeStatus(w);
         w.nodeStopped = true;
         this.#cancelTimers(w);
         const h = w.handle;
@@ -230,7 +232,7 @@ export class Kubelet {
    * here, and its status says why.
    */
   #startEphemeral(w: PodWorker): void {
-    if (this.#gone(w) || !w.everStarted) return;
+    if (this.#gone(w) || w.finished) return;
     let changed = false;
     for (const c of w.pod.spec.ephemeralContainers ?? []) {
       if (w.ephemeral.has(c.name)) continue;
@@ -267,6 +269,27 @@ export class Kubelet {
       this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
     }
     if (changed) this.#writeStatus(w);
+  }
+
+  /** The pod's sandbox goes (deleted, finished, its node off): its ephemeral containers end too. */
+  #endEphemeral(w: PodWorker): void {
+    const now = this.#o.cluster.nowIso();
+    for (const [name, status] of w.ephemeral) {
+      const running = status.state?.running;
+      if (!running) continue;
+      w.ephemeral.set(name, {
+        ...status,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: 137,
+            reason: 'Error',
+            startedAt: running.startedAt,
+            finishedAt: now,
+          },
+        },
+      });
+    }
   }
 
   /**
@@ -321,8 +344,12 @@ export class Kubelet {
       startTime: cluster.nowIso(),
       backoffScale: this.#o.backoffScale,
     });
+    // A pod kept by an earlier run of the lab: its debug shells did not survive the restart.
+    for (const st of pod.status?.ephemeralContainerStatuses ?? []) w.ephemeral.set(st.name, st);
+    this.#endEphemeral(w);
     this.#workers.set(pod.metadata.uid ?? '', w);
     this.#writeStatus(w);
+    this.#startEphemeral(w);
     await this.#runContainer(w);
   }
 
@@ -440,6 +467,7 @@ export class Kubelet {
     init.statuses[index] = { ...st, started: false, state: { terminated } };
     if ((w.pod.spec.restartPolicy ?? 'Always') === 'Never') {
       w.finished = 'Failed';
+      this.#endEphemeral(w);
       this.#writeStatus(w);
       return;
     }
@@ -510,6 +538,7 @@ export class Kubelet {
     w.ready = false;
     w.finished = exitCode === 0 ? 'Succeeded' : 'Failed';
     w.state = { terminated };
+    this.#endEphemeral(w);
     this.#writeStatus(w);
   }
 
@@ -666,6 +695,8 @@ export class Kubelet {
    * kubelet tells the API server the pod is gone.
    */
   async #terminate(w: PodWorker): Promise<void> {
+    this.#endEphemeral(w);
+    this.#writeStatus(w);
     w.terminating = true;
     this.#cancelTimers(w); // no more probes: the pod keeps the status it had
     let graceMs = (w.pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;

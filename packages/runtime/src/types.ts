@@ -39,6 +39,11 @@ export interface PodHandle {
   kill(): void;
   /** Recent access-log lines, newest last. */
   logs(): Promise<string[]>;
+  /**
+   * One container's lines (`kubectl logs -c`, attach): a stand-in's own, or the real process's
+   * for the containers it runs. Without it, `logs()` is every container's.
+   */
+  containerLogs?(container: string): Promise<string[]>;
   /** Something the user should know about this pod (shown as the pod's status message). */
   readonly note?: string;
   /** Resident memory of the pod's processes in bytes, when the runtime can tell. */

@@ -82,6 +82,12 @@ export function standInPodHandle(
       const own = runs.flatMap((r) => r.logs());
       return main ? [...(await main.logs()), ...own].slice(-200) : own.slice(-200);
     },
+    async containerLogs(container) {
+      const run = runs.find((r) => r.container === container);
+      if (run) return run.logs().slice(-200);
+      const runsMain = main && pod.containers.some((c) => c.name === container);
+      return runsMain ? (await main.logs()).slice(-200) : [];
+    },
     ...(main?.rss ? { rss: () => main.rss!() } : {}),
     exec(container, command, timeoutMs, signal) {
       const run = runs.find((r) => r.container === container);
