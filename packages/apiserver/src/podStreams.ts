@@ -111,11 +111,8 @@ export function execUpgrade(
       ),
     );
   }
-  if (
-    ![...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some(
-      (c) => c.name === container,
-    )
-  )
+  const spec = podContainer(pod, container);
+  if (!spec)
     return refuse(
       failure(400, 'BadRequest', `container ${container} is not valid for pod ${name}`),
     );
@@ -132,10 +129,7 @@ export function execUpgrade(
     if (attach?.kind === 'shell' && params.get('stdin') === 'true')
       return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', {
         onExit: attach.finish,
-        stdinOnce:
-          [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find(
-            (c) => c.name === container,
-          )?.stdinOnce === true,
+        stdinOnce: spec.stdinOnce === true,
         alive: sameRun(deps.store, pod, container),
       });
     if (attach) return void followOutput(ws, deps.store, deps.streams, pod, container);
@@ -307,6 +301,12 @@ function runShell(
   if (tty) out(PROMPT);
 }
 
+/** The pod's container of that name: an app, init or ephemeral one. */
+function podContainer(pod: Pod, name: string) {
+  const { containers, initContainers = [], ephemeralContainers = [] } = pod.spec;
+  return [...containers, ...initContainers, ...ephemeralContainers].find((c) => c.name === name);
+}
+
 /** How often an attached client is sent what the container wrote since. */
 const FOLLOW_MS = 100;
 
@@ -321,7 +321,7 @@ function followOutput(
   pod: Pod,
   container: string,
 ): void {
-  const fromStart = pod.spec.containers.find((c) => c.name === container)?.stdinOnce === true;
+  const fromStart = podContainer(pod, container)?.stdinOnce === true;
   let seen: string[] | undefined = fromStart ? [] : undefined;
   let closed = false;
   const send = (channel: number, data: string) => {
@@ -420,12 +420,7 @@ export async function serveLogs(
   res: Response,
 ): Promise<void> {
   const container = typeof req.query.container === 'string' ? req.query.container : undefined;
-  const all = [
-    ...pod.spec.containers,
-    ...(pod.spec.initContainers ?? []),
-    ...(pod.spec.ephemeralContainers ?? []),
-  ];
-  if (container !== undefined && !all.some((c) => c.name === container))
+  if (container !== undefined && !podContainer(pod, container))
     return void res
       .status(400)
       .json(

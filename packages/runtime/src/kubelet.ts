@@ -273,23 +273,26 @@ export class Kubelet {
 
   /** The pod's sandbox goes (deleted, finished, its node off): its ephemeral containers end too. */
   #endEphemeral(w: PodWorker): void {
-    const now = this.#o.cluster.nowIso();
-    for (const [name, status] of w.ephemeral) {
-      const running = status.state?.running;
-      if (!running) continue;
-      w.ephemeral.set(name, {
-        ...status,
-        started: false,
-        state: {
-          terminated: {
-            exitCode: 137,
-            reason: 'Error',
-            startedAt: running.startedAt,
-            finishedAt: now,
-          },
+    for (const name of w.ephemeral.keys()) this.#ephemeralExited(w, name, 137);
+  }
+
+  /** An ephemeral container's process ended with `code` (nothing when it was not running). */
+  #ephemeralExited(w: PodWorker, name: string, code: number): void {
+    const status = w.ephemeral.get(name);
+    const running = status?.state?.running;
+    if (!status || !running) return;
+    w.ephemeral.set(name, {
+      ...status,
+      started: false,
+      state: {
+        terminated: {
+          exitCode: code,
+          reason: code === 0 ? 'Completed' : 'Error',
+          startedAt: running.startedAt,
+          finishedAt: this.#o.cluster.nowIso(),
         },
-      });
-    }
+      },
+    });
   }
 
   /**
@@ -302,24 +305,10 @@ export class Kubelet {
     container: string,
   ): { finish(code: number): void } | undefined {
     const w = this.#find(namespace, name);
-    const status = w?.ephemeral.get(container);
-    if (!w || !status?.state?.running) return undefined;
+    if (!w?.ephemeral.get(container)?.state?.running) return undefined;
     return {
       finish: (code) => {
-        const running = w.ephemeral.get(container)?.state?.running;
-        if (!running) return;
-        w.ephemeral.set(container, {
-          ...status,
-          started: false,
-          state: {
-            terminated: {
-              exitCode: code,
-              reason: code === 0 ? 'Completed' : 'Error',
-              startedAt: running.startedAt,
-              finishedAt: this.#o.cluster.nowIso(),
-            },
-          },
-        });
+        this.#ephemeralExited(w, container, code);
         this.#writeStatus(w);
       },
     };
