@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { createServer, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
@@ -29,7 +30,7 @@ import { nftablesDataplaneView, userspaceDataplaneView } from './dataplaneView.t
 import type { DataplaneView } from './routes/dataplaneRoutes.ts';
 import { applyYaml } from './applyYaml.ts';
 import { ManifestChecker } from './manifestChecker.ts';
-import { execTarget, execUpgrade, versionInfo, type PodStreams } from '@l4lab/apiserver';
+import { execTarget, execUpgrade, podDialer, versionInfo, type PodStreams } from '@l4lab/apiserver';
 import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
 import { writeTutorialFiles } from './tutorialFiles.ts';
 import { AccessToken, isLoopbackHost } from './accessToken.ts';
@@ -311,6 +312,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const generatorOwners = new Map<string, string>();
   let wsHubRef: WsHub | undefined = undefined; // bound once the HTTP server exists
   let listeningPort = config.port;
+  /** The Kubernetes API's upgraded connections (kubectl exec, attach, port-forward). */
+  const streamSockets = new Set<Duplex>();
   // kubectl exec and logs: the lab's pod tools (as POST /api/pods/.../exec) and the runtime's logs.
   const podStreams: PodStreams = {
     exec: (pod, line, signal) => executor.exec(pod, line, { signal }),
@@ -327,6 +330,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
         handle?.interactiveShell?.(container);
       return shell ? { kind: 'shell', finish: (code) => shell.finish(code) } : { kind: 'output' };
     },
+    // kubectl port-forward: the pod's port, where it really listens on this host (or namespace).
+    portForward: podDialer((ip, p) => {
+      const a = mapper.resolve(ip, p, 'TCP');
+      return { host: a.ip, port: a.port };
+    }),
   };
   const checker = new ManifestChecker();
   checker.warm();
@@ -416,6 +424,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     scope: (msg, student) => scopeMessage(msg, student, generatorOwners),
     otherUpgrade: (req, socket, head) => {
       if (!execTarget(req.url)) return false;
+      streamSockets.add(socket);
+      socket.once('close', () => streamSockets.delete(socket));
       execUpgrade(
         {
           store: cluster.store,
@@ -501,6 +511,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       unmap();
       wsHub.close();
       server.closeAllConnections();
+      // Upgraded connections (exec, attach, port-forward) are the server's no more: ended here.
+      for (const socket of streamSockets) socket.destroy();
       await new Promise<void>((r) => server.close(() => r()));
       await kp.events?.stop();
       await proxier.shutdown(true);

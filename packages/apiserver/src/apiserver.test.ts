@@ -69,6 +69,7 @@ describe('discovery', () => {
       'pods/eviction',
       'pods/exec',
       'pods/log',
+      'pods/portforward',
     ]);
     expect(core.resources.find((r) => r.name === 'pods/eviction')).toEqual({
       name: 'pods/eviction',

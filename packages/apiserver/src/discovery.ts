@@ -67,6 +67,7 @@ const SUBRESOURCES: Record<string, Subresource[]> = {
     { name: 'pods/eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     { name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'pods/log', kind: 'Pod', verbs: ['get'] },
+    { name: 'pods/portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
   ],
   deployments: [{ name: 'deployments/scale', ...SCALE }],
   replicasets: [{ name: 'replicasets/scale', ...SCALE }],

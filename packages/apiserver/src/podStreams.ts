@@ -2,6 +2,7 @@
 // (v5.channel.k8s.io, v4 too: binary frames, the first byte the channel: 0 stdin, 1 stdout,
 // 2 stderr, 3 the error channel's Status, 4 resize; v5's close frame [255, channel]) and
 // `kubectl logs` (text, `--tail`, `-f`). The command runs in the lab's pod tools, given by the server.
+// `kubectl port-forward` (SPDY/3.1) is portForward.ts's; this routes the upgrade to it.
 import type { RequestAttributes } from './kubernetesApi.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ExecResponse, Pod } from '@l4lab/protocol';
 import type { ObjectStore } from '@l4lab/cluster';
 import { failure, notFound, type Status } from './status.ts';
+import { portForwardUpgrade, type PodDialer } from './portForward.ts';
 
 export interface PodStreams {
   /** Runs a command line as the pod does (its IP, its DNS); a signal cancels it. */
@@ -29,6 +31,11 @@ export interface PodStreams {
     pod: Pod,
     container: string,
   ): { kind: 'shell'; finish(code: number): void } | { kind: 'output' };
+  /**
+   * A TCP connection to the pod's port, as the kubelet makes for `kubectl port-forward`; rejects
+   * with what went wrong, in Go's words. Without it, port-forward is refused.
+   */
+  portForward?: PodDialer;
 }
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -89,6 +96,26 @@ export function execUpgrade(
   const pod = deps.store.get('Pod', namespace, name);
   if (!pod) return refuse(notFound('pods', name, 'pods'));
   const params = new URL(req.url ?? '/', 'http://x').searchParams;
+  if (sub === 'portforward') {
+    if (!deps.streams.portForward)
+      return refuse(failure(405, 'MethodNotAllowed', 'port-forward is not served by this lab'));
+    if (pod.status?.phase !== 'Running')
+      return refuse(
+        failure(
+          400,
+          'BadRequest',
+          `pod ${name} is not running (${pod.status?.phase ?? 'Pending'}): unable to forward its ports`,
+        ),
+      );
+    const answer = portForwardUpgrade(req, socket, head, pod, deps.streams.portForward);
+    if (answer) {
+      const extra = Object.entries(answer.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`);
+      socket.end(
+        `HTTP/1.1 ${answer.code} ${answer.code === 403 ? 'Forbidden' : 'Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\n${extra.join('')}Content-Length: ${Buffer.byteLength(answer.text) + 1}\r\nConnection: close\r\n\r\n${answer.text}\n`,
+      );
+    }
+    return;
+  }
   const container = params.get('container') ?? pod.spec.containers[0]?.name ?? '';
   const attach = sub === 'attach' ? deps.streams.attach?.(pod, container) : undefined;
   if (sub !== 'exec' && !attach) {
@@ -96,9 +123,7 @@ export function execUpgrade(
       failure(
         405,
         'MethodNotAllowed',
-        sub === 'portforward'
-          ? `port-forward is not served by l4lab: the pod's address is reachable from this machine as it is (curl ${pod.status?.podIP ?? '<pod IP>'}:<port>)`
-          : 'attach is not served by l4lab: use kubectl logs, or kubectl exec',
+        'attach is not served by l4lab: use kubectl logs, or kubectl exec',
       ),
     );
   }

@@ -150,7 +150,7 @@ export async function startRemoteLab(config: LabConfig, logger: Logger): Promise
       otherUpgrade: (req, socket) => {
         if (!isKubernetesApiPath(req.url)) return false;
         const body =
-          'exec and attach are not built yet in remote mode: use kubectl exec with your kubeconfig\n';
+          'exec, attach and port-forward are not built yet in remote mode: use kubectl with your kubeconfig\n';
         socket.end(
           `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );

@@ -1,0 +1,163 @@
+// `kubectl port-forward` (the real kubectl) against a lab: through the WebSocket tunnel kubectl
+// 1.31+ opens first, and through SPDY (KUBECTL_PORT_FORWARD_WEBSOCKETS=false, and every older
+// kubectl); to a pod and to a Service. kubectl listens on 127.0.0.1 at a port the system picks;
+// the pods' addresses are random test ranges (testRanges.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { startTestLab, waitFor, type TestLab } from './testLab.ts';
+import { HAS_KUBECTL, NO_KUBECTL } from './testKubectl.ts';
+import { runOnlyIf } from './testSkip.ts';
+
+let t: TestLab;
+let home: string;
+const children = new Set<ChildProcess>();
+
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: nginx
+          image: nginx
+          ports: [{ containerPort: 80 }]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: { app: web }
+  ports: [{ port: 8080, targetPort: 80 }]
+`;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'l4lab-kubectl-home-'));
+  t = await startTestLab({ runtime: 'builtin' });
+  await t.apply(WEB);
+  await waitFor('two ready pods', async () =>
+    (await t.readyPods('web-')).length === 2 ? true : undefined,
+  );
+});
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await t?.stop();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+interface Forward {
+  /** The local port kubectl listens on. */
+  port: number;
+  /** kubectl's output so far. */
+  output(): string;
+  /** Resolves with kubectl's exit code once it exits (it does on a forwarding error). */
+  exited: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** `kubectl port-forward TARGET :PORT --address 127.0.0.1`, once it says where it listens. */
+async function portForward(
+  ctx: TestContext,
+  env: Record<string, string>,
+  target: string,
+  remotePort: number,
+): Promise<Forward> {
+  runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
+  const child = spawn(
+    'kubectl',
+    ['port-forward', target, `:${remotePort}`, '--address', '127.0.0.1'],
+    {
+      env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.add(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number>((done) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      done(code ?? 1);
+    }),
+  );
+  const port = await waitFor(`kubectl port-forward ${target} listening`, async () => {
+    const m = /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/.exec(out);
+    if (!m && child.exitCode !== null) throw new Error(`kubectl exited: ${out}`);
+    return m ? Number(m[1]) : undefined;
+  });
+  return {
+    port,
+    output: () => out,
+    exited,
+    stop: async () => {
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+describe('kubectl port-forward against the lab', () => {
+  for (const [transport, env] of [
+    ['the WebSocket tunnel (kubectl 1.31+)', {}],
+    [
+      'SPDY/3.1 (KUBECTL_PORT_FORWARD_WEBSOCKETS=false)',
+      { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' },
+    ],
+  ] as const) {
+    it(`forwards a local port to a pod's, over ${transport}`, async (ctx) => {
+      const [pod] = await t.readyPods('web-');
+      const name = pod!.metadata.name;
+      const pf = await portForward(ctx, env, `pod/${name}`, 80);
+      try {
+        // Two connections, one after the other, each a stream pair in the same session.
+        for (let i = 0; i < 2; i++) {
+          const res = await fetch(`http://127.0.0.1:${pf.port}/`, {
+            headers: { connection: 'close' },
+          });
+          expect(res.status).toBe(200);
+          expect(res.headers.get('x-pod-name')).toBe(name);
+          expect(await res.text()).toContain('Welcome to nginx!');
+        }
+        expect(pf.output()).toContain(`Handling connection for ${pf.port}`);
+      } finally {
+        await pf.stop();
+      }
+    });
+  }
+
+  it("svc/web: kubectl picks one of the Service's pods and its targetPort", async (ctx) => {
+    const names = (await t.readyPods('web-')).map((p) => p.metadata.name);
+    const pf = await portForward(ctx, {}, 'svc/web', 8080);
+    try {
+      expect(pf.output()).toMatch(/-> 80\n/);
+      const res = await fetch(`http://127.0.0.1:${pf.port}/`);
+      expect(names).toContain(res.headers.get('x-pod-name'));
+      await res.text();
+    } finally {
+      await pf.stop();
+    }
+  });
+
+  it('a port nothing listens on: kubectl prints the error the pod gave and stops', async (ctx) => {
+    const [pod] = await t.readyPods('web-');
+    const pf = await portForward(ctx, {}, `pod/${pod!.metadata.name}`, 81);
+    await expect(fetch(`http://127.0.0.1:${pf.port}/`)).rejects.toThrow();
+    expect(await pf.exited).not.toBe(0);
+    expect(pf.output()).toContain(
+      `error forwarding port 81 to pod default/${pod!.metadata.name}, uid ${pod!.metadata.uid}: failed to connect to localhost:81 inside the pod's network: dial tcp4 ${pod!.status!.podIP}:81: connect: connection refused`,
+    );
+    expect(pf.output()).toContain('lost connection to pod');
+  });
+});
