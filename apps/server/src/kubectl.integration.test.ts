@@ -77,6 +77,12 @@ describe('the real kubectl against the lab', () => {
     const describe = await kubectl(ctx, 'describe', 'node', 'node-1');
     expect(describe.stdout).toMatch(/^ {2}Kubelet Version:\s+v1\.32\.0\+l4lab\./m);
     expect(describe.stdout).toMatch(/^ {2}Architecture:\s+(amd64|arm64)$/m);
+    // The kubelet's heartbeat, its Lease in kube-node-lease.
+    expect(describe.stdout).toMatch(
+      /^Lease:\n {2}HolderIdentity: {2}node-1\n {2}AcquireTime: {5}<unset>\n {2}RenewTime: {7}\w{3}, /m,
+    );
+    const leases = await kubectl(ctx, 'get', 'leases', '-n', 'kube-node-lease');
+    expect(leases.stdout).toMatch(/^NAME\s+HOLDER\s+AGE\nnode-1\s+node-1\s/);
   });
 
   it('kubectl get pods -l run=my-nginx -o wide: the columns of a cluster, each pod its IP and node', async (ctx) => {

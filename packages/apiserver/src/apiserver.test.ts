@@ -5,9 +5,9 @@ import { makeDeployment, makeService, newTestCluster, runKubelet } from '@l4lab/
 import { apiGroupList, apiResourceList, versionInfo } from './discovery.ts';
 import { isKubernetesPath } from './kubernetesApi.ts';
 import { execTarget, freshLines } from './podStreams.ts';
-import { getObject, listObjects, SelectorError } from './objects.ts';
+import { getObject, listObjects, nodeLease, SelectorError } from './objects.ts';
 import { resourceAt } from './resources.ts';
-import { includeObjectOf, toTable, wantsTable, type IncludeObject } from './table.ts';
+import { includeObjectOf, leaseTable, toTable, wantsTable, type IncludeObject } from './table.ts';
 
 function seeded() {
   const { cluster } = newTestCluster(3);
@@ -30,6 +30,7 @@ describe('discovery', () => {
       'rbac.authorization.k8s.io/v1',
       'authorization.k8s.io/v1',
       'authentication.k8s.io/v1',
+      'coordination.k8s.io/v1',
     ]);
     // kubectl auth can-i asks by creating one; nothing lists or stores them.
     expect(apiResourceList('authorization.k8s.io', 'v1')!.resources.map((r) => r.kind)).toEqual([
@@ -248,5 +249,51 @@ describe('reads', () => {
       ),
     ).toBe(true);
     expect(wantsTable('application/json')).toBe(false);
+  });
+});
+
+describe("the nodes' Leases (kube-node-lease)", () => {
+  const leases = resourceAt('coordination.k8s.io', 'v1', 'leases')!;
+  const at = Date.parse('2026-12-06T10:00:17.500Z');
+
+  it('one per node, held by it, renewed every 10 s while it is Ready', () => {
+    const cluster = seeded();
+    const { items } = listObjects(cluster.store, leases, {
+      namespace: 'kube-node-lease',
+      now: () => at,
+    });
+    expect(items.map((l) => l.metadata.name)).toEqual(['node-1', 'node-2', 'node-3']);
+    const node = cluster.store.get('Node', undefined, 'node-1')!;
+    expect(items[0]).toMatchObject({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        namespace: 'kube-node-lease',
+        ownerReferences: [{ kind: 'Node', name: 'node-1', uid: node.metadata.uid }],
+      },
+      spec: {
+        holderIdentity: 'node-1',
+        leaseDurationSeconds: 40,
+        renewTime: '2026-12-06T10:00:10.000000Z',
+      },
+    });
+    expect(listObjects(cluster.store, leases, { namespace: 'default' }).items).toEqual([]);
+    expect(
+      getObject(cluster.store, leases, 'kube-node-lease', 'node-2', { now: () => at }),
+    ).toMatchObject({
+      item: { spec: { holderIdentity: 'node-2' } },
+    });
+    const table = leaseTable(items, { now: at, resourceVersion: '1', include: 'None' });
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Holder', 'Age']);
+    expect(table.rows[0]!.cells.slice(0, 2)).toEqual(['node-1', 'node-1']);
+  });
+
+  it("a stopped node's was last renewed when it stopped", () => {
+    const cluster = seeded();
+    const node = structuredClone(cluster.store.get('Node', undefined, 'node-3')!);
+    node.status!.conditions = [
+      { type: 'Ready', status: 'False', lastTransitionTime: '2026-12-06T09:58:01.000Z' },
+    ];
+    expect(nodeLease(node, at).spec).toMatchObject({ renewTime: '2026-12-06T09:58:01.000000Z' });
   });
 });

@@ -27,7 +27,7 @@ import { serveLogs, type PodStreams } from './podStreams.ts';
 import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
 import { failure, notFound, pathNotFound, type Status } from './status.ts';
-import { eventTable, includeObjectOf, toTable, wantsTable } from './table.ts';
+import { eventTable, includeObjectOf, leaseTable, toTable, wantsTable } from './table.ts';
 import { serveWatch, WatchCache } from './watch.ts';
 
 /** What a request asks, as the API server's authorizer sees it. */
@@ -323,6 +323,7 @@ async function serve(
       {
         store: o.store,
         events: o.events,
+        now: o.now,
         cache,
         ...(table
           ? {
@@ -384,13 +385,16 @@ function getOne(
   namespace: string | undefined,
   name: string,
 ): void {
-  const found = getObject(o.store, r, namespace, name, o.events);
+  const found = getObject(o.store, r, namespace, name, { events: o.events, now: o.now });
   if (!found) return send(res, notFound(r.name, name, r.kind, r.group));
   if (wantsTable(req.headers.accept))
     return void res.json(tableOf(o, req, r, [found.printed], [found.item]));
-  // Stored objects carry their field managers; Events, and Endpoints no user wrote, are derived.
+  // Stored objects carry their field managers; Events, Leases, and Endpoints no user wrote, are
+  // derived.
   const derived =
-    r.kind === 'Event' || (r.kind === 'Endpoints' && !o.store.get('Endpoints', namespace, name));
+    r.kind === 'Event' ||
+    r.kind === 'Lease' ||
+    (r.kind === 'Endpoints' && !o.store.get('Endpoints', namespace, name));
   res.json(
     derived
       ? found.item
@@ -409,6 +413,7 @@ function list(
   try {
     found = listObjects(o.store, r, {
       events: o.events,
+      now: o.now,
       ...(namespace !== undefined ? { namespace } : {}),
       ...(typeof req.query.labelSelector === 'string'
         ? { labelSelector: req.query.labelSelector }
@@ -475,6 +480,7 @@ function tableOf(
     resourceVersion: o.store.resourceVersion,
     include: includeObjectOf(req.query.includeObject),
   };
+  if (r.kind === 'Lease') return leaseTable(items, context);
   if (!r.type) return eventTable(printed as unknown as KubeEvent[], items, context);
   return toTable(printerOfType(r.type).printer, printed, items, context);
 }

@@ -1,7 +1,9 @@
-// What the API reads: stored objects by resource, and the two it derives (Endpoints users did not
-// write, from a Service's EndpointSlices; Events, from the cluster's recorder), filtered like the
-// API server filters a LIST (namespace, labelSelector, fieldSelector).
-import type { KubeEvent, KubeObject, ObjectMeta } from '@l4lab/protocol';
+// What the API reads: stored objects by resource, and the three it derives (Endpoints users did not
+// write, from a Service's EndpointSlices; Events, from the cluster's recorder; the nodes' Leases
+// in kube-node-lease, from the Nodes), filtered like the API server filters a LIST (namespace,
+// labelSelector, fieldSelector).
+import { createHash } from 'node:crypto';
+import type { KubeEvent, KubeObject, Node, ObjectMeta } from '@l4lab/protocol';
 import {
   listEndpoints,
   matchesSelector,
@@ -21,6 +23,8 @@ export interface ListOptions {
   namespace?: string;
   /** The cluster's event recorder, for the events resources. */
   events?: EventRecorder;
+  /** The clock, for what is derived from it (a Lease's renewTime). */
+  now?: () => number;
   labelSelector?: string;
   fieldSelector?: string;
 }
@@ -45,7 +49,7 @@ export function listObjects(
   const selected = selectorOf(o);
   const items: ApiObject[] = [];
   const printed: KubeObject[] = [];
-  for (const obj of printedObjects(store, r, o.namespace, o.events)) {
+  for (const obj of printedObjects(store, r, o.namespace, o)) {
     const item = apiObjectOf(r, obj);
     if (!selected(item)) continue;
     items.push(item);
@@ -59,9 +63,9 @@ export function getObject(
   r: ApiResource,
   namespace: string | undefined,
   name: string,
-  events?: EventRecorder,
+  derive: Pick<ListOptions, 'events' | 'now'> = {},
 ): { item: ApiObject; printed: KubeObject } | undefined {
-  const found = printedObjects(store, r, namespace, events).find((o) => o.metadata.name === name);
+  const found = printedObjects(store, r, namespace, derive).find((o) => o.metadata.name === name);
   return found && { item: apiObjectOf(r, found), printed: found };
 }
 
@@ -94,10 +98,15 @@ export function eventsV1(e: KubeEvent): ApiObject {
 function printedObjects(
   store: ObjectStore,
   r: ApiResource,
-  namespace?: string,
-  events?: EventRecorder,
+  namespace: string | undefined,
+  derive: Pick<ListOptions, 'events' | 'now'>,
 ): KubeObject[] {
-  if (r.kind === 'Event') return (events?.list(namespace) ?? []) as unknown as KubeObject[];
+  if (r.kind === 'Event') return (derive.events?.list(namespace) ?? []) as unknown as KubeObject[];
+  if (r.kind === 'Lease') {
+    if (namespace !== undefined && namespace !== NODE_LEASE_NAMESPACE) return [];
+    const now = derive.now?.() ?? Date.now();
+    return store.list('Node').map((n) => nodeLease(n, now) as unknown as KubeObject);
+  }
   if (r.kind === 'Endpoints') return listEndpoints(store, namespace);
   const kind = r.kind as KubeObject['kind'];
   return store.list(kind, r.namespaced ? namespace : undefined);
@@ -136,4 +145,45 @@ function fieldMatches(o: ApiObject, f: FieldRequirement): boolean {
   for (const key of f.path.split('.')) v = (v as Record<string, unknown> | undefined)?.[key];
   const s = v === undefined || v === null ? '' : String(v);
   return (s === f.value) === f.equal;
+}
+
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+/** The kubelet renews its node's Lease this often, for this long (nodeLeaseDurationSeconds). */
+const LEASE_RENEW_MS = 10_000;
+const LEASE_DURATION_SECONDS = 40;
+
+/**
+ * A node's Lease in kube-node-lease, the kubelet's heartbeat (`kubectl describe node`'s Lease):
+ * renewed every 10 s while the node is Ready; a stopped node's last renewal is when it stopped.
+ */
+export function nodeLease(node: Node, now: number): ApiObject {
+  const name = node.metadata.name;
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const renewed =
+    ready?.status === 'True'
+      ? Math.floor(now / LEASE_RENEW_MS) * LEASE_RENEW_MS
+      : Date.parse(ready?.lastTransitionTime ?? node.metadata.creationTimestamp ?? '') || now;
+  const uid = createHash('sha256')
+    .update(`lease/${node.metadata.uid ?? name}`)
+    .digest('hex');
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name,
+      namespace: NODE_LEASE_NAMESPACE,
+      uid: `${uid.slice(0, 8)}-${uid.slice(8, 12)}-${uid.slice(12, 16)}-${uid.slice(16, 20)}-${uid.slice(20, 32)}`,
+      ...(node.metadata.resourceVersion ? { resourceVersion: node.metadata.resourceVersion } : {}),
+      ...(node.metadata.creationTimestamp
+        ? { creationTimestamp: node.metadata.creationTimestamp }
+        : {}),
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid ?? '' }],
+    },
+    spec: {
+      holderIdentity: name,
+      leaseDurationSeconds: LEASE_DURATION_SECONDS,
+      // MicroTime: RFC 3339 with microseconds.
+      renewTime: new Date(renewed).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
+    },
+  };
 }

@@ -47,6 +47,7 @@ const VERSION_OF_GROUP: Record<string, string> = {
   'rbac.authorization.k8s.io': 'v1',
   'authorization.k8s.io': 'v1',
   'authentication.k8s.io': 'v1',
+  'coordination.k8s.io': 'v1',
 };
 
 export const API_RESOURCES: readonly ApiResource[] = [
@@ -74,6 +75,18 @@ export const API_RESOURCES: readonly ApiResource[] = [
     shortNames: group ? [] : ['ev'],
     verbs: READ,
   })),
+  // The nodes' heartbeats in kube-node-lease (`kubectl describe node`'s Lease), from the Nodes.
+  {
+    type: undefined,
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    name: 'leases',
+    singularName: 'lease',
+    kind: 'Lease',
+    namespaced: true,
+    shortNames: [],
+    verbs: READ,
+  },
   // `kubectl auth can-i`: the authorizer's answer for the asking user, stored nowhere.
   {
     type: undefined,

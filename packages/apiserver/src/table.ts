@@ -101,3 +101,24 @@ export function eventTable(
     })),
   };
 }
+
+/** `kubectl get leases`: NAME, HOLDER, AGE (printers.go printLease). */
+export function leaseTable(
+  items: readonly ApiObject[],
+  context: { now: number; resourceVersion: string; include: IncludeObject },
+) {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion: context.resourceVersion },
+    columnDefinitions: [column('Name'), column('Holder'), column('Age')],
+    rows: items.map((item) => ({
+      cells: [
+        item.metadata.name,
+        (item.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '',
+        age(item.metadata.creationTimestamp ?? '', context.now),
+      ],
+      object: rowObject(item, context.include),
+    })),
+  };
+}

@@ -10,7 +10,14 @@ import {
   type EventRecorder,
   type ObjectStore,
 } from '@l4lab/cluster';
-import { eventsV1, listObjects, SelectorError, selectorOf, type ApiObject } from './objects.ts';
+import {
+  eventsV1,
+  listObjects,
+  nodeLease,
+  SelectorError,
+  selectorOf,
+  type ApiObject,
+} from './objects.ts';
 import { groupVersion, type ApiResource } from './resources.ts';
 import { failure } from './status.ts';
 
@@ -68,6 +75,7 @@ const BOOKMARK_MS = 30_000;
 export interface WatchOptions {
   store: ObjectStore;
   events?: EventRecorder;
+  now?: () => number;
   cache: WatchCache;
   /** One row of a Table for an object, when the client asked for Tables. */
   toRow?: (o: KubeObject, item: ApiObject) => object;
@@ -98,6 +106,7 @@ export function serveWatch(
     });
     initial = listObjects(o.store, r, {
       ...(o.events ? { events: o.events } : {}),
+      ...(o.now ? { now: o.now } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
       ...(labelText ? { labelSelector: labelText } : {}),
       ...(fieldText ? { fieldSelector: fieldText } : {}),
@@ -134,7 +143,7 @@ export function serveWatch(
   const matches = (item: ApiObject): boolean =>
     (namespace === undefined || item.metadata.namespace === namespace) && selected(item);
   const send = (e: CachedEvent) => {
-    for (const [obj, item] of itemsOf(o.store, r, e)) {
+    for (const [obj, item] of itemsOf(o.store, r, e, o.now ?? Date.now)) {
       if (matches(item)) write(e.type, shown(obj, item));
     }
   };
@@ -168,7 +177,17 @@ export function serveWatch(
  * What a store event means for a resource: its object, or (Endpoints) the Endpoints of the
  * Service it concerns as they are now (a stored one as the event carries it).
  */
-function itemsOf(store: ObjectStore, r: ApiResource, e: CachedEvent): [KubeObject, ApiObject][] {
+function itemsOf(
+  store: ObjectStore,
+  r: ApiResource,
+  e: CachedEvent,
+  now: () => number,
+): [KubeObject, ApiObject][] {
+  if (r.kind === 'Lease') {
+    if (e.object.kind !== 'Node') return [];
+    const lease = nodeLease(e.object, now());
+    return [[lease as unknown as KubeObject, lease]];
+  }
   if (r.kind === 'Endpoints') {
     if (e.object.kind === 'Endpoints') return [[e.object, e.object as unknown as ApiObject]];
     const slice = e.object.kind === 'EndpointSlice' ? e.object : undefined;
