@@ -1,6 +1,9 @@
 // A Kubernetes client library drives the lab: @kubernetes/client-node 1.3.0 (2.x needs Node 22)
-// with the kubeconfig the lab writes: list, an informer (list + watch), server-side apply, exec.
+// with the kubeconfig the lab writes: list, an informer (list + watch), server-side apply, exec,
+// port-forward (its WebSocket channel protocol, behind a local listener on 127.0.0.1).
 // Addresses: random test ranges (testRanges.ts).
+import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +104,53 @@ describe('@kubernetes/client-node against the lab', () => {
     });
     expect(status.status).toBe('Success');
     expect(out).toMatch(/<title>Welcome to nginx!<\/title>/);
+  });
+
+  it("port-forwards a local connection to a pod's port (PortForward, v4.channel.k8s.io)", async () => {
+    const [pod] = await t.readyPods('my-nginx-');
+    const forward = new k8s.PortForward(kc);
+    // As client-node's example does: each local connection is one port-forward WebSocket.
+    const server = createServer((socket) => {
+      void forward.portForward('default', pod!.metadata.name, [80], socket, null, socket);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-pod-name')).toBe(pod!.metadata.name);
+      expect(await res.text()).toContain('Welcome to nginx!');
+    } finally {
+      server.close();
+    }
+    // The ports are checked as the kubelet checks them, before any upgrade.
+    const url = new URL(
+      `/api/v1/namespaces/default/pods/${pod!.metadata.name}/portforward?ports=http`,
+      t.lab.url,
+    );
+    const refused = await new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request(url, {
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'sec-websocket-protocol': 'v4.channel.k8s.io',
+          ...(t.lab.token ? { authorization: `Bearer ${t.lab.token}` } : {}),
+        },
+      });
+      req.on('upgrade', () => fail(new Error('upgraded')));
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+    expect(refused).toEqual({
+      status: 400,
+      body: 'unable to parse "http" as a port: strconv.ParseUint: parsing "http": invalid syntax\n',
+    });
   });
 });

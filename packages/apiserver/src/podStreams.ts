@@ -11,7 +11,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ExecResponse, Pod } from '@l4lab/protocol';
 import type { ObjectStore } from '@l4lab/cluster';
 import { failure, notFound, type Status } from './status.ts';
-import { portForwardUpgrade, type PodDialer } from './portForward.ts';
+import { portForwardUpgrade } from './portForward.ts';
+import type { PodDialer } from './podDialer.ts';
 
 export interface PodStreams {
   /** Runs a command line as the pod does (its IP, its DNS); a signal cancels it. */

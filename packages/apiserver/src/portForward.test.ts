@@ -3,7 +3,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '@l4lab/protocol';
-import { servePortForward, podDialer, type PodDialer } from './portForward.ts';
+import { podDialer, type PodDialer } from './podDialer.ts';
+import { servePortForward } from './portForward.ts';
+import { requestedPorts } from './portForwardChannels.ts';
 import { RST_REFUSED_STREAM } from './spdy.ts';
 import { TestSpdyClient } from './spdyTestClient.ts';
 
@@ -145,5 +147,18 @@ describe('kubectl port-forward, the kubelet side (servePortForward)', () => {
     await expect.poll(() => served.size).toBe(1);
     c.session.closed();
     await expect.poll(() => served.size).toBe(0);
+  });
+});
+
+describe("the WebSocket channel protocol's ports (requestedPorts)", () => {
+  it("reads ports (or port), repeated or comma-separated, with the kubelet's words for bad ones", () => {
+    expect(requestedPorts('/x?ports=80')).toEqual([80]);
+    expect(requestedPorts('/x?ports=80,8080&port=53')).toEqual([80, 8080, 53]);
+    expect(requestedPorts('/x')).toBe('query parameter "port" is required');
+    expect(requestedPorts('/x?ports=')).toBe('query parameter "port" cannot be empty');
+    expect(requestedPorts('/x?ports=0')).toBe('port "0" must be > 0');
+    expect(requestedPorts('/x?ports=80,x')).toBe(
+      'unable to parse "80,x" as a port: strconv.ParseUint: parsing "x": invalid syntax',
+    );
   });
 });

@@ -1,4 +1,5 @@
-// `kubectl port-forward`: POST .../pods/NAME/portforward, the API server's and the kubelet's side.
+// `kubectl port-forward`: POST .../pods/NAME/portforward, the API server's and the kubelet's side
+// (client libraries' WebSocket channel protocol is portForwardChannels.ts').
 // The client upgrades the connection to SPDY/3.1 (X-Stream-Protocol-Version: portforward.k8s.io),
 // or, from kubectl 1.31, opens a WebSocket whose subprotocol is `SPDY/3.1+portforward.k8s.io` and
 // carries the same SPDY frames in binary messages. Each local connection is two streams with the
@@ -7,10 +8,11 @@
 // streams without a requestID (old clients) are paired by their ids, and a pair whose other half
 // has not come within 30 s is given up.
 import type { IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Pod } from '@l4lab/protocol';
+import { goErrno, type PodDialer } from './podDialer.ts';
+import { channelPortForward, CHANNEL_PROTOCOLS } from './portForwardChannels.ts';
 import { SpdySession, type SpdyStream, type SpdyTransport, type SpdyHeaders } from './spdy.ts';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
@@ -19,9 +21,6 @@ const TUNNEL_PROTOCOL = `SPDY/3.1+${PORT_FORWARD_PROTOCOL}`;
 export const STREAM_CREATION_TIMEOUT_MS = 30_000;
 /** Streams one session may hold open (two per forwarded connection). */
 const MAX_STREAMS = 512;
-
-/** Opens a TCP connection to the pod's port, as from inside the pod; rejects with Go's words. */
-export type PodDialer = (pod: Pod, port: number) => Promise<Duplex>;
 
 /** An answer that is not an upgrade (kubectl prints it: "error upgrading connection: ..."). */
 export interface PlainAnswer {
@@ -43,12 +42,19 @@ export function portForwardUpgrade(
 ): PlainAnswer | undefined {
   const upgrade = (req.headers.upgrade ?? '').toLowerCase();
   if (upgrade === 'websocket') {
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (!offered.includes(TUNNEL_PROTOCOL))
+    const offered = (req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    // Client libraries' older channel protocol (or none): ports in the query, a channel each.
+    if (!offered.includes(TUNNEL_PROTOCOL)) {
+      if (offered.length === 0 || offered.some((p) => CHANNEL_PROTOCOLS.includes(p)))
+        return channelPortForward(req, socket, head, pod, dial);
       return {
         code: 400,
-        text: `unable to upgrade: the WebSocket subprotocols offered (${offered.join(', ') || 'none'}) do not include ${TUNNEL_PROTOCOL}`,
+        text: `unable to upgrade: the WebSocket subprotocols offered (${offered.join(', ')}) include neither ${TUNNEL_PROTOCOL} nor ${CHANNEL_PROTOCOLS.join(', ')}`,
       };
+    }
     // ws takes only RFC 7230 tokens as subprotocols, and this one has a `/`: it is chosen here,
     // and named in the 101's headers.
     delete req.headers['sec-websocket-protocol'];
@@ -277,51 +283,4 @@ async function forward(
   error.onReset = finish;
   for (const chunk of early) toPod(chunk);
   if (clientDone) conn.end();
-}
-
-/** A socket error's errno as Go's net package words it (the kubelet's messages quote it). */
-export function goErrno(err: NodeJS.ErrnoException): string {
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'connection reset by peer',
-    ETIMEDOUT: 'i/o timeout',
-    EHOSTUNREACH: 'no route to host',
-    ENETUNREACH: 'network is unreachable',
-    EADDRNOTAVAIL: 'cannot assign requested address',
-    EPIPE: 'broken pipe',
-  };
-  return words[err.code ?? ''] ?? err.message;
-}
-
-/** How long a dial to a pod's port may take. */
-const DIAL_TIMEOUT_MS = 10_000;
-
-/**
- * A PodDialer over this host's sockets: the pod's IP and port, or where they really listen
- * (`where`: the lab's port mapping). The connection is half-open capable, as a forwarded one is.
- */
-export function podDialer(
-  where: (ip: string, port: number) => { host: string; port: number },
-): PodDialer {
-  return (pod, port) =>
-    new Promise((resolve, reject) => {
-      const ip = pod.status?.podIP;
-      const inside = `failed to connect to localhost:${port} inside the pod's network`;
-      if (!ip) return reject(new Error(`${inside}: the pod has no IP address yet`));
-      const to = where(ip, port);
-      const conn = connect({ host: to.host, port: to.port, allowHalfOpen: true });
-      const fail = (why: string) => {
-        clearTimeout(timer);
-        conn.destroy();
-        reject(new Error(`${inside}: dial tcp4 ${ip}:${port}: ${why}`));
-      };
-      const timer = setTimeout(() => fail('i/o timeout'), DIAL_TIMEOUT_MS);
-      conn.once('error', (err: NodeJS.ErrnoException) => fail(`connect: ${goErrno(err)}`));
-      conn.once('connect', () => {
-        clearTimeout(timer);
-        conn.removeAllListeners('error');
-        conn.setNoDelay(true);
-        resolve(conn);
-      });
-    });
 }
