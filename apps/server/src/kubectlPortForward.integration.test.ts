@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { startTestLab, waitFor, type TestLab } from './testLab.ts';
-import { HAS_KUBECTL, NO_KUBECTL } from './testKubectl.ts';
+import { HAS_KUBECTL, NO_KUBECTL, runKubectl } from './testKubectl.ts';
 import { runOnlyIf } from './testSkip.ts';
 
 let t: TestLab;
@@ -72,11 +72,12 @@ async function portForward(
   env: Record<string, string>,
   target: string,
   remotePort: number,
+  extra: string[] = [],
 ): Promise<Forward> {
   runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
   const child = spawn(
     'kubectl',
-    ['port-forward', target, `:${remotePort}`, '--address', '127.0.0.1'],
+    ['port-forward', target, `:${remotePort}`, '--address', '127.0.0.1', ...extra],
     {
       env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,8 +120,15 @@ describe('kubectl port-forward against the lab', () => {
     it(`forwards a local port to a pod's, over ${transport}`, async (ctx) => {
       const [pod] = await t.readyPods('web-');
       const name = pod!.metadata.name;
-      const pf = await portForward(ctx, env, `pod/${name}`, 80);
+      // -v=6: kubectl says which way it connected (it falls back to SPDY silently otherwise).
+      const pf = await portForward(ctx, env, `pod/${name}`, 80, ['-v=6']);
       try {
+        if ('KUBECTL_PORT_FORWARD_WEBSOCKETS' in env) {
+          expect(pf.output()).not.toContain('negotiated protocol');
+        } else {
+          expect(pf.output()).toContain('negotiated protocol: portforward.k8s.io');
+          expect(pf.output()).not.toContain('fallback to secondary dialer');
+        }
         // Two connections, one after the other, each a stream pair in the same session.
         for (let i = 0; i < 2; i++) {
           const res = await fetch(`http://127.0.0.1:${pf.port}/`, {
@@ -159,5 +167,28 @@ describe('kubectl port-forward against the lab', () => {
       `error forwarding port 81 to pod default/${pod!.metadata.name}, uid ${pod!.metadata.uid}: failed to connect to localhost:81 inside the pod's network: dial tcp4 ${pod!.status!.podIP}:81: connect: connection refused`,
     );
     expect(pf.output()).toContain('lost connection to pod');
+  });
+
+  it('a pod deleted since kubectl connected: the next connection is refused with why, kubectl stops', async (ctx) => {
+    const [pod] = await t.readyPods('web-');
+    const name = pod!.metadata.name;
+    const pf = await portForward(ctx, {}, `pod/${name}`, 80);
+    const first = await fetch(`http://127.0.0.1:${pf.port}/`, { headers: { connection: 'close' } });
+    expect(first.headers.get('x-pod-name')).toBe(name);
+    await first.text();
+    const deleted = await runKubectl(ctx, { kubeconfig: t.lab.kubeconfig, home }, undefined, [
+      'delete',
+      'pod',
+      name,
+      '--grace-period=0',
+      '--force',
+    ]);
+    expect(deleted.code).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${pf.port}/`)).rejects.toThrow();
+    expect(await pf.exited).not.toBe(0);
+    // klog quotes the error: its own quotes come escaped.
+    expect(pf.output()).toContain(
+      `error forwarding port 80 to pod default/${name}, uid ${pod!.metadata.uid}: pod \\"${name}\\" in namespace \\"default\\" is not running`,
+    );
   });
 });

@@ -108,7 +108,18 @@ export function execUpgrade(
           `pod ${name} is not running (${pod.status?.phase ?? 'Pending'}): unable to forward its ports`,
         ),
       );
-    const answer = portForwardUpgrade(req, socket, head, pod, deps.streams.portForward);
+    // Each connection dials the pod as it is now: one deleted (or replaced under the same name)
+    // since kubectl connected is not there any more, whoever has its address now.
+    const dial = deps.streams.portForward;
+    const current: PodDialer = (p, port) => {
+      const now = deps.store.get('Pod', namespace, name);
+      if (!now || now.metadata.uid !== p.metadata.uid || now.status?.phase !== 'Running')
+        return Promise.reject(
+          new Error(`pod "${name}" in namespace "${namespace}" is not running`),
+        );
+      return dial(now, port);
+    };
+    const answer = portForwardUpgrade(req, socket, head, pod, current);
     if (answer) {
       const extra = Object.entries(answer.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`);
       socket.end(

@@ -67,6 +67,8 @@ describe('kubectl port-forward, the kubelet side (servePortForward)', () => {
     await expect.poll(async () => (await c.streamData(1)).fin).toBe(true);
     expect((await c.streamData(1)).data.length).toBe(0); // no error
     await expect.poll(() => served.size).toBe(0);
+    // Both streams ended on both sides: the session holds nothing for them.
+    expect(c.session.openStreams).toBe(0);
   });
 
   it('carries 4 MiB each way intact', async () => {
@@ -132,7 +134,6 @@ describe('kubectl port-forward, the kubelet side (servePortForward)', () => {
     await c.synStream(3, DATA('4'));
     await expect.poll(async () => (await c.frames()).some((f) => f.kind === 'rst')).toBe(true);
     expect((await c.frames()).find((f) => f.kind === 'rst')).toMatchObject({ id: 3 });
-    expect(served.size).toBe(0);
   });
 
   it("the client's reset, or the session's end, closes the pod's connection", async () => {
@@ -147,6 +148,85 @@ describe('kubectl port-forward, the kubelet side (servePortForward)', () => {
     await expect.poll(() => served.size).toBe(1);
     c.session.closed();
     await expect.poll(() => served.size).toBe(0);
+  });
+});
+
+/** A server standing for a pod's port, with what it does to each connection. */
+async function podServer(handle: (s: Socket) => void): Promise<{ dial: PodDialer; close(): void }> {
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    handle(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    dial: podDialer(() => ({ host: '127.0.0.1', port })),
+    close: () => server.close(),
+  };
+}
+
+describe('port-forward under load and early ends', () => {
+  it('a pod that stops reading stops the session reading, until it reads again', async () => {
+    const held: Socket[] = [];
+    const pod = await podServer((s) => {
+      s.pause();
+      held.push(s);
+    });
+    try {
+      const c = forwarded(pod.dial);
+      await c.synStream(1, ERROR('0'));
+      await c.synStream(3, DATA('0'));
+      await expect.poll(() => held.length).toBe(1);
+      const chunk = Buffer.alloc(32 * 1024, 1);
+      for (let i = 0; i < 256 && !c.paused; i++) {
+        c.data(3, chunk);
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(c.paused).toBe(true);
+      held[0]!.resume();
+      await expect.poll(() => c.paused).toBe(false);
+    } finally {
+      pod.close();
+    }
+  });
+
+  it('a pod that closes while the client still sends: the pair ends, the session reads on', async () => {
+    const pod = await podServer((s) => s.once('data', () => s.destroy()));
+    try {
+      const c = forwarded(pod.dial);
+      await c.synStream(1, ERROR('0'));
+      await c.synStream(3, DATA('0'));
+      const chunk = Buffer.alloc(64 * 1024, 2);
+      for (let i = 0; i < 64; i++) {
+        c.data(3, chunk);
+        await new Promise((r) => setImmediate(r));
+      }
+      await expect.poll(async () => (await c.streamData(1)).fin).toBe(true);
+      expect((await c.streamData(3)).fin).toBe(true);
+      expect(c.paused).toBe(false);
+      await expect.poll(() => c.session.openStreams).toBe(0);
+      // The next connection of the same session is served.
+      await c.synStream(5, ERROR('1'));
+      await c.synStream(7, DATA('1'));
+      await expect.poll(() => c.session.openStreams).toBe(2);
+    } finally {
+      pod.close();
+    }
+  });
+
+  it("a pod that ends its side first: data, then the error stream, end within the kubelet's second", async () => {
+    const pod = await podServer((s) => s.end('bye'));
+    try {
+      const c = forwarded(pod.dial);
+      await c.synStream(1, ERROR('0'));
+      await c.synStream(3, DATA('0'));
+      await expect.poll(async () => (await c.streamData(3)).fin).toBe(true);
+      expect((await c.streamData(3)).data.toString()).toBe('bye');
+      await expect.poll(async () => (await c.streamData(1)).fin, { timeout: 3000 }).toBe(true);
+      expect(c.session.openStreams).toBe(0);
+    } finally {
+      pod.close();
+    }
   });
 });
 

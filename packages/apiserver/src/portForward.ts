@@ -155,7 +155,7 @@ export function servePortForward(session: SpdySession, pod: Pod, dial: PodDialer
       const fresh: StreamPair = {
         timer: setTimeout(() => {
           pairs.delete(id);
-          say(fresh, `(request=${id}) timed out waiting for streams`);
+          say(fresh, `(request=${id}) timed out waiting for streams`, true);
           fresh.data?.reset();
         }, STREAM_CREATION_TIMEOUT_MS),
       };
@@ -163,7 +163,11 @@ export function servePortForward(session: SpdySession, pod: Pod, dial: PodDialer
       pair = fresh;
     }
     if (pair[type]) {
-      say(pair, `error processing stream for request ${id}: ${type} stream already assigned`);
+      say(
+        pair,
+        `error processing stream for request ${id}: ${type} stream already assigned`,
+        false,
+      );
       return stream.reset();
     }
     pair[type] = stream;
@@ -200,13 +204,25 @@ function requestID(stream: SpdyStream): string {
   return String(stream.headers['streamtype'] === 'data' ? stream.id - 2 : stream.id);
 }
 
-function say(pair: StreamPair, message: string): void {
+/** Writes to the pair's error stream, if it has one; `end` closes it after. */
+function say(pair: StreamPair, message: string, end: boolean): void {
   if (!pair.error) return;
   pair.error.write(Buffer.from(message));
-  pair.error.end();
+  if (end) pair.error.close();
 }
 
-/** One forwarded connection: the data stream <-> a TCP connection to the pod's port. */
+/** After the pod's side ended, the client's may still send this long (containerd's 1 s). */
+const AFTER_POD_END_MS = 1000;
+/** After the client's side ended, the pod may still answer this long. */
+const AFTER_CLIENT_END_MS = 30_000;
+/** Data the client sends while the pod's connection is being made, before reading stops. */
+const MAX_EARLY_BYTES = 1 << 20;
+
+/**
+ * One forwarded connection: the data stream <-> a TCP connection to the pod's port. It ends when
+ * both sides did, or a while after one did (AFTER_*_END_MS), or on a reset or an error; then both
+ * streams are closed here and forgotten.
+ */
 async function forward(
   session: SpdySession,
   pod: Pod,
@@ -218,11 +234,20 @@ async function forward(
   const port = Number(data.headers['port']);
   const failed = (why: string) =>
     `error forwarding port ${port} to pod ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}, uid ${pod.metadata.uid ?? ''}: ${why}`;
-  // Data the client sends before the pod's connection is up waits here.
+  // Data the client sends before the pod's connection is up waits here (reading stops past a cap).
   const early: Buffer[] = [];
+  let earlyBytes = 0;
+  let heldEarly = false;
   let clientDone = false;
   let gone = false;
-  data.onData = (chunk) => early.push(chunk);
+  data.onData = (chunk) => {
+    early.push(chunk);
+    earlyBytes += chunk.length;
+    if (earlyBytes > MAX_EARLY_BYTES && !heldEarly) {
+      heldEarly = true;
+      session.holdInput();
+    }
+  };
   data.onEnd = () => void (clientDone = true);
   data.onReset = () => void (gone = true);
   error.onReset = () => void (gone = true);
@@ -230,28 +255,44 @@ async function forward(
   try {
     conn = await dial(pod, port);
   } catch (err) {
+    if (heldEarly) session.releaseInput();
     error.write(Buffer.from(failed(err instanceof Error ? err.message : String(err))));
-    error.end();
-    data.end();
+    error.close();
+    data.close();
     return;
   }
-  if (gone || session.ended) return void conn.destroy();
+  if (heldEarly) session.releaseInput();
+  if (gone || session.ended) {
+    conn.destroy();
+    data.reset();
+    error.reset();
+    return;
+  }
   let podDone = false;
   let held = false;
+  let done = false;
+  let grace: NodeJS.Timeout | undefined;
   const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(grace);
     if (held) session.releaseInput();
     held = false;
     waiting.delete(conn);
     conn.destroy();
-    data.end();
-    error.end();
+    data.close();
+    error.close();
+  };
+  const graceThen = (ms: number) => {
+    clearTimeout(grace);
+    grace = setTimeout(finish, ms);
   };
   conn.on('error', function podConnectionError(err: NodeJS.ErrnoException) {
-    if (!podDone && !error.closedHere)
+    if (!done && !podDone)
       error.write(Buffer.from(failed(`${err.syscall ?? 'read'}: ${goErrno(err)}`)));
-    podDone = true;
     finish();
   });
+  conn.on('close', finish);
   conn.on('data', (chunk: Buffer) => {
     if (!data.write(chunk)) {
       conn.pause();
@@ -262,12 +303,14 @@ async function forward(
     podDone = true;
     data.end();
     if (clientDone) finish();
+    else graceThen(AFTER_POD_END_MS);
   });
   conn.on('drain', () => {
     if (held) session.releaseInput();
     held = false;
   });
   const toPod = (chunk: Buffer) => {
+    if (done) return;
     if (!conn.write(chunk) && !held) {
       held = true;
       session.holdInput();
@@ -278,9 +321,10 @@ async function forward(
     clientDone = true;
     conn.end();
     if (podDone) finish();
+    else graceThen(AFTER_CLIENT_END_MS);
   };
   data.onReset = finish;
   error.onReset = finish;
   for (const chunk of early) toPod(chunk);
-  if (clientDone) conn.end();
+  if (clientDone) data.onEnd();
 }

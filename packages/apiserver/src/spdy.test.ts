@@ -62,11 +62,15 @@ describe('SpdySession (the server side of SPDY/3.1)', () => {
     expect(ended).toBe(true);
     expect(await c.streamData(1)).toEqual({ data: Buffer.from('HELLO'), fin: true });
     expect((await c.frames()).filter((f) => f.kind === 'ping')).toEqual([{ kind: 'ping', id: 7 }]);
-    c.rst(1);
+    // Both sides ended it: the stream is done, and what comes late on it is dropped.
+    expect(c.session.openStreams).toBe(0);
+    c.data(1, 'late');
+    expect(got).toEqual(['hello']);
+    await c.synStream(3, {});
+    await expect.poll(() => c.session.openStreams).toBe(1);
+    c.rst(3);
     expect(reset).toBe(true);
     expect(c.session.openStreams).toBe(0);
-    c.data(1, 'late'); // dropped
-    expect(got).toEqual(['hello']);
   });
 
   it('refuses streams the handler refuses, and ids that do not grow, with RST_STREAM', async () => {
@@ -88,7 +92,7 @@ describe('SpdySession (the server side of SPDY/3.1)', () => {
 
   it('ends the session with GOAWAY on a frame it cannot read (another version, a huge frame)', async () => {
     for (const bad of [
-      frames.controlFrame(frames.TYPE.PING, 0, frames.u32(1)).fill(0x82, 0, 2), // version 0x0203
+      frames.controlFrame(frames.TYPE.PING, 0, frames.u32(1)).fill(0x82, 0, 2), // version 0x0282
       Buffer.from([0x80, 3, 0, 6, 0, 0xff, 0xff, 0xff]), // 16 MB
     ]) {
       const c = new TestSpdyClient();

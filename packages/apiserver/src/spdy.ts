@@ -28,6 +28,8 @@ const TYPE = {
 const FLAG_FIN = 0x01;
 /** What one frame may carry here (the client writes data frames of 32 KiB at most). */
 const MAX_FRAME = 1 << 20;
+/** What may wait unread before the session stops reading from the client. */
+const MAX_BUFFERED = 2 * MAX_FRAME;
 /** An inflated header block's size limit (a port-forward stream's has three short headers). */
 const MAX_HEADER_BLOCK = 64 * 1024;
 /** Data frames written to the client: what spdystream reads in one go. */
@@ -87,6 +89,7 @@ export class SpdyStream {
   onReset: () => void = () => {};
   #session: SpdySession;
   #sentFin = false;
+  #remoteFin = false;
   #gone = false;
 
   constructor(session: SpdySession, id: number, headers: SpdyHeaders) {
@@ -108,17 +111,37 @@ export class SpdyStream {
     return ok;
   }
 
-  /** This side's half-close: an empty data frame with FIN. */
+  /** This side's half-close: an empty data frame with FIN (the stream is done once both are). */
   end(): void {
     if (this.closedHere) return;
     this.#sentFin = true;
     this.#session.send(dataFrame(this.id, Buffer.alloc(0), FLAG_FIN));
+    if (this.#remoteFin) this.#session.forget(this.id);
+  }
+
+  /** Ends this side and stops reading: whatever the client still sends on it is dropped. */
+  close(): void {
+    this.end();
+    this.onData = () => {};
+    this.onEnd = () => {};
+    this.onReset = () => {};
+    this.#session.forget(this.id);
   }
 
   reset(status = RST_CANCEL): void {
     if (this.#gone) return;
     this.#session.send(controlFrame(TYPE.RST_STREAM, 0, u32(this.id, status)));
     this.gone();
+  }
+
+  /** @internal data from the client, until its FIN. */
+  received(data: Buffer, fin: boolean): void {
+    if (this.#remoteFin || this.#gone) return;
+    if (data.length) this.onData(data);
+    if (!fin || this.#gone) return;
+    this.#remoteFin = true;
+    this.onEnd();
+    if (this.#sentFin) this.#session.forget(this.id);
   }
 
   /** @internal the session drops the stream: it is reset or the session ended. */
@@ -152,7 +175,11 @@ export class SpdySession {
   onError: (message: string) => void = () => {};
   readonly #transport: SpdyTransport;
   readonly #streams = new Map<number, SpdyStream>();
-  #input: Buffer = Buffer.alloc(0);
+  /** What came from the client and is not read yet (chunks, joined when a frame needs it). */
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  /** Reading stopped because too much waits (a header block being inflated holds the rest). */
+  #heldForInput = false;
   #pumping = false;
   #ended = false;
   #lastStreamId = 0;
@@ -169,9 +196,28 @@ export class SpdySession {
 
   /** Bytes from the client, in order. */
   receive(chunk: Buffer): void {
-    if (this.#ended) return;
-    this.#input = this.#input.length ? Buffer.concat([this.#input, chunk]) : chunk;
+    if (this.#ended || chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    if (this.#buffered > MAX_BUFFERED && !this.#heldForInput) {
+      this.#heldForInput = true;
+      this.holdInput();
+    }
     if (!this.#pumping) void this.#pump();
+  }
+
+  /** The first `n` bytes waiting, joined (at most one copy, when they span chunks). */
+  #peek(n: number): Buffer | undefined {
+    if (this.#buffered < n) return undefined;
+    if (this.#chunks[0]!.length < n) this.#chunks = [Buffer.concat(this.#chunks)];
+    return this.#chunks[0]!.subarray(0, n);
+  }
+
+  #consume(n: number): void {
+    this.#buffered -= n;
+    const first = this.#chunks[0]!.subarray(n);
+    if (first.length) this.#chunks[0] = first;
+    else this.#chunks.shift();
   }
 
   /** The transport closed: every stream is gone. */
@@ -219,21 +265,24 @@ export class SpdySession {
   async #pump(): Promise<void> {
     this.#pumping = true;
     try {
-      while (!this.#ended && this.#input.length >= 8) {
-        const length = this.#input.readUInt32BE(4) & 0xffffff;
+      for (let head = this.#peek(8); head && !this.#ended; head = this.#peek(8)) {
+        const length = head.readUInt32BE(4) & 0xffffff;
         if (length > MAX_FRAME) return this.#fail(`a frame of ${length} bytes is too large`);
-        if (this.#input.length < 8 + length) break;
-        const head = this.#input.subarray(0, 8);
-        const payload = this.#input.subarray(8, 8 + length);
-        this.#input = this.#input.subarray(8 + length);
+        const frame = this.#peek(8 + length);
+        if (!frame) break;
+        this.#consume(8 + length);
         // Only a header block waits (its inflation); data and the rest are handled at once.
-        const pending = this.#frame(head, payload);
+        const pending = this.#frame(frame.subarray(0, 8), frame.subarray(8));
         if (pending) await pending;
       }
     } catch (err) {
       this.#fail(err instanceof Error ? err.message : String(err));
     } finally {
       this.#pumping = false;
+      if (this.#heldForInput && this.#buffered <= MAX_BUFFERED) {
+        this.#heldForInput = false;
+        this.releaseInput();
+      }
     }
   }
 
@@ -291,14 +340,12 @@ export class SpdySession {
     // SYN_REPLY with no headers: a zero count, in a stored block of the reply zlib stream.
     this.send(controlFrame(TYPE.SYN_REPLY, 0, Buffer.concat([u32(id), this.#storedBlock(u32(0))])));
     this.onStream(stream);
-    if (flags & FLAG_FIN) stream.onEnd();
+    if (flags & FLAG_FIN) stream.received(Buffer.alloc(0), true);
   }
 
   #data(id: number, flags: number, payload: Buffer): void {
-    const stream = this.#streams.get(id);
-    if (!stream) return; // a stream already gone: its late data is dropped
-    if (payload.length) stream.onData(payload);
-    if (flags & FLAG_FIN) stream.onEnd();
+    // A stream already gone, or closed here: its late data is dropped.
+    this.#streams.get(id)?.received(payload, (flags & FLAG_FIN) !== 0);
   }
 
   /**
@@ -324,13 +371,18 @@ export class SpdySession {
     const z = this.#inflate;
     const out: Buffer[] = [];
     let size = 0;
+    let settle = (): void => {};
     const collect = (c: Buffer) => {
-      out.push(c);
       size += c.length;
+      if (size <= MAX_HEADER_BLOCK) return void out.push(c);
+      // A block that inflates past the limit ends the session (#fail); the inflater goes now.
+      z.destroy();
+      settle();
     };
     z.on('data', collect);
     try {
       await new Promise<void>((resolve, reject) => {
+        settle = resolve;
         z.once('error', reject);
         z.write(compressed);
         z.flush(constants.Z_SYNC_FLUSH, () => {
