@@ -19,8 +19,9 @@
 // The targets take turns within each round, so a slow moment of the machine hits them alike; each
 // figure is the median of BENCH_ROUNDS rounds (9; the runs are printed too, and each paired ratio
 // with its 95 % confidence interval: benchRatios.ts), then the whole machine's CPU per request,
-// paired the same way (what each path costs in all, wherever it ran). BENCH_TARGETS and
-// BENCH_METRICS pick some targets and metrics, BENCH_CT_LOOKUPS=0 the conntrack reader's sweeps.
+// paired the same way (what each path costs in all, wherever it ran), and, where perf runs, the
+// kernel NAT's share of the CPU in a profile (natProfile.ts). BENCH_TARGETS and BENCH_METRICS pick
+// some targets and metrics, BENCH_CT_LOOKUPS=0 the conntrack reader's sweeps.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -44,6 +45,7 @@ import {
   type OffWindow,
 } from './kernelReport.ts';
 import { KERNEL_OFF, KERNEL_ON, KernelTarget } from './kernelTarget.ts';
+import { natShare, perfAvailable, printNatShares, type NatShare } from './natProfile.ts';
 import { measureRuleSync } from './ruleSync.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -418,6 +420,7 @@ async function main(): Promise<void> {
         kernel: 'target' in kernel,
       },
     );
+    if ('target' in kernel && process.env.BENCH_PERF !== '0') await profileNat(targets);
     if ('target' in kernel) {
       await kernelPhases(kernel.target, windows, offWindows, median.get(KERNEL_ON)!.newConn);
       kernel = { missing: 'stopped' }; // kernelPhases stopped it
@@ -430,6 +433,23 @@ async function main(): Promise<void> {
     client.pod?.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Keep-alive through going direct and the kernel target (events off) under perf (natProfile.ts). */
+async function profileNat(targets: Target[]): Promise<void> {
+  const seconds = Number(process.env.BENCH_PERF_SECONDS ?? 5);
+  const perf = which('perf');
+  const missing = await perfAvailable(perf);
+  if (missing)
+    return console.log(`\nthe kernel's NAT in the CPU profile: not measured: ${missing}`);
+  const keepAlive = METRICS.find((m) => m.key === 'keepAlive')!;
+  const shares: NatShare[] = [];
+  for (const t of targets.filter((x) => x.name === 'nginx direct' || x.name === KERNEL_OFF)) {
+    shares.push(
+      await natShare(perf!, t.name, () => keepAlive.run(`http://${t.ip}:${t.port}`, seconds)),
+    );
+  }
+  printNatShares(shares, seconds);
 }
 
 /**

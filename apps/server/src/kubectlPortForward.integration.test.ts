@@ -2,18 +2,15 @@
 // 1.31+ opens first, and through SPDY (KUBECTL_PORT_FORWARD_WEBSOCKETS=false, and every older
 // kubectl); to a pod and to a Service. kubectl listens on 127.0.0.1 at a port the system picks;
 // the pods' addresses are random test ranges (testRanges.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { startTestLab, waitFor, type TestLab } from './testLab.ts';
-import { HAS_KUBECTL, NO_KUBECTL, runKubectl } from './testKubectl.ts';
-import { runOnlyIf } from './testSkip.ts';
+import { runKubectl, startPortForward } from './testKubectl.ts';
 
 let t: TestLab;
 let home: string;
-const children = new Set<ChildProcess>();
 
 const WEB = `apiVersion: apps/v1
 kind: Deployment
@@ -51,63 +48,18 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
   await t?.stop();
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-interface Forward {
-  /** The local port kubectl listens on. */
-  port: number;
-  /** kubectl's output so far. */
-  output(): string;
-  /** Resolves with kubectl's exit code once it exits (it does on a forwarding error). */
-  exited: Promise<number>;
-  stop(): Promise<void>;
-}
-
-/** `kubectl port-forward TARGET :PORT --address 127.0.0.1`, once it says where it listens. */
-async function portForward(
+/** `kubectl port-forward TARGET :PORT --address 127.0.0.1` with the lab's kubeconfig. */
+const portForward = (
   ctx: TestContext,
   env: Record<string, string>,
   target: string,
   remotePort: number,
   extra: string[] = [],
-): Promise<Forward> {
-  runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
-  const child = spawn(
-    'kubectl',
-    ['port-forward', target, `:${remotePort}`, '--address', '127.0.0.1', ...extra],
-    {
-      env: { ...process.env, KUBECONFIG: t.lab.kubeconfig, HOME: home, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number>((done) =>
-    child.on('exit', (code) => {
-      children.delete(child);
-      done(code ?? 1);
-    }),
-  );
-  const port = await waitFor(`kubectl port-forward ${target} listening`, async () => {
-    const m = /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/.exec(out);
-    if (!m && child.exitCode !== null) throw new Error(`kubectl exited: ${out}`);
-    return m ? Number(m[1]) : undefined;
-  });
-  return {
-    port,
-    output: () => out,
-    exited,
-    stop: async () => {
-      child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
+) => startPortForward(ctx, { kubeconfig: t.lab.kubeconfig, home }, env, target, remotePort, extra);
 
 describe('kubectl port-forward against the lab', () => {
   for (const [transport, env] of [

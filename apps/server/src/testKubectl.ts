@@ -1,9 +1,10 @@
 // The real kubectl (the one on PATH) run by integration tests against a lab: skipped visibly where
 // it is missing, failing instead under CI (runOnlyIf).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { TestContext } from 'vitest';
+import { onTestFinished, type TestContext } from 'vitest';
+import { waitFor } from '@l4lab/cluster/testing';
 import { runOnlyIf } from './testSkip.ts';
 
 export const HAS_KUBECTL = (process.env.PATH ?? '')
@@ -42,4 +43,56 @@ export function runKubectl(
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
+}
+
+export interface PortForward {
+  /** The local port kubectl listens on. */
+  port: number;
+  /** kubectl's output so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with kubectl's exit code once it exits (it does on a forwarding error). */
+  exited: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `kubectl port-forward TARGET :PORT --address 127.0.0.1 ...extra` (a local port the system
+ * picks), once kubectl says where it listens; killed when the test ends, if still running.
+ */
+export async function startPortForward(
+  ctx: TestContext,
+  where: { kubeconfig: string; home: string },
+  env: Record<string, string>,
+  target: string,
+  remotePort: number,
+  extra: string[] = [],
+): Promise<PortForward> {
+  runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
+  const child = spawn(
+    'kubectl',
+    ['port-forward', target, `:${remotePort}`, '--address', '127.0.0.1', ...extra],
+    {
+      env: { ...process.env, KUBECONFIG: where.kubeconfig, HOME: where.home, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  onTestFinished(() => void child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? 1)));
+  const port = await waitFor(`kubectl port-forward ${target} listening`, async () => {
+    const m = /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/.exec(out);
+    if (!m && child.exitCode !== null) throw new Error(`kubectl exited: ${out}`);
+    return m ? Number(m[1]) : undefined;
+  });
+  return {
+    port,
+    output: () => out,
+    exited,
+    stop: async () => {
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
 }

@@ -12,8 +12,8 @@ import type {
   WorkshopProgress,
   WorkshopStatus,
 } from '@l4lab/protocol';
-import { startTestLab, type TestLab } from '../testLab.ts';
-import { runKubectl } from '../testKubectl.ts';
+import { startTestLab, waitFor, type TestLab } from '../testLab.ts';
+import { runKubectl, startPortForward } from '../testKubectl.ts';
 import { startLab } from '../lab.ts';
 import { createLogger } from '../logger.ts';
 
@@ -184,6 +184,20 @@ describe('workshop mode', () => {
     );
     const exec = await k(['exec', 'web', '--', 'true'], undefined);
     expect(exec.stderr).not.toContain('Forbidden');
+    // kubectl port-forward: alice's laptop's port to her pod, the lab dialing it.
+    await waitFor('pod web running', async () =>
+      (await k(['get', 'pod', 'web', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running'
+        ? true
+        : undefined,
+    );
+    const pf = await startPortForward(ctx, { kubeconfig: file, home }, {}, 'pod/web', 80);
+    try {
+      const res = await fetch(`http://127.0.0.1:${pf.port}/`, { headers: { connection: 'close' } });
+      expect(res.headers.get('x-pod-name')).toBe('web');
+      await res.text();
+    } finally {
+      await pf.stop();
+    }
   }, 90_000);
 
   it("narrows a student's dashboard calls to their namespace", async () => {
