@@ -597,6 +597,33 @@ describe('the real kubectl against the lab', () => {
     await kubectl(ctx, 'delete', 'pod', name, '--grace-period=0', '--force');
   });
 
+  it('kubectl debug node/NAME -i: a pod on that node (the pod kubectl sends as protobuf), its shell on stdin', async (ctx) => {
+    const r = await kubectlWithInput(
+      ctx,
+      'echo hello from $HOSTNAME\nexit\n',
+      'debug',
+      'node/node-2',
+      '-i',
+      '--image=busybox',
+      '--profile=general',
+    );
+    expect(r.stdout).toMatch(
+      /Creating debugging pod node-debugger-node-2-\w+ with container debugger on node node-2\./,
+    );
+    const name = /hello from (node-debugger-node-2-\w+)/.exec(r.stdout)?.[1];
+    expect(name).toBeDefined();
+    const spec = await kubectl(
+      ctx,
+      'get',
+      'pod',
+      name!,
+      '-o',
+      'jsonpath={.spec.nodeName} {.spec.hostNetwork} {.spec.containers[0].stdin}',
+    );
+    expect(spec.stdout).toBe('node-2 true true');
+    await kubectl(ctx, 'delete', 'pod', name!, '--grace-period=0', '--force');
+  });
+
   it('kubectl exec -i POD -- sh runs a script from stdin, line by line, and exits with its code', async (ctx) => {
     const [pod] = await pods();
     const script =

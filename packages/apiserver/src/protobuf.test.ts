@@ -22,6 +22,10 @@ const CREATE_DEPLOYMENT =
 const CREATE_SERVICE_NODEPORT =
   '6b3873000a0d0a027631120753657276696365126a0a1f0a03666f6f12001a0022002a003200380042005a0a0a036170701203666f6f12430a1d0a0738302d38303830120354435018502207080010903f1a002897f201120a0a036170701203666f6f1a0022084e6f6465506f72743a00420052005a00600068001a020a001a002200';
 
+/** `kubectl debug node/node-1 --image=busybox --profile=sysadmin -- sleep 5` (kubectl 1.32). */
+const DEBUG_NODE =
+  '6b3873000a090a0276311203506f6412e2010a2a0a1a6e6f64652d64656275676765722d6e6f64652d312d626e68726712001a0022002a0032003800420012a1010a120a09686f73742d726f6f7412050a030a012f12530a086465627567676572120762757379626f781a05736c6565701a01352a0042004a180a09686f73742d726f6f7410001a052f686f7374220032006a0072007a021001800100880100900100a2010446696c651a054e65766572320042004a0052066e6f64652d315801600168018201008a01009a0100b2010e0a0012064578697374731a002200c201001a100a001a0022002a0032004a005a0072001a002200';
+
 describe('decodeProtobuf', () => {
   it('reads a Namespace: its name and labels', () => {
     const meta = cat(field(1, 'nginx-ns'), field(11, cat(field(1, 'team'), field(2, 'a'))));
@@ -103,5 +107,32 @@ describe('decodeProtobuf', () => {
     expect(() => decodeProtobuf(new TextEncoder().encode('{"kind":"Namespace"}'))).toThrow(
       ProtobufError,
     );
+  });
+
+  it('reads the pod kubectl debug node/NAME makes: its node, the host namespaces, volumes and stdin', () => {
+    expect(decodeProtobuf(hex(DEBUG_NODE))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'node-debugger-node-1-bnhrg' },
+      spec: {
+        volumes: [{ name: 'host-root', hostPath: { path: '/' } }],
+        containers: [
+          {
+            name: 'debugger',
+            image: 'busybox',
+            command: ['sleep', '5'],
+            volumeMounts: [{ name: 'host-root', mountPath: '/host' }],
+            securityContext: { privileged: true },
+            terminationMessagePolicy: 'File',
+          },
+        ],
+        restartPolicy: 'Never',
+        nodeName: 'node-1',
+        hostNetwork: true,
+        hostPID: true,
+        hostIPC: true,
+        tolerations: [{ operator: 'Exists' }],
+      },
+    });
   });
 });

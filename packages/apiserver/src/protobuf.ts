@@ -1,7 +1,7 @@
 // The Kubernetes protobuf envelope (`application/vnd.kubernetes.protobuf`: the magic `k8s\0`, then a
 // runtime.Unknown holding the object's own protobuf), read for the bodies `kubectl create namespace`,
-// `create deployment`, `create service` send: the fields their generators fill in (field numbers
-// from k8s.io/api's generated.proto). Other kinds are refused with a clear 415.
+// `create deployment`, `create service` and `debug node/NAME` send: the fields their generators fill
+// in (field numbers from k8s.io/api's generated.proto). Other kinds are refused with a clear 415.
 
 import { resourceTypeOfKind } from '@l4lab/protocol';
 
@@ -57,9 +57,13 @@ const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '
 /**
  * The part of a message l4lab reads: field number -> [JSON name, how]. Proto2 writes every field,
  * empty ones too: an empty string, a zero number and an empty message are left out of the JSON
- * (except where zero means something: `int0`).
+ * (except where zero means something: `int0`; a `flag` is written only when true, as JSON leaves
+ * an unset bool out).
  */
-type How = 'string' | 'int' | 'int0' | 'bool' | 'strings' | 'map' | 'bytesMap' | Schema | [Schema];
+type How =
+  'string' | 'int' | 'int0' | 'bool' | 'flag' | 'strings' | 'map' | 'bytesMap' | Schema | [Schema];
+/** A message whose fields JSON holds in its parent's (a Volume's VolumeSource). */
+const INLINE = '...';
 interface Schema {
   [no: number]: [string, How];
 }
@@ -79,12 +83,65 @@ const CONTAINER: Schema = {
   4: ['args', 'strings'],
   5: ['workingDir', 'string'],
   6: ['ports', [{ 1: ['name', 'string'], 3: ['containerPort', 'int'], 4: ['protocol', 'string'] }]],
+  7: ['env', [{ 1: ['name', 'string'], 2: ['value', 'string'] }]],
+  9: [
+    'volumeMounts',
+    [
+      {
+        1: ['name', 'string'],
+        2: ['readOnly', 'flag'],
+        3: ['mountPath', 'string'],
+        4: ['subPath', 'string'],
+      },
+    ],
+  ],
+  13: ['terminationMessagePath', 'string'],
+  14: ['imagePullPolicy', 'string'],
+  15: ['securityContext', { 2: ['privileged', 'flag'] }],
+  // `kubectl debug` and `kubectl run -i`: the container reads stdin, once, with a terminal.
+  16: ['stdin', 'flag'],
+  17: ['stdinOnce', 'flag'],
+  18: ['tty', 'flag'],
+  20: ['terminationMessagePolicy', 'string'],
 };
+/** What `kubectl debug node/NAME` and `kubectl create` fill in of a PodSpec. */
 const POD_SPEC: Schema = {
+  1: [
+    'volumes',
+    [
+      {
+        1: ['name', 'string'],
+        2: [
+          INLINE,
+          {
+            1: ['hostPath', { 1: ['path', 'string'], 2: ['type', 'string'] }],
+            2: ['emptyDir', { 1: ['medium', 'string'] }],
+          },
+        ],
+      },
+    ],
+  ],
   2: ['containers', [CONTAINER]],
   3: ['restartPolicy', 'string'],
   6: ['dnsPolicy', 'string'],
   7: ['nodeSelector', 'map'],
+  8: ['serviceAccountName', 'string'],
+  10: ['nodeName', 'string'],
+  11: ['hostNetwork', 'flag'],
+  12: ['hostPID', 'flag'],
+  13: ['hostIPC', 'flag'],
+  22: [
+    'tolerations',
+    [
+      {
+        1: ['key', 'string'],
+        2: ['operator', 'string'],
+        3: ['value', 'string'],
+        4: ['effect', 'string'],
+        5: ['tolerationSeconds', 'int'],
+      },
+    ],
+  ],
 };
 const SELECTOR: Schema = { 1: ['matchLabels', 'map'] };
 /** meta/v1 DeleteOptions: what `kubectl delete` and `kubectl drain` say of a deletion. */
@@ -194,6 +251,8 @@ function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
       if (f.value || how === 'int0') out[name] = f.value ?? 0;
     } else if (how === 'bool') {
       out[name] = f.value === 1;
+    } else if (how === 'flag') {
+      if (f.value === 1) out[name] = true;
     } else if (how === 'strings') {
       out[name] = [...((out[name] as string[] | undefined) ?? []), text(f.bytes)];
     } else if (how === 'map' || how === 'bytesMap') {
@@ -211,7 +270,8 @@ function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
       ];
     } else {
       const sub = message(f.bytes ?? new Uint8Array(), how);
-      if (Object.keys(sub).length > 0) out[name] = sub;
+      if (name === INLINE) Object.assign(out, sub);
+      else if (Object.keys(sub).length > 0) out[name] = sub;
     }
   }
   return out;
