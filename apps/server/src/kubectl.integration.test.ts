@@ -739,6 +739,9 @@ describe('the real kubectl against the lab', () => {
     const raw = await kubectl(ctx, 'get', '--raw', '/apis/nope.example.com/v1');
     expect(raw.code).toBe(1);
     expect(raw.stderr).toMatch(/the server could not find the requested resource/);
+    const metrics = await kubectl(ctx, 'get', '--raw', '/metrics');
+    expect([metrics.code, metrics.stdout]).toEqual([1, '']);
+    expect(metrics.stderr).toMatch(/the server could not find the requested resource/);
     // The health checks, as a kube-apiserver answers them (to anyone, as public-info-viewer).
     expect((await kubectl(ctx, 'get', '--raw', '/healthz')).stdout).toBe('ok');
     expect((await kubectl(ctx, 'get', '--raw', '/readyz?verbose')).stdout).toBe(

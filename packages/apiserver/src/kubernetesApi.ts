@@ -136,7 +136,10 @@ export function isKubernetesPath(path: string): boolean {
     path === '/apis' ||
     path.startsWith('/apis/') ||
     path === '/openapi' ||
-    path.startsWith('/openapi/')
+    path.startsWith('/openapi/') ||
+    // kube-apiserver's own metrics: not served, but never the dashboard's page either.
+    path === '/metrics' ||
+    path.startsWith('/metrics/')
   );
 }
 
