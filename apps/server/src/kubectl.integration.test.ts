@@ -597,7 +597,7 @@ describe('the real kubectl against the lab', () => {
     await kubectl(ctx, 'delete', 'pod', name, '--grace-period=0', '--force');
   });
 
-  it('kubectl debug node/NAME -i: a pod on that node (the pod kubectl sends as protobuf), its shell on stdin', async (ctx) => {
+  it('kubectl debug node/NAME -i: a pod on that node, on its network (its address, its name), its shell on stdin', async (ctx) => {
     const r = await kubectlWithInput(
       ctx,
       'echo hello from $HOSTNAME\nexit\n',
@@ -607,20 +607,30 @@ describe('the real kubectl against the lab', () => {
       '--image=busybox',
       '--profile=general',
     );
-    expect(r.stdout).toMatch(
-      /Creating debugging pod node-debugger-node-2-\w+ with container debugger on node node-2\./,
-    );
-    const name = /hello from (node-debugger-node-2-\w+)/.exec(r.stdout)?.[1];
+    const name =
+      /Creating debugging pod (node-debugger-node-2-\w+) with container debugger on node node-2\./.exec(
+        r.stdout,
+      )?.[1];
     expect(name).toBeDefined();
-    const spec = await kubectl(
+    // On the host network: the node's name and address (the pod kubectl sends is protobuf).
+    expect(r.stdout).toContain('hello from node-2\n');
+    const pod = await kubectl(
       ctx,
       'get',
       'pod',
       name!,
       '-o',
-      'jsonpath={.spec.nodeName} {.spec.hostNetwork} {.spec.containers[0].stdin}',
+      'jsonpath={.spec.nodeName} {.spec.hostNetwork} {.spec.containers[0].stdin} {.status.podIP}',
     );
-    expect(spec.stdout).toBe('node-2 true true');
+    const node = await kubectl(
+      ctx,
+      'get',
+      'node',
+      'node-2',
+      '-o',
+      'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}',
+    );
+    expect(pod.stdout).toBe(`node-2 true true ${node.stdout}`);
     await kubectl(ctx, 'delete', 'pod', name!, '--grace-period=0', '--force');
   });
 

@@ -362,7 +362,8 @@ export class Cluster {
   removePod(namespace: string, name: string): void {
     const pod = this.store.get('Pod', namespace, name);
     if (!pod) return;
-    if (pod.status?.podIP && pod.spec.nodeName)
+    // A pod on the host network had its node's address, not one of the pod CIDR's.
+    if (pod.status?.podIP && pod.spec.nodeName && !pod.spec.hostNetwork)
       this.#podIPs.get(pod.spec.nodeName)?.release(pod.status.podIP);
     this.#keptPodIPs.delete(pod.metadata.uid ?? '');
     this.store.remove('Pod', namespace, name);

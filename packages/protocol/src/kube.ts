@@ -34,6 +34,9 @@ export interface ContainerPort {
   name?: string;
   containerPort: number;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** The node's port (a pod on the host network has one for every container port). */
+  hostPort?: number;
+  hostIP?: string;
 }
 
 export interface Container {

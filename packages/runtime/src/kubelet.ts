@@ -318,8 +318,11 @@ export class Kubelet {
     const { cluster } = this.#o;
     let ip: string;
     try {
-      // A pod restored from an earlier run of the lab gets the IP it had then.
-      ip = cluster.allocatePodIP(node, pod.metadata.uid);
+      // On the host network a pod has its node's address (and its name, podHostname); else one of
+      // the node's pod CIDR, and a pod restored from an earlier run of the lab the IP it had then.
+      const nodeIP = pod.spec.hostNetwork ? cluster.nodeIP(node) : undefined;
+      if (pod.spec.hostNetwork && !nodeIP) throw new Error(`node "${node}" has no address`);
+      ip = nodeIP ?? cluster.allocatePodIP(node, pod.metadata.uid);
     } catch (err) {
       // A node l4lab does not run (a hand-set nodeName), or a full pod CIDR: the pod stays Pending.
       this.#o.logger.warn({ pod: pod.metadata.name, node, err: String(err) }, 'cannot start pod');

@@ -135,4 +135,10 @@ describe('podNetworkFiles', () => {
       '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
     );
   });
+
+  it("names a pod on the host network after its node (the node's hostname), whatever spec.hostname says", () => {
+    const pod = makePod('debugger', { hostNetwork: true, nodeName: 'node-1', hostname: 'x' });
+    expect(podNetworkFiles(pod, '192.0.2.1', CLUSTER)['/etc/hostname']).toBe('node-1\n');
+    expect(podNetworkFiles(makePod('web'), '10.244.0.9', CLUSTER)['/etc/hostname']).toBe('web\n');
+  });
 });

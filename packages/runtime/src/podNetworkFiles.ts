@@ -102,8 +102,12 @@ export function resolvConfText(c: DNSConfig): string {
   return text;
 }
 
-/** The pod's hostname: spec.hostname, else its name cut to 63 characters (a DNS label). */
+/**
+ * The pod's hostname: its node's on the host network, else spec.hostname, else its name cut to 63
+ * characters (a DNS label).
+ */
 export function podHostname(pod: Pod): string {
+  if (pod.spec.hostNetwork && pod.spec.nodeName) return pod.spec.nodeName;
   if (pod.spec.hostname) return pod.spec.hostname;
   return pod.metadata.name.slice(0, 63).replace(/[-.]+$/, '');
 }

@@ -274,3 +274,28 @@ describe('scores: preferred terms pick among feasible nodes', () => {
     expect(new Set(cluster.list('Pod').map((p) => p.spec.nodeName)).size).toBe(3);
   });
 });
+
+describe('host ports (NodePorts)', () => {
+  it('puts pods on the host network that want one port on different nodes, then says no node is free', () => {
+    const { cluster } = newTestCluster();
+    // As the API server defaults them: on the host network, each container port is a host port.
+    const hostNet = (p: Pod) => {
+      p.spec.hostNetwork = true;
+      p.spec.containers[0]!.ports = [{ containerPort: 80, hostPort: 80, protocol: 'TCP' }];
+    };
+    for (let i = 0; i < 3; i++) apply(cluster, makePod(`edge${i}`, hostNet));
+    expect(new Set([0, 1, 2].map((i) => nodeOf(cluster, `edge${i}`))).size).toBe(3);
+    apply(cluster, makePod('edge3', hostNet));
+    expect(scheduled(cluster, 'edge3')?.message).toBe(
+      `0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports. ${NO_VICTIMS}`,
+    );
+    // Another protocol, or another port, is free.
+    apply(
+      cluster,
+      makePod('dns', (p) => {
+        p.spec.containers[0]!.ports = [{ containerPort: 80, hostPort: 80, protocol: 'UDP' }];
+      }),
+    );
+    expect(nodeOf(cluster, 'dns')).toBeDefined();
+  });
+});

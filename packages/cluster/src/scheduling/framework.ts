@@ -1,6 +1,6 @@
 // One scheduling cycle, as kube-scheduler's default profile runs it: PreFilter, then the Filter
-// plugins in their order (NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit,
-// InterPodAffinity; the first that rejects a node gives its reason), then the Score plugins that
+// plugins in their order (NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts,
+// NodeResourcesFit, InterPodAffinity; the first that rejects a node gives its reason), then the Score plugins that
 // can tell l4lab's nodes apart (NodeAffinity x2, TaintToleration x3, InterPodAffinity x2).
 import type { Pod } from '@l4lab/protocol';
 import { type Diagnosis, type FilterStatus, fitErrorMessage } from './fitError.ts';
@@ -16,6 +16,7 @@ import {
   interPodAffinityPreFilter,
   interPodAffinityScores,
 } from './podAffinity.ts';
+import { hostPortsOf, hostPortsTaken, REASON_NODE_PORTS } from './nodePorts.ts';
 import { insufficientResources, podRequests, type Resources } from './resources.ts';
 import {
   TAINT_UNSCHEDULABLE,
@@ -32,6 +33,7 @@ const REASON_AFFINITY_CONFLICT = 'pod affinity terms conflict';
 interface Cycle {
   pod: Pod;
   request: Resources;
+  hostPorts: ReturnType<typeof hostPortsOf>;
   affinity: AffinityState;
   snapshot: Snapshot;
 }
@@ -47,6 +49,8 @@ function filterNode(c: Cycle, node: NodeInfo): FilterStatus | undefined {
   if (taint)
     return unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   if (!podMatchesNodeAffinity(pod, node.node)) return unresolvable(REASON_NODE_AFFINITY);
+  if (hostPortsTaken(c.hostPorts, node.pods))
+    return { reasons: [REASON_NODE_PORTS], unresolvable: false };
   const short = insufficientResources(
     c.request,
     node.allocatable,
@@ -80,6 +84,7 @@ export function findNodesThatFit(pod: Pod, snapshot: Snapshot): FitResult {
   const cycle: Cycle = {
     pod,
     request: podRequests(pod),
+    hostPorts: hostPortsOf(pod),
     affinity: interPodAffinityPreFilter(pod, snapshot),
     snapshot,
   };
