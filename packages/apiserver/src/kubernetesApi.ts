@@ -321,7 +321,8 @@ async function serve(
   if (watch) {
     if (resource.namespaced && ns === undefined && at.name !== undefined)
       return send(res, pathNotFound());
-    const table = wantsTable(req.headers.accept) && resource.type;
+    const table =
+      wantsTable(req.headers.accept) && (resource.type !== undefined || resource.kind === 'Lease');
     return serveWatch(
       {
         store: o.store,

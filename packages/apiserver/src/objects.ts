@@ -159,10 +159,13 @@ const LEASE_DURATION_SECONDS = 40;
 export function nodeLease(node: Node, now: number): ApiObject {
   const name = node.metadata.name;
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const since =
+    Date.parse(ready?.lastTransitionTime ?? node.metadata.creationTimestamp ?? '') || now;
+  // Renewed on the period's ticks since the node became Ready (never before it did).
   const renewed =
     ready?.status === 'True'
-      ? Math.floor(now / LEASE_RENEW_MS) * LEASE_RENEW_MS
-      : Date.parse(ready?.lastTransitionTime ?? node.metadata.creationTimestamp ?? '') || now;
+      ? Math.max(since, Math.floor(now / LEASE_RENEW_MS) * LEASE_RENEW_MS)
+      : since;
   const uid = createHash('sha256')
     .update(`lease/${node.metadata.uid ?? name}`)
     .digest('hex');

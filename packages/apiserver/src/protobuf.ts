@@ -82,7 +82,18 @@ const CONTAINER: Schema = {
   3: ['command', 'strings'],
   4: ['args', 'strings'],
   5: ['workingDir', 'string'],
-  6: ['ports', [{ 1: ['name', 'string'], 3: ['containerPort', 'int'], 4: ['protocol', 'string'] }]],
+  6: [
+    'ports',
+    [
+      {
+        1: ['name', 'string'],
+        2: ['hostPort', 'int'],
+        3: ['containerPort', 'int'],
+        4: ['protocol', 'string'],
+        5: ['hostIP', 'string'],
+      },
+    ],
+  ],
   7: ['env', [{ 1: ['name', 'string'], 2: ['value', 'string'] }]],
   9: [
     'volumeMounts',
@@ -130,6 +141,9 @@ const POD_SPEC: Schema = {
   11: ['hostNetwork', 'flag'],
   12: ['hostPID', 'flag'],
   13: ['hostIPC', 'flag'],
+  // Optional bools whose false says something (a 'bool': false is kept).
+  21: ['automountServiceAccountToken', 'bool'],
+  30: ['enableServiceLinks', 'bool'],
   22: [
     'tolerations',
     [

@@ -177,7 +177,7 @@ export class Cluster {
       new TaintEvictionController(ctx),
     ];
     this.store.watch((e) => this.#onEvent(e));
-    // A cluster's own four (kube-node-lease holds nodes' Leases, which l4lab does not serve).
+    // A cluster's own four (kube-node-lease holds the nodes' Leases, which the API derives).
     for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system'])
       this.#createNamespace(ns);
     for (const [i, n] of nodeAddresses(this.plan).entries()) {

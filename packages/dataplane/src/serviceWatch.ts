@@ -138,7 +138,8 @@ export class ServiceWatch {
 
   #indexPod(p: Pod, deleted: boolean): void {
     const ip = p.status?.podIP;
-    if (!ip) return;
+    // A pod on the host network has its node's address, which is not that pod's alone.
+    if (!ip || p.spec.hostNetwork) return;
     const name = `${p.metadata.namespace}/${p.metadata.name}`;
     if (deleted) {
       if (this.#podsByIP.get(ip)?.name === name) this.#podsByIP.delete(ip);

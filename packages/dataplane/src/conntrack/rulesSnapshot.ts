@@ -66,6 +66,8 @@ export function endpointLeft(e: ConntrackEvent, rules: RulesSnapshot): boolean {
   const eps = spec ? (st.endpointsMap.get(spec.spn) ?? []) : [];
   const ep = eps.find((x) => x.ip === e.reply.src && x.port === e.reply.sport);
   if (!ep || !usableEndpoint(ep)) return true;
+  // A pod on the host network has its node's address, by which no pod is indexed: the state lists it.
+  if (st.nodes.some((n) => n.ip === ep.ip)) return false;
   // An endpoint without a pod (targetRef) is named by its address (serviceState.ts).
   const pod = ep.pod === ep.ip ? undefined : `${ep.namespace}/${ep.pod}`;
   return pod !== undefined && st.podsByIP.get(ep.ip)?.name !== pod;

@@ -132,4 +132,11 @@ describe('podConntrackToFlush', () => {
     ).toBeUndefined();
     expect(podConntrackToFlush('ADDED', pod('127.244.1.5', 0), undefined)).toBeUndefined();
   });
+
+  it("leaves a pod on the host network: its address is its node's, whose flows are not its own", () => {
+    const hostNet = (p: Pod): Pod => ({ ...p, spec: { ...p.spec, hostNetwork: true } });
+    expect(
+      podConntrackToFlush('DELETED', hostNet(pod('127.18.0.2', 0)), hostNet(pod('127.18.0.2', 0))),
+    ).toBeUndefined();
+  });
 });

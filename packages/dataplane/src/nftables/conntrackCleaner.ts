@@ -67,7 +67,8 @@ export function podConntrackToFlush(
   previous: Pod | undefined,
 ): string | undefined {
   const ip = previous?.status?.podIP;
-  if (!ip) return undefined;
+  // A pod on the host network had its node's address: flushing it would cut the node's every flow.
+  if (!ip || previous.spec.hostNetwork) return undefined;
   const ended = restarts(pod) > restarts(previous);
   return type === 'DELETED' || ended || pod.status?.podIP !== ip ? ip : undefined;
 }
