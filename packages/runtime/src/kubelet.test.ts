@@ -115,6 +115,34 @@ describe('Kubelet', () => {
     expect(t.get().status).toMatchObject({ phase: 'Running', podIP: nodeIP, hostIP: nodeIP });
   });
 
+  it('rejects a pod bound by hand to a node whose host port another pod holds (NodePorts)', async () => {
+    const t = setup({ ports: [{ containerPort: 80, hostPort: 80 }] }, () => true, {
+      hostNetwork: true,
+      nodeName: 'node-2',
+    });
+    await t.tick(0);
+    expect(t.get().status?.phase).toBe('Running');
+    const second: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'second', namespace: 'default' },
+      spec: {
+        hostNetwork: true,
+        nodeName: 'node-2',
+        containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80, hostPort: 80 }] }],
+      },
+    };
+    expect(t.cluster.apply([second]).ok).toBe(true);
+    await t.tick(0);
+    expect(t.cluster.store.get('Pod', 'default', 'second')!.status).toMatchObject({
+      phase: 'Failed',
+      reason: 'NodePorts',
+      message:
+        "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports",
+    });
+    expect(t.runtime.starts).toBe(1);
+  });
+
   it('has the runtime delete what it kept for a pod once the pod is gone (not at a restart)', async () => {
     const t = setup();
     await t.tick(0);

@@ -1,5 +1,13 @@
 import type { Container, ContainerState, Pod, WatchEvent } from '@l4lab/protocol';
-import { type Clock, type Cluster, type PortMapper, realClock } from '@l4lab/cluster';
+import {
+  type Clock,
+  type Cluster,
+  type PortMapper,
+  hostPortsOf,
+  hostPortsTaken,
+  REASON_NODE_PORTS,
+  realClock,
+} from '@l4lab/cluster';
 import { runPreStopHooks } from './lifecycleHooks.ts';
 import { serviceEnvironment } from './podEnvironment.ts';
 import { podDNSConfig, podHostname, podNetworkFiles, resolverOf } from './podNetworkFiles.ts';
@@ -316,6 +324,7 @@ export class Kubelet {
 
   async #startWorker(pod: Pod, node: string): Promise<void> {
     const { cluster } = this.#o;
+    if (!this.#admitted(pod, node)) return;
     let ip: string;
     try {
       // On the host network a pod has its node's address (and its name, podHostname); else one of
@@ -343,6 +352,35 @@ export class Kubelet {
     this.#writeStatus(w);
     this.#startEphemeral(w);
     await this.#runContainer(w);
+  }
+
+  /**
+   * The kubelet's admission: a pod bound to this node without the scheduler (a hand-set
+   * `nodeName`) may still ask for host ports another pod here holds; it is rejected then, Failed
+   * with the NodePorts predicate's words, as a kubelet rejects it.
+   */
+  #admitted(pod: Pod, node: string): boolean {
+    if (pod.status?.phase === 'Failed' && pod.status.reason === 'NodePorts') return false;
+    const wanted = hostPortsOf(pod);
+    if (wanted.length === 0) return true;
+    const here = this.#o.cluster
+      .list('Pod')
+      .filter(
+        (p) =>
+          p.spec.nodeName === node &&
+          p.metadata.uid !== pod.metadata.uid &&
+          p.status?.phase !== 'Succeeded' &&
+          p.status?.phase !== 'Failed',
+      );
+    if (!hostPortsTaken(wanted, here)) return true;
+    const { namespace = 'default', name } = pod.metadata;
+    this.#o.cluster.updatePodStatus(namespace, name, pod.metadata.uid, {
+      ...pod.status,
+      phase: 'Failed',
+      reason: 'NodePorts',
+      message: `Pod was rejected: Predicate NodePorts failed: ${REASON_NODE_PORTS}`,
+    });
+    return false;
   }
 
   #gone(w: PodWorker): boolean {
