@@ -41,38 +41,49 @@ function column(name: string, priority = 0) {
   return { name, type: 'string', format: name === 'Name' ? 'name' : '', description: '', priority };
 }
 
-export function toTable(
-  printer: Printer,
-  printed: readonly KubeObject[],
+type TableContext = { now: number; resourceVersion: string; include: IncludeObject };
+
+/** A meta.k8s.io/v1 Table: its columns, then a row per item (its cells, and what include asks). */
+function table(
+  columnDefinitions: ReturnType<typeof column>[],
   items: readonly ApiObject[],
-  context: { now: number; resourceVersion: string; include: IncludeObject },
+  cells: (i: number) => unknown[],
+  context: TableContext,
 ) {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion: context.resourceVersion },
-    columnDefinitions: [
+    columnDefinitions,
+    rows: items.map((item, i) => ({ cells: cells(i), object: rowObject(item, context.include) })),
+  };
+}
+
+export function toTable(
+  printer: Printer,
+  printed: readonly KubeObject[],
+  items: readonly ApiObject[],
+  context: TableContext,
+) {
+  return table(
+    [
       ...printer.headers.map((h) => column(columnName(h), 0)),
       ...printer.wide.map((h) => column(columnName(h), 1)),
     ],
-    rows: printed.map((o, i) => ({
-      cells: [...printer.row(o, context), ...printer.wideRow(o, context)],
-      object: rowObject(items[i]!, context.include),
-    })),
-  };
+    items,
+    (i) => [...printer.row(printed[i]!, context), ...printer.wideRow(printed[i]!, context)],
+    context,
+  );
 }
 
 /** `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (printers.go printEvent). */
 export function eventTable(
   events: readonly KubeEvent[],
   items: readonly ApiObject[],
-  context: { now: number; resourceVersion: string; include: IncludeObject },
+  context: TableContext,
 ) {
-  return {
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion: context.resourceVersion },
-    columnDefinitions: [
+  return table(
+    [
       column('Last Seen'),
       column('Type'),
       column('Reason'),
@@ -84,8 +95,10 @@ export function eventTable(
       column('Count', 1),
       column('Name', 1),
     ],
-    rows: events.map((e, i) => ({
-      cells: [
+    items,
+    (i) => {
+      const e = events[i]!;
+      return [
         age(e.lastTimestamp, context.now),
         e.type,
         e.reason,
@@ -96,29 +109,22 @@ export function eventTable(
         age(e.firstTimestamp, context.now),
         e.count,
         e.metadata.name,
-      ],
-      object: rowObject(items[i]!, context.include),
-    })),
-  };
+      ];
+    },
+    context,
+  );
 }
 
 /** `kubectl get leases`: NAME, HOLDER, AGE (printers.go printLease). */
-export function leaseTable(
-  items: readonly ApiObject[],
-  context: { now: number; resourceVersion: string; include: IncludeObject },
-) {
-  return {
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion: context.resourceVersion },
-    columnDefinitions: [column('Name'), column('Holder'), column('Age')],
-    rows: items.map((item) => ({
-      cells: [
-        item.metadata.name,
-        (item.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '',
-        age(item.metadata.creationTimestamp ?? '', context.now),
-      ],
-      object: rowObject(item, context.include),
-    })),
-  };
+export function leaseTable(items: readonly ApiObject[], context: TableContext) {
+  return table(
+    [column('Name'), column('Holder'), column('Age')],
+    items,
+    (i) => [
+      items[i]!.metadata.name,
+      (items[i]!.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '',
+      age(items[i]!.metadata.creationTimestamp ?? '', context.now),
+    ],
+    context,
+  );
 }
