@@ -337,6 +337,24 @@ describe('ConntrackJoiner: a connection through a ClusterIP', () => {
     });
   });
 
+  it("an endpoint on a node's address (a pod on the host network, which no pod index holds) stays", () => {
+    const edge = makeEndpoint('127.18.0.3', 5353, 'node-2', 'edge');
+    const svc = web({ protocol: 'UDP', port: 53 });
+    const rules = makeRules([{ svc, endpoints: [edge] }]);
+    const f = clusterIP({
+      protocol: 'UDP',
+      frontend: ['127.96.0.10', 53],
+      endpoint: ['127.18.0.3', 5353],
+    });
+    const { j, events } = joiner();
+    j.conntrack(ctNew(f), rules);
+    j.conntrack(ctDestroy(f, { timeout: 20, byUserspace: true }), rules);
+    expect(events[1]).toMatchObject({
+      outcome: 'ok',
+      reason: 'random 1 of 1; conntrack entry deleted',
+    });
+  });
+
   it('joins the captured lines end to end', () => {
     const lab = makeRules([
       {
