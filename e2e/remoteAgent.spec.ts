@@ -132,17 +132,28 @@ test("B shows A's connections from the agent: the pods A's kernel chose, kube-pr
   await expect(page.locator('[aria-label="service default/agent-web"]')).toContainText(
     'mode nftables',
   );
-  // Each connection B shows is one A's own log shows, to the same pod.
-  const ofA = (await (await fetch(`${a!.url}/api/connections?limit=1000`)).json()) as {
-    items: { client: { port: number }; endpoint?: { pod: string } }[];
-  };
+  // Each connection B shows is one A's own log shows, to the same pod. A and B read the same
+  // conntrack events each its own way (A's pipeline, B's agent): either may log one first, so A is
+  // read again until every connection B shows is there (bounded).
   const ofB = (await (await fetch(`${b!.url}/api/connections?limit=1000`)).json()) as {
     items: { client: { port: number }; endpoint?: { pod: string }; service: { name: string } }[];
   };
   const mine = ofB.items.filter((e) => e.service.name === 'agent-web' && e.endpoint);
   expect(mine.length).toBeGreaterThan(0);
-  for (const e of mine) {
-    const inA = ofA.items.find((x) => x.client.port === e.client.port && x.endpoint);
-    expect(inA?.endpoint?.pod, `client port ${e.client.port}`).toBe(e.endpoint!.pod);
-  }
+  await expect
+    .poll(
+      async () => {
+        const ofA = (await (await fetch(`${a!.url}/api/connections?limit=1000`)).json()) as {
+          items: { client: { port: number }; endpoint?: { pod: string } }[];
+        };
+        return mine
+          .filter((e) => {
+            const inA = ofA.items.find((x) => x.client.port === e.client.port && x.endpoint);
+            return inA?.endpoint?.pod !== e.endpoint!.pod;
+          })
+          .map((e) => `client port ${e.client.port}: ${e.endpoint!.pod}`);
+      },
+      { timeout: 10_000 },
+    )
+    .toEqual([]);
 });
