@@ -1,6 +1,7 @@
 // The agent's manifests against lab A (l4lab's own Kubernetes API), with the real kubectl: a
-// server-side dry run stores nothing, a real apply stores every object (the DaemonSet served with
-// 0 pods and a Warning saying the lab runs none), and a broken copy is refused in Kubernetes' words.
+// server-side dry run stores nothing, a real apply stores every object (the DaemonSet runs a pod on
+// each node: the lab's stand-in for the agent's image, which says so in the pods' events), and a
+// broken copy is refused in Kubernetes' words.
 // Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -90,7 +91,7 @@ describe("the agent's manifests against lab A", () => {
     expect(sa.stderr).toContain('serviceaccounts "l4lab-agent" not found');
   });
 
-  it('kubectl apply: every object stored; the DaemonSet shows 0 pods and says why', async (ctx) => {
+  it('kubectl apply: every object stored; the DaemonSet runs a pod on each node', async (ctx) => {
     const applied = await kubectl(ctx, undefined, 'apply', '-f', MANIFESTS);
     expect(applied.code).toBe(0);
     expect(lines(applied.stdout).slice(1)).toEqual([
@@ -99,6 +100,12 @@ describe("the agent's manifests against lab A", () => {
       'clusterrolebinding.rbac.authorization.k8s.io/l4lab-agent created',
       'daemonset.apps/l4lab-agent created',
     ]);
+    const rollout = await kubectl(
+      ctx,
+      undefined,
+      ...['rollout', 'status', 'daemonset/l4lab-agent', '-n', 'l4lab-system', '--timeout=60s'],
+    );
+    expect(rollout.stdout).toContain('daemon set "l4lab-agent" successfully rolled out');
     const ds = await kubectl(
       ctx,
       undefined,
@@ -122,11 +129,11 @@ describe("the agent's manifests against lab A", () => {
     ]);
     expect(row!.split(/\s+/).slice(0, 7)).toEqual([
       'l4lab-agent',
-      '0',
-      '0',
-      '0',
-      '0',
-      '0',
+      '3',
+      '3',
+      '3',
+      '3',
+      '3',
       '<none>',
     ]);
     const described = await kubectl(
@@ -139,8 +146,17 @@ describe("the agent's manifests against lab A", () => {
       'l4lab-agent',
     );
     expect(described.stdout).toMatch(
-      /Warning\s+NotSupported\s+.*daemonset-controller\s+l4lab's lab does not run DaemonSets/,
+      /Normal\s+SuccessfulCreate\s+.*daemonset-controller\s+Created pod: l4lab-agent-\w{5}/,
     );
+    // One pod a node.
+    const pods = await kubectl(
+      ctx,
+      undefined,
+      ...['get', 'pods', '-n', 'l4lab-system', '-o', 'wide', '--no-headers'],
+    );
+    const rows = lines(pods.stdout).map((l) => l.split(/\s+/));
+    expect(rows.map((r) => r[6]).sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    for (const r of rows) expect(r[2]).toBe('Running');
     const binding = await kubectl(
       ctx,
       undefined,

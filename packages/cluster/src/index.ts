@@ -19,7 +19,7 @@ export {
   type ApplyOptions,
   type ApplyOutcome,
 } from './cluster.ts';
-export { DAEMON_SETS_NOT_RUN } from './controllers/daemonSetController.ts';
+export { daemonPodNode, nodeShouldRunDaemonPod } from './controllers/daemonSetController.ts';
 export { hostPortsOf, hostPortsTaken, REASON_NODE_PORTS } from './scheduling/nodePorts.ts';
 export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';
 export {

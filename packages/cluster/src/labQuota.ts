@@ -12,7 +12,7 @@ interface QuotaWrite {
 }
 
 interface QuotaStore {
-  list(kind: 'Deployment' | 'ReplicaSet' | 'Pod' | 'Service' | 'Node'): KubeObject[];
+  list(kind: 'Deployment' | 'ReplicaSet' | 'DaemonSet' | 'Pod' | 'Service' | 'Node'): KubeObject[];
 }
 
 type Resource = 'pods' | 'services' | 'frontends';
@@ -27,6 +27,7 @@ const LIMITED: Record<Resource, number> = {
 const RESOURCE_OF: Record<string, string> = {
   Deployment: 'deployments.apps',
   ReplicaSet: 'replicasets.apps',
+  DaemonSet: 'daemonsets.apps',
   Service: 'services',
   Pod: 'pods',
 };
@@ -55,6 +56,8 @@ function demands(o: KubeObject, nodes: number): [Resource, number, string][] {
     return [['pods', o.spec.replicas ?? 1, 'spec.replicas']];
   if (o.kind === 'Pod' && !o.metadata.ownerReferences?.length)
     return [['pods', 1, 'metadata.name']];
+  // A DaemonSet's pods: one a node at most, as many as the lab has nodes.
+  if (o.kind === 'DaemonSet') return [['pods', nodes, 'spec.template']];
   if (o.kind === 'Service') {
     return [
       ['services', 1, 'metadata.name'],
@@ -81,7 +84,7 @@ function labQuotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): Apply
     services: new Map(),
     frontends: new Map(),
   };
-  for (const kind of ['Deployment', 'ReplicaSet', 'Pod', 'Service'] as const) {
+  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Pod', 'Service'] as const) {
     for (const o of store.list(kind))
       for (const [r, n] of demands(o, nodes)) held[r].set(keyOf(o), n);
   }
@@ -129,7 +132,7 @@ function namespaceQuotaErrors(
   const used = new Map<string, number>(); // "namespace|resource" -> n
   const add = (ns: string, r: string, n: number) =>
     used.set(`${ns}|${r}`, (used.get(`${ns}|${r}`) ?? 0) + n);
-  for (const kind of ['Deployment', 'ReplicaSet', 'Pod', 'Service'] as const) {
+  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Pod', 'Service'] as const) {
     for (const o of store.list(kind)) {
       const ns = o.metadata.namespace ?? 'default';
       if (!quotaOf(ns)) continue;

@@ -1,20 +1,128 @@
-import type { DaemonSet, WatchEvent } from '@l4lab/protocol';
+// The daemon set controller (pkg/controller/daemon): one pod of a DaemonSet on every node that
+// should run it, rolled to a new template node by node, with the status `kubectl get ds` and
+// `kubectl rollout status ds` read.
+import { applyDefaults } from '@l4lab/manifests';
+import type { DaemonSet, Node, Pod, Taint, Toleration, WatchEvent } from '@l4lab/protocol';
+import type { TimerHandle } from '../clock.ts';
 import type { Controller, ControllerContext } from './types.ts';
-import { splitKey } from './types.ts';
+import { controllerRef, splitKey } from './types.ts';
+import { podTemplateHash, randomSuffix } from '../names.ts';
+import { podQOSClass } from '../podQOS.ts';
+import { isPodReady, isPodTerminating } from '../podStatus.ts';
+import { selectorMatches } from '../selectors.ts';
+import { podMatchesNodeAffinity } from '../scheduling/nodeAffinity.ts';
+import {
+  effectiveTaints,
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
+  TAINT_UNSCHEDULABLE,
+  tolerated,
+} from '../scheduling/taints.ts';
+import { scaledValue } from './rollout.ts';
 
-/** What `kubectl describe daemonset` shows: the lab stores DaemonSets but runs no daemon pods. */
-export const DAEMON_SETS_NOT_RUN =
-  "l4lab's lab does not run DaemonSets: no daemon pods are created on its nodes (desired 0); " +
-  'the DaemonSet is validated, stored and served only';
+const COMPONENT = { component: 'daemonset-controller' };
+export const REVISION_HASH_LABEL = 'controller-revision-hash';
+export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+/** failedPodsBackoff: a node whose daemon pod failed gets the next one after 1 s, doubling to 15 min. */
+const FAILED_BACKOFF_MS = 1000;
+const FAILED_BACKOFF_MAX_MS = 15 * 60 * 1000;
 
 /**
- * The daemon set controller's status, for a lab that runs no daemon pods: each generation of a
- * DaemonSet is observed with 0 pods desired, scheduled and ready, and a Warning Event
- * (`NotSupported`) says why, so `kubectl get ds` shows 0 and `kubectl describe ds` the reason.
+ * AddOrUpdateDaemonPodTolerations: a daemon pod stays on a node that is not ready or unreachable,
+ * and goes on one under pressure or cordoned (and, on the host network, one whose network is not
+ * ready yet).
+ */
+export function daemonPodTolerations(hostNetwork: boolean): Toleration[] {
+  const t: Toleration[] = [
+    { key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute' },
+    { key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: TAINT_UNSCHEDULABLE, operator: 'Exists', effect: 'NoSchedule' },
+  ];
+  if (hostNetwork)
+    t.push({
+      key: 'node.kubernetes.io/network-unavailable',
+      operator: 'Exists',
+      effect: 'NoSchedule',
+    });
+  return t;
+}
+
+/** A toleration with the same key and effect is replaced, as the controller's helper does. */
+function withTolerations(own: readonly Toleration[] | undefined, add: Toleration[]): Toleration[] {
+  const kept = (own ?? []).filter(
+    (o) => !add.some((a) => a.key === o.key && a.effect === o.effect),
+  );
+  return [...kept, ...add];
+}
+
+/** The node's taints as the controller sees them: a cordoned node has the unschedulable one. */
+function nodeTaints(node: Node): Taint[] {
+  const taints = effectiveTaints(node);
+  if (node.spec.unschedulable && !taints.some((t) => t.key === TAINT_UNSCHEDULABLE))
+    taints.push({ key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' });
+  return taints;
+}
+
+/**
+ * NodeShouldRunDaemonPod: whether a new daemon pod goes on the node (its nodeSelector and required
+ * node affinity match, every NoSchedule and NoExecute taint tolerated), and whether one there may
+ * stay (its NoExecute taints tolerated).
+ */
+export function nodeShouldRunDaemonPod(
+  node: Node,
+  ds: DaemonSet,
+): { shouldRun: boolean; shouldContinueRunning: boolean } {
+  const spec = ds.spec.template.spec;
+  const probe = { spec } as Pod;
+  if (!podMatchesNodeAffinity(probe, node))
+    return { shouldRun: false, shouldContinueRunning: false };
+  const tolerations = withTolerations(spec.tolerations, daemonPodTolerations(!!spec.hostNetwork));
+  const taints = nodeTaints(node);
+  const untolerated = (effects: string[]) =>
+    taints.some((t) => effects.includes(t.effect) && !tolerated(tolerations, t));
+  return {
+    shouldRun: !untolerated(['NoSchedule', 'NoExecute']),
+    shouldContinueRunning: !untolerated(['NoExecute']),
+  };
+}
+
+/** GetTargetNodeName: the pod's node, or, not yet scheduled, the one its node affinity names. */
+export function daemonPodNode(pod: Pod): string | undefined {
+  if (pod.spec.nodeName) return pod.spec.nodeName;
+  const terms =
+    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+      ?.nodeSelectorTerms ?? [];
+  for (const term of terms)
+    for (const f of term.matchFields ?? [])
+      if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1)
+        return f.values[0];
+  return undefined;
+}
+
+/**
+ * The daemon set controller: claims the pods of its namespace that its selector matches (orphans
+ * adopted, its pods that no longer match let go), then, node by node (manage):
+ *   - a node that should run the pod and has none gets one, `<daemonset>-<5 random chars>`, with
+ *     node affinity for that node alone (the scheduler binds it, as since Kubernetes 1.12) and
+ *     the daemon tolerations;
+ *   - a failed pod is deleted and another made, after a back-off per node (1 s doubling to 15
+ *     min) so a pod the kubelet keeps rejecting does not spin;
+ *   - more than one pod on a node: all but the oldest go; a node it may not stay on: they all go.
+ * RollingUpdate (maxUnavailable, default 1; maxSurge 0) deletes old-template pods while fewer
+ * than maxUnavailable nodes lack an available pod (an unavailable old pod goes at once); the
+ * manage step then puts the new one on the node, once the old one is gone. OnDelete waits for a
+ * user to delete them. Pods are the template's `controller-revision-hash` (a hash of the template)
+ * and `pod-template-generation` (the DaemonSet's generation).
  */
 export class DaemonSetController implements Controller {
   readonly name = 'daemonset-controller';
   readonly #ctx: ControllerContext;
+  /** Per `namespace/name|node`: the back-off after a failed pod. */
+  readonly #backoff = new Map<string, { delay: number; until: number }>();
+  readonly #timers = new Map<string, TimerHandle>();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
@@ -22,29 +130,326 @@ export class DaemonSetController implements Controller {
 
   keysFor(event: WatchEvent): string[] {
     const o = event.object;
-    if (o.kind !== 'DaemonSet' || event.type === 'DELETED') return [];
-    return [`${o.metadata.namespace}/${o.metadata.name}`];
+    if (o.kind === 'DaemonSet') return [`${o.metadata.namespace}/${o.metadata.name}`];
+    if (o.kind === 'Node') return this.#all();
+    if (o.kind !== 'Pod') return [];
+    const ns = o.metadata.namespace ?? 'default';
+    const owner = o.metadata.ownerReferences?.find((r) => r.controller);
+    if (owner) return owner.kind === 'DaemonSet' ? [`${ns}/${owner.name}`] : [];
+    if (event.type === 'DELETED') return [];
+    return this.#ctx.store
+      .list('DaemonSet', ns)
+      .filter((ds) => selectorMatches(ds.spec.selector, o.metadata.labels))
+      .map((ds) => `${ns}/${ds.metadata.name}`);
+  }
+
+  #all(): string[] {
+    return this.#ctx.store
+      .list('DaemonSet')
+      .map((ds) => `${ds.metadata.namespace}/${ds.metadata.name}`);
   }
 
   reconcile(key: string): void {
-    const { store, events } = this.#ctx;
     const [ns, name] = splitKey(key);
-    const ds = store.get('DaemonSet', ns, name);
-    if (!ds) return;
-    const generation = ds.metadata.generation ?? 1;
-    if (ds.status?.observedGeneration === generation) return;
-    const stored = store.put<DaemonSet>({
-      ...ds,
-      status: {
-        currentNumberScheduled: 0,
-        numberMisscheduled: 0,
-        desiredNumberScheduled: 0,
-        numberReady: 0,
-        observedGeneration: generation,
-      },
-    });
-    events.record(stored, 'Warning', 'NotSupported', DAEMON_SETS_NOT_RUN, {
-      component: 'daemonset-controller',
+    const ds = this.#ctx.store.get('DaemonSet', ns, name);
+    if (!ds) {
+      for (const k of [...this.#backoff.keys()])
+        if (k.startsWith(`${key}|`)) this.#backoff.delete(k);
+      this.#timers.get(key)?.cancel();
+      this.#timers.delete(key);
+      return;
+    }
+    const hash = podTemplateHash(ds.spec.template);
+    const nodes = this.#ctx.store.list('Node');
+    let byNode = this.#podsByNode(ds);
+    this.#manage(key, ds, nodes, byNode, hash);
+    byNode = this.#podsByNode(ds);
+    if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
+      this.#rollingUpdate(ds, nodes, byNode, hash);
+      byNode = this.#podsByNode(ds);
+    }
+    this.#updateStatus(key, ds, nodes, byNode, hash);
+  }
+
+  /** The DaemonSet's pods (claimed: adopted and released as the ReplicaSet's are) by node. */
+  #podsByNode(ds: DaemonSet): Map<string, Pod[]> {
+    const { store } = this.#ctx;
+    const uid = ds.metadata.uid;
+    const byNode = new Map<string, Pod[]>();
+    for (let p of store.list('Pod', ds.metadata.namespace)) {
+      const owner = p.metadata.ownerReferences?.find((r) => r.controller);
+      if (owner && owner.uid !== uid) continue;
+      const matches = selectorMatches(ds.spec.selector, p.metadata.labels);
+      if (owner && !matches) {
+        this.#release(p);
+        continue;
+      }
+      if (!matches) continue;
+      // An orphan in a terminal phase or going is not adopted (ClaimPods skips it).
+      if (!owner) {
+        if (isPodTerminating(p)) continue;
+        p = this.#adopt(ds, p);
+      }
+      const node = daemonPodNode(p);
+      if (!node) continue;
+      let list = byNode.get(node);
+      if (!list) byNode.set(node, (list = []));
+      list.push(p);
+    }
+    for (const list of byNode.values()) list.sort(byAge);
+    return byNode;
+  }
+
+  #adopt(ds: DaemonSet, p: Pod): Pod {
+    const refs = [...(p.metadata.ownerReferences ?? []), controllerRef(ds)];
+    return this.#ctx.store.put<Pod>({ ...p, metadata: { ...p.metadata, ownerReferences: refs } });
+  }
+
+  #release(p: Pod): void {
+    const { ownerReferences, ...meta } = p.metadata;
+    const kept = (ownerReferences ?? []).filter((r) => !r.controller);
+    this.#ctx.store.put<Pod>({
+      ...p,
+      metadata: kept.length ? { ...meta, ownerReferences: kept } : meta,
     });
   }
+
+  /** podsShouldBeOnNode for every node, then the creations and deletions it asks for. */
+  #manage(key: string, ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string) {
+    const now = this.#ctx.clock.now();
+    let retryIn = Infinity;
+    const toDelete: Pod[] = [];
+    const toCreate: string[] = [];
+    for (const node of nodes) {
+      const nodeName = node.metadata.name;
+      const pods = byNode.get(nodeName) ?? [];
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
+      if (shouldRun && pods.length === 0) {
+        toCreate.push(nodeName);
+      } else if (shouldContinueRunning) {
+        const running: Pod[] = [];
+        for (const p of pods) {
+          if (isPodTerminating(p)) continue;
+          if (p.status?.phase !== 'Failed') {
+            running.push(p);
+            continue;
+          }
+          // A failed daemon pod is killed and made again, after the node's back-off.
+          const b = this.#backoff.get(`${key}|${nodeName}`);
+          if (b && now < b.until) {
+            retryIn = Math.min(retryIn, b.until - now);
+            continue;
+          }
+          const delay = b ? Math.min(b.delay * 2, FAILED_BACKOFF_MAX_MS) : FAILED_BACKOFF_MS;
+          this.#backoff.set(`${key}|${nodeName}`, { delay, until: now + delay });
+          this.#ctx.events.record(
+            ds,
+            'Warning',
+            'FailedDaemonPod',
+            `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${nodeName}, will try to kill it`,
+            COMPONENT,
+          );
+          toDelete.push(p);
+        }
+        // The oldest stays (sorted by age); any other is one too many.
+        toDelete.push(...running.slice(1));
+      } else {
+        toDelete.push(...pods.filter((p) => !isPodTerminating(p)));
+      }
+    }
+    for (const nodeName of toCreate) this.#createPod(ds, nodeName, hash);
+    for (const p of toDelete) this.#deletePod(ds, p);
+    if (retryIn !== Infinity) this.#retry(key, retryIn);
+  }
+
+  /** rollingUpdate with maxSurge 0: old pods go while the unavailable stay under maxUnavailable. */
+  #rollingUpdate(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): void {
+    const desired = nodes.filter((n) => nodeShouldRunDaemonPod(n, ds).shouldRun).length;
+    const maxUnavailable = Math.max(
+      1,
+      scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, desired, true),
+    );
+    const available = this.#available(ds);
+    let numUnavailable = 0;
+    const allowed: Pod[] = [];
+    const candidates: Pod[] = [];
+    for (const node of nodes) {
+      const pods = byNode.get(node.metadata.name);
+      // A node that wants the pod and has none is one unavailable (updatedDesiredNodeCounts).
+      if (!pods) {
+        if (nodeShouldRunDaemonPod(node, ds).shouldRun) numUnavailable++;
+        continue;
+      }
+      const live = pods.filter((p) => !isPodTerminating(p));
+      const updated = live.filter((p) => isPodUpdated(p, hash, ds));
+      const old = live.filter((p) => !isPodUpdated(p, hash, ds));
+      if (updated.length > 1 || old.length > 1 || (updated.length === 0) === (old.length === 0)) {
+        numUnavailable++; // the manage step creates or deletes there first
+      } else if (updated.length === 1) {
+        if (!available(updated[0]!)) numUnavailable++;
+      } else if (!available(old[0]!)) {
+        allowed.push(old[0]!); // an old pod not available: replaced at once
+      } else {
+        candidates.push(old[0]!);
+      }
+    }
+    const room = Math.max(0, Math.min(maxUnavailable - numUnavailable, candidates.length));
+    for (const p of [...allowed, ...candidates.slice(0, room)]) this.#deletePod(ds, p);
+  }
+
+  /** IsPodAvailable with the DaemonSet's minReadySeconds (and a look again when one will be). */
+  #available(ds: DaemonSet): (p: Pod) => boolean {
+    const minReady = (ds.spec.minReadySeconds ?? 0) * 1000;
+    const now = this.#ctx.clock.now();
+    const key = `${ds.metadata.namespace}/${ds.metadata.name}`;
+    return (p: Pod) => {
+      if (!isPodReady(p)) return false;
+      if (minReady === 0) return true;
+      const since = readySince(p);
+      if (since === undefined || now - since >= minReady) return true;
+      this.#retry(key, since + minReady - now);
+      return false;
+    };
+  }
+
+  #retry(key: string, inMs: number): void {
+    this.#timers.get(key)?.cancel();
+    this.#timers.set(
+      key,
+      this.#ctx.clock.setTimeout(() => {
+        this.#timers.delete(key);
+        this.#ctx.enqueue(this.name, key);
+      }, inMs),
+    );
+  }
+
+  #updateStatus(
+    key: string,
+    ds: DaemonSet,
+    nodes: Node[],
+    byNode: Map<string, Pod[]>,
+    hash: string,
+  ): void {
+    const available = this.#available(ds);
+    let desired = 0;
+    let current = 0;
+    let misscheduled = 0;
+    let ready = 0;
+    let availableCount = 0;
+    let updated = 0;
+    for (const node of nodes) {
+      const pods = byNode.get(node.metadata.name) ?? [];
+      if (!nodeShouldRunDaemonPod(node, ds).shouldRun) {
+        if (pods.length > 0) misscheduled++;
+        continue;
+      }
+      desired++;
+      const pod = pods[0];
+      if (!pod) continue;
+      current++;
+      if (isPodReady(pod)) {
+        ready++;
+        if (available(pod)) availableCount++;
+      }
+      if (isPodUpdated(pod, hash, ds)) updated++;
+    }
+    const status: NonNullable<DaemonSet['status']> = {
+      currentNumberScheduled: current,
+      numberMisscheduled: misscheduled,
+      desiredNumberScheduled: desired,
+      numberReady: ready,
+      observedGeneration: ds.metadata.generation ?? 1,
+      updatedNumberScheduled: updated,
+      numberAvailable: availableCount,
+    };
+    // omitempty: no numberUnavailable when every desired pod is available.
+    if (desired - availableCount > 0) status.numberUnavailable = desired - availableCount;
+    const fresh = this.#ctx.store.get('DaemonSet', ...splitKey(key));
+    if (fresh && JSON.stringify(fresh.status) !== JSON.stringify(status))
+      this.#ctx.store.put<DaemonSet>({ ...fresh, status });
+  }
+
+  #createPod(ds: DaemonSet, nodeName: string, hash: string): void {
+    const { store } = this.#ctx;
+    const ns = ds.metadata.namespace ?? 'default';
+    let name: string;
+    do name = `${ds.metadata.name}-${randomSuffix(5, this.#ctx.random)}`;
+    while (store.get('Pod', ns, name));
+    const template = structuredClone(ds.spec.template);
+    const spec = template.spec;
+    // ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms name this node alone.
+    const nodeAffinity = spec.affinity?.nodeAffinity ?? {};
+    spec.affinity = {
+      ...spec.affinity,
+      nodeAffinity: {
+        ...nodeAffinity,
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] },
+          ],
+        },
+      },
+    };
+    spec.tolerations = withTolerations(spec.tolerations, daemonPodTolerations(!!spec.hostNetwork));
+    const pod = applyDefaults<Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        generateName: `${ds.metadata.name}-`,
+        namespace: ns,
+        uid: this.#ctx.newUid(),
+        creationTimestamp: this.#ctx.nowIso(),
+        labels: {
+          ...(template.metadata?.labels ?? {}),
+          [REVISION_HASH_LABEL]: hash,
+          [TEMPLATE_GENERATION_LABEL]: String(ds.metadata.generation ?? 1),
+        },
+        ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
+        ownerReferences: [controllerRef(ds)],
+      },
+      spec,
+    });
+    store.put<Pod>({
+      ...pod,
+      status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(pod) },
+    });
+    this.#ctx.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, COMPONENT);
+  }
+
+  #deletePod(ds: DaemonSet, p: Pod): void {
+    this.#ctx.deletePod(p.metadata.namespace ?? 'default', p.metadata.name);
+    this.#ctx.events.record(
+      ds,
+      'Normal',
+      'SuccessfulDelete',
+      `Deleted pod: ${p.metadata.name}`,
+      COMPONENT,
+    );
+  }
+}
+
+/** IsPodUpdated: the pod is of the current template (its hash, or the DaemonSet's generation). */
+function isPodUpdated(p: Pod, hash: string, ds: DaemonSet): boolean {
+  const labels = p.metadata.labels ?? {};
+  return (
+    labels[REVISION_HASH_LABEL] === hash ||
+    labels[TEMPLATE_GENERATION_LABEL] === String(ds.metadata.generation ?? 1)
+  );
+}
+
+/** Oldest first; a running pod before a pending one of the same age. */
+function byAge(a: Pod, b: Pod): number {
+  return (
+    (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
+    Number(a.status?.phase !== 'Running') - Number(b.status?.phase !== 'Running') ||
+    a.metadata.name.localeCompare(b.metadata.name)
+  );
+}
+
+/** When the pod's Ready condition last became True (ms), if the kubelet said. */
+function readySince(p: Pod): number | undefined {
+  const c = (p.status?.conditions ?? []).find((x) => x.type === 'Ready');
+  const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
+  return Number.isNaN(t) ? undefined : t;
 }
