@@ -42,6 +42,15 @@ kind: Pod
 metadata: {name: client}
 spec: {containers: [{name: c, image: busybox}]}
 ---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-echo, namespace: shop}
+spec:
+  selector: {matchLabels: {app: node-echo}}
+  template:
+    metadata: {labels: {app: node-echo}}
+    spec: {containers: [{name: nginx, image: nginx}]}
+---
 apiVersion: v1
 kind: Service
 metadata: {name: legacy}
@@ -79,7 +88,8 @@ describe('exportedObjects', () => {
     const cluster = labWithUserObjects();
     const all = cluster.store.all();
     // The controllers did make ReplicaSets, pods, slices and mirrored slices meanwhile.
-    expect(all.filter((o) => o.kind === 'Pod')).toHaveLength(4); // web x2, client, coredns
+    // web x2, client, coredns, node-echo on each of the 3 nodes
+    expect(all.filter((o) => o.kind === 'Pod')).toHaveLength(7);
     expect(
       all.some((o) => o.kind === 'EndpointSlice' && o.metadata.name.startsWith('legacy')),
     ).toBe(true);
@@ -90,6 +100,7 @@ describe('exportedObjects', () => {
       'Service shop/web',
       'Endpoints default/legacy',
       'Deployment shop/web',
+      'DaemonSet shop/node-echo',
       'Pod default/client',
     ]);
   });

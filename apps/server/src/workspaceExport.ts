@@ -42,6 +42,7 @@ const KIND_ORDER: readonly KubeKind[] = [
   'EndpointSlice',
   'Deployment',
   'ReplicaSet',
+  'DaemonSet',
   'Pod',
 ];
 
@@ -69,6 +70,7 @@ export function isUserObject(o: KubeObject): boolean {
       return !apiServers;
     case 'Deployment':
     case 'ReplicaSet':
+    case 'DaemonSet':
     case 'Pod':
       return true;
     default:
