@@ -1,7 +1,8 @@
 // The real kubectl against a lab, for what users write beside Deployments: a standalone
 // ReplicaSet (apply, get, get -o wide, scale), Endpoints for a Service without selector, a
-// Namespace's name label, a pod's QoS class, a Deployment's rollout history. Addresses: random
-// test ranges (testRanges.ts).
+// Namespace's name label, a pod's QoS class, a Deployment's rollout history, a DaemonSet's pods,
+// rollouts, history and undo, and drain's refusal of its pods. Addresses: random test ranges
+// (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,4 +201,105 @@ spec:
     });
     expect(history).toMatch(/^REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/m);
   });
+
+  it(
+    'a DaemonSet: a pod on each node, rollout status, history and undo, and drain asks for --ignore-daemonsets',
+    { timeout: 90_000 },
+    async (ctx) => {
+      const daemonSet = (image: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-echo
+  namespace: ds-demo
+spec:
+  selector:
+    matchLabels: {app: node-echo}
+  template:
+    metadata:
+      labels: {app: node-echo}
+    spec:
+      containers:
+        - name: nginx
+          image: ${image}
+`;
+      await kubectl(ctx, undefined, 'create', 'ns', 'ds-demo');
+      const ns = ['-n', 'ds-demo'];
+      const created = await kubectl(ctx, daemonSet('nginx:1.27'), 'apply', '-f', '-');
+      expect(created.stdout).toBe('daemonset.apps/node-echo created\n');
+      const status = () =>
+        kubectl(ctx, undefined, 'rollout', 'status', 'ds/node-echo', ...ns, '--timeout=60s');
+      expect((await status()).stdout).toContain('daemon set "node-echo" successfully rolled out');
+      const get = await kubectl(ctx, undefined, 'get', 'ds', 'node-echo', ...ns, '--no-headers');
+      expect(get.stdout.trim().split(/\s+/).slice(0, 6)).toEqual([
+        'node-echo',
+        '3',
+        '3',
+        '3',
+        '3',
+        '3',
+      ]);
+      const pods = async () => {
+        const r = await kubectl(ctx, undefined, 'get', 'pods', ...ns, '-o', 'json');
+        return (JSON.parse(r.stdout) as { items: Pod[] }).items.filter(
+          (p) => !p.metadata.deletionTimestamp,
+        );
+      };
+      const first = await pods();
+      expect(first.map((p) => p.spec.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3']);
+      const hash1 = first[0]!.metadata.labels!['controller-revision-hash'];
+
+      const updated = await kubectl(ctx, daemonSet('nginx:1.28'), 'apply', '-f', '-');
+      expect(updated.stdout).toBe('daemonset.apps/node-echo configured\n');
+      expect((await status()).stdout).toContain('successfully rolled out');
+      const second = await pods();
+      expect(second.map((p) => p.spec.containers[0]!.image)).toEqual(Array(3).fill('nginx:1.28'));
+      const history = await kubectl(ctx, undefined, 'rollout', 'history', 'ds/node-echo', ...ns);
+      expect(history.stdout).toMatch(/^REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/m);
+      const one = await kubectl(
+        ctx,
+        undefined,
+        ...['rollout', 'history', 'ds/node-echo', ...ns, '--revision=1'],
+      );
+      expect(one.stdout).toMatch(/with revision #1\nPod Template:[\s\S]*Image:\s+nginx:1\.27/);
+
+      const skipped = await kubectl(
+        ctx,
+        undefined,
+        ...['rollout', 'undo', 'ds/node-echo', ...ns, '--to-revision=2'],
+      );
+      expect(skipped.stdout).toBe(
+        'daemonset.apps/node-echo skipped rollback (current template already matches revision 2)\n',
+      );
+      const undo = await kubectl(ctx, undefined, 'rollout', 'undo', 'ds/node-echo', ...ns);
+      expect(undo.stdout).toBe('daemonset.apps/node-echo rolled back\n');
+      expect((await status()).stdout).toContain('successfully rolled out');
+      const third = await pods();
+      expect(third.map((p) => p.spec.containers[0]!.image)).toEqual(Array(3).fill('nginx:1.27'));
+      // Revision 1's template again, as revision 3, with its hash.
+      expect(third.map((p) => p.metadata.labels!['controller-revision-hash'])).toEqual(
+        Array(3).fill(hash1),
+      );
+      const revisions = await kubectl(ctx, undefined, 'get', 'controllerrevisions', ...ns);
+      const rows = revisions.stdout.trimEnd().split('\n').map(cells);
+      expect(rows[0]).toEqual(['NAME', 'CONTROLLER', 'REVISION', 'AGE']);
+      const byRevision = rows.slice(1).sort((a, b) => Number(a[2]) - Number(b[2]));
+      expect(byRevision.map((r) => [r[0], r[1], r[2]])).toEqual([
+        [expect.stringMatching(/^node-echo-\w+$/), 'daemonset.apps/node-echo', '2'],
+        [`node-echo-${hash1}`, 'daemonset.apps/node-echo', '3'],
+      ]);
+
+      const drain = await kubectl(ctx, undefined, 'drain', 'node-2', '--dry-run=server');
+      expect(drain.stderr).toMatch(
+        /cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\): ds-demo\/node-echo-\w{5}/,
+      );
+      await kubectl(ctx, undefined, 'uncordon', 'node-2');
+      const deleted = await kubectl(ctx, undefined, 'delete', 'ds', 'node-echo', ...ns);
+      expect(deleted.stdout).toBe('daemonset.apps "node-echo" deleted\n');
+      await waitFor('the DaemonSet’s pods gone', async () =>
+        (await pods()).length === 0 ? true : undefined,
+      );
+      const left = await kubectl(ctx, undefined, 'get', 'controllerrevisions', ...ns);
+      expect(left.stderr).toBe('No resources found in ds-demo namespace.\n');
+    },
+  );
 });

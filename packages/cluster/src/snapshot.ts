@@ -30,6 +30,7 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'EndpointSlice',
   'Endpoints',
   'DaemonSet',
+  'ControllerRevision',
   'ServiceAccount',
   'Secret',
   'ClusterRole',
@@ -119,6 +120,8 @@ function shapeProblem(o: unknown): string | undefined {
         : 'spec.selector or spec.template missing';
     case 'Service':
       return spec ? undefined : 'spec missing';
+    case 'ControllerRevision':
+      return typeof o.revision === 'number' && isRecord(o.data) ? undefined : 'revision missing';
     case 'EndpointSlice':
       return Array.isArray(o.endpoints) && Array.isArray(o.ports) ? undefined : 'endpoints missing';
     default:

@@ -314,7 +314,21 @@ export interface ReplicaSet {
   };
 }
 
-/** A DaemonSet: stored, validated and served; l4lab's lab runs no daemon pods (its status says 0). */
+/**
+ * A ControllerRevision: one pod template a DaemonSet has had (`kubectl rollout history ds`), as a
+ * strategic merge patch that puts it back (`kubectl rollout undo ds`). Written by the daemon set
+ * controller only.
+ */
+export interface ControllerRevision {
+  apiVersion: 'apps/v1';
+  kind: 'ControllerRevision';
+  metadata: ObjectMeta;
+  /** `{"spec":{"template":{"$patch":"replace", ...}}}` */
+  data: { spec: { template: PodTemplateSpec & { $patch: 'replace' } } };
+  revision: number;
+}
+
+/** A DaemonSet: a pod on every node that should run one (the daemon set controller). */
 export interface DaemonSet {
   apiVersion: 'apps/v1';
   kind: 'DaemonSet';
@@ -515,6 +529,7 @@ export type KubeObject =
   | Deployment
   | ReplicaSet
   | DaemonSet
+  | ControllerRevision
   | Service
   | EndpointSlice
   | Endpoints

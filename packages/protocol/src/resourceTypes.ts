@@ -47,6 +47,13 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     group: 'apps',
     kind: 'DaemonSet',
   },
+  {
+    plural: 'controllerrevisions',
+    singular: 'controllerrevision',
+    shortNames: [],
+    group: 'apps',
+    kind: 'ControllerRevision',
+  },
   { plural: 'nodes', singular: 'node', shortNames: ['no'], group: '', kind: 'Node' },
   { plural: 'namespaces', singular: 'namespace', shortNames: ['ns'], group: '', kind: 'Namespace' },
   {

@@ -330,3 +330,78 @@ describe('a DaemonSet', () => {
     ]);
   });
 });
+
+describe("a DaemonSet's history (ControllerRevisions, as kubectl rollout history and undo read them)", () => {
+  const revisions = (cluster: Cluster) =>
+    cluster
+      .list('ControllerRevision', NS)
+      .map((r) => [r.metadata.name, r.revision, r.data.spec.template.spec.containers[0]!.image])
+      .sort((a, b) => Number(a[1]) - Number(b[1]));
+  const withImage = (image: string, mutate: (ds: DaemonSet) => void = () => {}) =>
+    daemonSet((ds) => {
+      ds.spec.template.spec.containers[0]!.image = image;
+      mutate(ds);
+    });
+
+  it('keeps a revision per template, named after its hash, owned by the DaemonSet', () => {
+    const { cluster } = started();
+    const hash1 = live(cluster)[0]!.metadata.labels![REVISION_HASH_LABEL]!;
+    apply(cluster, withImage('l4lab/agent:0.2.0'));
+    stopTerminating(cluster);
+    runKubelet(cluster);
+    const rs = cluster.list('ControllerRevision', NS);
+    expect(revisions(cluster)).toEqual([
+      [`agent-${hash1}`, 1, 'l4lab/agent:0.1.0'],
+      [expect.stringMatching(/^agent-\w+$/), 2, 'l4lab/agent:0.2.0'],
+    ]);
+    const ds = cluster.store.get('DaemonSet', NS, 'agent')!;
+    for (const r of rs) {
+      expect(r.metadata.ownerReferences).toEqual([
+        expect.objectContaining({ kind: 'DaemonSet', name: 'agent', uid: ds.metadata.uid }),
+      ]);
+      expect(r.metadata.labels).toEqual({
+        app: 'agent',
+        [REVISION_HASH_LABEL]: r.metadata.name.slice('agent-'.length),
+      });
+      expect(r.data.spec.template.$patch).toBe('replace');
+    }
+    cluster.delete('DaemonSet', NS, 'agent');
+    expect(cluster.list('ControllerRevision', NS)).toEqual([]);
+  });
+
+  it('a template of before gets its revision again, as the newest (rollout undo)', () => {
+    const { cluster } = started();
+    apply(cluster, withImage('l4lab/agent:0.2.0'));
+    // kubectl rollout undo patches the template back to revision 1's.
+    apply(cluster, daemonSet());
+    expect(revisions(cluster).map(([, n, image]) => [n, image])).toEqual([
+      [2, 'l4lab/agent:0.2.0'],
+      [3, 'l4lab/agent:0.1.0'],
+    ]);
+  });
+
+  it('keeps revisionHistoryLimit old revisions besides the current one, and those pods run', () => {
+    const { cluster } = newTestCluster();
+    const limit = (ds: DaemonSet) => {
+      ds.spec.revisionHistoryLimit = 1;
+      ds.spec.updateStrategy = { type: 'OnDelete' };
+    };
+    apply(cluster, ns, withImage('v1', limit));
+    runKubelet(cluster);
+    apply(cluster, withImage('v2', limit));
+    apply(cluster, withImage('v3', limit));
+    // OnDelete: the pods still run v1, so its revision stays; v2 is the old one past the limit.
+    expect(revisions(cluster).map(([, n, image]) => [n, image])).toEqual([
+      [1, 'v1'],
+      [3, 'v3'],
+    ]);
+    for (const p of live(cluster)) cluster.delete('Pod', NS, p.metadata.name);
+    stopTerminating(cluster);
+    runKubelet(cluster);
+    apply(cluster, withImage('v4', limit));
+    expect(revisions(cluster).map(([, n, image]) => [n, image])).toEqual([
+      [3, 'v3'],
+      [4, 'v4'],
+    ]);
+  });
+});

@@ -2,10 +2,20 @@
 // should run it, rolled to a new template node by node, with the status `kubectl get ds` and
 // `kubectl rollout status ds` read.
 import { applyDefaults } from '@l4lab/manifests';
-import type { DaemonSet, Node, Pod, Taint, Toleration, WatchEvent } from '@l4lab/protocol';
+import type {
+  Container,
+  ControllerRevision,
+  DaemonSet,
+  Node,
+  Pod,
+  PodTemplateSpec,
+  Taint,
+  Toleration,
+  WatchEvent,
+} from '@l4lab/protocol';
 import type { TimerHandle } from '../clock.ts';
 import type { Controller, ControllerContext } from './types.ts';
-import { controllerRef, splitKey } from './types.ts';
+import { controllerRef, ownedBy, splitKey } from './types.ts';
 import { podTemplateHash, randomSuffix } from '../names.ts';
 import { podQOSClass } from '../podQOS.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
@@ -132,9 +142,11 @@ export class DaemonSetController implements Controller {
     const o = event.object;
     if (o.kind === 'DaemonSet') return [`${o.metadata.namespace}/${o.metadata.name}`];
     if (o.kind === 'Node') return this.#all();
-    if (o.kind !== 'Pod') return [];
+    if (o.kind !== 'Pod' && o.kind !== 'ControllerRevision') return [];
     const ns = o.metadata.namespace ?? 'default';
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
+    if (o.kind === 'ControllerRevision')
+      return owner?.kind === 'DaemonSet' ? [`${ns}/${owner.name}`] : [];
     if (owner) return owner.kind === 'DaemonSet' ? [`${ns}/${owner.name}`] : [];
     if (event.type === 'DELETED') return [];
     return this.#ctx.store
@@ -159,7 +171,8 @@ export class DaemonSetController implements Controller {
       this.#timers.delete(key);
       return;
     }
-    const hash = podTemplateHash(ds.spec.template);
+    const hash = templateHash(ds.spec.template);
+    const current = this.#constructHistory(ds, hash);
     const nodes = this.#ctx.store.list('Node');
     let byNode = this.#podsByNode(ds);
     this.#manage(key, ds, nodes, byNode, hash);
@@ -169,6 +182,74 @@ export class DaemonSetController implements Controller {
       byNode = this.#podsByNode(ds);
     }
     this.#updateStatus(key, ds, nodes, byNode, hash);
+    this.#cleanupHistory(ds, current, byNode);
+  }
+
+  /**
+   * constructHistory: the ControllerRevision of the current template (`<daemonset>-<hash>`, made
+   * with the revision after the highest, or, a template of before, given that number again, as
+   * `rollout undo` makes it the newest), one per template (a duplicate's lower revision goes).
+   */
+  #constructHistory(ds: DaemonSet, hash: string): ControllerRevision {
+    const { store } = this.#ctx;
+    const ns = ds.metadata.namespace ?? 'default';
+    const owned = store.list('ControllerRevision', ns).filter((r) => ownedBy(r, ds));
+    const max = owned.reduce((m, r) => Math.max(m, r.revision), 0);
+    const same = owned
+      .filter((r) => r.metadata.labels?.[REVISION_HASH_LABEL] === hash)
+      .sort((a, b) => b.revision - a.revision);
+    for (const dup of same.slice(1)) this.#ctx.deleteObject(dup);
+    let current = same[0];
+    if (!current) {
+      const name = `${ds.metadata.name}-${hash}`;
+      // A revision of that name that is not this DaemonSet's: Kubernetes counts a collision and
+      // hashes again; the lab names it after the next revision number instead.
+      const taken = store.get('ControllerRevision', ns, name);
+      current = store.put<ControllerRevision>({
+        apiVersion: 'apps/v1',
+        kind: 'ControllerRevision',
+        metadata: {
+          name: taken ? `${name}-${max + 1}` : name,
+          namespace: ns,
+          uid: this.#ctx.newUid(),
+          creationTimestamp: this.#ctx.nowIso(),
+          labels: { ...(ds.spec.template.metadata?.labels ?? {}), [REVISION_HASH_LABEL]: hash },
+          ...(ds.metadata.annotations ? { annotations: { ...ds.metadata.annotations } } : {}),
+          ownerReferences: [controllerRef(ds)],
+        },
+        data: { spec: { template: goTemplate(ds.spec.template) } },
+        revision: max + 1,
+      });
+    } else if (current.revision < max) {
+      current = store.put<ControllerRevision>({ ...current, revision: max + 1 });
+    }
+    return current;
+  }
+
+  /**
+   * cleanupHistory: past revisionHistoryLimit (default 10), the oldest revisions go, but not the
+   * current one nor one a pod still runs.
+   */
+  #cleanupHistory(ds: DaemonSet, current: ControllerRevision, byNode: Map<string, Pod[]>): void {
+    const ns = ds.metadata.namespace ?? 'default';
+    const old = this.#ctx.store
+      .list('ControllerRevision', ns)
+      .filter((r) => ownedBy(r, ds) && r.metadata.uid !== current.metadata.uid)
+      .sort((a, b) => a.revision - b.revision);
+    let toKill = old.length - (ds.spec.revisionHistoryLimit ?? 10);
+    if (toKill <= 0) return;
+    const live = new Set<string>();
+    for (const pods of byNode.values())
+      for (const p of pods) {
+        const h = p.metadata.labels?.[REVISION_HASH_LABEL];
+        if (h) live.add(h);
+      }
+    for (const r of old) {
+      if (toKill <= 0) break;
+      if (live.has(r.metadata.labels?.[REVISION_HASH_LABEL] ?? '')) continue;
+      this.#ctx.deleteObject(r);
+      toKill--;
+    }
   }
 
   /** The DaemonSet's pods (claimed: adopted and released as the ReplicaSet's are) by node. */
@@ -427,6 +508,48 @@ export class DaemonSetController implements Controller {
       COMPONENT,
     );
   }
+}
+
+/**
+ * The template's hash, the same for the template and for one put back from a revision by `kubectl
+ * rollout undo` (which carries Go's zero values: `creationTimestamp: null`, `resources: {}`).
+ */
+function templateHash(t: PodTemplateSpec): string {
+  const { creationTimestamp, ...metadata } = (t.metadata ?? {}) as Record<string, unknown>;
+  const bare = (cs: Container[] | undefined) =>
+    cs?.map((c) => {
+      if (!c.resources || Object.keys(c.resources).length > 0) return c;
+      const { resources: _empty, ...rest } = c;
+      return rest;
+    });
+  const spec = { ...t.spec, containers: bare(t.spec.containers)! };
+  if (t.spec.initContainers) spec.initContainers = bare(t.spec.initContainers);
+  const meta =
+    creationTimestamp === null || creationTimestamp === undefined ? metadata : t.metadata;
+  return podTemplateHash({ ...t, metadata: meta, spec });
+}
+
+/**
+ * A revision's data as kubectl's getDaemonSetPatch writes it, so `kubectl rollout undo` can tell
+ * (byte for byte) that the DaemonSet already runs it: the template through Go's encoding/json and
+ * a map, keys sorted at every level, with Go's zero values (`creationTimestamp: null` in its
+ * metadata, `resources: {}` in each container) and `"$patch":"replace"`.
+ */
+function goTemplate(t: PodTemplateSpec): PodTemplateSpec & { $patch: 'replace' } {
+  const copy = structuredClone(t) as PodTemplateSpec & { $patch: 'replace' };
+  copy.$patch = 'replace';
+  copy.metadata = { creationTimestamp: null, ...copy.metadata } as typeof copy.metadata;
+  for (const c of [...copy.spec.containers, ...(copy.spec.initContainers ?? [])])
+    c.resources ??= {};
+  return sortedKeys(copy);
+}
+
+function sortedKeys<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(sortedKeys) as T;
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortedKeys((v as Record<string, unknown>)[k]);
+  return out as T;
 }
 
 /** IsPodUpdated: the pod is of the current template (its hash, or the DaemonSet's generation). */

@@ -1,8 +1,9 @@
-// kubectl's columns for DaemonSets, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
+// kubectl's columns for DaemonSets, ControllerRevisions, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
 // (pkg/printers/internalversion/printers.go), as pure functions.
 import type {
   ClusterRole,
   ClusterRoleBinding,
+  ControllerRevision,
   DaemonSet,
   KubeObject,
   Secret,
@@ -40,6 +41,21 @@ export const daemonSetPrinter: Printer<DaemonSet> = {
     d.spec.template.spec.containers.map((x) => x.image).join(','),
     formatLabelSelector(d.spec.selector),
   ],
+};
+
+/** printControllerRevision: CONTROLLER is `<kind>.<group>/<name>` of its controller owner. */
+export const controllerRevisionPrinter: Printer<ControllerRevision> = {
+  headers: ['NAME', 'CONTROLLER', 'REVISION', 'AGE'],
+  wide: [],
+  row: (r, c) => {
+    const owner = r.metadata.ownerReferences?.find((o) => o.controller);
+    const group = owner?.apiVersion.includes('/') ? owner.apiVersion.split('/')[0] : '';
+    const controller = owner
+      ? `${owner.kind.toLowerCase()}${group ? `.${group}` : ''}/${owner.name}`
+      : '<none>';
+    return [r.metadata.name, controller, String(r.revision), created(r, c)];
+  },
+  wideRow: () => [],
 };
 
 export const serviceAccountPrinter: Printer<ServiceAccount> = {

@@ -12,6 +12,7 @@ import { listEndpoints } from '../endpointsView.ts';
 import {
   clusterRoleBindingPrinter,
   clusterRolePrinter,
+  controllerRevisionPrinter,
   daemonSetPrinter,
   secretPrinter,
   serviceAccountPrinter,
@@ -78,6 +79,7 @@ const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer 
   Node: printing('Node', nodePrinter),
   Namespace: printing('Namespace', namespacePrinter),
   DaemonSet: printing('DaemonSet', daemonSetPrinter),
+  ControllerRevision: printing('ControllerRevision', controllerRevisionPrinter),
   ServiceAccount: printing('ServiceAccount', serviceAccountPrinter),
   Secret: printing('Secret', secretPrinter),
   ClusterRole: printing('ClusterRole', clusterRolePrinter),
