@@ -1,8 +1,8 @@
 // The real kubectl against a lab, for what users write beside Deployments: a standalone
 // ReplicaSet (apply, get, get -o wide, scale), Endpoints for a Service without selector, a
 // Namespace's name label, a pod's QoS class, a Deployment's rollout history, a DaemonSet's pods,
-// rollouts, history and undo, and drain's refusal of its pods. Addresses: random test ranges
-// (testRanges.ts).
+// rollouts, history and undo, and drain's refusal of its pods, Jobs (kubectl create job, wait,
+// logs, a failing Job's back-off). Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -300,6 +300,89 @@ spec:
       );
       const left = await kubectl(ctx, undefined, 'get', 'controllerrevisions', ...ns);
       expect(left.stderr).toBe('No resources found in ds-demo namespace.\n');
+    },
+  );
+
+  it(
+    'a Job: kubectl create job runs a pod to completion that reaches a Service; wait, logs, get jobs; a failing one stops at backoffLimit',
+    { timeout: 120_000 },
+    async (ctx) => {
+      await kubectl(ctx, undefined, 'create', 'ns', 'job-demo');
+      const ns = ['-n', 'job-demo'];
+      await kubectl(ctx, undefined, 'create', 'deployment', 'web', '--image=nginx', ...ns);
+      await kubectl(ctx, undefined, 'expose', 'deployment', 'web', '--port=80', ...ns);
+      await kubectl(
+        ctx,
+        undefined,
+        ...['rollout', 'status', 'deployment/web', ...ns, '--timeout=60s'],
+      );
+      // kubectl create job sends the Job as protobuf.
+      const created = await kubectl(
+        ctx,
+        undefined,
+        ...['create', 'job', 'load', '--image=busybox', ...ns, '--'],
+        ...['sh', '-c', 'for i in 1 2 3; do wget -qO- http://web >/dev/null; done; echo sent 3'],
+      );
+      expect(created.stdout).toBe('job.batch/load created\n');
+      const wait = await kubectl(
+        ctx,
+        undefined,
+        ...['wait', '--for=condition=complete', 'job/load', ...ns, '--timeout=60s'],
+      );
+      expect(wait.stdout).toBe('job.batch/load condition met\n');
+      expect((await kubectl(ctx, undefined, 'logs', 'job/load', ...ns)).stdout).toBe('sent 3\n');
+      const jobs = await kubectl(ctx, undefined, 'get', 'jobs', ...ns);
+      const [header, row] = jobs.stdout.trimEnd().split('\n').map(cells);
+      expect(header).toEqual(['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
+      expect(row!.slice(0, 3)).toEqual(['load', 'Complete', '1/1']);
+      const job = JSON.parse(
+        (await kubectl(ctx, undefined, 'get', 'job', 'load', ...ns, '-o', 'json')).stdout,
+      ) as { metadata: { uid: string }; spec: { selector: unknown } };
+      expect(job.spec.selector).toEqual({
+        matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid },
+      });
+      const pods = await kubectl(ctx, undefined, 'get', 'pods', '-l', 'job-name=load', ...ns);
+      expect(pods.stdout).toMatch(/^load-\w{5}\s+0\/1\s+Completed\s+0\s/m);
+
+      const failing = `apiVersion: batch/v1
+kind: Job
+metadata: {name: bad, namespace: job-demo}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - {name: c, image: busybox, command: [sh, -c, 'exit 3']}
+`;
+      await kubectl(ctx, failing, 'apply', '-f', '-');
+      const failed = await kubectl(
+        ctx,
+        undefined,
+        ...['wait', '--for=condition=failed', 'job/bad', ...ns, '--timeout=60s'],
+      );
+      expect(failed.stdout).toBe('job.batch/bad condition met\n');
+      const described = await kubectl(ctx, undefined, 'describe', 'job', 'bad', ...ns);
+      expect(described.stdout).toMatch(
+        /Pods Statuses:\s+0 Active \(0 Ready\) \/ 0 Succeeded \/ 1 Failed/,
+      );
+      expect(described.stdout).toMatch(
+        /Warning\s+BackoffLimitExceeded\s+.*job-controller\s+Job has reached the specified backoff limit/,
+      );
+      const refused = await kubectl(
+        ctx,
+        failing
+          .replace('restartPolicy: Never', 'restartPolicy: Always')
+          .replace('name: bad', 'name: bad2'),
+        'apply',
+        '-f',
+        '-',
+      );
+      expect(refused.stderr).toContain(
+        'The Job "bad2" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
+      );
+      const deleted = await kubectl(ctx, undefined, 'delete', 'job', 'load', ...ns);
+      expect(deleted.stdout).toBe('job.batch "load" deleted\n');
     },
   );
 });

@@ -42,6 +42,15 @@ kind: Pod
 metadata: {name: client}
 spec: {containers: [{name: c, image: busybox}]}
 ---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: load}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox, command: [wget, -qO-, http://db]}]
+---
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: node-echo, namespace: shop}
@@ -88,8 +97,8 @@ describe('exportedObjects', () => {
     const cluster = labWithUserObjects();
     const all = cluster.store.all();
     // The controllers did make ReplicaSets, pods, slices and mirrored slices meanwhile.
-    // web x2, client, coredns, node-echo on each of the 3 nodes
-    expect(all.filter((o) => o.kind === 'Pod')).toHaveLength(7);
+    // web x2, client, coredns, node-echo on each of the 3 nodes, load's
+    expect(all.filter((o) => o.kind === 'Pod')).toHaveLength(8);
     expect(
       all.some((o) => o.kind === 'EndpointSlice' && o.metadata.name.startsWith('legacy')),
     ).toBe(true);
@@ -101,8 +110,14 @@ describe('exportedObjects', () => {
       'Endpoints default/legacy',
       'Deployment shop/web',
       'DaemonSet shop/node-echo',
+      'Job default/load',
       'Pod default/client',
     ]);
+    // The selector and labels this lab generated from the Job's uid stay behind.
+    const load = exportedObjects(all).find((o) => o.kind === 'Job')!;
+    expect(load.kind === 'Job' && load.spec.selector).toBeUndefined();
+    expect(load.metadata.labels).toBeUndefined();
+    expect(load.kind === 'Job' && load.spec.template.metadata).toEqual({});
   });
 
   it('drops status and server-written metadata, keeps labels, annotations and spec', () => {

@@ -1,5 +1,11 @@
 import type { KubeKind, KubeObject, ObjectMeta } from '@l4lab/protocol';
 import { KUBERNETES_SERVICE, SERVICE_NAME_LABEL } from '@l4lab/cluster';
+import {
+  JOB_CONTROLLER_UID_LABEL,
+  JOB_NAME_LABEL,
+  LEGACY_JOB_CONTROLLER_UID_LABEL,
+  LEGACY_JOB_NAME_LABEL,
+} from '@l4lab/manifests';
 
 // What a workspace export carries of the cluster: the objects a user wrote, as `kubectl get -o
 // yaml` shows them minus what the API server and the controllers filled in, so that applying
@@ -43,6 +49,7 @@ const KIND_ORDER: readonly KubeKind[] = [
   'Deployment',
   'ReplicaSet',
   'DaemonSet',
+  'Job',
   'Pod',
 ];
 
@@ -71,6 +78,7 @@ export function isUserObject(o: KubeObject): boolean {
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
+    case 'Job':
     case 'Pod':
       return true;
     default:
@@ -120,6 +128,29 @@ export function cleanObject(o: KubeObject): KubeObject {
     // `kubectl debug` added them to the running pod; a pod cannot be created with them.
     const { ephemeralContainers: _debug, ...spec } = cleaned.spec;
     cleaned.spec = spec;
+  }
+  if (cleaned.kind === 'Job' && cleaned.spec.manualSelector !== true) {
+    // The selector and labels the API server generated from this lab's uid: the importing lab
+    // generates its own.
+    const generated = [
+      JOB_CONTROLLER_UID_LABEL,
+      JOB_NAME_LABEL,
+      LEGACY_JOB_CONTROLLER_UID_LABEL,
+      LEGACY_JOB_NAME_LABEL,
+    ];
+    const { selector: _generated, ...spec } = cleaned.spec;
+    const templateLabels = withoutKeys(cleaned.spec.template.metadata?.labels, generated);
+    const { labels: _l, ...templateMeta } = cleaned.spec.template.metadata ?? {};
+    cleaned.spec = {
+      ...spec,
+      template: {
+        ...cleaned.spec.template,
+        metadata: { ...templateMeta, ...(templateLabels ? { labels: templateLabels } : {}) },
+      },
+    };
+    const labels = withoutKeys(cleaned.metadata.labels, generated);
+    const { labels: _ml, ...meta } = cleaned.metadata;
+    cleaned.metadata = { ...meta, ...(labels ? { labels } : {}) };
   }
   if (cleaned.kind === 'Service') {
     cleaned.spec = cleanServiceSpec(

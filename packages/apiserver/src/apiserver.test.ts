@@ -25,6 +25,7 @@ describe('discovery', () => {
     });
     expect(apiGroupList().groups.map((g) => g.preferredVersion.groupVersion)).toEqual([
       'apps/v1',
+      'batch/v1',
       'discovery.k8s.io/v1',
       'events.k8s.io/v1',
       'rbac.authorization.k8s.io/v1',
@@ -84,7 +85,8 @@ describe('discovery', () => {
     expect(
       apiResourceList('apps', 'v1')!.resources.find((r) => r.name === 'deployments/scale'),
     ).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
-    expect(apiResourceList('batch', 'v1')).toBeUndefined();
+    expect(apiResourceList('batch', 'v1')!.resources.map((r) => r.name)).toEqual(['jobs']);
+    expect(apiResourceList('batch', 'v2')).toBeUndefined();
   });
 
   it('knows an exec upgrade by its path', () => {

@@ -208,6 +208,26 @@ const KINDS: Record<string, Schema> = {
     ],
   },
   Pod: { 1: ['metadata', META], 2: ['spec', POD_SPEC] },
+  // `kubectl create job NAME --image=IMAGE -- COMMAND` (k8s.io/api/batch/v1).
+  Job: {
+    1: ['metadata', META],
+    2: [
+      'spec',
+      {
+        1: ['parallelism', 'int0'],
+        2: ['completions', 'int0'],
+        3: ['activeDeadlineSeconds', 'int0'],
+        4: ['selector', SELECTOR],
+        5: ['manualSelector', 'bool'],
+        6: ['template', { 1: ['metadata', META], 2: ['spec', POD_SPEC] }],
+        7: ['backoffLimit', 'int0'],
+        8: ['ttlSecondsAfterFinished', 'int0'],
+        9: ['completionMode', 'string'],
+        10: ['suspend', 'bool'],
+        14: ['podReplacementPolicy', 'string'],
+      },
+    ],
+  },
   // `kubectl create secret generic|tls|docker-registry` and `kubectl create serviceaccount`.
   Secret: {
     1: ['metadata', META],

@@ -29,19 +29,21 @@ const WRITABLE = new Set([
   'Namespace',
   'Endpoints',
   'EndpointSlice',
-  // Stored and served only: the lab runs no daemon pods and authorizes nothing by RBAC objects.
+  'Job',
   'DaemonSet',
+  // Stored and served only: the lab authorizes nothing by RBAC objects.
   'ServiceAccount',
   'Secret',
   'ClusterRole',
   'ClusterRoleBinding',
 ]);
 /** `kubectl get all` lists these (the `all` category). */
-const ALL = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet']);
+const ALL = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job']);
 
 const VERSION_OF_GROUP: Record<string, string> = {
   '': 'v1',
   apps: 'v1',
+  batch: 'v1',
   'discovery.k8s.io': 'v1',
   'events.k8s.io': 'v1',
   'rbac.authorization.k8s.io': 'v1',

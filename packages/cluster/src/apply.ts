@@ -1,4 +1,10 @@
-import type { ApplyResult, KubeObject, Service } from '@l4lab/protocol';
+import type { ApplyResult, Job, KubeObject, Service } from '@l4lab/protocol';
+import {
+  JOB_CONTROLLER_UID_LABEL,
+  JOB_NAME_LABEL,
+  LEGACY_JOB_CONTROLLER_UID_LABEL,
+  LEGACY_JOB_NAME_LABEL,
+} from '@l4lab/manifests';
 import { CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { ObjectStore } from './store.ts';
 import { stableStringify } from './names.ts';
@@ -87,6 +93,8 @@ export function keepControllerFields(next: KubeObject, stored: KubeObject): Kube
     const had = stored.spec.ephemeralContainers;
     next = { ...next, spec: { ...spec, ...(had ? { ephemeralContainers: had } : {}) } };
   }
+  // A Job's generated selector and labels (the API server's): an apply without them keeps them.
+  if (next.kind === 'Job' && stored.kind === 'Job') next = keepGeneratedJobFields(next, stored);
   const kept = Object.entries(stored.metadata.annotations ?? {}).filter(
     ([k]) => CONTROLLER_ANNOTATIONS.has(k) && next.metadata.annotations?.[k] === undefined,
   );
@@ -198,8 +206,8 @@ export function planApply(
       }
     }
     if (existing) {
-      errors.push(...immutabilityErrors(index, object, existing));
       const next = keepControllerFields(object, existing);
+      errors.push(...immutabilityErrors(index, next, existing));
       const same =
         userFields(next, existing) === userFields(existing) && !allocationsChanged(next, existing);
       writes.push({ index, object: next, existing, action: same ? 'unchanged' : 'configured' });
@@ -216,4 +224,40 @@ export function planApply(
   });
   if (errors.length === 0) errors.push(...quotaErrors(store, writes, limits.namespaceQuota));
   return { writes, errors };
+}
+
+/** The selector, template labels and labels the API server generated for a Job, kept. */
+function keepGeneratedJobFields(next: Job, stored: Job): Job {
+  if (next.spec.manualSelector === true || stored.spec.manualSelector === true) return next;
+  const generated = [
+    JOB_CONTROLLER_UID_LABEL,
+    JOB_NAME_LABEL,
+    LEGACY_JOB_CONTROLLER_UID_LABEL,
+    LEGACY_JOB_NAME_LABEL,
+  ];
+  const keep = (labels: Record<string, string> | undefined, from: Record<string, string> = {}) => {
+    const out = { ...labels };
+    for (const k of generated) if (out[k] === undefined && from[k] !== undefined) out[k] = from[k];
+    return out;
+  };
+  const template = next.spec.template;
+  const metaLabels =
+    Object.keys(next.metadata.labels ?? {}).length === 0
+      ? stored.metadata.labels
+      : keep(next.metadata.labels, stored.metadata.labels);
+  return {
+    ...next,
+    metadata: { ...next.metadata, ...(metaLabels ? { labels: metaLabels } : {}) },
+    spec: {
+      ...next.spec,
+      selector: next.spec.selector ?? stored.spec.selector,
+      template: {
+        ...template,
+        metadata: {
+          ...template.metadata,
+          labels: keep(template.metadata?.labels, stored.spec.template.metadata?.labels),
+        },
+      },
+    },
+  };
 }

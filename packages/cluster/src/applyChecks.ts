@@ -199,14 +199,27 @@ export function immutabilityErrors(
   if (
     (next.kind === 'Deployment' && prev.kind === 'Deployment') ||
     (next.kind === 'ReplicaSet' && prev.kind === 'ReplicaSet') ||
-    (next.kind === 'DaemonSet' && prev.kind === 'DaemonSet')
+    (next.kind === 'DaemonSet' && prev.kind === 'DaemonSet') ||
+    (next.kind === 'Job' && prev.kind === 'Job')
   ) {
     if (stableStringify(next.spec.selector) !== stableStringify(prev.spec.selector)) {
       push(
         'spec.selector',
-        `Invalid value: ${formatSelectorValue(next.spec.selector)}: field is immutable`,
+        `Invalid value: ${formatSelectorValue(next.spec.selector ?? {})}: field is immutable`,
       );
     }
+  }
+  if (next.kind === 'Job' && prev.kind === 'Job') {
+    // ValidateJobSpecUpdate. Kubernetes prints the whole template as a Go struct (%#v); its
+    // middle is left out here.
+    if (stableStringify(next.spec.template) !== stableStringify(prev.spec.template))
+      push('spec.template', 'Invalid value: core.PodTemplateSpec{…}: field is immutable');
+    const completions = next.spec.completions;
+    if (
+      completions !== prev.spec.completions &&
+      !(next.spec.completionMode === 'Indexed' && completions === next.spec.parallelism)
+    )
+      push('spec.completions', `Invalid value: ${completions ?? 'null'}: field is immutable`);
   }
   if (next.kind === 'ClusterRoleBinding' && prev.kind === 'ClusterRoleBinding') {
     const r = next.roleRef;

@@ -1,7 +1,9 @@
 import type { NamespaceQuota } from './applyChecks.ts';
-import { applyDefaults, type NodeEdit } from '@l4lab/manifests';
+import { applyDefaults, generatedJobSelector, type NodeEdit } from '@l4lab/manifests';
 import type {
   ApplyResult,
+  Job,
+  LabelSelector,
   KubeKind,
   KubeObject,
   Namespace,
@@ -27,6 +29,7 @@ import { EventRecorder } from './events.ts';
 import { newNode } from './nodeObject.ts';
 import { podQOSClass } from './podQOS.ts';
 import { DaemonSetController } from './controllers/daemonSetController.ts';
+import { JobController } from './controllers/jobController.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
 import { dryRunObject } from './dryRun.ts';
 import {
@@ -169,6 +172,7 @@ export class Cluster {
       new DeploymentController(ctx),
       new ReplicaSetController(ctx),
       new DaemonSetController(ctx),
+      new JobController(ctx),
       new Scheduler(ctx),
       new EndpointSliceController(ctx),
       new EndpointSliceMirroringController(ctx),
@@ -505,10 +509,12 @@ export class Cluster {
       copy.kind === 'Deployment' ||
       copy.kind === 'ReplicaSet' ||
       copy.kind === 'DaemonSet' ||
+      copy.kind === 'Job' ||
       copy.kind === 'Service'
     )
       copy.metadata.generation = 1;
     if (copy.kind === 'Service') this.#allocateServiceAddresses(copy);
+    if (copy.kind === 'Job') prepareJob(copy);
     if (copy.kind === 'Namespace') {
       copy.status = { phase: 'Active' };
       labelNamespace(copy);
@@ -767,4 +773,26 @@ function ephemeralContainerErrors(pod: Pod, next: unknown[]): string[] {
       errors.push(`${at}.ports: Forbidden: cannot be set for an Ephemeral Container`);
   }
   return errors;
+}
+
+/**
+ * The Job strategy's PrepareForCreate: unless `manualSelector`, the selector is generated from the
+ * new uid (generateSelector: `batch.kubernetes.io/controller-uid` and `job-name` labels on the pod
+ * template, both also without their prefix); a Job without labels shows its template's; its
+ * status starts empty.
+ */
+function prepareJob(job: Job): void {
+  if (job.spec.manualSelector !== true) {
+    const generated = generatedJobSelector(
+      job.metadata.name,
+      job.metadata.uid ?? '',
+      job.spec.template.metadata ?? {},
+      job.spec.selector,
+    );
+    job.spec.template.metadata = { ...job.spec.template.metadata, labels: generated.labels };
+    job.spec.selector = generated.selector as LabelSelector;
+  }
+  if (Object.keys(job.metadata.labels ?? {}).length === 0 && job.spec.template.metadata?.labels)
+    job.metadata.labels = { ...job.spec.template.metadata.labels };
+  job.status = {};
 }

@@ -12,7 +12,9 @@ interface QuotaWrite {
 }
 
 interface QuotaStore {
-  list(kind: 'Deployment' | 'ReplicaSet' | 'DaemonSet' | 'Pod' | 'Service' | 'Node'): KubeObject[];
+  list(
+    kind: 'Deployment' | 'ReplicaSet' | 'DaemonSet' | 'Job' | 'Pod' | 'Service' | 'Node',
+  ): KubeObject[];
 }
 
 type Resource = 'pods' | 'services' | 'frontends';
@@ -28,6 +30,7 @@ const RESOURCE_OF: Record<string, string> = {
   Deployment: 'deployments.apps',
   ReplicaSet: 'replicasets.apps',
   DaemonSet: 'daemonsets.apps',
+  Job: 'jobs.batch',
   Service: 'services',
   Pod: 'pods',
 };
@@ -58,6 +61,15 @@ function demands(o: KubeObject, nodes: number): [Resource, number, string][] {
     return [['pods', 1, 'metadata.name']];
   // A DaemonSet's pods: one a node at most, as many as the lab has nodes.
   if (o.kind === 'DaemonSet') return [['pods', nodes, 'spec.template']];
+  // A Job's running pods: its parallelism until it is finished (its pods then hold no process).
+  if (o.kind === 'Job') {
+    const finished = (o.status?.conditions ?? []).some(
+      (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+    );
+    return [
+      ['pods', finished || o.spec.suspend ? 0 : (o.spec.parallelism ?? 1), 'spec.parallelism'],
+    ];
+  }
   if (o.kind === 'Service') {
     return [
       ['services', 1, 'metadata.name'],
@@ -84,7 +96,7 @@ function labQuotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): Apply
     services: new Map(),
     frontends: new Map(),
   };
-  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Pod', 'Service'] as const) {
+  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'Pod', 'Service'] as const) {
     for (const o of store.list(kind))
       for (const [r, n] of demands(o, nodes)) held[r].set(keyOf(o), n);
   }
@@ -132,7 +144,7 @@ function namespaceQuotaErrors(
   const used = new Map<string, number>(); // "namespace|resource" -> n
   const add = (ns: string, r: string, n: number) =>
     used.set(`${ns}|${r}`, (used.get(`${ns}|${r}`) ?? 0) + n);
-  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Pod', 'Service'] as const) {
+  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'Pod', 'Service'] as const) {
     for (const o of store.list(kind)) {
       const ns = o.metadata.namespace ?? 'default';
       if (!quotaOf(ns)) continue;

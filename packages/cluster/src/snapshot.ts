@@ -31,6 +31,7 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'Endpoints',
   'DaemonSet',
   'ControllerRevision',
+  'Job',
   'ServiceAccount',
   'Secret',
   'ClusterRole',
@@ -115,6 +116,7 @@ function shapeProblem(o: unknown): string | undefined {
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
+    case 'Job':
       return containersOf(template?.spec) && isRecord(spec?.selector)
         ? undefined
         : 'spec.selector or spec.template missing';
@@ -132,10 +134,12 @@ function shapeProblem(o: unknown): string | undefined {
 /**
  * A saved pod as it comes back: bound to the same node with the same IP, but its container starts
  * again, as after a node reboot (the kubelet reports the new status). A pod that was terminating
- * is not brought back (its owner already made its replacement).
+ * is not brought back (its owner already made its replacement); one that ended keeps its status.
  */
 export function restartedPod(pod: Pod): Pod | undefined {
   if (pod.metadata.deletionTimestamp) return undefined;
+  // Succeeded and Failed pods stay so (a Job's, `kubectl run --restart=Never`'s): nothing reruns.
+  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return pod;
   const { podIP, podIPs, hostIP } = pod.status ?? {};
   return {
     ...pod,

@@ -45,8 +45,38 @@ function defaultObject(o: Obj): void {
   }
   if (kind === 'Namespace') defaultNamespace(metadata);
   if (kind === 'DaemonSet') defaultDaemonSet(ensure(o, 'spec'));
+  if (kind === 'Job') defaultJob(o, ensure(o, 'spec'));
   if (kind === 'Secret') defaultSecret(o);
   if (kind === 'ClusterRoleBinding') for (const s of records(o.subjects)) defaultSubject(s);
+}
+
+/**
+ * batch/v1 SetDefaults_Job: completions and parallelism 1 when neither is set (parallelism 1 when
+ * it alone is not), backoffLimit 6, NonIndexed, not suspended, pods replaced once terminating or
+ * failed; the Job takes its template's labels when it has none. A Job's pod template keeps an
+ * unset restartPolicy (validation asks for OnFailure or Never).
+ */
+function defaultJob(o: Obj, spec: Obj): void {
+  if (spec.completions === undefined && spec.parallelism === undefined) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  }
+  if (spec.parallelism === undefined) spec.parallelism = 1;
+  if (spec.backoffLimit === undefined) spec.backoffLimit = 6;
+  if (spec.completionMode === undefined) spec.completionMode = 'NonIndexed';
+  if (spec.suspend === undefined) spec.suspend = false;
+  if (spec.podReplacementPolicy === undefined) spec.podReplacementPolicy = 'TerminatingOrFailed';
+  const template = spec.template;
+  if (!isRecord(template)) return;
+  const labels = isRecord(template.metadata) ? template.metadata.labels : undefined;
+  const metadata = ensure(o, 'metadata');
+  if (isRecord(labels) && (!isRecord(metadata.labels) || Object.keys(metadata.labels).length === 0))
+    metadata.labels = { ...labels };
+  if (isRecord(template.spec)) {
+    const unset = template.spec.restartPolicy === undefined;
+    defaultPodSpec(template.spec, false);
+    if (unset) delete template.spec.restartPolicy;
+  }
 }
 
 /** apps/v1 SetDefaults_DaemonSet: RollingUpdate (maxUnavailable 1, maxSurge 0), 10 revisions kept. */

@@ -4,6 +4,7 @@
 
 import { ACCESS_FIELD_DOCS, ACCESS_KIND_DOCS } from './accessFieldDocs.ts';
 import { ENDPOINTS_FIELD_DOCS, ENDPOINTS_KIND_DOCS } from './endpointsFieldDocs.ts';
+import { JOB_FIELD_DOCS, JOB_KIND_DOCS } from './jobFieldDocs.ts';
 import { POD_FIELD_DOCS } from './podFieldDocs.ts';
 import { VOLUME_FIELD_DOCS } from './volumeFieldDocs.ts';
 
@@ -303,6 +304,7 @@ export const FIELD_DOCS: Docs = {
   ...VOLUME_FIELD_DOCS,
   ...ENDPOINTS_FIELD_DOCS,
   ...ACCESS_FIELD_DOCS,
+  ...JOB_FIELD_DOCS,
   ...HAND_DOCS,
 };
 
@@ -354,6 +356,7 @@ export const KIND_DOCS: Readonly<
   },
   ...ENDPOINTS_KIND_DOCS,
   ...ACCESS_KIND_DOCS,
+  ...JOB_KIND_DOCS,
   Service: {
     description:
       'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',

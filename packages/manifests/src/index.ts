@@ -13,6 +13,13 @@ export * from './types.ts';
 export { parseManifests } from './parse.ts';
 export { checkManifests } from './check.ts';
 export { validateObject } from './validate.ts';
+export {
+  generatedJobSelector,
+  JOB_CONTROLLER_UID_LABEL,
+  JOB_NAME_LABEL,
+  LEGACY_JOB_CONTROLLER_UID_LABEL,
+  LEGACY_JOB_NAME_LABEL,
+} from './validateJob.ts';
 export { validateNodeUpdate, type NodeEdit } from './validateNodeUpdate.ts';
 export { applyDefaults } from './defaults.ts';
 export { dropTypeDependentFields } from './serviceUpdate.ts';

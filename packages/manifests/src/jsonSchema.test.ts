@@ -71,6 +71,7 @@ describe('kubernetesJsonSchema', () => {
       ['Deployment', ['apps/v1'], ['Deployment']],
       ['EndpointSlice', ['discovery.k8s.io/v1'], ['EndpointSlice']],
       ['Endpoints', ['v1'], ['Endpoints']],
+      ['Job', ['batch/v1'], ['Job']],
       ['Namespace', ['v1'], ['Namespace']],
       ['Pod', ['v1'], ['Pod']],
       ['ReplicaSet', ['apps/v1'], ['ReplicaSet']],
@@ -83,7 +84,7 @@ describe('kubernetesJsonSchema', () => {
     expect(Object.keys(kind('Deployment').properties!.spec!.properties!)).not.toContain(
       'sessionAffinity',
     );
-    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(12);
+    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(13);
   });
 
   it('offers the allowed values and ranges', () => {

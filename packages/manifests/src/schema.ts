@@ -17,6 +17,7 @@ import {
   arr,
   bool,
   int32,
+  int64,
   intOrString,
   map,
   named,
@@ -105,6 +106,20 @@ const daemonSetSpec = obj('v1.DaemonSetSpec', {
   revisionHistoryLimit: int32,
 });
 
+const jobSpec = obj('v1.JobSpec', {
+  parallelism: int32,
+  completions: int32,
+  activeDeadlineSeconds: int64,
+  backoffLimit: int32,
+  selector: labelSelector,
+  manualSelector: bool,
+  template: podTemplateSpec,
+  ttlSecondsAfterFinished: int32,
+  completionMode: str,
+  suspend: bool,
+  podReplacementPolicy: str,
+});
+
 const top = (kind: string, fields: Record<string, Schema>): ObjectSchema =>
   obj(`v1.${kind}`, { apiVersion: str, kind: str, metadata: objectMeta, status: any, ...fields });
 /** A kind without status (EndpointSlice, Endpoints): all its fields are the user's. */
@@ -123,6 +138,7 @@ export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   EndpointSlice: statusless('EndpointSlice', ENDPOINT_SLICE_FIELDS),
   Endpoints: statusless('Endpoints', ENDPOINTS_FIELDS),
   DaemonSet: top('DaemonSet', { spec: daemonSetSpec }),
+  Job: top('Job', { spec: jobSpec }),
   ServiceAccount: statusless('ServiceAccount', SERVICE_ACCOUNT_FIELDS),
   Secret: statusless('Secret', SECRET_FIELDS),
   ClusterRole: statusless('ClusterRole', CLUSTER_ROLE_FIELDS),

@@ -21,6 +21,8 @@ import type {
   ServiceAccountShape,
 } from './validateAccess.ts';
 import { validateDaemonSet } from './validateDaemonSet.ts';
+import { validateJob } from './validateJob.ts';
+import type { JobShape } from './validateJob.ts';
 import type { DaemonSetShape } from './validateDaemonSet.ts';
 import { validateDeployment } from './validateDeployment.ts';
 import type { DeploymentShape } from './validateDeployment.ts';
@@ -43,6 +45,7 @@ export const SERVED_KINDS: Readonly<Record<string, string>> = {
   Deployment: 'apps/v1',
   EndpointSlice: 'discovery.k8s.io/v1',
   Endpoints: 'v1',
+  Job: 'batch/v1',
   Namespace: 'v1',
   Pod: 'v1',
   ReplicaSet: 'apps/v1',
@@ -68,6 +71,7 @@ const VALIDATORS: Readonly<Record<string, (o: Record<string, unknown>) => FieldE
   EndpointSlice: (o) => validateEndpointSlice(o as EndpointSliceShape),
   Endpoints: (o) => validateEndpoints(o as EndpointsShape),
   DaemonSet: (o) => validateDaemonSet(o as DaemonSetShape),
+  Job: (o) => validateJob(o as JobShape),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccountShape),
   Secret: (o) => validateSecret(o as SecretShape),
   ClusterRole: (o) => validateClusterRole(o as ClusterRoleShape),

@@ -15,6 +15,8 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   generateName?: string;
+  /** Kept by the API, not enforced: the lab deletes an object whatever its finalizers say. */
+  finalizers?: string[];
 }
 
 export interface OwnerReference {
@@ -314,6 +316,48 @@ export interface ReplicaSet {
   };
 }
 
+/** A Job's condition (`Complete`, `Failed`, `Suspended`, ...). */
+export interface JobCondition {
+  type: 'Complete' | 'Failed' | 'Suspended' | 'FailureTarget' | 'SuccessCriteriaMet';
+  status: 'True' | 'False' | 'Unknown';
+  lastProbeTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** A batch/v1 Job: pods run to completion (the job controller). */
+export interface Job {
+  apiVersion: 'batch/v1';
+  kind: 'Job';
+  metadata: ObjectMeta;
+  spec: {
+    parallelism?: number;
+    completions?: number;
+    activeDeadlineSeconds?: number;
+    backoffLimit?: number;
+    selector?: LabelSelector;
+    manualSelector?: boolean;
+    template: PodTemplateSpec;
+    ttlSecondsAfterFinished?: number;
+    completionMode?: 'NonIndexed' | 'Indexed';
+    suspend?: boolean;
+    podReplacementPolicy?: 'TerminatingOrFailed' | 'Failed';
+  };
+  status?: {
+    conditions?: JobCondition[];
+    startTime?: string;
+    completionTime?: string;
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    terminating?: number;
+    ready?: number;
+    completedIndexes?: string;
+    uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
+  };
+}
+
 /**
  * A ControllerRevision: one pod template a DaemonSet has had (`kubectl rollout history ds`), as a
  * strategic merge patch that puts it back (`kubectl rollout undo ds`). Written by the daemon set
@@ -530,6 +574,7 @@ export type KubeObject =
   | ReplicaSet
   | DaemonSet
   | ControllerRevision
+  | Job
   | Service
   | EndpointSlice
   | Endpoints

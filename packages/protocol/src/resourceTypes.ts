@@ -47,6 +47,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     group: 'apps',
     kind: 'DaemonSet',
   },
+  { plural: 'jobs', singular: 'job', shortNames: [], group: 'batch', kind: 'Job' },
   {
     plural: 'controllerrevisions',
     singular: 'controllerrevision',

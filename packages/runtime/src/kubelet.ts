@@ -224,7 +224,13 @@ export class Kubelet {
     const node = pod.spec.nodeName;
     if (!node) return;
     if (!w) {
-      if (pod.metadata.deletionTimestamp || this.#stoppedNodes.has(node)) return;
+      // A pod that ended (restored so from a saved lab) does not run again; deleted, nothing
+      // runs to stop, so it goes at once.
+      const phase = pod.status?.phase;
+      const ended = phase === 'Succeeded' || phase === 'Failed';
+      if (ended && pod.metadata.deletionTimestamp && !this.#stoppedNodes.has(node))
+        this.#o.cluster.removePod(pod.metadata.namespace ?? 'default', pod.metadata.name);
+      if (ended || pod.metadata.deletionTimestamp || this.#stoppedNodes.has(node)) return;
       void this.#startWorker(pod, node);
       return;
     }

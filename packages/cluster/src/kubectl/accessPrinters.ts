@@ -5,11 +5,12 @@ import type {
   ClusterRoleBinding,
   ControllerRevision,
   DaemonSet,
+  Job,
   KubeObject,
   Secret,
   ServiceAccount,
 } from '@l4lab/protocol';
-import { age } from './duration.ts';
+import { age, humanDuration } from './duration.ts';
 import { formatLabels, formatLabelSelector, type PrintContext, type Printer } from './printers.ts';
 
 const created = (o: KubeObject, c: PrintContext) => age(o.metadata.creationTimestamp, c.now);
@@ -40,6 +41,44 @@ export const daemonSetPrinter: Printer<DaemonSet> = {
     d.spec.template.spec.containers.map((x) => x.name).join(','),
     d.spec.template.spec.containers.map((x) => x.image).join(','),
     formatLabelSelector(d.spec.selector),
+  ],
+};
+
+/** printJob: STATUS from the conditions, COMPLETIONS succeeded of wanted, DURATION start to end. */
+export const jobPrinter: Printer<Job> = {
+  headers: ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE'],
+  wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+  row: (j, c) => {
+    const succeeded = j.status?.succeeded ?? 0;
+    const parallelism = j.spec.parallelism ?? 0;
+    const completions =
+      j.spec.completions !== undefined
+        ? `${succeeded}/${j.spec.completions}`
+        : parallelism > 1
+          ? `${succeeded}/1 of ${parallelism}`
+          : `${succeeded}/1`;
+    const start = j.status?.startTime ? Date.parse(j.status.startTime) : undefined;
+    const end = j.status?.completionTime ? Date.parse(j.status.completionTime) : c.now;
+    const duration = start === undefined ? '' : humanDuration(end - start);
+    const has = (type: string) =>
+      (j.status?.conditions ?? []).some((x) => x.type === type && x.status === 'True');
+    const status = has('Complete')
+      ? 'Complete'
+      : has('Failed')
+        ? 'Failed'
+        : j.metadata.deletionTimestamp
+          ? 'Terminating'
+          : has('Suspended')
+            ? 'Suspended'
+            : has('FailureTarget')
+              ? 'FailureTarget'
+              : 'Running';
+    return [j.metadata.name, status, completions, duration, created(j, c)];
+  },
+  wideRow: (j) => [
+    j.spec.template.spec.containers.map((x) => x.name).join(','),
+    j.spec.template.spec.containers.map((x) => x.image).join(','),
+    formatLabelSelector(j.spec.selector),
   ],
 };
 

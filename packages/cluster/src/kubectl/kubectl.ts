@@ -14,6 +14,7 @@ import {
   clusterRolePrinter,
   controllerRevisionPrinter,
   daemonSetPrinter,
+  jobPrinter,
   secretPrinter,
   serviceAccountPrinter,
 } from './accessPrinters.ts';
@@ -80,6 +81,7 @@ const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer 
   Namespace: printing('Namespace', namespacePrinter),
   DaemonSet: printing('DaemonSet', daemonSetPrinter),
   ControllerRevision: printing('ControllerRevision', controllerRevisionPrinter),
+  Job: printing('Job', jobPrinter),
   ServiceAccount: printing('ServiceAccount', serviceAccountPrinter),
   Secret: printing('Secret', secretPrinter),
   ClusterRole: printing('ClusterRole', clusterRolePrinter),
