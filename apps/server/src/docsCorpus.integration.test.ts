@@ -555,7 +555,19 @@ const CASES: CorpusCase[] = [
   one('controllers/replication.yaml', {
     refused: { status: 422, message: notServed('ReplicationController', 'v1') },
   }),
-  one('controllers/job.yaml', { refused: { status: 422, message: notServed('Job', 'batch/v1') } }),
+  one('controllers/job.yaml', {
+    applied: ['job.batch/pi created'],
+    objects: [
+      {
+        kind: 'Job',
+        name: 'pi',
+        match: {
+          spec: { backoffLimit: 4, completions: 1, parallelism: 1, completionMode: 'NonIndexed' },
+          status: { active: 1 },
+        },
+      },
+    ],
+  }),
   one('controllers/statefulset.yaml', {
     refused: { status: 422, message: notServed('StatefulSet', 'apps/v1') },
     absent: [{ kind: 'Service', name: 'nginx' }],

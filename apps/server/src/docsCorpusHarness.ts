@@ -100,6 +100,8 @@ export function kubectlLine(r: { kind: string; name: string; action: string }): 
   const group: Record<string, string> = {
     Deployment: 'deployment.apps',
     ReplicaSet: 'replicaset.apps',
+    DaemonSet: 'daemonset.apps',
+    Job: 'job.batch',
     EndpointSlice: 'endpointslice.discovery.k8s.io',
   };
   return `${group[r.kind] ?? r.kind.toLowerCase()}/${r.name} ${r.action}`;
@@ -113,6 +115,7 @@ const API_PATHS: Record<string, { prefix: string; plural: string; clusterScoped?
   Node: { prefix: '/api/v1', plural: 'nodes', clusterScoped: true },
   Deployment: { prefix: '/apis/apps/v1', plural: 'deployments' },
   ReplicaSet: { prefix: '/apis/apps/v1', plural: 'replicasets' },
+  Job: { prefix: '/apis/batch/v1', plural: 'jobs' },
   EndpointSlice: { prefix: '/apis/discovery.k8s.io/v1', plural: 'endpointslices' },
 };
 

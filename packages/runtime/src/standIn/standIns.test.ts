@@ -95,6 +95,7 @@ describe('the stand-in table', () => {
     expect(standInOf('gcr.io/google_samples/gb-redis-follower:v2')?.ports).toEqual([6379]);
     expect(standInOf('mysql:8')?.ports).toEqual([3306]);
     expect(standInOf('busybox:1.36')?.cmd).toEqual(['sh']);
+    expect(standInOf('curlimages/curl:8.11.0')?.cmd).toEqual(['curl']);
     expect(standInOf('example.com/team/shop-frontend:3')).toBeUndefined();
     expect(standInOf('someone/http-echo')).toBeUndefined();
   });

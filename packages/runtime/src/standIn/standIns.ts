@@ -115,6 +115,8 @@ export const STAND_INS: readonly ImageEntry[] = [
   // Images whose default command is a shell: without stdin it ends at once (CrashLoopBackOff on
   // a cluster too), so their manifests give a command (`sleep 3600`).
   { match: /(^|\/)(busybox|alpine)$/, entrypoint: [], cmd: ['sh'] },
+  // A client image load and probe Jobs use (`-- curl -s http://web`): the pod tools' curl.
+  { match: /^curlimages\/curl$/, entrypoint: [], cmd: ['curl'] },
   {
     match: /(^|\/)(ubuntu|debian|centos|fedora|rockylinux|almalinux|amazonlinux)$/,
     entrypoint: [],
