@@ -1,9 +1,8 @@
 import type { NamespaceQuota } from './applyChecks.ts';
-import { applyDefaults, generatedJobSelector, type NodeEdit } from '@l4lab/manifests';
+import { applyDefaults, type NodeEdit } from '@l4lab/manifests';
+import { prepareJob } from './jobStrategy.ts';
 import type {
   ApplyResult,
-  Job,
-  LabelSelector,
   KubeKind,
   KubeObject,
   Namespace,
@@ -29,7 +28,7 @@ import { EventRecorder } from './events.ts';
 import { newNode } from './nodeObject.ts';
 import { podQOSClass } from './podQOS.ts';
 import { DaemonSetController } from './controllers/daemonSetController.ts';
-import { JobController } from './controllers/jobController.ts';
+import { JOB_TRACKING_FINALIZER, JobController } from './controllers/jobController.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
 import { dryRunObject } from './dryRun.ts';
 import {
@@ -327,10 +326,17 @@ export class Cluster {
       const refs = child.metadata.ownerReferences ?? [];
       if (!refs.some((r) => r.uid === o.metadata.uid)) continue;
       const kept = refs.filter((r) => r.uid !== o.metadata.uid);
-      const { ownerReferences: _gone, ...meta } = child.metadata;
+      const { ownerReferences: _gone, finalizers, ...meta } = child.metadata;
+      // A Job's orphans lose its job-tracking finalizer too (nobody will count their end).
+      const left =
+        o.kind === 'Job' ? finalizers?.filter((f) => f !== JOB_TRACKING_FINALIZER) : finalizers;
       this.store.put({
         ...child,
-        metadata: kept.length ? { ...meta, ownerReferences: kept } : meta,
+        metadata: {
+          ...meta,
+          ...(kept.length ? { ownerReferences: kept } : {}),
+          ...(left?.length ? { finalizers: left } : {}),
+        },
       });
     }
   }
@@ -773,26 +779,4 @@ function ephemeralContainerErrors(pod: Pod, next: unknown[]): string[] {
       errors.push(`${at}.ports: Forbidden: cannot be set for an Ephemeral Container`);
   }
   return errors;
-}
-
-/**
- * The Job strategy's PrepareForCreate: unless `manualSelector`, the selector is generated from the
- * new uid (generateSelector: `batch.kubernetes.io/controller-uid` and `job-name` labels on the pod
- * template, both also without their prefix); a Job without labels shows its template's; its
- * status starts empty.
- */
-function prepareJob(job: Job): void {
-  if (job.spec.manualSelector !== true) {
-    const generated = generatedJobSelector(
-      job.metadata.name,
-      job.metadata.uid ?? '',
-      job.spec.template.metadata ?? {},
-      job.spec.selector,
-    );
-    job.spec.template.metadata = { ...job.spec.template.metadata, labels: generated.labels };
-    job.spec.selector = generated.selector as LabelSelector;
-  }
-  if (Object.keys(job.metadata.labels ?? {}).length === 0 && job.spec.template.metadata?.labels)
-    job.metadata.labels = { ...job.spec.template.metadata.labels };
-  job.status = {};
 }

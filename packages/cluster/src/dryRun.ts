@@ -1,5 +1,6 @@
 import type { KubeObject } from '@l4lab/protocol';
 import type { PlannedWrite } from './apply.ts';
+import { prepareJob } from './jobStrategy.ts';
 
 /**
  * What a write would store, for `dryRun=All` (nothing is stored, no address is allocated, no
@@ -18,6 +19,8 @@ export function dryRunObject(w: PlannedWrite, newUid: () => string, nowIso: stri
     ...(e || GENERATED.has(o.kind) ? { generation: (e?.metadata.generation ?? 0) + 1 } : {}),
   };
   if (e && 'status' in e) o.status = e.status;
+  // A new Job gets its generated selector and labels, from the uid it would have.
+  if (!e && o.kind === 'Job') prepareJob(o);
   // A Service keeps the addresses it holds; a new one shows none (none is taken by a dry run).
   if (o.kind === 'Service' && e?.kind === 'Service') {
     const ports = new Map((e.spec.ports ?? []).map((p) => [`${p.protocol}/${p.port}`, p.nodePort]));
@@ -38,5 +41,6 @@ const GENERATED: ReadonlySet<string> = new Set([
   'Deployment',
   'ReplicaSet',
   'DaemonSet',
+  'Job',
   'Service',
 ]);

@@ -2,7 +2,7 @@
 // rolling updates node by node, OnDelete, failed pods, status as `kubectl get ds` shows it.
 import { describe, expect, it } from 'vitest';
 import type { DaemonSet, Namespace, Pod } from '@l4lab/protocol';
-import { makeDaemonSet, newTestCluster, runKubelet } from '../testBuilders.ts';
+import { makeDaemonSet, newTestCluster, runKubelet, runningStatus } from '../testBuilders.ts';
 import type { Cluster } from '../cluster.ts';
 import type { FakeClock } from '../clock.ts';
 import { apply, editNode, taint } from './schedulerTesting.ts';
@@ -317,6 +317,56 @@ describe('a DaemonSet', () => {
     expect(adopted.metadata.deletionTimestamp).toBeUndefined();
     runKubelet(cluster);
     expect(cluster.store.get('Pod', NS, 'hand-made')?.metadata.deletionTimestamp).toBeDefined();
+  });
+
+  it('with a nodeName in its template runs on that node alone', () => {
+    const { cluster } = newTestCluster();
+    apply(
+      cluster,
+      ns,
+      daemonSet((ds) => (ds.spec.template.spec.nodeName = 'node-2')),
+    );
+    expect(nodesOf(live(cluster))).toEqual(['node-2']);
+    expect(status(cluster)).toMatchObject({ desiredNumberScheduled: 1, currentNumberScheduled: 1 });
+  });
+
+  it('counts each pod available minReadySeconds after it is Ready, whatever the order', () => {
+    const { cluster, clock } = newTestCluster();
+    apply(
+      cluster,
+      ns,
+      daemonSet((ds) => (ds.spec.minReadySeconds = 10)),
+    );
+    const readyAt = (node: string) => {
+      const p = live(cluster).find((x) => x.spec.nodeName === node)!;
+      const status = runningStatus(p, '127.244.9.9', '127.18.0.9', true);
+      status.conditions = [
+        { type: 'Ready', status: 'True', lastTransitionTime: new Date(clock.now()).toISOString() },
+      ];
+      cluster.updatePodStatus(NS, p.metadata.name, p.metadata.uid, status);
+    };
+    readyAt('node-3');
+    clock.advance(5_000);
+    readyAt('node-1');
+    clock.advance(5_000);
+    expect(status(cluster)).toMatchObject({ numberReady: 2, numberAvailable: 1 });
+    clock.advance(5_000);
+    expect(status(cluster)).toMatchObject({ numberAvailable: 2 });
+  });
+
+  it('says that it does not surge when maxSurge is set', () => {
+    const { cluster } = newTestCluster();
+    apply(
+      cluster,
+      ns,
+      daemonSet(
+        (ds) => (ds.spec.updateStrategy = { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
+      ),
+    );
+    const ds = cluster.store.get('DaemonSet', NS, 'agent')!;
+    expect(cluster.events.about(ds).find((e) => e.type === 'Warning')?.reason).toBe(
+      'SurgeNotSupported',
+    );
   });
 
   it("asks a pod per node of a namespace's pod quota", () => {

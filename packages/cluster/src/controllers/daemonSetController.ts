@@ -86,6 +86,9 @@ export function nodeShouldRunDaemonPod(
   ds: DaemonSet,
 ): { shouldRun: boolean; shouldContinueRunning: boolean } {
   const spec = ds.spec.template.spec;
+  // A template bound to one node by name runs there alone.
+  if (spec.nodeName && spec.nodeName !== node.metadata.name)
+    return { shouldRun: false, shouldContinueRunning: false };
   const probe = { spec } as Pod;
   if (!podMatchesNodeAffinity(probe, node))
     return { shouldRun: false, shouldContinueRunning: false };
@@ -132,7 +135,9 @@ export class DaemonSetController implements Controller {
   readonly #ctx: ControllerContext;
   /** Per `namespace/name|node`: the back-off after a failed pod. */
   readonly #backoff = new Map<string, { delay: number; until: number }>();
-  readonly #timers = new Map<string, TimerHandle>();
+  readonly #timers = new Map<string, { at: number; handle: TimerHandle }>();
+  /** DaemonSets told that their maxSurge is not honoured (uid/generation). */
+  readonly #surgeWarned = new Set<string>();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
@@ -167,7 +172,7 @@ export class DaemonSetController implements Controller {
     if (!ds) {
       for (const k of [...this.#backoff.keys()])
         if (k.startsWith(`${key}|`)) this.#backoff.delete(k);
-      this.#timers.get(key)?.cancel();
+      this.#timers.get(key)?.handle.cancel();
       this.#timers.delete(key);
       return;
     }
@@ -346,6 +351,19 @@ export class DaemonSetController implements Controller {
   /** rollingUpdate with maxSurge 0: old pods go while the unavailable stay under maxUnavailable. */
   #rollingUpdate(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): void {
     const desired = nodes.filter((n) => nodeShouldRunDaemonPod(n, ds).shouldRun).length;
+    const surge = scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxSurge ?? 0, desired, true);
+    const seen = `${ds.metadata.uid}/${ds.metadata.generation ?? 1}`;
+    if (surge > 0 && !this.#surgeWarned.has(seen)) {
+      // Surge (a new pod beside the old one on a node) is not built: said, not pretended.
+      this.#surgeWarned.add(seen);
+      this.#ctx.events.record(
+        ds,
+        'Warning',
+        'SurgeNotSupported',
+        "l4lab's daemon set controller does not surge: maxSurge is ignored, pods are replaced one node at a time (maxUnavailable 1)",
+        COMPONENT,
+      );
+    }
     const maxUnavailable = Math.max(
       1,
       scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, desired, true),
@@ -393,15 +411,20 @@ export class DaemonSetController implements Controller {
     };
   }
 
+  /** Looks again in `inMs` (the earliest of the times asked for wins; each look asks again). */
   #retry(key: string, inMs: number): void {
-    this.#timers.get(key)?.cancel();
-    this.#timers.set(
-      key,
-      this.#ctx.clock.setTimeout(() => {
+    const at = this.#ctx.clock.now() + Math.max(0, inMs);
+    const existing = this.#timers.get(key);
+    if (existing && existing.at <= at) return;
+    existing?.handle.cancel();
+    const handle = this.#ctx.clock.setTimeout(
+      () => {
         this.#timers.delete(key);
         this.#ctx.enqueue(this.name, key);
-      }, inMs),
+      },
+      Math.max(0, inMs),
     );
+    this.#timers.set(key, { at, handle });
   }
 
   #updateStatus(

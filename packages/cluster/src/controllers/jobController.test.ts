@@ -186,19 +186,77 @@ describe('a Job', () => {
     expect(warning?.reason).toBe('BackoffLimitExceeded');
   });
 
-  it('counts a pod deleted before it ended as failed, and makes another', () => {
-    const { cluster, clock } = newTestCluster();
+  it('counts a pod deleted before it ended as failed once it is gone, and replaces it at once', () => {
+    const { cluster } = newTestCluster();
     applyOk(cluster, job());
     runKubelet(cluster);
     const [p] = running(cluster);
     cluster.delete('Pod', 'default', p!.metadata.name);
-    expect(stored(cluster).status).toMatchObject({ failed: 1, terminating: 1 });
+    // Terminating: counted as such; TerminatingOrFailed puts a new pod up meanwhile.
+    expect(stored(cluster).status).toMatchObject({ terminating: 1, active: 1 });
+    expect(stored(cluster).status?.failed).toBeUndefined();
     cluster.removePod('default', p!.metadata.name);
-    clock.advance(10_000);
-    expect(running(cluster)).toHaveLength(1);
+    expect(stored(cluster).status).toMatchObject({ failed: 1, active: 1 });
+    expect(stored(cluster).status?.terminating).toBeUndefined();
   });
 
-  it('fails past activeDeadlineSeconds, its running pods deleted', () => {
+  it('counts a force-deleted pod as failed, and fails at backoffLimit 0', () => {
+    const { cluster } = newTestCluster();
+    applyOk(
+      cluster,
+      job((j) => (j.spec.backoffLimit = 0)),
+    );
+    runKubelet(cluster);
+    const [p] = running(cluster);
+    cluster.deletePod('default', p!.metadata.name, 0); // --grace-period=0 --force
+    expect(stored(cluster).status?.failed).toBe(1);
+    expect(conditions(cluster).map(([t]) => t)).toEqual(['FailureTarget', 'Failed']);
+    expect(running(cluster)).toEqual([]);
+  });
+
+  it('podReplacementPolicy Failed: no new pod while the old one terminates', () => {
+    const { cluster } = newTestCluster();
+    applyOk(
+      cluster,
+      job((j) => (j.spec.podReplacementPolicy = 'Failed')),
+    );
+    runKubelet(cluster);
+    const [p] = running(cluster);
+    cluster.delete('Pod', 'default', p!.metadata.name);
+    expect(running(cluster)).toEqual([]);
+    cluster.removePod('default', p!.metadata.name);
+    expect(stored(cluster).status?.failed).toBe(1);
+  });
+
+  it('restartPolicy OnFailure: fails once the restarts reach backoffLimit', () => {
+    const { cluster } = newTestCluster();
+    applyOk(
+      cluster,
+      job((j) => {
+        j.spec.backoffLimit = 2;
+        j.spec.template.spec.restartPolicy = 'OnFailure';
+      }),
+    );
+    runKubelet(cluster);
+    const restart = (n: number) => {
+      const p = running(cluster)[0]!;
+      cluster.updatePodStatus('default', p.metadata.name, p.metadata.uid, {
+        ...p.status!,
+        containerStatuses: p.status!.containerStatuses!.map((c) => ({ ...c, restartCount: n })),
+      });
+    };
+    restart(1);
+    expect(conditions(cluster)).toEqual([]);
+    restart(2);
+    expect(conditions(cluster)[0]).toEqual([
+      'FailureTarget',
+      'True',
+      'BackoffLimitExceeded',
+      'Job has reached the specified backoff limit',
+    ]);
+  });
+
+  it('fails past activeDeadlineSeconds: FailureTarget, its pods killed and counted, then Failed', () => {
     const { cluster, clock } = newTestCluster();
     applyOk(
       cluster,
@@ -206,13 +264,33 @@ describe('a Job', () => {
     );
     runKubelet(cluster);
     clock.advance(30_000);
-    expect(conditions(cluster).at(-1)).toEqual([
-      'Failed',
-      'True',
-      'DeadlineExceeded',
-      'Job was active longer than specified deadline',
+    expect(conditions(cluster)).toEqual([
+      [
+        'FailureTarget',
+        'True',
+        'DeadlineExceeded',
+        'Job was active longer than specified deadline',
+      ],
     ]);
     expect(running(cluster)).toEqual([]);
+    expect(stored(cluster).status).toMatchObject({ terminating: 1 });
+    const [p] = jobPods(cluster);
+    cluster.removePod('default', p!.metadata.name);
+    expect(conditions(cluster).map(([t]) => t)).toEqual(['FailureTarget', 'Failed']);
+    expect(stored(cluster).status?.failed).toBe(1);
+  });
+
+  it('keeps its deadline when a failed pod waits out its back-off', () => {
+    const { cluster, clock } = newTestCluster();
+    applyOk(
+      cluster,
+      job((j) => (j.spec.activeDeadlineSeconds = 15)),
+    );
+    endAll(cluster, 1); // t=0: failed, the next pod waits 10 s
+    clock.advance(10_000);
+    endAll(cluster, 1); // t=10: failed again, the next waits 20 s
+    clock.advance(5_000);
+    expect(conditions(cluster)[0]?.[2]).toBe('DeadlineExceeded');
   });
 
   it('suspend deletes its pods and pauses it; resuming starts them again', () => {

@@ -40,7 +40,12 @@ const hasCondition = (s: Status, type: JobCondition['type']) =>
 export class JobController implements Controller {
   readonly name = 'job-controller';
   readonly #ctx: ControllerContext;
-  readonly #timers = new Map<string, TimerHandle>();
+  readonly #timers = new Map<string, { at: number; handle: TimerHandle }>();
+  /**
+   * Pods removed while their end was not counted yet (force-deleted, or never scheduled: the
+   * lab enforces no finalizer), by Job: counted at the next reconcile, Succeeded or failed.
+   */
+  readonly #removed = new Map<string, Map<string, 'Succeeded' | 'Failed'>>();
   /** Failures in a row since the last success, per Job: the back-off of its next pod. */
   readonly #failures = new Map<string, { count: number; last: number }>();
 
@@ -54,7 +59,17 @@ export class JobController implements Controller {
     if (o.kind === 'Job') return [`${ns}/${o.metadata.name}`];
     if (o.kind !== 'Pod') return [];
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
-    return owner?.kind === 'Job' ? [`${ns}/${owner.name}`] : [];
+    if (owner?.kind !== 'Job') return [];
+    const key = `${ns}/${owner.name}`;
+    if (event.type === 'DELETED' && o.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)) {
+      let removed = this.#removed.get(key);
+      if (!removed) this.#removed.set(key, (removed = new Map()));
+      removed.set(
+        o.metadata.uid ?? o.metadata.name,
+        o.status?.phase === 'Succeeded' ? 'Succeeded' : 'Failed',
+      );
+    }
+    return [key];
   }
 
   reconcile(key: string): void {
@@ -62,9 +77,10 @@ export class JobController implements Controller {
     const [ns, name] = splitKey(key);
     const job = store.get('Job', ns, name);
     if (!job || job.metadata.deletionTimestamp) {
-      this.#timers.get(key)?.cancel();
+      this.#timers.get(key)?.handle.cancel();
       this.#timers.delete(key);
       this.#failures.delete(key);
+      this.#removed.delete(key);
       return;
     }
     const now = this.#ctx.clock.now();
@@ -75,6 +91,10 @@ export class JobController implements Controller {
     if (hasCondition(status, 'Complete') || hasCondition(status, 'Failed')) {
       this.#write(key, status, pods);
       this.#expireAfterTtl(key, job, status, now);
+      return;
+    }
+    if (hasCondition(status, 'FailureTarget')) {
+      this.#finishFailing(key, job, status, now);
       return;
     }
     if (job.spec.suspend) {
@@ -93,18 +113,12 @@ export class JobController implements Controller {
     }
     status.startTime ??= new Date(now).toISOString();
 
-    const failures =
-      (status.failed ?? 0) +
-      (job.spec.template.spec.restartPolicy === 'OnFailure'
-        ? live.reduce(
-            (n, p) =>
-              n + (p.status?.containerStatuses ?? []).reduce((m, c) => m + c.restartCount, 0),
-            0,
-          )
-        : 0);
     const deadline = job.spec.activeDeadlineSeconds;
     const started = Date.parse(status.startTime);
-    if (failures > (job.spec.backoffLimit ?? 6)) {
+    if (
+      (status.failed ?? 0) > (job.spec.backoffLimit ?? 6) ||
+      pastBackoffLimitOnFailure(job, pods)
+    ) {
       this.#fail(
         key,
         job,
@@ -230,9 +244,10 @@ export class JobController implements Controller {
       }
       if (!job.spec.selector || isPodTerminating(p) || isFinished(p)) continue;
       if (!selectorMatches(job.spec.selector, p.metadata.labels)) continue;
+      const finalizers = [...(p.metadata.finalizers ?? []), JOB_TRACKING_FINALIZER];
       p = store.put<Pod>({
         ...p,
-        metadata: { ...p.metadata, ownerReferences: [controllerRef(job)] },
+        metadata: { ...p.metadata, ownerReferences: [controllerRef(job)], finalizers },
       });
       out.push(p);
     }
@@ -257,7 +272,7 @@ export class JobController implements Controller {
           if (i !== undefined) indexes.add(i);
         }
         this.#failures.delete(key);
-      } else if (phase === 'Failed' || isPodTerminating(p)) {
+      } else if (phase === 'Failed') {
         status.failed = (status.failed ?? 0) + 1;
         const f = this.#failures.get(key);
         this.#failures.set(key, { count: (f?.count ?? 0) + 1, last: now });
@@ -266,6 +281,18 @@ export class JobController implements Controller {
       }
       this.#dropFinalizer(p);
     }
+    // Pods removed before their end was counted: their last phase says which.
+    for (const phase of this.#removed.get(key)?.values() ?? []) {
+      if (phase === 'Succeeded') {
+        status.succeeded = (status.succeeded ?? 0) + 1;
+        this.#failures.delete(key);
+      } else {
+        status.failed = (status.failed ?? 0) + 1;
+        const f = this.#failures.get(key);
+        this.#failures.set(key, { count: (f?.count ?? 0) + 1, last: now });
+      }
+    }
+    this.#removed.delete(key);
     if (job.spec.completionMode === 'Indexed') {
       const text = formatIndexes(indexes);
       if (text) status.completedIndexes = text;
@@ -273,6 +300,10 @@ export class JobController implements Controller {
     }
   }
 
+  /**
+   * The Job failed (backoffLimit, deadline): FailureTarget now, its running pods killed (each
+   * counted as failed once it is gone), Failed once none is left terminating.
+   */
   #fail(
     key: string,
     job: Job,
@@ -282,12 +313,21 @@ export class JobController implements Controller {
     message: string,
     now: number,
   ): void {
-    for (const p of live) this.#deletePod(job, p);
     setCondition(status, 'FailureTarget', 'True', reason, message, now);
-    setCondition(status, 'Failed', 'True', reason, message, now);
     this.#event(job, 'Warning', reason, message);
+    for (const p of live) this.#killPod(job, p);
+    this.#finishFailing(key, job, status, now);
+  }
+
+  #finishFailing(key: string, job: Job, status: Status, now: number): void {
+    const pods = this.#claimPods(job);
+    for (const p of pods) if (!isFinished(p) && !isPodTerminating(p)) this.#killPod(job, p);
+    const target = (status.conditions ?? []).find((c) => c.type === 'FailureTarget');
+    const left = this.#claimPods(job).filter((p) => !isFinished(p)).length;
+    if (left === 0 && target)
+      setCondition(status, 'Failed', 'True', target.reason ?? '', target.message ?? '', now);
     this.#write(key, status, this.#claimPods(job));
-    this.#expireAfterTtl(key, job, status, now);
+    if (left === 0) this.#expireAfterTtl(key, job, status, now);
   }
 
   /** The counts of the pods as they are now, then the status if it changed. */
@@ -325,19 +365,20 @@ export class JobController implements Controller {
     if (fresh) this.#ctx.deleteObject(fresh);
   }
 
+  /** Looks again in `inMs` (the earliest of the times asked for wins; each look asks again). */
   #retry(key: string, inMs: number): void {
+    const at = this.#ctx.clock.now() + Math.max(0, inMs);
     const existing = this.#timers.get(key);
-    existing?.cancel();
-    this.#timers.set(
-      key,
-      this.#ctx.clock.setTimeout(
-        () => {
-          this.#timers.delete(key);
-          this.#ctx.enqueue(this.name, key);
-        },
-        Math.max(0, inMs),
-      ),
+    if (existing && existing.at <= at) return;
+    existing?.handle.cancel();
+    const handle = this.#ctx.clock.setTimeout(
+      () => {
+        this.#timers.delete(key);
+        this.#ctx.enqueue(this.name, key);
+      },
+      Math.max(0, inMs),
     );
+    this.#timers.set(key, { at, handle });
   }
 
   #createPod(job: Job, index: number | undefined): void {
@@ -356,7 +397,8 @@ export class JobController implements Controller {
       annotations[COMPLETION_INDEX] = String(index);
       spec.hostname ??= `${job.metadata.name}-${index}`;
       for (const c of [...spec.containers, ...(spec.initContainers ?? [])])
-        c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', value: String(index) }];
+        if (!(c.env ?? []).some((e) => e.name === 'JOB_COMPLETION_INDEX'))
+          c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', value: String(index) }];
     }
     const pod = applyDefaults<Pod>({
       apiVersion: 'v1',
@@ -381,6 +423,12 @@ export class JobController implements Controller {
     this.#event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`);
   }
 
+  /** A pod killed because the Job failed: deleted with its finalizer, so it counts as failed. */
+  #killPod(job: Job, p: Pod): void {
+    this.#ctx.deletePod(p.metadata.namespace ?? 'default', p.metadata.name);
+    this.#event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+  }
+
   /** A pod the controller deletes itself (not a failure): its end is not counted. */
   #deletePod(job: Job, p: Pod): void {
     this.#dropFinalizer(p);
@@ -402,6 +450,26 @@ export class JobController implements Controller {
   #event(job: Job, type: 'Normal' | 'Warning', reason: string, message: string): void {
     this.#ctx.events.record(job, type, reason, message, COMPONENT);
   }
+}
+
+/**
+ * pastBackoffLimitOnFailure: with restartPolicy OnFailure, the container restarts of its Pending
+ * and Running pods (init containers too) reach backoffLimit (any restart, when it is 0).
+ */
+function pastBackoffLimitOnFailure(job: Job, pods: Pod[]): boolean {
+  if (job.spec.template.spec.restartPolicy !== 'OnFailure') return false;
+  let restarts = 0;
+  for (const p of pods) {
+    const phase = p.status?.phase ?? 'Pending';
+    if (phase !== 'Pending' && phase !== 'Running') continue;
+    for (const c of [
+      ...(p.status?.initContainerStatuses ?? []),
+      ...(p.status?.containerStatuses ?? []),
+    ])
+      restarts += c.restartCount;
+  }
+  const limit = job.spec.backoffLimit ?? 6;
+  return limit === 0 ? restarts > 0 : restarts >= limit;
 }
 
 function setCondition(
