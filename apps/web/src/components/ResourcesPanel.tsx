@@ -5,6 +5,8 @@ import { useNow } from '../hooks/useNow.ts';
 import type { AppState } from '../store/createAppStore.ts';
 
 const COMMANDS = ['get pods -o wide', 'get svc', 'get endpoints', 'get deploy -o wide'] as const;
+/** Shown only while the lab has some: most labs have none. */
+const WHEN_ANY = ['get ds -o wide', 'get jobs'] as const;
 
 const selectRefresh = (s: AppState) => ({ rv: s.resourceVersion, showSystem: s.showSystem });
 
@@ -21,13 +23,18 @@ function Table({
   rv,
   tick,
   showSystem,
+  whenAny = false,
 }: {
   command: string;
   rv: string;
   tick: number;
   showSystem: boolean;
+  /** Nothing is shown while kubectl finds no resources. */
+  whenAny?: boolean;
 }) {
-  const [out, setOut] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [out, setOut] = useState<{ ok: boolean; text: string; empty?: boolean } | undefined>(
+    undefined,
+  );
   useEffect(() => {
     const ac = new AbortController();
     const timer = setTimeout(() => {
@@ -35,7 +42,12 @@ function Table({
         if (ac.signal.aborted) return;
         if (!r.ok) return setOut({ ok: false, text: r.message });
         const text = r.value.stdout || r.value.stderr;
-        setOut({ ok: r.value.exitCode === 0, text: showSystem ? text : withoutSystem(text) });
+        const shown = showSystem ? text : withoutSystem(text);
+        setOut({
+          ok: r.value.exitCode === 0,
+          text: shown,
+          empty: shown.trim().split('\n').length < 2,
+        });
       });
     }, 200);
     return () => {
@@ -43,6 +55,7 @@ function Table({
       ac.abort();
     };
   }, [command, rv, tick, showSystem]);
+  if (whenAny && (!out || (out.ok && out.empty))) return null;
   return (
     <div className="kubectl-table" aria-label={`kubectl ${command}`}>
       <h3>
@@ -62,6 +75,9 @@ export function ResourcesPanel() {
     <div className="resources" data-testid="resources" aria-label="Resources">
       {COMMANDS.map((c) => (
         <Table key={c} command={c} rv={rv} tick={tick} showSystem={showSystem} />
+      ))}
+      {WHEN_ANY.map((c) => (
+        <Table key={c} command={c} rv={rv} tick={tick} showSystem={showSystem} whenAny />
       ))}
     </div>
   );
