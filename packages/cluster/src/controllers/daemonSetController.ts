@@ -1,7 +1,6 @@
 // The daemon set controller (pkg/controller/daemon): one pod of a DaemonSet on every node that
 // should run it, rolled to a new template node by node, with the status `kubectl get ds` and
 // `kubectl rollout status ds` read.
-import { applyDefaults } from '@l4lab/manifests';
 import type {
   Container,
   ControllerRevision,
@@ -13,11 +12,10 @@ import type {
   Toleration,
   WatchEvent,
 } from '@l4lab/protocol';
-import type { TimerHandle } from '../clock.ts';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
-import { podTemplateHash, randomSuffix } from '../names.ts';
-import { podQOSClass } from '../podQOS.ts';
+import { adoptPod, createOwnedPod, readySince, releasePod, Requeue } from './podOwnership.ts';
+import { podTemplateHash } from '../names.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
 import { podMatchesNodeAffinity } from '../scheduling/nodeAffinity.ts';
@@ -135,12 +133,13 @@ export class DaemonSetController implements Controller {
   readonly #ctx: ControllerContext;
   /** Per `namespace/name|node`: the back-off after a failed pod. */
   readonly #backoff = new Map<string, { delay: number; until: number }>();
-  readonly #timers = new Map<string, { at: number; handle: TimerHandle }>();
+  readonly #requeue: Requeue;
   /** DaemonSets told that their maxSurge is not honoured (uid/generation). */
   readonly #surgeWarned = new Set<string>();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
+    this.#requeue = new Requeue(ctx.clock, (key) => ctx.enqueue(this.name, key));
   }
 
   keysFor(event: WatchEvent): string[] {
@@ -172,8 +171,7 @@ export class DaemonSetController implements Controller {
     if (!ds) {
       for (const k of [...this.#backoff.keys()])
         if (k.startsWith(`${key}|`)) this.#backoff.delete(k);
-      this.#timers.get(key)?.handle.cancel();
-      this.#timers.delete(key);
+      this.#requeue.cancel(key);
       return;
     }
     const hash = templateHash(ds.spec.template);
@@ -267,14 +265,14 @@ export class DaemonSetController implements Controller {
       if (owner && owner.uid !== uid) continue;
       const matches = selectorMatches(ds.spec.selector, p.metadata.labels);
       if (owner && !matches) {
-        this.#release(p);
+        releasePod(this.#ctx.store, p);
         continue;
       }
       if (!matches) continue;
       // An orphan in a terminal phase or going is not adopted (ClaimPods skips it).
       if (!owner) {
         if (isPodTerminating(p)) continue;
-        p = this.#adopt(ds, p);
+        p = adoptPod(this.#ctx.store, ds, p);
       }
       const node = daemonPodNode(p);
       if (!node) continue;
@@ -284,20 +282,6 @@ export class DaemonSetController implements Controller {
     }
     for (const list of byNode.values()) list.sort(byAge);
     return byNode;
-  }
-
-  #adopt(ds: DaemonSet, p: Pod): Pod {
-    const refs = [...(p.metadata.ownerReferences ?? []), controllerRef(ds)];
-    return this.#ctx.store.put<Pod>({ ...p, metadata: { ...p.metadata, ownerReferences: refs } });
-  }
-
-  #release(p: Pod): void {
-    const { ownerReferences, ...meta } = p.metadata;
-    const kept = (ownerReferences ?? []).filter((r) => !r.controller);
-    this.#ctx.store.put<Pod>({
-      ...p,
-      metadata: kept.length ? { ...meta, ownerReferences: kept } : meta,
-    });
   }
 
   /** podsShouldBeOnNode for every node, then the creations and deletions it asks for. */
@@ -345,7 +329,7 @@ export class DaemonSetController implements Controller {
     }
     for (const nodeName of toCreate) this.#createPod(ds, nodeName, hash);
     for (const p of toDelete) this.#deletePod(ds, p);
-    if (retryIn !== Infinity) this.#retry(key, retryIn);
+    if (retryIn !== Infinity) this.#requeue.after(key, retryIn);
   }
 
   /** rollingUpdate with maxSurge 0: old pods go while the unavailable stay under maxUnavailable. */
@@ -406,25 +390,9 @@ export class DaemonSetController implements Controller {
       if (minReady === 0) return true;
       const since = readySince(p);
       if (since === undefined || now - since >= minReady) return true;
-      this.#retry(key, since + minReady - now);
+      this.#requeue.after(key, since + minReady - now);
       return false;
     };
-  }
-
-  /** Looks again in `inMs` (the earliest of the times asked for wins; each look asks again). */
-  #retry(key: string, inMs: number): void {
-    const at = this.#ctx.clock.now() + Math.max(0, inMs);
-    const existing = this.#timers.get(key);
-    if (existing && existing.at <= at) return;
-    existing?.handle.cancel();
-    const handle = this.#ctx.clock.setTimeout(
-      () => {
-        this.#timers.delete(key);
-        this.#ctx.enqueue(this.name, key);
-      },
-      Math.max(0, inMs),
-    );
-    this.#timers.set(key, { at, handle });
   }
 
   #updateStatus(
@@ -474,11 +442,6 @@ export class DaemonSetController implements Controller {
   }
 
   #createPod(ds: DaemonSet, nodeName: string, hash: string): void {
-    const { store } = this.#ctx;
-    const ns = ds.metadata.namespace ?? 'default';
-    let name: string;
-    do name = `${ds.metadata.name}-${randomSuffix(5, this.#ctx.random)}`;
-    while (store.get('Pod', ns, name));
     const template = structuredClone(ds.spec.template);
     const spec = template.spec;
     // ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms name this node alone.
@@ -495,30 +458,16 @@ export class DaemonSetController implements Controller {
       },
     };
     spec.tolerations = withTolerations(spec.tolerations, daemonPodTolerations(!!spec.hostNetwork));
-    const pod = applyDefaults<Pod>({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        generateName: `${ds.metadata.name}-`,
-        namespace: ns,
-        uid: this.#ctx.newUid(),
-        creationTimestamp: this.#ctx.nowIso(),
-        labels: {
-          ...(template.metadata?.labels ?? {}),
-          [REVISION_HASH_LABEL]: hash,
-          [TEMPLATE_GENERATION_LABEL]: String(ds.metadata.generation ?? 1),
-        },
-        ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
-        ownerReferences: [controllerRef(ds)],
+    createOwnedPod(this.#ctx, ds, COMPONENT.component, {
+      prefix: `${ds.metadata.name}-`,
+      labels: {
+        ...(template.metadata?.labels ?? {}),
+        [REVISION_HASH_LABEL]: hash,
+        [TEMPLATE_GENERATION_LABEL]: String(ds.metadata.generation ?? 1),
       },
+      ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       spec,
     });
-    store.put<Pod>({
-      ...pod,
-      status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(pod) },
-    });
-    this.#ctx.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, COMPONENT);
   }
 
   #deletePod(ds: DaemonSet, p: Pod): void {
@@ -591,11 +540,4 @@ function byAge(a: Pod, b: Pod): number {
     Number(a.status?.phase !== 'Running') - Number(b.status?.phase !== 'Running') ||
     a.metadata.name.localeCompare(b.metadata.name)
   );
-}
-
-/** When the pod's Ready condition last became True (ms), if the kubelet said. */
-function readySince(p: Pod): number | undefined {
-  const c = (p.status?.conditions ?? []).find((x) => x.type === 'Ready');
-  const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
-  return Number.isNaN(t) ? undefined : t;
 }

@@ -2,13 +2,10 @@
 // to completion, `parallelism` at a time, until `completions` succeed (each index once, Indexed),
 // the failures pass `backoffLimit` or the Job outlives `activeDeadlineSeconds`; then the Job is
 // Complete or Failed, and, with `ttlSecondsAfterFinished`, deleted that long after.
-import { applyDefaults } from '@l4lab/manifests';
 import type { Job, JobCondition, Pod, WatchEvent } from '@l4lab/protocol';
-import type { TimerHandle } from '../clock.ts';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, splitKey } from './types.ts';
-import { randomSuffix } from '../names.ts';
-import { podQOSClass } from '../podQOS.ts';
+import { createOwnedPod, Requeue } from './podOwnership.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
 
@@ -40,7 +37,7 @@ const hasCondition = (s: Status, type: JobCondition['type']) =>
 export class JobController implements Controller {
   readonly name = 'job-controller';
   readonly #ctx: ControllerContext;
-  readonly #timers = new Map<string, { at: number; handle: TimerHandle }>();
+  readonly #requeue: Requeue;
   /**
    * Pods removed while their end was not counted yet (force-deleted, or never scheduled: the
    * lab enforces no finalizer), by Job: counted at the next reconcile, Succeeded or failed.
@@ -51,6 +48,7 @@ export class JobController implements Controller {
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
+    this.#requeue = new Requeue(ctx.clock, (key) => ctx.enqueue(this.name, key));
   }
 
   keysFor(event: WatchEvent): string[] {
@@ -77,8 +75,7 @@ export class JobController implements Controller {
     const [ns, name] = splitKey(key);
     const job = store.get('Job', ns, name);
     if (!job || job.metadata.deletionTimestamp) {
-      this.#timers.get(key)?.handle.cancel();
-      this.#timers.delete(key);
+      this.#requeue.cancel(key);
       this.#failures.delete(key);
       this.#removed.delete(key);
       return;
@@ -142,7 +139,7 @@ export class JobController implements Controller {
       );
       return;
     }
-    if (deadline !== undefined) this.#retry(key, started + deadline * 1000 - now);
+    if (deadline !== undefined) this.#requeue.after(key, started + deadline * 1000 - now);
 
     const indexed = job.spec.completionMode === 'Indexed';
     const completions = job.spec.completions;
@@ -223,7 +220,7 @@ export class JobController implements Controller {
       const delay = Math.min(FAILURE_BACKOFF_MS * 2 ** (f.count - 1), FAILURE_BACKOFF_MAX_MS);
       const wait = f.last + delay - now;
       if (wait > 0) {
-        this.#retry(key, wait);
+        this.#requeue.after(key, wait);
         return;
       }
     }
@@ -358,36 +355,15 @@ export class JobController implements Controller {
     if (Number.isNaN(at)) return;
     const wait = at + ttl * 1000 - now;
     if (wait > 0) {
-      this.#retry(key, wait);
+      this.#requeue.after(key, wait);
       return;
     }
     const fresh = this.#ctx.store.get('Job', ...splitKey(key));
     if (fresh) this.#ctx.deleteObject(fresh);
   }
 
-  /** Looks again in `inMs` (the earliest of the times asked for wins; each look asks again). */
-  #retry(key: string, inMs: number): void {
-    const at = this.#ctx.clock.now() + Math.max(0, inMs);
-    const existing = this.#timers.get(key);
-    if (existing && existing.at <= at) return;
-    existing?.handle.cancel();
-    const handle = this.#ctx.clock.setTimeout(
-      () => {
-        this.#timers.delete(key);
-        this.#ctx.enqueue(this.name, key);
-      },
-      Math.max(0, inMs),
-    );
-    this.#timers.set(key, { at, handle });
-  }
-
   #createPod(job: Job, index: number | undefined): void {
-    const { store } = this.#ctx;
-    const ns = job.metadata.namespace ?? 'default';
     const prefix = index === undefined ? `${job.metadata.name}-` : `${job.metadata.name}-${index}-`;
-    let name: string;
-    do name = `${prefix}${randomSuffix(5, this.#ctx.random)}`;
-    while (store.get('Pod', ns, name));
     const template = structuredClone(job.spec.template);
     const labels = { ...(template.metadata?.labels ?? {}) };
     const annotations = { ...(template.metadata?.annotations ?? {}) };
@@ -400,27 +376,13 @@ export class JobController implements Controller {
         if (!(c.env ?? []).some((e) => e.name === 'JOB_COMPLETION_INDEX'))
           c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', value: String(index) }];
     }
-    const pod = applyDefaults<Pod>({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        generateName: prefix,
-        namespace: ns,
-        uid: this.#ctx.newUid(),
-        creationTimestamp: this.#ctx.nowIso(),
-        labels,
-        ...(Object.keys(annotations).length ? { annotations } : {}),
-        ownerReferences: [controllerRef(job)],
-        finalizers: [JOB_TRACKING_FINALIZER],
-      },
+    createOwnedPod(this.#ctx, job, COMPONENT.component, {
+      prefix,
+      labels,
+      annotations,
+      finalizers: [JOB_TRACKING_FINALIZER],
       spec,
     });
-    store.put<Pod>({
-      ...pod,
-      status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(pod) },
-    });
-    this.#event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`);
   }
 
   /** A pod killed because the Job failed: deleted with its finalizer, so it counts as failed. */

@@ -1,9 +1,7 @@
-import { applyDefaults } from '@l4lab/manifests';
 import type { Pod, ReplicaSet, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
-import { controllerRef, splitKey } from './types.ts';
-import { randomSuffix } from '../names.ts';
-import { podQOSClass } from '../podQOS.ts';
+import { splitKey } from './types.ts';
+import { adoptPod, createOwnedPod, readySince, releasePod } from './podOwnership.ts';
 import { isPodActive, isPodReady } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
 
@@ -76,24 +74,10 @@ export class ReplicaSetController implements Controller {
       const owner = p.metadata.ownerReferences?.find((r) => r.controller);
       if (owner && owner.uid !== uid) continue;
       const matches = selectorMatches(rs.spec.selector, p.metadata.labels);
-      if (owner && !matches) this.#release(p);
-      else if (matches) claimed.push(owner ? p : this.#adopt(rs, p));
+      if (owner && !matches) releasePod(this.#ctx.store, p);
+      else if (matches) claimed.push(owner ? p : adoptPod(this.#ctx.store, rs, p));
     }
     return claimed;
-  }
-
-  #adopt(rs: ReplicaSet, p: Pod): Pod {
-    const refs = [...(p.metadata.ownerReferences ?? []), controllerRef(rs)];
-    return this.#ctx.store.put<Pod>({ ...p, metadata: { ...p.metadata, ownerReferences: refs } });
-  }
-
-  #release(p: Pod): void {
-    const { ownerReferences, ...meta } = p.metadata;
-    const kept = (ownerReferences ?? []).filter((r) => !r.controller);
-    this.#ctx.store.put<Pod>({
-      ...p,
-      metadata: kept.length ? { ...meta, ownerReferences: kept } : meta,
-    });
   }
 
   #updateStatus(key: string, rs: ReplicaSet): void {
@@ -136,33 +120,13 @@ export class ReplicaSetController implements Controller {
   }
 
   #createPod(rs: ReplicaSet): void {
-    const { store } = this.#ctx;
-    let name: string;
-    do name = `${rs.metadata.name}-${randomSuffix(5, this.#ctx.random)}`;
-    while (store.get('Pod', rs.metadata.namespace, name));
     const template = structuredClone(rs.spec.template);
-    // The controller creates its pods through the API server, which defaults them as Pods: a
-    // limit without a request is also the request, enableServiceLinks is true.
-    const pod = applyDefaults<Pod>({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        generateName: `${rs.metadata.name}-`,
-        namespace: rs.metadata.namespace,
-        uid: this.#ctx.newUid(),
-        creationTimestamp: this.#ctx.nowIso(),
-        labels: template.metadata?.labels ?? {},
-        ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
-        ownerReferences: [controllerRef(rs)],
-      },
+    createOwnedPod(this.#ctx, rs, COMPONENT.component, {
+      prefix: `${rs.metadata.name}-`,
+      labels: template.metadata?.labels ?? {},
+      ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       spec: template.spec,
     });
-    store.put<Pod>({
-      ...pod,
-      status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(pod) },
-    });
-    this.#ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, COMPONENT);
   }
 }
 
@@ -186,11 +150,4 @@ export function podsToDelete(pods: readonly Pod[], count: number): Pod[] {
       (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
   );
   return sorted.slice(0, count);
-}
-
-/** When the pod's Ready condition last became True (ms), if the kubelet said. */
-function readySince(p: Pod): number | undefined {
-  const c = (p.status?.conditions ?? []).find((x) => x.type === 'Ready');
-  const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
-  return Number.isNaN(t) ? undefined : t;
 }
