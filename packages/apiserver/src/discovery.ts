@@ -71,6 +71,7 @@ const SUBRESOURCES: Record<string, Subresource[]> = {
   ],
   deployments: [{ name: 'deployments/scale', ...SCALE }],
   replicasets: [{ name: 'replicasets/scale', ...SCALE }],
+  statefulsets: [{ name: 'statefulsets/scale', ...SCALE }],
 };
 
 /** Undefined for a group-version l4lab does not serve. */

@@ -283,7 +283,10 @@ async function serve(
     );
   }
   if (at.subresource !== undefined) {
-    const scalable = resource.kind === 'Deployment' || resource.kind === 'ReplicaSet';
+    const scalable =
+      resource.kind === 'Deployment' ||
+      resource.kind === 'ReplicaSet' ||
+      resource.kind === 'StatefulSet';
     if (at.subresource === 'scale' && scalable && ns !== undefined)
       return scale(c, req, res, { r: resource, namespace: ns, name: at.name! });
     if (resource.kind === 'Pod' && ns !== undefined && at.subresource === 'ephemeralcontainers') {

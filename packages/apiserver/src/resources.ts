@@ -31,6 +31,7 @@ const WRITABLE = new Set([
   'EndpointSlice',
   'Job',
   'DaemonSet',
+  'StatefulSet',
   // Stored and served only: the lab authorizes nothing by RBAC objects.
   'ServiceAccount',
   'Secret',
@@ -38,7 +39,15 @@ const WRITABLE = new Set([
   'ClusterRoleBinding',
 ]);
 /** `kubectl get all` lists these (the `all` category). */
-const ALL = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job']);
+const ALL = new Set([
+  'Pod',
+  'Service',
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'StatefulSet',
+  'Job',
+]);
 
 const VERSION_OF_GROUP: Record<string, string> = {
   '': 'v1',

@@ -677,9 +677,10 @@ export function ephemeralContainers(c: WriteContext, req: Request, res: Response
   res.json(withManagedFields(c, a.object, gv));
 }
 
-/** autoscaling/v1 Scale of a Deployment or a ReplicaSet. */
+/** autoscaling/v1 Scale of a Deployment, a ReplicaSet or a StatefulSet. */
 function scaleOf(d: KubeObject) {
-  if (d.kind !== 'Deployment' && d.kind !== 'ReplicaSet') return undefined;
+  if (d.kind !== 'Deployment' && d.kind !== 'ReplicaSet' && d.kind !== 'StatefulSet')
+    return undefined;
   const labels = d.spec.selector.matchLabels ?? {};
   return {
     kind: 'Scale',

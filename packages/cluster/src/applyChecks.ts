@@ -1,7 +1,7 @@
 // The checks of an apply that need the cluster's state, with the API server's messages: allocations
 // (nodePort range and owner, clusterIP range and owner) and immutable fields (clusterIP, Deployment
 // and ReplicaSet selectors, an EndpointSlice's addressType, Pod spec).
-import type { KubeObject, LabelSelector, Pod, Service } from '@l4lab/protocol';
+import type { KubeObject, LabelSelector, Pod, Service, StatefulSet } from '@l4lab/protocol';
 import { applyDefaults } from '@l4lab/manifests';
 import { stableStringify } from './names.ts';
 
@@ -208,6 +208,27 @@ export function immutabilityErrors(
         `Invalid value: ${formatSelectorValue(next.spec.selector ?? {})}: field is immutable`,
       );
     }
+  }
+  if (next.kind === 'StatefulSet' && prev.kind === 'StatefulSet') {
+    // ValidateStatefulSetUpdate: the spec but for these fields is fixed at create.
+    const fixed = (spec: StatefulSet['spec']) => {
+      const {
+        replicas: _r,
+        ordinals: _o,
+        template: _t,
+        updateStrategy: _u,
+        revisionHistoryLimit: _h,
+        persistentVolumeClaimRetentionPolicy: _p,
+        minReadySeconds: _m,
+        ...rest
+      } = spec;
+      return stableStringify(rest);
+    };
+    if (fixed(next.spec) !== fixed(prev.spec))
+      push(
+        'spec',
+        "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+      );
   }
   if (next.kind === 'Job' && prev.kind === 'Job') {
     // ValidateJobSpecUpdate. Kubernetes prints the whole template as a Go struct (%#v); its

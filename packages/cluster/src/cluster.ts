@@ -29,6 +29,7 @@ import { newNode } from './nodeObject.ts';
 import { podQOSClass } from './podQOS.ts';
 import { DaemonSetController } from './controllers/daemonSetController.ts';
 import { JOB_TRACKING_FINALIZER, JobController } from './controllers/jobController.ts';
+import { StatefulSetController } from './controllers/statefulSetController.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
 import { dryRunObject } from './dryRun.ts';
 import {
@@ -171,6 +172,7 @@ export class Cluster {
       new DeploymentController(ctx),
       new ReplicaSetController(ctx),
       new DaemonSetController(ctx),
+      new StatefulSetController(ctx),
       new JobController(ctx),
       new Scheduler(ctx),
       new EndpointSliceController(ctx),
@@ -515,6 +517,7 @@ export class Cluster {
       copy.kind === 'Deployment' ||
       copy.kind === 'ReplicaSet' ||
       copy.kind === 'DaemonSet' ||
+      copy.kind === 'StatefulSet' ||
       copy.kind === 'Job' ||
       copy.kind === 'Service'
     )

@@ -41,6 +41,7 @@ const GENERATED: ReadonlySet<string> = new Set([
   'Deployment',
   'ReplicaSet',
   'DaemonSet',
+  'StatefulSet',
   'Job',
   'Service',
 ]);

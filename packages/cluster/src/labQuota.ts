@@ -13,7 +13,15 @@ interface QuotaWrite {
 
 interface QuotaStore {
   list(
-    kind: 'Deployment' | 'ReplicaSet' | 'DaemonSet' | 'Job' | 'Pod' | 'Service' | 'Node',
+    kind:
+      | 'Deployment'
+      | 'ReplicaSet'
+      | 'DaemonSet'
+      | 'StatefulSet'
+      | 'Job'
+      | 'Pod'
+      | 'Service'
+      | 'Node',
   ): KubeObject[];
 }
 
@@ -30,6 +38,7 @@ const RESOURCE_OF: Record<string, string> = {
   Deployment: 'deployments.apps',
   ReplicaSet: 'replicasets.apps',
   DaemonSet: 'daemonsets.apps',
+  StatefulSet: 'statefulsets.apps',
   Job: 'jobs.batch',
   Service: 'services',
   Pod: 'pods',
@@ -53,7 +62,8 @@ export function frontendCount(svc: Service, nodes: number): number {
 
 /** What an object asks of each limited resource. */
 function demands(o: KubeObject, nodes: number): [Resource, number, string][] {
-  if (o.kind === 'Deployment') return [['pods', o.spec.replicas ?? 1, 'spec.replicas']];
+  if (o.kind === 'Deployment' || o.kind === 'StatefulSet')
+    return [['pods', o.spec.replicas ?? 1, 'spec.replicas']];
   // A Deployment's ReplicaSets are counted in it; a user's own ReplicaSet asks for its replicas.
   if (o.kind === 'ReplicaSet' && !o.metadata.ownerReferences?.length)
     return [['pods', o.spec.replicas ?? 1, 'spec.replicas']];
@@ -96,7 +106,15 @@ function labQuotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): Apply
     services: new Map(),
     frontends: new Map(),
   };
-  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'Pod', 'Service'] as const) {
+  for (const kind of [
+    'Deployment',
+    'ReplicaSet',
+    'DaemonSet',
+    'StatefulSet',
+    'Job',
+    'Pod',
+    'Service',
+  ] as const) {
     for (const o of store.list(kind))
       for (const [r, n] of demands(o, nodes)) held[r].set(keyOf(o), n);
   }
@@ -144,7 +162,15 @@ function namespaceQuotaErrors(
   const used = new Map<string, number>(); // "namespace|resource" -> n
   const add = (ns: string, r: string, n: number) =>
     used.set(`${ns}|${r}`, (used.get(`${ns}|${r}`) ?? 0) + n);
-  for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'Pod', 'Service'] as const) {
+  for (const kind of [
+    'Deployment',
+    'ReplicaSet',
+    'DaemonSet',
+    'StatefulSet',
+    'Job',
+    'Pod',
+    'Service',
+  ] as const) {
     for (const o of store.list(kind)) {
       const ns = o.metadata.namespace ?? 'default';
       if (!quotaOf(ns)) continue;

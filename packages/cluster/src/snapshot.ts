@@ -32,6 +32,7 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'DaemonSet',
   'ControllerRevision',
   'Job',
+  'StatefulSet',
   'ServiceAccount',
   'Secret',
   'ClusterRole',
@@ -116,6 +117,7 @@ function shapeProblem(o: unknown): string | undefined {
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
+    case 'StatefulSet':
     case 'Job':
       return containersOf(template?.spec) && isRecord(spec?.selector)
         ? undefined

@@ -262,7 +262,7 @@ status:
           'serves ClusterRole (rbac.authorization.k8s.io/v1), ClusterRoleBinding ' +
           '(rbac.authorization.k8s.io/v1), DaemonSet (apps/v1), Deployment (apps/v1), EndpointSlice ' +
           '(discovery.k8s.io/v1), Endpoints (v1), Job (batch/v1), Namespace (v1), Pod (v1), ReplicaSet (apps/v1), ' +
-          'Secret (v1), Service (v1), ServiceAccount (v1)',
+          'Secret (v1), Service (v1), ServiceAccount (v1), StatefulSet (apps/v1)',
       }),
       expect.objectContaining({ code: 'L4_E_READ_ONLY_KIND', document: 1, line: 7 }),
     ]);

@@ -46,6 +46,7 @@ function defaultObject(o: Obj): void {
   if (kind === 'Namespace') defaultNamespace(metadata);
   if (kind === 'DaemonSet') defaultDaemonSet(ensure(o, 'spec'));
   if (kind === 'Job') defaultJob(o, ensure(o, 'spec'));
+  if (kind === 'StatefulSet') defaultStatefulSet(ensure(o, 'spec'));
   if (kind === 'Secret') defaultSecret(o);
   if (kind === 'ClusterRoleBinding') for (const s of records(o.subjects)) defaultSubject(s);
 }
@@ -77,6 +78,37 @@ function defaultJob(o: Obj, spec: Obj): void {
     defaultPodSpec(template.spec, false);
     if (unset) delete template.spec.restartPolicy;
   }
+}
+
+/**
+ * apps/v1 SetDefaults_StatefulSet: OrderedReady, RollingUpdate from partition 0, claims retained,
+ * 1 replica, 10 revisions kept; each volume claim template is a v1 PersistentVolumeClaim
+ * (Filesystem, status Pending), as `kubectl get sts -o yaml` shows it.
+ */
+function defaultStatefulSet(spec: Obj): void {
+  if (!spec.podManagementPolicy) spec.podManagementPolicy = 'OrderedReady';
+  const strategy = ensure(spec, 'updateStrategy');
+  if (!strategy.type) {
+    strategy.type = 'RollingUpdate';
+    ensure(strategy, 'rollingUpdate');
+  }
+  if (strategy.type === 'RollingUpdate' && isRecord(strategy.rollingUpdate)) {
+    if (strategy.rollingUpdate.partition === undefined) strategy.rollingUpdate.partition = 0;
+  }
+  const retention = ensure(spec, 'persistentVolumeClaimRetentionPolicy');
+  if (!retention.whenDeleted) retention.whenDeleted = 'Retain';
+  if (!retention.whenScaled) retention.whenScaled = 'Retain';
+  if (spec.replicas === undefined) spec.replicas = 1;
+  if (spec.revisionHistoryLimit === undefined) spec.revisionHistoryLimit = 10;
+  for (const claim of records(spec.volumeClaimTemplates)) {
+    if (claim.apiVersion === undefined) claim.apiVersion = 'v1';
+    if (claim.kind === undefined) claim.kind = 'PersistentVolumeClaim';
+    const claimSpec = ensure(claim, 'spec');
+    if (claimSpec.volumeMode === undefined) claimSpec.volumeMode = 'Filesystem';
+    if (!isRecord(claim.status)) claim.status = { phase: 'Pending' };
+  }
+  const template = spec.template;
+  if (isRecord(template) && isRecord(template.spec)) defaultPodSpec(template.spec, false);
 }
 
 /** apps/v1 SetDefaults_DaemonSet: RollingUpdate (maxUnavailable 1, maxSurge 0), 10 revisions kept. */

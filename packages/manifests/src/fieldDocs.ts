@@ -6,6 +6,7 @@ import { ACCESS_FIELD_DOCS, ACCESS_KIND_DOCS } from './accessFieldDocs.ts';
 import { ENDPOINTS_FIELD_DOCS, ENDPOINTS_KIND_DOCS } from './endpointsFieldDocs.ts';
 import { JOB_FIELD_DOCS, JOB_KIND_DOCS } from './jobFieldDocs.ts';
 import { POD_FIELD_DOCS } from './podFieldDocs.ts';
+import { STATEFUL_SET_FIELD_DOCS, STATEFUL_SET_KIND_DOCS } from './statefulSetFieldDocs.ts';
 import { VOLUME_FIELD_DOCS } from './volumeFieldDocs.ts';
 
 type Docs = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -305,6 +306,7 @@ export const FIELD_DOCS: Docs = {
   ...ENDPOINTS_FIELD_DOCS,
   ...ACCESS_FIELD_DOCS,
   ...JOB_FIELD_DOCS,
+  ...STATEFUL_SET_FIELD_DOCS,
   ...HAND_DOCS,
 };
 
@@ -357,6 +359,7 @@ export const KIND_DOCS: Readonly<
   ...ENDPOINTS_KIND_DOCS,
   ...ACCESS_KIND_DOCS,
   ...JOB_KIND_DOCS,
+  ...STATEFUL_SET_KIND_DOCS,
   Service: {
     description:
       'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',
@@ -401,6 +404,12 @@ export const FIELD_ENUMS: Readonly<Record<string, Readonly<Record<string, readon
     preemptionPolicy: ['PreemptLowerPriority', 'Never'],
   },
   'v1.DeploymentStrategy': { type: ['RollingUpdate', 'Recreate'] },
+  'v1.StatefulSetSpec': { podManagementPolicy: ['OrderedReady', 'Parallel'] },
+  'v1.StatefulSetUpdateStrategy': { type: ['RollingUpdate', 'OnDelete'] },
+  'v1.StatefulSetPersistentVolumeClaimRetentionPolicy': {
+    whenDeleted: ['Retain', 'Delete'],
+    whenScaled: ['Retain', 'Delete'],
+  },
   'v1.LabelSelectorRequirement': { operator: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
   'v1.NodeSelectorRequirement': {
     operator: ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'],
@@ -427,6 +436,9 @@ export const FIELD_RANGES: Readonly<Record<string, Readonly<Record<string, [numb
     progressDeadlineSeconds: [0],
   },
   'v1.ReplicaSetSpec': { replicas: [0], minReadySeconds: [0] },
+  'v1.StatefulSetSpec': { replicas: [0], minReadySeconds: [0], revisionHistoryLimit: [0] },
+  'v1.RollingUpdateStatefulSetStrategy': { partition: [0] },
+  'v1.StatefulSetOrdinals': { start: [0] },
   'v1.PodSpec': { terminationGracePeriodSeconds: [0] },
   // 0 is what is not set: defaulted (1 s timeout, every 10 s, 1 success, 3 failures).
   'v1.Probe': {

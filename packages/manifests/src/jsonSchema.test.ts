@@ -78,13 +78,14 @@ describe('kubernetesJsonSchema', () => {
       ['Secret', ['v1'], ['Secret']],
       ['Service', ['v1'], ['Service']],
       ['ServiceAccount', ['v1'], ['ServiceAccount']],
+      ['StatefulSet', ['apps/v1'], ['StatefulSet']],
       ['List', ['v1'], ['List']],
     ]);
     expect(Object.keys(kind('Service').properties!.spec!.properties!)).toContain('sessionAffinity');
     expect(Object.keys(kind('Deployment').properties!.spec!.properties!)).not.toContain(
       'sessionAffinity',
     );
-    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(13);
+    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(14);
   });
 
   it('offers the allowed values and ranges', () => {

@@ -12,6 +12,7 @@ import { ENDPOINT_SLICE_FIELDS, ENDPOINTS_FIELDS } from './endpointsSchema.ts';
 import { labelSelector, objectMeta } from './metaSchema.ts';
 import { podSpec } from './podSchema.ts';
 import type { ObjectSchema, Schema } from './schemaTypes.ts';
+import { persistentVolumeClaimSpec } from './volumeSchema.ts';
 import {
   any,
   arr,
@@ -106,6 +107,37 @@ const daemonSetSpec = obj('v1.DaemonSetSpec', {
   revisionHistoryLimit: int32,
 });
 
+const statefulSetSpec = obj('v1.StatefulSetSpec', {
+  replicas: int32,
+  selector: labelSelector,
+  template: podTemplateSpec,
+  volumeClaimTemplates: arr(
+    obj('v1.PersistentVolumeClaim', {
+      apiVersion: str,
+      kind: str,
+      metadata: objectMeta,
+      spec: persistentVolumeClaimSpec,
+      status: any,
+    }),
+  ),
+  serviceName: str,
+  podManagementPolicy: named('v1.PodManagementPolicyType'),
+  updateStrategy: obj('v1.StatefulSetUpdateStrategy', {
+    type: named('v1.StatefulSetUpdateStrategyType'),
+    rollingUpdate: obj('v1.RollingUpdateStatefulSetStrategy', {
+      partition: int32,
+      maxUnavailable: intOrString,
+    }),
+  }),
+  revisionHistoryLimit: int32,
+  minReadySeconds: int32,
+  persistentVolumeClaimRetentionPolicy: obj('v1.StatefulSetPersistentVolumeClaimRetentionPolicy', {
+    whenDeleted: str,
+    whenScaled: str,
+  }),
+  ordinals: obj('v1.StatefulSetOrdinals', { start: int32 }),
+});
+
 const jobSpec = obj('v1.JobSpec', {
   parallelism: int32,
   completions: int32,
@@ -139,6 +171,7 @@ export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   Endpoints: statusless('Endpoints', ENDPOINTS_FIELDS),
   DaemonSet: top('DaemonSet', { spec: daemonSetSpec }),
   Job: top('Job', { spec: jobSpec }),
+  StatefulSet: top('StatefulSet', { spec: statefulSetSpec }),
   ServiceAccount: statusless('ServiceAccount', SERVICE_ACCOUNT_FIELDS),
   Secret: statusless('Secret', SECRET_FIELDS),
   ClusterRole: statusless('ClusterRole', CLUSTER_ROLE_FIELDS),

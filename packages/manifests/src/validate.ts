@@ -22,6 +22,8 @@ import type {
 } from './validateAccess.ts';
 import { validateDaemonSet } from './validateDaemonSet.ts';
 import { validateJob } from './validateJob.ts';
+import { validateStatefulSet } from './validateStatefulSet.ts';
+import type { StatefulSetShape } from './validateStatefulSet.ts';
 import type { JobShape } from './validateJob.ts';
 import type { DaemonSetShape } from './validateDaemonSet.ts';
 import { validateDeployment } from './validateDeployment.ts';
@@ -52,6 +54,7 @@ export const SERVED_KINDS: Readonly<Record<string, string>> = {
   Secret: 'v1',
   Service: 'v1',
   ServiceAccount: 'v1',
+  StatefulSet: 'apps/v1',
 };
 
 /** Kinds l4lab has but only its controllers write. */
@@ -72,6 +75,7 @@ const VALIDATORS: Readonly<Record<string, (o: Record<string, unknown>) => FieldE
   Endpoints: (o) => validateEndpoints(o as EndpointsShape),
   DaemonSet: (o) => validateDaemonSet(o as DaemonSetShape),
   Job: (o) => validateJob(o as JobShape),
+  StatefulSet: (o) => validateStatefulSet(o as StatefulSetShape),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccountShape),
   Secret: (o) => validateSecret(o as SecretShape),
   ClusterRole: (o) => validateClusterRole(o as ClusterRoleShape),

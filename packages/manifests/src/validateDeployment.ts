@@ -45,7 +45,7 @@ export interface DeploymentShape {
 /** spec.replicas: not negative, and at most what l4lab runs for one workload. */
 export function validateReplicas(
   replicas: number | undefined,
-  owner: 'Deployment' | 'ReplicaSet',
+  owner: 'Deployment' | 'ReplicaSet' | 'StatefulSet',
 ): FieldError[] {
   const errs = validateNonnegative(replicas ?? 0, 'spec.replicas');
   if ((replicas ?? 0) > LAB_LIMITS.replicasPerDeployment) {

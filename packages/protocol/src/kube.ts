@@ -124,6 +124,8 @@ export interface PodSpec {
   /** Service links: `<SVC>_SERVICE_HOST` ... for the Services of the pod's namespace (default true). */
   enableServiceLinks?: boolean;
   automountServiceAccountToken?: boolean;
+  /** Kept and served; the lab's kubelet mounts none of them. */
+  volumes?: ({ name: string } & Record<string, unknown>)[];
 }
 
 export interface PodDNSConfig {
@@ -359,9 +361,9 @@ export interface Job {
 }
 
 /**
- * A ControllerRevision: one pod template a DaemonSet has had (`kubectl rollout history ds`), as a
- * strategic merge patch that puts it back (`kubectl rollout undo ds`). Written by the daemon set
- * controller only.
+ * A ControllerRevision: one pod template a DaemonSet or StatefulSet has had (`kubectl rollout
+ * history ds|sts`), as a strategic merge patch that puts it back (`kubectl rollout undo`). Written
+ * by the daemon set and stateful set controllers only.
  */
 export interface ControllerRevision {
   apiVersion: 'apps/v1';
@@ -396,6 +398,53 @@ export interface DaemonSet {
     updatedNumberScheduled?: number;
     numberAvailable?: number;
     numberUnavailable?: number;
+  };
+}
+
+/**
+ * A StatefulSet: pods with a stable identity, `<name>-<ordinal>`, made and removed in order (the
+ * stateful set controller). Its volumeClaimTemplates are kept and named in each pod's volumes;
+ * the lab provisions no PersistentVolumeClaim.
+ */
+export interface StatefulSet {
+  apiVersion: 'apps/v1';
+  kind: 'StatefulSet';
+  metadata: ObjectMeta;
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    serviceName?: string;
+    podManagementPolicy?: 'OrderedReady' | 'Parallel';
+    updateStrategy?: {
+      type?: 'RollingUpdate' | 'OnDelete';
+      rollingUpdate?: { partition?: number; maxUnavailable?: number | string };
+    };
+    volumeClaimTemplates?: Array<{
+      apiVersion?: string;
+      kind?: string;
+      metadata?: ObjectMeta;
+      spec?: Record<string, unknown>;
+      status?: Record<string, unknown>;
+    }>;
+    minReadySeconds?: number;
+    revisionHistoryLimit?: number;
+    persistentVolumeClaimRetentionPolicy?: {
+      whenDeleted?: 'Retain' | 'Delete';
+      whenScaled?: 'Retain' | 'Delete';
+    };
+    ordinals?: { start?: number };
+  };
+  status?: {
+    observedGeneration?: number;
+    replicas: number;
+    readyReplicas?: number;
+    currentReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+    collisionCount?: number;
   };
 }
 
@@ -573,6 +622,7 @@ export type KubeObject =
   | Deployment
   | ReplicaSet
   | DaemonSet
+  | StatefulSet
   | ControllerRevision
   | Job
   | Service

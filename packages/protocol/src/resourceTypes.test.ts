@@ -45,7 +45,7 @@ describe('resource types, as kubectl names them', () => {
     );
     expect(qualifiedPlural(resourceTypeOf('po')!)).toBe('pods');
     expect(qualifiedSingular(resourceTypeOf('ep')!)).toBe('endpoints');
-    expect(resourceTypeOfKind('StatefulSet')).toBeUndefined();
+    expect(resourceTypeOfKind('CronJob')).toBeUndefined();
   });
 
   it("agrees with the kinds l4lab's /api/objects serves", () => {

@@ -47,6 +47,13 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     group: 'apps',
     kind: 'DaemonSet',
   },
+  {
+    plural: 'statefulsets',
+    singular: 'statefulset',
+    shortNames: ['sts'],
+    group: 'apps',
+    kind: 'StatefulSet',
+  },
   { plural: 'jobs', singular: 'job', shortNames: [], group: 'batch', kind: 'Job' },
   {
     plural: 'controllerrevisions',

@@ -2,12 +2,10 @@
 // should run it, rolled to a new template node by node, with the status `kubectl get ds` and
 // `kubectl rollout status ds` read.
 import type {
-  Container,
   ControllerRevision,
   DaemonSet,
   Node,
   Pod,
-  PodTemplateSpec,
   Taint,
   Toleration,
   WatchEvent,
@@ -15,7 +13,7 @@ import type {
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
 import { adoptPod, createOwnedPod, readySince, releasePod, Requeue } from './podOwnership.ts';
-import { podTemplateHash } from '../names.ts';
+import { goTemplate, templateHash } from './revisionHistory.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
 import { podMatchesNodeAffinity } from '../scheduling/nodeAffinity.ts';
@@ -480,48 +478,6 @@ export class DaemonSetController implements Controller {
       COMPONENT,
     );
   }
-}
-
-/**
- * The template's hash, the same for the template and for one put back from a revision by `kubectl
- * rollout undo` (which carries Go's zero values: `creationTimestamp: null`, `resources: {}`).
- */
-function templateHash(t: PodTemplateSpec): string {
-  const { creationTimestamp, ...metadata } = (t.metadata ?? {}) as Record<string, unknown>;
-  const bare = (cs: Container[] | undefined) =>
-    cs?.map((c) => {
-      if (!c.resources || Object.keys(c.resources).length > 0) return c;
-      const { resources: _empty, ...rest } = c;
-      return rest;
-    });
-  const spec = { ...t.spec, containers: bare(t.spec.containers)! };
-  if (t.spec.initContainers) spec.initContainers = bare(t.spec.initContainers);
-  const meta =
-    creationTimestamp === null || creationTimestamp === undefined ? metadata : t.metadata;
-  return podTemplateHash({ ...t, metadata: meta, spec });
-}
-
-/**
- * A revision's data as kubectl's getDaemonSetPatch writes it, so `kubectl rollout undo` can tell
- * (byte for byte) that the DaemonSet already runs it: the template through Go's encoding/json and
- * a map, keys sorted at every level, with Go's zero values (`creationTimestamp: null` in its
- * metadata, `resources: {}` in each container) and `"$patch":"replace"`.
- */
-function goTemplate(t: PodTemplateSpec): PodTemplateSpec & { $patch: 'replace' } {
-  const copy = structuredClone(t) as PodTemplateSpec & { $patch: 'replace' };
-  copy.$patch = 'replace';
-  copy.metadata = { creationTimestamp: null, ...copy.metadata } as typeof copy.metadata;
-  for (const c of [...copy.spec.containers, ...(copy.spec.initContainers ?? [])])
-    c.resources ??= {};
-  return sortedKeys(copy);
-}
-
-function sortedKeys<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(sortedKeys) as T;
-  if (!v || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) out[k] = sortedKeys((v as Record<string, unknown>)[k]);
-  return out as T;
 }
 
 /** IsPodUpdated: the pod is of the current template (its hash, or the DaemonSet's generation). */

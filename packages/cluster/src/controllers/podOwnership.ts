@@ -11,9 +11,10 @@ import type { ControllerContext } from './types.ts';
 import { controllerRef } from './types.ts';
 
 /**
- * A pod of `owner`, `<prefix><5 random chars>`, Pending, with a `SuccessfulCreate` event by
- * `component`. The controller creates it through the API server, which defaults it as a Pod (a
- * limit without a request is also the request, enableServiceLinks is true). Returns its name.
+ * A pod of `owner`, `<prefix><5 random chars>` (or `name`, a StatefulSet's), Pending, with a
+ * `SuccessfulCreate` event by `component` (`Created pod: <name>`, or `event`). The controller
+ * creates it through the API server, which defaults it as a Pod (a limit without a request is also
+ * the request, enableServiceLinks is true). Returns its name.
  */
 export function createOwnedPod(
   ctx: ControllerContext,
@@ -21,6 +22,8 @@ export function createOwnedPod(
   component: string,
   pod: {
     prefix: string;
+    name?: string;
+    event?: string;
     labels: Record<string, string>;
     annotations?: Record<string, string>;
     finalizers?: string[];
@@ -28,9 +31,11 @@ export function createOwnedPod(
   },
 ): string {
   const ns = owner.metadata.namespace ?? 'default';
-  let name: string;
-  do name = `${pod.prefix}${randomSuffix(5, ctx.random)}`;
-  while (ctx.store.get('Pod', ns, name));
+  let name = pod.name ?? '';
+  if (!pod.name) {
+    do name = `${pod.prefix}${randomSuffix(5, ctx.random)}`;
+    while (ctx.store.get('Pod', ns, name));
+  }
   const annotations =
     pod.annotations && Object.keys(pod.annotations).length ? pod.annotations : undefined;
   const made = applyDefaults<Pod>({
@@ -53,7 +58,9 @@ export function createOwnedPod(
     ...made,
     status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(made) },
   });
-  ctx.events.record(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, { component });
+  ctx.events.record(owner, 'Normal', 'SuccessfulCreate', pod.event ?? `Created pod: ${name}`, {
+    component,
+  });
   return name;
 }
 

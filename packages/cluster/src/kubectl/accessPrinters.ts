@@ -1,4 +1,4 @@
-// kubectl's columns for DaemonSets, ControllerRevisions, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
+// kubectl's columns for DaemonSets, StatefulSets, Jobs, ControllerRevisions, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
 // (pkg/printers/internalversion/printers.go), as pure functions.
 import type {
   ClusterRole,
@@ -9,6 +9,7 @@ import type {
   KubeObject,
   Secret,
   ServiceAccount,
+  StatefulSet,
 } from '@l4lab/protocol';
 import { age, humanDuration } from './duration.ts';
 import { formatLabels, formatLabelSelector, type PrintContext, type Printer } from './printers.ts';
@@ -41,6 +42,21 @@ export const daemonSetPrinter: Printer<DaemonSet> = {
     d.spec.template.spec.containers.map((x) => x.name).join(','),
     d.spec.template.spec.containers.map((x) => x.image).join(','),
     formatLabelSelector(d.spec.selector),
+  ],
+};
+
+/** printStatefulSet: READY is the ready replicas of those asked for. */
+export const statefulSetPrinter: Printer<StatefulSet> = {
+  headers: ['NAME', 'READY', 'AGE'],
+  wide: ['CONTAINERS', 'IMAGES'],
+  row: (s, c) => [
+    s.metadata.name,
+    `${s.status?.readyReplicas ?? 0}/${s.spec.replicas ?? 1}`,
+    created(s, c),
+  ],
+  wideRow: (s) => [
+    s.spec.template.spec.containers.map((x) => x.name).join(','),
+    s.spec.template.spec.containers.map((x) => x.image).join(','),
   ],
 };
 

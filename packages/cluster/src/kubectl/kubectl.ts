@@ -15,6 +15,7 @@ import {
   controllerRevisionPrinter,
   daemonSetPrinter,
   jobPrinter,
+  statefulSetPrinter,
   secretPrinter,
   serviceAccountPrinter,
 } from './accessPrinters.ts';
@@ -80,6 +81,7 @@ const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer 
   Node: printing('Node', nodePrinter),
   Namespace: printing('Namespace', namespacePrinter),
   DaemonSet: printing('DaemonSet', daemonSetPrinter),
+  StatefulSet: printing('StatefulSet', statefulSetPrinter),
   ControllerRevision: printing('ControllerRevision', controllerRevisionPrinter),
   Job: printing('Job', jobPrinter),
   ServiceAccount: printing('ServiceAccount', serviceAccountPrinter),
