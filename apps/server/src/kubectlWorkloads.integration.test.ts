@@ -2,7 +2,7 @@
 // ReplicaSet (apply, get, get -o wide, scale), Endpoints for a Service without selector, a
 // Namespace's name label, a pod's QoS class, a Deployment's rollout history, a DaemonSet's pods,
 // rollouts, history and undo, and drain's refusal of its pods, Jobs (kubectl create job, wait,
-// logs, a failing Job's back-off). Addresses: random test ranges (testRanges.ts).
+// logs, a failing Job’s back-off), StatefulSets behind a headless Service (DNS names, delete pod, scale, rollout, history, undo). Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -383,6 +383,165 @@ spec:
       );
       const deleted = await kubectl(ctx, undefined, 'delete', 'job', 'load', ...ns);
       expect(deleted.stdout).toBe('job.batch "load" deleted\n');
+    },
+  );
+
+  it(
+    'a StatefulSet behind a headless Service: ordered pods with DNS names, delete pod returns, scale, rollout, history and undo',
+    { timeout: 120_000 },
+    async (ctx) => {
+      // The StatefulSet basics tutorial's web.yaml (kubernetes.io), in its own namespace.
+      const web = (image: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  namespace: sts-demo
+  labels: {app: nginx}
+spec:
+  ports: [{port: 80, name: web}]
+  clusterIP: None
+  selector: {app: nginx}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+  namespace: sts-demo
+spec:
+  serviceName: nginx
+  replicas: 2
+  selector:
+    matchLabels: {app: nginx}
+  template:
+    metadata:
+      labels: {app: nginx}
+    spec:
+      containers:
+        - name: nginx
+          image: ${image}
+          ports: [{containerPort: 80, name: web}]
+          volumeMounts: [{name: www, mountPath: /usr/share/nginx/html}]
+  volumeClaimTemplates:
+    - metadata: {name: www}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+`;
+      await kubectl(ctx, undefined, 'create', 'ns', 'sts-demo');
+      const ns = ['-n', 'sts-demo'];
+      const created = await kubectl(
+        ctx,
+        web('registry.k8s.io/nginx-slim:0.21'),
+        'apply',
+        '-f',
+        '-',
+      );
+      expect(created.stdout).toBe('service/nginx created\nstatefulset.apps/web created\n');
+      const status = () =>
+        kubectl(ctx, undefined, 'rollout', 'status', 'sts/web', ...ns, '--timeout=60s');
+      // kubectl says "partitioned" whenever a RollingUpdate has a partition, 0 (the default) too.
+      expect((await status()).stdout).toMatch(
+        /partitioned roll out complete: 2 new pods have been updated\.\.\.\n$/,
+      );
+      const get = await kubectl(ctx, undefined, 'get', 'sts', 'web', ...ns, '--no-headers');
+      expect(get.stdout.trim().split(/\s+/).slice(0, 2)).toEqual(['web', '2/2']);
+      const pods = async () => {
+        const r = await kubectl(ctx, undefined, 'get', 'pods', ...ns, '-o', 'json');
+        return (JSON.parse(r.stdout) as { items: Pod[] }).items
+          .filter((p) => !p.metadata.deletionTimestamp)
+          .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      };
+      const first = await pods();
+      expect(first.map((p) => [p.metadata.name, p.spec.hostname, p.spec.subdomain])).toEqual([
+        ['web-0', 'web-0', 'nginx'],
+        ['web-1', 'web-1', 'nginx'],
+      ]);
+      // Created in order: web-1 only once web-0 was Ready.
+      const events = await kubectl(
+        ctx,
+        undefined,
+        ...['get', 'events', ...ns, '--field-selector', 'involvedObject.kind=StatefulSet'],
+        ...['--sort-by=.metadata.creationTimestamp', '-o', 'custom-columns=MSG:.message'],
+      );
+      expect(events.stdout).toMatch(
+        /create Pod web-0 in StatefulSet web successful\n[\s\S]*create Pod web-1 in StatefulSet web successful/,
+      );
+      expect(events.stdout).toContain('l4lab provisions no PersistentVolumeClaims');
+      // Each pod's DNS name through the headless Service, and its full hostname.
+      const lookup = await kubectl(
+        ctx,
+        undefined,
+        'exec',
+        'web-0',
+        ...ns,
+        '--',
+        'nslookup',
+        'web-1.nginx',
+      );
+      expect(lookup.stdout).toContain('Name:\tweb-1.nginx.sts-demo.svc.cluster.local');
+      expect(lookup.stdout).toContain(`Address: ${first[1]!.status!.podIP}`);
+      const fqdn = await kubectl(ctx, undefined, 'exec', 'web-1', ...ns, '--', 'hostname', '-f');
+      expect(fqdn.stdout).toBe('web-1.nginx.sts-demo.svc.cluster.local\n');
+
+      // kubectl delete waits for the pod to be gone; the StatefulSet makes it again, same name.
+      const deleted = await kubectl(ctx, undefined, 'delete', 'pod', 'web-0', ...ns);
+      expect(deleted.stdout).toBe('pod "web-0" deleted\n');
+      await status();
+      const again = await pods();
+      expect(again[0]!.metadata.name).toBe('web-0');
+      expect(again[0]!.metadata.uid).not.toBe(first[0]!.metadata.uid);
+
+      const scaled = await kubectl(ctx, undefined, 'scale', 'sts', 'web', '--replicas=3', ...ns);
+      expect(scaled.stdout).toBe('statefulset.apps/web scaled\n');
+      await status();
+      expect((await pods()).map((p) => p.metadata.name)).toEqual(['web-0', 'web-1', 'web-2']);
+
+      const updated = await kubectl(
+        ctx,
+        undefined,
+        ...['set', 'image', 'sts/web', 'nginx=registry.k8s.io/nginx-slim:0.24', ...ns],
+      );
+      expect(updated.stdout).toBe('statefulset.apps/web image updated\n');
+      expect((await status()).stdout).toContain('partitioned roll out complete: 3 new pods');
+      expect((await pods()).map((p) => p.spec.containers[0]!.image)).toEqual(
+        Array(3).fill('registry.k8s.io/nginx-slim:0.24'),
+      );
+      const history = await kubectl(ctx, undefined, 'rollout', 'history', 'sts/web', ...ns);
+      expect(history.stdout).toMatch(/^REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/m);
+      const skipped = await kubectl(
+        ctx,
+        undefined,
+        ...['rollout', 'undo', 'sts/web', ...ns, '--to-revision=2'],
+      );
+      expect(skipped.stdout).toBe(
+        'statefulset.apps/web skipped rollback (current template already matches revision 2)\n',
+      );
+      const undo = await kubectl(ctx, undefined, 'rollout', 'undo', 'sts/web', ...ns);
+      expect(undo.stdout).toBe('statefulset.apps/web rolled back\n');
+      await waitFor('the old image back on every pod', async () => {
+        const p = await pods();
+        return p.length === 3 &&
+          p.every((x) => x.spec.containers[0]!.image === 'registry.k8s.io/nginx-slim:0.21')
+          ? true
+          : undefined;
+      });
+      expect((await status()).stdout).toContain('partitioned roll out complete: 3 new pods');
+
+      const refused = await kubectl(
+        ctx,
+        web('registry.k8s.io/nginx-slim:0.21').replace('serviceName: nginx', 'serviceName: other'),
+        'apply',
+        '-f',
+        '-',
+      );
+      expect(refused.stderr).toContain(
+        `The StatefulSet "web" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden`,
+      );
+      const gone = await kubectl(ctx, undefined, 'delete', 'sts', 'web', ...ns);
+      expect(gone.stdout).toBe('statefulset.apps "web" deleted\n');
+      await waitFor('the StatefulSet’s pods gone', async () =>
+        (await pods()).length === 0 ? true : undefined,
+      );
     },
   );
 });

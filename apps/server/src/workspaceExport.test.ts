@@ -60,6 +60,17 @@ spec:
     metadata: {labels: {app: node-echo}}
     spec: {containers: [{name: nginx, image: nginx}]}
 ---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: postgres, image: postgres}]}
+---
 apiVersion: v1
 kind: Service
 metadata: {name: legacy}
@@ -97,8 +108,8 @@ describe('exportedObjects', () => {
     const cluster = labWithUserObjects();
     const all = cluster.store.all();
     // The controllers did make ReplicaSets, pods, slices and mirrored slices meanwhile.
-    // web x2, client, coredns, node-echo on each of the 3 nodes, load's
-    expect(all.filter((o) => o.kind === 'Pod')).toHaveLength(8);
+    // web x2, client, coredns, node-echo on each of the 3 nodes, load's, db-0
+    expect(all.filter((o) => o.kind === 'Pod')).toHaveLength(9);
     expect(
       all.some((o) => o.kind === 'EndpointSlice' && o.metadata.name.startsWith('legacy')),
     ).toBe(true);
@@ -110,6 +121,7 @@ describe('exportedObjects', () => {
       'Endpoints default/legacy',
       'Deployment shop/web',
       'DaemonSet shop/node-echo',
+      'StatefulSet default/db',
       'Job default/load',
       'Pod default/client',
     ]);

@@ -49,6 +49,7 @@ const KIND_ORDER: readonly KubeKind[] = [
   'Deployment',
   'ReplicaSet',
   'DaemonSet',
+  'StatefulSet',
   'Job',
   'Pod',
 ];
@@ -78,6 +79,7 @@ export function isUserObject(o: KubeObject): boolean {
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
+    case 'StatefulSet':
     case 'Job':
     case 'Pod':
       return true;

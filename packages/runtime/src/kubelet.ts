@@ -55,6 +55,13 @@ export interface ContainerView {
 
 /** The shortest stop a container gets after its preStop hook (minimumGracePeriodInSeconds). */
 const MIN_GRACE_MS = 2000;
+/**
+ * The least time from a pod's deletion to the kubelet's confirming it gone, about what a
+ * kubelet's pod worker and status manager take. Sooner, a client that waits on the name (`kubectl
+ * delete`'s wait: a GET, then a LIST and WATCH) can find the StatefulSet's new pod of that name
+ * in place of the old one and wait for a deletion it will never see.
+ */
+const MIN_TERMINATION_MS = 1000;
 
 const realProber: Prober = (spec, host, port) =>
   spec.kind === 'http'
@@ -731,6 +738,7 @@ export class Kubelet {
    * kubelet tells the API server the pod is gone.
    */
   async #terminate(w: PodWorker): Promise<void> {
+    const deleted = this.#o.clock.now();
     this.#endEphemeral(w);
     this.#writeStatus(w);
     w.terminating = true;
@@ -756,6 +764,8 @@ export class Kubelet {
       graceMs -= clock.now() - began;
     }
     await this.#stopWorker(w, Math.max(graceMs, MIN_GRACE_MS));
+    const left = MIN_TERMINATION_MS - (this.#o.clock.now() - deleted);
+    if (left > 0) await new Promise<void>((done) => this.#o.clock.setTimeout(done, left));
     const { namespace, name } = w.pod.metadata;
     this.#o.cluster.removePod(namespace ?? 'default', name);
   }

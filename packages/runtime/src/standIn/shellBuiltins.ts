@@ -50,6 +50,26 @@ export function sleepMs(args: string[]): number | string {
   return total;
 }
 
+/**
+ * busybox `hostname`: the name; `-f` (`--fqdn`) the full name and `-i` the address the pod's
+ * /etc/hosts gives it (a StatefulSet's pod: `web-0.nginx.default.svc.cluster.local`), `-s` the
+ * short name, `-d` the domain.
+ */
+function hostnameOf(args: string[], sh: ShellHost): string {
+  const name = sh.hostname;
+  const line = (sh.files.read('/etc/hosts') ?? '')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim().split(/\s+/))
+    .find((f) => f.length > 1 && f.slice(1).includes(name));
+  const fqdn = line?.[1] ?? name;
+  const flag = args.find((a) => a.startsWith('-'));
+  if (flag === '-f' || flag === '--fqdn') return fqdn;
+  if (flag === '-i') return line?.[0] ?? name;
+  if (flag === '-s') return name.split('.')[0]!;
+  if (flag === '-d') return fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : '';
+  return name;
+}
+
 const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -316,7 +336,7 @@ export const BUILTINS: Record<string, Builtin> = {
     io.out(`${formatDate(sh.clock.now(), format?.slice(1))}\n`);
     return 0;
   },
-  hostname: (_args, io, sh) => (io.out(`${sh.hostname}\n`), 0),
+  hostname: (args, io, sh) => (io.out(`${hostnameOf(args, sh)}\n`), 0),
   tail,
   seq,
   nslookup,

@@ -70,6 +70,18 @@ describe('the stand-in shell', () => {
     expect(await shell().run(['printenv', 'NOPE'])).toBe(1);
   });
 
+  it("hostname -f, -i and -d read the pod's /etc/hosts, as a StatefulSet's pod has it", async () => {
+    const s = shell();
+    s.files.write(
+      '/etc/hosts',
+      '127.0.0.1\tlocalhost\n127.244.1.9\tbox.web.default.svc.cluster.local\tbox\n',
+    );
+    await s.run(['sh', '-c', 'hostname -f; hostname -i; hostname -d; hostname -s']);
+    expect(s.log()).toBe(
+      'box.web.default.svc.cluster.local\n127.244.1.9\nweb.default.svc.cluster.local\nbox\n',
+    );
+  });
+
   it('sleeps as long as told, and forever for infinity', async () => {
     const s = shell();
     expect(await s.run(['sleep', '5'], 4_900)).toBe('running');

@@ -79,6 +79,18 @@ describe('runShell', () => {
     );
     expect((await run('cat /etc/hosts')).stdout).toContain('127.244.1.9\tclient-abc\n');
     expect((await run('hostname; echo $HOSTNAME')).stdout).toBe('client-abc\nclient-abc\n');
+    // A StatefulSet's pod: the kubelet's /etc/hosts names it under its Service.
+    const member = {
+      ...pod(),
+      hostname: 'web-0',
+      mounted: {
+        '/etc/hosts':
+          '127.0.0.1\tlocalhost\n127.244.1.9\tweb-0.nginx.default.svc.cluster.local\tweb-0\n',
+      },
+    };
+    expect((await run('hostname -f; hostname -d; hostname -i; hostname', member)).stdout).toBe(
+      'web-0.nginx.default.svc.cluster.local\nnginx.default.svc.cluster.local\n127.244.1.9\nweb-0\n',
+    );
     expect(await run('cat /nope')).toMatchObject({
       exitCode: 1,
       stderr: "cat: can't open '/nope': No such file or directory\n",

@@ -38,9 +38,25 @@ export const printenv: Command = async (args, pod, io) => {
   return code;
 };
 
+/**
+ * busybox `hostname`: the name; `-f` (`--fqdn`) the full name the pod's /etc/hosts gives it (a
+ * StatefulSet's pod under its Service: `web-0.nginx.default.svc.cluster.local`), `-d` its domain,
+ * `-s` the short name, `-i` the address.
+ */
 export const hostname: Command = async (args, pod, io) => {
-  if (args[0] === '-i') io.out(`${pod.ip}\n`);
-  else io.out(`${pod.hostname}\n`);
+  const name = pod.hostname;
+  const line = (pod.mounted?.['/etc/hosts'] ?? '')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim().split(/\s+/))
+    .find((f) => f.length > 1 && f.slice(1).includes(name));
+  const fqdn = line?.[1] ?? name;
+  const flag = args.find((a) => a.startsWith('-'));
+  if (flag === '-i') io.out(`${line?.[0] ?? pod.ip}\n`);
+  else if (flag === '-f' || flag === '--fqdn') io.out(`${fqdn}\n`);
+  else if (flag === '-d')
+    io.out(`${fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : ''}\n`);
+  else if (flag === '-s') io.out(`${name.split('.')[0]}\n`);
+  else io.out(`${name}\n`);
   return 0;
 };
 
