@@ -1,5 +1,6 @@
-// DaemonSets and Jobs on the dashboard: the Resources tab shows `kubectl get ds` and `kubectl get
-// jobs` once the lab has some (and not before). In a namespace of its own, deleted at the end.
+// DaemonSets, StatefulSets and Jobs on the dashboard: the Resources tab shows `kubectl get ds`,
+// `kubectl get sts` and `kubectl get jobs` once the lab has some (and not before). In a namespace
+// of its own, deleted at the end.
 import { expect, test } from '@playwright/test';
 import { LabPage } from './fixtures/LabPage.ts';
 
@@ -25,6 +26,26 @@ spec:
   selector: {app: node-echo}
   ports: [{port: 80}]
 ---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: ${NS}}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{port: 80}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: ${NS}}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]
+---
 apiVersion: batch/v1
 kind: Job
 metadata: {name: probe, namespace: ${NS}}
@@ -38,11 +59,14 @@ spec:
           command: [sh, -c, 'for i in 1 2 3 4 5 6; do wget -qO- http://node-echo >/dev/null; done']
 `;
 
-test('a DaemonSet and a Job show in the Resources tab once there are some', async ({ page }) => {
+test('a DaemonSet, a StatefulSet and a Job show in the Resources tab once there are some', async ({
+  page,
+}) => {
   const lab = new LabPage(page);
   await lab.open();
   await expect(lab.resources).toContainText('kubectl get pods -o wide -A');
   await expect(lab.resources).not.toContainText('kubectl get ds -o wide -A');
+  await expect(lab.resources).not.toContainText('kubectl get sts -o wide -A');
   try {
     const r = await page.request.post('/api/apply', {
       data: YAML,
@@ -51,6 +75,8 @@ test('a DaemonSet and a Job show in the Resources tab once there are some', asyn
     expect(r.status(), await r.text()).toBe(200);
     const ds = lab.resources.getByLabel('kubectl get ds -o wide');
     await expect(ds).toContainText(/node-echo\s+3\s+3\s+3\s+3\s+3/);
+    const sts = lab.resources.getByLabel('kubectl get sts -o wide');
+    await expect(sts).toContainText(/db\s+2\/2\s+\S+\s+nginx\s+nginx/);
     const jobs = lab.resources.getByLabel('kubectl get jobs');
     await expect(jobs).toContainText(/probe\s+Complete\s+1\/1/, { timeout: 30_000 });
   } finally {

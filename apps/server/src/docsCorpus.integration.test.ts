@@ -569,8 +569,33 @@ const CASES: CorpusCase[] = [
     ],
   }),
   one('controllers/statefulset.yaml', {
-    refused: { status: 422, message: notServed('StatefulSet', 'apps/v1') },
-    absent: [{ kind: 'Service', name: 'nginx' }],
+    applied: ['service/nginx created', 'statefulset.apps/web created'],
+    objects: [
+      {
+        kind: 'StatefulSet',
+        name: 'web',
+        match: {
+          spec: {
+            replicas: 3,
+            podManagementPolicy: 'OrderedReady',
+            updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+          },
+        },
+      },
+      {
+        kind: 'Pod',
+        name: 'web-0',
+        match: {
+          spec: {
+            hostname: 'web-0',
+            subdomain: 'nginx',
+            volumes: [{ name: 'www', persistentVolumeClaim: { claimName: 'www-web-0' } }],
+          },
+        },
+      },
+    ],
+    // OrderedReady with minReadySeconds 10: web-1 waits for web-0 to be available 10 s.
+    absent: [{ kind: 'Pod', name: 'web-1' }],
   }),
   steps(
     {

@@ -101,6 +101,7 @@ export function kubectlLine(r: { kind: string; name: string; action: string }): 
     Deployment: 'deployment.apps',
     ReplicaSet: 'replicaset.apps',
     DaemonSet: 'daemonset.apps',
+    StatefulSet: 'statefulset.apps',
     Job: 'job.batch',
     EndpointSlice: 'endpointslice.discovery.k8s.io',
   };
@@ -115,6 +116,7 @@ const API_PATHS: Record<string, { prefix: string; plural: string; clusterScoped?
   Node: { prefix: '/api/v1', plural: 'nodes', clusterScoped: true },
   Deployment: { prefix: '/apis/apps/v1', plural: 'deployments' },
   ReplicaSet: { prefix: '/apis/apps/v1', plural: 'replicasets' },
+  StatefulSet: { prefix: '/apis/apps/v1', plural: 'statefulsets' },
   Job: { prefix: '/apis/batch/v1', plural: 'jobs' },
   EndpointSlice: { prefix: '/apis/discovery.k8s.io/v1', plural: 'endpointslices' },
 };

@@ -36,6 +36,8 @@ const kubectlWithInput = (ctx: TestContext, input: string | undefined, ...args: 
 
 const pods = async () =>
   (await t.api<{ items: Pod[] }>('GET', '/api/objects/pods?namespace=default')).body.items;
+/** A Ready my-nginx pod not being deleted (a deleted pod lingers a second, Terminating). */
+const servingPod = async () => (await t.readyPods('my-nginx-'))[0];
 const service = async () =>
   (await t.api<Service>('GET', '/api/objects/services/default/my-nginx')).body;
 
@@ -168,7 +170,7 @@ describe('the real kubectl against the lab', () => {
   });
 
   it('kubectl describe pod and get events show what the scheduler, kubelet and controllers said', async (ctx) => {
-    const [pod] = await pods();
+    const pod = await servingPod();
     const name = pod!.metadata.name;
     const describe = await kubectl(ctx, 'describe', 'pod', name);
     const events = describe.stdout.slice(describe.stdout.indexOf('\nEvents:'));
@@ -453,7 +455,7 @@ describe('the real kubectl against the lab', () => {
   });
 
   it('kubectl exec -it runs a command in the pod (its exit code too), and kubectl logs shows the access', async (ctx) => {
-    const [pod] = await pods();
+    const pod = await servingPod();
     const name = pod!.metadata.name;
     const page = await kubectl(ctx, 'exec', '-it', name, '--', 'wget', '-q', '-O', '-', 'my-nginx');
     expect(page.code).toBe(0);
@@ -635,7 +637,7 @@ describe('the real kubectl against the lab', () => {
   });
 
   it('kubectl exec -i POD -- sh runs a script from stdin, line by line, and exits with its code', async (ctx) => {
-    const [pod] = await pods();
+    const pod = await servingPod();
     const script =
       'wget -q -O - my-nginx | grep title\nnslookup my-nginx | grep -c Address\nexit 3\n';
     const r = await kubectlWithInput(ctx, script, 'exec', '-i', pod!.metadata.name, '--', 'sh');

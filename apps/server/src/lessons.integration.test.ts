@@ -237,6 +237,28 @@ describe('GET /api/lessons/:id/checks', () => {
     await passing('externalname', () => true);
   }, 30_000);
 
+  it('09-headless-statefulset: web-0 then web-1 with their hostnames, endpoints, then web-2', async () => {
+    const before = (await checks('headless-statefulset')).results;
+    expect(before.filter((r) => r.passed)).toEqual([]);
+    await applySolution('headless-statefulset');
+    await readyPods('web-', 2);
+    const early = await passing('headless-statefulset', (r) => r.step <= 2);
+    expect(early.filter((r) => r.step === 3 && r.passed)).toEqual([]);
+    // Step 3's `kubectl scale statefulset web --replicas=3`.
+    const web = lesson('headless-statefulset').steps[0]!.files[1]!.text;
+    await t.apply(web.replace('replicas: 2', 'replicas: 3'));
+    await readyPods('web-', 3);
+    const results = await passing('headless-statefulset', () => true);
+    expect(results.map((r) => [r.step, r.id])).toEqual([
+      [1, 'service-headless'],
+      [1, 'web-0-identity'],
+      [1, 'pods-ready'],
+      [2, 'endpoints-ready'],
+      [3, 'web-2-identity'],
+      [3, 'three-ready'],
+    ]);
+  }, 30_000);
+
   it('08-proxy-modes: rr takes turns, maglev spreads, then a pod taken away', async () => {
     await applySolution('proxy-modes');
     await readyPods('backend-', 3);

@@ -31,6 +31,7 @@ describe('the shipped lessons', () => {
       'external-traffic-policy-local',
       'keepalive-imbalance',
       'proxy-modes',
+      'headless-statefulset',
     ]);
   });
 
@@ -61,10 +62,12 @@ describe('the shipped lessons', () => {
         metadata: { name: string; namespace?: string };
         spec?: { template?: { metadata?: { labels?: Record<string, string> } } };
       }[];
-      const has = (kind: string, name: string, namespace?: string) =>
+      const has = (kind: string, name: string, namespace?: string): boolean =>
         objects.some(
           (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
-        );
+        ) ||
+        // A StatefulSet's pod: `<statefulset>-<ordinal>`.
+        (kind === 'Pod' && has('StatefulSet', name.replace(/-\d+$/, ''), namespace));
       const templates = objects.flatMap((o) => {
         const labels = o.spec?.template?.metadata?.labels;
         return labels ? [labels] : [];
