@@ -317,8 +317,21 @@ export class Cluster {
     const ns = CLUSTER_SCOPED.has(kind) ? undefined : namespace;
     const o = this.store.get(kind, ns, name);
     if (!o || deletionForbidden(kind, name)) return undefined;
-    if (propagation === 'Orphan') this.#orphanDependents(o);
-    this.#deleteObject(o);
+    if (propagation !== 'Orphan') {
+      this.#deleteObject(o);
+      return o;
+    }
+    // The orphan finalizer, as one step: no controller runs between the dependents losing their
+    // owner and the owner going (else it would adopt them back, and they would go with it).
+    const draining = this.#draining;
+    this.#draining = true;
+    try {
+      this.#orphanDependents(o);
+      this.#deleteObject(o);
+    } finally {
+      this.#draining = draining;
+    }
+    if (!draining) this.#drain();
     return o;
   }
 

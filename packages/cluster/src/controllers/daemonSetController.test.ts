@@ -114,6 +114,14 @@ describe('a DaemonSet', () => {
     expect(live(cluster)).toEqual([]);
   });
 
+  it('deleted with --cascade=orphan, leaves its pods running, without their owner', () => {
+    const { cluster } = started();
+    const names = live(cluster).map((p) => p.metadata.name);
+    cluster.delete('DaemonSet', NS, 'agent', 'Orphan');
+    expect(live(cluster).map((p) => p.metadata.name)).toEqual(names);
+    for (const p of live(cluster)) expect(p.metadata.ownerReferences).toBeUndefined();
+  });
+
   it('follows its nodeSelector as nodes are labelled and unlabelled', () => {
     const { cluster } = newTestCluster();
     apply(

@@ -349,6 +349,85 @@ describe('a StatefulSet', () => {
     expect(pod(cluster, 'other').metadata.ownerReferences).toBeUndefined();
   });
 
+  it('deleted with --cascade=orphan and applied again, adopts its pods and revision: nothing restarts', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, statefulSet());
+    settle(cluster);
+    const uids = cluster.list('Pod', NS).map((p) => p.metadata.uid);
+    const revision = status(cluster)!.updateRevision;
+    cluster.delete('StatefulSet', NS, 'web', 'Orphan');
+    expect(cluster.list('ControllerRevision', NS)[0]!.metadata.ownerReferences).toBeUndefined();
+    apply(cluster, statefulSet());
+    settle(cluster);
+    expect(terminating(cluster)).toEqual([]);
+    expect(cluster.list('Pod', NS).map((p) => p.metadata.uid)).toEqual(uids);
+    expect(cluster.list('ControllerRevision', NS).map((r) => r.metadata.name)).toEqual([revision]);
+    expect(status(cluster)).toMatchObject({ updateRevision: revision, updatedReplicas: 3 });
+  });
+
+  it('waits for a name held by a pod not its own, and makes its pod once that one goes', () => {
+    const { cluster } = newTestCluster();
+    const stranger: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-1', namespace: NS, labels: { app: 'other' } },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    };
+    apply(
+      cluster,
+      stranger,
+      statefulSet((s) => {
+        s.spec.replicas = 2;
+        s.spec.podManagementPolicy = 'Parallel';
+      }),
+    );
+    expect(pod(cluster, 'web-1').metadata.labels).toEqual({ app: 'other' });
+    expect(events(cluster)).toContain(
+      'FailedCreate: create Pod web-1 in StatefulSet web failed error: pods "web-1" already exists',
+    );
+    cluster.delete('Pod', NS, 'web-1');
+    stopTerminating(cluster);
+    expect(pod(cluster, 'web-1').metadata.labels).toMatchObject({ app: 'nginx' });
+  });
+
+  it('gives an adopted pod its identity labels', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-0', namespace: NS, labels: { app: 'nginx' } },
+      spec: { containers: [{ name: 'nginx', image: 'nginx:1.27' }] },
+    });
+    apply(
+      cluster,
+      statefulSet((s) => (s.spec.replicas = 1)),
+    );
+    expect(pod(cluster, 'web-0').metadata.labels).toMatchObject({
+      [POD_NAME_LABEL]: 'web-0',
+      [POD_INDEX_LABEL]: '0',
+    });
+  });
+
+  it('without rollingUpdate, mid-rollout, makes a lost low ordinal again from the current revision', () => {
+    const { cluster } = newTestCluster();
+    const parallel = (s: StatefulSet) => {
+      s.spec.podManagementPolicy = 'Parallel';
+      s.spec.updateStrategy = { type: 'RollingUpdate' };
+    };
+    apply(cluster, statefulSet(parallel));
+    settle(cluster);
+    apply(
+      cluster,
+      statefulSet((s) => {
+        parallel(s);
+        s.spec.template.spec.containers[0]!.image = 'nginx:1.28';
+      }),
+    );
+    expect(terminating(cluster)).toEqual(['web-2']);
+    cluster.removePod(NS, 'web-0'); // gone at once (a force delete)
+    expect(pod(cluster, 'web-0').spec.containers[0]!.image).toBe('nginx:1.27');
+  });
+
   it('its pods go with it', () => {
     const { cluster } = newTestCluster();
     apply(cluster, statefulSet());

@@ -18,6 +18,8 @@ export const POD_REVISION_LABEL = 'controller-revision-hash';
 export const REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+/** When a pod's name is held by a pod not the StatefulSet's, it tries again this much later. */
+const CREATE_RETRY_MS = 5000;
 
 /** getParentNameAndOrdinal: `web-2` is ordinal 2 of `web`. */
 export function parentAndOrdinal(podName: string): { parent: string; ordinal: number } | undefined {
@@ -74,10 +76,18 @@ export class StatefulSetController implements Controller {
     const ns = o.metadata.namespace ?? 'default';
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
     if (owner) return owner.kind === 'StatefulSet' ? [`${ns}/${owner.name}`] : [];
-    if (o.kind !== 'Pod' || event.type === 'DELETED') return [];
-    return this.#ctx.store
-      .list('StatefulSet', ns)
-      .filter((s) => isMemberOf(s, o) && selectorMatches(s.spec.selector, o.metadata.labels))
+    const sets = this.#ctx.store.list('StatefulSet', ns);
+    if (o.kind === 'ControllerRevision')
+      return sets
+        .filter((s) => selectorMatches(s.spec.selector, o.metadata.labels))
+        .map((s) => `${ns}/${s.metadata.name}`);
+    // A pod named as a member: one to adopt, or, gone, a name the StatefulSet may use again.
+    return sets
+      .filter(
+        (s) =>
+          isMemberOf(s, o) &&
+          (event.type === 'DELETED' || selectorMatches(s.spec.selector, o.metadata.labels)),
+      )
       .map((s) => `${ns}/${s.metadata.name}`);
   }
 
@@ -89,6 +99,7 @@ export class StatefulSetController implements Controller {
       return;
     }
     if (sts.metadata.deletionTimestamp) return;
+    this.#adoptOrphanRevisions(sts);
     const revisions = this.#revisions(sts);
     const update = this.#updateRevision(sts, revisions);
     const current =
@@ -98,6 +109,22 @@ export class StatefulSetController implements Controller {
     const pods = this.#claimPods(sts);
     this.#updateStatus(key, sts, pods, current, update);
     this.#truncateHistory(sts, pods, current, update);
+  }
+
+  /**
+   * adoptOrphanRevisions: a revision its selector matches that no controller owns (left by a
+   * `kubectl delete sts --cascade=orphan`) is its own again, so the pods it left keep running.
+   */
+  #adoptOrphanRevisions(sts: StatefulSet): void {
+    for (const r of this.#ctx.store.list('ControllerRevision', sts.metadata.namespace)) {
+      if (r.metadata.ownerReferences?.some((o) => o.controller)) continue;
+      if (!selectorMatches(sts.spec.selector, r.metadata.labels)) continue;
+      const refs = [...(r.metadata.ownerReferences ?? []), controllerRef(sts)];
+      this.#ctx.store.put<ControllerRevision>({
+        ...r,
+        metadata: { ...r.metadata, ownerReferences: refs },
+      });
+    }
   }
 
   /** The StatefulSet's revisions, oldest first. */
@@ -123,15 +150,16 @@ export class StatefulSetController implements Controller {
       if (last.revision === max) return last;
       return store.put<ControllerRevision>({ ...last, revision: max + 1 });
     }
-    const name = `${sts.metadata.name}-${hash}`;
     // A revision of that name that is not this StatefulSet's: Kubernetes counts a collision and
-    // hashes again; the lab names it after the next revision number instead.
-    const taken = store.get('ControllerRevision', ns, name);
+    // hashes again; the lab adds a number instead.
+    let name = `${sts.metadata.name}-${hash}`;
+    for (let n = max + 1; store.get('ControllerRevision', ns, name); n++)
+      name = `${sts.metadata.name}-${hash}-${n}`;
     return store.put<ControllerRevision>({
       apiVersion: 'apps/v1',
       kind: 'ControllerRevision',
       metadata: {
-        name: taken ? `${name}-${max + 1}` : name,
+        name,
         namespace: ns,
         uid: this.#ctx.newUid(),
         creationTimestamp: this.#ctx.nowIso(),
@@ -161,6 +189,17 @@ export class StatefulSetController implements Controller {
         if (isPodTerminating(p)) continue;
         p = adoptPod(this.#ctx.store, sts, p);
       }
+      // updateIdentity: an adopted pod gets the identity labels the set's own pods have.
+      const identity = {
+        [POD_NAME_LABEL]: p.metadata.name,
+        [POD_INDEX_LABEL]: String(ordinalOf(p)),
+      };
+      const labels = p.metadata.labels ?? {};
+      if (!isPodTerminating(p) && Object.entries(identity).some(([k, v]) => labels[k] !== v))
+        p = this.#ctx.store.put<Pod>({
+          ...p,
+          metadata: { ...p.metadata, labels: { ...labels, ...identity } },
+        });
       pods.push(p);
     }
     return pods;
@@ -184,7 +223,7 @@ export class StatefulSetController implements Controller {
     // The first pod not Running and Ready, by ordinal (replicas first): the one a scale-down
     // may take though it is unhealthy.
     const firstUnhealthy = [...replicas, ...[...condemned].reverse()].find(
-      (p) => p && !isRunningAndReady(p),
+      (p) => p && (!isRunningAndReady(p) || isPodTerminating(p)),
     );
 
     for (let i = 0; i < count; i++) {
@@ -203,7 +242,13 @@ export class StatefulSetController implements Controller {
         replicas[i] = pod;
       }
       if (!pod) {
-        if (!this.#createPod(sts, start + i, current, update)) return;
+        if (!this.#createPod(sts, start + i, current, update)) {
+          // The name is another's (a pod let go, another controller's): look again later, and
+          // at once when that pod goes (keysFor).
+          this.#requeue.after(key, CREATE_RETRY_MS);
+          if (monotonic) return;
+          continue;
+        }
         if (monotonic) return;
         continue;
       }
@@ -273,11 +318,12 @@ export class StatefulSetController implements Controller {
       );
       return false;
     }
-    const partition = sts.spec.updateStrategy?.rollingUpdate?.partition;
-    const fromCurrent =
-      (sts.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate' &&
-      partition !== undefined &&
-      ordinal < (sts.spec.ordinals?.start ?? 0) + partition;
+    const strategy = sts.spec.updateStrategy;
+    const start = sts.spec.ordinals?.start ?? 0;
+    const fromCurrent = strategy?.rollingUpdate
+      ? ordinal < start + (strategy.rollingUpdate.partition ?? 0)
+      : (strategy?.type ?? 'RollingUpdate') === 'RollingUpdate' &&
+        ordinal < start + (sts.status?.currentReplicas ?? 0);
     const revision = fromCurrent ? current : update;
     const template = fromCurrent ? revisionTemplate(current) : structuredClone(sts.spec.template);
     const spec: PodSpec = { ...template.spec, hostname: name };
