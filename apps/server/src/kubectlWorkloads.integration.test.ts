@@ -537,6 +537,22 @@ spec:
       expect(refused.stderr).toContain(
         `The StatefulSet "web" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden`,
       );
+      // The tutorial's non-cascading delete: the pods stay; applied again, the set adopts them.
+      const kept = (await pods()).map((p) => p.metadata.uid);
+      const orphaned = await kubectl(
+        ctx,
+        undefined,
+        ...['delete', 'sts', 'web', '--cascade=orphan', ...ns],
+      );
+      expect(orphaned.stdout).toBe('statefulset.apps "web" deleted\n');
+      expect((await pods()).map((p) => p.metadata.uid)).toEqual(kept);
+      const again2 = await kubectl(ctx, web('registry.k8s.io/nginx-slim:0.21'), 'apply', '-f', '-');
+      expect(again2.stdout).toBe('service/nginx unchanged\nstatefulset.apps/web created\n');
+      // web.yaml says 2 replicas (it was scaled to 3): web-0 and web-1 adopted, web-2 let go.
+      await waitFor('web-2 removed', async () => ((await pods()).length === 2 ? true : undefined));
+      const adopted = await pods();
+      expect(adopted.map((p) => p.metadata.uid)).toEqual(kept.slice(0, 2));
+      expect(adopted.map((p) => p.metadata.ownerReferences?.[0]?.name)).toEqual(['web', 'web']);
       const gone = await kubectl(ctx, undefined, 'delete', 'sts', 'web', ...ns);
       expect(gone.stdout).toBe('statefulset.apps "web" deleted\n');
       await waitFor('the StatefulSet’s pods gone', async () =>
