@@ -1,6 +1,6 @@
-// DaemonSets, StatefulSets and Jobs on the dashboard: the Resources tab shows `kubectl get ds`,
-// `kubectl get sts` and `kubectl get jobs` once the lab has some (and not before). In a namespace
-// of its own, deleted at the end.
+// DaemonSets, StatefulSets, Jobs and PodDisruptionBudgets on the dashboard: the Resources tab
+// shows `kubectl get ds`, `get sts`, `get jobs` and `get pdb` once the lab has some (and not
+// before). In a namespace of its own, deleted at the end.
 import { expect, test } from '@playwright/test';
 import { LabPage } from './fixtures/LabPage.ts';
 
@@ -46,6 +46,13 @@ spec:
     spec:
       containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]
 ---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: db, namespace: ${NS}}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: db}}
+---
 apiVersion: batch/v1
 kind: Job
 metadata: {name: probe, namespace: ${NS}}
@@ -77,6 +84,8 @@ test('a DaemonSet, a StatefulSet and a Job show in the Resources tab once there 
     await expect(ds).toContainText(/node-echo\s+3\s+3\s+3\s+3\s+3/);
     const sts = lab.resources.getByLabel('kubectl get sts -o wide');
     await expect(sts).toContainText(/db\s+2\/2\s+\S+\s+nginx\s+nginx/);
+    const pdb = lab.resources.getByLabel('kubectl get pdb');
+    await expect(pdb).toContainText(/db\s+N\/A\s+1\s+1/);
     const jobs = lab.resources.getByLabel('kubectl get jobs');
     await expect(jobs).toContainText(/probe\s+Complete\s+1\/1/, { timeout: 30_000 });
   } finally {

@@ -2,7 +2,9 @@
 // ReplicaSet (apply, get, get -o wide, scale), Endpoints for a Service without selector, a
 // Namespace's name label, a pod's QoS class, a Deployment's rollout history, a DaemonSet's pods,
 // rollouts, history and undo, and drain's refusal of its pods, Jobs (kubectl create job, wait,
-// logs, a failing Job’s back-off), StatefulSets behind a headless Service (DNS names, delete pod, scale, rollout, history, undo). Addresses: random test ranges (testRanges.ts).
+// logs, a failing Job's back-off), StatefulSets behind a headless Service (DNS names, delete pod,
+// scale, rollout, history, undo, a non-cascading delete), PodDisruptionBudgets (create pdb, drain
+// waiting for one). Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -558,6 +560,82 @@ spec:
       await waitFor('the StatefulSet’s pods gone', async () =>
         (await pods()).length === 0 ? true : undefined,
       );
+    },
+  );
+
+  it(
+    'a PodDisruptionBudget: kubectl create pdb, get pdb, and drain waits for it (evictions refused in its words)',
+    { timeout: 120_000 },
+    async (ctx) => {
+      await kubectl(ctx, undefined, 'create', 'ns', 'pdb-demo');
+      const ns = ['-n', 'pdb-demo'];
+      await kubectl(
+        ctx,
+        undefined,
+        'create',
+        'deployment',
+        'web',
+        '--image=nginx',
+        '--replicas=3',
+        ...ns,
+      );
+      await kubectl(ctx, undefined, 'rollout', 'status', 'deploy/web', ...ns, '--timeout=60s');
+      // kubectl create pdb sends the budget as protobuf (minAvailable an IntOrString).
+      const created = await kubectl(
+        ctx,
+        undefined,
+        ...['create', 'pdb', 'web-pdb', '--selector=app=web', '--min-available=3', ...ns],
+      );
+      expect(created.stdout).toBe('poddisruptionbudget.policy/web-pdb created\n');
+      const get = await waitFor('the budget counted', async () => {
+        const r = await kubectl(ctx, undefined, 'get', 'pdb', ...ns);
+        return /web-pdb\s+3\s+N\/A\s+0\s/.test(r.stdout) ? r.stdout : undefined;
+      });
+      expect(cells(get.split('\n')[0]!)).toEqual([
+        'NAME',
+        'MIN AVAILABLE',
+        'MAX UNAVAILABLE',
+        'ALLOWED DISRUPTIONS',
+        'AGE',
+      ]);
+      const pods = async () => {
+        const r = await kubectl(ctx, undefined, 'get', 'pods', ...ns, '-o', 'json');
+        return (JSON.parse(r.stdout) as { items: Pod[] }).items.filter(
+          (p) => !p.metadata.deletionTimestamp,
+        );
+      };
+      const node = (await pods())[0]!.spec.nodeName!;
+      // minAvailable 3 of 3: drain evicts nothing, retrying every 5 s until its timeout.
+      const blocked = await kubectl(
+        ctx,
+        undefined,
+        ...['drain', node, '--ignore-daemonsets', '--pod-selector=app=web', '--timeout=7s'],
+      );
+      expect(blocked.stderr).toContain(
+        `(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`,
+      );
+      expect(blocked.code).not.toBe(0);
+      expect(await pods()).toHaveLength(3);
+      // minAvailable 2: one pod may go at a time; its replacement lands on another node.
+      await kubectl(
+        ctx,
+        undefined,
+        ...['patch', 'pdb', 'web-pdb', ...ns, '--type=merge', '-p', '{"spec":{"minAvailable":2}}'],
+      );
+      const drained = await kubectl(
+        ctx,
+        undefined,
+        ...['drain', node, '--ignore-daemonsets', '--pod-selector=app=web', '--timeout=60s'],
+      );
+      expect(drained.stdout).toContain(`node/${node} drained`);
+      await kubectl(ctx, undefined, 'uncordon', node);
+      const after = await waitFor('3 web pods again, none on the drained node', async () => {
+        const p = await pods();
+        return p.length === 3 && p.every((x) => x.spec.nodeName !== node) ? p : undefined;
+      });
+      expect(after).toHaveLength(3);
+      const deleted = await kubectl(ctx, undefined, 'delete', 'pdb', 'web-pdb', ...ns);
+      expect(deleted.stdout).toBe('poddisruptionbudget.policy "web-pdb" deleted\n');
     },
   );
 });

@@ -68,6 +68,14 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
         return { ok: false, status: 500, errors: [apiError('the object was not stored')] };
       return { ok: true, object: stored, warnings: checked.warnings.map((w) => w.message) };
     },
+    evict(namespace, name, { gracePeriodSeconds, dryRun }) {
+      const decision = cluster.evict(namespace, name, {
+        ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
+        dryRun,
+      });
+      if (!decision || decision.ok) return decision && { ok: true };
+      return decision;
+    },
     delete(kind, namespace, name, gracePeriodSeconds, propagation) {
       const o = cluster.store.get(kind, namespace, name);
       if (!o) return undefined;

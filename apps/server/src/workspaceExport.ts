@@ -51,6 +51,7 @@ const KIND_ORDER: readonly KubeKind[] = [
   'DaemonSet',
   'StatefulSet',
   'Job',
+  'PodDisruptionBudget',
   'Pod',
 ];
 
@@ -81,6 +82,7 @@ export function isUserObject(o: KubeObject): boolean {
     case 'DaemonSet':
     case 'StatefulSet':
     case 'Job':
+    case 'PodDisruptionBudget':
     case 'Pod':
       return true;
     default:

@@ -32,6 +32,7 @@ describe('discovery', () => {
       'authorization.k8s.io/v1',
       'authentication.k8s.io/v1',
       'coordination.k8s.io/v1',
+      'policy/v1',
     ]);
     // kubectl auth can-i asks by creating one; nothing lists or stores them.
     expect(apiResourceList('authorization.k8s.io', 'v1')!.resources.map((r) => r.kind)).toEqual([

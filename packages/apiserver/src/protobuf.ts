@@ -228,6 +228,19 @@ const KINDS: Record<string, Schema> = {
       },
     ],
   },
+  // `kubectl create poddisruptionbudget NAME --selector=... --min-available=N` (k8s.io/api/policy/v1).
+  PodDisruptionBudget: {
+    1: ['metadata', META],
+    2: [
+      'spec',
+      {
+        1: ['minAvailable', INT_OR_STRING],
+        2: ['selector', SELECTOR],
+        3: ['maxUnavailable', INT_OR_STRING],
+        4: ['unhealthyPodEvictionPolicy', 'string'],
+      },
+    ],
+  },
   // `kubectl create secret generic|tls|docker-registry` and `kubectl create serviceaccount`.
   Secret: {
     1: ['metadata', META],
@@ -312,12 +325,11 @@ function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
 }
 
 /** IntOrString's three fields back to what JSON holds: a number or a string. */
-function intOrString(spec: Record<string, unknown> | undefined): void {
-  for (const p of (spec?.ports as Record<string, unknown>[] | undefined) ?? []) {
-    const t = p.targetPort as { type?: number; intVal?: number; strVal?: string } | undefined;
-    if (t) p.targetPort = t.type === 1 ? t.strVal : t.intVal;
-    if (p.targetPort === undefined) delete p.targetPort;
-  }
+function intOrString(o: Record<string, unknown>, key: string): void {
+  const t = o[key] as { type?: number; intVal?: number; strVal?: string } | undefined;
+  if (!t) return;
+  // Zero values are left out of the message: an IntOrString of 0 has no field at all.
+  o[key] = t.type === 1 ? (t.strVal ?? '') : (t.intVal ?? 0);
 }
 
 /** Decodes a protobuf request body into the JSON object it stands for. */
@@ -338,6 +350,11 @@ export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
     );
   }
   const object: Record<string, unknown> = { apiVersion, kind, ...message(raw, schema) };
-  if (kind === 'Service') intOrString(object.spec as Record<string, unknown> | undefined);
+  const spec = object.spec as Record<string, unknown> | undefined;
+  if (kind === 'Service')
+    for (const p of (spec?.ports as Record<string, unknown>[] | undefined) ?? [])
+      intOrString(p, 'targetPort');
+  if (kind === 'PodDisruptionBudget' && spec)
+    for (const key of ['minAvailable', 'maxUnavailable']) intOrString(spec, key);
   return object;
 }

@@ -32,6 +32,7 @@ const WRITABLE = new Set([
   'Job',
   'DaemonSet',
   'StatefulSet',
+  'PodDisruptionBudget',
   // Stored and served only: the lab authorizes nothing by RBAC objects.
   'ServiceAccount',
   'Secret',
@@ -59,6 +60,7 @@ const VERSION_OF_GROUP: Record<string, string> = {
   'authorization.k8s.io': 'v1',
   'authentication.k8s.io': 'v1',
   'coordination.k8s.io': 'v1',
+  policy: 'v1',
 };
 
 export const API_RESOURCES: readonly ApiResource[] = [

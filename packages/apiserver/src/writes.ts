@@ -43,6 +43,24 @@ export interface Writer {
     next: unknown[],
     options: { dryRun: boolean },
   ): Admission | undefined;
+  /**
+   * Evicts a pod (pods/eviction) if its PodDisruptionBudget allows; undefined: no such pod.
+   * Absent: a pod is deleted as if no budget held it.
+   */
+  evict?(
+    namespace: string,
+    name: string,
+    options: { gracePeriodSeconds?: number; dryRun: boolean },
+  ):
+    | { ok: true }
+    | {
+        ok: false;
+        code: 429 | 500;
+        reason: 'TooManyRequests' | 'InternalError';
+        message: string;
+        causes?: { reason: string; message: string }[];
+      }
+    | undefined;
   /** Deletes (pods gracefully); undefined when there is no such object. */
   delete(
     kind: KubeObject['kind'],
@@ -616,9 +634,23 @@ export function evict(c: WriteContext, req: Request, res: Response, t: Target): 
   const dryRun = queried || asked.length > 0;
   const pod = stored(c, t);
   if (!pod) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
-  // A pod already going is evicted: it goes as it was told to.
-  if (!dryRun && !pod.metadata.deletionTimestamp)
+  if (c.writer.evict) {
+    const decision = c.writer.evict(t.namespace!, t.name, {
+      ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+      dryRun,
+    });
+    if (!decision) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+    if (!decision.ok)
+      return send(
+        res,
+        failure(decision.code, decision.reason, decision.message, {
+          ...(decision.causes ? { causes: decision.causes } : {}),
+        }),
+      );
+  } else if (!dryRun && !pod.metadata.deletionTimestamp) {
+    // A pod already going is evicted: it goes as it was told to.
     c.writer.delete('Pod', t.namespace, t.name, grace, 'Background');
+  }
   res.status(201).json({
     kind: 'Status',
     apiVersion: 'v1',

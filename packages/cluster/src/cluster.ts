@@ -30,6 +30,8 @@ import { podQOSClass } from './podQOS.ts';
 import { DaemonSetController } from './controllers/daemonSetController.ts';
 import { JOB_TRACKING_FINALIZER, JobController } from './controllers/jobController.ts';
 import { StatefulSetController } from './controllers/statefulSetController.ts';
+import { DisruptionController } from './controllers/disruptionController.ts';
+import { decideEviction, type EvictionDecision } from './eviction.ts';
 import { DeploymentController } from './controllers/deploymentController.ts';
 import { dryRunObject } from './dryRun.ts';
 import {
@@ -174,6 +176,7 @@ export class Cluster {
       new DaemonSetController(ctx),
       new StatefulSetController(ctx),
       new JobController(ctx),
+      new DisruptionController(ctx),
       new Scheduler(ctx),
       new EndpointSliceController(ctx),
       new EndpointSliceMirroringController(ctx),
@@ -356,6 +359,30 @@ export class Cluster {
     }
   }
 
+  /**
+   * The pods/eviction subresource (`kubectl drain`): the pod goes, gracefully, if its
+   * PodDisruptionBudget allows (the disruption is taken first); undefined: no such pod. A dry run
+   * decides and changes nothing.
+   */
+  evict(
+    namespace: string,
+    name: string,
+    options: { gracePeriodSeconds?: number; dryRun?: boolean } = {},
+  ): EvictionDecision | undefined {
+    const pod = this.store.get('Pod', namespace, name);
+    if (!pod) return undefined;
+    const decision = decideEviction(
+      pod,
+      this.store.list('PodDisruptionBudget', namespace),
+      this.nowIso(),
+    );
+    if (!decision.ok || options.dryRun) return decision;
+    if (decision.budget) this.store.put(decision.budget);
+    if (!pod.metadata.deletionTimestamp)
+      this.deletePod(namespace, name, options.gracePeriodSeconds);
+    return decision;
+  }
+
   /** Graceful pod deletion: Terminating now, gone when the kubelet stops it or the grace period ends. */
   deletePod(namespace: string, name: string, gracePeriodSeconds?: number): void {
     const pod = this.store.get('Pod', namespace, name);
@@ -531,6 +558,7 @@ export class Cluster {
       copy.kind === 'ReplicaSet' ||
       copy.kind === 'DaemonSet' ||
       copy.kind === 'StatefulSet' ||
+      copy.kind === 'PodDisruptionBudget' ||
       copy.kind === 'Job' ||
       copy.kind === 'Service'
     )

@@ -42,6 +42,7 @@ const GENERATED: ReadonlySet<string> = new Set([
   'ReplicaSet',
   'DaemonSet',
   'StatefulSet',
+  'PodDisruptionBudget',
   'Job',
   'Service',
 ]);

@@ -46,3 +46,4 @@ export {
   listEndpoints,
   type ObjectLister,
 } from './endpointsView.ts';
+export type { EvictionDecision } from './eviction.ts';

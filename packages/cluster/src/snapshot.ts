@@ -33,6 +33,7 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'ControllerRevision',
   'Job',
   'StatefulSet',
+  'PodDisruptionBudget',
   'ServiceAccount',
   'Secret',
   'ClusterRole',

@@ -405,6 +405,7 @@ export const FIELD_ENUMS: Readonly<Record<string, Readonly<Record<string, readon
   },
   'v1.DeploymentStrategy': { type: ['RollingUpdate', 'Recreate'] },
   'v1.StatefulSetSpec': { podManagementPolicy: ['OrderedReady', 'Parallel'] },
+  'v1.PodDisruptionBudgetSpec': { unhealthyPodEvictionPolicy: ['AlwaysAllow', 'IfHealthyBudget'] },
   'v1.StatefulSetUpdateStrategy': { type: ['RollingUpdate', 'OnDelete'] },
   'v1.StatefulSetPersistentVolumeClaimRetentionPolicy': {
     whenDeleted: ['Retain', 'Delete'],

@@ -74,6 +74,7 @@ describe('kubernetesJsonSchema', () => {
       ['Job', ['batch/v1'], ['Job']],
       ['Namespace', ['v1'], ['Namespace']],
       ['Pod', ['v1'], ['Pod']],
+      ['PodDisruptionBudget', ['policy/v1'], ['PodDisruptionBudget']],
       ['ReplicaSet', ['apps/v1'], ['ReplicaSet']],
       ['Secret', ['v1'], ['Secret']],
       ['Service', ['v1'], ['Service']],
@@ -85,7 +86,7 @@ describe('kubernetesJsonSchema', () => {
     expect(Object.keys(kind('Deployment').properties!.spec!.properties!)).not.toContain(
       'sessionAffinity',
     );
-    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(14);
+    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(15);
   });
 
   it('offers the allowed values and ranges', () => {

@@ -138,6 +138,13 @@ const statefulSetSpec = obj('v1.StatefulSetSpec', {
   ordinals: obj('v1.StatefulSetOrdinals', { start: int32 }),
 });
 
+const podDisruptionBudgetSpec = obj('v1.PodDisruptionBudgetSpec', {
+  minAvailable: intOrString,
+  selector: labelSelector,
+  maxUnavailable: intOrString,
+  unhealthyPodEvictionPolicy: str,
+});
+
 const jobSpec = obj('v1.JobSpec', {
   parallelism: int32,
   completions: int32,
@@ -172,6 +179,7 @@ export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   DaemonSet: top('DaemonSet', { spec: daemonSetSpec }),
   Job: top('Job', { spec: jobSpec }),
   StatefulSet: top('StatefulSet', { spec: statefulSetSpec }),
+  PodDisruptionBudget: top('PodDisruptionBudget', { spec: podDisruptionBudgetSpec }),
   ServiceAccount: statusless('ServiceAccount', SERVICE_ACCOUNT_FIELDS),
   Secret: statusless('Secret', SECRET_FIELDS),
   ClusterRole: statusless('ClusterRole', CLUSTER_ROLE_FIELDS),

@@ -1,4 +1,5 @@
-// The API reference's descriptions (first sentences) of apps/v1 StatefulSet and its spec (schema.ts).
+// The API reference's descriptions (first sentences) of apps/v1 StatefulSet and policy/v1
+// PodDisruptionBudget, and their specs (schema.ts).
 
 type Docs = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
@@ -53,6 +54,16 @@ export const STATEFUL_SET_FIELD_DOCS: Docs = {
     whenScaled:
       'WhenScaled specifies what happens to PVCs created from StatefulSet VolumeClaimTemplates when the StatefulSet is scaled down. The default policy of `Retain` causes PVCs to not be affected by a scaledown.',
   },
+  'v1.PodDisruptionBudgetSpec': {
+    minAvailable:
+      'An eviction is allowed if at least "minAvailable" pods selected by "selector" will still be available after the eviction, i.e. even in the absence of the evicted pod. So for example you can prevent all voluntary evictions by specifying "100%".',
+    selector:
+      'Label query over pods whose evictions are managed by the disruption budget. A null selector will match no pods, while an empty ({}) selector will select all pods within the namespace.',
+    maxUnavailable:
+      'An eviction is allowed if at most "maxUnavailable" pods selected by "selector" are unavailable after the eviction, i.e. even in absence of the evicted pod. For example, one can prevent all voluntary evictions by specifying 0. This is a mutually exclusive setting with "minAvailable".',
+    unhealthyPodEvictionPolicy:
+      'UnhealthyPodEvictionPolicy defines the criteria for when unhealthy pods should be considered for eviction. Current implementation considers healthy pods, as pods that have status.conditions item with type="Ready",status="True". Valid policies are IfHealthyBudget and AlwaysAllow. If no policy is specified, the default behavior will be used, which corresponds to the IfHealthyBudget policy.',
+  },
   'v1.StatefulSetOrdinals': {
     start:
       "start is the number representing the first replica's index. It may be used to number replicas from an alternate index (eg: 1-indexed) over the default 0-indexed names, or to orchestrate progressive movement of replicas from one StatefulSet to another. If set, replica indices will be in the range: [.spec.ordinals.start, .spec.ordinals.start + .spec.replicas). If unset, defaults to 0.",
@@ -69,6 +80,15 @@ const TYPE_META = {
 export const STATEFUL_SET_KIND_DOCS: Readonly<
   Record<string, { description: string; fields: Record<string, string> }>
 > = {
+  PodDisruptionBudget: {
+    description:
+      'PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods',
+    fields: {
+      ...TYPE_META,
+      spec: 'Specification of the desired behavior of the PodDisruptionBudget.',
+      status: 'Most recently observed status of the PodDisruptionBudget.',
+    },
+  },
   StatefulSet: {
     description:
       'StatefulSet represents a set of pods with consistent identities. Identities are defined as: - Network: A single stable DNS and hostname. - Storage: As many VolumeClaims as requested.',

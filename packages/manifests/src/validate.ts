@@ -23,6 +23,8 @@ import type {
 import { validateDaemonSet } from './validateDaemonSet.ts';
 import { validateJob } from './validateJob.ts';
 import { validateStatefulSet } from './validateStatefulSet.ts';
+import { validatePodDisruptionBudget } from './validatePodDisruptionBudget.ts';
+import type { PodDisruptionBudgetShape } from './validatePodDisruptionBudget.ts';
 import type { StatefulSetShape } from './validateStatefulSet.ts';
 import type { JobShape } from './validateJob.ts';
 import type { DaemonSetShape } from './validateDaemonSet.ts';
@@ -50,6 +52,7 @@ export const SERVED_KINDS: Readonly<Record<string, string>> = {
   Job: 'batch/v1',
   Namespace: 'v1',
   Pod: 'v1',
+  PodDisruptionBudget: 'policy/v1',
   ReplicaSet: 'apps/v1',
   Secret: 'v1',
   Service: 'v1',
@@ -76,6 +79,7 @@ const VALIDATORS: Readonly<Record<string, (o: Record<string, unknown>) => FieldE
   DaemonSet: (o) => validateDaemonSet(o as DaemonSetShape),
   Job: (o) => validateJob(o as JobShape),
   StatefulSet: (o) => validateStatefulSet(o as StatefulSetShape),
+  PodDisruptionBudget: (o) => validatePodDisruptionBudget(o as PodDisruptionBudgetShape),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccountShape),
   Secret: (o) => validateSecret(o as SecretShape),
   ClusterRole: (o) => validateClusterRole(o as ClusterRoleShape),

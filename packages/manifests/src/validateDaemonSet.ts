@@ -107,7 +107,7 @@ function validateUpdateStrategy(
   return errs;
 }
 
-function positiveIntOrPercent(v: IntOrPercent, path: string): FieldError[] {
+export function positiveIntOrPercent(v: IntOrPercent, path: string): FieldError[] {
   if (typeof v === 'string')
     return isValidPercent(v).map((msg) => invalid(path, goIntOrString(v), msg));
   return validateNonnegative(v, path);
@@ -118,7 +118,7 @@ function percentValue(v: IntOrPercent): number | undefined {
   return Number(v.slice(0, -1));
 }
 
-function notMoreThan100Percent(v: IntOrPercent, path: string): FieldError[] {
+export function notMoreThan100Percent(v: IntOrPercent, path: string): FieldError[] {
   const percent = percentValue(v);
   return percent !== undefined && percent > 100
     ? [invalid(path, goIntOrString(v), 'must not be greater than 100%')]

@@ -448,6 +448,39 @@ export interface StatefulSet {
   };
 }
 
+/**
+ * A policy/v1 PodDisruptionBudget: how many of the pods it selects may be down at once by a
+ * voluntary disruption (an eviction: `kubectl drain`). Its status is the disruption controller's.
+ */
+export interface PodDisruptionBudget {
+  apiVersion: 'policy/v1';
+  kind: 'PodDisruptionBudget';
+  metadata: ObjectMeta;
+  spec: {
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+    selector?: LabelSelector;
+    unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+  };
+  status?: {
+    observedGeneration?: number;
+    /** Pods evicted whose deletion the controller has not seen yet: name -> when. */
+    disruptedPods?: Record<string, string>;
+    disruptionsAllowed: number;
+    currentHealthy: number;
+    desiredHealthy: number;
+    expectedPods: number;
+    conditions?: {
+      type: 'DisruptionAllowed';
+      status: 'True' | 'False';
+      reason: string;
+      message: string;
+      observedGeneration?: number;
+      lastTransitionTime: string;
+    }[];
+  };
+}
+
 export interface ServicePort {
   name?: string;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
@@ -623,6 +656,7 @@ export type KubeObject =
   | ReplicaSet
   | DaemonSet
   | StatefulSet
+  | PodDisruptionBudget
   | ControllerRevision
   | Job
   | Service

@@ -56,6 +56,13 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   },
   { plural: 'jobs', singular: 'job', shortNames: [], group: 'batch', kind: 'Job' },
   {
+    plural: 'poddisruptionbudgets',
+    singular: 'poddisruptionbudget',
+    shortNames: ['pdb'],
+    group: 'policy',
+    kind: 'PodDisruptionBudget',
+  },
+  {
     plural: 'controllerrevisions',
     singular: 'controllerrevision',
     shortNames: [],

@@ -7,6 +7,7 @@ import type {
   DaemonSet,
   Job,
   KubeObject,
+  PodDisruptionBudget,
   Secret,
   ServiceAccount,
   StatefulSet,
@@ -58,6 +59,20 @@ export const statefulSetPrinter: Printer<StatefulSet> = {
     s.spec.template.spec.containers.map((x) => x.name).join(','),
     s.spec.template.spec.containers.map((x) => x.image).join(','),
   ],
+};
+
+/** printPodDisruptionBudget: a bound not set is N/A. */
+export const podDisruptionBudgetPrinter: Printer<PodDisruptionBudget> = {
+  headers: ['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS', 'AGE'],
+  row: (p, c) => [
+    p.metadata.name,
+    p.spec.minAvailable === undefined ? 'N/A' : String(p.spec.minAvailable),
+    p.spec.maxUnavailable === undefined ? 'N/A' : String(p.spec.maxUnavailable),
+    String(p.status?.disruptionsAllowed ?? 0),
+    created(p, c),
+  ],
+  wide: [],
+  wideRow: () => [],
 };
 
 /** printJob: STATUS from the conditions, COMPLETIONS succeeded of wanted, DURATION start to end. */
