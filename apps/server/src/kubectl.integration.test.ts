@@ -775,9 +775,15 @@ describe('the real kubectl against the lab', () => {
   });
 
   it("kubectl drain evicts a node's pods (their ReplicaSet puts them elsewhere); --dry-run=server changes nothing", async (ctx) => {
+    // A bare pod an earlier test deleted may still be Terminating (a second at least): drain
+    // would refuse it (it has no controller), as on a cluster.
+    await waitFor('no pod still terminating', async () =>
+      (await pods()).every((p) => !p.metadata.deletionTimestamp) ? true : undefined,
+    );
     const [victim] = await t.readyPods('my-nginx-');
     const node = victim!.spec.nodeName!;
     const preview = await kubectl(ctx, 'drain', node, '--ignore-daemonsets', '--dry-run=server');
+    expect(preview.stderr).toBe('');
     expect(preview.stdout).toContain(`node/${node} cordoned (server dry run)`);
     expect(preview.stdout).toContain(
       `evicting pod default/${victim!.metadata.name} (server dry run)`,

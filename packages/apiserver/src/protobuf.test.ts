@@ -97,6 +97,26 @@ describe('decodeProtobuf', () => {
     });
   });
 
+  it("reads a PodDisruptionBudget's IntOrString bounds, a zero kept (kubectl create pdb --max-unavailable=0)", () => {
+    const varint0 = (no: number) => new Uint8Array([no << 3, 0]);
+    const zero = cat(varint0(1), varint0(2), field(3, ''));
+    const selector = field(1, cat(field(1, 'app'), field(2, 'web')));
+    const spec = cat(field(2, selector), field(3, zero));
+    const body = envelope(
+      'PodDisruptionBudget',
+      cat(field(1, field(1, 'web-pdb')), field(2, spec)),
+    );
+    expect(decodeProtobuf(body)).toEqual({
+      apiVersion: 'v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web-pdb' },
+      spec: { selector: { matchLabels: { app: 'web' } }, maxUnavailable: 0 },
+    });
+    const percent = cat(new Uint8Array([0x08, 1]), varint0(2), field(3, '50%'));
+    const half = envelope('PodDisruptionBudget', field(2, field(1, percent)));
+    expect(decodeProtobuf(half)).toMatchObject({ spec: { minAvailable: '50%' } });
+  });
+
   it('refuses other kinds and bodies without the magic, saying what to do', () => {
     expect(() => decodeProtobuf(envelope('ConfigMap', new Uint8Array()))).toThrow(
       'l4lab does not serve ConfigMap: it serves Namespace, Deployment, Service, Pod, Job, PodDisruptionBudget, Secret, ServiceAccount (and reads them from kubectl create or kubectl apply -f)',

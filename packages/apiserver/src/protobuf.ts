@@ -69,6 +69,12 @@ interface Schema {
 }
 
 const INT_OR_STRING: Schema = { 1: ['type', 'int'], 2: ['intVal', 'int'], 3: ['strVal', 'string'] };
+/** An IntOrString where 0 is a value (a budget's `--max-unavailable=0`), not an unset field. */
+const INT_OR_STRING_0: Schema = {
+  1: ['type', 'int0'],
+  2: ['intVal', 'int0'],
+  3: ['strVal', 'string'],
+};
 const META: Schema = {
   1: ['name', 'string'],
   2: ['generateName', 'string'],
@@ -234,9 +240,9 @@ const KINDS: Record<string, Schema> = {
     2: [
       'spec',
       {
-        1: ['minAvailable', INT_OR_STRING],
+        1: ['minAvailable', INT_OR_STRING_0],
         2: ['selector', SELECTOR],
-        3: ['maxUnavailable', INT_OR_STRING],
+        3: ['maxUnavailable', INT_OR_STRING_0],
         4: ['unhealthyPodEvictionPolicy', 'string'],
       },
     ],
@@ -328,7 +334,6 @@ function message(buf: Uint8Array, schema: Schema): Record<string, unknown> {
 function intOrString(o: Record<string, unknown>, key: string): void {
   const t = o[key] as { type?: number; intVal?: number; strVal?: string } | undefined;
   if (!t) return;
-  // Zero values are left out of the message: an IntOrString of 0 has no field at all.
   o[key] = t.type === 1 ? (t.strVal ?? '') : (t.intVal ?? 0);
 }
 

@@ -58,7 +58,8 @@ export interface Writer {
         code: 429 | 500;
         reason: 'TooManyRequests' | 'InternalError';
         message: string;
-        causes?: { reason: string; message: string }[];
+        causes?: { reason?: string; message: string }[];
+        retryAfterSeconds?: number;
       }
     | undefined;
   /** Deletes (pods gracefully); undefined when there is no such object. */
@@ -640,11 +641,14 @@ export function evict(c: WriteContext, req: Request, res: Response, t: Target): 
       dryRun,
     });
     if (!decision) return send(res, notFound(t.r.name, t.name, t.r.kind, t.r.group));
+    if (!decision.ok && decision.retryAfterSeconds)
+      res.setHeader('Retry-After', String(decision.retryAfterSeconds));
     if (!decision.ok)
       return send(
         res,
         failure(decision.code, decision.reason, decision.message, {
           ...(decision.causes ? { causes: decision.causes } : {}),
+          ...(decision.retryAfterSeconds ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
         }),
       );
   } else if (!dryRun && !pod.metadata.deletionTimestamp) {

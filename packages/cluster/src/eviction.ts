@@ -12,7 +12,9 @@ export type EvictionDecision =
       code: 429 | 500;
       reason: 'TooManyRequests' | 'InternalError';
       message: string;
-      causes?: { reason: string; message: string }[];
+      causes?: { reason?: string; message: string }[];
+      /** The budget is not counted yet: the client may try again after this long. */
+      retryAfterSeconds?: number;
     };
 
 const VIOLATES = "Cannot evict pod as it would violate the pod's disruption budget.";
@@ -38,8 +40,15 @@ export function decideEviction(
       ok: false,
       code: 500,
       reason: 'InternalError',
+      // errors.NewInternalError
       message:
-        'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+        'Internal error occurred: This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+      causes: [
+        {
+          message:
+            'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+        },
+      ],
     };
   const pdb = mine[0]!;
   const status = pdb.status;
@@ -48,16 +57,18 @@ export function decideEviction(
     if (status && status.currentHealthy >= status.desiredHealthy && status.desiredHealthy > 0)
       return { ok: true };
   }
-  const refused = (cause: string): EvictionDecision => ({
+  const refused = (cause: string, retryAfterSeconds?: number): EvictionDecision => ({
     ok: false,
     code: 429,
     reason: 'TooManyRequests',
     message: VIOLATES,
     causes: [{ reason: 'DisruptionBudget', message: cause }],
+    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
   });
   if (!status || (status.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1))
     return refused(
       `The disruption budget ${pdb.metadata.name} is still being processed by the server.`,
+      10,
     );
   if (status.disruptionsAllowed <= 0)
     return refused(

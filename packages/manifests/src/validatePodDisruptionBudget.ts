@@ -1,6 +1,5 @@
 // PodDisruptionBudget validation (pkg/apis/policy/validation ValidatePodDisruptionBudget).
 import { child, GoLiteral, invalid, notSupported } from './fieldError.ts';
-import { isDNS1123Subdomain } from './names.ts';
 import type { FieldError } from './types.ts';
 import { notMoreThan100Percent, positiveIntOrPercent } from './validateDaemonSet.ts';
 import { validateLabelSelector, validateObjectMeta } from './validateMeta.ts';
@@ -18,9 +17,18 @@ export interface PodDisruptionBudgetShape {
 
 const POLICIES = ['AlwaysAllow', 'IfHealthyBudget'];
 
-/** ValidatePodDisruptionBudget: metadata, then ValidatePodDisruptionBudgetSpec in its order. */
+/**
+ * path.IsValidPathSegmentName: all a PodDisruptionBudget's name must be (the registry's check;
+ * ValidatePodDisruptionBudget checks no name).
+ */
+function pathSegmentName(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  return ['/', '%'].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+}
+
+/** The object's metadata as the registry checks it, then ValidatePodDisruptionBudgetSpec. */
 export function validatePodDisruptionBudget(pdb: PodDisruptionBudgetShape): FieldError[] {
-  const errs = validateObjectMeta(pdb.metadata ?? {}, true, isDNS1123Subdomain);
+  const errs = validateObjectMeta(pdb.metadata ?? {}, true, pathSegmentName);
   const spec = pdb.spec ?? {};
   if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined)
     // Kubernetes prints the spec as a Go struct (%#v); its middle is left out here.

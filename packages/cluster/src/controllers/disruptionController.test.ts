@@ -3,7 +3,13 @@
 // words.
 import { describe, expect, it } from 'vitest';
 import type { Pod, PodDisruptionBudget } from '@l4lab/protocol';
-import { makeDeployment, newTestCluster, runKubelet, setPodReady } from '../testBuilders.ts';
+import {
+  makeDaemonSet,
+  makeDeployment,
+  newTestCluster,
+  runKubelet,
+  setPodReady,
+} from '../testBuilders.ts';
 import type { Cluster } from '../cluster.ts';
 import { apply } from './schedulerTesting.ts';
 
@@ -73,7 +79,28 @@ describe('a PodDisruptionBudget', () => {
     });
   });
 
-  it('of pods without a scalable controller fails safe: no disruption allowed', () => {
+  it('of pods whose controller has no scale fails safe, in Kubernetes words', () => {
+    const { cluster } = newTestCluster();
+    apply(
+      cluster,
+      makeDaemonSet(NS, 'web'),
+      budget({ maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } }),
+    );
+    runKubelet(cluster);
+    const why = 'daemonsets.apps does not implement the scale subresource';
+    expect(status(cluster)).toMatchObject({
+      disruptionsAllowed: 0,
+      conditions: [
+        expect.objectContaining({ status: 'False', reason: 'SyncFailed', message: why }),
+      ],
+    });
+    const pdb = cluster.store.get('PodDisruptionBudget', NS, 'web-pdb')!;
+    expect(cluster.events.about(pdb).map((e) => `${e.reason}: ${e.message}`)).toContain(
+      `CalculateExpectedPodCountFailed: Failed to calculate the number of expected pods: ${why}`,
+    );
+  });
+
+  it('leaves pods without a controller out of the scale, and says so', () => {
     const { cluster } = newTestCluster();
     const bare: Pod = {
       apiVersion: 'v1',
@@ -81,22 +108,25 @@ describe('a PodDisruptionBudget', () => {
       metadata: { name: 'web-bare', namespace: NS, labels: { run: 'web' } },
       spec: { containers: [{ name: 'c', image: 'nginx' }] },
     };
-    apply(cluster, bare, budget({ maxUnavailable: 1 }));
+    apply(
+      cluster,
+      makeDeployment(NS, 'web', (d) => (d.spec.replicas = 2)),
+      bare,
+      budget({ maxUnavailable: 1 }),
+    );
     runKubelet(cluster);
     expect(status(cluster)).toMatchObject({
-      disruptionsAllowed: 0,
-      conditions: [
-        expect.objectContaining({
-          status: 'False',
-          reason: 'SyncFailed',
-          message: 'found no controllers for pod "web-bare"',
-        }),
-      ],
+      expectedPods: 2,
+      desiredHealthy: 1,
+      currentHealthy: 3,
+      disruptionsAllowed: 2,
     });
     const pdb = cluster.store.get('PodDisruptionBudget', NS, 'web-pdb')!;
-    expect(cluster.events.about(pdb).map((e) => `${e.reason}: ${e.message}`)).toEqual([
-      'CalculateExpectedPodCountFailed: Failed to calculate the number of expected pods: found no controllers for pod "web-bare"',
-    ]);
+    expect(cluster.events.about(pdb).map((e) => e.reason)).toContain('UnmanagedPods');
+  });
+
+  it('without minAvailable or maxUnavailable allows no disruption', () => {
+    expect(status(lab({}))).toMatchObject({ expectedPods: 0, disruptionsAllowed: 0 });
   });
 });
 
@@ -166,7 +196,7 @@ describe('an eviction', () => {
       ok: false,
       code: 500,
       message:
-        'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+        'Internal error occurred: This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
     });
   });
 });

@@ -1,17 +1,40 @@
 // The disruption controller (pkg/controller/disruption): each PodDisruptionBudget's status, from
 // the pods it selects and their controllers' scale, which the eviction API (`kubectl drain`) reads
 // to allow an eviction or refuse it.
-import type { KubeObject, Pod, PodDisruptionBudget, WatchEvent } from '@l4lab/protocol';
+import type {
+  KubeObject,
+  LabelSelector,
+  Pod,
+  PodDisruptionBudget,
+  WatchEvent,
+} from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { splitKey } from './types.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
 import { scaledValue } from './rollout.ts';
 import { Requeue } from './podOwnership.ts';
+import { qualifiedPlural, resourceTypeOfKind } from '@l4lab/protocol';
 
 const COMPONENT = { component: 'controllermanager' };
 /** An evicted pod not seen deleted after this long counts again (DeletionTimeout). */
 export const DISRUPTION_TIMEOUT_MS = 2 * 60 * 1000;
+
+/** `%v` of a *metav1.LabelSelector, as the UnmanagedPods event prints it. */
+function goSelector(s: LabelSelector | undefined): string {
+  if (!s) return 'nil';
+  const labels = Object.entries(s.matchLabels ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}: ${v},`)
+    .join('');
+  const expressions = (s.matchExpressions ?? [])
+    .map(
+      (e) =>
+        `LabelSelectorRequirement{Key:${e.key},Operator:${e.operator},Values:[${(e.values ?? []).join(' ')}],},`,
+    )
+    .join('');
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{${expressions}},}`;
+}
 
 /** The pods of the PDB's namespace its selector matches (a PDB without selector selects none). */
 export function podsOfBudget(pdb: PodDisruptionBudget, pods: readonly Pod[]): Pod[] {
@@ -80,9 +103,10 @@ export class DisruptionController implements Controller {
     const currentHealthy = pods.filter(
       (p) => !isPodTerminating(p) && !disrupted[p.metadata.name] && isPodReady(p),
     ).length;
+    if (pods.length === 0) this.#say(pdb, 'Normal', 'NoPods', 'No matching pods found');
     const expected = this.#expected(pdb, pods);
     if (typeof expected === 'string') {
-      this.#failSafe(pdb, expected, currentHealthy, disrupted);
+      this.#failSafe(pdb, expected);
       return;
     }
     const { expectedPods, desiredHealthy } = expected;
@@ -107,7 +131,7 @@ export class DisruptionController implements Controller {
   ): { expectedPods: number; desiredHealthy: number } | string {
     const { minAvailable, maxUnavailable } = pdb.spec;
     if (maxUnavailable !== undefined) {
-      const scale = this.#scale(pods);
+      const scale = this.#scale(pdb, pods);
       if (typeof scale === 'string') return scale;
       const max = scaledValue(maxUnavailable, scale, true);
       return { expectedPods: scale, desiredHealthy: Math.max(0, scale - max) };
@@ -115,31 +139,43 @@ export class DisruptionController implements Controller {
     if (minAvailable !== undefined) {
       if (typeof minAvailable === 'number')
         return { expectedPods: pods.length, desiredHealthy: minAvailable };
-      const scale = this.#scale(pods);
+      const scale = this.#scale(pdb, pods);
       if (typeof scale === 'string') return scale;
       return { expectedPods: scale, desiredHealthy: scaledValue(minAvailable, scale, true) };
     }
-    return { expectedPods: pods.length, desiredHealthy: 0 };
+    // Neither bound: nothing is expected, so no disruption is allowed.
+    return { expectedPods: 0, desiredHealthy: 0 };
   }
 
-  /** getExpectedScale: the replicas of each controller of the pods, counted once. */
-  #scale(pods: Pod[]): number | string {
+  /**
+   * getExpectedScale: the replicas of each controller of the pods, counted once. A pod without a
+   * controller is left out (and said: `UnmanagedPods`); one whose controller is gone, or has no
+   * scale (a DaemonSet, a Job), fails the count, in Kubernetes' words.
+   */
+  #scale(pdb: PodDisruptionBudget, pods: Pod[]): number | string {
     const { store } = this.#ctx;
     const counted = new Map<string, number>();
+    let unmanaged = false;
     for (const p of pods) {
       const ns = p.metadata.namespace ?? 'default';
       const ref = p.metadata.ownerReferences?.find((r) => r.controller);
+      if (!ref) {
+        unmanaged = true;
+        continue;
+      }
       let owner: KubeObject | undefined;
-      if (ref?.kind === 'ReplicaSet') {
+      if (ref.kind === 'ReplicaSet') {
         const rs = store.get('ReplicaSet', ns, ref.name);
         const deployRef = rs?.metadata.ownerReferences?.find((r) => r.controller);
-        const deploy =
-          deployRef?.kind === 'Deployment'
-            ? store.get('Deployment', ns, deployRef.name)
-            : undefined;
-        owner = deploy ?? rs;
-      } else if (ref?.kind === 'StatefulSet') {
+        owner = deployRef?.kind === 'Deployment' ? store.get('Deployment', ns, deployRef.name) : rs;
+      } else if (ref.kind === 'StatefulSet') {
         owner = store.get('StatefulSet', ns, ref.name);
+      } else if (ref.kind === 'Deployment') {
+        owner = store.get('Deployment', ns, ref.name);
+      } else {
+        const type = resourceTypeOfKind(ref.kind);
+        const resource = type ? qualifiedPlural(type) : ref.kind.toLowerCase();
+        return `${resource} does not implement the scale subresource`;
       }
       if (
         !owner ||
@@ -148,36 +184,58 @@ export class DisruptionController implements Controller {
         return `found no controllers for pod "${p.metadata.name}"`;
       counted.set(owner.metadata.uid ?? owner.metadata.name, owner.spec.replicas ?? 1);
     }
+    if (unmanaged)
+      this.#say(
+        pdb,
+        'Warning',
+        'UnmanagedPods',
+        `Pods selected by this PodDisruptionBudget (selector: ${goSelector(pdb.spec.selector)}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.`,
+      );
     return [...counted.values()].reduce((a, b) => a + b, 0);
   }
 
-  /** failSafe: nothing may be disrupted while the budget cannot be computed. */
-  #failSafe(
-    pdb: PodDisruptionBudget,
-    why: string,
-    currentHealthy: number,
-    disrupted: Record<string, string>,
-  ): void {
-    const message = `Failed to calculate the number of expected pods: ${why}`;
+  /** An event about the budget, once for as long as it is kept (each sync would say it again). */
+  #say(pdb: PodDisruptionBudget, type: 'Normal' | 'Warning', reason: string, message: string) {
     const said = this.#ctx.events
       .about(pdb)
-      .some((e) => e.reason === 'CalculateExpectedPodCountFailed' && e.message === message);
-    if (!said)
-      this.#ctx.events.record(
-        pdb,
-        'Warning',
-        'CalculateExpectedPodCountFailed',
-        message,
-        COMPONENT,
-      );
-    this.#write(pdb, {
-      ...(Object.keys(disrupted).length ? { disruptedPods: disrupted } : {}),
+      .some((e) => e.reason === reason && e.message === message);
+    if (!said) this.#ctx.events.record(pdb, type, reason, message, COMPONENT);
+  }
+
+  /**
+   * failSafe: nothing may be disrupted while the budget cannot be computed; the rest of its
+   * status (its observedGeneration too) stays as it was.
+   */
+  #failSafe(pdb: PodDisruptionBudget, why: string): void {
+    this.#say(
+      pdb,
+      'Warning',
+      'CalculateExpectedPodCountFailed',
+      `Failed to calculate the number of expected pods: ${why}`,
+    );
+    const old = pdb.status;
+    const observed = old?.observedGeneration;
+    const had = old?.conditions?.find((c) => c.type === 'DisruptionAllowed');
+    const status: NonNullable<PodDisruptionBudget['status']> = {
+      ...(observed !== undefined ? { observedGeneration: observed } : {}),
+      ...(old?.disruptedPods ? { disruptedPods: old.disruptedPods } : {}),
       disruptionsAllowed: 0,
-      currentHealthy,
-      desiredHealthy: pdb.status?.desiredHealthy ?? 0,
-      expectedPods: pdb.status?.expectedPods ?? 0,
-      condition: { status: 'False', reason: 'SyncFailed', message: why },
-    });
+      currentHealthy: old?.currentHealthy ?? 0,
+      desiredHealthy: old?.desiredHealthy ?? 0,
+      expectedPods: old?.expectedPods ?? 0,
+      conditions: [
+        {
+          type: 'DisruptionAllowed',
+          status: 'False',
+          reason: 'SyncFailed',
+          message: why,
+          ...(observed !== undefined ? { observedGeneration: observed } : {}),
+          lastTransitionTime: had?.status === 'False' ? had.lastTransitionTime : this.#ctx.nowIso(),
+        },
+      ],
+    };
+    if (JSON.stringify(pdb.status) !== JSON.stringify(status))
+      this.#ctx.store.put<PodDisruptionBudget>({ ...pdb, status });
   }
 
   #write(
@@ -189,7 +247,8 @@ export class DisruptionController implements Controller {
     const { condition, ...counts } = next;
     const generation = pdb.metadata.generation ?? 1;
     const had = pdb.status?.conditions?.find((c) => c.type === 'DisruptionAllowed');
-    const same = had && had.status === condition.status && had.reason === condition.reason;
+    // SetStatusCondition: the transition time moves only when the status does.
+    const same = had && had.status === condition.status;
     const status: NonNullable<PodDisruptionBudget['status']> = {
       observedGeneration: generation,
       ...counts,
