@@ -259,6 +259,72 @@ describe('GET /api/lessons/:id/checks', () => {
     ]);
   }, 30_000);
 
+  it('10-drain-with-budget: node-2 drained through the budget while connections succeed, then uncordoned', async () => {
+    await applySolution('drain-with-budget');
+    await readyPods('shop-', 3);
+    await passing('drain-with-budget', (r) => r.step === 1);
+    const node = (unschedulable: true | null) =>
+      t.api(
+        'PATCH',
+        '/api/v1/nodes/node-2',
+        JSON.stringify({ spec: { unschedulable } }),
+        'application/merge-patch+json',
+      );
+    // kubectl drain node-2: cordon, then an eviction per pod, which the budget allows one at a time.
+    expect((await node(true)).status).toBe(200);
+    const onNode = (await t.readyPods('shop-')).filter((p) => p.spec.nodeName === 'node-2');
+    const evict = (name: string) =>
+      t.api<{ code: number; message?: string }>(
+        'POST',
+        `/api/v1/namespaces/default/pods/${name}/eviction`,
+        JSON.stringify({
+          apiVersion: 'policy/v1',
+          kind: 'Eviction',
+          metadata: { name, namespace: 'default' },
+        }),
+        'application/json',
+      );
+    for (const p of onNode) {
+      await waitFor(`${p.metadata.name} evicted`, async () =>
+        (await evict(p.metadata.name)).status === 201 ? true : undefined,
+      );
+    }
+    await waitFor('3 Ready shop pods off node-2', async () => {
+      const ready = await t.readyPods('shop-');
+      return ready.length === 3 && ready.every((p) => p.spec.nodeName !== 'node-2')
+        ? true
+        : undefined;
+    });
+    await connect((await service('shop')).spec.clusterIP!, 80, 30);
+    await passing('drain-with-budget', (r) => r.step <= 2);
+    // Step 3's `kubectl patch pdb shop-pdb ... minAvailable 3`: the budget allows nothing, and an
+    // eviction is refused in Kubernetes' words.
+    const pdb = '/apis/policy/v1/namespaces/default/poddisruptionbudgets/shop-pdb';
+    const patched = await t.api(
+      'PATCH',
+      pdb,
+      JSON.stringify({ spec: { minAvailable: 3 } }),
+      'application/merge-patch+json',
+    );
+    expect(patched.status).toBe(200);
+    const results = await passing('drain-with-budget', () => true);
+    expect(results.map((r) => [r.step, r.id])).toEqual([
+      [1, 'pods-ready'],
+      [1, 'endpoints-ready'],
+      [2, 'node-cordoned'],
+      [2, 'served-during-drain'],
+      [3, 'budget-full'],
+    ]);
+    const victim = (await t.readyPods('shop-'))[0]!.metadata.name;
+    const refused = await evict(victim);
+    expect([refused.status, refused.body.message]).toEqual([
+      429,
+      "Cannot evict pod as it would violate the pod's disruption budget.",
+    ]);
+    // Step 4: the nodes back.
+    expect((await node(null)).status).toBe(200);
+  }, 60_000);
+
   it('08-proxy-modes: rr takes turns, maglev spreads, then a pod taken away', async () => {
     await applySolution('proxy-modes');
     await readyPods('backend-', 3);

@@ -676,6 +676,8 @@ export const RESOURCES = {
   pods: 'Pod',
   deployments: 'Deployment',
   replicasets: 'ReplicaSet',
+  statefulsets: 'StatefulSet',
+  poddisruptionbudgets: 'PodDisruptionBudget',
   services: 'Service',
   endpointslices: 'EndpointSlice',
   endpoints: 'Endpoints',
