@@ -4,6 +4,7 @@ import type { KubeObject, PodStatus } from '@l4lab/protocol';
 import { mirrorOf } from '../store/clusterMirror.ts';
 import { makeNode } from '../testing/builders.ts';
 import { buildNodes } from './graphNodes.ts';
+import { nodeTitle } from './layoutDetail.ts';
 
 const pod = (name: string, status?: PodStatus): KubeObject => ({
   apiVersion: 'v1',
@@ -51,6 +52,23 @@ describe("the graph's pod status", () => {
       ['web-1', 'Pending'],
       ['web-2', 'ContainerCreating'],
       ['web-3', 'OOMKilled'],
+    ]);
+  });
+});
+
+describe("the graph's node title", () => {
+  it('says NotReady and SchedulingDisabled as kubectl get nodes does', () => {
+    type NodeObject = Extract<KubeObject, { kind: 'Node' }>;
+    const node = (n: number, ready: boolean, cordoned: boolean): KubeObject => {
+      const o = makeNode(n) as NodeObject;
+      if (!ready) o.status.conditions = [{ type: 'Ready', status: 'Unknown' }];
+      return { ...o, spec: { podCIDR: '', ...(cordoned ? { unschedulable: true } : {}) } };
+    };
+    const objects = [node(1, true, false), node(2, true, true), node(3, false, true)];
+    expect(buildNodes(mirrorOf(objects), () => true).map(nodeTitle)).toEqual([
+      'node-1',
+      'node-2 · SchedulingDisabled',
+      'node-3 · NotReady,SchedulingDisabled',
     ]);
   });
 });

@@ -29,6 +29,8 @@ export interface GraphNode {
   name: string;
   ip: string;
   ready: boolean;
+  /** Cordoned (`spec.unschedulable`): kubectl's SchedulingDisabled. */
+  cordoned?: boolean;
   pods: GraphPod[];
 }
 
@@ -52,7 +54,13 @@ export function buildNodes(
   )) {
     const ip = n.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '';
     const ready = n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    nodes.set(n.metadata.name, { name: n.metadata.name, ip, ready: ready ?? false, pods: [] });
+    nodes.set(n.metadata.name, {
+      name: n.metadata.name,
+      ip,
+      ready: ready ?? false,
+      ...(n.spec?.unschedulable ? { cordoned: true } : {}),
+      pods: [],
+    });
   }
   const pods = [...cluster.pods.values()].filter(
     (p) => visible(p.metadata.namespace ?? 'default') && (!keep || keep(p)),

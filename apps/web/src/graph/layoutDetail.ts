@@ -312,7 +312,13 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
 /** A frontend box's address text (after its kind badge). */
 export const frontText = (f: GraphFrontend) => f.label.replace(/^(LB|ext) /, '');
 
-export const nodeTitle = (n: GraphNode) => (n.ready ? n.name : `${n.name} · NotReady`);
+/** The node's name and, as `kubectl get nodes` says them, NotReady and SchedulingDisabled. */
+export const nodeTitle = (n: GraphNode) => {
+  const status = [n.ready ? '' : 'NotReady', n.cordoned ? 'SchedulingDisabled' : '']
+    .filter(Boolean)
+    .join(',');
+  return status ? `${n.name} · ${status}` : n.name;
+};
 
 interface NodeSizes {
   fullPodW: number;
