@@ -259,6 +259,38 @@ describe('GET /api/lessons/:id/checks', () => {
     ]);
   }, 30_000);
 
+  it('08-proxy-modes: rr takes turns, maglev spreads, then a pod taken away', async () => {
+    await applySolution('proxy-modes');
+    await readyPods('backend-', 3);
+    for (const name of ['backend-rr', 'backend-maglev'])
+      await connect((await service(name)).spec.clusterIP!, 80, 30);
+    const results = await passing('proxy-modes', (r) => r.id !== 'two-endpoints');
+    expect(results.map((r) => [r.id, r.passed])).toEqual([
+      ['maglev-annotation', true],
+      ['endpoints-ready', true],
+      ['rr-even', true],
+      ['maglev-spread', true],
+      ['two-endpoints', false],
+    ]);
+    // A learner who reaches step 2 only now: `since: step` counts their connections from then,
+    // so rr-even has none yet; the same check without the time counts the lab's whole life.
+    const later = Date.now() + 1;
+    const fresh = await t.api<ChecksBody>(
+      'GET',
+      `/api/lessons/proxy-modes/checks?namespace=default&step=2&since=${later}`,
+    );
+    expect(fresh.body.results.find((r) => r.id === 'rr-even')?.passed).toBe(false);
+    expect(
+      (await checks('proxy-modes', 'default', 2)).results.find((r) => r.id === 'rr-even')?.passed,
+    ).toBe(true);
+    // Step 4 as the student does it (`kubectl scale deployment backend --replicas=2`).
+    const backend = lesson('proxy-modes').steps[0]!.files[0]!.text;
+    await t.apply(backend.replace('replicas: 3', 'replicas: 2'));
+    await waitFor('2 endpoints of backend-maglev', async () =>
+      (await checks('proxy-modes', 'default', 4)).results[0]!.passed ? true : undefined,
+    );
+  }, 30_000);
+
   it('10-drain-with-budget: node-2 drained through the budget while connections succeed, then uncordoned', async () => {
     await applySolution('drain-with-budget');
     await readyPods('shop-', 3);
@@ -324,36 +356,4 @@ describe('GET /api/lessons/:id/checks', () => {
     // Step 4: the nodes back.
     expect((await node(null)).status).toBe(200);
   }, 60_000);
-
-  it('08-proxy-modes: rr takes turns, maglev spreads, then a pod taken away', async () => {
-    await applySolution('proxy-modes');
-    await readyPods('backend-', 3);
-    for (const name of ['backend-rr', 'backend-maglev'])
-      await connect((await service(name)).spec.clusterIP!, 80, 30);
-    const results = await passing('proxy-modes', (r) => r.id !== 'two-endpoints');
-    expect(results.map((r) => [r.id, r.passed])).toEqual([
-      ['maglev-annotation', true],
-      ['endpoints-ready', true],
-      ['rr-even', true],
-      ['maglev-spread', true],
-      ['two-endpoints', false],
-    ]);
-    // A learner who reaches step 2 only now: `since: step` counts their connections from then,
-    // so rr-even has none yet; the same check without the time counts the lab's whole life.
-    const later = Date.now() + 1;
-    const fresh = await t.api<ChecksBody>(
-      'GET',
-      `/api/lessons/proxy-modes/checks?namespace=default&step=2&since=${later}`,
-    );
-    expect(fresh.body.results.find((r) => r.id === 'rr-even')?.passed).toBe(false);
-    expect(
-      (await checks('proxy-modes', 'default', 2)).results.find((r) => r.id === 'rr-even')?.passed,
-    ).toBe(true);
-    // Step 4 as the student does it (`kubectl scale deployment backend --replicas=2`).
-    const backend = lesson('proxy-modes').steps[0]!.files[0]!.text;
-    await t.apply(backend.replace('replicas: 3', 'replicas: 2'));
-    await waitFor('2 endpoints of backend-maglev', async () =>
-      (await checks('proxy-modes', 'default', 4)).results[0]!.passed ? true : undefined,
-    );
-  }, 30_000);
 });

@@ -25,6 +25,7 @@ import { ClusterIPAllocator, NodePortAllocator, PodIPAllocator } from './allocat
 import { type ApplyError, planApply } from './apply.ts';
 import { type Clock, realClock } from './clock.ts';
 import { EventRecorder } from './events.ts';
+import { stableStringify } from './names.ts';
 import { newNode } from './nodeObject.ts';
 import { podQOSClass } from './podQOS.ts';
 import { DaemonSetController } from './controllers/daemonSetController.ts';
@@ -580,7 +581,9 @@ export class Cluster {
       ...merged.metadata,
       uid: existing.metadata.uid,
       creationTimestamp: existing.metadata.creationTimestamp,
-      generation: (existing.metadata.generation ?? 1) + 1,
+      ...(existing.metadata.generation !== undefined
+        ? { generation: existing.metadata.generation }
+        : {}),
     };
     if (merged.kind === 'Namespace') labelNamespace(merged);
     if (merged.kind === 'Pod' && existing.kind === 'Pod' && existing.spec.nodeName) {
@@ -597,6 +600,10 @@ export class Cluster {
     if ('status' in existing && merged.kind !== 'Service') {
       (merged as { status?: unknown }).status = existing.status;
     }
+    // The generation counts changes of the spec (a label or an annotation is not one).
+    const spec = (o: KubeObject) => stableStringify((o as { spec?: unknown }).spec ?? null);
+    if (existing.metadata.generation !== undefined && spec(merged) !== spec(existing))
+      merged.metadata.generation = existing.metadata.generation + 1;
     return merged;
   }
 
