@@ -99,6 +99,17 @@ export function quotaErrors(
   return namespaceQuotaErrors(store, writes, namespaceQuota);
 }
 
+/** The kinds whose objects ask the quotas for something (demands). */
+const QUOTA_KINDS = [
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'StatefulSet',
+  'Job',
+  'Pod',
+  'Service',
+] as const;
+
 function labQuotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): ApplyError[] {
   const nodes = store.list('Node').length;
   const held: Record<Resource, Map<string, number>> = {
@@ -106,15 +117,7 @@ function labQuotaErrors(store: QuotaStore, writes: readonly QuotaWrite[]): Apply
     services: new Map(),
     frontends: new Map(),
   };
-  for (const kind of [
-    'Deployment',
-    'ReplicaSet',
-    'DaemonSet',
-    'StatefulSet',
-    'Job',
-    'Pod',
-    'Service',
-  ] as const) {
+  for (const kind of QUOTA_KINDS) {
     for (const o of store.list(kind))
       for (const [r, n] of demands(o, nodes)) held[r].set(keyOf(o), n);
   }
@@ -162,15 +165,7 @@ function namespaceQuotaErrors(
   const used = new Map<string, number>(); // "namespace|resource" -> n
   const add = (ns: string, r: string, n: number) =>
     used.set(`${ns}|${r}`, (used.get(`${ns}|${r}`) ?? 0) + n);
-  for (const kind of [
-    'Deployment',
-    'ReplicaSet',
-    'DaemonSet',
-    'StatefulSet',
-    'Job',
-    'Pod',
-    'Service',
-  ] as const) {
+  for (const kind of QUOTA_KINDS) {
     for (const o of store.list(kind)) {
       const ns = o.metadata.namespace ?? 'default';
       if (!quotaOf(ns)) continue;

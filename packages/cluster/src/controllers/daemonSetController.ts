@@ -12,7 +12,7 @@ import type {
 } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
-import { adoptPod, createOwnedPod, readySince, releasePod, Requeue } from './podOwnership.ts';
+import { adoptPod, availableAfter, createOwnedPod, releasePod, Requeue } from './podOwnership.ts';
 import { goTemplate, templateHash } from './revisionHistory.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
@@ -380,17 +380,9 @@ export class DaemonSetController implements Controller {
 
   /** IsPodAvailable with the DaemonSet's minReadySeconds (and a look again when one will be). */
   #available(ds: DaemonSet): (p: Pod) => boolean {
-    const minReady = (ds.spec.minReadySeconds ?? 0) * 1000;
-    const now = this.#ctx.clock.now();
     const key = `${ds.metadata.namespace}/${ds.metadata.name}`;
-    return (p: Pod) => {
-      if (!isPodReady(p)) return false;
-      if (minReady === 0) return true;
-      const since = readySince(p);
-      if (since === undefined || now - since >= minReady) return true;
-      this.#requeue.after(key, since + minReady - now);
-      return false;
-    };
+    const now = this.#ctx.clock.now();
+    return availableAfter(ds.spec.minReadySeconds, isPodReady, this.#requeue, key, now);
   }
 
   #updateStatus(

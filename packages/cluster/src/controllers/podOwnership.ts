@@ -85,6 +85,28 @@ export function readySince(p: Pod): number | undefined {
 }
 
 /**
+ * IsPodAvailable with a workload's minReadySeconds: `ready` and so for that long. A pod that will
+ * be available soon has `key` looked at again then.
+ */
+export function availableAfter(
+  minReadySeconds: number | undefined,
+  ready: (p: Pod) => boolean,
+  requeue: Requeue,
+  key: string,
+  now: number,
+): (p: Pod) => boolean {
+  const minReady = (minReadySeconds ?? 0) * 1000;
+  return (p: Pod) => {
+    if (!ready(p)) return false;
+    if (minReady === 0) return true;
+    const since = readySince(p);
+    if (since === undefined || now - since >= minReady) return true;
+    requeue.after(key, since + minReady - now);
+    return false;
+  };
+}
+
+/**
  * A controller's look again at a key after a while (minReadySeconds, a back-off, a deadline): one
  * timer per key, the earliest time asked for wins (each look asks again for what it still needs).
  */

@@ -6,7 +6,7 @@
 import type { ControllerRevision, Pod, PodSpec, StatefulSet, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
-import { adoptPod, createOwnedPod, readySince, releasePod, Requeue } from './podOwnership.ts';
+import { adoptPod, availableAfter, createOwnedPod, releasePod, Requeue } from './podOwnership.ts';
 import { goTemplate, revisionTemplate, templateHash } from './revisionHistory.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
@@ -283,16 +283,8 @@ export class StatefulSetController implements Controller {
 
   /** IsPodAvailable with the StatefulSet's minReadySeconds (and a look again when one will be). */
   #available(key: string, sts: StatefulSet): (p: Pod) => boolean {
-    const minReady = (sts.spec.minReadySeconds ?? 0) * 1000;
     const now = this.#ctx.clock.now();
-    return (p: Pod) => {
-      if (!isRunningAndReady(p)) return false;
-      if (minReady === 0) return true;
-      const since = readySince(p);
-      if (since === undefined || now - since >= minReady) return true;
-      this.#requeue.after(key, since + minReady - now);
-      return false;
-    };
+    return availableAfter(sts.spec.minReadySeconds, isRunningAndReady, this.#requeue, key, now);
   }
 
   /**
