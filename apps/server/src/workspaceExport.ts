@@ -52,6 +52,7 @@ const KIND_ORDER: readonly KubeKind[] = [
   'StatefulSet',
   'Job',
   'PodDisruptionBudget',
+  'NetworkPolicy',
   'Pod',
 ];
 
@@ -83,6 +84,7 @@ export function isUserObject(o: KubeObject): boolean {
     case 'StatefulSet':
     case 'Job':
     case 'PodDisruptionBudget':
+    case 'NetworkPolicy':
     case 'Pod':
       return true;
     default:

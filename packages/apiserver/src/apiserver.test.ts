@@ -33,6 +33,7 @@ describe('discovery', () => {
       'authentication.k8s.io/v1',
       'coordination.k8s.io/v1',
       'policy/v1',
+      'networking.k8s.io/v1',
     ]);
     // kubectl auth can-i asks by creating one; nothing lists or stores them.
     expect(apiResourceList('authorization.k8s.io', 'v1')!.resources.map((r) => r.kind)).toEqual([

@@ -33,6 +33,7 @@ const WRITABLE = new Set([
   'DaemonSet',
   'StatefulSet',
   'PodDisruptionBudget',
+  'NetworkPolicy',
   // Stored and served only: the lab authorizes nothing by RBAC objects.
   'ServiceAccount',
   'Secret',
@@ -61,6 +62,7 @@ const VERSION_OF_GROUP: Record<string, string> = {
   'authentication.k8s.io': 'v1',
   'coordination.k8s.io': 'v1',
   policy: 'v1',
+  'networking.k8s.io': 'v1',
 };
 
 export const API_RESOURCES: readonly ApiResource[] = [

@@ -560,6 +560,7 @@ export class Cluster {
       copy.kind === 'DaemonSet' ||
       copy.kind === 'StatefulSet' ||
       copy.kind === 'PodDisruptionBudget' ||
+      copy.kind === 'NetworkPolicy' ||
       copy.kind === 'Job' ||
       copy.kind === 'Service'
     )

@@ -43,6 +43,7 @@ const GENERATED: ReadonlySet<string> = new Set([
   'DaemonSet',
   'StatefulSet',
   'PodDisruptionBudget',
+  'NetworkPolicy',
   'Job',
   'Service',
 ]);

@@ -47,3 +47,4 @@ export {
   type ObjectLister,
 } from './endpointsView.ts';
 export type { EvictionDecision } from './eviction.ts';
+export * from './networkPolicy.ts';

@@ -34,6 +34,7 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'Job',
   'StatefulSet',
   'PodDisruptionBudget',
+  'NetworkPolicy',
   'ServiceAccount',
   'Secret',
   'ClusterRole',

@@ -1,5 +1,11 @@
 import type { ConnectionEvent } from '@l4lab/protocol';
-import { ipToInt, type AddressMode, type Clock } from '@l4lab/cluster';
+import {
+  ipToInt,
+  type AddressMode,
+  type Clock,
+  type PolicyFlow,
+  type PolicyVerdict,
+} from '@l4lab/cluster';
 import type { EndpointChooser } from './endpointChooser.ts';
 import type { FrontendSpec } from './frontends.ts';
 import { parseProxyMode, type ProxyMode } from './proxyMode.ts';
@@ -13,6 +19,8 @@ export interface RoutingState {
   endpointsMap: ReadonlyMap<ServicePortName, EndpointInfo[]>;
   nodes: readonly NodeInfo[];
   podsByIP: ReadonlyMap<string, { name: string; node: string }>;
+  /** The network plugin's NetworkPolicy decision (none: nothing is enforced, as with no plugin). */
+  policies?: { check(flow: PolicyFlow): PolicyVerdict };
 }
 
 /** The routing decision as an event (`open`, or final `refused` / `dropped`) and where to go. */
@@ -129,14 +137,29 @@ export class ConnectionRouter {
       affinityTimeoutSeconds: svc.affinityTimeoutSeconds,
     })!;
     const ep = choice.endpoint;
-    this.#chooser.opened(svc.name, ep);
     event.endpoint = eventEndpoint(ep);
-    event.reason = hops.length
-      ? [...hops, choice.reason, r.policy].filter(Boolean).join('; ')
-      : r.policy
-        ? `${choice.reason}; ${r.policy}`
-        : choice.reason;
     if (r.snatIP) event.client.snatIP = r.snatIP;
+    // The pods' network (the CNI) decides after kube-proxy's DNAT: egress of the client pod,
+    // ingress of the endpoint's, from the address it sees.
+    const allowed = st.policies?.check({
+      srcIP: clientIP,
+      seenSrcIP: r.snatIP,
+      dstIP: ep.ip,
+      port: ep.port,
+      protocol: spec.protocol,
+    });
+    if (allowed && !allowed.allowed)
+      return final(
+        event,
+        'dropped',
+        [...hops, choice.reason, r.policy, `${allowed.reason}: dropped`].filter(Boolean).join('; '),
+      );
+    this.#chooser.opened(svc.name, ep);
+    event.reason = hops.length
+      ? [...hops, choice.reason, r.policy, allowed?.reason].filter(Boolean).join('; ')
+      : r.policy || allowed?.reason
+        ? [choice.reason, r.policy, allowed?.reason].filter(Boolean).join('; ')
+        : choice.reason;
     // Native addresses: leave from the SNAT address (the node) or the client's own address, so the
     // pod sees what it would see in a cluster.
     const source = r.snatIP ?? clientIP;

@@ -1,6 +1,6 @@
 import type { EndpointSlice, Pod, Service, WatchEvent } from '@l4lab/protocol';
 import { objectKey } from '@l4lab/protocol';
-import { ChangeTracker, type Cluster } from '@l4lab/cluster';
+import { ChangeTracker, NetworkPolicyView, type Cluster } from '@l4lab/cluster';
 import type { RoutingState } from './connectionRouter.ts';
 import { endpointsFromSlices, nodeInfo, servicePorts } from './serviceState.ts';
 import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
@@ -32,13 +32,17 @@ export class ServiceWatch {
   #nodes: NodeInfo[] = [];
   #nodesChanged = true;
   #unwatch: (() => void) | undefined;
+  /** NetworkPolicies, enforced where the backend carries the connection itself (userspace). */
+  readonly #policies: NetworkPolicyView;
 
   constructor(cluster: Cluster, hooks: ServiceWatchHooks) {
     this.#cluster = cluster;
     this.#hooks = hooks;
+    this.#policies = new NetworkPolicyView(cluster);
   }
 
   start(): void {
+    this.#policies.start();
     this.#unwatch = this.#cluster.watch((e) => this.#onEvent(e));
     this.#nodes = this.#cluster.list('Node').map(nodeInfo);
     for (const p of this.#cluster.list('Pod')) this.#onEvent({ type: 'ADDED', object: p });
@@ -49,6 +53,7 @@ export class ServiceWatch {
   stop(): void {
     this.#unwatch?.();
     this.#unwatch = undefined;
+    this.#policies.stop();
   }
 
   /** The state as of the last drain (replaced, never mutated, by each drain that changes it). */
@@ -58,6 +63,7 @@ export class ServiceWatch {
       endpointsMap: this.#endpointsMap,
       nodes: this.#nodes,
       podsByIP: this.#podsByIP,
+      policies: this.#policies,
     };
   }
 

@@ -48,7 +48,23 @@ function defaultObject(o: Obj): void {
   if (kind === 'Job') defaultJob(o, ensure(o, 'spec'));
   if (kind === 'StatefulSet') defaultStatefulSet(ensure(o, 'spec'));
   if (kind === 'Secret') defaultSecret(o);
+  if (kind === 'NetworkPolicy') defaultNetworkPolicy(ensure(o, 'spec'));
   if (kind === 'ClusterRoleBinding') for (const s of records(o.subjects)) defaultSubject(s);
+}
+
+/**
+ * networking/v1 SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort: every policy is about
+ * Ingress, and about Egress too when it has egress rules; a port's protocol is TCP. The pod
+ * selector is a struct in Go: `{}` when not given.
+ */
+function defaultNetworkPolicy(spec: Obj): void {
+  if (!isRecord(spec.podSelector)) spec.podSelector = {};
+  for (const key of ['ingress', 'egress'])
+    for (const rule of records(spec[key]))
+      for (const p of records(rule.ports)) if (p.protocol === undefined) p.protocol = 'TCP';
+  if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0)
+    spec.policyTypes =
+      Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
 /**

@@ -6,6 +6,7 @@ import { ACCESS_FIELD_DOCS, ACCESS_KIND_DOCS } from './accessFieldDocs.ts';
 import { ENDPOINTS_FIELD_DOCS, ENDPOINTS_KIND_DOCS } from './endpointsFieldDocs.ts';
 import { JOB_FIELD_DOCS, JOB_KIND_DOCS } from './jobFieldDocs.ts';
 import { POD_FIELD_DOCS } from './podFieldDocs.ts';
+import { NETWORK_POLICY_FIELD_DOCS, NETWORK_POLICY_KIND_DOCS } from './networkPolicyFieldDocs.ts';
 import { STATEFUL_SET_FIELD_DOCS, STATEFUL_SET_KIND_DOCS } from './statefulSetFieldDocs.ts';
 import { VOLUME_FIELD_DOCS } from './volumeFieldDocs.ts';
 
@@ -307,6 +308,7 @@ export const FIELD_DOCS: Docs = {
   ...ACCESS_FIELD_DOCS,
   ...JOB_FIELD_DOCS,
   ...STATEFUL_SET_FIELD_DOCS,
+  ...NETWORK_POLICY_FIELD_DOCS,
   ...HAND_DOCS,
 };
 
@@ -360,6 +362,7 @@ export const KIND_DOCS: Readonly<
   ...ACCESS_KIND_DOCS,
   ...JOB_KIND_DOCS,
   ...STATEFUL_SET_KIND_DOCS,
+  ...NETWORK_POLICY_KIND_DOCS,
   Service: {
     description:
       'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',
@@ -405,6 +408,8 @@ export const FIELD_ENUMS: Readonly<Record<string, Readonly<Record<string, readon
   },
   'v1.DeploymentStrategy': { type: ['RollingUpdate', 'Recreate'] },
   'v1.StatefulSetSpec': { podManagementPolicy: ['OrderedReady', 'Parallel'] },
+  'v1.NetworkPolicySpec': { policyTypes: ['Egress', 'Ingress'] },
+  'v1.NetworkPolicyPort': { protocol: ['SCTP', 'TCP', 'UDP'] },
   'v1.PodDisruptionBudgetSpec': { unhealthyPodEvictionPolicy: ['AlwaysAllow', 'IfHealthyBudget'] },
   'v1.StatefulSetUpdateStrategy': { type: ['RollingUpdate', 'OnDelete'] },
   'v1.StatefulSetPersistentVolumeClaimRetentionPolicy': {

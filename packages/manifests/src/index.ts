@@ -22,6 +22,7 @@ export {
 } from './validateJob.ts';
 export { validateNodeUpdate, type NodeEdit } from './validateNodeUpdate.ts';
 export { applyDefaults } from './defaults.ts';
+export { podIsolation, policySelects, policyTypesOf } from './networkPolicyScope.ts';
 export { dropTypeDependentFields } from './serviceUpdate.ts';
 export { formatFieldError } from './fieldError.ts';
 export { isDNS1123Label } from './names.ts';

@@ -73,6 +73,7 @@ describe('kubernetesJsonSchema', () => {
       ['Endpoints', ['v1'], ['Endpoints']],
       ['Job', ['batch/v1'], ['Job']],
       ['Namespace', ['v1'], ['Namespace']],
+      ['NetworkPolicy', ['networking.k8s.io/v1'], ['NetworkPolicy']],
       ['Pod', ['v1'], ['Pod']],
       ['PodDisruptionBudget', ['policy/v1'], ['PodDisruptionBudget']],
       ['ReplicaSet', ['apps/v1'], ['ReplicaSet']],
@@ -86,7 +87,7 @@ describe('kubernetesJsonSchema', () => {
     expect(Object.keys(kind('Deployment').properties!.spec!.properties!)).not.toContain(
       'sessionAffinity',
     );
-    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(15);
+    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(16);
   });
 
   it('offers the allowed values and ranges', () => {

@@ -145,6 +145,33 @@ const podDisruptionBudgetSpec = obj('v1.PodDisruptionBudgetSpec', {
   unhealthyPodEvictionPolicy: str,
 });
 
+const networkPolicyPort = obj('v1.NetworkPolicyPort', {
+  protocol: named('v1.Protocol'),
+  port: intOrString,
+  endPort: int32,
+});
+const networkPolicyPeer = obj('v1.NetworkPolicyPeer', {
+  podSelector: labelSelector,
+  namespaceSelector: labelSelector,
+  ipBlock: obj('v1.IPBlock', { cidr: str, except: strings }),
+});
+const networkPolicySpec = obj('v1.NetworkPolicySpec', {
+  podSelector: labelSelector,
+  ingress: arr(
+    obj('v1.NetworkPolicyIngressRule', {
+      ports: arr(networkPolicyPort),
+      from: arr(networkPolicyPeer),
+    }),
+  ),
+  egress: arr(
+    obj('v1.NetworkPolicyEgressRule', {
+      ports: arr(networkPolicyPort),
+      to: arr(networkPolicyPeer),
+    }),
+  ),
+  policyTypes: arr(named('v1.PolicyType')),
+});
+
 const jobSpec = obj('v1.JobSpec', {
   parallelism: int32,
   completions: int32,
@@ -180,6 +207,7 @@ export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   Job: top('Job', { spec: jobSpec }),
   StatefulSet: top('StatefulSet', { spec: statefulSetSpec }),
   PodDisruptionBudget: top('PodDisruptionBudget', { spec: podDisruptionBudgetSpec }),
+  NetworkPolicy: statusless('NetworkPolicy', { spec: networkPolicySpec }),
   ServiceAccount: statusless('ServiceAccount', SERVICE_ACCOUNT_FIELDS),
   Secret: statusless('Secret', SECRET_FIELDS),
   ClusterRole: statusless('ClusterRole', CLUSTER_ROLE_FIELDS),

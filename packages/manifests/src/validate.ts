@@ -23,6 +23,8 @@ import type {
 import { validateDaemonSet } from './validateDaemonSet.ts';
 import { validateJob } from './validateJob.ts';
 import { validateStatefulSet } from './validateStatefulSet.ts';
+import { validateNetworkPolicy } from './validateNetworkPolicy.ts';
+import type { NetworkPolicyShape } from './validateNetworkPolicy.ts';
 import { validatePodDisruptionBudget } from './validatePodDisruptionBudget.ts';
 import type { PodDisruptionBudgetShape } from './validatePodDisruptionBudget.ts';
 import type { StatefulSetShape } from './validateStatefulSet.ts';
@@ -51,6 +53,7 @@ export const SERVED_KINDS: Readonly<Record<string, string>> = {
   Endpoints: 'v1',
   Job: 'batch/v1',
   Namespace: 'v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
   Pod: 'v1',
   PodDisruptionBudget: 'policy/v1',
   ReplicaSet: 'apps/v1',
@@ -80,6 +83,7 @@ const VALIDATORS: Readonly<Record<string, (o: Record<string, unknown>) => FieldE
   Job: (o) => validateJob(o as JobShape),
   StatefulSet: (o) => validateStatefulSet(o as StatefulSetShape),
   PodDisruptionBudget: (o) => validatePodDisruptionBudget(o as PodDisruptionBudgetShape),
+  NetworkPolicy: (o) => validateNetworkPolicy(o as NetworkPolicyShape),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccountShape),
   Secret: (o) => validateSecret(o as SecretShape),
   ClusterRole: (o) => validateClusterRole(o as ClusterRoleShape),

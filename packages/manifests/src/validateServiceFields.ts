@@ -6,7 +6,7 @@ import { isIP, isIPv4, isValidPortName, isValidPortNum } from './names.ts';
 import type { FieldError } from './types.ts';
 
 export const IP_MSG = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
-const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
+export const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
 
 /** targetPort: a number 1-65535 or an IANA_SVC_NAME. */
 export function validatePortNumOrName(port: number | string, path: string): FieldError[] {
@@ -97,7 +97,8 @@ export function validateNonSpecialIP(ip: string, path: string): FieldError[] {
   return errs;
 }
 
-function isCIDR(value: string): boolean {
+/** netutils.ParseCIDRSloppy's rule: an IPv4 or IPv6 address and a prefix length within it. */
+export function isCIDR(value: string): boolean {
   const [addr = '', prefix, ...rest] = value.split('/');
   if (prefix === undefined || rest.length > 0 || !/^\d{1,3}$/.test(prefix)) return false;
   const bits = Number(prefix);

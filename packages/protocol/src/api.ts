@@ -113,6 +113,8 @@ export type ExecTraceEntry =
       from: string;
       to: string;
       outcome: 'ok' | 'refused' | 'timeout' | 'error';
+      /** Why the pods' network dropped it (a NetworkPolicy), when it did. */
+      reason?: string;
     };
 
 export interface ExecResponse {

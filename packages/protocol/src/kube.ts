@@ -481,6 +481,36 @@ export interface PodDisruptionBudget {
   };
 }
 
+/** A networking.k8s.io/v1 NetworkPolicy port: a number or a named container port, up to endPort. */
+export interface NetworkPolicyPort {
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port?: number | string;
+  endPort?: number;
+}
+
+/** One peer of a rule: pods (in the policy's namespace, or in the selected ones), or an IP block. */
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+
+/**
+ * A networking.k8s.io/v1 NetworkPolicy: which connections the pods it selects may take in
+ * (ingress) and open (egress). The network plugin enforces it; l4lab's data planes do.
+ */
+export interface NetworkPolicy {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'NetworkPolicy';
+  metadata: ObjectMeta;
+  spec: {
+    podSelector: LabelSelector;
+    ingress?: { ports?: NetworkPolicyPort[]; from?: NetworkPolicyPeer[] }[];
+    egress?: { ports?: NetworkPolicyPort[]; to?: NetworkPolicyPeer[] }[];
+    policyTypes?: ('Ingress' | 'Egress')[];
+  };
+}
+
 export interface ServicePort {
   name?: string;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
@@ -657,6 +687,7 @@ export type KubeObject =
   | DaemonSet
   | StatefulSet
   | PodDisruptionBudget
+  | NetworkPolicy
   | ControllerRevision
   | Job
   | Service
@@ -678,6 +709,7 @@ export const RESOURCES = {
   replicasets: 'ReplicaSet',
   statefulsets: 'StatefulSet',
   poddisruptionbudgets: 'PodDisruptionBudget',
+  networkpolicies: 'NetworkPolicy',
   services: 'Service',
   endpointslices: 'EndpointSlice',
   endpoints: 'Endpoints',

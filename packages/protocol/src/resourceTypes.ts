@@ -63,6 +63,13 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     kind: 'PodDisruptionBudget',
   },
   {
+    plural: 'networkpolicies',
+    singular: 'networkpolicy',
+    shortNames: ['netpol'],
+    group: 'networking.k8s.io',
+    kind: 'NetworkPolicy',
+  },
+  {
     plural: 'controllerrevisions',
     singular: 'controllerrevision',
     shortNames: [],

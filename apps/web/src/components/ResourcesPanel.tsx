@@ -6,7 +6,13 @@ import type { AppState } from '../store/createAppStore.ts';
 
 const COMMANDS = ['get pods -o wide', 'get svc', 'get endpoints', 'get deploy -o wide'] as const;
 /** Shown only while the lab has some: most labs have none. */
-const WHEN_ANY = ['get sts -o wide', 'get ds -o wide', 'get jobs', 'get pdb'] as const;
+const WHEN_ANY = [
+  'get sts -o wide',
+  'get ds -o wide',
+  'get jobs',
+  'get pdb',
+  'get netpol',
+] as const;
 
 const selectRefresh = (s: AppState) => ({ rv: s.resourceVersion, showSystem: s.showSystem });
 

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { GraphLayout, PlacedPod, Placed, PodGroup } from './layout.ts';
-import { OWNER_MAX, podLines, podRowRate } from './layoutDetail.ts';
+import { OWNER_MAX, podLines, podPolicy, podRowRate } from './layoutDetail.ts';
 import { keepEnd } from './textSize.ts';
 import {
   clickable,
@@ -30,6 +30,7 @@ export function drawPods(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
         g.append('text').attr('class', 'title');
         g.append('text').attr('class', 'sub');
         g.append('text').attr('class', 'rate');
+        g.append('text').attr('class', 'policy');
         return enterAt(g, 40);
       },
       (update) => revive(update),
@@ -52,7 +53,16 @@ export function drawPods(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
         .attr('height', d.h)
         .attr('rx', d.compact ? 5 : 8);
       g.select('title').remove();
-      g.append('title').text(`${d.item.id} · ${d.item.ip || 'no IP'} · ${d.item.status}`);
+      const policy = podPolicy(d.item);
+      g.append('title').text(
+        `${d.item.id} · ${d.item.ip || 'no IP'} · ${d.item.status}${policy.title ? `\n${policy.title}` : ''}`,
+      );
+      g.select('text.policy')
+        .attr('x', d.w - 10)
+        .attr('y', d.compact ? d.h / 2 + 5 : 65)
+        .attr('text-anchor', 'end')
+        .style('display', policy.badge && !d.compact ? 'inline' : 'none')
+        .text(policy.badge);
       if (d.compact) drawRow(g, d, groupOf.get(d.item.id));
       else drawCard(g, d);
     });

@@ -1,3 +1,4 @@
+import { podIsolation } from '@l4lab/manifests';
 import { podStatusText, type Pod } from '@l4lab/protocol';
 import { podHealth, podRestarts, type PodHealth } from '../format/kube.ts';
 import type { ClusterMirror } from '../store/clusterMirror.ts';
@@ -23,6 +24,8 @@ export interface GraphPod {
   requestRate: number;
   /** Connections to it open now (counters). */
   open: number;
+  /** The NetworkPolicies isolating it, per direction (names); absent when none does. */
+  isolation?: { ingress: string[]; egress: string[] };
 }
 
 export interface GraphNode {
@@ -71,7 +74,9 @@ export function buildNodes(
       (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
       a.metadata.name.localeCompare(b.metadata.name),
   );
+  const policies = [...cluster.networkPolicies.values()];
   for (const pod of pods) {
+    const isolation = policies.length ? podIsolation(policies, pod) : undefined;
     const nodeName = pod.spec.nodeName ?? UNSCHEDULED;
     let node = nodes.get(nodeName);
     if (!node) {
@@ -93,6 +98,14 @@ export function buildNodes(
       connections: 0,
       requestRate: 0,
       open: 0,
+      ...(isolation && isolation.ingress.length + isolation.egress.length > 0
+        ? {
+            isolation: {
+              ingress: isolation.ingress.map((p) => p.metadata.name),
+              egress: isolation.egress.map((p) => p.metadata.name),
+            },
+          }
+        : {}),
     });
   }
   return [...nodes.values()];

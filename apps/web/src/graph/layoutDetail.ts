@@ -76,6 +76,22 @@ export function serviceLines(s: GraphService): { cls: string; t: string }[] {
 
 export const rateText = (r: number) => (r < 10 ? r.toFixed(1) : Math.round(r).toString());
 
+/**
+ * The pod's NetworkPolicy badge: which directions policies isolate it in (`NetPol in`,
+ * `NetPol out`, `NetPol in·out`), '' when none does; and the policies, for its tooltip.
+ */
+export function podPolicy(p: GraphPod): { badge: string; title: string } {
+  const iso = p.isolation;
+  if (!iso) return { badge: '', title: '' };
+  const dirs = [iso.ingress.length > 0 && 'in', iso.egress.length > 0 && 'out'].filter(Boolean);
+  const says = (dir: string, names: string[]) =>
+    names.length ? [`isolated for ${dir} by NetworkPolicy ${names.join(', ')}`] : [];
+  return {
+    badge: `NetPol ${dirs.join('·')}`,
+    title: [...says('ingress', iso.ingress), ...says('egress', iso.egress)].join('\n'),
+  };
+}
+
 export function podLines(p: GraphPod): { sub: string; rate: string } {
   const sub = `${p.ip || 'no IP'} · ${p.status}${p.restarts > 0 ? ` · ↻${p.restarts}` : ''}${p.standIn ? ' · stand-in' : ''}`;
   const rate = ridesKeepAlive(p)

@@ -3,6 +3,7 @@ import type {
   EndpointSlice,
   KubeObject,
   Namespace,
+  NetworkPolicy,
   Node,
   Pod,
   ReplicaSet,
@@ -19,6 +20,7 @@ export interface ClusterMirror {
   replicaSets: ReadonlyMap<string, ReplicaSet>;
   namespaces: ReadonlyMap<string, Namespace>;
   nodes: ReadonlyMap<string, Node>;
+  networkPolicies: ReadonlyMap<string, NetworkPolicy>;
 }
 
 export function emptyMirror(): ClusterMirror {
@@ -30,6 +32,7 @@ export function emptyMirror(): ClusterMirror {
     replicaSets: new Map(),
     namespaces: new Map(),
     nodes: new Map(),
+    networkPolicies: new Map(),
   };
 }
 
@@ -73,6 +76,11 @@ export function withObject(mirror: ClusterMirror, object: KubeObject, deleted: b
       };
     case 'Node':
       return { ...mirror, nodes: withEntry(mirror.nodes, key, deleted ? undefined : object) };
+    case 'NetworkPolicy':
+      return {
+        ...mirror,
+        networkPolicies: withEntry(mirror.networkPolicies, key, deleted ? undefined : object),
+      };
     default:
       // A kind this dashboard does not know yet (newer server): ignore it.
       return mirror;
@@ -89,6 +97,7 @@ export function mirrorOf(objects: readonly KubeObject[]): ClusterMirror {
     ReplicaSet: new Map<string, ReplicaSet>(),
     Namespace: new Map<string, Namespace>(),
     Node: new Map<string, Node>(),
+    NetworkPolicy: new Map<string, NetworkPolicy>(),
   };
   for (const o of objects) {
     const key = objectKey(o);
@@ -114,6 +123,9 @@ export function mirrorOf(objects: readonly KubeObject[]): ClusterMirror {
       case 'Node':
         maps.Node.set(key, o);
         break;
+      case 'NetworkPolicy':
+        maps.NetworkPolicy.set(key, o);
+        break;
     }
   }
   return {
@@ -124,5 +136,6 @@ export function mirrorOf(objects: readonly KubeObject[]): ClusterMirror {
     replicaSets: maps.ReplicaSet,
     namespaces: maps.Namespace,
     nodes: maps.Node,
+    networkPolicies: maps.NetworkPolicy,
   };
 }

@@ -34,7 +34,8 @@ export function traceLine(e: ExecTraceEntry): string {
     return `;; dns ${e.type} ${e.name} @${e.server} (${e.transport}${via}, from ${e.from}) -> ${answer}`;
   }
   if (e.kind === 'hosts') return `;; /etc/hosts ${e.name} -> ${e.address}`;
-  return `;; ${e.protocol} ${e.from} -> ${e.to} (${e.host}): ${e.outcome}`;
+  const why = e.reason ? `: ${e.reason}` : '';
+  return `;; ${e.protocol} ${e.from} -> ${e.to} (${e.host}): ${e.outcome}${why}`;
 }
 
 /**

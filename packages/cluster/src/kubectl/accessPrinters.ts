@@ -1,4 +1,4 @@
-// kubectl's columns for DaemonSets, StatefulSets, Jobs, ControllerRevisions, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
+// kubectl's columns for DaemonSets, StatefulSets, Jobs, NetworkPolicies, PodDisruptionBudgets, ControllerRevisions, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
 // (pkg/printers/internalversion/printers.go), as pure functions.
 import type {
   ClusterRole,
@@ -7,6 +7,7 @@ import type {
   DaemonSet,
   Job,
   KubeObject,
+  NetworkPolicy,
   PodDisruptionBudget,
   Secret,
   ServiceAccount,
@@ -71,6 +72,14 @@ export const podDisruptionBudgetPrinter: Printer<PodDisruptionBudget> = {
     String(p.status?.disruptionsAllowed ?? 0),
     created(p, c),
   ],
+  wide: [],
+  wideRow: () => [],
+};
+
+/** printNetworkPolicy: the pods it selects. */
+export const networkPolicyPrinter: Printer<NetworkPolicy> = {
+  headers: ['NAME', 'POD-SELECTOR', 'AGE'],
+  row: (p, c) => [p.metadata.name, formatLabelSelector(p.spec.podSelector), created(p, c)],
   wide: [],
   wideRow: () => [],
 };

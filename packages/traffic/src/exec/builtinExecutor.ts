@@ -1,5 +1,5 @@
 import type { ExecResponse, Pod } from '@l4lab/protocol';
-import type { Cluster, PortMapper } from '@l4lab/cluster';
+import { NetworkPolicyView, type Cluster, type PortMapper } from '@l4lab/cluster';
 import { isClusterAddress } from '../clusterAddress.ts';
 import { podEnvironment } from './podEnv.ts';
 import { podResolvConf } from './resolveName.ts';
@@ -69,9 +69,12 @@ const MAX_POD_FILESYSTEMS = 64;
 export class BuiltinExecutor implements PodExecutor {
   readonly #o: ExecutorOptions;
   readonly #files = new Map<string, Map<string, string>>();
+  /** Read when a tool connects (not watched: an exec's few connections rebuild it). */
+  readonly #policies: NetworkPolicyView;
 
   constructor(opts: ExecutorOptions) {
     this.#o = opts;
+    this.#policies = new NetworkPolicyView(opts.cluster);
   }
 
   async exec(pod: Pod, command: string, opts?: ExecOptions): Promise<ExecResponse> {
@@ -119,6 +122,15 @@ export class BuiltinExecutor implements PodExecutor {
       ...outside,
       route: (to, port, protocol) => outside.route(loopback(to) ? ip : to, port, protocol),
       reaches: (to) => loopback(to) || outside.reaches(to),
+      drops: (to, port, protocol) => {
+        if (loopback(to)) return undefined; // the pod's own localhost
+        const policies = this.#policies.index();
+        if (policies.policies === 0) return undefined;
+        // A Service's address is kube-proxy's: the proxy decides, after its DNAT to a pod.
+        if (isClusterAddress(cluster, to) && !policies.isPod(to)) return undefined;
+        const v = policies.check({ srcIP: ip, dstIP: to, port, protocol });
+        return v.allowed ? undefined : v.reason;
+      },
     };
     const view = this.#o.containerView?.(pod);
     const conf = view?.dns ?? podResolvConf(ns, cluster.plan.dnsServiceIP);

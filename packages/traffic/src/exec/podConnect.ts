@@ -58,12 +58,21 @@ export function strerror(err: NodeJS.ErrnoException): string {
   return m[err.code ?? ''] ?? err.message;
 }
 
-/** A TCP connection from the pod's own address to ip:port (the virtual address; routed here). */
-export function podSocket(pod: PodContext, ip: string, port: number): Socket {
+/**
+ * A TCP connection from the pod's own address to ip:port (the virtual address; routed here). One
+ * the pods' network drops never connects: the tool's own timeout ends it, as with a real SYN
+ * that no one answers.
+ */
+export function podSocket(pod: PodContext, ip: string, port: number, io?: CommandIO): Socket {
   if (!pod.net.reaches(ip)) {
     const s = new Socket();
     process.nextTick(() => s.destroy(hostTargetRefused(ip)));
     return s;
+  }
+  const dropped = pod.net.drops?.(ip, port, 'TCP');
+  if (dropped !== undefined) {
+    io?.trace(droppedEntry(pod, 'TCP', ip, ip, port, dropped));
+    return new Socket();
   }
   const to = pod.net.route(ip, port, 'TCP');
   return connect({
@@ -71,6 +80,19 @@ export function podSocket(pod: PodContext, ip: string, port: number): Socket {
     port: to.port,
     ...(pod.net.localAddress ? { localAddress: pod.net.localAddress } : {}),
   });
+}
+
+/** The trace's record of a connection the pods' network dropped. */
+export function droppedEntry(
+  pod: PodContext,
+  protocol: 'TCP' | 'UDP',
+  host: string,
+  ip: string,
+  port: number,
+  reason: string,
+): ExecTraceEntry {
+  const from = `${pod.net.localAddress ?? pod.ip}:0`;
+  return { kind: 'connect', protocol, host, from, to: `${ip}:${port}`, outcome: 'timeout', reason };
 }
 
 /** Records the connection's outcome in the trace once it connects or fails. */
@@ -132,6 +154,24 @@ export function podHttp(
   return new Promise((resolve, reject) => {
     if (!pod.net.reaches(o.ip)) {
       reject(hostTargetRefused(o.ip));
+      return;
+    }
+    const dropped = pod.net.drops?.(o.ip, o.port, 'TCP');
+    if (dropped !== undefined) {
+      // No SYN-ACK ever comes: the request's timeout (or the exec's end) is the answer.
+      io.trace(droppedEntry(pod, 'TCP', o.host, o.ip, o.port, dropped));
+      const timer = setTimeout(
+        () => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+        o.timeoutMs,
+      );
+      io.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
+        },
+        { once: true },
+      );
       return;
     }
     const to = pod.net.route(o.ip, o.port, 'TCP');

@@ -32,6 +32,12 @@ export interface PodNetwork {
   localAddress: string | undefined;
   /** Whether the pod may reach `ip` (cluster addresses; any with --allow-host-targets). */
   reaches(ip: string): boolean;
+  /**
+   * Why the pods' network drops a new connection from this pod straight to `ip` (a NetworkPolicy);
+   * undefined when it does not. Connections to a Service's address are kube-proxy's to route and
+   * decided there.
+   */
+  drops?(ip: string, port: number, protocol: 'TCP' | 'UDP'): string | undefined;
 }
 
 /** What the built-in tools see of the pod they run in. */

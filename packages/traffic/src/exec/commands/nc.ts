@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { getopt, hasOpt, optValue } from '../getopt.ts';
 import {
+  droppedEntry,
   hostTargetRefused,
   podResolve,
   podSocket,
@@ -60,7 +61,7 @@ interface Target {
 
 function tcp(pod: PodContext, io: CommandIO, t: Target): Promise<number> {
   return new Promise((resolve) => {
-    const s = podSocket(pod, t.ip, t.port);
+    const s = podSocket(pod, t.ip, t.port, io);
     traceConnection(s, t.host, t.ip, t.port, pod, io);
     let connected = false;
     const timer = setTimeout(() => {
@@ -95,6 +96,21 @@ function udp(pod: PodContext, io: CommandIO, t: Target): Promise<number> {
     if (!pod.net.reaches(t.ip)) {
       io.err(`nc: ${t.ip} (${t.ip}:${t.port}): ${strerror(hostTargetRefused(t.ip))}\n`);
       resolve(1);
+      return;
+    }
+    const dropped = pod.net.drops?.(t.ip, t.port, 'UDP');
+    if (dropped !== undefined) {
+      // The datagram leaves and is dropped on the way: no answer, no error, as with UDP.
+      io.trace(droppedEntry(pod, 'UDP', t.host, t.ip, t.port, dropped));
+      const timer = setTimeout(() => resolve(0), t.waitMs);
+      io.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve(130);
+        },
+        { once: true },
+      );
       return;
     }
     const to = pod.net.route(t.ip, t.port, 'UDP');
