@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Namespace, NetworkPolicy, Node, Pod } from '@l4lab/protocol';
-import { NetworkPolicyIndex, inBlock, type PolicyFlow } from './networkPolicy.ts';
+import {
+  NetworkPolicyIndex,
+  inBlock,
+  type CompiledRule,
+  type IsolatedPod,
+  type PolicyFlow,
+} from './networkPolicy.ts';
 
 function pod(
   ns: string,
@@ -210,5 +216,98 @@ describe('NetworkPolicyIndex', () => {
     expect(inBlock('10.1.2.3', { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] })).toBe(false);
     expect(inBlock('11.0.0.1', { cidr: '0.0.0.0/0' })).toBe(true);
     expect(inBlock('10.1.2.3', { cidr: '2001:db8::/64' })).toBe(false);
+  });
+});
+
+describe('NetworkPolicyIndex.compile', () => {
+  /** The compiled rules read back as a packet filter would: the same verdict as check. */
+  function filterAllows(compiled: IsolatedPod[], f: PolicyFlow): boolean {
+    const byIP = new Map(compiled.map((p) => [p.ip, p]));
+    const ruleAllows = (r: CompiledRule, remote: string) =>
+      (r.peers === 'any' ||
+        r.peers.some((p) => (p.ips ? p.ips.includes(remote) : inBlock(remote, p.block)))) &&
+      (r.ports === 'any' ||
+        r.ports.some(
+          (p) =>
+            p.protocol === f.protocol &&
+            (p.port === undefined ||
+              (p.endPort === undefined
+                ? f.port === p.port
+                : f.port >= p.port && f.port <= p.endPort)),
+        ));
+    const src = byIP.get(f.srcIP);
+    if (src?.egress && !src.egress.rules.some((r) => ruleAllows(r, f.dstIP))) return false;
+    const dst = byIP.get(f.dstIP);
+    if (
+      dst?.ingress &&
+      f.srcIP !== dst.nodeIP &&
+      !dst.ingress.rules.some((r) => ruleAllows(r, f.srcIP))
+    )
+      return false;
+    return true;
+  }
+
+  const sets: NetworkPolicy[][] = [
+    [policy('default', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })],
+    [
+      policy('default', 'web', {
+        podSelector: { matchLabels: { app: 'web' } },
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { role: 'frontend' } } }],
+            ports: [{ port: 'http' }],
+          },
+        ],
+      }),
+      policy('default', 'out', {
+        podSelector: { matchLabels: { role: 'frontend' } },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'http' }] },
+          { ports: [{ port: 53, protocol: 'UDP' }] },
+        ],
+      }),
+    ],
+    [
+      policy('default', 'blocks', {
+        podSelector: {},
+        ingress: [
+          {
+            from: [{ ipBlock: { cidr: '127.244.0.0/16', except: ['127.244.1.20/32'] } }],
+            ports: [{ port: 70, endPort: 85 }],
+          },
+          { from: [{ namespaceSelector: { matchLabels: { team: 'ops' } } }] },
+        ],
+      }),
+    ],
+  ];
+  const ips = [WEB, CLIENT, OTHER_NS, '127.0.0.1', '127.18.0.2'];
+  const flows: PolicyFlow[] = [];
+  for (const srcIP of ips)
+    for (const dstIP of ips)
+      for (const [port, protocol] of [
+        [80, 'TCP'],
+        [81, 'TCP'],
+        [53, 'UDP'],
+        [80, 'UDP'],
+      ] as const)
+        if (srcIP !== dstIP) flows.push({ srcIP, dstIP, port, protocol });
+
+  it.each(sets.map((s, i) => [i, s] as const))('allows what check allows (set %i)', (_, ps) => {
+    const i = index(...ps);
+    const compiled = i.compile();
+    for (const f of flows)
+      expect(filterAllows(compiled, f), JSON.stringify(f)).toBe(i.check(f).allowed);
+  });
+
+  it('resolves an egress named port per destination pod', () => {
+    const [, out] = sets[1]!;
+    const client = index(out!)
+      .compile()
+      .find((p) => p.name === 'client')!;
+    expect(client.egress!.rules).toEqual([
+      { policy: 'out', peers: [{ ips: [WEB] }], ports: [{ protocol: 'TCP', port: 80 }] },
+      { policy: 'out', peers: 'any', ports: [{ protocol: 'UDP', port: 53 }] },
+    ]);
   });
 });

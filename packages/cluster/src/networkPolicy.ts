@@ -36,6 +36,36 @@ export interface PolicyVerdict {
 
 const OPEN: PolicyVerdict = Object.freeze({ allowed: true, reason: '' });
 
+/** Remote addresses a compiled rule takes: pods' own, or a block without its exceptions. */
+export type CompiledPeer =
+  | { ips: string[]; block?: undefined }
+  | { block: { cidr: string; except: string[] }; ips?: undefined };
+
+/** A compiled rule's port: all of a protocol's, one, or a range (named ports resolved). */
+export interface CompiledPort {
+  protocol: PolicyProtocol;
+  port?: number;
+  endPort?: number;
+}
+
+export interface CompiledRule {
+  /** The policy it comes from (in the pod's namespace). */
+  policy: string;
+  peers: CompiledPeer[] | 'any';
+  ports: CompiledPort[] | 'any';
+}
+
+/** A pod some policy isolates, with the rules that let connections through per direction. */
+export interface IsolatedPod {
+  namespace: string;
+  name: string;
+  ip: string;
+  /** Its node's address: ingress from there is always allowed. */
+  nodeIP?: string;
+  ingress?: { policies: string[]; rules: CompiledRule[] };
+  egress?: { policies: string[]; rules: CompiledRule[] };
+}
+
 interface PolicyPod {
   namespace: string;
   name: string;
@@ -107,6 +137,99 @@ export class NetworkPolicyIndex {
       ingress: pod.ingress.map((p) => p.metadata.name),
       egress: pod.egress.map((p) => p.metadata.name),
     };
+  }
+
+  /**
+   * The rules as a packet filter needs them: each isolated pod with, per isolated direction, its
+   * allow rules with the peers resolved to addresses and named ports to numbers (a named port of
+   * an egress rule becomes one rule per destination pod that has it). What `check` decides for a
+   * flow, this allows or leaves to the pod's final drop.
+   */
+  compile(): IsolatedPod[] {
+    const out: IsolatedPod[] = [];
+    if (this.policies === 0) return out;
+    for (const pod of this.#byIP.values()) {
+      if (pod.ingress.length + pod.egress.length === 0) continue;
+      const ingress =
+        pod.ingress.length === 0
+          ? undefined
+          : {
+              policies: pod.ingress.map((p) => p.metadata.name),
+              rules: pod.ingress.flatMap((p) =>
+                (p.spec.ingress ?? []).flatMap((r) => this.#compileRule(p, r.from, r.ports, pod)),
+              ),
+            };
+      const egress =
+        pod.egress.length === 0
+          ? undefined
+          : {
+              policies: pod.egress.map((p) => p.metadata.name),
+              rules: pod.egress.flatMap((p) =>
+                (p.spec.egress ?? []).flatMap((r) =>
+                  this.#compileRule(p, r.to, r.ports, undefined),
+                ),
+              ),
+            };
+      out.push({
+        namespace: pod.namespace,
+        name: pod.name,
+        ip: pod.ip,
+        ...(pod.nodeIP ? { nodeIP: pod.nodeIP } : {}),
+        ...(ingress ? { ingress } : {}),
+        ...(egress ? { egress } : {}),
+      });
+    }
+    return out;
+  }
+
+  /** One rule compiled; `dst` is the isolated pod for ingress (named ports resolve on it). */
+  #compileRule(
+    policy: NetworkPolicy,
+    peers: readonly NetworkPolicyPeer[] | undefined,
+    ports: readonly NetworkPolicyPort[] | undefined,
+    dst: PolicyPod | undefined,
+  ): CompiledRule[] {
+    const name = policy.metadata.name;
+    const anyPeer = !peers || peers.length === 0;
+    const compiledPeers: CompiledPeer[] | 'any' = anyPeer
+      ? 'any'
+      : peers.flatMap((peer): CompiledPeer[] => {
+          if (peer.ipBlock)
+            return [{ block: { cidr: peer.ipBlock.cidr, except: peer.ipBlock.except ?? [] } }];
+          const ips = [...this.#byIP.values()]
+            .filter((remote) => this.#peersMatch([peer], policy, remote, remote.ip))
+            .map((remote) => remote.ip);
+          return ips.length ? [{ ips }] : [];
+        });
+    if (compiledPeers !== 'any' && compiledPeers.length === 0) return [];
+    if (!ports || ports.length === 0) return [{ policy: name, peers: compiledPeers, ports: 'any' }];
+    const numeric: CompiledPort[] = [];
+    const rules: CompiledRule[] = [];
+    for (const p of ports) {
+      const protocol = p.protocol ?? 'TCP';
+      if (p.port === undefined) numeric.push({ protocol });
+      else if (typeof p.port === 'number')
+        numeric.push({ protocol, port: p.port, ...(p.endPort ? { endPort: p.endPort } : {}) });
+      else if (dst) {
+        for (const c of dst.ports)
+          if (c.name === p.port && (c.protocol ?? 'TCP') === protocol)
+            numeric.push({ protocol, port: c.containerPort });
+      } else {
+        // Egress to a named port: each destination pod the rule's peers take that has it.
+        for (const remote of this.#byIP.values()) {
+          if (!anyPeer && !this.#peersMatch(peers, policy, remote, remote.ip)) continue;
+          for (const c of remote.ports)
+            if (c.name === p.port && (c.protocol ?? 'TCP') === protocol)
+              rules.push({
+                policy: name,
+                peers: [{ ips: [remote.ip] }],
+                ports: [{ protocol, port: c.containerPort }],
+              });
+        }
+      }
+    }
+    if (numeric.length) rules.unshift({ policy: name, peers: compiledPeers, ports: numeric });
+    return rules;
   }
 
   /** Whether the source pod may open the flow (egress) and the destination pod take it (ingress). */
