@@ -4,7 +4,8 @@
 // rollouts, history and undo, and drain's refusal of its pods, Jobs (kubectl create job, wait,
 // logs, a failing Job's back-off), StatefulSets behind a headless Service (DNS names, delete pod,
 // scale, rollout, history, undo, a non-cascading delete), PodDisruptionBudgets (create pdb, drain
-// waiting for one). Addresses: random test ranges (testRanges.ts).
+// waiting for one), NetworkPolicies (get, describe, explain, a refusal in Kubernetes' words, and
+// kubectl exec's curl dropped by one). Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -636,6 +637,117 @@ spec:
       expect(after).toHaveLength(3);
       const deleted = await kubectl(ctx, undefined, 'delete', 'pdb', 'web-pdb', ...ns);
       expect(deleted.stdout).toBe('poddisruptionbudget.policy "web-pdb" deleted\n');
+    },
+  );
+  it(
+    'NetworkPolicies: apply, get, describe and explain them; kubectl exec curl is dropped unless a rule allows it',
+    { timeout: 90_000 },
+    async (ctx) => {
+      await kubectl(ctx, undefined, 'create', 'ns', 'np-demo');
+      const ns = ['-n', 'np-demo'];
+      await kubectl(
+        ctx,
+        undefined,
+        'create',
+        'deployment',
+        'web',
+        '--image=nginx',
+        '--port=80',
+        ...ns,
+      );
+      await kubectl(ctx, undefined, 'expose', 'deployment', 'web', '--port=80', ...ns);
+      for (const [name, labels] of [
+        ['frontend', 'role=frontend'],
+        ['other', 'role=other'],
+      ] as const)
+        await kubectl(
+          ctx,
+          undefined,
+          ...[
+            'run',
+            name,
+            '--image=busybox',
+            `--labels=${labels}`,
+            ...ns,
+            '--',
+            'sleep',
+            'infinity',
+          ],
+        );
+      await kubectl(ctx, undefined, 'rollout', 'status', 'deploy/web', ...ns, '--timeout=60s');
+      await kubectl(
+        ctx,
+        undefined,
+        'wait',
+        '--for=condition=Ready',
+        'pod/frontend',
+        'pod/other',
+        ...ns,
+      );
+      const curl = (pod: string) =>
+        kubectl(ctx, undefined, 'exec', pod, ...ns, '--', 'curl', '-sS', '-m', '1', 'web');
+      await waitFor('web answers through its Service', async () =>
+        (await curl('other')).code === 0 ? true : undefined,
+      );
+      const policies = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: np-demo
+spec:
+  podSelector: {}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-frontend
+  namespace: np-demo
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              role: frontend
+      ports:
+        - port: 80
+`;
+      expect((await kubectl(ctx, policies, 'apply', '-f', '-')).stdout).toBe(
+        'networkpolicy.networking.k8s.io/default-deny created\n' +
+          'networkpolicy.networking.k8s.io/allow-frontend created\n',
+      );
+      const get = (await kubectl(ctx, undefined, 'get', 'netpol', ...ns)).stdout.split('\n');
+      expect(get.slice(0, 3).map((l) => cells(l).slice(0, 2))).toEqual([
+        ['NAME', 'POD-SELECTOR'],
+        ['allow-frontend', 'app=web'],
+        ['default-deny', '<none>'],
+      ]);
+      const describe = await kubectl(ctx, undefined, 'describe', 'netpol', 'allow-frontend', ...ns);
+      expect(describe.stdout).toMatch(
+        /PodSelector:\s+app=web\n\s+Allowing ingress traffic:\n\s+To Port: 80\/TCP\n\s+From:\n\s+PodSelector: role=frontend\n\s+Not affecting egress traffic\n\s+Policy Types: Ingress/,
+      );
+      // The pods' network drops the other pod's connection: curl waits out its 1 s (28).
+      const [allowed, dropped] = [await curl('frontend'), await curl('other')];
+      expect([allowed.code, allowed.stdout]).toEqual([0, expect.stringContaining('nginx')]);
+      expect([dropped.code, dropped.stderr]).toEqual([
+        28,
+        expect.stringMatching(/^curl: \(28\) .*timed out/),
+      ]);
+      const bad = policies
+        .split('---')[1]!
+        .replace(
+          '        - podSelector:',
+          '        - ipBlock: {cidr: 10.0.0.0/8}\n          podSelector:',
+        );
+      const refused = await kubectl(ctx, bad, 'apply', '-f', '-');
+      expect(refused.stderr).toContain(
+        'The NetworkPolicy "allow-frontend" is invalid: spec.ingress[0].from[0]: Forbidden: may not specify both ipBlock and another peer',
+      );
+      const explain = await kubectl(ctx, undefined, 'explain', 'networkpolicy.spec.policyTypes');
+      expect(explain.stdout).toContain('policyTypes is a list of rule types');
+      await kubectl(ctx, undefined, 'delete', 'ns', 'np-demo', '--wait=false');
     },
   );
 });

@@ -291,6 +291,80 @@ describe('GET /api/lessons/:id/checks', () => {
     );
   }, 30_000);
 
+  it('11-network-policy: default deny, the frontend let in, then its egress with and without DNS', async () => {
+    // In a namespace of its own: a default deny in `default` would isolate the other lessons' pods.
+    const ns = 'np-lesson';
+    await t.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
+    const files = new Map(
+      lesson('network-policy')
+        .steps.flatMap((s) => s.files)
+        .map((f) => [f.name, f.text.replace(/^metadata:\n/gm, `metadata:\n  namespace: ${ns}\n`)]),
+    );
+    const curl = async (pod: string) =>
+      (
+        await t.api<{ exitCode: number; stderr: string }>(
+          'POST',
+          `/api/pods/${ns}/${pod}/exec`,
+          JSON.stringify({ command: 'curl -s -m 1 web' }),
+          'application/json',
+        )
+      ).body.exitCode;
+    const nsPassing = async (want: (r: CheckRow) => boolean) => {
+      let last: CheckRow[] = [];
+      await waitFor("lesson network-policy's checks to pass", async () => {
+        last = (await checks('network-policy', ns)).results;
+        return last.filter(want).every((r) => r.passed) ? true : undefined;
+      }).catch(() => {
+        throw new Error(
+          JSON.stringify(
+            last.filter((r) => want(r) && !r.passed),
+            null,
+            1,
+          ),
+        );
+      });
+      return last;
+    };
+    await t.apply(files.get('web.yaml')!);
+    await waitFor('web, frontend and intruder Ready', async () =>
+      (await t.readyPods('', ns)).length >= 4 ? true : undefined,
+    );
+    await nsPassing((r) => r.step === 1);
+    // Once kube-proxy has the Service's endpoints, both clients are answered.
+    await waitFor('web answers both clients', async () =>
+      (await curl('frontend')) === 0 && (await curl('intruder')) === 0 ? true : undefined,
+    );
+
+    await t.apply(files.get('default-deny.yaml')!);
+    // Dropped on the way in: the client waits out its own timeout (curl's 28).
+    expect(await curl('frontend')).toBe(28);
+    await nsPassing((r) => r.step <= 2);
+
+    await t.apply(files.get('allow-frontend.yaml')!);
+    expect([await curl('frontend'), await curl('intruder')]).toEqual([0, 28]);
+    await nsPassing((r) => r.step <= 3);
+
+    await t.apply(files.get('frontend-egress.yaml')!);
+    // The name `web` needs DNS first, and no egress rule allows it: curl's 6.
+    expect(await curl('frontend')).toBe(6);
+    await nsPassing((r) => r.step <= 4);
+
+    await t.apply(files.get('frontend-egress-dns.yaml')!);
+    expect(await curl('frontend')).toBe(0);
+    const results = await nsPassing(() => true);
+    expect(results.map((r) => [r.step, r.id])).toEqual([
+      [1, 'pods-ready'],
+      [1, 'clients-ready'],
+      [2, 'default-deny'],
+      [2, 'denied'],
+      [3, 'frontend-allowed'],
+      [3, 'intruder-dropped'],
+      [4, 'dns-dropped'],
+      [5, 'egress-allowed'],
+    ]);
+    expect((await t.api('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
+  }, 60_000);
+
   it('10-drain-with-budget: node-2 drained through the budget while connections succeed, then uncordoned', async () => {
     await applySolution('drain-with-budget');
     await readyPods('shop-', 3);

@@ -33,6 +33,7 @@ describe('the shipped lessons', () => {
       'proxy-modes',
       'headless-statefulset',
       'drain-with-budget',
+      'network-policy',
     ]);
   });
 
@@ -60,7 +61,7 @@ describe('the shipped lessons', () => {
     for (const lesson of lessons) {
       const objects = lesson.steps.flatMap((s) => s.files).flatMap((f) => documents(f.text)) as {
         kind: string;
-        metadata: { name: string; namespace?: string };
+        metadata: { name: string; namespace?: string; labels?: Record<string, string> };
         spec?: { template?: { metadata?: { labels?: Record<string, string> } } };
       }[];
       const has = (kind: string, name: string, namespace?: string): boolean =>
@@ -69,10 +70,12 @@ describe('the shipped lessons', () => {
         ) ||
         // A StatefulSet's pod: `<statefulset>-<ordinal>`.
         (kind === 'Pod' && has('StatefulSet', name.replace(/-\d+$/, ''), namespace)) ||
-        // The lab's own nodes.
-        (kind === 'Node' && /^node-[1-3]$/.test(name));
+        // The lab's own nodes, and its cluster DNS.
+        (kind === 'Node' && /^node-[1-3]$/.test(name)) ||
+        (kind === 'Service' && name === 'kube-dns' && namespace === 'kube-system');
       const templates = objects.flatMap((o) => {
-        const labels = o.spec?.template?.metadata?.labels;
+        // A controller's pod template, or a bare pod's own labels.
+        const labels = o.kind === 'Pod' ? o.metadata.labels : o.spec?.template?.metadata?.labels;
         return labels ? [labels] : [];
       });
       for (const check of lesson.steps.flatMap((s) => s.checks)) {
