@@ -373,6 +373,57 @@ const CASES: CorpusCase[] = [
   one('service/networking/minimal-ingress.yaml', {
     refused: { status: 422, message: notServed('Ingress', 'networking.k8s.io/v1') },
   }),
+  ...(
+    [
+      [
+        'network-policy-default-deny-ingress.yaml',
+        'default-deny-ingress',
+        { policyTypes: ['Ingress'] },
+      ],
+      ['network-policy-allow-all-ingress.yaml', 'allow-all-ingress', { ingress: [{}] }],
+      [
+        'network-policy-default-deny-all.yaml',
+        'default-deny-all',
+        { policyTypes: ['Ingress', 'Egress'] },
+      ],
+    ] as const
+  ).map(([file, name, spec]) =>
+    one(`service/networking/${file}`, {
+      applied: [`networkpolicy.networking.k8s.io/${name} created`],
+      objects: [{ kind: 'NetworkPolicy', name, match: { spec: { podSelector: {}, ...spec } } }],
+    }),
+  ),
+  one('service/networking/networkpolicy.yaml', {
+    applied: ['networkpolicy.networking.k8s.io/test-network-policy created'],
+    objects: [
+      {
+        kind: 'NetworkPolicy',
+        name: 'test-network-policy',
+        match: {
+          spec: {
+            policyTypes: ['Ingress', 'Egress'],
+            ingress: [{ ports: [{ protocol: 'TCP', port: 6379 }] }],
+            egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }] }],
+          },
+        },
+      },
+    ],
+  }),
+  one('service/networking/networkpolicy-multiport-egress.yaml', {
+    applied: ['networkpolicy.networking.k8s.io/multi-port-egress created'],
+    objects: [
+      {
+        kind: 'NetworkPolicy',
+        name: 'multi-port-egress',
+        match: {
+          spec: {
+            policyTypes: ['Egress'],
+            egress: [{ ports: [{ protocol: 'TCP', port: 32000, endPort: 32768 }] }],
+          },
+        },
+      },
+    ],
+  }),
   one('pods/pod-nginx.yaml', {
     pending: { pod: 'nginx', reason: 'Unschedulable', message: NO_NODE_MATCHES },
   }),

@@ -104,6 +104,7 @@ export function kubectlLine(r: { kind: string; name: string; action: string }): 
     StatefulSet: 'statefulset.apps',
     Job: 'job.batch',
     EndpointSlice: 'endpointslice.discovery.k8s.io',
+    NetworkPolicy: 'networkpolicy.networking.k8s.io',
   };
   return `${group[r.kind] ?? r.kind.toLowerCase()}/${r.name} ${r.action}`;
 }
@@ -119,6 +120,7 @@ const API_PATHS: Record<string, { prefix: string; plural: string; clusterScoped?
   StatefulSet: { prefix: '/apis/apps/v1', plural: 'statefulsets' },
   Job: { prefix: '/apis/batch/v1', plural: 'jobs' },
   EndpointSlice: { prefix: '/apis/discovery.k8s.io/v1', plural: 'endpointslices' },
+  NetworkPolicy: { prefix: '/apis/networking.k8s.io/v1', plural: 'networkpolicies' },
 };
 
 /** The Kubernetes API path of a kind (and object) in a namespace. */
