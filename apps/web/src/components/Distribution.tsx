@@ -44,6 +44,9 @@ function ServiceCard({ d, now }: { d: ServiceDistribution; now: number }) {
           {d.refused > 0 && unit === 'connections' && (
             <p className="dist-refused">{d.refused} refused or dropped (no endpoint)</p>
           )}
+          {d.blocked > 0 && unit === 'connections' && (
+            <p className="dist-refused">{d.blocked} sent to a pod and dropped by a NetworkPolicy</p>
+          )}
           <DistributionVerdict split={split} unit={unit} now={now} expected={d.notUniform} />
         </>
       ) : (

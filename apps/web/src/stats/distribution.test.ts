@@ -252,4 +252,24 @@ describe('distributions', () => {
     expect(d.refused).toBe(3);
     expect(d.notUniform).toMatch(/sessionAffinity ClientIP/);
   });
+
+  it('counts connections a NetworkPolicy dropped on the way to a pod apart from the split', () => {
+    const cluster = mirrorOf([
+      makeService('api'),
+      ...pods.map((p) => makePod(p, 'api')),
+      makeSlice('api', pods),
+    ]);
+    const blocked = (n: number) => {
+      const s = snap(n * 1000, { 'default/api': { [a]: 2 } });
+      const key = `default/api:80|default/${a}`;
+      (s.counters as Map<string, EndpointCounters>).set(key, {
+        ...s.counters.get(key)!,
+        dropped: n,
+      });
+      return s;
+    };
+    const w = record([[blocked(1), cluster]]);
+    const d = panel(w, blocked(5), cluster)[0]!;
+    expect([d.blocked, d.refused, d.connections.total]).toEqual([4, 0, 0]);
+  });
 });

@@ -39,6 +39,11 @@ export interface ServiceDistribution {
   connections: Split;
   /** Connections refused or dropped for want of an endpoint, over the window. */
   refused: number;
+  /**
+   * Connections kube-proxy sent to a pod that the pods' network dropped (a NetworkPolicy), over
+   * the window: not in the split, which counts connections a pod took.
+   */
+  blocked: number;
   /** The generators' requests per pod; undefined when no generator sends to this Service. */
   requests: Split | undefined;
   /** Connections the generators opened for those requests, over the window. */
@@ -101,6 +106,7 @@ function aims(g: TrafficStatus, svc: Service, nodeIPs: Set<string>): boolean {
 interface Tally {
   byEndpoint: Map<string, number>;
   refused: number;
+  blocked: number;
 }
 
 /** Connections per Service (ports summed) per endpoint between two snapshots. */
@@ -109,11 +115,16 @@ function connectionTallies(now: Snapshot, base: Snapshot): Map<string, Tally> {
   for (const [key, c] of now.counters) {
     const b = base.counters.get(key);
     const service = c.service.replace(/:[^:/]*$/, '');
-    const tally = out.get(service) ?? { byEndpoint: new Map<string, number>(), refused: 0 };
+    const tally = out.get(service) ?? {
+      byEndpoint: new Map<string, number>(),
+      refused: 0,
+      blocked: 0,
+    };
     out.set(service, tally);
     if (c.endpoint) {
       const n = Math.max(0, c.connections - (b?.connections ?? 0));
       tally.byEndpoint.set(c.endpoint, (tally.byEndpoint.get(c.endpoint) ?? 0) + n);
+      tally.blocked += Math.max(0, c.dropped - (b?.dropped ?? 0));
     } else {
       tally.refused += Math.max(0, c.refused + c.dropped - (b ? b.refused + b.dropped : 0));
     }
@@ -205,7 +216,11 @@ export function distributions(input: DistributionInput): ServiceDistribution[] {
     const tally = windowed.get(service);
     const req = requestTally(now, start, svc, nodeIPs);
     const connTotal = tally ? [...tally.byEndpoint.values()].reduce((a, b) => a + b, 0) : 0;
-    const active = connTotal > 0 || (tally?.refused ?? 0) > 0 || (req?.requests ?? 0) > 0;
+    const active =
+      connTotal > 0 ||
+      (tally?.refused ?? 0) > 0 ||
+      (tally?.blocked ?? 0) > 0 ||
+      (req?.requests ?? 0) > 0;
     if (!active) continue;
     const since = input.readySince(service);
     const base = since && since.t > start.t ? since : start;
@@ -223,6 +238,7 @@ export function distributions(input: DistributionInput): ServiceDistribution[] {
         sinceChange,
       ),
       refused: tally?.refused ?? 0,
+      blocked: tally?.blocked ?? 0,
       requests: req
         ? split(req.byEndpoint, behind, testReq?.byEndpoint ?? new Map(), base.t, sinceChange)
         : undefined,
