@@ -59,12 +59,13 @@ test('a NetworkPolicy badges the pods it isolates, and its drops say why', async
     const api = lab.pods(`${NS}/api-`);
     await expect(api).toHaveCount(2);
     for (const box of await api.all()) {
-      await expect(box.locator('text.policy')).toHaveText('NetPol in');
+      // On a card or a compact row alike.
+      await expect(box.locator('.policy >> visible=true')).toHaveText('NetPol in');
       await expect(box.locator('title')).toContainText(
         'isolated for ingress by NetworkPolicy api-from-frontend',
       );
     }
-    await expect(lab.pods(`${NS}/intruder`).locator('text.policy')).toBeHidden();
+    await expect(lab.pods(`${NS}/intruder`).locator('.policy >> visible=true')).toHaveCount(0);
     const t = await page.request.post('/api/traffic', {
       data: {
         target: `api.${NS}.svc.cluster.local:80`,

@@ -57,9 +57,10 @@ export function drawPods(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
       g.append('title').text(
         `${d.item.id} · ${d.item.ip || 'no IP'} · ${d.item.status}${policy.title ? `\n${policy.title}` : ''}`,
       );
+      // A card's badge sits at the end of its rate line; a row's goes before its rate (drawRow).
       g.select('text.policy')
         .attr('x', d.w - 10)
-        .attr('y', d.compact ? d.h / 2 + 5 : 65)
+        .attr('y', 65)
         .attr('text-anchor', 'end')
         .style('display', policy.badge && !d.compact ? 'inline' : 'none')
         .text(policy.badge);
@@ -101,12 +102,16 @@ function drawRow(g: Sel, d: PlacedPod, group: PodGroup | undefined) {
     .attr('y', d.h / 2 + 5)
     .text(d.label);
   g.select('text.sub').style('display', 'none');
-  g.select('text.rate')
+  const rate = g
+    .select('text.rate')
     .attr('x', d.w - 8)
     .attr('y', d.h / 2 + 5)
     .attr('text-anchor', 'end')
     .classed('idle', d.item.rate === 0)
-    .text(podRowRate(d.item));
+    .text(null);
+  const { badge } = podPolicy(d.item);
+  if (badge) rate.append('tspan').attr('class', 'policy').text(`${badge}  `);
+  rate.append('tspan').text(podRowRate(d.item));
 }
 
 /** The header of a compact group: the owner's name and how many of its pods run on this node. */

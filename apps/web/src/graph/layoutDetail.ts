@@ -92,6 +92,12 @@ export function podPolicy(p: GraphPod): { badge: string; title: string } {
   };
 }
 
+/** Room for the pod's NetworkPolicy badge beside its rate (none when no policy isolates it). */
+function policyWidth(p: GraphPod, m: Measure): number {
+  const { badge } = podPolicy(p);
+  return badge ? m(`${badge}  `, FONT.text, 'mono') : 0;
+}
+
 export function podLines(p: GraphPod): { sub: string; rate: string } {
   const sub = `${p.ip || 'no IP'} · ${p.status}${p.restarts > 0 ? ` · ↻${p.restarts}` : ''}${p.standIn ? ' · stand-in' : ''}`;
   const rate = ridesKeepAlive(p)
@@ -213,7 +219,8 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
           Math.max(
             m(keepEnd(p.name, POD_NAME_MAX), FONT.podTitle, 'bold'),
             m(l.sub, FONT.text, 'mono'),
-            m(l.rate.length > RATE_SAMPLE.length ? l.rate : RATE_SAMPLE, FONT.text, 'mono'),
+            m(l.rate.length > RATE_SAMPLE.length ? l.rate : RATE_SAMPLE, FONT.text, 'mono') +
+              policyWidth(p, m),
           ) +
           12
         );
@@ -238,6 +245,7 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
             FONT.text,
             'mono',
           ) +
+          policyWidth(p, m) +
           10,
       ),
     ),
