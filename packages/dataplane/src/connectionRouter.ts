@@ -140,8 +140,9 @@ export class ConnectionRouter {
     event.endpoint = eventEndpoint(ep);
     if (r.snatIP) event.client.snatIP = r.snatIP;
     // The pods' network (the CNI) decides after kube-proxy's DNAT: egress of the client pod,
-    // ingress of the endpoint's, from the address it sees.
-    const allowed = st.policies?.check({
+    // ingress of the endpoint's, from the address it sees. With mapped addresses every client is
+    // 127.0.0.1, no pod can be told from another: nothing is judged rather than all dropped.
+    const allowed = (this.#mapperMode === 'native' ? st.policies : undefined)?.check({
       srcIP: clientIP,
       seenSrcIP: r.snatIP,
       dstIP: ep.ip,
