@@ -32,7 +32,10 @@ export class ServiceWatch {
   #nodes: NodeInfo[] = [];
   #nodesChanged = true;
   #unwatch: (() => void) | undefined;
-  /** NetworkPolicies, enforced where the backend carries the connection itself (userspace). */
+  /**
+   * NetworkPolicies, for the userspace proxier's per-connection decision (the kernel backend
+   * writes them into a table of their own: nftables/networkPolicyEnforcer.ts).
+   */
   readonly #policies: NetworkPolicyView;
 
   constructor(cluster: Cluster, hooks: ServiceWatchHooks) {

@@ -27,7 +27,16 @@ export interface KubeletLogger {
 }
 
 /** Runs one tcpSocket or httpGet probe against a real address: true on success. */
-export type Prober = (spec: ProbeSpec, host: string, port: number) => Promise<boolean>;
+/**
+ * One probe of a container at host:port; `from` is the node's address the kubelet probes from
+ * (so a NetworkPolicy lets it in, as a pod's own node always is), when addresses are native.
+ */
+export type Prober = (
+  spec: ProbeSpec,
+  host: string,
+  port: number,
+  from?: string,
+) => Promise<boolean>;
 
 export interface KubeletOptions {
   cluster: Cluster;
@@ -63,10 +72,10 @@ const MIN_GRACE_MS = 2000;
  */
 const MIN_TERMINATION_MS = 1000;
 
-const realProber: Prober = (spec, host, port) =>
+const realProber: Prober = (spec, host, port, from) =>
   spec.kind === 'http'
-    ? httpProbe(host, port, spec.path, spec.timeoutMs)
-    : tcpProbe(host, port, spec.timeoutMs);
+    ? httpProbe(host, port, spec.path, spec.timeoutMs, from)
+    : tcpProbe(host, port, spec.timeoutMs, from);
 
 /**
  * The kubelet of every virtual node: starts the pods the scheduler bound, gives them an IP, probes
@@ -670,12 +679,15 @@ export class Kubelet {
     const handle = w.handle;
     const readiness = readinessProbeOf(w.pod.spec.containers, this.#o.defaultProbePeriodMs);
     const liveness = livenessProbeOf(w.pod.spec.containers);
+    // The kubelet probes from its node (kubelet's own address), not from the lab's 127.0.0.1.
+    const node = this.#o.mapper.mode === 'native' ? w.pod.spec.nodeName : undefined;
+    const from = node ? this.#o.cluster.nodeIP(node) : undefined;
     const probe = async (spec: ProbeSpec) => {
       // An exec probe runs in the container: against its stand-in's files (`cat /tmp/healthy`).
       if (spec.kind === 'exec')
         return (await handle?.exec?.(spec.container, spec.command, spec.timeoutMs)) === 0;
       const addr = this.#o.mapper.resolve(w.ip, spec.port, 'TCP');
-      return this.#o.prober(spec, addr.ip, addr.port);
+      return this.#o.prober(spec, addr.ip, addr.port, from);
     };
     let successes = 0;
     let failures = 0;

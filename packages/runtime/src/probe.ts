@@ -52,9 +52,14 @@ function probeResult(
 }
 
 /** A TCP connect probe: succeeds when the handshake completes within timeoutMs. */
-export function tcpProbe(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+export function tcpProbe(
+  host: string,
+  port: number,
+  timeoutMs = 1000,
+  localAddress?: string,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host, port });
+    const s = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
     const done = probeResult(timeoutMs, () => s.destroy(), resolve);
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
@@ -67,9 +72,11 @@ export function httpProbe(
   port: number,
   path: string,
   timeoutMs = 1000,
+  localAddress?: string,
 ): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host, port, path, method: 'GET', agent: false }, (res) => {
+    const options = { host, port, path, method: 'GET', agent: false, localAddress };
+    const req = request(options, (res) => {
       res.resume();
       done((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
     });

@@ -13,7 +13,7 @@ const BASE_LENGTH_MAX = NAME_LENGTH_MAX - 16;
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** The first 8 characters of the base32 (RFC 4648) text of a SHA-256: 40 bits, 5 bytes. */
-function hash8(text: string): string {
+export function hash8(text: string): string {
   const d = createHash('sha256').update(text).digest();
   let bits = 0;
   let value = 0;

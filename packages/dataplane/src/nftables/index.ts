@@ -8,6 +8,11 @@ export {
   type ServiceRules,
 } from './nftablesProxier.ts';
 export { buildRuleset, RulesetCache, type RulesetInput } from './ruleset.ts';
+export {
+  NetworkPolicyEnforcer,
+  type NetworkPolicyEnforcerOptions,
+} from './networkPolicyEnforcer.ts';
+export { POLICY_TABLE as NETWORK_POLICY_TABLE, policyTableScript } from './policyTable.ts';
 export type { ChainSpec, Ruleset, SetSpec } from './model.ts';
 export {
   fullPlan,

@@ -3,28 +3,16 @@
 // `unshare -Urn` (an unprivileged user namespace). Nothing touches the host's namespace: the
 // proxier refuses to run there. Addresses (inside that namespace): pods 127.244.<n>.10 on
 // node-n, nodes 127.18.0.2-4, Services from 127.96.0.0/16.
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findProgram } from './commands.ts';
-import { THROWAWAY_NAMESPACE_MISSING, runOnlyIf } from './testNamespace.ts';
+import {
+  THROWAWAY_NAMESPACE_MISSING,
+  runOnlyIf,
+  runScenario,
+  scenarioNamespaceArgs,
+} from './testNamespace.ts';
 
 const SCENARIO = fileURLToPath(new URL('./nftablesScenario.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const UNSHARE = findProgram('unshare');
-const IS_ROOT = process.getuid?.() === 0;
-
-/** `unshare -n` (root) or `unshare -Urn`, whichever gives this machine a namespace with nft. */
-function namespaceArgs(): string[] | undefined {
-  const nft = findProgram('nft');
-  if (!UNSHARE || !nft || !findProgram('conntrack') || !findProgram('ip')) return undefined;
-  for (const args of IS_ROOT ? [['-n'], ['-Urn']] : [['-Urn']]) {
-    if (spawnSync(UNSHARE, [...args, nft, 'list', 'ruleset'], { timeout: 10_000 }).status === 0)
-      return args;
-  }
-  return undefined;
-}
 
 interface Findings {
   clusterIP: Record<string, number>;
@@ -53,29 +41,12 @@ interface Findings {
   };
 }
 
-/** Runs the scenario in its namespace (bounded: killed by its PID after 100 s). */
-function runScenario(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(UNSHARE!, [...args, process.execPath, '--import', TSX, SCENARIO], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
-
 describe('NftablesProxier in a network namespace of its own', () => {
   it('programs kube-proxy’s table: every Service path, endpoint changes, UDP conntrack, 200 Services', async (ctx) => {
-    const args = namespaceArgs();
+    const args = scenarioNamespaceArgs();
     runOnlyIf(ctx, args !== undefined, `${THROWAWAY_NAMESPACE_MISSING}, conntrack and iproute2`);
-    const r = await runScenario(args!);
+    // Bounded: killed by its PID after 100 s.
+    const r = await runScenario(args!, SCENARIO, 100_000);
     expect(r.code, r.err).toBe(0);
     const f = JSON.parse(r.out.trim().split('\n').at(-1)!) as Findings;
 

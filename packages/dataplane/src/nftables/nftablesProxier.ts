@@ -20,6 +20,7 @@ import { ConntrackCleaner, podConntrackToFlush } from './conntrackCleaner.ts';
 import { chainTextWithRules, parseTableListing, type ListedBlock } from './listing.ts';
 import type { Ruleset } from './model.ts';
 import { assertNotHostNetworkNamespace } from './netnsGuard.ts';
+import { NetworkPolicyEnforcer } from './networkPolicyEnforcer.ts';
 import { RulesetCache, buildRuleset } from './ruleset.ts';
 import {
   cleanupPlan,
@@ -91,7 +92,8 @@ export function proxyModeNotAvailableMessage(mode: string): string {
  * l4lab's kube-proxy, kernel backend: the same Service / EndpointSlice change trackers and
  * bounded-frequency sync as the userspace proxier, but each sync writes kube-proxy's nftables
  * table (ruleset.ts) in one `nft -f` transaction and the kernel carries every byte. Runs only
- * inside the lab's own network namespace.
+ * inside the lab's own network namespace. Beside it, as a network plugin would, the pods' network
+ * enforces NetworkPolicies in a table of its own (networkPolicyEnforcer.ts).
  */
 export class NftablesProxier implements Provider {
   readonly name = 'nftables';
@@ -105,6 +107,8 @@ export class NftablesProxier implements Provider {
   readonly #durations = new SyncDurations();
   readonly #healthChecks: HealthCheckServers;
   readonly #conntrack: ConntrackCleaner;
+  /** The pods' network: NetworkPolicies, in their own table (started and stopped with this). */
+  readonly networkPolicies: NetworkPolicyEnforcer;
   /** The table in the kernel; undefined: unknown, the next sync writes it whole. */
   #table: TableState | undefined;
   /** Each Service port's part of the table, rewritten only when its objects change. */
@@ -143,6 +147,12 @@ export class NftablesProxier implements Provider {
       opts.conntrack ?? findProgram('conntrack') ?? 'conntrack',
       opts.logger,
     );
+    this.networkPolicies = new NetworkPolicyEnforcer({
+      cluster: opts.cluster,
+      clock: opts.clock,
+      logger: opts.logger,
+      nft: this.#nft,
+    });
     this.#runner = new BoundedFrequencyRunner({
       name: 'sync-runner',
       fn: () => this.syncProxyRules(),
@@ -162,6 +172,7 @@ export class NftablesProxier implements Provider {
     this.#watch.start();
     this.#runner.loop();
     this.#runner.run();
+    this.networkPolicies.start();
   }
 
   syncProxyRules(): Promise<void> {
@@ -236,6 +247,7 @@ export class NftablesProxier implements Provider {
     this.#watch.stop();
     this.#runner.stop();
     this.#cleanupTimer?.cancel();
+    await this.networkPolicies.stop();
     await this.#syncs.idle();
     await this.#healthChecks.closeAll();
     await this.#conntrack.idle();

@@ -2,6 +2,8 @@
 // the host's; skip visibly where that cannot be done, and fail instead under CI.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { TestContext } from 'vitest';
 import { findProgram, runCommand, type CommandResult } from './commands.ts';
 
@@ -111,4 +113,45 @@ export async function loadInThrowawayNamespace(scripts: string[]): Promise<Comma
   } finally {
     ns.close();
   }
+}
+
+const IS_ROOT = process.getuid?.() === 0;
+
+/**
+ * The `unshare` arguments that give a scenario script a network namespace of its own with nft,
+ * conntrack and ip usable: `-n` as root, else `-Urn`; undefined where neither works.
+ */
+export function scenarioNamespaceArgs(): string[] | undefined {
+  if (!UNSHARE || !NFT || !findProgram('conntrack') || !findProgram('ip')) return undefined;
+  for (const args of IS_ROOT ? [['-n'], ['-Urn']] : [['-Urn']]) {
+    if (spawnSync(UNSHARE, [...args, NFT, 'list', 'ruleset'], { timeout: 10_000 }).status === 0)
+      return args;
+  }
+  return undefined;
+}
+
+/**
+ * Runs a TypeScript scenario script (with tsx) in a network namespace of its own that goes away
+ * with it; bounded: killed by its PID after `timeoutMs`.
+ */
+export function runScenario(
+  args: readonly string[],
+  script: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string; err: string }> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return new Promise((resolve) => {
+    const child = spawn(UNSHARE!, [...args, process.execPath, '--import', tsx, script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
 }

@@ -1,0 +1,125 @@
+// The pods' network's half of the kernel dataplane: keeps the NetworkPolicy table
+// (policyTable.ts) in step with the cluster, as a network plugin's policy agent does beside
+// kube-proxy. kube-proxy picks the endpoint; this table then says whether the client pod may
+// open the connection (egress) and the endpoint's pod may take it (ingress).
+import {
+  BoundedFrequencyRunner,
+  NetworkPolicyView,
+  type Clock,
+  type Cluster,
+} from '@l4lab/cluster';
+import { serialRuns } from '../serialRuns.ts';
+import type { ProxierLogger } from '../userspaceProxier.ts';
+import { nftApply } from './commands.ts';
+import { POLICY_TABLE, policyTableScript } from './policyTable.ts';
+
+export interface NetworkPolicyEnforcerOptions {
+  cluster: Cluster;
+  clock: Clock;
+  logger: ProxierLogger;
+  /** The nft program. */
+  nft: string;
+  /** Changes within this long are written in one transaction (a rollout changes many pods). */
+  minSyncPeriodMs?: number;
+  /** A failed write is tried again after this long, changes or not. */
+  retryMs?: number;
+}
+
+/** What a policy, pod, namespace or node change can alter in the table. */
+const WATCHED = new Set(['NetworkPolicy', 'Pod', 'Namespace', 'Node']);
+
+/**
+ * Writes the NetworkPolicy table whenever what it would hold changes (one `nft -f` transaction,
+ * none when the text is the same) and deletes it on stop. Made by the NftablesProxier, which runs
+ * only inside the lab's own network namespace.
+ */
+export class NetworkPolicyEnforcer {
+  readonly #o: NetworkPolicyEnforcerOptions;
+  readonly #view: NetworkPolicyView;
+  readonly #runner: BoundedFrequencyRunner;
+  readonly #syncs = serialRuns(() => this.#sync());
+  #unwatch: (() => void) | undefined;
+  /** The script in force; undefined before the first write (a table left behind is replaced). */
+  #inForce: string | undefined;
+  #writes = 0;
+  /** Whether a transaction was tried: stop deletes the table only then. */
+  #tried = false;
+  #stopped = false;
+
+  constructor(opts: NetworkPolicyEnforcerOptions) {
+    this.#o = opts;
+    this.#view = new NetworkPolicyView(opts.cluster);
+    this.#runner = new BoundedFrequencyRunner({
+      name: 'network-policy-runner',
+      fn: () => this.sync(),
+      clock: opts.clock,
+      minInterval: opts.minSyncPeriodMs ?? 50,
+      // Nothing changes the table but the watch: the periodic run only recomputes the text.
+      maxInterval: 60_000,
+      retryInterval: opts.retryMs ?? 1000,
+      onError: (err) =>
+        opts.logger.warn({ err: String(err) }, 'writing the NetworkPolicy table failed'),
+    });
+  }
+
+  start(): void {
+    if (this.#stopped || this.#unwatch) return;
+    this.#view.start();
+    this.#unwatch = this.#o.cluster.watch((e) => {
+      if (WATCHED.has(e.object.kind)) this.#runner.run();
+    });
+    this.#runner.run();
+  }
+
+  /** Writes the table now if it must change (the runner calls it; tests may too). */
+  sync(): Promise<void> {
+    return this.#syncs.run();
+  }
+
+  /** Settles when every write asked for so far has (never rejects). */
+  idle(): Promise<void> {
+    return this.#syncs.idle();
+  }
+
+  /** The script in force (what the table holds), undefined before the first write. */
+  inForce(): string | undefined {
+    return this.#inForce;
+  }
+
+  /** Transactions written so far. */
+  get writes(): number {
+    return this.#writes;
+  }
+
+  /** Stops watching and deletes the table: connections in flight keep going (no rule judges them). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#runner.stop();
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    this.#view.stop();
+    await this.#syncs.idle();
+    if (!this.#tried) return;
+    try {
+      await nftApply(
+        this.#o.nft,
+        `add table ip ${POLICY_TABLE}\ndelete table ip ${POLICY_TABLE}\n`,
+      );
+      this.#inForce = undefined;
+    } catch (err) {
+      this.#o.logger.warn({ err: String(err) }, 'could not delete the NetworkPolicy table');
+    }
+  }
+
+  async #sync(): Promise<void> {
+    if (this.#stopped) return;
+    const script = policyTableScript(this.#view.index().compile());
+    if (script === this.#inForce) return;
+    this.#tried = true;
+    // A failed transaction changed nothing: the table is still #inForce's, and the runner
+    // tries again after retryMs (or sooner, on the next change).
+    await nftApply(this.#o.nft, script);
+    this.#inForce = script;
+    this.#writes++;
+  }
+}

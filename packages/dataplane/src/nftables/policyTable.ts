@@ -1,0 +1,212 @@
+// The pods' network's own nftables table: NetworkPolicies enforced in the kernel, as a network
+// plugin (CNI) does beside kube-proxy, never inside kube-proxy's table. Each isolated pod gets a
+// chain per direction with one accept per (peer x port) of the rules that apply to it, and a
+// final drop; the base chains send a new connection there by the pod's address.
+//
+// Everything in the lab lives on `lo` in one network namespace, so a pod's connection leaves
+// through `output` and comes back in through `input`:
+//  - egress is judged in `output` at priority 0, after kube-proxy's DNAT (-100): the destination
+//    is the endpoint kube-proxy chose, not the Service's address (as the pods' network sees it);
+//  - ingress is judged in `input` at priority 0, after kube-proxy's SNAT (postrouting, 100): a
+//    masqueraded NodePort connection comes from the node's address, as a real pod sees it.
+// Only a connection's first packet is judged; its replies and later packets always pass.
+import {
+  intToIp,
+  ipToInt,
+  type CompiledPeer,
+  type CompiledPort,
+  type CompiledRule,
+  type IsolatedPod,
+} from '@l4lab/cluster';
+import { hash8 } from './chainNames.ts';
+
+export const POLICY_TABLE = 'l4lab-network-policies';
+
+/** nft refuses a chain name over 255 bytes and a comment over 128. */
+const CHAIN_NAME_MAX = 255;
+const COMMENT_MAX = 128;
+
+type Direction = 'ingress' | 'egress';
+
+/**
+ * The script that replaces the table in one `nft -f` transaction (all of it in force, or none):
+ * with no isolated pod, the table is deleted (no pod isolated, nothing to judge).
+ */
+export function policyTableScript(pods: readonly IsolatedPod[]): string {
+  const lines = [`add table ip ${POLICY_TABLE}`, `delete table ip ${POLICY_TABLE}`];
+  const isolated = pods
+    .filter((p) => isIPv4(p.ip))
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+  const ingress = isolated.filter((p) => p.ingress);
+  const egress = isolated.filter((p) => p.egress);
+  if (ingress.length + egress.length === 0) return `${lines.join('\n')}\n`;
+  lines.push(`table ip ${POLICY_TABLE} {`);
+  lines.push(`\tcomment "NetworkPolicies: the pods' network's table, not kube-proxy's"`);
+  const chains: string[][] = [];
+  for (const [direction, selected, hook, key] of [
+    ['ingress', ingress, 'input', 'ip daddr'],
+    ['egress', egress, 'output', 'ip saddr'],
+  ] as const) {
+    if (selected.length === 0) continue;
+    const elements = selected.map((p) => `${p.ip} : jump ${podChainName(direction, p)}`);
+    chains.push(
+      block(`chain ${direction}`, [
+        `type filter hook ${hook} priority 0; policy accept;`,
+        'ct state != new accept',
+        `${key} vmap { ${elements.join(', ')} }`,
+      ]),
+    );
+  }
+  for (const p of ingress) chains.push(podChain('ingress', p));
+  for (const p of egress) chains.push(podChain('egress', p));
+  for (const c of chains) lines.push(...c);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** One isolated pod's chain for one direction: what its rules allow, then the drop. */
+function podChain(direction: Direction, pod: IsolatedPod): string[] {
+  const isolation = pod[direction]!;
+  const remote = direction === 'ingress' ? 'ip saddr' : 'ip daddr';
+  const rules: string[] = [];
+  // From the pod's own node: always allowed in (NetworkPolicy's rule, for the kubelet's probes).
+  if (direction === 'ingress' && pod.nodeIP && isIPv4(pod.nodeIP))
+    rules.push(`ip saddr ${pod.nodeIP} accept comment "the pod's node"`);
+  for (const rule of isolation.rules) rules.push(...ruleLines(rule, remote));
+  const names = isolation.policies;
+  const policies =
+    names.length === 1 ? `NetworkPolicy ${names[0]}` : `NetworkPolicies ${names.join(', ')}`;
+  rules.push(`counter drop comment "${comment(`${policies}: no ${direction} rule allows`)}"`);
+  return block(`chain ${podChainName(direction, pod)}`, [...new Set(rules)]);
+}
+
+/** One accept per (peer x port); a rule left with no peer or no port allows nothing. */
+function ruleLines(rule: CompiledRule, remote: string): string[] {
+  const peers = rule.peers === 'any' ? [''] : rule.peers.flatMap((p) => peerMatch(p, remote));
+  const ports = rule.ports === 'any' ? [''] : rule.ports.flatMap(portMatch);
+  const out: string[] = [];
+  for (const peer of peers)
+    for (const port of ports) out.push([peer, port, 'accept'].filter(Boolean).join(' '));
+  return out;
+}
+
+/** `ip saddr { a, b }`, or a block less its exceptions; [] when it can hold no lab address. */
+function peerMatch(peer: CompiledPeer, remote: string): string[] {
+  if (peer.ips) {
+    const ips = [...new Set(peer.ips.filter(isIPv4))];
+    return ips.length === 0 ? [] : [`${remote} ${anySet(ips)}`];
+  }
+  const cidr = prefix(peer.block.cidr);
+  // An IPv6 block (or one that is no block): no lab address is in it.
+  if (!cidr) return [];
+  const excepts = peer.block.except.flatMap((e) => {
+    const p = prefix(e);
+    return p ? [p] : [];
+  });
+  // An exception holding the whole block leaves nothing; one apart from it changes nothing.
+  if (excepts.some((e) => covers(e, cidr))) return [];
+  const except = withoutNested(excepts.filter((e) => covers(cidr, e)));
+  const parts = cidr.bits === 0 ? [] : [`${remote} ${prefixText(cidr)}`];
+  if (except.length) parts.push(`${remote} != ${anySet(except.map(prefixText))}`);
+  return [parts.join(' ')];
+}
+
+/** `meta l4proto tcp`, with `th dport 80` or `th dport 80-90`; [] for a port no flow has. */
+function portMatch(p: CompiledPort): string[] {
+  const proto = `meta l4proto ${p.protocol.toLowerCase()}`;
+  if (p.port === undefined) return [proto];
+  if (!Number.isInteger(p.port) || p.port < 0 || p.port > 65535) return [];
+  if (p.endPort === undefined || p.endPort === p.port) return [`${proto} th dport ${p.port}`];
+  if (!Number.isInteger(p.endPort) || p.endPort < p.port) return [];
+  return [`${proto} th dport ${p.port}-${Math.min(p.endPort, 65535)}`];
+}
+
+/**
+ * `ingress-default/web-1`: the direction and the pod's `namespace/name` (a `/` can be in neither,
+ * so no two pods share one). A name nft would not take, or too long for it, is written as
+ * kube-proxy writes its own: a hash of the whole name, then what of it fits, made safe.
+ */
+export function podChainName(
+  direction: Direction,
+  pod: { namespace: string; name: string },
+): string {
+  const path = `${pod.namespace}/${pod.name}`;
+  const plain = `${direction}-${path}`;
+  if (DNS_NAME.test(pod.namespace) && DNS_NAME.test(pod.name) && plain.length <= CHAIN_NAME_MAX)
+    return plain;
+  // The hash is upper case: never a plain name (Kubernetes names are lower case).
+  const hashed = `${direction}-${hash8(path)}-${path.replace(/[^a-zA-Z0-9/._-]/g, '_')}`;
+  return hashed.slice(0, CHAIN_NAME_MAX);
+}
+
+const DNS_NAME = /^[a-z0-9][a-z0-9.-]*$/;
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function block(header: string, body: readonly string[]): string[] {
+  return [`\t${header} {`, ...body.map((l) => `\t\t${l}`), '\t}'];
+}
+
+function anySet(items: readonly string[]): string {
+  return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
+}
+
+/** Printable ASCII without quotes or backslashes, cut to nft's limit. */
+function comment(text: string): string {
+  const safe = text.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return safe.length <= COMMENT_MAX ? safe : `${safe.slice(0, COMMENT_MAX - 3)}...`;
+}
+
+/** An address as a pod, node or Service has one here: IPv4, in its plain spelling. */
+function isIPv4(ip: string): boolean {
+  try {
+    return intToIp(ipToInt(ip)) === ip;
+  } catch {
+    return false;
+  }
+}
+
+interface Prefix {
+  base: number;
+  bits: number;
+}
+
+/**
+ * An IPv4 CIDR read as the reference decision (inBlock) reads it, host bits dropped (nft takes
+ * `10.1.2.3/8` as 10.0.0.0/8 too); undefined for IPv6 or anything else it never matches.
+ */
+function prefix(cidr: string): Prefix | undefined {
+  const [addr = '', bitsText = ''] = cidr.split('/');
+  let n: number;
+  try {
+    n = ipToInt(addr);
+  } catch {
+    return undefined;
+  }
+  const bits = Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
+  return { base: (n & mask(bits)) >>> 0, bits };
+}
+
+function mask(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+/** Whether `outer` holds all of `inner`. */
+function covers(outer: Prefix, inner: Prefix): boolean {
+  return outer.bits <= inner.bits && (inner.base & mask(outer.bits)) >>> 0 === outer.base;
+}
+
+/** Prefixes either nest or are apart: keeping the outermost of each nest leaves no overlap. */
+function withoutNested(ps: readonly Prefix[]): Prefix[] {
+  const sorted = [...ps].sort((a, b) => a.bits - b.bits || a.base - b.base);
+  const out: Prefix[] = [];
+  for (const p of sorted) if (!out.some((o) => covers(o, p))) out.push(p);
+  return out.sort((a, b) => a.base - b.base || a.bits - b.bits);
+}
+
+function prefixText(p: Prefix): string {
+  return p.bits === 32 ? intToIp(p.base) : `${intToIp(p.base)}/${p.bits}`;
+}
