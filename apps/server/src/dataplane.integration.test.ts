@@ -559,6 +559,105 @@ describe('more kube-proxy rules', () => {
   });
 });
 
+describe('NetworkPolicies (the pods network judges what kube-proxy sent)', () => {
+  it('drops what no rule allows, in and out (DNS included), says why in the events, and lets all through once the policies go', async (ctx) => {
+    const bare = (name: string, role: string) =>
+      `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, labels: {role: ${role}}}\nspec:\n  containers: [{name: c, image: busybox, command: [sleep, infinity]}]\n`;
+    await t.apply(
+      deployment('guarded', 2) +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: guarded}\nspec:\n  selector: {app: guarded}\n  ports: [{port: 80}]\n' +
+        bare('pal', 'pal') +
+        bare('outsider', 'outsider'),
+    );
+    await ready('guarded-', 2);
+    await ready('pal', 1);
+    await ready('outsider', 1);
+    runOnlyIf(ctx, native(), 'an exec leaves from the pod IP only in native mode');
+    await inRotation('guarded', 2);
+    const ip = (await service('guarded')).spec.clusterIP!;
+    const exec = async (pod: string, command: string) =>
+      (
+        await t.api<{ stdout: string; stderr: string; exitCode: number }>(
+          'POST',
+          `/api/pods/default/${pod}/exec`,
+          JSON.stringify({ command }),
+          'application/json',
+        )
+      ).body;
+    const wget = (pod: string) => exec(pod, `wget -q -T 1 -O - http://${ip}/`);
+    // Only the guarded pods are selected: the lab's other tests run in this namespace too.
+    const ingress = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: guarded-ingress}
+spec:
+  podSelector: {matchLabels: {app: guarded}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {role: pal}}}]
+    ports: [{port: 80}]
+`;
+    await t.apply(ingress);
+    await waitFor('the pal answered, the outsider not', async () =>
+      (await wget('pal')).exitCode === 0 && (await wget('outsider')).exitCode !== 0
+        ? true
+        : undefined,
+    );
+    const judged = await eventsWhen('a drop and an allowance', (es) =>
+      ['default/pal', 'default/outsider'].every((c) =>
+        es.some((e) => e.service.name === 'guarded' && e.client.pod === c),
+      ),
+    );
+    const latest = (client: string) =>
+      judged.filter((e) => e.service.name === 'guarded' && e.client.pod === client).at(-1)!;
+    expect(latest('default/pal').reason).toMatch(
+      /; ingress allowed by NetworkPolicy guarded-ingress$/,
+    );
+    const dropped = latest('default/outsider');
+    expect([dropped.outcome, dropped.endpoint?.pod]).toEqual([
+      'dropped',
+      expect.stringMatching(/^guarded-/),
+    ]);
+    expect(dropped.reason).toMatch(
+      /^random \d of 2; ingress to guarded-\S+ denied: NetworkPolicy guarded-ingress selects it and no ingress rule allows outsider \(127\.[\d.]+\) on 80\/TCP: dropped$/,
+    );
+
+    // Egress: the pal may reach the guarded pods only, so its DNS queries go nowhere.
+    await t.apply(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: pal-egress}
+spec:
+  podSelector: {matchLabels: {role: pal}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: guarded}}}]
+`);
+    const lookup = await waitFor('the pal cannot resolve', async () => {
+      const r = await exec('pal', 'nslookup guarded');
+      return r.exitCode !== 0 ? r : undefined;
+    });
+    expect(`${lookup.stdout}${lookup.stderr}`).toContain('no servers could be reached');
+    expect((await wget('pal')).exitCode).toBe(0);
+    const dns = await eventsWhen('a DNS query dropped', (es) =>
+      es.some((e) => e.service.name === 'kube-dns' && e.client.pod === 'default/pal'),
+    );
+    const query = dns
+      .filter((e) => e.service.name === 'kube-dns' && e.client.pod === 'default/pal')
+      .at(-1)!;
+    expect(query.outcome).toBe('dropped');
+    expect(query.reason).toMatch(
+      /egress from pal denied: NetworkPolicy pal-egress selects it and no egress rule allows 127\.[\d.]+:53\/(UDP|TCP) \(kube-system\/coredns-\S+\): dropped$/,
+    );
+
+    for (const name of ['guarded-ingress', 'pal-egress'])
+      await t.api(
+        'DELETE',
+        `/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/${name}`,
+      );
+    await waitFor('the outsider answered', async () =>
+      (await wget('outsider')).exitCode === 0 ? true : undefined,
+    );
+  });
+});
+
 describe('UDP', () => {
   it('forwards datagrams both ways to nginx pods answering on a UDP containerPort', async () => {
     await t.apply(

@@ -681,3 +681,77 @@ describe('payloadBytes', () => {
     expect(payloadBytes({ src: '', dst: '', sport: 0, dport: 0 }, 'TCP', true)).toBe(0);
   });
 });
+
+describe('ConntrackJoiner: NetworkPolicies (the pods network judges after kube-proxy)', () => {
+  const base = makeRules([{ svc: web(), endpoints: [C, B, A] }], PODS);
+  /** Policies that deny the client-1 pod's way into web-b, and say who let the others in. */
+  const policies = {
+    check: (f: { srcIP: string; dstIP: string }) =>
+      f.dstIP === '127.244.2.12' && f.srcIP === '127.244.1.50'
+        ? { allowed: false, reason: 'ingress to web-b denied: NetworkPolicy deny selects it' }
+        : { allowed: true, reason: 'ingress allowed by NetworkPolicy allow' },
+  };
+  const rules: RulesSnapshot = { ...base, routing: { ...base.routing, policies } };
+
+  it('an ingress drop is final at its NEW (its entry was confirmed on the way out); its DESTROY says nothing', () => {
+    const { j, events } = joiner();
+    j.conntrack(ctNew(clusterIP()), rules);
+    j.conntrack(ctDestroy(clusterIP({ at: 1_120_000 })), rules);
+    expect(events.map((e) => [e.outcome, e.endpoint?.pod, e.reason, e.durationMs])).toEqual([
+      [
+        'dropped',
+        'web-b',
+        'random 2 of 3; ingress to web-b denied: NetworkPolicy deny selects it: dropped',
+        0,
+      ],
+    ]);
+    expect(j.openCount).toBe(0);
+    // Allowed: the policy that let it in is in the reason.
+    j.conntrack(ctNew(clusterIP({ id: 8, endpoint: ['127.244.1.11', 8080] })), rules);
+    expect(events.at(-1)!.reason).toBe('random 1 of 3; ingress allowed by NetworkPolicy allow');
+  });
+
+  it('an egress drop, traced after the DNAT, is drawn on the Service whose endpoint it was sent to', () => {
+    const { j, events } = joiner();
+    const egress = { check: () => ({ allowed: false, reason: 'egress from client-1 denied: x' }) };
+    j.verdict(
+      {
+        verdict: 'drop',
+        chain: 'egress-denied',
+        protocol: 'TCP',
+        src: '127.244.1.50',
+        sport: 40000,
+        dst: '127.244.2.13',
+        dport: 8080,
+        at: 5,
+      },
+      { ...base, routing: { ...base.routing, policies: egress } },
+    );
+    expect(
+      events.map((e) => [e.outcome, e.service.name, e.frontend.kind, e.endpoint?.pod, e.reason]),
+    ).toEqual([
+      [
+        'dropped',
+        'web',
+        'ClusterIP',
+        'web-c',
+        'sent to web-c by kube-proxy; egress from client-1 denied: x: dropped',
+      ],
+    ]);
+    // Straight to a pod no Service has: not drawn.
+    j.verdict(
+      {
+        verdict: 'drop',
+        chain: 'egress-denied',
+        protocol: 'TCP',
+        src: '127.244.1.50',
+        sport: 40001,
+        dst: '127.244.9.9',
+        dport: 80,
+        at: 6,
+      },
+      rules,
+    );
+    expect(events).toHaveLength(1);
+  });
+});

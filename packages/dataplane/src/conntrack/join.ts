@@ -8,7 +8,8 @@ import { pickAt } from '../endpointChooser.ts';
 import type { FrontendSpec } from '../frontends.ts';
 import { parseProxyMode } from '../proxyMode.ts';
 import { route, type Route } from '../trafficPolicy.ts';
-import type { EndpointInfo, NodeInfo, ServicePortInfo } from '../types.ts';
+import { EGRESS_DENIED } from '../nftables/policyTable.ts';
+import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from '../types.ts';
 import type { UnreportedFlows } from './eventRateLimit.ts';
 import { closeOf, lingerOf, payloadBytes, type LingerMs } from './outcome.ts';
 import type { ConntrackEvent, ConntrackTuple } from './parse.ts';
@@ -71,6 +72,8 @@ export class ConntrackJoiner {
   };
   /** Ids ended without their DESTROY: one that comes late after all is not a new connection. */
   readonly #endedUnseen = new Set<number>();
+  /** Ids of connections a NetworkPolicy dropped on the way in: their DESTROY ends nothing. */
+  readonly #dropped = new Set<number>();
 
   constructor(opts: JoinOptions) {
     this.#emit = opts.emit;
@@ -114,6 +117,10 @@ export class ConntrackJoiner {
 
   /** A packet the rules refused (REJECT) or dropped: one final event, as the userspace proxier's. */
   verdict(v: TraceVerdict, inForce: RulesSnapshot): void {
+    if (v.chain === EGRESS_DENIED) {
+      this.#egressDenied(v, inForce);
+      return;
+    }
     const rules =
       inForce.writing && !refuses(v, inForce) && refuses(v, inForce.writing)
         ? inForce.writing
@@ -147,11 +154,69 @@ export class ConntrackJoiner {
     this.#emit(event);
   }
 
+  /**
+   * A pod's connection its egress policies dropped, after kube-proxy's DNAT: the packet names the
+   * endpoint, not the frontend the client asked for. The Service port is the one with that
+   * endpoint (its ClusterIP, the frontend pods use); a connection straight to a pod is no
+   * Service's and is not drawn.
+   */
+  #egressDenied(v: TraceVerdict, rules: RulesSnapshot): void {
+    const st = rules.routing;
+    let found: { spn: ServicePortName; ep: EndpointInfo } | undefined;
+    for (const [spn, eps] of st.endpointsMap) {
+      const ep = eps.find((x) => x.ip === v.dst && x.port === v.dport);
+      if (ep && st.serviceMap.get(spn)?.protocol === v.protocol) {
+        found = { spn, ep };
+        break;
+      }
+    }
+    const spec =
+      found && rules.frontends.find((f) => f.spn === found.spn && f.kind === 'ClusterIP');
+    if (!found || !spec) {
+      this.stats.ignored++;
+      return;
+    }
+    const svc = st.serviceMap.get(found.spn);
+    const event = newEvent(
+      `${v.at.toString(36)}-t${(++this.#seq).toString(36)}`,
+      v.at,
+      spec,
+      serviceOf(spec, svc),
+      { protocol: v.protocol, ip: v.src, port: v.sport, pod: st.podsByIP.get(v.src)?.name },
+    );
+    event.endpoint = eventEndpoint(found.ep);
+    event.outcome = 'dropped';
+    event.endedAt = v.at;
+    event.durationMs = 0;
+    const verdict = st.policies?.check({
+      srcIP: v.src,
+      dstIP: v.dst,
+      port: v.dport,
+      protocol: v.protocol,
+    });
+    const why =
+      verdict && !verdict.allowed
+        ? verdict.reason
+        : 'no egress rule of its NetworkPolicies allows it';
+    event.reason = `sent to ${found.ep.pod} by kube-proxy; ${why}: dropped`;
+    this.#emit(event);
+  }
+
   #opened(e: ConntrackEvent, inForce: RulesSnapshot): void {
     const rules = rulesThatNATed(e, inForce);
     const spec = this.#frontend(e, rules);
     if (!spec) return;
     const event = this.#openEvent(e, spec, rules, true);
+    // The pods' network's ingress decision: a connection dropped on its way into the pod was
+    // confirmed by conntrack first (its entry is made on the way out); no DESTROY of it is news.
+    const judged = this.#judged(e, rules, event);
+    if (judged === 'dropped') {
+      this.#dropped.add(e.id);
+      if (this.#dropped.size > this.#maxOpen)
+        this.#dropped.delete(this.#dropped.values().next().value!);
+      this.#emit(event);
+      return;
+    }
     if (this.#open.size >= this.#maxOpen) {
       const [oldest, open] = this.#open.entries().next().value!;
       this.#endUnseen(oldest, open, e.at, `end not tracked (over ${this.#maxOpen} open)`);
@@ -185,7 +250,33 @@ export class ConntrackJoiner {
     );
   }
 
+  /**
+   * The NetworkPolicy decision for a connection conntrack saw open: a denial makes the event final
+   * (dropped, said why); an allowance by a policy is added to its reason.
+   */
+  #judged(e: ConntrackEvent, rules: RulesSnapshot, event: ConnectionEvent): 'dropped' | 'open' {
+    const policies = rules.routing.policies;
+    if (!policies || !event.endpoint) return 'open';
+    const verdict = policies.check({
+      srcIP: e.orig.src,
+      seenSrcIP: e.reply.dst !== e.orig.src ? e.reply.dst : undefined,
+      dstIP: e.reply.src,
+      port: e.reply.sport,
+      protocol: e.protocol,
+    });
+    if (verdict.allowed) {
+      if (verdict.reason) event.reason = `${event.reason}; ${verdict.reason}`;
+      return 'open';
+    }
+    event.outcome = 'dropped';
+    event.endedAt = event.startedAt;
+    event.durationMs = 0;
+    event.reason = `${event.reason}; ${verdict.reason}: dropped`;
+    return 'dropped';
+  }
+
   #destroyed(e: ConntrackEvent, rules: RulesSnapshot): void {
+    if (this.#dropped.delete(e.id)) return;
     let open = this.#open.get(e.id);
     if (open) this.#open.delete(e.id);
     else if (this.#endedUnseen.delete(e.id)) return;

@@ -95,3 +95,21 @@ describe('TraceReader', () => {
     expect(reader.packets).toBe(4);
   });
 });
+
+describe('parseTraceLine: the NetworkPolicy table', () => {
+  it("reads its egress-denied chain's packets as drops, and no other chain of it", () => {
+    const line =
+      'trace id 1a2b3c4d ip l4lab-network-policies egress-denied packet: oif "lo" ip saddr 127.244.1.50 ip daddr 127.244.2.13 ip dscp cs0 ip ecn not-ect ip ttl 64 ip id 1 ip length 60 tcp sport 40000 tcp dport 8080 tcp flags == syn tcp window 65495';
+    expect(parseTraceLine(line, 7)).toEqual({
+      verdict: 'drop',
+      chain: 'egress-denied',
+      protocol: 'TCP',
+      src: '127.244.1.50',
+      sport: 40000,
+      dst: '127.244.2.13',
+      dport: 8080,
+      at: 7,
+    });
+    expect(parseTraceLine(line.replace('egress-denied', 'egress'), 7)).toBeUndefined();
+  });
+});

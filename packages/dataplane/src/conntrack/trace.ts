@@ -10,6 +10,9 @@
 //   trace id 29bf1110 ip kube-proxy reject-no-endpoints rule reject (verdict drop)
 //
 // The `packet:` line says all (the chain says the verdict); the `rule` lines are not needed.
+// The NetworkPolicy table's `egress-denied` chain is traced too: a pod's connection that no egress
+// rule allows is dropped in `output`, after kube-proxy's DNAT (its `ip daddr` is the endpoint).
+import { EGRESS_DENIED, POLICY_TABLE } from '../nftables/policyTable.ts';
 import {
   DROP_NO_ENDPOINTS,
   DROP_SOURCE_RANGES,
@@ -19,7 +22,10 @@ import {
 
 export interface TraceVerdict {
   verdict: 'reject' | 'drop';
-  /** The traced chain: which rule refused the packet (no endpoints, or loadBalancerSourceRanges). */
+  /**
+   * The traced chain: which rule refused the packet (no endpoints, loadBalancerSourceRanges, or
+   * the NetworkPolicy table's egress-denied, whose packet is already DNATed to the endpoint).
+   */
   chain: string;
   protocol: 'TCP' | 'UDP';
   src: string;
@@ -41,9 +47,14 @@ const PACKET = /^trace id \S+ ip (\S+) (\S+) packet: (.*)$/;
 /** A `packet:` line of one of the traced chains of the kube-proxy table, else undefined. */
 export function parseTraceLine(line: string, at: number): TraceVerdict | undefined {
   const m = PACKET.exec(line.trim());
-  if (!m || m[1] !== TABLE) return undefined;
+  if (!m) return undefined;
   const chain = m[2]!;
-  const verdict = VERDICTS.get(chain);
+  const verdict =
+    m[1] === TABLE
+      ? VERDICTS.get(chain)
+      : m[1] === POLICY_TABLE && chain === EGRESS_DENIED
+        ? 'drop'
+        : undefined;
   if (!verdict) return undefined;
   const fields = m[3]!;
   const src = / ip saddr (\S+)/.exec(fields)?.[1];

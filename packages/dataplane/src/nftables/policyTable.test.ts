@@ -71,7 +71,7 @@ function ingressRules(rules: NonNullable<IsolatedPod['ingress']>['rules']): stri
   return chain
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => !l.startsWith('counter drop'));
+    .filter((l) => !l.startsWith('counter drop') && !l.startsWith('counter goto'));
 }
 
 describe('policyTableScript', () => {
@@ -100,7 +100,11 @@ table ip l4lab-network-policies {
 \t}
 \tchain egress-default/client {
 \t\tmeta l4proto udp th dport 53 accept
-\t\tcounter drop comment "NetworkPolicy deny-egress: no egress rule allows"
+\t\tcounter goto egress-denied comment "NetworkPolicy deny-egress: no egress rule allows"
+\t}
+\tchain egress-denied {
+\t\tmeta nftrace set 1
+\t\tdrop
 \t}
 }
 `,
@@ -185,7 +189,7 @@ table ip l4lab-network-policies {
   it("keeps the drop's comment within nft's 128 bytes", () => {
     const many = Array.from({ length: 20 }, (_, i) => `policy-number-${i}`);
     const script = policyTableScript([{ ...web, ingress: { policies: many, rules: [] } }]);
-    const comment = /counter drop comment "([^"]*)"/.exec(script)![1]!;
+    const comment = /counter (?:drop|goto egress-denied) comment "([^"]*)"/.exec(script)![1]!;
     expect(comment).toHaveLength(128);
     expect(comment).toMatch(/^NetworkPolicies policy-number-0, policy-number-1, .*\.\.\.$/);
   });
@@ -277,7 +281,7 @@ function tableAllows(script: string, f: PolicyFlow): boolean {
   const verdict = (chain: string, packet: Packet): boolean => {
     for (const rule of chains.get(chain)!) {
       const body = rule.replace(/ comment "[^"]*"$/, '');
-      if (body === 'counter drop') return false;
+      if (body === 'counter drop' || body === 'counter goto egress-denied') return false;
       if (ruleMatches(body.replace(/ ?accept$/, ''), packet)) return true;
     }
     throw new Error(`chain ${chain} ends without a verdict`);
@@ -430,7 +434,7 @@ describe('the table read back', () => {
         'ip saddr { 127.244.1.20, 127.244.2.30 } tcp dport 8000-8080 accept',
       );
       expect(listed.stdout).toContain('ip saddr 10.0.0.0/8 ip saddr != 10.1.0.0/16 accept');
-      expect(listed.stdout.match(/^\tchain /gm)).toHaveLength(5);
+      expect(listed.stdout.match(/^\tchain /gm)).toHaveLength(6);
       await ns.load(policyTableScript([]));
       const gone = await ns.nft(['list', 'table', 'ip', POLICY_TABLE]);
       expect(gone.stderr).toMatch(/No such file or directory/);

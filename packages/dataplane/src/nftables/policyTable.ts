@@ -21,6 +21,12 @@ import {
 import { hash8 } from './chainNames.ts';
 
 export const POLICY_TABLE = 'l4lab-network-policies';
+/**
+ * Where an egress drop ends: a traced chain (`meta nftrace set 1`), so `nft monitor trace` tells
+ * the events of it. Such a packet never becomes a conntrack entry (it is dropped in `output`,
+ * before its entry is confirmed); an ingress drop does, and conntrack's NEW tells of it.
+ */
+export const EGRESS_DENIED = 'egress-denied';
 
 /** nft refuses a chain name over 255 bytes and a comment over 128. */
 const CHAIN_NAME_MAX = 255;
@@ -59,6 +65,7 @@ export function policyTableScript(pods: readonly IsolatedPod[]): string {
   }
   for (const p of ingress) chains.push(podChain('ingress', p));
   for (const p of egress) chains.push(podChain('egress', p));
+  if (egress.length) chains.push(block(`chain ${EGRESS_DENIED}`, ['meta nftrace set 1', 'drop']));
   for (const c of chains) lines.push(...c);
   lines.push('}');
   return `${lines.join('\n')}\n`;
@@ -76,7 +83,8 @@ function podChain(direction: Direction, pod: IsolatedPod): string[] {
   const names = isolation.policies;
   const policies =
     names.length === 1 ? `NetworkPolicy ${names[0]}` : `NetworkPolicies ${names.join(', ')}`;
-  rules.push(`counter drop comment "${comment(`${policies}: no ${direction} rule allows`)}"`);
+  const drop = direction === 'egress' ? `goto ${EGRESS_DENIED}` : 'drop';
+  rules.push(`counter ${drop} comment "${comment(`${policies}: no ${direction} rule allows`)}"`);
   return block(`chain ${podChainName(direction, pod)}`, [...new Set(rules)]);
 }
 
