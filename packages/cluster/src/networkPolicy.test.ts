@@ -194,6 +194,14 @@ describe('NetworkPolicyIndex', () => {
     expect(index(implied).check(tcp(CLIENT, '127.0.0.1')).allowed).toBe(false);
   });
 
+  it('lets a pod reach its own address (its own loopback), not when kube-proxy masqueraded it there', () => {
+    const i = index(
+      policy('default', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    );
+    expect(i.check(tcp(WEB, WEB))).toEqual({ allowed: true, reason: '' });
+    expect(i.check({ ...tcp(WEB, WEB), seenSrcIP: '127.18.0.2' }).allowed).toBe(false);
+  });
+
   it('leaves host-network pods and finished pods out', () => {
     const i = new NetworkPolicyIndex(
       [policy('default', 'deny', { podSelector: {} })],

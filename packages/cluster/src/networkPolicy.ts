@@ -235,6 +235,8 @@ export class NetworkPolicyIndex {
   /** Whether the source pod may open the flow (egress) and the destination pod take it (ingress). */
   check(flow: PolicyFlow): PolicyVerdict {
     if (this.policies === 0) return OPEN;
+    // A pod reaching its own address stays on its own loopback: no network plugin sees it.
+    if (flow.srcIP === flow.dstIP && (flow.seenSrcIP ?? flow.srcIP) === flow.srcIP) return OPEN;
     const src = this.#byIP.get(flow.srcIP);
     const dst = this.#byIP.get(flow.dstIP);
     const said: string[] = [];
@@ -379,7 +381,12 @@ export class NetworkPolicyView {
   start(): void {
     this.#unwatch ??= this.#cluster.watch((e) => {
       const k = e.object.kind;
-      if (k === 'NetworkPolicy' || k === 'Pod' || k === 'Namespace' || k === 'Node')
+      // With no policy, only a policy changes anything (pods come and go all the time).
+      if (
+        k === 'NetworkPolicy' ||
+        (this.#index !== NetworkPolicyIndex.EMPTY &&
+          (k === 'Pod' || k === 'Namespace' || k === 'Node'))
+      )
         this.#index = undefined;
     });
   }

@@ -10,6 +10,11 @@ export interface ServiceWatchHooks {
   onChange(): void;
   /** A Pod was added, changed or deleted (`previous` as last seen). */
   onPod?(type: WatchEvent['type'], pod: Pod, previous: Pod | undefined): void;
+  /**
+   * The NetworkPolicy decision the data plane enforces (the kernel backend's: its table in force);
+   * by default the cluster's policies as they are now.
+   */
+  policies?: RoutingState['policies'];
 }
 
 /**
@@ -36,16 +41,18 @@ export class ServiceWatch {
    * NetworkPolicies, for the userspace proxier's per-connection decision (the kernel backend
    * writes them into a table of their own: nftables/networkPolicyEnforcer.ts).
    */
-  readonly #policies: NetworkPolicyView;
+  readonly #view: NetworkPolicyView | undefined;
+  readonly #policies: NonNullable<RoutingState['policies']>;
 
   constructor(cluster: Cluster, hooks: ServiceWatchHooks) {
     this.#cluster = cluster;
     this.#hooks = hooks;
-    this.#policies = new NetworkPolicyView(cluster);
+    this.#view = hooks.policies ? undefined : new NetworkPolicyView(cluster);
+    this.#policies = hooks.policies ?? this.#view!;
   }
 
   start(): void {
-    this.#policies.start();
+    this.#view?.start();
     this.#unwatch = this.#cluster.watch((e) => this.#onEvent(e));
     this.#nodes = this.#cluster.list('Node').map(nodeInfo);
     for (const p of this.#cluster.list('Pod')) this.#onEvent({ type: 'ADDED', object: p });
@@ -56,7 +63,7 @@ export class ServiceWatch {
   stop(): void {
     this.#unwatch?.();
     this.#unwatch = undefined;
-    this.#policies.stop();
+    this.#view?.stop();
   }
 
   /** The state as of the last drain (replaced, never mutated, by each drain that changes it). */

@@ -98,4 +98,32 @@ describe('NetworkPolicy defaults and validation', () => {
       'spec.policyTypes[1]: Unsupported value: "Sideways": supported values: "Ingress", "Egress"',
     ]);
   });
+
+  it('checks IPv6 exceptions too, and prints more than two policyTypes as Go does', () => {
+    expect(
+      messages(
+        np({
+          podSelector: {},
+          ingress: [
+            {
+              from: [
+                {
+                  ipBlock: {
+                    cidr: '2001:db8::/64',
+                    except: ['2001:db8::/80', '2001:db9::/80', '2001:db8::/32', '10.0.0.0/8'],
+                  },
+                },
+              ],
+            },
+          ],
+          policyTypes: ['Ingress', 'Egress', 'Ingress'],
+        }),
+      ),
+    ).toEqual([
+      'spec.ingress[0].from[0].ipBlock.except[1]: Invalid value: "2001:db9::/80": must be a strict subset of `cidr`',
+      'spec.ingress[0].from[0].ipBlock.except[2]: Invalid value: "2001:db8::/32": must be a strict subset of `cidr`',
+      'spec.ingress[0].from[0].ipBlock.except[3]: Invalid value: "10.0.0.0/8": must be a strict subset of `cidr`',
+      'spec.policyTypes: Invalid value: []networking.PolicyType{"Ingress", "Egress", "Ingress"}: may not specify more than two policyTypes',
+    ]);
+  });
 });

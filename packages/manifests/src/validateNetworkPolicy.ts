@@ -1,6 +1,14 @@
 // NetworkPolicy validation (pkg/apis/networking/validation ValidateNetworkPolicy), in Kubernetes'
 // words.
-import { child, forbidden, index, invalid, notSupported, required } from './fieldError.ts';
+import {
+  child,
+  forbidden,
+  GoLiteral,
+  index,
+  invalid,
+  notSupported,
+  required,
+} from './fieldError.ts';
 import { isDNS1123Subdomain, isIPv4, isValidPortName, isValidPortNum } from './names.ts';
 import type { FieldError } from './types.ts';
 import { validateLabelSelector, validateObjectMeta } from './validateMeta.ts';
@@ -49,7 +57,15 @@ export function validateNetworkPolicy(np: NetworkPolicyShape): FieldError[] {
   }
   const types = spec.policyTypes ?? [];
   if (types.length > POLICY_TYPES.length) {
-    errs.push(invalid('spec.policyTypes', types, 'may not specify more than two policyTypes'));
+    // Kubernetes passes the slice itself: its value prints as a Go literal.
+    const literal = `[]networking.PolicyType{${types.map((t) => JSON.stringify(t)).join(', ')}}`;
+    errs.push(
+      invalid(
+        'spec.policyTypes',
+        new GoLiteral(literal),
+        'may not specify more than two policyTypes',
+      ),
+    );
     return errs;
   }
   types.forEach((t, i) => {
@@ -133,14 +149,15 @@ function validateIPBlock(b: { cidr?: string; except?: string[] }, path: string):
       return;
     }
     const inner = cidrRange(e);
-    // IPv6 blocks are kept as written: the lab's addresses are IPv4 (a v6 except of a v6 block is
-    // not checked for containment).
-    if (!outer || !inner) {
-      if (!outer !== !inner) errs.push(invalid(p, e, 'must be a strict subset of `cidr`'));
-      return;
-    }
-    if (inner.bits <= outer.bits || !contains(outer, inner.base))
-      errs.push(invalid(p, e, 'must be a strict subset of `cidr`'));
+    let subset: boolean;
+    if (outer && inner) subset = inner.bits > outer.bits && contains(outer, inner.base);
+    else if (cidr.includes(':') && e.includes(':')) {
+      const o6 = cidrRange6(cidr);
+      const i6 = cidrRange6(e);
+      const shift = BigInt(128 - (o6?.bits ?? 0));
+      subset = !o6 || !i6 || (i6.bits > o6.bits && i6.base >> shift === o6.base >> shift);
+    } else subset = false; // one IPv4, one IPv6
+    if (!subset) errs.push(invalid(p, e, 'must be a strict subset of `cidr`'));
   });
   return errs;
 }
@@ -153,6 +170,25 @@ export function cidrRange(cidr: string): { base: number; bits: number } | undefi
   const n = addr.split('.').reduce((a, o) => a * 256 + Number(o), 0);
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   return { base: (n & mask) >>> 0, bits };
+}
+
+/**
+ * An IPv6 CIDR as a 128-bit number and prefix length; undefined when it is not one this reads
+ * (an IPv4 tail, `::ffff:1.2.3.4/120`, is left unchecked).
+ */
+function cidrRange6(cidr: string): { base: bigint; bits: number } | undefined {
+  const [addr = '', prefix = ''] = cidr.split('/');
+  if (!addr.includes(':') || addr.includes('.')) return undefined;
+  const [head = '', tail, ...more] = addr.split('::');
+  if (more.length > 0) return undefined;
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = 8 - h.length - t.length;
+  if (fill < 0 || (tail === undefined && fill !== 0)) return undefined;
+  let n = 0n;
+  for (const w of [...h, ...Array<string>(fill).fill('0'), ...t])
+    n = (n << 16n) | BigInt(parseInt(w, 16) || 0);
+  return { base: n, bits: Number(prefix) };
 }
 
 function contains(c: { base: number; bits: number }, ip: number): boolean {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster.ts';
 import { makeDeployment, makeService, newTestCluster, runKubelet } from '../testBuilders.ts';
 import { runKubectl } from './kubectl.ts';
+import { formatLabelSelector } from './printers.ts';
 
 /** The reference's columns, word for word. */
 const COLUMNS: Record<string, string[]> = {
@@ -81,5 +82,20 @@ describe('kubectl get: the header of every view is kubectl’s', () => {
     expect(rows.get('orphan')).toBe('<none>');
     // No pod has a containerPort named http: no endpoint for that port.
     expect(rows.get('named')).toBe('<none>');
+  });
+});
+
+describe('formatLabelSelector', () => {
+  it('sorts every requirement by key, as labels.Selector prints them', () => {
+    expect(
+      formatLabelSelector({
+        matchLabels: { tier: 'web' },
+        matchExpressions: [
+          { key: 'app', operator: 'Exists' },
+          { key: 'zone', operator: 'In', values: ['b', 'a'] },
+        ],
+      }),
+    ).toBe('app,tier=web,zone in (a,b)');
+    expect(formatLabelSelector({})).toBe('<none>');
   });
 });

@@ -33,20 +33,22 @@ export function formatLabels(labels: Record<string, string> | undefined): string
   return keys.length === 0 ? '<none>' : keys.map((k) => `${k}=${labels![k]}`).join(',');
 }
 
-/** metav1.FormatLabelSelector. */
+/** metav1.FormatLabelSelector: every requirement, matchLabels' and expressions', sorted by key. */
 export function formatLabelSelector(sel: LabelSelector | undefined): string {
   if (!sel) return '<none>';
-  const parts = Object.keys(sel.matchLabels ?? {})
-    .sort()
-    .map((k) => `${k}=${sel.matchLabels![k]}`);
+  const parts: [key: string, text: string][] = Object.entries(sel.matchLabels ?? {}).map(
+    ([k, v]) => [k, `${k}=${v}`],
+  );
   for (const e of sel.matchExpressions ?? []) {
     const values = [...(e.values ?? [])].sort().join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+    if (e.operator === 'In') parts.push([e.key, `${e.key} in (${values})`]);
+    else if (e.operator === 'NotIn') parts.push([e.key, `${e.key} notin (${values})`]);
+    else if (e.operator === 'Exists') parts.push([e.key, e.key]);
+    else if (e.operator === 'DoesNotExist') parts.push([e.key, `!${e.key}`]);
   }
-  return parts.length === 0 ? '<none>' : parts.join(',');
+  // labels.Selector's String(): requirements in key order (a stable sort keeps ties as written).
+  parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return parts.length === 0 ? '<none>' : parts.map((p) => p[1]).join(',');
 }
 
 const created = (o: KubeObject, c: PrintContext) => age(o.metadata.creationTimestamp, c.now);

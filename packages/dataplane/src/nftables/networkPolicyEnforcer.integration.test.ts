@@ -49,10 +49,10 @@ interface Findings {
   warnings: string[];
 }
 
-/** The drop counter of one pod chain in a listing (`counter packets N bytes M drop`). */
+/** A pod chain's drop counter (an egress chain counts its drops on its way to egress-denied). */
 function drops(listing: string | null, chain: string): number {
   const block = listing?.split(`\tchain ${chain} {\n`)[1]?.split('\n\t}')[0] ?? '';
-  const m = /counter packets (\d+) bytes \d+ drop/.exec(block);
+  const m = /counter packets (\d+) bytes \d+ (?:drop|goto egress-denied)/.exec(block);
   return m ? Number(m[1]) : -1;
 }
 

@@ -124,13 +124,16 @@ echo '${SEPARATOR}' >> '${log}'
 
   it('says a failed write and writes again after retryMs, with no change in between', async () => {
     const { cluster, enforcer, warnings, settle } = setup();
-    runPod(cluster, 'web-1', { app: 'web' });
+    const ip = runPod(cluster, 'web-1', { app: 'web' });
     cluster.apply([denyIngress('deny')]);
+    const flow = { srcIP: '127.0.0.1', dstIP: ip, port: 80, protocol: 'TCP' as const };
     await writeFile(failFlag, '');
     enforcer.start();
     await settle(0);
     expect(warnings).toEqual(['writing the NetworkPolicy table failed']);
     expect(enforcer.inForce()).toBeUndefined();
+    // The events judge as the kernel does: by the table in force, which denies nothing yet.
+    expect(enforcer.check(flow).allowed).toBe(true);
     await rm(failFlag);
     await settle(500);
     expect(await transactions()).toEqual([]); // not yet
@@ -139,7 +142,9 @@ echo '${SEPARATOR}' >> '${log}'
     expect(written).toHaveLength(1);
     expect(written[0]).toContain('chain ingress-default/web-1 {');
     expect(enforcer.inForce()).toBe(written[0]);
+    expect(enforcer.check(flow).allowed).toBe(false);
     await enforcer.stop();
+    expect(enforcer.check(flow).allowed).toBe(true);
   });
 
   it('stop deletes the table and stops watching', async () => {

@@ -4,7 +4,10 @@
 // open the connection (egress) and the endpoint's pod may take it (ingress).
 import {
   BoundedFrequencyRunner,
+  NetworkPolicyIndex,
   NetworkPolicyView,
+  type PolicyFlow,
+  type PolicyVerdict,
   type Clock,
   type Cluster,
 } from '@l4lab/cluster';
@@ -41,6 +44,8 @@ export class NetworkPolicyEnforcer {
   #unwatch: (() => void) | undefined;
   /** The script in force; undefined before the first write (a table left behind is replaced). */
   #inForce: string | undefined;
+  /** The policies the table in force was written from: what the kernel decides by. */
+  #index: NetworkPolicyIndex = NetworkPolicyIndex.EMPTY;
   #writes = 0;
   /** Whether a transaction was tried: stop deletes the table only then. */
   #tried = false;
@@ -86,6 +91,14 @@ export class NetworkPolicyEnforcer {
     return this.#inForce;
   }
 
+  /**
+   * The decision the table in force makes for a flow (the events' reasons): by the policies it was
+   * written from, not the cluster's latest, which the kernel has not been told yet.
+   */
+  check(flow: PolicyFlow): PolicyVerdict {
+    return this.#index.check(flow);
+  }
+
   /** Transactions written so far. */
   get writes(): number {
     return this.#writes;
@@ -106,6 +119,7 @@ export class NetworkPolicyEnforcer {
         `add table ip ${POLICY_TABLE}\ndelete table ip ${POLICY_TABLE}\n`,
       );
       this.#inForce = undefined;
+      this.#index = NetworkPolicyIndex.EMPTY;
     } catch (err) {
       this.#o.logger.warn({ err: String(err) }, 'could not delete the NetworkPolicy table');
     }
@@ -113,13 +127,18 @@ export class NetworkPolicyEnforcer {
 
   async #sync(): Promise<void> {
     if (this.#stopped) return;
-    const script = policyTableScript(this.#view.index().compile());
-    if (script === this.#inForce) return;
+    const index = this.#view.index();
+    const script = policyTableScript(index.compile());
+    if (script === this.#inForce) {
+      this.#index = index; // the same rules
+      return;
+    }
     this.#tried = true;
     // A failed transaction changed nothing: the table is still #inForce's, and the runner
     // tries again after retryMs (or sooner, on the next change).
     await nftApply(this.#o.nft, script);
     this.#inForce = script;
+    this.#index = index;
     this.#writes++;
   }
 }

@@ -137,6 +137,8 @@ export class NftablesProxier implements Provider {
     this.#watch = new ServiceWatch(opts.cluster, {
       onChange: () => this.#changed(),
       onPod: (type, pod, previous) => this.#onPod(type, pod, previous),
+      // The events judge by the NetworkPolicy table in force, as the kernel does.
+      policies: { check: (flow) => this.networkPolicies.check(flow) },
     });
     this.#inForce = { generation: 0, routing: this.#watch.routing(), frontends: [] };
     this.#healthChecks = new HealthCheckServers(

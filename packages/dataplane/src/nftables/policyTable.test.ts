@@ -64,14 +64,19 @@ function ingressOnly(rules: NonNullable<IsolatedPod['ingress']>['rules']): Isola
   return { namespace: 'default', name: 'web-1', ip: WEB, ingress: { policies: ['p'], rules } };
 }
 
-/** The rule lines of the pod's ingress chain (its drop left out). */
+/** The rule lines of the pod's ingress chain (the pod itself, and its drop, left out). */
 function ingressRules(rules: NonNullable<IsolatedPod['ingress']>['rules']): string[] {
   const script = policyTableScript([ingressOnly(rules)]);
   const chain = script.split('\tchain ingress-default/web-1 {\n')[1]!.split('\n\t}')[0]!;
   return chain
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => !l.startsWith('counter drop') && !l.startsWith('counter goto'));
+    .filter(
+      (l) =>
+        !l.startsWith('counter drop') &&
+        !l.startsWith('counter goto') &&
+        !l.endsWith('"the pod itself"'),
+    );
 }
 
 describe('policyTableScript', () => {
@@ -92,6 +97,7 @@ table ip l4lab-network-policies {
 \t\tip saddr vmap { 127.244.1.20 : jump egress-default/client }
 \t}
 \tchain ingress-default/web-1 {
+\t\tip saddr 127.244.1.10 accept comment "the pod itself"
 \t\tip saddr 127.18.0.2 accept comment "the pod's node"
 \t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 80 accept
 \t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 8000-8080 accept
@@ -99,6 +105,7 @@ table ip l4lab-network-policies {
 \t\tcounter drop comment "NetworkPolicies default-deny, allow-frontend: no ingress rule allows"
 \t}
 \tchain egress-default/client {
+\t\tip daddr 127.244.1.20 ct status != dnat accept comment "the pod itself"
 \t\tmeta l4proto udp th dport 53 accept
 \t\tcounter goto egress-denied comment "NetworkPolicy deny-egress: no egress rule allows"
 \t}
@@ -288,12 +295,14 @@ function tableAllows(script: string, f: PolicyFlow): boolean {
   };
   const { protocol, port } = f;
   return (
-    judge('egress', { saddr: f.srcIP, daddr: f.dstIP, protocol, port }) &&
+    judge('egress', { saddr: f.srcIP, daddr: f.dstIP, protocol, port, dnat: !!f.seenSrcIP }) &&
     judge('ingress', { saddr: f.seenSrcIP ?? f.srcIP, daddr: f.dstIP, protocol, port })
   );
 }
 
 interface Packet {
+  /** kube-proxy DNATed it (read here: it was masqueraded, so it came through a Service). */
+  dnat?: boolean;
   saddr: string;
   daddr: string;
   protocol: string;
@@ -301,7 +310,7 @@ interface Packet {
 }
 
 const MATCH =
-  /^(?:ip ([sd]addr) (!= )?(\{ [^}]* \}|\S+)|meta l4proto (\w+)|th dport (\d+)(?:-(\d+))?)(?: |$)/;
+  /^(?:ip ([sd]addr) (!= )?(\{ [^}]* \}|\S+)|meta l4proto (\w+)|th dport (\d+)(?:-(\d+))?|(ct status != dnat))(?: |$)/;
 
 function ruleMatches(body: string, p: Packet): boolean {
   let rest = body;
@@ -309,8 +318,10 @@ function ruleMatches(body: string, p: Packet): boolean {
     const m = MATCH.exec(rest);
     if (!m) throw new Error(`cannot read "${rest}"`);
     rest = rest.slice(m[0].length);
-    const [, field, not, addrs, proto, port, end] = m;
-    if (addrs) {
+    const [, field, not, addrs, proto, port, end, notDnat] = m;
+    if (notDnat) {
+      if (p.dnat) return false;
+    } else if (addrs) {
       const items = addrs.replace(/^\{ | \}$/g, '').split(', ');
       const ip = field === 'saddr' ? p.saddr : p.daddr;
       if (items.some((a) => inPrefix(ip, a)) === Boolean(not)) return false;
@@ -386,8 +397,12 @@ describe('the table read back', () => {
         [80, 'UDP'],
         [9, 'SCTP'],
       ] as const) {
-        if (srcIP === dstIP) continue;
         flows.push({ srcIP, dstIP, port, protocol });
+        // A pod reaching itself through its Service (hairpin): masqueraded to its node.
+        if (srcIP === dstIP) {
+          flows.push({ srcIP, seenSrcIP: NODE_1, dstIP, port, protocol });
+          continue;
+        }
         // Masqueraded by kube-proxy: the destination sees a node's address.
         for (const seenSrcIP of [NODE_1, NODE_2])
           flows.push({ srcIP, seenSrcIP, dstIP, port, protocol });

@@ -76,6 +76,13 @@ function podChain(direction: Direction, pod: IsolatedPod): string[] {
   const isolation = pod[direction]!;
   const remote = direction === 'ingress' ? 'ip saddr' : 'ip daddr';
   const rules: string[] = [];
+  // The pod itself: a pod reaching its own address stays on its own loopback, no network plugin
+  // sees it (not when kube-proxy sent it there: hairpin through a Service is judged).
+  rules.push(
+    direction === 'ingress'
+      ? `ip saddr ${pod.ip} accept comment "the pod itself"`
+      : `ip daddr ${pod.ip} ct status != dnat accept comment "the pod itself"`,
+  );
   // From the pod's own node: always allowed in (NetworkPolicy's rule, for the kubelet's probes).
   if (direction === 'ingress' && pod.nodeIP && isIPv4(pod.nodeIP))
     rules.push(`ip saddr ${pod.nodeIP} accept comment "the pod's node"`);

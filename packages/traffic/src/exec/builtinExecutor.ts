@@ -59,6 +59,32 @@ function unreachableDns(server: string): DnsTransport {
 
 const LOCALHOST = '127.0.0.1';
 
+/**
+ * Whether kube-proxy serves ip:port: a ClusterIP, LoadBalancer or external IP of a Service port,
+ * or a node's address with a Service's nodePort. Anything else (a pod, a node's other ports, a
+ * host-network pod) the pods' network judges as it is.
+ */
+function isServiceFrontend(
+  cluster: Cluster,
+  ip: string,
+  port: number,
+  protocol: 'TCP' | 'UDP',
+): boolean {
+  const node = cluster.list('Node').some((n) => n.status?.addresses?.some((a) => a.address === ip));
+  return cluster.list('Service').some((s) =>
+    (s.spec.ports ?? []).some((p) => {
+      if ((p.protocol ?? 'TCP') !== protocol) return false;
+      if (node) return p.nodePort === port;
+      if (p.port !== port) return false;
+      return (
+        (s.spec.clusterIPs ?? [s.spec.clusterIP]).includes(ip) ||
+        (s.spec.externalIPs ?? []).includes(ip) ||
+        (s.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === ip)
+      );
+    }),
+  );
+}
+
 /** Most pods whose in-memory files are kept (the oldest are forgotten first). */
 const MAX_POD_FILESYSTEMS = 64;
 
@@ -69,12 +95,15 @@ const MAX_POD_FILESYSTEMS = 64;
 export class BuiltinExecutor implements PodExecutor {
   readonly #o: ExecutorOptions;
   readonly #files = new Map<string, Map<string, string>>();
-  /** Read when a tool connects (not watched: an exec's few connections rebuild it). */
+  /** Read when a tool connects straight to an address (not a Service frontend). */
   readonly #policies: NetworkPolicyView;
 
   constructor(opts: ExecutorOptions) {
     this.#o = opts;
     this.#policies = new NetworkPolicyView(opts.cluster);
+    // Watched for as long as the cluster lives (the executor does as long): stand-ins' wget loops
+    // connect through here too.
+    this.#policies.start();
   }
 
   async exec(pod: Pod, command: string, opts?: ExecOptions): Promise<ExecResponse> {
@@ -126,8 +155,8 @@ export class BuiltinExecutor implements PodExecutor {
         if (loopback(to)) return undefined; // the pod's own localhost
         const policies = this.#policies.index();
         if (policies.policies === 0) return undefined;
-        // A Service's address is kube-proxy's: the proxy decides, after its DNAT to a pod.
-        if (isClusterAddress(cluster, to) && !policies.isPod(to)) return undefined;
+        // A Service's frontend is kube-proxy's: the proxy decides, after its DNAT to a pod.
+        if (isServiceFrontend(cluster, to, port, protocol)) return undefined;
         const v = policies.check({ srcIP: ip, dstIP: to, port, protocol });
         return v.allowed ? undefined : v.reason;
       },
