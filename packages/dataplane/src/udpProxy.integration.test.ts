@@ -3,7 +3,7 @@
 // 127.232.1.1:5353 (a Node UDP echo server), nodes from 127.234.0.2, clients 127.235.0.1.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionEvent } from '@l4lab/protocol';
+import type { ConnectionEvent, NetworkPolicy, Pod } from '@l4lab/protocol';
 import { Cluster, DEFAULT_ADDRESS_PLAN, FakeClock, PortMapper } from '@l4lab/cluster';
 import { addStaticService, waitFor } from '@l4lab/cluster/testing';
 import { UserspaceProxier } from './userspaceProxier.ts';
@@ -47,10 +47,11 @@ async function client(): Promise<{
 }
 
 let serviceIP = '';
+let cluster: Cluster;
 
 async function startProxier(maxUdpFlows?: number): Promise<void> {
   clock = new FakeClock(Date.now());
-  const cluster = new Cluster({
+  cluster = new Cluster({
     clock,
     plan: {
       ...DEFAULT_ADDRESS_PLAN,
@@ -163,5 +164,37 @@ describe('UDP flows (conntrack-like)', () => {
     await waitFor('c3 answered', () => c.received[0], 5000, 5);
     expect(c.received).toEqual(['echo:c3']);
     expect(events.filter((e) => e.outcome === 'open')).toHaveLength(3);
+  });
+
+  it('a flow a NetworkPolicy drops is one drop, however many datagrams; each is judged again', async () => {
+    await startProxier();
+    // The endpoint as a pod a policy isolates (no rule: nothing from outside gets in).
+    cluster.store.put<Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'echo', namespace: 'default', labels: { app: 'echo' } },
+      spec: { nodeName: 'node-1', containers: [{ name: 'echo', image: 'echo' }] },
+      status: { phase: 'Running', podIP: ENDPOINT.ip },
+    });
+    const policy: NetworkPolicy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny', namespace: 'default' },
+      spec: { podSelector: { matchLabels: { app: 'echo' } }, policyTypes: ['Ingress'] },
+    };
+    cluster.store.put<NetworkPolicy>(policy);
+    const c = await client();
+    for (const text of ['a', 'b', 'c']) c.send(text);
+    await waitFor('the drop', () => events.find((e) => e.outcome === 'dropped'), 5000, 5);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(events.map((e) => e.outcome)).toEqual(['dropped']);
+    expect(events[0]!.reason).toMatch(/ingress to echo denied: NetworkPolicy deny selects it/);
+    expect(c.received).toEqual([]);
+    // The policy gone, the flow's next datagram goes through (it was never tracked).
+    cluster.store.remove('NetworkPolicy', 'default', 'deny');
+    c.send('d');
+    await waitFor('the answer', () => c.received[0], 5000, 5);
+    expect(c.received).toEqual(['echo:d']);
+    expect(events.map((e) => e.outcome)).toEqual(['dropped', 'open']);
   });
 });

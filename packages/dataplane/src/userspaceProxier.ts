@@ -112,6 +112,13 @@ type Listener =
       udp: UdpSocket;
       tcp?: undefined;
       flows: Map<string, UdpFlow>;
+      /**
+       * Flows whose datagrams are dropped ("client ip:port" -> when the last one came): each
+       * datagram is judged again (a policy deleted lets the next one through), but one drop per
+       * flow is told, as the kernel dataplane's trace tells it, until the flow has been quiet for
+       * the UDP timeout: a resolver's retries are not new connections.
+       */
+      dropped?: Map<string, number>;
       /** The flow table was full at the last new flow (warned once until it is not). */
       full?: boolean;
     };
@@ -583,6 +590,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
       existing.fromClient(msg);
       return;
     }
+
     // Like a full conntrack table: no new flow beyond the limit (the datagram is lost).
     if (l.flows.size >= (this.#o.maxUdpFlows ?? MAX_UDP_FLOWS)) {
       if (!l.full)
@@ -600,9 +608,11 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     }
     const d = this.#router.decide(this.#routingState(), l.spec, rinfo.address, rinfo.port);
     if (!d.endpoint) {
-      this.emit(d.event); // REJECT / DROP: the datagram is discarded
+      // REJECT / DROP: the datagram is discarded.
+      if (d.event.outcome !== 'dropped' || !this.#droppedBefore(l, key)) this.emit(d.event);
       return;
     }
+    l.dropped?.delete(key);
     const target = this.#o.mapper.resolve(d.endpoint.ip, d.endpoint.port, 'UDP');
     const flows = l.flows;
     const flow = new UdpFlow({
@@ -620,6 +630,19 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     });
     flows.set(key, flow);
     flow.fromClient(msg);
+  }
+
+  /** Whether a datagram of this flow was dropped lately (and remembers this one). */
+  #droppedBefore(l: Listener & { udp: UdpSocket }, key: string): boolean {
+    const dropped = (l.dropped ??= new Map());
+    const now = this.#o.clock.now();
+    const last = dropped.get(key);
+    dropped.delete(key); // re-inserted: the Map stays ordered by last use
+    dropped.set(key, now);
+    // Bounded like the flow table: the least recently used are forgotten first.
+    if (dropped.size > (this.#o.maxUdpFlows ?? MAX_UDP_FLOWS))
+      dropped.delete(dropped.keys().next().value!);
+    return last !== undefined && now - last < (this.#o.udpIdleTimeoutMs ?? 30_000);
   }
 
   async shutdown(force = true): Promise<void> {
