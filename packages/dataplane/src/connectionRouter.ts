@@ -20,7 +20,14 @@ export interface RoutingState {
   nodes: readonly NodeInfo[];
   podsByIP: ReadonlyMap<string, { name: string; node: string }>;
   /** The network plugin's NetworkPolicy decision (none: nothing is enforced, as with no plugin). */
-  policies?: { check(flow: PolicyFlow): PolicyVerdict };
+  policies?: {
+    check(flow: PolicyFlow): PolicyVerdict;
+    /**
+     * Why a flow the kernel is known to have dropped was (a table being written counts: the kernel
+     * runs it from its commit, before `nft` returns); undefined when no policy says.
+     */
+    denial?(flow: PolicyFlow): string | undefined;
+  };
 }
 
 /** The routing decision as an event (`open`, or final `refused` / `dropped`) and where to go. */

@@ -693,22 +693,37 @@ describe('ConntrackJoiner: NetworkPolicies (the pods network judges after kube-p
   };
   const rules: RulesSnapshot = { ...base, routing: { ...base.routing, policies } };
 
-  it('an ingress drop is final at its NEW (its entry was confirmed on the way out); its DESTROY says nothing', () => {
+  it('a connection let in says which policy allowed it; a connection dropped never opens (never confirmed)', () => {
     const { j, events } = joiner();
-    j.conntrack(ctNew(clusterIP()), rules);
-    j.conntrack(ctDestroy(clusterIP({ at: 1_120_000 })), rules);
-    expect(events.map((e) => [e.outcome, e.endpoint?.pod, e.reason, e.durationMs])).toEqual([
+    j.conntrack(ctNew(clusterIP({ id: 8, endpoint: ['127.244.1.11', 8080] })), rules);
+    expect(events.map((e) => [e.outcome, e.reason])).toEqual([
+      ['open', 'random 1 of 3; ingress allowed by NetworkPolicy allow'],
+    ]);
+  });
+
+  it('an ingress drop, traced after the SNAT, is drawn from the address the pod would have seen', () => {
+    const { j, events } = joiner();
+    j.verdict(
+      {
+        verdict: 'drop',
+        chain: 'ingress-denied',
+        protocol: 'TCP',
+        src: '127.244.1.50',
+        sport: 40000,
+        dst: '127.244.2.12',
+        dport: 8080,
+        at: 5,
+      },
+      rules,
+    );
+    expect(events.map((e) => [e.outcome, e.client.pod, e.endpoint?.pod, e.reason])).toEqual([
       [
         'dropped',
+        'default/client-1',
         'web-b',
         'random 2 of 3; ingress to web-b denied: NetworkPolicy deny selects it: dropped',
-        0,
       ],
     ]);
-    expect(j.openCount).toBe(0);
-    // Allowed: the policy that let it in is in the reason.
-    j.conntrack(ctNew(clusterIP({ id: 8, endpoint: ['127.244.1.11', 8080] })), rules);
-    expect(events.at(-1)!.reason).toBe('random 1 of 3; ingress allowed by NetworkPolicy allow');
   });
 
   it('an egress drop, traced after the DNAT, is drawn on the Service whose endpoint it was sent to', () => {
@@ -735,7 +750,7 @@ describe('ConntrackJoiner: NetworkPolicies (the pods network judges after kube-p
         'web',
         'ClusterIP',
         'web-c',
-        'sent to web-c by kube-proxy; egress from client-1 denied: x: dropped',
+        'random 3 of 3; egress from client-1 denied: x: dropped',
       ],
     ]);
     // Straight to a pod no Service has: not drawn.

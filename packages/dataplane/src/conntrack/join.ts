@@ -8,7 +8,7 @@ import { pickAt } from '../endpointChooser.ts';
 import type { FrontendSpec } from '../frontends.ts';
 import { parseProxyMode } from '../proxyMode.ts';
 import { route, type Route } from '../trafficPolicy.ts';
-import { EGRESS_DENIED } from '../nftables/policyTable.ts';
+import { EGRESS_DENIED, INGRESS_DENIED } from '../nftables/policyTable.ts';
 import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from '../types.ts';
 import type { UnreportedFlows } from './eventRateLimit.ts';
 import { closeOf, lingerOf, payloadBytes, type LingerMs } from './outcome.ts';
@@ -72,8 +72,6 @@ export class ConntrackJoiner {
   };
   /** Ids ended without their DESTROY: one that comes late after all is not a new connection. */
   readonly #endedUnseen = new Set<number>();
-  /** Ids of connections a NetworkPolicy dropped on the way in: their DESTROY ends nothing. */
-  readonly #dropped = new Set<number>();
 
   constructor(opts: JoinOptions) {
     this.#emit = opts.emit;
@@ -117,8 +115,8 @@ export class ConntrackJoiner {
 
   /** A packet the rules refused (REJECT) or dropped: one final event, as the userspace proxier's. */
   verdict(v: TraceVerdict, inForce: RulesSnapshot): void {
-    if (v.chain === EGRESS_DENIED) {
-      this.#egressDenied(v, inForce);
+    if (v.chain === EGRESS_DENIED || v.chain === INGRESS_DENIED) {
+      this.#policyDenied(v, inForce);
       return;
     }
     const rules =
@@ -155,12 +153,13 @@ export class ConntrackJoiner {
   }
 
   /**
-   * A pod's connection its egress policies dropped, after kube-proxy's DNAT: the packet names the
-   * endpoint, not the frontend the client asked for. The Service port is the one with that
-   * endpoint (its ClusterIP, the frontend pods use); a connection straight to a pod is no
-   * Service's and is not drawn.
+   * A connection the pods' network dropped (its NetworkPolicy table's traced chains), after
+   * kube-proxy's DNAT: the packet names the endpoint, not the frontend the client asked for. The
+   * Service port is the one with that endpoint (its ClusterIP, the frontend pods use); a
+   * connection straight to a pod is no Service's and is not drawn. An ingress drop comes after
+   * kube-proxy's SNAT too: its source is what the pod would have seen (a node's, masqueraded).
    */
-  #egressDenied(v: TraceVerdict, rules: RulesSnapshot): void {
+  #policyDenied(v: TraceVerdict, rules: RulesSnapshot): void {
     const st = rules.routing;
     let found: { spn: ServicePortName; ep: EndpointInfo } | undefined;
     for (const [spn, eps] of st.endpointsMap) {
@@ -176,29 +175,32 @@ export class ConntrackJoiner {
       this.stats.ignored++;
       return;
     }
-    const svc = st.serviceMap.get(found.spn);
+    // kube-proxy's pick, worded as for any connection to that endpoint ("random 2 of 3").
+    const reply = { src: v.dst, sport: v.dport, dst: v.src, dport: v.sport };
+    const clientNode = st.podsByIP.get(v.src)?.node;
+    const d = this.#decision(spec, reply, rules, undefined, clientNode, false);
     const event = newEvent(
       `${v.at.toString(36)}-t${(++this.#seq).toString(36)}`,
       v.at,
       spec,
-      serviceOf(spec, svc),
+      d.service,
       { protocol: v.protocol, ip: v.src, port: v.sport, pod: st.podsByIP.get(v.src)?.name },
     );
-    event.endpoint = eventEndpoint(found.ep);
+    event.endpoint = d.endpoint;
     event.outcome = 'dropped';
     event.endedAt = v.at;
     event.durationMs = 0;
-    const verdict = st.policies?.check({
-      srcIP: v.src,
-      dstIP: v.dst,
-      port: v.dport,
-      protocol: v.protocol,
-    });
+    const direction = v.chain === INGRESS_DENIED ? 'ingress' : 'egress';
+    const flow = { srcIP: v.src, dstIP: v.dst, port: v.dport, protocol: v.protocol };
     const why =
-      verdict && !verdict.allowed
-        ? verdict.reason
-        : 'no egress rule of its NetworkPolicies allows it';
-    event.reason = `sent to ${found.ep.pod} by kube-proxy; ${why}: dropped`;
+      st.policies?.denial?.(flow) ??
+      (() => {
+        const verdict = st.policies?.check(flow);
+        return verdict && !verdict.allowed
+          ? verdict.reason
+          : `no ${direction} rule of its NetworkPolicies allows it`;
+      })();
+    event.reason = `${d.reason}; ${why}: dropped`;
     this.#emit(event);
   }
 
@@ -207,16 +209,8 @@ export class ConntrackJoiner {
     const spec = this.#frontend(e, rules);
     if (!spec) return;
     const event = this.#openEvent(e, spec, rules, true);
-    // The pods' network's ingress decision: a connection dropped on its way into the pod was
-    // confirmed by conntrack first (its entry is made on the way out); no DESTROY of it is news.
-    const judged = this.#judged(e, rules, event);
-    if (judged === 'dropped') {
-      this.#dropped.add(e.id);
-      if (this.#dropped.size > this.#maxOpen)
-        this.#dropped.delete(this.#dropped.values().next().value!);
-      this.#emit(event);
-      return;
-    }
+    // Dropped connections never get here (never confirmed): a policy that let this one in says so.
+    this.#allowedBy(e, rules, event);
     if (this.#open.size >= this.#maxOpen) {
       const [oldest, open] = this.#open.entries().next().value!;
       this.#endUnseen(oldest, open, e.at, `end not tracked (over ${this.#maxOpen} open)`);
@@ -250,13 +244,10 @@ export class ConntrackJoiner {
     );
   }
 
-  /**
-   * The NetworkPolicy decision for a connection conntrack saw open: a denial makes the event final
-   * (dropped, said why); an allowance by a policy is added to its reason.
-   */
-  #judged(e: ConntrackEvent, rules: RulesSnapshot, event: ConnectionEvent): 'dropped' | 'open' {
+  /** The NetworkPolicy that let a connection conntrack saw open through, in its reason. */
+  #allowedBy(e: ConntrackEvent, rules: RulesSnapshot, event: ConnectionEvent): void {
     const policies = rules.routing.policies;
-    if (!policies || !event.endpoint) return 'open';
+    if (!policies || !event.endpoint) return;
     const verdict = policies.check({
       srcIP: e.orig.src,
       seenSrcIP: e.reply.dst !== e.orig.src ? e.reply.dst : undefined,
@@ -264,19 +255,10 @@ export class ConntrackJoiner {
       port: e.reply.sport,
       protocol: e.protocol,
     });
-    if (verdict.allowed) {
-      if (verdict.reason) event.reason = `${event.reason}; ${verdict.reason}`;
-      return 'open';
-    }
-    event.outcome = 'dropped';
-    event.endedAt = event.startedAt;
-    event.durationMs = 0;
-    event.reason = `${event.reason}; ${verdict.reason}: dropped`;
-    return 'dropped';
+    if (verdict.allowed && verdict.reason) event.reason = `${event.reason}; ${verdict.reason}`;
   }
 
   #destroyed(e: ConntrackEvent, rules: RulesSnapshot): void {
-    if (this.#dropped.delete(e.id)) return;
     let open = this.#open.get(e.id);
     if (open) this.#open.delete(e.id);
     else if (this.#endedUnseen.delete(e.id)) return;

@@ -97,7 +97,7 @@ describe('TraceReader', () => {
 });
 
 describe('parseTraceLine: the NetworkPolicy table', () => {
-  it("reads its egress-denied chain's packets as drops, and no other chain of it", () => {
+  it("reads its egress-denied and ingress-denied chains' packets as drops, and no other chain of it", () => {
     const line =
       'trace id 1a2b3c4d ip l4lab-network-policies egress-denied packet: oif "lo" ip saddr 127.244.1.50 ip daddr 127.244.2.13 ip dscp cs0 ip ecn not-ect ip ttl 64 ip id 1 ip length 60 tcp sport 40000 tcp dport 8080 tcp flags == syn tcp window 65495';
     expect(parseTraceLine(line, 7)).toEqual({
@@ -110,6 +110,9 @@ describe('parseTraceLine: the NetworkPolicy table', () => {
       dport: 8080,
       at: 7,
     });
+    expect(parseTraceLine(line.replace('egress-denied', 'ingress-denied'), 7)?.chain).toBe(
+      'ingress-denied',
+    );
     expect(parseTraceLine(line.replace('egress-denied', 'egress'), 7)).toBeUndefined();
   });
 });

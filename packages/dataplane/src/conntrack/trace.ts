@@ -10,9 +10,10 @@
 //   trace id 29bf1110 ip kube-proxy reject-no-endpoints rule reject (verdict drop)
 //
 // The `packet:` line says all (the chain says the verdict); the `rule` lines are not needed.
-// The NetworkPolicy table's `egress-denied` chain is traced too: a pod's connection that no egress
-// rule allows is dropped in `output`, after kube-proxy's DNAT (its `ip daddr` is the endpoint).
-import { EGRESS_DENIED, POLICY_TABLE } from '../nftables/policyTable.ts';
+// The NetworkPolicy table's `egress-denied` and `ingress-denied` chains are traced too: a
+// connection no rule allows is dropped after kube-proxy's DNAT (its `ip daddr` is the endpoint)
+// and, for ingress, after its SNAT (its `ip saddr` is what the pod would have seen).
+import { EGRESS_DENIED, INGRESS_DENIED, POLICY_TABLE } from '../nftables/policyTable.ts';
 import {
   DROP_NO_ENDPOINTS,
   DROP_SOURCE_RANGES,
@@ -24,7 +25,8 @@ export interface TraceVerdict {
   verdict: 'reject' | 'drop';
   /**
    * The traced chain: which rule refused the packet (no endpoints, loadBalancerSourceRanges, or
-   * the NetworkPolicy table's egress-denied, whose packet is already DNATed to the endpoint).
+   * the NetworkPolicy table's egress-denied or ingress-denied, whose packet is already DNATed to
+   * the endpoint).
    */
   chain: string;
   protocol: 'TCP' | 'UDP';
@@ -52,7 +54,7 @@ export function parseTraceLine(line: string, at: number): TraceVerdict | undefin
   const verdict =
     m[1] === TABLE
       ? VERDICTS.get(chain)
-      : m[1] === POLICY_TABLE && chain === EGRESS_DENIED
+      : m[1] === POLICY_TABLE && (chain === EGRESS_DENIED || chain === INGRESS_DENIED)
         ? 'drop'
         : undefined;
   if (!verdict) return undefined;

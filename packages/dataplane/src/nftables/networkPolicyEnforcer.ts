@@ -46,6 +46,8 @@ export class NetworkPolicyEnforcer {
   #inForce: string | undefined;
   /** The policies the table in force was written from: what the kernel decides by. */
   #index: NetworkPolicyIndex = NetworkPolicyIndex.EMPTY;
+  /** The policies of a table being written (in force from its commit, before nft returns). */
+  #writing: NetworkPolicyIndex | undefined;
   #writes = 0;
   /** Whether a transaction was tried: stop deletes the table only then. */
   #tried = false;
@@ -99,6 +101,15 @@ export class NetworkPolicyEnforcer {
     return this.#index.check(flow);
   }
 
+  /** Why the kernel dropped a flow: by the table being written, or else the one in force. */
+  denial(flow: PolicyFlow): string | undefined {
+    for (const index of [this.#writing, this.#index]) {
+      const v = index?.check(flow);
+      if (v && !v.allowed) return v.reason;
+    }
+    return undefined;
+  }
+
   /** Transactions written so far. */
   get writes(): number {
     return this.#writes;
@@ -136,7 +147,12 @@ export class NetworkPolicyEnforcer {
     this.#tried = true;
     // A failed transaction changed nothing: the table is still #inForce's, and the runner
     // tries again after retryMs (or sooner, on the next change).
-    await nftApply(this.#o.nft, script);
+    this.#writing = index;
+    try {
+      await nftApply(this.#o.nft, script);
+    } finally {
+      this.#writing = undefined;
+    }
     this.#inForce = script;
     this.#index = index;
     this.#writes++;

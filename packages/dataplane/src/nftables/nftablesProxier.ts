@@ -138,7 +138,10 @@ export class NftablesProxier implements Provider {
       onChange: () => this.#changed(),
       onPod: (type, pod, previous) => this.#onPod(type, pod, previous),
       // The events judge by the NetworkPolicy table in force, as the kernel does.
-      policies: { check: (flow) => this.networkPolicies.check(flow) },
+      policies: {
+        check: (flow) => this.networkPolicies.check(flow),
+        denial: (flow) => this.networkPolicies.denial(flow),
+      },
     });
     this.#inForce = { generation: 0, routing: this.#watch.routing(), frontends: [] };
     this.#healthChecks = new HealthCheckServers(

@@ -87,7 +87,7 @@ delete table ip l4lab-network-policies
 table ip l4lab-network-policies {
 \tcomment "NetworkPolicies: the pods' network's table, not kube-proxy's"
 \tchain ingress {
-\t\ttype filter hook input priority 0; policy accept;
+\t\ttype filter hook postrouting priority 200; policy accept;
 \t\tct state != new accept
 \t\tip daddr vmap { 127.244.1.10 : jump ingress-default/web-1 }
 \t}
@@ -102,12 +102,16 @@ table ip l4lab-network-policies {
 \t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 80 accept
 \t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 8000-8080 accept
 \t\tip saddr 10.0.0.0/8 ip saddr != 10.1.0.0/16 accept
-\t\tcounter drop comment "NetworkPolicies default-deny, allow-frontend: no ingress rule allows"
+\t\tcounter goto ingress-denied comment "NetworkPolicies default-deny, allow-frontend: no ingress rule allows"
 \t}
 \tchain egress-default/client {
 \t\tip daddr 127.244.1.20 ct status != dnat accept comment "the pod itself"
 \t\tmeta l4proto udp th dport 53 accept
 \t\tcounter goto egress-denied comment "NetworkPolicy deny-egress: no egress rule allows"
+\t}
+\tchain ingress-denied {
+\t\tmeta nftrace set 1
+\t\tdrop
 \t}
 \tchain egress-denied {
 \t\tmeta nftrace set 1
@@ -196,7 +200,7 @@ table ip l4lab-network-policies {
   it("keeps the drop's comment within nft's 128 bytes", () => {
     const many = Array.from({ length: 20 }, (_, i) => `policy-number-${i}`);
     const script = policyTableScript([{ ...web, ingress: { policies: many, rules: [] } }]);
-    const comment = /counter (?:drop|goto egress-denied) comment "([^"]*)"/.exec(script)![1]!;
+    const comment = /counter goto (?:in|e)gress-denied comment "([^"]*)"/.exec(script)![1]!;
     expect(comment).toHaveLength(128);
     expect(comment).toMatch(/^NetworkPolicies policy-number-0, policy-number-1, .*\.\.\.$/);
   });
@@ -288,7 +292,8 @@ function tableAllows(script: string, f: PolicyFlow): boolean {
   const verdict = (chain: string, packet: Packet): boolean => {
     for (const rule of chains.get(chain)!) {
       const body = rule.replace(/ comment "[^"]*"$/, '');
-      if (body === 'counter drop' || body === 'counter goto egress-denied') return false;
+      if (body === 'counter goto ingress-denied' || body === 'counter goto egress-denied')
+        return false;
       if (ruleMatches(body.replace(/ ?accept$/, ''), packet)) return true;
     }
     throw new Error(`chain ${chain} ends without a verdict`);
@@ -444,12 +449,12 @@ describe('the table read back', () => {
       await ns.load(policyTableScript([web, client, odd]));
       const listed = await ns.nft(['list', 'table', 'ip', POLICY_TABLE]);
       expect(listed.stderr).toBe('');
-      expect(listed.stdout).toContain('type filter hook input priority filter; policy accept;');
+      expect(listed.stdout).toContain('type filter hook postrouting priority 200; policy accept;');
       expect(listed.stdout).toContain(
         'ip saddr { 127.244.1.20, 127.244.2.30 } tcp dport 8000-8080 accept',
       );
       expect(listed.stdout).toContain('ip saddr 10.0.0.0/8 ip saddr != 10.1.0.0/16 accept');
-      expect(listed.stdout.match(/^\tchain /gm)).toHaveLength(6);
+      expect(listed.stdout.match(/^\tchain /gm)).toHaveLength(7);
       await ns.load(policyTableScript([]));
       const gone = await ns.nft(['list', 'table', 'ip', POLICY_TABLE]);
       expect(gone.stderr).toMatch(/No such file or directory/);

@@ -4,11 +4,14 @@
 // final drop; the base chains send a new connection there by the pod's address.
 //
 // Everything in the lab lives on `lo` in one network namespace, so a pod's connection leaves
-// through `output` and comes back in through `input`:
+// through `output` and `postrouting` before it comes back in:
 //  - egress is judged in `output` at priority 0, after kube-proxy's DNAT (-100): the destination
 //    is the endpoint kube-proxy chose, not the Service's address (as the pods' network sees it);
-//  - ingress is judged in `input` at priority 0, after kube-proxy's SNAT (postrouting, 100): a
+//  - ingress is judged in `postrouting` at priority 200, after kube-proxy's SNAT (100): a
 //    masqueraded NodePort connection comes from the node's address, as a real pod sees it.
+// Both come before conntrack confirms the connection (postrouting's last step): a dropped first
+// packet never becomes a conntrack entry, and the traced chains it ends in (`meta nftrace set 1`)
+// are how the events learn of it, from the kernel's own verdict.
 // Only a connection's first packet is judged; its replies and later packets always pass.
 import {
   intToIp,
@@ -22,11 +25,11 @@ import { hash8 } from './chainNames.ts';
 
 export const POLICY_TABLE = 'l4lab-network-policies';
 /**
- * Where an egress drop ends: a traced chain (`meta nftrace set 1`), so `nft monitor trace` tells
- * the events of it. Such a packet never becomes a conntrack entry (it is dropped in `output`,
- * before its entry is confirmed); an ingress drop does, and conntrack's NEW tells of it.
+ * Where a drop ends, per direction: traced chains (`meta nftrace set 1`), so `nft monitor trace`
+ * tells the events of it (the packet never becomes a conntrack entry).
  */
 export const EGRESS_DENIED = 'egress-denied';
+export const INGRESS_DENIED = 'ingress-denied';
 
 /** nft refuses a chain name over 255 bytes and a comment over 128. */
 const CHAIN_NAME_MAX = 255;
@@ -50,14 +53,14 @@ export function policyTableScript(pods: readonly IsolatedPod[]): string {
   lines.push(`\tcomment "NetworkPolicies: the pods' network's table, not kube-proxy's"`);
   const chains: string[][] = [];
   for (const [direction, selected, hook, key] of [
-    ['ingress', ingress, 'input', 'ip daddr'],
-    ['egress', egress, 'output', 'ip saddr'],
+    ['ingress', ingress, 'postrouting priority 200', 'ip daddr'],
+    ['egress', egress, 'output priority 0', 'ip saddr'],
   ] as const) {
     if (selected.length === 0) continue;
     const elements = selected.map((p) => `${p.ip} : jump ${podChainName(direction, p)}`);
     chains.push(
       block(`chain ${direction}`, [
-        `type filter hook ${hook} priority 0; policy accept;`,
+        `type filter hook ${hook}; policy accept;`,
         'ct state != new accept',
         `${key} vmap { ${elements.join(', ')} }`,
       ]),
@@ -65,6 +68,7 @@ export function policyTableScript(pods: readonly IsolatedPod[]): string {
   }
   for (const p of ingress) chains.push(podChain('ingress', p));
   for (const p of egress) chains.push(podChain('egress', p));
+  if (ingress.length) chains.push(block(`chain ${INGRESS_DENIED}`, ['meta nftrace set 1', 'drop']));
   if (egress.length) chains.push(block(`chain ${EGRESS_DENIED}`, ['meta nftrace set 1', 'drop']));
   for (const c of chains) lines.push(...c);
   lines.push('}');
@@ -90,7 +94,7 @@ function podChain(direction: Direction, pod: IsolatedPod): string[] {
   const names = isolation.policies;
   const policies =
     names.length === 1 ? `NetworkPolicy ${names[0]}` : `NetworkPolicies ${names.join(', ')}`;
-  const drop = direction === 'egress' ? `goto ${EGRESS_DENIED}` : 'drop';
+  const drop = `goto ${direction === 'egress' ? EGRESS_DENIED : INGRESS_DENIED}`;
   rules.push(`counter ${drop} comment "${comment(`${policies}: no ${direction} rule allows`)}"`);
   return block(`chain ${podChainName(direction, pod)}`, [...new Set(rules)]);
 }
