@@ -105,3 +105,66 @@ test("the Service's kernel rules, live, and conntrack's reasons", async ({ page 
   const log = page.getByTestId('connection-log');
   await expect(log).toContainText(/random [123] of 3/);
 });
+
+test("a NetworkPolicy in the kernel: the pod's chains with their drop counter, and the drops' reasons", async ({
+  page,
+}) => {
+  test.skip(
+    !lab,
+    'the kernel dataplane needs root, nft and conntrack (Debian: nftables, conntrack)',
+  );
+  await post(
+    '/api/apply',
+    `${WORKLOAD}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: kprobe, labels: {role: prober}}
+spec: {containers: [{name: c, image: busybox, command: [sleep, infinity]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: kweb-friends}
+spec:
+  podSelector: {matchLabels: {app: kweb}}
+  ingress: [{from: [{podSelector: {matchLabels: {role: friend}}}]}]`,
+  );
+  await page.goto(`${lab!.url}/?tour=0`);
+  await expect(page.getByTestId('link-state')).toContainText('online');
+  const traffic = JSON.stringify({
+    target: 'kweb.default.svc.cluster.local:80',
+    from: 'pod:default/kprobe',
+    rate: 5,
+    duration: 20,
+  });
+  await expect
+    .poll(
+      async () =>
+        (
+          await fetch(`${lab!.url}/api/traffic`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: traffic,
+          })
+        ).status,
+      { timeout: 30_000 },
+    )
+    .toBe(201);
+  // A kweb pod's details: the chain that judges what comes in, its drop counting the prober's.
+  await page.locator('g.pod[aria-label^="pod default/kweb-"]').first().click();
+  const rules = page.getByRole('region', { name: 'NetworkPolicy rules' });
+  const chain = rules.locator('pre.nft-chain', { hasText: 'chain ingress-default/kweb-' });
+  await expect(chain).toContainText('NetworkPolicy kweb-friends: no ingress rule allows');
+  const drops = async () =>
+    Number(
+      /counter packets (\d+) bytes \d+ goto ingress-denied/.exec(
+        (await chain.textContent()) ?? '',
+      )?.[1] ?? 0,
+    );
+  await expect.poll(drops, { timeout: 15_000 }).toBeGreaterThan(0);
+  await page.keyboard.press('Escape');
+  await page.getByRole('tab', { name: 'Connections' }).click();
+  await expect(page.getByTestId('connection-log')).toContainText(
+    /ingress to kweb-\S+ denied: NetworkPolicy kweb-friends selects it and no ingress rule allows kprobe/,
+  );
+});

@@ -18,6 +18,8 @@ export interface KernelRules {
   /** "namespace/name" -> the proxy mode asked for, for Services nftables serves as random. */
   unsupportedModes(): Map<string, string>;
   rulesFor(namespace: string, name: string): Promise<{ chains: NftChain[] }>;
+  /** The pods' network beside it: the NetworkPolicy chains that judge a pod's connections. */
+  networkPolicies: { rulesFor(namespace: string, name: string): Promise<NftChain[]> };
 }
 
 /** What the conntrack reader (ConntrackEventSource) counts; extra fields are ignored. */
@@ -38,6 +40,8 @@ export interface NftablesViewDeps {
   events?: ConntrackCounts | undefined;
   /** Whether the API server has this Service (the rules of an unknown one are a 404). */
   serviceExists(namespace: string, name: string): boolean;
+  /** Whether the API server has this Pod. */
+  podExists(namespace: string, name: string): boolean;
 }
 
 export function nftablesDataplaneView(d: NftablesViewDeps): DataplaneView {
@@ -56,6 +60,10 @@ export function nftablesDataplaneView(d: NftablesViewDeps): DataplaneView {
     async rulesFor(namespace, name) {
       if (!d.serviceExists(namespace, name)) return undefined;
       return { chains: (await d.rules.rulesFor(namespace, name)).chains };
+    },
+    async policyRulesFor(namespace, name) {
+      if (!d.podExists(namespace, name)) return undefined;
+      return { chains: await d.rules.networkPolicies.rulesFor(namespace, name) };
     },
   };
 }

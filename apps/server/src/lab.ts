@@ -155,6 +155,7 @@ function kubeProxy(
       rules: proxier,
       events,
       serviceExists: (ns, name) => cluster.store.get('Service', ns, name) !== undefined,
+      podExists: (ns, name) => cluster.store.get('Pod', ns, name) !== undefined,
     });
     return { proxier, events, view };
   }

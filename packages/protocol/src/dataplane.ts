@@ -5,6 +5,8 @@ import { z } from 'zod';
 
 /** The one table the kernel dataplane writes, as `nft list table ip kube-proxy` names it. */
 export const KERNEL_TABLE = 'ip kube-proxy';
+/** The pods' network's own table of the kernel dataplane: NetworkPolicies. */
+export const NETWORK_POLICY_TABLE = 'ip l4lab-network-policies';
 
 /** 409 under the userspace dataplane: it carries connections itself and writes no rules. */
 export const NO_KERNEL_RULES = 'L4_E_NO_KERNEL_RULES';
@@ -70,3 +72,15 @@ export const serviceRulesSchema = z.object({
   at: z.number(),
 });
 export type ServiceRules = z.infer<typeof serviceRulesSchema>;
+
+/** GET /api/dataplane/policy-rules/{namespace}/{name}: the chains that judge a pod's connections. */
+export const podPolicyRulesSchema = z.object({
+  table: z.literal(NETWORK_POLICY_TABLE),
+  /** `namespace/name` */
+  pod: z.string(),
+  /** Its ingress and egress chains, those it has (none: no policy isolates it). */
+  chains: z.array(nftChainSchema),
+  /** When the kernel was asked (ms since epoch). */
+  at: z.number(),
+});
+export type PodPolicyRules = z.infer<typeof podPolicyRulesSchema>;

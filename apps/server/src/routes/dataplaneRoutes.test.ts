@@ -6,6 +6,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dataplaneStatusSchema,
+  podPolicyRulesSchema,
   serviceRulesSchema,
   type NftChain,
   type WorkshopUser,
@@ -42,14 +43,27 @@ function fakeKernelRules(): KernelRules & { failing: boolean } {
       if (this.failing) throw new Error('Error: Could not process rule: Operation not permitted');
       return { chains: namespace === 'alice' && name === 'web' ? WEB_CHAINS : [] };
     },
+    networkPolicies: {
+      rulesFor: async (namespace, name) =>
+        namespace === 'alice' && name === 'web-1' ? POD_CHAINS : [],
+    },
   };
 }
+
+const PODS = new Set(['alice/web-1', 'alice/client', 'bob/db-0']);
+const POD_CHAINS: NftChain[] = [
+  {
+    name: 'ingress-alice/web-1',
+    text: 'chain ingress-alice/web-1 {\n\tip saddr 127.244.1.10 accept comment "the pod itself"\n\tcounter packets 2 bytes 120 goto ingress-denied comment "NetworkPolicy deny: no ingress rule allows"\n}',
+  },
+];
 
 const kernel = fakeKernelRules();
 const nftables = nftablesDataplaneView({
   rules: kernel,
   events: { stats: () => ({ events: 120, lost: 2, restarts: 0, missedStarts: 1, open: 3 }) },
   serviceExists: (ns, name) => SERVICES.has(`${ns}/${name}`),
+  podExists: (ns, name) => PODS.has(`${ns}/${name}`),
 });
 
 const servers: Server[] = [];
@@ -116,7 +130,11 @@ describe('GET /api/dataplane', () => {
   });
 
   it('leaves the event counts out until the conntrack reader runs', () => {
-    const view = nftablesDataplaneView({ rules: kernel, serviceExists: () => true });
+    const view = nftablesDataplaneView({
+      rules: kernel,
+      serviceExists: () => true,
+      podExists: () => true,
+    });
     expect(view.status()).not.toHaveProperty('events');
   });
 
@@ -202,5 +220,35 @@ describe('GET /api/dataplane/rules/{namespace}/{name}', () => {
   it('lets a viewer read any Service', async () => {
     const viewer: WorkshopUser = { name: 'viewer', role: 'viewer' };
     expect((await get(kernelBase, '/dataplane/rules/bob/db', viewer)).status).toBe(200);
+  });
+});
+
+describe('GET /api/dataplane/policy-rules/{namespace}/{name}', () => {
+  it("answers the pod's NetworkPolicy chains as the kernel listed them; none for a pod no policy isolates", async () => {
+    const r = await get(kernelBase, '/dataplane/policy-rules/alice/web-1');
+    expect(r.status).toBe(200);
+    expect(podPolicyRulesSchema.parse(r.body)).toEqual({
+      table: 'ip l4lab-network-policies',
+      pod: 'alice/web-1',
+      chains: POD_CHAINS,
+      at: AT,
+    });
+    expect((await get(kernelBase, '/dataplane/policy-rules/alice/client')).body.chains).toEqual([]);
+  });
+
+  it("answers an unknown pod with NotFound, userspace with 409, a student's neighbour with 403", async () => {
+    expect((await get(kernelBase, '/dataplane/policy-rules/alice/nope')).body).toEqual({
+      error: { code: 'L4_E_NOT_FOUND', message: 'pods "nope" not found' },
+    });
+    const userspace = await get(userspaceBase, '/dataplane/policy-rules/alice/web-1');
+    expect(userspace.status).toBe(409);
+    expect((await get(kernelBase, '/dataplane/policy-rules/alice/web-1', ALICE)).status).toBe(200);
+    const other = await get(kernelBase, '/dataplane/policy-rules/bob/db-0', ALICE);
+    expect(other.status).toBe(403);
+    expect(other.body.error).toEqual({
+      code: 'L4_E_FORBIDDEN',
+      message:
+        'pods "db-0" is forbidden: User "alice" cannot get resource "pods" in API group "" in the namespace "bob"',
+    });
   });
 });

@@ -1,7 +1,9 @@
 import express, { type Router } from 'express';
 import {
   KERNEL_TABLE,
+  NETWORK_POLICY_TABLE,
   NO_KERNEL_RULES,
+  type PodPolicyRules,
   type DataplaneStatus,
   type NftChain,
   type ServiceRules,
@@ -17,12 +19,19 @@ export interface DataplaneView {
    * Absent when the dataplane writes no kernel rules (userspace).
    */
   rulesFor?(namespace: string, name: string): Promise<{ chains: NftChain[] } | undefined>;
+  /**
+   * The NetworkPolicy chains judging the pod's connections, as the kernel has them now;
+   * undefined when no such pod. Absent when the dataplane writes no kernel rules (userspace).
+   */
+  policyRulesFor?(namespace: string, name: string): Promise<{ chains: NftChain[] } | undefined>;
 }
 
 /**
  * GET /api/dataplane: which kube-proxy runs, its sync times, conntrack's event counts and the
  * Services served otherwise than they asked. GET /api/dataplane/rules/{namespace}/{name}: the
- * `nft list` text of every chain serving that Service, with the kernel's live counters.
+ * `nft list` text of every chain serving that Service, with the kernel's live counters. GET
+ * /api/dataplane/policy-rules/{namespace}/{name}: the NetworkPolicy chains judging that pod's
+ * connections, counters live.
  */
 export function dataplaneRoutes(view: DataplaneView, now: () => number = Date.now): Router {
   const r = express.Router();
@@ -57,6 +66,37 @@ export function dataplaneRoutes(view: DataplaneView, now: () => number = Date.no
     const body: ServiceRules = {
       table: KERNEL_TABLE,
       service: `${namespace}/${name}`,
+      chains: listed.chains,
+      at: now(),
+    };
+    res.json(body);
+  });
+
+  r.get('/dataplane/policy-rules/:namespace/:name', async function podPolicyRules(req, res) {
+    const { namespace, name } = req.params;
+    if (!view.policyRulesFor) {
+      return sendError(
+        res,
+        409,
+        NO_KERNEL_RULES,
+        'the userspace dataplane writes no kernel rules (it judges each connection itself): start with --dataplane nftables',
+      );
+    }
+    let listed: { chains: NftChain[] } | undefined;
+    try {
+      listed = await view.policyRulesFor(namespace, name);
+    } catch (err) {
+      return sendError(
+        res,
+        500,
+        'L4_E_NFT_LIST',
+        `could not list table ${NETWORK_POLICY_TABLE}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    if (!listed) return sendError(res, 404, 'L4_E_NOT_FOUND', `pods "${name}" not found`);
+    const body: PodPolicyRules = {
+      table: NETWORK_POLICY_TABLE,
+      pod: `${namespace}/${name}`,
       chains: listed.chains,
       at: now(),
     };

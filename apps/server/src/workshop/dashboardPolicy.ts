@@ -165,6 +165,10 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
       if (!owns(m[1])) return forbidRequest(res, user, 'get', 'services', '', m[1], m[2]);
       return next();
     }
+    if ((m = /^\/dataplane\/policy-rules\/([^/]+)\/([^/]+)$/.exec(path)) && reading) {
+      if (!owns(m[1])) return forbidRequest(res, user, 'get', 'pods', '', m[1], m[2]);
+      return next();
+    }
     if (path.startsWith('/nodes/'))
       return forbidRequest(res, user, 'update', 'nodes', '', undefined, path.split('/')[2]);
     return forbid(

@@ -1,7 +1,9 @@
 import {
   dataplaneStatusSchema,
+  podPolicyRulesSchema,
   serviceRulesSchema,
   type DataplaneStatus,
+  type PodPolicyRules,
   type ServiceRules,
 } from '@l4lab/protocol';
 import { replayRefusal } from '../replay/replayRefusal.ts';
@@ -39,4 +41,13 @@ export function fetchServiceRules(
 ): Promise<CallOutcome<ServiceRules>> {
   const path = [namespace, name].map(encodeURIComponent).join('/');
   return read(`/api/dataplane/rules/${path}`, serviceRulesSchema);
+}
+
+/** `GET /api/dataplane/policy-rules/{namespace}/{name}`: the chains judging a pod, counters live. */
+export function fetchPodPolicyRules(
+  namespace: string,
+  name: string,
+): Promise<CallOutcome<PodPolicyRules>> {
+  const path = [namespace, name].map(encodeURIComponent).join('/');
+  return read(`/api/dataplane/policy-rules/${path}`, podPolicyRulesSchema);
 }

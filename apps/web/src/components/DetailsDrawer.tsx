@@ -6,7 +6,7 @@ import { canWrite } from '../store/workshopSlice.ts';
 import { NodeActions, PodActions, ServiceActions } from './DrawerActions.tsx';
 import { DrawerCounters } from './DrawerCounters.tsx';
 import { DrawerEvents } from './DrawerEvents.tsx';
-import { DrawerRules } from './DrawerRules.tsx';
+import { DrawerPolicyRules, DrawerRules } from './DrawerRules.tsx';
 import { ProxyModeBadge } from './ProxyModeBadge.tsx';
 import { ObjectText } from './ObjectText.tsx';
 
@@ -57,6 +57,7 @@ export function DetailsDrawer() {
       <DrawerCounters kind={kind} namespace={namespace} name={name} />
       <DrawerEvents kind={kind} namespace={namespace} name={name} />
       {kind === 'Service' && namespace && <DrawerRules namespace={namespace} name={name} />}
+      {kind === 'Pod' && namespace && <DrawerPolicyRules namespace={namespace} name={name} />}
       {kind === 'Client' ? (
         <p className="muted">
           An external client address of the traffic generator (or your own curl). It is not a

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
-import type { ServiceRules } from '@l4lab/protocol';
-import { fetchServiceRules } from '../api/dataplaneApi.ts';
+import type { NftChain } from '@l4lab/protocol';
+import { fetchPodPolicyRules, fetchServiceRules } from '../api/dataplaneApi.ts';
 import type { CallOutcome } from '../api/http.ts';
 import { readRules, type ListedChain, type RuleLine } from '../format/nftRules.ts';
 import { useAppStore } from '../hooks/useAppStore.ts';
@@ -54,34 +54,41 @@ function ChainText({ chain }: { chain: ListedChain }) {
   );
 }
 
+interface KernelChainsProps {
+  /** What is shown (a new one starts the counters' baseline afresh). */
+  subject: string;
+  label: string;
+  title: string;
+  note: string;
+  empty: string;
+  fetch(): Promise<CallOutcome<{ chains: NftChain[]; at: number }>>;
+}
+
 /**
- * The nftables chains serving a Service as the kernel has them (kernel dataplane only), polled
- * every second while the drawer is open and the page shown, with the rules that just counted
- * packets picked out.
+ * Chains of a kernel table as the kernel has them (kernel dataplane only), polled every second
+ * while the drawer is open and the page shown, with the rules that just counted packets picked
+ * out.
  */
-export function DrawerRules({ namespace, name }: { namespace: string; name: string }) {
+function KernelChains({ subject, label, title, note, empty, fetch }: KernelChainsProps) {
   const { kernel, live } = useAppStore(selectKernel);
   const visible = usePageVisible();
-  const service = `${namespace}/${name}`;
   // The previous poll's packets per rule; one poll runs at a time (usePolled), so no race.
-  const baseline = useRef<{ service: string; packets: Map<string, number> } | undefined>(undefined);
+  const baseline = useRef<{ subject: string; packets: Map<string, number> } | undefined>(undefined);
   async function load(): Promise<CallOutcome<Shown>> {
-    const outcome: CallOutcome<ServiceRules> = await fetchServiceRules(namespace, name);
+    const outcome = await fetch();
     if (!outcome.ok) return outcome;
-    const before = baseline.current?.service === service ? baseline.current.packets : undefined;
+    const before = baseline.current?.subject === subject ? baseline.current.packets : undefined;
     const read = readRules(outcome.value.chains, before);
-    baseline.current = { service, packets: read.packets };
+    baseline.current = { subject, packets: read.packets };
     return { ok: true, value: { chains: read.chains, at: outcome.value.at } };
   }
-  const polled = usePolled(kernel && live && visible ? service : undefined, load, RULES_POLL_MS);
+  const polled = usePolled(kernel && live && visible ? subject : undefined, load, RULES_POLL_MS);
   if (!kernel) return null;
   const shown = polled.value;
   return (
-    <section className="drawer-rules" aria-label="nftables rules">
-      <h4>nftables rules (kernel)</h4>
-      <p className="muted small">
-        the table kube-proxy&apos;s nftables mode would write; counters live from the kernel
-      </p>
+    <section className="drawer-rules" aria-label={label}>
+      <h4>{title}</h4>
+      <p className="muted small">{note}</p>
       {polled.error && <p className="bad small">{polled.error}</p>}
       {!live ? (
         <p className="muted small">
@@ -91,10 +98,38 @@ export function DrawerRules({ namespace, name }: { namespace: string; name: stri
       ) : !shown ? (
         !polled.error && <p className="muted small">Reading the table…</p>
       ) : shown.chains.length === 0 ? (
-        <p className="muted small">No chain serves this Service yet (no ports, or not synced).</p>
+        <p className="muted small">{empty}</p>
       ) : (
         shown.chains.map((chain) => <ChainText key={chain.name} chain={chain} />)
       )}
     </section>
+  );
+}
+
+/** The nftables chains serving a Service, as kube-proxy's nftables mode writes them. */
+export function DrawerRules({ namespace, name }: { namespace: string; name: string }) {
+  return (
+    <KernelChains
+      subject={`Service/${namespace}/${name}`}
+      label="nftables rules"
+      title="nftables rules (kernel)"
+      note="the table kube-proxy's nftables mode would write; counters live from the kernel"
+      empty="No chain serves this Service yet (no ports, or not synced)."
+      fetch={() => fetchServiceRules(namespace, name)}
+    />
+  );
+}
+
+/** The NetworkPolicy chains that judge a pod's connections: the pods' network's own table. */
+export function DrawerPolicyRules({ namespace, name }: { namespace: string; name: string }) {
+  return (
+    <KernelChains
+      subject={`Pod/${namespace}/${name}`}
+      label="NetworkPolicy rules"
+      title="NetworkPolicy rules (kernel)"
+      note="the pods' network's table beside kube-proxy's: ingress after its SNAT, egress after its DNAT; counters live"
+      empty="No NetworkPolicy isolates this pod: no rule judges its connections."
+      fetch={() => fetchPodPolicyRules(namespace, name)}
+    />
   );
 }

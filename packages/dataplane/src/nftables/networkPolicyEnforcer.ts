@@ -13,8 +13,9 @@ import {
 } from '@l4lab/cluster';
 import { serialRuns } from '../serialRuns.ts';
 import type { ProxierLogger } from '../userspaceProxier.ts';
-import { nftApply } from './commands.ts';
-import { POLICY_TABLE, policyTableScript } from './policyTable.ts';
+import { nftApply, nftListTable } from './commands.ts';
+import { chainTextWithRules, parseTableListing } from './listing.ts';
+import { POLICY_TABLE, podChainName, policyTableScript } from './policyTable.ts';
 
 export interface NetworkPolicyEnforcerOptions {
   cluster: Cluster;
@@ -108,6 +109,24 @@ export class NetworkPolicyEnforcer {
       if (v && !v.allowed) return v.reason;
     }
     return undefined;
+  }
+
+  /**
+   * The chains that judge the pod's connections, as the kernel has them now (counters live): its
+   * ingress and egress chains, those the table in force has.
+   */
+  async rulesFor(namespace: string, name: string): Promise<{ name: string; text: string }[]> {
+    const script = this.#inForce;
+    const names = (['ingress', 'egress'] as const)
+      .map((d) => podChainName(d, { namespace, name }))
+      .filter((c) => script?.includes(`\tchain ${c} {\n`));
+    if (names.length === 0) return [];
+    const listing = await nftListTable(this.#o.nft, POLICY_TABLE);
+    const blocks = listing ? parseTableListing(listing) : new Map();
+    return names.flatMap((c) => {
+      const b = blocks.get(c);
+      return b ? [{ name: c, text: chainTextWithRules(b, b.rules.length) }] : [];
+    });
   }
 
   /** Transactions written so far. */

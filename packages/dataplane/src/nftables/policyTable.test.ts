@@ -99,14 +99,14 @@ table ip l4lab-network-policies {
 \tchain ingress-default/web-1 {
 \t\tip saddr 127.244.1.10 accept comment "the pod itself"
 \t\tip saddr 127.18.0.2 accept comment "the pod's node"
-\t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 80 accept
-\t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 8000-8080 accept
-\t\tip saddr 10.0.0.0/8 ip saddr != 10.1.0.0/16 accept
+\t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 80 counter accept
+\t\tip saddr { 127.244.1.20, 127.244.2.30 } meta l4proto tcp th dport 8000-8080 counter accept
+\t\tip saddr 10.0.0.0/8 ip saddr != 10.1.0.0/16 counter accept
 \t\tcounter goto ingress-denied comment "NetworkPolicies default-deny, allow-frontend: no ingress rule allows"
 \t}
 \tchain egress-default/client {
 \t\tip daddr 127.244.1.20 ct status != dnat accept comment "the pod itself"
-\t\tmeta l4proto udp th dport 53 accept
+\t\tmeta l4proto udp th dport 53 counter accept
 \t\tcounter goto egress-denied comment "NetworkPolicy deny-egress: no egress rule allows"
 \t}
 \tchain ingress-denied {
@@ -149,14 +149,16 @@ table ip l4lab-network-policies {
       ingressRules([{ policy: 'p', peers: [{ block: { cidr, except } }], ports: 'any' }]);
     expect(
       block('10.1.2.3/8', ['10.2.0.0/16', '10.2.3.0/24', '10.3.4.5/32', '11.0.0.0/8']),
-    ).toEqual(['ip saddr 10.0.0.0/8 ip saddr != { 10.2.0.0/16, 10.3.4.5 } accept']);
+    ).toEqual(['ip saddr 10.0.0.0/8 ip saddr != { 10.2.0.0/16, 10.3.4.5 } counter accept']);
     // Everything: no address match, only the exceptions.
-    expect(block('0.0.0.0/0', ['127.244.0.0/16'])).toEqual(['ip saddr != 127.244.0.0/16 accept']);
-    expect(block('0.0.0.0/0')).toEqual(['accept']);
+    expect(block('0.0.0.0/0', ['127.244.0.0/16'])).toEqual([
+      'ip saddr != 127.244.0.0/16 counter accept',
+    ]);
+    expect(block('0.0.0.0/0')).toEqual(['counter accept']);
     // An exception holding the whole block leaves nothing of it; an IPv6 block holds no lab address.
     expect(block('10.1.0.0/16', ['10.0.0.0/8'])).toEqual([]);
     expect(block('2001:db8::/64')).toEqual([]);
-    expect(block('10.0.0.0/8', ['2001:db8::/64'])).toEqual(['ip saddr 10.0.0.0/8 accept']);
+    expect(block('10.0.0.0/8', ['2001:db8::/64'])).toEqual(['ip saddr 10.0.0.0/8 counter accept']);
   });
 
   it('writes one accept per peer and port: ranges, protocols, a protocol alone', () => {
@@ -176,15 +178,15 @@ table ip l4lab-network-policies {
         { policy: 'q', peers: 'any', ports: 'any' },
       ]),
     ).toEqual([
-      'ip saddr 127.244.1.20 meta l4proto udp th dport 53 accept',
-      'ip saddr 127.244.1.20 meta l4proto tcp th dport 30000-32767 accept',
-      'ip saddr 127.244.1.20 meta l4proto sctp accept',
-      'ip saddr 127.244.1.20 meta l4proto tcp th dport 90 accept',
-      'ip saddr 127.0.0.0/8 meta l4proto udp th dport 53 accept',
-      'ip saddr 127.0.0.0/8 meta l4proto tcp th dport 30000-32767 accept',
-      'ip saddr 127.0.0.0/8 meta l4proto sctp accept',
-      'ip saddr 127.0.0.0/8 meta l4proto tcp th dport 90 accept',
-      'accept',
+      'ip saddr 127.244.1.20 meta l4proto udp th dport 53 counter accept',
+      'ip saddr 127.244.1.20 meta l4proto tcp th dport 30000-32767 counter accept',
+      'ip saddr 127.244.1.20 meta l4proto sctp counter accept',
+      'ip saddr 127.244.1.20 meta l4proto tcp th dport 90 counter accept',
+      'ip saddr 127.0.0.0/8 meta l4proto udp th dport 53 counter accept',
+      'ip saddr 127.0.0.0/8 meta l4proto tcp th dport 30000-32767 counter accept',
+      'ip saddr 127.0.0.0/8 meta l4proto sctp counter accept',
+      'ip saddr 127.0.0.0/8 meta l4proto tcp th dport 90 counter accept',
+      'counter accept',
     ]);
     // Two policies with the same rule: one line.
     const same: CompiledRule = {
@@ -193,7 +195,7 @@ table ip l4lab-network-policies {
       ports: [{ protocol: 'TCP', port: 80 }],
     };
     expect(ingressRules([same, { ...same, policy: 'b' }])).toEqual([
-      'meta l4proto tcp th dport 80 accept',
+      'meta l4proto tcp th dport 80 counter accept',
     ]);
   });
 
@@ -294,7 +296,7 @@ function tableAllows(script: string, f: PolicyFlow): boolean {
       const body = rule.replace(/ comment "[^"]*"$/, '');
       if (body === 'counter goto ingress-denied' || body === 'counter goto egress-denied')
         return false;
-      if (ruleMatches(body.replace(/ ?accept$/, ''), packet)) return true;
+      if (ruleMatches(body.replace(/ ?(?:counter )?accept$/, ''), packet)) return true;
     }
     throw new Error(`chain ${chain} ends without a verdict`);
   };
@@ -451,9 +453,11 @@ describe('the table read back', () => {
       expect(listed.stderr).toBe('');
       expect(listed.stdout).toContain('type filter hook postrouting priority 200; policy accept;');
       expect(listed.stdout).toContain(
-        'ip saddr { 127.244.1.20, 127.244.2.30 } tcp dport 8000-8080 accept',
+        'ip saddr { 127.244.1.20, 127.244.2.30 } tcp dport 8000-8080 counter packets 0 bytes 0 accept',
       );
-      expect(listed.stdout).toContain('ip saddr 10.0.0.0/8 ip saddr != 10.1.0.0/16 accept');
+      expect(listed.stdout).toContain(
+        'ip saddr 10.0.0.0/8 ip saddr != 10.1.0.0/16 counter packets 0 bytes 0 accept',
+      );
       expect(listed.stdout.match(/^\tchain /gm)).toHaveLength(7);
       await ns.load(policyTableScript([]));
       const gone = await ns.nft(['list', 'table', 'ip', POLICY_TABLE]);

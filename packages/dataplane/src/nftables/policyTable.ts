@@ -21,9 +21,11 @@ import {
   type CompiledRule,
   type IsolatedPod,
 } from '@l4lab/cluster';
+import { NETWORK_POLICY_TABLE } from '@l4lab/protocol';
 import { hash8 } from './chainNames.ts';
 
-export const POLICY_TABLE = 'l4lab-network-policies';
+/** The table's name (NETWORK_POLICY_TABLE without its family). */
+export const POLICY_TABLE = NETWORK_POLICY_TABLE.slice('ip '.length);
 /**
  * Where a drop ends, per direction: traced chains (`meta nftrace set 1`), so `nft monitor trace`
  * tells the events of it (the packet never becomes a conntrack entry).
@@ -99,13 +101,16 @@ function podChain(direction: Direction, pod: IsolatedPod): string[] {
   return block(`chain ${podChainName(direction, pod)}`, [...new Set(rules)]);
 }
 
-/** One accept per (peer x port); a rule left with no peer or no port allows nothing. */
+/**
+ * One counted accept per (peer x port), so the room sees which rule let a connection in; a rule
+ * left with no peer or no port allows nothing.
+ */
 function ruleLines(rule: CompiledRule, remote: string): string[] {
   const peers = rule.peers === 'any' ? [''] : rule.peers.flatMap((p) => peerMatch(p, remote));
   const ports = rule.ports === 'any' ? [''] : rule.ports.flatMap(portMatch);
   const out: string[] = [];
   for (const peer of peers)
-    for (const port of ports) out.push([peer, port, 'accept'].filter(Boolean).join(' '));
+    for (const port of ports) out.push([peer, port, 'counter accept'].filter(Boolean).join(' '));
   return out;
 }
 
