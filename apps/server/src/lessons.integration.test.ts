@@ -66,6 +66,31 @@ async function readyPods(prefix: string, n: number): Promise<void> {
   );
 }
 
+/**
+ * Waits until kube-proxy routes to exactly the `n` pods (`prefix`) Ready in the API: pods are
+ * Ready there first, and kube-proxy takes them in (and lets an evicted one go, whose server
+ * stops at once, as nginx does on SIGTERM) at its next sync.
+ */
+async function inRotation(name: string, prefix: string, n: number): Promise<void> {
+  await waitFor(`kube-proxy to route ${name} to its ${n} Ready pods`, async () => {
+    const ready = (await t.readyPods(prefix)).map((p) => p.metadata.name).sort();
+    const ports = [...t.lab.proxier.state().endpoints].filter(([k]) =>
+      k.startsWith(`default/${name}:`),
+    );
+    const routed = (eps: { pod: string; ready: boolean }[]) =>
+      eps
+        .filter((e) => e.ready)
+        .map((e) => e.pod)
+        .sort()
+        .join();
+    return ready.length === n &&
+      ports.length > 0 &&
+      ports.every(([, eps]) => routed(eps) === ready.join())
+      ? true
+      : undefined;
+  });
+}
+
 async function service(name: string): Promise<Service> {
   return (await t.api<Service>('GET', `/api/objects/services/default/${name}`)).body;
 }
@@ -262,8 +287,10 @@ describe('GET /api/lessons/:id/checks', () => {
   it('08-proxy-modes: rr takes turns, maglev spreads, then a pod taken away', async () => {
     await applySolution('proxy-modes');
     await readyPods('backend-', 3);
-    for (const name of ['backend-rr', 'backend-maglev'])
+    for (const name of ['backend-rr', 'backend-maglev']) {
+      await inRotation(name, 'backend-', 3);
       await connect((await service(name)).spec.clusterIP!, 80, 30);
+    }
     const results = await passing('proxy-modes', (r) => r.id !== 'two-endpoints');
     expect(results.map((r) => [r.id, r.passed])).toEqual([
       ['maglev-annotation', true],
@@ -401,6 +428,8 @@ describe('GET /api/lessons/:id/checks', () => {
         ? true
         : undefined;
     });
+    // kube-proxy has forgotten the evicted pods, and routes to their replacements.
+    await inRotation('shop', 'shop-', 3);
     await connect((await service('shop')).spec.clusterIP!, 80, 30);
     await passing('drain-with-budget', (r) => r.step <= 2);
     // Step 3's `kubectl patch pdb shop-pdb ... minAvailable 3`: the budget allows nothing, and an
