@@ -33,3 +33,32 @@ export function cidrContains(c: Cidr, ip: string): boolean {
   const n = ipToInt(ip);
   return n >= c.base && n < c.base + c.size;
 }
+
+/** An IPv4 prefix of any length (a NetworkPolicy's ipBlock), host bits dropped. */
+export interface Ipv4Prefix {
+  base: number;
+  bits: number;
+}
+
+/** `10.1.2.3/8` as 10.0.0.0/8; undefined for IPv6 or anything else that holds no IPv4 address. */
+export function parsePrefix(cidr: string): Ipv4Prefix | undefined {
+  const [addr = '', bitsText = ''] = cidr.split('/');
+  let n: number;
+  try {
+    n = ipToInt(addr);
+  } catch {
+    return undefined;
+  }
+  const bits = Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
+  return { base: (n & prefixMask(bits)) >>> 0, bits };
+}
+
+export function prefixMask(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+/** Whether the prefix holds the address `n` (ipToInt's number). */
+export function prefixHas(p: Ipv4Prefix, n: number): boolean {
+  return (n & prefixMask(p.bits)) >>> 0 === p.base;
+}

@@ -13,7 +13,7 @@ import type {
 } from '@l4lab/protocol';
 import { podIsolation } from '@l4lab/manifests';
 import type { Cluster } from './cluster.ts';
-import { ipToInt } from './ipv4.ts';
+import { ipToInt, parsePrefix, prefixHas } from './ipv4.ts';
 import { selectorMatches } from './selectors.ts';
 
 export type PolicyProtocol = 'TCP' | 'UDP' | 'SCTP';
@@ -351,17 +351,8 @@ export function inBlock(ip: string, block: { cidr: string; except?: string[] }):
 }
 
 function cidrHas(cidr: string, n: number): boolean {
-  const [addr = '', prefix = ''] = cidr.split('/');
-  let base: number;
-  try {
-    base = ipToInt(addr);
-  } catch {
-    return false;
-  }
-  const bits = Number(prefix);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (n & mask) >>> 0 === (base & mask) >>> 0;
+  const p = parsePrefix(cidr);
+  return p !== undefined && prefixHas(p, n);
 }
 
 /**

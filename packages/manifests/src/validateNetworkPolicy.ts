@@ -163,7 +163,7 @@ function validateIPBlock(b: { cidr?: string; except?: string[] }, path: string):
 }
 
 /** An IPv4 CIDR as its first address and prefix length; undefined for IPv6. */
-export function cidrRange(cidr: string): { base: number; bits: number } | undefined {
+function cidrRange(cidr: string): { base: number; bits: number } | undefined {
   const [addr = '', prefix = ''] = cidr.split('/');
   if (!isIPv4(addr)) return undefined;
   const bits = Number(prefix);

@@ -16,6 +16,9 @@
 import {
   intToIp,
   ipToInt,
+  parsePrefix,
+  prefixHas,
+  type Ipv4Prefix,
   type CompiledPeer,
   type CompiledPort,
   type CompiledRule,
@@ -120,11 +123,12 @@ function peerMatch(peer: CompiledPeer, remote: string): string[] {
     const ips = [...new Set(peer.ips.filter(isIPv4))];
     return ips.length === 0 ? [] : [`${remote} ${anySet(ips)}`];
   }
-  const cidr = prefix(peer.block.cidr);
+  // Read as the decision (inBlock) reads it: nft takes `10.1.2.3/8` as 10.0.0.0/8 too.
+  const cidr = parsePrefix(peer.block.cidr);
   // An IPv6 block (or one that is no block): no lab address is in it.
   if (!cidr) return [];
   const excepts = peer.block.except.flatMap((e) => {
-    const p = prefix(e);
+    const p = parsePrefix(e);
     return p ? [p] : [];
   });
   // An exception holding the whole block leaves nothing; one apart from it changes nothing.
@@ -192,45 +196,19 @@ function isIPv4(ip: string): boolean {
   }
 }
 
-interface Prefix {
-  base: number;
-  bits: number;
-}
-
-/**
- * An IPv4 CIDR read as the reference decision (inBlock) reads it, host bits dropped (nft takes
- * `10.1.2.3/8` as 10.0.0.0/8 too); undefined for IPv6 or anything else it never matches.
- */
-function prefix(cidr: string): Prefix | undefined {
-  const [addr = '', bitsText = ''] = cidr.split('/');
-  let n: number;
-  try {
-    n = ipToInt(addr);
-  } catch {
-    return undefined;
-  }
-  const bits = Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
-  return { base: (n & mask(bits)) >>> 0, bits };
-}
-
-function mask(bits: number): number {
-  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-}
-
 /** Whether `outer` holds all of `inner`. */
-function covers(outer: Prefix, inner: Prefix): boolean {
-  return outer.bits <= inner.bits && (inner.base & mask(outer.bits)) >>> 0 === outer.base;
+function covers(outer: Ipv4Prefix, inner: Ipv4Prefix): boolean {
+  return outer.bits <= inner.bits && prefixHas(outer, inner.base);
 }
 
 /** Prefixes either nest or are apart: keeping the outermost of each nest leaves no overlap. */
-function withoutNested(ps: readonly Prefix[]): Prefix[] {
+function withoutNested(ps: readonly Ipv4Prefix[]): Ipv4Prefix[] {
   const sorted = [...ps].sort((a, b) => a.bits - b.bits || a.base - b.base);
-  const out: Prefix[] = [];
+  const out: Ipv4Prefix[] = [];
   for (const p of sorted) if (!out.some((o) => covers(o, p))) out.push(p);
   return out.sort((a, b) => a.base - b.base || a.bits - b.bits);
 }
 
-function prefixText(p: Prefix): string {
+function prefixText(p: Ipv4Prefix): string {
   return p.bits === 32 ? intToIp(p.base) : `${intToIp(p.base)}/${p.bits}`;
 }
