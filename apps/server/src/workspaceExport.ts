@@ -40,9 +40,10 @@ const SERVER_ANNOTATIONS = [
   'kubectl.kubernetes.io/last-applied-configuration',
 ];
 
-/** The order objects are applied in: a namespace before what it holds, Services before pods. */
+/** The order objects are applied in: a namespace before what it holds, ConfigMaps and Services before the pods that read them. */
 const KIND_ORDER: readonly KubeKind[] = [
   'Namespace',
+  'ConfigMap',
   'Service',
   'Endpoints',
   'EndpointSlice',
@@ -85,6 +86,7 @@ export function isUserObject(o: KubeObject): boolean {
     case 'Job':
     case 'PodDisruptionBudget':
     case 'NetworkPolicy':
+    case 'ConfigMap':
     case 'Pod':
       return true;
     default:

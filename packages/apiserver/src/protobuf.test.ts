@@ -118,8 +118,8 @@ describe('decodeProtobuf', () => {
   });
 
   it('refuses other kinds and bodies without the magic, saying what to do', () => {
-    expect(() => decodeProtobuf(envelope('ConfigMap', new Uint8Array()))).toThrow(
-      'l4lab does not serve ConfigMap: it serves Namespace, Deployment, Service, Pod, Job, PodDisruptionBudget, Secret, ServiceAccount (and reads them from kubectl create or kubectl apply -f)',
+    expect(() => decodeProtobuf(envelope('Ingress', new Uint8Array()))).toThrow(
+      'l4lab does not serve Ingress: it serves Namespace, Deployment, Service, Pod, Job, PodDisruptionBudget, Secret, ConfigMap, ServiceAccount (and reads them from kubectl create or kubectl apply -f)',
     );
     expect(() => decodeProtobuf(envelope('ClusterRole', new Uint8Array()))).toThrow(
       'l4lab reads ClusterRole as JSON only (kubectl apply -f, kubectl create -f), not as protobuf',

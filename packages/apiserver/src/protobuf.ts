@@ -254,6 +254,13 @@ const KINDS: Record<string, Schema> = {
     3: ['type', 'string'],
     4: ['stringData', 'map'],
   },
+  // `kubectl create configmap --from-literal / --from-file / --from-env-file`.
+  ConfigMap: {
+    1: ['metadata', META],
+    2: ['data', 'map'],
+    3: ['binaryData', 'bytesMap'],
+    4: ['immutable', 'bool'],
+  },
   ServiceAccount: { 1: ['metadata', META] },
   // A DELETE's body (`kubectl drain` without evictions, `kubectl delete` of a pod).
   DeleteOptions: DELETE_OPTIONS,

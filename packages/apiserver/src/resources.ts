@@ -34,6 +34,7 @@ const WRITABLE = new Set([
   'StatefulSet',
   'PodDisruptionBudget',
   'NetworkPolicy',
+  'ConfigMap',
   // Stored and served only: the lab authorizes nothing by RBAC objects.
   'ServiceAccount',
   'Secret',

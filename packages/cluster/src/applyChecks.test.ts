@@ -178,7 +178,7 @@ describe('apply: bare Pods and read-only kinds', () => {
   });
 });
 
-describe('immutable fields of the kinds stored only (DaemonSet, ClusterRoleBinding, Secret)', () => {
+describe('immutable fields of the kinds stored only (DaemonSet, ClusterRoleBinding, Secret, ConfigMap)', () => {
   it("refuses a new DaemonSet selector, a new roleRef, and an immutable Secret's data", () => {
     const { cluster } = newTestCluster();
     const ds = makeDaemonSet('default', 'agent');
@@ -219,6 +219,38 @@ describe('immutable fields of the kinds stored only (DaemonSet, ClusterRoleBindi
     ]);
     expect(apply(cluster, [{ ...secret, type: 'kubernetes.io/tls' } as KubeObject])).toEqual([
       'The Secret "token" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable',
+    ]);
+  });
+
+  it("refuses an immutable ConfigMap's data and binaryData, and taking immutable back; its labels may change", () => {
+    const { cluster } = newTestCluster();
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'frozen', namespace: 'default' },
+      data: { color: 'blue' },
+      immutable: true,
+    };
+    expect(apply(cluster, [cm])).toEqual(['ConfigMap/frozen created']);
+    expect(apply(cluster, [{ ...cm, data: { color: 'green' } } as KubeObject])).toEqual([
+      'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set',
+    ]);
+    expect(apply(cluster, [{ ...cm, binaryData: { b: 'aGk=' } } as KubeObject])).toEqual([
+      'The ConfigMap "frozen" is invalid: binaryData: Forbidden: field is immutable when `immutable` is set',
+    ]);
+    expect(apply(cluster, [{ ...cm, immutable: false } as KubeObject])).toEqual([
+      'The ConfigMap "frozen" is invalid: immutable: Forbidden: field is immutable when `immutable` is set',
+    ]);
+    const labelled = { ...cm, metadata: { ...cm.metadata, labels: { app: 'web' } } } as KubeObject;
+    expect(apply(cluster, [labelled])).toEqual(['ConfigMap/frozen configured']);
+    const mutable = {
+      ...cm,
+      immutable: undefined,
+      metadata: { name: 'live', namespace: 'default' },
+    };
+    expect(apply(cluster, [mutable as KubeObject])).toEqual(['ConfigMap/live created']);
+    expect(apply(cluster, [{ ...mutable, data: { color: 'green' } } as KubeObject])).toEqual([
+      'ConfigMap/live configured',
     ]);
   });
 });

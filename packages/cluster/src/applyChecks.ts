@@ -256,6 +256,13 @@ export function immutabilityErrors(
     if (!next.immutable) push('immutable', locked);
     if (stableStringify(next.data ?? {}) !== stableStringify(prev.data ?? {})) push('data', locked);
   }
+  if (next.kind === 'ConfigMap' && prev.kind === 'ConfigMap' && prev.immutable) {
+    const locked = 'Forbidden: field is immutable when `immutable` is set';
+    if (!next.immutable) push('immutable', locked);
+    if (stableStringify(next.data ?? {}) !== stableStringify(prev.data ?? {})) push('data', locked);
+    if (stableStringify(next.binaryData ?? {}) !== stableStringify(prev.binaryData ?? {}))
+      push('binaryData', locked);
+  }
   if (next.kind === 'EndpointSlice' && prev.kind === 'EndpointSlice') {
     if (next.addressType !== prev.addressType)
       push('addressType', `Invalid value: "${next.addressType}": field is immutable`);

@@ -37,6 +37,7 @@ const SAVED_KINDS: ReadonlySet<KubeKind> = new Set([
   'NetworkPolicy',
   'ServiceAccount',
   'Secret',
+  'ConfigMap',
   'ClusterRole',
   'ClusterRoleBinding',
 ]);

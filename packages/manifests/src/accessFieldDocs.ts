@@ -1,5 +1,5 @@
 // The API reference's descriptions (first sentences) of the kinds the l4lab agent's manifests use
-// beside the pod's: apps/v1 DaemonSet, core/v1 ServiceAccount and Secret, rbac.authorization.k8s.io/v1
+// beside the pod's: apps/v1 DaemonSet, core/v1 ServiceAccount, Secret and ConfigMap, rbac.authorization.k8s.io/v1
 // ClusterRole and ClusterRoleBinding (accessSchema.ts, schema.ts).
 
 type Docs = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -99,6 +99,17 @@ export const ACCESS_KIND_DOCS: Readonly<
       type: 'Used to facilitate programmatic handling of secret data.',
       immutable:
         'Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified).',
+    },
+  },
+  ConfigMap: {
+    description: 'ConfigMap holds configuration data for pods to consume.',
+    fields: {
+      ...TYPE_META,
+      data: "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+      binaryData:
+        "BinaryData contains the binary data. Each key must consist of alphanumeric characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in the Data field, this is enforced during validation process. Using this field will require 1.10+ apiserver and kubelet.",
+      immutable:
+        'Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.',
     },
   },
   ClusterRole: {

@@ -29,6 +29,12 @@ export const SECRET_FIELDS: Record<string, Schema> = {
   immutable: bool,
 };
 
+export const CONFIG_MAP_FIELDS: Record<string, Schema> = {
+  data: map(str),
+  binaryData: map(str),
+  immutable: bool,
+};
+
 const policyRule = obj('v1.PolicyRule', {
   apiGroups: strings,
   nonResourceURLs: strings,

@@ -260,7 +260,7 @@ status:
         message:
           'no matches for kind "Foo" in version "example.com/v1": l4lab does not serve this kind; it ' +
           'serves ClusterRole (rbac.authorization.k8s.io/v1), ClusterRoleBinding ' +
-          '(rbac.authorization.k8s.io/v1), DaemonSet (apps/v1), Deployment (apps/v1), EndpointSlice ' +
+          '(rbac.authorization.k8s.io/v1), ConfigMap (v1), DaemonSet (apps/v1), Deployment (apps/v1), EndpointSlice ' +
           '(discovery.k8s.io/v1), Endpoints (v1), Job (batch/v1), Namespace (v1), NetworkPolicy (networking.k8s.io/v1), Pod (v1), PodDisruptionBudget (policy/v1), ReplicaSet (apps/v1), ' +
           'Secret (v1), Service (v1), ServiceAccount (v1), StatefulSet (apps/v1)',
       }),

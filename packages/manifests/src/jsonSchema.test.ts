@@ -67,6 +67,7 @@ describe('kubernetesJsonSchema', () => {
     ).toEqual([
       ['ClusterRole', ['rbac.authorization.k8s.io/v1'], ['ClusterRole']],
       ['ClusterRoleBinding', ['rbac.authorization.k8s.io/v1'], ['ClusterRoleBinding']],
+      ['ConfigMap', ['v1'], ['ConfigMap']],
       ['DaemonSet', ['apps/v1'], ['DaemonSet']],
       ['Deployment', ['apps/v1'], ['Deployment']],
       ['EndpointSlice', ['discovery.k8s.io/v1'], ['EndpointSlice']],
@@ -87,7 +88,7 @@ describe('kubernetesJsonSchema', () => {
     expect(Object.keys(kind('Deployment').properties!.spec!.properties!)).not.toContain(
       'sessionAffinity',
     );
-    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(16);
+    expect(kind('List').properties!.items!.items!.oneOf).toHaveLength(17);
   });
 
   it('offers the allowed values and ranges', () => {

@@ -6,6 +6,7 @@ import {
   CLUSTER_ROLE_BINDING_FIELDS,
   CLUSTER_ROLE_FIELDS,
   SECRET_FIELDS,
+  CONFIG_MAP_FIELDS,
   SERVICE_ACCOUNT_FIELDS,
 } from './accessSchema.ts';
 import { ENDPOINT_SLICE_FIELDS, ENDPOINTS_FIELDS } from './endpointsSchema.ts';
@@ -210,6 +211,7 @@ export const KIND_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   NetworkPolicy: statusless('NetworkPolicy', { spec: networkPolicySpec }),
   ServiceAccount: statusless('ServiceAccount', SERVICE_ACCOUNT_FIELDS),
   Secret: statusless('Secret', SECRET_FIELDS),
+  ConfigMap: statusless('ConfigMap', CONFIG_MAP_FIELDS),
   ClusterRole: statusless('ClusterRole', CLUSTER_ROLE_FIELDS),
   ClusterRoleBinding: statusless('ClusterRoleBinding', CLUSTER_ROLE_BINDING_FIELDS),
 };

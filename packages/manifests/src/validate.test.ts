@@ -6,7 +6,7 @@ const messages = (o: unknown): string[] => validateObject(o).map(formatFieldErro
 
 const SERVED =
   'ClusterRole (rbac.authorization.k8s.io/v1), ClusterRoleBinding (rbac.authorization.k8s.io/v1), ' +
-  'DaemonSet (apps/v1), Deployment (apps/v1), EndpointSlice (discovery.k8s.io/v1), Endpoints (v1), Job (batch/v1), ' +
+  'ConfigMap (v1), DaemonSet (apps/v1), Deployment (apps/v1), EndpointSlice (discovery.k8s.io/v1), Endpoints (v1), Job (batch/v1), ' +
   'Namespace (v1), NetworkPolicy (networking.k8s.io/v1), Pod (v1), PodDisruptionBudget (policy/v1), ReplicaSet (apps/v1), Secret (v1), Service (v1), ServiceAccount (v1), StatefulSet (apps/v1)';
 
 const service = (
@@ -30,11 +30,11 @@ describe('validateObject: kinds', () => {
   it('says which kinds l4lab serves', () => {
     expect(messages({ apiVersion: 'v1', kind: 'Foo', metadata: { name: 'x' } })).toEqual([
       'kind: Unsupported value: "Foo": l4lab does not serve this kind; supported values: ' +
-        '"ClusterRole", "ClusterRoleBinding", "DaemonSet", "Deployment", "EndpointSlice", ' +
+        '"ClusterRole", "ClusterRoleBinding", "ConfigMap", "DaemonSet", "Deployment", "EndpointSlice", ' +
         '"Endpoints", "Job", "Namespace", "NetworkPolicy", "Pod", "PodDisruptionBudget", "ReplicaSet", "Secret", "Service", "ServiceAccount", "StatefulSet"',
     ]);
-    expect(resolveKind('v1', 'ConfigMap')?.message).toBe(
-      'no matches for kind "ConfigMap" in version "v1": l4lab does not serve this kind; it serves ' +
+    expect(resolveKind('networking.k8s.io/v1', 'Ingress')?.message).toBe(
+      'no matches for kind "Ingress" in version "networking.k8s.io/v1": l4lab does not serve this kind; it serves ' +
         SERVED,
     );
   });

@@ -20,6 +20,8 @@ import type {
   SecretShape,
   ServiceAccountShape,
 } from './validateAccess.ts';
+import { validateConfigMap } from './validateConfigMap.ts';
+import type { ConfigMapShape } from './validateConfigMap.ts';
 import { validateDaemonSet } from './validateDaemonSet.ts';
 import { validateJob } from './validateJob.ts';
 import { validateStatefulSet } from './validateStatefulSet.ts';
@@ -47,6 +49,7 @@ import type { ServiceShape } from './validateService.ts';
 export const SERVED_KINDS: Readonly<Record<string, string>> = {
   ClusterRole: 'rbac.authorization.k8s.io/v1',
   ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  ConfigMap: 'v1',
   DaemonSet: 'apps/v1',
   Deployment: 'apps/v1',
   EndpointSlice: 'discovery.k8s.io/v1',
@@ -86,6 +89,7 @@ const VALIDATORS: Readonly<Record<string, (o: Record<string, unknown>) => FieldE
   NetworkPolicy: (o) => validateNetworkPolicy(o as NetworkPolicyShape),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccountShape),
   Secret: (o) => validateSecret(o as SecretShape),
+  ConfigMap: (o) => validateConfigMap(o as ConfigMapShape),
   ClusterRole: (o) => validateClusterRole(o as ClusterRoleShape),
   ClusterRoleBinding: (o) => validateClusterRoleBinding(o as ClusterRoleBindingShape),
 };

@@ -1,6 +1,12 @@
 // Kubernetes object shapes as l4lab's API serves them (a subset of the real API's fields).
 // Field names are Kubernetes' own; every object the API returns has `apiVersion`, `kind`, `metadata`.
-import type { ClusterRole, ClusterRoleBinding, Secret, ServiceAccount } from './kubeAccess.ts';
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  ConfigMap,
+  Secret,
+  ServiceAccount,
+} from './kubeAccess.ts';
 
 export interface ObjectMeta {
   name: string;
@@ -697,6 +703,7 @@ export type KubeObject =
   | Node
   | ServiceAccount
   | Secret
+  | ConfigMap
   | ClusterRole
   | ClusterRoleBinding;
 

@@ -24,6 +24,21 @@ export interface Secret {
   immutable?: boolean;
 }
 
+/**
+ * Configuration a pod reads (core v1 ConfigMap): its containers' variables (`configMapKeyRef`,
+ * `envFrom`) and the files of a `configMap` volume.
+ */
+export interface ConfigMap {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: ObjectMeta;
+  /** UTF-8 values, by key. */
+  data?: Record<string, string>;
+  /** Base64 values, by key; no key in both maps. */
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
 /** One rule of a role: verbs on resources of API groups, or on non-resource URLs. */
 export interface PolicyRule {
   verbs: string[];

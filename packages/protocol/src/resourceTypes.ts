@@ -86,6 +86,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     kind: 'ServiceAccount',
   },
   { plural: 'secrets', singular: 'secret', shortNames: [], group: '', kind: 'Secret' },
+  { plural: 'configmaps', singular: 'configmap', shortNames: ['cm'], group: '', kind: 'ConfigMap' },
   {
     plural: 'clusterroles',
     singular: 'clusterrole',

@@ -1,8 +1,9 @@
-// kubectl's columns for DaemonSets, StatefulSets, Jobs, NetworkPolicies, PodDisruptionBudgets, ControllerRevisions, ServiceAccounts, Secrets, ClusterRoles and ClusterRoleBindings
+// kubectl's columns for DaemonSets, StatefulSets, Jobs, NetworkPolicies, PodDisruptionBudgets, ControllerRevisions, ServiceAccounts, Secrets, ConfigMaps, ClusterRoles and ClusterRoleBindings
 // (pkg/printers/internalversion/printers.go), as pure functions.
 import type {
   ClusterRole,
   ClusterRoleBinding,
+  ConfigMap,
   ControllerRevision,
   DaemonSet,
   Job,
@@ -152,6 +153,17 @@ export const secretPrinter: Printer<Secret> = {
     s.type ?? 'Opaque',
     String(Object.keys(s.data ?? {}).length),
     created(s, c),
+  ],
+  wideRow: () => [],
+};
+
+export const configMapPrinter: Printer<ConfigMap> = {
+  headers: ['NAME', 'DATA', 'AGE'],
+  wide: [],
+  row: (m, c) => [
+    m.metadata.name,
+    String(Object.keys(m.data ?? {}).length + Object.keys(m.binaryData ?? {}).length),
+    created(m, c),
   ],
   wideRow: () => [],
 };

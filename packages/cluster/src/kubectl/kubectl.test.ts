@@ -164,6 +164,27 @@ describe('kubectl get', () => {
     });
   });
 
+  it('get cm: DATA counts data and binaryData keys', () => {
+    const cm = (name: string, data: Record<string, string>, binaryData?: Record<string, string>) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: 'default', creationTimestamp: at(-90) },
+        data,
+        ...(binaryData ? { binaryData } : {}),
+      }) as KubeObject;
+    const store = storeWith([
+      cm('app-config', { color: 'blue', mode: 'x' }),
+      cm('web-html', {}, { 'a.png': 'aGk=' }),
+    ]);
+    expect(runKubectl(store, ['get', 'cm'], T0).stdout).toBe(
+      'NAME         DATA   AGE\napp-config   2      90s\nweb-html     1      90s\n',
+    );
+    expect(runKubectl(store, ['get', 'configmaps', 'x'], T0).stderr).toBe(
+      'Error from server (NotFound): configmaps "x" not found\n',
+    );
+  });
+
   it("takes kubectl's names for a type, and only those (Endpoints is its own singular)", () => {
     const store = storeWith(services);
     expect(runKubectl(store, ['get', 'deployment.apps', 'web'], T0).stderr).toBe(

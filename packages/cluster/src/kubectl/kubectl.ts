@@ -19,6 +19,7 @@ import {
   networkPolicyPrinter,
   statefulSetPrinter,
   secretPrinter,
+  configMapPrinter,
   serviceAccountPrinter,
 } from './accessPrinters.ts';
 import { describeObject } from './describe.ts';
@@ -90,6 +91,7 @@ const PRINTERS: Record<ResourceType['kind'], { kind: KubeKind; printer: Printer 
   Job: printing('Job', jobPrinter),
   ServiceAccount: printing('ServiceAccount', serviceAccountPrinter),
   Secret: printing('Secret', secretPrinter),
+  ConfigMap: printing('ConfigMap', configMapPrinter),
   ClusterRole: printing('ClusterRole', clusterRolePrinter),
   ClusterRoleBinding: printing('ClusterRoleBinding', clusterRoleBindingPrinter),
 };
