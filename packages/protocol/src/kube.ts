@@ -57,6 +57,8 @@ export interface Container {
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  volumeMounts?: VolumeMount[];
   /** `kubectl run -i`: stdin stays open, so a shell waits instead of ending at once. */
   stdin?: boolean;
   /** `kubectl run -i`: the container is made for one attach (its output from its start). */
@@ -98,11 +100,39 @@ export interface Probe {
   successThreshold?: number;
 }
 
-/** An environment variable: a value, or (the downward API) a field of the pod. */
+/** A key of a ConfigMap or Secret of the pod's namespace. */
+export interface KeySelector {
+  name?: string;
+  key: string;
+  /** Whether the container starts without it (unset) when the object or the key is missing. */
+  optional?: boolean;
+}
+
+/** An environment variable: a value, a field of the pod (the downward API), or a key of a ConfigMap or Secret. */
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string } };
+  valueFrom?: {
+    fieldRef?: { fieldPath: string };
+    configMapKeyRef?: KeySelector;
+    secretKeyRef?: KeySelector;
+  };
+}
+
+/** Every key of a ConfigMap or Secret as a variable, each name after `prefix`. */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name?: string; optional?: boolean };
+  secretRef?: { name?: string; optional?: boolean };
+}
+
+/** Where a volume of the pod appears in a container. */
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  /** One file or directory of the volume instead of its root. */
+  subPath?: string;
+  readOnly?: boolean;
 }
 
 export interface PodSpec {

@@ -5,7 +5,7 @@ import type { Container, Pod, PodSpec } from '@l4lab/protocol';
 import { Cluster, FakeClock, PortMapper } from '@l4lab/cluster';
 import { RestartBackoff } from './backoff.ts';
 import { Kubelet } from './kubelet.ts';
-import type { ContainerRuntime, PodExit, PodHandle } from './types.ts';
+import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
 class FakeRuntime implements ContainerRuntime {
@@ -16,8 +16,11 @@ class FakeRuntime implements ContainerRuntime {
   execCode = 1;
   readonly execs: string[] = [];
   readonly exits: ((e: PodExit) => void)[] = [];
-  async start(): Promise<PodHandle> {
+  /** What the last start was given. */
+  sandbox: PodSandbox | undefined;
+  async start(sandbox: PodSandbox): Promise<PodHandle> {
     this.starts++;
+    this.sandbox = sandbox;
     if (this.failWith) throw this.failWith;
     let exit!: (e: PodExit) => void;
     const exited = new Promise<PodExit>((r) => (exit = r));
@@ -274,6 +277,48 @@ describe('Kubelet', () => {
     await t.tick(10_000);
     expect(t.runtime.starts).toBe(starts + 1);
     expect(t.cs().state?.running).toBeDefined();
+  });
+
+  it('waits in CreateContainerConfigError for a missing ConfigMap, without back-off, and starts once it is written', async () => {
+    const t = setup({
+      env: [
+        { name: 'COLOR', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'color' } } },
+      ],
+    });
+    await t.tick(0);
+    expect(t.runtime.starts).toBe(0);
+    expect(t.cs().state?.waiting).toEqual({
+      reason: 'CreateContainerConfigError',
+      message: 'configmap "app-config" not found',
+    });
+    const failed = () =>
+      t.cluster.events
+        .list('default')
+        .filter((e) => e.reason === 'Failed')
+        .map((e) => [e.message, e.count]);
+    expect(failed()).toEqual([['Error: configmap "app-config" not found', 1]]);
+    await t.tick(10_000); // tried again at the pod's next sync: the same reason, no CrashLoopBackOff
+    expect(t.cs().state?.waiting?.reason).toBe('CreateContainerConfigError');
+    expect(failed()).toEqual([['Error: configmap "app-config" not found', 2]]);
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'app-config', namespace: 'default' },
+      data: { color: 'blue' },
+    } as const;
+    expect(t.cluster.apply([cm]).ok).toBe(true);
+    await t.tick(0); // at once, not at the next retry
+    expect(t.runtime.starts).toBe(1);
+    expect(t.cs().state?.running).toBeDefined();
+    expect(t.runtime.sandbox?.containers[0]?.env).toEqual([{ name: 'COLOR', value: 'blue' }]);
+    expect(t.kubelet.containerView('default', 'web')?.env.COLOR).toBe('blue');
+    // A running container keeps what it read; its next start reads again.
+    expect(t.cluster.apply([{ ...cm, data: { color: 'green' } }]).ok).toBe(true);
+    await t.tick(0);
+    expect(t.kubelet.containerView('default', 'web')?.env.COLOR).toBe('blue');
+    t.runtime.crash();
+    await t.tick(0);
+    expect(t.kubelet.containerView('default', 'web')?.env.COLOR).toBe('green');
   });
 
   it('kills the pods of a stopped node and starts them again when it is back', async () => {

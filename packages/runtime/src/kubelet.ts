@@ -8,6 +8,7 @@ import {
   REASON_NODE_PORTS,
   realClock,
 } from '@l4lab/cluster';
+import { type ConfigSource, namesConfig, resolveContainerConfig } from './containerConfig.ts';
 import { runPreStopHooks } from './lifecycleHooks.ts';
 import { serviceEnvironment } from './podEnvironment.ts';
 import { podDNSConfig, podHostname, podNetworkFiles, resolverOf } from './podNetworkFiles.ts';
@@ -71,6 +72,11 @@ const MIN_GRACE_MS = 2000;
  * in place of the old one and wait for a deletion it will never see.
  */
 const MIN_TERMINATION_MS = 1000;
+
+/** A container whose ConfigMap or Secret (or one of its keys) is missing is not created. */
+const CONFIG_ERROR = 'CreateContainerConfigError';
+/** How often the kubelet tries such a container again (its pod workers' resync after an error). */
+const CONFIG_RETRY_MS = 10_000;
 
 const realProber: Prober = (spec, host, port, from) =>
   spec.kind === 'http'
@@ -145,8 +151,10 @@ export class Kubelet {
    */
   containerView(namespace: string, name: string): ContainerView | undefined {
     const w = this.#find(namespace, name);
-    const c = w?.pod.spec.containers[0];
-    if (!w || !c) return undefined;
+    const spec = w?.pod.spec.containers[0];
+    if (!w || !spec) return undefined;
+    // Its variables as it started: ConfigMap and Secret keys read then.
+    const c = w.configured.get(spec.name) ?? spec;
     const env = containerEnv(c, { ...this.#sandbox(w, [c]), serviceEnv: w.serviceEnv });
     return {
       env: Object.fromEntries(env),
@@ -217,6 +225,10 @@ export class Kubelet {
   }
 
   #onEvent(e: WatchEvent): void {
+    if (e.object.kind === 'ConfigMap' || e.object.kind === 'Secret') {
+      if (e.type !== 'DELETED') this.#configArrived(e.object.kind, e.object.metadata);
+      return;
+    }
     if (e.object.kind !== 'Pod') return;
     const pod = e.object;
     const uid = pod.metadata.uid ?? '';
@@ -442,6 +454,27 @@ export class Kubelet {
     };
   }
 
+  /** Where the kubelet reads the ConfigMaps and Secrets containers name (its watch of the API). */
+  readonly #configSource: ConfigSource = {
+    configMap: (ns, name) => this.#o.cluster.store.get('ConfigMap', ns, name),
+    secret: (ns, name) => this.#o.cluster.store.get('Secret', ns, name),
+  };
+
+  /**
+   * The containers as they start: their ConfigMap and Secret references read now (a missing one
+   * throws CreateContainerConfigError), each warning an Event, each kept for `kubectl exec`.
+   */
+  #configure(w: PodWorker, containers: Container[]): Container[] {
+    const ns = w.pod.metadata.namespace ?? 'default';
+    return containers.map((c) => {
+      const { container, warnings } = resolveContainerConfig(c, ns, this.#configSource);
+      for (const message of warnings)
+        this.#event(w, 'Warning', 'InvalidEnvironmentVariableNames', message);
+      w.configured.set(c.name, container);
+      return container;
+    });
+  }
+
   /** The container starting or running now: an init container, or the first app container. */
   #current(w: PodWorker): Container | undefined {
     return initializing(w) ? w.pod.spec.initContainers?.[w.init!.next] : w.pod.spec.containers[0];
@@ -470,7 +503,7 @@ export class Kubelet {
     const c = w.pod.spec.initContainers![index]!;
     let handle: PodHandle;
     try {
-      handle = await this.#o.runtime.start(this.#sandbox(w, [c]));
+      handle = await this.#o.runtime.start(this.#sandbox(w, this.#configure(w, [c])));
     } catch (err) {
       if (this.#gone(w)) return;
       this.#startFailed(w, err);
@@ -544,9 +577,9 @@ export class Kubelet {
   async #startContainer(w: PodWorker): Promise<void> {
     const { pod } = w;
     let handle: PodHandle;
-    const sandbox = this.#sandbox(w, pod.spec.containers);
-    w.serviceEnv = sandbox.serviceEnv ?? {};
     try {
+      const sandbox = this.#sandbox(w, this.#configure(w, pod.spec.containers));
+      w.serviceEnv = sandbox.serviceEnv ?? {};
       handle = await this.#o.runtime.start(sandbox);
     } catch (err) {
       if (this.#gone(w)) return;
@@ -594,10 +627,37 @@ export class Kubelet {
     this.#writeStatus(w);
   }
 
+  /**
+   * A ConfigMap or Secret was written: the containers waiting for it (CreateContainerConfigError)
+   * are tried again now, not at their next retry.
+   */
+  #configArrived(kind: 'ConfigMap' | 'Secret', meta: { namespace?: string; name: string }): void {
+    for (const w of this.#workers.values()) {
+      if ((w.pod.metadata.namespace ?? 'default') !== (meta.namespace ?? 'default')) continue;
+      const waiting = initializing(w)
+        ? w.init!.statuses[w.init!.next]?.state?.waiting
+        : w.state?.waiting;
+      const c = this.#current(w);
+      if (waiting?.reason !== CONFIG_ERROR || !c || !namesConfig(c, kind, meta.name)) continue;
+      if (this.#gone(w) || w.handle) continue;
+      this.#cancelTimers(w);
+      void this.#runContainer(w);
+    }
+  }
+
   #startFailed(w: PodWorker, err: unknown): void {
     const reason = err instanceof ContainerStartError ? err.reason : 'RunContainerError';
     const message = err instanceof Error ? err.message : String(err);
     this.#o.logger.warn({ pod: w.pod.metadata.name, reason, message }, 'container start failed');
+    if (reason === CONFIG_ERROR) {
+      // Not a crash: the kubelet tries again at each sync of the pod, with no back-off, and
+      // meanwhile the container waits with the reason (kuberuntime's startContainer).
+      this.#event(w, 'Warning', 'Failed', `Error: ${message}`);
+      this.#setState(w, { waiting: { reason, message } });
+      this.#writeStatus(w);
+      this.#after(w, CONFIG_RETRY_MS * this.#o.backoffScale, () => void this.#runContainer(w));
+      return;
+    }
     const pull = reason === 'ErrImagePull';
     this.#event(w, 'Warning', 'Failed', message);
     const backoff = initializing(w) ? w.init!.backoff : w.backoff;

@@ -1,6 +1,6 @@
 // What the kubelet keeps about one pod it runs (its pod worker): the containers' states, restart
 // counts and back-off, its init containers' progress, and the kubelet-managed files it mounts.
-import type { ContainerState, ContainerStatus, Pod } from '@l4lab/protocol';
+import type { Container, ContainerState, ContainerStatus, Pod } from '@l4lab/protocol';
 import type { TimerHandle } from '@l4lab/cluster';
 import { RestartBackoff } from './backoff.ts';
 import type { PodHandle } from './types.ts';
@@ -22,6 +22,8 @@ export interface PodWorker {
   hostname: string;
   /** The Service variables the app containers started with (what `kubectl exec` sees). */
   serviceEnv: Record<string, string>;
+  /** The containers as they last started: ConfigMap and Secret references made values. */
+  configured: Map<string, Container>;
   handle: PodHandle | undefined;
   /** The last container started, kept once it ended: `kubectl logs` of a Completed pod reads it. */
   lastHandle: PodHandle | undefined;
@@ -93,6 +95,7 @@ export function newPodWorker(
     files: o.files,
     hostname: o.hostname,
     serviceEnv: {},
+    configured: new Map(),
     handle: undefined,
     lastHandle: undefined,
     runningSince: 0,
