@@ -241,7 +241,10 @@ describe("kubectl apply -f: the tutorial's files, through the API", () => {
     });
     appStore
       .getState()
-      .openTab('cm.yaml', 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: x\n');
+      .openTab(
+        'cm.yaml',
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: x\n',
+      );
     expect((await run('kubectl apply -f cm.yaml')).stderr).toBe(
       'error: resource mapping not found for name: "x" namespace: "" from "cm.yaml": no matches for kind "Ingress" in version "networking.k8s.io/v1"\nensure CRDs are installed first\n',
     );
