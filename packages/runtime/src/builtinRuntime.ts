@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
 import type { Container } from '@l4lab/protocol';
 import { bindAddressFor } from './hostAddress.ts';
-import { podPage } from './page.ts';
+import { nginxHtmlFiles } from './nginxHtml.ts';
 import { startStandIns, standInPodHandle } from './standIn/standInPod.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodNetworkTools, PodSandbox } from './types.ts';
 import { isNginxImage } from './types.ts';
@@ -43,7 +43,7 @@ export class BuiltinRuntime implements ContainerRuntime {
 
   /** The nginx containers' page on each of their ports, in-process. */
   async #startPages(pod: PodSandbox, web: Container[]): Promise<PodHandle> {
-    const page = podPage(pod);
+    const site = { files: nginxHtmlFiles(pod) };
     const access: string[] = [];
     const servers: (Server | UdpSocket)[] = [];
     let release!: (r: PodExit) => void;
@@ -67,7 +67,7 @@ export class BuiltinRuntime implements ContainerRuntime {
             p.containerPort,
             udp ? 'UDP' : 'TCP',
           );
-          servers.push(udp ? await listenUdp(a, pod) : await listenHttp(a, pod, page, access));
+          servers.push(udp ? await listenUdp(a, pod) : await listenHttp(a, pod, site, access));
         }
       }
     } catch (err) {
@@ -85,6 +85,9 @@ export class BuiltinRuntime implements ContainerRuntime {
         release({ code: 137, signal: 'SIGKILL' });
       },
       logs: async () => access.slice(-200),
+      async updateVolumeFiles(next) {
+        site.files = nginxHtmlFiles(next);
+      },
     };
   }
 
@@ -96,7 +99,7 @@ export class BuiltinRuntime implements ContainerRuntime {
 function listenHttp(
   a: { ip: string; port: number },
   pod: PodSandbox,
-  page: string,
+  site: { files: ReadonlyMap<string, Buffer> },
   access: string[],
 ): Promise<Server> {
   const srv = createServer(function servePodPage(req, res) {
@@ -106,9 +109,11 @@ function listenHttp(
     res.setHeader('X-Node-Name', pod.node);
     res.setHeader('Server', 'l4lab-builtin');
     res.setHeader('Content-Type', 'text/html');
-    res.end(req.method === 'HEAD' ? undefined : page);
+    const { status, body } = htmlAnswer(site.files, req.url ?? '/');
+    res.statusCode = status;
+    res.end(req.method === 'HEAD' ? undefined : body);
     access.push(
-      `${req.socket.remoteAddress} - - [${new Date().toISOString()}] "${req.method} ${req.url} HTTP/${req.httpVersion}" 200`,
+      `${req.socket.remoteAddress} - - [${new Date().toISOString()}] "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status}`,
     );
     if (access.length > 400) access.splice(0, 200);
   });
@@ -118,6 +123,28 @@ function listenHttp(
     srv.listen({ host: a.ip, port: a.port, exclusive: true }, () => resolve(srv));
   });
 }
+
+/** nginx's `location / { root html; index index.html; }`: a file, a directory's index, or 403 / 404. */
+export function htmlAnswer(
+  files: ReadonlyMap<string, Buffer>,
+  url: string,
+): { status: number; body: Buffer | string } {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?')[0]!).replace(/^\/+/, '');
+  } catch {
+    return { status: 400, body: nginxError(400, 'Bad Request') };
+  }
+  const index = path === '' || path.endsWith('/') ? `${path}index.html` : undefined;
+  const file = files.get(index ?? path);
+  if (file) return { status: 200, body: file };
+  // A directory without its index: nginx forbids listing it.
+  if (index !== undefined) return { status: 403, body: nginxError(403, 'Forbidden') };
+  return { status: 404, body: nginxError(404, 'Not Found') };
+}
+
+const nginxError = (status: number, text: string) =>
+  `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>l4lab-builtin</center>\r\n</body>\r\n</html>\r\n`;
 
 function listenUdp(a: { ip: string; port: number }, pod: PodSandbox): Promise<UdpSocket> {
   const sock = createSocket('udp4');

@@ -18,6 +18,8 @@ class FakeRuntime implements ContainerRuntime {
   readonly exits: ((e: PodExit) => void)[] = [];
   /** What the last start was given. */
   sandbox: PodSandbox | undefined;
+  /** The pods the kubelet told of new volume files. */
+  readonly updates: PodSandbox[] = [];
   async start(sandbox: PodSandbox): Promise<PodHandle> {
     this.starts++;
     this.sandbox = sandbox;
@@ -30,6 +32,7 @@ class FakeRuntime implements ContainerRuntime {
       stop: async () => exit({ code: 0, signal: null }),
       kill: () => exit({ code: 137, signal: 'SIGKILL' }),
       logs: async () => [],
+      updateVolumeFiles: async (pod: PodSandbox) => void this.updates.push(pod),
       exec: async (container: string, command: string[]) => {
         this.execs.push(`${container}: ${command.join(' ')}`);
         return this.execCode;
@@ -319,6 +322,48 @@ describe('Kubelet', () => {
     t.runtime.crash();
     await t.tick(0);
     expect(t.kubelet.containerView('default', 'web')?.env.COLOR).toBe('green');
+  });
+
+  it("waits in ContainerCreating for a volume's ConfigMap (FailedMount), then shows its files and their changes", async () => {
+    const t = setup(
+      { volumeMounts: [{ name: 'html', mountPath: '/usr/share/nginx/html' }] },
+      () => true,
+      { volumes: [{ name: 'html', configMap: { name: 'web-html' } }] },
+    );
+    await t.tick(0);
+    expect(t.runtime.starts).toBe(0);
+    expect(t.cs().state?.waiting?.reason).toBe('ContainerCreating');
+    const mounts = () =>
+      t.cluster.events
+        .list('default')
+        .filter((e) => e.reason === 'FailedMount')
+        .map((e) => [e.type, e.message, e.count]);
+    expect(mounts()).toEqual([
+      ['Warning', 'MountVolume.SetUp failed for volume "html" : configmap "web-html" not found', 1],
+    ]);
+    await t.tick(10_000);
+    expect(mounts()[0]![2]).toBe(2);
+    expect(t.cs().state?.waiting?.reason).toBe('ContainerCreating');
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-html', namespace: 'default' },
+      data: { 'index.html': 'v1' },
+    } as const;
+    expect(t.cluster.apply([cm]).ok).toBe(true);
+    await t.tick(0);
+    expect(t.cs().state?.running).toBeDefined();
+    const file = '/usr/share/nginx/html/index.html';
+    expect(t.runtime.sandbox?.volumeFiles?.get(file)?.toString()).toBe('v1');
+    expect(t.kubelet.containerView('default', 'web')?.files[file]).toBe('v1');
+    expect(t.cluster.apply([{ ...cm, data: { 'index.html': 'v2' } }]).ok).toBe(true);
+    await t.tick(0);
+    expect(t.runtime.updates.map((p) => p.volumeFiles?.get(file)?.toString())).toEqual(['v2']);
+    expect(t.kubelet.containerView('default', 'web')?.files[file]).toBe('v2');
+    // Deleted, the volume keeps its last files.
+    t.cluster.store.remove('ConfigMap', 'default', 'web-html');
+    await t.tick(0);
+    expect(t.kubelet.containerView('default', 'web')?.files[file]).toBe('v2');
   });
 
   it('kills the pods of a stopped node and starts them again when it is back', async () => {

@@ -10,6 +10,13 @@ import {
 } from '@l4lab/cluster';
 import { type ConfigSource, namesConfig, resolveContainerConfig } from './containerConfig.ts';
 import { runPreStopHooks } from './lifecycleHooks.ts';
+import {
+  VolumeMountError,
+  asText,
+  mountedFiles,
+  podVolumeFiles,
+  volumeReads,
+} from './podVolumes.ts';
 import { serviceEnvironment } from './podEnvironment.ts';
 import { podDNSConfig, podHostname, podNetworkFiles, resolverOf } from './podNetworkFiles.ts';
 import { buildPodStatus } from './podStatusBuilder.ts';
@@ -155,10 +162,11 @@ export class Kubelet {
     if (!w || !spec) return undefined;
     // Its variables as it started: ConfigMap and Secret keys read then.
     const c = w.configured.get(spec.name) ?? spec;
-    const env = containerEnv(c, { ...this.#sandbox(w, [c]), serviceEnv: w.serviceEnv });
+    const sandbox = this.#sandbox(w, [c]);
+    const env = containerEnv(c, { ...sandbox, serviceEnv: w.serviceEnv });
     return {
       env: Object.fromEntries(env),
-      files: w.files,
+      files: sandbox.files ?? w.files,
       dns: resolverOf(this.#dnsConfig(w.pod)),
     };
   }
@@ -440,6 +448,7 @@ export class Kubelet {
   /** What the runtime gets to start containers of the pod (the CRI's sandbox and configs). */
   #sandbox(w: PodWorker, containers: Container[]): PodSandbox {
     const { pod } = w;
+    const volumeFiles = mountedFiles(containers, w.volumes ?? new Map());
     return {
       namespace: pod.metadata.namespace ?? 'default',
       name: pod.metadata.name,
@@ -448,7 +457,8 @@ export class Kubelet {
       node: pod.spec.nodeName!,
       containers,
       hostname: w.hostname,
-      files: w.files,
+      files: { ...w.files, ...asText(volumeFiles) },
+      volumeFiles,
       // The Services there now: a container started later sees the ones created since.
       serviceEnv: serviceEnvironment(pod, this.#o.cluster.list('Service')),
     };
@@ -465,6 +475,8 @@ export class Kubelet {
    * throws CreateContainerConfigError), each warning an Event, each kept for `kubectl exec`.
    */
   #configure(w: PodWorker, containers: Container[]): Container[] {
+    // The pod's volumes mount once, before its first container (MountVolume.SetUp).
+    w.volumes ??= podVolumeFiles(w.pod, this.#configSource);
     const ns = w.pod.metadata.namespace ?? 'default';
     return containers.map((c) => {
       const { container, warnings } = resolveContainerConfig(c, ns, this.#configSource);
@@ -634,6 +646,14 @@ export class Kubelet {
   #configArrived(kind: 'ConfigMap' | 'Secret', meta: { namespace?: string; name: string }): void {
     for (const w of this.#workers.values()) {
       if ((w.pod.metadata.namespace ?? 'default') !== (meta.namespace ?? 'default')) continue;
+      if (volumeReads(w.pod, kind, meta.name)) {
+        if (w.volumes) void this.#refillVolumes(w);
+        else if (!this.#gone(w) && !w.handle) {
+          this.#cancelTimers(w);
+          void this.#runContainer(w);
+        }
+        continue;
+      }
       const waiting = initializing(w)
         ? w.init!.statuses[w.init!.next]?.state?.waiting
         : w.state?.waiting;
@@ -645,10 +665,45 @@ export class Kubelet {
     }
   }
 
+  /**
+   * A volume's ConfigMap or Secret changed: its files are filled again and the running
+   * containers see them (a `subPath` mount keeps what it had, as in Kubernetes). Filled from an
+   * object that is now missing, the volume keeps its last files.
+   */
+  async #refillVolumes(w: PodWorker): Promise<void> {
+    let volumes;
+    try {
+      volumes = podVolumeFiles(w.pod, this.#configSource);
+    } catch {
+      return;
+    }
+    const subPaths = new Set(
+      w.pod.spec.containers
+        .flatMap((c) => (c.volumeMounts ?? []).filter((m) => m.subPath))
+        .map((m) => m.name),
+    );
+    for (const name of subPaths) if (w.volumes?.has(name)) volumes.set(name, w.volumes.get(name)!);
+    w.volumes = volumes;
+    const handle = w.handle;
+    if (!handle?.updateVolumeFiles || initializing(w)) return;
+    const containers = w.pod.spec.containers.map((c) => w.configured.get(c.name) ?? c);
+    await handle
+      .updateVolumeFiles(this.#sandbox(w, containers))
+      .catch((err: unknown) =>
+        this.#o.logger.warn({ pod: w.pod.metadata.name, err: String(err) }, 'volume update failed'),
+      );
+  }
+
   #startFailed(w: PodWorker, err: unknown): void {
     const reason = err instanceof ContainerStartError ? err.reason : 'RunContainerError';
     const message = err instanceof Error ? err.message : String(err);
     this.#o.logger.warn({ pod: w.pod.metadata.name, reason, message }, 'container start failed');
+    if (err instanceof VolumeMountError) {
+      // The containers wait in ContainerCreating; the volume manager tries the mount again.
+      this.#event(w, 'Warning', 'FailedMount', err.event);
+      this.#after(w, CONFIG_RETRY_MS * this.#o.backoffScale, () => void this.#runContainer(w));
+      return;
+    }
     if (reason === CONFIG_ERROR) {
       // Not a crash: the kubelet tries again at each sync of the pod, with no back-off, and
       // meanwhile the container waits with the reason (kuberuntime's startContainer).

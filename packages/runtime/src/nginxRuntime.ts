@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
-import { podPage } from './page.ts';
+import { nginxHtmlFiles, writeHtmlDir } from './nginxHtml.ts';
 import { cleanupContainersIfEngine } from './docker/detect.ts';
 import { cleanupPodDirs, podDir, removePodDir } from './orphans.ts';
 import { rssOf } from './processes.ts';
@@ -77,9 +77,8 @@ export class NginxRuntime implements ContainerRuntime {
   async #startNginx(pod: PodSandbox): Promise<PodHandle> {
     const prefix = podDir(this.#podsDir, pod);
     const listens = await podListens(this.#mapper, pod);
-    await mkdir(join(prefix, 'html'), { recursive: true });
+    await writeHtmlDir(join(prefix, 'html'), nginxHtmlFiles(pod));
     await mkdir(join(prefix, 'tmp'), { recursive: true });
-    await writeFile(join(prefix, 'html', 'index.html'), podPage(pod));
     await writeFile(join(prefix, 'nginx.conf'), nginxConfig(prefix, pod, listens));
     const [command, args] = diesWithServer(this.#binary, [
       '-p',
@@ -115,6 +114,7 @@ export class NginxRuntime implements ContainerRuntime {
         child.kill('SIGKILL');
       },
       logs: () => tailFile(join(prefix, 'access.log'), 200),
+      updateVolumeFiles: (next) => writeHtmlDir(join(prefix, 'html'), nginxHtmlFiles(next)),
       rss: async () => (pid ? rssOf(pid) : undefined),
     };
   }

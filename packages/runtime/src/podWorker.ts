@@ -3,6 +3,7 @@
 import type { Container, ContainerState, ContainerStatus, Pod } from '@l4lab/protocol';
 import type { TimerHandle } from '@l4lab/cluster';
 import { RestartBackoff } from './backoff.ts';
+import type { VolumeFiles } from './podVolumes.ts';
 import type { PodHandle } from './types.ts';
 
 /** The init containers' run: one at a time, in order, each to completion. */
@@ -24,6 +25,8 @@ export interface PodWorker {
   serviceEnv: Record<string, string>;
   /** The containers as they last started: ConfigMap and Secret references made values. */
   configured: Map<string, Container>;
+  /** The pod's ConfigMap and Secret volumes, once mounted (before its first container starts). */
+  volumes: Map<string, VolumeFiles> | undefined;
   handle: PodHandle | undefined;
   /** The last container started, kept once it ended: `kubectl logs` of a Completed pod reads it. */
   lastHandle: PodHandle | undefined;
@@ -96,6 +99,7 @@ export function newPodWorker(
     hostname: o.hostname,
     serviceEnv: {},
     configured: new Map(),
+    volumes: undefined,
     handle: undefined,
     lastHandle: undefined,
     runningSince: 0,

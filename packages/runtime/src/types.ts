@@ -15,6 +15,8 @@ export interface PodSandbox {
   files?: Readonly<Record<string, string>>;
   /** The Service variables of containers starting now (service links), beside their `env`. */
   serviceEnv?: Readonly<Record<string, string>>;
+  /** The files the containers' volume mounts show (ConfigMap and Secret volumes), by absolute path. */
+  volumeFiles?: ReadonlyMap<string, Buffer>;
 }
 
 export interface PodExit {
@@ -46,6 +48,11 @@ export interface PodHandle {
   containerLogs?(container: string): Promise<string[]>;
   /** Something the user should know about this pod (shown as the pod's status message). */
   readonly note?: string;
+  /**
+   * The kubelet filled the pod's volumes again (their ConfigMap or Secret changed): a runtime
+   * that serves their files (nginx's html directory) shows the new ones.
+   */
+  updateVolumeFiles?(pod: PodSandbox): Promise<void>;
   /** Resident memory of the pod's processes in bytes, when the runtime can tell. */
   rss?(): Promise<number | undefined>;
   /**

@@ -6,7 +6,7 @@ import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
 import { tailFile } from '../tailFile.ts';
 import { nginxConfig, podListens } from '../nginxConfig.ts';
 import { cleanupPodDirs, podDir, removePodDir } from '../orphans.ts';
-import { podPage } from '../page.ts';
+import { nginxHtmlFiles, writeHtmlDir } from '../nginxHtml.ts';
 import { rssOf } from '../processes.ts';
 import { startStandIns, standInPodHandle } from '../standIn/standInPod.ts';
 import type {
@@ -99,10 +99,18 @@ export class DockerRuntime implements ContainerRuntime {
       await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
       throw new ContainerStartError('CreateContainerError', String(err));
     }
-    const main =
+    const started =
       ids.length > 0
         ? await this.#startAll(ids, web ? join(dir, 'access.log') : undefined)
         : undefined;
+    // nginx's html directory is the pod directory's, bound into the container.
+    const main: PodHandle | undefined =
+      started && web
+        ? {
+            ...started,
+            updateVolumeFiles: (next) => writeHtmlDir(join(dir, 'html'), nginxHtmlFiles(next)),
+          }
+        : started;
     const o = { mapper: this.#mapper, clock: this.#clock, network: this.#network };
     const runs = await startStandIns(pod, missing, o).catch(async (err: unknown) => {
       await main?.stop(0);
@@ -128,9 +136,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   async #createNginx(pod: PodSandbox, c: Container, dir: string): Promise<string> {
     const listens = await podListens(this.#mapper, pod);
-    await mkdir(join(dir, 'html'), { recursive: true });
+    await writeHtmlDir(join(dir, 'html'), nginxHtmlFiles(pod));
     await mkdir(join(dir, 'tmp'), { recursive: true });
-    await writeFile(join(dir, 'html', 'index.html'), podPage(pod));
     await writeFile(join(dir, 'nginx.conf'), nginxConfig(POD_MOUNT, pod, listens));
     return this.#engine.createContainer(this.#containerName(pod, c), {
       Image: c.image,

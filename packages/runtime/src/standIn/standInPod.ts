@@ -89,6 +89,9 @@ export function standInPodHandle(
       return runsMain ? (await main.logs()).slice(-200) : [];
     },
     ...(main?.rss ? { rss: () => main.rss!() } : {}),
+    ...(main?.updateVolumeFiles
+      ? { updateVolumeFiles: (next) => main.updateVolumeFiles!(next) }
+      : {}),
     exec(container, command, timeoutMs, signal) {
       const run = runs.find((r) => r.container === container);
       return run

@@ -56,9 +56,9 @@ describe('runShell', () => {
   });
 
   it('answers like busybox for an unknown command', async () => {
-    expect(await run('ls -l')).toMatchObject({
+    expect(await run('vi -l')).toMatchObject({
       stdout: '',
-      stderr: 'sh: ls: not found\n',
+      stderr: 'sh: vi: not found\n',
       exitCode: 127,
     });
     expect(await run('/bin/foo')).toMatchObject({ exitCode: 127, stderr: 'sh: foo: not found\n' });
@@ -110,6 +110,29 @@ describe('runShell', () => {
     const r = await run('wget -q -O - http://foo.remote:1/', p);
     expect(r.stderr).toContain("can't connect to remote host (10.1.2.3)");
     expect(r.trace).toContainEqual({ kind: 'hosts', name: 'foo.remote', address: '10.1.2.3' });
+  });
+
+  it("lists a ConfigMap volume's files with ls, and refuses to write in it", async () => {
+    const p = pod();
+    p.mounted = {
+      '/etc/config/color': 'blue',
+      '/etc/config/app.properties': 'mode=demo\n',
+      '/etc/creds/db/password': 's3cret',
+    };
+    expect((await run('ls /etc/config', p)).stdout).toBe('app.properties\ncolor\n');
+    expect((await run('ls /etc/creds/ /etc/config/color', p)).stdout).toBe(
+      '/etc/config/color\n\n/etc/creds/:\ndb\n',
+    );
+    expect((await run('ls /etc', p)).stdout).toBe('config\ncreds\nhostname\nhosts\nresolv.conf\n');
+    expect(await run('ls /nope', p)).toMatchObject({
+      exitCode: 1,
+      stderr: 'ls: /nope: No such file or directory\n',
+    });
+    expect((await run('cat /etc/config/color', p)).stdout).toBe('blue');
+    expect(await run('echo red > /etc/config/color; cat /etc/config/color', p)).toMatchObject({
+      stdout: 'blue',
+      stderr: "sh: can't create /etc/config/color: Read-only file system\n",
+    });
   });
 
   it('redirects to /dev/null, to files in the pod and between streams', async () => {

@@ -1,6 +1,7 @@
 import type { ExecResponse, ExecTraceEntry } from '@l4lab/protocol';
 import {
   cat,
+  ls,
   echo,
   env,
   falseCmd,
@@ -43,6 +44,7 @@ export const COMMANDS: Record<string, Command> = {
   printenv,
   hostname,
   cat,
+  ls,
   head,
   grep,
   wc,

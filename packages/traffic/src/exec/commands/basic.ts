@@ -1,5 +1,5 @@
 import type { Command } from '../types.ts';
-import { readFile } from './util.ts';
+import { filePaths, readFile } from './util.ts';
 
 /** Longest `sleep` (s): an exec is bounded anyway; this keeps one command from using it all. */
 export const MAX_SLEEP_S = 10;
@@ -203,6 +203,42 @@ export const sleep: Command = async (args, _pod, io) => {
     }
   });
   return io.signal.aborted ? 130 : 0;
+};
+
+/**
+ * busybox `ls` of the pod's files (a ConfigMap volume's keys, /etc): one name a line, as when
+ * its output is not a terminal; directories are those the files are in.
+ */
+export const ls: Command = async (args, pod, io) => {
+  const operands = args.filter((a) => !a.startsWith('-') || a === '-');
+  const paths = filePaths(pod);
+  const targets = operands.length > 0 ? operands : ['/'];
+  let code = 0;
+  const files: string[] = [];
+  const dirs: [string, string[]][] = [];
+  for (const raw of targets) {
+    const p = `/${raw.replace(/^\/+|\/+$/g, '')}`;
+    if (paths.includes(p)) {
+      files.push(raw);
+      continue;
+    }
+    const prefix = p === '/' ? '/' : `${p}/`;
+    const inDir = paths.filter((f) => f.startsWith(prefix));
+    if (inDir.length === 0 && p !== '/') {
+      io.err(`ls: ${raw}: No such file or directory\n`);
+      code = 1;
+      continue;
+    }
+    dirs.push([raw, [...new Set(inDir.map((f) => f.slice(prefix.length).split('/')[0]!))].sort()]);
+  }
+  // Files first, then each directory, under its name when there is more than one operand.
+  for (const f of files.sort()) io.out(`${f}\n`);
+  const titled = files.length + dirs.length > 1;
+  dirs.forEach(([raw, names], i) => {
+    if (titled) io.out(`${i > 0 || files.length > 0 ? '\n' : ''}${raw}:\n`);
+    for (const n of names) io.out(`${n}\n`);
+  });
+  return code;
 };
 
 export const trueCmd: Command = async () => 0;

@@ -59,10 +59,21 @@ export function writeFile(
   if (p === '/dev/null') return undefined;
   if (p.startsWith('/etc/') || p.startsWith('/proc/') || p.startsWith('/sys/'))
     return 'Read-only file system';
+  // ConfigMap and Secret volumes are mounted read-only.
+  if (pod.mounted && Object.keys(pod.mounted).some((m) => m === p || p.startsWith(`${dirOf(m)}/`)))
+    return 'Read-only file system';
   const next = (append ? (pod.files.get(p) ?? '') : '') + content;
   let total = next.length;
   for (const [k, v] of pod.files) if (k !== p) total += v.length;
   if (total > MAX_FILES_BYTES) return 'No space left on device';
   pod.files.set(p, next);
   return undefined;
+}
+
+const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
+
+/** Every file path the pod has: the kubelet's (mounts included) and what its commands wrote. */
+export function filePaths(pod: PodContext): string[] {
+  const fixed = ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname'];
+  return [...new Set([...fixed, ...Object.keys(pod.mounted ?? {}), ...pod.files.keys()])];
 }
