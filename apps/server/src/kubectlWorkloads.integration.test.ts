@@ -5,7 +5,9 @@
 // logs, a failing Job's back-off), StatefulSets behind a headless Service (DNS names, delete pod,
 // scale, rollout, history, undo, a non-cascading delete), PodDisruptionBudgets (create pdb, drain
 // waiting for one), NetworkPolicies (get, describe, explain, a refusal in Kubernetes' words, and
-// kubectl exec's curl dropped by one). Addresses: random test ranges (testRanges.ts).
+// kubectl exec's curl dropped by one), ConfigMaps (create configmap, a Deployment's variables and
+// html volume from one, its change reaching the page, a missing one, an immutable one).
+// Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -748,6 +750,116 @@ spec:
       const explain = await kubectl(ctx, undefined, 'explain', 'networkpolicy.spec.policyTypes');
       expect(explain.stdout).toContain('policyTypes is a list of rule types');
       await kubectl(ctx, undefined, 'delete', 'ns', 'np-demo', '--wait=false');
+    },
+  );
+
+  it(
+    "ConfigMaps: create configmap; a Deployment's variables and html volume read it; its change reaches the page; a missing one is CreateContainerConfigError",
+    { timeout: 90_000 },
+    async (ctx) => {
+      await kubectl(ctx, undefined, 'create', 'ns', 'cm-demo');
+      const ns = ['-n', 'cm-demo'];
+      const page = (v: string) => `--from-literal=index.html=<h1>${v}</h1>`;
+      expect(
+        (await kubectl(ctx, undefined, 'create', 'configmap', 'web-html', page('v1'), ...ns))
+          .stdout,
+      ).toBe('configmap/web-html created\n');
+      await kubectl(ctx, undefined, 'create', 'cm', 'settings', '--from-literal=color=blue', ...ns);
+      const web = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: cm-demo
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: nginx
+          image: nginx
+          env:
+            - name: COLOR
+              valueFrom:
+                configMapKeyRef: {name: settings, key: color}
+          volumeMounts:
+            - {name: html, mountPath: /usr/share/nginx/html}
+      volumes:
+        - name: html
+          configMap: {name: web-html}
+`;
+      await kubectl(ctx, web, 'apply', '-f', '-');
+      await kubectl(ctx, undefined, 'expose', 'deployment', 'web', '--port=80', ...ns);
+      await kubectl(
+        ctx,
+        undefined,
+        'run',
+        'client',
+        '--image=busybox',
+        ...ns,
+        '--',
+        'sleep',
+        'infinity',
+      );
+      await kubectl(ctx, undefined, 'rollout', 'status', 'deploy/web', ...ns, '--timeout=60s');
+      await kubectl(ctx, undefined, 'wait', '--for=condition=Ready', 'pod/client', ...ns);
+      const get = (await kubectl(ctx, undefined, 'get', 'cm', ...ns)).stdout.split('\n');
+      expect(get.slice(0, 3).map((l) => cells(l).slice(0, 2))).toEqual([
+        ['NAME', 'DATA'],
+        ['settings', '1'],
+        ['web-html', '1'],
+      ]);
+      const curl = () =>
+        kubectl(ctx, undefined, 'exec', 'client', ...ns, '--', 'wget', '-qO-', 'web');
+      await waitFor('the v1 page through the Service', async () =>
+        (await curl()).stdout === '<h1>v1</h1>' ? true : undefined,
+      );
+      const [pod] = await t.readyPods('web-', 'cm-demo');
+      const inPod = (...cmd: string[]) =>
+        kubectl(ctx, undefined, 'exec', pod!.metadata.name, ...ns, '--', ...cmd);
+      expect((await inPod('printenv', 'COLOR')).stdout).toBe('blue\n');
+      expect((await inPod('ls', '/usr/share/nginx/html')).stdout).toBe('index.html\n');
+      // A new version of the page, as a tutorial writes it: the running pods serve it.
+      const v2 = await kubectl(
+        ctx,
+        undefined,
+        'create',
+        'cm',
+        'web-html',
+        page('v2'),
+        ...ns,
+        '--dry-run=client',
+        '-o',
+        'yaml',
+      );
+      await kubectl(ctx, v2.stdout, 'apply', '-f', '-');
+      await waitFor('the v2 page', async () =>
+        (await curl()).stdout === '<h1>v2</h1>' ? true : undefined,
+      );
+      // A pod naming a ConfigMap that does not exist is not created.
+      const missing = web
+        .replace('name: web\n  namespace', 'name: broken\n  namespace')
+        .replaceAll('app: web', 'app: broken')
+        .replace('name: settings, key: color', 'name: nope, key: color');
+      await kubectl(ctx, missing, 'apply', '-f', '-');
+      const status = await waitFor('CreateContainerConfigError', async () => {
+        const r = await kubectl(ctx, undefined, 'get', 'pods', '-l', 'app=broken', ...ns);
+        return r.stdout.includes('CreateContainerConfigError') ? r.stdout : undefined;
+      });
+      expect(status).toContain('0/1');
+      const events = await kubectl(ctx, undefined, 'describe', 'pods', '-l', 'app=broken', ...ns);
+      expect(events.stdout).toContain('Error: configmap "nope" not found');
+      const frozen =
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen, namespace: cm-demo}\nimmutable: true\ndata: {a: "1"}\n';
+      await kubectl(ctx, frozen, 'apply', '-f', '-');
+      const refused = await kubectl(ctx, frozen.replace('"1"', '"2"'), 'apply', '-f', '-');
+      expect(refused.stderr).toContain(
+        'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set',
+      );
+      await kubectl(ctx, undefined, 'delete', 'ns', 'cm-demo', '--wait=false');
     },
   );
 });

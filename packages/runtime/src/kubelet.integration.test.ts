@@ -94,6 +94,39 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
     await waitFor('the pods gone', () => (podsOf(t, 'many').length === 0 ? true : undefined));
   });
 
+  it("serves a ConfigMap mounted on nginx's html directory, and follows its changes", async () => {
+    const page = (text: string) => ({
+      apiVersion: 'v1' as const,
+      kind: 'ConfigMap' as const,
+      metadata: { name: 'page', namespace: 'default' },
+      data: { 'index.html': text },
+    });
+    const d = deployment('page', 1);
+    d.spec.template.spec.containers[0]!.volumeMounts = [
+      { name: 'html', mountPath: '/usr/share/nginx/html' },
+    ];
+    d.spec.template.spec.volumes = [{ name: 'html', configMap: { name: 'page' } }];
+    expect(t.cluster.apply([page('<h1>v1</h1>\n'), d]).ok).toBe(true);
+    const [pod] = await allReady(t, 'page', 1);
+    const fetchPage = async (path = '/') => {
+      const a = t.mapper.resolve(pod!.status!.podIP!, 80, 'TCP');
+      const res = await fetch(`http://${a.ip}:${a.port}${path}`);
+      return { status: res.status, body: await res.text(), pod: res.headers.get('x-pod-name') };
+    };
+    expect(await fetchPage()).toEqual({
+      status: 200,
+      body: '<h1>v1</h1>\n',
+      pod: pod!.metadata.name,
+    });
+    expect((await fetchPage('/nope')).status).toBe(404);
+    expect(t.cluster.apply([page('<h1>v2</h1>\n')]).ok).toBe(true);
+    await waitFor('the new page', async () =>
+      (await fetchPage()).body === '<h1>v2</h1>\n' ? true : undefined,
+    );
+    t.cluster.delete('Deployment', 'default', 'page');
+    await waitFor('the pod gone', () => (podsOf(t, 'page').length === 0 ? true : undefined));
+  });
+
   it('stops a node: its pods NotReady, then evicted and running on other nodes', async () => {
     t.cluster.apply([deployment('node', 3), service('node')]);
     const pods = await allReady(t, 'node', 3);
