@@ -392,6 +392,105 @@ describe('GET /api/lessons/:id/checks', () => {
     expect((await t.api('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
   }, 60_000);
 
+  it('12-canary-configmap: a canary takes its share, its ConfigMap page fixed in place, then promoted', async () => {
+    const id = 'canary-configmap';
+    const ns = 'canary-lesson';
+    await t.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
+    const files = new Map(
+      lesson(id)
+        .steps.flatMap((s) => s.files)
+        .map((f) => [f.name, f.text.replace(/^metadata:\n/gm, `metadata:\n  namespace: ${ns}\n`)]),
+    );
+    const curl = async () =>
+      (
+        await t.api<{ exitCode: number; stdout: string }>(
+          'POST',
+          `/api/pods/${ns}/client/exec`,
+          JSON.stringify({ command: 'curl -s -m 1 web' }),
+          'application/json',
+        )
+      ).body.stdout.trim();
+    /** What `n` connections through the Service answered, by page. */
+    const answers = async (n: number) => {
+      const seen = new Set<string>();
+      for (let i = 0; i < n; i++) seen.add(await curl());
+      return [...seen].sort();
+    };
+    const nsPassing = async (want: (r: CheckRow) => boolean) => {
+      let last: CheckRow[] = [];
+      await waitFor(`lesson ${id}'s checks to pass`, async () => {
+        last = (await checks(id, ns)).results;
+        return last.filter(want).every((r) => r.passed) ? true : undefined;
+      }).catch(() => {
+        throw new Error(
+          JSON.stringify(
+            last.filter((r) => want(r) && !r.passed),
+            null,
+            1,
+          ),
+        );
+      });
+      return last;
+    };
+    const ready = (n: number) =>
+      waitFor(`${n} Ready pods`, async () =>
+        (await t.readyPods('', ns)).length === n ? true : undefined,
+      );
+
+    await t.apply(files.get('web-v1.yaml')!);
+    await ready(4);
+    await waitFor('the v1 page', async () =>
+      (await curl()) === '<h1>shop v1</h1>' ? true : undefined,
+    );
+    await nsPassing((r) => r.step === 1);
+
+    await t.apply(files.get('web-v2.yaml')!);
+    await ready(5);
+    // One pod in four is the canary: 40 connections reach both (a miss is 0.75^40, about 1e-5).
+    await waitFor('both pages', async () => ((await answers(40)).length === 2 ? true : undefined));
+    expect(await answers(40)).toEqual(['<h1>shop v1</h1>', '<h1>shop v2 (canary)</h1>']);
+    await nsPassing((r) => r.step <= 2);
+
+    const canary = (await t.readyPods('web-v2-', ns)).map((p) => p.metadata.uid);
+    await t.apply(files.get('page-v2.yaml')!);
+    await waitFor('the fixed page', async () =>
+      (await answers(40)).includes('<h1>shop v2.1 (canary, fixed)</h1>') ? true : undefined,
+    );
+    expect((await t.readyPods('web-v2-', ns)).map((p) => p.metadata.uid)).toEqual(canary);
+    await nsPassing((r) => r.step <= 3);
+
+    const scale = (name: string, replicas: number) =>
+      t.api(
+        'PATCH',
+        `/apis/apps/v1/namespaces/${ns}/deployments/${name}/scale`,
+        JSON.stringify({ spec: { replicas } }),
+        'application/merge-patch+json',
+      );
+    expect((await scale('web-v2', 3)).status).toBe(200);
+    expect((await scale('web-v1', 0)).status).toBe(200);
+    await waitFor('only the canary answers', async () => {
+      const seen = await answers(12);
+      return seen.length === 1 && seen[0] === '<h1>shop v2.1 (canary, fixed)</h1>'
+        ? true
+        : undefined;
+    });
+    // Step 1's and 2's pods and endpoints are gone now: the dashboard says they passed earlier.
+    const results = await nsPassing((r) => r.step === 4);
+    expect(results.map((r) => [r.step, r.id])).toEqual([
+      [1, 'stable-ready'],
+      [1, 'stable-served'],
+      [2, 'four-endpoints'],
+      [2, 'canary-served'],
+      [2, 'stable-still-served'],
+      [3, 'page-fixed'],
+      [3, 'canary-answers'],
+      [4, 'canary-scaled'],
+      [4, 'stable-scaled-down'],
+      [4, 'promoted-served'],
+    ]);
+    expect((await t.api('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
+  }, 90_000);
+
   it('10-drain-with-budget: node-2 drained through the budget while connections succeed, then uncordoned', async () => {
     await applySolution('drain-with-budget');
     await readyPods('shop-', 3);

@@ -233,7 +233,7 @@ describe('parseLesson: problems in checks', () => {
       '      - object: { kind: Ingress, name: web }\n',
       [
         'demo/lesson.yaml:9: steps[0].checks[0].title: Required value',
-        'demo/lesson.yaml:9: steps[0].checks[0].object.kind: Unsupported value: "Ingress": supported values: "Pod", "Deployment", "ReplicaSet", "StatefulSet", "PodDisruptionBudget", "NetworkPolicy", "Service", "EndpointSlice", "Endpoints", "Namespace", "Node"',
+        'demo/lesson.yaml:9: steps[0].checks[0].object.kind: Unsupported value: "Ingress": supported values: "Pod", "Deployment", "ReplicaSet", "StatefulSet", "PodDisruptionBudget", "NetworkPolicy", "ConfigMap", "Service", "EndpointSlice", "Endpoints", "Namespace", "Node"',
       ],
     ],
     [

@@ -747,6 +747,7 @@ export const RESOURCES = {
   statefulsets: 'StatefulSet',
   poddisruptionbudgets: 'PodDisruptionBudget',
   networkpolicies: 'NetworkPolicy',
+  configmaps: 'ConfigMap',
   services: 'Service',
   endpointslices: 'EndpointSlice',
   endpoints: 'Endpoints',

@@ -12,6 +12,7 @@ const WHEN_ANY = [
   'get jobs',
   'get pdb',
   'get netpol',
+  'get cm',
 ] as const;
 
 const selectRefresh = (s: AppState) => ({ rv: s.resourceVersion, showSystem: s.showSystem });

@@ -34,6 +34,7 @@ describe('the shipped lessons', () => {
       'headless-statefulset',
       'drain-with-budget',
       'network-policy',
+      'canary-configmap',
     ]);
   });
 
