@@ -862,6 +862,61 @@ const CASES: CorpusCase[] = [
     },
   }),
   one('debug/counter-pod.yaml', { logs: { pod: 'counter', match: /^0: .+\n1: .+\n/ } }),
+  steps(
+    {
+      file: 'pods/config/special-config.yaml',
+      expect: {
+        applied: ['configmap/special-config created'],
+        objects: [
+          {
+            kind: 'ConfigMap',
+            name: 'special-config',
+            match: { data: { SPECIAL_LEVEL: 'very', SPECIAL_TYPE: 'charm' } },
+          },
+        ],
+      },
+    },
+    {
+      file: 'pods/config/pod-configmap-env-var-valueFrom.yaml',
+      expect: { logs: { pod: 'dapi-test-pod', match: /^very charm\n$/ } },
+    },
+    {
+      file: 'pods/config/pod-configmap-envFrom.yaml',
+      expect: {
+        logs: {
+          pod: 'envfrom-test-pod',
+          match: /^SPECIAL_LEVEL=very\n(.*\n)*SPECIAL_TYPE=charm\n/m,
+        },
+      },
+    },
+    {
+      file: 'pods/config/pod-configmap-volume.yaml',
+      expect: { logs: { pod: 'volume-test-pod', match: /^SPECIAL_LEVEL\nSPECIAL_TYPE\ncharm\n?$/ } },
+    },
+  ),
+  one('pods/config/pod-missing-configmap.yaml', {
+    objects: [
+      {
+        kind: 'Pod',
+        name: 'missing-config-pod',
+        match: {
+          status: {
+            phase: 'Pending',
+            containerStatuses: [
+              expect.objectContaining({
+                state: {
+                  waiting: {
+                    reason: 'CreateContainerConfigError',
+                    message: 'configmap "no-such-config" not found',
+                  },
+                },
+              }),
+            ],
+          },
+        },
+      },
+    ],
+  }),
   one('docs/concepts/services-networking/service/multi-port.yaml', {
     objects: [
       {

@@ -113,6 +113,7 @@ const API_PATHS: Record<string, { prefix: string; plural: string; clusterScoped?
   Pod: { prefix: '/api/v1', plural: 'pods' },
   Service: { prefix: '/api/v1', plural: 'services' },
   Endpoints: { prefix: '/api/v1', plural: 'endpoints' },
+  ConfigMap: { prefix: '/api/v1', plural: 'configmaps' },
   Namespace: { prefix: '/api/v1', plural: 'namespaces', clusterScoped: true },
   Node: { prefix: '/api/v1', plural: 'nodes', clusterScoped: true },
   Deployment: { prefix: '/apis/apps/v1', plural: 'deployments' },
