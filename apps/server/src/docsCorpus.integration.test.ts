@@ -891,7 +891,9 @@ const CASES: CorpusCase[] = [
     },
     {
       file: 'pods/config/pod-configmap-volume.yaml',
-      expect: { logs: { pod: 'volume-test-pod', match: /^SPECIAL_LEVEL\nSPECIAL_TYPE\ncharm\n?$/ } },
+      expect: {
+        logs: { pod: 'volume-test-pod', match: /^SPECIAL_LEVEL\nSPECIAL_TYPE\ncharm\n?$/ },
+      },
     },
   ),
   one('pods/config/pod-missing-configmap.yaml', {
