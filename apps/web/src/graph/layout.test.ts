@@ -4,7 +4,7 @@ import { mirrorOf } from '../store/clusterMirror.ts';
 import { makeNode as node, makeService as service } from '../testing/builders.ts';
 import { buildGraphModel, type GraphInput } from './graphModel.ts';
 import { fitsReadably, layoutGraph } from './layout.ts';
-import { keepEnd, podSuffix, SMALLEST_FONT } from './textSize.ts';
+import { keepEnd, ownerAndSuffix, podSuffix, SMALLEST_FONT } from './textSize.ts';
 
 // Addresses: nodes 127.19.0.2-4, pods 127.150.0.0/16, services 127.100.0.0/16 (test ranges).
 
@@ -107,7 +107,7 @@ describe('layoutGraph', () => {
       const grouped = l.groups.some((g) => g.item.pods.some((p) => p.id === r.item.id));
       // Under its owner's header: the suffix; alone: its name, keeping the end.
       if (grouped) expect(r.label).toBe(podSuffix(r.item.name, r.item.owner));
-      else expect(r.item.name.endsWith(r.label.replace(/^…/, ''))).toBe(true);
+      else expect(r.label).toBe(ownerAndSuffix(r.item.name, r.item.owner, 18));
     }
     for (const g of l.groups) {
       expect(g.item.pods.length).toBeGreaterThan(1);
@@ -125,6 +125,22 @@ describe('names', () => {
     expect(keepEnd('short', 20)).toBe('short');
     expect(podSuffix('my-nginx-58bbb84dfd-68hvk', 'my-nginx-58bbb84dfd')).toBe('68hvk');
     expect(podSuffix('standalone', '')).toBe('standalone');
+  });
+
+  it("alone on a node, say their Deployment's name and their own suffix, not the hash", () => {
+    expect(ownerAndSuffix('web-v1-5bb9c545ff-k896h', 'web-v1-5bb9c545ff', 18)).toBe(
+      'web-v1-…-k896h',
+    );
+    expect(ownerAndSuffix('web-v2-6c4484ff45-pknr7', 'web-v2-6c4484ff45', 18)).toBe(
+      'web-v2-…-pknr7',
+    );
+    expect(
+      ownerAndSuffix('my-nginx-nodeport-749fbcdbbd-fwxbq', 'my-nginx-nodeport-749fbcdbbd', 18),
+    ).toBe('my-nginx-n…-fwxbq');
+    expect(ownerAndSuffix('web-0', 'web', 18)).toBe('web-0');
+    expect(ownerAndSuffix('a-very-long-bare-pod-name', '', 18)).toBe(
+      keepEnd('a-very-long-bare-pod-name', 18),
+    );
   });
 });
 

@@ -8,7 +8,7 @@ import type {
 } from './graphModel.ts';
 import type { Box, Placed, PlacedPod, PodGroup } from './layout.ts';
 import { reachedDirectly, ridesKeepAlive } from './graphRequests.ts';
-import { FONT, keepEnd, podSuffix, type Measure } from './textSize.ts';
+import { FONT, keepEnd, ownerAndSuffix, podSuffix, type Measure } from './textSize.ts';
 import { frontendBadge } from '../format/kube.ts';
 
 // One arrangement of the graph at one level of detail, at its natural size (no stretching).
@@ -356,7 +356,8 @@ function rowLabels(nodes: GraphNode[]): (p: GraphPod) => string {
   const alone = new Set<string>();
   for (const n of nodes)
     for (const g of groupsOf(n)) if (g.pods.length === 1) alone.add(g.pods[0]!.id);
-  return (p) => (alone.has(p.id) ? keepEnd(p.name, SINGLE_MAX) : podSuffix(p.name, p.owner));
+  return (p) =>
+    alone.has(p.id) ? ownerAndSuffix(p.name, p.owner, SINGLE_MAX) : podSuffix(p.name, p.owner);
 }
 
 /** The owner groups of one node's pods, in the order their first pod came. */

@@ -53,6 +53,22 @@ export function keepEnd(text: string, max: number): string {
   return text.length <= max ? text : `…${text.slice(-(max - 1))}`;
 }
 
+/**
+ * A lone pod's name in `max` characters, saying whose it is and which it is: its Deployment's
+ * name (the ReplicaSet's, without its pod-template hash) and its own suffix, the hash left out
+ * (`web-v1-…-k896h` for `web-v1-5bb9c545ff-k896h`), so a canary's pod reads apart from the
+ * stable ones. Without an owner it keeps the end.
+ */
+export function ownerAndSuffix(name: string, owner: string, max: number): string {
+  if (name.length <= max) return name;
+  const suffix = podSuffix(name, owner);
+  if (suffix === name) return keepEnd(name, max);
+  const base = owner.replace(/-[a-z0-9]{5,10}$/, '');
+  const room = max - suffix.length - 3;
+  if (room < 3) return keepEnd(name, max);
+  return base.length <= room ? `${base}-…-${suffix}` : `${base.slice(0, room)}…-${suffix}`;
+}
+
 /** A pod's name without its owner's prefix (`68hvk` for `my-nginx-58bbb84dfd-68hvk`). */
 export function podSuffix(name: string, owner: string): string {
   return owner && name.startsWith(`${owner}-`) ? name.slice(owner.length + 1) : name;
