@@ -34,7 +34,7 @@ const HELP = `l4lab's kubectl console: a client of this lab's Kubernetes API (th
   kubectl exec <pod> [-n ns] -- <command>    (l4lab's built-in tools: wget, curl, nslookup, nc)
   kubectl exec -it <pod> -- sh               (that pod's shell in this terminal; exit comes back)
 Types: pods (po), services (svc), deployments (deploy), replicasets (rs), endpoints (ep),
-endpointslices, namespaces (ns), nodes (no), events (ev).
+endpointslices, configmaps (cm), namespaces (ns), nodes (no), events (ev).
 Output can be piped into grep, head, tail and wc; commands joined with ;, && and ||.
 Everything else (logs, edit, label, rollout, get -w, apply --server-side, ...): the real kubectl
 with the lab's kubeconfig (export KUBECONFIG=<workspace>/kubeconfig, as npm start prints).
