@@ -112,6 +112,19 @@ describe('runShell', () => {
     expect(r.trace).toContainEqual({ kind: 'hosts', name: 'foo.remote', address: '10.1.2.3' });
   });
 
+  it('sorts lines as busybox does: -r, -n, -u, files or stdin', async () => {
+    expect((await run('printenv | sort | head -n 1')).stdout).toBe('HOSTNAME=client-abc\n');
+    const p = pod();
+    await run('echo 10 > /tmp/n; echo 9 >> /tmp/n; echo 100 >> /tmp/n; echo 9 >> /tmp/n', p);
+    expect((await run('sort /tmp/n', p)).stdout).toBe('10\n100\n9\n9\n');
+    expect((await run('sort -n /tmp/n', p)).stdout).toBe('9\n9\n10\n100\n');
+    expect((await run('cat /tmp/n | sort -rnu', p)).stdout).toBe('100\n10\n9\n');
+    expect(await run('sort /nope')).toMatchObject({
+      exitCode: 2,
+      stderr: 'sort: /nope: No such file or directory\n',
+    });
+  });
+
   it("lists a ConfigMap volume's files with ls, and refuses to write in it", async () => {
     const p = pod();
     p.mounted = {

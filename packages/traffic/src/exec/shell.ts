@@ -1,15 +1,16 @@
 import type { ExecResponse, ExecTraceEntry } from '@l4lab/protocol';
 import {
   cat,
-  ls,
   echo,
   env,
   falseCmd,
   grep,
   head,
   hostname,
+  ls,
   printenv,
   sleep,
+  sort,
   trueCmd,
   wc,
 } from './commands/basic.ts';
@@ -47,6 +48,7 @@ export const COMMANDS: Record<string, Command> = {
   ls,
   head,
   grep,
+  sort,
   wc,
   sleep,
   true: trueCmd,

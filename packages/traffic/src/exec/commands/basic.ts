@@ -139,6 +139,41 @@ export const grep: Command = async (args, pod, io) => {
   return hits.length > 0 ? 0 : 1;
 };
 
+/** busybox sort: lines of its files or stdin; -r reverse, -n numeric, -u unique. */
+export const sort: Command = async (args, pod, io) => {
+  const flags = new Set<string>();
+  const files: string[] = [];
+  for (const a of args) {
+    if (/^-[rnu]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
+    else if (a.startsWith('-') && a !== '-') {
+      io.err(`sort: unrecognized option '${a}'\n`);
+      return 1;
+    } else files.push(a);
+  }
+  let text = '';
+  for (const f of files) {
+    const t = f === '-' ? io.stdin : readFile(pod, f);
+    if (t === undefined) {
+      io.err(`sort: ${f}: No such file or directory\n`);
+      return 2;
+    }
+    text += t.endsWith('\n') || t === '' ? t : `${t}\n`;
+  }
+  if (files.length === 0) text = io.stdin;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const number = (l: string) => Number.parseFloat(l) || 0;
+  const order = flags.has('n')
+    ? (a: string, b: string) => number(a) - number(b) || byText(a, b)
+    : byText;
+  let sorted = lines.sort(order);
+  if (flags.has('r')) sorted = sorted.reverse();
+  if (flags.has('u')) sorted = sorted.filter((l, i) => i === 0 || order(l, sorted[i - 1]!) !== 0);
+  for (const l of sorted) io.out(`${l}\n`);
+  return 0;
+};
+
 /** busybox wc: one count alone is printed bare (`3`), several in `%9u` columns; files by name. */
 export const wc: Command = async (args, pod, io) => {
   const wanted = new Set<string>();
