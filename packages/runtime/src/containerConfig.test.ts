@@ -50,8 +50,7 @@ describe("the kubelet's ConfigMap and Secret variables", () => {
       configMap('app-config', { color: 'blue', motd: 'cost: $(HOME) $5' }),
       secret('db', { password: 's3cr$t', user: 'admin' }),
     ]);
-    const { container, warnings } = resolveContainerConfig(app, 'default', src);
-    expect(warnings).toEqual([]);
+    const container = resolveContainerConfig(app, 'default', src);
     expect(container.envFrom).toBeUndefined();
     expect(Object.fromEntries(kubeletEnv(container, pod))).toEqual({
       CFG_color: 'blue',
@@ -92,24 +91,25 @@ describe("the kubelet's ConfigMap and Secret variables", () => {
       'default',
       source([configMap('c', {})]),
     );
-    expect(optional.container.env).toEqual([]);
+    expect(optional.env).toEqual([]);
   });
 
-  it('skips envFrom keys that are not variable names, with the Event the kubelet writes', () => {
-    const { container, warnings } = resolveContainerConfig(
+  it('takes every envFrom key as a variable, whatever its name (Kubernetes 1.32)', () => {
+    const container = resolveContainerConfig(
       { name: 'app', image: 'busybox', envFrom: [{ configMapRef: { name: 'c' } }] },
       'default',
       source([configMap('c', { '1st': 'x', 'b c': 'y', ok: 'z' })]),
     );
-    expect(container.env).toEqual([{ name: 'ok', value: 'z' }]);
-    expect(warnings).toEqual([
-      'Keys [1st, b c] from the EnvFrom configMap default/c were skipped since they are considered invalid environment variable names.',
+    expect(container.env).toEqual([
+      { name: '1st', value: 'x' },
+      { name: 'b c', value: 'y' },
+      { name: 'ok', value: 'z' },
     ]);
   });
 
   it('leaves a container without references as it is, and tells which objects a container names', () => {
     const plain: Container = { name: 'web', image: 'nginx', env: [{ name: 'A', value: '1' }] };
-    expect(resolveContainerConfig(plain, 'default', source([])).container).toBe(plain);
+    expect(resolveContainerConfig(plain, 'default', source([]))).toBe(plain);
     expect(namesConfig(app, 'ConfigMap', 'app-config')).toBe(true);
     expect(namesConfig(app, 'Secret', 'db')).toBe(true);
     expect(namesConfig(app, 'Secret', 'app-config')).toBe(false);

@@ -20,24 +20,10 @@ export class ContainerConfigError extends ContainerStartError {
   }
 }
 
-/** validation.IsEnvVarName: what `envFrom` keys must look like to become variables. */
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
 /** `$` doubled: the value passes the kubelet's `$(VAR)` expansion unchanged. */
 const literal = (value: string) => value.replaceAll('$', '$$');
 
 const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
-
-/** A container whose configuration is resolved, and what the kubelet says of it. */
-export interface ResolvedContainer {
-  /** The container with `envFrom` and every ConfigMap / Secret reference made plain values. */
-  container: Container;
-  /**
-   * Warnings the kubelet records as Events (InvalidEnvironmentVariableNames): keys of an
-   * `envFrom` source that are not variable names, skipped.
-   */
-  warnings: string[];
-}
 
 interface Lookup {
   kind: 'ConfigMap' | 'Secret';
@@ -59,7 +45,7 @@ function notFound(kind: 'ConfigMap' | 'Secret', name: string): ContainerConfigEr
   return new ContainerConfigError(`${kind.toLowerCase()} ${JSON.stringify(name)} not found`);
 }
 
-function resolveSources(c: Container, ns: string, src: ConfigSource, warnings: string[]): EnvVar[] {
+function resolveSources(c: Container, ns: string, src: ConfigSource): EnvVar[] {
   const out: EnvVar[] = [];
   for (const from of c.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
@@ -71,18 +57,10 @@ function resolveSources(c: Container, ns: string, src: ConfigSource, warnings: s
       if (ref.optional) continue;
       throw notFound(kind, name);
     }
-    const invalid: string[] = [];
-    for (const [key, value] of Object.entries(values)) {
-      const variable = (from.prefix ?? '') + key;
-      if (!ENV_VAR_NAME.test(variable)) invalid.push(variable);
-      else out.push({ name: variable, value: literal(value) });
-    }
-    if (invalid.length > 0) {
-      const what = kind === 'ConfigMap' ? 'configMap' : 'secret';
-      warnings.push(
-        `Keys [${invalid.sort().join(', ')}] from the EnvFrom ${what} ${ns}/${name} were skipped since they are considered invalid environment variable names.`,
-      );
-    }
+    // Every key, whatever its name: since Kubernetes 1.32 (RelaxedEnvironmentVariableValidation,
+    // on by default) the kubelet no longer skips keys that are not C identifiers.
+    for (const [key, value] of Object.entries(values))
+      out.push({ name: (from.prefix ?? '') + key, value: literal(value) });
   }
   return out;
 }
@@ -110,22 +88,17 @@ function resolveVar(e: EnvVar, ns: string, src: ConfigSource): EnvVar | undefine
  * every ConfigMap and Secret key read now (a later change does not reach a running container).
  * Throws ContainerConfigError when a non-optional reference is missing.
  */
-export function resolveContainerConfig(
-  c: Container,
-  ns: string,
-  src: ConfigSource,
-): ResolvedContainer {
+export function resolveContainerConfig(c: Container, ns: string, src: ConfigSource): Container {
   const refs = c.env?.some((e) => e.valueFrom?.configMapKeyRef || e.valueFrom?.secretKeyRef);
-  if (!c.envFrom?.length && !refs) return { container: c, warnings: [] };
-  const warnings: string[] = [];
-  const env = resolveSources(c, ns, src, warnings);
+  if (!c.envFrom?.length && !refs) return c;
+  const env = resolveSources(c, ns, src);
   for (const e of c.env ?? []) {
     const resolved = resolveVar(e, ns, src);
     if (resolved) env.push(resolved);
   }
   const container = { ...c, env };
   delete container.envFrom;
-  return { container, warnings };
+  return container;
 }
 
 /** Whether a container's configuration names this object (to retry it when the object comes). */

@@ -20,9 +20,12 @@ class FakeRuntime implements ContainerRuntime {
   sandbox: PodSandbox | undefined;
   /** The pods the kubelet told of new volume files. */
   readonly updates: PodSandbox[] = [];
+  /** While set, a start waits for it (a slow runtime). */
+  gate: Promise<void> | undefined;
   async start(sandbox: PodSandbox): Promise<PodHandle> {
     this.starts++;
     this.sandbox = sandbox;
+    if (this.gate) await this.gate;
     if (this.failWith) throw this.failWith;
     let exit!: (e: PodExit) => void;
     const exited = new Promise<PodExit>((r) => (exit = r));
@@ -324,6 +327,31 @@ describe('Kubelet', () => {
     expect(t.kubelet.containerView('default', 'web')?.env.COLOR).toBe('green');
   });
 
+  it('starts a container once when its ConfigMap is written again while the runtime is still starting it', async () => {
+    const t = setup({
+      env: [{ name: 'COLOR', valueFrom: { configMapKeyRef: { name: 'c', key: 'color' } } }],
+    });
+    await t.tick(0);
+    let open!: () => void;
+    t.runtime.gate = new Promise((r) => (open = r));
+    const cm = (color: string) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'c', namespace: 'default' },
+        data: { color },
+      }) as const;
+    expect(t.cluster.apply([cm('blue')]).ok).toBe(true);
+    await t.tick(0);
+    expect(t.runtime.starts).toBe(1); // in flight
+    expect(t.cluster.apply([cm('green')]).ok).toBe(true);
+    await t.tick(10_000); // the event and the retry timer alike find it starting
+    open();
+    await t.tick(0);
+    expect(t.runtime.starts).toBe(1);
+    expect(t.cs().state?.running).toBeDefined();
+  });
+
   it("waits in ContainerCreating for a volume's ConfigMap (FailedMount), then shows its files and their changes", async () => {
     const t = setup(
       { volumeMounts: [{ name: 'html', mountPath: '/usr/share/nginx/html' }] },
@@ -354,11 +382,13 @@ describe('Kubelet', () => {
     await t.tick(0);
     expect(t.cs().state?.running).toBeDefined();
     const file = '/usr/share/nginx/html/index.html';
-    expect(t.runtime.sandbox?.volumeFiles?.get(file)?.toString()).toBe('v1');
+    expect(t.runtime.sandbox?.containerFiles?.get('web')?.get(file)?.toString()).toBe('v1');
     expect(t.kubelet.containerView('default', 'web')?.files[file]).toBe('v1');
     expect(t.cluster.apply([{ ...cm, data: { 'index.html': 'v2' } }]).ok).toBe(true);
     await t.tick(0);
-    expect(t.runtime.updates.map((p) => p.volumeFiles?.get(file)?.toString())).toEqual(['v2']);
+    expect(
+      t.runtime.updates.map((p) => p.containerFiles?.get('web')?.get(file)?.toString()),
+    ).toEqual(['v2']);
     expect(t.kubelet.containerView('default', 'web')?.files[file]).toBe('v2');
     // Deleted, the volume keeps its last files.
     t.cluster.store.remove('ConfigMap', 'default', 'web-html');

@@ -13,8 +13,10 @@ import { runPreStopHooks } from './lifecycleHooks.ts';
 import {
   VolumeMountError,
   asText,
-  mountedFiles,
+  containerFiles,
+  fillVolumes,
   podVolumeFiles,
+  subPathFiles,
   volumeReads,
 } from './podVolumes.ts';
 import { serviceEnvironment } from './podEnvironment.ts';
@@ -431,6 +433,8 @@ export class Kubelet {
 
   /** Starts what comes next: the next init container, else the app containers. */
   #runContainer(w: PodWorker): Promise<void> {
+    // Until the runtime answers: a ConfigMap's event or a retry must not start it a second time.
+    w.starting = true;
     const next = initializing(w) ? this.#startInit(w) : this.#startContainer(w);
     const run = next.finally(() => this.#starting.delete(run));
     this.#starting.add(run);
@@ -448,7 +452,14 @@ export class Kubelet {
   /** What the runtime gets to start containers of the pod (the CRI's sandbox and configs). */
   #sandbox(w: PodWorker, containers: Container[]): PodSandbox {
     const { pod } = w;
-    const volumeFiles = mountedFiles(containers, w.volumes ?? new Map());
+    const volumes = w.volumes ?? new Map();
+    const byContainer = new Map(
+      containers.map((c) => [c.name, containerFiles(c, volumes, w.subPathFiles.get(c.name))]),
+    );
+    const mounted: Record<string, string> = Object.assign(
+      {},
+      ...[...byContainer.values()].map(asText),
+    );
     return {
       namespace: pod.metadata.namespace ?? 'default',
       name: pod.metadata.name,
@@ -457,8 +468,8 @@ export class Kubelet {
       node: pod.spec.nodeName!,
       containers,
       hostname: w.hostname,
-      files: { ...w.files, ...asText(volumeFiles) },
-      volumeFiles,
+      files: { ...w.files, ...mounted },
+      containerFiles: byContainer,
       // The Services there now: a container started later sees the ones created since.
       serviceEnv: serviceEnvironment(pod, this.#o.cluster.list('Service')),
     };
@@ -472,16 +483,15 @@ export class Kubelet {
 
   /**
    * The containers as they start: their ConfigMap and Secret references read now (a missing one
-   * throws CreateContainerConfigError), each warning an Event, each kept for `kubectl exec`.
+   * throws CreateContainerConfigError), each kept for `kubectl exec`.
    */
   #configure(w: PodWorker, containers: Container[]): Container[] {
     // The pod's volumes mount once, before its first container (MountVolume.SetUp).
     w.volumes ??= podVolumeFiles(w.pod, this.#configSource);
     const ns = w.pod.metadata.namespace ?? 'default';
+    for (const c of containers) w.subPathFiles.set(c.name, subPathFiles(c, w.volumes));
     return containers.map((c) => {
-      const { container, warnings } = resolveContainerConfig(c, ns, this.#configSource);
-      for (const message of warnings)
-        this.#event(w, 'Warning', 'InvalidEnvironmentVariableNames', message);
+      const container = resolveContainerConfig(c, ns, this.#configSource);
       w.configured.set(c.name, container);
       return container;
     });
@@ -517,10 +527,12 @@ export class Kubelet {
     try {
       handle = await this.#o.runtime.start(this.#sandbox(w, this.#configure(w, [c])));
     } catch (err) {
+      w.starting = false;
       if (this.#gone(w)) return;
       this.#startFailed(w, err);
       return;
     }
+    w.starting = false;
     if (this.#gone(w)) {
       await handle.stop(0);
       return;
@@ -594,10 +606,12 @@ export class Kubelet {
       w.serviceEnv = sandbox.serviceEnv ?? {};
       handle = await this.#o.runtime.start(sandbox);
     } catch (err) {
+      w.starting = false;
       if (this.#gone(w)) return;
       this.#startFailed(w, err);
       return;
     }
+    w.starting = false;
     if (this.#gone(w)) {
       await handle.stop(0);
       return;
@@ -640,52 +654,60 @@ export class Kubelet {
   }
 
   /**
-   * A ConfigMap or Secret was written: the containers waiting for it (CreateContainerConfigError)
-   * are tried again now, not at their next retry.
+   * A ConfigMap or Secret was written: the volumes reading it are filled again, and a pod waiting
+   * for it (a volume not mounted yet, a container in CreateContainerConfigError) is tried again
+   * now, not at its next retry.
    */
   #configArrived(kind: 'ConfigMap' | 'Secret', meta: { namespace?: string; name: string }): void {
     for (const w of this.#workers.values()) {
       if ((w.pod.metadata.namespace ?? 'default') !== (meta.namespace ?? 'default')) continue;
-      if (volumeReads(w.pod, kind, meta.name)) {
-        if (w.volumes) void this.#refillVolumes(w);
-        else if (!this.#gone(w) && !w.handle) {
-          this.#cancelTimers(w);
-          void this.#runContainer(w);
-        }
-        continue;
-      }
-      const waiting = initializing(w)
-        ? w.init!.statuses[w.init!.next]?.state?.waiting
-        : w.state?.waiting;
-      const c = this.#current(w);
-      if (waiting?.reason !== CONFIG_ERROR || !c || !namesConfig(c, kind, meta.name)) continue;
-      if (this.#gone(w) || w.handle) continue;
+      if (this.#gone(w) || w.finished) continue;
+      const mounts = volumeReads(w.pod, kind, meta.name);
+      if (mounts && w.volumes) this.#refillVolumes(w);
+      const containers = [...(w.pod.spec.initContainers ?? []), ...w.pod.spec.containers];
+      const waitsForIt =
+        (mounts && !w.volumes) ||
+        (this.#waitingReason(w) === CONFIG_ERROR &&
+          containers.some((c) => namesConfig(c, kind, meta.name)));
+      if (!waitsForIt || w.handle || w.starting) continue;
       this.#cancelTimers(w);
       void this.#runContainer(w);
     }
   }
 
+  #waitingReason(w: PodWorker): string | undefined {
+    return (initializing(w) ? w.init!.statuses[w.init!.next]?.state : w.state)?.waiting?.reason;
+  }
+
+  /** Tries the pod's next container again, unless it started meanwhile. */
+  #retry(w: PodWorker): void {
+    if (!w.starting && !w.handle) void this.#runContainer(w);
+  }
+
   /**
    * A volume's ConfigMap or Secret changed: its files are filled again and the running
-   * containers see them (a `subPath` mount keeps what it had, as in Kubernetes). Filled from an
-   * object that is now missing, the volume keeps its last files.
+   * containers see them. One fill at a time per pod, of the latest objects; a volume whose
+   * object is now missing keeps its last files (FailedMount says why).
    */
-  async #refillVolumes(w: PodWorker): Promise<void> {
-    let volumes;
-    try {
-      volumes = podVolumeFiles(w.pod, this.#configSource);
-    } catch {
+  #refillVolumes(w: PodWorker): void {
+    if (w.refilling) {
+      w.refillAgain = true;
       return;
     }
-    const subPaths = new Set(
-      w.pod.spec.containers
-        .flatMap((c) => (c.volumeMounts ?? []).filter((m) => m.subPath))
-        .map((m) => m.name),
-    );
-    for (const name of subPaths) if (w.volumes?.has(name)) volumes.set(name, w.volumes.get(name)!);
+    w.refilling = (async () => {
+      do {
+        w.refillAgain = false;
+        await this.#refillOnce(w);
+      } while (w.refillAgain && !this.#gone(w));
+    })().finally(() => (w.refilling = undefined));
+  }
+
+  async #refillOnce(w: PodWorker): Promise<void> {
+    const { volumes, failures } = fillVolumes(w.pod, this.#configSource, w.volumes);
+    for (const f of failures) this.#event(w, 'Warning', 'FailedMount', f.event);
     w.volumes = volumes;
     const handle = w.handle;
-    if (!handle?.updateVolumeFiles || initializing(w)) return;
+    if (!handle?.updateVolumeFiles || initializing(w) || this.#gone(w)) return;
     const containers = w.pod.spec.containers.map((c) => w.configured.get(c.name) ?? c);
     await handle
       .updateVolumeFiles(this.#sandbox(w, containers))
@@ -701,7 +723,7 @@ export class Kubelet {
     if (err instanceof VolumeMountError) {
       // The containers wait in ContainerCreating; the volume manager tries the mount again.
       this.#event(w, 'Warning', 'FailedMount', err.event);
-      this.#after(w, CONFIG_RETRY_MS * this.#o.backoffScale, () => void this.#runContainer(w));
+      this.#after(w, CONFIG_RETRY_MS * this.#o.backoffScale, () => this.#retry(w));
       return;
     }
     if (reason === CONFIG_ERROR) {
@@ -710,7 +732,7 @@ export class Kubelet {
       this.#event(w, 'Warning', 'Failed', `Error: ${message}`);
       this.#setState(w, { waiting: { reason, message } });
       this.#writeStatus(w);
-      this.#after(w, CONFIG_RETRY_MS * this.#o.backoffScale, () => void this.#runContainer(w));
+      this.#after(w, CONFIG_RETRY_MS * this.#o.backoffScale, () => this.#retry(w));
       return;
     }
     const pull = reason === 'ErrImagePull';

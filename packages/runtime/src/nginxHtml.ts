@@ -18,26 +18,36 @@ function inside(rel: string): string | undefined {
   return parts.join('/');
 }
 
-/** The html directory's files, by path inside it. */
+/** Whether a mount at `mountPath` covers the html directory (it, or a directory above it). */
+const covers = (mountPath: string) => {
+  const m = clean(mountPath);
+  return m === NGINX_HTML || NGINX_HTML.startsWith(m === '/' ? '/' : `${m}/`);
+};
+
+/** The html directory's files, by path inside it: what the nginx containers' mounts put there. */
 export function nginxHtmlFiles(pod: PodSandbox): Map<string, Buffer> {
   const nginx = pod.containers.filter((c) => isNginxImage(c.image));
-  const hidden = nginx.some((c) =>
-    (c.volumeMounts ?? []).some((m) => clean(m.mountPath) === NGINX_HTML && !m.subPath),
-  );
+  const hidden = nginx.some((c) => (c.volumeMounts ?? []).some((m) => covers(m.mountPath)));
   const out = new Map<string, Buffer>();
   if (!hidden) out.set('index.html', Buffer.from(podPage(pod)));
-  for (const [path, data] of pod.volumeFiles ?? []) {
-    if (!path.startsWith(`${NGINX_HTML}/`)) continue;
-    const rel = inside(path.slice(NGINX_HTML.length + 1));
-    if (rel) out.set(rel, data);
+  for (const c of nginx) {
+    for (const [path, data] of pod.containerFiles?.get(c.name) ?? []) {
+      if (!path.startsWith(`${NGINX_HTML}/`)) continue;
+      const rel = inside(path.slice(NGINX_HTML.length + 1));
+      if (rel) out.set(rel, data);
+    }
   }
   return out;
 }
 
+let writes = 0;
+
 /** Writes the html directory `dir` anew (beside it, then renamed in place), so nginx never reads half of it. */
 export async function writeHtmlDir(dir: string, files: ReadonlyMap<string, Buffer>): Promise<void> {
-  const next = `${dir}.next`;
-  const old = `${dir}.old`;
+  // Names of this write's own: two writes at once never share a directory.
+  const tag = `${process.pid}-${++writes}`;
+  const next = `${dir}.next-${tag}`;
+  const old = `${dir}.old-${tag}`;
   await rm(next, { recursive: true, force: true });
   await mkdir(next, { recursive: true });
   for (const [rel, data] of files) {

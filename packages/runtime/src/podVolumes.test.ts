@@ -6,8 +6,10 @@ import { nginxHtmlFiles } from './nginxHtml.ts';
 import {
   VolumeMountError,
   asText,
-  mountedFiles,
+  containerFiles,
+  fillVolumes,
   podVolumeFiles,
+  subPathFiles,
   volumeReads,
 } from './podVolumes.ts';
 
@@ -87,7 +89,7 @@ describe('configMap and secret volumes', () => {
     expect(fails({ name: 'c', configMap: { name: 'gone', optional: true } })).toBe('mounted');
   });
 
-  it('shows each mount under its mountPath; a subPath mounts one file there', () => {
+  it('shows each mount under its mountPath; a subPath mounts one file there, kept as it started', () => {
     const volumes = podVolumeFiles(
       podWith([{ name: 'config', configMap: { name: 'app-config' } }]),
       source([cm]),
@@ -101,12 +103,34 @@ describe('configMap and secret volumes', () => {
         { name: 'missing', mountPath: '/x' },
       ],
     };
-    expect([...mountedFiles([c], volumes).keys()]).toEqual([
+    expect([...containerFiles(c, volumes).keys()]).toEqual([
       '/etc/config/color',
       '/etc/config/index.html',
       '/etc/config/logo.bin',
       '/app/color.txt',
     ]);
+    const frozen = subPathFiles(c, volumes);
+    expect(asText(frozen)).toEqual({ '/app/color.txt': 'blue' });
+    const changed = podVolumeFiles(
+      podWith([{ name: 'config', configMap: { name: 'app-config' } }]),
+      source([{ ...cm, data: { color: 'green' } }]),
+    );
+    const seen = asText(containerFiles(c, changed, frozen));
+    expect([seen['/etc/config/color'], seen['/app/color.txt']]).toEqual(['green', 'blue']);
+  });
+
+  it('sets up each volume on its own: a failing one keeps its last files', () => {
+    const pod = podWith([
+      { name: 'a', configMap: { name: 'app-config' } },
+      { name: 'b', secret: { secretName: 'db' } },
+    ]);
+    const first = podVolumeFiles(pod, source([cm, secret]));
+    const { volumes, failures } = fillVolumes(pod, source([secret]), first);
+    expect(failures.map((f) => f.event)).toEqual([
+      'MountVolume.SetUp failed for volume "a" : configmap "app-config" not found',
+    ]);
+    expect(volumes.get('a')).toBe(first.get('a'));
+    expect(asText(volumes.get('b')!)).toEqual({ password: 's3cret' });
   });
 });
 
@@ -124,7 +148,9 @@ describe("nginx's html directory", () => {
         volumeMounts: [{ name: 'html', mountPath, ...(subPath ? { subPath } : {}) }],
       },
     ],
-    volumeFiles: new Map(Object.entries(files).map(([p, t]) => [p, Buffer.from(t)])),
+    containerFiles: new Map([
+      ['nginx', new Map(Object.entries(files).map(([p, t]) => [p, Buffer.from(t)]))],
+    ]),
   });
 
   it('is the pod page, or what a volume mounted on it holds; a mount below it adds files', () => {
@@ -144,6 +170,29 @@ describe("nginx's html directory", () => {
       sandbox('/usr/share/nginx/html', { '/usr/share/nginx/html/../../x': 'no' }),
     );
     expect([...escaping.keys()]).toEqual([]);
+  });
+
+  it("is hidden by a mount above it too, and takes only the nginx containers' mounts", () => {
+    const above = nginxHtmlFiles(
+      sandbox('/usr/share/nginx', { '/usr/share/nginx/html/index.html': 'from above' }),
+    );
+    expect(asText(above)).toEqual({ 'index.html': 'from above' });
+    const withSidecar = {
+      ...sandbox('/usr/share/nginx/html', { '/usr/share/nginx/html/index.html': 'mine' }),
+    };
+    withSidecar.containers = [
+      ...withSidecar.containers,
+      {
+        name: 'sidecar',
+        image: 'busybox',
+        volumeMounts: [{ name: 'x', mountPath: '/usr/share/nginx/html' }],
+      },
+    ];
+    withSidecar.containerFiles = new Map([
+      ...withSidecar.containerFiles,
+      ['sidecar', new Map([['/usr/share/nginx/html/other.html', Buffer.from('no')]])],
+    ]);
+    expect(asText(nginxHtmlFiles(withSidecar))).toEqual({ 'index.html': 'mine' });
   });
 
   it("is served as nginx's `root html; index index.html`: a file, 403 for a directory without index, 404", () => {

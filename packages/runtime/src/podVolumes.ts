@@ -75,73 +75,119 @@ export function volumeReads(pod: Pod, kind: 'ConfigMap' | 'Secret', name: string
 }
 
 /**
- * The files of every configMap and secret volume of the pod, by volume name. Throws
- * VolumeMountError, with the kubelet's message, for the first volume that cannot be set up.
+ * The files of every configMap and secret volume of the pod, by volume name, each set up on its
+ * own (pkg/volume's SetUp): a volume that fails keeps its `previous` files, if it had any, and
+ * says why in `failures`.
  */
-export function podVolumeFiles(pod: Pod, src: ConfigSource): Map<string, VolumeFiles> {
+export function fillVolumes(
+  pod: Pod,
+  src: ConfigSource,
+  previous?: ReadonlyMap<string, VolumeFiles>,
+): { volumes: Map<string, VolumeFiles>; failures: VolumeMountError[] } {
   const ns = pod.metadata.namespace ?? 'default';
-  const out = new Map<string, VolumeFiles>();
+  const volumes = new Map<string, VolumeFiles>();
+  const failures: VolumeMountError[] = [];
   for (const v of pod.spec.volumes ?? []) {
     const s = sourceOf(v);
     if (!s) continue;
-    const name = (s.kind === 'ConfigMap' ? s.spec.name : s.spec.secretName) ?? '';
-    const values = payload(src, ns, s.kind, name);
-    if (!values) {
-      if (s.spec.optional) {
-        out.set(v.name, new Map());
-        continue;
-      }
-      throw new VolumeMountError(
-        v.name,
-        `${s.kind.toLowerCase()} ${JSON.stringify(name)} not found`,
-      );
+    try {
+      volumes.set(v.name, setUp(v.name, s, ns, src));
+    } catch (err) {
+      if (!(err instanceof VolumeMountError)) throw err;
+      failures.push(err);
+      const kept = previous?.get(v.name);
+      if (kept) volumes.set(v.name, kept);
     }
-    if (!s.spec.items?.length) {
-      out.set(v.name, values);
-      continue;
-    }
-    const files = new Map<string, Buffer>();
-    for (const item of s.spec.items) {
-      const value = values.get(item.key ?? '');
-      if (value === undefined) {
-        if (s.spec.optional) continue;
-        const what =
-          s.kind === 'ConfigMap'
-            ? 'configmap references non-existent config key'
-            : 'references non-existent secret key';
-        throw new VolumeMountError(v.name, `${what}: ${item.key ?? ''}`);
-      }
-      files.set(item.path ?? item.key ?? '', value);
-    }
-    out.set(v.name, files);
   }
-  return out;
+  return { volumes, failures };
+}
+
+function setUp(
+  volume: string,
+  s: { kind: 'ConfigMap' | 'Secret'; spec: ConfigVolumeSource },
+  ns: string,
+  src: ConfigSource,
+): VolumeFiles {
+  const name = (s.kind === 'ConfigMap' ? s.spec.name : s.spec.secretName) ?? '';
+  const values = payload(src, ns, s.kind, name);
+  if (!values) {
+    if (s.spec.optional) return new Map();
+    throw new VolumeMountError(volume, `${s.kind.toLowerCase()} ${JSON.stringify(name)} not found`);
+  }
+  if (!s.spec.items?.length) return values;
+  const files = new Map<string, Buffer>();
+  for (const item of s.spec.items) {
+    const value = values.get(item.key ?? '');
+    if (value === undefined) {
+      if (s.spec.optional) continue;
+      const what =
+        s.kind === 'ConfigMap'
+          ? 'configmap references non-existent config key'
+          : 'references non-existent secret key';
+      throw new VolumeMountError(volume, `${what}: ${item.key ?? ''}`);
+    }
+    files.set(item.path ?? item.key ?? '', value);
+  }
+  return files;
+}
+
+/**
+ * The pod's volumes as the kubelet mounts them before its first container: all of them, or
+ * VolumeMountError, with the kubelet's message, for the first that cannot be set up.
+ */
+export function podVolumeFiles(pod: Pod, src: ConfigSource): Map<string, VolumeFiles> {
+  const { volumes, failures } = fillVolumes(pod, src);
+  if (failures[0]) throw failures[0];
+  return volumes;
 }
 
 const join = (dir: string, file: string) => `${dir.replace(/\/+$/, '')}/${file}`;
 
-/**
- * What the containers see of the volumes: each file at its absolute path under the mount's
- * mountPath; a `subPath` mounts one file (or one directory) of the volume there.
- */
-export function mountedFiles(
-  containers: readonly Container[],
+/** One mount's files at their absolute paths; a `subPath` mounts one file (or directory) there. */
+function mountFiles(
+  m: { mountPath: string; subPath?: string },
+  files: VolumeFiles,
+): [string, Buffer][] {
+  const sub = m.subPath?.replace(/^\/+|\/+$/g, '');
+  const out: [string, Buffer][] = [];
+  for (const [path, data] of files) {
+    if (!sub) out.push([join(m.mountPath, path), data]);
+    else if (path === sub) out.push([m.mountPath, data]);
+    else if (path.startsWith(`${sub}/`))
+      out.push([join(m.mountPath, path.slice(sub.length + 1)), data]);
+  }
+  return out;
+}
+
+/** What a container's `subPath` mounts show now (kept at its start: they never follow changes). */
+export function subPathFiles(
+  c: Container,
   volumes: ReadonlyMap<string, VolumeFiles>,
 ): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  for (const c of containers) {
-    for (const m of c.volumeMounts ?? []) {
-      const files = volumes.get(m.name);
-      if (!files) continue;
-      const sub = m.subPath?.replace(/^\/+|\/+$/g, '');
-      for (const [path, data] of files) {
-        if (!sub) out.set(join(m.mountPath, path), data);
-        else if (path === sub) out.set(m.mountPath, data);
-        else if (path.startsWith(`${sub}/`))
-          out.set(join(m.mountPath, path.slice(sub.length + 1)), data);
-      }
-    }
+  for (const m of c.volumeMounts ?? []) {
+    const files = volumes.get(m.name);
+    if (files && m.subPath) for (const [p, d] of mountFiles(m, files)) out.set(p, d);
   }
+  return out;
+}
+
+/**
+ * What one container sees of the volumes, by absolute path: each mount's files under its
+ * mountPath, its `subPath` mounts as `frozen` at its start (when given).
+ */
+export function containerFiles(
+  c: Container,
+  volumes: ReadonlyMap<string, VolumeFiles>,
+  frozen?: ReadonlyMap<string, Buffer>,
+): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const m of c.volumeMounts ?? []) {
+    const files = volumes.get(m.name);
+    if (!files || (m.subPath && frozen)) continue;
+    for (const [p, d] of mountFiles(m, files)) out.set(p, d);
+  }
+  for (const [p, d] of frozen ?? []) out.set(p, d);
   return out;
 }
 

@@ -27,6 +27,13 @@ export interface PodWorker {
   configured: Map<string, Container>;
   /** The pod's ConfigMap and Secret volumes, once mounted (before its first container starts). */
   volumes: Map<string, VolumeFiles> | undefined;
+  /** What each container's `subPath` mounts showed when it started: they do not follow changes. */
+  subPathFiles: Map<string, ReadonlyMap<string, Buffer>>;
+  /** A fill of the volumes in progress, and whether another change came meanwhile. */
+  refilling: Promise<void> | undefined;
+  refillAgain: boolean;
+  /** The runtime is starting a container: nothing may start one again meanwhile. */
+  starting: boolean;
   handle: PodHandle | undefined;
   /** The last container started, kept once it ended: `kubectl logs` of a Completed pod reads it. */
   lastHandle: PodHandle | undefined;
@@ -100,6 +107,10 @@ export function newPodWorker(
     serviceEnv: {},
     configured: new Map(),
     volumes: undefined,
+    subPathFiles: new Map(),
+    refilling: undefined,
+    refillAgain: false,
+    starting: false,
     handle: undefined,
     lastHandle: undefined,
     runningSince: 0,

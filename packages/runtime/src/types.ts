@@ -15,8 +15,11 @@ export interface PodSandbox {
   files?: Readonly<Record<string, string>>;
   /** The Service variables of containers starting now (service links), beside their `env`. */
   serviceEnv?: Readonly<Record<string, string>>;
-  /** The files the containers' volume mounts show (ConfigMap and Secret volumes), by absolute path. */
-  volumeFiles?: ReadonlyMap<string, Buffer>;
+  /**
+   * What each container's volume mounts show (ConfigMap and Secret volumes): by container name,
+   * the files by absolute path.
+   */
+  containerFiles?: ReadonlyMap<string, ReadonlyMap<string, Buffer>>;
 }
 
 export interface PodExit {
