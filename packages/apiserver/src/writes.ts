@@ -147,6 +147,7 @@ function causeReason(message: string): string {
     ['Required value', 'FieldValueRequired'],
     ['Unsupported value', 'FieldValueNotSupported'],
     ['Duplicate value', 'FieldValueDuplicate'],
+    ['Not found', 'FieldValueNotFound'],
     ['Forbidden', 'FieldValueForbidden'],
     ['Too many', 'FieldValueTooMany'],
   ];

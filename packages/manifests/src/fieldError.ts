@@ -30,6 +30,11 @@ export function tooMany(path: string, actual: number, max: number): FieldError {
   return { type: 'Too many', path, value: actual, detail: `must have at most ${max} items` };
 }
 
+/** `spec.containers[0].volumeMounts[0].name: Not found: "typo"` */
+export function notFound(path: string, value: unknown): FieldError {
+  return { type: 'Not found', path, value };
+}
+
 export function duplicate(path: string, value: unknown): FieldError {
   return { type: 'Duplicate value', path, value };
 }

@@ -27,6 +27,7 @@ export type FieldErrorType =
   | 'Forbidden'
   | 'Invalid value'
   | 'Duplicate value'
+  | 'Not found'
   | 'Unsupported value'
   | 'Too many'
   | 'Too long';

@@ -17,6 +17,16 @@ import {
 } from './names.ts';
 import type { FieldError } from './types.ts';
 import { validateLabels } from './validateMeta.ts';
+import {
+  validateEnvFrom,
+  validateEnvValueFrom,
+  validateVolumeMounts,
+  validateVolumes,
+  type EnvFromShape,
+  type EnvShape,
+  type VolumeMountShape,
+  type VolumeShape,
+} from './validateVolumes.ts';
 
 export const PROTOCOLS = ['SCTP', 'TCP', 'UDP'] as const;
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
@@ -29,7 +39,9 @@ export interface ContainerShape {
   image?: string;
   imagePullPolicy?: string;
   ports?: { name?: string; containerPort?: number; hostPort?: number; protocol?: string }[];
-  env?: { name?: string }[];
+  env?: EnvShape[];
+  envFrom?: EnvFromShape[];
+  volumeMounts?: VolumeMountShape[];
 }
 
 export interface PodSpecShape {
@@ -42,19 +54,23 @@ export interface PodSpecShape {
   hostname?: string;
   subdomain?: string;
   activeDeadlineSeconds?: number;
+  volumes?: VolumeShape[];
 }
 
 /** `template` = a Deployment's pod template: restartPolicy must be Always, no activeDeadlineSeconds. */
 export function validatePodSpec(spec: PodSpecShape, path: string, template: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
+  const volumes = spec.volumes ?? [];
+  errs.push(...validateVolumes(volumes, child(path, 'volumes')));
+  const volumeNames = new Set(volumes.flatMap((v) => (v.name ? [v.name] : [])));
   (spec.initContainers ?? []).forEach((c, i) => {
-    errs.push(...validateContainer(c, index(child(path, 'initContainers'), i), names));
+    errs.push(...validateContainer(c, index(child(path, 'initContainers'), i), names, volumeNames));
   });
   const containers = spec.containers ?? [];
   if (containers.length === 0) errs.push(required(child(path, 'containers')));
   containers.forEach((c, i) => {
-    errs.push(...validateContainer(c, index(child(path, 'containers'), i), names));
+    errs.push(...validateContainer(c, index(child(path, 'containers'), i), names, volumeNames));
   });
 
   const restartPolicy = spec.restartPolicy;
@@ -96,7 +112,12 @@ export function validatePodSpec(spec: PodSpecShape, path: string, template: bool
   return errs;
 }
 
-function validateContainer(c: ContainerShape, path: string, names: Set<string>): FieldError[] {
+function validateContainer(
+  c: ContainerShape,
+  path: string,
+  names: Set<string>,
+  volumes: ReadonlySet<string>,
+): FieldError[] {
   const errs: FieldError[] = [];
   const namePath = child(path, 'name');
   if (!c.name) {
@@ -114,8 +135,12 @@ function validateContainer(c: ContainerShape, path: string, names: Set<string>):
   }
   errs.push(...validateContainerPorts(c.ports ?? [], child(path, 'ports')));
   (c.env ?? []).forEach((e, i) => {
-    if (!e.name) errs.push(required(child(index(child(path, 'env'), i), 'name')));
+    const at = index(child(path, 'env'), i);
+    if (!e.name) errs.push(required(child(at, 'name')));
+    errs.push(...validateEnvValueFrom(e, at));
   });
+  errs.push(...validateEnvFrom(c.envFrom ?? [], child(path, 'envFrom')));
+  errs.push(...validateVolumeMounts(c.volumeMounts ?? [], volumes, child(path, 'volumeMounts')));
   return errs;
 }
 

@@ -91,7 +91,17 @@ export function validateStatefulSet(sts: StatefulSetShape): FieldError[] {
   // Kubernetes leaves the template's pod spec to the pods' own validation (its volumeMounts name
   // claims, not volumes): the lab checks it here, so a bad pod is refused at apply, not at
   // every pod the controller would make. As a template: restartPolicy Always only.
-  const podErrors = validatePodSpec(template.spec ?? {}, 'spec.template.spec', true).filter(
+  // The claims are the pods' volumes too: the controller adds one per template to each pod.
+  const claims = (spec.volumeClaimTemplates ?? []).flatMap((t) =>
+    t.metadata?.name ? [{ name: t.metadata.name, persistentVolumeClaim: {} }] : [],
+  );
+  const podSpec = template.spec ?? {};
+  const own = new Set((podSpec.volumes ?? []).map((v) => v.name));
+  const withClaims = {
+    ...podSpec,
+    volumes: [...(podSpec.volumes ?? []), ...claims.filter((c) => !own.has(c.name))],
+  };
+  const podErrors = validatePodSpec(withClaims, 'spec.template.spec', true).filter(
     (e) => e.path !== 'spec.template.spec.activeDeadlineSeconds',
   );
   errs.push(...podErrors);
