@@ -1,6 +1,7 @@
 // `kubectl describe` for pods, services, deployments and nodes (pkg/describe/describe.go), the fields l4lab
 // has, laid out with describe's tabwriter, with the Events the cluster's recorder holds about the object.
 import type {
+  ConfigMap,
   Container,
   ContainerState,
   Deployment,
@@ -41,10 +42,16 @@ const labelLines = (o: Record<string, string> | undefined, sep: string) =>
     .sort()
     .map((k) => `${k}${sep}${o![k]}`);
 
+/** kubectl describe leaves out the annotation `kubectl apply` keeps (skipAnnotations). */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 function metaLines(o: KubeObject): string[] {
+  const annotations = Object.fromEntries(
+    Object.entries(o.metadata.annotations ?? {}).filter(([k]) => k !== LAST_APPLIED),
+  );
   return [
     ...multiline('', 'Labels', labelLines(o.metadata.labels, '=')),
-    ...multiline('', 'Annotations', labelLines(o.metadata.annotations, ': ')),
+    ...multiline('', 'Annotations', labelLines(annotations, ': ')),
   ];
 }
 
@@ -57,6 +64,7 @@ export function describeObject(o: KubeObject, source: KubectlSource, now: number
     lines = [...describeDeployment(o, source), ...eventLines(o, source, now)];
   else if (o.kind === 'Node')
     lines = [...describeNode(o, source, now), ...eventLines(o, source, now)];
+  else if (o.kind === 'ConfigMap') lines = [...describeConfigMap(o), ...eventLines(o, source, now)];
   else {
     lines = [
       `Name:\t${o.metadata.name}`,
@@ -111,9 +119,125 @@ function containerLines(
       out.push(`${i}Ready:\t${st.ready ? 'True' : 'False'}`);
       out.push(`${i}Restart Count:\t${st.restartCount}`);
     }
-    out.push(`${i}Environment:\t<none>`, `${i}Mounts:\t<none>`);
+    out.push(...envLines(i, c), ...mountLines(i, c));
   }
   return out;
+}
+
+/** describeContainerEnvFrom (when there is any) and describeContainerEnvVars. */
+function envLines(i: string, c: Container): string[] {
+  const out: string[] = [];
+  if (c.envFrom?.length) {
+    out.push(`${i}Environment Variables from:`);
+    for (const e of c.envFrom) {
+      const ref = e.configMapRef ?? e.secretRef;
+      const from = e.configMapRef ? 'ConfigMap' : e.secretRef ? 'Secret' : '';
+      const what = e.prefix ? `${from} with prefix '${e.prefix}'` : from;
+      out.push(`${i}  ${ref?.name ?? ''}\t${what}\tOptional: ${ref?.optional === true}`);
+    }
+  }
+  out.push(`${i}Environment:${c.env?.length ? '' : '\t<none>'}`);
+  for (const e of c.env ?? []) {
+    const from = e.valueFrom;
+    if (from?.configMapKeyRef) {
+      const r = from.configMapKeyRef;
+      out.push(
+        `${i}  ${e.name}:\t<set to the key '${r.key}' of config map '${r.name ?? ''}'>\tOptional: ${r.optional === true}`,
+      );
+    } else if (from?.secretKeyRef) {
+      const r = from.secretKeyRef;
+      out.push(
+        `${i}  ${e.name}:\t<set to the key '${r.key}' in secret '${r.name ?? ''}'>\tOptional: ${r.optional === true}`,
+      );
+    } else if (from?.fieldRef) {
+      out.push(`${i}  ${e.name}:\t (v1:${from.fieldRef.fieldPath})`);
+    } else {
+      (e.value ?? '')
+        .split('\n')
+        .forEach((line, n) => out.push(n === 0 ? `${i}  ${e.name}:\t${line}` : `${i}  \t${line}`));
+    }
+  }
+  return out;
+}
+
+/** describeContainerVolumes: each mount by path, `ro` / `rw` and its subPath. */
+function mountLines(i: string, c: Container): string[] {
+  const mounts = [...(c.volumeMounts ?? [])].sort((a, b) =>
+    a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0,
+  );
+  if (mounts.length === 0) return [`${i}Mounts:\t<none>`];
+  return [
+    `${i}Mounts:`,
+    ...mounts.map((m) => {
+      const flags = [
+        m.readOnly ? 'ro' : 'rw',
+        ...(m.subPath ? [`path=${JSON.stringify(m.subPath)}`] : []),
+      ];
+      return `${i}  ${m.mountPath} from ${m.name} (${flags.join(',')})`;
+    }),
+  ];
+}
+
+/** describeVolumes for the volume types the lab fills or keeps most often. */
+function volumeLines(p: Pod): string[] {
+  const volumes = p.spec.volumes ?? [];
+  if (volumes.length === 0) return ['Volumes:\t<none>'];
+  const out = ['Volumes:'];
+  for (const v of volumes) {
+    out.push(`  ${v.name}:`);
+    const source = (k: string) => v[k] as Record<string, unknown> | undefined;
+    const optional = (o: Record<string, unknown>) => `    Optional:\t${o.optional === true}`;
+    const cm = source('configMap');
+    const secret = source('secret');
+    const claim = source('persistentVolumeClaim');
+    const empty = source('emptyDir');
+    if (cm)
+      out.push(
+        '    Type:\tConfigMap (a volume populated by a ConfigMap)',
+        `    Name:\t${String(cm.name ?? '')}`,
+        optional(cm),
+      );
+    else if (secret)
+      out.push(
+        '    Type:\tSecret (a volume populated by a Secret)',
+        `    SecretName:\t${String(secret.secretName ?? '')}`,
+        optional(secret),
+      );
+    else if (claim)
+      out.push(
+        '    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)',
+        `    ClaimName:\t${String(claim.claimName ?? '')}`,
+        `    ReadOnly:\t${claim.readOnly === true}`,
+      );
+    else if (empty)
+      out.push(
+        "    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
+        `    Medium:\t${String(empty.medium ?? '')}`,
+        `    SizeLimit:\t${empty.sizeLimit === undefined ? '<unset>' : String(empty.sizeLimit)}`,
+      );
+  }
+  return out;
+}
+
+/** kubectl's describeConfigMap: each key and its value, then binaryData's sizes. */
+function describeConfigMap(m: ConfigMap): string[] {
+  const keys = (o: Record<string, string> | undefined) => Object.keys(o ?? {}).sort();
+  return [
+    `Name:\t${m.metadata.name}`,
+    `Namespace:\t${m.metadata.namespace ?? ''}`,
+    ...metaLines(m),
+    '',
+    'Data',
+    '====',
+    ...keys(m.data).flatMap((k) => [`${k}:`, '----', m.data![k]!, '']),
+    '',
+    'BinaryData',
+    '====',
+    ...keys(m.binaryData).map(
+      (k) => `${k}: ${Math.floor((m.binaryData![k]!.replace(/=+$/, '').length * 3) / 4)} bytes`,
+    ),
+    '',
+  ];
 }
 
 function describePod(p: Pod): string[] {
@@ -150,6 +274,7 @@ function describePod(p: Pod): string[] {
     'Conditions:',
     '  Type\tStatus',
     ...(p.status?.conditions ?? []).map((c) => `  ${c.type} \t${c.status} `),
+    ...volumeLines(p),
     `QoS Class:\t${p.status?.qosClass ?? podQOSClass(p)}`,
     ...multiline('', 'Node-Selectors', labelLines(p.spec.nodeSelector, '=')),
   ];

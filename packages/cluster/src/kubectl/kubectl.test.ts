@@ -306,6 +306,66 @@ describe('kubectl describe', () => {
   });
 });
 
+describe("kubectl describe cm, and a pod's variables, mounts and volumes", () => {
+  it('prints what the real kubectl prints', () => {
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'app-config',
+        namespace: 'default',
+        creationTimestamp: at(0),
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+      },
+      data: { color: 'blue', 'app.properties': 'mode=demo\n' },
+      binaryData: { 'logo.png': 'iVBORw0KGgo=' },
+    };
+    expect(runKubectl(storeWith([cm]), ['describe', 'cm', 'app-config'], T0).stdout).toBe(
+      'Name:         app-config\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\n' +
+        'Data\n====\napp.properties:\n----\nmode=demo\n\n\ncolor:\n----\nblue\n\n\n' +
+        'BinaryData\n====\nlogo.png: 8 bytes\n\nEvents:  <none>\n',
+    );
+    const pod = nginxPod('envpod', '127.244.1.5', 'node-1', true) as Extract<
+      KubeObject,
+      { kind: 'Pod' }
+    >;
+    pod.spec.containers[0] = {
+      ...pod.spec.containers[0]!,
+      envFrom: [{ configMapRef: { name: 'app-config' }, prefix: 'CFG_' }],
+      env: [
+        { name: 'COLOR', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'color' } } },
+        {
+          name: 'PW',
+          valueFrom: { secretKeyRef: { name: 'db', key: 'password', optional: true } },
+        },
+      ],
+      volumeMounts: [
+        { name: 'one', mountPath: '/app/color.txt', subPath: 'color' },
+        { name: 'config', mountPath: '/etc/config', readOnly: true },
+      ],
+    };
+    pod.spec.volumes = [
+      { name: 'config', configMap: { name: 'app-config' } },
+      { name: 'one', secret: { secretName: 'db', optional: true } },
+    ];
+    const text = runKubectl(storeWith([pod]), ['describe', 'pod', 'envpod'], T0).stdout;
+    expect(text).toContain(
+      '    Environment Variables from:\n' +
+        "      app-config  ConfigMap with prefix 'CFG_'  Optional: false\n" +
+        '    Environment:\n' +
+        "      COLOR:  <set to the key 'color' of config map 'app-config'>  Optional: false\n" +
+        "      PW:     <set to the key 'password' in secret 'db'>           Optional: true\n" +
+        '    Mounts:\n' +
+        '      /app/color.txt from one (rw,path="color")\n' +
+        '      /etc/config from config (ro)\n',
+    );
+    expect(text).toContain(
+      'Volumes:\n  config:\n    Type:      ConfigMap (a volume populated by a ConfigMap)\n    Name:      app-config\n    Optional:  false\n' +
+        '  one:\n    Type:        Secret (a volume populated by a Secret)\n    SecretName:  db\n    Optional:    true\n',
+    );
+  });
+});
+
 describe('kubectl describe pod', () => {
   it("shows the pod's Message (a stand-in says so) and a terminated container's Exit Code", () => {
     const pod = nginxPod('redis-0', '127.244.1.7', 'node-1', false) as Extract<
