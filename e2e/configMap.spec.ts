@@ -2,8 +2,8 @@
 // (a ConfigMap, a Deployment mounting it on nginx's html directory, a Service, a client pod),
 // apply it from the editor, see the check turn green, the Resources tab's `kubectl get cm`, and
 // the page the ConfigMap holds answered through the Service in the terminal; the canary of step 2
-// reached by traffic; step 3's change of its ConfigMap served by the same pod. Everything it made
-// is deleted at the end.
+// reached by traffic; step 3's change of its ConfigMap served by the same pod, then the console's
+// `create cm --dry-run=client -o yaml | kubectl apply -f -`. Everything it made is deleted at the end.
 import { expect, test } from '@playwright/test';
 import { LabPage } from './fixtures/LabPage.ts';
 
@@ -63,6 +63,15 @@ test('lesson 12 from the editor: a ConfigMap page behind a Service, get cm, the 
       'shop v2.1 (canary, fixed)',
     );
     expect(await lab.podNames('default/web-v2-')).toEqual([pod]);
+    // The console's own idiom for a new version: a client dry run piped into apply.
+    await lab.runInTerminal(
+      "kubectl create cm page-v2 --from-literal=index.html='<h1>shop v2.2</h1>' --dry-run=client -o yaml | kubectl apply -f -",
+      'configmap/page-v2 configured',
+    );
+    await lab.runInTerminal(
+      `kubectl exec ${name} -- cat /usr/share/nginx/html/index.html`,
+      '<h1>shop v2.2</h1>',
+    );
     await page.screenshot({ path: 'test-results/configmap-lesson.png' });
   } finally {
     for (const path of MADE) await page.request.delete(path);

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { startTestLab, type TestLab } from './testLab.ts';
+import { startTestLab, waitFor, type TestLab } from './testLab.ts';
 import { runKubectl } from './testKubectl.ts';
 
 const MANIFESTS = resolve(import.meta.dirname, '../../../packages/agent/manifests/agent.yaml');
@@ -91,7 +91,7 @@ describe("the agent's manifests against lab A", () => {
     expect(sa.stderr).toContain('serviceaccounts "l4lab-agent" not found');
   });
 
-  it('kubectl apply: every object stored; the DaemonSet runs a pod on each node', async (ctx) => {
+  it('kubectl apply: every object stored; the pods wait for the token Secret, then run on each node', async (ctx) => {
     const applied = await kubectl(ctx, undefined, 'apply', '-f', MANIFESTS);
     expect(applied.code).toBe(0);
     expect(lines(applied.stdout).slice(1)).toEqual([
@@ -100,6 +100,24 @@ describe("the agent's manifests against lab A", () => {
       'clusterrolebinding.rbac.authorization.k8s.io/l4lab-agent created',
       'daemonset.apps/l4lab-agent created',
     ]);
+    // As the file says: without the Secret (`l4lab agent install` makes it), its volume cannot
+    // mount and the pods wait in ContainerCreating.
+    const waiting = await waitFor('a FailedMount event', async () => {
+      const r = await kubectl(ctx, undefined, 'get', 'events', '-n', 'l4lab-system');
+      return r.stdout.includes('FailedMount') ? r.stdout : undefined;
+    });
+    expect(waiting).toContain(
+      'MountVolume.SetUp failed for volume "token" : secret "l4lab-agent-token" not found',
+    );
+    const creating = await kubectl(ctx, undefined, 'get', 'pods', '-n', 'l4lab-system');
+    expect(creating.stdout).toContain('ContainerCreating');
+    const made = await kubectl(
+      ctx,
+      undefined,
+      ...['create', 'secret', 'generic', 'l4lab-agent-token', '-n', 'l4lab-system'],
+      '--from-literal=token=test-token',
+    );
+    expect(made.stdout).toBe('secret/l4lab-agent-token created\n');
     const rollout = await kubectl(
       ctx,
       undefined,
@@ -157,6 +175,8 @@ describe("the agent's manifests against lab A", () => {
     const rows = lines(pods.stdout).map((l) => l.split(/\s+/));
     expect(rows.map((r) => r[6]).sort()).toEqual(['node-1', 'node-2', 'node-3']);
     for (const r of rows) expect(r[2]).toBe('Running');
+    // The pods keep the token they mounted; the Secrets test below makes it again.
+    await kubectl(ctx, undefined, 'delete', 'secret', 'l4lab-agent-token', '-n', 'l4lab-system');
     const binding = await kubectl(
       ctx,
       undefined,

@@ -691,9 +691,10 @@ describe('the real kubectl against the lab', () => {
     expect(rs.stdout).toBe('2');
     expect(await t.readyPods('hello-')).toHaveLength(2);
     await kubectl(ctx, 'delete', 'rs', '-l', 'app=hello');
-    const cm = await kubectl(ctx, 'create', 'configmap', 'x', '--from-literal=a=b');
-    expect(cm.code).toBe(1);
-    expect(cm.stderr).toMatch(/l4lab does not serve ConfigMap/);
+    // A kind the lab serves as JSON only: refused, saying what to use instead.
+    const role = await kubectl(ctx, 'create', 'clusterrole', 'x', '--verb=get', '--resource=pods');
+    expect(role.code).toBe(1);
+    expect(role.stderr).toMatch(/l4lab reads ClusterRole as JSON only/);
   });
 
   it('kubectl label takes a pod out of its Service: the ReplicaSet lets it go and replaces it', async (ctx) => {

@@ -20,7 +20,7 @@ function costlyManifest(): string {
   const docs: string[] = [];
   for (let d = 0; d < 60; d++) {
     const keys = Array.from({ length: 1900 }, (_, k) => `  k${k}: v\n`).join('');
-    docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${d}\ndata:\n${keys}`);
+    docs.push(`apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c${d}\ndata:\n${keys}`);
   }
   return docs.join('---\n');
 }

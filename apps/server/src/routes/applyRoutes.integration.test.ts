@@ -27,7 +27,7 @@ describe('POST /api/apply', () => {
     // loop, it held every request behind it; in the checker's worker it holds none.
     const docs = Array.from({ length: 45 }, (_, d) => {
       const keys = Array.from({ length: 1900 }, (_, k) => `  k${k}: v\n`).join('');
-      return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${d}\ndata:\n${keys}`;
+      return `apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c${d}\ndata:\n${keys}`;
     });
     let costlyAnswered = false;
     const costly = t.api<ApplyErrorResponse>('POST', '/api/apply', docs.join('---\n')).then((r) => {

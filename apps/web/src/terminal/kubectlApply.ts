@@ -217,13 +217,18 @@ export async function kubectlFiles(
   words: string[],
   namespace: string | undefined,
   signal: AbortSignal,
+  /** What a pipe feeds it (`... | kubectl apply -f -`): `-f -` reads it then. */
+  piped?: string,
 ): Promise<ExecResponse> {
   const names = filenames(words);
   if (typeof names === 'string')
     return { stdout: '', stderr: `${names}\n`, exitCode: 1, trace: [] };
   const r: Report = { stdout: '', stderr: '', errors: [] };
   for (const path of names) {
-    const file = await readManifestFile(path);
+    const file =
+      path === '-' && piped !== undefined
+        ? { name: 'STDIN', text: piped }
+        : await readManifestFile(path);
     if (!file) {
       r.errors.push(`error: the path "${path}" does not exist\n`);
       continue;

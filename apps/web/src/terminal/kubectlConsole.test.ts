@@ -334,6 +334,56 @@ describe('the other writes: delete, scale, create ns', () => {
   });
 });
 
+describe('kubectl create configmap, and a pipe into kubectl apply -f -', () => {
+  it('creates a ConfigMap from literals and a file, prints it with --dry-run=client, and applies it from a pipe', async () => {
+    expect(
+      (await run("kubectl create cm web-html --from-literal=index.html='<h1>v1</h1>'")).stdout,
+    ).toBe('configmap/web-html created\n');
+    expect(api.calls.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/api/v1/namespaces/default/configmaps?fieldManager=kubectl-create',
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'web-html' },
+        data: { 'index.html': '<h1>v1</h1>' },
+      },
+    });
+    const calls = api.calls.length;
+    const yaml = await run(
+      'kubectl create configmap web-html --from-literal=a=1 --from-file=pod_test.yaml --dry-run=client -o yaml',
+    );
+    expect(api.calls.filter((c) => c.method === 'POST')).toHaveLength(1); // nothing created
+    expect(yaml.stdout).toMatch(/^apiVersion: v1\ndata:\n  a: "1"\n  pod_test\.yaml: /);
+    expect(yaml.stdout).toContain('metadata:\n  creationTimestamp: null\n  name: web-html\n');
+    expect(api.calls.length).toBeGreaterThan(calls - 1);
+    // The idiom that changes a ConfigMap: a dry run piped into apply.
+    const piped = await run(
+      "kubectl create cm web-html --from-literal=index.html='<h1>v2</h1>' --dry-run=client -o yaml | kubectl apply -f -",
+    );
+    expect(piped).toMatchObject({ stdout: 'configmap/web-html configured\n', exitCode: 0 });
+    expect(api.calls.at(-1)).toMatchObject({
+      method: 'PATCH',
+      url: '/api/v1/namespaces/default/configmaps/web-html?fieldManager=kubectl-client-side-apply&force=true',
+    });
+  });
+
+  it("refuses what kubectl refuses, in kubectl's words", async () => {
+    expect((await run('kubectl create cm x --from-literal=a=1 --from-literal=a=2')).stderr).toBe(
+      'error: cannot add key "a", another key by that name already exists in Data for ConfigMap "x"\n',
+    );
+    expect((await run('kubectl create cm x --from-literal=novalue')).stderr).toBe(
+      'error: invalid literal source novalue, expected key=value\n',
+    );
+    expect((await run('kubectl create cm --from-literal=a=1')).stderr).toBe(
+      'error: exactly one NAME is required, got 0\n',
+    );
+    expect((await run('kubectl create cm x --from-file=nope.txt')).stderr).toBe(
+      'error: error reading nope.txt: no such file or directory\n',
+    );
+  });
+});
+
 describe('the rest of the console', () => {
   it('describes on the server, and answers what it does not run as kubectl would', async () => {
     await run('kubectl describe svc my-nginx -n web');

@@ -5,7 +5,12 @@ import { explain } from './explain.ts';
 import { kubectlFiles } from './kubectlApply.ts';
 import { kubectlExec } from './kubectlExec.ts';
 import { kubectlGet } from './kubectlGet.ts';
-import { kubectlCreateNamespace, kubectlDelete, kubectlScale } from './kubectlWrites.ts';
+import {
+  kubectlCreateConfigMap,
+  kubectlCreateNamespace,
+  kubectlDelete,
+  kubectlScale,
+} from './kubectlWrites.ts';
 import { ShellSyntaxError, namespaceFlag, parseCommandList } from './shellWords.ts';
 import { TEXT_TOOLS } from './textTools.ts';
 import type { RunCommand } from './createTerminal.ts';
@@ -28,6 +33,8 @@ const HELP = `l4lab's kubectl console: a client of this lab's Kubernetes API (th
                                service_nodeport.yaml, client.yaml, client_svc.yaml,
                                server_nginx.yaml, nginx_svc.yaml (opened as tabs when applied)
   kubectl create -f <file>  |  kubectl create ns <name>
+  kubectl create cm <name> --from-literal=k=v --from-file=[k=]<file> [--dry-run=client -o yaml]
+  ... | kubectl apply -f -      (what the pipe gives; -f - alone is the active tab)
   kubectl delete <type> <name> [-n ns]  |  kubectl delete <type> -l <selector>  |  kubectl delete -f <file>
   kubectl scale deployment/<name> --replicas=N [-n ns]
   kubectl explain <type>[.field...]          (e.g. svc.spec.sessionAffinity)
@@ -96,15 +103,16 @@ const out = (stdout: string, stderr = '', exitCode = stderr ? 1 : 0): ExecRespon
   trace: [],
 });
 
-/** `kubectl create`: a namespace by name, or the objects of files. */
+/** `kubectl create`: a namespace or a ConfigMap by name, or the objects of files. */
 function create(args: string[], namespace: string | undefined, signal: AbortSignal) {
   const [what, ...rest] = args;
   if (what === 'ns' || what === 'namespace') return kubectlCreateNamespace(rest, signal);
+  if (what === 'cm' || what === 'configmap') return kubectlCreateConfigMap(rest, namespace, signal);
   if (what?.startsWith('-')) return kubectlFiles('create', args, namespace, signal);
   return Promise.resolve(
     out(
       '',
-      `error: the console creates namespaces (kubectl create ns <name>) and the objects of files (-f); run "kubectl create ${what ?? ''}" with the real kubectl and the lab's kubeconfig\n`,
+      `error: the console creates namespaces (kubectl create ns <name>), ConfigMaps (kubectl create cm <name> --from-literal=k=v) and the objects of files (-f); run "kubectl create ${what ?? ''}" with the real kubectl and the lab's kubeconfig\n`,
     ),
   );
 }
@@ -125,7 +133,11 @@ function unknownVerb(verb: string): ExecResponse {
 }
 
 /** One `kubectl ...`: its words without the leading `kubectl`. */
-async function kubectlCommand(words: string[], signal: AbortSignal): Promise<ExecResponse> {
+async function kubectlCommand(
+  words: string[],
+  signal: AbortSignal,
+  piped?: string,
+): Promise<ExecResponse> {
   // `exec pod -- head -n 1` keeps its own `-n`: flags are read before `--` only.
   const dash = words.indexOf('--');
   const { rest, namespace, all } = namespaceFlag(dash < 0 ? words : words.slice(0, dash));
@@ -143,7 +155,7 @@ async function kubectlCommand(words: string[], signal: AbortSignal): Promise<Exe
     case 'describe':
       return describe(args, nsArgs, signal);
     case 'apply':
-      return kubectlFiles('apply', args, namespace, signal);
+      return kubectlFiles('apply', args, namespace, signal, piped);
     case 'create':
       return create(args, namespace, signal);
     case 'delete':
@@ -164,11 +176,12 @@ async function kubectlCommand(words: string[], signal: AbortSignal): Promise<Exe
 }
 
 /** One command of a pipeline: kubectl (with or without the word), or a text filter. */
-async function runCommand(argv: string[], stdin: string, signal: AbortSignal) {
+async function runCommand(argv: string[], stdin: string | undefined, signal: AbortSignal) {
   const [name = '', ...args] = argv;
+  const piped = stdin;
   const tool = Object.hasOwn(TEXT_TOOLS, name) ? TEXT_TOOLS[name] : undefined;
-  if (tool) return { ...tool(args, stdin), trace: [] };
-  if (name === 'kubectl' || name === 'k') return kubectlCommand(args, signal);
+  if (tool) return { ...tool(args, stdin ?? ''), trace: [] };
+  if (name === 'kubectl' || name === 'k') return kubectlCommand(args, signal, piped);
   if (POD_TOOLS.has(name)) {
     return out(
       '',
@@ -176,7 +189,7 @@ async function runCommand(argv: string[], stdin: string, signal: AbortSignal) {
       127,
     );
   }
-  return kubectlCommand(argv, signal); // `get pods` is `kubectl get pods`
+  return kubectlCommand(argv, signal, piped); // `get pods` is `kubectl get pods`
 }
 
 /**
@@ -191,7 +204,8 @@ export const runKubectl: RunCommand = async (line, signal) => {
       if (signal.aborted) break;
       if ((op === '&&' && result.exitCode !== 0) || (op === '||' && result.exitCode === 0))
         continue;
-      let stdin = '';
+      // Nothing for the first command of a pipeline: its `-f -` is the editor's active tab.
+      let stdin: string | undefined;
       for (const [i, argv] of pipeline.entries()) {
         const r = await runCommand(argv, stdin, signal);
         result.stderr += r.stderr;

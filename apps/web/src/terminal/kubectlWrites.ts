@@ -1,7 +1,10 @@
-// `kubectl delete <type> <name>`, `kubectl scale` and `kubectl create ns` in the console, each one
-// call of the Kubernetes API (DELETE, the scale subresource, POST), printed as kubectl prints it.
+// `kubectl delete <type> <name>`, `kubectl scale`, `kubectl create ns` and `kubectl create cm` in
+// the console, each one call of the Kubernetes API (DELETE, the scale subresource, POST), printed
+// as kubectl prints it.
 import { contextNamespace } from './contextNamespace.ts';
 import type { ExecResponse } from '@l4lab/protocol';
+import { readManifestFile } from './manifestFiles.ts';
+import { printObject } from './tablePrinter.ts';
 import {
   apiPath,
   apiTypeNamed,
@@ -186,4 +189,100 @@ export async function kubectlCreateNamespace(
     signal,
   });
   return r.ok ? out(`namespace/${name} created\n`) : out('', commandError(r.status));
+}
+
+/** A flag's value: `--flag=v` or `--flag v`; the index of the next word. */
+function flagValue(words: string[], i: number): [string | undefined, number] {
+  const w = words[i]!;
+  const eq = w.indexOf('=');
+  return eq >= 0 ? [w.slice(eq + 1), i + 1] : [words[i + 1], i + 2];
+}
+
+/**
+ * `kubectl create configmap NAME --from-literal=k=v --from-file=[k=]FILE`: FILE is one of the
+ * console's files (an editor tab, a tutorial file). `--dry-run=client -o yaml` prints the object
+ * without creating it, for `... | kubectl apply -f -`.
+ */
+export async function kubectlCreateConfigMap(
+  words: string[],
+  namespace: string | undefined,
+  signal: AbortSignal,
+): Promise<ExecResponse> {
+  const names: string[] = [];
+  const data: Record<string, string> = {};
+  let dryRun = 'none';
+  let output: string | undefined;
+  const add = (key: string, value: string): string | undefined => {
+    if (Object.hasOwn(data, key))
+      return `error: cannot add key "${key}", another key by that name already exists in Data for ConfigMap "${names[0] ?? ''}"\n`;
+    data[key] = value;
+    return undefined;
+  };
+  for (let i = 0; i < words.length;) {
+    const w = words[i]!;
+    const flag = w.split('=')[0]!;
+    if (!w.startsWith('-')) {
+      names.push(w);
+      i++;
+      continue;
+    }
+    const [value, next] = flagValue(words, i);
+    i = next;
+    if (value === undefined)
+      return out('', `error: flag needs an argument: --${flag.replace(/^-+/, '')}\n`);
+    if (flag === '--from-literal') {
+      const eq = value.indexOf('=');
+      if (eq <= 0) return out('', `error: invalid literal source ${value}, expected key=value\n`);
+      const err = add(value.slice(0, eq), value.slice(eq + 1));
+      if (err) return out('', err);
+    } else if (flag === '--from-file') {
+      const eq = value.indexOf('=');
+      const path = eq > 0 ? value.slice(eq + 1) : value;
+      const file = await readManifestFile(path);
+      if (!file) return out('', `error: error reading ${path}: no such file or directory\n`);
+      const err = add(eq > 0 ? value.slice(0, eq) : file.name, file.text);
+      if (err) return out('', err);
+    } else if (flag === '--dry-run') {
+      if (!['none', 'client', 'server'].includes(value))
+        return out(
+          '',
+          `error: Invalid dry-run value (${value}). Must be "none", "server", or "client".\n`,
+        );
+      dryRun = value;
+    } else if (flag === '-o' || flag === '--output') output = value;
+    else return out('', `error: unknown flag: ${flag}\n`);
+  }
+  if (names.length !== 1)
+    return out('', `error: exactly one NAME is required, got ${names.length}\n`);
+  const name = names[0]!;
+  if (output !== undefined && !['yaml', 'json', 'name'].includes(output))
+    return out(
+      '',
+      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,yaml\n`,
+    );
+  const object = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    ...(Object.keys(data).length > 0 ? { data } : {}),
+  };
+  const print = (o: unknown, created: string) =>
+    output === 'name'
+      ? `configmap/${name}\n`
+      : output
+        ? printObject(o, output as 'json' | 'yaml')
+        : `configmap/${name} ${created}\n`;
+  if (dryRun === 'client') {
+    // kubectl's client-side object: no server fields, a null creationTimestamp.
+    const shown = { ...object, metadata: { ...object.metadata, creationTimestamp: null } };
+    return out(print(shown, 'created (dry run)'));
+  }
+  const type = apiTypeNamed('configmaps')!;
+  const query = `?fieldManager=kubectl-create${dryRun === 'server' ? '&dryRun=All' : ''}`;
+  const r = await kubeRequest('POST', `${apiPath(type, namespace ?? contextNamespace())}${query}`, {
+    body: object,
+    signal,
+  });
+  if (!r.ok) return out('', commandError(r.status));
+  return out(print(r.body, dryRun === 'server' ? 'created (server dry run)' : 'created'));
 }

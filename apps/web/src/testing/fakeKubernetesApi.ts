@@ -215,7 +215,8 @@ export class FakeKubernetesApi {
       next.spec = { ...next.spec, clusterIP: current.spec.clusterIP }; // allocations stay
     const bad = invalid(next);
     if (bad) return bad;
-    const same = (o: Obj) => JSON.stringify([o.metadata.labels, o.spec]);
+    const same = (o: Obj) =>
+      JSON.stringify([o.metadata.labels, o.spec, (o as { data?: unknown }).data]);
     if (same(next) === same(current)) return Response.json(current);
     return Response.json(this.put(at.plural, at.namespace, { ...current, ...next }));
   }
