@@ -109,8 +109,10 @@ function listenHttp(
     res.setHeader('X-Node-Name', pod.node);
     res.setHeader('Server', 'l4lab-builtin');
     res.setHeader('Content-Type', 'text/html');
-    const { status, body } = htmlAnswer(site.files, req.url ?? '/');
+    const { status, body, location } = htmlAnswer(site.files, req.url ?? '/');
     res.statusCode = status;
+    // nginx's absolute_redirect: the Location names the host the client asked.
+    if (location) res.setHeader('Location', `http://${req.headers.host ?? a.ip}${location}`);
     res.end(req.method === 'HEAD' ? undefined : body);
     access.push(
       `${req.socket.remoteAddress} - - [${new Date().toISOString()}] "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status}`,
@@ -128,7 +130,7 @@ function listenHttp(
 export function htmlAnswer(
   files: ReadonlyMap<string, Buffer>,
   url: string,
-): { status: number; body: Buffer | string } {
+): { status: number; body: Buffer | string; location?: string } {
   let path: string;
   try {
     path = decodeURIComponent(url.split('?')[0]!).replace(/^\/+/, '');
@@ -140,6 +142,13 @@ export function htmlAnswer(
   if (file) return { status: 200, body: file };
   // A directory without its index: nginx forbids listing it.
   if (index !== undefined) return { status: 403, body: nginxError(403, 'Forbidden') };
+  // A directory named without its slash: nginx redirects to it.
+  if ([...files.keys()].some((f) => f.startsWith(`${path}/`)))
+    return {
+      status: 301,
+      body: nginxError(301, 'Moved Permanently'),
+      location: `/${path}/`,
+    };
   return { status: 404, body: nginxError(404, 'Not Found') };
 }
 

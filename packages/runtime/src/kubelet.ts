@@ -70,6 +70,8 @@ export interface ContainerView {
   files: Readonly<Record<string, string>>;
   /** Its resolver's settings (from that resolv.conf): first nameserver, search path, ndots. */
   dns: { nameserver: string; searches: string[]; ndots: number };
+  /** The container's volume mountPaths. */
+  mountPoints: string[];
 }
 
 /** The shortest stop a container gets after its preStop hook (minimumGracePeriodInSeconds). */
@@ -169,6 +171,7 @@ export class Kubelet {
     return {
       env: Object.fromEntries(env),
       files: sandbox.files ?? w.files,
+      mountPoints: (c.volumeMounts ?? []).map((m) => m.mountPath.replace(/(.)\/+$/, '$1')),
       dns: resolverOf(this.#dnsConfig(w.pod)),
     };
   }

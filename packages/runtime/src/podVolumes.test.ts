@@ -204,6 +204,7 @@ describe("nginx's html directory", () => {
     expect(htmlAnswer(files, '/index.html?x=1').body.toString()).toBe('v2');
     expect(htmlAnswer(files, '/docs/a.txt')).toMatchObject({ status: 200 });
     expect(htmlAnswer(files, '/docs/')).toMatchObject({ status: 403 });
+    expect(htmlAnswer(files, '/docs')).toMatchObject({ status: 301, location: '/docs/' });
     expect(htmlAnswer(files, '/nope')).toMatchObject({ status: 404 });
     expect(htmlAnswer(files, '/%E0%A4%A')).toMatchObject({ status: 400 });
   });

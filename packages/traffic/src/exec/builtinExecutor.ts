@@ -181,6 +181,7 @@ export class BuiltinExecutor implements PodExecutor {
         net,
         files: this.#filesOf(pod.metadata.uid ?? `${ns}/${pod.metadata.name}`),
         ...(view ? { mounted: view.files } : {}),
+        ...(view?.mountPoints ? { mountPoints: view.mountPoints } : {}),
       },
       opts,
     );

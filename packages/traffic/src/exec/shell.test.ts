@@ -132,6 +132,7 @@ describe('runShell', () => {
       '/etc/config/app.properties': 'mode=demo\n',
       '/etc/creds/db/password': 's3cret',
     };
+    p.mountPoints = ['/etc/config', '/etc/creds', '/data'];
     expect((await run('ls /etc/config', p)).stdout).toBe('app.properties\ncolor\n');
     expect((await run('ls /etc/creds/ /etc/config/color', p)).stdout).toBe(
       '/etc/config/color\n\n/etc/creds/:\ndb\n',
@@ -146,6 +147,11 @@ describe('runShell', () => {
       stdout: 'blue',
       stderr: "sh: can't create /etc/config/color: Read-only file system\n",
     });
+    // An empty (optional) volume is read-only too; the rest of the pod is not.
+    expect((await run('echo x > /data/new', p)).stderr).toBe(
+      "sh: can't create /data/new: Read-only file system\n",
+    );
+    expect((await run('echo x > /database; cat /database', p)).stdout).toBe('x\n');
   });
 
   it('redirects to /dev/null, to files in the pod and between streams', async () => {

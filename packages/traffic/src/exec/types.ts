@@ -59,6 +59,8 @@ export interface PodContext {
   files: Map<string, string>;
   /** The files the kubelet wrote for the pod (/etc/resolv.conf, /etc/hosts), read-only. */
   mounted?: Readonly<Record<string, string>>;
+  /** Where its volumes are mounted (read-only: ConfigMaps and Secrets). */
+  mountPoints?: readonly string[];
 }
 
 /**
@@ -69,6 +71,8 @@ export interface ContainerView {
   env: Record<string, string>;
   files: Readonly<Record<string, string>>;
   dns: { nameserver: string; searches: string[]; ndots: number };
+  /** The container's volume mountPaths. */
+  mountPoints?: readonly string[];
 }
 
 /** The streams and limits of one running command. */

@@ -59,8 +59,8 @@ export function writeFile(
   if (p === '/dev/null') return undefined;
   if (p.startsWith('/etc/') || p.startsWith('/proc/') || p.startsWith('/sys/'))
     return 'Read-only file system';
-  // ConfigMap and Secret volumes are mounted read-only.
-  if (pod.mounted && Object.keys(pod.mounted).some((m) => m === p || p.startsWith(`${dirOf(m)}/`)))
+  // ConfigMap and Secret volumes are mounted read-only: anything under a mount point.
+  if ((pod.mountPoints ?? []).some((m) => m === p || p.startsWith(m === '/' ? '/' : `${m}/`)))
     return 'Read-only file system';
   const next = (append ? (pod.files.get(p) ?? '') : '') + content;
   let total = next.length;
@@ -69,8 +69,6 @@ export function writeFile(
   pod.files.set(p, next);
   return undefined;
 }
-
-const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
 
 /** Every file path the pod has: the kubelet's (mounts included) and what its commands wrote. */
 export function filePaths(pod: PodContext): string[] {
