@@ -109,15 +109,19 @@ async function connect(ip: string, port: number, count: number): Promise<void> {
 }
 
 /** Polls the checks until the ones named pass (the events reach the buffer asynchronously). */
-async function passing(id: string, want: (r: CheckRow) => boolean): Promise<CheckRow[]> {
+async function passing(
+  id: string,
+  want: (r: CheckRow) => boolean,
+  namespace = 'default',
+): Promise<CheckRow[]> {
   let last: CheckRow[] = [];
   await waitFor(`lesson ${id}'s checks to pass`, async () => {
-    last = (await checks(id)).results;
+    last = (await checks(id, namespace)).results;
     return last.filter(want).every((r) => r.passed) ? true : undefined;
   }).catch(() => {
     throw new Error(
       `lesson ${id}: ${JSON.stringify(
-        last.filter((r) => !r.passed),
+        last.filter((r) => want(r) && !r.passed),
         null,
         1,
       )}`,
@@ -336,27 +340,11 @@ describe('GET /api/lessons/:id/checks', () => {
           'application/json',
         )
       ).body.exitCode;
-    const nsPassing = async (want: (r: CheckRow) => boolean) => {
-      let last: CheckRow[] = [];
-      await waitFor("lesson network-policy's checks to pass", async () => {
-        last = (await checks('network-policy', ns)).results;
-        return last.filter(want).every((r) => r.passed) ? true : undefined;
-      }).catch(() => {
-        throw new Error(
-          JSON.stringify(
-            last.filter((r) => want(r) && !r.passed),
-            null,
-            1,
-          ),
-        );
-      });
-      return last;
-    };
     await t.apply(files.get('web.yaml')!);
     await waitFor('web, frontend and intruder Ready', async () =>
       (await t.readyPods('', ns)).length >= 4 ? true : undefined,
     );
-    await nsPassing((r) => r.step === 1);
+    await passing('network-policy', (r) => r.step === 1, ns);
     // Once kube-proxy has the Service's endpoints, both clients are answered.
     await waitFor('web answers both clients', async () =>
       (await curl('frontend')) === 0 && (await curl('intruder')) === 0 ? true : undefined,
@@ -365,20 +353,20 @@ describe('GET /api/lessons/:id/checks', () => {
     await t.apply(files.get('default-deny.yaml')!);
     // Dropped on the way in: the client waits out its own timeout (curl's 28).
     expect(await curl('frontend')).toBe(28);
-    await nsPassing((r) => r.step <= 2);
+    await passing('network-policy', (r) => r.step <= 2, ns);
 
     await t.apply(files.get('allow-frontend.yaml')!);
     expect([await curl('frontend'), await curl('intruder')]).toEqual([0, 28]);
-    await nsPassing((r) => r.step <= 3);
+    await passing('network-policy', (r) => r.step <= 3, ns);
 
     await t.apply(files.get('frontend-egress.yaml')!);
     // The name `web` needs DNS first, and no egress rule allows it: curl's 6.
     expect(await curl('frontend')).toBe(6);
-    await nsPassing((r) => r.step <= 4);
+    await passing('network-policy', (r) => r.step <= 4, ns);
 
     await t.apply(files.get('frontend-egress-dns.yaml')!);
     expect(await curl('frontend')).toBe(0);
-    const results = await nsPassing(() => true);
+    const results = await passing('network-policy', () => true, ns);
     expect(results.map((r) => [r.step, r.id])).toEqual([
       [1, 'pods-ready'],
       [1, 'clients-ready'],
@@ -416,22 +404,6 @@ describe('GET /api/lessons/:id/checks', () => {
       for (let i = 0; i < n; i++) seen.add(await curl());
       return [...seen].sort();
     };
-    const nsPassing = async (want: (r: CheckRow) => boolean) => {
-      let last: CheckRow[] = [];
-      await waitFor(`lesson ${id}'s checks to pass`, async () => {
-        last = (await checks(id, ns)).results;
-        return last.filter(want).every((r) => r.passed) ? true : undefined;
-      }).catch(() => {
-        throw new Error(
-          JSON.stringify(
-            last.filter((r) => want(r) && !r.passed),
-            null,
-            1,
-          ),
-        );
-      });
-      return last;
-    };
     const ready = (n: number) =>
       waitFor(`${n} Ready pods`, async () =>
         (await t.readyPods('', ns)).length === n ? true : undefined,
@@ -442,14 +414,14 @@ describe('GET /api/lessons/:id/checks', () => {
     await waitFor('the v1 page', async () =>
       (await curl()) === '<h1>shop v1</h1>' ? true : undefined,
     );
-    await nsPassing((r) => r.step === 1);
+    await passing(id, (r) => r.step === 1, ns);
 
     await t.apply(files.get('web-v2.yaml')!);
     await ready(5);
     // One pod in four is the canary: 40 connections reach both (a miss is 0.75^40, about 1e-5).
     await waitFor('both pages', async () => ((await answers(40)).length === 2 ? true : undefined));
     expect(await answers(40)).toEqual(['<h1>shop v1</h1>', '<h1>shop v2 (canary)</h1>']);
-    await nsPassing((r) => r.step <= 2);
+    await passing(id, (r) => r.step <= 2, ns);
 
     const canary = (await t.readyPods('web-v2-', ns)).map((p) => p.metadata.uid);
     await t.apply(files.get('page-v2.yaml')!);
@@ -457,7 +429,7 @@ describe('GET /api/lessons/:id/checks', () => {
       (await answers(40)).includes('<h1>shop v2.1 (canary, fixed)</h1>') ? true : undefined,
     );
     expect((await t.readyPods('web-v2-', ns)).map((p) => p.metadata.uid)).toEqual(canary);
-    await nsPassing((r) => r.step <= 3);
+    await passing(id, (r) => r.step <= 3, ns);
 
     const scale = (name: string, replicas: number) =>
       t.api(
@@ -475,7 +447,7 @@ describe('GET /api/lessons/:id/checks', () => {
         : undefined;
     });
     // Step 1's and 2's pods and endpoints are gone now: the dashboard says they passed earlier.
-    const results = await nsPassing((r) => r.step === 4);
+    const results = await passing(id, (r) => r.step === 4, ns);
     expect(results.map((r) => [r.step, r.id])).toEqual([
       [1, 'stable-ready'],
       [1, 'stable-served'],

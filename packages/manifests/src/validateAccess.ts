@@ -73,20 +73,34 @@ export function base64Problem(value: string): { at: number } | { bytes: number }
 
 const REDACTED = '<secret contents redacted>';
 
+/**
+ * A map of []byte (a Secret's data, a ConfigMap's binaryData): each key a config key, each value
+ * base64 (shown as `shown` gives it in the error). Returns the decoded bytes in all.
+ */
+export function validateBytesMap(
+  field: string,
+  map: Record<string, string>,
+  shown: (value: string) => unknown,
+  errs: FieldError[],
+): number {
+  let total = 0;
+  for (const [key, value] of Object.entries(map)) {
+    const path = `${field}[${key}]`;
+    for (const msg of isConfigMapKey(key)) errs.push(invalid(path, key, msg));
+    // JSON carries []byte as base64: the API server's decoder refuses anything else.
+    const decoded = base64Problem(String(value));
+    if ('at' in decoded)
+      errs.push(invalid(path, shown(value), `illegal base64 data at input byte ${decoded.at}`));
+    else total += decoded.bytes;
+  }
+  return total;
+}
+
 /** ValidateSecret: metadata, the keys and size of data, and what each well-known type requires. */
 export function validateSecret(s: SecretShape): FieldError[] {
   const errs = validateObjectMeta(s.metadata ?? {}, true, isDNS1123Subdomain);
   const data = s.data ?? {};
-  let total = 0;
-  for (const [key, value] of Object.entries(data)) {
-    const path = `data[${key}]`;
-    for (const msg of isConfigMapKey(key)) errs.push(invalid(path, key, msg));
-    // JSON carries []byte as base64: the API server's decoder refuses anything else.
-    const decoded = base64Problem(value);
-    if ('at' in decoded)
-      errs.push(invalid(path, REDACTED, `illegal base64 data at input byte ${decoded.at}`));
-    else total += decoded.bytes;
-  }
+  const total = validateBytesMap('data', data, () => REDACTED, errs);
   if (total > MAX_SECRET_SIZE) {
     errs.push({
       type: 'Too long',

@@ -2,7 +2,7 @@
 import { invalid } from './fieldError.ts';
 import { isDNS1123Subdomain } from './names.ts';
 import type { FieldError } from './types.ts';
-import { base64Problem, isConfigMapKey } from './validateAccess.ts';
+import { isConfigMapKey, validateBytesMap } from './validateAccess.ts';
 import { validateObjectMeta } from './validateMeta.ts';
 import type { MetaShape } from './validateMeta.ts';
 
@@ -30,15 +30,7 @@ export function validateConfigMap(m: ConfigMapShape): FieldError[] {
       errs.push(invalid(path, key, 'duplicate of key present in binaryData'));
     total += UTF8.encode(String(value)).length;
   }
-  for (const [key, value] of Object.entries(binary)) {
-    const path = `binaryData[${key}]`;
-    for (const msg of isConfigMapKey(key)) errs.push(invalid(path, key, msg));
-    // JSON carries []byte as base64: the API server's decoder refuses anything else.
-    const decoded = base64Problem(String(value));
-    if ('at' in decoded)
-      errs.push(invalid(path, value, `illegal base64 data at input byte ${decoded.at}`));
-    else total += decoded.bytes;
-  }
+  total += validateBytesMap('binaryData', binary, (value) => value, errs);
   if (total > MAX_CONFIG_MAP_SIZE) {
     // Kubernetes passes an empty path: the error is about the whole object.
     errs.push({
