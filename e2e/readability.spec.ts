@@ -7,7 +7,7 @@ import { LabPage } from './fixtures/LabPage.ts';
 // at), at 1600x1000 and in presenter mode at 1280x720, with the seeds and with every scenario.
 
 const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
-const scenario = (file: string) => readFileSync(join(SCENARIOS, file), 'utf8');
+const LESSON_12 = join(import.meta.dirname, '..', 'lessons', '12-canary-configmap');
 
 interface Applied {
   kind: string;
@@ -17,11 +17,11 @@ interface Applied {
 }
 
 /** Applies scenario files; answers what they created (to be deleted after, see `remove`). */
-async function apply(page: Page, files: string[]): Promise<Applied[]> {
+async function apply(page: Page, files: string[], dir = SCENARIOS): Promise<Applied[]> {
   const created: Applied[] = [];
   for (const f of files) {
     const r = await page.request.post('/api/apply', {
-      data: scenario(f),
+      data: readFileSync(join(dir, f), 'utf8'),
       headers: { 'Content-Type': 'application/yaml' },
     });
     expect(r.status(), `${f}: ${await r.text()}`).toBe(200);
@@ -133,6 +133,54 @@ test('every scenario applied: labels stay readable, detail goes instead', async 
     await expectReadable(page, 18, ['*', '']);
     await page.keyboard.press('p');
   } finally {
+    await remove(page, created);
+  }
+});
+
+test('lesson 12 presented at 1280x720 with traffic: every pod and its rate in view, none under 18 px', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const created = await apply(page, ['web-v1.yaml', 'web-v2.yaml'], LESSON_12);
+  let generator = '';
+  try {
+    await expect(lab.pods('default/web-v')).toHaveCount(4);
+    const svc = await page.request.get('/api/objects/services/default/web');
+    const { spec } = (await svc.json()) as { spec: { clusterIP: string } };
+    const started = await page.request.post('/api/traffic', {
+      data: { target: `${spec.clusterIP}:80`, from: 'external', protocol: 'http', rate: 8 },
+    });
+    expect(started.status()).toBe(201);
+    generator = ((await started.json()) as { id: string }).id;
+    await expect(page.locator('g.client')).not.toHaveCount(0);
+
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.keyboard.press('p');
+    await expect(page.locator('html.presenter')).toHaveCount(1);
+    await page.getByRole('combobox', { name: 'Show Service' }).selectOption('default/web');
+    await settle(page);
+    const small = await smallestLabel(page);
+    expect(small.px, `"${small.text}"`).toBeGreaterThanOrEqual(18 - 0.01);
+    // Two versions side by side on a node: each pod row, its rate included, is inside the graph.
+    const host = (await page.getByTestId('graph').boundingBox())!;
+    const rows = page.locator('g.pod');
+    await expect(rows).toHaveCount(5);
+    for (const box of await rows.evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { name: e.getAttribute('aria-label'), right: r.right, bottom: r.bottom };
+      }),
+    )) {
+      expect(box.right, `${box.name}'s right edge`).toBeLessThanOrEqual(host.x + host.width);
+      expect(box.bottom, `${box.name}'s bottom edge`).toBeLessThanOrEqual(host.y + host.height);
+    }
+    // The least detail: connections enter the Service box, which says the ClusterIP.
+    await expect(page.locator('svg.graph-svg')).toHaveAttribute('data-detail', 'inline');
+    await expect(lab.service('default/web')).toContainText(spec.clusterIP);
+    await page.keyboard.press('p');
+  } finally {
+    if (generator) await page.request.delete(`/api/traffic/${generator}`);
     await remove(page, created);
   }
 });

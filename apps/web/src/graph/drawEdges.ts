@@ -41,7 +41,8 @@ export function drawEdges(
   const drawn = edges.flatMap((e) => {
     const from = layout.byId[e.fromLane].get(e.from);
     const to = layout.byId[e.toLane].get(e.to);
-    return from && to
+    // A ClusterIP frontend drawn as its Service's box (inline detail) has no edge to it.
+    return from && to && from !== to
       ? [{ edge: e, d: curve(from, to, e.style), end: { x: to.x, y: to.y + to.h / 2 } }]
       : [];
   });

@@ -35,7 +35,9 @@ export function drawLanes(layer: Layer, layout: GraphLayout) {
     ...(layout.clients.length > 0
       ? [{ id: 'clients', x: layout.lanes.clients, text: 'Clients' }]
       : []),
-    { id: 'frontends', x: layout.lanes.frontends, text: 'Frontends' },
+    ...(layout.frontends.length > 0
+      ? [{ id: 'frontends', x: layout.lanes.frontends, text: 'Frontends' }]
+      : []),
     { id: 'services', x: layout.lanes.services, text: 'Services' },
     { id: 'nodes', x: layout.lanes.nodes, text: 'Nodes · pods' },
   ];

@@ -116,6 +116,57 @@ describe('layoutGraph', () => {
   });
 });
 
+describe('the least detail: ClusterIP frontends drawn as their Service box', () => {
+  /** Lesson 12's shape: v1 and v2 pods of one Service side by side on each node. */
+  function canary(type: 'ClusterIP' | 'NodePort'): KubeObject[] {
+    const objects: KubeObject[] = [node(1), node(2), node(3)];
+    objects.push(
+      service('web', {
+        type,
+        clusterIP: '127.100.0.2',
+        selector: { app: 'web' },
+        ports: [{ port: 80, ...(type === 'NodePort' ? { nodePort: 30080 } : {}) }],
+      }),
+    );
+    for (let p = 0; p < 3; p++) objects.push(pod('web-v1-5bb9c545ff', `v1p${p}`, p));
+    for (let p = 0; p < 3; p++) objects.push(pod('web-v2-6c4484ff45', `v2p${p}`, p));
+    return objects;
+  }
+  const presenter = {
+    width: 1100,
+    height: 404,
+    minScale: 18 / SMALLEST_FONT,
+    maxScale: 2,
+    focus: 'default/web',
+  };
+
+  it('when nothing else fits at the readable size, clients enter the Service box itself', () => {
+    const model = buildGraphModel(input(canary('ClusterIP')));
+    const l = layoutGraph(model, presenter);
+    expect(l.detail).toBe('inline');
+    expect(l.scale).toBeGreaterThanOrEqual(presenter.minScale);
+    // Everything is in view: the world is no larger than the canvas at the scale drawn.
+    expect(l.width * l.scale).toBeLessThanOrEqual(presenter.width + 0.5);
+    expect(l.frontends).toEqual([]);
+    const frontend = model.frontends.find((f) => f.kind === 'ClusterIP')!;
+    expect(l.byId.frontend.get(frontend.id)).toBe(l.byId.service.get('default/web'));
+    // Given room, the frontend has its own box again.
+    const roomy = layoutGraph(model, normal);
+    expect(roomy.detail).not.toBe('inline');
+    expect(roomy.frontends.map((f) => f.item.id)).toContain(frontend.id);
+  });
+
+  it('keeps NodePort frontends in their lane: only the ClusterIP one goes', () => {
+    const model = buildGraphModel(input(canary('NodePort')));
+    const l = layoutGraph(model, presenter);
+    expect(l.detail).toBe('inline');
+    expect(l.frontends.length).toBeGreaterThan(0);
+    expect(l.frontends.every((f) => f.item.kind === 'NodePort')).toBe(true);
+    const cip = model.frontends.find((f) => f.kind === 'ClusterIP')!;
+    expect(l.byId.frontend.get(cip.id)).toBe(l.byId.service.get('default/web'));
+  });
+});
+
 describe('names', () => {
   it('keep their end (hash and suffix), where pods differ', () => {
     expect(keepEnd('my-nginx-nodeport-749fbcdbbd-fwxbq', 20)).toBe('…rt-749fbcdbbd-fwxbq');

@@ -107,10 +107,11 @@ export function fitsReadably(model: GraphModel, opts: LayoutOptions): boolean {
 }
 
 const DETAILS: Detail[] = [
-  { name: 'full', compactPods: false, fold: false, merge: false },
-  { name: 'compact', compactPods: true, fold: false, merge: false },
-  { name: 'folded', compactPods: true, fold: true, merge: false },
-  { name: 'merged', compactPods: true, fold: true, merge: true },
+  { name: 'full', compactPods: false, fold: false, merge: false, inlineClusterIP: false },
+  { name: 'compact', compactPods: true, fold: false, merge: false, inlineClusterIP: false },
+  { name: 'folded', compactPods: true, fold: true, merge: false, inlineClusterIP: false },
+  { name: 'merged', compactPods: true, fold: true, merge: true, inlineClusterIP: false },
+  { name: 'inline', compactPods: true, fold: true, merge: true, inlineClusterIP: true },
 ];
 
 type Arranged = ReturnType<typeof arrange>;
@@ -156,6 +157,10 @@ function spread(a: Arranged, worldW: number, worldH: number, scale: number): Gra
     if (box) byId.frontend.set(id, box);
   }
   for (const s of services) byId.service.set(s.item.id, s);
+  for (const [id, svc] of a.frontendService) {
+    const box = byId.service.get(svc);
+    if (box) byId.frontend.set(id, box);
+  }
   for (const p of pods) byId.pod.set(p.item.id, p);
   return {
     width: Math.max(a.width, worldW),

@@ -14,13 +14,18 @@ import { frontendBadge } from '../format/kube.ts';
 // One arrangement of the graph at one level of detail, at its natural size (no stretching).
 
 export interface Detail {
-  name: 'full' | 'compact' | 'folded' | 'merged';
+  name: 'full' | 'compact' | 'folded' | 'merged' | 'inline';
   /** Pods as one row each under their owner's header, instead of a card each. */
   compactPods: boolean;
   /** Services other than the focus as a title only, their frontends merged into one box. */
   fold: boolean;
   /** NodePorts of one port merged across nodes; many clients merged into one box. */
   merge: boolean;
+  /**
+   * ClusterIP frontends drawn as their Service's box, which already says the ClusterIP and its
+   * ports: connections enter the Service box straight from their clients.
+   */
+  inlineClusterIP: boolean;
 }
 
 interface Opts {
@@ -179,6 +184,18 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
         : f,
     );
   }
+  // ClusterIP frontends the Service box stands for (frontend id -> Service id).
+  const frontendService = new Map<string, string>();
+  if (detail.inlineClusterIP) {
+    const inlined = frontends.filter((f) => f.kind === 'ClusterIP' && !f.id.endsWith('|merged'));
+    for (const f of inlined) frontendService.set(f.id, f.service);
+    for (const [a, b] of frontendAlias) {
+      const svc = frontendService.get(b);
+      if (svc) frontendService.set(a, svc);
+    }
+    frontends = frontends.filter((f) => !frontendService.has(f.id));
+    for (const id of frontendService.keys()) frontendAlias.delete(id);
+  }
   let clients = model.clients;
   if (detail.merge && clients.length > 4) {
     const id = 'clients|merged';
@@ -195,10 +212,11 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
     clients.length === 0
       ? 0
       : Math.max(110, ...clients.map((c) => m(clientText(c), FONT.client, 'mono') + 22));
-  const frontW = Math.max(
-    110,
-    ...frontends.map((f) => 44 + m(frontText(f), FONT.text, 'mono') + 14),
-  );
+  // No frontend left in the lane (all inlined): no lane for them.
+  const frontW =
+    frontends.length === 0
+      ? 0
+      : Math.max(110, ...frontends.map((f) => 44 + m(frontText(f), FONT.text, 'mono') + 14));
   const serviceW = Math.max(
     180,
     ...model.services.map((s) => {
@@ -258,7 +276,7 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
 
   const clientsX = MARGIN;
   const frontX = clientsX + (clientW > 0 ? clientW + GAP : 0);
-  const serviceX = frontX + frontW + GAP;
+  const serviceX = frontX + (frontW > 0 ? frontW + GAP : 0);
   const nodesX = serviceX + serviceW + GAP;
 
   // Middle lanes: each Service with its frontends beside it.
@@ -329,6 +347,7 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
     pods: nodes.pods,
     clientAlias,
     frontendAlias,
+    frontendService,
     hops: model.hops,
   };
 }

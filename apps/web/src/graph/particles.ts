@@ -87,11 +87,14 @@ function route(p: Particle, layout: GraphLayout): Point[] | undefined {
   const from = client ? right(client) : { x: entry.x - 60, y: entry.y + entry.h / 2 };
   const points = [from, left(entry)];
   if (p.outcome === 'dropped' || p.outcome === 'timeout') return points;
-  points.push(right(entry));
-  const hopId = p.hop ? layout.hops.get(p.hop) : undefined;
-  const hop = hopId ? layout.byId.frontend.get(hopId) : undefined;
-  if (hop) points.push({ x: hop.x - 12, y: hop.y + hop.h / 2 }, right(hop));
-  points.push(left(service));
+  // A ClusterIP frontend drawn as the Service's box itself (inline detail): it is entered once.
+  if (entry !== service) {
+    points.push(right(entry));
+    const hopId = p.hop ? layout.hops.get(p.hop) : undefined;
+    const hop = hopId ? layout.byId.frontend.get(hopId) : undefined;
+    if (hop) points.push({ x: hop.x - 12, y: hop.y + hop.h / 2 }, right(hop));
+    points.push(left(service));
+  }
   // Refused at the Service: no endpoint to send it to, back it goes.
   if (p.outcome === 'refused') return [...points, ...points.slice(0, -1).reverse()];
   const pod = p.pod ? layout.byId.pod.get(p.pod) : undefined;
