@@ -44,10 +44,13 @@ export const ENDPOINTS_FIELD_DOCS: Docs = {
       'terminating indicates that this endpoint is terminating. A nil value should be interpreted as "false".',
   },
   'v1.EndpointHints': {
+    forNodes:
+      'forNodes indicates the node(s) this endpoint should be consumed by when using topology aware routing. May contain a maximum of 8 entries. This is an Alpha feature and is only used when the PreferSameTrafficDistribution feature gate is enabled.',
     forZones:
       'forZones indicates the zone(s) this endpoint should be consumed by when using topology aware routing. May contain a maximum of 8 entries.',
   },
   'v1.ForZone': { name: 'name represents the name of the zone.' },
+  'v1.ForNode': { name: 'name represents the name of the node.' },
   'v1.EndpointAddress': {
     hostname: 'The Hostname of this endpoint',
     ip: 'The IP of this endpoint. May not be loopback (127.0.0.0/8 or ::1), link-local (169.254.0.0/16 or fe80::/10), or link-local multicast (224.0.0.0/24 or ff02::/16).',

@@ -26,6 +26,7 @@ const endpoint = obj('v1.Endpoint', {
   conditions: obj('v1.EndpointConditions', { ready: bool, serving: bool, terminating: bool }),
   deprecatedTopology: map(str),
   hints: obj('v1.EndpointHints', {
+    forNodes: arr(obj('v1.ForNode', { name: str })),
     forZones: arr(obj('v1.ForZone', { name: str })),
   }),
   hostname: str,

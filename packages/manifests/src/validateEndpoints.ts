@@ -10,6 +10,7 @@ import {
   isIP,
   isIPv4,
   isQualifiedName,
+  isValidLabelValue,
   isValidPortNum,
 } from './names.ts';
 import type { FieldError } from './types.ts';
@@ -32,7 +33,12 @@ interface PortShape {
 export interface EndpointSliceShape {
   metadata?: MetaShape;
   addressType?: string;
-  endpoints?: { addresses?: string[]; hostname?: string; nodeName?: string }[];
+  endpoints?: {
+    addresses?: string[];
+    hostname?: string;
+    nodeName?: string;
+    hints?: { forZones?: { name?: string }[]; forNodes?: { name?: string }[] };
+  }[];
   ports?: PortShape[];
 }
 
@@ -80,7 +86,43 @@ function validateSliceEndpoints(
     addresses.forEach((a, j) => errs.push(...validateSliceAddress(a, type, index(addressPath, j))));
     if (e.nodeName !== undefined) errs.push(...nameErrors(e.nodeName, child(path, 'nodeName')));
     if (e.hostname !== undefined) errs.push(...labelErrors(e.hostname, child(path, 'hostname')));
+    if (e.hints) errs.push(...validateHints(e.hints, child(path, 'hints')));
   });
+  return errs;
+}
+
+const MAX_HINTS = 8;
+
+/** validateHints: at most 8 zones (label values) and 8 nodes (node names), none twice. */
+function validateHints(
+  hints: NonNullable<NonNullable<EndpointSliceShape['endpoints']>[number]['hints']>,
+  path: string,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  const each = (
+    list: { name?: string }[] | undefined,
+    field: string,
+    check: (name: string, at: string) => FieldError[],
+  ) => {
+    const at = child(path, field);
+    if (!list) return;
+    if (list.length > MAX_HINTS) {
+      errs.push(tooMany(at, list.length, MAX_HINTS));
+      return;
+    }
+    const seen = new Set<string>();
+    list.forEach((h, i) => {
+      const name = h.name ?? '';
+      const namePath = child(index(at, i), 'name');
+      if (seen.has(name)) errs.push(duplicate(namePath, name));
+      seen.add(name);
+      errs.push(...check(name, namePath));
+    });
+  };
+  each(hints.forZones, 'forZones', (name, at) =>
+    isValidLabelValue(name).map((msg) => invalid(at, name, msg)),
+  );
+  each(hints.forNodes, 'forNodes', nameErrors);
   return errs;
 }
 

@@ -566,6 +566,8 @@ export interface ServiceSpec {
   sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
   externalTrafficPolicy?: 'Cluster' | 'Local';
   internalTrafficPolicy?: 'Cluster' | 'Local';
+  /** Where kube-proxy should prefer endpoints: PreferClose (its zone), PreferSameZone, PreferSameNode. */
+  trafficDistribution?: string;
   publishNotReadyAddresses?: boolean;
   externalIPs?: string[];
   loadBalancerIP?: string;
@@ -609,7 +611,14 @@ export interface Endpoint {
   hostname?: string;
   nodeName?: string;
   zone?: string;
+  /** Where kube-proxy should use it: the zones (and nodes) it is hinted for (topology). */
+  hints?: EndpointHints;
   targetRef?: { kind: 'Pod'; namespace: string; name: string; uid: string };
+}
+
+export interface EndpointHints {
+  forZones?: { name: string }[];
+  forNodes?: { name: string }[];
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from './endpointSlicePlan.ts';
 import type { SliceContent } from './endpointSliceReconciler.ts';
 import { planSlices } from './endpointSliceReconciler.ts';
+import { LABEL_TOPOLOGY_ZONE, reconcileHints, topologyModeAuto } from './endpointSliceHints.ts';
 
 export { MAX_ENDPOINTS_PER_SLICE, resolveTargetPort } from './endpointSlicePlan.ts';
 
@@ -44,6 +45,8 @@ export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice';
   readonly #ctx: ControllerContext;
   readonly #maxEndpointsPerSlice: number;
+  /** Services whose slices carry the topology annotation's hints (topologycache's populated set). */
+  readonly #hintsPopulated = new Set<string>();
 
   constructor(ctx: ControllerContext, maxEndpointsPerSlice = MAX_ENDPOINTS_PER_SLICE) {
     this.#ctx = ctx;
@@ -62,6 +65,13 @@ export class EndpointSliceController implements Controller {
         .list('Service', o.metadata.namespace)
         .map((s) => `${s.metadata.namespace}/${s.metadata.name}`);
     }
+    // The zones' shares of CPU changed: the annotation's hints are worked out again.
+    if (o.kind === 'Node') {
+      return this.#ctx.store
+        .list('Service')
+        .filter(topologyModeAuto)
+        .map((s) => `${s.metadata.namespace}/${s.metadata.name}`);
+    }
     return [];
   }
 
@@ -72,6 +82,7 @@ export class EndpointSliceController implements Controller {
     const managed = slicesManagedBy(store, ns, name, MANAGED_BY);
     if (!svc || !svc.spec.selector || svc.spec.type === 'ExternalName') {
       for (const s of managed) store.remove('EndpointSlice', ns, s.metadata.name);
+      this.#hintsPopulated.delete(key);
       return;
     }
     // Slices of an earlier Service of the same name are garbage, never reused.
@@ -82,11 +93,27 @@ export class EndpointSliceController implements Controller {
     const pods = store
       .list('Pod', ns)
       .filter((p) => serviceSelects(svc.spec.selector, p.metadata.labels));
-    const plan = planSlices(
-      owned,
-      desiredGroups(svc, pods, isPodReady),
-      this.#maxEndpointsPerSlice,
+    const nodes = store.list('Node');
+    const zones = new Map(
+      nodes.map((n) => [n.metadata.name, n.metadata.labels?.[LABEL_TOPOLOGY_ZONE]]),
     );
+    const hinted = reconcileHints(
+      svc,
+      planSlices(
+        owned,
+        desiredGroups(svc, pods, isPodReady, (node) => zones.get(node) || undefined),
+        this.#maxEndpointsPerSlice,
+      ),
+      nodes,
+      this.#hintsPopulated.has(key),
+    );
+    const plan = hinted.plan;
+    if (hinted.populated) this.#hintsPopulated.add(key);
+    else this.#hintsPopulated.delete(key);
+    for (const e of hinted.events)
+      this.#ctx.events.record(svc, e.type, e.reason, e.message, {
+        component: 'endpoint-slice-controller',
+      });
     const labels = sliceLabels(svc, MANAGED_BY);
     const byName = new Map(owned.map((s) => [s.metadata.name, s]));
     for (const content of plan.create) store.put(this.#slice(svc, undefined, content, labels));

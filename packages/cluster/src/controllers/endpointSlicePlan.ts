@@ -47,8 +47,20 @@ export function shouldPodBeInEndpoints(pod: Pod): boolean {
   return Boolean(pod.status?.podIP) && phase !== 'Succeeded' && phase !== 'Failed';
 }
 
-/** podToEndpoint: serving = Ready, terminating = deletionTimestamp set. */
-export function podToEndpoint(svc: Service, pod: Pod, isReady: (p: Pod) => boolean): Endpoint {
+/** The zone of a node (its `topology.kubernetes.io/zone` label), when it has one. */
+export type ZoneOf = (node: string) => string | undefined;
+
+/**
+ * podToEndpoint: serving = Ready, terminating = deletionTimestamp set; the node's name and zone.
+ * No hints: those are the topology step's (endpointSliceHints.ts).
+ */
+export function podToEndpoint(
+  svc: Service,
+  pod: Pod,
+  isReady: (p: Pod) => boolean,
+  zoneOf: ZoneOf = () => undefined,
+): Endpoint {
+  const zone = pod.spec.nodeName ? zoneOf(pod.spec.nodeName) : undefined;
   const serving = isReady(pod);
   const terminating = pod.metadata.deletionTimestamp !== undefined;
   return {
@@ -64,6 +76,7 @@ export function podToEndpoint(svc: Service, pod: Pod, isReady: (p: Pod) => boole
       ? { hostname: pod.spec.hostname }
       : {}),
     ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+    ...(zone ? { zone } : {}),
     targetRef: {
       kind: 'Pod',
       namespace: pod.metadata.namespace ?? 'default',
@@ -71,6 +84,16 @@ export function podToEndpoint(svc: Service, pod: Pod, isReady: (p: Pod) => boole
       uid: pod.metadata.uid ?? '',
     },
   };
+}
+
+/**
+ * EndpointsEqualBeyondHash: the same endpoint, hints aside (they are the topology step's to set:
+ * an endpoint kept in a slice is compared, and carried, without them).
+ */
+export function sameBeyondHints(a: Endpoint, b: Endpoint): boolean {
+  const { hints: _a, ...x } = a;
+  const { hints: _b, ...y } = b;
+  return JSON.stringify(x) === JSON.stringify(y);
 }
 
 /** The identity of an endpoint across reconciles: the pod and its address. */
@@ -109,6 +132,7 @@ export function desiredGroups(
   svc: Service,
   pods: readonly Pod[],
   isReady: (p: Pod) => boolean,
+  zoneOf?: ZoneOf,
 ): Map<string, DesiredGroup> {
   const groups = new Map<string, DesiredGroup>();
   for (const pod of pods) {
@@ -117,7 +141,7 @@ export function desiredGroups(
     const key = portMapKey(ports);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { ports, endpoints: new Map() }));
-    const e = podToEndpoint(svc, pod, isReady);
+    const e = podToEndpoint(svc, pod, isReady, zoneOf);
     g.endpoints.set(endpointKey(e), e);
   }
   return groups;

@@ -4,7 +4,7 @@
 // that would be deleted while another is created is reused under its name.
 import type { Endpoint, EndpointSlice } from '@l4lab/protocol';
 import type { DesiredGroup, SlicePort } from './endpointSlicePlan.ts';
-import { endpointKey, portMapKey, sortEndpoints } from './endpointSlicePlan.ts';
+import { endpointKey, portMapKey, sameBeyondHints, sortEndpoints } from './endpointSlicePlan.ts';
 
 export interface SliceContent {
   ports: SlicePort[];
@@ -41,7 +41,7 @@ function planGroup(group: DesiredGroup, existing: EndpointSlice[], max: number, 
       const want = desired.get(k);
       if (!want) continue;
       kept.push(want);
-      if (!same(want, e)) changed = true;
+      if (!sameBeyondHints(want, e)) changed = true;
       desired.delete(k);
     }
     if (!changed && kept.length === slice.endpoints.length) unchanged.push(slice);
