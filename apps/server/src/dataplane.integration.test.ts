@@ -559,6 +559,72 @@ describe('more kube-proxy rules', () => {
   });
 });
 
+describe('topology-aware routing', () => {
+  it('trafficDistribution PreferClose: the EndpointSlice hints each pod for its zone, and a pod reaches its own zone', async (ctx) => {
+    // The scheduler spreads a ReplicaSet's pods: one per node (node-i is zone-a, -b, -c), so each
+    // zone has exactly one endpoint.
+    await t.apply(
+      deployment('near', 3) +
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: near}\nspec:\n  trafficDistribution: PreferClose\n  selector: {app: near}\n  ports: [{port: 80}]\n',
+    );
+    const pods = await ready('near-', 3);
+    const zones = new Map([
+      ['node-1', 'zone-a'],
+      ['node-2', 'zone-b'],
+      ['node-3', 'zone-c'],
+    ]);
+    // The controller's hints, as kubectl get endpointslices -o yaml shows them.
+    const hinted = await waitFor('3 hinted endpoints', async () => {
+      const { body } = await t.api<{
+        items: {
+          metadata: { labels?: Record<string, string> };
+          endpoints: { nodeName?: string; zone?: string; hints?: unknown }[];
+        }[];
+      }>('GET', '/api/objects/endpointslices?namespace=default');
+      const eps = body.items
+        .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'near')
+        .flatMap((s) => s.endpoints)
+        .filter((e) => e.hints);
+      return eps.length === 3 ? eps : undefined;
+    });
+    for (const e of hinted) {
+      expect(e.zone).toBe(zones.get(e.nodeName!));
+      expect(e.hints).toEqual({ forZones: [{ name: e.zone }] });
+    }
+    runOnlyIf(ctx, native(), 'an exec leaves from the pod IP only in native mode');
+    const ip = (await service('near')).spec.clusterIP!;
+    for (const from of pods) {
+      // Two connections from each pod: both stay in its zone (one endpoint there).
+      for (let i = 0; i < 2; i++) {
+        const r = await t.api<{ stdout: string; exitCode: number }>(
+          'POST',
+          `/api/pods/default/${from.metadata.name}/exec`,
+          JSON.stringify({ command: `wget -q -T 2 -O - http://${ip}/` }),
+          'application/json',
+        );
+        expect(r.body.exitCode).toBe(0);
+        const served = /Served by pod <b>default\/([^<]+)<\/b>/.exec(r.body.stdout)?.[1];
+        expect(pods.find((p) => p.metadata.name === served)!.spec.nodeName).toBe(
+          from.spec.nodeName,
+        );
+      }
+    }
+    // Each event says why: the zone's one endpoint of three. (External clients, on no node, use
+    // all three.)
+    const es = await eventsWhen(
+      'the near connections ended',
+      (list) => list.filter((e) => e.service.name === 'near' && e.outcome === 'ok').length >= 6,
+    );
+    const near = es.filter((e) => e.service.name === 'near' && e.outcome === 'ok');
+    for (const e of near) {
+      const zone = zones.get(e.endpoint!.node)!;
+      expect(e.reason).toContain(
+        `trafficDistribution PreferClose: 1 of 3 endpoints hinted for ${zone}`,
+      );
+    }
+  });
+});
+
 describe('NetworkPolicies (the pods network judges what kube-proxy sent)', () => {
   it('drops what no rule allows, in and out (DNS included), says why in the events, and lets all through once the policies go', async (ctx) => {
     const bare = (name: string, role: string) =>

@@ -23,6 +23,11 @@ export { daemonPodNode, nodeShouldRunDaemonPod } from './controllers/daemonSetCo
 export { hostPortsOf, hostPortsTaken, REASON_NODE_PORTS } from './scheduling/nodePorts.ts';
 export { SERVICE_NAME_LABEL, resolveTargetPort } from './controllers/endpointSliceController.ts';
 export {
+  LABEL_TOPOLOGY_ZONE,
+  hintsMode,
+  topologyModeAuto,
+} from './controllers/endpointSliceHints.ts';
+export {
   KUBERNETES_SERVICE,
   hasEndpoints,
   type ApiServerEndpoint,

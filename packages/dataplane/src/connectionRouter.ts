@@ -125,7 +125,14 @@ export class ConnectionRouter {
     } else if (spec.exposed && node) {
       hops.push(`host interface -> ${node.name}`);
     }
-    const r = route({ svc, endpoints, frontend: spec.kind, node, clientNode: pod?.node });
+    const r = route({
+      svc,
+      endpoints,
+      frontend: spec.kind,
+      node,
+      clientNode: pod?.node,
+      clientZone: pod ? st.nodes.find((n) => n.name === pod.node)?.zone : undefined,
+    });
     if (r.action !== 'forward')
       return final(
         event,

@@ -1,6 +1,12 @@
 import type { EndpointSlice, Node, Service } from '@l4lab/protocol';
 import { endpointConditions } from '@l4lab/protocol';
-import { SERVICE_NAME_LABEL, ipToInt, parseCidr } from '@l4lab/cluster';
+import {
+  LABEL_TOPOLOGY_ZONE,
+  SERVICE_NAME_LABEL,
+  hintsMode,
+  ipToInt,
+  parseCidr,
+} from '@l4lab/cluster';
 import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
 import { servicePortName } from './types.ts';
 
@@ -38,6 +44,13 @@ export function servicePorts(svc: Service): ServicePortInfo[] {
       ? (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter(Boolean)
       : [];
   const ranges = type === 'LoadBalancer' ? sourceRanges(svc.spec.loadBalancerSourceRanges) : [];
+  const hints = hintsMode(svc);
+  const topology =
+    hints === 'none'
+      ? undefined
+      : hints === 'auto'
+        ? 'topology-mode Auto'
+        : `trafficDistribution ${hints}`;
   return (svc.spec.ports ?? []).map((p) => ({
     name: servicePortName(ns, svc.metadata.name, p.name ?? ''),
     namespace: ns,
@@ -56,6 +69,7 @@ export function servicePorts(svc: Service): ServicePortInfo[] {
     internalTrafficPolicy: svc.spec.internalTrafficPolicy ?? 'Cluster',
     ...(svc.spec.healthCheckNodePort ? { healthCheckNodePort: svc.spec.healthCheckNodePort } : {}),
     ...(mode ? { proxyMode: mode } : {}),
+    ...(topology ? { topology } : {}),
   }));
 }
 
@@ -67,6 +81,9 @@ export function nodeInfo(node: Node): NodeInfo {
     ip,
     podCIDR: { base: cidr.base, size: cidr.size },
     ready: node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ...(node.metadata.labels?.[LABEL_TOPOLOGY_ZONE]
+      ? { zone: node.metadata.labels[LABEL_TOPOLOGY_ZONE] }
+      : {}),
   };
 }
 
@@ -103,6 +120,12 @@ export function endpointsFromSlices(
             nodeName: ep.nodeName ?? '',
             pod: ep.targetRef?.name ?? ip,
             namespace: ep.targetRef?.namespace ?? namespace,
+            ...(ep.hints?.forZones?.length
+              ? { zoneHints: ep.hints.forZones.map((z) => z.name) }
+              : {}),
+            ...(ep.hints?.forNodes?.length
+              ? { nodeHints: ep.hints.forNodes.map((n) => n.name) }
+              : {}),
           });
         }
       }

@@ -1,9 +1,16 @@
 import type { FrontendKind } from '@l4lab/protocol';
-import { categorizeEndpoints } from './endpointSelection.ts';
+import { categorizeEndpoints, type Topology } from './endpointSelection.ts';
 import type { EndpointInfo, NodeInfo, ServicePortInfo } from './types.ts';
 
 export type Route =
-  | { action: 'forward'; eligible: EndpointInfo[]; snatIP?: string; policy: string }
+  | {
+      action: 'forward';
+      eligible: EndpointInfo[];
+      snatIP?: string;
+      policy: string;
+      /** The endpoints are those hinted for this node or its zone (topology-aware routing). */
+      topology?: 'PreferSameNode' | 'PreferSameZone';
+    }
   | { action: 'reject'; reason: string }
   | { action: 'drop'; reason: string };
 
@@ -15,6 +22,39 @@ export interface RouteRequest {
   node: NodeInfo | undefined;
   /** The node the client pod runs on (ClusterIP traffic from a pod). */
   clientNode: string | undefined;
+  /** That node's zone label. */
+  clientZone?: string | undefined;
+}
+
+/**
+ * What topology made of the Cluster-policy endpoints on the node kube-proxy runs on (`where`),
+ * and how a reason says it: nothing when the Service asks nothing and no endpoint is hinted.
+ */
+function withTopology(
+  svc: ServicePortInfo,
+  cluster: EndpointInfo[],
+  t: Topology | undefined,
+  where: { node: string; zone: string | undefined } | undefined,
+): { eligible: EndpointInfo[]; text: string; mode?: 'PreferSameNode' | 'PreferSameZone' } {
+  const ask = svc.topology ?? 'topology hints';
+  const all = `all ${cluster.length} used`;
+  if (t && t.mode !== '') {
+    const to = t.mode === 'PreferSameNode' ? where!.node : where!.zone;
+    return {
+      eligible: t.eligible,
+      mode: t.mode,
+      text: `${ask}: ${t.eligible.length} of ${cluster.length} endpoints hinted for ${to}`,
+    };
+  }
+  if (!svc.topology) return { eligible: cluster, text: '' };
+  if (!t || !where) return { eligible: cluster, text: `${ask}: the client is on no node, ${all}` };
+  const why =
+    t.why === 'no-zone-label'
+      ? `${where.node} has no zone label`
+      : t.why === 'none-for-zone'
+        ? `no endpoint hinted for ${where.zone}`
+        : 'the endpoints carry no hints';
+  return { eligible: cluster, text: `${ask}: ${why}, ${all}` };
 }
 
 /**
@@ -59,13 +99,27 @@ export function route(r: RouteRequest): Route {
     }
     return { action: 'forward', eligible: local, policy: `internalTrafficPolicy Local (${node})` };
   }
+  // Cluster policy: every ready endpoint, or those hinted for the node kube-proxy runs on.
+  const here = external
+    ? r.node && { node: r.node.name, zone: r.node.zone }
+    : r.clientNode !== undefined
+      ? { node: r.clientNode, zone: r.clientZone }
+      : undefined;
+  const t = withTopology(
+    svc,
+    cluster,
+    here ? sets.topology(here.node, here.zone) : undefined,
+    here,
+  );
+  const topology = t.mode ? { topology: t.mode } : {};
   if (external && r.node) {
     return {
       action: 'forward',
-      eligible: cluster,
+      eligible: t.eligible,
       snatIP: r.node.ip,
-      policy: `SNAT to ${r.node.name} (${r.node.ip})`,
+      policy: [`SNAT to ${r.node.name} (${r.node.ip})`, t.text].filter(Boolean).join('; '),
+      ...topology,
     };
   }
-  return { action: 'forward', eligible: cluster, policy: '' };
+  return { action: 'forward', eligible: t.eligible, policy: t.text, ...topology };
 }

@@ -31,6 +31,11 @@ export interface ServicePortInfo {
   healthCheckNodePort?: number;
   /** l4lab.dev/proxy-mode annotation, when set. */
   proxyMode?: string;
+  /**
+   * What the Service asks of topology, as its reasons say it: `trafficDistribution PreferClose`,
+   * `topology-mode Auto`; unset when it asks nothing (hints written by hand still count).
+   */
+  topology?: string;
 }
 
 /** A virtual node as kube-proxy on it knows itself. */
@@ -40,6 +45,8 @@ export interface NodeInfo {
   /** Pod CIDR as [base, size] (to tell which node a pod client lives on). */
   podCIDR: { base: number; size: number };
   ready: boolean;
+  /** Its `topology.kubernetes.io/zone` label (kube-proxy's topologyLabels). */
+  zone?: string;
 }
 
 /** One endpoint of a Service port (kube-proxy's Endpoint). */
@@ -52,6 +59,9 @@ export interface EndpointInfo {
   nodeName: string;
   pod: string;
   namespace: string;
+  /** The zones and nodes its slice hints it for (empty: no hint). */
+  zoneHints?: readonly string[];
+  nodeHints?: readonly string[];
 }
 
 /** What every data plane backend implements (userspace first, nftables later). */

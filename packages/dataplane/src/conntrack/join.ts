@@ -394,7 +394,14 @@ export class ConntrackJoiner {
       };
     const node = entryNode(spec, st, svc, ep?.nodeName, snatIP);
     const lbNode = spec.kind === 'LoadBalancer' && node ? node.name : undefined;
-    const r = route({ svc, endpoints: all, frontend: spec.kind, node, clientNode });
+    const r = route({
+      svc,
+      endpoints: all,
+      frontend: spec.kind,
+      node,
+      clientNode,
+      clientZone: clientNode ? st.nodes.find((n) => n.name === clientNode)?.zone : undefined,
+    });
     const choice = this.#choice(r, ep, reply, svc, rules.generation);
     const policy = r.action === 'forward' ? r.policy : '';
     const snat =

@@ -51,12 +51,16 @@ export interface ServicePortChains {
   service: string;
   /** internalTrafficPolicy Local: picks the client's node's chain (kube-proxy's `local-`). */
   local: string;
+  /** Topology hints: picks the client's node's `service-` chain (each node's kube-proxy's). */
+  topology: string;
   /** A LoadBalancer IP: picks the node the load balancer sends to (kube-proxy's `external-`). */
   external: string;
   /** loadBalancerSourceRanges (kube-proxy's `firewall-`). */
   firewall: string;
   /** Local policy on one node: that node's endpoints. */
   localOn(node: string): string;
+  /** Cluster policy on one node, topology considered: the endpoints hinted for it or its zone. */
+  serviceOn(node: string): string;
   /** Traffic entering one node (NodePort, externalIP, LoadBalancer through that node). */
   externalOn(node: string): string;
   endpoint(ep: EndpointInfo): string;
@@ -73,9 +77,11 @@ export function servicePortChains(svc: ServicePortInfo): ServicePortChains {
   return {
     service: `service-${base}`,
     local: `local-${base}`,
+    topology: `topology-${base}`,
     external: `external-${base}`,
     firewall: `firewall-${base}`,
     localOn: (node) => `local-${onNode(node)}`,
+    serviceOn: (node) => `service-${onNode(node)}`,
     externalOn: (node) => `external-${onNode(node)}`,
     endpoint: (ep) => `endpoint-${ofEndpoint(ep)}`,
     affinity: (ep) => `affinity-${ofEndpoint(ep)}`,

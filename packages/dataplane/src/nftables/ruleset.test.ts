@@ -15,6 +15,7 @@ function node(i: number, ready = true): NodeInfo {
     ip: `127.18.0.${i + 1}`,
     podCIDR: { base: ((127 << 24) | (244 << 16) | (i << 8)) >>> 0, size: 256 },
     ready,
+    zone: `zone-${'abc'[i - 1]}`,
   };
 }
 const nodes = [node(1), node(2), node(3)];
@@ -113,6 +114,51 @@ describe('buildRuleset: ClusterIP', () => {
       `counter numgen random mod 1 vmap { 0 : goto ${names.endpoint(eps[1]!)} }`,
     ]);
     expect(rs.chains.has(names.service)).toBe(false);
+  });
+
+  it('topology hints: each client node’s service chain holds the endpoints hinted for its zone', () => {
+    const hinted = (ip: string, n: string, zone: string) => ep(ip, n, { zoneHints: [zone] });
+    // zone-a's pod is also lent to zone-c, which has none (topology-mode Auto's shares).
+    const eps = [
+      hinted('127.244.1.5', 'node-1', 'zone-a'),
+      hinted('127.244.1.6', 'node-1', 'zone-c'),
+      hinted('127.244.2.5', 'node-2', 'zone-b'),
+    ];
+    const rs = build([svc({ topology: 'topology-mode Auto' })], [eps]);
+    expect(elements(rs, 'service-ips')).toEqual([
+      `127.96.0.20 . tcp . 80 : goto ${names.topology}`,
+    ]);
+    expect(rules(rs, names.topology)).toEqual([
+      `ip saddr 127.244.1.0/24 counter goto ${names.serviceOn('node-1')}`,
+      `ip saddr 127.244.2.0/24 counter goto ${names.serviceOn('node-2')}`,
+      `ip saddr 127.244.3.0/24 counter goto ${names.serviceOn('node-3')}`,
+      // a client that is no pod: every endpoint, as without hints
+      `counter goto ${names.service}`,
+    ]);
+    const [a1, c1, b2] = eps.map((e) => names.endpoint(e));
+    expect(rules(rs, names.serviceOn('node-1'))).toEqual([
+      `counter numgen random mod 1 vmap { 0 : goto ${a1} }`,
+    ]);
+    expect(rules(rs, names.serviceOn('node-3'))).toEqual([
+      `counter numgen random mod 1 vmap { 0 : goto ${c1} }`,
+    ]);
+    expect(rules(rs, names.service)).toEqual([
+      `counter numgen random mod 3 vmap { 0 : goto ${a1}, 1 : goto ${c1}, 2 : goto ${b2} }`,
+    ]);
+    // A NodePort entering node-2 uses node-2's endpoints too.
+    const np = build([svc({ type: 'NodePort', nodePort: 30080, topology: 'x' })], [eps]);
+    const on2 = names.externalOn('node-2');
+    expect(rules(np, on2)).toContain(`counter goto ${names.serviceOn('node-2')}`);
+  });
+
+  it('hints that do not cover every ready endpoint are ignored: one service chain', () => {
+    const eps = [
+      ep('127.244.1.5', 'node-1', { zoneHints: ['zone-a'] }),
+      ep('127.244.2.5', 'node-2'),
+    ];
+    const rs = build([svc()], [eps]);
+    expect(elements(rs, 'service-ips')).toEqual([`127.96.0.20 . tcp . 80 : goto ${names.service}`]);
+    expect(rs.chains.has(names.topology)).toBe(false);
   });
 
   it('sessionAffinity ClientIP: affinity sets per endpoint, checked first, refreshed on use', () => {

@@ -148,8 +148,15 @@ class ServicePortWriter {
     }
   }
 
-  #route(frontend: FrontendSpec['kind'], node?: NodeInfo, clientNode?: string): Route {
-    return route({ svc: this.#svc, endpoints: this.#eps, frontend, node, clientNode });
+  #route(frontend: FrontendSpec['kind'], node?: NodeInfo, clientNode?: NodeInfo): Route {
+    return route({
+      svc: this.#svc,
+      endpoints: this.#eps,
+      frontend,
+      node,
+      clientNode: clientNode?.name,
+      clientZone: clientNode?.zone,
+    });
   }
 
   #key(f: FrontendSpec): string {
@@ -169,24 +176,36 @@ class ServicePortWriter {
   #clusterIP(f: FrontendSpec): void {
     const r = this.#route('ClusterIP');
     if (r.action === 'reject') return this.#noEndpoints(NO_ENDPOINT_SERVICES, f, 'reject');
-    if (r.action === 'forward') return this.#dispatch(SERVICE_IPS, f, this.#policyChain(r));
+    if (r.action === 'forward') {
+      // Topology hints: each node's kube-proxy has its own endpoints for the Service.
+      const hinted = this.#nodes.some((n) => {
+        const rn = this.#route('ClusterIP', undefined, n);
+        return rn.action === 'forward' && rn.topology !== undefined;
+      });
+      return this.#dispatch(SERVICE_IPS, f, hinted ? this.#byClientNode(r) : this.#policyChain(r));
+    }
     // internalTrafficPolicy Local: the verdict depends on the client's node.
-    this.#dispatch(SERVICE_IPS, f, this.#internalLocal());
+    this.#dispatch(SERVICE_IPS, f, this.#byClientNode(undefined));
   }
 
-  /** kube-proxy's `local-` chain for ClusterIP traffic: the client's node's endpoints. */
-  #internalLocal(): string {
-    const name = this.#names.local;
+  /**
+   * A ClusterIP's verdict by the client's node (its pod CIDR): kube-proxy's `local-` chain for
+   * internalTrafficPolicy Local, where a client that is no pod is dropped; `topology-` for
+   * topology hints, where it gets `clusterWide`'s endpoints.
+   */
+  #byClientNode(clusterWide: Forward | undefined): string {
+    const name = clusterWide ? this.#names.topology : this.#names.local;
     if (this.#b.has(name)) return name;
     const rules = this.#b.chain(name, this.#svc.name).rules;
     for (const n of this.#nodes) {
       const cidr = podCIDRText(n);
       if (!cidr) continue;
-      const r = this.#route('ClusterIP', undefined, n.name);
+      const r = this.#route('ClusterIP', undefined, n);
       const to = r.action === 'forward' ? this.#policyChain(r, n.name) : DROP_NO_ENDPOINTS;
       rules.push(`ip saddr ${cidr} counter goto ${to}`);
     }
-    rules.push(`counter goto ${DROP_NO_ENDPOINTS}`); // the client is not a pod
+    // the client is not a pod
+    rules.push(`counter goto ${clusterWide ? this.#policyChain(clusterWide) : DROP_NO_ENDPOINTS}`);
     return name;
   }
 
@@ -254,11 +273,16 @@ class ServicePortWriter {
 
   /**
    * The chain over a route's eligible endpoints: `service-` for the cluster-wide list,
-   * `local-...__<node>` for one node's (kube-proxy's writeServiceToEndpointRules).
+   * `local-...__<node>` for one node's, `service-...__<node>` for those topology hints give a
+   * node (kube-proxy's writeServiceToEndpointRules).
    */
   #policyChain(r: Forward, node?: string): string {
     const local = r.eligible !== this.#cats.cluster;
-    const name = local ? this.#names.localOn(node ?? '') : this.#names.service;
+    const name = r.topology
+      ? this.#names.serviceOn(node ?? '')
+      : local
+        ? this.#names.localOn(node ?? '')
+        : this.#names.service;
     if (this.#b.has(name)) return name;
     const rules = this.#b.chain(name, this.#svc.name).rules;
     const eps = r.eligible;
