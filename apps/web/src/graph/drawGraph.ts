@@ -4,6 +4,7 @@ import type { GraphLayout, Placed } from './layout.ts';
 import { frontendBadge } from '../format/kube.ts';
 import { frontText, nodeTitle, serviceLines } from './layoutDetail.ts';
 import { keepEnd } from './textSize.ts';
+import { nodeAddress } from './graphNodes.ts';
 import {
   clickable,
   enterAt,
@@ -135,5 +136,5 @@ export function drawNodes(layer: Layer, layout: GraphLayout, opts: DrawOptions) 
   text(g, 'title', 12, 24).text((d) => nodeTitle(d.item));
   text(g, 'node-ip', 0, 24)
     .attr('x', (d) => d.w - 12)
-    .text((d) => d.item.ip);
+    .text((d) => nodeAddress(d.item));
 }

@@ -42,6 +42,33 @@ function endpointSlice(ns: string, service: string, pod: string, ip: string): Ku
   } as unknown as KubeObject;
 }
 
+describe('buildGraphModel: topology', () => {
+  it("says a Service's topology ask in its box, and then each node's zone", () => {
+    const plain = service('web', { clusterIP: '127.100.0.6', ports: [{ port: 80 }] });
+    const m = buildGraphModel(input([node(1), node(2), plain]));
+    expect(m.nodes.map((n) => n.zone)).toEqual([undefined, undefined]);
+    const close = service('near', {
+      clusterIP: '127.100.0.7',
+      trafficDistribution: 'PreferClose',
+      ports: [{ port: 80 }],
+    });
+    const auto: typeof close = {
+      ...service('auto', { clusterIP: '127.100.0.8', ports: [{ port: 80 }] }),
+      metadata: {
+        name: 'auto',
+        namespace: 'default',
+        annotations: { 'service.kubernetes.io/topology-mode': 'Auto' },
+      },
+    };
+    const t = buildGraphModel(input([node(1), node(2), plain, close, auto]));
+    const notes = (id: string) => t.services.find((s) => s.id === id)!.notes;
+    expect(notes('default/near')).toContain('trafficDistribution: PreferClose');
+    expect(notes('default/auto')).toContain('topology-mode: Auto');
+    expect(notes('default/web').some((n) => n.includes('topology'))).toBe(false);
+    expect(t.nodes.map((n) => n.zone)).toEqual(['zone-a', 'zone-b']);
+  });
+});
+
 describe('buildGraphModel', () => {
   const lb = service(
     'web',

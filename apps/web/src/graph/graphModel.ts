@@ -81,7 +81,12 @@ export function buildGraphModel(input: GraphInput): GraphModel {
     visible,
     focus && ((id) => focus.ids.has(id)),
   );
-  const nodes = buildNodes(input.cluster, visible, focus?.backs);
+  const nodes = buildNodes(
+    input.cluster,
+    visible,
+    focus?.backs,
+    services.some((s) => s.topology),
+  );
   const traffic = buildTraffic(input, visible, services, frontends, nodes, staticEdges);
   const requests = addRequests(input, services, nodes, traffic.edges);
   return {

@@ -34,8 +34,13 @@ export interface GraphNode {
   ready: boolean;
   /** Cordoned (`spec.unschedulable`): kubectl's SchedulingDisabled. */
   cordoned?: boolean;
+  /** Its zone, shown when a Service routes by topology (see `buildGraphModel`). */
+  zone?: string;
   pods: GraphPod[];
 }
+
+/** The node's right-hand text: its address, and its zone when zones matter. */
+export const nodeAddress = (n: GraphNode) => (n.zone ? `${n.zone} · ${n.ip}` : n.ip);
 
 export const UNSCHEDULED = '(unscheduled)';
 
@@ -49,6 +54,8 @@ export function buildNodes(
   visible: (ns: string) => boolean,
   /** Only these pods (every node is still drawn); all when omitted. */
   keep?: (p: Pod) => boolean,
+  /** Say each node's zone (`topology.kubernetes.io/zone`). */
+  zones = false,
 ): GraphNode[] {
   const nodes = new Map<string, GraphNode>();
   const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
@@ -57,11 +64,13 @@ export function buildNodes(
   )) {
     const ip = n.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '';
     const ready = n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const zone = zones ? n.metadata.labels?.['topology.kubernetes.io/zone'] : undefined;
     nodes.set(n.metadata.name, {
       name: n.metadata.name,
       ip,
       ready: ready ?? false,
       ...(n.spec?.unschedulable ? { cordoned: true } : {}),
+      ...(zone ? { zone } : {}),
       pods: [],
     });
   }

@@ -37,6 +37,8 @@ export interface GraphService {
   dnsOnly: boolean;
   /** Extra facts: `sessionAffinity: ClientIP`, `externalTrafficPolicy: Local`. */
   notes: string[];
+  /** It routes by topology (trafficDistribution, or the topology-mode annotation): zones matter. */
+  topology?: boolean;
   /**
    * The endpoint each of its latest connections got (`2` of `2 of 3`), oldest first: round robin
    * shows its turns, random and hashing do not (scenario 12).
@@ -45,6 +47,21 @@ export interface GraphService {
 }
 
 export const PROXY_MODE_ANNOTATION = 'l4lab.dev/proxy-mode';
+
+/**
+ * What a Service asks of topology-aware routing, as kubectl would show the field: the annotation
+ * (`service.kubernetes.io/topology-mode`, or the deprecated `topology-aware-hints`, which wins)
+ * set to Auto, else `trafficDistribution`; undefined when neither.
+ */
+export function topologyAsk(svc: Service): string | undefined {
+  const a = svc.metadata.annotations ?? {};
+  const deprecated = a['service.kubernetes.io/topology-aware-hints'];
+  const mode = deprecated ?? a['service.kubernetes.io/topology-mode'];
+  if (mode === 'Auto' || mode === 'auto')
+    return deprecated !== undefined ? `topology-aware-hints: ${mode}` : `topology-mode: ${mode}`;
+  const td = svc.spec.trafficDistribution;
+  return td ? `trafficDistribution: ${td}` : undefined;
+}
 
 export const serviceId = (s: Service) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
 
@@ -146,6 +163,8 @@ function describe(svc: Service, defaultMode: string): GraphService {
   if (svc.spec.sessionAffinity === 'ClientIP') notes.push('sessionAffinity: ClientIP');
   if (svc.spec.externalTrafficPolicy === 'Local') notes.push('externalTrafficPolicy: Local');
   if (svc.spec.internalTrafficPolicy === 'Local') notes.push('internalTrafficPolicy: Local');
+  const topology = dnsOnly ? undefined : topologyAsk(svc);
+  if (topology) notes.push(topology);
   if (!dnsOnly && !svc.spec.selector) notes.push('no selector: manual endpoints');
   // A LoadBalancer's box leads with its external IP; its ClusterIP is still there, inside.
   if (type === 'LoadBalancer') notes.unshift(`clusterIP ${svc.spec.clusterIP ?? '<pending>'}`);
@@ -172,6 +191,7 @@ function describe(svc: Service, defaultMode: string): GraphService {
     picks: [],
     modeFromAnnotation: annotated !== undefined,
     dnsOnly,
+    ...(topology ? { topology: true } : {}),
     notes:
       type === 'ExternalName'
         ? [

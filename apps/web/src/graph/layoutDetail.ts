@@ -8,6 +8,7 @@ import type {
 } from './graphModel.ts';
 import type { Box, Placed, PlacedPod, PodGroup } from './layout.ts';
 import { reachedDirectly, ridesKeepAlive } from './graphRequests.ts';
+import { nodeAddress } from './graphNodes.ts';
 import { FONT, keepEnd, ownerAndSuffix, podSuffix, type Measure } from './textSize.ts';
 import { frontendBadge } from '../format/kube.ts';
 
@@ -307,7 +308,8 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
       fullPodW,
       rowW,
       label,
-      nodeTitleW: (n) => m(nodeTitle(n), FONT.title, 'bold') + 20 + m(n.ip, FONT.text, 'mono'),
+      nodeTitleW: (n) =>
+        m(nodeTitle(n), FONT.title, 'bold') + 20 + m(nodeAddress(n), FONT.text, 'mono'),
     });
     const w = nodesX + placed.width + MARGIN;
     const h = Math.max(middle, placed.bottom) + MARGIN;

@@ -2,12 +2,16 @@ import type { KubeObject, Service, TrafficStatus } from '@l4lab/protocol';
 
 // Builders for the web app's unit tests. Addresses: nodes 127.19.0.2-4 (test ranges).
 
-/** `node-n`, Ready, at 127.19.0.(n+1). */
+/** `node-n`, Ready, at 127.19.0.(n+1), in zone-a, -b, -c (as the lab's nodes are). */
 export function makeNode(n: number): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: `node-${n}` },
+    metadata: {
+      name: `node-${n}`,
+      labels: { 'topology.kubernetes.io/zone': `zone-${'abc'[(n - 1) % 3]}` },
+    },
+    spec: { podCIDR: `127.150.${n}.0/24` },
     status: {
       addresses: [{ type: 'InternalIP', address: `127.19.0.${n + 1}` }],
       conditions: [{ type: 'Ready', status: 'True' }],
