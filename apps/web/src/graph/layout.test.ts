@@ -116,6 +116,56 @@ describe('layoutGraph', () => {
   });
 });
 
+describe('pods in a node', () => {
+  it("come with the Services' endpoints first, whatever pod was created first", () => {
+    const client = {
+      ...pod('x', 'client', 0),
+      metadata: {
+        name: 'client',
+        namespace: 'default',
+        creationTimestamp: '2026-12-01T00:00:00Z',
+      },
+    } as Pod;
+    const objects = lab(1);
+    // The client pod on node-1, older than web-0's pods; web-0's endpoints in a slice.
+    objects.splice(3, 0, client);
+    const webPods = objects.filter(
+      (o): o is Pod => o.kind === 'Pod' && o.metadata.name !== 'client',
+    );
+    objects.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'web-0-abcde',
+        namespace: 'default',
+        labels: { 'kubernetes.io/service-name': 'web-0' },
+      },
+      addressType: 'IPv4',
+      ports: [{ name: '', port: 80, protocol: 'TCP' }],
+      endpoints: webPods.map((p) => ({
+        addresses: [p.status!.podIP!],
+        conditions: { ready: true },
+        nodeName: p.spec.nodeName!,
+        targetRef: {
+          kind: 'Pod',
+          namespace: 'default',
+          name: p.metadata.name,
+          uid: p.metadata.name,
+        },
+      })),
+    });
+    const model = buildGraphModel(input(objects));
+    const slices = model.nodes.find((n) => n.name === 'node-1')!.pods.map((p) => p.name);
+    expect(slices[0]).toBe('client');
+    for (const opts of [normal, { ...normal, width: 500, height: 300 }]) {
+      const l = layoutGraph(model, opts);
+      const onNode1 = l.pods.filter((p) => p.item.node === 'node-1');
+      const first = onNode1.reduce((a, b) => (b.x < a.x || (b.x === a.x && b.y < a.y) ? b : a));
+      expect(first.item.name).not.toBe('client');
+    }
+  });
+});
+
 describe('the least detail: ClusterIP frontends drawn as their Service box', () => {
   /** Lesson 12's shape: v1 and v2 pods of one Service side by side on each node. */
   function canary(type: 'ClusterIP' | 'NodePort'): KubeObject[] {

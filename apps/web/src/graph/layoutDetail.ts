@@ -148,8 +148,23 @@ function mergeFrontends(
   return { merged, alias };
 }
 
+/**
+ * Each node's pods with the Services' endpoints first (creation order otherwise): the lines from
+ * the Services land on the nearest column, not across pods that only connect out.
+ */
+function backendsFirst(model: GraphModel): GraphNode[] {
+  const backs = new Set(model.edges.filter((e) => e.toLane === 'pod').map((e) => e.to));
+  const rank = (p: GraphPod) => (backs.has(p.id) ? 0 : 1);
+  return model.nodes.map((n) =>
+    n.pods.some((p) => rank(p) === 1)
+      ? { ...n, pods: [...n.pods].sort((a, b) => rank(a) - rank(b)) }
+      : n,
+  );
+}
+
 export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
   const m = opts.measure;
+  const nodeList = backendsFirst(model);
   const frontendAlias = new Map<string, string>();
   const clientAlias = new Map<string, string>();
   const foldedIds = new Set<string>();
@@ -230,7 +245,7 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
   );
   const fullPodW = Math.max(
     180,
-    ...model.nodes.flatMap((n) =>
+    ...nodeList.flatMap((n) =>
       n.pods.map((p) => {
         const l = podLines(p);
         return (
@@ -246,10 +261,10 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
       }),
     ),
   );
-  const label = rowLabels(model.nodes);
+  const label = rowLabels(nodeList);
   const rowW = Math.max(
     150,
-    ...model.nodes.flatMap((n) =>
+    ...nodeList.flatMap((n) =>
       n.pods.map(
         (p) =>
           28 +
@@ -268,7 +283,7 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
           10,
       ),
     ),
-    ...model.nodes.flatMap((n) =>
+    ...nodeList.flatMap((n) =>
       groupsOf(n)
         .filter((g) => g.pods.length > 1)
         .map((g) => m(`${keepEnd(g.owner, OWNER_MAX)} ×99`, FONT.text, 'sans') + 20),
@@ -302,9 +317,9 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
   // Nodes: the pod columns per node that fit the canvas' shape best.
   let best: ReturnType<typeof placeNodes> | undefined;
   let bestK = -1;
-  const most = Math.max(1, ...model.nodes.map((n) => n.pods.length));
+  const most = Math.max(1, ...nodeList.map((n) => n.pods.length));
   for (const cols of [1, 2, 3, 4]) {
-    const placed = placeNodes(model.nodes, nodesX, cols, detail.compactPods, {
+    const placed = placeNodes(nodeList, nodesX, cols, detail.compactPods, {
       fullPodW,
       rowW,
       label,
