@@ -463,6 +463,107 @@ describe('GET /api/lessons/:id/checks', () => {
     expect((await t.api('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
   }, 90_000);
 
+  it('13-topology-aware-routing: PreferClose keeps each zone home, a zone without pods uses all, Auto gives up on too few', async () => {
+    const id = 'topology-aware-routing';
+    const ns = 'topology-lesson';
+    await t.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
+    const files = new Map(
+      lesson(id)
+        .steps.flatMap((s) => s.files)
+        .map((f) => [f.name, f.text.replace(/^metadata:\n/gm, `metadata:\n  namespace: ${ns}\n`)]),
+    );
+    /** The nodes of the pods that answered `n` curls from one zone's client. */
+    const nodesFrom = async (zone: string, n: number) => {
+      const seen = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        const r = await t.api<{ exitCode: number; stdout: string }>(
+          'POST',
+          `/api/pods/${ns}/client-zone-${zone}/exec`,
+          JSON.stringify({ command: 'curl -s -m 2 web' }),
+          'application/json',
+        );
+        seen.add(/on node (node-\d)/.exec(r.body.stdout)?.[1] ?? `exit ${r.body.exitCode}`);
+      }
+      return [...seen].sort();
+    };
+    const webPods = async () => (await t.readyPods('web-', ns)).map((p) => p.spec.nodeName);
+
+    await t.apply(files.get('zones.yaml')!);
+    await waitFor('3 web pods and 3 clients Ready', async () =>
+      (await t.readyPods('', ns)).length === 6 ? true : undefined,
+    );
+    expect((await webPods()).sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    // Without topology, zone-a's client reaches the other zones too (a miss is (1/3)^24).
+    await waitFor('zone-a reaching another zone', async () =>
+      (await nodesFrom('a', 24)).length > 1 ? true : undefined,
+    );
+    await passing(id, (r) => r.step === 1, ns);
+
+    await t.apply(files.get('web-prefer-close.yaml')!);
+    // Once the hints are in kube-proxy's rules, each zone's client stays in its zone.
+    await waitFor('zone-a kept home', async () =>
+      (await nodesFrom('a', 6)).join() === 'node-1' ? true : undefined,
+    );
+    expect(await nodesFrom('a', 12)).toEqual(['node-1']);
+    expect(await nodesFrom('b', 12)).toEqual(['node-2']);
+    expect(await nodesFrom('c', 12)).toEqual(['node-3']);
+    await passing(id, (r) => r.step <= 2, ns);
+
+    await t.apply(files.get('web-two-zones.yaml')!);
+    await waitFor('web only in zone-a and zone-b', async () => {
+      const nodes = await webPods();
+      const all = await t.readyPods('', ns);
+      return nodes.length === 3 && !nodes.includes('node-3') && all.length === 6 ? true : undefined;
+    });
+    // zone-c has no endpoint of its own: all three, in two zones (a miss is 2 * (1/3)^24 or so).
+    await waitFor('zone-c using every endpoint', async () =>
+      (await nodesFrom('c', 24)).join() === 'node-1,node-2' ? true : undefined,
+    );
+    expect(await nodesFrom('a', 12)).toEqual(['node-1']);
+    await passing(id, (r) => r.step <= 3, ns);
+
+    await t.apply(files.get('web-auto.yaml')!);
+    const scaled = await t.api(
+      'PATCH',
+      `/apis/apps/v1/namespaces/${ns}/deployments/web/scale`,
+      JSON.stringify({ spec: { replicas: 2 } }),
+      'application/merge-patch+json',
+    );
+    expect(scaled.status).toBe(200);
+    // Two endpoints for three zones: the controller gives up, and says so on the Service.
+    const warning = await waitFor('the TopologyAwareHintsDisabled event', async () => {
+      const { body } = await t.api<{ items: { reason: string; message: string }[] }>(
+        'GET',
+        `/api/v1/namespaces/${ns}/events`,
+      );
+      return body.items.find(
+        (e) => e.reason === 'TopologyAwareHintsDisabled' && e.message.includes('2 endpoints'),
+      );
+    });
+    expect(warning.message).toBe(
+      'Insufficient number of endpoints (2 endpoints, 3 zones), addressType: IPv4',
+    );
+    await waitFor('zone-a using both endpoints', async () =>
+      (await nodesFrom('a', 24)).length === 2 ? true : undefined,
+    );
+    // The earlier steps' objects changed since: the dashboard says they passed earlier.
+    const results = await passing(id, (r) => r.step === 4, ns);
+    expect(results.map((r) => [r.step, r.id])).toEqual([
+      [1, 'web-ready'],
+      [1, 'clients-ready'],
+      [1, 'crossed'],
+      [2, 'prefer-close'],
+      [2, 'hinted'],
+      [2, 'kept-in-zone'],
+      [3, 'out-of-zone-c'],
+      [3, 'fallback'],
+      [4, 'auto'],
+      [4, 'two-pods'],
+      [4, 'no-hints'],
+    ]);
+    expect((await t.api('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
+  }, 120_000);
+
   it('10-drain-with-budget: node-2 drained through the budget while connections succeed, then uncordoned', async () => {
     await applySolution('drain-with-budget');
     await readyPods('shop-', 3);

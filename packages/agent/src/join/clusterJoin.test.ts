@@ -9,6 +9,7 @@ import {
   makePod,
   makeService,
   makeSlice,
+  NODES,
   PODS,
   WEB,
   type Flow,
@@ -174,6 +175,38 @@ describe('ClusterJoiner: iptables and nftables modes', () => {
     j.objects.upsert('EndpointSlice', makeSlice('web', WEB, { name: 'web-fghij' }));
     j.conntrack('node-1', ctNew(flow({ id: 8 })));
     expect(events.map((e) => e.reason)).toEqual(['random 1 of 1', 'random 2 of 3']);
+  });
+
+  it("topology hints: the node's kube-proxy keeps its zone's endpoints, and the reason says so", () => {
+    const zoned = NODES.map((n, i) => ({
+      ...n,
+      metadata: { ...n.metadata, labels: { 'topology.kubernetes.io/zone': `zone-${'abc'[i]}` } },
+    }));
+    const slice = makeSlice('web', WEB);
+    for (const e of slice.endpoints!) {
+      const zone = `zone-${'abc'[Number(e.nodeName!.slice(-1)) - 1]}`;
+      e.zone = zone;
+      e.hints = { forZones: [{ name: zone }] };
+    }
+    const { j, events } = makeJoiner(
+      {
+        nodes: zoned,
+        services: [makeService('web', (s) => (s.spec.trafficDistribution = 'PreferClose'))],
+        endpointSlices: [slice],
+      },
+      { 'node-1': 'nftables', 'node-2': 'nftables' },
+    );
+    // client-1 on node-1 (zone-a): web-a, its zone's only endpoint.
+    j.conntrack('node-1', ctNew(flow({ endpoint: ['10.244.1.11', 8080] })));
+    // client-2 on node-2 (zone-b): web-c, the second of two.
+    j.conntrack(
+      'node-2',
+      ctNew(flow({ id: 8, client: ['10.244.2.50', 40001], endpoint: ['10.244.2.13', 8080] })),
+    );
+    expect(events.map((e) => e.reason)).toEqual([
+      'random 1 of 1; trafficDistribution PreferClose: 1 of 3 endpoints hinted for zone-a',
+      'random 2 of 2; trafficDistribution PreferClose: 2 of 3 endpoints hinted for zone-b',
+    ]);
   });
 
   it('names an endpoint the slices do not list yet by its pod, and says it is not eligible', () => {

@@ -293,7 +293,9 @@ export class ClusterJoiner {
       endpoints: all,
       frontend: spec.kind,
       node: snatIP ? { ...entry, ip: snatIP } : entry,
+      // The node's kube-proxy decided: its zone for topology hints, as for a Local policy.
       clientNode: node,
+      clientZone: entry.zone,
     });
     r = shortCut(r, svc, all, ep, external && clientNode === node, node);
     let policy = r.action === 'forward' ? r.policy : '';

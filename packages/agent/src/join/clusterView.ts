@@ -6,7 +6,7 @@
 // `snapshot()` after a change; pods are indexed by IP as they come.
 import type { Endpoint, ObjectMeta, Service } from '@l4lab/protocol';
 import { endpointConditions } from '@l4lab/protocol';
-import { SERVICE_NAME_LABEL, parseCidr } from '@l4lab/cluster';
+import { LABEL_TOPOLOGY_ZONE, SERVICE_NAME_LABEL, parseCidr } from '@l4lab/cluster';
 import {
   desiredFrontends,
   servicePortName,
@@ -193,6 +193,9 @@ function nodeInfoOf(n: WatchedNode): NodeInfo {
     ip,
     podCIDR: { base: podCIDR.base, size: podCIDR.size },
     ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    ...(n.metadata.labels?.[LABEL_TOPOLOGY_ZONE]
+      ? { zone: n.metadata.labels[LABEL_TOPOLOGY_ZONE] }
+      : {}),
   };
 }
 
@@ -236,6 +239,12 @@ export function endpointsOf(
             nodeName: ep.nodeName ?? '',
             pod: ep.targetRef?.name ?? ip,
             namespace: ep.targetRef?.namespace ?? namespace,
+            ...(ep.hints?.forZones?.length
+              ? { zoneHints: ep.hints.forZones.map((z) => z.name) }
+              : {}),
+            ...(ep.hints?.forNodes?.length
+              ? { nodeHints: ep.hints.forNodes.map((x) => x.name) }
+              : {}),
           });
         }
       }

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 describe('the shipped lessons', () => {
-  it('are the seed walkthroughs and the four topics, in order', () => {
+  it('are the seed walkthroughs and the topics, in order', () => {
     expect(lessons.map((l) => l.id)).toEqual([
       'clusterip',
       'nodeport',
@@ -35,6 +35,7 @@ describe('the shipped lessons', () => {
       'drain-with-budget',
       'network-policy',
       'canary-configmap',
+      'topology-aware-routing',
     ]);
   });
 
