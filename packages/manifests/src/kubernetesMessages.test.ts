@@ -179,6 +179,37 @@ const ROWS: Row[] = [
       ],
     ],
   },
+  {
+    name: 'Pod topology spread constraints: skew, key, action, minDomains, duplicates',
+    text:
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: spread\nspec:\n  containers: [{name: c, image: nginx}]\n' +
+      '  topologySpreadConstraints:\n' +
+      '  - {maxSkew: 0, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}\n' +
+      '  - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}\n' +
+      '  - {maxSkew: 1, whenUnsatisfiable: Maybe, minDomains: 2}\n',
+    errors: [
+      [
+        'spec.topologySpreadConstraints[0].maxSkew',
+        'The Pod "spread" is invalid: spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero',
+      ],
+      [
+        'spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}',
+        'The Pod "spread" is invalid: spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: "{topology.kubernetes.io/zone, DoNotSchedule}"',
+      ],
+      [
+        'spec.topologySpreadConstraints[2].topologyKey',
+        'The Pod "spread" is invalid: spec.topologySpreadConstraints[2].topologyKey: Required value: can not be empty',
+      ],
+      [
+        'spec.topologySpreadConstraints[2].whenUnsatisfiable',
+        'The Pod "spread" is invalid: spec.topologySpreadConstraints[2].whenUnsatisfiable: Unsupported value: "Maybe": supported values: "DoNotSchedule", "ScheduleAnyway"',
+      ],
+      [
+        'spec.topologySpreadConstraints[2].minDomains',
+        'The Pod "spread" is invalid: spec.topologySpreadConstraints[2].minDomains: Invalid value: 2: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not Maybe',
+      ],
+    ],
+  },
 ];
 
 describe("Kubernetes' validation messages (stateless, through checkManifests)", () => {

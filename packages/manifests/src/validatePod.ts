@@ -55,6 +55,60 @@ export interface PodSpecShape {
   subdomain?: string;
   activeDeadlineSeconds?: number;
   volumes?: VolumeShape[];
+  topologySpreadConstraints?: {
+    maxSkew?: number;
+    topologyKey?: string;
+    whenUnsatisfiable?: string;
+    minDomains?: number;
+    nodeAffinityPolicy?: string;
+    nodeTaintsPolicy?: string;
+  }[];
+}
+
+const UNSATISFIABLE_ACTIONS = ['DoNotSchedule', 'ScheduleAnyway'];
+const NODE_INCLUSION_POLICIES = ['Honor', 'Ignore'];
+
+/**
+ * validateTopologySpreadConstraints: Kubernetes' checks, order and words for each constraint (a
+ * repeated {topologyKey, whenUnsatisfiable} is reported at its first occurrence).
+ */
+function validateTopologySpread(
+  list: NonNullable<PodSpecShape['topologySpreadConstraints']>,
+  path: string,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  const pairOf = (c: (typeof list)[number]) =>
+    `{${c.topologyKey ?? ''}, ${c.whenUnsatisfiable ?? ''}}`;
+  list.forEach((c, i) => {
+    const at = index(path, i);
+    const maxSkew = c.maxSkew ?? 0;
+    if (maxSkew <= 0)
+      errs.push(invalid(child(at, 'maxSkew'), maxSkew, 'must be greater than zero'));
+    if (!c.topologyKey) errs.push(required(child(at, 'topologyKey'), 'can not be empty'));
+    const action = c.whenUnsatisfiable ?? '';
+    if (!UNSATISFIABLE_ACTIONS.includes(action))
+      errs.push(notSupported(child(at, 'whenUnsatisfiable'), action, UNSATISFIABLE_ACTIONS));
+    if (list.slice(i + 1).some((d) => pairOf(d) === pairOf(c)))
+      errs.push(duplicate(child(at, '{topologyKey, whenUnsatisfiable}'), pairOf(c)));
+    if (c.minDomains !== undefined) {
+      if (c.minDomains <= 0)
+        errs.push(invalid(child(at, 'minDomains'), c.minDomains, 'must be greater than zero'));
+      else if (action !== 'DoNotSchedule')
+        errs.push(
+          invalid(
+            child(at, 'minDomains'),
+            c.minDomains,
+            `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${action}`,
+          ),
+        );
+    }
+    for (const key of ['nodeAffinityPolicy', 'nodeTaintsPolicy'] as const) {
+      const v = c[key];
+      if (v !== undefined && !NODE_INCLUSION_POLICIES.includes(v))
+        errs.push(notSupported(child(at, key), v, NODE_INCLUSION_POLICIES));
+    }
+  });
+  return errs;
 }
 
 /** `template` = a Deployment's pod template: restartPolicy must be Always, no activeDeadlineSeconds. */
@@ -84,6 +138,12 @@ export function validatePodSpec(spec: PodSpecShape, path: string, template: bool
     errs.push(notSupported(child(path, 'dnsPolicy'), spec.dnsPolicy, DNS_POLICIES));
   }
   errs.push(...validateLabels(spec.nodeSelector, child(path, 'nodeSelector')));
+  errs.push(
+    ...validateTopologySpread(
+      spec.topologySpreadConstraints ?? [],
+      child(path, 'topologySpreadConstraints'),
+    ),
+  );
   if (spec.nodeName) {
     for (const msg of isDNS1123Subdomain(spec.nodeName)) {
       errs.push(invalid(child(path, 'nodeName'), spec.nodeName, msg));

@@ -149,6 +149,7 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>;
   affinity?: Affinity;
   tolerations?: Toleration[];
+  topologySpreadConstraints?: TopologySpreadConstraint[];
   schedulingGates?: { name: string }[];
   // What the kubelet reads for the pod's /etc/hosts, /etc/resolv.conf and environment.
   hostname?: string;
@@ -214,6 +215,18 @@ export interface Affinity {
 }
 
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+/** How a group of pods spreads over the domains of a node label (the PodTopologySpread plugin). */
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  labelSelector?: LabelSelector;
+  minDomains?: number;
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  nodeTaintsPolicy?: 'Honor' | 'Ignore';
+  matchLabelKeys?: string[];
+}
 
 export interface Toleration {
   key?: string;

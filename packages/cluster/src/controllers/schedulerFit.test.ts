@@ -2,7 +2,7 @@
 // and a mixed FailedScheduling message counted and sorted as kube-scheduler v1.32 does. Nodes:
 // node-1..3 in zone-a..c, 4 cpu / 8Gi / 110 pods each. Test ranges: the default address plan.
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '@l4lab/protocol';
+import type { Pod, TopologySpreadConstraint } from '@l4lab/protocol';
 import { makeDeployment, newTestCluster } from '../testBuilders.ts';
 import {
   makePod,
@@ -297,5 +297,95 @@ describe('host ports (NodePorts)', () => {
       }),
     );
     expect(nodeOf(cluster, 'dns')).toBeDefined();
+  });
+});
+
+describe('pod topology spread (PodTopologySpread)', () => {
+  const ZONE = 'topology.kubernetes.io/zone';
+  const spread =
+    (
+      when: 'DoNotSchedule' | 'ScheduleAnyway',
+      key = ZONE,
+      more: Partial<TopologySpreadConstraint> = {},
+    ) =>
+    (p: Pod) => {
+      p.metadata.labels = { app: 'spread' };
+      p.spec.topologySpreadConstraints = [
+        {
+          maxSkew: 1,
+          topologyKey: key,
+          whenUnsatisfiable: when,
+          labelSelector: { matchLabels: { app: 'spread' } },
+          ...more,
+        },
+      ];
+    };
+  /** A pod of the group bound to a node already (no scheduling). */
+  const bound = (name: string, node: string) =>
+    makePod(name, (p) => {
+      p.metadata.labels = { app: 'spread' };
+      p.spec.nodeName = node;
+    });
+
+  it('DoNotSchedule: a zone maxSkew ahead of the emptiest is refused, with kube-scheduler’s words', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, bound('a0', 'node-1'), bound('a1', 'node-1'), bound('b0', 'node-2'));
+    // zone-a 2, zone-b 1, zone-c 0: only zone-c keeps the skew within 1.
+    apply(cluster, makePod('next', spread('DoNotSchedule')));
+    expect(nodeOf(cluster, 'next')).toBe('node-3');
+    // zone-a 2, zone-b 2, zone-c 1. Kept out of zone-c by its node affinity, which the domains
+    // ignore (nodeAffinityPolicy Ignore): nowhere fits.
+    apply(cluster, bound('b1', 'node-2'));
+    apply(
+      cluster,
+      makePod('late', (p) => {
+        spread('DoNotSchedule', ZONE, { nodeAffinityPolicy: 'Ignore', maxSkew: 1 })(p);
+        requireNode({
+          matchExpressions: [{ key: ZONE, operator: 'In', values: ['zone-a', 'zone-b'] }],
+        })(p);
+      }),
+    );
+    expect(nodeOf(cluster, 'late')).toBeUndefined();
+    expect(scheduled(cluster, 'late')?.message).toBe(
+      "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't match pod topology spread constraints. " +
+        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    );
+  });
+
+  it('nodes without the key are no domain: DoNotSchedule on a label no node has leaves the pod Pending', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, makePod('racked', spread('DoNotSchedule', 'example.com/rack')));
+    expect(scheduled(cluster, 'racked')?.message).toBe(
+      `0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints (missing required label). ${NOT_HELPFUL(3)}`,
+    );
+  });
+
+  it('minDomains: fewer domains than asked count the emptiest as 0', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, bound('a0', 'node-1'), bound('b0', 'node-2'), bound('c0', 'node-3'));
+    // Three zones with one each: a fourth zone would be needed for a 4th pod at skew 1.
+    apply(cluster, makePod('fourth', spread('DoNotSchedule', ZONE, { minDomains: 4 })));
+    expect(nodeOf(cluster, 'fourth')).toBeUndefined();
+    apply(
+      cluster,
+      makePod('anyway', (p) => spread('DoNotSchedule')(p)),
+    );
+    expect(nodeOf(cluster, 'anyway')).toBeDefined();
+  });
+
+  it('ScheduleAnyway: the emptiest domain is preferred, and a full one still takes the pod', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, bound('b0', 'node-2'), bound('c0', 'node-3'), bound('c1', 'node-3'));
+    apply(cluster, makePod('soft', spread('ScheduleAnyway')));
+    expect(nodeOf(cluster, 'soft')).toBe('node-1');
+    // Only zone-c allowed: skewed, yet scheduled.
+    apply(
+      cluster,
+      makePod('forced', (p) => {
+        spread('ScheduleAnyway')(p);
+        onNode('node-3')(p);
+      }),
+    );
+    expect(nodeOf(cluster, 'forced')).toBe('node-3');
   });
 });

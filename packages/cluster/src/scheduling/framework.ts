@@ -1,7 +1,8 @@
 // One scheduling cycle, as kube-scheduler's default profile runs it: PreFilter, then the Filter
 // plugins in their order (NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts,
-// NodeResourcesFit, InterPodAffinity; the first that rejects a node gives its reason), then the Score plugins that
-// can tell l4lab's nodes apart (NodeAffinity x2, TaintToleration x3, InterPodAffinity x2).
+// NodeResourcesFit, PodTopologySpread, InterPodAffinity; the first that rejects a node gives its
+// reason), then the Score plugins that can tell l4lab's nodes apart (NodeAffinity x2,
+// TaintToleration x3, PodTopologySpread x2, InterPodAffinity x2).
 import type { Pod } from '@l4lab/protocol';
 import { type Diagnosis, type FilterStatus, fitErrorMessage } from './fitError.ts';
 import type { NodeInfo, Snapshot } from './nodeInfo.ts';
@@ -19,6 +20,12 @@ import {
 import { hostPortsOf, hostPortsTaken, REASON_NODE_PORTS } from './nodePorts.ts';
 import { insufficientResources, podRequests, type Resources } from './resources.ts';
 import {
+  type SpreadState,
+  topologySpreadFilter,
+  topologySpreadPreFilter,
+  topologySpreadScores,
+} from './topologySpread.ts';
+import {
   TAINT_UNSCHEDULABLE,
   intolerablePreferNoSchedule,
   tolerated,
@@ -35,6 +42,7 @@ interface Cycle {
   request: Resources;
   hostPorts: ReturnType<typeof hostPortsOf>;
   affinity: AffinityState;
+  spread: SpreadState | undefined;
   snapshot: Snapshot;
 }
 
@@ -60,6 +68,8 @@ function filterNode(c: Cycle, node: NodeInfo): FilterStatus | undefined {
   if (short.length > 0) {
     return { reasons: short.map((s) => s.reason), unresolvable: short.some((s) => s.unresolvable) };
   }
+  const spread = topologySpreadFilter(c.spread, pod, node);
+  if (spread) return { reasons: [spread.reason], unresolvable: spread.unresolvable };
   const affinity = interPodAffinityFilter(c.affinity, node, c.snapshot);
   return affinity && { reasons: [affinity.reason], unresolvable: affinity.unresolvable };
 }
@@ -86,6 +96,7 @@ export function findNodesThatFit(pod: Pod, snapshot: Snapshot): FitResult {
     request: podRequests(pod),
     hostPorts: hostPortsOf(pod),
     affinity: interPodAffinityPreFilter(pod, snapshot),
+    spread: topologySpreadPreFilter(pod, snapshot),
     snapshot,
   };
   const feasible: NodeInfo[] = [];
@@ -124,8 +135,9 @@ export function bestNodes(pod: Pod, feasible: NodeInfo[], snapshot: Snapshot): N
     true,
   );
   const podAffinity = normalizeMinMax(interPodAffinityScores(pod, feasible, snapshot));
+  const spread = topologySpreadScores(pod, feasible, snapshot);
   const totals = feasible.map(
-    (_, i) => 2 * nodeAffinity[i]! + 3 * taints[i]! + 2 * podAffinity[i]!,
+    (_, i) => 2 * nodeAffinity[i]! + 3 * taints[i]! + 2 * spread[i]! + 2 * podAffinity[i]!,
   );
   const top = Math.max(...totals);
   return feasible.filter((_, i) => totals[i] === top);
