@@ -26,6 +26,7 @@ import {
   getObject,
   namespaceFor,
   readCorpusFile,
+  readyPods,
   type CorpusContext,
 } from './docsCorpusHarness.ts';
 import { startTestLab, type TestLab } from './testLab.ts';
@@ -426,6 +427,26 @@ const CASES: CorpusCase[] = [
   }),
   one('pods/pod-nginx.yaml', {
     pending: { pod: 'nginx', reason: 'Unschedulable', message: NO_NODE_MATCHES },
+  }),
+  one('pods/topology-spread/one-constraint.yaml', {
+    pending: {
+      pod: 'mypod',
+      reason: 'Unschedulable',
+      message:
+        "0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    },
+  }),
+  one('pods/topology-spread/zones-spread.yaml', {
+    pods: { selector: 'app=spread', count: 4 },
+    // maxSkew 1 per zone and per node over three nodes of three zones: 2, 1, 1.
+    check: async (c) => {
+      const perNode = new Map<string, number>();
+      for (const p of await readyPods(c, 'app=spread')) {
+        const node = (p as { spec: { nodeName: string } }).spec.nodeName;
+        perNode.set(node, (perNode.get(node) ?? 0) + 1);
+      }
+      expect([...perNode.values()].sort()).toEqual([1, 1, 2]);
+    },
   }),
   one('pods/pod-nginx-required-affinity.yaml', {
     pending: { pod: 'nginx', reason: 'Unschedulable', message: NO_NODE_MATCHES },
