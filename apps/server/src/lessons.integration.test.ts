@@ -130,6 +130,19 @@ async function passing(
   return last;
 }
 
+/**
+ * A lesson's files by name, each written into namespace `ns` (created here): lessons whose
+ * objects must not meet the other lessons' in `default`.
+ */
+async function lessonFilesIn(id: string, ns: string): Promise<Map<string, string>> {
+  await t.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
+  return new Map(
+    lesson(id)
+      .steps.flatMap((s) => s.files)
+      .map((f) => [f.name, f.text.replace(/^metadata:\n/gm, `metadata:\n  namespace: ${ns}\n`)]),
+  );
+}
+
 describe('GET /api/lessons', () => {
   it('lists the lessons of lessons/ with their steps, text, editor files and check titles', async () => {
     expect(lessons.map((l) => l.id)).toContain('clusterip');
@@ -325,12 +338,7 @@ describe('GET /api/lessons/:id/checks', () => {
   it('11-network-policy: default deny, the frontend let in, then its egress with and without DNS', async () => {
     // In a namespace of its own: a default deny in `default` would isolate the other lessons' pods.
     const ns = 'np-lesson';
-    await t.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
-    const files = new Map(
-      lesson('network-policy')
-        .steps.flatMap((s) => s.files)
-        .map((f) => [f.name, f.text.replace(/^metadata:\n/gm, `metadata:\n  namespace: ${ns}\n`)]),
-    );
+    const files = await lessonFilesIn('network-policy', ns);
     const curl = async (pod: string) =>
       (
         await t.api<{ exitCode: number; stderr: string }>(
@@ -383,12 +391,7 @@ describe('GET /api/lessons/:id/checks', () => {
   it('12-canary-configmap: a canary takes its share, its ConfigMap page fixed in place, then promoted', async () => {
     const id = 'canary-configmap';
     const ns = 'canary-lesson';
-    await t.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
-    const files = new Map(
-      lesson(id)
-        .steps.flatMap((s) => s.files)
-        .map((f) => [f.name, f.text.replace(/^metadata:\n/gm, `metadata:\n  namespace: ${ns}\n`)]),
-    );
+    const files = await lessonFilesIn(id, ns);
     const curl = async () =>
       (
         await t.api<{ exitCode: number; stdout: string }>(
@@ -466,12 +469,7 @@ describe('GET /api/lessons/:id/checks', () => {
   it('13-topology-aware-routing: PreferClose keeps each zone home, a zone without pods uses all, Auto gives up on too few', async () => {
     const id = 'topology-aware-routing';
     const ns = 'topology-lesson';
-    await t.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
-    const files = new Map(
-      lesson(id)
-        .steps.flatMap((s) => s.files)
-        .map((f) => [f.name, f.text.replace(/^metadata:\n/gm, `metadata:\n  namespace: ${ns}\n`)]),
-    );
+    const files = await lessonFilesIn(id, ns);
     /** The nodes of the pods that answered `n` curls from one zone's client. */
     const nodesFrom = async (zone: string, n: number) => {
       const seen = new Set<string>();

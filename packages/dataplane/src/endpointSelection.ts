@@ -21,6 +21,8 @@ export interface CategorizedEndpoints {
   cluster: EndpointInfo[];
   /** Eligible endpoints on one node (computed once per node). */
   local(node: string): EndpointInfo[];
+  /** Some endpoint carries a topology hint (else `topology()` always answers every endpoint). */
+  hinted: boolean;
   /** The Cluster-policy endpoints kube-proxy on `node` (in `zone`) uses, hints considered. */
   topology(node: string, zone: string | undefined): Topology;
 }
@@ -69,6 +71,7 @@ export function categorizeEndpoints(all: EndpointInfo[]): CategorizedEndpoints {
   const cluster = eligibleEndpoints(all);
   c = {
     cluster,
+    hinted: all.some((e) => e.zoneHints?.length || e.nodeHints?.length),
     local(node) {
       let l = byNode.get(node);
       if (!l) byNode.set(node, (l = eligibleEndpoints(all.filter((e) => e.nodeName === node))));

@@ -105,12 +105,11 @@ export function route(r: RouteRequest): Route {
     : r.clientNode !== undefined
       ? { node: r.clientNode, zone: r.clientZone }
       : undefined;
-  const t = withTopology(
-    svc,
-    cluster,
-    here ? sets.topology(here.node, here.zone) : undefined,
-    here,
-  );
+  // (per connection: no look-up at all for a Service without hints that asks for none)
+  const t =
+    !sets.hinted && !svc.topology
+      ? { eligible: cluster, text: '' }
+      : withTopology(svc, cluster, here ? sets.topology(here.node, here.zone) : undefined, here);
   const topology = t.mode ? { topology: t.mode } : {};
   if (external && r.node) {
     return {

@@ -1,7 +1,7 @@
 // The EndpointSlice controller's topology step on a FakeClock cluster: node-1..3 are zone-a..c,
 // 4 CPUs each (nodeObject.ts), so each zone's share of the CPU is a third.
 import { describe, expect, it } from 'vitest';
-import type { Endpoint, KubeObject, Service } from '@l4lab/protocol';
+import type { Endpoint, Service } from '@l4lab/protocol';
 import type { Cluster } from '../cluster.ts';
 import {
   makeDeployment,
@@ -12,11 +12,7 @@ import {
   slicesFor,
 } from '../testBuilders.ts';
 import { allocations, cpuRatiosByZone } from './endpointSliceHints.ts';
-
-function applyOk(cluster: Cluster, objects: KubeObject[]): void {
-  const out = cluster.apply(objects);
-  if (!out.ok) throw new Error(`apply failed: ${out.errors.map((e) => e.message).join('; ')}`);
-}
+import { apply } from './schedulerTesting.ts';
 
 /** `replicas` web pods; `onNode` pins them all to one node. */
 function web(replicas: number, onNode?: string) {
@@ -52,7 +48,7 @@ const topologyEvents = (cluster: Cluster) =>
 describe('EndpointSlice topology hints', () => {
   it('every endpoint names its node and zone; no hints unless the Service asks', () => {
     const { cluster } = newTestCluster();
-    applyOk(cluster, [web(3), svc()]);
+    apply(cluster, web(3), svc());
     runKubelet(cluster);
     expect(hintsOf(cluster)).toEqual([
       { node: 'node-1', zone: 'zone-a', hints: undefined },
@@ -63,7 +59,11 @@ describe('EndpointSlice topology hints', () => {
 
   it('trafficDistribution PreferClose: each ready endpoint hinted for its own zone, and gone with the field', () => {
     const { cluster } = newTestCluster();
-    applyOk(cluster, [web(3), svc((s) => (s.spec.trafficDistribution = 'PreferClose'))]);
+    apply(
+      cluster,
+      web(3),
+      svc((s) => (s.spec.trafficDistribution = 'PreferClose')),
+    );
     runKubelet(cluster);
     expect(hintsOf(cluster)).toEqual([
       { node: 'node-1', zone: 'zone-a', hints: { forZones: [{ name: 'zone-a' }] } },
@@ -77,16 +77,17 @@ describe('EndpointSlice topology hints', () => {
     expect(notReady.conditions?.ready).toBe(false);
     expect(notReady.hints).toBeUndefined();
 
-    applyOk(cluster, [svc()]);
+    apply(cluster, svc());
     expect(hintsOf(cluster).map((e) => e.hints)).toEqual([undefined, undefined, undefined]);
   });
 
   it('PreferSameNode hints each endpoint for its node as well as its zone', () => {
     const { cluster } = newTestCluster();
-    applyOk(cluster, [
+    apply(
+      cluster,
       web(2, 'node-2'),
       svc((s) => (s.spec.trafficDistribution = 'PreferSameNode')),
-    ]);
+    );
     runKubelet(cluster);
     for (const e of endpoints(cluster))
       expect(e.hints).toEqual({ forZones: [{ name: 'zone-b' }], forNodes: [{ name: 'node-2' }] });
@@ -95,10 +96,11 @@ describe('EndpointSlice topology hints', () => {
   it('topology-mode Auto: endpoints shared out in proportion to each zone’s CPU, one event', () => {
     const { cluster } = newTestCluster();
     // All three pods in zone-a: two of them are lent to the zones that have none.
-    applyOk(cluster, [
+    apply(
+      cluster,
       web(3, 'node-1'),
       svc((s) => (s.metadata.annotations = { 'service.kubernetes.io/topology-mode': 'Auto' })),
-    ]);
+    );
     runKubelet(cluster);
     const zones = endpoints(cluster).map((e) => e.hints?.forZones?.[0]?.name);
     expect(zones.sort()).toEqual(['zone-a', 'zone-b', 'zone-c']);
@@ -112,10 +114,11 @@ describe('EndpointSlice topology hints', () => {
     ]);
 
     // Two endpoints for three zones: no hints at all, and a Warning that says why.
-    applyOk(cluster, [
+    apply(
+      cluster,
       web(2, 'node-1'),
       svc((s) => (s.metadata.annotations = { 'service.kubernetes.io/topology-mode': 'Auto' })),
-    ]);
+    );
     runKubelet(cluster);
     // (the third pod is terminating: listed, not ready)
     expect(endpoints(cluster).filter((e) => e.conditions?.ready)).toHaveLength(2);
@@ -131,10 +134,13 @@ describe('EndpointSlice topology hints', () => {
       s.metadata.annotations = { 'service.kubernetes.io/topology-aware-hints': 'auto' };
       s.spec.trafficDistribution = 'PreferClose';
     };
-    applyOk(cluster, [web(3), svc(auto)]);
+    apply(cluster, web(3), svc(auto));
     runKubelet(cluster);
     expect(topologyEvents(cluster).at(-1)).toMatch(/^Normal TopologyAwareHintsEnabled/);
-    applyOk(cluster, [svc((s) => (s.spec.trafficDistribution = 'PreferClose'))]);
+    apply(
+      cluster,
+      svc((s) => (s.spec.trafficDistribution = 'PreferClose')),
+    );
     expect(topologyEvents(cluster)).toContain(
       'Warning TopologyAwareHintsDisabled: Topology Aware Hints has been disabled, addressType: IPv4',
     );
