@@ -33,7 +33,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
+          // Two files at a time: they wait on processes and sockets far more than they compute.
+          // Each worker's labs take their own address ranges (testRanges.ts).
+          maxWorkers: 2,
         },
       },
       {

@@ -47,8 +47,12 @@ export function testRanges(): {
 } {
   // Random, and clear of every range something on this machine already listens in.
   const used = loopbackInUse();
+  // Integration files run two at a time: each vitest worker (VITEST_POOL_ID 1, 2, ...) draws from
+  // its own quarter of the ranges, so two labs starting at the same moment never pick alike.
+  const pool = Number(process.env.VITEST_POOL_ID);
+  const mine = (x: number) => !(pool > 0) || x % 4 === (pool - 1) % 4;
   const free = (n: number, taken: (x: number) => boolean) => {
-    const options = Array.from({ length: n }, (_, i) => i).filter((x) => !taken(x));
+    const options = Array.from({ length: n }, (_, i) => i).filter((x) => mine(x) && !taken(x));
     const from = options.length > 0 ? options : Array.from({ length: n }, (_, i) => i);
     return from[Math.floor(Math.random() * from.length)]!;
   };
