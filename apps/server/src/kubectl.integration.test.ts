@@ -426,6 +426,26 @@ describe('the real kubectl against the lab', () => {
     expect((await kubectl(ctx, 'get', 'pods', '-n', 'nginx-ns')).stderr).toBe(
       'No resources found in nginx-ns namespace.\n',
     );
+    // Its `default` ServiceAccount came with it, and every pod runs as it unless it names another.
+    expect((await kubectl(ctx, 'get', 'sa', '-n', 'nginx-ns')).stdout).toMatch(
+      /^NAME\s+SECRETS\s+AGE\ndefault\s+0\s+\d+s\n$/,
+    );
+    expect(
+      (
+        await kubectl(
+          ctx,
+          'get',
+          'pods',
+          '-l',
+          'run=my-nginx',
+          '-o',
+          'jsonpath={..serviceAccountName}',
+        )
+      ).stdout,
+    ).toBe('default default');
+    expect((await kubectl(ctx, 'describe', 'pod', '-l', 'run=my-nginx')).stdout).toMatch(
+      /^Service Account:\s+default$/m,
+    );
     const [victim] = await pods();
     const watching = kubectl(
       ctx,

@@ -45,6 +45,7 @@ import { LoadBalancerController } from './controllers/loadBalancerController.ts'
 import { ReplicaSetController } from './controllers/replicaSetController.ts';
 import { NodeLifecycleController } from './controllers/nodeLifecycleController.ts';
 import { Scheduler } from './controllers/scheduler.ts';
+import { ServiceAccountController } from './controllers/serviceAccountController.ts';
 import { TaintEvictionController } from './controllers/taintEvictionController.ts';
 import type { Controller, ControllerContext } from './controllers/types.ts';
 import { type ClusterSnapshot, restartedPod } from './snapshot.ts';
@@ -184,6 +185,7 @@ export class Cluster {
       new LoadBalancerController(ctx, this.plan.loadBalancerPool),
       new NodeLifecycleController(ctx, opts.podEvictionTimeoutMs),
       new TaintEvictionController(ctx),
+      new ServiceAccountController(ctx),
     ];
     this.store.watch((e) => this.#onEvent(e));
     // A cluster's own four (kube-node-lease holds the nodes' Leases, which the API derives).
@@ -733,6 +735,15 @@ export class Cluster {
       return;
     }
     if (o.kind === 'Namespace') {
+      // Terminating first, so that nothing (the default ServiceAccount) is made again in it.
+      const ns = this.store.get('Namespace', undefined, o.metadata.name);
+      if (ns) {
+        this.store.put<Namespace>({
+          ...ns,
+          metadata: { ...ns.metadata, deletionTimestamp: this.nowIso() },
+          status: { phase: 'Terminating' },
+        });
+      }
       for (const child of this.store.all()) {
         if (child.metadata.namespace === o.metadata.name) this.#deleteObject(child);
       }

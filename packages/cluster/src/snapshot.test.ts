@@ -174,7 +174,15 @@ describe('checkClusterSnapshot', () => {
     const kinds = takeClusterSnapshot(before.store, before.plan).objects.map((o) => o.kind);
     expect(kinds).not.toContain('Node');
     expect(new Set(kinds)).toEqual(
-      new Set(['Namespace', 'Deployment', 'ReplicaSet', 'Pod', 'Service', 'EndpointSlice']),
+      new Set([
+        'Namespace',
+        'ServiceAccount',
+        'Deployment',
+        'ReplicaSet',
+        'Pod',
+        'Service',
+        'EndpointSlice',
+      ]),
     );
   });
 });

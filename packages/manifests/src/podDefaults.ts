@@ -17,6 +17,12 @@ export function defaultPodSpec(spec: Obj, pod: boolean): void {
   if (spec.securityContext === undefined) spec.securityContext = {};
   if (spec.terminationGracePeriodSeconds === undefined) spec.terminationGracePeriodSeconds = 30;
   if (!spec.schedulerName) spec.schedulerName = 'default-scheduler';
+  // v1's deprecated `serviceAccount` is an alias: read when the name is unset, written back always.
+  if (!spec.serviceAccountName && typeof spec.serviceAccount === 'string' && spec.serviceAccount)
+    spec.serviceAccountName = spec.serviceAccount;
+  // The ServiceAccount admission plugin: a pod names none, it runs as `default`.
+  if (pod && !spec.serviceAccountName) spec.serviceAccountName = 'default';
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   const containers = [
     ...records(spec.initContainers),
     ...records(spec.containers),

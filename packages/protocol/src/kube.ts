@@ -160,6 +160,10 @@ export interface PodSpec {
   dnsConfig?: PodDNSConfig;
   /** Service links: `<SVC>_SERVICE_HOST` ... for the Services of the pod's namespace (default true). */
   enableServiceLinks?: boolean;
+  /** Who the pod runs as: `default` unless it names another (the ServiceAccount admission plugin). */
+  serviceAccountName?: string;
+  /** v1's deprecated alias of serviceAccountName, written back as it. */
+  serviceAccount?: string;
   automountServiceAccountToken?: boolean;
   /** Kept and served; the lab's kubelet mounts none of them. */
   volumes?: ({ name: string } & Record<string, unknown>)[];

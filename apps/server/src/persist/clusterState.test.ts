@@ -39,9 +39,10 @@ describe('restoreClusterState', () => {
     const { file, before } = await savedFile();
     const cluster = newCluster();
     const notes = await restoreClusterState(cluster, file);
-    // The four namespaces, Deployment, ReplicaSet, 2 pods, Service, EndpointSlice.
+    // The four namespaces and their default ServiceAccounts, Deployment, ReplicaSet, 2 pods,
+    // Service, EndpointSlice.
     expect(notes).toEqual([
-      { level: 'info', text: `restored 10 objects (2 pods start again) from ${file}` },
+      { level: 'info', text: `restored 14 objects (2 pods start again) from ${file}` },
     ]);
     expect(cluster.store.get('Service', 'default', 'web')?.spec.clusterIP).toBe(
       before.store.get('Service', 'default', 'web')?.spec.clusterIP,

@@ -9,6 +9,7 @@ import type {
   Node,
   Pod,
   Service,
+  Toleration,
 } from '@l4lab/protocol';
 import { endpointConditions, podStatusText } from '@l4lab/protocol';
 import { hasEndpoints } from '../controllers/kubernetesServiceController.ts';
@@ -248,7 +249,7 @@ function describePod(p: Pod): string[] {
     `Name:\t${p.metadata.name}`,
     `Namespace:\t${p.metadata.namespace}`,
     `Priority:\t0`,
-    `Service Account:\tdefault`,
+    `Service Account:\t${p.spec.serviceAccountName ?? 'default'}`,
     `Node:\t${p.spec.nodeName ? `${p.spec.nodeName}${hostIP ? `/${hostIP}` : ''}` : '<none>'}`,
     `Start Time:\t${rfc1123z(p.status?.startTime ?? p.metadata.creationTimestamp)}`,
     ...metaLines(p),
@@ -277,7 +278,23 @@ function describePod(p: Pod): string[] {
     ...volumeLines(p),
     `QoS Class:\t${p.status?.qosClass ?? podQOSClass(p)}`,
     ...multiline('', 'Node-Selectors', labelLines(p.spec.nodeSelector, '=')),
+    ...multiline('', 'Tolerations', tolerationLines(p.spec.tolerations)),
   ];
+}
+
+/**
+ * kubectl's Tolerations lines (printTolerationsMultiline): by key, `key=value:Effect`, `op=Exists`
+ * for an Exists without a value, and ` for Ns` when bounded.
+ */
+function tolerationLines(tolerations: Toleration[] | undefined): string[] {
+  return [...(tolerations ?? [])]
+    .sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''))
+    .map((t) => {
+      let line = `${t.key ?? ''}${t.value ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`;
+      if (t.operator === 'Exists' && !t.value) line += line ? ' op=Exists' : 'op=Exists';
+      if (t.tolerationSeconds !== undefined) line += ` for ${t.tolerationSeconds}s`;
+      return line;
+    });
 }
 
 function describeService(s: Service, source: KubectlSource): string[] {

@@ -405,6 +405,29 @@ describe('kubectl describe pod', () => {
       /\n {4}Last State: +Terminated\n {6}Reason: +Error\n {6}Message: +Sleep expired\n {6}Exit Code: +2\n {4}Ready: +True\n {4}Restart Count: +1\n/,
     );
   });
+
+  it('ends with the Node-Selectors and the Tolerations, as kubectl words them', () => {
+    const pod = nginxPod('web-1', '127.244.1.9', 'node-1', true) as Extract<
+      KubeObject,
+      { kind: 'Pod' }
+    >;
+    const bare = runKubectl(storeWith([pod]), ['describe', 'pod', 'web-1'], T0).stdout;
+    expect(bare).toMatch(/\nNode-Selectors: +<none>\nTolerations: +<none>\n/);
+    pod.spec.tolerations = [
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+      { key: 'dedicated', operator: 'Equal', value: 'demo', effect: 'NoSchedule' },
+      { operator: 'Exists' },
+    ];
+    const out = runKubectl(storeWith([pod]), ['describe', 'pod', 'web-1'], T0).stdout;
+    expect(out).toMatch(
+      /\nTolerations: +op=Exists\n +dedicated=demo:NoSchedule\n +node\.kubernetes\.io\/unreachable:NoExecute op=Exists for 300s\n/,
+    );
+  });
 });
 
 describe('kubectl describe node', () => {
