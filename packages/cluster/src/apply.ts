@@ -1,3 +1,4 @@
+import { keepDefaultTolerations } from './scheduling/taints.ts';
 import type { ApplyResult, Job, KubeObject, Service } from '@l4lab/protocol';
 import {
   JOB_CONTROLLER_UID_LABEL,
@@ -92,6 +93,8 @@ export function keepControllerFields(next: KubeObject, stored: KubeObject): Kube
     const { ephemeralContainers: _ignored, ...spec } = next.spec;
     const had = stored.spec.ephemeralContainers;
     next = { ...next, spec: { ...spec, ...(had ? { ephemeralContainers: had } : {}) } };
+    // The tolerations the DefaultTolerationSeconds plugin added at creation stay too.
+    keepDefaultTolerations(next.spec, stored.spec);
   }
   // A Job's generated selector and labels (the API server's): an apply without them keeps them.
   if (next.kind === 'Job' && stored.kind === 'Job') next = keepGeneratedJobFields(next, stored);

@@ -43,7 +43,11 @@ import { EndpointSliceController } from './controllers/endpointSliceController.t
 import { EndpointSliceMirroringController } from './controllers/endpointSliceMirroringController.ts';
 import { LoadBalancerController } from './controllers/loadBalancerController.ts';
 import { ReplicaSetController } from './controllers/replicaSetController.ts';
-import { NodeLifecycleController } from './controllers/nodeLifecycleController.ts';
+import {
+  DEFAULT_POD_EVICTION_TIMEOUT_MS,
+  NodeLifecycleController,
+} from './controllers/nodeLifecycleController.ts';
+import { addDefaultTolerations } from './scheduling/taints.ts';
 import { Scheduler } from './controllers/scheduler.ts';
 import { ServiceAccountController } from './controllers/serviceAccountController.ts';
 import { TaintEvictionController } from './controllers/taintEvictionController.ts';
@@ -134,6 +138,8 @@ export class Cluster {
    */
   readonly namespaceNodePorts = new Map<string, { first: number; last: number }>();
   readonly #random: () => number;
+  /** DefaultTolerationSeconds: the eviction timeout, in whole seconds. */
+  readonly #defaultTolerationSeconds: number;
   readonly #clusterIPs: ClusterIPAllocator;
   readonly #nodePorts: NodePortAllocator;
   readonly #podIPs = new Map<string, PodIPAllocator>();
@@ -150,6 +156,9 @@ export class Cluster {
     this.clock = opts.clock ?? realClock;
     this.events = new EventRecorder(this.clock, () => this.store.resourceVersion);
     this.#random = opts.random ?? Math.random;
+    this.#defaultTolerationSeconds = Math.ceil(
+      (opts.podEvictionTimeoutMs ?? DEFAULT_POD_EVICTION_TIMEOUT_MS) / 1000,
+    );
     this.plan = opts.plan ?? DEFAULT_ADDRESS_PLAN;
     this.#clusterIPs = new ClusterIPAllocator(this.plan.serviceCIDR, this.#random);
     this.#reserveIP(this.plan.dnsServiceIP, 'kube-system/kube-dns');
@@ -169,6 +178,7 @@ export class Cluster {
       deleteObject: (o) => this.#deleteObject(o),
       enqueue: (controller, key) => this.#enqueue(controller, [key]),
       events: this.events,
+      defaultTolerationSeconds: this.#defaultTolerationSeconds,
     };
     this.#kubernetesService = new KubernetesServiceController(ctx, kubernetesServiceIP(this.plan));
     this.#controllers = [
@@ -183,7 +193,7 @@ export class Cluster {
       new EndpointSliceController(ctx),
       new EndpointSliceMirroringController(ctx),
       new LoadBalancerController(ctx, this.plan.loadBalancerPool),
-      new NodeLifecycleController(ctx, opts.podEvictionTimeoutMs),
+      new NodeLifecycleController(ctx),
       new TaintEvictionController(ctx),
       new ServiceAccountController(ctx),
     ];
@@ -574,7 +584,10 @@ export class Cluster {
       labelNamespace(copy);
     }
     // The API server ignores a new pod's status: Pending, with its QoS class (PrepareForCreate).
-    if (copy.kind === 'Pod') copy.status = { phase: 'Pending', qosClass: podQOSClass(copy) };
+    if (copy.kind === 'Pod') {
+      addDefaultTolerations(copy.spec, this.#defaultTolerationSeconds);
+      copy.status = { phase: 'Pending', qosClass: podQOSClass(copy) };
+    }
     return copy;
   }
 
@@ -592,6 +605,7 @@ export class Cluster {
     if (merged.kind === 'Pod' && existing.kind === 'Pod' && existing.spec.nodeName) {
       merged.spec.nodeName = existing.spec.nodeName; // bound by the scheduler
     }
+
     if (merged.kind === 'Service' && existing.kind === 'Service') {
       if (existing.spec.clusterIP && (merged.spec.type ?? 'ClusterIP') !== 'ExternalName') {
         merged.spec.clusterIP = existing.spec.clusterIP;

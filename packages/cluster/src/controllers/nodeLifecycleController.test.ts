@@ -1,11 +1,13 @@
 // The node lifecycle controller on a FakeClock: a stopped node's pods go NotReady at once and are
 // evicted (then recreated on Ready nodes) after the eviction timeout. Addresses: the default plan
 // (testBuilders.ts header).
+import type { Pod } from '@l4lab/protocol';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock.ts';
 import { Cluster } from '../cluster.ts';
 import { isPodReady } from '../podStatus.ts';
 import {
+  makeDaemonSet,
   makeDeployment,
   makeService,
   podsOf,
@@ -79,6 +81,58 @@ describe('NodeLifecycleController', () => {
     for (const p of onNode)
       expect(cluster.store.get('Pod', 'default', p.metadata.name)).toBeDefined();
     expect(isNodeReady(cluster.store.get('Node', undefined, node)!)).toBe(true);
+  });
+
+  it("evicts by tolerations: every pod has the default ones, a DaemonSet's stay, a longer one waits", () => {
+    const { clock, cluster, node, onNode } = setup();
+    // DefaultTolerationSeconds: the eviction timeout, on every new pod.
+    expect(onNode[0]!.spec.tolerations).toEqual([
+      {
+        key: 'node.kubernetes.io/not-ready',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: TIMEOUT / 1000,
+      },
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: TIMEOUT / 1000,
+      },
+    ]);
+    const patient: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'patient', namespace: 'default' },
+      spec: {
+        nodeName: node,
+        containers: [{ name: 'web', image: 'nginx' }],
+        tolerations: [
+          {
+            key: 'node.kubernetes.io/unreachable',
+            operator: 'Exists',
+            effect: 'NoExecute',
+            tolerationSeconds: 60,
+          },
+        ],
+      },
+    };
+    expect(cluster.apply([makeDaemonSet('default', 'agent'), patient]).ok).toBe(true);
+    // Its own unreachable toleration stays alone; not-ready gets the default.
+    expect(cluster.store.get('Pod', 'default', 'patient')!.spec.tolerations).toHaveLength(2);
+    runKubelet(cluster);
+    const daemon = podsOf(cluster, 'default', 'agent').find((p) => p.spec.nodeName === node)!;
+    expect(daemon).toBeDefined();
+    cluster.setNodeReady(node, false);
+    clock.advance(TIMEOUT);
+    for (const p of onNode)
+      expect(cluster.store.get('Pod', 'default', p.metadata.name)).toBeUndefined();
+    expect(cluster.store.get('Pod', 'default', 'patient')).toBeDefined();
+    clock.advance(60_000 - TIMEOUT);
+    expect(cluster.store.get('Pod', 'default', 'patient')).toBeUndefined();
+    // The DaemonSet's pod tolerates an unreachable node for ever, as in Kubernetes.
+    clock.advance(10 * 60_000);
+    expect(cluster.store.get('Pod', 'default', daemon.metadata.name)).toBeDefined();
   });
 
   it('schedules nothing on a node that is not Ready', () => {

@@ -6,6 +6,7 @@ import type { KubeObject, Pod, PodSpec } from '@l4lab/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { randomSuffix } from '../names.ts';
 import { podQOSClass } from '../podQOS.ts';
+import { addDefaultTolerations } from '../scheduling/taints.ts';
 import type { ObjectStore } from '../store.ts';
 import type { ControllerContext } from './types.ts';
 import { controllerRef } from './types.ts';
@@ -54,6 +55,7 @@ export function createOwnedPod(
     },
     spec: pod.spec,
   });
+  addDefaultTolerations(made.spec, ctx.defaultTolerationSeconds);
   ctx.store.put<Pod>({
     ...made,
     status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(made) },

@@ -18,6 +18,8 @@ export interface ControllerContext {
   enqueue(controller: string, key: string): void;
   /** Says something about an object, as a Kubernetes Event. */
   events: EventRecorder;
+  /** How long a new pod tolerates a not-ready or unreachable node (DefaultTolerationSeconds). */
+  defaultTolerationSeconds: number;
 }
 
 /** A level-triggered controller: told which keys to look at, it makes the world match the spec. */

@@ -1,5 +1,5 @@
 // Taints and tolerations (k8s.io/api/core/v1's ToleratesTaint and the TaintToleration plugin).
-import type { Node, Taint, TaintEffect, Toleration } from '@l4lab/protocol';
+import type { Node, Pod, Taint, TaintEffect, Toleration } from '@l4lab/protocol';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -58,4 +58,43 @@ export function intolerablePreferNoSchedule(
   // Only tolerations with no effect or PreferNoSchedule count here (getAllTolerationPreferNoSchedule).
   const soft = (tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
   return taints.filter((t) => t.effect === 'PreferNoSchedule' && !tolerated(soft, t)).length;
+}
+
+/**
+ * The DefaultTolerationSeconds admission plugin, on a new pod: unless it already tolerates them,
+ * it tolerates the NoExecute taints of a node gone not-ready or unreachable for `seconds` (the
+ * API server's 300 by default; l4lab's `--pod-eviction-timeout`, 10), after which it is evicted.
+ */
+export function addDefaultTolerations(spec: Pod['spec'], seconds: number): void {
+  const add = [TAINT_NOT_READY, TAINT_UNREACHABLE]
+    .filter((key) => !toleratesNodeTaint(spec, key))
+    .map((key): Toleration => ({
+      key,
+      operator: 'Exists',
+      effect: 'NoExecute',
+      tolerationSeconds: seconds,
+    }));
+  if (add.length > 0) spec.tolerations = [...(spec.tolerations ?? []), ...add];
+}
+
+/**
+ * An update of a pod (`kubectl apply` of its file again) keeps what the admission plugin added:
+ * its tolerations of a not-ready or unreachable node, unless the new spec tolerates those itself.
+ */
+export function keepDefaultTolerations(next: Pod['spec'], stored: Pod['spec']): void {
+  const kept = (stored.tolerations ?? []).filter(
+    (t) =>
+      (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) &&
+      t.operator === 'Exists' &&
+      t.effect === 'NoExecute' &&
+      !toleratesNodeTaint(next, t.key),
+  );
+  if (kept.length > 0) next.tolerations = [...(next.tolerations ?? []), ...kept];
+}
+
+/** Whether the spec already tolerates this NoExecute node taint (the plugin's own test). */
+function toleratesNodeTaint(spec: Pod['spec'], key: string): boolean {
+  return (spec.tolerations ?? []).some(
+    (t) => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect),
+  );
 }
