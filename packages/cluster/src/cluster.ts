@@ -46,7 +46,9 @@ import { ReplicaSetController } from './controllers/replicaSetController.ts';
 import {
   DEFAULT_POD_EVICTION_TIMEOUT_MS,
   NodeLifecycleController,
+  isNodeReady,
 } from './controllers/nodeLifecycleController.ts';
+import { PodGCController } from './controllers/podGCController.ts';
 import { addDefaultTolerations } from './scheduling/taints.ts';
 import { Scheduler } from './controllers/scheduler.ts';
 import { ServiceAccountController } from './controllers/serviceAccountController.ts';
@@ -195,6 +197,7 @@ export class Cluster {
       new LoadBalancerController(ctx, this.plan.loadBalancerPool),
       new NodeLifecycleController(ctx),
       new TaintEvictionController(ctx),
+      new PodGCController(ctx),
       new ServiceAccountController(ctx),
     ];
     this.store.watch((e) => this.#onEvent(e));
@@ -396,11 +399,23 @@ export class Cluster {
     return decision;
   }
 
-  /** Graceful pod deletion: Terminating now, gone when the kubelet stops it or the grace period ends. */
+  /**
+   * Graceful pod deletion: Terminating now, gone when the kubelet stops it or the grace period
+   * ends. A pod already Terminating only takes a shorter grace period (as the API server's
+   * BeforeDelete): 0 (`kubectl delete --force --grace-period=0`) removes it at once, even from a
+   * node that stopped answering.
+   */
   deletePod(namespace: string, name: string, gracePeriodSeconds?: number): void {
     const pod = this.store.get('Pod', namespace, name);
-    if (!pod || pod.metadata.deletionTimestamp) return;
+    if (!pod) return;
     const grace = gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    let start = this.clock.now();
+    if (pod.metadata.deletionTimestamp) {
+      const was = pod.metadata.deletionGracePeriodSeconds ?? 0;
+      if (gracePeriodSeconds === undefined || grace >= was) return;
+      // The new deadline counts from the first deletion request, as the API server's.
+      start = Date.parse(pod.metadata.deletionTimestamp) - was * 1000;
+    }
     // No kubelet will confirm the stop of a pod bound to no node, or to a node that does not
     // exist (a hand-set nodeName): it goes at once, as the pod garbage collector removes it.
     const node = pod.spec.nodeName && this.store.get('Node', undefined, pod.spec.nodeName);
@@ -412,15 +427,22 @@ export class Cluster {
       ...pod,
       metadata: {
         ...pod.metadata,
-        deletionTimestamp: new Date(this.clock.now() + grace * 1000).toISOString(),
+        deletionTimestamp: new Date(start + grace * 1000).toISOString(),
         deletionGracePeriodSeconds: grace,
       },
     });
     const uid = pod.metadata.uid;
-    this.clock.setTimeout(() => {
-      if (this.store.get('Pod', namespace, name)?.metadata.uid === uid)
+    this.clock.setTimeout(
+      () => {
+        if (this.store.get('Pod', namespace, name)?.metadata.uid !== uid) return;
+        // A node that stopped answering has no kubelet to confirm the stop: the pod stays
+        // Terminating until the node is back (setNodeReady) or a forced delete (grace 0).
+        const at = this.store.get('Node', undefined, node.metadata.name);
+        if (at && !isNodeReady(at)) return;
         this.removePod(namespace, name);
-    }, grace * 1000);
+      },
+      Math.max(0, start + grace * 1000 - this.clock.now()),
+    );
   }
 
   /** The kubelet reports that a terminating pod has stopped: the object goes, its IP is freed. */
@@ -515,6 +537,13 @@ export class Cluster {
         ],
       },
     });
+    if (!ready) return;
+    // Back, its kubelet confirms the stop of the pods whose grace period ran out meanwhile.
+    for (const pod of this.store.list('Pod')) {
+      const end = Date.parse(pod.metadata.deletionTimestamp ?? '');
+      if (pod.spec.nodeName === nodeName && end <= this.clock.now())
+        this.removePod(pod.metadata.namespace ?? 'default', pod.metadata.name);
+    }
   }
 
   /**

@@ -140,7 +140,12 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
     const after = await allReady(t, 'node', 3);
     expect(after.some((p) => onNode.includes(p.metadata.name))).toBe(false);
     expect(after.every((p) => p.spec.nodeName !== node)).toBe(true);
+    // Evicted, the lost node's pods stay Terminating: nothing there confirms their stop.
+    for (const n of onNode) {
+      expect(t.cluster.store.get('Pod', 'default', n)?.metadata.deletionTimestamp).toBeDefined();
+    }
     t.kubelet.startNode(node);
     expect(t.cluster.store.get('Node', undefined, node)?.status.conditions[0]?.status).toBe('True');
+    for (const n of onNode) expect(t.cluster.store.get('Pod', 'default', n)).toBeUndefined();
   });
 });

@@ -417,6 +417,21 @@ describe('Kubelet', () => {
     expect(t.ready()).toBe('True');
   });
 
+  it('leaves a pod evicted from a stopped node Terminating, and removes it (not restarted) when the node is back', async () => {
+    const t = setup();
+    await t.tick(0);
+    const node = t.get().spec.nodeName!;
+    await t.kubelet.stopNode(node);
+    await t.tick(10_000); // the eviction timeout (DefaultTolerationSeconds)
+    expect(t.get().metadata.deletionTimestamp).toBeDefined();
+    await t.tick(60_000); // well past its grace period: nothing confirmed the stop
+    expect(t.get()).toBeDefined();
+    t.kubelet.startNode(node);
+    await t.tick(0);
+    expect(t.cluster.store.get('Pod', 'default', 'web')).toBeUndefined();
+    expect(t.runtime.starts).toBe(1);
+  });
+
   it('does not restart a crash under restartPolicy Never: Failed, even after its node restarts', async () => {
     const t = setup({}, () => true, { restartPolicy: 'Never' });
     await t.tick(0);

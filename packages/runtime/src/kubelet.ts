@@ -184,7 +184,9 @@ export class Kubelet {
   /**
    * The node goes down: its pods' containers die at once (no grace: the machine is off) and the
    * node stops posting status, so its Ready condition becomes Unknown; the node lifecycle
-   * controller then marks its pods NotReady and evicts them after the eviction timeout.
+   * controller then taints the node and marks its pods NotReady, and the taint eviction
+   * controller evicts them after the eviction timeout. They stay Terminating (nothing confirms
+   * their stop) until the node is back or they are deleted with `--force --grace-period=0`.
    */
   async stopNode(node: string): Promise<number> {
     this.#stoppedNodes.add(node);
@@ -216,6 +218,13 @@ export class Kubelet {
     for (const w of this.#workers.values()) {
       if (w.pod.spec.nodeName !== node || !w.nodeStopped || w.removed) continue;
       w.nodeStopped = false;
+      if (w.pod.metadata.deletionTimestamp) {
+        // Deleted while the node was down (evicted, Terminating since): nothing runs any more,
+        // so the kubelet confirms the stop at once and the pod goes.
+        const { namespace = 'default', name } = w.pod.metadata;
+        this.#o.cluster.removePod(namespace, name);
+        continue;
+      }
       if (w.finished) continue; // Succeeded and Failed pods stay so after a node's reboot
       n++;
       if (w.everStarted) w.restartCount++;

@@ -4,8 +4,9 @@ import type { Kubelet } from '@l4lab/runtime';
 import { sendError } from '../httpError.ts';
 
 /**
- * Node faults: POST /api/nodes/{name}/stop (its containers die, the node goes NotReady, its pods
- * NotReady at once and evicted after the pod eviction timeout) and /start (Ready again).
+ * Node faults: POST /api/nodes/{name}/stop (its containers die, the node goes NotReady and is
+ * tainted unreachable, its pods NotReady at once and evicted after the pod eviction timeout,
+ * Terminating until it is back) and /start (Ready again; its evicted pods go).
  */
 export function nodeRoutes(cluster: Cluster, kubelet: Kubelet, evictionTimeoutMs: number): Router {
   const r = express.Router();
@@ -23,7 +24,7 @@ export function nodeRoutes(cluster: Cluster, kubelet: Kubelet, evictionTimeoutMs
       ready: 'Unknown',
       podsStopped: pods,
       evictionAfterSeconds: evictionTimeoutMs / 1000,
-      message: `node ${name} stopped: its pods are NotReady now and will be evicted in ${evictionTimeoutMs / 1000} s unless it starts again`,
+      message: `node ${name} stopped: its pods are NotReady now and will be evicted in ${evictionTimeoutMs / 1000} s unless it starts again (Terminating until it does, or kubectl delete pod --force --grace-period=0)`,
     });
   });
 

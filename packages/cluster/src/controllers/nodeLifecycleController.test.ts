@@ -1,5 +1,6 @@
-// The node lifecycle controller on a FakeClock: a stopped node's pods go NotReady at once and are
-// evicted (then recreated on Ready nodes) after the eviction timeout. Addresses: the default plan
+// The node lifecycle controller on a FakeClock: a stopped node is tainted, its pods go NotReady at
+// once and are evicted (then recreated on Ready nodes) after the eviction timeout, Terminating
+// until the node is back, a forced delete, or the out-of-service taint. Addresses: the default plan
 // (testBuilders.ts header).
 import type { Pod } from '@l4lab/protocol';
 import { describe, expect, it } from 'vitest';
@@ -56,20 +57,94 @@ describe('NodeLifecycleController', () => {
     expect(readyEndpoints(cluster)).toHaveLength(6 - onNode.length);
   });
 
-  it('evicts the pods after the timeout, and the ReplicaSet recreates them on other nodes', () => {
+  it('taints the lost node as Kubernetes does, and takes the taints off when it is back', () => {
+    const { clock, cluster, node } = setup();
+    clock.advance(1_000);
+    cluster.setNodeReady(node, false);
+    const lost = new Date(clock.now()).toISOString();
+    clock.advance(5_000);
+    expect(cluster.store.get('Node', undefined, node)!.spec.taints).toEqual([
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: lost },
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+    ]);
+    expect(
+      cluster.events
+        .list()
+        .filter((e) => e.reason === 'NodeNotReady')
+        .map((e) => [e.involvedObject.kind, e.type, e.message]),
+    ).toContainEqual(['Node', 'Normal', `Node ${node} status is now: NodeNotReady`]);
+    cluster.setNodeReady(node, true);
+    expect(cluster.store.get('Node', undefined, node)!.spec.taints).toBeUndefined();
+  });
+
+  it("keeps a node's own taints beside the lost node's", () => {
+    const { cluster, node } = setup();
+    const edit = { labels: {}, annotations: {}, taints: [{ key: 'gpu', effect: 'NoSchedule' }] };
+    cluster.editNode(node, edit as never);
+    cluster.setNodeReady(node, false);
+    expect(cluster.store.get('Node', undefined, node)!.spec.taints?.map((t) => t.key)).toEqual([
+      'gpu',
+      'node.kubernetes.io/unreachable',
+      'node.kubernetes.io/unreachable',
+    ]);
+    cluster.setNodeReady(node, true);
+    expect(cluster.store.get('Node', undefined, node)!.spec.taints).toEqual([
+      { key: 'gpu', effect: 'NoSchedule' },
+    ]);
+  });
+
+  it('evicts the pods after the timeout: Terminating, replaced on other nodes, gone when the node is back', () => {
     const { clock, cluster, node, onNode } = setup();
     cluster.setNodeReady(node, false);
     clock.advance(TIMEOUT - 1);
     for (const p of onNode)
-      expect(cluster.store.get('Pod', 'default', p.metadata.name)).toBeDefined();
+      expect(
+        cluster.store.get('Pod', 'default', p.metadata.name)?.metadata.deletionTimestamp,
+      ).toBeUndefined();
     clock.advance(1);
+    // Evicted: Terminating, and nothing on the lost node confirms the stop, however long.
+    clock.advance(10 * 60_000);
     for (const p of onNode)
-      expect(cluster.store.get('Pod', 'default', p.metadata.name)).toBeUndefined();
-    const pods = podsOf(cluster, 'default', 'web');
-    expect(pods).toHaveLength(6);
-    expect(pods.every((p) => p.spec.nodeName && p.spec.nodeName !== node)).toBe(true);
+      expect(
+        cluster.store.get('Pod', 'default', p.metadata.name)?.metadata.deletionTimestamp,
+      ).toBeDefined();
+    expect(cluster.events.list().filter((e) => e.reason === 'TaintManagerEviction')).toHaveLength(
+      onNode.length,
+    );
+    const live = podsOf(cluster, 'default', 'web').filter((p) => !p.metadata.deletionTimestamp);
+    expect(live).toHaveLength(6);
+    expect(live.every((p) => p.spec.nodeName && p.spec.nodeName !== node)).toBe(true);
     runKubelet(cluster);
     expect(readyEndpoints(cluster)).toHaveLength(6);
+    // Back, its kubelet confirms the stops: the evicted pods go.
+    cluster.setNodeReady(node, true);
+    for (const p of onNode)
+      expect(cluster.store.get('Pod', 'default', p.metadata.name)).toBeUndefined();
+  });
+
+  it('removes a Terminating pod of a lost node on a forced delete, or once the node is out of service', () => {
+    const { clock, cluster, node, onNode } = setup();
+    expect(onNode.length).toBeGreaterThan(1);
+    cluster.setNodeReady(node, false);
+    clock.advance(TIMEOUT + 60_000);
+    const [first, ...rest] = onNode.map((p) => p.metadata.name);
+    // kubectl delete pod NAME --force --grace-period=0
+    cluster.deletePod('default', first!, 0);
+    expect(cluster.store.get('Pod', 'default', first!)).toBeUndefined();
+    for (const n of rest) expect(cluster.store.get('Pod', 'default', n)).toBeDefined();
+    // A longer grace period changes nothing: deletion only shortens.
+    const before = cluster.store.get('Pod', 'default', rest[0]!)!.metadata.deletionTimestamp;
+    cluster.deletePod('default', rest[0]!, 600);
+    expect(cluster.store.get('Pod', 'default', rest[0]!)!.metadata.deletionTimestamp).toBe(before);
+    // kubectl taint nodes NODE node.kubernetes.io/out-of-service=nodeshutdown:NoExecute
+    const taints = [...cluster.store.get('Node', undefined, node)!.spec.taints!];
+    taints.push({
+      key: 'node.kubernetes.io/out-of-service',
+      value: 'nodeshutdown',
+      effect: 'NoExecute',
+    });
+    cluster.editNode(node, { labels: {}, annotations: {}, taints } as never);
+    for (const n of rest) expect(cluster.store.get('Pod', 'default', n)).toBeUndefined();
   });
 
   it('keeps the pods of a node that comes back before the timeout', () => {
@@ -124,15 +199,16 @@ describe('NodeLifecycleController', () => {
     const daemon = podsOf(cluster, 'default', 'agent').find((p) => p.spec.nodeName === node)!;
     expect(daemon).toBeDefined();
     cluster.setNodeReady(node, false);
+    const terminating = (name: string) =>
+      cluster.store.get('Pod', 'default', name)?.metadata.deletionTimestamp !== undefined;
     clock.advance(TIMEOUT);
-    for (const p of onNode)
-      expect(cluster.store.get('Pod', 'default', p.metadata.name)).toBeUndefined();
-    expect(cluster.store.get('Pod', 'default', 'patient')).toBeDefined();
+    for (const p of onNode) expect(terminating(p.metadata.name)).toBe(true);
+    expect(terminating('patient')).toBe(false);
     clock.advance(60_000 - TIMEOUT);
-    expect(cluster.store.get('Pod', 'default', 'patient')).toBeUndefined();
+    expect(terminating('patient')).toBe(true);
     // The DaemonSet's pod tolerates an unreachable node for ever, as in Kubernetes.
     clock.advance(10 * 60_000);
-    expect(cluster.store.get('Pod', 'default', daemon.metadata.name)).toBeDefined();
+    expect(terminating(daemon.metadata.name)).toBe(false);
   });
 
   it('schedules nothing on a node that is not Ready', () => {

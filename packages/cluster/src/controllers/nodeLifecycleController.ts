@@ -1,9 +1,9 @@
 import type { Node, Pod, PodStatus, Taint, WatchEvent } from '@l4lab/protocol';
-import type { TimerHandle } from '../clock.ts';
 import { isPodReady } from '../podStatus.ts';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../scheduling/taints.ts';
-import { evictionDelayMs } from './taintEvictionController.ts';
 import type { Controller, ControllerContext } from './types.ts';
+
+const COMPONENT = { component: 'node-controller' };
 
 /**
  * How long pods stay on a node that stopped answering before they are evicted: the
@@ -17,20 +17,26 @@ export function isNodeReady(node: Node): boolean {
   return node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/** The taints the node lifecycle controller owns (a not-ready or unreachable node's). */
+function isLostNodeTaint(t: Taint): boolean {
+  return (
+    (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) &&
+    (t.effect === 'NoExecute' || t.effect === 'NoSchedule')
+  );
+}
+
 /**
- * The node lifecycle controller: when a node's Ready condition is no longer True, its pods are
- * marked NotReady at once (so they leave the Services' endpoints), and each is evicted as its
- * tolerations of the node's NoExecute taint say (`node.kubernetes.io/unreachable` for a node
- * that stopped answering, `not-ready` for one that says it is not): after their
- * `tolerationSeconds` (every pod has them, DefaultTolerationSeconds: the eviction timeout),
- * never for a DaemonSet's pods (they tolerate it for ever), at once for a pod that does not
- * tolerate it. Their ReplicaSets recreate them on Ready nodes. A node that comes back in time
- * keeps its pods.
+ * The node lifecycle controller: when a node's Ready condition is no longer True, it taints the
+ * node, as kube-controller-manager does (`node.kubernetes.io/unreachable` for a node that stopped
+ * answering, `not-ready` for one that says it is not; NoSchedule so nothing new lands there, and
+ * NoExecute, whose `timeAdded` is when the node was lost), and marks its pods NotReady at once,
+ * so they leave the Services' endpoints. The taint eviction controller then evicts each pod as
+ * its tolerations say (every pod tolerates these taints for the eviction timeout,
+ * DefaultTolerationSeconds; a DaemonSet's for ever). A node Ready again loses the taints.
  */
 export class NodeLifecycleController implements Controller {
   readonly name = 'nodelifecycle';
   readonly #ctx: ControllerContext;
-  readonly #evictions = new Map<string, TimerHandle>();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
@@ -47,41 +53,51 @@ export class NodeLifecycleController implements Controller {
 
   reconcile(nodeName: string): void {
     const node = this.#ctx.store.get('Node', undefined, nodeName);
-    this.#evictions.get(nodeName)?.cancel();
-    this.#evictions.delete(nodeName);
-    if (!node || isNodeReady(node)) return;
-    for (const pod of this.#podsOn(nodeName)) {
-      if (isPodReady(pod)) this.#markNotReady(pod);
+    if (!node) return;
+    this.#taint(node);
+    if (isNodeReady(node)) return;
+    for (const pod of this.#ctx.store.list('Pod')) {
+      if (pod.spec.nodeName !== nodeName || !isPodReady(pod)) continue;
+      this.#markNotReady(pod);
+      this.#ctx.events.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready', COMPONENT);
     }
-    const ready = node.status.conditions.find((c) => c.type === 'Ready');
-    const since = Date.parse(ready?.lastTransitionTime ?? '');
-    const now = this.#ctx.clock.now();
-    const tainted = Number.isNaN(since) ? now : since;
-    const taint: Taint = {
-      key: ready?.status === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE,
-      effect: 'NoExecute',
-    };
-    let next: number | undefined;
-    for (const pod of this.#podsOn(nodeName)) {
-      if (pod.metadata.deletionTimestamp) continue;
-      const delay = evictionDelayMs(pod, [taint]);
-      if (delay === undefined) continue; // tolerated for ever
-      const due = tainted + delay;
-      // The node's kubelet is gone, so nothing would confirm a graceful stop: delete at once.
-      if (due <= now)
-        this.#ctx.deletePod(pod.metadata.namespace ?? 'default', pod.metadata.name, 0);
-      else next = Math.min(next ?? Infinity, due);
-    }
-    if (next === undefined) return;
-    const timer = this.#ctx.clock.setTimeout(() => {
-      this.#evictions.delete(nodeName);
-      this.#ctx.enqueue(this.name, nodeName);
-    }, next - now);
-    this.#evictions.set(nodeName, timer);
   }
 
-  #podsOn(nodeName: string): Pod[] {
-    return this.#ctx.store.list('Pod').filter((p) => p.spec.nodeName === nodeName);
+  /** The node's taints as its Ready condition says: the lost node's two, or none of them. */
+  #taint(node: Node): void {
+    const ready = node.status.conditions.find((c) => c.type === 'Ready');
+    const own = (node.spec.taints ?? []).filter(isLostNodeTaint);
+    const others = (node.spec.taints ?? []).filter((t) => !isLostNodeTaint(t));
+    let wanted: Taint[] = [];
+    if (ready?.status !== 'True') {
+      const key = ready?.status === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE;
+      const kept = own.find((t) => t.key === key && t.effect === 'NoExecute');
+      const since = Date.parse(ready?.lastTransitionTime ?? '');
+      const timeAdded =
+        kept?.timeAdded ??
+        new Date(Number.isNaN(since) ? this.#ctx.clock.now() : since).toISOString();
+      wanted = [
+        { key, effect: 'NoExecute', timeAdded },
+        { key, effect: 'NoSchedule' },
+      ];
+    }
+    const same = (a: Taint[], b: Taint[]) =>
+      JSON.stringify(a.map((t) => [t.key, t.effect]).sort()) ===
+      JSON.stringify(b.map((t) => [t.key, t.effect]).sort());
+    if (same(own, wanted)) return;
+    const { taints: _old, ...spec } = node.spec;
+    const taints = [...others, ...wanted];
+    this.#ctx.store.put<Node>({ ...node, spec: { ...spec, ...(taints.length ? { taints } : {}) } });
+    if (wanted.length > 0 && own.length === 0) {
+      const name = node.metadata.name;
+      this.#ctx.events.record(
+        node,
+        'Normal',
+        'NodeNotReady',
+        `Node ${name} status is now: NodeNotReady`,
+        COMPONENT,
+      );
+    }
   }
 
   #markNotReady(pod: Pod): void {

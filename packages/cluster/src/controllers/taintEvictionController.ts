@@ -28,8 +28,9 @@ export function evictionDelayMs(pod: Pod, taints: readonly Taint[]): number | un
 /**
  * The taint eviction controller: a pod on a node with a NoExecute taint it does not tolerate is
  * deleted (gracefully), at once or when its toleration's seconds run out; removing the taint in
- * time cancels it. The node lifecycle controller's own taints (a node gone NotReady) are its
- * business, not this controller's: only the node's spec.taints count here.
+ * time cancels it. The node lifecycle controller's taints of a lost node (`unreachable`,
+ * `not-ready`) are NoExecute taints like any other: every pod tolerates them for the eviction
+ * timeout (DefaultTolerationSeconds), a DaemonSet's for ever.
  */
 export class TaintEvictionController implements Controller {
   readonly name = 'taint-eviction';

@@ -4,6 +4,8 @@ import type { Node, Pod, Taint, TaintEffect, Toleration } from '@l4lab/protocol'
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+/** A node said to be down for good: its Terminating pods are deleted (pod GC). */
+export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 
 /** Toleration.ToleratesTaint: an empty key with Exists tolerates every taint. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
