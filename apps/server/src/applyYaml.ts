@@ -1,7 +1,7 @@
 import type { ApplyErrorResponse, ApplyResponse, ManifestError } from '@l4lab/protocol';
 import { CLUSTER_SCOPED, FRONTENDS_LISTENING, resourceTypeOfKind } from '@l4lab/protocol';
 import type { CheckResult } from '@l4lab/manifests';
-import type { Cluster } from '@l4lab/cluster';
+import { type Cluster, isForbidden } from '@l4lab/cluster';
 import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
 
 /** A workshop student's apply: defaulted into `namespace`, allowed in `namespaces` (theirs). */
@@ -102,9 +102,10 @@ export async function applyYaml(
         code: e.code,
       };
     });
-    // Over the lab's quota is Forbidden (403), as a ResourceQuota's refusal; anything else 422.
-    const quota = errors.every((e) => e.code === 'L4_E_QUOTA');
-    return { status: quota ? 403 : 422, body: { errors } };
+    // Over the lab's quota, or a pod's ServiceAccount missing, is Forbidden (403), as the API
+    // server's admission refuses them; anything else 422.
+    const forbidden = errors.every((e) => isForbidden(e.code));
+    return { status: forbidden ? 403 : 422, body: { errors } };
   }
   const warnings = [...checked.warnings, ...(await frontendWarnings(cluster, checked, settle))];
   return {

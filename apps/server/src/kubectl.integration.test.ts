@@ -446,6 +446,16 @@ describe('the real kubectl against the lab', () => {
     expect((await kubectl(ctx, 'describe', 'pod', '-l', 'run=my-nginx')).stdout).toMatch(
       /^Service Account:\s+default$/m,
     );
+    // One that does not exist: Forbidden, as the ServiceAccount admission plugin says it.
+    const overrides = '{"spec":{"serviceAccountName":"reader"}}';
+    const run = ['run', 'pinger', '-n', 'nginx-ns', '--image=nginx', `--overrides=${overrides}`];
+    const refused = await kubectl(ctx, ...run);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'Error from server (Forbidden): pods "pinger" is forbidden: error looking up service account nginx-ns/reader: serviceaccount "reader" not found\n',
+    );
+    await kubectl(ctx, 'create', 'sa', 'reader', '-n', 'nginx-ns');
+    expect((await kubectl(ctx, ...run)).stdout).toBe('pod/pinger created\n');
     const [victim] = await pods();
     const watching = kubectl(
       ctx,

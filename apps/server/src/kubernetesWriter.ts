@@ -3,7 +3,7 @@
 // (allocations, immutable fields, the lab's quota), as POST /api/apply does for one document.
 import { CLUSTER_SCOPED, type ManifestError } from '@l4lab/protocol';
 import type { Writer } from '@l4lab/apiserver';
-import type { Cluster } from '@l4lab/cluster';
+import { type Cluster, isForbidden } from '@l4lab/cluster';
 import { formatFieldError, validateNodeUpdate } from '@l4lab/manifests';
 import { refusalStatus } from './applyYaml.ts';
 import { CheckRefused, type ManifestChecker } from './manifestChecker.ts';
@@ -52,8 +52,8 @@ export function labWriter(cluster: Cluster, checker: ManifestChecker): Writer {
           ...apiError(e.message, e.code),
           path: e.path,
         }));
-        const quota = errors.every((e) => e.code === 'L4_E_QUOTA');
-        return { ok: false, status: quota ? 403 : 422, errors };
+        const forbidden = errors.every((e) => isForbidden(e.code));
+        return { ok: false, status: forbidden ? 403 : 422, errors };
       }
       const { kind, metadata } = one.object;
       // A dry run stored nothing: its answer is the object as it would have been stored.

@@ -10,6 +10,7 @@ import { CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { ObjectStore } from './store.ts';
 import { stableStringify } from './names.ts';
 import { quotaErrors } from './labQuota.ts';
+import { serviceAccountRefusal } from './serviceAccountAdmission.ts';
 import {
   type ApplyError,
   type ApplyLimits,
@@ -116,6 +117,10 @@ export function keepControllerFields(next: KubeObject, stored: KubeObject): Kube
   } as KubeObject;
 }
 
+/** The error codes the API server answers 403 Forbidden (a quota's refusal, admission's). */
+export const isForbidden = (code: string): boolean =>
+  code === 'L4_E_QUOTA' || code === 'L4_E_FORBIDDEN';
+
 /**
  * Plans an apply: decides created / configured / unchanged per object and finds the errors only
  * the cluster's state can show (missing namespace, immutable fields, taken or out-of-range
@@ -132,6 +137,8 @@ export function planApply(
   const errors: ApplyError[] = [];
   const namespaces = new Set(store.list('Namespace').map((n) => n.metadata.name));
   const seen = new Set<string>();
+  /** ServiceAccounts written earlier in this request (`ns/name`): a pod after one may run as it. */
+  const accounts = new Set<string>();
   // ClusterIPs held in the store, released or claimed earlier in this request.
   const requestedIPs = new Set<string>();
   const releasedIPs = new Set<string>();
@@ -222,8 +229,21 @@ export function planApply(
         message: `The Pod "${object.metadata.name}" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create`,
       });
     } else {
-      writes.push({ index, object, existing: undefined, action: 'created' });
+      const refused =
+        object.kind === 'Pod'
+          ? serviceAccountRefusal(
+              store,
+              ns ?? 'default',
+              object.metadata.name,
+              object.spec,
+              accounts,
+            )
+          : undefined;
+      if (refused !== undefined)
+        errors.push({ index, path: '', code: 'L4_E_FORBIDDEN', message: refused });
+      else writes.push({ index, object, existing: undefined, action: 'created' });
     }
+    if (object.kind === 'ServiceAccount') accounts.add(`${ns}/${object.metadata.name}`);
   });
   if (errors.length === 0) errors.push(...quotaErrors(store, writes, limits.namespaceQuota));
   return { writes, errors };

@@ -11,7 +11,13 @@ export * from './names.ts';
 export * from './podStatus.ts';
 export * from './changeTracker.ts';
 export * from './boundedFrequencyRunner.ts';
-export { planApply, type ApplyError, type PlannedWrite, type NamespaceQuota } from './apply.ts';
+export {
+  planApply,
+  isForbidden,
+  type ApplyError,
+  type PlannedWrite,
+  type NamespaceQuota,
+} from './apply.ts';
 export {
   Cluster,
   deletionForbidden,

@@ -368,7 +368,17 @@ export interface ReplicaSet {
     readyReplicas?: number;
     availableReplicas?: number;
     observedGeneration?: number;
+    /** ReplicaFailure (`FailedCreate`), while the API server refuses its pods. */
+    conditions?: ReplicaSetCondition[];
   };
+}
+
+export interface ReplicaSetCondition {
+  type: 'ReplicaFailure';
+  status: 'True' | 'False' | 'Unknown';
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
 }
 
 /** A Job's condition (`Complete`, `Failed`, `Suspended`, ...). */

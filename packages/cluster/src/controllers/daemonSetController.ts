@@ -12,7 +12,14 @@ import type {
 } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
-import { adoptPod, availableAfter, createOwnedPod, releasePod, Requeue } from './podOwnership.ts';
+import {
+  adoptPod,
+  availableAfter,
+  createOwnedPod,
+  releasePod,
+  Requeue,
+  waitingFor,
+} from './podOwnership.ts';
 import { goTemplate, templateHash } from './revisionHistory.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
@@ -144,6 +151,7 @@ export class DaemonSetController implements Controller {
     const o = event.object;
     if (o.kind === 'DaemonSet') return [`${o.metadata.namespace}/${o.metadata.name}`];
     if (o.kind === 'Node') return this.#all();
+    if (o.kind === 'ServiceAccount') return waitingFor(this.#ctx.store, 'DaemonSet', event);
     if (o.kind !== 'Pod' && o.kind !== 'ControllerRevision') return [];
     const ns = o.metadata.namespace ?? 'default';
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);

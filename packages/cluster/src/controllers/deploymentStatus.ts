@@ -92,6 +92,23 @@ export function computeDeploymentStatus(i: StatusInput): Status {
   const rsName = i.newRS?.metadata.name ?? '';
   const progressing = progressingCondition(i, { ...previous, ...counts }, previous, rsName);
   if (progressing) conditions = setCondition(conditions, progressing, i.now);
+  // getReplicaFailures: the new ReplicaSet's failure to create pods first, else an old one's.
+  const failures = [...(i.newRS ? [i.newRS] : []), ...i.all].flatMap(
+    (rs) => rs.status?.conditions?.filter((c) => c.type === 'ReplicaFailure') ?? [],
+  );
+  const failure = failures[0];
+  conditions = failure
+    ? setCondition(
+        conditions,
+        {
+          type: 'ReplicaFailure',
+          status: failure.status,
+          ...(failure.reason ? { reason: failure.reason } : {}),
+          ...(failure.message ? { message: failure.message } : {}),
+        },
+        i.now,
+      )
+    : conditions.filter((c) => c.type !== 'ReplicaFailure');
   const order = ['Available', 'Progressing', 'ReplicaFailure'];
   conditions = [...conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   return { ...counts, conditions };

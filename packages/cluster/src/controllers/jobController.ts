@@ -5,7 +5,7 @@
 import type { Job, JobCondition, Pod, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, splitKey } from './types.ts';
-import { createOwnedPod, Requeue } from './podOwnership.ts';
+import { createOwnedPod, Requeue, waitingFor } from './podOwnership.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
 
@@ -55,6 +55,7 @@ export class JobController implements Controller {
     const o = event.object;
     const ns = o.metadata.namespace ?? 'default';
     if (o.kind === 'Job') return [`${ns}/${o.metadata.name}`];
+    if (o.kind === 'ServiceAccount') return waitingFor(this.#ctx.store, 'Job', event);
     if (o.kind !== 'Pod') return [];
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
     if (owner?.kind !== 'Job') return [];
@@ -225,7 +226,8 @@ export class JobController implements Controller {
       }
     }
     indexes = indexes.slice(0, toMake);
-    for (let i = 0; i < toMake; i++) this.#createPod(job, indexes[i]);
+    // The API server refusing one (a missing ServiceAccount): no more this time.
+    for (let i = 0; i < toMake; i++) if (!this.#createPod(job, indexes[i])) break;
   }
 
   /** Pods of the Job (its controller reference; orphans its selector matches are adopted). */
@@ -362,7 +364,7 @@ export class JobController implements Controller {
     if (fresh) this.#ctx.deleteObject(fresh);
   }
 
-  #createPod(job: Job, index: number | undefined): void {
+  #createPod(job: Job, index: number | undefined): boolean {
     const prefix = index === undefined ? `${job.metadata.name}-` : `${job.metadata.name}-${index}-`;
     const template = structuredClone(job.spec.template);
     const labels = { ...(template.metadata?.labels ?? {}) };
@@ -376,13 +378,14 @@ export class JobController implements Controller {
         if (!(c.env ?? []).some((e) => e.name === 'JOB_COMPLETION_INDEX'))
           c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', value: String(index) }];
     }
-    createOwnedPod(this.#ctx, job, COMPONENT.component, {
+    const made = createOwnedPod(this.#ctx, job, COMPONENT.component, {
       prefix,
       labels,
       annotations,
       finalizers: [JOB_TRACKING_FINALIZER],
       spec,
     });
+    return typeof made === 'string';
   }
 
   /** A pod killed because the Job failed: deleted with its finalizer, so it counts as failed. */

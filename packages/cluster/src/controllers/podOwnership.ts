@@ -2,10 +2,11 @@
 // adopting an orphan their selector matches, letting go of one that no longer matches
 // (PodControllerRefManager), when a pod became Ready, and a controller's timed look again at a key.
 import { applyDefaults } from '@l4lab/manifests';
-import type { KubeObject, Pod, PodSpec } from '@l4lab/protocol';
+import type { KubeObject, Pod, PodSpec, WatchEvent } from '@l4lab/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { randomSuffix } from '../names.ts';
 import { podQOSClass } from '../podQOS.ts';
+import { podServiceAccount, serviceAccountRefusal } from '../serviceAccountAdmission.ts';
 import { addDefaultTolerations } from '../scheduling/taints.ts';
 import type { ObjectStore } from '../store.ts';
 import type { ControllerContext } from './types.ts';
@@ -15,7 +16,9 @@ import { controllerRef } from './types.ts';
  * A pod of `owner`, `<prefix><5 random chars>` (or `name`, a StatefulSet's), Pending, with a
  * `SuccessfulCreate` event by `component` (`Created pod: <name>`, or `event`). The controller
  * creates it through the API server, which defaults it as a Pod (a limit without a request is also
- * the request, enableServiceLinks is true). Returns its name.
+ * the request, enableServiceLinks is true). Returns its name; or, when the API server refuses it
+ * (its ServiceAccount does not exist), a `FailedCreate` Warning (`Error creating: <why>`, or
+ * `failedEvent`) and `{ refused: why }`.
  */
 export function createOwnedPod(
   ctx: ControllerContext,
@@ -29,9 +32,16 @@ export function createOwnedPod(
     annotations?: Record<string, string>;
     finalizers?: string[];
     spec: PodSpec;
+    failedEvent?: (why: string) => string;
   },
-): string {
+): string | { refused: string } {
   const ns = owner.metadata.namespace ?? 'default';
+  const refused = serviceAccountRefusal(ctx.store, ns, pod.name ?? pod.prefix, pod.spec);
+  if (refused !== undefined) {
+    const message = pod.failedEvent?.(refused) ?? `Error creating: ${refused}`;
+    ctx.events.record(owner, 'Warning', 'FailedCreate', message, { component });
+    return { refused };
+  }
   let name = pod.name ?? '';
   if (!pod.name) {
     do name = `${pod.prefix}${randomSuffix(5, ctx.random)}`;
@@ -64,6 +74,24 @@ export function createOwnedPod(
     component,
   });
   return name;
+}
+
+/**
+ * A ServiceAccount just made: the keys of the workloads of `kind` in its namespace whose pods run
+ * as it (their creates were refused until now: they try again).
+ */
+export function waitingFor(
+  store: ObjectStore,
+  kind: 'ReplicaSet' | 'DaemonSet' | 'StatefulSet' | 'Job',
+  event: WatchEvent,
+): string[] {
+  const sa = event.object;
+  if (event.type !== 'ADDED' || sa.kind !== 'ServiceAccount') return [];
+  const ns = sa.metadata.namespace ?? 'default';
+  return store
+    .list(kind, ns)
+    .filter((o) => podServiceAccount(o.spec.template.spec) === sa.metadata.name)
+    .map((o) => `${ns}/${o.metadata.name}`);
 }
 
 /** The orphan `p` gets `owner` as its controller (stored); the stored pod is returned. */

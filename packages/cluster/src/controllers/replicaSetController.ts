@@ -1,7 +1,7 @@
 import type { Pod, ReplicaSet, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { splitKey } from './types.ts';
-import { adoptPod, createOwnedPod, readySince, releasePod } from './podOwnership.ts';
+import { adoptPod, createOwnedPod, readySince, releasePod, waitingFor } from './podOwnership.ts';
 import { isPodActive, isPodReady } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
 
@@ -26,6 +26,7 @@ export class ReplicaSetController implements Controller {
     const o = event.object;
     const ns = o.metadata.namespace ?? 'default';
     if (o.kind === 'ReplicaSet') return [`${ns}/${o.metadata.name}`];
+    if (o.kind === 'ServiceAccount') return waitingFor(this.#ctx.store, 'ReplicaSet', event);
     if (o.kind !== 'Pod') return [];
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
     if (owner) return owner.kind === 'ReplicaSet' ? [`${ns}/${owner.name}`] : [];
@@ -44,7 +45,9 @@ export class ReplicaSetController implements Controller {
     if (!rs) return;
     const active = this.#claimPods(rs);
     const diff = rs.spec.replicas - active.length;
-    for (let i = 0; i < diff; i++) this.#createPod(rs);
+    // The API server refusing one (a missing ServiceAccount): no more this time (slowStartBatch).
+    let refused: string | undefined;
+    for (let i = 0; i < diff && refused === undefined; i++) refused = this.#createPod(rs);
     if (diff < 0) {
       for (const p of podsToDelete(active, -diff)) {
         this.#ctx.deletePod(ns, p.metadata.name);
@@ -57,7 +60,7 @@ export class ReplicaSetController implements Controller {
         );
       }
     }
-    this.#updateStatus(key, rs);
+    this.#updateStatus(key, rs, refused);
   }
 
   /**
@@ -80,7 +83,11 @@ export class ReplicaSetController implements Controller {
     return claimed;
   }
 
-  #updateStatus(key: string, rs: ReplicaSet): void {
+  /**
+   * The status from the pods; `refused`: why the API server refused a pod this time, kept as the
+   * ReplicaFailure condition (`FailedCreate`) until a sync creates what it needs.
+   */
+  #updateStatus(key: string, rs: ReplicaSet, refused: string | undefined): void {
     const { store } = this.#ctx;
     const uid = rs.metadata.uid;
     const pods = store
@@ -109,6 +116,20 @@ export class ReplicaSetController implements Controller {
       availableReplicas: pods.filter(isAvailable).length,
       observedGeneration: rs.metadata.generation ?? 1,
     };
+    const failure = rs.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
+    const conditions =
+      refused === undefined
+        ? undefined
+        : [
+            failure ?? {
+              type: 'ReplicaFailure' as const,
+              status: 'True' as const,
+              lastTransitionTime: this.#ctx.nowIso(),
+              reason: 'FailedCreate',
+              message: refused,
+            },
+          ];
+    if (conditions) Object.assign(status, { conditions });
     // minReadySeconds: look again when the next ready pod has been ready long enough.
     if (nextCheck !== Infinity) {
       this.#ctx.clock.setTimeout(() => this.#ctx.enqueue(this.name, key), nextCheck);
@@ -119,14 +140,16 @@ export class ReplicaSetController implements Controller {
     }
   }
 
-  #createPod(rs: ReplicaSet): void {
+  /** Makes one pod; why the API server refused it, if it did. */
+  #createPod(rs: ReplicaSet): string | undefined {
     const template = structuredClone(rs.spec.template);
-    createOwnedPod(this.#ctx, rs, COMPONENT.component, {
+    const made = createOwnedPod(this.#ctx, rs, COMPONENT.component, {
       prefix: `${rs.metadata.name}-`,
       labels: template.metadata?.labels ?? {},
       ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       spec: template.spec,
     });
+    return typeof made === 'string' ? undefined : made.refused;
   }
 }
 

@@ -6,7 +6,14 @@
 import type { ControllerRevision, Pod, PodSpec, StatefulSet, WatchEvent } from '@l4lab/protocol';
 import type { Controller, ControllerContext } from './types.ts';
 import { controllerRef, ownedBy, splitKey } from './types.ts';
-import { adoptPod, availableAfter, createOwnedPod, releasePod, Requeue } from './podOwnership.ts';
+import {
+  adoptPod,
+  availableAfter,
+  createOwnedPod,
+  releasePod,
+  Requeue,
+  waitingFor,
+} from './podOwnership.ts';
 import { goTemplate, revisionTemplate, templateHash } from './revisionHistory.ts';
 import { isPodReady, isPodTerminating } from '../podStatus.ts';
 import { selectorMatches } from '../selectors.ts';
@@ -72,6 +79,7 @@ export class StatefulSetController implements Controller {
   keysFor(event: WatchEvent): string[] {
     const o = event.object;
     if (o.kind === 'StatefulSet') return [`${o.metadata.namespace}/${o.metadata.name}`];
+    if (o.kind === 'ServiceAccount') return waitingFor(this.#ctx.store, 'StatefulSet', event);
     if (o.kind !== 'Pod' && o.kind !== 'ControllerRevision') return [];
     const ns = o.metadata.namespace ?? 'default';
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
@@ -332,10 +340,12 @@ export class StatefulSetController implements Controller {
         })),
       ];
     }
-    createOwnedPod(this.#ctx, sts, COMPONENT, {
+    const made = createOwnedPod(this.#ctx, sts, COMPONENT, {
       prefix: `${sts.metadata.name}-`,
       name,
       event: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`,
+      failedEvent: (why) =>
+        `create Pod ${name} in StatefulSet ${sts.metadata.name} failed error: ${why}`,
       labels: {
         ...(template.metadata?.labels ?? {}),
         [POD_REVISION_LABEL]: revision.metadata.name,
@@ -345,7 +355,7 @@ export class StatefulSetController implements Controller {
       ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       spec,
     });
-    return true;
+    return typeof made === 'string';
   }
 
   #deletePod(sts: StatefulSet, p: Pod): void {
