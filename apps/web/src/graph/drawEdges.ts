@@ -11,7 +11,12 @@ export interface EdgeHover {
   hide(): void;
 }
 
-function curve(a: Box, b: Box, style: TrafficEdge['style']): string {
+/**
+ * The line from `a` to `b`. `enterX`: where the line enters `b`'s node box (a pod's), when that is
+ * left of `b`: it reaches the node's edge at the pod's height, then runs straight in, under the
+ * node box, so a pod in a second column is not reached across the gap between two nodes.
+ */
+export function curve(a: Box, b: Box, style: TrafficEdge['style'], enterX?: number): string {
   if (style === 'alias' || (style === 'lb' && a.x === b.x)) {
     // Same lane: a loop on the left side.
     const x = a.x;
@@ -22,10 +27,11 @@ function curve(a: Box, b: Box, style: TrafficEdge['style']): string {
   }
   const x1 = a.x + a.w;
   const y1 = a.y + a.h / 2;
-  const x2 = b.x;
   const y2 = b.y + b.h / 2;
+  const x2 = enterX !== undefined && enterX < b.x ? enterX : b.x;
   const mx = (x1 + x2) / 2;
-  return `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+  const tail = x2 < b.x ? ` L${b.x},${y2}` : '';
+  return `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}${tail}`;
 }
 
 export function edgeWidth(rate: number): number {
@@ -43,7 +49,13 @@ export function drawEdges(
     const to = layout.byId[e.toLane].get(e.to);
     // A ClusterIP frontend drawn as its Service's box (inline detail) has no edge to it.
     return from && to && from !== to
-      ? [{ edge: e, d: curve(from, to, e.style), end: { x: to.x, y: to.y + to.h / 2 } }]
+      ? [
+          {
+            edge: e,
+            d: curve(from, to, e.style, e.toLane === 'pod' ? layout.lanes.nodes : undefined),
+            end: { x: to.x, y: to.y + to.h / 2 },
+          },
+        ]
       : [];
   });
   const groups = layer

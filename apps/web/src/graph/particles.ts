@@ -98,7 +98,8 @@ function route(p: Particle, layout: GraphLayout): Point[] | undefined {
   // Refused at the Service: no endpoint to send it to, back it goes.
   if (p.outcome === 'refused') return [...points, ...points.slice(0, -1).reverse()];
   const pod = p.pod ? layout.byId.pod.get(p.pod) : undefined;
-  if (pod) points.push(right(service), left(pod));
+  // Into the pod's node at the pod's height, as its edge goes (not across the nodes' gap).
+  if (pod) points.push(right(service), { x: layout.lanes.nodes, y: left(pod).y }, left(pod));
   return points;
 }
 
