@@ -11,6 +11,7 @@ import { printerOfType } from '@l4lab/cluster';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { decodeProtobuf, ProtobufError } from './protobuf.ts';
+import { wireTimes } from './wireTimes.ts';
 import { FieldManagers } from './fieldManagers.ts';
 import {
   create,
@@ -157,6 +158,9 @@ export function kubernetesApi(o: KubernetesApiOptions): Router {
     if (!o.authorize(req)) {
       return send(res, failure(401, 'Unauthorized', 'Unauthorized'));
     }
+    // Every object answered carries its times as the API server writes them (to the second).
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => json(wireTimes(body));
     withBody(req, res, () => {
       serve(o, cache, fields, req, res).catch((err: unknown) =>
         send(res, failure(500, 'InternalError', err instanceof Error ? err.message : String(err))),

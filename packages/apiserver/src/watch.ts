@@ -2,6 +2,7 @@
 // `kubectl get -w`, `kubectl delete` (waiting for the object to go) and informers read it. A watch
 // cache keeps the latest events, so a watch from a LIST's resourceVersion misses nothing that
 // happened in between; one older than the cache answers 410 Expired, and the client lists again.
+import { wireTimes } from './wireTimes.ts';
 import type { Request, Response } from 'express';
 import type { KubeEvent, KubeObject, WatchEvent } from '@l4lab/protocol';
 import {
@@ -129,7 +130,7 @@ export function serveWatch(
   res.setHeader('Transfer-Encoding', 'chunked');
   res.flushHeaders();
   const write = (type: string, object: object) =>
-    res.write(`${JSON.stringify({ type, object })}\n`);
+    res.write(`${JSON.stringify({ type, object: wireTimes(object) })}\n`);
   const shown = (obj: KubeObject, item: ApiObject) => (o.toRow ? o.toRow(obj, item) : item);
 
   if (from !== undefined && !replay) {
