@@ -72,6 +72,20 @@ describe('layoutGraph', () => {
     expect(l.pods.every((p) => !p.compact)).toBe(true);
   });
 
+  it('keeps a lone Service on screen when its pods run past the bottom of a small canvas', () => {
+    const objects: KubeObject[] = [node(1), node(2), node(3)];
+    objects.push(service('web', { clusterIP: '127.100.0.2', selector: { app: 'web' } }));
+    for (let p = 0; p < 21; p++) objects.push(pod('web-58bbb84dfd', `p${p}`, p));
+    const small = { ...normal, width: 1240, height: 400 };
+    const l = layoutGraph(buildGraphModel(input(objects)), small);
+    const shown = small.height / l.scale;
+    expect(l.height).toBeGreaterThan(shown); // the pods overflow, at the readable minimum
+    const web = l.services.find((s) => s.item.id === 'default/web')!;
+    // Centred on what shows (not on the whole), clear of the canvas' bottom and its legend.
+    expect(web.y + web.h / 2).toBeCloseTo((shown + 36 - 10) / 2, 0);
+    expect(web.y + web.h).toBeLessThan(shown * 0.75);
+  });
+
   it('loses detail, never size, as Services are added: compact pods, then folded Services', () => {
     const details: string[] = [];
     for (const n of [1, 3, 6, 12]) {

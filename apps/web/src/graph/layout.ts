@@ -128,11 +128,15 @@ function spread(a: Arranged, worldW: number, worldH: number, scale: number): Gra
     nodes: a.lanes.nodes + left + 3 * gapExtra,
   };
   const h = Math.max(a.height, worldH);
-  const dy = (laneH: number) => Math.max(0, (h - MARGIN - laneH) / 2 - TOP / 2);
+  // Each lane centred on the canvas; when the pods run past its bottom (at the readable
+  // minimum), the clients, frontends and Services are centred on what shows, not on the whole:
+  // the Service in focus stays on screen, its lines running down to the pods below.
+  const seen = Math.min(h, worldH);
+  const dy = (laneH: number, over = h) => Math.max(0, (over - MARGIN - laneH) / 2 - TOP / 2);
   const move = <T extends Box>(list: T[], dx: number, by: number): T[] =>
     list.map((b) => ({ ...b, x: b.x + dx, y: b.y + by }));
-  const clients = move(a.clients, left, dy(a.extent.clients));
-  const middle = dy(a.extent.services);
+  const clients = move(a.clients, left, dy(a.extent.clients, seen));
+  const middle = dy(a.extent.services, seen);
   const frontends = move(a.frontends, left + gapExtra, middle);
   const services = move(a.services, left + 2 * gapExtra, middle);
   const nodeDy = dy(a.extent.nodes);
