@@ -456,6 +456,8 @@ describe('the real kubectl against the lab', () => {
     );
     await kubectl(ctx, 'create', 'sa', 'reader', '-n', 'nginx-ns');
     expect((await kubectl(ctx, ...run)).stdout).toBe('pod/pinger created\n');
+    // Gone at once: a bare pod on the node drained below would stop the drain.
+    await kubectl(ctx, 'delete', 'pod', 'pinger', '-n', 'nginx-ns', '--force', '--grace-period=0');
     const [victim] = await pods();
     const watching = kubectl(
       ctx,

@@ -7,6 +7,7 @@ import type { KubeEvent, KubeObject, Node, ObjectMeta } from '@l4lab/protocol';
 import {
   listEndpoints,
   matchesSelector,
+  nodeLeaseRenewedAt,
   parseSelector,
   type EventRecorder,
   type ObjectStore,
@@ -148,8 +149,7 @@ function fieldMatches(o: ApiObject, f: FieldRequirement): boolean {
 }
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
-/** The kubelet renews its node's Lease this often, for this long (nodeLeaseDurationSeconds). */
-const LEASE_RENEW_MS = 10_000;
+/** How long a node's Lease holds without renewal (the kubelet's nodeLeaseDurationSeconds). */
 const LEASE_DURATION_SECONDS = 40;
 
 /**
@@ -158,14 +158,7 @@ const LEASE_DURATION_SECONDS = 40;
  */
 export function nodeLease(node: Node, now: number): ApiObject {
   const name = node.metadata.name;
-  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  const since =
-    Date.parse(ready?.lastTransitionTime ?? node.metadata.creationTimestamp ?? '') || now;
-  // Renewed on the period's ticks since the node became Ready (never before it did).
-  const renewed =
-    ready?.status === 'True'
-      ? Math.max(since, Math.floor(now / LEASE_RENEW_MS) * LEASE_RENEW_MS)
-      : since;
+  const renewed = nodeLeaseRenewedAt(node, now);
   const uid = createHash('sha256')
     .update(`lease/${node.metadata.uid ?? name}`)
     .digest('hex');

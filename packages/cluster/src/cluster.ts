@@ -26,7 +26,7 @@ import { type ApplyError, planApply } from './apply.ts';
 import { type Clock, realClock } from './clock.ts';
 import { EventRecorder } from './events.ts';
 import { stableStringify } from './names.ts';
-import { newNode } from './nodeObject.ts';
+import { kubeletConditions, newNode } from './nodeObject.ts';
 import { podQOSClass } from './podQOS.ts';
 import { DaemonSetController } from './controllers/daemonSetController.ts';
 import { JOB_TRACKING_FINALIZER, JobController } from './controllers/jobController.ts';
@@ -516,8 +516,8 @@ export class Cluster {
   }
 
   /**
-   * The node's kubelet reports (or stops reporting) status: Ready True, or Unknown as the node
-   * lifecycle controller sets it when a kubelet goes silent.
+   * The node's kubelet reports (or stops reporting) status: its conditions, Ready True; or every
+   * condition Unknown, as the node lifecycle controller sets them when a kubelet goes silent.
    */
   setNodeReady(nodeName: string, ready: boolean): void {
     const node = this.store.get('Node', undefined, nodeName);
@@ -525,18 +525,15 @@ export class Cluster {
     const status = ready ? 'True' : 'Unknown';
     if (node.status.conditions.some((c) => c.type === 'Ready' && c.status === status)) return;
     const now = this.nowIso();
-    const why = ready
-      ? { reason: 'KubeletReady', message: 'kubelet is posting ready status' }
-      : { reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
-    this.store.put<Node>({
-      ...node,
-      status: {
-        ...node.status,
-        conditions: [
-          { type: 'Ready', status, ...why, lastHeartbeatTime: now, lastTransitionTime: now },
-        ],
-      },
-    });
+    const conditions = ready
+      ? kubeletConditions(now)
+      : kubeletConditions(now).map((c) => ({
+          ...c,
+          status: 'Unknown' as const,
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+        }));
+    this.store.put<Node>({ ...node, status: { ...node.status, conditions } });
     if (!ready) return;
     // Back, its kubelet confirms the stop of the pods whose grace period ran out meanwhile.
     for (const pod of this.store.list('Pod')) {

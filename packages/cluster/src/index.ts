@@ -6,6 +6,7 @@ export * from './portMapper.ts';
 export * from './store.ts';
 export { EventRecorder, type EventSource, type EventListener } from './events.ts';
 export * from './snapshot.ts';
+export { NODE_LEASE_RENEW_MS, nodeLeaseRenewedAt } from './nodeObject.ts';
 export * from './selectors.ts';
 export * from './names.ts';
 export * from './podStatus.ts';

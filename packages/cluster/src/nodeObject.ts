@@ -59,18 +59,48 @@ export function newNode(
         { type: 'InternalIP', address: address.ip },
         { type: 'Hostname', address: address.name },
       ],
-      // As the kubelet's first status: Ready since it registered.
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'True',
-          reason: 'KubeletReady',
-          message: 'kubelet is posting ready status',
-          lastHeartbeatTime: now,
-          lastTransitionTime: now,
-        },
-      ],
+      // As the kubelet's first status: no pressure, Ready since it registered.
+      conditions: kubeletConditions(now),
       ...(nodeInfo ? { nodeInfo: { ...nodeInfo } } : {}),
     },
   };
+}
+
+/** The node conditions a kubelet posts, healthy: no memory, disk or PID pressure, and Ready. */
+export function kubeletConditions(now: string): Node['status']['conditions'] {
+  const c =
+    (type: Node['status']['conditions'][number]['type'], status: 'True' | 'False') =>
+    (reason: string, message: string) => ({
+      type,
+      status,
+      reason,
+      message,
+      lastHeartbeatTime: now,
+      lastTransitionTime: now,
+    });
+  return [
+    c('MemoryPressure', 'False')(
+      'KubeletHasSufficientMemory',
+      'kubelet has sufficient memory available',
+    ),
+    c('DiskPressure', 'False')('KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    c('PIDPressure', 'False')('KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    c('Ready', 'True')('KubeletReady', 'kubelet is posting ready status'),
+  ];
+}
+
+/** The kubelet renews its node's Lease this often (kube-node-lease, its heartbeat). */
+export const NODE_LEASE_RENEW_MS = 10_000;
+
+/**
+ * When the kubelet last renewed its node's Lease (ms): on the period's ticks since the node
+ * became Ready (never before it did); a stopped node's, when it stopped.
+ */
+export function nodeLeaseRenewedAt(node: Node, now: number): number {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const since =
+    Date.parse(ready?.lastTransitionTime ?? node.metadata.creationTimestamp ?? '') || now;
+  return ready?.status === 'True'
+    ? Math.max(since, Math.floor(now / NODE_LEASE_RENEW_MS) * NODE_LEASE_RENEW_MS)
+    : since;
 }

@@ -741,8 +741,9 @@ export interface Node {
     capacity?: Record<string, string>;
     allocatable?: Record<string, string>;
     addresses: { type: 'InternalIP' | 'Hostname'; address: string }[];
+    /** The kubelet's: MemoryPressure, DiskPressure, PIDPressure, then Ready. */
     conditions: {
-      type: 'Ready';
+      type: 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' | 'Ready';
       status: 'True' | 'False' | 'Unknown';
       reason?: string;
       message?: string;

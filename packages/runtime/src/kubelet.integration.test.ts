@@ -145,7 +145,11 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
       expect(t.cluster.store.get('Pod', 'default', n)?.metadata.deletionTimestamp).toBeDefined();
     }
     t.kubelet.startNode(node);
-    expect(t.cluster.store.get('Node', undefined, node)?.status.conditions[0]?.status).toBe('True');
+    expect(
+      t.cluster.store
+        .get('Node', undefined, node)
+        ?.status.conditions.find((c) => c.type === 'Ready')?.status,
+    ).toBe('True');
     for (const n of onNode) expect(t.cluster.store.get('Pod', 'default', n)).toBeUndefined();
   });
 });

@@ -401,9 +401,11 @@ describe('Kubelet', () => {
     await t.tick(0);
     const node = t.get().spec.nodeName!;
     await t.kubelet.stopNode(node);
-    expect(t.cluster.store.get('Node', undefined, node)?.status.conditions[0]?.status).toBe(
-      'Unknown',
-    );
+    expect(
+      t.cluster.store
+        .get('Node', undefined, node)
+        ?.status.conditions.find((c) => c.type === 'Ready')?.status,
+    ).toBe('Unknown');
     expect(t.ready()).toBe('False');
     t.kubelet.startNode(node);
     await t.tick(0);

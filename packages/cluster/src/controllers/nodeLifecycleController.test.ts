@@ -47,10 +47,14 @@ describe('NodeLifecycleController', () => {
     cluster.setNodeReady(node, false);
     const n = cluster.store.get('Node', undefined, node)!;
     expect(isNodeReady(n)).toBe(false);
-    expect(n.status.conditions[0]).toMatchObject({
-      status: 'Unknown',
-      reason: 'NodeStatusUnknown',
-    });
+    // Every condition the kubelet posted is Unknown now, as `kubectl describe node` shows them.
+    expect(n.status.conditions.map((c) => [c.type, c.status, c.reason])).toEqual(
+      ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map((t) => [
+        t,
+        'Unknown',
+        'NodeStatusUnknown',
+      ]),
+    );
     for (const p of onNode) {
       expect(isPodReady(cluster.store.get('Pod', 'default', p.metadata.name)!)).toBe(false);
     }

@@ -15,6 +15,7 @@ import { endpointConditions, podStatusText } from '@l4lab/protocol';
 import { hasEndpoints } from '../controllers/kubernetesServiceController.ts';
 import { age } from './duration.ts';
 import { podTemplateHash } from '../names.ts';
+import { nodeLeaseRenewedAt } from '../nodeObject.ts';
 import { podQOSClass } from '../podQOS.ts';
 import { quantityMilliValue, quantitySum, quantityValue } from '../scheduling/quantity.ts';
 import type { KubectlSource } from './kubectl.ts';
@@ -508,7 +509,7 @@ function describeNode(n: Node, source: KubectlSource, now: number): string[] {
   const extended = Object.keys(allocatable)
     .filter((k) => !STANDARD.has(k) && !k.startsWith('hugepages-'))
     .sort();
-  // The lab's own nodes (their kubelet is l4lab's): its API serves no Leases, and kubectl says so.
+  // The lab's own nodes (their kubelet is l4lab's): the Lease their kubelet renews.
   // Another cluster's (remote mode): the lease is not mirrored, so nothing is said of it.
   const labNode = info?.kubeletVersion.includes('+l4lab') ?? true;
   return [
@@ -519,7 +520,12 @@ function describeNode(n: Node, source: KubectlSource, now: number): string[] {
     ...multiline('', 'Taints', taints),
     `Unschedulable:\t${n.spec.unschedulable === true}`,
     ...(labNode
-      ? ['Lease:\tFailed to get lease: the server could not find the requested resource']
+      ? [
+          'Lease:',
+          `  HolderIdentity:\t${n.metadata.name}`,
+          '  AcquireTime:\t<unset>',
+          `  RenewTime:\t${rfc1123z(new Date(nodeLeaseRenewedAt(n, now)).toISOString())}`,
+        ]
       : []),
     ...(n.status.conditions.length
       ? [
