@@ -158,9 +158,12 @@ export function kubernetesApi(o: KubernetesApiOptions): Router {
     if (!o.authorize(req)) {
       return send(res, failure(401, 'Unauthorized', 'Unauthorized'));
     }
-    // Every object answered carries its times as the API server writes them (to the second).
-    const json = res.json.bind(res);
-    res.json = (body: unknown) => json(wireTimes(body));
+    // Every object answered carries its times as the API server writes them (to the second);
+    // discovery and OpenAPI documents hold none.
+    if (!req.path.startsWith('/openapi')) {
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => json(wireTimes(body));
+    }
     withBody(req, res, () => {
       serve(o, cache, fields, req, res).catch((err: unknown) =>
         send(res, failure(500, 'InternalError', err instanceof Error ? err.message : String(err))),

@@ -33,5 +33,10 @@ describe('wireTimes', () => {
       eventTime: at,
       spec: { renewTime: at },
     });
+    // A user's string that looks like a time is theirs: sent back, it must be the same.
+    const env = { spec: { containers: [{ env: [{ name: 'AT', value: at }], args: [at] }] } };
+    expect(wireTimes(env)).toEqual(env);
+    const node = { spec: { taints: [{ key: 'k', effect: 'NoExecute', timeAdded: at }] } };
+    expect(wireTimes(node).spec.taints[0]!.timeAdded).toBe('2026-12-06T22:20:57Z');
   });
 });

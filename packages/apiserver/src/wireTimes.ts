@@ -1,10 +1,27 @@
 // Times as the API server writes them: a metav1.Time is RFC 3339 to the second
 // (`2026-12-06T22:20:57Z`), whatever the store keeps (milliseconds, for the controllers' order).
-// MicroTimes (an Event's eventTime, a Lease's renewTime) keep their fraction. What users write
-// (labels, annotations, a ConfigMap's or Secret's data) is never touched.
+// Only the API's own Time fields are cut, by name: MicroTimes (an Event's eventTime, a Lease's
+// renewTime) keep their fraction, and what users write (an env value, a label, a ConfigMap's
+// data) is never touched, so an object read and sent back is the object stored.
 
 const FRACTION = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.\d+Z$/;
-const MICRO_TIMES = new Set(['eventTime', 'renewTime', 'acquireTime', 'lastObservedTime']);
+/** The metav1.Time fields of the kinds l4lab serves (managedFields' `time` too). */
+const TIMES = new Set([
+  'creationTimestamp',
+  'deletionTimestamp',
+  'lastTransitionTime',
+  'lastHeartbeatTime',
+  'lastProbeTime',
+  'lastUpdateTime',
+  'timeAdded',
+  'startTime',
+  'startedAt',
+  'finishedAt',
+  'completionTime',
+  'firstTimestamp',
+  'lastTimestamp',
+  'time',
+]);
 const USERS = new Set(['data', 'binaryData', 'stringData', 'labels', 'annotations']);
 
 /** `value` with every metav1.Time in it to the second (a copy; `value` is not changed). */
@@ -17,8 +34,8 @@ function walk(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (USERS.has(k)) out[k] = v;
-    else if (typeof v === 'string') out[k] = MICRO_TIMES.has(k) ? v : v.replace(FRACTION, '$1Z');
+    if (typeof v === 'string') out[k] = TIMES.has(k) ? v.replace(FRACTION, '$1Z') : v;
+    else if (USERS.has(k)) out[k] = v;
     else out[k] = walk(v);
   }
   return out;

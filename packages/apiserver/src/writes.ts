@@ -95,7 +95,7 @@ function userView(o: Record<string, unknown>): Record<string, unknown> {
     ...rest,
     metadata: Object.fromEntries(
       Object.entries(meta).filter(([k]) =>
-        ['name', 'namespace', 'labels', 'annotations', 'generateName'].includes(k),
+        ['name', 'namespace', 'labels', 'annotations', 'generateName', 'finalizers'].includes(k),
       ),
     ),
   };

@@ -104,15 +104,25 @@ export function keepControllerFields(next: KubeObject, stored: KubeObject): Kube
   );
   const refs = stored.metadata.ownerReferences;
   const keepRefs = refs !== undefined && next.metadata.ownerReferences === undefined;
-  if (kept.length === 0 && !keepRefs) return next;
+  // Only a delete sets these, and nothing clears them: an update of a Terminating object (a
+  // `kubectl label` of a pod on a lost node) leaves it Terminating.
+  const { deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, ...meta } = next.metadata;
+  const { deletionTimestamp, deletionGracePeriodSeconds } = stored.metadata;
+  const deleting = deletionTimestamp !== undefined;
+  const sameDeletion =
+    next.metadata.deletionTimestamp === deletionTimestamp &&
+    next.metadata.deletionGracePeriodSeconds === deletionGracePeriodSeconds;
+  if (kept.length === 0 && !keepRefs && sameDeletion) return next;
   return {
     ...next,
     metadata: {
-      ...next.metadata,
+      ...meta,
       ...(kept.length
         ? { annotations: { ...next.metadata.annotations, ...Object.fromEntries(kept) } }
         : {}),
       ...(keepRefs ? { ownerReferences: refs } : {}),
+      ...(deleting ? { deletionTimestamp } : {}),
+      ...(deletionGracePeriodSeconds !== undefined ? { deletionGracePeriodSeconds } : {}),
     },
   } as KubeObject;
 }

@@ -564,9 +564,19 @@ export class Cluster {
     const { taints: _t, unschedulable: _u, ...spec } = node.spec;
     const { labels: _l, annotations: _a, ...meta } = node.metadata;
     const now = this.nowIso();
-    const taints = edit.taints.map((t) =>
-      t.effect === 'NoExecute' && !t.timeAdded ? { ...t, timeAdded: now } : t,
-    );
+    const second = (iso: string | undefined) => iso?.replace(/\.\d+Z$/, 'Z');
+    const taints = edit.taints.map((t) => {
+      // A taint sent back as read (its time to the second, as the API wrote it) is unchanged.
+      const had = node.spec.taints?.find(
+        (s) =>
+          s.key === t.key &&
+          (s.value ?? '') === (t.value ?? '') &&
+          s.effect === t.effect &&
+          second(s.timeAdded) === second(t.timeAdded),
+      );
+      if (had) return had;
+      return t.effect === 'NoExecute' && !t.timeAdded ? { ...t, timeAdded: now } : t;
+    });
     return {
       ...node,
       metadata: {

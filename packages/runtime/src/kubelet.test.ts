@@ -434,6 +434,20 @@ describe('Kubelet', () => {
     expect(t.runtime.starts).toBe(1);
   });
 
+  it('keeps a pod that was stopping when its node went down Terminating until the node is back', async () => {
+    const t = setup();
+    await t.tick(0);
+    const node = t.get().spec.nodeName!;
+    t.cluster.deletePod('default', 'web'); // 30 s to stop
+    await t.tick(0);
+    await t.kubelet.stopNode(node);
+    await t.tick(60_000);
+    expect(t.get().metadata.deletionTimestamp).toBeDefined();
+    t.kubelet.startNode(node);
+    await t.tick(0);
+    expect(t.cluster.store.get('Pod', 'default', 'web')).toBeUndefined();
+  });
+
   it('does not restart a crash under restartPolicy Never: Failed, even after its node restarts', async () => {
     const t = setup({}, () => true, { restartPolicy: 'Never' });
     await t.tick(0);

@@ -927,6 +927,8 @@ export class Kubelet {
     await this.#stopWorker(w, Math.max(graceMs, MIN_GRACE_MS));
     const left = MIN_TERMINATION_MS - (this.#o.clock.now() - deleted);
     if (left > 0) await new Promise<void>((done) => this.#o.clock.setTimeout(done, left));
+    // The node went down meanwhile: its kubelet confirms nothing; the pod goes when it is back.
+    if (w.nodeStopped) return;
     const { namespace, name } = w.pod.metadata;
     this.#o.cluster.removePod(namespace ?? 'default', name);
   }

@@ -137,7 +137,8 @@ describe('remote mode (lab B --kubeconfig for lab A)', () => {
       expect(svcB?.metadata).toMatchObject({
         uid: svcA.metadata.uid,
         resourceVersion: svcA.metadata.resourceVersion,
-        creationTimestamp: svcA.metadata.creationTimestamp,
+        // As A's API writes it: to the second.
+        creationTimestamp: svcA.metadata.creationTimestamp!.replace(/\.\d+Z$/, 'Z'),
       });
       const podsB = snap.objects.filter(
         (o) => o.kind === 'Pod' && o.metadata.name.startsWith('my-nginx-'),

@@ -333,7 +333,8 @@ export class DaemonSetController implements Controller {
         toDelete.push(...pods.filter((p) => !isPodTerminating(p)));
       }
     }
-    for (const nodeName of toCreate) this.#createPod(ds, nodeName, hash);
+    // The API server refusing one (a missing ServiceAccount): no more this time (slowStartBatch).
+    for (const nodeName of toCreate) if (!this.#createPod(ds, nodeName, hash)) break;
     for (const p of toDelete) this.#deletePod(ds, p);
     if (retryIn !== Infinity) this.#requeue.after(key, retryIn);
   }
@@ -439,7 +440,8 @@ export class DaemonSetController implements Controller {
       this.#ctx.store.put<DaemonSet>({ ...fresh, status });
   }
 
-  #createPod(ds: DaemonSet, nodeName: string, hash: string): void {
+  /** Makes the node's pod; false when the API server refused it. */
+  #createPod(ds: DaemonSet, nodeName: string, hash: string): boolean {
     const template = structuredClone(ds.spec.template);
     const spec = template.spec;
     // ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms name this node alone.
@@ -456,7 +458,7 @@ export class DaemonSetController implements Controller {
       },
     };
     spec.tolerations = withTolerations(spec.tolerations, daemonPodTolerations(!!spec.hostNetwork));
-    createOwnedPod(this.#ctx, ds, COMPONENT.component, {
+    const made = createOwnedPod(this.#ctx, ds, COMPONENT.component, {
       prefix: `${ds.metadata.name}-`,
       labels: {
         ...(template.metadata?.labels ?? {}),
@@ -466,6 +468,7 @@ export class DaemonSetController implements Controller {
       ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       spec,
     });
+    return typeof made === 'string';
   }
 
   #deletePod(ds: DaemonSet, p: Pod): void {

@@ -126,6 +126,22 @@ describe('NodeLifecycleController', () => {
       expect(cluster.store.get('Pod', 'default', p.metadata.name)).toBeUndefined();
   });
 
+  it('keeps an evicted pod Terminating through an update (kubectl label)', () => {
+    const { clock, cluster, node, onNode } = setup();
+    cluster.setNodeReady(node, false);
+    clock.advance(TIMEOUT);
+    const name = onNode[0]!.metadata.name;
+    const stored = cluster.store.get('Pod', 'default', name)!;
+    // What an update sends: the user's view, with no deletion fields.
+    const { deletionTimestamp: _t, deletionGracePeriodSeconds: _g, ...meta } = stored.metadata;
+    const relabeled = { ...stored, metadata: { ...meta, labels: { ...meta.labels, seen: 'yes' } } };
+    expect(cluster.apply([relabeled]).ok).toBe(true);
+    const after = cluster.store.get('Pod', 'default', name)!;
+    expect(after.metadata.labels?.seen).toBe('yes');
+    expect(after.metadata.deletionTimestamp).toBe(stored.metadata.deletionTimestamp);
+    expect(after.metadata.deletionGracePeriodSeconds).toBe(30);
+  });
+
   it('removes a Terminating pod of a lost node on a forced delete, or once the node is out of service', () => {
     const { clock, cluster, node, onNode } = setup();
     expect(onNode.length).toBeGreaterThan(1);
@@ -203,8 +219,12 @@ describe('NodeLifecycleController', () => {
     const daemon = podsOf(cluster, 'default', 'agent').find((p) => p.spec.nodeName === node)!;
     expect(daemon).toBeDefined();
     cluster.setNodeReady(node, false);
-    const terminating = (name: string) =>
-      cluster.store.get('Pod', 'default', name)?.metadata.deletionTimestamp !== undefined;
+    // Still there (nothing confirms a stop on a lost node), and whether it is Terminating.
+    const terminating = (name: string) => {
+      const pod = cluster.store.get('Pod', 'default', name);
+      expect(pod, name).toBeDefined();
+      return pod?.metadata.deletionTimestamp !== undefined;
+    };
     clock.advance(TIMEOUT);
     for (const p of onNode) expect(terminating(p.metadata.name)).toBe(true);
     expect(terminating('patient')).toBe(false);
