@@ -308,6 +308,40 @@ spec:
     },
   );
 
+  it("kubectl label keeps a Job's pod's tracking finalizer; a merge patch removes it", async (ctx) => {
+    await kubectl(
+      ctx,
+      undefined,
+      'create',
+      'job',
+      'sleeper',
+      '--image=busybox',
+      '--',
+      'sleep',
+      '300',
+    );
+    const pod = await waitFor('the Job pod', async () => {
+      const out = await kubectl(
+        ctx,
+        undefined,
+        'get',
+        'pods',
+        '-l',
+        'job-name=sleeper',
+        '-o',
+        'name',
+      );
+      return out.stdout.trim() || undefined;
+    });
+    const finalizers = async () =>
+      (await kubectl(ctx, undefined, 'get', pod, '-o', 'jsonpath={.metadata.finalizers}')).stdout;
+    await kubectl(ctx, undefined, 'label', pod, 'seen=yes');
+    expect(await finalizers()).toBe('["batch.kubernetes.io/job-tracking"]');
+    const patch = '{"metadata":{"finalizers":null}}';
+    await kubectl(ctx, undefined, 'patch', pod, '--type=merge', '-p', patch);
+    expect(await finalizers()).toBe('');
+    await kubectl(ctx, undefined, 'delete', 'job', 'sleeper');
+  });
   it(
     'a Job: kubectl create job runs a pod to completion that reaches a Service; wait, logs, get jobs; a failing one stops at backoffLimit',
     { timeout: 120_000 },

@@ -34,7 +34,7 @@ export interface PlannedWrite {
  * whole body of kinds without one, like EndpointSlices' endpoints and Endpoints' subsets).
  */
 function userFields(o: KubeObject, stored?: KubeObject): string {
-  const { labels, annotations } = o.metadata;
+  const { labels, annotations, finalizers } = o.metadata;
   const {
     apiVersion: _a,
     kind: _k,
@@ -45,7 +45,12 @@ function userFields(o: KubeObject, stored?: KubeObject): string {
     status?: unknown;
   };
   const spec = 'spec' in o ? userSpec(o, stored) : body;
-  return stableStringify({ labels: labels ?? {}, annotations: annotations ?? {}, spec });
+  return stableStringify({
+    labels: labels ?? {},
+    annotations: annotations ?? {},
+    finalizers: finalizers ?? [],
+    spec,
+  });
 }
 
 /** The spec without what the cluster fills in (allocated addresses, the scheduler's node). */
