@@ -8,10 +8,15 @@ import { join } from 'node:path';
 
 const out = mkdtempSync(join(tmpdir(), 'l4lab-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Each stage's wall time, printed with the summary: where a CI run's minutes go. */
+const timings = [];
+const started = Date.now();
 
 function run(name, cmd, args, env = {}) {
   console.log(`\n== ${name}: ${cmd} ${args.join(' ')}`);
+  const t0 = Date.now();
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  timings.push(`${name} ${Math.round((Date.now() - t0) / 1000)} s`);
   return r.status === 0;
 }
 
@@ -40,6 +45,9 @@ function addPlaywright(file) {
 
 function finish(ok) {
   rmSync(out, { recursive: true, force: true });
+  console.log(
+    `\ntimes: ${timings.join(', ')}; total ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   console.log(
     `\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`,
   );
