@@ -11,8 +11,14 @@ import { evictionDelayMs } from './taintEvictionController.ts';
 
 const taint: Taint = { key: 'maintenance', value: 'now', effect: 'NoExecute' };
 
-function setup(tolerationSeconds?: number) {
-  const clock = new FakeClock();
+/** A clock whose longer timers fire 1 ms early, as Node's may against Date.now(). */
+class EarlyClock extends FakeClock {
+  override setTimeout(fn: () => void, ms: number) {
+    return super.setTimeout(fn, ms > 1 ? ms - 1 : ms);
+  }
+}
+
+function setup(tolerationSeconds?: number, clock: FakeClock = new FakeClock()) {
   const cluster = new Cluster({ clock, random: seededRandom(3) });
   const out = cluster.apply([
     makeDeployment('default', 'web', (d) => {
@@ -66,6 +72,17 @@ describe('TaintEvictionController', () => {
     spared.taintNode([]);
     spared.clock.advance(60_000);
     expect(spared.onNode()).toHaveLength(kept);
+  });
+
+  it('evicts when the toleration runs out even if its timer fires early', () => {
+    const early = setup(1, new EarlyClock());
+    const first = early.onNode().map((p) => p.metadata.name);
+    early.taintNode([taint]);
+    early.clock.advance(999);
+    expect(early.onNode().map((p) => p.metadata.name)).toEqual(first);
+    early.clock.advance(1);
+    const left = early.onNode().map((p) => p.metadata.name);
+    expect(left.filter((n) => first.includes(n))).toEqual([]);
   });
 
   it('reads tolerations as Kubernetes does: NoSchedule taints and lasting tolerations never evict', () => {

@@ -67,17 +67,23 @@ export class TaintEvictionController implements Controller {
         this.#cancel(uid);
         this.#evict(pod);
       } else {
-        const due = this.#due.get(uid);
-        if (due === undefined) {
-          // Tolerated for a while: look again when the toleration's seconds have run out.
-          this.#due.set(uid, this.#ctx.clock.now() + delay);
-          this.#timers.set(
-            uid,
-            this.#ctx.clock.setTimeout(() => this.#ctx.enqueue(this.name, nodeName), delay),
-          );
-        } else if (due <= this.#ctx.clock.now()) {
+        const now = this.#ctx.clock.now();
+        const due = this.#due.get(uid) ?? now + delay;
+        this.#due.set(uid, due);
+        if (due <= now) {
           this.#cancel(uid);
           this.#evict(pod);
+        } else if (!this.#timers.has(uid)) {
+          // Tolerated for a while: look again when the toleration's seconds have run out. A timer
+          // may fire a little early (Node rounds its timers to the millisecond): it then sets
+          // another for what is left, so the eviction is never lost.
+          this.#timers.set(
+            uid,
+            this.#ctx.clock.setTimeout(() => {
+              this.#timers.delete(uid);
+              this.#ctx.enqueue(this.name, nodeName);
+            }, due - now),
+          );
         }
       }
     }
