@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/ownPage.ts';
 import { startLab, type RunningLab } from './fixtures/startLab.ts';
 
 // The projector's Class view (workshop mode): two students join, the instructor applies a Service
@@ -43,7 +44,7 @@ async function laneCount(page: Page, ns: string): Promise<number> {
 }
 
 test('the projector shows a lane per student with their connections, and follows the spotlight', async ({
-  browser,
+  ownPage,
 }) => {
   test.setTimeout(180_000);
   const instructorUrl = await lab.printed('instructor');
@@ -67,7 +68,7 @@ test('the projector shows a lane per student with their connections, and follows
   }
   for (const ns of namespaces) await call('/api/apply', webIn(ns), 'application/yaml');
 
-  const projector = await (await browser.newContext()).newPage();
+  const projector = await ownPage();
   await projector.goto(projectorUrl);
   // The viewer opens on the Class view: a lane per student, sorted by name, no system namespace.
   const lanes = projector.getByRole('region', { name: 'Class view' }).getByRole('article');
@@ -101,7 +102,7 @@ test('the projector shows a lane per student with their connections, and follows
   await expect(ada).toContainText(/web: random \d of 2/);
 
   // The instructor spotlights grace: the projector opens the graph on grace's namespace alone.
-  const instructor = await (await browser.newContext()).newPage();
+  const instructor = await ownPage();
   await instructor.goto(instructorUrl);
   await instructor.getByRole('button', { name: 'Class', exact: true }).click();
   await instructor.getByRole('button', { name: 'Spotlight grace', exact: true }).click();

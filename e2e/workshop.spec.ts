@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { BrowserContextOptions, Page } from '@playwright/test';
+import { expect, test } from './fixtures/ownPage.ts';
 import { startLab, type RunningLab } from './fixtures/startLab.ts';
 import { LabPage } from './fixtures/LabPage.ts';
 
@@ -50,9 +51,11 @@ function kubectl(
 }
 
 /** A student joins from the join page in a browser of their own and downloads their kubeconfig. */
-async function join_(browser: Browser, name: string): Promise<{ page: Page; kubeconfig: string }> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
+async function join_(
+  ownPage: (options?: BrowserContextOptions) => Promise<Page>,
+  name: string,
+): Promise<{ page: Page; kubeconfig: string }> {
+  const page = await ownPage({ acceptDownloads: true });
   await page.goto(await lab.printed('join'));
   await page.getByLabel(/Your name/).fill(name);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
@@ -93,16 +96,16 @@ spec:
 `;
 
 test('two students with their own kubectl, an instructor and a projector share one lab', async ({
-  browser,
+  ownPage,
 }) => {
   test.skip(!HAS_KUBECTL && !process.env.CI, 'kubectl is not on PATH');
   test.setTimeout(180_000);
-  const projector = await (await browser.newContext()).newPage();
+  const projector = await ownPage();
   await projector.goto(await lab.printed('projector'));
-  const instructor = await (await browser.newContext()).newPage();
+  const instructor = await ownPage();
   await instructor.goto(await lab.printed('instructor'));
 
-  const students = [await join_(browser, 'alice'), await join_(browser, 'bob')];
+  const students = [await join_(ownPage, 'alice'), await join_(ownPage, 'bob')];
   for (const [i, s] of students.entries()) {
     const name = i === 0 ? 'alice' : 'bob';
     const applied = await kubectl(s.kubeconfig, ['apply', '-f', '-'], WORKLOAD);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/ownPage.ts';
 import { startLab, type RunningLab } from './fixtures/startLab.ts';
 
 // Workshop mode's way in, as a room meets it: a student opens the join URL, names themselves,
@@ -33,13 +34,13 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 test('a student joins as alice, gets namespace alice and a kubeconfig; the instructor sees alice', async ({
-  browser,
+  ownPage,
 }) => {
   test.setTimeout(120_000);
   const joinUrl = await lab.printed('join');
   const instructorUrl = await lab.printed('instructor');
 
-  const student = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  const student = await ownPage({ acceptDownloads: true });
   await student.goto(joinUrl);
   await expect(student.getByRole('heading', { name: 'Join the workshop' })).toBeVisible();
   const name = student.getByLabel(/Your name/);
@@ -70,7 +71,7 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
   await shoot(student, 'join-done');
 
   // A second browser asking for the same name hears why, in the server's words.
-  const late = await (await browser.newContext()).newPage();
+  const late = await ownPage();
   await late.goto(joinUrl);
   await late.getByLabel(/Your name/).fill('alice');
   await late.getByRole('button', { name: 'Join', exact: true }).click();
@@ -86,7 +87,7 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
   )![1]!;
 
   // Without the code, the page says where to find it.
-  const stranger = await (await browser.newContext()).newPage();
+  const stranger = await ownPage();
   await stranger.goto(`${lab.url}/join`);
   await expect(stranger.getByText(/scan the QR code on the projector/)).toBeVisible();
 
@@ -96,7 +97,7 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
   await expect(student.getByTestId('apply-namespace')).toHaveText('into namespace alice');
 
   // The instructor's panel: the join QR code and URL, the counts, alice in the roster.
-  const instructor = await (await browser.newContext()).newPage();
+  const instructor = await ownPage();
   await instructor.goto(instructorUrl);
   await expect(instructor.getByTestId('role-badge')).toHaveText('instructor · workshop');
   await instructor.getByRole('button', { name: 'Workshop', exact: true }).click();
@@ -126,7 +127,7 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
   await expect(alice).toBeVisible();
 
   // The projector watches only: presenter layout, no editor, no Apply, the join card.
-  const projector = await (await browser.newContext()).newPage();
+  const projector = await ownPage();
   await projector.goto(await lab.printed('projector'));
   await expect(projector.getByTestId('role-badge')).toHaveText('viewer (projector)');
   await expect(projector.getByText('viewer: watching only')).toBeVisible();
