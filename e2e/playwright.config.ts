@@ -29,7 +29,9 @@ export default defineConfig({
   reporter: process.env.L4LAB_E2E_JSON ? [['list'], ['json']] : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    trace: 'retain-on-failure',
+    // A trace records every action's DOM and a screencast: a third of the run's CPU. Under CI no
+    // one can open it (the failure's message and screenshot are what CI prints and keeps), so off.
+    trace: process.env.CI ? 'off' : 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
   projects: [
