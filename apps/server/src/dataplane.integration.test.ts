@@ -605,12 +605,21 @@ describe('topology-aware routing', () => {
       const served = /Served by pod <b>default\/([^<]+)<\/b>/.exec(r.body.stdout)?.[1];
       return pods.find((p) => p.metadata.name === served)!.spec.nodeName;
     };
-    // The slices have their hints; kube-proxy takes them at its next sync: until a few answers
-    // in a row come from the client's own node (by chance, 1 in 27).
+    // The slices have their hints; kube-proxy takes them at its next sync, which its events say:
+    // a connection's reason names the hints. (Answers from the client's own node do not: a third
+    // of them come from there by chance before the sync.)
+    const before = Date.now();
     await waitFor('kube-proxy using the hints', async () => {
-      for (let i = 0; i < 3; i++)
-        if ((await servedFrom(pods[0]!)) !== pods[0]!.spec.nodeName) return undefined;
-      return true;
+      await servedFrom(pods[0]!);
+      const es = await events();
+      return es.some(
+        (e) =>
+          e.service.name === 'near' &&
+          e.startedAt >= before &&
+          e.reason.includes('endpoints hinted for'),
+      )
+        ? true
+        : undefined;
     });
     const since = Date.now();
     for (const from of pods) {
