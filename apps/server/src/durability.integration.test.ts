@@ -143,11 +143,12 @@ describe('a restart on the same workspace', () => {
 
     const second = await startLab(config, createLogger('silent'));
     labs.push(second);
+    // 7 pods: my-nginx 2, coredns 2, kube-proxy one per node (3).
     expect(second.stateAtStart).toEqual([
       {
         level: 'info',
         text: expect.stringMatching(
-          /^restored \d+ objects \(4 pods start again\) from .*cluster\.json$/,
+          /^restored \d+ objects \(7 pods start again\) from .*cluster\.json$/,
         ),
       },
     ]);
@@ -191,7 +192,7 @@ describe('a restart on the same workspace', () => {
 
     const second = startServer(workspace, flags);
     const url2 = await second.ready;
-    expect(second.out()).toMatch(/state: restored \d+ objects \(4 pods start again\)/);
+    expect(second.out()).toMatch(/state: restored \d+ objects \(7 pods start again\)/);
     const after = await readyView(url2);
     expect(after).toEqual(before);
     // Their parent-death signal kills them with the server; init reaps them soon after.

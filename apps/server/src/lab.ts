@@ -20,6 +20,7 @@ import {
   ConntrackEventSource,
   NftablesProxier,
   UserspaceProxier,
+  ProxierHealth,
 } from '@l4lab/dataplane';
 import type { ConnectionEvent } from '@l4lab/protocol';
 import { Kubelet, chooseRuntime, detectAddressMode, type PodNetworkTools } from '@l4lab/runtime';
@@ -30,7 +31,14 @@ import { nftablesDataplaneView, userspaceDataplaneView } from './dataplaneView.t
 import type { DataplaneView } from './routes/dataplaneRoutes.ts';
 import { applyYaml } from './applyYaml.ts';
 import { ManifestChecker } from './manifestChecker.ts';
-import { execTarget, execUpgrade, podDialer, versionInfo, type PodStreams } from '@l4lab/apiserver';
+import {
+  KUBERNETES_MINOR,
+  execTarget,
+  execUpgrade,
+  podDialer,
+  versionInfo,
+  type PodStreams,
+} from '@l4lab/apiserver';
 import { clientServerUrl, writeKubeconfig } from './kubeconfig.ts';
 import { writeTutorialFiles } from './tutorialFiles.ts';
 import { AccessToken, isLoopbackHost } from './accessToken.ts';
@@ -46,6 +54,7 @@ import { lessonsDirOf, loadLabLessons } from './labLessons.ts';
 import type { Logger } from './logger.ts';
 import { type StateNote, openWorkspaceState } from './persist/workspaceState.ts';
 import { clusterDnsTransports, installClusterDns } from './nameResolver.ts';
+import { installKubeProxy, withKubeProxy } from './kubeProxyPods.ts';
 import { nodeSystemInfo } from './nodeSystemInfo.ts';
 import { lockWorkspace } from './workspaceLock.ts';
 import { WsHub } from './wsHub.ts';
@@ -131,6 +140,8 @@ function kubeProxy(
     /** Connections the kernel counted without events (over --events-rate-limit). */
     onCounted: (at: Pick<ConnectionEvent, 'service' | 'endpoint'>, connections: number) => void;
     exposeIPs: string[];
+    /** What the kube-proxy pods' healthz and logs read. */
+    health: ProxierHealth;
   },
 ): KubeProxy {
   const { cluster, mapper, logger, onEvent } = deps;
@@ -141,6 +152,7 @@ function kubeProxy(
       clock: realClock,
       logger,
       proxyMode: config.proxyMode,
+      health: deps.health,
     });
     const events = new ConntrackEventSource({
       rules: () => proxier.rulesInForce(),
@@ -168,6 +180,7 @@ function kubeProxy(
     ...(config.relayProcesses !== undefined ? { relayProcesses: config.relayProcesses } : {}),
     exposeIPs: deps.exposeIPs,
     onEvent,
+    health: deps.health,
   });
   return { proxier, view: userspaceDataplaneView() };
 }
@@ -247,7 +260,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const stats = new ConnectionStats();
   const hub = new EventHub(stats);
   const recentConnections = new RecentConnections();
+  const proxierHealth = new ProxierHealth(realClock);
+  const dataplane: 'nftables' | 'userspace' =
+    config.dataplane === 'nftables' ? 'nftables' : 'userspace';
   const kp = kubeProxy(config, {
+    health: proxierHealth,
     cluster,
     mapper,
     logger,
@@ -263,7 +280,13 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const dnsIndex = ClusterDnsIndex.watch(cluster);
   const kubelet = new Kubelet({
     cluster,
-    runtime: withCoreDNS(runtime, { view: dnsIndex, mapper }),
+    runtime: withKubeProxy(withCoreDNS(runtime, { view: dnsIndex, mapper }), {
+      health: proxierHealth,
+      mapper,
+      cluster,
+      dataplane,
+      proxyMode: config.proxyMode,
+    }),
     mapper,
     logger,
     backoffScale: config.backoffScale,
@@ -457,6 +480,13 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   hub.start((msg) => wsHub.broadcast(msg));
   for (const problem of installClusterDns(cluster))
     logger.warn({ problem }, 'cluster DNS add-on not installed');
+  const kubeProxyAddon = {
+    version: `v1.${KUBERNETES_MINOR}.0`,
+    dataplane,
+    proxyMode: config.proxyMode,
+  };
+  for (const problem of installKubeProxy(cluster, kubeProxyAddon))
+    logger.warn({ problem }, 'kube-proxy add-on not installed');
   proxier.start();
   kp.events?.start();
   kubelet.start();

@@ -27,3 +27,15 @@ export * from './conntrack/index.ts';
 // What a join of another cluster's conntrack events (@l4lab/agent) words and measures the same way.
 export { closeOf, lingerOf, type LingerMs } from './conntrack/outcome.ts';
 export { endpointLeft } from './conntrack/rulesSnapshot.ts';
+export {
+  ProxierHealth,
+  PROXY_HEALTHZ_PORT,
+  TO_BE_DELETED_TAINT,
+  goTime,
+  listenProxierHealth,
+  nodeEligible,
+  proxierHealthResponse,
+  type ProxierSync,
+  type ProxierHealthState,
+} from './proxierHealth.ts';
+export { kubeProxyObjects, KUBE_PROXY_LABELS, isKubeProxyImage } from './kubeProxyAddon.ts';

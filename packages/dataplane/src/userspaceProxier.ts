@@ -28,6 +28,7 @@ import type {
 import { UdpFlow, type UdpFlowOwner } from './udpProxy.ts';
 import { serialRuns } from './serialRuns.ts';
 import { ServiceWatch } from './serviceWatch.ts';
+import { countEndpoints, type ProxierHealth } from './proxierHealth.ts';
 
 /** A frontend that cannot bind is tried again after 1 s, doubling up to a minute (per frontend). */
 const BIND_RETRY_MS = 1000;
@@ -73,6 +74,8 @@ export interface UserspaceProxierOptions {
   minSyncPeriodMs?: number;
   /** kube-proxy's --iptables-sync-period. */
   syncPeriodMs?: number;
+  /** Told of changes queued and rules updated (the kube-proxy pods' healthz and log read it). */
+  health?: ProxierHealth;
   /** UDP conntrack timeout (30 s, nf_conntrack_udp_timeout). */
   udpIdleTimeoutMs?: number;
   /** UDP flows tracked per frontend at most, like a conntrack table's size (MAX_UDP_FLOWS). */
@@ -174,6 +177,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
   readonly #syncs = serialRuns(() => this.#sync());
   /** Frontends to reconcile at the next sync whatever changed (at start, after a bind back-off). */
   #reconcileDue = true;
+  /** When the oldest change not yet synced was seen. */
+  #pendingSince: number | undefined;
   readonly #router: ConnectionRouter;
   #stopped = false;
 
@@ -187,6 +192,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.#watch = new ServiceWatch(opts.cluster, {
       onChange: () => {
         this.#routing = undefined;
+        this.#pendingSince ??= opts.clock.now();
+        opts.health?.queuedUpdate();
         this.#runner.run();
       },
     });
@@ -291,6 +298,8 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
 
   async #sync(): Promise<void> {
     if (this.#stopped) return;
+    const since = this.#pendingSince;
+    this.#pendingSince = undefined;
     const { changed, touched } = this.#watch.drain();
     if (touched.size > 0) {
       this.#routing = undefined;
@@ -301,9 +310,23 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
     this.#reconcileDue = false;
     const want = desiredFrontends(this.#serviceMap.values(), this.#nodes, this.#o.exposeIPs ?? []);
     if (changed || reconcileDue || want.size !== this.#listeners.size) {
-      await this.#reconcileListeners(want);
-      await this.#reconcileHealthChecks();
+      try {
+        await this.#reconcileListeners(want);
+        await this.#reconcileHealthChecks();
+      } catch (err) {
+        if (since !== undefined) this.#pendingSince = Math.min(since, this.#pendingSince ?? since);
+        throw err;
+      }
     }
+    this.#o.health?.updated(
+      changed && since !== undefined
+        ? {
+            elapsedMs: this.#o.clock.now() - since,
+            servicePorts: this.#serviceMap.size,
+            endpoints: countEndpoints(this.#endpointsMap),
+          }
+        : undefined,
+    );
   }
 
   /** conntrack -D for UDP: flows whose endpoint is no longer an endpoint of its Service port. */

@@ -307,10 +307,10 @@ describe('remote mode (lab B --kubeconfig for lab A)', () => {
     expect(b.info.cluster?.connections).toBe(
       'agent not installed (l4lab-system has no l4lab-agent pods)',
     );
-    // How A routes Services, as B could tell from A's API: A's kube-proxy is no DaemonSet, and
-    // there is no Cilium or Calico either; said, not guessed.
+    // How A routes Services, as B could tell from A's API: kube-proxy's DaemonSet in kube-system,
+    // in the mode its ConfigMap says (A's --proxy-mode).
     await until(() => b.info.cluster?.serviceRouting !== undefined, 10_000);
-    expect(b.info.cluster?.serviceRouting).toMatchObject({ kind: 'unknown' });
+    expect(b.info.cluster?.serviceRouting).toMatchObject({ kind: 'kube-proxy', mode: 'iptables' });
   });
   it("execs in A's pods and reads their logs through A's API", async () => {
     const [pod] = await a.readyPods('my-nginx-');

@@ -39,6 +39,10 @@ interface Findings {
     single: { ms?: number; failed?: string };
     split: { ms: number; transactions: number };
   };
+  health: {
+    healthy: boolean;
+    last: { servicePorts: number; endpoints: number; elapsedMs: number };
+  };
 }
 
 describe('NftablesProxier in a network namespace of its own', () => {
@@ -68,6 +72,11 @@ describe('NftablesProxier in a network namespace of its own', () => {
       'service-ips',
       ...Array<string>(3).fill('service-nodeports'),
     ]);
+
+    // Told to the kube-proxy pods: the syncs that changed the table, with what was in it.
+    expect(f.health.healthy).toBe(true);
+    expect(f.health.last).toMatchObject({ servicePorts: 1, endpoints: 2 });
+    expect(f.health.last.elapsedMs).toBeGreaterThanOrEqual(0);
 
     expect(f.unsupportedModes).toEqual({ 'default/lc': 'ipvs:lc' });
     expect(f.warnings).toContain(

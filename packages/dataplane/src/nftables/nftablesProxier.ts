@@ -34,6 +34,7 @@ import {
   type TableState,
 } from './script.ts';
 import { SyncDurations, type SyncStats } from './syncStats.ts';
+import { countEndpoints, type ProxierHealth } from '../proxierHealth.ts';
 
 export interface NftablesProxierOptions {
   cluster: Cluster;
@@ -53,6 +54,8 @@ export interface NftablesProxierOptions {
   mapper?: PortMapper;
   /** Called after each transaction is in force (the conntrack reader joins events with it). */
   onRulesApplied?: (applied: RulesInForce & { durationMs: number | undefined }) => void;
+  /** Told of changes queued and rules updated (the kube-proxy pods' healthz and log read it). */
+  health?: ProxierHealth;
 }
 
 /** The state the rules in force were written from. */
@@ -268,6 +271,7 @@ export class NftablesProxier implements Provider {
 
   #changed(): void {
     this.#pendingSince ??= this.#o.clock.now();
+    this.#o.health?.queuedUpdate();
     this.#runner.run();
   }
 
@@ -281,7 +285,11 @@ export class NftablesProxier implements Provider {
     const since = this.#pendingSince;
     this.#pendingSince = undefined;
     const { changed } = this.#watch.drain();
-    if (!changed && this.#table) return this.#cleanup();
+    if (!changed && this.#table) {
+      await this.#cleanup();
+      this.#o.health?.updated();
+      return;
+    }
     const routing = this.#watch.routing();
     const frontends = [...desiredFrontends(routing.serviceMap.values(), routing.nodes).values()];
     const next = buildRuleset({ routing, frontends, defaultMode: this.requestedMode }, this.#cache);
@@ -312,6 +320,15 @@ export class NftablesProxier implements Provider {
     this.#sayUnsupportedModes(next);
     if (needsCleanup(state, next)) this.#cleanupSoon();
     await this.#healthChecks.reconcile(routing.serviceMap, routing.endpointsMap, routing.nodes);
+    this.#o.health?.updated(
+      durationMs === undefined
+        ? undefined
+        : {
+            elapsedMs: durationMs,
+            servicePorts: routing.serviceMap.size,
+            endpoints: countEndpoints(routing.endpointsMap),
+          },
+    );
   }
 
   /** A sync with no change, CLEANUP_AFTER_MS after the last one, deletes what is unused. */

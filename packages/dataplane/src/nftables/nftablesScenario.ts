@@ -13,6 +13,7 @@ import { findProgram, nftApply, nftListTable } from './commands.ts';
 import { buildRuleset } from './ruleset.ts';
 import { fullPlan, planScript, planScripts } from './script.ts';
 import { NftablesProxier } from './nftablesProxier.ts';
+import { ProxierHealth } from '../proxierHealth.ts';
 
 const logs: string[] = [];
 const logger = {
@@ -121,7 +122,14 @@ async function main(): Promise<void> {
     throw new Error('cannot bring lo up in the namespace');
   const out: Record<string, unknown> = {};
   const cluster = new Cluster({ clock: realClock });
-  const proxier = new NftablesProxier({ cluster, clock: realClock, logger, minSyncPeriodMs: 5 });
+  const health = new ProxierHealth(realClock);
+  const proxier = new NftablesProxier({
+    cluster,
+    clock: realClock,
+    logger,
+    minSyncPeriodMs: 5,
+    health,
+  });
   const servers = await Promise.all(pods.map((p) => tcpServer(p.ip, 8080, p.name)));
   proxier.start();
 
@@ -148,6 +156,8 @@ async function main(): Promise<void> {
   );
   out.afterRemoval = await askMany(30, web.spec.clusterIP!, 8080);
   out.rules = await proxier.rulesFor('default', 'web');
+  // What the kube-proxy pods' healthz and log read: healthy, and the last sync's Service ports.
+  out.health = { healthy: health.state().healthy, last: health.syncsSince(0).at(-1) };
 
   // A proxy mode nftables cannot express: served randomly, said on the Service.
   apply(cluster, [

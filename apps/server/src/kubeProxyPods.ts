@@ -1,0 +1,191 @@
+// kube-proxy's pods in kube-system, one per node (a DaemonSet, as kubeadm installs it). l4lab runs
+// one proxier for every node (the userspace one, or the kernel's rules it writes): each pod is its
+// node's window on it, with kube-proxy's real healthz on the node's address (10256) and a log of
+// the proxier's syncs. The pod says, in its log, that the rules do not stop when it does.
+import type { Server } from 'node:http';
+import type { Cluster, PortMapper } from '@l4lab/cluster';
+import {
+  PROXY_HEALTHZ_PORT,
+  type ProxierHealth,
+  type ProxierSync,
+  isKubeProxyImage,
+  kubeProxyObjects,
+  listenProxierHealth,
+  nodeEligible,
+} from '@l4lab/dataplane';
+import { applyDefaults } from '@l4lab/manifests';
+import type { KubeObject } from '@l4lab/protocol';
+import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '@l4lab/runtime';
+
+export interface KubeProxyPodsOptions {
+  health: ProxierHealth;
+  mapper: PortMapper;
+  cluster: Cluster;
+  /** What the lab's proxier is, for the pods' first log lines. */
+  dataplane: 'userspace' | 'nftables';
+  proxyMode: string;
+  /** When the lab's process started (Go's monotonic reading in healthz counts from it). */
+  startedAt?: number;
+}
+
+/** klog's header: `I1207 03:40:00.123456   12345 file] `. */
+export function klogLine(
+  at: number,
+  file: string,
+  msg: string,
+  kv: Record<string, string | number> = {},
+): string {
+  const d = new Date(at);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const stamp =
+    `${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ` +
+    `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.` +
+    `${String(d.getUTCMilliseconds()).padStart(3, '0')}000`;
+  const pairs = Object.entries(kv)
+    .map(([k, v]) => ` ${k}=${typeof v === 'number' ? v : JSON.stringify(v)}`)
+    .join('');
+  return `I${stamp} ${String(process.pid).padStart(7)} ${file}] ${JSON.stringify(msg)}${pairs}`;
+}
+
+/** Go's duration text for milliseconds: `12.5ms`, `1.2s`. */
+export function goDuration(ms: number): string {
+  if (ms >= 1000) return `${Number((ms / 1000).toFixed(3))}s`;
+  return `${Number(ms.toFixed(3))}ms`;
+}
+
+function syncLine(s: ProxierSync, dataplane: 'userspace' | 'nftables'): string {
+  return klogLine(
+    s.at,
+    dataplane === 'nftables' ? 'nftablesProxier.ts' : 'userspaceProxier.ts',
+    'SyncProxyRules complete',
+    { elapsed: goDuration(s.elapsedMs), servicePorts: s.servicePorts, endpoints: s.endpoints },
+  );
+}
+
+/**
+ * A container runtime decorator: a pod whose image is kube-proxy serves kube-proxy's healthz
+ * (`/healthz`, `/livez`) on its node's address, port 10256 (in mapped mode on a free port of
+ * 127.0.0.1, registered in the PortMapper), and logs the proxier's syncs; every other pod goes to
+ * the inner runtime.
+ */
+export class KubeProxyRuntime implements ContainerRuntime {
+  readonly #inner: ContainerRuntime;
+  readonly #o: KubeProxyPodsOptions;
+  readonly #startedAt: number;
+
+  constructor(inner: ContainerRuntime, opts: KubeProxyPodsOptions) {
+    this.#inner = inner;
+    this.#o = opts;
+    this.#startedAt = opts.startedAt ?? Date.now() - process.uptime() * 1000;
+  }
+
+  get name(): ContainerRuntime['name'] {
+    return this.#inner.name;
+  }
+
+  start(sandbox: PodSandbox): Promise<PodHandle> {
+    if (!sandbox.containers.some((c) => isKubeProxyImage(c.image)))
+      return this.#inner.start(sandbox);
+    return this.#startKubeProxy(sandbox);
+  }
+
+  async remove(pod: Pick<PodSandbox, 'namespace' | 'name' | 'uid'>): Promise<void> {
+    await this.#inner.remove?.(pod);
+  }
+
+  cleanupOrphans(): Promise<string[]> {
+    return this.#inner.cleanupOrphans(); // the health servers live in this process
+  }
+
+  async close(): Promise<void> {
+    await this.#inner.close?.();
+  }
+
+  async #startKubeProxy(pod: PodSandbox): Promise<PodHandle> {
+    const { mapper, health, cluster, dataplane, proxyMode } = this.#o;
+    const native = mapper.mode === 'native';
+    const startedAt = Date.now();
+    const eligible = () => nodeEligible(cluster.store.get('Node', undefined, pod.node));
+    const srv: Server = await listenProxierHealth(
+      { host: native ? pod.ip : '127.0.0.1', port: native ? PROXY_HEALTHZ_PORT : 0 },
+      health,
+      eligible,
+      this.#startedAt,
+    );
+    const bound = srv.address();
+    const hostPort = typeof bound === 'object' && bound ? bound.port : PROXY_HEALTHZ_PORT;
+    if (!native) {
+      mapper.set({
+        ip: pod.ip,
+        port: PROXY_HEALTHZ_PORT,
+        protocol: 'TCP',
+        hostIp: '127.0.0.1',
+        hostPort,
+      });
+    }
+    const log: string[] = [
+      klogLine(
+        startedAt,
+        'kubeProxyPods.ts',
+        'l4lab: one proxier serves every node; this pod is its window on this node, and the rules stay in force without it',
+        {
+          node: pod.node,
+        },
+      ),
+      dataplane === 'nftables'
+        ? klogLine(startedAt, 'kubeProxyPods.ts', 'Using nftables Proxier')
+        : klogLine(startedAt, 'kubeProxyPods.ts', "Using l4lab's userspace proxier", {
+            mode: proxyMode,
+          }),
+      klogLine(startedAt, 'kubeProxyPods.ts', 'Starting healthz HTTP server', {
+        address: `${pod.ip}:${PROXY_HEALTHZ_PORT}`,
+        ...(native ? {} : { listening: `127.0.0.1:${hostPort}` }),
+      }),
+    ];
+    for (const s of health.syncsSince(startedAt)) log.push(syncLine(s, dataplane));
+    const unsubscribe = health.onSync((s) => {
+      log.push(syncLine(s, dataplane));
+      if (log.length > 400) log.splice(3, 200);
+    });
+    let release!: (r: PodExit) => void;
+    const exited = new Promise<PodExit>((r) => (release = r));
+    let done = false;
+    const shutdown = async (exit: PodExit) => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+      if (!native) mapper.delete(pod.ip, PROXY_HEALTHZ_PORT, 'TCP');
+      release(exit);
+    };
+    return {
+      exited,
+      stop: () => shutdown({ code: 0, signal: null }),
+      kill: () => void shutdown({ code: 137, signal: 'SIGKILL' }),
+      logs: async () => log.slice(-200),
+    };
+  }
+}
+
+export function withKubeProxy(
+  inner: ContainerRuntime,
+  opts: KubeProxyPodsOptions,
+): ContainerRuntime {
+  return new KubeProxyRuntime(inner, opts);
+}
+
+/**
+ * kube-proxy's add-on, as kubeadm installs it at `init`: its ServiceAccount, the `kube-proxy`
+ * ConfigMap and DaemonSet in kube-system. Returns what could not be created.
+ */
+export function installKubeProxy(
+  cluster: Cluster,
+  o: { version: string; dataplane: 'userspace' | 'nftables'; proxyMode: string },
+): string[] {
+  const objects: KubeObject[] = kubeProxyObjects({ ...o, podCIDR: cluster.plan.podCIDR }).map(
+    (obj) => applyDefaults(obj),
+  );
+  const r = cluster.apply(objects);
+  return r.ok ? [] : r.errors.map((e) => e.message);
+}
