@@ -1,6 +1,7 @@
 // kube-proxy's DaemonSet in kube-system, with the real kubectl: one hostNetwork pod per node at
-// its node's address, kube-proxy's healthz on 10256 (503 on a node the autoscaler is deleting), a
-// log of the proxier's syncs, and a deleted pod put back by its DaemonSet.
+// its node's address, kube-proxy's healthz on 10256 (503 on a node the autoscaler is deleting),
+// its metrics and /proxyMode on 10249, a log of the proxier's syncs, and a deleted pod put back by
+// its DaemonSet.
 // Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,8 +43,12 @@ async function nodes(): Promise<Node[]> {
 
 const nodeIP = (n: Node) => n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
 
-async function health(ip: string, path = '/healthz'): Promise<{ status: number; body: string }> {
-  const at = t.target(ip, 10256);
+async function health(
+  ip: string,
+  path = '/healthz',
+  port = 10256,
+): Promise<{ status: number; body: string }> {
+  const at = t.target(ip, port);
   const res = await fetch(`http://${at.host}:${at.port}${path}`);
   return { status: res.status, body: await res.text() };
 }
@@ -92,6 +97,24 @@ describe("kube-proxy's pods (kube-system)", () => {
       expect((await health(nodeIP(n)!, '/livez')).status).toBe(200);
       expect((await health(nodeIP(n)!, '/metrics')).status).toBe(404);
     }
+  });
+
+  it("answers kube-proxy's /proxyMode and /metrics on port 10249", async () => {
+    const [n] = await nodes();
+    expect(await health(nodeIP(n!)!, '/proxyMode', 10249)).toEqual({
+      status: 200,
+      body: 'iptables',
+    });
+    const metrics = await health(nodeIP(n!)!, '/metrics', 10249);
+    expect(metrics.status).toBe(200);
+    // The healthz answers of the test above, and the lab's syncs so far.
+    expect(metrics.body).toMatch(/^kubeproxy_proxy_healthz_total\{code="200"\} [1-9]\d*$/m);
+    expect(metrics.body).toMatch(
+      /^kubeproxy_sync_proxy_rules_last_timestamp_seconds \d+(\.\d+)?$/m,
+    );
+    expect(metrics.body).toMatch(
+      /^kubeproxy_network_programming_duration_seconds_count [1-9]\d*$/m,
+    );
   });
 
   it("logs the proxier's syncs: a new Service is in its log", async (ctx) => {

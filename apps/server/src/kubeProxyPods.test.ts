@@ -37,6 +37,7 @@ describe("kube-proxy's add-on (as kubeadm installs it)", () => {
       mode: 'nftables',
       clusterCIDR: '127.244.0.0/16',
       healthzBindAddress: '0.0.0.0:10256',
+      metricsBindAddress: '0.0.0.0:10249',
       nftables: { minSyncPeriod: '20ms', syncPeriod: '30s' },
     });
     expect(configOf('userspace', 'iptables')).toMatchObject({ mode: 'iptables' });

@@ -1,11 +1,15 @@
 // kube-proxy's pods in kube-system, one per node (a DaemonSet, as kubeadm installs it). l4lab runs
 // one proxier for every node (the userspace one, or the kernel's rules it writes): each pod is its
-// node's window on it, with kube-proxy's real healthz on the node's address (10256) and a log of
+// node's window on it, with kube-proxy's real healthz (10256) and metrics (10249: /metrics, /proxyMode) on the node's address, and a log of
 // the proxier's syncs. The pod says, in its log, that the rules do not stop when it does.
 import type { Server } from 'node:http';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
 import {
   PROXY_HEALTHZ_PORT,
+  PROXY_METRICS_PORT,
+  type HealthzCounts,
+  kubeProxyMode,
+  listenKubeProxyMetrics,
   type ProxierHealth,
   type ProxierSync,
   isKubeProxyImage,
@@ -94,7 +98,7 @@ export class KubeProxyRuntime implements ContainerRuntime {
   }
 
   cleanupOrphans(): Promise<string[]> {
-    return this.#inner.cleanupOrphans(); // the health servers live in this process
+    return this.#inner.cleanupOrphans(); // the pods' servers live in this process
   }
 
   async close(): Promise<void> {
@@ -106,46 +110,69 @@ export class KubeProxyRuntime implements ContainerRuntime {
     const native = mapper.mode === 'native';
     const startedAt = Date.now();
     const eligible = () => nodeEligible(cluster.store.get('Node', undefined, pod.node));
-    const srv: Server = await listenProxierHealth(
-      { host: native ? pod.ip : '127.0.0.1', port: native ? PROXY_HEALTHZ_PORT : 0 },
-      health,
-      eligible,
-      this.#startedAt,
-    );
-    const bound = srv.address();
-    const hostPort = typeof bound === 'object' && bound ? bound.port : PROXY_HEALTHZ_PORT;
-    if (!native) {
-      mapper.set({
-        ip: pod.ip,
-        port: PROXY_HEALTHZ_PORT,
-        protocol: 'TCP',
-        hostIp: '127.0.0.1',
-        hostPort,
-      });
+    const counts: HealthzCounts = { healthz: new Map(), livez: new Map() };
+    const host = native ? pod.ip : '127.0.0.1';
+    const servers: { port: number; srv: Server }[] = [];
+    const closeAll = async () => {
+      for (const { port, srv } of servers.splice(0)) {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+        if (!native) mapper.delete(pod.ip, port, 'TCP');
+      }
+    };
+    /** Listens at the node's address and `port` (mapped mode: a free port, in the PortMapper). */
+    const serve = async (
+      port: number,
+      listen: (at: { host: string; port: number }) => Promise<Server>,
+    ) => {
+      const srv = await listen({ host, port: native ? port : 0 });
+      servers.push({ port, srv });
+      const bound = srv.address();
+      const hostPort = typeof bound === 'object' && bound ? bound.port : port;
+      if (!native) mapper.set({ ip: pod.ip, port, protocol: 'TCP', hostIp: '127.0.0.1', hostPort });
+      const where: Record<string, string> = native ? {} : { listening: `127.0.0.1:${hostPort}` };
+      return where;
+    };
+    let healthzAt: Record<string, string>, metricsAt: Record<string, string>;
+    try {
+      healthzAt = await serve(PROXY_HEALTHZ_PORT, (at) =>
+        listenProxierHealth(at, health, eligible, this.#startedAt, counts),
+      );
+      metricsAt = await serve(PROXY_METRICS_PORT, (at) =>
+        listenKubeProxyMetrics(at, {
+          mode: kubeProxyMode({ dataplane, proxyMode }),
+          health,
+          counts,
+        }),
+      );
+    } catch (err) {
+      await closeAll();
+      throw err;
     }
+    const line = (msg: string, kv?: Record<string, string | number>) =>
+      klogLine(startedAt, 'kubeProxyPods.ts', msg, kv);
     const log: string[] = [
-      klogLine(
-        startedAt,
-        'kubeProxyPods.ts',
+      line(
         'l4lab: one proxier serves every node; this pod is its window on this node, and the rules stay in force without it',
-        {
-          node: pod.node,
-        },
+        { node: pod.node },
       ),
       dataplane === 'nftables'
-        ? klogLine(startedAt, 'kubeProxyPods.ts', 'Using nftables Proxier')
-        : klogLine(startedAt, 'kubeProxyPods.ts', "Using l4lab's userspace proxier", {
-            mode: proxyMode,
-          }),
-      klogLine(startedAt, 'kubeProxyPods.ts', 'Starting healthz HTTP server', {
+        ? line('Using nftables Proxier')
+        : line("Using l4lab's userspace proxier", { mode: proxyMode }),
+      line('Starting healthz HTTP server', {
         address: `${pod.ip}:${PROXY_HEALTHZ_PORT}`,
-        ...(native ? {} : { listening: `127.0.0.1:${hostPort}` }),
+        ...healthzAt,
+      }),
+      line('Starting metrics HTTP server', {
+        address: `${pod.ip}:${PROXY_METRICS_PORT}`,
+        ...metricsAt,
       }),
     ];
+    const header = log.length;
     for (const s of health.syncsSince(startedAt)) log.push(syncLine(s, dataplane));
     const unsubscribe = health.onSync((s) => {
       log.push(syncLine(s, dataplane));
-      if (log.length > 400) log.splice(3, 200);
+      if (log.length > 400) log.splice(header, 200);
     });
     let release!: (r: PodExit) => void;
     const exited = new Promise<PodExit>((r) => (release = r));
@@ -154,9 +181,7 @@ export class KubeProxyRuntime implements ContainerRuntime {
       if (done) return;
       done = true;
       unsubscribe();
-      srv.closeAllConnections();
-      await new Promise<void>((r) => srv.close(() => r()));
-      if (!native) mapper.delete(pod.ip, PROXY_HEALTHZ_PORT, 'TCP');
+      await closeAll();
       release(exit);
     };
     return {

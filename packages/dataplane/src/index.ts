@@ -35,7 +35,18 @@ export {
   listenProxierHealth,
   nodeEligible,
   proxierHealthResponse,
+  type HealthzCounts,
   type ProxierSync,
   type ProxierHealthState,
 } from './proxierHealth.ts';
-export { kubeProxyObjects, KUBE_PROXY_LABELS, isKubeProxyImage } from './kubeProxyAddon.ts';
+export {
+  PROXY_METRICS_PORT,
+  kubeProxyMetricsText,
+  listenKubeProxyMetrics,
+} from './proxyMetrics.ts';
+export {
+  kubeProxyObjects,
+  kubeProxyMode,
+  KUBE_PROXY_LABELS,
+  isKubeProxyImage,
+} from './kubeProxyAddon.ts';

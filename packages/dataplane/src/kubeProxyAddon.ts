@@ -1,5 +1,6 @@
 import type { ConfigMap, DaemonSet, KubeObject } from '@l4lab/protocol';
 import { PROXY_HEALTHZ_PORT } from './proxierHealth.ts';
+import { PROXY_METRICS_PORT } from './proxyMetrics.ts';
 
 export const KUBE_PROXY_LABELS = { 'k8s-app': 'kube-proxy' };
 
@@ -19,11 +20,17 @@ export interface KubeProxyAddonOptions {
   podCIDR: string;
 }
 
+/** kube-proxy's `mode` for the lab's: nftables (kernel), else iptables or ipvs (maglev: ipvs). */
+export function kubeProxyMode(o: Pick<KubeProxyAddonOptions, 'dataplane' | 'proxyMode'>): string {
+  if (o.dataplane === 'nftables') return 'nftables';
+  return /^ipvs(:[a-z]+)?$/.test(o.proxyMode) || o.proxyMode === 'maglev' ? 'ipvs' : 'iptables';
+}
+
 /** The KubeProxyConfiguration the lab runs with, as kubeadm keeps it in the `kube-proxy` ConfigMap. */
 export function kubeProxyConfiguration(o: KubeProxyAddonOptions): string {
   const kernel = o.dataplane === 'nftables';
   const ipvs = /^ipvs(?::([a-z]+))?$/.exec(o.proxyMode);
-  const mode = kernel ? 'nftables' : ipvs ? 'ipvs' : o.proxyMode === 'maglev' ? 'ipvs' : 'iptables';
+  const mode = kubeProxyMode(o);
   const lines = [
     "# l4lab: the lab's one kube-proxy serves every node; this is the configuration it was",
     '# started with (`npm start -- --dataplane ... --proxy-mode ...`). Editing it changes nothing:',
@@ -39,7 +46,7 @@ export function kubeProxyConfiguration(o: KubeProxyAddonOptions): string {
     `mode: ${mode}`,
     `clusterCIDR: ${o.podCIDR}`,
     `healthzBindAddress: 0.0.0.0:${PROXY_HEALTHZ_PORT}`,
-    'metricsBindAddress: ""',
+    `metricsBindAddress: 0.0.0.0:${PROXY_METRICS_PORT}`,
     ...(mode === 'ipvs' ? ['ipvs:', `  scheduler: ${ipvs?.[1] ?? (ipvs ? 'rr' : 'mh')}`] : []),
     `${kernel ? 'nftables' : 'iptables'}:`,
     `  minSyncPeriod: ${kernel ? '20ms' : '50ms'}`,
@@ -51,8 +58,8 @@ export function kubeProxyConfiguration(o: KubeProxyAddonOptions): string {
 /**
  * kube-proxy as kubeadm installs it: a ServiceAccount, the `kube-proxy` ConfigMap and the
  * `kube-proxy` DaemonSet in kube-system, one hostNetwork pod per node. In l4lab the pods are the
- * nodes' window on the lab's one proxier: each serves kube-proxy's healthz on its node's address
- * (10256) and logs the proxier's syncs. Returned as objects to apply (not yet defaulted).
+ * nodes' window on the lab's one proxier: each serves kube-proxy's healthz (10256) and metrics
+ * (10249: /metrics, /proxyMode) on its node's address and logs the proxier's syncs. Returned as objects to apply (not yet defaulted).
  */
 export function kubeProxyObjects(o: KubeProxyAddonOptions): KubeObject[] {
   const meta = { namespace: 'kube-system', labels: { ...KUBE_PROXY_LABELS } };

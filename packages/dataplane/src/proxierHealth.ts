@@ -35,6 +35,9 @@ export class ProxierHealth {
   readonly #clock: Clock;
   #lastUpdated: number | undefined;
   #oldestPendingQueued: number | undefined;
+  #lastQueued: number | undefined;
+  /** Every sync that changed the rules: from the change seen to the rules in force (seconds). */
+  readonly programming = new Histogram(NETWORK_PROGRAMMING_BUCKETS);
   readonly #listeners = new Set<(sync: ProxierSync) => void>();
   readonly #recent: ProxierSync[] = [];
 
@@ -45,7 +48,17 @@ export class ProxierHealth {
 
   /** A Service or EndpointSlice change the rules do not carry yet. */
   queuedUpdate(): void {
-    this.#oldestPendingQueued ??= this.#clock.now();
+    this.#lastQueued = this.#clock.now();
+    this.#oldestPendingQueued ??= this.#lastQueued;
+  }
+
+  /** When a change was last queued, and the rules last updated (ms; undefined: never). */
+  get lastQueued(): number | undefined {
+    return this.#lastQueued;
+  }
+
+  get lastUpdated(): number | undefined {
+    return this.#lastUpdated;
   }
 
   /** The rules carry every change queued so far; `sync` when this sync changed them. */
@@ -54,6 +67,7 @@ export class ProxierHealth {
     this.#oldestPendingQueued = undefined;
     this.#lastUpdated = at;
     if (!sync) return;
+    this.programming.observe(sync.elapsedMs / 1000);
     const s = { ...sync, at };
     this.#recent.push(s);
     if (this.#recent.length > 200) this.#recent.splice(0, 100);
@@ -79,6 +93,12 @@ export class ProxierHealth {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+}
+
+/** The answers of one health server by status code (kubeproxy_proxy_healthz_total, ..._livez_total). */
+export interface HealthzCounts {
+  healthz: Map<number, number>;
+  livez: Map<number, number>;
 }
 
 /** Go's `time.Time` as `%q` prints it: `2026-12-07 03:40:00.123 +0000 UTC m=+12.345000000`. */
@@ -130,6 +150,7 @@ export function listenProxierHealth(
   health: ProxierHealth,
   eligible: () => boolean,
   startedAt: number,
+  counts?: HealthzCounts,
 ): Promise<Server> {
   const srv = createServer(function serveProxierHealth(req, res) {
     const path = (req.url ?? '/').split('?')[0];
@@ -140,6 +161,8 @@ export function listenProxierHealth(
       return;
     }
     const r = proxierHealthResponse(path, health.state(), eligible(), startedAt);
+    const counted = path === '/healthz' ? counts?.healthz : counts?.livez;
+    counted?.set(r.status, (counted.get(r.status) ?? 0) + 1);
     res.writeHead(r.status, {
       'Content-Type': 'application/json',
       'X-Content-Type-Options': 'nosniff',
@@ -161,4 +184,45 @@ export function countEndpoints(endpoints: ReadonlyMap<unknown, readonly unknown[
   let n = 0;
   for (const eps of endpoints.values()) n += eps.length;
   return n;
+}
+
+/** kube-proxy's buckets for kubeproxy_network_programming_duration_seconds (seconds). */
+export const NETWORK_PROGRAMMING_BUCKETS: readonly number[] = [
+  0.25,
+  0.5,
+  ...Array.from({ length: 59 }, (_, i) => i + 1),
+  ...Array.from({ length: 12 }, (_, i) => 60 + 5 * i),
+  ...Array.from({ length: 7 }, (_, i) => 120 + 30 * i),
+];
+
+/** A Prometheus histogram: cumulative counts per upper bound, a sum and a count. */
+export class Histogram {
+  readonly bounds: readonly number[];
+  readonly #counts: number[];
+  #sum = 0;
+  #count = 0;
+
+  constructor(bounds: readonly number[]) {
+    this.bounds = [...new Set(bounds)].sort((a, b) => a - b);
+    this.#counts = this.bounds.map(() => 0);
+  }
+
+  observe(v: number): void {
+    this.#sum += v;
+    this.#count++;
+    const i = this.bounds.findIndex((b) => v <= b);
+    if (i >= 0) this.#counts[i]!++;
+  }
+
+  /** Prometheus' text exposition of the histogram's samples (without HELP and TYPE). */
+  samples(name: string): string[] {
+    let cumulative = 0;
+    const lines = this.bounds.map((b, i) => {
+      cumulative += this.#counts[i]!;
+      return `${name}_bucket{le="${b}"} ${cumulative}`;
+    });
+    lines.push(`${name}_bucket{le="+Inf"} ${this.#count}`);
+    lines.push(`${name}_sum ${Number(this.#sum.toFixed(9))}`, `${name}_count ${this.#count}`);
+    return lines;
+  }
 }
