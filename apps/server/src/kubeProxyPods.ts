@@ -1,7 +1,8 @@
 // kube-proxy's pods in kube-system, one per node (a DaemonSet, as kubeadm installs it). l4lab runs
 // one proxier for every node (the userspace one, or the kernel's rules it writes): each pod is its
-// node's window on it, with kube-proxy's real healthz (10256) and metrics (10249: /metrics, /proxyMode) on the node's address, and a log of
-// the proxier's syncs. The pod says, in its log, that the rules do not stop when it does.
+// node's window on it, with kube-proxy's real healthz (10256) and metrics (10249: /metrics,
+// /proxyMode) on the node's address, and a log of the proxier's syncs. The pod says, in its log,
+// that the rules do not stop when it does.
 import type { Server } from 'node:http';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
 import {
@@ -68,9 +69,9 @@ function syncLine(s: ProxierSync, dataplane: 'userspace' | 'nftables'): string {
 
 /**
  * A container runtime decorator: a pod whose image is kube-proxy serves kube-proxy's healthz
- * (`/healthz`, `/livez`) on its node's address, port 10256 (in mapped mode on a free port of
- * 127.0.0.1, registered in the PortMapper), and logs the proxier's syncs; every other pod goes to
- * the inner runtime.
+ * (`/healthz`, `/livez`) on its node's address, port 10256, and its metrics server (`/metrics`,
+ * `/proxyMode`) on port 10249 (in mapped mode each on a free port of 127.0.0.1, registered in the
+ * PortMapper), and logs the proxier's syncs; every other pod goes to the inner runtime.
  */
 export class KubeProxyRuntime implements ContainerRuntime {
   readonly #inner: ContainerRuntime;
