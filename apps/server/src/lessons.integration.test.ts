@@ -562,6 +562,79 @@ describe('GET /api/lessons/:id/checks', () => {
     expect((await t.api('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
   }, 120_000);
 
+  it('14-kube-proxy: asked its mode and health from a pod, a scale programmed and counted, its pod deleted and put back', async () => {
+    const ns = 'kp-lesson';
+    const files = await lessonFilesIn('kube-proxy', ns);
+    await t.apply(files.get('web.yaml')!);
+    await t.apply(files.get('client.yaml')!);
+    await passing('kube-proxy', (r) => r.step === 1, ns);
+    const [client] = await t.readyPods('client-', ns);
+    const exec = async (command: string) =>
+      (
+        await t.api<{ exitCode: number; stdout: string }>(
+          'POST',
+          `/api/pods/${ns}/${client!.metadata.name}/exec`,
+          JSON.stringify({ command }),
+          'application/json',
+        )
+      ).body;
+    // Step 2 as written, at node-1's INTERNAL-IP (this lab's test range).
+    const node1 = (await t.api<Node>('GET', '/api/v1/nodes/node-1')).body;
+    const ip = node1.status!.addresses!.find((a) => a.type === 'InternalIP')!.address;
+    expect(await exec(`wget -q -O - ${ip}:10249/proxyMode`)).toMatchObject({
+      exitCode: 0,
+      stdout: 'iptables',
+    });
+    const healthz = await exec(`wget -q -O - ${ip}:10256/healthz`);
+    expect(JSON.parse(healthz.stdout)).toMatchObject({ nodeEligible: true });
+    await waitFor('web answers the client', async () =>
+      (await exec('wget -q -O - web')).exitCode === 0 ? true : undefined,
+    );
+    await passing('kube-proxy', (r) => r.step <= 2, ns);
+    // Step 3: the count of programmed changes goes up with the scale.
+    const programmed = async () =>
+      Number(
+        /^kubeproxy_network_programming_duration_seconds_count (\d+)$/m.exec(
+          (await exec(`wget -q -O - ${ip}:10249/metrics`)).stdout,
+        )?.[1],
+      );
+    const before = await programmed();
+    expect(before).toBeGreaterThan(0);
+    await t.apply(files.get('web.yaml')!.replace('replicas: 2', 'replicas: 3'));
+    const webPorts = () =>
+      [...t.lab.proxier.state().endpoints].filter(([k]) => k.startsWith(`${ns}/web:`));
+    expect(webPorts()).toHaveLength(1);
+    await waitFor('the scale programmed', async () =>
+      (await programmed()) > before &&
+      webPorts().every(([, eps]) => eps.filter((e) => e.ready).length === 3)
+        ? true
+        : undefined,
+    );
+    const web = (await t.api<Service>('GET', `/api/objects/services/${ns}/web`)).body;
+    await connect(web.spec.clusterIP!, 80, 15);
+    await passing('kube-proxy', (r) => r.step <= 3, ns);
+    // Step 4: node-1's kube-proxy pod deleted, put back by its DaemonSet; web answers throughout.
+    const onNode1 = async () =>
+      (await t.readyPods('kube-proxy-', 'kube-system')).find((p) => p.spec.nodeName === 'node-1');
+    const gone = (await onNode1())!.metadata.name;
+    expect((await t.api('DELETE', `/api/v1/namespaces/kube-system/pods/${gone}`)).status).toBe(200);
+    await connect(web.spec.clusterIP!, 80, 5);
+    await waitFor('a new kube-proxy pod on node-1', async () => {
+      const p = await onNode1();
+      return p && p.metadata.name !== gone ? true : undefined;
+    });
+    const results = await passing('kube-proxy', () => true, ns);
+    expect(results.map((r) => [r.step, r.id])).toEqual([
+      [1, 'web-endpoints'],
+      [1, 'client-ready'],
+      [2, 'client-to-web'],
+      [3, 'three-endpoints'],
+      [3, 'three-pods'],
+      [4, 'still-routed'],
+    ]);
+    expect((await t.api('DELETE', `/api/v1/namespaces/${ns}`)).status).toBe(200);
+  }, 60_000);
+
   it('10-drain-with-budget: node-2 drained through the budget while connections succeed, then uncordoned', async () => {
     await applySolution('drain-with-budget');
     await readyPods('shop-', 3);

@@ -36,6 +36,7 @@ describe('the shipped lessons', () => {
       'network-policy',
       'canary-configmap',
       'topology-aware-routing',
+      'kube-proxy',
     ]);
   });
 
