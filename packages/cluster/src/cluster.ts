@@ -525,6 +525,9 @@ export class Cluster {
     const status = ready ? 'True' : 'Unknown';
     if (node.status.conditions.some((c) => c.type === 'Ready' && c.status === status)) return;
     const now = this.nowIso();
+    // Gone silent: each condition keeps the kubelet's last heartbeat, as the controller leaves it.
+    const heartbeat = (type: string) =>
+      node.status.conditions.find((c) => c.type === type)?.lastHeartbeatTime ?? now;
     const conditions = ready
       ? kubeletConditions(now)
       : kubeletConditions(now).map((c) => ({
@@ -532,6 +535,7 @@ export class Cluster {
           status: 'Unknown' as const,
           reason: 'NodeStatusUnknown',
           message: 'Kubelet stopped posting node status.',
+          lastHeartbeatTime: heartbeat(c.type),
         }));
     this.store.put<Node>({ ...node, status: { ...node.status, conditions } });
     if (!ready) return;
@@ -541,6 +545,18 @@ export class Cluster {
       if (pod.spec.nodeName === nodeName && end <= this.clock.now())
         this.removePod(pod.metadata.namespace ?? 'default', pod.metadata.name);
     }
+  }
+
+  /**
+   * A Ready node's kubelet posts its status unchanged (every nodeStatusReportFrequency, 5 min):
+   * each condition's lastHeartbeatTime is now. A node whose kubelet is silent is left as it is.
+   */
+  postNodeStatus(nodeName: string): void {
+    const node = this.store.get('Node', undefined, nodeName);
+    if (!node?.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+    const now = this.nowIso();
+    const conditions = node.status.conditions.map((c) => ({ ...c, lastHeartbeatTime: now }));
+    this.store.put<Node>({ ...node, status: { ...node.status, conditions } });
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   hostPortsOf,
   hostPortsTaken,
   REASON_NODE_PORTS,
+  type TimerHandle,
   realClock,
 } from '@l4lab/cluster';
 import { type ConfigSource, namesConfig, resolveContainerConfig } from './containerConfig.ts';
@@ -30,6 +31,9 @@ import { isBareShell } from './standIn/shellRun.ts';
 import { containerArgv, containerEnv, standInOf } from './standIn/standIns.ts';
 import type { ContainerRuntime, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
+
+/** The kubelet posts its node's status at least this often, unchanged (nodeStatusReportFrequency). */
+export const NODE_STATUS_REPORT_MS = 5 * 60_000;
 
 export interface KubeletLogger {
   info(obj: object, msg: string): void;
@@ -106,6 +110,7 @@ export class Kubelet {
   /** Containers being started: stopAll waits for them, so none starts after the server stopped. */
   readonly #starting = new Set<Promise<void>>();
   #unwatch: (() => void) | undefined;
+  #statusTimer: TimerHandle | undefined;
 
   constructor(opts: KubeletOptions) {
     this.#o = {
@@ -121,6 +126,18 @@ export class Kubelet {
   start(): void {
     this.#unwatch = this.#o.cluster.watch((e) => this.#onEvent(e));
     for (const pod of this.#o.cluster.list('Pod')) this.#onEvent({ type: 'ADDED', object: pod });
+    this.#reportNodeStatus();
+  }
+
+  /** Every node's kubelet posts its status each nodeStatusReportFrequency (a stopped one does not). */
+  #reportNodeStatus(): void {
+    this.#statusTimer = this.#o.clock.setTimeout(() => {
+      for (const node of this.#o.cluster.list('Node')) {
+        if (!this.#stoppedNodes.has(node.metadata.name))
+          this.#o.cluster.postNodeStatus(node.metadata.name);
+      }
+      this.#reportNodeStatus();
+    }, NODE_STATUS_REPORT_MS);
   }
 
   #find(namespace: string, name: string): PodWorker | undefined {
@@ -241,6 +258,7 @@ export class Kubelet {
   /** Stops every pod (server shutdown). */
   async stopAll(graceMs = 2000): Promise<void> {
     this.#unwatch?.();
+    this.#statusTimer?.cancel();
     await Promise.all([...this.#workers.values()].map((w) => this.#stopWorker(w, graceMs)));
     await Promise.all(this.#starting);
     this.#workers.clear();
