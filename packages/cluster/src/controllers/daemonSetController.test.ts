@@ -362,19 +362,59 @@ describe('a DaemonSet', () => {
     expect(status(cluster)).toMatchObject({ numberAvailable: 2 });
   });
 
-  it('says that it does not surge when maxSurge is set', () => {
+  it('with maxSurge 1 (maxUnavailable 0) starts the new pod beside the old, one node at a time; every node keeps an available pod', () => {
+    const surge = (image: string) =>
+      daemonSet((ds) => {
+        ds.spec.updateStrategy = { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+        ds.spec.template.spec.containers[0]!.image = image;
+      });
     const { cluster } = newTestCluster();
-    apply(
-      cluster,
-      ns,
-      daemonSet(
-        (ds) => (ds.spec.updateStrategy = { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }),
-      ),
-    );
+    apply(cluster, ns, surge('l4lab/agent:0.1.0'));
+    runKubelet(cluster);
+    apply(cluster, surge('l4lab/agent:0.2.0'));
+    const image = (p: Pod) => p.spec.containers[0]!.image;
+    const ready = (p: Pod) =>
+      !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const surged: string[] = [];
+    for (let step = 0; step < 12; step++) {
+      const pods = live(cluster);
+      // Never more than one node with two pods, and never a node without a Ready pod.
+      const byNode = new Map<string, Pod[]>();
+      for (const p of pods)
+        byNode.set(p.spec.nodeName!, [...(byNode.get(p.spec.nodeName!) ?? []), p]);
+      expect([...byNode.keys()].sort()).toEqual(['node-1', 'node-2', 'node-3']);
+      const doubled = [...byNode].filter(([, ps]) => ps.length > 1);
+      expect(doubled.length).toBeLessThanOrEqual(1);
+      for (const [node, ps] of byNode) expect(ps.some(ready), node).toBe(true);
+      for (const [node, ps] of doubled) {
+        expect(ps.map(image).sort(), node).toEqual(['l4lab/agent:0.1.0', 'l4lab/agent:0.2.0']);
+        if (!surged.includes(node)) surged.push(node);
+      }
+      stopTerminating(cluster);
+      runKubelet(cluster); // the new pod starts and is Ready: the old one goes
+      if (status(cluster)?.updatedNumberScheduled === 3 && live(cluster).length === 3) break;
+    }
+    expect(surged).toHaveLength(3);
+    expect(live(cluster).map(image)).toEqual(Array<string>(3).fill('l4lab/agent:0.2.0'));
+    expect(status(cluster)).toMatchObject({ updatedNumberScheduled: 3, numberAvailable: 3 });
     const ds = cluster.store.get('DaemonSet', NS, 'agent')!;
-    expect(cluster.events.about(ds).find((e) => e.type === 'Warning')?.reason).toBe(
-      'SurgeNotSupported',
-    );
+    expect(cluster.events.about(ds).filter((e) => e.type === 'Warning')).toEqual([]);
+  });
+
+  it('with maxSurge, waits beside an old pod while the new one is not Ready', () => {
+    const surge = (image: string) =>
+      daemonSet((ds) => {
+        ds.spec.updateStrategy = { rollingUpdate: { maxSurge: '100%', maxUnavailable: 0 } };
+        ds.spec.template.spec.containers[0]!.image = image;
+      });
+    const { cluster } = newTestCluster();
+    apply(cluster, ns, surge('l4lab/agent:0.1.0'));
+    runKubelet(cluster);
+    apply(cluster, surge('l4lab/agent:0.2.0'));
+    expect(live(cluster)).toHaveLength(6); // 100%: a new pod beside each old one at once
+    runKubelet(cluster, () => false); // they start, never Ready
+    expect(live(cluster)).toHaveLength(6);
+    expect(cluster.list('Pod', NS).filter((p) => p.metadata.deletionTimestamp)).toEqual([]);
   });
 
   it("asks a pod per node of a namespace's pod quota", () => {

@@ -129,7 +129,9 @@ export function daemonPodNode(pod: Pod): string | undefined {
  *   - more than one pod on a node: all but the oldest go; a node it may not stay on: they all go.
  * RollingUpdate (maxUnavailable, default 1; maxSurge 0) deletes old-template pods while fewer
  * than maxUnavailable nodes lack an available pod (an unavailable old pod goes at once); the
- * manage step then puts the new one on the node, once the old one is gone. OnDelete waits for a
+ * manage step then puts the new one on the node, once the old one is gone. With maxSurge (and
+ * maxUnavailable 0), the new pod comes first, beside the old one, on up to maxSurge nodes at
+ * once; the old one goes when the new one is available. OnDelete waits for a
  * user to delete them. Pods are the template's `controller-revision-hash` (a hash of the template)
  * and `pod-template-generation` (the DaemonSet's generation).
  */
@@ -139,8 +141,6 @@ export class DaemonSetController implements Controller {
   /** Per `namespace/name|node`: the back-off after a failed pod. */
   readonly #backoff = new Map<string, { delay: number; until: number }>();
   readonly #requeue: Requeue;
-  /** DaemonSets told that their maxSurge is not honoured (uid/generation). */
-  readonly #surgeWarned = new Set<string>();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
@@ -327,8 +327,14 @@ export class DaemonSetController implements Controller {
           );
           toDelete.push(p);
         }
-        // The oldest stays (sorted by age); any other is one too many.
-        toDelete.push(...running.slice(1));
+        // The oldest stays (sorted by age); any other is one too many. Surging, the oldest of
+        // the template and the oldest of before may both stay (the rolling update's two).
+        if (!allowsSurge(ds, nodes)) toDelete.push(...running.slice(1));
+        else {
+          const updated = running.filter((p) => isPodUpdated(p, hash, ds));
+          const old = running.filter((p) => !isPodUpdated(p, hash, ds));
+          toDelete.push(...updated.slice(1), ...old.slice(1));
+        }
       } else {
         toDelete.push(...pods.filter((p) => !isPodTerminating(p)));
       }
@@ -339,22 +345,16 @@ export class DaemonSetController implements Controller {
     if (retryIn !== Infinity) this.#requeue.after(key, retryIn);
   }
 
-  /** rollingUpdate with maxSurge 0: old pods go while the unavailable stay under maxUnavailable. */
+  /**
+   * rollingUpdate. With maxSurge 0: old pods go while the unavailable stay under maxUnavailable.
+   * With maxSurge (maxUnavailable 0): a new pod is made beside the old one on up to maxSurge
+   * nodes at once (at once where the old one is not available), and the old one goes when the
+   * new one is available: the node is never without an available pod.
+   */
   #rollingUpdate(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): void {
     const desired = nodes.filter((n) => nodeShouldRunDaemonPod(n, ds).shouldRun).length;
     const surge = scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxSurge ?? 0, desired, true);
-    const seen = `${ds.metadata.uid}/${ds.metadata.generation ?? 1}`;
-    if (surge > 0 && !this.#surgeWarned.has(seen)) {
-      // Surge (a new pod beside the old one on a node) is not built: said, not pretended.
-      this.#surgeWarned.add(seen);
-      this.#ctx.events.record(
-        ds,
-        'Warning',
-        'SurgeNotSupported',
-        "l4lab's daemon set controller does not surge: maxSurge is ignored, pods are replaced one node at a time (maxUnavailable 1)",
-        COMPONENT,
-      );
-    }
+    if (surge > 0) return this.#surge(ds, surge, byNode, hash);
     const maxUnavailable = Math.max(
       1,
       scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, desired, true),
@@ -385,6 +385,39 @@ export class DaemonSetController implements Controller {
     }
     const room = Math.max(0, Math.min(maxUnavailable - numUnavailable, candidates.length));
     for (const p of [...allowed, ...candidates.slice(0, room)]) this.#deletePod(ds, p);
+  }
+
+  /** The surging rolling update (the daemon set controller's update.go, maxSurge > 0). */
+  #surge(ds: DaemonSet, maxSurge: number, byNode: Map<string, Pod[]>, hash: string): void {
+    const available = this.#available(ds);
+    const oldToDelete: Pod[] = [];
+    const allowedNew: string[] = [];
+    const candidates: string[] = [];
+    let numSurge = 0;
+    for (const [nodeName, pods] of byNode) {
+      const live = pods.filter((p) => !isPodTerminating(p));
+      const updated = live.filter((p) => isPodUpdated(p, hash, ds));
+      const old = live.filter((p) => !isPodUpdated(p, hash, ds));
+      if (updated.length > 1 || old.length > 1) {
+        numSurge++; // the manage step cleans this node up first
+        continue;
+      }
+      const [newPod] = updated;
+      const [oldPod] = old;
+      if (!oldPod) continue; // up to date, or the manage step makes its pod
+      if (!newPod) {
+        if (available(oldPod)) candidates.push(nodeName);
+        else allowedNew.push(nodeName); // an old pod not available: replaced at once
+      } else if (!available(newPod)) {
+        numSurge++; // surged here, waiting for the new pod
+      } else {
+        oldToDelete.push(oldPod);
+      }
+    }
+    const room = Math.max(0, Math.min(maxSurge - numSurge, candidates.length));
+    for (const nodeName of [...allowedNew, ...candidates.slice(0, room)])
+      if (!this.#createPod(ds, nodeName, hash)) break;
+    for (const p of oldToDelete) this.#deletePod(ds, p);
   }
 
   /** IsPodAvailable with the DaemonSet's minReadySeconds (and a look again when one will be). */
@@ -499,4 +532,12 @@ function byAge(a: Pod, b: Pod): number {
     Number(a.status?.phase !== 'Running') - Number(b.status?.phase !== 'Running') ||
     a.metadata.name.localeCompare(b.metadata.name)
   );
+}
+
+/** A RollingUpdate with maxSurge above 0 (util.AllowsSurge): a node may run an old and a new pod. */
+function allowsSurge(ds: DaemonSet, nodes: Node[]): boolean {
+  const ru = ds.spec.updateStrategy;
+  if ((ru?.type ?? 'RollingUpdate') !== 'RollingUpdate') return false;
+  const desired = nodes.filter((n) => nodeShouldRunDaemonPod(n, ds).shouldRun).length;
+  return scaledValue(ru?.rollingUpdate?.maxSurge ?? 0, Math.max(desired, 1), true) > 0;
 }
