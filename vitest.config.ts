@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /** The suites that run on both dataplanes (userspace in `integration`, nftables in `kernel`). */
-const KERNEL_SUITES = ['apps/server/src/dataplane.integration.test.ts'];
+const KERNEL_SUITES = [
+  'apps/server/src/dataplane.integration.test.ts',
+  'apps/server/src/kubeProxyPods.integration.test.ts',
+];
 
 // unit: pure logic, fake clock, no processes. integration: real nginx, real sockets on loopback.
 export default defineConfig({

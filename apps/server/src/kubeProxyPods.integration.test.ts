@@ -1,7 +1,7 @@
 // kube-proxy's DaemonSet in kube-system, with the real kubectl: one hostNetwork pod per node at
 // its node's address, kube-proxy's healthz on 10256 (503 on a node the autoscaler is deleting),
 // its metrics and /proxyMode on 10249, a log of the proxier's syncs, and a deleted pod put back by
-// its DaemonSet.
+// its DaemonSet. On both dataplanes: here (userspace), and in the `kernel` project (nftables).
 // Addresses: random test ranges (testRanges.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,9 @@ afterAll(async () => {
 
 const kubectl = (ctx: TestContext, ...args: string[]) =>
   runKubectl(ctx, { kubeconfig: t.lab.kubeconfig, home }, undefined, args);
+
+/** kube-proxy's mode for the lab's dataplane (this suite runs on both: vitest.config.ts). */
+const MODE = () => (t.config.dataplane === 'nftables' ? 'nftables' : 'iptables');
 
 async function proxyPods(): Promise<Pod[]> {
   const { body } = await t.api<{ items: Pod[] }>('GET', '/api/objects/pods?namespace=kube-system');
@@ -80,7 +83,7 @@ describe("kube-proxy's pods (kube-system)", () => {
       '-o',
       'jsonpath={.data.config\\.conf}',
     );
-    expect(mode.stdout).toMatch(/^mode: iptables$/m);
+    expect(mode.stdout).toMatch(new RegExp(`^mode: ${MODE()}$`, 'm'));
   });
 
   it("answers kube-proxy's healthz on every node address, port 10256", async () => {
@@ -103,7 +106,7 @@ describe("kube-proxy's pods (kube-system)", () => {
     const [n] = await nodes();
     expect(await health(nodeIP(n!)!, '/proxyMode', 10249)).toEqual({
       status: 200,
-      body: 'iptables',
+      body: MODE(),
     });
     const metrics = await health(nodeIP(n!)!, '/metrics', 10249);
     expect(metrics.status).toBe(200);
