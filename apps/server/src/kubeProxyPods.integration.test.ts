@@ -108,9 +108,10 @@ describe("kube-proxy's pods (kube-system)", () => {
       status: 200,
       body: MODE(),
     });
+    expect((await health(nodeIP(n!)!)).status).toBe(200); // counted below
     const metrics = await health(nodeIP(n!)!, '/metrics', 10249);
     expect(metrics.status).toBe(200);
-    // The healthz answers of the test above, and the lab's syncs so far.
+    // That healthz answer, and the lab's syncs so far.
     expect(metrics.body).toMatch(/^kubeproxy_proxy_healthz_total\{code="200"\} [1-9]\d*$/m);
     expect(metrics.body).toMatch(
       /^kubeproxy_sync_proxy_rules_last_timestamp_seconds \d+(\.\d+)?$/m,
@@ -166,6 +167,31 @@ spec:
     await waitFor('healthz 200 again', async () =>
       (await health(nodeIP(n!)!)).status === 200 ? true : undefined,
     );
+  });
+
+  it('a second kube-proxy pod on a node waits for the ports, saying so, and leaves the first serving', async (ctx) => {
+    const [n] = await nodes();
+    const name = n!.metadata.name;
+    await t.apply(`apiVersion: v1
+kind: Pod
+metadata: {name: second-proxy, namespace: default}
+spec:
+  nodeName: ${name}
+  hostNetwork: true
+  containers: [{name: kube-proxy, image: registry.k8s.io/kube-proxy:v1.32.0}]
+`);
+    const log = await waitFor('the second pod saying why it does not serve', async () => {
+      const r = await kubectl(ctx, 'logs', 'second-proxy');
+      return r.stdout.includes('Failed to start healthz HTTP server, will retry')
+        ? r.stdout
+        : undefined;
+    });
+    expect(log).toMatch(
+      /^E\d{4} .*"Failed to start healthz HTTP server, will retry" address="[\d.]+:10256" err=".*EADDRINUSE/m,
+    );
+    expect((await kubectl(ctx, 'delete', 'pod', 'second-proxy')).code).toBe(0);
+    expect((await health(nodeIP(n!)!)).status).toBe(200);
+    expect((await health(nodeIP(n!)!, '/proxyMode', 10249)).body).toBe(MODE());
   });
 
   it('is put back by its DaemonSet when deleted, and serves healthz again', async (ctx) => {

@@ -69,7 +69,8 @@ describe("kube-proxy pods' log", () => {
 
   it("writes durations as Go's time.Duration does", () => {
     expect(goDuration(12)).toBe('12ms');
-    expect(goDuration(0.5)).toBe('0.5ms');
+    expect(goDuration(0.5)).toBe('500µs');
     expect(goDuration(1234)).toBe('1.234s');
+    expect(goDuration(61_000)).toBe('1m1s');
   });
 });

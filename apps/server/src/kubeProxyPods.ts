@@ -39,6 +39,7 @@ export function klogLine(
   file: string,
   msg: string,
   kv: Record<string, string | number> = {},
+  severity: 'I' | 'W' | 'E' = 'I',
 ): string {
   const d = new Date(at);
   const p2 = (n: number) => String(n).padStart(2, '0');
@@ -49,13 +50,17 @@ export function klogLine(
   const pairs = Object.entries(kv)
     .map(([k, v]) => ` ${k}=${typeof v === 'number' ? v : JSON.stringify(v)}`)
     .join('');
-  return `I${stamp} ${String(process.pid).padStart(7)} ${file}] ${JSON.stringify(msg)}${pairs}`;
+  return `${severity}${stamp} ${String(process.pid).padStart(7)} ${file}] ${JSON.stringify(msg)}${pairs}`;
 }
 
-/** Go's duration text for milliseconds: `12.5ms`, `1.2s`. */
+/** Go's time.Duration text for milliseconds: `500µs`, `12.5ms`, `1.234s`, `1m1s`. */
 export function goDuration(ms: number): string {
-  if (ms >= 1000) return `${Number((ms / 1000).toFixed(3))}s`;
-  return `${Number(ms.toFixed(3))}ms`;
+  const trim = (n: number) => String(Number(n.toFixed(3)));
+  if (ms < 1) return `${trim(ms * 1000)}µs`;
+  if (ms < 1000) return `${trim(ms)}ms`;
+  if (ms < 60_000) return `${trim(ms / 1000)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${trim((ms - m * 60_000) / 1000)}s`;
 }
 
 function syncLine(s: ProxierSync, dataplane: 'userspace' | 'nftables'): string {
@@ -113,43 +118,6 @@ export class KubeProxyRuntime implements ContainerRuntime {
     const eligible = () => nodeEligible(cluster.store.get('Node', undefined, pod.node));
     const counts: HealthzCounts = { healthz: new Map(), livez: new Map() };
     const host = native ? pod.ip : '127.0.0.1';
-    const servers: { port: number; srv: Server }[] = [];
-    const closeAll = async () => {
-      for (const { port, srv } of servers.splice(0)) {
-        srv.closeAllConnections();
-        await new Promise<void>((r) => srv.close(() => r()));
-        if (!native) mapper.delete(pod.ip, port, 'TCP');
-      }
-    };
-    /** Listens at the node's address and `port` (mapped mode: a free port, in the PortMapper). */
-    const serve = async (
-      port: number,
-      listen: (at: { host: string; port: number }) => Promise<Server>,
-    ) => {
-      const srv = await listen({ host, port: native ? port : 0 });
-      servers.push({ port, srv });
-      const bound = srv.address();
-      const hostPort = typeof bound === 'object' && bound ? bound.port : port;
-      if (!native) mapper.set({ ip: pod.ip, port, protocol: 'TCP', hostIp: '127.0.0.1', hostPort });
-      const where: Record<string, string> = native ? {} : { listening: `127.0.0.1:${hostPort}` };
-      return where;
-    };
-    let healthzAt: Record<string, string>, metricsAt: Record<string, string>;
-    try {
-      healthzAt = await serve(PROXY_HEALTHZ_PORT, (at) =>
-        listenProxierHealth(at, health, eligible, this.#startedAt, counts),
-      );
-      metricsAt = await serve(PROXY_METRICS_PORT, (at) =>
-        listenKubeProxyMetrics(at, {
-          mode: kubeProxyMode({ dataplane, proxyMode }),
-          health,
-          counts,
-        }),
-      );
-    } catch (err) {
-      await closeAll();
-      throw err;
-    }
     const line = (msg: string, kv?: Record<string, string | number>) =>
       klogLine(startedAt, 'kubeProxyPods.ts', msg, kv);
     const log: string[] = [
@@ -160,16 +128,84 @@ export class KubeProxyRuntime implements ContainerRuntime {
       dataplane === 'nftables'
         ? line('Using nftables Proxier')
         : line("Using l4lab's userspace proxier", { mode: proxyMode }),
-      line('Starting healthz HTTP server', {
-        address: `${pod.ip}:${PROXY_HEALTHZ_PORT}`,
-        ...healthzAt,
-      }),
-      line('Starting metrics HTTP server', {
-        address: `${pod.ip}:${PROXY_METRICS_PORT}`,
-        ...metricsAt,
-      }),
     ];
-    const header = log.length;
+    const header = log.length + 2; // and the two servers' lines
+    let done = false;
+    const servers: { port: number; srv: Server; hostPort: number }[] = [];
+    const retries = new Set<NodeJS.Timeout>();
+    const closeAll = async () => {
+      for (const t of retries) clearTimeout(t);
+      retries.clear();
+      for (const { port, srv, hostPort } of servers.splice(0)) {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+        // Another pod on the node (a surge, a forced delete) may hold the mapping by now.
+        const at = mapper.resolve(pod.ip, port, 'TCP');
+        if (!native && at.ip === '127.0.0.1' && at.port === hostPort)
+          mapper.delete(pod.ip, port, 'TCP');
+      }
+    };
+    /**
+     * Listens at the node's address and `port` (mapped mode: a free port, in the PortMapper). An
+     * address in use (another kube-proxy pod on the node, still there) is tried again every
+     * 5 s, as kube-proxy's servers are, and said in the log.
+     */
+    const serve = async (
+      what: 'healthz' | 'metrics',
+      port: number,
+      listen: (at: { host: string; port: number }) => Promise<Server>,
+    ): Promise<void> => {
+      if (done) return;
+      const address = `${pod.ip}:${port}`;
+      let srv: Server;
+      try {
+        srv = await listen({ host, port: native ? port : 0 });
+      } catch (err) {
+        log.push(
+          klogLine(
+            Date.now(),
+            'kubeProxyPods.ts',
+            `Failed to start ${what} HTTP server, will retry`,
+            {
+              address,
+              err: (err as Error).message,
+            },
+            'E',
+          ),
+        );
+        const t = setTimeout(() => {
+          retries.delete(t);
+          void serve(what, port, listen);
+        }, 5_000);
+        t.unref();
+        retries.add(t);
+        return;
+      }
+      if (done) {
+        srv.close();
+        return;
+      }
+      const bound = srv.address();
+      const hostPort = typeof bound === 'object' && bound ? bound.port : port;
+      servers.push({ port, srv, hostPort });
+      if (!native) mapper.set({ ip: pod.ip, port, protocol: 'TCP', hostIp: '127.0.0.1', hostPort });
+      log.push(
+        klogLine(Date.now(), 'kubeProxyPods.ts', `Starting ${what} HTTP server`, {
+          address,
+          ...(native ? {} : { listening: `127.0.0.1:${hostPort}` }),
+        }),
+      );
+    };
+    await serve('healthz', PROXY_HEALTHZ_PORT, (at) =>
+      listenProxierHealth(at, health, eligible, this.#startedAt, counts),
+    );
+    await serve('metrics', PROXY_METRICS_PORT, (at) =>
+      listenKubeProxyMetrics(at, {
+        mode: kubeProxyMode({ dataplane, proxyMode }),
+        health,
+        counts,
+      }),
+    );
     for (const s of health.syncsSince(startedAt)) log.push(syncLine(s, dataplane));
     const unsubscribe = health.onSync((s) => {
       log.push(syncLine(s, dataplane));
@@ -177,7 +213,6 @@ export class KubeProxyRuntime implements ContainerRuntime {
     });
     let release!: (r: PodExit) => void;
     const exited = new Promise<PodExit>((r) => (release = r));
-    let done = false;
     const shutdown = async (exit: PodExit) => {
       if (done) return;
       done = true;

@@ -623,6 +623,10 @@ describe('GET /api/lessons/:id/checks', () => {
       const p = await onNode1();
       return p && p.metadata.name !== gone ? true : undefined;
     });
+    // The new pod answers at the node's address.
+    await waitFor("the new pod's healthz", async () =>
+      (await exec(`wget -q -O - ${ip}:10256/healthz`)).exitCode === 0 ? true : undefined,
+    );
     const results = await passing('kube-proxy', () => true, ns);
     expect(results.map((r) => [r.step, r.id])).toEqual([
       [1, 'web-endpoints'],

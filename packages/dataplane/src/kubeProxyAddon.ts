@@ -22,7 +22,7 @@ export interface KubeProxyAddonOptions {
 
 /** kube-proxy's `mode` for the lab's: nftables (kernel), else iptables or ipvs (maglev: ipvs). */
 export function kubeProxyMode(o: Pick<KubeProxyAddonOptions, 'dataplane' | 'proxyMode'>): string {
-  if (o.dataplane === 'nftables') return 'nftables';
+  if (o.dataplane === 'nftables' || o.proxyMode === 'nftables') return 'nftables';
   return /^ipvs(:[a-z]+)?$/.test(o.proxyMode) || o.proxyMode === 'maglev' ? 'ipvs' : 'iptables';
 }
 
@@ -47,8 +47,9 @@ export function kubeProxyConfiguration(o: KubeProxyAddonOptions): string {
     `clusterCIDR: ${o.podCIDR}`,
     `healthzBindAddress: 0.0.0.0:${PROXY_HEALTHZ_PORT}`,
     `metricsBindAddress: 0.0.0.0:${PROXY_METRICS_PORT}`,
-    ...(mode === 'ipvs' ? ['ipvs:', `  scheduler: ${ipvs?.[1] ?? (ipvs ? 'rr' : 'mh')}`] : []),
-    `${kernel ? 'nftables' : 'iptables'}:`,
+    // maglev has no kube-proxy scheduler to name (kube-proxy refuses IPVS's `mh`).
+    ...(ipvs ? ['ipvs:', `  scheduler: ${ipvs[1] ?? 'rr'}`] : []),
+    `${mode === 'nftables' ? 'nftables' : 'iptables'}:`,
     `  minSyncPeriod: ${kernel ? '20ms' : '50ms'}`,
     '  syncPeriod: 30s',
   ];
@@ -92,6 +93,8 @@ export function kubeProxyObjects(o: KubeProxyAddonOptions): KubeObject[] {
                 '/usr/local/bin/kube-proxy',
                 '--config=/var/lib/kube-proxy/config.conf',
                 '--hostname-override=$(NODE_NAME)',
+                // Its log shows each sync of the rules, which kube-proxy says at verbosity 2.
+                '--v=2',
               ],
               env: [
                 {

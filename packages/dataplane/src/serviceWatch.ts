@@ -123,7 +123,10 @@ export class ServiceWatch {
   #onEvent(e: WatchEvent): void {
     const o = e.object;
     if (o.kind === 'Node') {
-      this.#nodes = this.#cluster.list('Node').map(nodeInfo);
+      // Only what the rules read of a node (kube-proxy's node handlers): not its heartbeats.
+      const nodes = this.#cluster.list('Node').map(nodeInfo);
+      if (JSON.stringify(nodes) === JSON.stringify(this.#nodes)) return;
+      this.#nodes = nodes;
       this.#nodesChanged = true;
       this.#hooks.onChange();
       return;

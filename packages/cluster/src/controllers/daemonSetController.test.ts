@@ -2,7 +2,13 @@
 // rolling updates node by node, OnDelete, failed pods, status as `kubectl get ds` shows it.
 import { describe, expect, it } from 'vitest';
 import type { DaemonSet, Namespace, Pod } from '@l4lab/protocol';
-import { makeDaemonSet, newTestCluster, runKubelet, runningStatus } from '../testBuilders.ts';
+import {
+  makeDaemonSet,
+  newTestCluster,
+  runKubelet,
+  runningStatus,
+  setPodReady,
+} from '../testBuilders.ts';
 import type { Cluster } from '../cluster.ts';
 import type { FakeClock } from '../clock.ts';
 import { apply, editNode, taint } from './schedulerTesting.ts';
@@ -17,6 +23,13 @@ function daemonSet(mutate: (ds: DaemonSet) => void = () => {}): DaemonSet {
   mutate(ds);
   return ds;
 }
+
+/** A DaemonSet rolled out with maxSurge 1 (maxUnavailable 0), its container of `image`. */
+const surging = (image: string) =>
+  daemonSet((ds) => {
+    ds.spec.updateStrategy = { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+    ds.spec.template.spec.containers[0]!.image = image;
+  });
 
 /** The DaemonSet's pods not going away, by node. */
 function podsByNode(cluster: Cluster): Record<string, string[]> {
@@ -415,6 +428,50 @@ describe('a DaemonSet', () => {
     runKubelet(cluster, () => false); // they start, never Ready
     expect(live(cluster)).toHaveLength(6);
     expect(cluster.list('Pod', NS).filter((p) => p.metadata.deletionTimestamp)).toEqual([]);
+  });
+
+  it('with maxSurge, leaves the old pod of a node it should no longer run on (NoSchedule) and gives it no new one', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, ns, surging('l4lab/agent:0.1.0'));
+    runKubelet(cluster);
+    editNode(cluster, 'node-3', taint({ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }));
+    apply(cluster, surging('l4lab/agent:0.2.0'));
+    for (let step = 0; step < 8; step++) {
+      stopTerminating(cluster);
+      runKubelet(cluster);
+    }
+    const images = Object.fromEntries(
+      live(cluster).map((p) => [p.spec.nodeName!, p.spec.containers[0]!.image]),
+    );
+    expect(images).toEqual({
+      'node-1': 'l4lab/agent:0.2.0',
+      'node-2': 'l4lab/agent:0.2.0',
+      'node-3': 'l4lab/agent:0.1.0', // may stay (NoSchedule), gets no new pod
+    });
+    expect(live(cluster)).toHaveLength(3);
+    expect(status(cluster)).toMatchObject({ desiredNumberScheduled: 2, updatedNumberScheduled: 2 });
+  });
+
+  it('with maxSurge, lets an old pod go once it is not Ready and the new one is there, Ready or not', () => {
+    const { cluster } = newTestCluster();
+    apply(cluster, ns, surging('l4lab/agent:0.1.0'));
+    runKubelet(cluster);
+    apply(cluster, surging('l4lab/agent:0.2.0'));
+    runKubelet(cluster, () => false); // the new pod starts, not Ready
+    const [surged] = live(cluster).filter(
+      (p) => p.spec.containers[0]!.image === 'l4lab/agent:0.2.0',
+    );
+    const old = live(cluster).find(
+      (p) =>
+        p.spec.nodeName === surged!.spec.nodeName &&
+        p !== surged &&
+        p.metadata.name !== surged!.metadata.name,
+    )!;
+    expect(old.metadata.deletionTimestamp).toBeUndefined(); // Ready: it waits for the new one
+    setPodReady(cluster, NS, old.metadata.name, false);
+    expect(
+      cluster.store.get('Pod', NS, old.metadata.name)?.metadata.deletionTimestamp,
+    ).toBeDefined();
   });
 
   it("asks a pod per node of a namespace's pod quota", () => {

@@ -334,6 +334,8 @@ export class DaemonSetController implements Controller {
           const updated = running.filter((p) => isPodUpdated(p, hash, ds));
           const old = running.filter((p) => !isPodUpdated(p, hash, ds));
           toDelete.push(...updated.slice(1), ...old.slice(1));
+          // An old pod that is not Ready goes, once the node has a new one (podsShouldBeOnNode).
+          if (updated.length > 0 && old[0] && !isPodReady(old[0])) toDelete.push(old[0]);
         }
       } else {
         toDelete.push(...pods.filter((p) => !isPodTerminating(p)));
@@ -354,7 +356,7 @@ export class DaemonSetController implements Controller {
   #rollingUpdate(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>, hash: string): void {
     const desired = nodes.filter((n) => nodeShouldRunDaemonPod(n, ds).shouldRun).length;
     const surge = scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxSurge ?? 0, desired, true);
-    if (surge > 0) return this.#surge(ds, surge, byNode, hash);
+    if (surge > 0) return this.#surge(ds, surge, nodes, byNode, hash);
     const maxUnavailable = Math.max(
       1,
       scaledValue(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, desired, true),
@@ -388,14 +390,28 @@ export class DaemonSetController implements Controller {
   }
 
   /** The surging rolling update (the daemon set controller's update.go, maxSurge > 0). */
-  #surge(ds: DaemonSet, maxSurge: number, byNode: Map<string, Pod[]>, hash: string): void {
+  #surge(
+    ds: DaemonSet,
+    maxSurge: number,
+    nodes: Node[],
+    byNode: Map<string, Pod[]>,
+    hash: string,
+  ): void {
     const available = this.#available(ds);
     const oldToDelete: Pod[] = [];
     const allowedNew: string[] = [];
     const candidates: string[] = [];
     let numSurge = 0;
+    const nodeByName = new Map(nodes.map((n) => [n.metadata.name, n]));
     for (const [nodeName, pods] of byNode) {
       const live = pods.filter((p) => !isPodTerminating(p));
+      const node = nodeByName.get(nodeName);
+      if (!node || !nodeShouldRunDaemonPod(node, ds).shouldRun) {
+        // A node that should run no new pod: an old one there is not replaced, only let go when
+        // it is not available (it may stay, as a NoSchedule taint allows: the manage step's).
+        for (const p of live) if (!isPodUpdated(p, hash, ds) && !available(p)) oldToDelete.push(p);
+        continue;
+      }
       const updated = live.filter((p) => isPodUpdated(p, hash, ds));
       const old = live.filter((p) => !isPodUpdated(p, hash, ds));
       if (updated.length > 1 || old.length > 1) {

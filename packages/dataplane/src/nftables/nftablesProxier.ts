@@ -321,7 +321,7 @@ export class NftablesProxier implements Provider {
     if (needsCleanup(state, next)) this.#cleanupSoon();
     await this.#healthChecks.reconcile(routing.serviceMap, routing.endpointsMap, routing.nodes);
     this.#o.health?.updated(
-      durationMs === undefined
+      durationMs === undefined || !plan
         ? undefined
         : {
             elapsedMs: durationMs,
