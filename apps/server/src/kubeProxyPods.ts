@@ -20,7 +20,12 @@ import {
 } from '@l4lab/dataplane';
 import { applyDefaults } from '@l4lab/manifests';
 import type { KubeObject } from '@l4lab/protocol';
-import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '@l4lab/runtime';
+import {
+  type ContainerRuntime,
+  type PodHandle,
+  type PodSandbox,
+  inProcessPod,
+} from '@l4lab/runtime';
 
 export interface KubeProxyPodsOptions {
   health: ProxierHealth;
@@ -211,21 +216,14 @@ export class KubeProxyRuntime implements ContainerRuntime {
       log.push(syncLine(s, dataplane));
       if (log.length > 400) log.splice(header, 200);
     });
-    let release!: (r: PodExit) => void;
-    const exited = new Promise<PodExit>((r) => (release = r));
-    const shutdown = async (exit: PodExit) => {
-      if (done) return;
-      done = true;
-      unsubscribe();
-      await closeAll();
-      release(exit);
-    };
-    return {
-      exited,
-      stop: () => shutdown({ code: 0, signal: null }),
-      kill: () => void shutdown({ code: 137, signal: 'SIGKILL' }),
-      logs: async () => log.slice(-200),
-    };
+    return inProcessPod(
+      async () => {
+        done = true;
+        unsubscribe();
+        await closeAll();
+      },
+      () => log,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { PortMapper } from '@l4lab/cluster';
 import type { EndpointInfo, NodeInfo, ServicePortInfo, ServicePortName } from './types.ts';
+import { listenExclusive } from './proxierHealth.ts';
 
 /**
  * kube-proxy's service health server: on healthCheckNodePort of every node, 200 when the node has
@@ -39,14 +40,7 @@ export function listenHealthCheck(
     });
     res.end(healthCheckBody(state.svc, local));
   });
-  srv.on('clientError', (_e, s) => s.destroy());
-  return new Promise((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen({ host, port, exclusive: true }, () => {
-      srv.off('error', reject);
-      resolve(srv);
-    });
-  });
+  return listenExclusive(srv, { host, port });
 }
 
 /** One health server per node per healthCheckNodePort, following the Services (kube-proxy's healthcheck package). */

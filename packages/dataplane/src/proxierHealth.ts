@@ -169,6 +169,11 @@ export function listenProxierHealth(
     });
     res.end(r.body);
   });
+  return listenExclusive(srv, at);
+}
+
+/** Listens on host:port (exclusive: not shared with a worker); rejects with the bind's error. */
+export function listenExclusive(srv: Server, at: { host: string; port: number }): Promise<Server> {
   srv.on('clientError', (_e, s) => s.destroy());
   return new Promise((resolve, reject) => {
     srv.once('error', reject);

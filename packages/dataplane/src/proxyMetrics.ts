@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { HealthzCounts, ProxierHealth } from './proxierHealth.ts';
+import { listenExclusive, type HealthzCounts, type ProxierHealth } from './proxierHealth.ts';
 
 /** kube-proxy's metrics port (`--metrics-bind-address`, 127.0.0.1:10249 by default). */
 export const PROXY_METRICS_PORT = 10249;
@@ -79,12 +79,5 @@ export function listenKubeProxyMetrics(
       text(kubeProxyMetricsText(o.health, o.counts), 'text/plain; version=0.0.4; charset=utf-8');
     else text('404 page not found\n', 'text/plain; charset=utf-8', 404);
   });
-  srv.on('clientError', (_e, s) => s.destroy());
-  return new Promise((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen({ host: at.host, port: at.port, exclusive: true }, () => {
-      srv.off('error', reject);
-      resolve(srv);
-    });
-  });
+  return listenExclusive(srv, at);
 }

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { PortMapper } from '@l4lab/cluster';
-import type { ContainerRuntime, PodExit, PodHandle, PodSandbox } from '@l4lab/runtime';
+import {
+  type ContainerRuntime,
+  type PodHandle,
+  type PodSandbox,
+  inProcessPod,
+} from '@l4lab/runtime';
 import { DnsServer, type DnsQueryEvent, type HostPort } from './dnsServer.ts';
 import type { ZoneOptions } from './records.ts';
 import type { ZoneView } from './zoneView.ts';
@@ -108,25 +113,19 @@ export class CoreDnsRuntime implements ContainerRuntime {
         hostPort: metricsAt.port,
       });
     }
-    let release!: (r: PodExit) => void;
-    const exited = new Promise<PodExit>((r) => (release = r));
-    const shutdown = async (exit: PodExit) => {
-      metrics?.closeAllConnections();
-      metrics?.close();
-      await dns.close();
-      if (!native) {
-        mapper.delete(pod.ip, DNS_PORT, 'UDP');
-        mapper.delete(pod.ip, DNS_PORT, 'TCP');
-        mapper.delete(pod.ip, METRICS_PORT, 'TCP');
-      }
-      release(exit);
-    };
-    return {
-      exited,
-      stop: () => shutdown({ code: 0, signal: null }),
-      kill: () => void shutdown({ code: 137, signal: 'SIGKILL' }),
-      logs: async () => log.slice(-200),
-    };
+    return inProcessPod(
+      async () => {
+        metrics?.closeAllConnections();
+        metrics?.close();
+        await dns.close();
+        if (!native) {
+          mapper.delete(pod.ip, DNS_PORT, 'UDP');
+          mapper.delete(pod.ip, DNS_PORT, 'TCP');
+          mapper.delete(pod.ip, METRICS_PORT, 'TCP');
+        }
+      },
+      () => log,
+    );
   }
 }
 

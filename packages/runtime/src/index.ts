@@ -11,3 +11,4 @@ export { detectAddressMode, freePort } from './hostAddress.ts';
 export { tcpProbe, httpProbe } from './probe.ts';
 export { podPage } from './page.ts';
 export { processAlive } from './processes.ts';
+export { inProcessPod } from './inProcessPod.ts';
