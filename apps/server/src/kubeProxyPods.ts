@@ -34,8 +34,6 @@ export interface KubeProxyPodsOptions {
   /** What the lab's proxier is, for the pods' first log lines. */
   dataplane: 'userspace' | 'nftables';
   proxyMode: string;
-  /** When the lab's process started (Go's monotonic reading in healthz counts from it). */
-  startedAt?: number;
 }
 
 /** klog's header: `I1207 03:40:00.123456   12345 file] `. */
@@ -91,7 +89,8 @@ export class KubeProxyRuntime implements ContainerRuntime {
   constructor(inner: ContainerRuntime, opts: KubeProxyPodsOptions) {
     this.#inner = inner;
     this.#o = opts;
-    this.#startedAt = opts.startedAt ?? Date.now() - process.uptime() * 1000;
+    // When this process started: Go's monotonic reading in healthz (`m=+...`) counts from it.
+    this.#startedAt = Date.now() - process.uptime() * 1000;
   }
 
   get name(): ContainerRuntime['name'] {

@@ -30,23 +30,14 @@ export { endpointLeft } from './conntrack/rulesSnapshot.ts';
 export {
   ProxierHealth,
   PROXY_HEALTHZ_PORT,
-  TO_BE_DELETED_TAINT,
-  goTime,
   listenProxierHealth,
   nodeEligible,
-  proxierHealthResponse,
   type HealthzCounts,
   type ProxierSync,
-  type ProxierHealthState,
 } from './proxierHealth.ts';
 export {
   PROXY_METRICS_PORT,
   kubeProxyMetricsText,
   listenKubeProxyMetrics,
 } from './proxyMetrics.ts';
-export {
-  kubeProxyObjects,
-  kubeProxyMode,
-  KUBE_PROXY_LABELS,
-  isKubeProxyImage,
-} from './kubeProxyAddon.ts';
+export { kubeProxyObjects, kubeProxyMode, isKubeProxyImage } from './kubeProxyAddon.ts';
