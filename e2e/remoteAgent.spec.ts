@@ -136,7 +136,12 @@ test("B shows A's connections from the agent: the pods A's kernel chose, kube-pr
   // conntrack events each its own way (A's pipeline, B's agent): either may log one first, so A is
   // read again until every connection B shows is there (bounded).
   const ofB = (await (await fetch(`${b!.url}/api/connections?limit=1000`)).json()) as {
-    items: { client: { port: number }; endpoint?: { pod: string }; service: { name: string } }[];
+    items: {
+      id: string;
+      client: { port: number };
+      endpoint?: { pod: string };
+      service: { name: string };
+    }[];
   };
   const mine = ofB.items.filter((e) => e.service.name === 'agent-web' && e.endpoint);
   expect(mine.length).toBeGreaterThan(0);
@@ -144,11 +149,16 @@ test("B shows A's connections from the agent: the pods A's kernel chose, kube-pr
     .poll(
       async () => {
         const ofA = (await (await fetch(`${a!.url}/api/connections?limit=1000`)).json()) as {
-          items: { client: { port: number }; endpoint?: { pod: string } }[];
+          items: { id: string; client: { port: number }; endpoint?: { pod: string } }[];
         };
+        // One connection: the same client port and conntrack entry (its id is in both events'
+        // ids). The kernel may give a client port again within a second, so the port alone is not.
+        const entry = (id: string) => /-c([0-9a-z]+)(?:-|$)/.exec(id)?.[1];
         return mine
           .filter((e) => {
-            const inA = ofA.items.find((x) => x.client.port === e.client.port && x.endpoint);
+            const inA = ofA.items.find(
+              (x) => x.client.port === e.client.port && entry(x.id) === entry(e.id) && x.endpoint,
+            );
             return inA?.endpoint?.pod !== e.endpoint!.pod;
           })
           .map((e) => `client port ${e.client.port}: ${e.endpoint!.pod}`);
