@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** The suites that run on both dataplanes (userspace in `integration`, nftables in `kernel`). */
 const KERNEL_SUITES = [
@@ -6,9 +9,46 @@ const KERNEL_SUITES = [
   'apps/server/src/kubeProxyPods.integration.test.ts',
 ];
 
+/**
+ * The integration files that take longest (seconds alone on the 2-core machine, a CI run of
+ * 2026-12-07), started first: two workers share the files, and the longest one started last
+ * (vitest's order without a cache is by file size; CI has no cache) ran alone for its whole
+ * 70 s at the end. Longest first, the two workers end together.
+ */
+const LONGEST_FIRST = [
+  'apps/server/src/fuzz/fuzz.integration.test.ts', // 72 s
+  'apps/server/src/netnsLauncher.integration.test.ts', // 65 s
+  'packages/dataplane/src/conntrack/conntrackEvents.integration.test.ts', // 54 s
+  'apps/server/src/kubectlWorkloads.integration.test.ts', // 45 s
+  'apps/agent/src/agent.integration.test.ts', // 25 s
+  'apps/server/src/kubectl.integration.test.ts', // 24 s
+  'apps/server/src/docsCorpus.integration.test.ts', // 21 s
+  'apps/server/src/durability.integration.test.ts', // 20 s
+  'apps/server/src/remote/agentEvents.integration.test.ts', // 20 s
+];
+
+for (const f of LONGEST_FIRST)
+  if (!existsSync(join(import.meta.dirname, f)))
+    throw new Error(`vitest.config.ts: LONGEST_FIRST names ${f}, which is gone`);
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST_FIRST.indexOf(relative(import.meta.dirname, f.moduleId));
+      return i === -1 ? LONGEST_FIRST.length : i;
+    };
+    // Stable: the rest keep vitest's own order (projects apart, failed first, then by size).
+    const sorted = await super.sort(files);
+    const projects = [...new Set(sorted.map((f) => f.project.name))];
+    const key = (f: TestSpecification) => projects.indexOf(f.project.name) * 1000 + rank(f);
+    return sorted.sort((a, b) => key(a) - key(b));
+  }
+}
+
 // unit: pure logic, fake clock, no processes. integration: real nginx, real sockets on loopback.
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {

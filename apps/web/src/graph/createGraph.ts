@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import type { ConnectionEvent } from '@l4lab/protocol';
 import type { GraphModel } from './graphModel.ts';
 import { layoutGraph, type GraphLayout } from './layout.ts';
-import { createParticles, type ViewTransform } from './particles.ts';
+import { createParticles, DOT_FRAME_MS, type ViewTransform } from './particles.ts';
 import { drawEdges } from './drawEdges.ts';
 import {
   drawClients,
@@ -95,6 +95,8 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
   let props: GraphProps | undefined;
   let layout: GraphLayout | undefined;
   let frame = 0;
+  /** When the moving dots were last drawn (rAF time). */
+  let drawnAt = -Infinity;
   let userMoved = false;
 
   const zoom = d3
@@ -130,8 +132,11 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
   function tick(now: number) {
     frame = 0;
     if (props?.rewind && layout)
-      particles.drawAt(layout, transform, props.rewind.events, props.rewind.t);
-    else if (particles.draw(layout, transform, now)) schedule();
+      return particles.drawAt(layout, transform, props.rewind.events, props.rewind.t);
+    // Moving dots every other frame of a 60 Hz screen (see DOT_FRAME_MS).
+    if (now - drawnAt < DOT_FRAME_MS) return schedule();
+    drawnAt = now;
+    if (particles.draw(layout, transform, now)) schedule();
   }
   function schedule() {
     if (frame === 0) frame = requestAnimationFrame(tick);
