@@ -1,11 +1,13 @@
 // `npm run bench:ui`: the dashboard under load, in Chromium. Prints (never asserts):
+//  0. A room's pace (5 connections/s, as a student's generator), then the page idle after it:
+//     Chromium's CPU in cores (all its processes; a student's laptop runs the page all day).
 //  1. 2,000 connections/s for 20 s (4 generators x 500/s, loopback only): frames per second
 //     (median of 1 s windows), event-to-pixel latency (server time of a connection -> its dot first
 //     painted; p50/p95), WebSocket bytes/s received by the page.
 //  2. 200 pods / 50 Services: frames per second while panning the graph.
 import { chromium } from '@playwright/test';
 import { startLab } from '../fixtures/startLab.ts';
-import { countFrames, nginxWorkload, pause, quantile } from './frames.ts';
+import { chromiumCores, countFrames, nginxWorkload, pause, quantile } from './frames.ts';
 
 const LOAD_S = 20;
 function manyServices(): string {
@@ -38,6 +40,18 @@ try {
 
   console.log(`l4lab UI bench (runtime ${runtime}, Chromium ${browser.version()}, 1600x1000)`);
   const target = 'my-nginx.default.svc.cluster.local:80';
+
+  await pause(2000);
+  const idleBefore = await chromiumCores(10);
+  await lab.post('/api/traffic', { target, rate: 5, duration: 16 });
+  await pause(3000);
+  const atFive = await chromiumCores(10);
+  await pause(5000); // the generator's last connections end
+  const idleAfter = await chromiumCores(10);
+  console.log(`\n0. Chromium's CPU (cores, every process of it), the page on the seed's graph`);
+  console.log(
+    `   idle ${idleBefore.toFixed(2)}; 5 conn/s ${atFive.toFixed(2)}; idle again, 2-12 s after its end ${idleAfter.toFixed(2)}`,
+  );
   for (let i = 0; i < 4; i++) {
     await lab.post('/api/traffic', {
       target,
