@@ -71,7 +71,7 @@ function syncLine(s: ProxierSync, dataplane: 'userspace' | 'nftables'): string {
     s.at,
     dataplane === 'nftables' ? 'nftablesProxier.ts' : 'userspaceProxier.ts',
     'SyncProxyRules complete',
-    { elapsed: goDuration(s.elapsedMs), servicePorts: s.servicePorts, endpoints: s.endpoints },
+    { elapsed: goDuration(s.syncMs), servicePorts: s.servicePorts, endpoints: s.endpoints },
   );
 }
 

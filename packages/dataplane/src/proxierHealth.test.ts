@@ -81,10 +81,12 @@ describe('kube-proxy proxier health (proxier_health.go)', () => {
     const off = h.onSync((s) => heard.push(s));
     h.updated(); // a sync with no change: health only
     clock.advance(10);
-    h.updated({ elapsedMs: 3, servicePorts: 2, endpoints: 5 });
+    h.updated({ elapsedMs: 3, syncMs: 1, servicePorts: 2, endpoints: 5 });
     off();
-    h.updated({ elapsedMs: 4, servicePorts: 2, endpoints: 4 });
-    expect(heard).toEqual([{ at: T0 + 10, elapsedMs: 3, servicePorts: 2, endpoints: 5 }]);
+    h.updated({ elapsedMs: 4, syncMs: 1, servicePorts: 2, endpoints: 4 });
+    expect(heard).toEqual([
+      { at: T0 + 10, elapsedMs: 3, syncMs: 1, servicePorts: 2, endpoints: 5 },
+    ]);
     expect(h.syncsSince(T0 + 10).map((s) => s.endpoints)).toEqual([5, 4]);
     expect(h.syncsSince(T0 + 11)).toEqual([]);
   });

@@ -11,8 +11,10 @@ export const TO_BE_DELETED_TAINT = 'ToBeDeletedByClusterAutoscaler';
 export interface ProxierSync {
   /** When it ended (ms since the epoch). */
   at: number;
-  /** From the first change it carries to the rules in force. */
+  /** From the first change it carries to the rules in force (network programming). */
   elapsedMs: number;
+  /** The sync's own run, from its start to its end (what kube-proxy's log calls `elapsed`). */
+  syncMs: number;
   /** Service ports and endpoints in the rules after it. */
   servicePorts: number;
   endpoints: number;
@@ -38,6 +40,8 @@ export class ProxierHealth {
   #lastQueued: number | undefined;
   /** Every sync that changed the rules: from the change seen to the rules in force (seconds). */
   readonly programming = new Histogram(NETWORK_PROGRAMMING_BUCKETS);
+  /** Every sync that ran, changed or not, from its start to its end (seconds). */
+  readonly syncDuration = new Histogram(SYNC_DURATION_BUCKETS);
   readonly #listeners = new Set<(sync: ProxierSync) => void>();
   readonly #recent: ProxierSync[] = [];
 
@@ -59,6 +63,11 @@ export class ProxierHealth {
 
   get lastUpdated(): number | undefined {
     return this.#lastUpdated;
+  }
+
+  /** A sync of the rules ran for `ms`, whether it changed them, found nothing to do or failed. */
+  ran(ms: number): void {
+    this.syncDuration.observe(ms / 1000);
   }
 
   /** The rules carry every change queued so far; `sync` when this sync changed them. */
@@ -199,6 +208,12 @@ export const NETWORK_PROGRAMMING_BUCKETS: readonly number[] = [
   ...Array.from({ length: 12 }, (_, i) => 60 + 5 * i),
   ...Array.from({ length: 7 }, (_, i) => 120 + 30 * i),
 ];
+
+/** kube-proxy's buckets for kubeproxy_sync_proxy_rules_duration_seconds: 1 ms to 16.384 s. */
+export const SYNC_DURATION_BUCKETS: readonly number[] = Array.from(
+  { length: 15 },
+  (_, i) => 0.001 * 2 ** i,
+);
 
 /** A Prometheus histogram: cumulative counts per upper bound, a sum and a count. */
 export class Histogram {

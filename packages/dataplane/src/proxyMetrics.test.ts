@@ -35,8 +35,23 @@ describe("kube-proxy's metrics (10249)", () => {
     expect(before).not.toMatch(/^kubeproxy_sync_proxy_rules_last_timestamp_seconds /m);
     health.queuedUpdate();
     clock.advance(30);
-    health.updated({ elapsedMs: 30, servicePorts: 1, endpoints: 3 });
+    health.updated({ elapsedMs: 30, syncMs: 3, servicePorts: 1, endpoints: 3 });
+    // Every sync's own run, a change or not: 3 ms, then 0.5 ms, then 20 s (over the last bucket).
+    for (const ms of [3, 0.5, 20_000]) health.ran(ms);
     const text = kubeProxyMetricsText(health, counts);
+    expect(text).toContain(
+      '# HELP kubeproxy_sync_proxy_rules_duration_seconds [ALPHA] SyncProxyRules latency in seconds\n' +
+        '# TYPE kubeproxy_sync_proxy_rules_duration_seconds histogram\n' +
+        'kubeproxy_sync_proxy_rules_duration_seconds_bucket{le="0.001"} 1\n' +
+        'kubeproxy_sync_proxy_rules_duration_seconds_bucket{le="0.002"} 1\n' +
+        'kubeproxy_sync_proxy_rules_duration_seconds_bucket{le="0.004"} 2\n',
+    );
+    expect(text).toContain(
+      'kubeproxy_sync_proxy_rules_duration_seconds_bucket{le="16.384"} 2\n' +
+        'kubeproxy_sync_proxy_rules_duration_seconds_bucket{le="+Inf"} 3\n' +
+        'kubeproxy_sync_proxy_rules_duration_seconds_sum 20.0035\n' +
+        'kubeproxy_sync_proxy_rules_duration_seconds_count 3\n',
+    );
     expect(text).toContain('# TYPE kubeproxy_network_programming_duration_seconds histogram\n');
     expect(text).toContain('kubeproxy_network_programming_duration_seconds_bucket{le="0.25"} 1\n');
     expect(text).toContain('kubeproxy_network_programming_duration_seconds_sum 0.03\n');

@@ -14,7 +14,8 @@ function byCode(name: string, counts: Map<number, number>): string[] {
 
 /**
  * kube-proxy's metrics that l4lab measures, in Prometheus' text format under kube-proxy's names:
- * the network programming duration (from a change seen to the rules in force), the last sync
+ * the network programming duration (from a change seen to the rules in force), each sync's own
+ * duration, the last sync
  * and the last queued change, and the health servers' answers by code.
  */
 export function kubeProxyMetricsText(health: ProxierHealth, counts: HealthzCounts): string {
@@ -32,6 +33,12 @@ export function kubeProxyMetricsText(health: ProxierHealth, counts: HealthzCount
       'histogram',
       'In Cluster Network Programming Latency in seconds',
       health.programming.samples('kubeproxy_network_programming_duration_seconds'),
+    ),
+    ...family(
+      'kubeproxy_sync_proxy_rules_duration_seconds',
+      'histogram',
+      'SyncProxyRules latency in seconds',
+      health.syncDuration.samples('kubeproxy_sync_proxy_rules_duration_seconds'),
     ),
     ...family(
       'kubeproxy_proxy_healthz_total',
