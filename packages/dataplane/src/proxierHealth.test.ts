@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@l4lab/cluster';
 import {
   ProxierHealth,
+  timedSync,
   goTime,
   listenProxierHealth,
   nodeEligible,
@@ -13,6 +14,20 @@ import {
 const T0 = Date.parse('2026-12-07T03:40:00.000Z');
 
 describe('kube-proxy proxier health (proxier_health.go)', () => {
+  it("times every sync's run, one that failed too (kube-proxy's SyncProxyRulesLatency)", async () => {
+    const h = new ProxierHealth(new FakeClock(T0));
+    let begun = -1;
+    await timedSync(h, async (started) => {
+      begun = started;
+    });
+    expect(begun).toBeGreaterThan(0);
+    await expect(
+      timedSync(h, () => Promise.reject(new Error('nft: transaction refused'))),
+    ).rejects.toThrow('nft: transaction refused');
+    await timedSync(undefined, async () => {}); // no health to tell: runs all the same
+    expect(h.syncDuration.samples('d').at(-1)).toBe('d_count 2');
+  });
+
   it('is healthy at start and while a queued change is younger than the timeout', () => {
     const clock = new FakeClock(T0);
     const h = new ProxierHealth(clock, 60_000);

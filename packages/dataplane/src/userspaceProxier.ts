@@ -28,7 +28,7 @@ import type {
 import { UdpFlow, type UdpFlowOwner } from './udpProxy.ts';
 import { serialRuns } from './serialRuns.ts';
 import { ServiceWatch } from './serviceWatch.ts';
-import { countEndpoints, type ProxierHealth } from './proxierHealth.ts';
+import { countEndpoints, timedSync, type ProxierHealth } from './proxierHealth.ts';
 
 /** A frontend that cannot bind is tried again after 1 s, doubling up to a minute (per frontend). */
 const BIND_RETRY_MS = 1000;
@@ -298,14 +298,7 @@ export class UserspaceProxier implements Provider, TcpProxyOwner, UdpFlowOwner {
 
   async #sync(): Promise<void> {
     if (this.#stopped) return;
-    // The sync's own run is measured (a real duration, to the microsecond), not read off the lab's clock.
-    const started = performance.now();
-    try {
-      await this.#syncRules(started);
-    } finally {
-      // kube-proxy's SyncProxyRulesLatency: every sync, whatever it did.
-      this.#o.health?.ran(performance.now() - started);
-    }
+    await timedSync(this.#o.health, (started) => this.#syncRules(started));
   }
 
   async #syncRules(started: number): Promise<void> {

@@ -34,7 +34,7 @@ import {
   type TableState,
 } from './script.ts';
 import { SyncDurations, type SyncStats } from './syncStats.ts';
-import { countEndpoints, type ProxierHealth } from '../proxierHealth.ts';
+import { countEndpoints, timedSync, type ProxierHealth } from '../proxierHealth.ts';
 
 export interface NftablesProxierOptions {
   cluster: Cluster;
@@ -282,14 +282,7 @@ export class NftablesProxier implements Provider {
 
   async #sync(): Promise<void> {
     if (this.#stopped) return;
-    // The sync's own run is measured (a real duration, to the microsecond), not read off the lab's clock.
-    const started = performance.now();
-    try {
-      await this.#syncRules(started);
-    } finally {
-      // kube-proxy's SyncProxyRulesLatency: every sync, whatever it did.
-      this.#o.health?.ran(performance.now() - started);
-    }
+    await timedSync(this.#o.health, (started) => this.#syncRules(started));
   }
 
   async #syncRules(started: number): Promise<void> {
