@@ -7,6 +7,8 @@
 // testRanges.ts (inside the test's own namespaces only); port 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { EventEmitter } from 'node:events';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, type TestContext } from 'vitest';
@@ -24,6 +26,8 @@ import { freePort, processAlive } from '@l4lab/runtime';
 import { testRanges } from './testRanges.ts';
 import { type ServerProcess, startServerProcess } from './testServerProcess.ts';
 import { runOnlyIf } from './testSkip.ts';
+import { CONNECTION, LISTEN } from './netnsChild.ts';
+import { handOver, listenOnHost } from './netnsLauncher.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const verdict = await probe();
@@ -129,6 +133,44 @@ async function expectNothingLeft(ws: string, record: NamespaceRecord): Promise<v
   expect(alive(record.serverPid)).toBe(false);
   expect(await readRecord(ws)).toBeUndefined();
 }
+
+describe("the launcher's host-side listener", () => {
+  it('hands the server inside a connection accepted before the server was started', async () => {
+    const listener = await listenOnHost(0, '127.0.0.1');
+    const client = connect((listener.address() as AddressInfo).port, '127.0.0.1');
+    try {
+      // Accepted while the namespace is made and the server spawned: nothing to pass it to yet.
+      await new Promise<void>((ok) => client.once('connect', () => ok()));
+      client.write('GET / HTTP/1.0\r\n\r\n');
+      for (let n = 0; n === 0; await new Promise((r) => setTimeout(r, 10)))
+        n = await new Promise<number>((ok) => listener.getConnections((_e, c) => ok(c)));
+      // The server inside, as the IPC channel shows it to the launcher.
+      const sent: { msg: unknown; handle: unknown }[] = [];
+      const child = Object.assign(new EventEmitter(), {
+        send(msg: unknown, handle: unknown, cb?: (err: Error | null) => void) {
+          sent.push({ msg, handle });
+          cb?.(null);
+          return true;
+        },
+      }) as unknown as ChildProcess;
+      handOver(child, listener);
+      expect(sent.map((m) => m.msg).sort()).toEqual([CONNECTION, LISTEN].sort());
+      // The server inside answers it: the client's bytes were kept for it (paused, unread).
+      const socket = sent.find((m) => m.msg === CONNECTION)!.handle as Socket;
+      const request = await new Promise<string>((ok) => {
+        socket.once('data', (d) => ok(String(d)));
+        socket.resume(); // as the HTTP server inside does
+      });
+      expect(request).toBe('GET / HTTP/1.0\r\n\r\n');
+      socket.end('HTTP/1.0 200 OK\r\n\r\n');
+      const answer = await new Promise<string>((ok) => client.once('data', (d) => ok(String(d))));
+      expect(answer).toBe('HTTP/1.0 200 OK\r\n\r\n');
+    } finally {
+      client.destroy();
+      listener.close();
+    }
+  });
+});
 
 describe('--dataplane nftables (the lab in a network namespace of its own)', () => {
   it('serves through the host-side listener, isolates pods, and leaves nothing after SIGTERM', async (ctx) => {

@@ -100,6 +100,8 @@ export async function launchInNamespace(o: LaunchOptions): Promise<number> {
     return 1;
   } finally {
     listener.close();
+    // Accepted while the server inside could not start: closed, not left waiting.
+    for (const socket of held.get(listener)?.splice(0) ?? []) socket.destroy();
     if (ref) await destroyNamespace(ref).catch(() => []);
     await removeRecord(config.workspace);
   }
@@ -123,10 +125,21 @@ function namespaceBanner(ref: NamespaceRef): string {
   return `dataplane: nftables: the cluster's network is the namespace ${ref.name} (${how}); a shell in it: npm run shell`;
 }
 
-function listenOnHost(port: number, host: string): Promise<Server> {
+/**
+ * Connections the host-side listener accepted before the server inside was started (from the
+ * listen on, while the namespace is made and the server spawned): held, paused, for handOver.
+ */
+const held = new WeakMap<Server, Socket[]>();
+const hold = function holdUntilHandedOver(this: Server, socket: Socket) {
+  held.get(this)?.push(socket);
+};
+
+export function listenOnHost(port: number, host: string): Promise<Server> {
   // Paused: a connection this side accepts before the server inside takes over is handed to it
   // untouched (its bytes unread).
   const server = createServer({ pauseOnConnect: true });
+  held.set(server, []);
+  server.on('connection', hold);
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
@@ -178,12 +191,14 @@ async function runServerInside(o: LaunchOptions, ref: NamespaceRef, listener: Se
  * The listener goes to the server inside; until it says it serves, connections accepted here
  * follow it there (so none waits on a side that will not answer); then this side's copy closes.
  */
-function handOver(child: ChildProcess, listener: Server): void {
+export function handOver(child: ChildProcess, listener: Server): void {
   const pass = (socket: Socket) => {
     child.send(CONNECTION, socket, (err) => {
       if (err) socket.destroy();
     });
   };
+  listener.off('connection', hold);
+  for (const socket of held.get(listener)?.splice(0) ?? []) pass(socket);
   listener.on('connection', pass);
   child.on('message', (msg) => {
     if (msg !== LISTENING) return;
