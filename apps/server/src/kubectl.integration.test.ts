@@ -595,7 +595,7 @@ describe('the real kubectl against the lab', () => {
     }
   });
 
-  it('kubectl debug -i POD --image=busybox: an ephemeral container whose shell is in the pod (localhost is its server)', async (ctx) => {
+  it('kubectl debug -i POD --image=busybox: an ephemeral container whose shell, or command, is in the pod (localhost is its server)', async (ctx) => {
     // A pod of its own: an ephemeral container stays in the pod's spec for good.
     const name = 'debug-target';
     await kubectl(ctx, 'run', name, '--image=nginx');
@@ -628,6 +628,61 @@ describe('the real kubectl against the lab', () => {
     const again = await kubectl(ctx, 'debug', name, '--image=alpine', '--container=dbg');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/existing ephemeral containers "dbg" may not be changed/);
+
+    // With a command: it runs in the pod (localhost is its nginx), its output is its log.
+    const look = await kubectl(
+      ctx,
+      'debug',
+      '-i',
+      name,
+      '--image=busybox',
+      '--container=look',
+      '--',
+      'wget',
+      '-qO-',
+      'localhost',
+    );
+    expect(look.stdout).toMatch(/<title>Welcome to nginx!<\/title>/);
+    await kubectl(
+      ctx,
+      'debug',
+      name,
+      '--image=busybox',
+      '--container=fail',
+      '--',
+      'sh',
+      '-c',
+      'nslookup kubernetes; exit 3',
+    );
+    await kubectl(
+      ctx,
+      'debug',
+      name,
+      '--image=busybox',
+      '--container=dump',
+      '--',
+      'tcpdump',
+      '-i',
+      'eth0',
+    );
+    const states = await waitFor('the three ended', async () => {
+      const pod = (await t.api<Pod>('GET', `/api/objects/pods/default/${name}`)).body;
+      const all = pod.status?.ephemeralContainerStatuses ?? [];
+      const of = (c: string) => all.find((s) => s.name === c)?.state?.terminated;
+      return ['look', 'fail', 'dump'].every((c) => of(c)) ? of : undefined;
+    });
+    expect(states('look')).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(states('fail')).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect((await kubectl(ctx, 'logs', name, '-c', 'fail')).stdout).toMatch(
+      /^Name:\s+kubernetes\.default\.svc\.cluster\.local$/m,
+    );
+    // One the stand-in cannot run does not start, and says why; it has no log.
+    expect(states('dump')).toMatchObject({
+      exitCode: 128,
+      reason: 'StartError',
+      message: expect.stringMatching(/^l4lab's stand-in cannot run "tcpdump -i eth0": /),
+    });
+    expect((await kubectl(ctx, 'logs', name, '-c', 'dump')).stdout).toBe('');
     await kubectl(ctx, 'delete', 'pod', name, '--grace-period=0', '--force');
   });
 

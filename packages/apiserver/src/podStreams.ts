@@ -349,7 +349,8 @@ const FOLLOW_MS = 100;
 
 /**
  * Attached to a container's output: what it writes from now on (from its start when it was made
- * for one attach, `stdinOnce`, as `kubectl run -i` makes it), until its process ends.
+ * for one attach, `stdinOnce`, as `kubectl run -i` makes it, or is an ephemeral container, which
+ * `kubectl debug -i` attaches to once it runs), until its process ends, its last lines included.
  */
 function followOutput(
   ws: WebSocket,
@@ -358,7 +359,9 @@ function followOutput(
   pod: Pod,
   container: string,
 ): void {
-  const fromStart = podContainer(pod, container)?.stdinOnce === true;
+  const fromStart =
+    podContainer(pod, container)?.stdinOnce === true ||
+    (pod.spec.ephemeralContainers ?? []).some((c) => c.name === container);
   let seen: string[] | undefined = fromStart ? [] : undefined;
   let closed = false;
   const send = (channel: number, data: string) => {
@@ -370,7 +373,9 @@ function followOutput(
     send(ERROR, JSON.stringify(status));
     if (ws.readyState === ws.OPEN) ws.close(1000);
   };
-  const tick = async () => {
+  const tick = async (): Promise<void> => {
+    // Judged before the read, so the read that ends the stream has what the process wrote last.
+    const running = alive();
     let lines: string[];
     try {
       lines = (await streams.logs(pod, container)) ?? [];
@@ -381,7 +386,7 @@ function followOutput(
     const fresh = seen === undefined ? [] : freshLines(seen, lines);
     send(STDOUT, fresh.map((l) => `${l}\n`).join(''));
     seen = lines;
-    if (alive()) return void (timer = setTimeout(() => void tick(), FOLLOW_MS));
+    if (running) return void (timer = setTimeout(() => void tick(), FOLLOW_MS));
     end({ metadata: {}, status: 'Success' });
   };
   let timer: NodeJS.Timeout | undefined;

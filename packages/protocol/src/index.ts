@@ -10,3 +10,4 @@ export * from './editorTabs.ts';
 export * from './workshop.ts';
 export * from './workspaceFile.ts';
 export * from './dataplane.ts';
+export * from './podTools.ts';

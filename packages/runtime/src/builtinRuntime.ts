@@ -35,8 +35,7 @@ export class BuiltinRuntime implements ContainerRuntime {
       throw err;
     });
     return standInPodHandle(pod, runs, {
-      clock: this.#clock,
-      mapper: this.#mapper,
+      ...o,
       ...(main ? { main } : {}),
     });
   }

@@ -29,7 +29,7 @@ import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.t
 import { standInNote } from './standIn/standInPod.ts';
 import { isBareShell } from './standIn/shellRun.ts';
 import { containerArgv, containerEnv, standInOf } from './standIn/standIns.ts';
-import type { ContainerRuntime, PodHandle, PodSandbox } from './types.ts';
+import type { ContainerRuntime, EphemeralRun, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
 /** The kubelet posts its node's status at least this often, unchanged (nodeStatusReportFrequency). */
@@ -308,49 +308,94 @@ export class Kubelet {
   }
 
   /**
-   * Ephemeral containers added by `kubectl debug`: one whose process is a shell reading stdin
+   * Ephemeral containers added by `kubectl debug`. One whose process is a shell reading stdin
    * (`kubectl debug -it POD --image=busybox`) runs as the pod's tools' shell, which attach then
-   * talks to, in the pod's network namespace (`localhost` is the pod); any other cannot start
-   * here, and its status says why.
+   * talks to. One with a command (`kubectl debug POD -i --image=busybox -- nslookup web`) runs it
+   * in a stand-in in the pod's sandbox, as the pod (`localhost` is the pod), its output the
+   * container's log; one the stand-in cannot run fails to start, and its status says why. Both wait
+   * for the pod's containers to run (a sandbox to join).
    */
   #startEphemeral(w: PodWorker): void {
     if (this.#gone(w) || w.finished) return;
     let changed = false;
     for (const c of w.pod.spec.ephemeralContainers ?? []) {
       if (w.ephemeral.has(c.name)) continue;
-      changed = true;
       const argv = containerArgv(c, standInOf(c.image));
-      const shell = c.stdin === true && (argv.length === 0 || isBareShell(argv));
+      const shell = isAttachedShell(c);
+      const handle = w.handle;
+      if (!shell && !handle?.startEphemeral) continue; // no sandbox yet: the next sync starts it
+      changed = true;
       const now = this.#o.cluster.nowIso();
-      const base = { name: c.name, image: c.image, ready: false, restartCount: 0 };
-      if (!shell) {
+      if (shell) {
         w.ephemeral.set(c.name, {
-          ...base,
-          started: false,
-          state: {
-            terminated: {
-              exitCode: 128,
-              reason: 'StartError',
-              message: `l4lab runs an ephemeral container as an interactive shell only (kubectl debug -it ${w.pod.metadata.name} --image=busybox)`,
-              startedAt: now,
-              finishedAt: now,
-            },
-          },
+          ...ephemeralBase(c),
+          started: true,
+          state: { running: { startedAt: now } },
         });
-        this.#event(
-          w,
-          'Warning',
-          'Failed',
-          `Error: l4lab cannot run ephemeral container ${c.name}: only an interactive shell`,
-        );
+        this.#ephemeralStartedEvents(w, c);
         continue;
       }
-      w.ephemeral.set(c.name, { ...base, started: true, state: { running: { startedAt: now } } });
-      this.#event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
-      this.#event(w, 'Normal', 'Created', `Created container ${c.name}`);
-      this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
+      w.ephemeral.set(c.name, {
+        ...ephemeralBase(c),
+        started: false,
+        state: { waiting: { reason: 'ContainerCreating' } },
+      });
+      void this.#runEphemeral(w, handle!, c, argv);
     }
     if (changed) this.#writeStatus(w);
+  }
+
+  /** An ephemeral container's command in the pod's sandbox (a stand-in), until it ends. */
+  async #runEphemeral(w: PodWorker, handle: PodHandle, c: Container, argv: string[]) {
+    const failed = (message: string) => {
+      const now = this.#o.cluster.nowIso();
+      w.ephemeral.set(c.name, {
+        ...ephemeralBase(c),
+        started: false,
+        state: {
+          terminated: {
+            exitCode: 128,
+            reason: 'StartError',
+            message,
+            startedAt: now,
+            finishedAt: now,
+          },
+        },
+      });
+      this.#event(w, 'Warning', 'Failed', `Error: ${message}`);
+      this.#writeStatus(w);
+    };
+    let run: EphemeralRun;
+    try {
+      run = await handle.startEphemeral!(c);
+    } catch (err) {
+      if (!this.#gone(w)) failed(`cannot start ephemeral container ${c.name}: ${String(err)}`);
+      return;
+    }
+    if (this.#gone(w) || w.handle !== handle) return run.kill();
+    if (run.kind !== 'shell') {
+      run.kill();
+      return failed(
+        `l4lab's stand-in cannot run "${argv.join(' ')}": an ephemeral container runs sh and its commands (${EPHEMERAL_TOOLS}), or an interactive shell (kubectl debug -it ${w.pod.metadata.name} --image=busybox)`,
+      );
+    }
+    w.ephemeral.set(c.name, {
+      ...ephemeralBase(c),
+      started: true,
+      state: { running: { startedAt: this.#o.cluster.nowIso() } },
+    });
+    this.#ephemeralStartedEvents(w, c);
+    this.#writeStatus(w);
+    const exit = await run.exited;
+    if (this.#gone(w)) return;
+    this.#ephemeralExited(w, c.name, exit.code ?? 137);
+    this.#writeStatus(w);
+  }
+
+  #ephemeralStartedEvents(w: PodWorker, c: Container): void {
+    this.#event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+    this.#event(w, 'Normal', 'Created', `Created container ${c.name}`);
+    this.#event(w, 'Normal', 'Started', `Started container ${c.name}`);
   }
 
   /** The pod's sandbox goes (deleted, finished, its node off): its ephemeral containers end too. */
@@ -388,6 +433,8 @@ export class Kubelet {
   ): { finish(code: number): void } | undefined {
     const w = this.#find(namespace, name);
     if (!w?.ephemeral.get(container)?.state?.running) return undefined;
+    const spec = w.pod.spec.ephemeralContainers?.find((c) => c.name === container);
+    if (!spec || !isAttachedShell(spec)) return undefined; // a command's: attach follows its output
     return {
       finish: (code) => {
         this.#ephemeralExited(w, container, code);
@@ -656,6 +703,7 @@ export class Kubelet {
     w.message = handle.note;
     this.#writeStatus(w);
     this.#startProbes(w);
+    this.#startEphemeral(w); // those that waited for the sandbox
     void handle.exited.then((exit) => {
       if (w.handle !== handle || this.#gone(w)) return;
       this.#o.logger.info({ pod: pod.metadata.name, exit }, 'container exited');
@@ -980,6 +1028,19 @@ export class Kubelet {
 }
 
 /** What a failed probe's event says (the kubelet's words, without the cause it cannot see). */
+/** An ephemeral container whose process is a shell reading stdin (`kubectl debug -it`). */
+function isAttachedShell(c: Container): boolean {
+  const argv = containerArgv(c, standInOf(c.image));
+  return c.stdin === true && (argv.length === 0 || isBareShell(argv));
+}
+
+function ephemeralBase(c: Container) {
+  return { name: c.name, image: c.image, ready: false, restartCount: 0 };
+}
+
+/** What an ephemeral container's command may call (the stand-in shell's tools), as its error says. */
+const EPHEMERAL_TOOLS = 'wget, curl, nc, nslookup, hostname, cat, env, echo, sleep';
+
 function failure(spec: ProbeSpec, ip: string): string {
   if (spec.kind === 'exec') return `command ${JSON.stringify(spec.command.join(' '))} failed`;
   if (spec.kind === 'http')

@@ -67,8 +67,7 @@ export class NginxRuntime implements ContainerRuntime {
       throw err;
     });
     return standInPodHandle(pod, runs, {
-      clock: this.#clock,
-      mapper: this.#mapper,
+      ...o,
       ...(main ? { main } : {}),
     });
   }

@@ -76,6 +76,21 @@ export interface PodHandle {
    * process with the shell's exit code. Undefined for any other container.
    */
   interactiveShell?(container: string): { finish(code: number): void } | undefined;
+  /**
+   * Starts an ephemeral container (`kubectl debug POD --image=busybox -- nslookup web`) in the
+   * pod's sandbox: its process is a stand-in's, as the pod (its address, its DNS), and its output
+   * is the container's log (`containerLogs`). Rejects when it cannot start.
+   */
+  startEphemeral?(c: Container): Promise<EphemeralRun>;
+}
+
+/** An ephemeral container's process in a pod's sandbox. */
+export interface EphemeralRun {
+  /** 'shell' when the stand-in runs its command; any other cannot run here (the kubelet says so). */
+  readonly kind: StandInInfo['kind'];
+  /** Resolves when its process ends, or is ended by `kill` or the pod's stop. */
+  readonly exited: Promise<PodExit>;
+  kill(): void;
 }
 
 /** A container whose image l4lab does not run, and what stands in for it. */

@@ -117,8 +117,7 @@ export class DockerRuntime implements ContainerRuntime {
       throw err;
     });
     return standInPodHandle(pod, runs, {
-      clock: this.#clock,
-      mapper: this.#mapper,
+      ...o,
       ...(main ? { main } : {}),
       ...(note ? { note } : {}),
     });

@@ -223,7 +223,17 @@ describe('the stand-in shell', () => {
     // Tools it does not run for real still say so.
     const ping = shell({ network: async () => 0 });
     expect(await ping.run(['sh', '-c', 'ping -c1 web; wget -qO- nope'], 200)).toBe(0);
-    expect(ping.log()).toContain("ping: not run by l4lab's stand-in shell");
+    expect(ping.log()).toContain("ping: not run by l4lab: l4lab's pods send TCP and UDP, not ICMP");
+  });
+
+  it('runs a command of ping, dig or host alone in the shell, which says why it is not run and what does the same', async () => {
+    expect(isShellCommand(['ping', '-c', '2', 'web'])).toBe(true);
+    expect(isShellCommand(['/bin/dig', 'web'])).toBe(true);
+    const s = shell();
+    expect(await s.run(['ping', '-c', '2', 'web'], 200)).toBe(0);
+    expect(await s.run(['dig', 'web'], 200)).toBe(0);
+    expect(s.log()).toMatch(/^ping: .*nc -zv HOST PORT tries a port/m);
+    expect(s.log()).toMatch(/^dig: .*nslookup HOST asks the cluster DNS/m);
   });
 
   it('ends a bare sh at once (no stdin), unless stdin is open', async () => {

@@ -2,6 +2,7 @@
 // own program (the `external` hook). Time goes through the injected clock, so `sleep 30` takes 30 s
 // of the lab's time and no timer outlives `stop()`.
 import type { Clock } from '@l4lab/cluster';
+import { missingToolHint } from '@l4lab/protocol';
 import { PodFiles } from './podFiles.ts';
 import type { DnsQuery } from './podResolver.ts';
 import { arithmetic } from './shellArith.ts';
@@ -50,6 +51,8 @@ export interface ShellOptions {
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 /** Tools whose output is the network's answer: the stand-in shell says it did not run them. */
 const NETWORK_TOOLS = new Set(['wget', 'curl', 'nc', 'ping', 'dig', 'host']);
+/** Network tools no stand-in runs: a command of one alone runs in the shell, which says so. */
+const NEVER_RUN = new Set(['ping', 'dig', 'host']);
 /** The network tools the pod's own tools run for real when the shell is given them. */
 const REAL_NETWORK_TOOLS = new Set(['wget', 'curl', 'nc']);
 /** A loop whose iterations never sleep is stopped after this many (it would spin the CPU). */
@@ -70,7 +73,15 @@ export function isBareShell(argv: string[]): boolean {
  */
 export function isShellCommand(argv: string[], network = false): boolean {
   const name = basename(argv[0] ?? '');
-  return SHELLS.has(name) || name in BUILTINS || (network && requests(argv));
+  return SHELLS.has(name) || name in BUILTINS || NEVER_RUN.has(name) || (network && requests(argv));
+}
+
+/** Why a network tool was not run, and what does the same here (wget, curl, nc: exec's). */
+function notRun(name: string): string {
+  const hint = missingToolHint(name);
+  return hint
+    ? `not run by l4lab: ${hint}`
+    : `not run by l4lab's stand-in shell (kubectl exec -it <pod> -- ${name} ... makes a real request)`;
 }
 
 /**
@@ -184,11 +195,7 @@ export class Shell implements ShellHost {
     if (this.#o.network && requests(argv)) return this.#network(argv, cmdIO);
     if (ONE_SHOT.has(name)) {
       // A request the script makes is not made: say so in the log, never print a made-up answer.
-      if (NETWORK_TOOLS.has(name)) {
-        cmdIO.err(
-          `${name}: not run by l4lab's stand-in shell (kubectl exec -it <pod> -- ${name} ... makes a real request)\n`,
-        );
-      }
+      if (NETWORK_TOOLS.has(name)) cmdIO.err(`${name}: ${notRun(name)}\n`);
       return 0;
     }
     return this.#o.external ? this.#o.external(argv, cmdIO) : this.forever();

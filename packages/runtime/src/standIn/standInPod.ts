@@ -3,7 +3,7 @@
 // probes, stand-in notes and the pod's end work the same in all three.
 import type { Clock, PortMapper } from '@l4lab/cluster';
 import type { Container } from '@l4lab/protocol';
-import type { PodExit, PodHandle, PodSandbox, StandInInfo } from '../types.ts';
+import type { PodExit, PodHandle, PodNetworkTools, PodSandbox, StandInInfo } from '../types.ts';
 import {
   type StandInContainer,
   type StandInOptions,
@@ -46,12 +46,23 @@ export function standInNote(standIns: readonly StandInInfo[]): string | undefine
 export function standInPodHandle(
   pod: PodSandbox,
   runs: StandInContainer[],
-  o: { clock: Clock; mapper?: PortMapper; main?: PodHandle; note?: string },
+  o: {
+    clock: Clock;
+    mapper?: PortMapper;
+    network?: PodNetworkTools | undefined;
+    main?: PodHandle;
+    note?: string;
+  },
 ): PodHandle {
   const { main } = o;
   let release!: (e: PodExit) => void;
   const exited = new Promise<PodExit>((r) => (release = r));
-  const stopRuns = () => runs.forEach((r) => r.stop());
+  /** Ephemeral containers (`kubectl debug`) started in this sandbox since. */
+  const ephemeral: StandInContainer[] = [];
+  const stopRuns = () => {
+    runs.forEach((r) => r.stop());
+    ephemeral.forEach((r) => r.kill());
+  };
   if (main) {
     void main.exited.then((e) => {
       stopRuns();
@@ -74,6 +85,7 @@ export function standInPodHandle(
     },
     kill() {
       runs.forEach((r) => r.kill());
+      ephemeral.forEach((r) => r.kill());
       // A real process ends its pod when it is gone (its ports free), not before.
       if (main) main.kill();
       else release({ code: 137, signal: 'SIGKILL' });
@@ -83,7 +95,7 @@ export function standInPodHandle(
       return main ? [...(await main.logs()), ...own].slice(-200) : own.slice(-200);
     },
     async containerLogs(container) {
-      const run = runs.find((r) => r.container === container);
+      const run = [...runs, ...ephemeral].find((r) => r.container === container);
       if (run) return run.logs().slice(-200);
       const runsMain = main && pod.containers.some((c) => c.name === container);
       return runsMain ? (await main.logs()).slice(-200) : [];
@@ -103,6 +115,18 @@ export function standInPodHandle(
     interactiveShell(container) {
       const run = runs.find((r) => r.container === container && r.interactive);
       return run ? { finish: (code) => run.finish(code) } : undefined;
+    },
+    async startEphemeral(c) {
+      if (!o.mapper) throw new Error('no address plan to run an ephemeral container in');
+      const run = await startStandIn(pod, c, {
+        mapper: o.mapper,
+        clock: o.clock,
+        network: o.network,
+      });
+      // One the stand-in cannot run (a generic stand-in) does not start: it has no log either.
+      if (run.kind === 'shell') ephemeral.push(run);
+      else run.kill();
+      return { kind: run.kind, exited: run.exited, kill: () => run.kill() };
     },
   };
 }

@@ -64,6 +64,18 @@ describe('runShell', () => {
     expect(await run('/bin/foo')).toMatchObject({ exitCode: 127, stderr: 'sh: foo: not found\n' });
   });
 
+  it('says why a network tool it has not is missing, and what does the same (ping: nc -zv)', async () => {
+    const ping = await run('ping -c 1 my-nginx');
+    expect(ping.exitCode).toBe(127);
+    expect(ping.stderr).toMatch(
+      /^sh: ping: not found \(l4lab's pods send TCP and UDP, not ICMP: nc -zv HOST PORT tries a port/,
+    );
+    expect((await run('dig my-nginx')).stderr).toBe(
+      'sh: dig: not found (nslookup HOST asks the cluster DNS)\n',
+    );
+    expect((await run('ip addr')).stderr).toMatch(/hostname -i/);
+  });
+
   it('pipes output into head and grep', async () => {
     expect((await run('cat /etc/resolv.conf | head -n 1')).stdout).toBe(
       'search default.svc.cluster.local svc.cluster.local cluster.local\n',

@@ -1,4 +1,4 @@
-import type { ExecResponse, ExecTraceEntry } from '@l4lab/protocol';
+import { type ExecResponse, type ExecTraceEntry, missingToolHint } from '@l4lab/protocol';
 import {
   cat,
   echo,
@@ -264,7 +264,8 @@ class Shell {
     }
     const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!cmd) {
-      err(`sh: ${name}: not found\n`);
+      const hint = missingToolHint(name);
+      err(`sh: ${name}: not found${hint ? ` (${hint})` : ''}\n`);
       return 127;
     }
     return cmd(args, { ...this.pod, env: this.env }, { stdin, out, err, ...this.ctl });
