@@ -226,6 +226,26 @@ describe('the stand-in shell', () => {
     expect(ping.log()).toContain("ping: not run by l4lab: l4lab's pods send TCP and UDP, not ICMP");
   });
 
+  it("feeds a pipe to the pod tools' grep, head, sort and wc, unpaced, when it has them", async () => {
+    const calls: string[][] = [];
+    const s = shell({
+      network: async (argv, io) => {
+        calls.push(argv);
+        if (argv[0] === 'grep')
+          io.out(
+            io.stdin
+              .split('\n')
+              .filter((l) => l.includes('b'))
+              .join('\n') + '\n',
+          );
+        return 0;
+      },
+    });
+    expect(await s.run(['sh', '-c', 'printf "a\\nb\\n" | grep b'], 200)).toBe(0);
+    expect(calls).toEqual([['grep', 'b']]);
+    expect(s.log()).toBe('b\n');
+  });
+
   it('runs a command of ping, dig or host alone in the shell, which says why it is not run and what does the same', async () => {
     expect(isShellCommand(['ping', '-c', '2', 'web'])).toBe(true);
     expect(isShellCommand(['/bin/dig', 'web'])).toBe(true);

@@ -44,7 +44,10 @@ export interface ShellOptions {
   stdinOpen?: boolean;
   /** A program the shell does not know: the image's own. Without it, it runs until stopped. */
   external?(argv: string[], io: CommandIO): Promise<number>;
-  /** wget, curl and nc for real, as the pod (PodNetworkTools); without, they are not run. */
+  /**
+   * The pod's tools (PodNetworkTools): wget, curl and nc for real, as the pod, and the text filters
+   * a pipe feeds (grep, head, sort, wc); without, they are not run.
+   */
   network?(argv: string[], io: CommandIO, signal: AbortSignal): Promise<number>;
 }
 
@@ -53,6 +56,8 @@ const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 const NETWORK_TOOLS = new Set(['wget', 'curl', 'nc', 'ping', 'dig', 'host']);
 /** Network tools no stand-in runs: a command of one alone runs in the shell, which says so. */
 const NEVER_RUN = new Set(['ping', 'dig', 'host']);
+/** Text filters the pod's tools have (as kubectl exec's): run by them when the shell has them. */
+const FILTERS = new Set(['grep', 'head', 'sort', 'wc']);
 /** The network tools the pod's own tools run for real when the shell is given them. */
 const REAL_NETWORK_TOOLS = new Set(['wget', 'curl', 'nc']);
 /** A loop whose iterations never sleep is stopped after this many (it would spin the CPU). */
@@ -193,6 +198,8 @@ export class Shell implements ShellHost {
     const builtin = BUILTINS[name];
     if (builtin) return builtin(argv.slice(1), cmdIO, this);
     if (this.#o.network && requests(argv)) return this.#network(argv, cmdIO);
+    // A filter on a pipe (`wget -qO- web | grep Hostname`): the pod tools' own, unpaced.
+    if (this.#o.network && FILTERS.has(name)) return this.#network(argv, cmdIO, false);
     if (ONE_SHOT.has(name)) {
       // A request the script makes is not made: say so in the log, never print a made-up answer.
       if (NETWORK_TOOLS.has(name)) cmdIO.err(`${name}: ${notRun(name)}\n`);
@@ -206,8 +213,8 @@ export class Shell implements ShellHost {
    * requests a second, and a loop without a sleep (`while true; do wget ...; done`) is paced,
    * not stopped as a spinning one would be.
    */
-  async #network(argv: string[], io: CommandIO): Promise<number> {
-    await this.sleep(MIN_SLEEP_MS);
+  async #network(argv: string[], io: CommandIO, paced = true): Promise<number> {
+    if (paced) await this.sleep(MIN_SLEEP_MS);
     const abort = new AbortController();
     const wake = () => abort.abort();
     this.#wakers.add(wake);

@@ -83,6 +83,10 @@ describe('runShell', () => {
     expect((await run('env | grep SERVICE_HOST')).stdout).toBe(
       'MY_NGINX_SERVICE_HOST=127.96.0.12\n',
     );
+    // -o: each match on a line of its own (`wget -qO- web | grep -o 'Hostname: .*'`).
+    expect((await run(`echo 'a1 b2 c3' | grep -o '[a-z][0-9]'`)).stdout).toBe('a1\nb2\nc3\n');
+    expect((await run(`echo 'Title' | grep -io 'title'`)).stdout).toBe('Title\n');
+    expect((await run(`echo abc | grep -ov x`)).stdout).toBe('');
   });
 
   it('shows the kubelet-managed files and the hostname', async () => {

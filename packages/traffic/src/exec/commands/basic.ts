@@ -115,12 +115,12 @@ export const grep: Command = async (args, pod, io) => {
   const flags = new Set<string>();
   const rest: string[] = [];
   for (const a of args) {
-    if (/^-[ivcqE]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
+    if (/^-[ivcqEo]+$/.test(a)) for (const c of a.slice(1)) flags.add(c);
     else rest.push(a);
   }
   const [pattern, ...files] = rest;
   if (pattern === undefined) {
-    io.err('Usage: grep [-ivcqE] PATTERN [FILE]...\n');
+    io.err('Usage: grep [-ivcqEo] PATTERN [FILE]...\n');
     return 2;
   }
   let re: RegExp;
@@ -130,12 +130,18 @@ export const grep: Command = async (args, pod, io) => {
     io.err(`grep: bad regex '${pattern}'\n`);
     return 2;
   }
+  const every = new RegExp(re.source, `${re.flags}g`);
   const text = files.length ? files.map((f) => readFile(pod, f) ?? '').join('') : io.stdin;
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const hits = lines.filter((l) => re.test(l) !== flags.has('v'));
   if (flags.has('c')) io.out(`${hits.length}\n`);
-  else if (!flags.has('q')) for (const l of hits) io.out(`${l}\n`);
+  else if (flags.has('q')) return hits.length > 0 ? 0 : 1;
+  // -o: each match on a line of its own (none with -v, as busybox).
+  else if (flags.has('o')) {
+    if (!flags.has('v'))
+      for (const l of hits) for (const m of l.matchAll(every)) if (m[0]) io.out(`${m[0]}\n`);
+  } else for (const l of hits) io.out(`${l}\n`);
   return hits.length > 0 ? 0 : 1;
 };
 
