@@ -10,6 +10,7 @@ import { CLUSTER_SCOPED } from '@l4lab/protocol';
 import type { ObjectStore } from './store.ts';
 import { stableStringify } from './names.ts';
 import { quotaErrors } from './labQuota.ts';
+import { keepAdmittedPriority, priorityRefusal } from './priorityAdmission.ts';
 import { serviceAccountRefusal } from './serviceAccountAdmission.ts';
 import {
   type ApplyError,
@@ -101,6 +102,7 @@ export function keepControllerFields(next: KubeObject, stored: KubeObject): Kube
     next = { ...next, spec: { ...spec, ...(had ? { ephemeralContainers: had } : {}) } };
     // The tolerations the DefaultTolerationSeconds plugin added at creation stay too.
     keepDefaultTolerations(next.spec, stored.spec);
+    keepAdmittedPriority(next.spec, stored.spec);
   }
   // A Job's generated selector and labels (the API server's): an apply without them keeps them.
   if (next.kind === 'Job' && stored.kind === 'Job') next = keepGeneratedJobFields(next, stored);
@@ -246,13 +248,13 @@ export function planApply(
     } else {
       const refused =
         object.kind === 'Pod'
-          ? serviceAccountRefusal(
+          ? (serviceAccountRefusal(
               store,
               ns ?? 'default',
               object.metadata.name,
               object.spec,
               accounts,
-            )
+            ) ?? priorityRefusal(object.metadata.name, object.spec))
           : undefined;
       if (refused !== undefined)
         errors.push({ index, path: '', code: 'L4_E_FORBIDDEN', message: refused });

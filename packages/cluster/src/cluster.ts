@@ -50,6 +50,7 @@ import {
 } from './controllers/nodeLifecycleController.ts';
 import { PodGCController } from './controllers/podGCController.ts';
 import { addDefaultTolerations } from './scheduling/taints.ts';
+import { admitPriority } from './priorityAdmission.ts';
 import { Scheduler } from './controllers/scheduler.ts';
 import { ServiceAccountController } from './controllers/serviceAccountController.ts';
 import { TaintEvictionController } from './controllers/taintEvictionController.ts';
@@ -638,6 +639,7 @@ export class Cluster {
     // The API server ignores a new pod's status: Pending, with its QoS class (PrepareForCreate).
     if (copy.kind === 'Pod') {
       addDefaultTolerations(copy.spec, this.#defaultTolerationSeconds);
+      admitPriority(copy.spec);
       copy.status = { phase: 'Pending', qosClass: podQOSClass(copy) };
     }
     return copy;

@@ -81,6 +81,7 @@ export function kubeProxyObjects(o: KubeProxyAddonOptions): KubeObject[] {
         metadata: { labels: { ...KUBE_PROXY_LABELS } },
         spec: {
           hostNetwork: true,
+          priorityClassName: 'system-node-critical',
           serviceAccountName: 'kube-proxy',
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           tolerations: [{ operator: 'Exists' }],

@@ -46,6 +46,7 @@ export function kubeDnsObjects(dnsServiceIP: string): { service: Service; deploy
       template: {
         metadata: { labels: { ...KUBE_DNS_LABELS } },
         spec: {
+          priorityClassName: 'system-cluster-critical',
           containers: [
             {
               name: 'coredns',

@@ -151,6 +151,10 @@ export interface PodSpec {
   tolerations?: Toleration[];
   topologySpreadConstraints?: TopologySpreadConstraint[];
   schedulingGates?: { name: string }[];
+  /** The Priority admission plugin's: the class named here, else 0 (priorityAdmission.ts). */
+  priorityClassName?: string;
+  priority?: number;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   // What the kubelet reads for the pod's /etc/hosts, /etc/resolv.conf and environment.
   hostname?: string;
   subdomain?: string;

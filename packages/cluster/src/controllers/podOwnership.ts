@@ -6,6 +6,7 @@ import type { KubeObject, Pod, PodSpec, WatchEvent } from '@l4lab/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { randomSuffix } from '../names.ts';
 import { podQOSClass } from '../podQOS.ts';
+import { admitPriority, priorityRefusal } from '../priorityAdmission.ts';
 import { podServiceAccount, serviceAccountRefusal } from '../serviceAccountAdmission.ts';
 import { addDefaultTolerations } from '../scheduling/taints.ts';
 import type { ObjectStore } from '../store.ts';
@@ -36,7 +37,9 @@ export function createOwnedPod(
   },
 ): string | { refused: string } {
   const ns = owner.metadata.namespace ?? 'default';
-  const refused = serviceAccountRefusal(ctx.store, ns, pod.name ?? pod.prefix, pod.spec);
+  const refused =
+    serviceAccountRefusal(ctx.store, ns, pod.name ?? pod.prefix, pod.spec) ??
+    priorityRefusal(pod.name ?? pod.prefix, pod.spec);
   if (refused !== undefined) {
     const message = pod.failedEvent?.(refused) ?? `Error creating: ${refused}`;
     ctx.events.record(owner, 'Warning', 'FailedCreate', message, { component });
@@ -66,6 +69,7 @@ export function createOwnedPod(
     spec: pod.spec,
   });
   addDefaultTolerations(made.spec, ctx.defaultTolerationSeconds);
+  admitPriority(made.spec);
   ctx.store.put<Pod>({
     ...made,
     status: { phase: 'Pending', conditions: [], qosClass: podQOSClass(made) },

@@ -249,7 +249,9 @@ function describePod(p: Pod): string[] {
   return [
     `Name:\t${p.metadata.name}`,
     `Namespace:\t${p.metadata.namespace}`,
-    `Priority:\t0`,
+    // kubectl's: each line only when its field is set (the Priority admission plugin sets it).
+    ...(p.spec.priority !== undefined ? [`Priority:\t${p.spec.priority}`] : []),
+    ...(p.spec.priorityClassName ? [`Priority Class Name:\t${p.spec.priorityClassName}`] : []),
     `Service Account:\t${p.spec.serviceAccountName ?? 'default'}`,
     `Node:\t${p.spec.nodeName ? `${p.spec.nodeName}${hostIP ? `/${hostIP}` : ''}` : '<none>'}`,
     `Start Time:\t${rfc1123z(p.status?.startTime ?? p.metadata.creationTimestamp)}`,
