@@ -365,8 +365,9 @@ async function main(): Promise<void> {
           : [],
       );
     await until(() => web(b).length >= web(a).length, 3000);
-    // A stats line comes every 5 s.
-    await until(() => a.messages.some((m) => m.type === 'stats'), 7000);
+    // A stats line comes every 5 s of the agent's: waited for up to two of them, as a loaded
+    // machine (the whole integration stage) once missed the first within 7 s.
+    await until(() => a.messages.some((m) => m.type === 'stats'), 12_000);
     a.close();
     b.close();
 

@@ -10,6 +10,7 @@ import {
   realClock,
 } from '@l4lab/cluster';
 import { type ConfigSource, namesConfig, resolveContainerConfig } from './containerConfig.ts';
+import { RestartBackoff } from './backoff.ts';
 import { runPreStopHooks } from './lifecycleHooks.ts';
 import {
   VolumeMountError,
@@ -29,7 +30,7 @@ import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.t
 import { standInNote } from './standIn/standInPod.ts';
 import { isBareShell } from './standIn/shellRun.ts';
 import { containerArgv, containerEnv, standInOf } from './standIn/standIns.ts';
-import type { ContainerRuntime, EphemeralRun, PodHandle, PodSandbox } from './types.ts';
+import type { ContainerRuntime, EphemeralRun, PodExit, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
 /** The kubelet posts its node's status at least this often, unchanged (nodeStatusReportFrequency). */
@@ -700,10 +701,14 @@ export class Kubelet {
     this.#startedEvents(w, pod.spec.containers, handle);
     w.runningSince = this.#o.clock.now();
     w.state = { running: { startedAt: this.#o.cluster.nowIso() } };
+    w.own.clear();
     w.message = handle.note;
     this.#writeStatus(w);
     this.#startProbes(w);
     this.#startEphemeral(w); // those that waited for the sandbox
+    handle.onContainerExit?.((name, exit) => {
+      if (w.handle === handle && !this.#gone(w)) this.#ownExited(w, handle, name, exit);
+    });
     void handle.exited.then((exit) => {
       if (w.handle !== handle || this.#gone(w)) return;
       this.#o.logger.info({ pod: pod.metadata.name, exit }, 'container exited');
@@ -729,6 +734,86 @@ export class Kubelet {
     w.state = { terminated };
     this.#endEphemeral(w);
     this.#writeStatus(w);
+  }
+
+  /**
+   * One container of a pod of several ended on its own (a stand-in sidecar; the pod runs on): it
+   * restarts alone as the restartPolicy says, with its own back-off and restart count, and is not
+   * Ready meanwhile, so neither is the pod. When every container has ended for good, so has the
+   * pod: Succeeded, or Failed when one failed.
+   */
+  #ownExited(w: PodWorker, handle: PodHandle, name: string, exit: PodExit): void {
+    const now = this.#o.clock.now();
+    const prev = w.own.get(name);
+    const code = exit.code ?? 137;
+    const startedAt = (prev ? prev.state : w.state)?.running?.startedAt;
+    const terminated = this.#terminated(code, exit.message, startedAt);
+    const own = prev ?? {
+      state: { terminated },
+      lastState: undefined,
+      restartCount: w.restartCount,
+      ready: false,
+      backoff: new RestartBackoff(this.#o.backoffScale),
+      runningSince: w.runningSince,
+    };
+    w.own.set(name, own);
+    own.ready = false;
+    own.state = { terminated };
+    const policy = w.pod.spec.restartPolicy ?? 'Always';
+    if (!(policy === 'Always' || (policy === 'OnFailure' && code !== 0))) {
+      const ended = w.pod.spec.containers.map((c) => w.own.get(c.name)?.state.terminated);
+      if (ended.every((t) => t !== undefined)) {
+        // Every container ended for good: the pod's end, as when its one container ends.
+        this.#cancelTimers(w);
+        w.handle = undefined;
+        void handle.stop(0);
+        w.ready = false;
+        w.finished = ended.some((t) => t.exitCode !== 0) ? 'Failed' : 'Succeeded';
+        this.#endEphemeral(w);
+      }
+      this.#writeStatus(w);
+      return;
+    }
+    own.restartCount++;
+    own.lastState = { terminated };
+    const delay = own.backoff.next(now - own.runningSince);
+    if (delay > 0) {
+      const { name: pod, namespace = 'default', uid = '' } = w.pod.metadata;
+      this.#event(
+        w,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${name} in pod ${pod}_${namespace}(${uid})`,
+      );
+      own.state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${name} pod=${pod}`,
+        },
+      };
+    }
+    this.#writeStatus(w);
+    this.#after(w, delay, () => {
+      void (async () => {
+        if (w.handle !== handle) return;
+        try {
+          await handle.restartContainer?.(name);
+        } catch (err) {
+          this.#o.logger.warn(
+            { pod: w.pod.metadata.name, name, err: String(err) },
+            'restart failed',
+          );
+          return;
+        }
+        if (w.handle !== handle || this.#gone(w)) return;
+        const c = w.pod.spec.containers.find((x) => x.name === name);
+        if (c) this.#startedEvents(w, [c], handle);
+        own.state = { running: { startedAt: this.#o.cluster.nowIso() } };
+        own.runningSince = this.#o.clock.now();
+        own.ready = true;
+        this.#writeStatus(w);
+      })();
+    });
   }
 
   /**
@@ -1027,7 +1112,6 @@ export class Kubelet {
   }
 }
 
-/** What a failed probe's event says (the kubelet's words, without the cause it cannot see). */
 /** An ephemeral container whose process is a shell reading stdin (`kubectl debug -it`). */
 function isAttachedShell(c: Container): boolean {
   const argv = containerArgv(c, standInOf(c.image));
@@ -1041,6 +1125,7 @@ function ephemeralBase(c: Container) {
 /** What an ephemeral container's command may call (the stand-in shell's tools), as its error says. */
 const EPHEMERAL_TOOLS = 'wget, curl, nc, nslookup, hostname, cat, env, echo, sleep';
 
+/** What a failed probe's event says (the kubelet's words, without the cause it cannot see). */
 function failure(spec: ProbeSpec, ip: string): string {
   if (spec.kind === 'exec') return `command ${JSON.stringify(spec.command.join(' '))} failed`;
   if (spec.kind === 'http')

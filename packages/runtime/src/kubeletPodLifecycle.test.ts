@@ -293,6 +293,68 @@ describe('a restarted container', () => {
   });
 });
 
+describe('a pod of several containers', () => {
+  const sidecar = (command: string): Container => ({
+    name: 'side',
+    image: 'busybox',
+    command: ['sh', '-c', command],
+  });
+  const main: Container = { name: 'main', image: 'busybox', command: ['sleep', '3600'] };
+  const status = (t: ReturnType<typeof setup>, name: string) =>
+    t.get()!.status!.containerStatuses!.find((c) => c.name === name)!;
+
+  it('restarts a container that ends alone, with its own count and back-off, and the pod is not Ready meanwhile', async () => {
+    const t = setup({ containers: [main, sidecar('sleep 2; echo bye; exit 1')] });
+    await t.tick(1_000);
+    expect([status(t, 'main').ready, status(t, 'side').ready]).toEqual([true, true]);
+    await t.tick(1_000); // the sidecar ends: restarted at once, as a first restart is
+    await t.tick(3_000); // and ends again: back-off
+    const side = status(t, 'side');
+    expect(side).toMatchObject({
+      ready: false,
+      restartCount: 2,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+      lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+    });
+    expect(status(t, 'main')).toMatchObject({
+      ready: true,
+      restartCount: 0,
+      state: { running: {} },
+    });
+    expect(t.get()!.status!.phase).toBe('Running');
+    expect(t.get()!.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [side]',
+    });
+    expect(podStatusText(t.get()!)).toBe('CrashLoopBackOff');
+    expect(t.events()).toContainEqual(
+      expect.stringMatching(
+        /^BackOff: Back-off restarting failed container side in pod app_default/,
+      ),
+    );
+    await t.tick(10_000); // its back-off over, it runs again, Ready
+    expect(status(t, 'side')).toMatchObject({ ready: true, state: { running: {} } });
+  });
+
+  it('ends the pod when every container has ended for good: Failed when one failed', async () => {
+    const t = setup({
+      restartPolicy: 'Never',
+      containers: [
+        { name: 'quick', image: 'busybox', command: ['sh', '-c', 'echo quick'] },
+        { name: 'slow', image: 'busybox', command: ['sh', '-c', 'sleep 3; exit 2'] },
+      ],
+    });
+    await t.tick(1_000);
+    expect(t.get()!.status!.phase).toBe('Running');
+    expect(status(t, 'quick').state?.terminated?.reason).toBe('Completed');
+    expect(podStatusText(t.get()!)).toBe('NotReady'); // Completed beside a running one, not Ready
+    await t.tick(3_000);
+    expect(t.get()!.status!.phase).toBe('Failed');
+    expect(status(t, 'slow').state?.terminated).toMatchObject({ exitCode: 2, reason: 'Error' });
+  });
+});
+
 describe('what the kubelet gives a container', () => {
   it("sets the Service variables of its namespace's Services (commands.yaml's printenv)", async () => {
     const t = setup(

@@ -25,6 +25,16 @@ export interface PodState {
   init?: { next: number; statuses: ContainerStatus[] } | undefined;
   /** Ephemeral containers' statuses (`kubectl debug`). */
   ephemeral?: ReadonlyMap<string, ContainerStatus>;
+  /** Containers of a pod of several whose process ended on its own: their own status. */
+  own?: ReadonlyMap<
+    string,
+    {
+      state: ContainerState;
+      lastState: ContainerState | undefined;
+      restartCount: number;
+      ready: boolean;
+    }
+  >;
 }
 
 const CONDITIONS: PodCondition['type'][] = [
@@ -35,8 +45,14 @@ const CONDITIONS: PodCondition['type'][] = [
 ];
 
 /** Why a condition is False: the kubelet's reason and, for Initialized, its message. */
-function falseBecause(type: PodCondition['type'], s: PodState) {
-  if (type !== 'Initialized') return { reason: s.finished ? 'PodCompleted' : 'ContainersNotReady' };
+function falseBecause(type: PodCondition['type'], s: PodState, unready: string[]) {
+  if (type !== 'Initialized') {
+    if (s.finished) return { reason: 'PodCompleted' };
+    return {
+      reason: 'ContainersNotReady',
+      message: `containers with unready status: [${unready.join(' ')}]`,
+    };
+  }
   const incomplete = (s.init?.statuses ?? [])
     .filter((c) => c.state?.terminated?.exitCode !== 0)
     .map((c) => c.name);
@@ -53,14 +69,29 @@ function falseBecause(type: PodCondition['type'], s: PodState) {
  * conditions, each keeping its lastTransitionTime until its status changes.
  */
 export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
-  const running = s.state?.running !== undefined;
   const previous = new Map((pod.status?.conditions ?? []).map((c) => [c.type, c]));
   const initialized = !s.init || s.init.next >= s.init.statuses.length;
+  const containerStatuses = pod.spec.containers.map((c): ContainerStatus => {
+    const own = s.own?.get(c.name);
+    const st = own?.state ?? s.state;
+    const last = own ? own.lastState : s.lastState;
+    return {
+      name: c.name,
+      image: c.image,
+      ready: own ? own.ready && s.ready : s.ready,
+      restartCount: own?.restartCount ?? s.restartCount,
+      started: st?.running !== undefined,
+      ...(st ? { state: st } : {}),
+      ...(last ? { lastState: last } : {}),
+    };
+  });
+  const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
+  const ready = unready.length === 0;
   const want: Record<PodCondition['type'], boolean> = {
     PodScheduled: true,
     Initialized: initialized,
-    ContainersReady: s.ready,
-    Ready: s.ready,
+    ContainersReady: ready,
+    Ready: ready,
   };
   const conditions = CONDITIONS.map((type): PodCondition => {
     const status = want[type] ? 'True' : 'False';
@@ -70,7 +101,7 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
       type,
       status,
       lastTransitionTime: since,
-      ...(!want[type] ? falseBecause(type, s) : {}),
+      ...(!want[type] ? falseBecause(type, s, unready) : {}),
     };
   });
   return {
@@ -81,15 +112,7 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
     startTime: s.startTime,
     conditions,
     ...(s.init ? { initContainerStatuses: s.init.statuses } : {}),
-    containerStatuses: pod.spec.containers.map((c) => ({
-      name: c.name,
-      image: c.image,
-      ready: s.ready,
-      restartCount: s.restartCount,
-      started: running,
-      ...(s.state ? { state: s.state } : {}),
-      ...(s.lastState ? { lastState: s.lastState } : {}),
-    })),
+    containerStatuses,
     ...(s.ephemeral?.size ? { ephemeralContainerStatuses: [...s.ephemeral.values()] } : {}),
     ...(s.message ? { message: s.message } : {}),
   };

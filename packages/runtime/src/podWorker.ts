@@ -14,6 +14,19 @@ export interface InitProgress {
   backoff: RestartBackoff;
 }
 
+/**
+ * A container of a pod of several whose process ended on its own (a stand-in sidecar): its own
+ * status, restarts and back-off, until the pod's containers start again together.
+ */
+export interface OwnContainer {
+  state: ContainerState;
+  lastState: ContainerState | undefined;
+  restartCount: number;
+  ready: boolean;
+  backoff: RestartBackoff;
+  runningSince: number;
+}
+
 export interface PodWorker {
   pod: Pod;
   ip: string;
@@ -62,6 +75,8 @@ export interface PodWorker {
   nodeStopped: boolean;
   /** Ephemeral containers (`kubectl debug`), by name: their statuses, and whose shell attaches. */
   ephemeral: Map<string, ContainerStatus>;
+  /** The containers whose process ended on its own since the pod's last start, by name. */
+  own: Map<string, OwnContainer>;
 }
 
 /** The init containers' statuses before the first runs: each waiting, PodInitializing. */
@@ -137,5 +152,6 @@ export function newPodWorker(
     removed: false,
     nodeStopped: false,
     ephemeral: new Map(),
+    own: new Map(),
   };
 }

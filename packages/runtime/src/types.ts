@@ -82,6 +82,14 @@ export interface PodHandle {
    * is the container's log (`containerLogs`). Rejects when it cannot start.
    */
   startEphemeral?(c: Container): Promise<EphemeralRun>;
+  /**
+   * A pod of several containers: `listener` hears of each stand-in container whose process ends
+   * while the pod runs on (its status and restart are the kubelet's). The pod's `exited` is then
+   * its real process's only; without one, the kubelet ends the pod when every container has.
+   */
+  onContainerExit?(listener: (container: string, exit: PodExit) => void): void;
+  /** Starts that stand-in container's process again, in the same sandbox. */
+  restartContainer?(container: string): Promise<void>;
 }
 
 /** An ephemeral container's process in a pod's sandbox. */

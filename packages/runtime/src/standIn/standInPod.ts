@@ -45,7 +45,7 @@ export function standInNote(standIns: readonly StandInInfo[]): string | undefine
  */
 export function standInPodHandle(
   pod: PodSandbox,
-  runs: StandInContainer[],
+  first: StandInContainer[],
   o: {
     clock: Clock;
     mapper?: PortMapper;
@@ -57,18 +57,34 @@ export function standInPodHandle(
   const { main } = o;
   let release!: (e: PodExit) => void;
   const exited = new Promise<PodExit>((r) => (release = r));
+  /** Each stand-in container's current process (a restarted one replaces its last). */
+  const runs = [...first];
   /** Ephemeral containers (`kubectl debug`) started in this sandbox since. */
   const ephemeral: StandInContainer[] = [];
+  // A pod of several containers: each stand-in's end is its own (the kubelet restarts it).
+  const several = pod.containers.length > 1;
+  let stopping = false;
+  let listener: ((container: string, exit: PodExit) => void) | undefined;
+  /** Ends heard before the kubelet listened (a script that exits at once). */
+  const early: [string, PodExit][] = [];
   const stopRuns = () => {
+    stopping = true;
     runs.forEach((r) => r.stop());
     ephemeral.forEach((r) => r.kill());
   };
+  const watch = (r: StandInContainer) =>
+    void r.exited.then((e) => {
+      if (stopping || !runs.includes(r)) return;
+      if (listener) listener(r.container, e);
+      else early.push([r.container, e]);
+    });
+  if (several) runs.forEach(watch);
   if (main) {
     void main.exited.then((e) => {
       stopRuns();
       release(e);
     });
-  } else if (runs.length > 0) {
+  } else if (runs.length > 0 && !several) {
     void Promise.all(runs.map((r) => r.exited)).then((es) =>
       release(es.find((e) => e.code !== 0) ?? es[0]!),
     );
@@ -84,6 +100,7 @@ export function standInPodHandle(
       release({ code: 0, signal: null });
     },
     kill() {
+      stopping = true;
       runs.forEach((r) => r.kill());
       ephemeral.forEach((r) => r.kill());
       // A real process ends its pod when it is gone (its ports free), not before.
@@ -116,6 +133,23 @@ export function standInPodHandle(
       const run = runs.find((r) => r.container === container && r.interactive);
       return run ? { finish: (code) => run.finish(code) } : undefined;
     },
+    ...(several
+      ? {
+          onContainerExit(l: (container: string, exit: PodExit) => void) {
+            listener = l;
+            for (const [container, e] of early.splice(0)) l(container, e);
+          },
+          async restartContainer(container: string) {
+            const i = runs.findIndex((r) => r.container === container);
+            const c = pod.containers.find((x) => x.name === container);
+            if (i < 0 || !c || stopping || !o.mapper) return;
+            const run = await startStandIn(pod, c, { ...o, mapper: o.mapper });
+            if (stopping) return run.kill();
+            runs[i] = run;
+            watch(run);
+          },
+        }
+      : {}),
     async startEphemeral(c) {
       if (!o.mapper) throw new Error('no address plan to run an ephemeral container in');
       const run = await startStandIn(pod, c, {
