@@ -257,7 +257,7 @@ export interface PodTemplateSpec {
 }
 
 export interface PodCondition {
-  type: 'Ready' | 'PodScheduled' | 'Initialized' | 'ContainersReady';
+  type: 'PodReadyToStartContainers' | 'Initialized' | 'Ready' | 'ContainersReady' | 'PodScheduled';
   status: 'True' | 'False' | 'Unknown';
   lastTransitionTime?: string;
   reason?: string;

@@ -108,10 +108,11 @@ describe('Kubelet', () => {
     await t.tick(0);
     expect(t.ready()).toBe('True');
     expect(t.get().status?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual([
-      'PodScheduled=True',
+      'PodReadyToStartContainers=True',
       'Initialized=True',
-      'ContainersReady=True',
       'Ready=True',
+      'ContainersReady=True',
+      'PodScheduled=True',
     ]);
     expect(t.get().status?.podIP).toMatch(/^127\.244\.\d\.\d+$/);
   });

@@ -37,15 +37,19 @@ export interface PodState {
   >;
 }
 
+/** The kubelet's conditions in the order it writes them (generateAPIPodStatus, 1.29+). */
 const CONDITIONS: PodCondition['type'][] = [
-  'PodScheduled',
+  'PodReadyToStartContainers',
   'Initialized',
-  'ContainersReady',
   'Ready',
+  'ContainersReady',
+  'PodScheduled',
 ];
 
 /** Why a condition is False: the kubelet's reason and, for Initialized, its message. */
 function falseBecause(type: PodCondition['type'], s: PodState, unready: string[]) {
+  // The sandbox's condition says no more than its status.
+  if (type === 'PodReadyToStartContainers') return {};
   if (type !== 'Initialized') {
     if (s.finished) return { reason: 'PodCompleted' };
     return {
@@ -88,6 +92,8 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
   const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
   const ready = unready.length === 0;
   const want: Record<PodCondition['type'], boolean> = {
+    // The pod's sandbox (its address, its network) is up from its start to its end.
+    PodReadyToStartContainers: !s.finished,
     PodScheduled: true,
     Initialized: initialized,
     ContainersReady: ready,
