@@ -253,6 +253,23 @@ describe('the real kubectl against the lab', () => {
     }
   });
 
+  it('kubectl get -o yaml > file, then kubectl apply -f file: a kind: List applies item by item', async (ctx) => {
+    for (const name of ['listed-a', 'listed-b'])
+      expect((await kubectl(ctx, 'create', 'configmap', name, '--from-literal=k=v')).code).toBe(0);
+    try {
+      const list = (await kubectl(ctx, 'get', 'configmap', 'listed-a', 'listed-b', '-o', 'yaml'))
+        .stdout;
+      expect(list).toMatch(/^kind: List$/m);
+      // kubectl validates a List's items against /openapi/v2 (protobuf): it finds no schema
+      // there and leaves them to the server, as for a v3 kind.
+      const applied = await kubectlWithInput(ctx, list, 'apply', '-f', '-');
+      expect(applied.code).toBe(0);
+      expect(applied.stdout).toBe('configmap/listed-a configured\nconfigmap/listed-b configured\n');
+    } finally {
+      await kubectl(ctx, 'delete', 'configmap', 'listed-a', 'listed-b');
+    }
+  });
+
   it('kubectl get svc lists the kubernetes Service, which comes back when deleted; the API refuses a wrong type (400) and IPv6 (422)', async (ctx) => {
     const svc = await kubectl(ctx, 'get', 'svc');
     const ip = t.config.serviceCIDR.replace(/\.0\/\d+$/, '.1').replaceAll('.', '\\.');
@@ -592,6 +609,60 @@ describe('the real kubectl against the lab', () => {
       });
     } finally {
       await kubectl(ctx, 'delete', 'pod', 'looper', '--grace-period=0', '--force');
+    }
+  });
+
+  it('kubectl logs --previous: the run that ended last, of a pod restarted whole or of a sidecar restarted alone', async (ctx) => {
+    // Two pods, one document each (a YAML stream: kubectl reads `{` as one JSON document).
+    const manifests = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: with-sidecar}',
+      'spec:',
+      '  containers:',
+      '  - {name: web, image: nginx}',
+      "  - {name: side, image: busybox, command: [sh, -c, 'echo side ran; sleep 1; exit 1']}",
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: crashing}',
+      'spec:',
+      "  containers: [{name: main, image: busybox, command: [sh, -c, 'echo boom; exit 1']}]",
+      '',
+    ].join('\n');
+    const applied = await kubectlWithInput(ctx, manifests, 'apply', '-f', '-');
+    expect([applied.code, applied.stderr]).toEqual([0, '']);
+    try {
+      await waitFor('both restarted', async () => {
+        const all = await pods();
+        const restarts = (name: string, c: string) =>
+          all
+            .find((p) => p.metadata.name === name)
+            ?.status?.containerStatuses?.find((s) => s.name === c)?.restartCount ?? 0;
+        return restarts('with-sidecar', 'side') >= 1 && restarts('crashing', 'main') >= 1
+          ? true
+          : undefined;
+      });
+      const side = await kubectl(ctx, 'logs', 'with-sidecar', '-c', 'side', '--previous');
+      expect([side.code, side.stdout]).toEqual([0, 'side ran\n']);
+      const whole = await kubectl(ctx, 'logs', 'crashing', '--previous');
+      expect([whole.code, whole.stdout]).toEqual([0, 'boom\n']);
+      // nginx never ended: it has no previous run, in the kubelet's words.
+      const none = await kubectl(ctx, 'logs', 'with-sidecar', '-c', 'web', '--previous');
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(
+        /Error from server \(BadRequest\): previous terminated container "web" in pod "with-sidecar" not found/,
+      );
+    } finally {
+      await kubectl(
+        ctx,
+        'delete',
+        'pod',
+        'with-sidecar',
+        'crashing',
+        '--grace-period=0',
+        '--force',
+      );
     }
   });
 

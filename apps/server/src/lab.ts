@@ -346,6 +346,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
       if (!handle || container === undefined || !handle.containerLogs) return handle?.logs();
       return handle.containerLogs(container);
     },
+    previousLogs: (pod, container) =>
+      kubelet.previousLogs(pod.metadata.namespace ?? 'default', pod.metadata.name, container),
     attach: (pod, container) => {
       const ns = pod.metadata.namespace ?? 'default';
       const handle = kubelet.handleOf(ns, pod.metadata.name);

@@ -9,7 +9,7 @@ import type { EventRecorder, ObjectStore } from '@l4lab/cluster';
 import type { KubeEvent, KubeObject } from '@l4lab/protocol';
 import { printerOfType } from '@l4lab/cluster';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
-import { openApiDocument, openApiIndex } from './openapi.ts';
+import { OPENAPI_V2_PROTOBUF, openApiDocument, openApiIndex, openApiV2 } from './openapi.ts';
 import { decodeProtobuf, ProtobufError } from './protobuf.ts';
 import { wireTimes } from './wireTimes.ts';
 import { FieldManagers } from './fieldManagers.ts';
@@ -222,6 +222,14 @@ async function serve(
   if (path.startsWith('/openapi/v3/')) {
     const doc = openApiDocument(path.slice('/openapi/v3/'.length));
     return doc ? void res.json(doc) : send(res, pathNotFound());
+  }
+  if (path === '/openapi/v2') {
+    const protobuf = (req.headers.accept ?? '').includes(OPENAPI_V2_PROTOBUF);
+    const doc = openApiV2(versionInfo(o.version).gitVersion, protobuf);
+    if (!Buffer.isBuffer(doc)) return void res.json(doc);
+    // The API server's answer names it without the `@`, which Go's MIME parser refuses.
+    res.setHeader('Content-Type', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    return void res.end(doc);
   }
   if (path.startsWith('/openapi')) return send(res, pathNotFound());
   const parts = path.split('/').filter(Boolean);

@@ -143,3 +143,30 @@ function kindSchemas(group: string, version: string): Record<string, object> {
   }
   return out;
 }
+
+/** What kubectl asks `/openapi/v2` for: gnostic's OpenAPI v2 Document as protobuf. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+
+/**
+ * `/openapi/v2`: a Swagger 2.0 document that names the API and defines no schema; the schemas are
+ * the v3 documents'. kubectl reads it to validate on the client what server-side field
+ * validation does not cover, a `kind: List` file's items (`kubectl get -o yaml` writes one): it
+ * finds no schema for them here and leaves them to this server, which validates each as it
+ * writes it. Protobuf (Document: swagger = 1, info = 2; Info: title = 1, version = 2) when
+ * asked, else JSON.
+ */
+export function openApiV2(gitVersion: string, protobuf: boolean): Buffer | object {
+  const title = 'Kubernetes';
+  if (!protobuf) return { swagger: '2.0', info: { title, version: gitVersion }, paths: {} };
+  const field = (n: number, bytes: Buffer) =>
+    Buffer.concat([Buffer.from([(n << 3) | 2]), varint(bytes.length), bytes]);
+  const info = Buffer.concat([field(1, Buffer.from(title)), field(2, Buffer.from(gitVersion))]);
+  return Buffer.concat([field(1, Buffer.from('2.0')), field(2, info)]);
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  for (; n >= 0x80; n >>>= 7) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+}

@@ -23,6 +23,11 @@ export interface PodStreams {
    */
   logs(pod: Pod, container?: string): Promise<string[] | undefined>;
   /**
+   * `kubectl logs --previous`: the container's run that ended last (its lastState.terminated),
+   * or undefined when it has none. Without it, --previous finds none.
+   */
+  previousLogs?(pod: Pod, container: string): Promise<string[] | undefined>;
+  /**
    * Attaching to a container (`kubectl run -i`, `kubectl attach`): `shell` when its process is a
    * stand-in's shell reading stdin (the pod's tools answer what is typed, as with exec -it sh, and
    * `finish` ends the process with the shell's exit code); `output` to follow what it writes.
@@ -472,13 +477,24 @@ export async function serveLogs(
           `container ${container} is not valid for pod ${pod.metadata.name}`,
         ),
       );
-  const lines = await streams.logs(pod, container);
+  const previous = req.query.previous === 'true';
+  const name = container ?? pod.spec.containers[0]?.name ?? '';
+  // --previous: the run that ended last, whole (nothing follows a process that ended).
+  const lines = previous
+    ? await streams.previousLogs?.(pod, name)
+    : await streams.logs(pod, container);
   if (!lines) {
-    const status = failure(
-      400,
-      'BadRequest',
-      `container "${pod.spec.containers[0]?.name ?? ''}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`,
-    );
+    const status = previous
+      ? failure(
+          400,
+          'BadRequest',
+          `previous terminated container "${name}" in pod "${pod.metadata.name}" not found`,
+        )
+      : failure(
+          400,
+          'BadRequest',
+          `container "${name}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`,
+        );
     return void res.status(400).json(status);
   }
   const tail = Number(req.query.tailLines);
@@ -486,7 +502,7 @@ export async function serveLogs(
     Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines;
   res.status(200).type('text/plain');
   res.write(shown.map((l) => `${l}\n`).join(''));
-  if (req.query.follow !== 'true') return void res.end();
+  if (previous || req.query.follow !== 'true') return void res.end();
   // Follow: the lines that come after those sent, every second, until the client goes.
   let seen = lines;
   const timer = setInterval(() => {

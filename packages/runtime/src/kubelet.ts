@@ -175,6 +175,30 @@ export class Kubelet {
   }
 
   /**
+   * `kubectl logs --previous`: the log of the container's run that ended last (its
+   * lastState.terminated; in CrashLoopBackOff, the run that just ended), or undefined when it has
+   * none.
+   */
+  async previousLogs(
+    namespace: string,
+    name: string,
+    container: string,
+  ): Promise<string[] | undefined> {
+    const w = this.#find(namespace, name);
+    if (!w) return undefined;
+    const own = w.own.get(container);
+    if (own) {
+      if (!own.lastState?.terminated) return undefined;
+      // Restarted alone: its handle kept the run before (or, in back-off, it is the last one).
+      return w.handle?.previousContainerLogs?.(container);
+    }
+    if (!w.lastState?.terminated) return undefined;
+    const h = w.handle ? w.previousHandle : w.lastHandle;
+    if (!h) return undefined;
+    return h.containerLogs ? h.containerLogs(container) : h.logs();
+  }
+
+  /**
    * What `kubectl exec` into the pod's first container finds: the environment its container
    * started with (service links included) and the files the kubelet wrote for the pod.
    */
@@ -695,6 +719,7 @@ export class Kubelet {
       return;
     }
     w.handle = handle;
+    w.previousHandle = w.lastHandle;
     w.lastHandle = handle;
     w.pullBackoff.reset();
     w.everStarted = true;

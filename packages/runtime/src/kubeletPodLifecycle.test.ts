@@ -337,6 +337,21 @@ describe('a pod of several containers', () => {
     expect(status(t, 'side')).toMatchObject({ ready: true, state: { running: {} } });
   });
 
+  it("keeps a restarted container's run before for kubectl logs --previous, a pod's and a sidecar's", async () => {
+    const t = setup({ containers: [main, sidecar('date +%s; sleep 2; exit 1')] });
+    const previous = (c: string) => t.kubelet.previousLogs('default', 'app', c);
+    const current = async (c: string) =>
+      (await t.kubelet.handleOf('default', 'app')?.containerLogs?.(c)) ?? [];
+    await t.tick(1_000);
+    expect(await previous('side')).toBeUndefined(); // it has not ended yet
+    const first = await current('side');
+    await t.tick(2_500); // ended, restarted at once, running again
+    expect(status(t, 'side').state?.running).toBeDefined();
+    expect(await previous('side')).toEqual(first);
+    expect(await current('side')).not.toEqual(first);
+    expect(await previous('main')).toBeUndefined(); // main never ended
+  });
+
   it('ends the pod when every container has ended for good: Failed when one failed', async () => {
     const t = setup({
       restartPolicy: 'Never',

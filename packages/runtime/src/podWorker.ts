@@ -50,6 +50,8 @@ export interface PodWorker {
   handle: PodHandle | undefined;
   /** The last container started, kept once it ended: `kubectl logs` of a Completed pod reads it. */
   lastHandle: PodHandle | undefined;
+  /** The run before lastHandle's: `kubectl logs --previous` of a restarted container reads it. */
+  previousHandle: PodHandle | undefined;
   runningSince: number;
   everStarted: boolean;
   restartCount: number;
@@ -128,6 +130,7 @@ export function newPodWorker(
     starting: false,
     handle: undefined,
     lastHandle: undefined,
+    previousHandle: undefined,
     runningSince: 0,
     everStarted: false,
     restartCount: 0,

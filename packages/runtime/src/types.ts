@@ -90,6 +90,8 @@ export interface PodHandle {
   onContainerExit?(listener: (container: string, exit: PodExit) => void): void;
   /** Starts that stand-in container's process again, in the same sandbox. */
   restartContainer?(container: string): Promise<void>;
+  /** The log of that container's run that ended last, once it ended alone (onContainerExit). */
+  previousContainerLogs?(container: string): Promise<string[] | undefined>;
 }
 
 /** An ephemeral container's process in a pod's sandbox. */

@@ -65,6 +65,8 @@ export function standInPodHandle(
   const several = pod.containers.length > 1;
   let stopping = false;
   let listener: ((container: string, exit: PodExit) => void) | undefined;
+  /** Each container's run that ended last (its log for `kubectl logs --previous`). */
+  const ended = new Map<string, StandInContainer>();
   /** Ends heard before the kubelet listened (a script that exits at once). */
   const early: [string, PodExit][] = [];
   const stopRuns = () => {
@@ -75,6 +77,7 @@ export function standInPodHandle(
   const watch = (r: StandInContainer) =>
     void r.exited.then((e) => {
       if (stopping || !runs.includes(r)) return;
+      ended.set(r.container, r);
       if (listener) listener(r.container, e);
       else early.push([r.container, e]);
     });
@@ -138,6 +141,9 @@ export function standInPodHandle(
           onContainerExit(l: (container: string, exit: PodExit) => void) {
             listener = l;
             for (const [container, e] of early.splice(0)) l(container, e);
+          },
+          async previousContainerLogs(container: string) {
+            return ended.get(container)?.logs().slice(-200);
           },
           async restartContainer(container: string) {
             const i = runs.findIndex((r) => r.container === container);
