@@ -45,8 +45,18 @@ export class Scheduler implements Controller {
     return this.#pendingKeys();
   }
 
+  /** The pending pods in the order kube-scheduler's queue takes them (PrioritySort): the highest
+   * priority first, then the oldest. */
   #pendingKeys(): string[] {
-    return this.#ctx.store.list('Pod').filter(isPending).map(keyOf);
+    return this.#ctx.store
+      .list('Pod')
+      .filter(isPending)
+      .sort(
+        (a, b) =>
+          (b.spec.priority ?? 0) - (a.spec.priority ?? 0) ||
+          (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+      )
+      .map(keyOf);
   }
 
   reconcile(key: string): void {

@@ -36,6 +36,28 @@ describe('resource requests against allocatable', () => {
     expect(nodeOf(cluster, 'late')).toBe(freed);
   });
 
+  it('gives room that frees up to the pending pod of the highest priority first (PrioritySort)', () => {
+    const { cluster } = newTestCluster();
+    for (let i = 0; i < 3; i++) apply(cluster, makePod(`big${i}`, requesting({ cpu: '3' })));
+    apply(cluster, makePod('a-low', requesting({ cpu: '2500m' })));
+    apply(
+      cluster,
+      makePod('z-critical', (p) => {
+        requesting({ cpu: '2500m' })(p);
+        p.spec.priorityClassName = 'system-cluster-critical';
+      }),
+    );
+    expect([nodeOf(cluster, 'a-low'), nodeOf(cluster, 'z-critical')]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    const freed = nodeOf(cluster, 'big0');
+    cluster.delete('Pod', 'default', 'big0');
+    cluster.removePod('default', 'big0');
+    // Only one fits: the critical one goes first, though a-low comes first by name and age.
+    expect([nodeOf(cluster, 'z-critical'), nodeOf(cluster, 'a-low')]).toEqual([freed, undefined]);
+  });
+
   it('a pod that ended holds nothing', () => {
     const { cluster } = newTestCluster();
     apply(cluster, makePod('job', requesting({ cpu: '4' })));
