@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '@l4lab/protocol';
-import { podHealth } from './kube.ts';
+import { podHealth, podRestarts } from './kube.ts';
 
 const pod = (status: Pod['status'], deleting = false): Pod =>
   ({
@@ -21,5 +21,27 @@ describe('podHealth: the colour of a pod on the graph', () => {
     expect(podHealth(pod({ phase: 'Failed' }))).toBe('failed');
     expect(podHealth(pod({ phase: 'Pending' }))).toBe('pending');
     expect(podHealth(pod({ phase: 'Succeeded' }, true))).toBe('terminating');
+  });
+});
+
+describe('a pod of several containers on the graph', () => {
+  const running = { running: { startedAt: '2026-01-01T00:00:00Z' } };
+  const sidecarCrashing = pod({
+    phase: 'Running',
+    containerStatuses: [
+      { name: 'web', image: 'nginx', ready: true, restartCount: 0, state: running },
+      {
+        name: 'side',
+        image: 'busybox',
+        ready: false,
+        restartCount: 3,
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+      },
+    ],
+  });
+
+  it("is crashing when any container is, and counts every container's restarts", () => {
+    expect(podHealth(sidecarCrashing)).toBe('crashloop');
+    expect(podRestarts(sidecarCrashing)).toBe(3);
   });
 });

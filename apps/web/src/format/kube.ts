@@ -16,8 +16,9 @@ export function podReadyColumn(pod: Pod): string {
   return `${ready}/${total}`;
 }
 
+/** Its containers' restarts, summed as kubectl's RESTARTS column does. */
 export function podRestarts(pod: Pod): number {
-  return pod.status?.containerStatuses?.[0]?.restartCount ?? 0;
+  return (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
 }
 
 /** The colour class of a pod in the graph and tables. */
@@ -30,8 +31,12 @@ export function podHealth(pod: Pod): PodHealth {
   if (phase === 'Failed' || phase === 'Unknown') return 'failed';
   // Its containers ran to completion (a Job-like pod, busybox `echo`): done, not unhealthy.
   if (phase === 'Succeeded') return 'completed';
-  const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
-  if (waiting === 'CrashLoopBackOff' || waiting === 'Error') return 'crashloop';
+  // Any of its containers: a sidecar crashing beside a serving nginx is the pod's trouble too.
+  const crashing = (pod.status?.containerStatuses ?? []).some((c) => {
+    const waiting = c.state?.waiting?.reason;
+    return waiting === 'CrashLoopBackOff' || waiting === 'Error';
+  });
+  if (crashing) return 'crashloop';
   if (phase === 'Pending') return 'pending';
   return isPodReady(pod) ? 'ready' : 'unready';
 }
