@@ -754,8 +754,14 @@ export class Kubelet {
     }
     this.#cancelTimers(w);
     w.handle = undefined;
+    // A container that had ended alone keeps its own end; one running then ended with the pod.
+    for (const own of w.own.values()) {
+      own.ready = false;
+      if (!own.state.terminated) own.state = { terminated };
+    }
     w.ready = false;
-    w.finished = exitCode === 0 ? 'Succeeded' : 'Failed';
+    const failed = [...w.own.values()].some((o) => o.state.terminated?.exitCode !== 0);
+    w.finished = exitCode === 0 && !failed ? 'Succeeded' : 'Failed';
     w.state = { terminated };
     this.#endEphemeral(w);
     this.#writeStatus(w);
@@ -948,6 +954,7 @@ export class Kubelet {
   #containerEnded(w: PodWorker, terminated: NonNullable<ContainerState['terminated']>): void {
     this.#cancelTimers(w);
     w.handle = undefined;
+    w.own.clear(); // every container of the pod ended with it, and restarts with it
     w.ready = false;
     w.restartCount++;
     w.state = { terminated };

@@ -352,6 +352,22 @@ describe('a pod of several containers', () => {
     expect(await previous('main')).toBeUndefined(); // main never ended
   });
 
+  it('is Failed when a container failed, though the last to end succeeded; each keeps its own end', async () => {
+    const t = setup({
+      restartPolicy: 'Never',
+      containers: [
+        { name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 3'] },
+        sidecar('exit 4'),
+      ],
+    });
+    await t.tick(1_000);
+    expect(status(t, 'side').state?.terminated?.exitCode).toBe(4);
+    await t.tick(3_000);
+    expect(t.get()!.status!.phase).toBe('Failed');
+    expect(status(t, 'side').state?.terminated?.exitCode).toBe(4); // its own end, kept
+    expect(status(t, 'main').state?.terminated?.exitCode).toBe(0);
+  });
+
   it('ends the pod when every container has ended for good: Failed when one failed', async () => {
     const t = setup({
       restartPolicy: 'Never',
