@@ -397,7 +397,19 @@ export class Kubelet {
       if (!this.#gone(w)) failed(`cannot start ephemeral container ${c.name}: ${String(err)}`);
       return;
     }
-    if (this.#gone(w) || w.handle !== handle) return run.kill();
+    if (this.#gone(w)) return run.kill();
+    if (w.handle !== handle) {
+      // The pod's containers restarted meanwhile: its sandbox went, and the container with it.
+      run.kill();
+      const now = this.#o.cluster.nowIso();
+      const ended = { exitCode: 137, reason: 'Error', startedAt: now, finishedAt: now };
+      w.ephemeral.set(c.name, {
+        ...ephemeralBase(c),
+        started: false,
+        state: { terminated: ended },
+      });
+      return this.#writeStatus(w);
+    }
     if (run.kind !== 'shell') {
       run.kill();
       return failed(

@@ -386,6 +386,41 @@ describe('a pod of several containers', () => {
   });
 });
 
+describe("an ephemeral container's command (kubectl debug POD --image=busybox -- CMD)", () => {
+  const ephemeral = (t: ReturnType<typeof setup>, name: string) =>
+    t.get()!.status?.ephemeralContainerStatuses?.find((c) => c.name === name);
+
+  it('runs in the pod as a stand-in: its output is its log, its exit code its end', async () => {
+    const t = setup({});
+    await t.tick(1_000);
+    const added = t.cluster.setEphemeralContainers('default', 'app', [
+      { name: 'dbg', image: 'busybox', command: ['sh', '-c', 'hostname; sleep 2; exit 3'] },
+    ]);
+    expect(added?.ok).toBe(true);
+    await t.tick(1_000);
+    expect(ephemeral(t, 'dbg')?.state?.running).toBeDefined();
+    expect(await t.kubelet.handleOf('default', 'app')?.containerLogs?.('dbg')).toEqual(['app']);
+    await t.tick(2_000);
+    expect(ephemeral(t, 'dbg')?.state?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(t.cs().state?.running).toBeDefined(); // the pod's own container runs on
+  });
+
+  it('does not start one the stand-in cannot run, and says why; it has no log', async () => {
+    const t = setup({});
+    await t.tick(1_000);
+    t.cluster.setEphemeralContainers('default', 'app', [
+      { name: 'dump', image: 'busybox', command: ['tcpdump', '-i', 'eth0'] },
+    ]);
+    await t.tick(1_000);
+    expect(ephemeral(t, 'dump')?.state?.terminated).toMatchObject({
+      exitCode: 128,
+      reason: 'StartError',
+      message: expect.stringMatching(/^l4lab's stand-in cannot run "tcpdump -i eth0": /),
+    });
+    expect(await t.kubelet.handleOf('default', 'app')?.containerLogs?.('dump')).toEqual([]);
+  });
+});
+
 describe('what the kubelet gives a container', () => {
   it("sets the Service variables of its namespace's Services (commands.yaml's printenv)", async () => {
     const t = setup(
