@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { Pod, Service } from '@l4lab/protocol';
 import { startTestLab, waitFor, type TestLab } from './testLab.ts';
-import { runKubectl } from './testKubectl.ts';
+import { runKubectl, runKubectlInTerminal } from './testKubectl.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -506,6 +506,22 @@ describe('the real kubectl against the lab', () => {
   it('kubectl exec -it runs a command in the pod (its exit code too), and kubectl logs shows the access', async (ctx) => {
     const pod = await servingPod();
     const name = pod!.metadata.name;
+    // In a terminal: the container's pty's lines (\r\n, or the terminal steps down a stair), and
+    // curl -v's lines on it, in the order curl wrote them: around its page.
+    const tty = await runKubectlInTerminal(ctx, { kubeconfig: t.lab.kubeconfig, home }, [
+      'exec',
+      '-it',
+      name,
+      '--',
+      'curl',
+      '-v',
+      'my-nginx',
+    ]);
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toMatch(
+      /^\* {3}Trying 127(\.\d+){3}:80\.\.\.\r\n[\s\S]*\r\n< \r\n<!DOCTYPE html>\r\n[\s\S]*\* Connection #0 to host my-nginx left intact\r\n$/,
+    );
+    expect(tty.stdout).not.toMatch(/[^\r]\n/);
     const page = await kubectl(ctx, 'exec', '-it', name, '--', 'wget', '-q', '-O', '-', 'my-nginx');
     expect(page.code).toBe(0);
     expect(page.stdout).toMatch(/<title>Welcome to nginx!<\/title>/);

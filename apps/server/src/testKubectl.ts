@@ -45,6 +45,30 @@ export function runKubectl(
   });
 }
 
+/**
+ * `kubectl ...args` in a terminal of its own (util-linux `script`, a pty), as a student types
+ * `kubectl exec -it`: what the terminal got, stdout and stderr in one, as its bytes.
+ */
+export function runKubectlInTerminal(
+  ctx: TestContext,
+  where: { kubeconfig: string; home: string },
+  args: string[],
+): Promise<KubectlRun> {
+  runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
+  const quoted = ['kubectl', ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  return new Promise((done) => {
+    execFile(
+      'script',
+      ['-qec', quoted, '/dev/null'],
+      { env: { ...process.env, KUBECONFIG: where.kubeconfig, HOME: where.home }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ stdout, stderr, code });
+      },
+    );
+  });
+}
+
 export interface PortForward {
   /** The local port kubectl listens on. */
   port: number;

@@ -179,7 +179,10 @@ export function execUpgrade(
     if (shell && params.get('stdin') === 'true') {
       return void runShell(ws, deps.streams, pod, params.get('tty') === 'true');
     }
-    void runExec(ws, deps.streams, pod, command, params.get('stderr') !== 'false');
+    void runExec(ws, deps.streams, pod, command, {
+      stderr: params.get('stderr') !== 'false',
+      tty: params.get('tty') === 'true',
+    });
   });
 }
 
@@ -188,7 +191,8 @@ async function runExec(
   streams: PodStreams,
   pod: Pod,
   command: string[],
-  wantStderr: boolean,
+  /** `-t`: one terminal, as a container's pty makes it: stderr in it, lines ending \r\n. */
+  o: { stderr: boolean; tty: boolean },
 ): Promise<void> {
   const gone = new AbortController();
   ws.on('close', () => gone.abort());
@@ -206,8 +210,10 @@ async function runExec(
       status = { metadata: {}, status: 'Success' };
     } else {
       const r = await streams.exec(pod, line, gone.signal);
-      send(STDOUT, r.stdout);
-      if (wantStderr) send(STDERR, r.stderr);
+      inOrder(r, (fd, text) => {
+        if (o.tty) send(STDOUT, text.replace(/\r?\n/g, '\r\n'));
+        else if (fd === STDOUT || o.stderr) send(fd, text);
+      });
       status =
         r.exitCode === 0 ? { metadata: {}, status: 'Success' } : exitStatus(command, r.exitCode);
     }
@@ -216,6 +222,23 @@ async function runExec(
   }
   send(ERROR, JSON.stringify(status));
   if (ws.readyState === ws.OPEN) ws.close(1000);
+}
+
+/**
+ * A command's output in the order it wrote it (curl -v's lines before and after its page), by
+ * its segments; without them, its stdout, then its stderr.
+ */
+function inOrder(r: ExecResponse, each: (fd: 1 | 2, text: string) => void): void {
+  const at = { 1: 0, 2: 0 };
+  const runs = r.segments ?? [
+    [STDOUT, r.stdout.length],
+    [STDERR, r.stderr.length],
+  ];
+  for (const [fd, n] of runs) {
+    const text = (fd === STDOUT ? r.stdout : r.stderr).slice(at[fd], at[fd] + n);
+    at[fd] += n;
+    if (text) each(fd, text);
+  }
 }
 
 const STDIN = 0;
@@ -274,10 +297,8 @@ function runShell(
         running = new AbortController();
         try {
           const r = await streams.exec(pod, cmd, running.signal);
-          out(r.stdout);
           // A terminal has one output: stderr goes with stdout (kubectl reads no channel 2 then).
-          if (tty) out(r.stderr);
-          else send(STDERR, r.stderr);
+          inOrder(r, (fd, text) => (fd === STDOUT || tty ? out(text) : send(STDERR, text)));
           lastCode = r.exitCode;
         } catch {
           lastCode = 130;

@@ -122,6 +122,11 @@ export interface ExecResponse {
   stderr: string;
   exitCode: number;
   trace: ExecTraceEntry[];
+  /**
+   * The order the command wrote in: runs of stdout (1) and stderr (2), each its length in
+   * `stdout` / `stderr` (`curl -v`'s lines around its page, as a terminal shows them).
+   */
+  segments?: [1 | 2, number][];
   /** Output beyond the limit was dropped, or the command ran out of time. */
   truncated?: boolean;
   timedOut?: boolean;

@@ -64,6 +64,16 @@ describe('runShell', () => {
     expect(await run('/bin/foo')).toMatchObject({ exitCode: 127, stderr: 'sh: foo: not found\n' });
   });
 
+  it('says in which order it wrote to stdout and stderr (segments)', async () => {
+    const r = await run('echo a; cat /nope; echo c');
+    expect(r.stdout).toBe('a\nc\n');
+    expect(r.segments).toEqual([
+      [1, 2],
+      [2, r.stderr.length],
+      [1, 2],
+    ]);
+  });
+
   it('says why a network tool it has not is missing, and what does the same (ping: nc -zv)', async () => {
     const ping = await run('ping -c 1 my-nginx');
     expect(ping.exitCode).toBe(127);

@@ -66,12 +66,12 @@ class Sink {
   text = '';
   truncated = false;
   constructor(readonly limit: number) {}
-  write(s: string): void {
-    if (this.text.length + s.length <= this.limit) this.text += s;
-    else {
-      this.text += s.slice(0, Math.max(0, this.limit - this.text.length));
-      this.truncated = true;
-    }
+  /** Keeps what fits; how much it kept. */
+  write(s: string): number {
+    const kept = s.slice(0, Math.max(0, this.limit - this.text.length));
+    if (kept.length < s.length) this.truncated = true;
+    this.text += kept;
+    return kept.length;
   }
 }
 
@@ -97,6 +97,14 @@ export async function runShell(
   const stdout = new Sink(opts.maxOutputBytes ?? MAX_OUTPUT_BYTES);
   const stderr = new Sink(opts.maxOutputBytes ?? MAX_OUTPUT_BYTES);
   const trace: ExecTraceEntry[] = [];
+  const segments: [1 | 2, number][] = [];
+  const write = (fd: 1 | 2, text: string) => {
+    const n = (fd === 1 ? stdout : stderr).write(text);
+    const last = segments.at(-1);
+    if (n === 0) return;
+    if (last?.[0] === fd) last[1] += n;
+    else segments.push([fd, n]);
+  };
   const shell = new Shell(pod, {
     signal: ac.signal,
     remainingMs: () => Math.max(0, timeoutMs - (performance.now() - started)),
@@ -106,8 +114,8 @@ export async function runShell(
   try {
     exitCode = await shell.run(
       line,
-      (s) => stdout.write(s),
-      (s) => stderr.write(s),
+      (s) => write(1, s),
+      (s) => write(2, s),
       opts.stdin,
     );
   } finally {
@@ -115,7 +123,8 @@ export async function runShell(
     opts.signal?.removeEventListener('abort', onAbort);
   }
   if (timedOut) {
-    stderr.write(
+    write(
+      2,
       `sh: command timed out after ${Math.round(timeoutMs / 1000)} s (l4lab's exec limit)\n`,
     );
     exitCode = 124;
@@ -125,6 +134,7 @@ export async function runShell(
     stderr: stderr.text,
     exitCode,
     trace,
+    segments,
     ...(stdout.truncated || stderr.truncated ? { truncated: true } : {}),
     ...(timedOut ? { timedOut: true } : {}),
   };
