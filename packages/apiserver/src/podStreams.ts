@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ExecResponse, Pod } from '@l4lab/protocol';
+import { type ExecResponse, type Pod, execOutputInOrder } from '@l4lab/protocol';
 import type { ObjectStore } from '@l4lab/cluster';
 import { failure, notFound, type Status } from './status.ts';
 import { portForwardUpgrade } from './portForward.ts';
@@ -210,10 +210,10 @@ async function runExec(
       status = { metadata: {}, status: 'Success' };
     } else {
       const r = await streams.exec(pod, line, gone.signal);
-      inOrder(r, (fd, text) => {
+      for (const [fd, text] of execOutputInOrder(r)) {
         if (o.tty) send(STDOUT, text.replace(/\r?\n/g, '\r\n'));
         else if (fd === STDOUT || o.stderr) send(fd, text);
-      });
+      }
       status =
         r.exitCode === 0 ? { metadata: {}, status: 'Success' } : exitStatus(command, r.exitCode);
     }
@@ -222,23 +222,6 @@ async function runExec(
   }
   send(ERROR, JSON.stringify(status));
   if (ws.readyState === ws.OPEN) ws.close(1000);
-}
-
-/**
- * A command's output in the order it wrote it (curl -v's lines before and after its page), by
- * its segments; without them, its stdout, then its stderr.
- */
-function inOrder(r: ExecResponse, each: (fd: 1 | 2, text: string) => void): void {
-  const at = { 1: 0, 2: 0 };
-  const runs = r.segments ?? [
-    [STDOUT, r.stdout.length],
-    [STDERR, r.stderr.length],
-  ];
-  for (const [fd, n] of runs) {
-    const text = (fd === STDOUT ? r.stdout : r.stderr).slice(at[fd], at[fd] + n);
-    at[fd] += n;
-    if (text) each(fd, text);
-  }
 }
 
 const STDIN = 0;
@@ -298,7 +281,9 @@ function runShell(
         try {
           const r = await streams.exec(pod, cmd, running.signal);
           // A terminal has one output: stderr goes with stdout (kubectl reads no channel 2 then).
-          inOrder(r, (fd, text) => (fd === STDOUT || tty ? out(text) : send(STDERR, text)));
+          for (const [fd, text] of execOutputInOrder(r))
+            if (fd === STDOUT || tty) out(text);
+            else send(STDERR, text);
           lastCode = r.exitCode;
         } catch {
           lastCode = 130;

@@ -1,5 +1,7 @@
 // What a pod's shells (kubectl exec's, and a stand-in container's) say of the network tools l4lab
-// does not run, with what does the same here: a class types `ping my-nginx` first.
+// does not run, with what does the same here: a class types `ping my-nginx` first; and a
+// command's output in the order it wrote it.
+import type { ExecResponse } from './api.ts';
 
 const PING =
   "l4lab's pods send TCP and UDP, not ICMP: nc -zv HOST PORT tries a port (a Service's ClusterIP answers on the Service's ports only, and on a cluster in iptables mode never answers ping)";
@@ -19,4 +21,31 @@ const HINTS: Record<string, string> = {
 /** Why l4lab does not run this network tool and what to use instead; undefined for any other. */
 export function missingToolHint(name: string): string | undefined {
   return Object.hasOwn(HINTS, name) ? HINTS[name] : undefined;
+}
+
+/**
+ * A command's output in the order it wrote it, by its `segments` (curl -v's lines before and after
+ * its page): [1, text] for stdout, [2, text] for stderr. Without segments, or with ones that do not
+ * add up to its texts (a text changed since), its stdout, then its stderr.
+ */
+export function execOutputInOrder(
+  r: Pick<ExecResponse, 'stdout' | 'stderr' | 'segments'>,
+): [1 | 2, string][] {
+  const sum = (fd: 1 | 2) =>
+    (r.segments ?? []).reduce((n, [f, len]) => (f === fd ? n + len : n), 0);
+  const whole = r.segments && sum(1) === r.stdout.length && sum(2) === r.stderr.length;
+  const runs: [1 | 2, number][] = whole
+    ? r.segments!
+    : [
+        [1, r.stdout.length],
+        [2, r.stderr.length],
+      ];
+  const at = { 1: 0, 2: 0 };
+  const out: [1 | 2, string][] = [];
+  for (const [fd, n] of runs) {
+    const text = (fd === 1 ? r.stdout : r.stderr).slice(at[fd], at[fd] + n);
+    at[fd] += n;
+    if (text) out.push([fd, text]);
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
-import type { ExecResponse, ExecTraceEntry } from '@l4lab/protocol';
+import { type ExecResponse, type ExecTraceEntry, execOutputInOrder } from '@l4lab/protocol';
 import { LineEditor } from './lineEditor.ts';
 
 /** What the terminal runs a command with (the exec API); resolves with the result or an error. */
@@ -81,8 +81,9 @@ export function createTerminal(el: HTMLElement, initial: TerminalProps) {
     if (!r.ok) term.write(`${RED}error: ${crlf(r.message)}${RESET}\r\n`);
     else {
       for (const e of r.value.trace) term.write(`${DIM}${crlf(traceLine(e))}${RESET}\r\n`);
-      term.write(crlf(r.value.stdout));
-      if (r.value.stderr) term.write(`${RED}${crlf(r.value.stderr)}${RESET}`);
+      // In the order the command wrote (curl -v's lines around its page), stderr in red.
+      for (const [fd, text] of execOutputInOrder(r.value))
+        term.write(fd === 1 ? crlf(text) : `${RED}${crlf(text)}${RESET}`);
       const last = r.value.stdout + r.value.stderr;
       if (last && !last.endsWith('\n')) term.write('\r\n');
     }
