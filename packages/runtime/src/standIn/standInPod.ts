@@ -41,7 +41,9 @@ export function standInNote(standIns: readonly StandInInfo[]): string | undefine
 
 /**
  * The pod's handle. With a real process (`main`), the pod ends when it ends (the stand-ins beside
- * it stop then); without, when every stand-in's process has ended, with the first failure's code.
+ * it stop then); without, a lone stand-in's end is the pod's. In a pod of several containers, each
+ * stand-in's end is its own (`onContainerExit`, then `restartContainer`): the kubelet decides when
+ * the pod has ended.
  */
 export function standInPodHandle(
   pod: PodSandbox,
