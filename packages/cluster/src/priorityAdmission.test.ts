@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyDefaults } from '@l4lab/manifests';
-import type { Deployment, Pod, PodSpec } from '@l4lab/protocol';
+import type { Pod, PodSpec } from '@l4lab/protocol';
 import { runKubectl } from './kubectl/kubectl.ts';
 import { admitPriority, keepAdmittedPriority, priorityRefusal } from './priorityAdmission.ts';
-import { makeNamespace, newTestCluster } from './testBuilders.ts';
+import { makeDeployment, makeNamespace, newTestCluster } from './testBuilders.ts';
 
 const spec = (extra: Partial<PodSpec> = {}): PodSpec => ({
   containers: [{ name: 'web', image: 'nginx' }],
@@ -83,19 +83,9 @@ describe("a pod's priority in the cluster", () => {
     expect(refused.ok ? [] : refused.errors.map((e) => [e.code, e.message])).toEqual([
       ['L4_E_FORBIDDEN', 'pods "gold" is forbidden: no PriorityClass with name gold was found'],
     ]);
-    const web: Deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'team-a' },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: spec({ priorityClassName: 'gold' }),
-        },
-      },
-    };
+    const web = makeDeployment('team-a', 'web', (d) => {
+      d.spec.template.spec.priorityClassName = 'gold';
+    });
     expect(cluster.apply([web]).ok).toBe(true);
     expect(cluster.store.list('Pod', 'team-a')).toEqual([]);
     const rs = cluster.store.list('ReplicaSet', 'team-a')[0]!;
