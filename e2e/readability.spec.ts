@@ -142,6 +142,10 @@ test('every scenario applied: labels stay readable, detail goes instead', async 
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.keyboard.press('p');
     await expectReadable(page, 18, ['*', '']);
+    // Every Service at 18 px is larger than the graph panel: the toolbar says where the rest is.
+    await page.getByRole('combobox', { name: 'Show Service' }).selectOption('*');
+    await settle(page);
+    await expect(page.locator('.graph-cut')).toContainText(/^more (below|to the right)/);
     await page.keyboard.press('p');
   } finally {
     await remove(page, created);
@@ -194,9 +198,22 @@ test('lesson 12 presented at 1280x720 with traffic: every pod and its rate in vi
       expect(box.right, `${box.name}'s right edge`).toBeLessThanOrEqual(host.x + host.width);
       expect(box.bottom, `${box.name}'s bottom edge`).toBeLessThanOrEqual(host.y + host.height);
     }
+    await expect(page.locator('.graph-cut')).toHaveCount(0);
     // The least detail: connections enter the Service box, which says the ClusterIP.
     await expect(page.locator('svg.graph-svg')).toHaveAttribute('data-detail', 'inline');
     await expect(lab.service(`${ns}/web`)).toContainText(spec.clusterIP);
+    // Under the graph, the split: the Service's first two pods, bar and count, in view.
+    const panel = (await page.getByTestId('distribution').boundingBox())!;
+    const split = page
+      .getByRole('group', { name: `distribution ${ns}/web` })
+      .getByTestId('dist-row');
+    await expect(split.nth(1)).toBeVisible();
+    for (const i of [0, 1]) {
+      const row = (await split.nth(i).boundingBox())!;
+      expect(row.y + row.height, `split row ${i}'s bottom`).toBeLessThanOrEqual(
+        panel.y + panel.height,
+      );
+    }
     await page.keyboard.press('p');
   } finally {
     if (generator) await page.request.delete(`/api/traffic/${generator}`);

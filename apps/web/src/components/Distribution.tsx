@@ -82,7 +82,7 @@ function WindowControls({
         ? `${seconds(span)} so far (the page opened then)`
         : '';
   return (
-    <div className="dist-window">
+    <div className="dist-window" data-mode={mode}>
       <span className="seg" role="group" aria-label="window">
         <button
           type="button"

@@ -28,12 +28,15 @@ export function GraphToolbar({
   graph,
   focus: auto,
   alone,
+  cut,
 }: {
   graph: RefObject<Graph | null>;
   /** The Service in focus (chosen, or found from traffic and applies). */
   focus: string | undefined;
   /** Whether "auto" shows it alone (every Service does not fit at a readable size). */
   alone: boolean;
+  /** Which edges of the panel cut the graph (it does not fit at the readable minimum). */
+  cut: string[];
 }) {
   const { showSystem, rewindAt, focus, services, namespace } = useAppStore(selectToolbar);
   // The Services the graph can show alone (`ns/name`); a focus on one that is gone shows all.
@@ -136,6 +139,15 @@ export function GraphToolbar({
       >
         SVG
       </button>
+      {cut.length > 0 && (
+        <span
+          className="graph-cut"
+          role="status"
+          title="At a size the room can read, the graph is larger than this panel: drag it, or show one Service"
+        >
+          more {cut.join(' and ')} · drag
+        </span>
+      )}
     </div>
   );
 }

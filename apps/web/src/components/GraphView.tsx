@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { createGraph, type Graph } from '../graph/createGraph.ts';
 import { graphActions } from '../graph/graphActions.ts';
 import {
@@ -157,6 +157,7 @@ export function GraphView() {
   const { model, focus, alone, minScreenFont } = useGraphModel(size);
   const { selection, rewindAt } = useAppStore(selectSelection);
   const graphRef = useRef<Graph | null>(null);
+  const [cut, setCut] = useState<string[]>([]);
 
   useEffect(() => {
     const host = hostRef.current;
@@ -166,6 +167,7 @@ export function GraphView() {
         const { select, selection: current } = appStore.getState();
         select(current === key ? undefined : key);
       },
+      onCut: setCut,
     });
     graphRef.current = graph;
     graphActions.attach(graph);
@@ -201,7 +203,7 @@ export function GraphView() {
 
   return (
     <section className="panel graph-panel" aria-label="Live graph">
-      <GraphToolbar graph={graphRef} focus={focus} alone={alone} />
+      <GraphToolbar graph={graphRef} focus={focus} alone={alone} cut={cut} />
       <div className="graph-body">
         <div className="graph-host" ref={hostRef} data-testid="graph" />
         <DetailsDrawer />

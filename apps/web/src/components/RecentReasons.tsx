@@ -1,4 +1,5 @@
 import type { ConnectionEvent } from '@l4lab/protocol';
+import { podNameParts } from '../format/podName.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { appStore } from '../store/appStore.ts';
 import { spotlightShown } from '../store/classViewSlice.ts';
@@ -19,7 +20,16 @@ function latest(recent: readonly ConnectionEvent[], namespace?: string): Connect
   return out;
 }
 
-const podName = (e: ConnectionEvent) => e.endpoint?.pod.split('/').pop() ?? '';
+/** The pod on one line: what tells it from its siblings whole, its Deployment's name cut if need be. */
+function PodName({ pod }: { pod: string }) {
+  const { head, tail } = podNameParts(pod);
+  return (
+    <b className="route-pod" title={pod}>
+      {head && <span className="dist-pod-head">{head}</span>}
+      <span className="dist-pod-tail">{tail}</span>
+    </b>
+  );
+}
 
 /** Presenter mode: why the last few connections went where they went, in large type. */
 export function RecentReasons() {
@@ -36,11 +46,13 @@ export function RecentReasons() {
           {events.map((e) => (
             <li key={e.id} className={`outcome-${e.outcome}`}>
               <span className="route">
-                {e.service.name}:{e.service.port}
+                <span className="route-from">
+                  {e.service.name}:{e.service.port}
+                </span>
                 {e.endpoint ? (
                   <>
-                    {' → '}
-                    <b title={e.endpoint.pod}>{podName(e)}</b>
+                    <span className="route-arrow">{' → '}</span>
+                    <PodName pod={e.endpoint.pod} />
                   </>
                 ) : (
                   <b className={`outcome ${e.outcome}`}> {e.outcome}</b>

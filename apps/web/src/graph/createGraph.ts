@@ -15,6 +15,7 @@ import {
   type GraphLayers,
 } from './drawGraph.ts';
 import { createEdgeCard } from './edgeCard.ts';
+import { overflowWays } from './overflowWays.ts';
 import { canvasMeasure, SMALLEST_FONT, type Measure } from './textSize.ts';
 
 export interface GraphProps {
@@ -30,6 +31,11 @@ export interface GraphProps {
 
 export interface GraphOptions {
   onSelect(key: string): void;
+  /**
+   * Which edges of the panel cut the graph now (`below`, `to the right`...; none: all of it
+   * shows): at the readable minimum a graph may not fit, and what is cut is a drag away.
+   */
+  onCut?(ways: string[]): void;
 }
 
 export interface Graph {
@@ -108,6 +114,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
       transform = { x: e.transform.x, y: e.transform.y, k: e.transform.k };
       viewport.attr('transform', e.transform.toString());
       svgEl.dataset.scale = e.transform.k.toFixed(3);
+      sayWhatIsCut();
       schedule();
     });
   svg.call(zoom).on('dblclick.zoom', () => {
@@ -127,6 +134,17 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     if (Math.abs(current.k - k) < 0.001 && Math.abs(current.x) < 1 && Math.abs(current.y) < 1)
       return;
     svg.call(zoom.transform, d3.zoomIdentity.scale(k));
+  }
+
+  /** Says which way the graph goes on past the panel's edges, as the view stands (on change). */
+  let cut = '';
+  function sayWhatIsCut() {
+    if (!layout || !options.onCut) return;
+    const { width, height } = container.getBoundingClientRect();
+    const ways = overflowWays(layout, transform, { width, height });
+    if (ways.join() === cut) return;
+    cut = ways.join();
+    options.onCut(ways);
   }
 
   function tick(now: number) {
@@ -191,6 +209,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     const nothing = props.model.services.length === 0 && props.model.nodes.length === 0;
     empty.style('display', nothing ? 'inline' : 'none');
     fit();
+    sayWhatIsCut();
     schedule();
   }
 

@@ -2,7 +2,13 @@ import * as d3 from 'd3';
 import type { GraphClient, GraphFrontend, GraphNode, GraphService } from './graphModel.ts';
 import type { GraphLayout, Placed } from './layout.ts';
 import { frontendBadge } from '../format/kube.ts';
-import { frontText, nodeTitle, serviceLines } from './layoutDetail.ts';
+import {
+  frontText,
+  frontTextX,
+  isFoldedFrontends,
+  nodeTitle,
+  serviceLines,
+} from './layoutDetail.ts';
 import { keepEnd } from './textSize.ts';
 import { nodeAddress } from './graphNodes.ts';
 import {
@@ -91,13 +97,21 @@ export function drawClients(layer: Layer, layout: GraphLayout, opts: DrawOptions
 
 export function drawFrontends(layer: Layer, layout: GraphLayout, opts: DrawOptions) {
   const g = join<GraphFrontend>(layer, 'frontend', layout.frontends, (d) => d.item.id);
-  g.attr('aria-label', (d) => `frontend ${d.item.kind} ${d.item.label}`)
+  g.attr('aria-label', (d) =>
+    isFoldedFrontends(d.item)
+      ? `frontends ${d.item.label}`
+      : `frontend ${d.item.kind} ${d.item.label}`,
+  )
     .attr('data-kind', (d) => d.item.kind)
     .call(place)
     .call(sized)
     .call((s) => clickable(s, (d) => `Service/${d.item.service}`, opts));
-  text(g, 'kind', 10, 20).text((d) => frontendBadge(d.item.kind));
-  text(g, 'addr', 44, 20).text((d) => frontText(d.item));
+  text(g, 'kind', 10, 20).text((d) =>
+    isFoldedFrontends(d.item) ? '' : frontendBadge(d.item.kind),
+  );
+  text(g, 'addr', 44, 20)
+    .attr('x', (d) => frontTextX(d.item))
+    .text((d) => frontText(d.item));
 }
 
 export function drawServices(layer: Layer, layout: GraphLayout, opts: DrawOptions) {

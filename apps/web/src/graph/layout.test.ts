@@ -4,7 +4,8 @@ import { mirrorOf } from '../store/clusterMirror.ts';
 import { makeNode as node, makeService as service } from '../testing/builders.ts';
 import { buildGraphModel, type GraphInput } from './graphModel.ts';
 import { fitsReadably, layoutGraph } from './layout.ts';
-import { keepEnd, ownerAndSuffix, podSuffix, SMALLEST_FONT } from './textSize.ts';
+import { arrange, frontTextX, isFoldedFrontends } from './layoutDetail.ts';
+import { estimateWidth, keepEnd, ownerAndSuffix, podSuffix, SMALLEST_FONT } from './textSize.ts';
 
 // Addresses: nodes 127.19.0.2-4, pods 127.150.0.0/16, services 127.100.0.0/16 (test ranges).
 
@@ -113,6 +114,30 @@ describe('layoutGraph', () => {
     expect(fitsReadably(buildGraphModel(input(lab(1))), normal)).toBe(true);
   });
 
+  it('say in one box which frontends a folded Service has: its kinds and their counts, no badge', () => {
+    const detail = {
+      name: 'folded',
+      compactPods: true,
+      fold: true,
+      merge: false,
+      inlineClusterIP: false,
+    } as const;
+    const a = arrange(buildGraphModel(input(lab(2))), detail, {
+      width: 1200,
+      height: 700,
+      focus: 'default/web-0',
+      measure: estimateWidth,
+    });
+    const other = a.frontends.filter((f) => f.item.service === 'default/web-1');
+    expect(other.map((f) => f.item.label)).toEqual(['CIP · NP ×3']);
+    expect(isFoldedFrontends(other[0]!.item)).toBe(true);
+    expect(frontTextX(other[0]!.item)).toBeLessThan(44);
+    // The focus keeps a box per frontend, each after its kind's badge.
+    const focus = a.frontends.filter((f) => f.item.service === 'default/web-0');
+    expect(focus).toHaveLength(4);
+    expect(focus.some((f) => isFoldedFrontends(f.item))).toBe(false);
+  });
+
   it('groups compact pods by owner per node, each row naming what tells it apart', () => {
     const l = layoutGraph(buildGraphModel(input(lab(6))), { ...normal, focus: 'default/web-0' });
     const rows = l.pods.filter((p) => p.compact);
@@ -218,6 +243,24 @@ describe('the least detail: ClusterIP frontends drawn as their Service box', () 
     const roomy = layoutGraph(model, normal);
     expect(roomy.detail).not.toBe('inline');
     expect(roomy.frontends.map((f) => f.item.id)).toContain(frontend.id);
+  });
+
+  it('when even that runs past the canvas, it runs past its foot only: a pan down shows the rest', () => {
+    // Two Services, 5 + 2 pods over 3 nodes, on a 1280x720 projector (seeds 01 and 02, scaled).
+    const objects: KubeObject[] = [node(1), node(2), node(3)];
+    const web = 'my-nginx';
+    const np = 'my-nginx-nodeport';
+    objects.push(service(web, { clusterIP: '127.100.0.2', selector: { app: web } }));
+    for (let p = 0; p < 5; p++) objects.push(pod(`${web}-bfbf59774`, `abcd${p}`, p));
+    const api = { type: 'NodePort', clusterIP: '127.100.0.3', selector: { app: np } } as const;
+    objects.push(service(np, { ...api, ports: [{ port: 80, nodePort: 30380 }] }));
+    for (let p = 1; p < 3; p++) objects.push(pod(`${np}-5bdd7cfcf6`, `abcd${p}`, p));
+    const l = layoutGraph(buildGraphModel(input(objects)), { ...presenter, width: 1258 });
+    expect(l.scale).toBeCloseTo(presenter.minScale, 5);
+    const right = Math.max(...[...l.nodes, ...l.pods].map((b) => b.x + b.w));
+    const bottom = Math.max(...[...l.nodes, ...l.pods].map((b) => b.y + b.h));
+    expect(right * l.scale).toBeLessThanOrEqual(1258);
+    expect(bottom * l.scale).toBeGreaterThan(presenter.height);
   });
 
   it('keeps NodePort frontends in their lane: only the ClusterIP one goes', () => {

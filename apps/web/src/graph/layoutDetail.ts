@@ -32,6 +32,8 @@ export interface Detail {
 interface Opts {
   width: number;
   height: number;
+  /** The readable minimum scale (none: the best fit, whatever its scale). */
+  minScale?: number;
   focus?: string | undefined;
   unfolded?: ReadonlySet<string> | undefined;
   measure: Measure;
@@ -178,8 +180,8 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
   if (detail.fold) {
     const r = mergeFrontends(
       frontends,
-      (f) => (foldedIds.has(f.service) ? `${f.service}|all` : f.id),
-      (g) => [...new Set(g.map((f) => frontendBadge(f.kind)))].join(' · '),
+      (f) => (foldedIds.has(f.service) ? `${f.service}|${FOLDED}` : f.id),
+      foldedLabel,
     );
     frontends = r.merged;
     for (const [a, b] of r.alias) frontendAlias.set(a, b);
@@ -232,7 +234,10 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
   const frontW =
     frontends.length === 0
       ? 0
-      : Math.max(110, ...frontends.map((f) => 44 + m(frontText(f), FONT.text, 'mono') + 14));
+      : Math.max(
+          110,
+          ...frontends.map((f) => frontTextX(f) + m(frontText(f), FONT.text, 'mono') + 14),
+        );
   const serviceW = Math.max(
     180,
     ...model.services.map((s) => {
@@ -314,9 +319,9 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
   }
   const middle = y - GROUP_GAP;
 
-  // Nodes: the pod columns per node that fit the canvas' shape best.
-  let best: ReturnType<typeof placeNodes> | undefined;
-  let bestK = -1;
+  // Nodes: the pod columns per node that fit the canvas' shape best. When none fits at the
+  // readable minimum, one that is only too tall: the rest is a pan down, not down and across.
+  const tried: { placed: ReturnType<typeof placeNodes>; k: number; wide: boolean }[] = [];
   const most = Math.max(1, ...nodeList.map((n) => n.pods.length));
   for (const cols of [1, 2, 3, 4]) {
     const placed = placeNodes(nodeList, nodesX, cols, detail.compactPods, {
@@ -329,13 +334,16 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
     const w = nodesX + placed.width + MARGIN;
     const h = Math.max(middle, placed.bottom) + MARGIN;
     const k = Math.min(opts.width / w, opts.height / h);
-    if (k > bestK + 0.02) {
-      best = placed;
-      bestK = k;
-    }
+    // Its boxes within the width (the margin past the last may be cut).
+    tried.push({ placed, k, wide: opts.width / (w - MARGIN) >= (opts.minScale ?? 0) });
     if (cols >= most) break;
   }
-  const nodes = best!;
+  const readable = tried.filter((t) => t.k >= (opts.minScale ?? 0));
+  const wide = tried.filter((t) => t.wide);
+  let best = (readable.length ? readable : wide.length ? wide : tried)[0]!;
+  for (const t of readable.length ? readable : wide.length ? wide : tried)
+    if (t.k > best.k + 0.02) best = t;
+  const nodes = best.placed;
 
   const clientsPlaced = clients.map((item, i) => ({
     item,
@@ -371,6 +379,25 @@ export function arrange(model: GraphModel, detail: Detail, opts: Opts) {
 
 /** A frontend box's address text (after its kind badge). */
 export const frontText = (f: GraphFrontend) => f.label.replace(/^(LB|ext) /, '');
+
+/** The key of the one box a folded Service's frontends share. */
+const FOLDED = 'all';
+
+/** Whether the box stands for all of a folded Service's frontends (it has no one kind). */
+export const isFoldedFrontends = (f: GraphFrontend) => f.id.endsWith(`|${FOLDED}|merged`);
+
+/** Where a frontend box's text starts: after its kind badge, or at its edge when it has none. */
+export const frontTextX = (f: GraphFrontend) => (isFoldedFrontends(f) ? 12 : 44);
+
+/** What a folded Service's one frontend box says: its kinds, in order, with their counts. */
+function foldedLabel(group: GraphFrontend[]): string {
+  const counts = new Map<string, number>();
+  for (const f of group) {
+    const badge = frontendBadge(f.kind);
+    counts.set(badge, (counts.get(badge) ?? 0) + 1);
+  }
+  return [...counts].map(([badge, n]) => (n > 1 ? `${badge} ×${n}` : badge)).join(' · ');
+}
 
 /** The node's name and, as `kubectl get nodes` says them, NotReady and SchedulingDisabled. */
 export const nodeTitle = (n: GraphNode) => {
