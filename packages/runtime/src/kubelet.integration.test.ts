@@ -83,6 +83,13 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
     expect(counts.lastIndexOf(2)).toBeGreaterThan(counts.indexOf(1));
     expect(await get(t, back)).toBe(victim!.metadata.name);
     if (pid) expect(processAlive(pid)).toBe(false);
+    // A log per run, as a runtime keeps one per container run: `kubectl logs` shows this run's
+    // request only, `--previous` the one before the kill (probes come from kube-probe).
+    const ours = (lines: string[] | undefined) =>
+      (lines ?? []).filter((l) => !/kube-probe/.test(l));
+    const pod = victim!.metadata.name;
+    expect(ours(await t.kubelet.handleOf('default', pod)!.logs())).toHaveLength(1);
+    expect(ours(await t.kubelet.previousLogs('default', pod, 'web'))).toHaveLength(1);
   });
 
   it('starts 20 pods at once, all Ready and serving', async () => {

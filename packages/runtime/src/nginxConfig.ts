@@ -32,7 +32,12 @@ export async function podListens(mapper: PortMapper, pod: PodSandbox): Promise<L
  * A pod's nginx.conf: `daemon off`, one worker, every path under `prefix` (the pod's directory, or
  * where a container sees it), the pod's page and headers on each TCP port, a UDP echo of its name.
  */
-export function nginxConfig(prefix: string, pod: PodSandbox, listens: Listen[]): string {
+export function nginxConfig(
+  prefix: string,
+  pod: PodSandbox,
+  listens: Listen[],
+  accessLog = 'access.log',
+): string {
   const tcp = listens.filter((l) => !l.udp);
   const udp = listens.filter((l) => l.udp);
   const stream = udp.length > 0 && existsSync(STREAM_MODULE);
@@ -46,7 +51,7 @@ export function nginxConfig(prefix: string, pod: PodSandbox, listens: Listen[]):
     `error_log ${p('error.log')} warn;`,
     'events { worker_connections 1024; }',
     'http {',
-    `  access_log ${p('access.log')};`,
+    `  access_log ${p(accessLog)};`,
     `  client_body_temp_path ${p('tmp/client')};`,
     `  proxy_temp_path ${p('tmp/proxy')};`,
     `  fastcgi_temp_path ${p('tmp/fastcgi')};`,

@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
 import { nginxHtmlFiles, writeHtmlDir } from './nginxHtml.ts';
 import { cleanupContainersIfEngine } from './docker/detect.ts';
 import { cleanupPodDirs, podDir, removePodDir } from './orphans.ts';
 import { rssOf } from './processes.ts';
 import { tailFile } from './tailFile.ts';
+import { nextAccessLog } from './accessLogs.ts';
 import { nginxConfig, podListens } from './nginxConfig.ts';
 import { startStandIns, standInPodHandle } from './standIn/standInPod.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodNetworkTools, PodSandbox } from './types.ts';
@@ -78,7 +79,11 @@ export class NginxRuntime implements ContainerRuntime {
     const listens = await podListens(this.#mapper, pod);
     await writeHtmlDir(join(prefix, 'html'), nginxHtmlFiles(pod));
     await mkdir(join(prefix, 'tmp'), { recursive: true });
-    await writeFile(join(prefix, 'nginx.conf'), nginxConfig(prefix, pod, listens));
+    const accessLog = join(prefix, await nextAccessLog(prefix));
+    await writeFile(
+      join(prefix, 'nginx.conf'),
+      nginxConfig(prefix, pod, listens, basename(accessLog)),
+    );
     const [command, args] = diesWithServer(this.#binary, [
       '-p',
       prefix,
@@ -112,7 +117,7 @@ export class NginxRuntime implements ContainerRuntime {
       kill() {
         child.kill('SIGKILL');
       },
-      logs: () => tailFile(join(prefix, 'access.log'), 200),
+      logs: () => tailFile(accessLog, 200),
       updateVolumeFiles: (next) => writeHtmlDir(join(prefix, 'html'), nginxHtmlFiles(next)),
       rss: async () => (pid ? rssOf(pid) : undefined),
     };

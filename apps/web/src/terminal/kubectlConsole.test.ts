@@ -1,6 +1,7 @@
 // The console against a fake of the lab's Kubernetes API (testing/fakeKubernetesApi.ts): a fetch
 // that records each call and answers as the API does. Addresses: pods 127.244.0.x, nodes node-n.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { execOutputInOrder } from '@l4lab/protocol';
 import { appStore } from '../store/appStore.ts';
 import { FakeKubernetesApi } from '../testing/fakeKubernetesApi.ts';
 import { CONSOLE_PROMPT, runKubectl } from './kubectlConsole.ts';
@@ -434,6 +435,16 @@ describe('the rest of the console', () => {
     expect((await run('kubectl get pods | grep nothing && echo no; get pods | wc -l')).stdout).toBe(
       '3\n',
     );
+  });
+
+  it('prints what each command wrote in the order it wrote it: an error between two tables', async () => {
+    const r = await run('kubectl get pods; kubectl get nope; kubectl get pods | wc -l');
+    const shown = execOutputInOrder(r).map(([fd, text]) => `${fd}:${text.split('\n')[0]}`);
+    expect(shown).toEqual([
+      expect.stringMatching(/^1:NAME +READY/),
+      `2:error: the server doesn't have a resource type "nope"`,
+      '1:3',
+    ]);
   });
 
   it('says where pod tools run, and reports syntax errors like a shell', async () => {

@@ -1,5 +1,5 @@
 import { contextNamespace } from './contextNamespace.ts';
-import type { ExecResponse } from '@l4lab/protocol';
+import { execOutputInOrder, type ExecResponse } from '@l4lab/protocol';
 import { kubectl } from '../api/actions.ts';
 import { explain } from './explain.ts';
 import { kubectlFiles } from './kubectlApply.ts';
@@ -199,7 +199,16 @@ async function runCommand(argv: string[], stdin: string | undefined, signal: Abo
 export const runKubectl: RunCommand = async (line, signal) => {
   try {
     const items = parseCommandList(line);
-    const result: ExecResponse = { stdout: '', stderr: '', exitCode: 0, trace: [] };
+    const segments: [1 | 2, number][] = [];
+    const result: ExecResponse = { stdout: '', stderr: '', exitCode: 0, trace: [], segments };
+    // The terminal shows what each command wrote when it wrote it: `get pods; get nope; get svc`
+    // prints the error between the two tables, and a pipe's first command's error before its end.
+    const write = (fd: 1 | 2, text: string) => {
+      if (!text) return;
+      if (fd === 1) result.stdout += text;
+      else result.stderr += text;
+      segments.push([fd, text.length]);
+    };
     for (const { op, pipeline } of items) {
       if (signal.aborted) break;
       if ((op === '&&' && result.exitCode !== 0) || (op === '||' && result.exitCode === 0))
@@ -208,11 +217,12 @@ export const runKubectl: RunCommand = async (line, signal) => {
       let stdin: string | undefined;
       for (const [i, argv] of pipeline.entries()) {
         const r = await runCommand(argv, stdin, signal);
-        result.stderr += r.stderr;
         result.trace.push(...r.trace);
         result.exitCode = r.exitCode;
-        if (i === pipeline.length - 1) result.stdout += r.stdout;
-        else stdin = r.stdout;
+        if (i < pipeline.length - 1) {
+          write(2, r.stderr);
+          stdin = r.stdout;
+        } else for (const [fd, text] of execOutputInOrder(r)) write(fd, text);
       }
     }
     return { ok: true, value: result };

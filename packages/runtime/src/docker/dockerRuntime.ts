@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Container } from '@l4lab/protocol';
 import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
 import { tailFile } from '../tailFile.ts';
+import { nextAccessLog } from '../accessLogs.ts';
 import { nginxConfig, podListens } from '../nginxConfig.ts';
 import { cleanupPodDirs, podDir, removePodDir } from '../orphans.ts';
 import { nginxHtmlFiles, writeHtmlDir } from '../nginxHtml.ts';
@@ -92,17 +93,16 @@ export class DockerRuntime implements ContainerRuntime {
     const dir = podDir(this.#podsDir, pod);
     const ids: string[] = [];
     if (web || runnable.length > 0) this.#reaper.ensureRunning();
+    const accessLog = web ? await nextAccessLog(dir) : undefined;
     try {
-      if (web) ids.push(await this.#createNginx(pod, web, dir));
+      if (web) ids.push(await this.#createNginx(pod, web, dir, accessLog!));
       for (const c of runnable) ids.push(await this.#createCommand(pod, c));
     } catch (err) {
       await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
       throw new ContainerStartError('CreateContainerError', String(err));
     }
     const started =
-      ids.length > 0
-        ? await this.#startAll(ids, web ? join(dir, 'access.log') : undefined)
-        : undefined;
+      ids.length > 0 ? await this.#startAll(ids, accessLog && join(dir, accessLog)) : undefined;
     // nginx's html directory is the pod directory's, bound into the container.
     const main: PodHandle | undefined =
       started && web
@@ -133,11 +133,16 @@ export class DockerRuntime implements ContainerRuntime {
     return this.#handle(ids, accessLog);
   }
 
-  async #createNginx(pod: PodSandbox, c: Container, dir: string): Promise<string> {
+  async #createNginx(
+    pod: PodSandbox,
+    c: Container,
+    dir: string,
+    accessLog: string,
+  ): Promise<string> {
     const listens = await podListens(this.#mapper, pod);
     await writeHtmlDir(join(dir, 'html'), nginxHtmlFiles(pod));
     await mkdir(join(dir, 'tmp'), { recursive: true });
-    await writeFile(join(dir, 'nginx.conf'), nginxConfig(POD_MOUNT, pod, listens));
+    await writeFile(join(dir, 'nginx.conf'), nginxConfig(POD_MOUNT, pod, listens, accessLog));
     return this.#engine.createContainer(this.#containerName(pod, c), {
       Image: c.image,
       Entrypoint: ['nginx'],
