@@ -1,3 +1,4 @@
+import { TOKEN_COOKIE } from './accessToken.ts';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HealthzResponse, ServerInfo } from '@l4lab/protocol';
 import type { Cluster, PortMapper } from '@l4lab/cluster';
@@ -29,7 +30,7 @@ import {
 import type { Workshop } from './workshop/workshop.ts';
 import { workshopRoutes, type WorkshopRouteDeps } from './workshop/workshopRoutes.ts';
 import type { EditorTabsStore } from './persist/editorTabs.ts';
-import { kubernetesApi, type PodStreams } from '@l4lab/apiserver';
+import { addressDialer, kubernetesApi, type PodStreams } from '@l4lab/apiserver';
 import { applyRoutes } from './routes/applyRoutes.ts';
 import { applyYaml } from './applyYaml.ts';
 import { workspaceRoutes } from './routes/workspaceRoutes.ts';
@@ -179,6 +180,12 @@ export function createApp(d: AppDeps): Express {
       writer: labWriter(d.cluster, d.checker),
       streams: d.podStreams,
       events: d.cluster.events,
+      // pods/proxy and services/proxy: straight to the pod, where it really listens.
+      dial: addressDialer((ip, port) => {
+        const a = d.mapper.resolve(ip, port, 'TCP');
+        return { host: a.ip, port: a.port };
+      }),
+      credentialCookies: [TOKEN_COOKIE],
     }),
   );
   app.use('/api', api);

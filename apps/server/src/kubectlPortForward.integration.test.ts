@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { startTestLab, waitFor, type TestLab } from './testLab.ts';
-import { runKubectl, startPortForward } from './testKubectl.ts';
+import { runKubectl, startKubectlProxy, startPortForward } from './testKubectl.ts';
 
 let t: TestLab;
 let home: string;
@@ -142,5 +142,42 @@ describe('kubectl port-forward against the lab', () => {
     expect(pf.output()).toContain(
       `error forwarding port 80 to pod default/${name}, uid ${pod!.metadata.uid}: pod \\"${name}\\" in namespace \\"default\\" is not running`,
     );
+  });
+});
+
+describe("the API server's proxy: kubectl get --raw, kubectl proxy", () => {
+  const where = () => ({ kubeconfig: t.lab.kubeconfig, home });
+  const ns = '/api/v1/namespaces/default';
+  const servedBy = (page: string) => /Served by pod <b>default\/([^<]+)<\/b>/.exec(page)?.[1];
+
+  it('kubectl get --raw reaches a pod, and a Service through one of its pods; errors in its words', async (ctx) => {
+    const names = await waitFor('two ready pods', async () => {
+      const ready = (await t.readyPods('web-')).map((p) => p.metadata.name);
+      return ready.length === 2 ? ready : undefined;
+    });
+    const raw = (path: string) => runKubectl(ctx, where(), undefined, ['get', '--raw', path]);
+    const pod = await raw(`${ns}/pods/${names[0]}/proxy/`);
+    expect(pod.code).toBe(0);
+    expect(servedBy(pod.stdout)).toBe(names[0]);
+    const svc = await raw(`${ns}/services/web:8080/proxy/`);
+    expect(names).toContain(servedBy(svc.stdout));
+    const wrong = await raw(`${ns}/services/web:81/proxy/`);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain(
+      'Error from server (ServiceUnavailable): no service port 81 found for service "web"',
+    );
+  });
+
+  it('kubectl proxy: the Service answers on localhost, as the Kubernetes Basics tutorial curls it', async (ctx) => {
+    const names = (await t.readyPods('web-')).map((p) => p.metadata.name);
+    const proxy = await startKubectlProxy(ctx, where());
+    try {
+      const res = await fetch(`http://127.0.0.1:${proxy.port}${ns}/services/web:8080/proxy/`);
+      expect(res.status).toBe(200);
+      expect(names).toContain(res.headers.get('x-pod-name'));
+      expect(await res.text()).toContain('Welcome to nginx!');
+    } finally {
+      await proxy.stop();
+    }
   });
 });

@@ -83,7 +83,7 @@ export interface PortForward {
  * `kubectl port-forward TARGET :PORT --address 127.0.0.1 ...extra` (a local port the system
  * picks), once kubectl says where it listens; killed when the test ends, if still running.
  */
-export async function startPortForward(
+export function startPortForward(
   ctx: TestContext,
   where: { kubeconfig: string; home: string },
   env: Record<string, string>,
@@ -91,22 +91,52 @@ export async function startPortForward(
   remotePort: number,
   extra: string[] = [],
 ): Promise<PortForward> {
-  runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
-  const child = spawn(
-    'kubectl',
+  return startKubectlServer(
+    ctx,
+    where,
+    env,
     ['port-forward', target, `:${remotePort}`, '--address', '127.0.0.1', ...extra],
-    {
-      env: { ...process.env, KUBECONFIG: where.kubeconfig, HOME: where.home, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/,
   );
+}
+
+/** `kubectl proxy --port=0` (127.0.0.1, a port the system picks), once it says where it serves. */
+export function startKubectlProxy(
+  ctx: TestContext,
+  where: { kubeconfig: string; home: string },
+): Promise<PortForward> {
+  return startKubectlServer(
+    ctx,
+    where,
+    {},
+    ['proxy', '--port=0'],
+    /Starting to serve on 127\.0\.0\.1:(\d+)/,
+  );
+}
+
+/**
+ * kubectl serving on a local port (port-forward, proxy): resolves once its output names the port
+ * (`listening`'s first group); killed when the test ends, if still running.
+ */
+async function startKubectlServer(
+  ctx: TestContext,
+  where: { kubeconfig: string; home: string },
+  env: Record<string, string>,
+  args: string[],
+  listening: RegExp,
+): Promise<PortForward> {
+  runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
+  const child = spawn('kubectl', args, {
+    env: { ...process.env, KUBECONFIG: where.kubeconfig, HOME: where.home, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   onTestFinished(() => void child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? 1)));
-  const port = await waitFor(`kubectl port-forward ${target} listening`, async () => {
-    const m = /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/.exec(out);
+  const port = await waitFor(`kubectl ${args.slice(0, 2).join(' ')} listening`, async () => {
+    const m = listening.exec(out);
     if (!m && child.exitCode !== null) throw new Error(`kubectl exited: ${out}`);
     return m ? Number(m[1]) : undefined;
   });

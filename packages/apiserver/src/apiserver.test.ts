@@ -74,7 +74,12 @@ describe('discovery', () => {
       'pods/exec',
       'pods/log',
       'pods/portforward',
+      'pods/proxy',
     ]);
+    expect(core.resources.find((r) => r.name === 'services/proxy')).toMatchObject({
+      kind: 'ServiceProxyOptions',
+      verbs: ['create', 'delete', 'get', 'patch', 'update'],
+    });
     expect(core.resources.find((r) => r.name === 'pods/eviction')).toEqual({
       name: 'pods/eviction',
       singularName: '',

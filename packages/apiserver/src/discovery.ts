@@ -56,6 +56,8 @@ const SCALE = {
   verbs: ['get', 'patch', 'update'],
 };
 
+const PROXY_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
+
 /**
  * The subresources served, listed after their resource as the API server lists them: clients
  * look for them there (`kubectl drain` evicts when it finds `pods/eviction`, and deletes when not).
@@ -68,7 +70,9 @@ const SUBRESOURCES: Record<string, Subresource[]> = {
     { name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'pods/log', kind: 'Pod', verbs: ['get'] },
     { name: 'pods/portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    { name: 'pods/proxy', kind: 'PodProxyOptions', verbs: PROXY_VERBS },
   ],
+  services: [{ name: 'services/proxy', kind: 'ServiceProxyOptions', verbs: PROXY_VERBS }],
   deployments: [{ name: 'deployments/scale', ...SCALE }],
   replicasets: [{ name: 'replicasets/scale', ...SCALE }],
   statefulsets: [{ name: 'statefulsets/scale', ...SCALE }],

@@ -3,7 +3,8 @@
 // the other; every unknown Kubernetes path answers a `Status` 404, never the dashboard's page.
 // Served: discovery, GET, LIST and WATCH (Tables included), create, replace, patch (JSON, merge,
 // strategic, server-side apply with field managers), delete, a Deployment's or ReplicaSet's scale, a pod's exec
-// and logs, Events, and the OpenAPI v3 documents kubectl reads to leave validation to the server.
+// and logs, the pods/proxy and services/proxy subresources (proxy.ts), Events, and the OpenAPI v3
+// documents kubectl reads to leave validation to the server.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { EventRecorder, ObjectStore } from '@l4lab/cluster';
 import type { KubeEvent, KubeObject } from '@l4lab/protocol';
@@ -25,6 +26,14 @@ import {
   type Writer,
 } from './writes.ts';
 import { serveLogs, type PodStreams } from './podStreams.ts';
+import {
+  proxyTarget,
+  proxyVerb,
+  serveProxy,
+  splitSchemeNamePort,
+  type AddressDialer,
+  type ProxyTarget,
+} from './proxy.ts';
 import { getObject, listObjects, SelectorError, type ApiObject } from './objects.ts';
 import { groupVersion, resourceAt, type ApiResource } from './resources.ts';
 import { failure, notFound, pathNotFound, type Status } from './status.ts';
@@ -72,6 +81,13 @@ export interface KubernetesApiOptions {
   streams: PodStreams;
   /** The cluster's Events. */
   events: EventRecorder;
+  /**
+   * Dials a pod's IP and port for the proxy subresources (`pods/x/proxy`, `services/x/proxy`);
+   * absent, they are not served.
+   */
+  dial?: AddressDialer;
+  /** Cookies that carry a user's credentials: never sent on to a pod by the proxy. */
+  credentialCookies?: string[];
 }
 
 const jsonBody = express.json({
@@ -158,6 +174,13 @@ export function kubernetesApi(o: KubernetesApiOptions): Router {
     if (!o.authorize(req)) {
       return send(res, failure(401, 'Unauthorized', 'Unauthorized'));
     }
+    // A proxied request's body goes to the pod as it came: served before any body is read.
+    const proxied = o.dial && proxyTarget(req.originalUrl);
+    if (proxied) {
+      return void proxy(o, proxied, req, res).catch((err: unknown) =>
+        send(res, failure(500, 'InternalError', err instanceof Error ? err.message : String(err))),
+      );
+    }
     // Every object answered carries its times as the API server writes them (to the second);
     // discovery and OpenAPI documents hold none.
     if (!req.path.startsWith('/openapi')) {
@@ -171,6 +194,35 @@ export function kubernetesApi(o: KubernetesApiOptions): Router {
     });
   });
   return r;
+}
+
+/** `pods/x/proxy/...` and `services/x/proxy/...`: authorized as RBAC does, then sent on. */
+async function proxy(
+  o: KubernetesApiOptions,
+  t: ProxyTarget,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const name = splitSchemeNamePort(t.id)?.name ?? t.id;
+  const refused = o.admit?.(req, {
+    verb: proxyVerb(req.method),
+    resource: t.resource,
+    group: '',
+    subresource: 'proxy',
+    namespace: t.namespace,
+    name,
+  });
+  if (refused) {
+    req.resume();
+    return send(res, failure(403, 'Forbidden', refused, { name, kind: t.resource }));
+  }
+  await serveProxy(
+    { store: o.store, dial: o.dial!, credentialCookies: o.credentialCookies ?? [] },
+    t,
+    req,
+    res,
+    send,
+  );
 }
 
 /**

@@ -31,17 +31,34 @@ const DIAL_TIMEOUT_MS = 10_000;
 export function podDialer(
   where: (ip: string, port: number) => { host: string; port: number },
 ): PodDialer {
-  return (pod, port) =>
+  const dial = addressDialer(where);
+  return async (pod, port) => {
+    const ip = pod.status?.podIP;
+    const inside = `failed to connect to localhost:${port} inside the pod's network`;
+    if (!ip) throw new Error(`${inside}: the pod has no IP address yet`);
+    try {
+      return await dial(ip, port);
+    } catch (err) {
+      throw new Error(`${inside}: ${(err as Error).message.replace(/^dial tcp /, 'dial tcp4 ')}`);
+    }
+  };
+}
+
+/**
+ * Dials a lab address (a pod's IP and port, or where it really listens: `where`), as Go's net
+ * package does: rejects with `dial tcp IP:PORT: connect: connection refused` or `... i/o timeout`.
+ */
+export function addressDialer(
+  where: (ip: string, port: number) => { host: string; port: number },
+): (ip: string, port: number) => Promise<Duplex> {
+  return (ip, port) =>
     new Promise((resolve, reject) => {
-      const ip = pod.status?.podIP;
-      const inside = `failed to connect to localhost:${port} inside the pod's network`;
-      if (!ip) return reject(new Error(`${inside}: the pod has no IP address yet`));
       const to = where(ip, port);
       const conn = connect({ host: to.host, port: to.port, allowHalfOpen: true });
       const fail = (why: string) => {
         clearTimeout(timer);
         conn.destroy();
-        reject(new Error(`${inside}: dial tcp4 ${ip}:${port}: ${why}`));
+        reject(new Error(`dial tcp ${ip}:${port}: ${why}`));
       };
       const timer = setTimeout(() => fail('i/o timeout'), DIAL_TIMEOUT_MS);
       conn.once('error', (err: NodeJS.ErrnoException) => fail(`connect: ${goErrno(err)}`));

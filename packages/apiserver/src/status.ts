@@ -15,7 +15,8 @@ export type StatusReason =
   | 'UnsupportedMediaType'
   | 'TooManyRequests'
   | 'RequestEntityTooLarge'
-  | 'InternalError';
+  | 'InternalError'
+  | 'ServiceUnavailable';
 
 export interface StatusDetails {
   name?: string;
