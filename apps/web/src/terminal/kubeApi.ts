@@ -92,7 +92,8 @@ export interface Status {
 }
 
 export type ApiAnswer =
-  { ok: true; code: number; body: unknown; warnings: string[] } | { ok: false; status: Status };
+  | { ok: true; code: number; body: unknown; text: string; warnings: string[] }
+  | { ok: false; status: Status };
 
 /** kubectl's Accept for `get`: server-side printed Tables, JSON otherwise. */
 export const TABLE_ACCEPT =
@@ -137,7 +138,7 @@ export async function kubeRequest(
   } catch {
     // Not JSON (a proxy's page): the code says what happened.
   }
-  if (res.ok) return { ok: true, code: res.status, body, warnings: warningsOf(res.headers) };
+  if (res.ok) return { ok: true, code: res.status, body, text, warnings: warningsOf(res.headers) };
   return { ok: false, status: statusOf(res.status, body) };
 }
 

@@ -447,6 +447,25 @@ describe('the rest of the console', () => {
     ]);
   });
 
+  it("gets --raw what the API answers, a pod's page through its proxy too", async () => {
+    const page = '<!DOCTYPE html>\n<h1>Welcome to nginx!</h1>\n';
+    api.proxied = (url) =>
+      url === '/api/v1/namespaces/default/services/my-nginx/proxy/'
+        ? new Response(page, { headers: { 'Content-Type': 'text/html' } })
+        : undefined;
+    const raw = await run('kubectl get --raw /api/v1/namespaces/default/services/my-nginx/proxy/');
+    expect(raw).toMatchObject({ stdout: page, stderr: '', exitCode: 0 });
+    expect(api.calls.at(-1)?.accept).toBe('application/json, */*');
+    expect(await run('kubectl get --raw=/api/v1/namespaces/default/pods/nope')).toMatchObject({
+      stderr: 'Error from server (NotFound): pods "nope" not found\n',
+      exitCode: 1,
+    });
+    expect((await run('kubectl get pods --raw /api')).stderr).toBe(
+      'error: arguments may not be passed when --raw is specified\n',
+    );
+    expect((await run('kubectl get --raw')).stderr).toBe('error: flag needs an argument: --raw\n');
+  });
+
   it('says where pod tools run, and reports syntax errors like a shell', async () => {
     expect(await run('wget -qO- my-nginx')).toMatchObject({
       exitCode: 127,

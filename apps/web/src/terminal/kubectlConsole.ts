@@ -27,6 +27,8 @@ export const CONSOLE_PROMPT = '$ ';
 
 const HELP = `l4lab's kubectl console: a client of this lab's Kubernetes API (the one the real kubectl uses).
   kubectl get <type> [name...] [-o wide|yaml|json|name] [-l selector] [--show-labels] [-n ns | -A]
+  kubectl get --raw <path>      the API's answer as it is, e.g. the pod behind a Service through
+                               the API server's proxy: /api/v1/namespaces/default/services/my-nginx/proxy/
   kubectl describe <type> <name> [-n ns]
   kubectl apply -f <file>      files: the editor's tabs (-f . is the active tab) and the
                                tutorial's pod_test.yaml, service_test.yaml, pod_nodeport.yaml,

@@ -192,6 +192,14 @@ function print(found: Found[], f: GetFlags, s: Scope, layout: Layout): string {
 
 /** `kubectl get <type>[,<type>] [name...] [-o wide|json|yaml|name] [-l sel] [--show-labels]`. */
 export async function kubectlGet(words: string[], s: Scope): Promise<ExecResponse> {
+  const at = words.findIndex((w) => w === '--raw' || w.startsWith('--raw='));
+  if (at >= 0) {
+    const path = words[at] === '--raw' ? words[at + 1] : words[at]!.slice('--raw='.length);
+    const rest = words.filter((_, i) => i !== at && !(words[at] === '--raw' && i === at + 1));
+    if (!path) return out('', 'error: flag needs an argument: --raw\n');
+    if (rest.length) return out('', 'error: arguments may not be passed when --raw is specified\n');
+    return getRaw(path, s.signal);
+  }
   const f = parseGetFlags(words);
   if (typeof f === 'string') return out('', `${f}\n`);
   const targets = targetsOf(f.positional);
@@ -217,6 +225,20 @@ export async function kubectlGet(words: string[], s: Scope): Promise<ExecRespons
     return out('', `No resources found${where}\n`, 0);
   }
   return out(stdout, stderr);
+}
+
+/**
+ * `kubectl get --raw /path`: the API's answer as it came, `/api/v1/namespaces/default/services/
+ * my-nginx/proxy/` too (the pod's page, through the API server's proxy).
+ */
+async function getRaw(path: string, signal: AbortSignal): Promise<ExecResponse> {
+  if (!path.startsWith('/'))
+    return out(
+      '',
+      `error: --raw must be a valid URL path: parse "${path}": invalid URI for request\n`,
+    );
+  const r = await kubeRequest('GET', path, { accept: 'application/json, */*', signal });
+  return r.ok ? out(r.text, '') : out('', serverError(r.status));
 }
 
 function out(stdout: string, stderr: string, exitCode = stderr ? 1 : 0): ExecResponse {

@@ -108,6 +108,8 @@ export class FakeKubernetesApi {
   private ips = 10;
   /** The dashboard's own calls (`/api/kubectl`, exec, `/api/tutorial`), answered by the test. */
   dashboard: (url: string, init?: RequestInit) => Response | undefined = () => undefined;
+  /** The API server's proxy subresources (`.../services/x/proxy/...`): the pod's answer. */
+  proxied: (url: string) => Response | undefined = () => undefined;
 
   constructor() {
     this.put('namespaces', undefined, {
@@ -149,6 +151,8 @@ export class FakeKubernetesApi {
     });
     if (!/^\/apis?\/(v1|apps\/v1)\//.test(url))
       return this.dashboard(url, init) ?? new Response('not found', { status: 404 });
+    if (/\/proxy(\/|$)/.test(url.split('?')[0]!))
+      return this.proxied(url) ?? status(503, 'ServiceUnavailable', 'no endpoints available');
     const type = headers.get('content-type') ?? '';
     return this.serve(method, url, body as Obj | undefined, headers.get('accept') ?? '', type);
   };
