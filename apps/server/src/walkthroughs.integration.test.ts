@@ -161,3 +161,52 @@ for i in 1 2 3 4 5; do curl -s -m 3 "http://$lb/" && break || sleep 0.5; done | 
     expect(r.stdout).toMatch(/^<title>Welcome to nginx!<\/title>$/m);
   });
 });
+
+describe('the Kubernetes Basics tutorial with kubectl', () => {
+  it('kubernetes-bootcamp: create, kubectl proxy, exec, expose, update to v2, a failed v10, undo', async (ctx) => {
+    const r = await script(
+      ctx,
+      `kubectl create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1
+kubectl wait --for=condition=Ready pod -l app=kubernetes-bootcamp --timeout=30s >/dev/null
+POD_NAME=$(kubectl get pods -l app=kubernetes-bootcamp -o jsonpath='{.items[0].metadata.name}')
+echo "pod $POD_NAME"
+kubectl get --raw "/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/"
+kubectl exec "$POD_NAME" -- curl -s http://localhost:8080
+kubectl logs "$POD_NAME"
+kubectl expose deployment/kubernetes-bootcamp --type=NodePort --port 8080
+NODE_PORT=$(kubectl get services/kubernetes-bootcamp -o go-template='{{(index .spec.ports 0).nodePort}}')
+node_ip=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[0].address}')
+get() { for i in 1 2 3 4 5; do curl -s -m 3 "http://$node_ip:$NODE_PORT/" && return || sleep 0.5; done; }
+get
+kubectl set image deployments/kubernetes-bootcamp kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2
+kubectl rollout status deployments/kubernetes-bootcamp --timeout=30s
+get
+kubectl set image deployments/kubernetes-bootcamp kubernetes-bootcamp=gcr.io/google-samples/kubernetes-bootcamp:v10
+for i in $(seq 40); do kubectl get pods | grep -q ImagePullBackOff && break; sleep 0.25; done
+kubectl get pods | grep -o 'ImagePullBackOff' | head -1
+kubectl rollout undo deployments/kubernetes-bootcamp
+kubectl rollout status deployments/kubernetes-bootcamp --timeout=30s
+get`,
+    );
+    expect(r.code, `the script failed: ${r.stderr}`).toBe(0);
+    const pod = /^pod (\S+)$/m.exec(r.stdout)![1]!;
+    const v1 = `Hello Kubernetes bootcamp! | Running on: ${pod} | v=1`;
+    const lines = r.stdout.split('\n');
+    // Through the API server's proxy, from inside the pod, then through its NodePort: its one pod.
+    expect(lines.filter((l) => l === v1)).toHaveLength(3);
+    expect(r.stdout).toMatch(
+      new RegExp(`^Kubernetes Bootcamp App Started At: \\S+Z \\| Running On: {2}${pod} $`, 'm'),
+    );
+    expect(r.stdout).toMatch(
+      /^Running On: \S+ \| Total Requests: 1 \| App Uptime: [\d.]+ seconds/m,
+    );
+    expect(r.stdout).toMatch(/^service\/kubernetes-bootcamp exposed$/m);
+    expect(r.stdout).toMatch(/^ImagePullBackOff$/m);
+    expect(r.stdout).toMatch(/^deployment\.apps\/kubernetes-bootcamp rolled back$/m);
+    // After v2, and after undoing v10: v2 answers.
+    const v2 = lines.filter((l) =>
+      /^Hello Kubernetes bootcamp! \| Running on: \S+ \| v=2$/.test(l),
+    );
+    expect(v2).toHaveLength(2);
+  });
+});

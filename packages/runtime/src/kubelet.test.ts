@@ -279,6 +279,18 @@ describe('Kubelet', () => {
     expect(t.cs().state?.waiting?.reason).toBe('ErrImagePull');
     await t.tick(1_000);
     expect(t.cs().state?.waiting?.reason).toBe('ImagePullBackOff');
+    // The kubelet's words, as `kubectl describe pod` lists them.
+    const said = t.cluster.events
+      .list('default')
+      .filter((e) => ['Pulling', 'Failed', 'BackOff'].includes(e.reason))
+      .map((e) => `${e.type} ${e.reason}: ${e.message}`);
+    expect(said).toEqual([
+      'Normal Pulling: Pulling image "nginx"',
+      'Warning Failed: no registry',
+      'Warning Failed: Error: ErrImagePull',
+      'Normal BackOff: Back-off pulling image "nginx"',
+      'Warning Failed: Error: ImagePullBackOff',
+    ]);
     const starts = t.runtime.starts;
     t.runtime.failWith = undefined;
     await t.tick(10_000);

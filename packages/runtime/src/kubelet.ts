@@ -942,10 +942,13 @@ export class Kubelet {
       return;
     }
     const pull = reason === 'ErrImagePull';
+    const image = this.#current(w)?.image;
+    // A pull that failed: the image manager's events, then the container's error.
+    if (pull) this.#event(w, 'Normal', 'Pulling', `Pulling image "${image}"`);
     this.#event(w, 'Warning', 'Failed', message);
+    if (pull) this.#event(w, 'Warning', 'Failed', 'Error: ErrImagePull');
     const backoff = initializing(w) ? w.init!.backoff : w.backoff;
     const delay = pull ? w.pullBackoff.nextPull() : backoff.next(0);
-    const image = this.#current(w)?.image;
     this.#setState(w, { waiting: { reason, message } });
     this.#writeStatus(w);
     // Kubernetes shows the error, then the back-off (ImagePullBackOff / CrashLoopBackOff) while waiting.
@@ -957,6 +960,10 @@ export class Kubelet {
           message: pull ? `Back-off pulling image "${image}": ${message}` : message,
         },
       });
+      if (pull) {
+        this.#event(w, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+        this.#event(w, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      }
       this.#writeStatus(w);
       this.#after(w, delay - 1000, () => void this.#runContainer(w));
     });

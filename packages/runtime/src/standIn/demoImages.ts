@@ -2,7 +2,8 @@
 // real program does (its ports, flags, paths and words), small, from their sources:
 // hashicorp/http-echo main.go, kubernetes test/images/agnhost (netexec, serve-hostname,
 // liveness), GoogleCloudPlatform kubernetes-engine-samples hello-app, traefik/whoami app.go,
-// Ealenn/Echo-Server, the echoserver image's nginx template, paulbouwer/hello-kubernetes.
+// Ealenn/Echo-Server, the echoserver image's nginx template, paulbouwer/hello-kubernetes, and the
+// Kubernetes Basics tutorial's kubernetes-bootcamp server.js.
 import {
   goDuration,
   goFlags,
@@ -283,6 +284,34 @@ export function echoserver(_args: string[], ctx: ProgramContext): ImageProgram {
     return text(lines.join('\n'));
   };
   return { listeners: [{ protocol: 'TCP', port: 8080, http }], log: [] };
+}
+
+/**
+ * The Kubernetes Basics tutorial's app (`gcr.io/google-samples/kubernetes-bootcamp:v1`, and
+ * `jocatalin/kubernetes-bootcamp:v2` for its rolling update): its server.js on 8080 answers one
+ * line naming the pod and the version, and logs each request, as Node's console.log prints them.
+ */
+export function kubernetesBootcamp(_args: string[], ctx: ProgramContext): ImageProgram {
+  const version = /^v(\d+)$/.exec(ctx.tag)?.[1] ?? '1';
+  const host = ctx.env.get('HOSTNAME') || ctx.pod.name;
+  let requests = 0;
+  const http = (): HttpAnswer => {
+    const now = ctx.clock.now();
+    ctx.log(
+      `Running On: ${host} | Total Requests: ${++requests} | App Uptime: ${(now - ctx.startedAt) / 1000} seconds | Log Time: ${new Date(now).toISOString()}`,
+    );
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/plain' },
+      body: `Hello Kubernetes bootcamp! | Running on: ${host} | v=${version}\n`,
+    };
+  };
+  const started = new Date(ctx.startedAt).toISOString();
+  return {
+    listeners: [{ protocol: 'TCP', port: 8080, http }],
+    // console.log(..., host, "\n"): a space and an empty line after the name.
+    log: [`Kubernetes Bootcamp App Started At: ${started} | Running On:  ${host} `, ''],
+  };
 }
 
 /** `paulbouwer/hello-kubernetes`: its page with $MESSAGE, the pod, namespace and node, on 8080. */

@@ -3,7 +3,7 @@
 // in-process, it has a log and a small file set for exec probes, and it ends as its process would.
 import { type Clock, type PortMapper } from '@l4lab/cluster';
 import type { Container } from '@l4lab/protocol';
-import type { PodExit, PodNetworkTools } from '../types.ts';
+import { ContainerStartError, type PodExit, type PodNetworkTools } from '../types.ts';
 import { PodFiles } from './podFiles.ts';
 import { type DnsQuery, podDnsQuery } from './podResolver.ts';
 import { Shell, Stopped, isBareShell, isShellCommand } from './shellRun.ts';
@@ -83,6 +83,8 @@ export async function startStandIn(
   o: StandInOptions,
 ): Promise<StandInContainer> {
   const entry = standInOf(c.image);
+  const { tag } = parseImage(c.image);
+  if (entry?.tags && !entry.tags.includes(tag)) throw notInRegistry(c.image);
   const env = containerEnv(c, pod);
   const argv = containerArgv(c, entry, env);
   const files = new PodFiles(pod);
@@ -92,7 +94,7 @@ export async function startStandIn(
   const ctx: ProgramContext = {
     pod,
     image: c.image,
-    tag: parseImage(c.image).tag,
+    tag,
     env,
     clock: o.clock,
     startedAt: o.clock.now(),
@@ -187,6 +189,15 @@ export async function startStandIn(
       execIn({ files, env, hostname, dns, clock: o.clock }, command, timeoutMs, signal),
     logs: () => log.lines(),
   };
+}
+
+/** A known image's tag its registry does not have, as containerd's pull says it. */
+function notInRegistry(image: string): ContainerStartError {
+  const ref = `"${image}"`;
+  return new ContainerStartError(
+    'ErrImagePull',
+    `Failed to pull image ${ref}: rpc error: code = NotFound desc = failed to pull and unpack image ${ref}: failed to resolve reference ${ref}: ${image}: not found`,
+  );
 }
 
 /** Most bytes of a termination message (the kubelet's MaxContainerTerminationMessageLength). */

@@ -113,6 +113,21 @@ describe('stand-in containers under the kubelet', () => {
     expect(t.get().status?.phase).toBe('Running');
   });
 
+  it("a known image's tag its registry lacks (the tutorial's bootcamp :v10): ErrImagePull, then ImagePullBackOff", async () => {
+    const image = 'gcr.io/google-samples/kubernetes-bootcamp:v10';
+    const t = setup({ image });
+    await t.tick(0);
+    const waiting = t.cs().state?.waiting;
+    expect(waiting?.reason).toBe('ErrImagePull');
+    expect(waiting?.message).toBe(
+      `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`,
+    );
+    await t.tick(1_000);
+    expect(t.cs().state?.waiting?.reason).toBe('ImagePullBackOff');
+    expect(podStatusText(t.get())).toBe('ImagePullBackOff');
+    expect(t.ready()).toBe('False');
+  });
+
   it('lets attach end a bare sh reading stdin (kubectl run -it -- sh) with its exit code', async () => {
     const t = setup({ args: ['sh'], stdin: true, stdinOnce: true }, 'Never');
     await t.tick(1_000);

@@ -255,6 +255,32 @@ describe('the demo images', () => {
     expect(p.http(9000, '/x').status).toBe(200);
   });
 
+  it("the Kubernetes Basics tutorial's kubernetes-bootcamp: its line, its version, its log", () => {
+    const b = start('gcr.io/google-samples/kubernetes-bootcamp:v1');
+    const started = new Date(b.clock.now()).toISOString();
+    expect(b.program.log).toEqual([
+      `Kubernetes Bootcamp App Started At: ${started} | Running On:  web-7d4b9 `,
+      '',
+    ]);
+    b.clock.advance(1500);
+    expect(b.http(8080, '/')).toEqual({
+      status: 200,
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'Hello Kubernetes bootcamp! | Running on: web-7d4b9 | v=1\n',
+    });
+    expect(b.logs.at(-1)).toBe(
+      `Running On: web-7d4b9 | Total Requests: 1 | App Uptime: 1.5 seconds | Log Time: ${new Date(b.clock.now()).toISOString()}`,
+    );
+    expect(b.http(8080, '/x').body).toContain('| v=1');
+    expect(b.logs.at(-1)).toContain('| Total Requests: 2 |');
+    // The rolling update's image, from another repository.
+    expect(start('docker.io/jocatalin/kubernetes-bootcamp:v2').http(8080, '/').body).toBe(
+      'Hello Kubernetes bootcamp! | Running on: web-7d4b9 | v=2\n',
+    );
+    // The update that fails: a tag google-samples does not have.
+    expect(standInOf('gcr.io/google-samples/kubernetes-bootcamp:v10')?.tags).toEqual(['v1']);
+  });
+
   it('traefik/whoami prints Hostname, IPs, RemoteAddr and the request as Go writes it', () => {
     const w = start('traefik/whoami:v1.10');
     expect(w.http(80, '/path?q=1').body).toBe(

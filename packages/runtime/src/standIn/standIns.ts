@@ -12,6 +12,7 @@ import {
   helloApp,
   helloKubernetes,
   httpEcho,
+  kubernetesBootcamp,
   serveHostname,
   whoami,
 } from './demoImages.ts';
@@ -29,6 +30,11 @@ export interface ImageEntry {
   ports?: number[];
   /** Its answer to bytes that are not HTTP (a redis client's PING). */
   line?(data: string, image: string): string | undefined;
+  /**
+   * The tags its registry has, where they are few and known: any other is not found, and the pod
+   * waits in ErrImagePull / ImagePullBackOff (the Kubernetes Basics tutorial's `:v10`).
+   */
+  tags?: string[];
 }
 
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
@@ -105,6 +111,21 @@ export const STAND_INS: readonly ImageEntry[] = [
     entrypoint: ['/usr/local/bin/run.sh'],
     cmd: [],
     program: program('run.sh', echoserver),
+  },
+  {
+    // The Kubernetes Basics tutorial: v1, then v2 from jocatalin's repository; its `:v10` is
+    // the update that fails.
+    match: /^google-samples\/kubernetes-bootcamp$/,
+    entrypoint: [],
+    cmd: ['node', 'server.js'],
+    program: program('node', kubernetesBootcamp),
+    tags: ['v1'],
+  },
+  {
+    match: /^jocatalin\/kubernetes-bootcamp$/,
+    entrypoint: [],
+    cmd: ['node', 'server.js'],
+    program: program('node', kubernetesBootcamp),
   },
   {
     match: /^paulbouwer\/hello-kubernetes$/,
