@@ -172,6 +172,7 @@ POD_NAME=$(kubectl get pods -l app=kubernetes-bootcamp -o jsonpath='{.items[0].m
 echo "pod $POD_NAME"
 kubectl get --raw "/api/v1/namespaces/default/pods/$POD_NAME:8080/proxy/"
 kubectl exec "$POD_NAME" -- curl -s http://localhost:8080
+kubectl exec "$POD_NAME" -- grep 'v=' server.js
 kubectl logs "$POD_NAME"
 kubectl expose deployment/kubernetes-bootcamp --type=NodePort --port 8080
 NODE_PORT=$(kubectl get services/kubernetes-bootcamp -o go-template='{{(index .spec.ports 0).nodePort}}')
@@ -200,6 +201,7 @@ get`,
     expect(r.stdout).toMatch(
       /^Running On: \S+ \| Total Requests: 1 \| App Uptime: [\d.]+ seconds/m,
     );
+    expect(r.stdout).toMatch(/^ {2}response\.end\(" \| v=1\\n"\);$/m); // cat server.js
     expect(r.stdout).toMatch(/^service\/kubernetes-bootcamp exposed$/m);
     expect(r.stdout).toMatch(/^ImagePullBackOff$/m);
     expect(r.stdout).toMatch(/^deployment\.apps\/kubernetes-bootcamp rolled back$/m);

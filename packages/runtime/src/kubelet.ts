@@ -29,7 +29,7 @@ import { httpProbe, tcpProbe } from './probe.ts';
 import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.ts';
 import { standInNote } from './standIn/standInPod.ts';
 import { isBareShell } from './standIn/shellRun.ts';
-import { containerArgv, containerEnv, standInOf } from './standIn/standIns.ts';
+import { containerArgv, containerEnv, imageFiles, standInOf } from './standIn/standIns.ts';
 import type { ContainerRuntime, EphemeralRun, PodExit, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
@@ -212,7 +212,8 @@ export class Kubelet {
     const env = containerEnv(c, { ...sandbox, serviceEnv: w.serviceEnv });
     return {
       env: Object.fromEntries(env),
-      files: sandbox.files ?? w.files,
+      // The image's own files a stand-in knows (the tutorial's server.js), under the kubelet's.
+      files: { ...imageFiles(c.image), ...(sandbox.files ?? w.files) },
       mountPoints: (c.volumeMounts ?? []).map((m) => m.mountPath.replace(/(.)\/+$/, '$1')),
       dns: resolverOf(this.#dnsConfig(w.pod)),
     };

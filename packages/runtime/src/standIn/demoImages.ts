@@ -314,6 +314,31 @@ export function kubernetesBootcamp(_args: string[], ctx: ProgramContext): ImageP
   };
 }
 
+/** The image's /server.js, which the tutorial has you `cat` from `kubectl exec -ti ... -- bash`. */
+export function bootcampServerJs(tag: string): string {
+  const version = /^v(\d+)$/.exec(tag)?.[1] ?? '1';
+  return `var http = require('http');
+var requests=0;
+var podname= process.env.HOSTNAME;
+var startTime;
+var host;
+var handleRequest = function(request, response) {
+  response.setHeader('Content-Type', 'text/plain');
+  response.writeHead(200);
+  response.write("Hello Kubernetes bootcamp! | Running on: ");
+  response.write(host);
+  response.end(" | v=${version}\\n");
+  console.log("Running On:" ,host, "| Total Requests:", ++requests,"| App Uptime:", (new Date() - startTime)/1000 , "seconds", "| Log Time:",new Date());
+}
+var www = http.createServer(handleRequest);
+www.listen(8080,function () {
+    startTime = new Date();;
+    host = process.env.HOSTNAME;
+    console.log ("Kubernetes Bootcamp App Started At:",startTime, "| Running On: " ,host, "\\n" );
+});
+`;
+}
+
 /** `paulbouwer/hello-kubernetes`: its page with $MESSAGE, the pod, namespace and node, on 8080. */
 export function helloKubernetes(_args: string[], ctx: ProgramContext): ImageProgram {
   const port = Number(ctx.env.get('PORT') || 8080);

@@ -14,6 +14,7 @@ import {
   containerEnv,
   genericListeners,
   parseImage,
+  imageFiles,
   standInOf,
   standInText,
 } from './standIns.ts';
@@ -88,6 +89,7 @@ export async function startStandIn(
   const env = containerEnv(c, pod);
   const argv = containerArgv(c, entry, env);
   const files = new PodFiles(pod);
+  for (const [path, text] of Object.entries(imageFiles(c.image))) files.write(path, text);
   const dns = podDnsQuery(pod, o.mapper);
   const hostname = pod.hostname ?? pod.name;
   const log = new ContainerLog();

@@ -9,6 +9,7 @@ import {
   containerArgv,
   containerEnv,
   genericListeners,
+  imageFiles,
   parseImage,
   redisAnswer,
   standInOf,
@@ -279,6 +280,12 @@ describe('the demo images', () => {
     );
     // The update that fails: a tag google-samples does not have.
     expect(standInOf('gcr.io/google-samples/kubernetes-bootcamp:v10')?.tags).toEqual(['v1']);
+    // `cat server.js` in the container: the program these answers come from.
+    const js = imageFiles('gcr.io/google-samples/kubernetes-bootcamp:v1')['/server.js']!;
+    expect(js).toContain('response.end(" | v=1\\n");');
+    expect(js).toContain('www.listen(8080,function () {');
+    expect(imageFiles('jocatalin/kubernetes-bootcamp:v2')['/server.js']).toContain('v=2');
+    expect(imageFiles('nginx:1.27')).toEqual({});
   });
 
   it('traefik/whoami prints Hostname, IPs, RemoteAddr and the request as Go writes it', () => {

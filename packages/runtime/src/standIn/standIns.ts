@@ -7,6 +7,7 @@
 import type { Container, ContainerPort } from '@l4lab/protocol';
 import {
   agnhost,
+  bootcampServerJs,
   ealenEchoServer,
   echoserver,
   helloApp,
@@ -35,6 +36,8 @@ export interface ImageEntry {
    * waits in ErrImagePull / ImagePullBackOff (the Kubernetes Basics tutorial's `:v10`).
    */
   tags?: string[];
+  /** Files of the image that a tutorial reads (`cat server.js`), by absolute path, for a tag. */
+  files?(tag: string): Record<string, string>;
 }
 
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
@@ -120,12 +123,14 @@ export const STAND_INS: readonly ImageEntry[] = [
     cmd: ['node', 'server.js'],
     program: program('node', kubernetesBootcamp),
     tags: ['v1'],
+    files: (tag) => ({ '/server.js': bootcampServerJs(tag) }),
   },
   {
     match: /^jocatalin\/kubernetes-bootcamp$/,
     entrypoint: [],
     cmd: ['node', 'server.js'],
     program: program('node', kubernetesBootcamp),
+    files: (tag) => ({ '/server.js': bootcampServerJs(tag) }),
   },
   {
     match: /^paulbouwer\/hello-kubernetes$/,
@@ -178,6 +183,11 @@ export function parseImage(image: string): { repo: string; tag: string } {
 export function standInOf(image: string): ImageEntry | undefined {
   const { repo } = parseImage(image);
   return STAND_INS.find((e) => e.match.test(repo));
+}
+
+/** The files a stand-in's image brings (its entry's), by absolute path; none for most. */
+export function imageFiles(image: string): Record<string, string> {
+  return standInOf(image)?.files?.(parseImage(image).tag) ?? {};
 }
 
 /**
