@@ -3,7 +3,7 @@
 // hashicorp/http-echo main.go, kubernetes test/images/agnhost (netexec, serve-hostname,
 // liveness), GoogleCloudPlatform kubernetes-engine-samples hello-app, traefik/whoami app.go,
 // Ealenn/Echo-Server, the echoserver image's nginx template, paulbouwer/hello-kubernetes, and the
-// Kubernetes Basics tutorial's kubernetes-bootcamp server.js.
+// Node.js servers of the docs' node-hello and the Kubernetes Basics tutorial's kubernetes-bootcamp.
 import {
   goDuration,
   goFlags,
@@ -312,6 +312,18 @@ export function kubernetesBootcamp(_args: string[], ctx: ProgramContext): ImageP
     // console.log(..., host, "\n"): a space and an empty line after the name.
     log: [`Kubernetes Bootcamp App Started At: ${started} | Running On:  ${host} `, ''],
   };
+}
+
+/**
+ * `gcr.io/google-samples/node-hello` (the docs' "Exposing an External IP Address" tutorial's
+ * load-balancer-example): `Hello Kubernetes!` on 8080, a log line per request.
+ */
+export function nodeHello(_args: string[], ctx: ProgramContext): ImageProgram {
+  const http = (ask: HttpAsk): HttpAnswer => {
+    ctx.log(`Received request for URL: ${ask.path}`);
+    return text('Hello Kubernetes!');
+  };
+  return { listeners: [{ protocol: 'TCP', port: 8080, http }], log: [] };
 }
 
 /** The image's /server.js, which the tutorial has you `cat` from `kubectl exec -ti ... -- bash`. */

@@ -288,6 +288,12 @@ describe('the demo images', () => {
     expect(imageFiles('nginx:1.27')).toEqual({});
   });
 
+  it("node-hello (the docs' load-balancer-example) says Hello Kubernetes! and logs each URL", () => {
+    const n = start('gcr.io/google-samples/node-hello:1.0');
+    expect(n.http(8080, '/path?x=1').body).toBe('Hello Kubernetes!');
+    expect(n.logs).toEqual(['Received request for URL: /path?x=1']);
+  });
+
   it('traefik/whoami prints Hostname, IPs, RemoteAddr and the request as Go writes it', () => {
     const w = start('traefik/whoami:v1.10');
     expect(w.http(80, '/path?q=1').body).toBe(

@@ -14,6 +14,7 @@ import {
   helloKubernetes,
   httpEcho,
   kubernetesBootcamp,
+  nodeHello,
   serveHostname,
   whoami,
 } from './demoImages.ts';
@@ -131,6 +132,12 @@ export const STAND_INS: readonly ImageEntry[] = [
     cmd: ['node', 'server.js'],
     program: program('node', kubernetesBootcamp),
     files: (tag) => ({ '/server.js': bootcampServerJs(tag) }),
+  },
+  {
+    match: /^google-samples\/node-hello$/,
+    entrypoint: [],
+    cmd: ['node', 'server.js'],
+    program: program('node', nodeHello),
   },
   {
     match: /^paulbouwer\/hello-kubernetes$/,
