@@ -820,6 +820,20 @@ describe('the real kubectl against the lab', () => {
     expect(r.code).toBe(3);
   });
 
+  it("kubectl exec -ti POD -- bash prompts as bash (root@<pod>:/# ), sh as busybox's (/ # )", async (ctx) => {
+    const name = (await servingPod())!.metadata.name;
+    const where = { kubeconfig: t.lab.kubeconfig, home };
+    const shell = (cmd: string) =>
+      runKubectlInTerminal(ctx, where, ['exec', '-ti', name, '--', cmd], 'hostname\rexit\r');
+    const bash = await shell('bash');
+    expect(bash.code, bash.stdout).toBe(0);
+    expect(bash.stdout).toContain(`root@${name}:/# `);
+    expect(bash.stdout).toMatch(new RegExp(`^${name}\r$`, 'm')); // hostname's answer
+    const sh = await shell('sh');
+    expect(sh.stdout).toContain('/ # ');
+    expect(sh.stdout).not.toContain('root@');
+  });
+
   it('kubectl create deployment and create service (bodies kubectl sends as protobuf)', async (ctx) => {
     expect(
       (

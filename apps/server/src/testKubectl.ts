@@ -53,11 +53,13 @@ export function runKubectlInTerminal(
   ctx: TestContext,
   where: { kubeconfig: string; home: string },
   args: string[],
+  /** What is typed into the terminal (`exit\r` last, for a shell). */
+  input?: string,
 ): Promise<KubectlRun> {
   runOnlyIf(ctx, HAS_KUBECTL, NO_KUBECTL);
   const quoted = ['kubectl', ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   return new Promise((done) => {
-    execFile(
+    const child = execFile(
       'script',
       ['-qec', quoted, '/dev/null'],
       { env: { ...process.env, KUBECONFIG: where.kubeconfig, HOME: where.home }, timeout: 30_000 },
@@ -66,6 +68,9 @@ export function runKubectlInTerminal(
         done({ stdout, stderr, code });
       },
     );
+    if (input === undefined) return;
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
   });
 }
 

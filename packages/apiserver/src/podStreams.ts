@@ -175,9 +175,12 @@ export function execUpgrade(
         alive: sameRun(deps.store, pod, container),
       });
     if (attach) return void followOutput(ws, deps.store, deps.streams, pod, container);
-    const shell = /^(\/bin\/)?(ba)?sh$/.test(command.join(' '));
+    const shell = /^(\/bin\/)?(ba)?sh$/.exec(command.join(' '));
     if (shell && params.get('stdin') === 'true') {
-      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true');
+      // bash's prompt is `\u@\h:\w# ` (root, the container's hostname), busybox sh's `/ # `.
+      const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
+      const prompt = shell[2] ? `root@${host}:/# ` : PROMPT;
+      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', undefined, prompt);
     }
     void runExec(ws, deps.streams, pod, command, {
       stderr: params.get('stderr') !== 'false',
@@ -240,6 +243,8 @@ function runShell(
   tty: boolean,
   /** An attached container's shell: its process ends with the shell (`exit`, or stdin closed). */
   attached?: { onExit: (code: number) => void; stdinOnce: boolean; alive: () => boolean },
+  /** What it prints before each line it reads, with a terminal. */
+  prompt = PROMPT,
 ): void {
   const onExit = attached?.onExit;
   let line = '';
@@ -290,7 +295,7 @@ function runShell(
         }
         running = undefined;
       }
-      if (tty && !ended) out(PROMPT);
+      if (tty && !ended) out(prompt);
     }
     busy = false;
   };
@@ -337,7 +342,7 @@ function runShell(
       } else if (tty && ch === '\x03') {
         running?.abort();
         line = '';
-        out('^C\n' + PROMPT);
+        out('^C\n' + prompt);
       } else if (ch === '\x04' && line === '') {
         submit('exit');
       } else {
@@ -346,7 +351,7 @@ function runShell(
       }
     }
   });
-  if (tty) out(PROMPT);
+  if (tty) out(prompt);
 }
 
 /** The pod's container of that name: an app, init or ephemeral one. */
