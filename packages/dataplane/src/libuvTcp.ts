@@ -154,7 +154,8 @@ export function selectTcp(load: BindingLoader): Libuv {
   });
 }
 
-function processBinding(name: string): unknown {
+/** Node's own bindings: what `libuv()` chooses with (a test that gave another loader goes back to it). */
+export function processBinding(name: string): unknown {
   return (process as unknown as { binding(name: string): unknown }).binding(name);
 }
 

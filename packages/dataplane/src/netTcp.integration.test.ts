@@ -5,14 +5,16 @@
 // pods 127.238.0.0/16 (port 8080), Services 127.239.0.0/16; clients connect from 127.0.0.1.
 import { createHash } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import type { ConnectionEvent, Deployment, Service } from '@l4lab/protocol';
 import { Cluster, DEFAULT_ADDRESS_PLAN, PortMapper, realClock } from '@l4lab/cluster';
 import { waitFor } from '@l4lab/cluster/testing';
-import { libuv, selectTcp } from './libuvTcp.ts';
+import { libuv, processBinding, selectTcp } from './libuvTcp.ts';
 import { UserspaceProxier } from './userspaceProxier.ts';
 
 selectTcp((name) => (name === 'uv' ? { UV_EOF: -4095 } : {})); // tcp_wrap and stream_wrap gone
+// The integration files after this one run in the same process (isolate: false): give them Node's.
+afterAll(() => void selectTcp(processBinding));
 
 const PLAN = {
   ...DEFAULT_ADDRESS_PLAN,
