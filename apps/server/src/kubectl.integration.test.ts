@@ -834,6 +834,21 @@ describe('the real kubectl against the lab', () => {
     expect(sh.stdout).not.toContain('root@');
   });
 
+  it("kubectl run curl --image=radial/busyboxplus:curl -i --tty --rm: the docs' client, with its own prompt", async (ctx) => {
+    // "Connecting Applications with Services": attached to the image's sh, which prompts as its
+    // PS1 says ([ root@<hostname>:/ ]$ ), and curl answers through the Service's name.
+    const r = await runKubectlInTerminal(
+      ctx,
+      { kubeconfig: t.lab.kubeconfig, home },
+      ['run', 'curl', '--image=radial/busyboxplus:curl', '-i', '--tty', '--rm'],
+      'curl -s my-nginx | grep title\rexit\r',
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('[ root@curl:/ ]$ ');
+    expect(r.stdout).toMatch(/^<title>Welcome to nginx!<\/title>\r$/m);
+    expect(r.stdout).toContain('pod "curl" deleted');
+  });
+
   it('kubectl create deployment and create service (bodies kubectl sends as protobuf)', async (ctx) => {
     expect(
       (

@@ -23,7 +23,13 @@ import {
   ProxierHealth,
 } from '@l4lab/dataplane';
 import type { ConnectionEvent } from '@l4lab/protocol';
-import { Kubelet, chooseRuntime, detectAddressMode, type PodNetworkTools } from '@l4lab/runtime';
+import {
+  Kubelet,
+  chooseRuntime,
+  detectAddressMode,
+  shellPrompt,
+  type PodNetworkTools,
+} from '@l4lab/runtime';
 import { BuiltinExecutor, MAX_GENERATORS, TrafficManager } from '@l4lab/traffic';
 import { ClusterDnsIndex, withCoreDNS } from '@l4lab/dns';
 import { createApp } from './app.ts';
@@ -355,6 +361,13 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
         kubelet.ephemeralShell(ns, pod.metadata.name, container) ??
         handle?.interactiveShell?.(container);
       return shell ? { kind: 'shell', finish: (code) => shell.finish(code) } : { kind: 'output' };
+    },
+    prompt: (pod, container, shell) => {
+      const c = [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find(
+        (x) => x.name === container,
+      );
+      const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
+      return shellPrompt(c?.image ?? '', host, shell);
     },
     // kubectl port-forward: the pod's port, where it really listens on this host (or namespace).
     portForward: podDialer((ip, p) => {

@@ -38,6 +38,11 @@ export interface PodStreams {
     container: string,
   ): { kind: 'shell'; finish(code: number): void } | { kind: 'output' };
   /**
+   * The prompt of an interactive shell (`sh` or `bash`) in the pod's container: its image's own
+   * (`[ root@curl:/ ]$ ` in radial/busyboxplus). Without it: bash's `root@<pod>:/# `, sh's `/ # `.
+   */
+  prompt?(pod: Pod, container: string, shell: 'sh' | 'bash'): string;
+  /**
    * A TCP connection to the pod's port, as the kubelet makes for `kubectl port-forward`; rejects
    * with what went wrong, in Go's words. Without it, port-forward is refused.
    */
@@ -168,18 +173,28 @@ export function execUpgrade(
   });
   wss.handleUpgrade(req, socket, head, (ws) => {
     wss.close();
+    // bash's prompt is `\u@\h:\w# ` (root, the container's hostname), busybox sh's `/ # `.
+    const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
+    const promptOf = (shell: 'sh' | 'bash') =>
+      deps.streams.prompt?.(pod, container, shell) ??
+      (shell === 'bash' ? `root@${host}:/# ` : PROMPT);
     if (attach?.kind === 'shell' && params.get('stdin') === 'true')
-      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', {
-        onExit: attach.finish,
-        stdinOnce: spec.stdinOnce === true,
-        alive: sameRun(deps.store, pod, container),
-      });
+      return void runShell(
+        ws,
+        deps.streams,
+        pod,
+        params.get('tty') === 'true',
+        {
+          onExit: attach.finish,
+          stdinOnce: spec.stdinOnce === true,
+          alive: sameRun(deps.store, pod, container),
+        },
+        promptOf('sh'),
+      );
     if (attach) return void followOutput(ws, deps.store, deps.streams, pod, container);
     const shell = /^(\/bin\/)?(ba)?sh$/.exec(command.join(' '));
     if (shell && params.get('stdin') === 'true') {
-      // bash's prompt is `\u@\h:\w# ` (root, the container's hostname), busybox sh's `/ # `.
-      const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
-      const prompt = shell[2] ? `root@${host}:/# ` : PROMPT;
+      const prompt = promptOf(shell[2] ? 'bash' : 'sh');
       return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', undefined, prompt);
     }
     void runExec(ws, deps.streams, pod, command, {

@@ -12,6 +12,7 @@ import {
   imageFiles,
   parseImage,
   redisAnswer,
+  shellPrompt,
   standInOf,
 } from './standIns.ts';
 
@@ -82,6 +83,16 @@ describe('the stand-in table', () => {
       repo: 'hashicorp/http-echo',
       tag: 'latest',
     });
+  });
+
+  it("prompts as each image's shell does: busybox's, bash's as root, or the image's own PS1", () => {
+    expect(shellPrompt('busybox:1.36', 'shell', 'sh')).toBe('/ # ');
+    expect(shellPrompt('ubuntu', 'box', 'bash')).toBe('root@box:/# ');
+    expect(shellPrompt('radial/busyboxplus:curl', 'curl', 'sh')).toBe('[ root@curl:/ ]$ ');
+    expect(shellPrompt('docker.io/radial/busyboxplus:curl', 'c-1', 'bash')).toBe(
+      '[ root@c-1:/ ]$ ',
+    );
+    expect(standInOf('radial/busyboxplus:curl')?.cmd).toEqual(['sh']);
   });
 
   it('finds each image its entry, and none for an image it does not know', () => {

@@ -39,6 +39,8 @@ export interface ImageEntry {
   tags?: string[];
   /** Files of the image that a tutorial reads (`cat server.js`), by absolute path, for a tag. */
   files?(tag: string): Record<string, string>;
+  /** Its shell's prompt (its PS1) in a container whose hostname is `host`, where not busybox's. */
+  prompt?(host: string): string;
 }
 
 const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
@@ -148,6 +150,14 @@ export const STAND_INS: readonly ImageEntry[] = [
   // Images whose default command is a shell: without stdin it ends at once (CrashLoopBackOff on
   // a cluster too), so their manifests give a command (`sleep 3600`).
   { match: /(^|\/)(busybox|alpine)$/, entrypoint: [], cmd: ['sh'] },
+  // busybox with curl, the docs' client in "Connecting Applications with Services"
+  // (`kubectl run curl --image=radial/busyboxplus:curl -i --tty --rm`): its PS1 is its own.
+  {
+    match: /^radial\/busyboxplus$/,
+    entrypoint: [],
+    cmd: ['sh'],
+    prompt: (host) => `[ root@${host}:/ ]$ `,
+  },
   // A client image load and probe Jobs use (`-- curl -s http://web`): the pod tools' curl.
   { match: /^curlimages\/curl$/, entrypoint: [], cmd: ['curl'] },
   {
@@ -190,6 +200,16 @@ export function parseImage(image: string): { repo: string; tag: string } {
 export function standInOf(image: string): ImageEntry | undefined {
   const { repo } = parseImage(image);
   return STAND_INS.find((e) => e.match.test(repo));
+}
+
+/**
+ * The prompt of an interactive shell in a container of `image` whose hostname is `host`: the
+ * image's own, else bash's `\u@\h:\w# ` as root, or busybox sh's `/ # `.
+ */
+export function shellPrompt(image: string, host: string, shell: 'sh' | 'bash'): string {
+  const own = standInOf(image)?.prompt?.(host);
+  if (own) return own;
+  return shell === 'bash' ? `root@${host}:/# ` : '/ # ';
 }
 
 /** The files a stand-in's image brings (its entry's), by absolute path; none for most. */
