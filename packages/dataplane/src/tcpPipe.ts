@@ -23,6 +23,7 @@ function release(buf: Buffer | undefined): void {
   if (buf && pool.length < POOL_MAX) pool.push(buf);
 }
 
+/** The TCP in use (libuvTcp.ts), taken again by each new pipe: a test may choose another. */
 let uv: Libuv | undefined;
 
 /**
@@ -63,7 +64,7 @@ export abstract class TcpPipe {
   upstreamView: Buffer | undefined = undefined;
 
   constructor(client: TcpHandle, upstream: TcpHandle, backend: string) {
-    uv ??= libuv();
+    uv = libuv();
     this.client = client;
     this.upstream = upstream;
     this.backend = backend;
