@@ -362,11 +362,10 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
         handle?.interactiveShell?.(container);
       return shell ? { kind: 'shell', finish: (code) => shell.finish(code) } : { kind: 'output' };
     },
-    prompt: (pod, container, shell) => {
+    prompt: (pod, container, shell, host) => {
       const c = [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find(
         (x) => x.name === container,
       );
-      const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
       return shellPrompt(c?.image ?? '', host, shell);
     },
     // kubectl port-forward: the pod's port, where it really listens on this host (or namespace).

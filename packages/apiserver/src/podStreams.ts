@@ -38,10 +38,11 @@ export interface PodStreams {
     container: string,
   ): { kind: 'shell'; finish(code: number): void } | { kind: 'output' };
   /**
-   * The prompt of an interactive shell (`sh` or `bash`) in the pod's container: its image's own
-   * (`[ root@curl:/ ]$ ` in radial/busyboxplus). Without it: bash's `root@<pod>:/# `, sh's `/ # `.
+   * The prompt of an interactive shell (`sh` or `bash`) in the pod's container, whose hostname is
+   * `host`: its image's own (`[ root@curl:/ ]$ ` in radial/busyboxplus). Without it: bash's
+   * `root@<host>:/# `, sh's `/ # `.
    */
-  prompt?(pod: Pod, container: string, shell: 'sh' | 'bash'): string;
+  prompt?(pod: Pod, container: string, shell: 'sh' | 'bash', host: string): string;
   /**
    * A TCP connection to the pod's port, as the kubelet makes for `kubectl port-forward`; rejects
    * with what went wrong, in Go's words. Without it, port-forward is refused.
@@ -176,7 +177,7 @@ export function execUpgrade(
     // bash's prompt is `\u@\h:\w# ` (root, the container's hostname), busybox sh's `/ # `.
     const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
     const promptOf = (shell: 'sh' | 'bash') =>
-      deps.streams.prompt?.(pod, container, shell) ??
+      deps.streams.prompt?.(pod, container, shell, host) ??
       (shell === 'bash' ? `root@${host}:/# ` : PROMPT);
     if (attach?.kind === 'shell' && params.get('stdin') === 'true')
       return void runShell(
