@@ -7,7 +7,7 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 
 export interface ServerProcess {
   child: ChildProcess;
-  /** The URL once it says `l4lab ready`; rejects if it exits first or takes over 20 s. */
+  /** The URL once it says `l4lab ready`; rejects if it exits first or takes over 45 s. */
   ready: Promise<string>;
   exited: Promise<number | null>;
   out: () => string;
@@ -35,7 +35,9 @@ export function startServerProcess(
     }),
   );
   const ready = new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    // A guard against a hang, not a speed check: a fresh clone's first start in a network
+    // namespace, beside the fuzz run on the other core, once took over 20 s in CI (2026-12-07).
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 45_000);
     child.stdout!.on('data', () => {
       const m = /l4lab ready: (http:\/\/\S+)/.exec(out);
       if (m) {
