@@ -20,6 +20,24 @@ test('reload keeps the editor tabs and their text', async ({ page }) => {
   await expect(page.locator('.monaco-editor').first()).toContainText('name: my-nginx');
 });
 
+test('presenting and back: the editor comes back with what was typed, not the last file opened', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.openScenario('03-externalname');
+  await lab.typeAtEnd('\n# typed before presenting');
+  await page.getByTestId('link-state').click(); // out of the editor: its keys are its own
+  await page.keyboard.press('p');
+  await expect(page.locator('html.presenter')).toHaveCount(1);
+  await expect(page.locator('.monaco-editor')).toHaveCount(0);
+  await page.keyboard.press('p');
+  await expect(page.locator('html.presenter')).toHaveCount(0);
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await expect(page.locator('.monaco-editor').first()).toContainText('typed before presenting');
+});
+
 test('the page makes no request outside its own origin', async ({ page, baseURL }) => {
   const origin = new URL(baseURL ?? '').origin;
   const outside: string[] = [];
