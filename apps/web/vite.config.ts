@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precompress } from './build/precompress.ts';
 
 // monaco-yaml's worker manager deep-imports `monaco-editor/esm/vs/...`, which monaco-editor's
 // `exports` map (0.56+) forbids: alias it back to the files (docs: shared/notes/toolchain.md).
@@ -15,7 +16,7 @@ const proxy = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: {
     alias: [{ find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: `${monacoVs}$1` }],
   },

@@ -14,8 +14,8 @@ const selectEditorProps = (s: AppState) => ({
 
 /**
  * Monaco, created once; problems become markers, reveal requests move the cursor. Monaco is most
- * of the page's script: it is fetched after the first paint (its own chunk), so the graph and the
- * header show first, and a page without the editor (presenting, joining) never loads it.
+ * of the page's script: it is fetched after the first paint (its own chunk), so the header and the
+ * graph show first.
  */
 export function YamlEditor() {
   const { clientProblems, serverProblems, reveal, bufferLoad, theme } =
