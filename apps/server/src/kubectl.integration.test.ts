@@ -849,6 +849,138 @@ describe('the real kubectl against the lab', () => {
     expect(r.stdout).toContain('pod "curl" deleted');
   });
 
+  it("the docs' Securing the Service: a TLS Secret and a conf.d ConfigMap, nginxhttps serving HTTPS, curl --cacert from a pod", async (ctx) => {
+    // "Connecting Applications with Services", its files verbatim but in a namespace of their own
+    // (this lab's default already has a my-nginx). The key pair is the test one (runtime/testdata).
+    const dir = await mkdtemp(join(tmpdir(), 'l4lab-https-'));
+    const testdata = join(ROOT, 'packages/runtime/src/testdata');
+    const n = ['-n', 'secure'];
+    try {
+      await writeFile(
+        join(dir, 'default.conf'),
+        'server {\n  listen 80 default_server;\n  listen [::]:80 default_server ipv6only=on;\n\n  listen 443 ssl;\n\n  root /usr/share/nginx/html;\n  index index.html;\n\n  server_name localhost;\n  ssl_certificate /etc/nginx/ssl/tls.crt;\n  ssl_certificate_key /etc/nginx/ssl/tls.key;\n\n  location / {\n    try_files $uri $uri/ =404;\n  }\n}\n',
+      );
+      const volumes = (cm: boolean) =>
+        `      volumes:\n      - name: secret-volume\n        secret:\n          secretName: nginxsecret\n` +
+        (cm
+          ? `      - name: configmap-volume\n        configMap:\n          name: nginxconfigmap\n`
+          : '');
+      await writeFile(
+        join(dir, 'nginx-secure-app.yaml'),
+        `apiVersion: v1\nkind: Service\nmetadata:\n  name: my-nginx\n  labels:\n    run: my-nginx\nspec:\n  type: NodePort\n  ports:\n  - port: 8080\n    targetPort: 80\n    protocol: TCP\n    name: http\n  - port: 443\n    protocol: TCP\n    name: https\n  selector:\n    run: my-nginx\n---\n` +
+          `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-nginx\nspec:\n  selector:\n    matchLabels:\n      run: my-nginx\n  replicas: 1\n  template:\n    metadata:\n      labels:\n        run: my-nginx\n    spec:\n${volumes(true)}` +
+          `      containers:\n      - name: nginxhttps\n        image: bprashanth/nginxhttps:1.0\n        ports:\n        - containerPort: 443\n        - containerPort: 80\n        volumeMounts:\n        - mountPath: /etc/nginx/ssl\n          name: secret-volume\n        - mountPath: /etc/nginx/conf.d\n          name: configmap-volume\n`,
+      );
+      await writeFile(
+        join(dir, 'curlpod.yaml'),
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: curl-deployment\nspec:\n  selector:\n    matchLabels:\n      app: curlpod\n  replicas: 1\n  template:\n    metadata:\n      labels:\n        app: curlpod\n    spec:\n${volumes(false)}` +
+          `      containers:\n      - name: curlpod\n        command:\n        - sh\n        - -c\n        - while true; do sleep 1; done\n        image: radial/busyboxplus:curl\n        volumeMounts:\n        - mountPath: /etc/nginx/ssl\n          name: secret-volume\n`,
+      );
+      expect((await kubectl(ctx, 'create', 'namespace', 'secure')).code).toBe(0);
+      const secret = await kubectl(
+        ctx,
+        ...n,
+        'create',
+        'secret',
+        'tls',
+        'nginxsecret',
+        '--key',
+        join(testdata, 'my-nginx.key'),
+        '--cert',
+        join(testdata, 'my-nginx.crt'),
+      );
+      expect([secret.stdout, secret.stderr]).toEqual(['secret/nginxsecret created\n', '']);
+      const cm = await kubectl(
+        ctx,
+        ...n,
+        'create',
+        'configmap',
+        'nginxconfigmap',
+        `--from-file=${join(dir, 'default.conf')}`,
+      );
+      expect(cm.stdout).toBe('configmap/nginxconfigmap created\n');
+      expect(
+        (await kubectl(ctx, ...n, 'create', '-f', join(dir, 'nginx-secure-app.yaml'))).stdout,
+      ).toBe('service/my-nginx created\ndeployment.apps/my-nginx created\n');
+      expect((await kubectl(ctx, ...n, 'apply', '-f', join(dir, 'curlpod.yaml'))).code).toBe(0);
+      const ready = await kubectl(
+        ctx,
+        ...n,
+        'wait',
+        '--for=condition=Ready',
+        'pod',
+        '-l',
+        'app in (curlpod)',
+        '--timeout=30s',
+      );
+      expect(ready.code, ready.stderr).toBe(0);
+      expect(
+        (
+          await kubectl(
+            ctx,
+            ...n,
+            'wait',
+            '--for=condition=Ready',
+            'pod',
+            '-l',
+            'run=my-nginx',
+            '--timeout=30s',
+          )
+        ).code,
+      ).toBe(0);
+      const curlPod = (
+        await kubectl(
+          ctx,
+          ...n,
+          'get',
+          'pods',
+          '-l',
+          'app=curlpod',
+          '-o',
+          'jsonpath={.items[0].metadata.name}',
+        )
+      ).stdout;
+      const exec = (...cmd: string[]) => kubectl(ctx, ...n, 'exec', curlPod, '--', ...cmd);
+
+      const trusted = await exec('curl', 'https://my-nginx', '--cacert', '/etc/nginx/ssl/tls.crt');
+      expect(trusted.code, trusted.stderr).toBe(0);
+      expect(trusted.stdout).toContain('<title>Welcome to nginx!</title>');
+      // Without the CA: curl does not trust a self-signed certificate, in curl's words.
+      const untrusted = await exec('curl', 'https://my-nginx');
+      expect(untrusted.code).toBe(60);
+      expect(untrusted.stderr).toMatch(
+        /^curl: \(60\) SSL certificate problem: self-signed certificate\n/,
+      );
+      // By the Service's IP the name does not match the certificate's (CN=my-nginx).
+      const ip = (
+        await kubectl(ctx, ...n, 'get', 'svc', 'my-nginx', '-o', 'jsonpath={.spec.clusterIP}')
+      ).stdout;
+      const byIp = await exec('curl', `https://${ip}`, '--cacert', '/etc/nginx/ssl/tls.crt');
+      expect(byIp.stderr).toContain(
+        `curl: (60) SSL: certificate subject name 'my-nginx' does not match target host name '${ip}'`,
+      );
+      expect(
+        (await exec('curl', '-sk', `https://${ip}`, '-o', '/dev/null', '-w', '%{http_code}'))
+          .stdout,
+      ).toBe('200');
+      // Plain HTTP to the TLS port, TLS to the plain one: nginx's 400, OpenSSL's wrong version.
+      expect((await exec('curl', '-s', 'http://my-nginx:443')).stdout).toContain(
+        'The plain HTTP request was sent to HTTPS port',
+      );
+      const wrong = await exec('curl', '-k', 'https://my-nginx:8080');
+      expect([wrong.code, wrong.stderr]).toEqual([
+        35,
+        'curl: (35) OpenSSL/3.0.15: error:0A00010B:SSL routines::wrong version number\ncommand terminated with exit code 35\n',
+      ]);
+      expect(
+        (await exec('curl', 'https://my-nginx', '--cacert', '/etc/nginx/ssl/nope.crt')).stderr,
+      ).toContain('curl: (77) error setting certificate file: /etc/nginx/ssl/nope.crt');
+    } finally {
+      await kubectl(ctx, 'delete', 'namespace', 'secure', '--wait=false');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('kubectl create deployment and create service (bodies kubectl sends as protobuf)', async (ctx) => {
     expect(
       (

@@ -1,6 +1,10 @@
 // The kubelet with every runtime this machine has (builtin; nginx when installed; docker when an
 // engine answers with nginx:latest, and always in CI): real processes / containers, real probes on
 // loopback. Addresses: a random pod /16 in 127.150-199.0.0 (testRuntimes.ts).
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { nginxDeployment } from '@l4lab/cluster/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, EndpointSlice, Pod, Service } from '@l4lab/protocol';
@@ -45,6 +49,51 @@ async function get(t: TestNode, pod: Pod): Promise<string | null> {
   const res = await fetch(`http://${a.ip}:${a.port}/`);
   await res.arrayBuffer();
   return res.headers.get('x-pod-name');
+}
+
+const testdata = (f: string) => readFileSync(join(import.meta.dirname, 'testdata', f));
+const CERT = testdata('my-nginx.crt');
+
+/** The docs' default.conf ("Connecting Applications with Services"): 80, and 443 with TLS. */
+const DEFAULT_CONF = `server {
+        listen 80 default_server;
+        listen [::]:80 default_server ipv6only=on;
+        listen 443 ssl;
+        root /usr/share/nginx/html;
+        index index.html;
+        server_name localhost;
+        ssl_certificate /etc/nginx/ssl/tls.crt;
+        ssl_certificate_key /etc/nginx/ssl/tls.key;
+        location / {
+                try_files $uri $uri/ =404;
+        }
+}
+`;
+
+/** One HTTPS GET, trusting only the test certificate, checked against `servername`. */
+function httpsGet(
+  ip: string,
+  port: number,
+  servername: string,
+): Promise<{ status: number; pod: string | undefined; subject: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: ip, port, path: '/', servername, ca: CERT, agent: false },
+      (res) => {
+        const subject = (res.socket as TLSSocket).getPeerCertificate().subject?.CN as string;
+        res.resume();
+        res.once('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            pod: res.headers['x-pod-name'] as string | undefined,
+            subject,
+          }),
+        );
+      },
+    );
+    req.once('error', reject);
+    req.end();
+  });
 }
 
 describe.each(runtimes)('kubelet with the %s runtime', (name) => {
@@ -132,6 +181,83 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
     );
     t.cluster.delete('Deployment', 'default', 'page');
     await waitFor('the pod gone', () => (podsOf(t, 'page').length === 0 ? true : undefined));
+  });
+
+  it('serves HTTPS where the conf.d a ConfigMap mounts says `listen 443 ssl`, with the TLS Secret`s certificate', async () => {
+    const secret = {
+      apiVersion: 'v1' as const,
+      kind: 'Secret' as const,
+      type: 'kubernetes.io/tls',
+      metadata: { name: 'nginxsecret', namespace: 'default' },
+      data: {
+        'tls.crt': CERT.toString('base64'),
+        'tls.key': testdata('my-nginx.key').toString('base64'),
+      },
+    };
+    const conf = (text: string) => ({
+      apiVersion: 'v1' as const,
+      kind: 'ConfigMap' as const,
+      metadata: { name: 'nginxconfigmap', namespace: 'default' },
+      data: { 'default.conf': text },
+    });
+    const d = deployment('secure', 1);
+    const c = d.spec.template.spec.containers[0]!;
+    c.ports = [
+      { containerPort: 443, protocol: 'TCP' },
+      { containerPort: 80, protocol: 'TCP' },
+    ];
+    c.volumeMounts = [
+      { name: 'secret-volume', mountPath: '/etc/nginx/ssl' },
+      { name: 'configmap-volume', mountPath: '/etc/nginx/conf.d' },
+    ];
+    d.spec.template.spec.volumes = [
+      { name: 'secret-volume', secret: { secretName: 'nginxsecret' } },
+      { name: 'configmap-volume', configMap: { name: 'nginxconfigmap' } },
+    ];
+    const applied = t.cluster.apply([secret as never, conf(DEFAULT_CONF), d]);
+    expect(applied.ok, JSON.stringify(applied)).toBe(true);
+    const [pod] = await allReady(t, 'secure', 1);
+    const at = (port: number) => t.mapper.resolve(pod!.status!.podIP!, port, 'TCP');
+    const tls = at(443);
+    expect(await httpsGet(tls.ip, tls.port, 'my-nginx')).toEqual({
+      status: 200,
+      pod: pod!.metadata.name,
+      subject: 'my-nginx',
+    });
+    // The name is checked: the certificate is my-nginx's, not another's.
+    await expect(httpsGet(tls.ip, tls.port, 'other-name')).rejects.toMatchObject({
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    });
+    // Plain HTTP on the TLS port: nginx's 400; port 80 stays plain.
+    const plain = await fetch(`http://${tls.ip}:${tls.port}/`);
+    expect(plain.status).toBe(400);
+    expect(await plain.text()).toContain('The plain HTTP request was sent to HTTPS port');
+    const http = at(80);
+    expect((await fetch(`http://${http.ip}:${http.port}/`)).headers.get('x-pod-name')).toBe(
+      pod!.metadata.name,
+    );
+    t.cluster.delete('Deployment', 'default', 'secure');
+    await waitFor('the pod gone', () => (podsOf(t, 'secure').length === 0 ? true : undefined));
+
+    // A conf.d nginx refuses: the container exits 1 with nginx's line, and is restarted.
+    const broken = DEFAULT_CONF.replace(/\s+ssl_certificate .*;/, '');
+    expect(t.cluster.apply([conf(broken), deployment('secure', 1)]).ok).toBe(true);
+    const refusedPod = deployment('refused', 1);
+    refusedPod.spec.template.spec.containers[0]!.volumeMounts = c.volumeMounts;
+    refusedPod.spec.template.spec.volumes = d.spec.template.spec.volumes;
+    expect(t.cluster.apply([refusedPod]).ok).toBe(true);
+    const message = await waitFor('the refused container', () => {
+      const st = podsOf(t, 'refused')[0]?.status?.containerStatuses?.[0];
+      return st?.lastState?.terminated?.message;
+    });
+    expect(message).toBe(
+      'nginx: [emerg] no "ssl_certificate" is defined for the "listen ... ssl" directive in /etc/nginx/conf.d/default.conf:4',
+    );
+    t.cluster.delete('Deployment', 'default', 'refused');
+    t.cluster.delete('Deployment', 'default', 'secure');
+    await waitFor('the pods gone', () =>
+      podsOf(t, 'refused').length + podsOf(t, 'secure').length === 0 ? true : undefined,
+    );
   });
 
   it('stops a node: its pods NotReady, then evicted and running on other nodes', async () => {

@@ -9,7 +9,8 @@ import { cleanupPodDirs, podDir, removePodDir } from './orphans.ts';
 import { rssOf } from './processes.ts';
 import { tailFile } from './tailFile.ts';
 import { nextAccessLog } from './accessLogs.ts';
-import { nginxConfig, podListens } from './nginxConfig.ts';
+import { nginxConfig, podListens, writeTlsFiles } from './nginxConfig.ts';
+import { nginxSite, refusedNginx } from './nginxSite.ts';
 import { startStandIns, standInPodHandle } from './standIn/standInPod.ts';
 import type { ContainerRuntime, PodExit, PodHandle, PodNetworkTools, PodSandbox } from './types.ts';
 import { isNginxImage } from './types.ts';
@@ -76,9 +77,12 @@ export class NginxRuntime implements ContainerRuntime {
   /** The pod's nginx, listening on the ports of its nginx containers. */
   async #startNginx(pod: PodSandbox): Promise<PodHandle> {
     const prefix = podDir(this.#podsDir, pod);
-    const listens = await podListens(this.#mapper, pod);
+    const site = nginxSite(pod);
+    if (site.kind === 'emerg') return refusedNginx(site.message);
+    const listens = await podListens(this.#mapper, pod, site);
     await writeHtmlDir(join(prefix, 'html'), nginxHtmlFiles(pod));
     await mkdir(join(prefix, 'tmp'), { recursive: true });
+    await writeTlsFiles(prefix, listens);
     const accessLog = join(prefix, await nextAccessLog(prefix));
     await writeFile(
       join(prefix, 'nginx.conf'),

@@ -147,9 +147,13 @@ export type PodNetworkTools = (
   signal: AbortSignal,
 ) => Promise<number>;
 
-/** Images that run a real web server (nginx); everything else gets a stand-in (standIn/). */
+/**
+ * Images that run a real web server (nginx); everything else gets a stand-in (standIn/).
+ * `bprashanth/nginxhttps` is the docs' nginx for HTTPS ("Connecting Applications with Services"):
+ * nginx, configured by the conf.d a ConfigMap mounts (nginxSite.ts).
+ */
 export function isNginxImage(image: string): boolean {
   const repo = image.split('@')[0]!.split(':')[0]!;
   const last = repo.split('/').pop() ?? repo;
-  return last === 'nginx' || last.startsWith('nginx-') || last === 'nginx-unprivileged';
+  return last === 'nginx' || last.startsWith('nginx-') || repo === 'bprashanth/nginxhttps';
 }

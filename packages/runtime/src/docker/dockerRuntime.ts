@@ -5,7 +5,8 @@ import type { Container } from '@l4lab/protocol';
 import { type Clock, type PortMapper, realClock } from '@l4lab/cluster';
 import { tailFile } from '../tailFile.ts';
 import { nextAccessLog } from '../accessLogs.ts';
-import { nginxConfig, podListens } from '../nginxConfig.ts';
+import { nginxConfig, podListens, writeTlsFiles } from '../nginxConfig.ts';
+import { type NginxSite, nginxSite, refusedNginx } from '../nginxSite.ts';
 import { cleanupPodDirs, podDir, removePodDir } from '../orphans.ts';
 import { nginxHtmlFiles, writeHtmlDir } from '../nginxHtml.ts';
 import { rssOf } from '../processes.ts';
@@ -92,10 +93,17 @@ export class DockerRuntime implements ContainerRuntime {
       : undefined;
     const dir = podDir(this.#podsDir, pod);
     const ids: string[] = [];
-    if (web || runnable.length > 0) this.#reaper.ensureRunning();
-    const accessLog = web ? await nextAccessLog(dir) : undefined;
+    // nginx reads its conf.d first: a configuration it refuses ends the container at once.
+    const site = web ? nginxSite(pod) : undefined;
+    const refused = site?.kind === 'emerg' ? refusedNginx(site.message) : undefined;
+    const serve = refused ? undefined : web;
+    // With its nginx refused, the pod's other containers are not created either: the pod is
+    // restarted whole (a real process restarts with its pod here), so nothing would stop them.
+    if (refused) runnable.length = 0;
+    if (serve || runnable.length > 0) this.#reaper.ensureRunning();
+    const accessLog = serve ? await nextAccessLog(dir) : undefined;
     try {
-      if (web) ids.push(await this.#createNginx(pod, web, dir, accessLog!));
+      if (serve && site) ids.push(await this.#createNginx(pod, serve, site, dir, accessLog!));
       for (const c of runnable) ids.push(await this.#createCommand(pod, c));
     } catch (err) {
       await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
@@ -105,12 +113,12 @@ export class DockerRuntime implements ContainerRuntime {
       ids.length > 0 ? await this.#startAll(ids, accessLog && join(dir, accessLog)) : undefined;
     // nginx's html directory is the pod directory's, bound into the container.
     const main: PodHandle | undefined =
-      started && web
+      started && serve
         ? {
             ...started,
             updateVolumeFiles: (next) => writeHtmlDir(join(dir, 'html'), nginxHtmlFiles(next)),
           }
-        : started;
+        : (refused ?? started);
     const o = { mapper: this.#mapper, clock: this.#clock, network: this.#network };
     const runs = await startStandIns(pod, missing, o).catch(async (err: unknown) => {
       await main?.stop(0);
@@ -136,12 +144,14 @@ export class DockerRuntime implements ContainerRuntime {
   async #createNginx(
     pod: PodSandbox,
     c: Container,
+    site: NginxSite,
     dir: string,
     accessLog: string,
   ): Promise<string> {
-    const listens = await podListens(this.#mapper, pod);
+    const listens = await podListens(this.#mapper, pod, site);
     await writeHtmlDir(join(dir, 'html'), nginxHtmlFiles(pod));
     await mkdir(join(dir, 'tmp'), { recursive: true });
+    await writeTlsFiles(dir, listens);
     await writeFile(join(dir, 'nginx.conf'), nginxConfig(POD_MOUNT, pod, listens, accessLog));
     return this.#engine.createContainer(this.#containerName(pod, c), {
       Image: c.image,

@@ -1,5 +1,7 @@
 import { request } from 'node:http';
-import { connect, Socket } from 'node:net';
+import { request as httpsRequest } from 'node:https';
+import { connect, isIP, Socket } from 'node:net';
+import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { ExecTraceEntry } from '@l4lab/protocol';
 import { HOST_TARGET_HINT } from '../clusterAddress.ts';
 import { hostsFile, resolveName, type Resolution } from './resolveName.ts';
@@ -134,6 +136,14 @@ export interface HttpAnswer {
   body: Buffer;
   /** The connection's local address (the pod's IP and port in native mode). */
   local: { ip: string; port: number };
+  /** HTTPS: the server certificate's subject and issuer (curl -v prints them). */
+  peer?: { subject: string; issuer: string; protocol: string; cipher: string };
+}
+
+/** HTTPS: whom to trust (PEM; Node's bundled roots when absent), or no check at all (curl -k). */
+export interface HttpTls {
+  ca?: Buffer | string;
+  insecure: boolean;
 }
 
 /** One HTTP/1.1 request on a new connection from the pod; the body is cut at `maxBody` bytes. */
@@ -149,6 +159,7 @@ export function podHttp(
     headers: Record<string, string>;
     timeoutMs: number;
     maxBody: number;
+    tls?: HttpTls;
   },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
@@ -175,7 +186,7 @@ export function podHttp(
       return;
     }
     const to = pod.net.route(o.ip, o.port, 'TCP');
-    const req = request({
+    const common = {
       host: to.ip,
       port: to.port,
       method: o.method,
@@ -185,7 +196,18 @@ export function podHttp(
       agent: false,
       signal: io.signal,
       ...(pod.net.localAddress ? { localAddress: pod.net.localAddress } : {}),
-    });
+    };
+    // TLS to the name the URL gives (SNI and the certificate's check), wherever the route leads.
+    const req = o.tls
+      ? httpsRequest({
+          ...common,
+          ...(isIP(o.host) ? {} : { servername: o.host }),
+          rejectUnauthorized: !o.tls.insecure,
+          ...(o.tls.ca ? { ca: o.tls.ca } : {}),
+          checkServerIdentity: (_name: string, cert: PeerCertificate) =>
+            checkServerIdentity(o.host, cert),
+        })
+      : request(common);
     const timer = setTimeout(
       () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
       o.timeoutMs,
@@ -200,6 +222,17 @@ export function podHttp(
       reject(e);
     });
     req.once('response', (res) => {
+      const tlsSocket = res.socket as TLSSocket;
+      const cert = o.tls ? tlsSocket.getPeerCertificate?.() : undefined;
+      const peer =
+        o.tls && cert
+          ? {
+              subject: nameOf(cert.subject),
+              issuer: nameOf(cert.issuer),
+              protocol: tlsSocket.getProtocol?.() ?? '',
+              cipher: tlsSocket.getCipher?.()?.standardName ?? '',
+            }
+          : undefined;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -222,9 +255,19 @@ export function podHttp(
           headers,
           body: Buffer.concat(chunks),
           local,
+          ...(peer ? { peer } : {}),
         });
       });
     });
     req.end();
   });
+}
+
+/** A certificate name as curl -v prints it: `CN=my-nginx; O=my-nginx`. */
+function nameOf(n: Partial<Record<string, string | string[]>> | undefined): string {
+  if (!n) return '';
+  return Object.entries(n)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join('; ');
 }

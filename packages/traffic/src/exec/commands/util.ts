@@ -8,10 +8,15 @@ export interface HttpUrl {
   path: string;
   /** The Host header: host[:port] as written. */
   hostHeader: string;
+  /** https:// (port 443 unless written). */
+  tls: boolean;
 }
 
-/** An http:// URL (the scheme may be left out, as wget and curl allow); undefined otherwise. */
-export function parseUrl(raw: string): HttpUrl | undefined {
+/**
+ * An http:// URL (the scheme may be left out, as wget and curl allow), or https:// where the
+ * tool speaks TLS (curl); undefined otherwise.
+ */
+export function parseUrl(raw: string, schemes: readonly string[] = ['http:']): HttpUrl | undefined {
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
   let u: URL;
   try {
@@ -19,10 +24,12 @@ export function parseUrl(raw: string): HttpUrl | undefined {
   } catch {
     return undefined;
   }
-  if (u.protocol !== 'http:' || !u.hostname) return undefined;
+  if (!schemes.includes(u.protocol) || !u.hostname) return undefined;
+  const tls = u.protocol === 'https:';
   return {
+    tls,
     host: u.hostname,
-    port: u.port ? Number(u.port) : 80,
+    port: u.port ? Number(u.port) : tls ? 443 : 80,
     explicitPort: u.port !== '',
     path: `${u.pathname}${u.search}`,
     hostHeader: u.host,
