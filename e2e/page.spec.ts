@@ -38,6 +38,33 @@ test('presenting and back: the editor comes back with what was typed, not the la
   await expect(page.locator('.monaco-editor').first()).toContainText('typed before presenting');
 });
 
+test('the editor helps as an editor does: Kubernetes completions, find, comment a line', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByRole('button', { name: 'New tab' }).click();
+  const editor = page.locator('.monaco-editor').first();
+  await editor.locator('.view-lines').click();
+  // Line by line: Enter would take a suggestion that popped up while typing.
+  for (const line of ['apiVersion: v1', 'kind: Service', 'spec:']) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+  }
+  await page.keyboard.type('  typ');
+  await page.keyboard.press('Control+Space');
+  await expect(page.locator('.suggest-widget.visible .monaco-list-row').first()).toContainText(
+    'type',
+  );
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ControlOrMeta+f');
+  await expect(page.locator('.find-widget.visible')).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ControlOrMeta+/');
+  await expect(editor).toContainText('#   typ');
+});
+
 test('the page makes no request outside its own origin', async ({ page, baseURL }) => {
   const origin = new URL(baseURL ?? '').origin;
   const outside: string[] = [];
