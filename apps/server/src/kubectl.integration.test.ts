@@ -849,6 +849,27 @@ describe('the real kubectl against the lab', () => {
     expect(r.stdout).toContain('pod "curl" deleted');
   });
 
+  it('kubectl exec into busybox: no bash there, in the container runtime`s words; sh answers', async (ctx) => {
+    expect((await kubectl(ctx, 'run', 'bb', '--image=busybox', '--', 'sleep', '3600')).code).toBe(
+      0,
+    );
+    try {
+      expect(
+        (await kubectl(ctx, 'wait', '--for=condition=Ready', 'pod/bb', '--timeout=30s')).code,
+      ).toBe(0);
+      const bash = await kubectl(ctx, 'exec', 'bb', '--', 'bash', '-c', 'echo hi');
+      expect(bash.code).toBe(1);
+      expect(bash.stdout).toBe('');
+      expect(bash.stderr).toMatch(
+        /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in \$PATH: unknown\n$/,
+      );
+      const sh = await kubectl(ctx, 'exec', 'bb', '--', 'sh', '-c', 'echo hi');
+      expect([sh.code, sh.stdout]).toEqual([0, 'hi\n']);
+    } finally {
+      await kubectl(ctx, 'delete', 'pod', 'bb', '--grace-period=0', '--force');
+    }
+  });
+
   it("the docs' Securing the Service: a TLS Secret and a conf.d ConfigMap, nginxhttps serving HTTPS, curl --cacert from a pod", async (ctx) => {
     // "Connecting Applications with Services", its files verbatim but in a namespace of their own
     // (this lab's default already has a my-nginx). The key pair is the test one (runtime/testdata).

@@ -22,11 +22,12 @@ import {
   UserspaceProxier,
   ProxierHealth,
 } from '@l4lab/dataplane';
-import type { ConnectionEvent } from '@l4lab/protocol';
+import type { ConnectionEvent, Pod } from '@l4lab/protocol';
 import {
   Kubelet,
   chooseRuntime,
   detectAddressMode,
+  imageHasBash,
   shellPrompt,
   type PodNetworkTools,
 } from '@l4lab/runtime';
@@ -362,12 +363,9 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
         handle?.interactiveShell?.(container);
       return shell ? { kind: 'shell', finish: (code) => shell.finish(code) } : { kind: 'output' };
     },
-    prompt: (pod, container, shell, host) => {
-      const c = [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find(
-        (x) => x.name === container,
-      );
-      return shellPrompt(c?.image ?? '', host, shell);
-    },
+    prompt: (pod, container, shell, host) => shellPrompt(imageOf(pod, container), host, shell),
+    hasProgram: (pod, container, program) =>
+      program !== 'bash' || imageHasBash(imageOf(pod, container)),
     // kubectl port-forward: the pod's port, where it really listens on this host (or namespace).
     portForward: podDialer((ip, p) => {
       const a = mapper.resolve(ip, p, 'TCP');
@@ -597,4 +595,12 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     resolveHost,
     stop,
   };
+}
+
+/** The image of one of the pod's containers (ephemeral ones too); '' when there is none. */
+function imageOf(pod: Pod, container: string): string {
+  const c = [...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find(
+    (x) => x.name === container,
+  );
+  return c?.image ?? '';
 }

@@ -4,6 +4,7 @@
 // `kubectl logs` (text, `--tail`, `-f`). The command runs in the lab's pod tools, given by the server.
 // `kubectl port-forward` (SPDY/3.1) is portForward.ts's; this routes the upgrade to it.
 import type { RequestAttributes } from './kubernetesApi.ts';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
@@ -43,6 +44,11 @@ export interface PodStreams {
    * `root@<host>:/# `, sh's `/ # `.
    */
   prompt?(pod: Pod, container: string, shell: 'sh' | 'bash', host: string): string;
+  /**
+   * Whether the container's image has the program exec starts (`bash` is not in busybox or
+   * Alpine images). Without it, every program is there.
+   */
+  hasProgram?(pod: Pod, container: string, program: string): boolean;
   /**
    * A TCP connection to the pod's port, as the kubelet makes for `kubectl port-forward`; rejects
    * with what went wrong, in Go's words. Without it, port-forward is refused.
@@ -174,6 +180,9 @@ export function execUpgrade(
   });
   wss.handleUpgrade(req, socket, head, (ws) => {
     wss.close();
+    const program = command[0]?.split('/').pop();
+    if (!attach && program && deps.streams.hasProgram?.(pod, container, program) === false)
+      return void notInPath(ws, command[0]!);
     // bash's prompt is `\u@\h:\w# ` (root, the container's hostname), busybox sh's `/ # `.
     const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
     const promptOf = (shell: 'sh' | 'bash') =>
@@ -203,6 +212,24 @@ export function execUpgrade(
       tty: params.get('tty') === 'true',
     });
   });
+}
+
+/**
+ * What the container runtime answers when exec names a program the image does not have: runc's
+ * words through containerd and the kubelet, on the error channel (kubectl prints `error: Internal
+ * error occurred: ...` and exits 1).
+ */
+function notInPath(ws: WebSocket, program: string): void {
+  const id = randomBytes(32).toString('hex');
+  const cause = `error executing command in container: failed to exec in container: failed to start exec "${id}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown`;
+  const status = {
+    ...failure(500, 'InternalError', `Internal error occurred: ${cause}`),
+    details: { causes: [{ message: cause }] },
+  };
+  if (ws.readyState === ws.OPEN) {
+    ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(JSON.stringify(status))]));
+    ws.close(1000);
+  }
 }
 
 async function runExec(

@@ -12,4 +12,4 @@ export { tcpProbe, httpProbe } from './probe.ts';
 export { podPage } from './page.ts';
 export { processAlive } from './processes.ts';
 export { inProcessPod } from './inProcessPod.ts';
-export { shellPrompt } from './standIn/standIns.ts';
+export { imageHasBash, shellPrompt } from './standIn/standIns.ts';

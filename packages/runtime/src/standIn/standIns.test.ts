@@ -12,6 +12,7 @@ import {
   imageFiles,
   parseImage,
   redisAnswer,
+  imageHasBash,
   shellPrompt,
   standInOf,
 } from './standIns.ts';
@@ -83,6 +84,22 @@ describe('the stand-in table', () => {
       repo: 'hashicorp/http-echo',
       tag: 'latest',
     });
+  });
+
+  it('has bash where the image does: not in busybox or Alpine images', () => {
+    for (const image of ['nginx', 'nginx:1.27', 'ubuntu:24.04', 'redis', 'unknown/app:v1'])
+      expect(imageHasBash(image), image).toBe(true);
+    for (const image of [
+      'busybox',
+      'busybox:1.36',
+      'docker.io/library/alpine:3.20',
+      'radial/busyboxplus:curl',
+      'curlimages/curl:8.10.1',
+      'nginx:alpine',
+      'nginx:1.27-alpine',
+      'node:20-alpine3.20',
+    ])
+      expect(imageHasBash(image), image).toBe(false);
   });
 
   it("prompts as each image's shell does: busybox's, bash's as root, or the image's own PS1", () => {

@@ -212,6 +212,19 @@ export function shellPrompt(image: string, host: string, shell: 'sh' | 'bash'): 
   return shell === 'bash' ? `root@${host}:/# ` : '/ # ';
 }
 
+/** Images built on busybox or Alpine: their shell is busybox's `sh`, and there is no bash. */
+const NO_BASH = /(^|\/)(busybox|alpine|busyboxplus|curl)$/;
+
+/**
+ * Whether a container of `image` has bash (`kubectl exec -ti POD -- bash`): not in busybox and
+ * Alpine images (`busybox`, `alpine`, `radial/busyboxplus`, `curlimages/curl`, any `*alpine*`
+ * tag: `nginx:alpine`, `node:20-alpine`), where the runtime says it is not in $PATH.
+ */
+export function imageHasBash(image: string): boolean {
+  const { repo, tag } = parseImage(image);
+  return !NO_BASH.test(repo) && !/(^|-)alpine/.test(tag);
+}
+
 /** The files a stand-in's image brings (its entry's), by absolute path; none for most. */
 export function imageFiles(image: string): Record<string, string> {
   return standInOf(image)?.files?.(parseImage(image).tag) ?? {};
