@@ -91,7 +91,7 @@ export interface ResourceRequirements {
 /** A container probe (the handlers l4lab runs: tcpSocket, httpGet, and exec against a stand-in). */
 export interface Probe {
   tcpSocket?: { port?: number | string };
-  httpGet?: { port?: number | string; path?: string };
+  httpGet?: { port?: number | string; path?: string; scheme?: string };
   exec?: { command?: string[] };
   initialDelaySeconds?: number;
   periodSeconds?: number;

@@ -210,6 +210,8 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
       { name: 'secret-volume', mountPath: '/etc/nginx/ssl' },
       { name: 'configmap-volume', mountPath: '/etc/nginx/conf.d' },
     ];
+    // Ready only when the kubelet's HTTPS probe passes (TLS, the certificate unchecked).
+    c.readinessProbe = { httpGet: { port: 443, path: '/', scheme: 'HTTPS' }, periodSeconds: 1 };
     d.spec.template.spec.volumes = [
       { name: 'secret-volume', secret: { secretName: 'nginxsecret' } },
       { name: 'configmap-volume', configMap: { name: 'nginxconfigmap' } },

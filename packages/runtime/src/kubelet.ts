@@ -96,7 +96,7 @@ const CONFIG_RETRY_MS = 10_000;
 
 const realProber: Prober = (spec, host, port, from) =>
   spec.kind === 'http'
-    ? httpProbe(host, port, spec.path, spec.timeoutMs, from)
+    ? httpProbe(host, port, spec.path, spec.timeoutMs, from, spec.https)
     : tcpProbe(host, port, spec.timeoutMs, from);
 
 /**

@@ -66,6 +66,7 @@ async function runHook(
       container: c.name,
       port,
       path,
+      https: hook.httpGet.scheme === 'HTTPS',
       command: [],
       initialDelayMs: 0,
       periodMs: graceMs,

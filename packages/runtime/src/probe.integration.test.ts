@@ -1,6 +1,9 @@
 // Probes against real loopback servers on 127.236.0.1 (no other test uses it).
 import { createServer, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpProbe, tcpProbe } from './probe.ts';
 
@@ -61,6 +64,27 @@ describe('probes', () => {
     expect(await httpProbe(IP, 8083, '/404')).toBe(false);
     expect(await httpProbe(IP, 8083, '/503')).toBe(false);
     expect(await httpProbe(IP, 8083, '/slow', 100)).toBe(false);
+  });
+
+  it('http with scheme HTTPS: TLS, a self-signed certificate taken unchecked, as the kubelet does', async () => {
+    const pair = (f: string) => readFileSync(join(import.meta.dirname, 'testdata', f));
+    const tls = createHttpsServer(
+      { cert: pair('my-nginx.crt'), key: pair('my-nginx.key') },
+      (req, res) => {
+        res.statusCode = req.url === '/ok' ? 200 : 500;
+        res.end();
+      },
+    );
+    servers.push(tls as unknown as Server);
+    await new Promise<void>((r) => tls.listen(8086, IP, r));
+    expect(await httpProbe(IP, 8086, '/ok', 1000, undefined, true)).toBe(true);
+    expect(await httpProbe(IP, 8086, '/bad', 1000, undefined, true)).toBe(false);
+    // The scheme must match the port: plain HTTP to TLS fails, and TLS to plain HTTP.
+    expect(await httpProbe(IP, 8086, '/ok', 1000)).toBe(false);
+    const plain = createHttpServer((_req, res) => res.end('ok'));
+    servers.push(plain as unknown as Server);
+    await new Promise<void>((r) => plain.listen(8087, IP, r));
+    expect(await httpProbe(IP, 8087, '/', 1000, undefined, true)).toBe(false);
   });
 
   it('http: a response that arrived while the event loop was busy past the timeout passes', async () => {

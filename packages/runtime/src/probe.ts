@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { request } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { type Clock, type TimerHandle, realClock } from '@l4lab/cluster';
 
 /** A probe's deadline moves in this many steps: a blocked loop costs it one step at most. */
@@ -66,17 +67,23 @@ export function tcpProbe(
   });
 }
 
-/** An httpGet probe: success is a status in 200-399 (kubelet's rule), all within timeoutMs. */
+/**
+ * An httpGet probe: success is a status in 200-399 (kubelet's rule), all within timeoutMs. With
+ * `scheme: HTTPS` it speaks TLS and does not check the certificate, as the kubelet's prober.
+ */
 export function httpProbe(
   host: string,
   port: number,
   path: string,
   timeoutMs = 1000,
   localAddress?: string,
+  https = false,
 ): Promise<boolean> {
   return new Promise((resolve) => {
     const options = { host, port, path, method: 'GET', agent: false, localAddress };
-    const req = request(options, (res) => {
+    const send = (cb: (res: IncomingMessage) => void) =>
+      https ? httpsRequest({ ...options, rejectUnauthorized: false }, cb) : request(options, cb);
+    const req = send((res) => {
       res.resume();
       done((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
     });

@@ -11,6 +11,8 @@ export interface ProbeSpec {
   container: string;
   port: number;
   path: string;
+  /** httpGet's `scheme`: HTTPS is TLS, the certificate not checked (as the kubelet's prober). */
+  https: boolean;
   command: string[];
   initialDelayMs: number;
   periodMs: number;
@@ -27,6 +29,7 @@ function parse(c: Container, raw: Probe, firstPort: number): ProbeSpec {
     container: c.name,
     port: portOf(raw.httpGet?.port ?? raw.tcpSocket?.port),
     path: raw.httpGet?.path ?? '/',
+    https: raw.httpGet?.scheme === 'HTTPS',
     command: raw.exec?.command ?? [],
     // Kubernetes' defaults: no initial delay, every 10 s, 1 s timeout, 3 failures, 1 success.
     initialDelayMs: (raw.initialDelaySeconds ?? 0) * 1000,
@@ -67,6 +70,7 @@ export function readinessProbeOf(
     container: serving.name,
     port: firstTcpPort(serving),
     path: '/',
+    https: false,
     command: [],
     initialDelayMs: 0,
     periodMs: defaultPeriodMs,
