@@ -180,9 +180,15 @@ export function execUpgrade(
   });
   wss.handleUpgrade(req, socket, head, (ws) => {
     wss.close();
+    // kubectl makes its streams after the connection is up, and drops a frame for a stream it has
+    // not made yet (client-go's websocket executor, "Unknown stream id"): an exec's answer waits
+    // until it has had the time, as a container runtime's round trip gives it.
+    const opened = Date.now();
+    const settled = () =>
+      new Promise<void>((r) => setTimeout(r, Math.max(0, opened + EXEC_SETTLE_MS - Date.now())));
     const program = command[0]?.split('/').pop();
     if (!attach && program && deps.streams.hasProgram?.(pod, container, program) === false)
-      return void notInPath(ws, command[0]!);
+      return void notInPath(ws, command[0]!, settled());
     // bash's prompt is `\u@\h:\w# ` (root, the container's hostname), busybox sh's `/ # `.
     const host = (pod.spec.hostname ?? pod.metadata.name).split('.')[0]!;
     const promptOf = (shell: 'sh' | 'bash') =>
@@ -210,6 +216,7 @@ export function execUpgrade(
     void runExec(ws, deps.streams, pod, command, {
       stderr: params.get('stderr') !== 'false',
       tty: params.get('tty') === 'true',
+      settled: settled(),
     });
   });
 }
@@ -219,13 +226,14 @@ export function execUpgrade(
  * words through containerd and the kubelet, on the error channel (kubectl prints `error: Internal
  * error occurred: ...` and exits 1).
  */
-function notInPath(ws: WebSocket, program: string): void {
+async function notInPath(ws: WebSocket, program: string, settled: Promise<void>): Promise<void> {
   const id = randomBytes(32).toString('hex');
   const cause = `error executing command in container: failed to exec in container: failed to start exec "${id}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown`;
   const status = {
     ...failure(500, 'InternalError', `Internal error occurred: ${cause}`),
     details: { causes: [{ message: cause }] },
   };
+  await settled;
   if (ws.readyState === ws.OPEN) {
     ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(JSON.stringify(status))]));
     ws.close(1000);
@@ -238,7 +246,7 @@ async function runExec(
   pod: Pod,
   command: string[],
   /** `-t`: one terminal, as a container's pty makes it: stderr in it, lines ending \r\n. */
-  o: { stderr: boolean; tty: boolean },
+  o: { stderr: boolean; tty: boolean; settled: Promise<void> },
 ): Promise<void> {
   const gone = new AbortController();
   ws.on('close', () => gone.abort());
@@ -256,6 +264,7 @@ async function runExec(
       status = { metadata: {}, status: 'Success' };
     } else {
       const r = await streams.exec(pod, line, gone.signal);
+      await o.settled;
       for (const [fd, text] of execOutputInOrder(r)) {
         if (o.tty) send(STDOUT, text.replace(/\r?\n/g, '\r\n'));
         else if (fd === STDOUT || o.stderr) send(fd, text);
@@ -266,11 +275,14 @@ async function runExec(
   } catch (err) {
     status = failure(500, 'InternalError', err instanceof Error ? err.message : String(err));
   }
+  await o.settled;
   send(ERROR, JSON.stringify(status));
   if (ws.readyState === ws.OPEN) ws.close(1000);
 }
 
 const STDIN = 0;
+/** The least time from the upgrade to an exec's first frame (see `settled`). */
+const EXEC_SETTLE_MS = 100;
 const CLOSE = 255;
 const PROMPT = '/ # ';
 

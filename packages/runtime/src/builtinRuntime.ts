@@ -134,8 +134,9 @@ function logAccess(access: string[], req: IncomingMessage, status: number): void
 const PLAIN_TO_HTTPS = 'The plain HTTP request was sent to HTTPS port';
 
 /** nginx's answer to bytes that are not HTTP (a TLS handshake on a plain port): 400, then close. */
-function badRequest(_err: Error, socket: Duplex): void {
-  if (!socket.writable) return void socket.destroy();
+function badRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // Only what does not parse as HTTP (HPE_*); a reset or a timeout just closes.
+  if (!socket.writable || !err.code?.startsWith('HPE_')) return void socket.destroy();
   const body = nginxError(400, 'Bad Request');
   socket.end(
     `HTTP/1.1 400 Bad Request\r\nServer: l4lab-builtin\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
