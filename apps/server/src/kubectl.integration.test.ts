@@ -865,8 +865,22 @@ describe('the real kubectl against the lab', () => {
       );
       const sh = await kubectl(ctx, 'exec', 'bb', '--', 'sh', '-c', 'echo hi');
       expect([sh.code, sh.stdout]).toEqual([0, 'hi\n']);
+      // Nor can a container's own command be bash there: runc refuses to start it.
+      expect(
+        (await kubectl(ctx, 'run', 'bbash', '--image=busybox', '--', 'bash', '-c', 'echo hi')).code,
+      ).toBe(0);
+      const waiting = await waitFor('bbash refused', async () => {
+        const pod = (await pods()).find((p) => p.metadata.name === 'bbash');
+        return pod?.status?.containerStatuses?.[0]?.state?.waiting?.message ? pod : undefined;
+      });
+      expect(waiting.status!.containerStatuses![0]!.state!.waiting).toMatchObject({
+        reason: expect.stringMatching(/^(RunContainerError|CrashLoopBackOff)$/),
+        message: expect.stringContaining(
+          'unable to start container process: exec: "bash": executable file not found in $PATH',
+        ),
+      });
     } finally {
-      await kubectl(ctx, 'delete', 'pod', 'bb', '--grace-period=0', '--force');
+      await kubectl(ctx, 'delete', 'pod', 'bb', 'bbash', '--grace-period=0', '--force');
     }
   });
 

@@ -13,6 +13,7 @@ import {
   containerArgv,
   containerEnv,
   genericListeners,
+  imageHasBash,
   parseImage,
   imageFiles,
   standInOf,
@@ -88,6 +89,7 @@ export async function startStandIn(
   if (entry?.tags && !entry.tags.includes(tag)) throw notInRegistry(c.image);
   const env = containerEnv(c, pod);
   const argv = containerArgv(c, entry, env);
+  if (argv[0]?.split('/').pop() === 'bash' && !imageHasBash(c.image)) throw notInPath('bash');
   const files = new PodFiles(pod);
   for (const [path, text] of Object.entries(imageFiles(c.image))) files.write(path, text);
   const dns = podDnsQuery(pod, o.mapper);
@@ -199,6 +201,17 @@ function notInRegistry(image: string): ContainerStartError {
   return new ContainerStartError(
     'ErrImagePull',
     `Failed to pull image ${ref}: rpc error: code = NotFound desc = failed to pull and unpack image ${ref}: failed to resolve reference ${ref}: ${image}: not found`,
+  );
+}
+
+/**
+ * A command the image does not have (`kubectl run -it bb --image=busybox -- bash`), as containerd
+ * and runc refuse to start it: RunContainerError, then CrashLoopBackOff.
+ */
+function notInPath(program: string): ContainerStartError {
+  return new ContainerStartError(
+    'RunContainerError',
+    `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown`,
   );
 }
 
