@@ -1,6 +1,6 @@
 // The real kubectl (the one on PATH; /usr/bin/kubectl here picks the release of the server's minor)
 // against a lab: the tutorial's reads, verbatim. Addresses: random test ranges (testRanges.ts).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
@@ -891,10 +891,7 @@ describe('the real kubectl against the lab', () => {
     const testdata = join(ROOT, 'packages/runtime/src/testdata');
     const n = ['-n', 'secure'];
     try {
-      await writeFile(
-        join(dir, 'default.conf'),
-        'server {\n  listen 80 default_server;\n  listen [::]:80 default_server ipv6only=on;\n\n  listen 443 ssl;\n\n  root /usr/share/nginx/html;\n  index index.html;\n\n  server_name localhost;\n  ssl_certificate /etc/nginx/ssl/tls.crt;\n  ssl_certificate_key /etc/nginx/ssl/tls.key;\n\n  location / {\n    try_files $uri $uri/ =404;\n  }\n}\n',
-      );
+      await copyFile(join(testdata, 'default.conf'), join(dir, 'default.conf'));
       const volumes = (cm: boolean) =>
         `      volumes:\n      - name: secret-volume\n        secret:\n          secretName: nginxsecret\n` +
         (cm

@@ -55,20 +55,7 @@ const testdata = (f: string) => readFileSync(join(import.meta.dirname, 'testdata
 const CERT = testdata('my-nginx.crt');
 
 /** The docs' default.conf ("Connecting Applications with Services"): 80, and 443 with TLS. */
-const DEFAULT_CONF = `server {
-        listen 80 default_server;
-        listen [::]:80 default_server ipv6only=on;
-        listen 443 ssl;
-        root /usr/share/nginx/html;
-        index index.html;
-        server_name localhost;
-        ssl_certificate /etc/nginx/ssl/tls.crt;
-        ssl_certificate_key /etc/nginx/ssl/tls.key;
-        location / {
-                try_files $uri $uri/ =404;
-        }
-}
-`;
+const DEFAULT_CONF = testdata('default.conf').toString();
 
 /** One HTTPS GET, trusting only the test certificate, checked against `servername`. */
 function httpsGet(
@@ -253,7 +240,7 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
       return st?.lastState?.terminated?.message;
     });
     expect(message).toBe(
-      'nginx: [emerg] no "ssl_certificate" is defined for the "listen ... ssl" directive in /etc/nginx/conf.d/default.conf:4',
+      'nginx: [emerg] no "ssl_certificate" is defined for the "listen ... ssl" directive in /etc/nginx/conf.d/default.conf:5',
     );
     t.cluster.delete('Deployment', 'default', 'refused');
     t.cluster.delete('Deployment', 'default', 'secure');

@@ -9,24 +9,7 @@ const CERT = data('my-nginx.crt');
 const KEY = data('my-nginx.key');
 
 /** The docs' default.conf ("Connecting Applications with Services", Securing the Service). */
-const DEFAULT_CONF = `server {
-        listen 80 default_server;
-        listen [::]:80 default_server ipv6only=on;
-
-        listen 443 ssl;
-
-        root /usr/share/nginx/html;
-        index index.html;
-
-        server_name localhost;
-        ssl_certificate /etc/nginx/ssl/tls.crt;
-        ssl_certificate_key /etc/nginx/ssl/tls.key;
-
-        location / {
-                try_files $uri $uri/ =404;
-        }
-}
-`;
+const DEFAULT_CONF = data('default.conf').toString();
 
 function pod(
   files: Record<string, string | Buffer>,
