@@ -18,7 +18,7 @@ export function editorTabsRoutes(
   r.put(
     '/editor-tabs',
     express.json({ limit: MAX_EDITOR_TABS_BYTES }),
-    async function saveEditorTabs(req, res) {
+    async function saveEditorTabs(req: Request, res: Response) {
       const parsed = editorTabsSchema.safeParse(req.body);
       if (!parsed.success) {
         const msg = parsed.error.issues
