@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: every stage in CI order (unit -> integration -> e2e, with the kernel stage beside e2e),
-// the static checks (format, lint, typecheck) beside them all at the lowest CPU priority, stopping
-// at the first failure, then one summary line: "tests: N passed, N failed, N skipped".
+// `npm test`: every stage in CI order (unit -> integration -> kernel -> e2e), with the static checks
+// (format, lint, typecheck) beside them at the lowest CPU priority, stopping at the first failure,
+// then one summary line: "tests: N passed, N failed, N skipped".
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,26 +13,16 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
 const started = Date.now();
 
-/**
- * One stage: its output straight to the terminal, or with `log`, to that file (a stage that runs
- * beside another; printed after it). Asynchronous: the static checks' ends are seen meanwhile.
- */
-async function run(name, cmd, args, env = {}, log = undefined) {
-  const title = `\n== ${name}: ${cmd} ${args.join(' ')}`;
-  if (log === undefined) console.log(title);
-  const fd = log === undefined ? undefined : openSync(log, 'w');
-  if (fd !== undefined) writeSync(fd, `${title}\n`);
+/** One stage, its output straight to the terminal (asynchronous: the static checks' ends are seen). */
+async function run(name, cmd, args, env = {}) {
+  console.log(`\n== ${name}: ${cmd} ${args.join(' ')}`);
   const t0 = Date.now();
   const code = await new Promise((resolve) => {
-    const child = spawn(cmd, args, {
-      stdio: fd === undefined ? 'inherit' : ['ignore', fd, fd],
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('error', () => resolve(1));
     child.on('close', (c) => resolve(c));
   });
-  if (fd !== undefined) closeSync(fd);
-  timings.push(`${name} ${Math.round((Date.now() - t0) / 1000)} s${log ? ' (beside e2e)' : ''}`);
+  timings.push(`${name} ${Math.round((Date.now() - t0) / 1000)} s`);
   return code === 0;
 }
 
@@ -94,7 +84,7 @@ const works = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status ==
  * loopback up, so nftables and conntrack there never touch the host's. Without the tools or the
  * privileges the stage says so and counts as skipped; under CI it fails instead.
  */
-async function kernelStage(log) {
+async function kernelStage() {
   const root = process.getuid?.() === 0;
   const unshare = root ? ['--net'] : ['--user', '--map-root-user', '--net'];
   const missing = ['nft', 'conntrack'].filter(
@@ -122,21 +112,15 @@ async function kernelStage(log) {
     '--reporter=json',
     `--outputFile.json=${file}`,
   ];
-  const ok = await run(
-    'kernel',
-    'unshare',
-    [
-      ...unshare,
-      '--',
-      'sh',
-      '-c',
-      'ip link set lo up && PATH="$PATH:/usr/sbin:/sbin" exec npx "$@"',
-      'sh',
-      ...vitestArgs,
-    ],
-    {},
-    log,
-  );
+  const ok = await run('kernel', 'unshare', [
+    ...unshare,
+    '--',
+    'sh',
+    '-c',
+    'ip link set lo up && PATH="$PATH:/usr/sbin:/sbin" exec npx "$@"',
+    'sh',
+    ...vitestArgs,
+  ]);
   addVitest(file);
   return ok;
 }
@@ -193,38 +177,20 @@ const staticChecks = startStatic([
   ['typecheck', 'npm', ['run', '-s', 'typecheck']],
 ]);
 
-/** The browser suite, its output to the terminal. */
-async function e2eStage() {
-  const file = join(out, 'e2e.json');
-  const ok = await run('e2e', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: file,
-    L4LAB_E2E_JSON: '1',
-  });
-  addPlaywright(file);
-  return ok;
-}
-
-/**
- * The kernel stage beside the browser suite: its own network namespace, its own labs, nothing in
- * common with e2e's but the cores, which the browser suite leaves a third idle (it waits on the
- * page, the pods, the traffic). Its output is printed after e2e's.
- */
-async function kernelBesideE2e() {
-  const log = join(out, 'kernel.log');
-  const [kernelOk, e2eOk] = await Promise.all([kernelStage(log), e2eStage()]);
-  try {
-    process.stdout.write(readFileSync(log, 'utf8'));
-  } catch {
-    // skipped or refused before it ran: it said so already
-  }
-  return kernelOk && e2eOk;
-}
-
 const stages = [
   () => vitest('unit'),
   () => vitest('integration'),
+  kernelStage,
   () => run('build web', 'npm', ['run', '-s', 'build:web']),
-  kernelBesideE2e,
+  async () => {
+    const file = join(out, 'e2e.json');
+    const ok = await run('e2e', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+      L4LAB_E2E_JSON: '1',
+    });
+    addPlaywright(file);
+    return ok;
+  },
 ];
 
 let ok = true;
