@@ -47,9 +47,11 @@ export function testRanges(): {
 } {
   // Random, and clear of every range something on this machine already listens in.
   const used = loopbackInUse();
-  // Integration files run two at a time: each vitest worker (VITEST_POOL_ID 1, 2, ...) draws from
-  // its own quarter of the ranges, so two labs starting at the same moment never pick alike.
-  const pool = Number(process.env.VITEST_POOL_ID);
+  // Integration files run two at a time, and so do the browser tests: each vitest worker
+  // (VITEST_POOL_ID 1, 2, ...) or Playwright worker (TEST_PARALLEL_INDEX 0, 1, ...) draws from its
+  // own quarter of the ranges, so two labs starting at the same moment never pick alike.
+  const parallel = process.env.TEST_PARALLEL_INDEX;
+  const pool = Number(process.env.VITEST_POOL_ID ?? (parallel ? Number(parallel) + 1 : NaN));
   const mine = (x: number) => !(pool > 0) || x % 4 === (pool - 1) % 4;
   const free = (n: number, taken: (x: number) => boolean) => {
     const options = Array.from({ length: n }, (_, i) => i).filter((x) => mine(x) && !taken(x));
