@@ -10,21 +10,22 @@ const KERNEL_SUITES = [
 ];
 
 /**
- * The integration files that take longest (seconds alone on the 2-core machine, a CI run of
- * 2026-12-07), started first: two workers share the files, and the longest one started last
- * (vitest's order without a cache is by file size; CI has no cache) ran alone for its whole
- * 70 s at the end. Longest first, the two workers end together.
+ * The integration files that take longest (seconds in a whole run on the 2-core machine, servers
+ * started from their bundle, 2026-12-07), started first: two workers share the files, and the
+ * longest one started last (vitest's order without a cache is by file size; CI has no cache) ran
+ * alone for its whole 70 s at the end. Longest first, the two workers end together.
  */
 const LONGEST_FIRST = [
-  'apps/server/src/fuzz/fuzz.integration.test.ts', // 72 s
-  'apps/server/src/netnsLauncher.integration.test.ts', // 65 s
-  'packages/dataplane/src/conntrack/conntrackEvents.integration.test.ts', // 54 s
-  'apps/server/src/kubectlWorkloads.integration.test.ts', // 45 s
-  'apps/agent/src/agent.integration.test.ts', // 25 s
-  'apps/server/src/kubectl.integration.test.ts', // 24 s
+  'apps/server/src/fuzz/fuzz.integration.test.ts', // 52 s
+  'packages/dataplane/src/conntrack/conntrackEvents.integration.test.ts', // 50 s
+  'apps/server/src/kubectlWorkloads.integration.test.ts', // 41 s
+  'apps/server/src/kubectl.integration.test.ts', // 32 s
+  'packages/runtime/src/kubelet.integration.test.ts', // 25 s
+  'apps/agent/src/agent.integration.test.ts', // 22 s
+  'apps/server/src/netnsLauncher.integration.test.ts', // 22 s
   'apps/server/src/docsCorpus.integration.test.ts', // 21 s
-  'apps/server/src/durability.integration.test.ts', // 20 s
-  'apps/server/src/remote/agentEvents.integration.test.ts', // 20 s
+  'apps/server/src/dataplane.integration.test.ts', // 18 s
+  'apps/server/src/crash.integration.test.ts', // 15 s
 ];
 
 for (const f of LONGEST_FIRST)
@@ -79,6 +80,8 @@ export default defineConfig({
             'apps/*/src/**/*.integration.test.ts',
           ],
           environment: 'node',
+          // Servers started as processes run the server's bundle, as `npm start` does: built first.
+          globalSetup: ['scripts/build-server.mjs'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Two files at a time: they wait on processes and sockets far more than they compute.

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { SERVER_MAIN, buildServer } from './fixtures/startLab.ts';
 import { testRanges } from './fixtures/testRanges.ts';
 
 // The dashboard is started the way a user starts it (the built web app served by the server),
@@ -20,6 +21,9 @@ const lab = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
 const workspace = (process.env.L4LAB_E2E_WORKSPACE ??= mkdtempSync(join(tmpdir(), 'l4lab-e2e-')));
 if (runner) process.once('exit', () => rmSync(workspace, { recursive: true, force: true }));
 const root = resolve(import.meta.dirname, '..');
+// The server as `npm start` runs it, its bundle, built once by the runner before the labs start
+// (the tests' own labs, startLab.ts, run it too).
+if (runner) buildServer();
 // nginx processes (builtin where nginx is missing), never Docker: the browser's view is the same,
 // a pod's container is the integration suites' to test with every runtime (kubelet, crash), and
 // Docker's container starts cost this stage's tests ~45 s of a CI run (366 s against 322 s on
@@ -81,7 +85,7 @@ export default defineConfig({
   webServer: runner
     ? Array.from({ length: WORKERS }, (_, i) => ({
         command: [
-          `node --import tsx apps/server/src/main.ts --port ${PORT + i}`,
+          `node ${SERVER_MAIN} --port ${PORT + i}`,
           `--workspace ${join(workspace, `lab-${i}`)} ${testRanges(i).flags.join(' ')}`,
           `--runtime ${runtime} --log-level warn`,
         ].join(' '),

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { ROOT, startLab, type RunningLab } from '../e2e/fixtures/startLab.ts';
+import { ROOT, buildServer, startLab, type RunningLab } from '../e2e/fixtures/startLab.ts';
 
 const seed = (name: string) => readFileSync(join(ROOT, 'scenarios', name), 'utf8');
 const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -24,6 +24,7 @@ async function openTab(page: Page, id: string) {
   await page.getByRole('button', { name: 'Open', exact: true }).click();
 }
 
+buildServer();
 const lab = await startLab();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

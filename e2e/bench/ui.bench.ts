@@ -6,7 +6,7 @@
 //     painted; p50/p95), WebSocket bytes/s received by the page.
 //  2. 200 pods / 50 Services: frames per second while panning the graph.
 import { chromium } from '@playwright/test';
-import { startLab } from '../fixtures/startLab.ts';
+import { buildServer, startLab } from '../fixtures/startLab.ts';
 import { chromiumCores, countFrames, nginxWorkload, pause, quantile } from './frames.ts';
 
 const LOAD_S = 20;
@@ -20,6 +20,7 @@ function manyServices(): string {
 }
 
 const runtime = process.env.L4LAB_BENCH_RUNTIME ?? 'builtin';
+buildServer();
 const lab = await startLab(['--runtime', runtime]);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

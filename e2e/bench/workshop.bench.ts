@@ -20,7 +20,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startLab, type RunningLab } from '../fixtures/startLab.ts';
+import { buildServer, startLab, type RunningLab } from '../fixtures/startLab.ts';
 import { countFrames, nginxWorkload, pause, quantile } from './frames.ts';
 
 const STUDENTS = Number(process.env.L4LAB_BENCH_STUDENTS ?? 30);
@@ -199,6 +199,7 @@ async function joinAndApply(lab: RunningLab, code: string, name: string, dir: st
 }
 
 const runtime = process.env.L4LAB_BENCH_RUNTIME ?? 'builtin';
+buildServer();
 const lab = await startLab(['--workshop', '--host', '127.0.0.1', '--runtime', runtime]);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processAlive as alive } from '@l4lab/runtime';
 import { testRanges } from './testRanges.ts';
+import { SERVER_MAIN } from './testServerProcess.ts';
 import { runOnlyIf } from './testSkip.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -23,16 +24,7 @@ function startServer(
   ws: string,
   extra: string[] = [],
 ): Promise<{ url: string; out: () => string }> {
-  const args = [
-    '--import',
-    'tsx',
-    'apps/server/src/main.ts',
-    '--port',
-    '0',
-    '--workspace',
-    ws,
-    ...extra,
-  ];
+  const args = [SERVER_MAIN, '--port', '0', '--workspace', ws, ...extra];
   child = spawn(process.execPath, [...args, ...testRanges().flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

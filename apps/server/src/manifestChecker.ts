@@ -185,15 +185,25 @@ export class ManifestChecker {
 }
 
 /**
- * The worker runs TypeScript like the server does: through tsx, registered in the worker itself
- * (a worker does not inherit the parent's `--import` loader hooks).
+ * The URL of apps/server/dist/ in the server's bundle (scripts/build-server.mjs writes it in); not
+ * defined when the server runs from its sources.
+ */
+declare const L4LAB_SERVER_DIST: string | undefined;
+
+/**
+ * The worker runs what the server runs: in the bundle, its own bundle beside it; from sources,
+ * TypeScript through tsx, registered in the worker itself (a worker does not inherit the parent's
+ * `--import` loader hooks).
  */
 function startWorker(): Worker {
+  // Enough heap for the largest manifest the limits let through, and no more.
+  const resourceLimits = { maxOldGenerationSizeMb: 512 };
+  if (typeof L4LAB_SERVER_DIST === 'string')
+    return new Worker(new URL('manifestCheckWorker.mjs', L4LAB_SERVER_DIST), { resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./manifestCheckWorker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  // Enough heap for the largest manifest the limits let through, and no more.
-  return new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  return new Worker(boot, { eval: true, resourceLimits });
 }
 
 function refused(status: CheckRefused['status'], message: string, code: string): CheckRefused {

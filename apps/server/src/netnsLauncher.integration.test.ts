@@ -24,7 +24,7 @@ import {
 } from '@l4lab/netns';
 import { freePort, processAlive } from '@l4lab/runtime';
 import { testRanges } from './testRanges.ts';
-import { type ServerProcess, startServerProcess } from './testServerProcess.ts';
+import { SERVER_MAIN, type ServerProcess, startServerProcess } from './testServerProcess.ts';
 import { runOnlyIf } from './testSkip.ts';
 import { CONNECTION, LISTEN } from './netnsChild.ts';
 import { handOver, listenOnHost } from './netnsLauncher.ts';
@@ -106,7 +106,7 @@ const GET_POD_NAME = (ip: string) => `require('node:http').get('http://${ip}/', 
 
 /** `l4lab shell --workspace ws -- node -e ...`, as `npm run shell -- ...` runs it. */
 function shellRun(ws: string, command: string[]): Promise<{ code: number | null; out: string }> {
-  const args = ['--import', 'tsx', 'apps/server/src/main.ts', 'shell', '--workspace', ws, '--'];
+  const args = [SERVER_MAIN, 'shell', '--workspace', ws, '--'];
   const child = spawn(process.execPath, [...args, ...command], { cwd: ROOT });
   children.push(child);
   let out = '';

@@ -1,9 +1,15 @@
 // Test helpers for l4lab servers run as child processes (kill -9, restarts on one workspace).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
+
+/**
+ * The server as `npm start` runs it: its bundle (scripts/build-server.mjs), built by the
+ * integration project's globalSetup (vitest.config.ts) before any test. `node SERVER_MAIN ...`.
+ */
+export const SERVER_MAIN = join(ROOT, 'apps/server/dist/main.mjs');
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -13,13 +19,13 @@ export interface ServerProcess {
   out: () => string;
 }
 
-/** `node main.ts --port 0 --workspace ws ...flags`; the child is added to `children` to stop. */
+/** `node main.mjs --port 0 --workspace ws ...flags`; the child is added to `children` to stop. */
 export function startServerProcess(
   ws: string,
   flags: string[],
   children: ChildProcess[],
 ): ServerProcess {
-  const args = ['--import', 'tsx', 'apps/server/src/main.ts', '--port', '0', '--workspace', ws];
+  const args = [SERVER_MAIN, '--port', '0', '--workspace', ws];
   const child = spawn(process.execPath, [...args, ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,7 @@ import { runFuzz } from './runFuzz.ts';
 import { startTestLab, type TestLab } from '../testLab.ts';
 
 const CASES = 10_000;
-/** 20-40 s on the 2-core development machine; more when it is busy with other work. */
+/** ~50 s alone on the 2-core development machine (2026-12-07); more when it is busy with other work. */
 const RUN_TIMEOUT_MS = 240_000;
 
 let t: TestLab;

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnlyIf } from '../testSkip.ts';
 import { testRanges } from '../testRanges.ts';
+import { SERVER_MAIN } from '../testServerProcess.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const IS_ROOT = process.getuid?.() === 0;
@@ -108,9 +109,7 @@ beforeAll(async () => {
       'exec',
       LAB_NS,
       process.execPath,
-      '--import',
-      'tsx',
-      'apps/server/src/main.ts',
+      SERVER_MAIN,
       '--workshop',
       '--port',
       '7070',
