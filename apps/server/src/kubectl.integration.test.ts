@@ -567,6 +567,15 @@ describe('the real kubectl against the lab', () => {
     expect(run.stdout).toMatch(/<title>Welcome to nginx!<\/title>/);
     expect(run.stdout).toMatch(/pod "fetch" deleted/);
     expect(run.stderr).not.toMatch(/couldn't attach/);
+    // A command over in milliseconds (the StatefulSet tutorial's): never seen Running, so kubectl
+    // prints its log rather than attaching to a container that is gone.
+    const lookup = await kubectl(
+      ctx,
+      ...['run', 'dns-test', '-i', '--rm', '--restart=Never', '--image=busybox:1.28'],
+      ...['--', 'nslookup', 'my-nginx'],
+    );
+    expect(lookup.stdout).toMatch(/my-nginx\.default\.svc\.cluster\.local/);
+    expect(lookup.stderr).not.toMatch(/couldn't attach/);
     // Attached to a bare sh: the pod's tools answer what comes on stdin; `exit 4` is the
     // container's exit code, which kubectl run returns.
     const shell = await kubectlWithInput(

@@ -93,6 +93,15 @@ const MIN_TERMINATION_MS = 1000;
 const CONFIG_ERROR = 'CreateContainerConfigError';
 /** How often the kubelet tries such a container again (its pod workers' resync after an error). */
 const CONFIG_RETRY_MS = 10_000;
+/**
+ * When a container kubectl attaches to is first posted Running. The kubelet learns that a
+ * container runs from its runtime's next relist (PLEG, every second), so a command that ends
+ * sooner (`kubectl run dns-test --image=busybox:1.28 --rm -it --restart=Never -- nslookup nginx`)
+ * is never seen Running: kubectl, which attaches to a Running pod and prints a finished one's log,
+ * prints the log, instead of attaching to a container gone meanwhile and saying so ("warning:
+ * couldn't attach to pod/dns-test, falling back to streaming logs").
+ */
+const ATTACHED_RELIST_MS = 300;
 
 const realProber: Prober = (spec, host, port, from) =>
   spec.kind === 'http'
@@ -741,7 +750,11 @@ export class Kubelet {
     w.state = { running: { startedAt: this.#o.cluster.nowIso() } };
     w.own.clear();
     w.message = handle.note;
-    this.#writeStatus(w);
+    if (pod.spec.containers.some((c) => c.stdin))
+      this.#after(w, ATTACHED_RELIST_MS, () => {
+        if (w.handle === handle) this.#writeStatus(w);
+      });
+    else this.#writeStatus(w);
     this.#startProbes(w);
     this.#startEphemeral(w); // those that waited for the sandbox
     handle.onContainerExit?.((name, exit) => {

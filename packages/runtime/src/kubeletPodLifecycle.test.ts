@@ -496,3 +496,49 @@ describe('what the kubelet gives a container', () => {
     });
   });
 });
+
+describe('a container kubectl attaches to (stdin: true, `kubectl run -it`)', () => {
+  const attached = (command: string[]): Container => ({
+    name: 'main',
+    image: 'busybox:1.28',
+    command,
+    stdin: true,
+    stdinOnce: true,
+    tty: true,
+  });
+  /** Every phase the pod was posted with, in order, repeats folded. */
+  const phasesOf = (t: ReturnType<typeof setup>) => {
+    const seen: string[] = [];
+    t.cluster.store.watch((e) => {
+      const phase = e.object.kind === 'Pod' ? (e.object as Pod).status?.phase : undefined;
+      if (phase && seen.at(-1) !== phase) seen.push(phase);
+    });
+    return seen;
+  };
+
+  it('is posted Running from the next relist, and one that ended sooner never was', async () => {
+    const quick = setup({ restartPolicy: 'Never', containers: [attached(['echo', 'hi'])] });
+    const quickPhases = phasesOf(quick);
+    await quick.tick(1000);
+    // kubectl run prints a finished pod's log instead of attaching to a container that is gone.
+    expect(quickPhases).toEqual(['Succeeded']);
+    expect(quick.cs().state?.terminated?.exitCode).toBe(0);
+
+    const slow = setup({ restartPolicy: 'Never', containers: [attached(['sleep', '2'])] });
+    const slowPhases = phasesOf(slow);
+    await flush();
+    expect(slow.get()!.status?.phase).toBe('Pending');
+    await slow.tick(1000);
+    expect(slow.get()!.status?.phase).toBe('Running');
+    await slow.tick(2000);
+    expect(slowPhases).toEqual(['Running', 'Succeeded']);
+  });
+
+  it('a container without stdin is posted Running as soon as it started', async () => {
+    const t = setup({
+      containers: [{ name: 'main', image: 'busybox:1.28', command: ['sleep', '5'] }],
+    });
+    await flush();
+    expect(t.get()!.status?.phase).toBe('Running');
+  });
+});
