@@ -574,7 +574,10 @@ describe('the real kubectl against the lab', () => {
       ...['run', 'dns-test', '-i', '--rm', '--restart=Never', '--image=busybox:1.28'],
       ...['--', 'nslookup', 'my-nginx'],
     );
-    expect(lookup.stdout).toMatch(/my-nginx\.default\.svc\.cluster\.local/);
+    // busybox 1.28's nslookup (the docs' DNS image): its first format.
+    expect(lookup.stdout).toMatch(
+      /^Name: {6}my-nginx\nAddress 1: 127(\.\d+){3} my-nginx\.default\.svc\.cluster\.local\n/m,
+    );
     expect(lookup.stderr).not.toMatch(/couldn't attach/);
     // Attached to a bare sh: the pod's tools answer what comes on stdin; `exit 4` is the
     // container's exit code, which kubectl run returns.
@@ -845,16 +848,21 @@ describe('the real kubectl against the lab', () => {
 
   it("kubectl run curl --image=radial/busyboxplus:curl -i --tty --rm: the docs' client, with its own prompt", async (ctx) => {
     // "Connecting Applications with Services": attached to the image's sh, which prompts as its
-    // PS1 says ([ root@<hostname>:/ ]$ ), and curl answers through the Service's name.
+    // PS1 says ([ root@<hostname>:/ ]$ ), and curl answers through the Service's name. Its
+    // nslookup is busybox 1.22's, as the page shows it: the name as typed, reverse names (after
+    // the prompt: the lines were typed ahead).
     const r = await runKubectlInTerminal(
       ctx,
       { kubeconfig: t.lab.kubeconfig, home },
       ['run', 'curl', '--image=radial/busyboxplus:curl', '-i', '--tty', '--rm'],
-      'curl -s my-nginx | grep title\rexit\r',
+      'curl -s my-nginx | grep title\rnslookup my-nginx\rexit\r',
     );
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain('[ root@curl:/ ]$ ');
     expect(r.stdout).toMatch(/^<title>Welcome to nginx!<\/title>\r$/m);
+    expect(r.stdout).toMatch(
+      /Server: {4}(127(\.\d+){3})\r\nAddress 1: \1 kube-dns\.kube-system\.svc\.cluster\.local\r\n\r\nName: {6}my-nginx\r\nAddress 1: 127(\.\d+){3} my-nginx\.default\.svc\.cluster\.local\r$/m,
+    );
     expect(r.stdout).toContain('pod "curl" deleted');
   });
 

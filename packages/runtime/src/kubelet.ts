@@ -29,7 +29,13 @@ import { httpProbe, tcpProbe } from './probe.ts';
 import { type ProbeSpec, livenessProbeOf, readinessProbeOf } from './probeSpec.ts';
 import { standInNote } from './standIn/standInPod.ts';
 import { isBareShell } from './standIn/shellRun.ts';
-import { containerArgv, containerEnv, imageFiles, standInOf } from './standIn/standIns.ts';
+import {
+  containerArgv,
+  containerEnv,
+  hasOldNslookup,
+  imageFiles,
+  standInOf,
+} from './standIn/standIns.ts';
 import type { ContainerRuntime, EphemeralRun, PodExit, PodHandle, PodSandbox } from './types.ts';
 import { ContainerStartError } from './types.ts';
 
@@ -77,6 +83,8 @@ export interface ContainerView {
   dns: { nameserver: string; searches: string[]; ndots: number };
   /** The container's volume mountPaths. */
   mountPoints: string[];
+  /** Its image's busybox is older than 1.29: nslookup prints the first format (hasOldNslookup). */
+  oldNslookup?: boolean;
 }
 
 /** The shortest stop a container gets after its preStop hook (minimumGracePeriodInSeconds). */
@@ -225,6 +233,7 @@ export class Kubelet {
       files: { ...imageFiles(c.image), ...(sandbox.files ?? w.files) },
       mountPoints: (c.volumeMounts ?? []).map((m) => m.mountPath.replace(/(.)\/+$/, '$1')),
       dns: resolverOf(this.#dnsConfig(w.pod)),
+      ...(hasOldNslookup(c.image) ? { oldNslookup: true } : {}),
     };
   }
 
@@ -750,12 +759,16 @@ export class Kubelet {
     w.state = { running: { startedAt: this.#o.cluster.nowIso() } };
     w.own.clear();
     w.message = handle.note;
+    // Posted Running, and probed (no readiness probe: Ready at once), from when it is seen.
+    const seen = () => {
+      this.#writeStatus(w);
+      this.#startProbes(w);
+    };
     if (pod.spec.containers.some((c) => c.stdin))
       this.#after(w, ATTACHED_RELIST_MS, () => {
-        if (w.handle === handle) this.#writeStatus(w);
+        if (w.handle === handle) seen();
       });
-    else this.#writeStatus(w);
-    this.#startProbes(w);
+    else seen();
     this.#startEphemeral(w); // those that waited for the sandbox
     handle.onContainerExit?.((name, exit) => {
       if (w.handle === handle && !this.#gone(w)) this.#ownExited(w, handle, name, exit);

@@ -528,6 +528,9 @@ describe('a container kubectl attaches to (stdin: true, `kubectl run -it`)', () 
     const slowPhases = phasesOf(slow);
     await flush();
     expect(slow.get()!.status?.phase).toBe('Pending');
+    // Not by its readiness either (no probe: Ready as soon as it is seen).
+    await slow.tick(100);
+    expect(slow.get()!.status?.phase).toBe('Pending');
     await slow.tick(1000);
     expect(slow.get()!.status?.phase).toBe('Running');
     await slow.tick(2000);

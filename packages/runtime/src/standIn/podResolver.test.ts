@@ -42,12 +42,12 @@ describe('parseResolvConf and candidateNames', () => {
 });
 
 /** A shell over a container's files, with a fake DNS that knows `known` and logs every query. */
-function shellWith(resolvConf: string, known: Record<string, string>) {
+function shellWith(resolvConf: string, known: Record<string, string>, oldNslookup = false) {
   const asked: string[] = [];
-  const dns: DnsQuery = async (server, name): Promise<DnsAnswer> => {
-    asked.push(`${server} ${name}`);
-    const ip = known[name];
-    return ip ? { addresses: [ip] } : { addresses: [], error: 'NXDOMAIN' };
+  const dns: DnsQuery = async (server, name, type = 'A'): Promise<DnsAnswer> => {
+    asked.push(`${server} ${type === 'PTR' ? 'PTR ' : ''}${name}`);
+    const answer = type === 'PTR' ? known[`PTR ${name}`] : known[name];
+    return answer ? { addresses: [answer] } : { addresses: [], error: 'NXDOMAIN' };
   };
   const files = new PodFiles({
     name: 'myapp-pod',
@@ -61,6 +61,7 @@ function shellWith(resolvConf: string, known: Record<string, string>) {
     env: {},
     hostname: 'myapp-pod',
     dns,
+    oldNslookup,
     log: (t) => void (out += t),
   });
   return { sh, asked, out: () => out };
@@ -83,6 +84,25 @@ describe('nslookup in a stand-in container', () => {
     expect(t.out()).toContain("** server can't find mydb.dev.svc.cluster.local: NXDOMAIN\n");
     expect(t.out()).toMatch(/waiting for mydb\n$/);
     expect(t.asked).toHaveLength(4); // three search domains, then the name as it is
+  });
+
+  it("prints busybox 1.28's format in an old busybox image: the resolver's answer, reverse names", async () => {
+    const known = {
+      'web-0.nginx.dev.svc.cluster.local': '127.244.1.6',
+      'PTR 127.244.1.6': 'web-0.nginx.dev.svc.cluster.local',
+      'PTR 127.96.0.10': 'kube-dns.kube-system.svc.cluster.local',
+    };
+    const t = shellWith(CLUSTER_FIRST, known, true);
+    expect(await t.sh.run(['nslookup', 'web-0.nginx'])).toBe(0);
+    expect(t.out()).toBe(
+      'Server:    127.96.0.10\nAddress 1: 127.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n' +
+        'Name:      web-0.nginx\nAddress 1: 127.244.1.6 web-0.nginx.dev.svc.cluster.local\n',
+    );
+    const nx = shellWith(CLUSTER_FIRST, {}, true);
+    expect(await nx.sh.run(['nslookup', 'mydb'])).toBe(1);
+    expect(nx.out()).toBe(
+      "Server:    127.96.0.10\nAddress 1: 127.96.0.10\n\nnslookup: can't resolve 'mydb'\n",
+    );
   });
 
   it('asks the server given on its command line, and only for the name given', async () => {

@@ -12,8 +12,11 @@ export interface DnsAnswer {
   error?: 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'TIMEOUT';
 }
 
-/** Asks `server` (an address as the pod sees it) for `name`'s A records. */
-export type DnsQuery = (server: string, name: string) => Promise<DnsAnswer>;
+/**
+ * Asks `server` (an address as the pod sees it) for `name`'s A records, or with `PTR` for the
+ * names of the address `name` (a reverse lookup).
+ */
+export type DnsQuery = (server: string, name: string, type?: 'A' | 'PTR') => Promise<DnsAnswer>;
 
 export interface ResolvConf {
   servers: string[];
@@ -64,7 +67,7 @@ const ERRORS: Record<string, DnsAnswer['error']> = {
  * server's would.
  */
 export function podDnsQuery(pod: { ip: string }, mapper: PortMapper): DnsQuery {
-  return async (server, name) => {
+  return async (server, name, type = 'A') => {
     const at =
       mapper.mode === 'native' ? { ip: server, port: 53 } : mapper.resolve(server, 53, 'UDP');
     if (!isLoopback(server) || !isLoopback(at.ip)) return { addresses: [], error: 'TIMEOUT' };
@@ -72,7 +75,9 @@ export function podDnsQuery(pod: { ip: string }, mapper: PortMapper): DnsQuery {
     if (mapper.mode === 'native') resolver.setLocalAddress(pod.ip);
     resolver.setServers([`${at.ip}:${at.port}`]);
     try {
-      return { addresses: await resolver.resolve4(name) };
+      return {
+        addresses: await (type === 'PTR' ? resolver.reverse(name) : resolver.resolve4(name)),
+      };
     } catch (err) {
       return { addresses: [], error: ERRORS[(err as { code?: string }).code ?? ''] ?? 'TIMEOUT' };
     }
@@ -93,6 +98,8 @@ export async function nslookup(args: string[], io: CommandIO, sh: ShellHost): Pr
   if (!sh.dns) return 0;
   const conf = parseResolvConf(sh.files.read('/etc/resolv.conf') ?? '');
   const ns = server ?? conf.servers[0] ?? '127.0.0.1';
+  if (sh.oldNslookup)
+    return oldNslookup(host, ns, server ? [host] : candidateNames(host, conf), io, sh.dns);
   io.out(`Server:\t\t${ns}\nAddress:\t${ns}:53\n\n`);
   let last: DnsAnswer['error'] = 'NXDOMAIN';
   for (const name of server ? [host] : candidateNames(host, conf)) {
@@ -110,4 +117,37 @@ export async function nslookup(args: string[], io: CommandIO, sh: ShellHost): Pr
   }
   io.out(`** server can't find ${host}: ${last}\n\n`);
   return 1;
+}
+
+/**
+ * busybox before 1.29 (`busybox:1.28`, `radial/busyboxplus`): the resolver's addresses for the
+ * name (the search path) and a reverse lookup of each, as `printf("%-10s %s")` and
+ * `Address N: ip name`; `nslookup: can't resolve 'x'` and exit 1 when it does not resolve.
+ */
+async function oldNslookup(
+  host: string,
+  ns: string,
+  candidates: string[],
+  io: CommandIO,
+  dns: DnsQuery,
+): Promise<number> {
+  const header = (what: string, name: string) => `${what.padEnd(10)} ${name}\n`;
+  const nameOf = async (ip: string) => {
+    const found = (await dns(ns, ip, 'PTR')).addresses[0];
+    return found ? ` ${found}` : '';
+  };
+  io.out(`${header('Server:', ns)}Address 1: ${ns}${await nameOf(ns)}\n\n`);
+  let addresses = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? [host] : [];
+  for (const name of addresses.length ? [] : candidates) {
+    const answer = await dns(ns, name);
+    addresses = answer.addresses;
+    if (addresses.length > 0 || answer.error === 'TIMEOUT') break;
+  }
+  if (addresses.length === 0) {
+    io.err(`nslookup: can't resolve '${host}'\n`);
+    return 1;
+  }
+  io.out(header('Name:', host));
+  for (const [i, ip] of addresses.entries()) io.out(`Address ${i + 1}: ${ip}${await nameOf(ip)}\n`);
+  return 0;
 }

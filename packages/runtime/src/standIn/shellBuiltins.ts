@@ -20,6 +20,8 @@ export interface ShellHost {
   readonly hostname: string;
   /** DNS queries from the pod (nslookup); absent when the runtime gives none. */
   readonly dns?: DnsQuery | undefined;
+  /** busybox older than 1.29: nslookup through the resolver, in its first format. */
+  readonly oldNslookup?: boolean;
   readonly vars: Map<string, string>;
   readonly exported: Set<string>;
   cwd: string;

@@ -38,6 +38,8 @@ export interface ShellOptions {
   hostname: string;
   /** DNS queries from the pod, for nslookup (without: it succeeds at once). */
   dns?: DnsQuery;
+  /** The image's busybox is older than 1.29: nslookup in its first format (hasOldNslookup). */
+  oldNslookup?: boolean;
   /** Everything the process writes (stdout and stderr), for the container's log. */
   log(text: string): void;
   /** `stdin: true` in the manifest: a bare `sh` waits for input instead of ending at once. */
@@ -131,6 +133,9 @@ export class Shell implements ShellHost {
   }
   get dns(): DnsQuery | undefined {
     return this.#o.dns;
+  }
+  get oldNslookup(): boolean {
+    return this.#o.oldNslookup === true;
   }
 
   /** Ends whatever runs: pending sleeps and long-running commands reject with Stopped. */

@@ -15,6 +15,7 @@ import {
   genericListeners,
   imageHasBash,
   parseImage,
+  hasOldNslookup,
   imageFiles,
   standInOf,
   standInText,
@@ -125,6 +126,7 @@ export async function startStandIn(
     env: Object.fromEntries(env),
     hostname,
     dns,
+    oldNslookup: hasOldNslookup(c.image),
     log: (t) => log.write(t),
     stdinOpen: c.stdin === true,
     ...(network

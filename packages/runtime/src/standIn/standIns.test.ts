@@ -15,6 +15,7 @@ import {
   imageHasBash,
   shellPrompt,
   standInOf,
+  hasOldNslookup,
 } from './standIns.ts';
 
 const POD = { namespace: 'default', name: 'web-7d4b9', ip: '127.244.1.5', node: 'node-2' };
@@ -163,6 +164,20 @@ describe('the stand-in table', () => {
       MY_POD_IP: '127.244.1.5',
       MY_NODE: 'node-2',
     });
+  });
+});
+
+describe('hasOldNslookup', () => {
+  it('says which images have a busybox older than 1.29 (nslookup in its first format)', () => {
+    const old = ['busybox:1.28', 'docker.io/library/busybox:1.27.2', 'radial/busyboxplus:curl'];
+    old.push(
+      'gcr.io/google-containers/busybox',
+      'k8s.gcr.io/busybox',
+      'registry.k8s.io/busybox:1.24',
+    );
+    for (const image of old) expect([image, hasOldNslookup(image)]).toEqual([image, true]);
+    const current = ['busybox', 'busybox:latest', 'busybox:1.29', 'busybox:1.36.1', 'nginx:1.14.2'];
+    for (const image of current) expect([image, hasOldNslookup(image)]).toEqual([image, false]);
   });
 });
 

@@ -197,6 +197,21 @@ export function parseImage(image: string): { repo: string; tag: string } {
   return { repo: parts.join('/'), tag };
 }
 
+/**
+ * Images whose busybox is older than 1.29 (`busybox:1.28`, the docs' DNS image; `radial/busyboxplus`,
+ * busybox 1.22; the old gcr.io and k8s.gcr.io busybox): their nslookup asks libc (getaddrinfo,
+ * then a reverse lookup per address) and prints busybox's first format (`Address 1: ip name`).
+ */
+export function hasOldNslookup(image: string): boolean {
+  const { repo, tag } = parseImage(image);
+  if (repo === 'radial/busyboxplus') return true;
+  if (/^google[-_]containers\/busybox$/.test(repo)) return true;
+  if (/^(k8s\.gcr\.io|registry\.k8s\.io)\/busybox(:|@|$)/.test(image)) return true;
+  if (repo !== 'busybox') return false;
+  const minor = /^1\.(\d+)(\.|-|$)/.exec(tag);
+  return minor !== null && Number(minor[1]) < 29;
+}
+
 export function standInOf(image: string): ImageEntry | undefined {
   const { repo } = parseImage(image);
   return STAND_INS.find((e) => e.match.test(repo));

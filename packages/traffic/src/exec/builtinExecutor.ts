@@ -182,6 +182,7 @@ export class BuiltinExecutor implements PodExecutor {
         files: this.#filesOf(pod.metadata.uid ?? `${ns}/${pod.metadata.name}`),
         ...(view ? { mounted: view.files } : {}),
         ...(view?.mountPoints ? { mountPoints: view.mountPoints } : {}),
+        ...(view?.oldNslookup ? { oldNslookup: true } : {}),
       },
       opts,
     );

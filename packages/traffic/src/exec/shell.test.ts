@@ -234,6 +234,49 @@ describe('runShell', () => {
     expect(nx.stdout).toContain("** server can't find nope: NXDOMAIN\n");
   });
 
+  it("prints busybox 1.28's nslookup for an old busybox image: resolver, reverse names", async () => {
+    const p = pod();
+    p.oldNslookup = true;
+    const ptr: Record<string, string> = {
+      '10.0.96.127.in-addr.arpa': 'kube-dns.kube-system.svc.cluster.local',
+      '13.0.96.127.in-addr.arpa': 'web.web.svc.cluster.local',
+    };
+    const inner = p.dns;
+    p.dns = {
+      server: inner.server,
+      async query(name, type, signal) {
+        if (type === 'PTR' && ptr[name])
+          return {
+            rcode: 'NOERROR',
+            transport: 'udp',
+            attempts: [],
+            answers: [{ name, type: 'PTR', ttl: 5, data: ptr[name] }],
+          };
+        if (type === 'PTR')
+          return { rcode: 'NXDOMAIN', transport: 'udp', attempts: [], answers: [] };
+        return inner.query(name, type, signal);
+      },
+    };
+    const r = await run('nslookup alias', p);
+    expect([r.stdout, r.exitCode]).toEqual([
+      'Server:    127.96.0.10\nAddress 1: 127.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n' +
+        'Name:      alias\nAddress 1: 127.96.0.13 web.web.svc.cluster.local\n',
+      0,
+    ]);
+    // The search path as the resolver walks it, traced like any other query.
+    expect(r.trace.map((t) => t.kind === 'dns' && `${t.type} ${t.name}`)).toEqual([
+      'PTR 10.0.96.127.in-addr.arpa',
+      'A alias.default.svc.cluster.local',
+      'PTR 13.0.96.127.in-addr.arpa',
+    ]);
+    const nx = await run('nslookup nope', p);
+    expect([nx.stdout, nx.stderr, nx.exitCode]).toEqual([
+      'Server:    127.96.0.10\nAddress 1: 127.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n',
+      "nslookup: can't resolve 'nope'\n",
+      1,
+    ]);
+  });
+
   it('reports syntax errors with exit code 2', async () => {
     expect(await run('echo "a')).toMatchObject({
       exitCode: 2,

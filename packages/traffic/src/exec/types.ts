@@ -61,6 +61,11 @@ export interface PodContext {
   mounted?: Readonly<Record<string, string>>;
   /** Where its volumes are mounted (read-only: ConfigMaps and Secrets). */
   mountPoints?: readonly string[];
+  /**
+   * Its image's busybox is older than 1.29 (`busybox:1.28`, `radial/busyboxplus`): nslookup asks
+   * through the resolver and prints `Address 1: ip name`, as busybox did then.
+   */
+  oldNslookup?: boolean;
 }
 
 /**
@@ -73,6 +78,8 @@ export interface ContainerView {
   dns: { nameserver: string; searches: string[]; ndots: number };
   /** The container's volume mountPaths. */
   mountPoints?: readonly string[];
+  /** Its image's busybox is older than 1.29: nslookup prints busybox's first format. */
+  oldNslookup?: boolean;
 }
 
 /** The streams and limits of one running command. */

@@ -1,6 +1,6 @@
 import { isIPv4 } from '../../target.ts';
 import { candidateNames } from '../resolveName.ts';
-import type { Command, DnsTransport } from '../types.ts';
+import type { Command, CommandIO, DnsTransport, PodContext } from '../types.ts';
 
 const USAGE = `BusyBox v1.36.1 (l4lab built-in) multi-call binary.
 
@@ -39,6 +39,7 @@ export const nslookup: Command = async (args, pod, io) => {
     }
     dns = pod.dnsAt(server);
   }
+  if (pod.oldNslookup) return oldNslookup(host, dns, pod, io);
   let name = host;
   if (isIPv4(host)) {
     name = `${host.split('.').reverse().join('.')}.in-addr.arpa.`;
@@ -84,3 +85,61 @@ export const nslookup: Command = async (args, pod, io) => {
   io.out(`** server can't find ${host}: ${last}\n\n`);
   return 1;
 };
+
+/** One query to the pod's nameserver, traced like every other (undefined when none answered). */
+async function ask(dns: DnsTransport, pod: PodContext, io: CommandIO, name: string, type: string) {
+  try {
+    const reply = await dns.query(name, type, io.signal);
+    io.trace({
+      kind: 'dns',
+      name,
+      type,
+      server: `${dns.server}:53`,
+      from: pod.net.localAddress ?? pod.ip,
+      transport: reply.transport,
+      rcode: reply.rcode,
+      answers: reply.answers.map((a) => `${a.type} ${a.data}`),
+      ...(reply.attempts.length ? { attempts: reply.attempts } : {}),
+    });
+    return reply;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * busybox before 1.29 (networking/nslookup.c then): the server, then the name as typed, each
+ * with its addresses as the resolver gives them (getaddrinfo: the search path) and the name a
+ * reverse lookup finds for each, in `printf("%-10s %s")` and `Address N: ip name` lines. A name
+ * that does not resolve: `nslookup: can't resolve 'x'`, exit 1.
+ */
+async function oldNslookup(
+  host: string,
+  dns: DnsTransport,
+  pod: PodContext,
+  io: CommandIO,
+): Promise<number> {
+  const header = (what: string, name: string) => `${what.padEnd(10)} ${name}\n`;
+  const nameOf = async (ip: string) => {
+    const ptr = `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+    const reply = await ask(dns, pod, io, ptr, 'PTR');
+    const found =
+      reply?.rcode === 'NOERROR' ? reply.answers.find((a) => a.type === 'PTR') : undefined;
+    return found ? ` ${String(found.data).replace(/\.$/, '')}` : '';
+  };
+  io.out(`${header('Server:', dns.server)}Address 1: ${dns.server}${await nameOf(dns.server)}\n\n`);
+  let addresses: string[] = isIPv4(host) ? [host] : [];
+  for (const candidate of addresses.length ? [] : candidateNames(host, pod)) {
+    const reply = await ask(dns, pod, io, candidate, 'A');
+    if (!reply) break; // no server answered: getaddrinfo gives up
+    addresses = reply.answers.filter((a) => a.type === 'A').map((a) => String(a.data));
+    if (reply.rcode === 'NOERROR' && addresses.length > 0) break;
+  }
+  if (addresses.length === 0) {
+    io.err(`nslookup: can't resolve '${host}'\n`);
+    return 1;
+  }
+  io.out(header('Name:', host));
+  for (const [i, ip] of addresses.entries()) io.out(`Address ${i + 1}: ${ip}${await nameOf(ip)}\n`);
+  return 0;
+}
