@@ -49,3 +49,22 @@ export function execOutputInOrder(
   }
   return out;
 }
+
+/**
+ * busybox before 1.29's nslookup (networking/nslookup.c then), as both pod shells print it: a
+ * `printf("%-10s %s")` header, then `Address N: ip name` per address, the name a reverse lookup
+ * found (none when it found none). The server's block is followed by an empty line.
+ */
+export function oldNslookupBlock(
+  header: 'Server:' | 'Name:',
+  name: string,
+  addresses: readonly { ip: string; name?: string | undefined }[],
+): string {
+  const lines = addresses.map((a, i) => `Address ${i + 1}: ${a.ip}${a.name ? ` ${a.name}` : ''}\n`);
+  return `${header.padEnd(10)} ${name}\n${lines.join('')}${header === 'Server:' ? '\n' : ''}`;
+}
+
+/** Its words for a name that does not resolve (on stderr; it exits 1). */
+export function oldNslookupFailure(host: string): string {
+  return `nslookup: can't resolve '${host}'\n`;
+}

@@ -4,6 +4,7 @@
 // Only loopback servers are asked: l4lab never sends a pod's query off this machine.
 import { Resolver } from 'node:dns/promises';
 import type { PortMapper } from '@l4lab/cluster';
+import { oldNslookupBlock, oldNslookupFailure } from '@l4lab/protocol';
 import type { CommandIO, ShellHost } from './shellBuiltins.ts';
 
 /** One A query's outcome: addresses, or why there are none. */
@@ -131,12 +132,8 @@ async function oldNslookup(
   io: CommandIO,
   dns: DnsQuery,
 ): Promise<number> {
-  const header = (what: string, name: string) => `${what.padEnd(10)} ${name}\n`;
-  const nameOf = async (ip: string) => {
-    const found = (await dns(ns, ip, 'PTR')).addresses[0];
-    return found ? ` ${found}` : '';
-  };
-  io.out(`${header('Server:', ns)}Address 1: ${ns}${await nameOf(ns)}\n\n`);
+  const nameOf = async (ip: string) => (await dns(ns, ip, 'PTR')).addresses[0];
+  io.out(oldNslookupBlock('Server:', ns, [{ ip: ns, name: await nameOf(ns) }]));
   let addresses = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? [host] : [];
   for (const name of addresses.length ? [] : candidates) {
     const answer = await dns(ns, name);
@@ -144,10 +141,11 @@ async function oldNslookup(
     if (addresses.length > 0 || answer.error === 'TIMEOUT') break;
   }
   if (addresses.length === 0) {
-    io.err(`nslookup: can't resolve '${host}'\n`);
+    io.err(oldNslookupFailure(host));
     return 1;
   }
-  io.out(header('Name:', host));
-  for (const [i, ip] of addresses.entries()) io.out(`Address ${i + 1}: ${ip}${await nameOf(ip)}\n`);
+  const named = [];
+  for (const ip of addresses) named.push({ ip, name: await nameOf(ip) });
+  io.out(oldNslookupBlock('Name:', host, named));
   return 0;
 }

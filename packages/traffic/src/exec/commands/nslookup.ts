@@ -1,3 +1,4 @@
+import { oldNslookupBlock, oldNslookupFailure } from '@l4lab/protocol';
 import { isIPv4 } from '../../target.ts';
 import { candidateNames } from '../resolveName.ts';
 import type { Command, CommandIO, DnsTransport, PodContext } from '../types.ts';
@@ -119,15 +120,16 @@ async function oldNslookup(
   pod: PodContext,
   io: CommandIO,
 ): Promise<number> {
-  const header = (what: string, name: string) => `${what.padEnd(10)} ${name}\n`;
   const nameOf = async (ip: string) => {
     const ptr = `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
     const reply = await ask(dns, pod, io, ptr, 'PTR');
     const found =
       reply?.rcode === 'NOERROR' ? reply.answers.find((a) => a.type === 'PTR') : undefined;
-    return found ? ` ${String(found.data).replace(/\.$/, '')}` : '';
+    return found ? String(found.data).replace(/\.$/, '') : undefined;
   };
-  io.out(`${header('Server:', dns.server)}Address 1: ${dns.server}${await nameOf(dns.server)}\n\n`);
+  io.out(
+    oldNslookupBlock('Server:', dns.server, [{ ip: dns.server, name: await nameOf(dns.server) }]),
+  );
   let addresses: string[] = isIPv4(host) ? [host] : [];
   for (const candidate of addresses.length ? [] : candidateNames(host, pod)) {
     const reply = await ask(dns, pod, io, candidate, 'A');
@@ -136,10 +138,11 @@ async function oldNslookup(
     if (reply.rcode === 'NOERROR' && addresses.length > 0) break;
   }
   if (addresses.length === 0) {
-    io.err(`nslookup: can't resolve '${host}'\n`);
+    io.err(oldNslookupFailure(host));
     return 1;
   }
-  io.out(header('Name:', host));
-  for (const [i, ip] of addresses.entries()) io.out(`Address ${i + 1}: ${ip}${await nameOf(ip)}\n`);
+  const named = [];
+  for (const ip of addresses) named.push({ ip, name: await nameOf(ip) });
+  io.out(oldNslookupBlock('Name:', host, named));
   return 0;
 }
