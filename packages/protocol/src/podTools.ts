@@ -50,21 +50,44 @@ export function execOutputInOrder(
   return out;
 }
 
-/**
- * busybox before 1.29's nslookup (networking/nslookup.c then), as both pod shells print it: a
- * `printf("%-10s %s")` header, then `Address N: ip name` per address, the name a reverse lookup
- * found (none when it found none). The server's block is followed by an empty line.
- */
-export function oldNslookupBlock(
-  header: 'Server:' | 'Name:',
-  name: string,
-  addresses: readonly { ip: string; name?: string | undefined }[],
-): string {
-  const lines = addresses.map((a, i) => `Address ${i + 1}: ${a.ip}${a.name ? ` ${a.name}` : ''}\n`);
-  return `${header.padEnd(10)} ${name}\n${lines.join('')}${header === 'Server:' ? '\n' : ''}`;
+/** What busybox's old nslookup asks of the pod's resolver (each pod shell has its own). */
+export interface OldNslookupResolver {
+  /** The name's addresses as getaddrinfo gives them (the search path walked); [] when none. */
+  addresses(name: string): Promise<string[]>;
+  /** The name a reverse lookup finds for the address, if any. */
+  nameOf(ip: string): Promise<string | undefined>;
 }
 
-/** Its words for a name that does not resolve (on stderr; it exits 1). */
-export function oldNslookupFailure(host: string): string {
-  return `nslookup: can't resolve '${host}'\n`;
+/**
+ * busybox before 1.29's nslookup (networking/nslookup.c then), as both pod shells run it: the
+ * server, then the name as typed with the resolver's addresses, each block a `printf("%-10s %s")`
+ * header and `Address N: ip name` lines (the name from a reverse lookup, none when none was
+ * found). A name that does not resolve: `nslookup: can't resolve 'x'` on stderr, exit 1.
+ */
+export async function oldNslookup(
+  host: string,
+  server: string,
+  resolver: OldNslookupResolver,
+  io: { out(text: string): void; err(text: string): void },
+): Promise<number> {
+  const block = (header: string, name: string, addresses: { ip: string; name?: string }[]) =>
+    `${header.padEnd(10)} ${name}\n${addresses
+      .map((a, i) => `Address ${i + 1}: ${a.ip}${a.name ? ` ${a.name}` : ''}\n`)
+      .join('')}`;
+  const named = async (ips: string[]) => {
+    const out: { ip: string; name?: string }[] = [];
+    for (const ip of ips) {
+      const name = await resolver.nameOf(ip);
+      out.push(name ? { ip, name } : { ip });
+    }
+    return out;
+  };
+  io.out(`${block('Server:', server, await named([server]))}\n`);
+  const ips = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? [host] : await resolver.addresses(host);
+  if (ips.length === 0) {
+    io.err(`nslookup: can't resolve '${host}'\n`);
+    return 1;
+  }
+  io.out(block('Name:', host, await named(ips)));
+  return 0;
 }

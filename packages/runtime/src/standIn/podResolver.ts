@@ -4,7 +4,7 @@
 // Only loopback servers are asked: l4lab never sends a pod's query off this machine.
 import { Resolver } from 'node:dns/promises';
 import type { PortMapper } from '@l4lab/cluster';
-import { oldNslookupBlock, oldNslookupFailure } from '@l4lab/protocol';
+import { oldNslookup } from '@l4lab/protocol';
 import type { CommandIO, ShellHost } from './shellBuiltins.ts';
 
 /** One A query's outcome: addresses, or why there are none. */
@@ -99,8 +99,25 @@ export async function nslookup(args: string[], io: CommandIO, sh: ShellHost): Pr
   if (!sh.dns) return 0;
   const conf = parseResolvConf(sh.files.read('/etc/resolv.conf') ?? '');
   const ns = server ?? conf.servers[0] ?? '127.0.0.1';
-  if (sh.oldNslookup)
-    return oldNslookup(host, ns, server ? [host] : candidateNames(host, conf), io, sh.dns);
+  const dns = sh.dns;
+  if (sh.oldNslookup) {
+    // busybox before 1.29: through the resolver, with a reverse lookup of each address.
+    return oldNslookup(
+      host,
+      ns,
+      {
+        async addresses(name) {
+          for (const candidate of server ? [name] : candidateNames(name, conf)) {
+            const answer = await dns(ns, candidate);
+            if (answer.addresses.length > 0 || answer.error === 'TIMEOUT') return answer.addresses;
+          }
+          return [];
+        },
+        nameOf: async (ip) => (await dns(ns, ip, 'PTR')).addresses[0],
+      },
+      io,
+    );
+  }
   io.out(`Server:\t\t${ns}\nAddress:\t${ns}:53\n\n`);
   let last: DnsAnswer['error'] = 'NXDOMAIN';
   for (const name of server ? [host] : candidateNames(host, conf)) {
@@ -118,34 +135,4 @@ export async function nslookup(args: string[], io: CommandIO, sh: ShellHost): Pr
   }
   io.out(`** server can't find ${host}: ${last}\n\n`);
   return 1;
-}
-
-/**
- * busybox before 1.29 (`busybox:1.28`, `radial/busyboxplus`): the resolver's addresses for the
- * name (the search path) and a reverse lookup of each, as `printf("%-10s %s")` and
- * `Address N: ip name`; `nslookup: can't resolve 'x'` and exit 1 when it does not resolve.
- */
-async function oldNslookup(
-  host: string,
-  ns: string,
-  candidates: string[],
-  io: CommandIO,
-  dns: DnsQuery,
-): Promise<number> {
-  const nameOf = async (ip: string) => (await dns(ns, ip, 'PTR')).addresses[0];
-  io.out(oldNslookupBlock('Server:', ns, [{ ip: ns, name: await nameOf(ns) }]));
-  let addresses = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? [host] : [];
-  for (const name of addresses.length ? [] : candidates) {
-    const answer = await dns(ns, name);
-    addresses = answer.addresses;
-    if (addresses.length > 0 || answer.error === 'TIMEOUT') break;
-  }
-  if (addresses.length === 0) {
-    io.err(oldNslookupFailure(host));
-    return 1;
-  }
-  const named = [];
-  for (const ip of addresses) named.push({ ip, name: await nameOf(ip) });
-  io.out(oldNslookupBlock('Name:', host, named));
-  return 0;
 }

@@ -1,4 +1,4 @@
-import { oldNslookupBlock, oldNslookupFailure } from '@l4lab/protocol';
+import { type OldNslookupResolver, oldNslookup } from '@l4lab/protocol';
 import { isIPv4 } from '../../target.ts';
 import { candidateNames } from '../resolveName.ts';
 import type { Command, CommandIO, DnsTransport, PodContext } from '../types.ts';
@@ -40,7 +40,7 @@ export const nslookup: Command = async (args, pod, io) => {
     }
     dns = pod.dnsAt(server);
   }
-  if (pod.oldNslookup) return oldNslookup(host, dns, pod, io);
+  if (pod.oldNslookup) return oldNslookup(host, dns.server, oldResolver(dns, pod, io), io);
   let name = host;
   if (isIPv4(host)) {
     name = `${host.split('.').reverse().join('.')}.in-addr.arpa.`;
@@ -108,41 +108,24 @@ async function ask(dns: DnsTransport, pod: PodContext, io: CommandIO, name: stri
   }
 }
 
-/**
- * busybox before 1.29 (networking/nslookup.c then): the server, then the name as typed, each
- * with its addresses as the resolver gives them (getaddrinfo: the search path) and the name a
- * reverse lookup finds for each, in `printf("%-10s %s")` and `Address N: ip name` lines. A name
- * that does not resolve: `nslookup: can't resolve 'x'`, exit 1.
- */
-async function oldNslookup(
-  host: string,
-  dns: DnsTransport,
-  pod: PodContext,
-  io: CommandIO,
-): Promise<number> {
-  const nameOf = async (ip: string) => {
-    const ptr = `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
-    const reply = await ask(dns, pod, io, ptr, 'PTR');
-    const found =
-      reply?.rcode === 'NOERROR' ? reply.answers.find((a) => a.type === 'PTR') : undefined;
-    return found ? String(found.data).replace(/\.$/, '') : undefined;
+/** busybox before 1.29's resolver: getaddrinfo over the search path, and reverse lookups. */
+function oldResolver(dns: DnsTransport, pod: PodContext, io: CommandIO): OldNslookupResolver {
+  return {
+    async addresses(name) {
+      for (const candidate of candidateNames(name, pod)) {
+        const reply = await ask(dns, pod, io, candidate, 'A');
+        if (!reply) return []; // no server answered: getaddrinfo gives up
+        const found = reply.answers.filter((a) => a.type === 'A').map((a) => String(a.data));
+        if (reply.rcode === 'NOERROR' && found.length > 0) return found;
+      }
+      return [];
+    },
+    async nameOf(ip) {
+      const ptr = `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+      const reply = await ask(dns, pod, io, ptr, 'PTR');
+      const found =
+        reply?.rcode === 'NOERROR' ? reply.answers.find((a) => a.type === 'PTR') : undefined;
+      return found ? String(found.data).replace(/\.$/, '') : undefined;
+    },
   };
-  io.out(
-    oldNslookupBlock('Server:', dns.server, [{ ip: dns.server, name: await nameOf(dns.server) }]),
-  );
-  let addresses: string[] = isIPv4(host) ? [host] : [];
-  for (const candidate of addresses.length ? [] : candidateNames(host, pod)) {
-    const reply = await ask(dns, pod, io, candidate, 'A');
-    if (!reply) break; // no server answered: getaddrinfo gives up
-    addresses = reply.answers.filter((a) => a.type === 'A').map((a) => String(a.data));
-    if (reply.rcode === 'NOERROR' && addresses.length > 0) break;
-  }
-  if (addresses.length === 0) {
-    io.err(oldNslookupFailure(host));
-    return 1;
-  }
-  const named = [];
-  for (const ip of addresses) named.push({ ip, name: await nameOf(ip) });
-  io.out(oldNslookupBlock('Name:', host, named));
-  return 0;
 }
