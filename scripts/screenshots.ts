@@ -25,7 +25,10 @@ async function openTab(page: Page, id: string) {
 }
 
 buildServer();
-const lab = await startLab();
+// On npm start's own addresses (127.96.x ClusterIPs, 127.244.x pods), as the README's text names them.
+const lab = await startLab([], { ranges: 'default' });
+if (lab.lbPool !== '127.200.0.0/24')
+  console.warn('the default ranges are in use (a lab is running?): these screenshots show others');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'],

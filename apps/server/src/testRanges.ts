@@ -8,7 +8,11 @@ import type { LabConfig } from './config.ts';
  * of 127.19.y and 127.201.y ones (Linux: /proc/net/tcp and udp; none known elsewhere). Another
  * lab (a developer's `npm start`, a helper's, another test's) holds its ranges this way.
  */
-function loopbackInUse(): { second: Set<number>; node: Set<number>; lb: Set<number> } {
+function loopbackInUse(listening = false): {
+  second: Set<number>;
+  node: Set<number>;
+  lb: Set<number>;
+} {
   const out = { second: new Set<number>(), node: new Set<number>(), lb: new Set<number>() };
   for (const file of ['/proc/net/tcp', '/proc/net/udp']) {
     let text = '';
@@ -18,8 +22,10 @@ function loopbackInUse(): { second: Set<number>; node: Set<number>; lb: Set<numb
       continue;
     }
     for (const line of text.split('\n').slice(1)) {
-      const local = line.trim().split(/\s+/)[1];
+      const [, local, , state] = line.trim().split(/\s+/);
       if (!local) continue;
+      // `listening`: TCP in LISTEN (0A) and every UDP socket; not a closed connection's TIME_WAIT.
+      if (listening && file.endsWith('tcp') && state !== '0A') continue;
       // Little-endian hex: 0100007F is 127.0.0.1.
       const hex = local.split(':')[0]!;
       const b = [6, 4, 2, 0].map((i) => parseInt(hex.slice(i, i + 2), 16));
@@ -110,8 +116,27 @@ export function testLabConfig(workspace: string, over: Partial<LabConfig> = {}):
   };
 }
 
-// `node --import tsx apps/server/src/testRanges.ts`: one pick as JSON, for the e2e configuration
-// and scripts (the e2e project compiles on its own and cannot import this file).
+/**
+ * The lab's default ranges (`npm start`'s: pods 127.244, Services 127.96, nodes 127.18.0.x, the
+ * LoadBalancer pool 127.200.0.x), with no flags, when nothing on this machine listens in them; else
+ * undefined. The README's screenshots are taken on them, so they show the addresses the text names.
+ */
+export function defaultRanges(): ReturnType<typeof testRanges> | undefined {
+  const used = loopbackInUse(true);
+  if ([244, 96, 18, 200].some((second) => used.second.has(second))) return undefined;
+  return {
+    podCIDR: '127.244.0.0/16',
+    serviceCIDR: '127.96.0.0/16',
+    nodeIP: '127.18.0.2',
+    loadBalancerPool: '127.200.0.0/24',
+    flags: [],
+  };
+}
+
+// `node --import tsx apps/server/src/testRanges.ts [--defaults]`: one pick as JSON, for the e2e
+// configuration and scripts (the e2e project compiles on its own and cannot import this file).
+// `--defaults`: the default ranges if they are free, else a random pick as always.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.stdout.write(`${JSON.stringify(testRanges())}\n`);
+  const pick = (process.argv.includes('--defaults') && defaultRanges()) || testRanges();
+  process.stdout.write(`${JSON.stringify(pick)}\n`);
 }
