@@ -640,6 +640,57 @@ describe('the real kubectl against the lab', () => {
     }
   });
 
+  it("kubectl exec -c runs in that container: its own environment, its image's tools; a wrong name is refused", async (ctx) => {
+    const manifest = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: two-roles}',
+      'spec:',
+      '  containers:',
+      '  - {name: web, image: nginx, env: [{name: ROLE, value: web}]}',
+      '  - name: dns',
+      '    image: busybox:1.28',
+      '    command: [sleep, "3600"]',
+      '    env: [{name: ROLE, value: dns}]',
+      '',
+    ].join('\n');
+    const applied = await kubectlWithInput(ctx, manifest, 'apply', '-f', '-');
+    expect([applied.code, applied.stderr]).toEqual([0, '']);
+    try {
+      await waitFor('both running', async () => {
+        const p = (await pods()).find((x) => x.metadata.name === 'two-roles');
+        const running = (p?.status?.containerStatuses ?? []).filter((c) => c.state?.running);
+        return running.length === 2 ? true : undefined;
+      });
+      const role = async (...c: string[]) =>
+        (await kubectl(ctx, 'exec', 'two-roles', ...c, '--', 'printenv', 'ROLE')).stdout;
+      expect([await role('-c', 'dns'), await role('-c', 'web'), await role()]).toEqual([
+        'dns\n',
+        'web\n',
+        'web\n', // kubectl defaults to the first, and says so on stderr
+      ]);
+      // busybox 1.28's nslookup in its container, the newer format in the other.
+      const old = await kubectl(
+        ctx,
+        'exec',
+        'two-roles',
+        '-c',
+        'dns',
+        '--',
+        'nslookup',
+        'kubernetes',
+      );
+      expect(old.stdout).toMatch(/^Address 1: \S+ kubernetes\.default\.svc\.cluster\.local$/m);
+      const wrong = await kubectl(ctx, 'exec', 'two-roles', '-c', 'db', '--', 'true');
+      expect([wrong.code, wrong.stderr.trim()]).toEqual([
+        1,
+        'Error from server (BadRequest): container db is not valid for pod two-roles',
+      ]);
+    } finally {
+      await kubectl(ctx, 'delete', 'pod', 'two-roles', '--grace-period=0', '--force');
+    }
+  });
+
   it('kubectl logs --previous: the run that ended last, of a pod restarted whole or of a sidecar restarted alone', async (ctx) => {
     // Two pods, one document each (a YAML stream: kubectl reads `{` as one JSON document).
     const manifests = [

@@ -325,8 +325,8 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
     dns,
     allowHostTargets: config.allowHostTargets,
     // exec sees what the kubelet gave the container: its env, /etc/hosts, /etc/resolv.conf.
-    containerView: (pod) =>
-      kubelet.containerView(pod.metadata.namespace ?? 'default', pod.metadata.name),
+    containerView: (pod, container) =>
+      kubelet.containerView(pod.metadata.namespace ?? 'default', pod.metadata.name, container),
   });
   podNetworkTools = async (p, argv, io, signal) => {
     const pod = cluster.store.get('Pod', p.namespace, p.name);
@@ -347,7 +347,7 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   const streamSockets = new Set<Duplex>();
   // kubectl exec and logs: the lab's pod tools (as POST /api/pods/.../exec) and the runtime's logs.
   const podStreams: PodStreams = {
-    exec: (pod, line, signal) => executor.exec(pod, line, { signal }),
+    exec: (pod, line, signal, container) => executor.exec(pod, line, { signal, container }),
     logs: async (pod, container) => {
       const handle = kubelet.handleOf(pod.metadata.namespace ?? 'default', pod.metadata.name);
       if (!handle || container === undefined || !handle.containerLogs) return handle?.logs();

@@ -9,15 +9,23 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { type ExecResponse, type Pod, execOutputInOrder } from '@l4lab/protocol';
+import { type ExecResponse, type Pod, execOutputInOrder, podContainer } from '@l4lab/protocol';
 import type { ObjectStore } from '@l4lab/cluster';
 import { failure, notFound, type Status } from './status.ts';
 import { portForwardUpgrade } from './portForward.ts';
 import type { PodDialer } from './podDialer.ts';
 
 export interface PodStreams {
-  /** Runs a command line as the pod does (its IP, its DNS); a signal cancels it. */
-  exec(pod: Pod, commandLine: string, signal: AbortSignal): Promise<ExecResponse>;
+  /**
+   * Runs a command line as the pod does (its IP, its DNS) in that container (its environment and
+   * files); a signal cancels it.
+   */
+  exec(
+    pod: Pod,
+    commandLine: string,
+    signal: AbortSignal,
+    container?: string,
+  ): Promise<ExecResponse>;
   /**
    * The pod's log lines (nginx's access log), the latest last, or one container's; undefined when
    * it is not running.
@@ -199,6 +207,7 @@ export function execUpgrade(
         ws,
         deps.streams,
         pod,
+        container,
         params.get('tty') === 'true',
         {
           onExit: attach.finish,
@@ -211,9 +220,10 @@ export function execUpgrade(
     const shell = /^(\/bin\/)?(ba)?sh$/.exec(command.join(' '));
     if (shell && params.get('stdin') === 'true') {
       const prompt = promptOf(shell[2] ? 'bash' : 'sh');
-      return void runShell(ws, deps.streams, pod, params.get('tty') === 'true', undefined, prompt);
+      const tty = params.get('tty') === 'true';
+      return void runShell(ws, deps.streams, pod, container, tty, undefined, prompt);
     }
-    void runExec(ws, deps.streams, pod, command, {
+    void runExec(ws, deps.streams, pod, container, command, {
       stderr: params.get('stderr') !== 'false',
       tty: params.get('tty') === 'true',
       settled: settled(),
@@ -244,6 +254,7 @@ async function runExec(
   ws: WebSocket,
   streams: PodStreams,
   pod: Pod,
+  container: string,
   command: string[],
   /** `-t`: one terminal, as a container's pty makes it: stderr in it, lines ending \r\n. */
   o: { stderr: boolean; tty: boolean; settled: Promise<void> },
@@ -263,7 +274,7 @@ async function runExec(
       // A shell without stdin has nothing to read: it exits at once, as sh does.
       status = { metadata: {}, status: 'Success' };
     } else {
-      const r = await streams.exec(pod, line, gone.signal);
+      const r = await streams.exec(pod, line, gone.signal, container);
       await o.settled;
       for (const [fd, text] of execOutputInOrder(r)) {
         if (o.tty) send(STDOUT, text.replace(/\r?\n/g, '\r\n'));
@@ -295,6 +306,7 @@ function runShell(
   ws: WebSocket,
   streams: PodStreams,
   pod: Pod,
+  container: string,
   tty: boolean,
   /** An attached container's shell: its process ends with the shell (`exit`, or stdin closed). */
   attached?: { onExit: (code: number) => void; stdinOnce: boolean; alive: () => boolean },
@@ -339,7 +351,7 @@ function runShell(
       if (cmd) {
         running = new AbortController();
         try {
-          const r = await streams.exec(pod, cmd, running.signal);
+          const r = await streams.exec(pod, cmd, running.signal, container);
           // A terminal has one output: stderr goes with stdout (kubectl reads no channel 2 then).
           for (const [fd, text] of execOutputInOrder(r))
             if (fd === STDOUT || tty) out(text);
@@ -407,12 +419,6 @@ function runShell(
     }
   });
   if (tty) out(prompt);
-}
-
-/** The pod's container of that name: an app, init or ephemeral one. */
-function podContainer(pod: Pod, name: string) {
-  const { containers, initContainers = [], ephemeralContainers = [] } = pod.spec;
-  return [...containers, ...initContainers, ...ephemeralContainers].find((c) => c.name === name);
 }
 
 /** How often an attached client is sent what the container wrote since. */

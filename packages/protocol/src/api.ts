@@ -84,6 +84,8 @@ export type TrafficRequestInput = z.input<typeof trafficRequestSchema>;
 /** `POST /api/pods/{ns}/{name}/exec` */
 export const execRequestSchema = z.object({
   command: z.string().min(1).max(4096, 'command is limited to 4096 characters'),
+  /** `kubectl exec -c`: the container it runs in; the pod's first without it. */
+  container: z.string().min(1).max(253).optional(),
 });
 export type ExecRequest = z.infer<typeof execRequestSchema>;
 

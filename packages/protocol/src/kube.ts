@@ -835,3 +835,9 @@ export interface KubeEvent {
   lastTimestamp: string;
   count: number;
 }
+
+/** The pod's container of that name (`kubectl exec -c`, `logs -c`): an app, init or ephemeral one. */
+export function podContainer(pod: Pick<Pod, 'spec'>, name: string): Container | undefined {
+  const { containers, initContainers = [], ephemeralContainers = [] } = pod.spec;
+  return [...containers, ...initContainers, ...ephemeralContainers].find((c) => c.name === name);
+}

@@ -1,4 +1,10 @@
-import type { Container, ContainerState, Pod, WatchEvent } from '@l4lab/protocol';
+import {
+  type Container,
+  type ContainerState,
+  type Pod,
+  type WatchEvent,
+  podContainer,
+} from '@l4lab/protocol';
 import {
   type Clock,
   type Cluster,
@@ -216,13 +222,16 @@ export class Kubelet {
   }
 
   /**
-   * What `kubectl exec` into the pod's first container finds: the environment its container
-   * started with (service links included) and the files the kubelet wrote for the pod.
+   * What `kubectl exec [-c container]` finds in that container (the pod's first without one): the
+   * environment it started with (service links included), its volumes and the files the kubelet
+   * wrote for the pod.
    */
-  containerView(namespace: string, name: string): ContainerView | undefined {
+  containerView(namespace: string, name: string, container?: string): ContainerView | undefined {
     const w = this.#find(namespace, name);
-    const spec = w?.pod.spec.containers[0];
-    if (!w || !spec) return undefined;
+    if (!w) return undefined;
+    const spec =
+      container === undefined ? w.pod.spec.containers[0] : podContainer(w.pod, container);
+    if (!spec) return undefined;
     // Its variables as it started: ConfigMap and Secret keys read then.
     const c = w.configured.get(spec.name) ?? spec;
     const sandbox = this.#sandbox(w, [c]);

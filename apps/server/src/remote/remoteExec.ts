@@ -1,11 +1,11 @@
 // The dashboard's one-shot exec (`POST /api/pods/{ns}/{name}/exec {"command"}`) in remote mode:
-// the command runs in the pod's first container through the API server's exec subresource
+// the command runs in the container it names (the pod's first without one) through the API server's exec subresource
 // (client-node's Exec, a WebSocket), as `kubectl exec <pod> -- <argv>`: no shell, the words of the
 // command are its argv. No trace: what a real pod's command resolved and dialled is not seen here.
 import { Writable } from 'node:stream';
 import express, { type Router } from 'express';
 import { Exec, type V1Status } from '@kubernetes/client-node';
-import { execRequestSchema, type ExecResponse } from '@l4lab/protocol';
+import { execRequestSchema, podContainer, type ExecResponse } from '@l4lab/protocol';
 import type { ObjectStore } from '@l4lab/cluster';
 import { sendError } from '../httpError.ts';
 import type { KubeClient } from './kubeClient.ts';
@@ -72,7 +72,14 @@ export function remoteExecRoutes(client: KubeClient, store: ObjectStore): Router
         );
       const pod = store.get('Pod', namespace, name);
       if (!pod) return sendError(res, 404, 'L4_E_NOT_FOUND', `pods "${name}" not found`);
-      const container = pod.spec.containers[0]?.name ?? '';
+      const container = parsed.data.container ?? pod.spec.containers[0]?.name ?? '';
+      if (!podContainer(pod, container))
+        return sendError(
+          res,
+          400,
+          'L4_E_BAD_EXEC',
+          `container ${container} is not valid for pod ${name}`,
+        );
       const argv = commandWords(parsed.data.command);
       if (running >= MAX_SESSIONS)
         return sendError(

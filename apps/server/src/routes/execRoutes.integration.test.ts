@@ -154,6 +154,24 @@ describe('exec into the client pod (seed 03)', () => {
       `search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${t.lab.cluster.plan.dnsServiceIP}\noptions ndots:5\n`,
     );
   });
+
+  it('runs in the container it names (kubectl exec -c), and refuses one the pod does not have', async () => {
+    const path = `/api/pods/default/${client.metadata.name}/exec`;
+    const [first] = client.spec.containers;
+    const body = (container: string) => JSON.stringify({ command: 'hostname', container });
+    const ok = await t.api<ExecResponse>('POST', path, body(first!.name), 'application/json');
+    expect([ok.status, ok.body.stdout]).toEqual([200, `${client.metadata.name}\n`]);
+    const bad = await t.api<{ error: { code: string; message: string } }>(
+      'POST',
+      path,
+      body('db'),
+      'application/json',
+    );
+    expect([bad.status, bad.body.error.message]).toEqual([
+      400,
+      `container db is not valid for pod ${client.metadata.name}`,
+    ]);
+  });
 });
 
 describe('traffic from the pod', () => {

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { execRequestSchema, LAB_LIMITS } from '@l4lab/protocol';
+import { execRequestSchema, LAB_LIMITS, podContainer } from '@l4lab/protocol';
 import type { Cluster } from '@l4lab/cluster';
 import { ExecError, type PodExecutor } from '@l4lab/traffic';
 import { sendError } from '../httpError.ts';
@@ -31,6 +31,14 @@ export function execRoutes(
       }
       const pod = cluster.store.get('Pod', namespace, name);
       if (!pod) return sendError(res, 404, 'L4_E_NOT_FOUND', `pods "${name}" not found`);
+      const { command, container } = parsed.data;
+      if (container !== undefined && !podContainer(pod, container))
+        return sendError(
+          res,
+          400,
+          'L4_E_BAD_EXEC',
+          `container ${container} is not valid for pod ${name}`,
+        );
       if (running >= maxSessions) {
         return sendError(
           res,
@@ -45,7 +53,7 @@ export function execRoutes(
       });
       running++;
       try {
-        const result = await executor.exec(pod, parsed.data.command, { signal: gone.signal });
+        const result = await executor.exec(pod, command, { signal: gone.signal, container });
         if (!gone.signal.aborted) res.json(result);
       } catch (err) {
         if (err instanceof ExecError) return sendError(res, err.status, err.code, err.message);

@@ -128,12 +128,17 @@ function execResponseOf(body: unknown): ExecResponse | undefined {
   };
 }
 
-/** `POST /api/pods/{ns}/{name}/exec`: the command runs in the pod with l4lab's built-in tools. */
+/**
+ * `POST /api/pods/{ns}/{name}/exec`: the command runs in the pod (in `container`, else its first)
+ * with l4lab's built-in tools.
+ */
 export async function execInPod(
   namespace: string,
   name: string,
   command: string,
   signal?: AbortSignal,
+  /** `kubectl exec -c`: the container; the pod's first without it. */
+  container?: string,
 ): Promise<CallOutcome<ExecResponse>> {
   const refused = replayRefusal();
   if (refused) return { ok: false, message: refused };
@@ -141,7 +146,7 @@ export async function execInPod(
   const res = await fetch(`/api/pods/${path}/exec`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ command }),
+    body: JSON.stringify({ command, ...(container ? { container } : {}) }),
     ...(signal ? { signal } : {}),
   });
   const body = await bodyOf(res);

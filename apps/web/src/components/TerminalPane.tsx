@@ -8,6 +8,7 @@ import { appStore } from '../store/appStore.ts';
 import { createTerminal, type TerminalProps } from '../terminal/createTerminal.ts';
 import { CONSOLE_PROMPT, runKubectl } from '../terminal/kubectlConsole.ts';
 import { KUBECTL_CONSOLE, podShell } from '../terminal/podShell.ts';
+import { execCommandOf, parseShellTarget } from '../terminal/shellTarget.ts';
 
 const CONSOLE_BANNER =
   "\x1b[2m# kubectl console (this lab's API; type help). A pod's shell: kubectl exec -it <pod> -- sh\x1b[0m\r\n";
@@ -26,6 +27,11 @@ export function TerminalPane() {
   const terminal = useRef<ReturnType<typeof createTerminal> | undefined>(undefined);
   const keys = useMemo(() => pods.filter((p) => p.status?.podIP).map(keyOf), [pods]);
   const isConsole = target === KUBECTL_CONSOLE;
+  // A container's shell (`exec -c`) is not in the list of pods: its own entry, or the pod is gone.
+  const shell = parseShellTarget(target);
+  const unlisted = keys.includes(`${shell.namespace}/${shell.name}`)
+    ? `${shell.namespace}/${shell.name} -c ${shell.container}`
+    : `${target} (gone)`;
   const props = useMemo<TerminalProps>(
     () =>
       isConsole
@@ -73,7 +79,7 @@ export function TerminalPane() {
     <section className="terminal-pane" aria-label="Terminal" data-testid="terminal">
       <header>
         <h2>
-          <code>{isConsole ? '$ kubectl' : `kubectl exec -it ${target.split('/')[1]} -- sh`}</code>
+          <code>{isConsole ? '$ kubectl' : execCommandOf(target, false)}</code>
         </h2>
         <select
           aria-label="Pod to exec into"
@@ -81,7 +87,7 @@ export function TerminalPane() {
           onChange={(e) => setTarget(e.target.value || KUBECTL_CONSOLE)}
         >
           <option value={KUBECTL_CONSOLE}>kubectl console</option>
-          {!isConsole && !keys.includes(target) && <option value={target}>{target} (gone)</option>}
+          {!isConsole && !keys.includes(target) && <option value={target}>{unlisted}</option>}
           {keys.map((k) => (
             <option key={k} value={k}>
               {k}

@@ -2,6 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { type ExecResponse, type ExecTraceEntry, execOutputInOrder } from '@l4lab/protocol';
 import { LineEditor } from './lineEditor.ts';
+import { execCommandOf } from './shellTarget.ts';
 
 /** What the terminal runs a command with (the exec API); resolves with the result or an error. */
 export type RunCommand = (
@@ -66,7 +67,7 @@ export function createTerminal(el: HTMLElement, initial: TerminalProps) {
     const banner =
       props.banner ??
       (props.pod
-        ? `${DIM}# kubectl exec -it -n ${props.pod.replace('/', ' ')} -- sh   (l4lab's built-in tools: type help; exit returns to the console)${RESET}\r\n`
+        ? `${DIM}# ${execCommandOf(props.pod)}   (l4lab's built-in tools: type help; exit returns to the console)${RESET}\r\n`
         : '');
     term.write(banner);
     prompt();

@@ -416,6 +416,25 @@ describe('the rest of the console', () => {
     ]);
   });
 
+  it('runs exec -c in that container, and opens its shell with -it', async () => {
+    await run('kubectl exec client -c dns -- printenv ROLE');
+    await run('kubectl exec -n web client --container=web -- printenv ROLE');
+    await run('kubectl exec client -cdns -- true');
+    expect(api.calls.map(({ url, body }) => ({ url, body }))).toEqual([
+      {
+        url: '/api/pods/default/client/exec',
+        body: { command: 'printenv ROLE', container: 'dns' },
+      },
+      { url: '/api/pods/web/client/exec', body: { command: 'printenv ROLE', container: 'web' } },
+      { url: '/api/pods/default/client/exec', body: { command: 'true', container: 'dns' } },
+    ]);
+    await run('kubectl exec -it client -c dns -- sh');
+    expect(appStore.getState().terminalTarget.target).toBe('default/client/dns');
+    expect((await run('kubectl exec client -c')).stderr).toBe(
+      "error: flag needs an argument: 'c' in -c\n",
+    );
+  });
+
   it("kubectl exec -it <pod> -- sh opens that pod's shell in the terminal", async () => {
     const { seq } = appStore.getState().terminalTarget;
     await run('kubectl exec -it client -n web -- sh');

@@ -1,15 +1,18 @@
 import { contextNamespace } from './contextNamespace.ts';
-import type { ExecResponse, Pod } from '@l4lab/protocol';
+import { type ExecResponse, type Pod, podContainer } from '@l4lab/protocol';
 import { execInPod } from '../api/http.ts';
+import { shellTarget } from './shellTarget.ts';
 import { appStore } from '../store/appStore.ts';
 import { selectPods } from '../store/selectors.ts';
 import { namespaceFlag, shellQuote } from './shellWords.ts';
 
-// `kubectl exec [-it] <pod> [-n ns] -- <command...>` in the console.
+// `kubectl exec [-it] <pod> [-n ns] [-c container] -- <command...>` in the console.
 
 export interface ExecArgs {
   pod: string;
   namespace: string | undefined;
+  /** `-c`: the container it runs in; the pod's first without it. */
+  container?: string;
   /** The container's argv, as kubectl passes it (one word per argument, quotes already removed). */
   command: string[];
   interactive: boolean;
@@ -24,14 +27,17 @@ export function parseExecArgs(words: string[]): ExecArgs | { error: string } {
   const before = dash < 0 ? words : words.slice(0, dash);
   const { rest, namespace } = namespaceFlag(before);
   let interactive = false;
+  let container: string | undefined;
   const operands: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const w = rest[i]!;
     if (/^-[it]+$/.test(w)) interactive ||= w.includes('i');
     else if (w === '--stdin' || w === '-i=true') interactive = true;
-    else if (w === '-c' || w === '--container') i++;
-    else if (w === '--tty' || w === '-q' || w === '--quiet' || w.startsWith('--container='))
-      continue;
+    else if (w === '-c' || w === '--container') {
+      container = rest[++i];
+      if (!container) return { error: `error: flag needs an argument: '${w.slice(-1)}' in ${w}\n` };
+    } else if (/^(-c=?|--container=)./.test(w)) container = w.replace(/^(-c=?|--container=)/, '');
+    else if (w === '--tty' || w === '-q' || w === '--quiet') continue;
     else if (w.startsWith('-')) return { error: `error: unknown shorthand flag: '${w}'\n` };
     else operands.push(w);
   }
@@ -46,7 +52,7 @@ export function parseExecArgs(words: string[]): ExecArgs | { error: string } {
   const command = words.slice(dash + 1);
   if (command.length === 0)
     return { error: 'error: you must specify at least one command for the container\n' };
-  return { pod, namespace, command, interactive };
+  return { pod, namespace, command, interactive, ...(container ? { container } : {}) };
 }
 
 /** `deploy/my-nginx`: the Deployment's first running pod, as kubectl picks one. */
@@ -84,11 +90,19 @@ export async function kubectlExec(
   const ns = a.namespace ?? defaultNamespace ?? contextNamespace();
   const pod = podOf(a.pod, ns);
   if (!pod) return out('', `Error from server (NotFound): ${a.pod} has no running pod\n`);
+  const known = selectPods(appStore.getState()).find(
+    (p) => (p.metadata.namespace ?? 'default') === ns && p.metadata.name === pod,
+  );
+  if (a.container && known && !podContainer(known, a.container))
+    return out(
+      '',
+      `Error from server (BadRequest): container ${a.container} is not valid for pod ${pod}\n`,
+    );
   if (a.command.length === 1 && SHELLS.has(a.command[0]!)) {
     if (!a.interactive) return out(''); // no stdin: the shell reads nothing and exits
-    appStore.getState().openTerminal(`${ns}/${pod}`);
+    appStore.getState().openTerminal(shellTarget(ns, pod, a.container));
     return out('');
   }
-  const r = await execInPod(ns, pod, a.command.map(shellQuote).join(' '), signal);
+  const r = await execInPod(ns, pod, a.command.map(shellQuote).join(' '), signal, a.container);
   return r.ok ? r.value : out('', `Error from server (NotFound): ${r.message}\n`);
 }

@@ -1,6 +1,7 @@
 import { execInPod } from '../api/http.ts';
 import { appStore } from '../store/appStore.ts';
 import type { RunCommand } from './createTerminal.ts';
+import { parseShellTarget } from './shellTarget.ts';
 
 // `kubectl exec -it <pod> -- sh`: command lines run in the pod by the server's built-in shell
 // (busybox ash's grammar: quotes, pipes, &&, ||, ;), which is where the quoting is kept.
@@ -18,16 +19,19 @@ export function withKubectlHint(stderr: string): string {
   );
 }
 
-/** Runs command lines in `namespace/name`; `exit` leaves the pod's shell for the console. */
-export function podShell(pod: string): RunCommand {
-  const [ns = 'default', name = ''] = pod.split('/');
+/**
+ * Runs command lines in `namespace/name` (in its `/container` when named); `exit` leaves the pod's
+ * shell for the console.
+ */
+export function podShell(target: string): RunCommand {
+  const { namespace: ns, name, container } = parseShellTarget(target);
   return async (command, signal) => {
     if (/^exit(\s+\d+)?$/.test(command.trim())) {
       appStore.getState().openTerminal(KUBECTL_CONSOLE);
       return { ok: true, value: { stdout: '', stderr: '', exitCode: 0, trace: [] } };
     }
     try {
-      const r = await execInPod(ns, name, command, signal);
+      const r = await execInPod(ns, name, command, signal, container);
       return r.ok
         ? { ok: true, value: { ...r.value, stderr: withKubectlHint(r.value.stderr) } }
         : r;

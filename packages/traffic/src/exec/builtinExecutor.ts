@@ -42,7 +42,7 @@ export interface ExecutorOptions {
    * The kubelet's view of the pod's container (its environment and files, as it started it);
    * without it, the defaults of a ClusterFirst pod with the namespace's Services.
    */
-  containerView?: (pod: Pod) => ContainerView | undefined;
+  containerView?: (pod: Pod, container?: string) => ContainerView | undefined;
 }
 
 /** A nameserver the pod cannot reach (a dnsConfig's 192.0.2.1): no query leaves this machine. */
@@ -108,9 +108,17 @@ export class BuiltinExecutor implements PodExecutor {
 
   async exec(pod: Pod, command: string, opts?: ExecOptions): Promise<ExecResponse> {
     const ip = pod.status?.podIP;
-    const running = pod.status?.containerStatuses?.some((c) => c.state?.running);
+    const { containerStatuses = [], initContainerStatuses = [] } = pod.status ?? {};
+    const { ephemeralContainerStatuses = [] } = pod.status ?? {};
+    const statuses =
+      opts?.container === undefined
+        ? containerStatuses
+        : [...containerStatuses, ...initContainerStatuses, ...ephemeralContainerStatuses].filter(
+            (c) => c.name === opts.container,
+          );
+    const running = statuses.some((c) => c.state?.running);
     if (!ip || !running || pod.metadata.deletionTimestamp) {
-      const container = pod.spec.containers[0]?.name ?? '';
+      const container = opts?.container ?? pod.spec.containers[0]?.name ?? '';
       throw new ExecError(
         'L4_E_NOT_RUNNING',
         409,
@@ -161,7 +169,7 @@ export class BuiltinExecutor implements PodExecutor {
         return v.allowed ? undefined : v.reason;
       },
     };
-    const view = this.#o.containerView?.(pod);
+    const view = this.#o.containerView?.(pod, opts?.container);
     const conf = view?.dns ?? podResolvConf(ns, cluster.plan.dnsServiceIP);
     const dnsAt = (server: string) =>
       net.reaches(server)

@@ -101,6 +101,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** What the command reads on stdin (a stand-in's `printf ... | nc host 80`). */
   stdin?: string;
+  /** The container it runs in (`kubectl exec -c`): its environment and files; the first without. */
+  container?: string;
 }
 
 /**
