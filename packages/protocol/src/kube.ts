@@ -267,6 +267,9 @@ export interface PodCondition {
 export interface ContainerStatus {
   name: string;
   image: string;
+  /** The runtime's IDs, for a container that runs as a real one (docker): `docker://...`. */
+  imageID?: string;
+  containerID?: string;
   ready: boolean;
   restartCount: number;
   started?: boolean;

@@ -5,6 +5,7 @@ import type {
   PodCondition,
   PodStatus,
 } from '@l4lab/protocol';
+import type { PodHandle } from './types.ts';
 
 /** What the kubelet knows about one pod, from which it writes `status`. */
 export interface PodState {
@@ -25,6 +26,8 @@ export interface PodState {
   init?: { next: number; statuses: ContainerStatus[] } | undefined;
   /** Ephemeral containers' statuses (`kubectl debug`). */
   ephemeral?: ReadonlyMap<string, ContainerStatus>;
+  /** The running containers' runtime (their IDs, when they are real containers). */
+  handle?: Pick<PodHandle, 'containerIDs'> | undefined;
   /** Containers of a pod of several whose process ended on its own: their own status. */
   own?: ReadonlyMap<
     string,
@@ -79,9 +82,11 @@ export function buildPodStatus(pod: Pod, s: PodState, now: string): PodStatus {
     const own = s.own?.get(c.name);
     const st = own?.state ?? s.state;
     const last = own ? own.lastState : s.lastState;
+    const ids = st?.running ? s.handle?.containerIDs?.get(c.name) : undefined;
     return {
       name: c.name,
       image: c.image,
+      ...(ids ? { imageID: ids.imageID, containerID: ids.containerID } : {}),
       ready: own ? own.ready && s.ready : s.ready,
       restartCount: own?.restartCount ?? s.restartCount,
       started: st?.running !== undefined,

@@ -68,6 +68,11 @@ export interface PodHandle {
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<number>;
+  /**
+   * The containers the runtime runs as real containers (docker), by name: their IDs as the kubelet
+   * reports them (`docker://<id>`, and the image's `docker://sha256:...`). The others have none.
+   */
+  readonly containerIDs?: ReadonlyMap<string, { containerID: string; imageID: string }>;
   /** The containers a stand-in serves in place of their image (the pod's status says so). */
   readonly standIns?: readonly StandInInfo[];
   /**

@@ -107,7 +107,10 @@ function containerLines(
     const st = statuses?.find((s) => s.name === c.name);
     out.push(`${indent}${c.name}:`);
     const i = `${indent}  `;
+    // describeContainerBasicInfo: the IDs once the container has a status (empty when none yet).
+    if (st) out.push(`${i}Container ID:\t${st.containerID ?? ''}`);
     out.push(`${i}Image:\t${c.image}`);
+    if (st) out.push(`${i}Image ID:\t${st.imageID ?? ''}`);
     const ports = (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`);
     out.push(`${i}Port:\t${ports.length ? ports.join(', ') : '<none>'}`);
     out.push(

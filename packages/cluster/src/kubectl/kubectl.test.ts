@@ -401,6 +401,8 @@ describe('kubectl describe pod', () => {
     };
     const out = runKubectl(storeWith([pod]), ['describe', 'pod', 'web-0'], T0).stdout;
     expect(out).toMatch(/\nInit Containers:\n {2}wait-db:\n[^]*\nContainers:\n/);
+    // A container with a status has its IDs' lines, empty when its runtime has none (a process).
+    expect(out).toMatch(/\n {4}Container ID: *\n {4}Image: +busybox\n {4}Image ID: *\n/);
     expect(out).toMatch(
       /\n {4}Last State: +Terminated\n {6}Reason: +Error\n {6}Message: +Sleep expired\n {6}Exit Code: +2\n {4}Ready: +True\n {4}Restart Count: +1\n/,
     );

@@ -153,7 +153,10 @@ export class DockerEngine {
     return this.#call('GET', `/containers/json?all=true&filters=${filters}`);
   }
 
-  async inspectContainer(id: string): Promise<{ State: { Pid: number; Running: boolean } }> {
+  /** The container's state and its image's ID (`sha256:...`). */
+  async inspectContainer(
+    id: string,
+  ): Promise<{ Id: string; Image: string; State: { Pid: number; Running: boolean } }> {
     return this.#call('GET', `/containers/${id}/json`);
   }
 

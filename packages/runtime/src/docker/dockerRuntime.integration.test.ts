@@ -73,6 +73,13 @@ describe.runIf(hasDocker)('DockerRuntime', async () => {
     expect(h.pid).toBeGreaterThan(0);
     const mine = await d.engine!.listContainers(['l4lab=1', `l4lab.workspace=${workspace}`]);
     expect(mine).toHaveLength(1);
+    // The kubelet reports its IDs as cri-dockerd does: the container's, its image's (no digest).
+    const image = (await d.engine!.inspectContainer(mine[0]!.Id)).Image;
+    expect(h.containerIDs?.get('web')).toEqual({
+      containerID: `docker://${mine[0]!.Id}`,
+      imageID: `docker://${image}`,
+    });
+    expect(image).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(mine[0]!.Labels['l4lab.pod']).toBe('default/web');
     expect(mine[0]!.Labels['l4lab.instance']).toMatch(/^[0-9a-f-]{36}$/);
     const removed = await rt.cleanupOrphans();

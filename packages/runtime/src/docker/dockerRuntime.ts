@@ -93,6 +93,7 @@ export class DockerRuntime implements ContainerRuntime {
       : undefined;
     const dir = podDir(this.#podsDir, pod);
     const ids: string[] = [];
+    const names: string[] = [];
     // nginx reads its conf.d first: a configuration it refuses ends the container at once.
     const site = web ? nginxSite(pod) : undefined;
     const refused = site?.kind === 'emerg' ? refusedNginx(site.message) : undefined;
@@ -103,14 +104,22 @@ export class DockerRuntime implements ContainerRuntime {
     if (serve || runnable.length > 0) this.#reaper.ensureRunning();
     const accessLog = serve ? await nextAccessLog(dir) : undefined;
     try {
-      if (serve && site) ids.push(await this.#createNginx(pod, serve, site, dir, accessLog!));
-      for (const c of runnable) ids.push(await this.#createCommand(pod, c));
+      if (serve && site) {
+        ids.push(await this.#createNginx(pod, serve, site, dir, accessLog!));
+        names.push(serve.name);
+      }
+      for (const c of runnable) {
+        ids.push(await this.#createCommand(pod, c));
+        names.push(c.name);
+      }
     } catch (err) {
       await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
       throw new ContainerStartError('CreateContainerError', String(err));
     }
     const started =
-      ids.length > 0 ? await this.#startAll(ids, accessLog && join(dir, accessLog)) : undefined;
+      ids.length > 0
+        ? await this.#startAll(ids, names, accessLog && join(dir, accessLog))
+        : undefined;
     // nginx's html directory is the pod directory's, bound into the container.
     const main: PodHandle | undefined =
       started && serve
@@ -131,14 +140,18 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  async #startAll(ids: string[], accessLog: string | undefined): Promise<PodHandle> {
+  async #startAll(
+    ids: string[],
+    names: string[],
+    accessLog: string | undefined,
+  ): Promise<PodHandle> {
     try {
       for (const id of ids) await this.#engine.startContainer(id);
     } catch (err) {
       await Promise.all(ids.map((id) => this.#engine.removeContainer(id).catch(() => {})));
       throw new ContainerStartError('RunContainerError', String(err));
     }
-    return this.#handle(ids, accessLog);
+    return this.#handle(ids, names, accessLog);
   }
 
   async #createNginx(
@@ -173,11 +186,19 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  async #handle(ids: string[], accessLog: string | undefined): Promise<PodHandle> {
+  async #handle(ids: string[], names: string[], accessLog: string | undefined): Promise<PodHandle> {
     const engine = this.#engine;
     const main = ids[0]!;
-    const info = await engine.inspectContainer(main).catch(() => undefined);
-    const pid = info?.State.Pid || undefined;
+    const infos = await Promise.all(ids.map((id) => engine.inspectContainer(id).catch(() => null)));
+    const pid = infos[0]?.State.Pid || undefined;
+    // As cri-dockerd reports them: an image with no registry digest (built here) as docker://sha256.
+    const containerIDs = new Map(
+      infos.flatMap((info, i) =>
+        info
+          ? [[names[i]!, { containerID: `docker://${info.Id}`, imageID: `docker://${info.Image}` }]]
+          : [],
+      ),
+    );
     const exited: Promise<PodExit> = engine.waitContainer(main).then(
       async (code) => {
         const message = code === 0 ? undefined : (await engine.logs(main, 1).catch(() => []))[0];
@@ -188,6 +209,7 @@ export class DockerRuntime implements ContainerRuntime {
     );
     return {
       ...(pid ? { pid } : {}),
+      containerIDs,
       exited,
       async stop(graceMs: number) {
         const seconds = Math.ceil(graceMs / 1000);

@@ -98,6 +98,7 @@ export function standInPodHandle(
   const note = [o.note, main?.note, standInNote(standIns)].filter(Boolean).join('; ');
   return {
     ...(main?.pid !== undefined ? { pid: main.pid } : {}),
+    ...(main?.containerIDs ? { containerIDs: main.containerIDs } : {}),
     exited,
     async stop(graceMs: number) {
       stopRuns();
