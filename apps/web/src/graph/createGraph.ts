@@ -89,12 +89,20 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     groups: layer('groups'),
     pods: layer('pods'),
   };
-  const empty = svg
-    .append('text')
-    .attr('class', 'graph-empty')
+  // Until a Service is in view: what to do, in short lines clear of the nodes' lane.
+  const empty = svg.append('text').attr('class', 'graph-empty').attr('y', 84);
+  empty
+    .selectAll('tspan')
+    .data([
+      'No Services here yet:',
+      'apply a scenario from the editor,',
+      'or kubectl apply -f your YAML.',
+    ])
+    .join('tspan')
     .attr('x', 24)
-    .attr('y', 80)
-    .text('Apply the manifests to see Services, nodes and pods here.');
+    .attr('dy', (_, i) => (i === 0 ? 0 : '1.5em'))
+    .attr('class', (_, i) => (i === 0 ? 'graph-empty-title' : null))
+    .text((d) => d);
 
   const particles = createParticles(ctx);
   let transform: ViewTransform = { x: 0, y: 0, k: 1 };
@@ -206,7 +214,7 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     drawServices(layers.services, layout, draw);
     drawGroups(layers.groups, layout);
     drawPods(layers.pods, layout, draw);
-    const nothing = props.model.services.length === 0 && props.model.nodes.length === 0;
+    const nothing = props.model.services.length === 0;
     empty.style('display', nothing ? 'inline' : 'none');
     fit();
     sayWhatIsCut();
