@@ -1208,6 +1208,21 @@ describe('the real kubectl against the lab', () => {
     const status = await fetch(`${t.lab.url}/apis/nope.example.com/v1/things`);
     expect(status.status).toBe(404);
     expect(await status.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+    // A body it does not decode (CBOR, which a client-go may prefer): 415, on which client-go
+    // sends it again as JSON; a 400 would end the request.
+    const cbor = await fetch(`${t.lab.url}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/cbor' },
+      body: new Uint8Array([0xa0]),
+    });
+    expect([cbor.status, await cbor.json()]).toEqual([
+      415,
+      expect.objectContaining({
+        reason: 'UnsupportedMediaType',
+        message:
+          'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+      }),
+    ]);
   });
 
   it("kubectl drain evicts a node's pods (their ReplicaSet puts them elsewhere); --dry-run=server changes nothing", async (ctx) => {

@@ -101,8 +101,34 @@ const yamlBody = express.text({
   limit: '1mb',
 });
 
+/** What a create or update body may be; the patch types are PATCH's own (writes.ts). */
+const BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
+/**
+ * A create or update whose body is in a format the API server does not decode (`application/cbor`
+ * from a client-go that prefers it): 415, as kube-apiserver answers, on which client-go sends the
+ * request again in JSON. No Content-Type is JSON's.
+ */
+function unsupportedBody(req: Request): boolean {
+  if (req.method !== 'POST' && req.method !== 'PUT') return false;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0;
+  return type !== '' && hasBody && !BODY_TYPES.includes(type);
+}
+
 /** Reads a write's body (JSON, the patch types, server-side apply's YAML) before serving it. */
 function withBody(req: Request, res: Response, then: () => void): void {
+  if (unsupportedBody(req))
+    return send(
+      res,
+      failure(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: ${BODY_TYPES.join(', ')}`,
+      ),
+    );
   const next: NextFunction = (err?: unknown) => {
     if (err) {
       const e = err as { status?: number; message?: string };
