@@ -691,6 +691,36 @@ describe('the real kubectl against the lab', () => {
     }
   });
 
+  it('kubectl exec -c into an init container while the pod waits on it; an app container not started yet is not found', async (ctx) => {
+    const manifest = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: init-wait}',
+      'spec:',
+      '  initContainers:',
+      '  - {name: wait, image: busybox, command: [sleep, "3600"], env: [{name: ROLE, value: init}]}',
+      '  containers: [{name: web, image: nginx}]',
+      '',
+    ].join('\n');
+    const applied = await kubectlWithInput(ctx, manifest, 'apply', '-f', '-');
+    expect([applied.code, applied.stderr]).toEqual([0, '']);
+    try {
+      await waitFor('the init container running', async () => {
+        const p = (await pods()).find((x) => x.metadata.name === 'init-wait');
+        return p?.status?.initContainerStatuses?.[0]?.state?.running ? true : undefined;
+      });
+      const init = await kubectl(ctx, 'exec', 'init-wait', '-c', 'wait', '--', 'printenv', 'ROLE');
+      expect([init.code, init.stdout]).toEqual([0, 'init\n']);
+      const web = await kubectl(ctx, 'exec', 'init-wait', '--', 'true');
+      expect(web.code).toBe(1);
+      expect(web.stderr).toMatch(
+        /^error: unable to upgrade connection: container not found \("web"\)$/m,
+      );
+    } finally {
+      await kubectl(ctx, 'delete', 'pod', 'init-wait', '--grace-period=0', '--force');
+    }
+  });
+
   it('kubectl logs --previous: the run that ended last, of a pod restarted whole or of a sidecar restarted alone', async (ctx) => {
     // Two pods, one document each (a YAML stream: kubectl reads `{` as one JSON document).
     const manifests = [
@@ -1223,6 +1253,17 @@ describe('the real kubectl against the lab', () => {
           'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
       }),
     ]);
+    // YAML is one of them: `curl -H 'Content-Type: application/yaml' --data-binary @cm.yaml`.
+    const yaml = await fetch(`${t.lab.url}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/yaml' },
+      body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  a: "1"\n',
+    });
+    expect([yaml.status, ((await yaml.json()) as { data?: unknown }).data]).toEqual([
+      201,
+      { a: '1' },
+    ]);
+    await kubectl(ctx, 'delete', 'configmap', 'from-yaml');
   });
 
   it("kubectl drain evicts a node's pods (their ReplicaSet puts them elsewhere); --dry-run=server changes nothing", async (ctx) => {

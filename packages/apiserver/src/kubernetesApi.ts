@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { EventRecorder, ObjectStore } from '@l4lab/cluster';
 import type { KubeEvent, KubeObject } from '@l4lab/protocol';
 import { printerOfType } from '@l4lab/cluster';
+import { parseManifests } from '@l4lab/manifests';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
 import { OPENAPI_V2_PROTOBUF, openApiDocument, openApiIndex, openApiV2 } from './openapi.ts';
 import { decodeProtobuf, ProtobufError } from './protobuf.ts';
@@ -103,6 +104,11 @@ const yamlBody = express.text({
 
 /** What a create or update body may be; the patch types are PATCH's own (writes.ts). */
 const BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+const UNSUPPORTED_BODY = failure(
+  415,
+  'UnsupportedMediaType',
+  `the body of the request was in an unknown format - accepted media types include: ${BODY_TYPES.join(', ')}`,
+);
 
 /**
  * A create or update whose body is in a format the API server does not decode (`application/cbor`
@@ -111,24 +117,24 @@ const BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kub
  */
 function unsupportedBody(req: Request): boolean {
   if (req.method !== 'POST' && req.method !== 'PUT') return false;
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(req);
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||
     Number(req.headers['content-length'] ?? 0) > 0;
   return type !== '' && hasBody && !BODY_TYPES.includes(type);
 }
 
-/** Reads a write's body (JSON, the patch types, server-side apply's YAML) before serving it. */
+function mediaType(req: Request): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Reads a write's body (JSON, protobuf, YAML; the patch types; server-side apply's YAML) before
+ * serving it. A create or update in YAML is its first document (`curl --data-binary @pod.yaml`).
+ */
 function withBody(req: Request, res: Response, then: () => void): void {
-  if (unsupportedBody(req))
-    return send(
-      res,
-      failure(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: ${BODY_TYPES.join(', ')}`,
-      ),
-    );
+  // Answered once the request is authorized (serve): a client that may not write hears that.
+  if (unsupportedBody(req)) return then();
   const next: NextFunction = (err?: unknown) => {
     if (err) {
       const e = err as { status?: number; message?: string };
@@ -142,6 +148,9 @@ function withBody(req: Request, res: Response, then: () => void): void {
         ),
       );
     }
+    const write = req.method === 'POST' || req.method === 'PUT';
+    if (write && mediaType(req) === 'application/yaml' && typeof req.body === 'string')
+      req.body = parseManifests(req.body).documents[0]?.value;
     then();
   };
   const protobuf: NextFunction = (err?: unknown) => {
@@ -330,6 +339,7 @@ async function serve(
   if (resource.kind.startsWith('SelfSubject')) {
     if (req.method !== 'POST' || at.name !== undefined || at.subresource !== undefined)
       return send(res, methodNotAllowed());
+    if (unsupportedBody(req)) return send(res, UNSUPPORTED_BODY);
     if (resource.kind === 'SelfSubjectAccessReview') return accessReview(o, req, res);
     if (resource.kind === 'SelfSubjectRulesReview') {
       if (!o.rules) return send(res, pathNotFound());
@@ -375,6 +385,7 @@ async function serve(
       }),
     );
   }
+  if (unsupportedBody(req)) return send(res, UNSUPPORTED_BODY);
   if (at.subresource !== undefined) {
     const scalable =
       resource.kind === 'Deployment' ||

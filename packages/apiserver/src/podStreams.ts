@@ -164,20 +164,23 @@ export function execUpgrade(
       ),
     );
   }
-  if (pod.status?.phase !== 'Running') {
-    return refuse(
-      failure(
-        400,
-        'BadRequest',
-        `pod ${name} is not running (${pod.status?.phase ?? 'Pending'}): unable to upgrade connection`,
-      ),
-    );
-  }
+  // The API server's checks (streamLocation), then the kubelet's: the container must run now (an
+  // init container of a Pending pod may; an app container not started yet, or ended, may not).
   const spec = podContainer(pod, container);
   if (!spec)
     return refuse(
       failure(400, 'BadRequest', `container ${container} is not valid for pod ${name}`),
     );
+  if (!pod.spec.nodeName)
+    return refuse(failure(400, 'BadRequest', `pod ${name} does not have a host assigned`));
+  if (!containerRunning(pod, container)) {
+    // What the kubelet answers, passed on as it is: kubectl prints `error: unable to upgrade
+    // connection: container not found ("web")`.
+    const text = `container not found ("${container}")`;
+    return void socket.end(
+      `HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
   const command = params.getAll('command');
   if (!attach && command.length === 0)
     return refuse(failure(400, 'BadRequest', 'you must specify at least 1 command'));
@@ -589,4 +592,14 @@ export async function serveLogs(
     );
   }, 1000);
   res.on('close', () => clearInterval(timer));
+}
+
+/** Whether the pod's container of that name (app, init or ephemeral) runs now. */
+function containerRunning(pod: Pod, container: string): boolean {
+  if (pod.metadata.deletionTimestamp && pod.status?.phase !== 'Running') return false;
+  const { containerStatuses = [], initContainerStatuses = [] } = pod.status ?? {};
+  const { ephemeralContainerStatuses = [] } = pod.status ?? {};
+  return [...containerStatuses, ...initContainerStatuses, ...ephemeralContainerStatuses].some(
+    (c) => c.name === container && c.state?.running !== undefined,
+  );
 }
