@@ -331,7 +331,11 @@ async function build(config: LabConfig, logger: Logger, unlock: () => Promise<vo
   podNetworkTools = async (p, argv, io, signal) => {
     const pod = cluster.store.get('Pod', p.namespace, p.name);
     if (!pod) return 1;
-    const r = await executor.runAsContainer(pod, p.ip, argv, { signal, stdin: io.stdin });
+    const r = await executor.runAsContainer(pod, p.ip, argv, {
+      signal,
+      stdin: io.stdin,
+      ...(p.container ? { container: p.container } : {}),
+    });
     io.out(r.stdout);
     io.err(r.stderr);
     return r.exitCode;

@@ -146,7 +146,8 @@ export interface ContainerRuntime {
  * shell says it did not run them. Resolves with the tool's exit code; `signal` ends it early.
  */
 export type PodNetworkTools = (
-  pod: { namespace: string; name: string; ip: string },
+  /** `container`: the one whose process calls them (its environment and files). */
+  pod: { namespace: string; name: string; ip: string; container?: string },
   argv: string[],
   io: { stdin: string; out(text: string): void; err(text: string): void },
   signal: AbortSignal,

@@ -71,7 +71,10 @@ export async function applyManifests(yaml: string): Promise<ApplyOutcome> {
   return { ok: false, errors, message };
 }
 
-export type CallOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
+export type CallOutcome<T> =
+  | { ok: true; value: T }
+  /** `status`: the HTTP status of a refusal, when the server answered. */
+  | { ok: false; message: string; status?: number };
 
 export async function deleteObject(
   resource: ResourceName,
@@ -151,5 +154,7 @@ export async function execInPod(
   });
   const body = await bodyOf(res);
   const value = res.ok ? execResponseOf(body) : undefined;
-  return value ? { ok: true, value } : { ok: false, message: failure(res, body) };
+  return value
+    ? { ok: true, value }
+    : { ok: false, message: failure(res, body), status: res.status };
 }

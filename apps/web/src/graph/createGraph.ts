@@ -214,7 +214,9 @@ export function createGraph(container: HTMLElement, options: GraphOptions): Grap
     drawServices(layers.services, layout, draw);
     drawGroups(layers.groups, layout);
     drawPods(layers.pods, layout, draw);
-    const nothing = props.model.services.length === 0;
+    // Clients or frontends drawn (traffic straight to a pod) take the hint's place.
+    const { services, clients, frontends } = props.model;
+    const nothing = services.length === 0 && clients.length === 0 && frontends.length === 0;
     empty.style('display', nothing ? 'inline' : 'none');
     fit();
     sayWhatIsCut();

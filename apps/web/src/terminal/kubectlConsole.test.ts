@@ -53,7 +53,7 @@ beforeEach(() => {
   api = new FakeKubernetesApi();
   pod('my-nginx-5b56ccd65f-7dbxk', '127.244.0.4', 'node-1');
   pod('my-nginx-5b56ccd65f-q2m4n', '127.244.0.5', 'node-2');
-  api.dashboard = (url) => {
+  api.dashboard = (url, init) => {
     if (url === '/api/tutorial')
       return Response.json({
         items: [
@@ -64,6 +64,22 @@ beforeEach(() => {
     if (url.startsWith('/api/kubectl'))
       return Response.json({ stdout: 'Name: my-nginx\n', stderr: '', exitCode: 0 });
     if (url.endsWith('/exec')) {
+      const { container } = JSON.parse(String(init?.body ?? '{}')) as { container?: string };
+      if (container === 'db')
+        return Response.json(
+          { error: { code: 'L4_E_BAD_EXEC', message: 'container db is not valid for pod client' } },
+          { status: 400 },
+        );
+      if (container === 'init')
+        return Response.json(
+          {
+            error: {
+              code: 'L4_E_NOT_RUNNING',
+              message: 'error: unable to upgrade connection: container not found ("init")',
+            },
+          },
+          { status: 409 },
+        );
       const env = 'KUBERNETES_SERVICE_HOST=127.96.0.1\nMY_NGINX_SERVICE_HOST=127.96.0.12\nHOME=/\n';
       return Response.json({ stdout: env, stderr: '', exitCode: 0, trace: [] });
     }
@@ -432,6 +448,16 @@ describe('the rest of the console', () => {
     expect(appStore.getState().terminalTarget.target).toBe('default/client/dns');
     expect((await run('kubectl exec client -c')).stderr).toBe(
       "error: flag needs an argument: 'c' in -c\n",
+    );
+    expect((await run('kubectl exec client --container')).stderr).toBe(
+      'error: flag needs an argument: --container\n',
+    );
+    // The API server's refusal in its Status words, the kubelet's as kubectl prints it.
+    expect((await run('kubectl exec client -c db -- true')).stderr).toBe(
+      'Error from server (BadRequest): container db is not valid for pod client\n',
+    );
+    expect((await run('kubectl exec client -c init -- true')).stderr).toBe(
+      'error: unable to upgrade connection: container not found ("init")\n',
     );
   });
 

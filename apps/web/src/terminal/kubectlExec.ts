@@ -35,8 +35,14 @@ export function parseExecArgs(words: string[]): ExecArgs | { error: string } {
     else if (w === '--stdin' || w === '-i=true') interactive = true;
     else if (w === '-c' || w === '--container') {
       container = rest[++i];
-      if (!container) return { error: `error: flag needs an argument: '${w.slice(-1)}' in ${w}\n` };
-    } else if (/^(-c=?|--container=)./.test(w)) container = w.replace(/^(-c=?|--container=)/, '');
+      // pflag's words: a shorthand names its letter, a long flag itself.
+      if (container === undefined)
+        return {
+          error: `error: flag needs an argument: ${w === '-c' ? "'c' in -c" : '--container'}\n`,
+        };
+    } else if (/^(-c=?|--container=)/.test(w))
+      // `--container=` (empty): the default container, as kubectl takes it.
+      container = w.replace(/^(-c=?|--container=)/, '') || undefined;
     else if (w === '--tty' || w === '-q' || w === '--quiet') continue;
     else if (w.startsWith('-')) return { error: `error: unknown shorthand flag: '${w}'\n` };
     else operands.push(w);
@@ -104,5 +110,10 @@ export async function kubectlExec(
     return out('');
   }
   const r = await execInPod(ns, pod, a.command.map(shellQuote).join(' '), signal, a.container);
-  return r.ok ? r.value : out('', `Error from server (NotFound): ${r.message}\n`);
+  if (r.ok) return r.value;
+  // The kubelet's own refusal (`error: unable to upgrade connection: ...`) as kubectl prints it;
+  // the API server's in its Status words.
+  if (r.message.startsWith('error: ')) return out('', `${r.message}\n`);
+  const reason = r.status === 400 ? 'BadRequest' : r.status === 403 ? 'Forbidden' : 'NotFound';
+  return out('', `Error from server (${reason}): ${r.message}\n`);
 }

@@ -135,7 +135,13 @@ export async function startStandIn(
             args: string[],
             io: { stdin: string; out(t: string): void; err(t: string): void },
             signal: AbortSignal,
-          ) => network({ namespace: pod.namespace, name: pod.name, ip: pod.ip }, args, io, signal),
+          ) =>
+            network(
+              { namespace: pod.namespace, name: pod.name, ip: pod.ip, container: c.name },
+              args,
+              io,
+              signal,
+            ),
         }
       : {}),
     // A script that starts the image's own program (`sh -c "/agnhost netexec"`): the emulation

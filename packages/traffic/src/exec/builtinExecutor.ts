@@ -110,15 +110,12 @@ export class BuiltinExecutor implements PodExecutor {
     const ip = pod.status?.podIP;
     const { containerStatuses = [], initContainerStatuses = [] } = pod.status ?? {};
     const { ephemeralContainerStatuses = [] } = pod.status ?? {};
-    const statuses =
-      opts?.container === undefined
-        ? containerStatuses
-        : [...containerStatuses, ...initContainerStatuses, ...ephemeralContainerStatuses].filter(
-            (c) => c.name === opts.container,
-          );
-    const running = statuses.some((c) => c.state?.running);
+    // kubectl's default: the first app container (it must be the one running).
+    const container = opts?.container ?? pod.spec.containers[0]?.name ?? '';
+    const running = [...containerStatuses, ...initContainerStatuses, ...ephemeralContainerStatuses]
+      .filter((c) => c.name === container)
+      .some((c) => c.state?.running);
     if (!ip || !running || pod.metadata.deletionTimestamp) {
-      const container = opts?.container ?? pod.spec.containers[0]?.name ?? '';
       throw new ExecError(
         'L4_E_NOT_RUNNING',
         409,
