@@ -40,7 +40,7 @@ export class BuiltinRuntime implements ContainerRuntime {
     });
     return standInPodHandle(pod, runs, {
       ...o,
-      ...(main ? { main } : {}),
+      ...(main ? { main, restartMain: () => this.#startPages(pod) } : {}),
     });
   }
 

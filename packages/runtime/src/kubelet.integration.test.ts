@@ -128,6 +128,38 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
     expect(ours(await t.kubelet.previousLogs('default', pod, 'web'))).toHaveLength(1);
   });
 
+  it('a killed nginx restarts alone beside its sidecar, which runs on (docker: the whole pod)', async () => {
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'with-side', namespace: 'default' },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          { name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] },
+          { name: 'side', image: 'busybox', command: ['sleep', '3600'] },
+        ],
+      },
+    };
+    t.cluster.apply([pod]);
+    const status = (p: Pod | undefined, c: string) =>
+      p?.status?.containerStatuses?.find((s) => s.name === c);
+    const current = () => t.cluster.store.get('Pod', 'default', 'with-side');
+    await waitFor('with-side Ready', () => (isPodReady(current()!) ? true : undefined));
+    const pid = t.kubelet.handleOf('default', 'with-side')?.pid;
+    expect(t.kubelet.killPod('default', 'with-side')).toBe(true);
+    const back = await waitFor('web restarted and Ready', () => {
+      const p = current();
+      return p && isPodReady(p) && status(p, 'web')?.restartCount === 1 ? p : undefined;
+    });
+    // On a cluster the sidecar's process is not touched; a Docker pod here restarts whole.
+    expect(status(back, 'side')?.restartCount).toBe(name === 'docker' ? 1 : 0);
+    expect(await get(t, back)).toBe('with-side');
+    const now = t.kubelet.handleOf('default', 'with-side')?.pid;
+    if (pid) expect([processAlive(pid), now !== undefined && now !== pid]).toEqual([false, true]);
+    t.cluster.delete('Pod', 'default', 'with-side');
+  });
+
   it('starts 20 pods at once, all Ready and serving', async () => {
     t.cluster.apply([deployment('many', 20)]);
     const pods = await allReady(t, 'many', 20);

@@ -43,7 +43,9 @@ export function standInNote(standIns: readonly StandInInfo[]): string | undefine
  * The pod's handle. With a real process (`main`), the pod ends when it ends (the stand-ins beside
  * it stop then); without, a lone stand-in's end is the pod's. In a pod of several containers, each
  * stand-in's end is its own (`onContainerExit`, then `restartContainer`): the kubelet decides when
- * the pod has ended.
+ * the pod has ended. So is the real process's, when the runtime can start it again alone
+ * (`restartMain`): its containers restart while the stand-ins beside them run on, as a crashed
+ * nginx container restarts beside its sidecar on a cluster.
  */
 export function standInPodHandle(
   pod: PodSandbox,
@@ -53,10 +55,14 @@ export function standInPodHandle(
     mapper?: PortMapper;
     network?: PodNetworkTools | undefined;
     main?: PodHandle;
+    /** Starts the real process again, for the same sandbox (its containers only). */
+    restartMain?: () => Promise<PodHandle>;
     note?: string;
   },
 ): PodHandle {
-  const { main } = o;
+  /** The real process now (a restarted one replaces its last), and the one before it. */
+  let main = o.main;
+  let previousMain: PodHandle | undefined;
   let release!: (e: PodExit) => void;
   const exited = new Promise<PodExit>((r) => (release = r));
   /** Each stand-in container's current process (a restarted one replaces its last). */
@@ -84,11 +90,28 @@ export function standInPodHandle(
       else early.push([r.container, e]);
     });
   if (several) runs.forEach(watch);
-  if (main) {
-    void main.exited.then((e) => {
-      stopRuns();
-      release(e);
+  // The containers the real process serves (those no stand-in does), and whether its end is theirs
+  // alone: only with stand-ins beside it, and a way to start it again.
+  const standing = new Set(runs.map((r) => r.container));
+  const mainContainers = pod.containers.map((c) => c.name).filter((n) => !standing.has(n));
+  const separate = several && runs.length > 0 && o.restartMain !== undefined;
+  /** The real process ended on its own and was not started again yet. */
+  let mainDown = false;
+  const watchMain = (m: PodHandle) =>
+    void m.exited.then((e) => {
+      if (!separate) {
+        stopRuns();
+        return release(e);
+      }
+      if (stopping || m !== main) return;
+      mainDown = true;
+      for (const name of mainContainers) {
+        if (listener) listener(name, e);
+        else early.push([name, e]);
+      }
     });
+  if (main) {
+    watchMain(main);
   } else if (runs.length > 0 && !several) {
     void Promise.all(runs.map((r) => r.exited)).then((es) =>
       release(es.find((e) => e.code !== 0) ?? es[0]!),
@@ -97,8 +120,13 @@ export function standInPodHandle(
   const standIns = runs.map((r) => ({ container: r.container, image: r.image, kind: r.kind }));
   const note = [o.note, main?.note, standInNote(standIns)].filter(Boolean).join('; ');
   return {
-    ...(main?.pid !== undefined ? { pid: main.pid } : {}),
-    ...(main?.containerIDs ? { containerIDs: main.containerIDs } : {}),
+    // The real process's, as it is now (it may have been started again since).
+    get pid() {
+      return main?.pid;
+    },
+    get containerIDs() {
+      return main?.containerIDs;
+    },
     exited,
     async stop(graceMs: number) {
       stopRuns();
@@ -106,6 +134,8 @@ export function standInPodHandle(
       release({ code: 0, signal: null });
     },
     kill() {
+      // Its own crash: the real process's alone, when its end is its own; else the pod's.
+      if (separate && main) return main.kill();
       stopping = true;
       runs.forEach((r) => r.kill());
       ephemeral.forEach((r) => r.kill());
@@ -115,17 +145,20 @@ export function standInPodHandle(
     },
     async logs() {
       const own = runs.flatMap((r) => r.logs());
-      return main ? [...(await main.logs()), ...own].slice(-200) : own.slice(-200);
+      const m = main;
+      return m ? [...(await m.logs()), ...own].slice(-200) : own.slice(-200);
     },
     async containerLogs(container) {
       const run = [...runs, ...ephemeral].find((r) => r.container === container);
       if (run) return run.logs().slice(-200);
-      const runsMain = main && pod.containers.some((c) => c.name === container);
-      return runsMain ? (await main.logs()).slice(-200) : [];
+      const m = main;
+      return m && pod.containers.some((c) => c.name === container)
+        ? (await m.logs()).slice(-200)
+        : [];
     },
-    ...(main?.rss ? { rss: () => main.rss!() } : {}),
-    ...(main?.updateVolumeFiles
-      ? { updateVolumeFiles: (next) => main.updateVolumeFiles!(next) }
+    ...(o.main?.rss ? { rss: async () => main?.rss?.() } : {}),
+    ...(o.main?.updateVolumeFiles
+      ? { updateVolumeFiles: async (next) => main?.updateVolumeFiles?.(next) }
       : {}),
     exec(container, command, timeoutMs, signal) {
       const run = runs.find((r) => r.container === container);
@@ -146,9 +179,25 @@ export function standInPodHandle(
             for (const [container, e] of early.splice(0)) l(container, e);
           },
           async previousContainerLogs(container: string) {
+            if (mainContainers.includes(container)) {
+              // Down: the run that just ended; running again: the one before it.
+              const last = mainDown ? main : previousMain;
+              return last ? (await last.logs()).slice(-200) : undefined;
+            }
             return ended.get(container)?.logs().slice(-200);
           },
           async restartContainer(container: string) {
+            if (mainContainers.includes(container)) {
+              // Its containers share the process: the first of them to restart starts it.
+              if (!separate || !mainDown || stopping) return;
+              const next = await o.restartMain!();
+              if (stopping) return void next.stop(0);
+              previousMain = main;
+              main = next;
+              mainDown = false;
+              watchMain(next);
+              return;
+            }
             const i = runs.findIndex((r) => r.container === container);
             const c = pod.containers.find((x) => x.name === container);
             if (i < 0 || !c || stopping || !o.mapper) return;
