@@ -128,7 +128,7 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
     expect(ours(await t.kubelet.previousLogs('default', pod, 'web'))).toHaveLength(1);
   });
 
-  it('a killed nginx restarts alone beside its sidecar, which runs on (docker: the whole pod)', async () => {
+  it('a killed nginx restarts alone beside its sidecar, which runs on', async () => {
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -152,8 +152,8 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
       const p = current();
       return p && isPodReady(p) && status(p, 'web')?.restartCount === 1 ? p : undefined;
     });
-    // On a cluster the sidecar's process is not touched; a Docker pod here restarts whole.
-    expect(status(back, 'side')?.restartCount).toBe(name === 'docker' ? 1 : 0);
+    // The sidecar's process is not touched, as on a cluster.
+    expect(status(back, 'side')?.restartCount).toBe(0);
     expect(await get(t, back)).toBe('with-side');
     const now = t.kubelet.handleOf('default', 'with-side')?.pid;
     if (pid) expect([processAlive(pid), now !== undefined && now !== pid]).toEqual([false, true]);

@@ -121,13 +121,26 @@ export class DockerRuntime implements ContainerRuntime {
         ? await this.#startAll(ids, names, accessLog && join(dir, accessLog))
         : undefined;
     // nginx's html directory is the pod directory's, bound into the container.
-    const main: PodHandle | undefined =
-      started && serve
-        ? {
-            ...started,
-            updateVolumeFiles: (next) => writeHtmlDir(join(dir, 'html'), nginxHtmlFiles(next)),
+    const serving = (h: PodHandle): PodHandle => ({
+      ...h,
+      updateVolumeFiles: (next) => writeHtmlDir(join(dir, 'html'), nginxHtmlFiles(next)),
+    });
+    const main: PodHandle | undefined = started && serve ? serving(started) : (refused ?? started);
+    // nginx alone in its container (no other real one beside it): a new container for it when it
+    // ends, the pod's stand-ins running on. With other containers of the pod, it restarts whole.
+    const restartMain =
+      serve && site && runnable.length === 0
+        ? async () => {
+            const log = await nextAccessLog(dir);
+            let id: string;
+            try {
+              id = await this.#createNginx(pod, serve, site, dir, log);
+            } catch (err) {
+              throw new ContainerStartError('CreateContainerError', String(err));
+            }
+            return serving(await this.#startAll([id], [serve.name], join(dir, log)));
           }
-        : (refused ?? started);
+        : undefined;
     const o = { mapper: this.#mapper, clock: this.#clock, network: this.#network };
     const runs = await startStandIns(pod, missing, o).catch(async (err: unknown) => {
       await main?.stop(0);
@@ -136,6 +149,7 @@ export class DockerRuntime implements ContainerRuntime {
     return standInPodHandle(pod, runs, {
       ...o,
       ...(main ? { main } : {}),
+      ...(restartMain ? { restartMain } : {}),
       ...(note ? { note } : {}),
     });
   }
