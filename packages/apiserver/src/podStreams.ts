@@ -9,7 +9,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { type ExecResponse, type Pod, execOutputInOrder, podContainer } from '@l4lab/protocol';
+import {
+  type ExecResponse,
+  type Pod,
+  execOutputInOrder,
+  podContainer,
+  podContainerStatus,
+} from '@l4lab/protocol';
 import type { ObjectStore } from '@l4lab/cluster';
 import { failure, notFound, type Status } from './status.ts';
 import { portForwardUpgrade } from './portForward.ts';
@@ -597,9 +603,5 @@ export async function serveLogs(
 /** Whether the pod's container of that name (app, init or ephemeral) runs now. */
 function containerRunning(pod: Pod, container: string): boolean {
   if (pod.metadata.deletionTimestamp && pod.status?.phase !== 'Running') return false;
-  const { containerStatuses = [], initContainerStatuses = [] } = pod.status ?? {};
-  const { ephemeralContainerStatuses = [] } = pod.status ?? {};
-  return [...containerStatuses, ...initContainerStatuses, ...ephemeralContainerStatuses].some(
-    (c) => c.name === container && c.state?.running !== undefined,
-  );
+  return podContainerStatus(pod, container)?.state?.running !== undefined;
 }

@@ -844,3 +844,15 @@ export function podContainer(pod: Pick<Pod, 'spec'>, name: string): Container | 
   const { containers, initContainers = [], ephemeralContainers = [] } = pod.spec;
   return [...containers, ...initContainers, ...ephemeralContainers].find((c) => c.name === name);
 }
+
+/** That container's status (app, init or ephemeral), as the kubelet last wrote it. */
+export function podContainerStatus(
+  pod: Pick<Pod, 'status'>,
+  name: string,
+): ContainerStatus | undefined {
+  const { containerStatuses = [], initContainerStatuses = [] } = pod.status ?? {};
+  const { ephemeralContainerStatuses = [] } = pod.status ?? {};
+  return [...containerStatuses, ...initContainerStatuses, ...ephemeralContainerStatuses].find(
+    (c) => c.name === name,
+  );
+}

@@ -1,4 +1,4 @@
-import type { ExecResponse, Pod } from '@l4lab/protocol';
+import { type ExecResponse, type Pod, podContainerStatus } from '@l4lab/protocol';
 import { NetworkPolicyView, type Cluster, type PortMapper } from '@l4lab/cluster';
 import { isClusterAddress } from '../clusterAddress.ts';
 import { podEnvironment } from './podEnv.ts';
@@ -108,13 +108,9 @@ export class BuiltinExecutor implements PodExecutor {
 
   async exec(pod: Pod, command: string, opts?: ExecOptions): Promise<ExecResponse> {
     const ip = pod.status?.podIP;
-    const { containerStatuses = [], initContainerStatuses = [] } = pod.status ?? {};
-    const { ephemeralContainerStatuses = [] } = pod.status ?? {};
     // kubectl's default: the first app container (it must be the one running).
     const container = opts?.container ?? pod.spec.containers[0]?.name ?? '';
-    const running = [...containerStatuses, ...initContainerStatuses, ...ephemeralContainerStatuses]
-      .filter((c) => c.name === container)
-      .some((c) => c.state?.running);
+    const running = podContainerStatus(pod, container)?.state?.running !== undefined;
     if (!ip || !running || pod.metadata.deletionTimestamp) {
       throw new ExecError(
         'L4_E_NOT_RUNNING',
