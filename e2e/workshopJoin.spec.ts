@@ -68,6 +68,8 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
   const kubeconfig = await readFile((await download.path())!, 'utf8');
   expect(kubeconfig).toMatch(/^\s+namespace: alice$/m);
   expect(kubeconfig).toMatch(/server: "?http:\/\/127\.0\.0\.1:\d+/);
+  const rejoinCode = (await joined.locator('.join-code').textContent())?.trim() ?? '';
+  expect(rejoinCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   await shoot(student, 'join-done');
 
   // A second browser asking for the same name hears why, in the server's words.
@@ -76,6 +78,17 @@ test('a student joins as alice, gets namespace alice and a kubeconfig; the instr
   await late.getByLabel(/Your name/).fill('alice');
   await late.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(late.getByRole('alert')).toContainText('namespaces "alice" already exists');
+  // alice on another device (her phone, then her laptop): her rejoin code, typed as read.
+  const phone = await ownPage();
+  await phone.goto(joinUrl);
+  await phone.getByLabel(/Your name/).fill('alice');
+  await phone.getByRole('button', { name: 'Join', exact: true }).click();
+  await phone.getByLabel(/Your rejoin code/).fill(rejoinCode.toLowerCase());
+  await phone.getByRole('button', { name: 'Join again as alice' }).click();
+  await expect(phone.getByTestId('joined').getByRole('status')).toHaveText(
+    'You are alice, namespace alice',
+  );
+  await expect(phone.getByTestId('joined')).toContainText('Joined again, from this device');
   // Leaving the name empty: the lab picks student-<n>.
   await late.getByLabel(/Your name/).fill('');
   await late.getByRole('button', { name: 'Join', exact: true }).click();

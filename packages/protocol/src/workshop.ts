@@ -47,6 +47,13 @@ export interface JoinResponse {
   name: string;
   namespace: string;
   token: string;
+  /**
+   * The code that joins this student again from another device (`K7P2-QX9M`), shown once: at the
+   * first join (not on a rejoin), or made anew by `POST /api/workshop/rejoin-code`.
+   */
+  rejoinCode?: string;
+  /** This join was the student's again, from another device. */
+  rejoined?: boolean;
   /** Where the kubeconfig downloads (GET, with the token). */
   kubeconfigUrl: string;
   /** The server URL the kubeconfig points at, as the student reached it. */

@@ -77,6 +77,7 @@ export function dashboardPolicy(d: PolicyDeps): RequestHandler {
       path === '/editor-tabs' ||
       path === '/apply' ||
       path === '/workshop/kubeconfig' ||
+      path === '/workshop/rejoin-code' ||
       path === '/workspace/export' ||
       path === '/workspace/import' // narrowed by the route (their namespace, their tabs)
     )

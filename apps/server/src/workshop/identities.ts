@@ -28,6 +28,10 @@ export interface Student {
   joinedAt: string;
   /** SHA-256 of the student's token, hex. */
   tokenDigest: string;
+  /** The tokens of their other devices (joined again with their rejoin code), as digests. */
+  moreTokenDigests?: string[];
+  /** SHA-256 of their rejoin code (normalized: `rejoinKey`), hex. */
+  rejoinDigest?: string;
   /** Which band of node ports is theirs (./workshop.ts: nodePortBand). */
   slot: number;
   /** The namespaces lessons create for them (`<name>-nginx-ns`), besides `namespace`. */
@@ -51,6 +55,26 @@ export function newToken(): string {
 export function digestOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+/** Letters and digits that cannot be misread for one another (no 0/O, 1/I/L). */
+const REJOIN_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/**
+ * A rejoin code: 8 characters read off a screen and typed on another device (`K7P2-QX9M`), about
+ * 39 bits; it only works with the join code and the student's name, for one student.
+ */
+export function newRejoinCode(): string {
+  const chars = [...randomBytes(8)].map((b) => REJOIN_ALPHABET[b % REJOIN_ALPHABET.length]);
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
+}
+
+/** What a typed code is compared as: upper case, letters and digits only. */
+export function rejoinKey(code: string): string {
+  return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+/** Most devices one student may join from (each a token of theirs). */
+export const MAX_DEVICES = 8;
 
 /** The token a request carries: `Authorization: Bearer`, the dashboard's cookie, or `?token=`. */
 export function tokenOf(req: IncomingMessage): string | undefined {
@@ -130,19 +154,23 @@ export class Identities {
     for (let n = 1; ; n++) if (!this.#students.has(`student-${n}`)) return `student-${n}`;
   }
 
-  /** Adds a student (its namespace is its name) and returns the token, the only time it is seen. */
   /** Which student owns a namespace (theirs or one a lesson makes for them). */
   ownerOf(namespace: string): Student | undefined {
     for (const s of this.#students.values()) if (namespacesOf(s).includes(namespace)) return s;
     return undefined;
   }
 
+  /**
+   * Adds a student (its namespace is its name) and returns the token and the rejoin code, the
+   * only time either is seen.
+   */
   add(
     name: string,
     extraNamespaces: string[] = [],
     now = new Date(),
-  ): { student: Student; token: string } {
+  ): { student: Student; token: string; rejoinCode: string } {
     const token = newToken();
+    const rejoinCode = newRejoinCode();
     const taken = new Set([...this.#students.values()].map((s) => s.slot));
     let slot = 0;
     while (taken.has(slot)) slot++;
@@ -151,19 +179,47 @@ export class Identities {
       namespace: name,
       joinedAt: now.toISOString(),
       tokenDigest: digestOf(token),
+      rejoinDigest: digestOf(rejoinKey(rejoinCode)),
       slot,
       ...(extraNamespaces.length ? { extraNamespaces } : {}),
     };
     this.#students.set(name, student);
     this.#byDigest.set(student.tokenDigest, name);
-    return { student, token };
+    return { student, token, rejoinCode };
+  }
+
+  /**
+   * The student of that name on another device, by their rejoin code: a token of its own (their
+   * first device's still works). `wrong` when the code is not theirs, `full` past MAX_DEVICES.
+   */
+  rejoin(
+    name: string,
+    code: string,
+  ): { student: Student; token: string } | 'wrong' | 'full' | undefined {
+    const s = this.#students.get(name);
+    if (!s) return undefined;
+    if (!s.rejoinDigest || !sameSecret(digestOf(rejoinKey(code)), s.rejoinDigest)) return 'wrong';
+    if ((s.moreTokenDigests?.length ?? 0) + 1 >= MAX_DEVICES) return 'full';
+    const token = newToken();
+    s.moreTokenDigests = [...(s.moreTokenDigests ?? []), digestOf(token)];
+    this.#byDigest.set(digestOf(token), name);
+    return { student: s, token };
+  }
+
+  /** A new rejoin code for that student (the one before stops working), shown this once. */
+  rotateRejoinCode(name: string): string | undefined {
+    const s = this.#students.get(name);
+    if (!s) return undefined;
+    const code = newRejoinCode();
+    s.rejoinDigest = digestOf(rejoinKey(code));
+    return code;
   }
 
   remove(name: string): Student | undefined {
     const s = this.#students.get(name);
     if (!s) return undefined;
     this.#students.delete(name);
-    this.#byDigest.delete(s.tokenDigest);
+    for (const d of [s.tokenDigest, ...(s.moreTokenDigests ?? [])]) this.#byDigest.delete(d);
     return s;
   }
 
@@ -179,7 +235,7 @@ export class Identities {
   restore(saved: readonly Student[]): void {
     for (const s of saved) {
       this.#students.set(s.name, { ...s });
-      this.#byDigest.set(s.tokenDigest, s.name);
+      for (const d of [s.tokenDigest, ...(s.moreTokenDigests ?? [])]) this.#byDigest.set(d, s.name);
     }
   }
 }

@@ -57,12 +57,16 @@ async function call<T>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-const join_ = (name?: string, c = code) =>
+const join_ = (name?: string, c = code, rejoin?: string) =>
   call<JoinResponse & { error?: { code: string; message: string } }>(
     undefined,
     'POST',
     '/api/workshop/join',
-    JSON.stringify({ code: c, ...(name !== undefined ? { name } : {}) }),
+    JSON.stringify({
+      code: c,
+      ...(name !== undefined ? { name } : {}),
+      ...(rejoin !== undefined ? { rejoin } : {}),
+    }),
   );
 
 const POD = (name: string, ns?: string) => `apiVersion: v1
@@ -108,6 +112,39 @@ describe('workshop mode', () => {
     expect((await call(alice.token, 'GET', '/api/whoami')).body).toMatchObject({
       user: { name: 'alice', role: 'student', namespace: 'alice' },
     });
+  });
+
+  it('joins a student again from another device with their rejoin code, and no one else', async () => {
+    expect(alice.rejoinCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    const taken = await join_('alice');
+    expect([taken.status, taken.body.error?.message]).toEqual([
+      409,
+      'namespaces "alice" already exists: choose another name, or, if you are alice on another device, type the rejoin code you were shown when you joined',
+    ]);
+    const wrong = await join_('alice', code, 'AAAA-AAAA');
+    expect([wrong.status, wrong.body.error?.code]).toEqual([403, 'L4_E_REJOIN_CODE']);
+    expect((await join_('nobody', code, alice.rejoinCode)).status).toBe(404);
+    expect((await join_('alice', 'not-the-code', alice.rejoinCode)).status).toBe(403);
+    // Typed as read off the screen: any case, with or without the dash.
+    const typed = alice.rejoinCode!.replace('-', ' ').toLowerCase();
+    const phone = await join_('alice', code, typed);
+    expect([phone.status, phone.body.name, phone.body.rejoined]).toEqual([200, 'alice', true]);
+    expect(phone.body.rejoinCode).toBeUndefined();
+    expect(phone.body.token).not.toBe(alice.token);
+    for (const token of [alice.token, phone.body.token])
+      expect((await call(token, 'GET', '/api/whoami')).body).toMatchObject({
+        user: { name: 'alice', namespace: 'alice' },
+      });
+    // A new code from a device of hers; the one before stops working.
+    const fresh = await call<{ rejoinCode: string }>(
+      phone.body.token,
+      'POST',
+      '/api/workshop/rejoin-code',
+    );
+    expect(fresh.body.rejoinCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect((await join_('alice', code, alice.rejoinCode)).status).toBe(403);
+    expect((await call(t.lab.token, 'POST', '/api/workshop/rejoin-code')).status).toBe(403);
+    alice = { ...alice, rejoinCode: fresh.body.rejoinCode };
   });
 
   it('gives each student a kubeconfig whose context is their namespace, and the real kubectl works in it and nowhere else', async (ctx) => {
@@ -431,6 +468,13 @@ spec:
         headers: { Authorization: `Bearer ${alice.token}` },
       });
       expect(res.status).toBe(200);
+      // Her rejoin code too.
+      const rejoined = await fetch(`${again.url}/api/workshop/join`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code, name: 'alice', rejoin: alice.rejoinCode }),
+      });
+      expect(rejoined.status).toBe(200);
       expect(again.token).toBe(t.lab.token);
       expect(again.workshop!.joinUrls[0]).toContain(`code=${code}`);
     } finally {

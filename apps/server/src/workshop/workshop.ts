@@ -13,6 +13,7 @@ import { EditorTabsStore } from '../persist/editorTabs.ts';
 import {
   DEFAULT_STUDENT_QUOTA,
   Identities,
+  MAX_DEVICES,
   MAX_STUDENTS,
   namespacesOf,
   type Student,
@@ -135,9 +136,15 @@ export class Workshop {
 
   /**
    * A student joins: a DNS-1123 name of their choosing (or the next `student-<n>`) becomes their
-   * namespace, created now, with its quota; the token is returned this once.
+   * namespace, created now, with its quota; the token and the rejoin code are returned this once.
+   * With `rejoin`, the student of that name joins again from another device: the same namespace,
+   * a token of its own.
    */
-  async join(requested: string | undefined): Promise<{ student: Student; token: string }> {
+  async join(
+    requested: string | undefined,
+    rejoin?: string,
+  ): Promise<{ student: Student; token: string; rejoinCode?: string }> {
+    if (rejoin !== undefined) return this.#rejoin(requested?.trim() ?? '', rejoin);
     if (this.identities.count >= MAX_STUDENTS)
       throw new JoinRefused(
         403,
@@ -162,7 +169,9 @@ export class Workshop {
       throw new JoinRefused(
         409,
         'L4_E_NAME_TAKEN',
-        `namespaces "${name}" already exists: choose another name`,
+        this.identities.has(name)
+          ? `namespaces "${name}" already exists: choose another name, or, if you are ${name} on another device, type the rejoin code you were shown when you joined`
+          : `namespaces "${name}" already exists: choose another name`,
       );
     const outcome = this.#cluster.apply([
       {
@@ -185,6 +194,38 @@ export class Workshop {
     await this.#save();
     this.#logger.info({ student: name }, 'student joined');
     return added;
+  }
+
+  async #rejoin(name: string, code: string): Promise<{ student: Student; token: string }> {
+    const r = this.identities.rejoin(name, code);
+    if (r === undefined)
+      throw new JoinRefused(
+        404,
+        'L4_E_NO_STUDENT',
+        `no student "${name}" has joined this workshop`,
+      );
+    if (r === 'wrong')
+      throw new JoinRefused(
+        403,
+        'L4_E_REJOIN_CODE',
+        `that is not ${name}'s rejoin code: it was shown when ${name} joined (the joined page of their first device makes a new one)`,
+      );
+    if (r === 'full')
+      throw new JoinRefused(
+        403,
+        'L4_E_REJOIN_FULL',
+        `${name} has joined from ${MAX_DEVICES} devices, the most one student may: ask the instructor`,
+      );
+    await this.#save();
+    this.#logger.info({ student: name }, 'student joined again from another device');
+    return r;
+  }
+
+  /** A new rejoin code for a student, shown to them this once; the one before stops working. */
+  async rotateRejoinCode(name: string): Promise<string | undefined> {
+    const code = this.identities.rotateRejoinCode(name);
+    if (code) await this.#save();
+    return code;
   }
 
   /** Deletes every object of a student's namespace, keeping the namespace and the token. */
@@ -298,6 +339,10 @@ function checkWorkshopFile(v: unknown) {
         labelProblem(s.name) === undefined &&
         typeof s.tokenDigest === 'string' &&
         /^[0-9a-f]{64}$/.test(s.tokenDigest) &&
+        (s.rejoinDigest === undefined || /^[0-9a-f]{64}$/.test(String(s.rejoinDigest))) &&
+        (s.moreTokenDigests === undefined ||
+          (Array.isArray(s.moreTokenDigests) &&
+            s.moreTokenDigests.every((d) => /^[0-9a-f]{64}$/.test(String(d))))) &&
         typeof s.joinedAt === 'string' &&
         Number.isInteger(s.slot) &&
         s.slot >= 0 &&

@@ -53,7 +53,7 @@ export function workshopRoutes(d: WorkshopRouteDeps): Router {
   }
 
   r.post('/workshop/join', express.json({ limit: '4kb' }), async function join(req, res) {
-    const body = (req.body ?? {}) as { code?: unknown; name?: unknown };
+    const body = (req.body ?? {}) as { code?: unknown; name?: unknown; rejoin?: unknown };
     if (typeof body.code !== 'string' || !workshop.identities.joinCodeMatches(body.code))
       return sendError(
         res,
@@ -63,23 +63,44 @@ export function workshopRoutes(d: WorkshopRouteDeps): Router {
       );
     if (body.name !== undefined && typeof body.name !== 'string')
       return sendError(res, 422, 'L4_E_BAD_NAME', 'name must be a string');
+    if (body.rejoin !== undefined && (typeof body.rejoin !== 'string' || !body.name))
+      return sendError(
+        res,
+        422,
+        'L4_E_BAD_REJOIN',
+        'rejoin must be a string, with the name of the student joining again',
+      );
     try {
-      const { student, token } = await workshop.join(body.name);
+      const rejoin = body.rejoin as string | undefined;
+      const { student, token, rejoinCode } = await workshop.join(body.name, rejoin);
       const server = serverUrlOf(req);
       const answer: JoinResponse = {
         name: student.name,
         namespace: student.namespace,
         token,
+        ...(rejoinCode ? { rejoinCode } : {}),
+        ...(rejoin !== undefined ? { rejoined: true } : {}),
         kubeconfigUrl: '/api/workshop/kubeconfig',
         server,
         quota: workshop.quota,
       };
       res.cookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
-      res.status(201).json(answer);
+      res.status(rejoin !== undefined ? 200 : 201).json(answer);
     } catch (err) {
       if (err instanceof JoinRefused) return sendError(res, err.status, err.code, err.message);
       throw err;
     }
+  });
+
+  // A student's new rejoin code (their first one was shown once, at the join): for the joined page
+  // of a browser that joined earlier. The one before stops working.
+  r.post('/workshop/rejoin-code', async function rejoinCode(req, res) {
+    const user = userOf(res);
+    if (user.role !== 'student')
+      return sendError(res, 403, 'L4_E_FORBIDDEN', "a rejoin code is a student's: join first");
+    const code = await workshop.rotateRejoinCode(user.name);
+    if (!code) return sendError(res, 404, 'L4_E_NO_STUDENT', `no student "${user.name}"`);
+    res.json({ rejoinCode: code });
   });
 
   r.get('/workshop/kubeconfig', function kubeconfig(req, res) {

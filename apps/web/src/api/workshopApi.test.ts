@@ -63,12 +63,17 @@ describe('joining', () => {
       server: 'http://10.0.0.5:7070',
       quota: QUOTA,
     };
-    const sent = fakeServer(200, answer);
-    expect(await joinWorkshop('c0de', 'alice')).toEqual({ ok: true, value: answer });
+    const sent = fakeServer(200, { ...answer, rejoinCode: 'K7P2-QX9M' });
+    expect(await joinWorkshop('c0de', 'alice')).toEqual({
+      ok: true,
+      value: { ...answer, rejoinCode: 'K7P2-QX9M' },
+    });
     await joinWorkshop('c0de', '');
+    await joinWorkshop('c0de', 'alice', 'k7p2 qx9m'); // another device, with her rejoin code
     expect(sent.map((s) => [s.url, s.init?.method, JSON.parse(String(s.init?.body))])).toEqual([
       ['/api/workshop/join', 'POST', { code: 'c0de', name: 'alice' }],
       ['/api/workshop/join', 'POST', { code: 'c0de' }],
+      ['/api/workshop/join', 'POST', { code: 'c0de', name: 'alice', rejoin: 'k7p2 qx9m' }],
     ]);
   });
 
@@ -79,6 +84,7 @@ describe('joining', () => {
     expect(await joinWorkshop('c0de', 'alice')).toEqual({
       ok: false,
       message: 'the name "alice" is taken',
+      status: 409,
     });
     expect(refusalOf(403, { error: { code: 'L4_E_JOIN_CODE', message: 'wrong code' } })).toBe(
       'wrong code',

@@ -54,7 +54,16 @@ export function joinResponseOf(body: unknown): JoinResponse | undefined {
   const quota = quotaOf(body.quota);
   if (!isString(name) || !isString(namespace) || !isString(kubeconfigUrl)) return undefined;
   if (!isString(token) || !isString(server) || !quota) return undefined;
-  return { name, namespace, token, kubeconfigUrl, server, quota };
+  return {
+    name,
+    namespace,
+    token,
+    ...(isString(body.rejoinCode) ? { rejoinCode: body.rejoinCode } : {}),
+    ...(body.rejoined === true ? { rejoined: true } : {}),
+    kubeconfigUrl,
+    server,
+    quota,
+  };
 }
 
 function studentOf(v: unknown): StudentInfo | undefined {
@@ -146,7 +155,7 @@ async function call<T>(
 ): Promise<CallOutcome<T>> {
   const res = await fetch(path, init);
   const body = await bodyOf(res);
-  if (!res.ok) return { ok: false, message: refusalOf(res.status, body) };
+  if (!res.ok) return { ok: false, message: refusalOf(res.status, body), status: res.status };
   const value = read(body);
   return value === undefined
     ? { ok: false, message: `unexpected answer from ${path}` }
@@ -160,9 +169,25 @@ const json = (method: string, body: unknown): RequestInit => ({
 });
 
 /** `POST /api/workshop/join`: the server picks `student-<n>` when no name is given. */
-export function joinWorkshop(code: string, name: string): Promise<CallOutcome<JoinResponse>> {
-  const request = name === '' ? { code } : { code, name };
+export function joinWorkshop(
+  code: string,
+  name: string,
+  /** The student's rejoin code: joining again, from another device. */
+  rejoin?: string,
+): Promise<CallOutcome<JoinResponse>> {
+  const request = {
+    code,
+    ...(name === '' ? {} : { name }),
+    ...(rejoin ? { rejoin } : {}),
+  };
   return call('/api/workshop/join', json('POST', request), joinResponseOf);
+}
+
+/** `POST /api/workshop/rejoin-code`: a new code for this student's other devices. */
+export function newRejoinCode(): Promise<CallOutcome<string>> {
+  return call('/api/workshop/rejoin-code', { method: 'POST' }, (b) =>
+    isRecord(b) && isString(b.rejoinCode) ? b.rejoinCode : undefined,
+  );
 }
 
 export function fetchWorkshopStatus(): Promise<CallOutcome<WorkshopStatus>> {

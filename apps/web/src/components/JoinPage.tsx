@@ -72,16 +72,23 @@ function JoinForm({ code, onJoined }: { code: string; onJoined(j: Joined): void 
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string | undefined>(undefined);
+  /** The name is a student's already: the one who joined may be on another device. */
+  const [taken, setTaken] = useState<string | undefined>(undefined);
+  const [rejoin, setRejoin] = useState('');
   const problems = joinNameErrors(name);
+  const rejoining = taken !== undefined && taken === name && rejoin.trim() !== '';
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (problems.length > 0 || busy) return;
     setBusy(true);
     setRefusal(undefined);
     try {
-      const r = await joinWorkshop(code, name);
+      const r = await joinWorkshop(code, name, rejoining ? rejoin.trim() : undefined);
       if (r.ok) onJoined(r.value);
-      else setRefusal(r.message);
+      else {
+        setRefusal(r.message);
+        if (r.status === 409 && name !== '') setTaken(name);
+      }
     } catch (err) {
       setRefusal(`Cannot reach the lab: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -114,8 +121,25 @@ function JoinForm({ code, onJoined }: { code: string; onJoined(j: Joined): void 
           </p>
         ))}
       </div>
+      {taken !== undefined && taken === name && (
+        <>
+          <label htmlFor="join-rejoin">
+            You are {name}, on another device? Your rejoin code (shown when you joined)
+          </label>
+          <input
+            id="join-rejoin"
+            name="rejoin"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            placeholder="XXXX-XXXX"
+            value={rejoin}
+            onChange={(e) => setRejoin(e.target.value)}
+          />
+        </>
+      )}
       <button type="submit" className="primary join-button" disabled={busy || problems.length > 0}>
-        {busy ? 'Joining…' : 'Join'}
+        {busy ? 'Joining…' : rejoining ? `Join again as ${name}` : 'Join'}
       </button>
       {refusal && (
         <p className="bad join-refusal" role="alert">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { fetchTutorialFiles } from '../api/http.ts';
+import { newRejoinCode } from '../api/workshopApi.ts';
 import { CopyButton } from './CopyButton.tsx';
 import {
   FIRST_TUTORIAL_FILE,
@@ -14,6 +15,40 @@ export interface Joined {
   kubeconfigUrl: string;
   /** This browser joined before (its cookie names the student). */
   earlier?: boolean;
+  /** The code that joins this student again from another device, shown once. */
+  rejoinCode?: string;
+  /** This browser joined as a student who had joined from another device. */
+  rejoined?: boolean;
+}
+
+/** The rejoin code, or a button that makes one (the first was shown once, at the join). */
+function RejoinCode({ name, first }: { name: string; first: string | undefined }) {
+  const [code, setCode] = useState(first);
+  const [refusal, setRefusal] = useState<string | undefined>(undefined);
+  async function make() {
+    const r = await newRejoinCode();
+    if (r.ok) setCode(r.value);
+    else setRefusal(r.message);
+  }
+  return (
+    <div className="join-rejoin" data-testid="rejoin-code">
+      {code ? (
+        <p>
+          Your rejoin code: <b className="join-code">{code}</b> (note it). On another device (a
+          second laptop, your phone), join as <b>{name}</b> with it.
+        </p>
+      ) : (
+        <p className="muted">
+          Joining from another device too?{' '}
+          <button type="button" onClick={() => void make()}>
+            Make a rejoin code
+          </button>{' '}
+          (any code made before stops working)
+        </p>
+      )}
+      {refusal && <p className="bad">{refusal}</p>}
+    </div>
+  );
 }
 
 /** A download link for the tutorial's first file, so `kubectl apply -f` finds it on the laptop. */
@@ -60,6 +95,9 @@ export function JoinedSteps({ joined }: { joined: Joined }) {
       {joined.earlier && (
         <p className="muted">This browser joined earlier: here is the same namespace.</p>
       )}
+      {joined.rejoined && (
+        <p className="muted">Joined again, from this device: the same namespace.</p>
+      )}
       <a className="join-download" href={kubeconfigUrl} download={kubeconfigFileName(namespace)}>
         Download kubeconfig
       </a>
@@ -80,6 +118,7 @@ export function JoinedSteps({ joined }: { joined: Joined }) {
         ) : null}
         On Windows PowerShell, the first line is <code>{powerShellKubeconfig(namespace)}</code>
       </p>
+      <RejoinCode name={name} first={joined.rejoinCode} />
       <a className="join-open" href="/">
         Open my lab
       </a>
