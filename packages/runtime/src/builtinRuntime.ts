@@ -40,7 +40,7 @@ export class BuiltinRuntime implements ContainerRuntime {
     });
     return standInPodHandle(pod, runs, {
       ...o,
-      ...(main ? { main, restartMain: () => this.#startPages(pod) } : {}),
+      ...(main ? { main, restartMain: (now) => this.#startPages(now) } : {}),
     });
   }
 

@@ -154,7 +154,10 @@ describe.each(runtimes)('kubelet with the %s runtime', (name) => {
     });
     // The sidecar's process is not touched, as on a cluster.
     expect(status(back, 'side')?.restartCount).toBe(0);
-    expect(await get(t, back)).toBe('with-side');
+    // Without a readiness probe it is Ready once started, as on a cluster: listening follows.
+    expect(
+      await waitFor('the new nginx answering', () => get(t, back).catch(() => undefined)),
+    ).toBe('with-side');
     const now = t.kubelet.handleOf('default', 'with-side')?.pid;
     if (pid) expect([processAlive(pid), now !== undefined && now !== pid]).toEqual([false, true]);
     t.cluster.delete('Pod', 'default', 'with-side');

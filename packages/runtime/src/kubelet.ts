@@ -175,7 +175,8 @@ export class Kubelet {
   killPod(namespace: string, name: string): boolean {
     const w = this.#find(namespace, name);
     if (!w?.handle) return false;
-    w.handle.kill();
+    if (w.handle.crash) w.handle.crash();
+    else w.handle.kill();
     return true;
   }
 
@@ -882,6 +883,9 @@ export class Kubelet {
             { pod: w.pod.metadata.name, name, err: String(err) },
             'restart failed',
           );
+          // A start that failed is an end too (StartError's 128): tried again after its back-off.
+          if (w.handle === handle && !this.#gone(w))
+            this.#ownExited(w, handle, name, { code: 128, signal: null, message: String(err) });
           return;
         }
         if (w.handle !== handle || this.#gone(w)) return;

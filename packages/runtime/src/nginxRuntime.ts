@@ -70,7 +70,7 @@ export class NginxRuntime implements ContainerRuntime {
     });
     return standInPodHandle(pod, runs, {
       ...o,
-      ...(main ? { main, restartMain: () => this.#startNginx(pod) } : {}),
+      ...(main ? { main, restartMain: (now) => this.#startNginx(now) } : {}),
     });
   }
 

@@ -40,8 +40,14 @@ export interface PodHandle {
   readonly exited: Promise<PodExit>;
   /** Graceful stop (SIGQUIT for nginx), then SIGKILL after graceMs. Resolves when it is gone. */
   stop(graceMs: number): Promise<void>;
-  /** Kills the pod's process at once, as a crash would (`POST /api/pods/.../kill`). */
+  /** Kills the pod's processes at once (its node went down); `exited` resolves when they are gone. */
   kill(): void;
+  /**
+   * Its serving process crashes (`POST /api/pods/.../kill`): when the runtime restarts it alone
+   * (`onContainerExit`), only its containers end and the stand-ins beside them run on. Without
+   * it, `kill`.
+   */
+  crash?(): void;
   /** Recent access-log lines, newest last. */
   logs(): Promise<string[]>;
   /**

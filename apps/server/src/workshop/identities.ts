@@ -3,7 +3,7 @@
 // are random, kept only as SHA-256 digests (in memory and in the workspace's state/workshop.json),
 // compared in constant time, and never logged. Outside workshop mode there is one user, the
 // instructor, behind the lab's single access token rule (../accessToken.ts).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { StudentQuota, WorkshopUser } from '@l4lab/protocol';
 import { TOKEN_COOKIE } from '../accessToken.ts';
@@ -64,7 +64,7 @@ const REJOIN_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
  * 39 bits; it only works with the join code and the student's name, for one student.
  */
 export function newRejoinCode(): string {
-  const chars = [...randomBytes(8)].map((b) => REJOIN_ALPHABET[b % REJOIN_ALPHABET.length]);
+  const chars = Array.from({ length: 8 }, () => REJOIN_ALPHABET[randomInt(REJOIN_ALPHABET.length)]);
   return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
 }
 

@@ -127,14 +127,18 @@ export class DockerRuntime implements ContainerRuntime {
     });
     const main: PodHandle | undefined = started && serve ? serving(started) : (refused ?? started);
     // nginx alone in its container (no other real one beside it): a new container for it when it
-    // ends, the pod's stand-ins running on. With other containers of the pod, it restarts whole.
+    // ends, the pod's stand-ins running on, reading its conf.d and files as they are now. With
+    // other real containers in the pod, it restarts whole.
     const restartMain =
-      serve && site && runnable.length === 0
-        ? async () => {
+      serve && runnable.length === 0
+        ? async (now: PodSandbox) => {
+            const conf = nginxSite(now);
+            if (conf.kind === 'emerg') return refusedNginx(conf.message);
+            this.#reaper.ensureRunning();
             const log = await nextAccessLog(dir);
             let id: string;
             try {
-              id = await this.#createNginx(pod, serve, site, dir, log);
+              id = await this.#createNginx(now, serve, conf, dir, log);
             } catch (err) {
               throw new ContainerStartError('CreateContainerError', String(err));
             }

@@ -55,14 +55,18 @@ export function standInPodHandle(
     mapper?: PortMapper;
     network?: PodNetworkTools | undefined;
     main?: PodHandle;
-    /** Starts the real process again, for the same sandbox (its containers only). */
-    restartMain?: () => Promise<PodHandle>;
+    /** Starts the real process again (its containers only), for the sandbox as it is now. */
+    restartMain?: (sandbox: PodSandbox) => Promise<PodHandle>;
     note?: string;
   },
 ): PodHandle {
   /** The real process now (a restarted one replaces its last), and the one before it. */
   let main = o.main;
   let previousMain: PodHandle | undefined;
+  /** The sandbox as it is now: its volumes' files change (updateVolumeFiles). */
+  let current = pod;
+  /** The real process being started again: one start, whichever of its containers asks. */
+  let restarting: Promise<void> | undefined;
   let release!: (e: PodExit) => void;
   const exited = new Promise<PodExit>((r) => (release = r));
   /** Each stand-in container's current process (a restarted one replaces its last). */
@@ -99,11 +103,12 @@ export function standInPodHandle(
   let mainDown = false;
   const watchMain = (m: PodHandle) =>
     void m.exited.then((e) => {
-      if (!separate) {
+      if (m !== main) return;
+      // The pod's end (not separate, or stopped or killed whole): the stand-ins end with it.
+      if (!separate || stopping) {
         stopRuns();
         return release(e);
       }
-      if (stopping || m !== main) return;
       mainDown = true;
       for (const name of mainContainers) {
         if (listener) listener(name, e);
@@ -134,15 +139,15 @@ export function standInPodHandle(
       release({ code: 0, signal: null });
     },
     kill() {
-      // Its own crash: the real process's alone, when its end is its own; else the pod's.
-      if (separate && main) return main.kill();
       stopping = true;
       runs.forEach((r) => r.kill());
       ephemeral.forEach((r) => r.kill());
       // A real process ends its pod when it is gone (its ports free), not before.
-      if (main) main.kill();
+      if (main && !mainDown) main.kill();
       else release({ code: 137, signal: 'SIGKILL' });
     },
+    // A crash of the serving process: its containers' alone, when its end is its own.
+    ...(separate ? { crash: () => (main && !mainDown ? main.kill() : undefined) } : {}),
     async logs() {
       const own = runs.flatMap((r) => r.logs());
       const m = main;
@@ -158,7 +163,12 @@ export function standInPodHandle(
     },
     ...(o.main?.rss ? { rss: async () => main?.rss?.() } : {}),
     ...(o.main?.updateVolumeFiles
-      ? { updateVolumeFiles: async (next) => main?.updateVolumeFiles?.(next) }
+      ? {
+          updateVolumeFiles: async (next) => {
+            current = next;
+            await main?.updateVolumeFiles?.(next);
+          },
+        }
       : {}),
     exec(container, command, timeoutMs, signal) {
       const run = runs.find((r) => r.container === container);
@@ -188,15 +198,19 @@ export function standInPodHandle(
           },
           async restartContainer(container: string) {
             if (mainContainers.includes(container)) {
-              // Its containers share the process: the first of them to restart starts it.
+              // Its containers share the process: the first of them to restart starts it, the
+              // others wait for that start.
+              if (restarting) return restarting;
               if (!separate || !mainDown || stopping) return;
-              const next = await o.restartMain!();
-              if (stopping) return void next.stop(0);
-              previousMain = main;
-              main = next;
-              mainDown = false;
-              watchMain(next);
-              return;
+              restarting = (async () => {
+                const next = await o.restartMain!(current);
+                if (stopping) return next.stop(0);
+                previousMain = main;
+                main = next;
+                mainDown = false;
+                watchMain(next);
+              })().finally(() => (restarting = undefined));
+              return restarting;
             }
             const i = runs.findIndex((r) => r.container === container);
             const c = pod.containers.find((x) => x.name === container);
