@@ -75,6 +75,8 @@ export class Workshop {
   readonly #tabs = new Map<string, Promise<EditorTabsStore>>();
   /** Namespaces lessons create (`nginx-ns`): each student gets `<name>-nginx-ns` of their own. */
   readonly #lessonNamespaces: readonly string[];
+  /** The last save: saves run one after another, each writing the state as it is then. */
+  #saving: Promise<void> = Promise.resolve();
 
   private constructor(
     o: {
@@ -309,7 +311,14 @@ export class Workshop {
     }
   }
 
-  async #save(): Promise<void> {
+  /** Saved one at a time, so an earlier snapshot never lands after a later one. */
+  #save(): Promise<void> {
+    const run = this.#saving.then(() => this.#write());
+    this.#saving = run.catch(() => undefined);
+    return run;
+  }
+
+  async #write(): Promise<void> {
     const file: WorkshopFile = {
       kind: 'L4labWorkshop',
       version: WORKSHOP_VERSION,
